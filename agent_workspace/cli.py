@@ -1,0 +1,140 @@
+"""Command line for the run script: `prepare` (migrate + demo data) and `serve`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+from alembic.config import Config
+
+from agent_workspace.config import PROJECT_ROOT, get_settings
+from agent_workspace.services.demo_data import DEMO_USERS, load_demo_data
+from alembic import command
+
+
+def migrate(database_url: str | None = None) -> None:
+    """Applies every Alembic migration (the prestart step; never done at import)."""
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    config.set_main_option("sqlalchemy.url", database_url or get_settings().database_url)
+    command.upgrade(config, "head")
+
+
+def prepare() -> None:
+    migrate()
+    loaded = load_demo_data()
+    print("Demo data loaded." if loaded else "Demo data already present; nothing changed.")
+
+
+def _start_simulator() -> subprocess.Popen[bytes]:
+    settings = get_settings()
+    account = settings.provider_account()
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "agent_workspace.sms.simulator",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(settings.simulator_port),
+            "--account-sid",
+            account.account_sid,
+            "--auth-token",
+            account.auth_token,
+            "--inbound-webhook-url",
+            f"{settings.public_base_url}/api/twilio/inbound",
+        ]
+    )
+
+
+def _announce_when_ready(url: str, simulator: bool) -> None:
+    for _ in range(600):
+        try:
+            if httpx.get(f"{url}/ping", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    lines = ["", "=" * 64, f"Agent Workspace is running at {url}", "Demo sign-ins:"]
+    lines += [
+        f"  {u.username:<6} / {u.password:<16} ({', '.join(r.value for r in u.roles)})"
+        for u in DEMO_USERS
+    ]
+    if simulator:
+        lines.append(f"Consumer phone (Twilio simulator): {get_settings().simulator_url}/phone")
+    lines += ["=" * 64, ""]
+    print("\n".join(lines), flush=True)
+
+
+def _tool_env() -> dict[str, str]:
+    """Reflex finds bun and node 22 in .tools (installed by scripts/bootstrap.sh), never online."""
+    tools = PROJECT_ROOT / ".tools" / "node_modules" / ".bin"
+    path = os.pathsep.join(
+        [str(tools), str(Path(sys.executable).parent), os.environ.get("PATH", "")]
+    )
+    return {
+        **os.environ,
+        "PATH": path,
+        "REFLEX_USE_SYSTEM_BUN": "1",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+    }
+
+
+def serve(port: int) -> int:
+    settings = get_settings()
+    simulator = _start_simulator() if settings.uses_simulator else None
+    url = f"http://127.0.0.1:{port}"
+    threading.Thread(
+        target=_announce_when_ready, args=(url, simulator is not None), daemon=True
+    ).start()
+    reflex = subprocess.Popen(
+        [
+            "reflex",
+            "run",
+            "--env",
+            "prod",
+            "--backend-host",
+            "127.0.0.1",
+            "--frontend-port",
+            str(port),
+        ],
+        cwd=PROJECT_ROOT,
+        env=_tool_env(),
+    )
+    try:
+        return reflex.wait()
+    except KeyboardInterrupt:
+        reflex.terminate()
+        return reflex.wait()
+    finally:
+        if simulator is not None:
+            simulator.terminate()
+            simulator.wait(timeout=10)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="agent_workspace")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply database migrations")
+    sub.add_parser("prepare", help="migrate and load the demo data")
+    serve_parser = sub.add_parser("serve", help="start the workspace (and the simulator)")
+    serve_parser.add_argument("--port", type=int, default=3000)
+    args = parser.parse_args(argv)
+    if args.command == "migrate":
+        migrate()
+    elif args.command == "prepare":
+        prepare()
+    else:
+        return serve(args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,68 @@
+"""The workspace frame: header with the signed-in agent, navigation, and the refusal panel."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from agent_workspace.state.session import SessionState
+
+# Read by screen readers (and role-based test selectors), not shown.
+VISUALLY_HIDDEN = {
+    "position": "absolute",
+    "width": "1px",
+    "height": "1px",
+    "overflow": "hidden",
+    "clip": "rect(0 0 0 0)",
+    "white_space": "nowrap",
+}
+
+
+def header() -> rx.Component:
+    return rx.hstack(
+        rx.link(rx.heading("Agent Workspace", size="5"), href="/", underline="none"),
+        rx.spacer(),
+        rx.cond(
+            SessionState.signed_in,
+            rx.hstack(
+                rx.text(SessionState.display_name, weight="medium", aria_label="Signed in as"),
+                rx.button("Sign out", on_click=SessionState.sign_out, variant="soft", size="2"),
+                align="center",
+                spacing="3",
+            ),
+        ),
+        width="100%",
+        padding_x="1.5em",
+        padding_y="0.75em",
+        border_bottom="1px solid var(--gray-5)",
+        align="center",
+    )
+
+
+def refused_panel() -> rx.Component:
+    return rx.center(
+        rx.callout(
+            SessionState.denied_reason,
+            icon="shield-alert",
+            color_scheme="red",
+            role="alert",
+        ),
+        padding="3em",
+    )
+
+
+def workspace_page(*children: rx.Component) -> rx.Component:
+    """Wraps a workspace page: content only for agents, a refusal for signed-in non-agents."""
+    return rx.box(
+        header(),
+        rx.cond(
+            SessionState.denied_reason != "",
+            refused_panel(),
+            rx.cond(
+                SessionState.signed_in,
+                rx.box(*children, padding="1.5em", width="100%"),
+                rx.center(rx.spinner(), padding="3em"),
+            ),
+        ),
+        width="100%",
+        min_height="100vh",
+    )

@@ -1,0 +1,1 @@
+"""Pure domain core: phone numbers, SMS segments, attachment policy and routing decisions."""

@@ -1,0 +1,276 @@
+"""Attachment policy: what an agent may send as MMS, judged from the bytes, never the name.
+
+A file's name and the browser's declared type are whatever the sender's machine says; the
+magic bytes are what the recipient's phone will try to open. So the type is sniffed, the
+name must agree with it, and the stored name is sanitised before it touches a disk or header.
+"""
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+DEFAULT_ALLOWED_TYPES = frozenset({"image/jpeg", "image/png", "image/gif"})
+DEFAULT_MAX_TOTAL_BYTES = 5 * 1024 * 1024
+"""The common carrier MMS limit."""
+DEFAULT_MAX_FILES = 10
+"""Twilio accepts at most ten media URLs per message."""
+
+KNOWN_TYPES: dict[str, tuple[str, ...]] = {
+    "image/jpeg": (".jpg", ".jpeg", ".jpe"),
+    "image/png": (".png",),
+    "image/gif": (".gif",),
+    "image/webp": (".webp",),
+    "image/bmp": (".bmp",),
+    "application/pdf": (".pdf",),
+    "video/mp4": (".mp4", ".m4v"),
+    "video/3gpp": (".3gp", ".3gpp"),
+    "audio/mpeg": (".mp3",),
+    "audio/ogg": (".ogg", ".oga", ".opus"),
+    "text/vcard": (".vcf", ".vcard"),
+    "text/plain": (".txt", ".text"),
+}
+"""Every type sniff_content_type can return, with its extensions (the first is canonical)."""
+
+TYPE_NAMES: dict[str, str] = {
+    "image/jpeg": "JPEG image",
+    "image/png": "PNG image",
+    "image/gif": "GIF image",
+    "image/webp": "WebP image",
+    "image/bmp": "BMP image",
+    "application/pdf": "PDF document",
+    "video/mp4": "MP4 video",
+    "video/3gpp": "3GPP video",
+    "audio/mpeg": "MP3 audio file",
+    "audio/ogg": "Ogg audio file",
+    "text/vcard": "vCard contact",
+    "text/plain": "plain-text file",
+}
+
+_AN_TYPES = frozenset({"audio/mpeg", "audio/ogg", "video/mp4"})
+MAX_FILENAME_CHARS = 100
+_BMP_DIB_HEADER_SIZES = frozenset({12, 40, 52, 56, 64, 108, 124})
+_NON_VIDEO_FTYP_BRANDS = frozenset({b"M4A ", b"M4B ", b"M4P ", b"qt  "})
+_UNSAFE = re.compile(r"[^\w.\-]")
+_UNDERSCORES = re.compile(r"_{2,}")
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{0,15}[A-Za-z][A-Za-z0-9]{0,15}$")
+_WINDOWS_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
+)
+
+
+@dataclass(frozen=True)
+class AttachmentPolicy:
+    """What the administrator allows; invalid policies cannot be built."""
+
+    allowed_types: frozenset[str] = DEFAULT_ALLOWED_TYPES
+    max_total_bytes: int = DEFAULT_MAX_TOTAL_BYTES
+    max_files: int = DEFAULT_MAX_FILES
+
+    def __post_init__(self) -> None:
+        unknown = sorted(self.allowed_types - KNOWN_TYPES.keys())
+        if unknown:
+            raise ValueError(
+                f"Unknown attachment types: {', '.join(unknown)}. "
+                f"Known types: {', '.join(sorted(KNOWN_TYPES))}."
+            )
+        if not self.allowed_types:
+            raise ValueError("Allow at least one attachment type.")
+        if self.max_total_bytes <= 0:
+            raise ValueError(f"The size limit must be positive, not {self.max_total_bytes}.")
+        if self.max_files <= 0:
+            raise ValueError(f"The file limit must be positive, not {self.max_files}.")
+
+    @classmethod
+    def from_settings(
+        cls, types_csv: str, max_total_bytes: int, max_files: int
+    ) -> "AttachmentPolicy":
+        """Build a policy from configuration text such as "image/jpeg, image/png".
+
+        Raises:
+            ValueError: A type is unknown, no type is given, or a limit is not positive.
+        """
+        types = frozenset(t.strip().lower() for t in types_csv.split(",") if t.strip())
+        return cls(allowed_types=types, max_total_bytes=max_total_bytes, max_files=max_files)
+
+
+@dataclass(frozen=True)
+class CandidateFile:
+    """A file as uploaded: the name is untrusted, the bytes are what will be sent."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class AcceptedFile:
+    """A file that passed the policy, ready to store."""
+
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class AttachmentRejected(ValueError):
+    """A file breaks the policy; message is shown to the agent as is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def sniff_content_type(data: bytes) -> str | None:
+    """Detect the content type from magic bytes; None when unrecognised or empty."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data.startswith(b"BM") and int.from_bytes(data[14:18], "little") in _BMP_DIB_HEADER_SIZES:
+        return "image/bmp"
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    if data[4:8] == b"ftyp":
+        return _sniff_iso_media(data[8:12])
+    if data.startswith(b"ID3") or _is_mpeg_audio_frame(data[:3]):
+        return "audio/mpeg"
+    if data.startswith(b"OggS"):
+        return "audio/ogg"
+    return _sniff_text(data)
+
+
+def _sniff_iso_media(brand: bytes) -> str | None:
+    if brand.startswith((b"3gp", b"3g2")):
+        return "video/3gpp"
+    if len(brand) < 4 or brand in _NON_VIDEO_FTYP_BRANDS:
+        return None
+    return "video/mp4"
+
+
+def _is_mpeg_audio_frame(header: bytes) -> bool:
+    """Frame sync (11 set bits) with a defined version, layer and bitrate.
+
+    The extra checks keep ADTS AAC (layer 0) and random 0xFF bytes from passing as MP3.
+    """
+    if len(header) < 3 or header[0] != 0xFF or header[1] & 0xE0 != 0xE0:
+        return False
+    version, layer, bitrate = (header[1] >> 3) & 3, (header[1] >> 1) & 3, header[2] >> 4
+    return version != 1 and layer != 0 and bitrate != 0xF
+
+
+def _sniff_text(data: bytes) -> str | None:
+    if not data or b"\x00" in data:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if text.lstrip("\ufeff \t\r\n").upper().startswith("BEGIN:VCARD"):
+        return "text/vcard"
+    return "text/plain"
+
+
+def sanitize_filename(name: str, content_type: str) -> str:
+    """Make an uploaded name safe to store and to put in a header, keeping it recognisable.
+
+    Directories, control characters and leading dots go; anything but letters, digits,
+    "_", "-" and "." becomes "_"; the result fits MAX_FILENAME_CHARS with its extension kept,
+    and a name without an extension gets the content type's canonical one.
+    """
+    stem, ext = _split_extension(_base_name(name).lstrip(". "))
+    stem = _UNDERSCORES.sub("_", _UNSAFE.sub("_", stem)).strip("_").rstrip(". ")
+    if not stem.strip("_.-"):
+        stem = "attachment"
+    if stem.upper() in _WINDOWS_RESERVED:
+        stem = f"_{stem}"
+    ext = ext or KNOWN_TYPES.get(content_type, ("",))[0]
+    return stem[: MAX_FILENAME_CHARS - len(ext)] + ext
+
+
+def _base_name(name: str) -> str:
+    """Last path component, without control or format characters, in NFC."""
+    name = unicodedata.normalize("NFC", name)
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    return re.split(r"[/\\]", name)[-1].strip()
+
+
+def _split_extension(base: str) -> tuple[str, str]:
+    """Split off a real extension; "Scan 2024.03" has none, ".05" being no file type."""
+    match = _EXTENSION.search(base)
+    if match is None or match.start() == 0:
+        return base, ""
+    return base[: match.start()], match.group()
+
+
+def _label(name: str) -> str:
+    return _base_name(name) or "The unnamed file"
+
+
+def check_attachments(
+    files: Sequence[CandidateFile], policy: AttachmentPolicy
+) -> list[AcceptedFile]:
+    """Accept files that the policy allows, or refuse the whole set with the first problem.
+
+    Raises:
+        AttachmentRejected: Naming the file and what to do about it.
+    """
+    if len(files) > policy.max_files:
+        raise AttachmentRejected(
+            f"{len(files)} files are attached; a message can carry at most {policy.max_files}."
+        )
+    accepted = [_check_one(file, policy) for file in files]
+    total = sum(file.size for file in accepted)
+    if total > policy.max_total_bytes:
+        total_text, limit_text = describe_size(total), describe_size(policy.max_total_bytes)
+        if total_text == limit_text:
+            total_text = f"just over {total_text}"
+        raise AttachmentRejected(
+            f"The attachments total {total_text}; the limit is {limit_text} per message."
+        )
+    return accepted
+
+
+def _check_one(file: CandidateFile, policy: AttachmentPolicy) -> AcceptedFile:
+    label = _label(file.name)
+    if not file.data:
+        raise AttachmentRejected(f"{label} is empty.")
+    content_type = sniff_content_type(file.data)
+    if content_type is None:
+        raise AttachmentRejected(f"{label} is not a file type we recognise.")
+    kind = _with_article(content_type)
+    if content_type not in policy.allowed_types:
+        allowed = ", ".join(sorted(TYPE_NAMES[t] for t in policy.allowed_types))
+        raise AttachmentRejected(f"{label} is {kind}, which is not allowed. Allowed: {allowed}.")
+    ext = _split_extension(label)[1].lower()
+    if ext and ext not in KNOWN_TYPES[content_type]:
+        raise AttachmentRejected(f"{label} looks like {kind}, not a {ext} file.")
+    return AcceptedFile(
+        filename=sanitize_filename(file.name, content_type),
+        content_type=content_type,
+        size=len(file.data),
+        sha256=hashlib.sha256(file.data).hexdigest(),
+    )
+
+
+def _with_article(content_type: str) -> str:
+    article = "an" if content_type in _AN_TYPES else "a"
+    return f"{article} {TYPE_NAMES[content_type]}"
+
+
+def describe_size(n: int) -> str:
+    """Format a byte count for people, in binary units: "512 KB", "4.2 MB"."""
+    if n < 0:
+        raise ValueError(f"A size cannot be negative: {n}")
+    if n < 1024:
+        return "1 byte" if n == 1 else f"{n} bytes"
+    value = n / 1024
+    for unit in ("KB", "MB"):
+        if round(value, 1) < 1024:
+            return f"{value:.1f}".removesuffix(".0") + f" {unit}"
+        value /= 1024
+    return f"{value:.1f}".removesuffix(".0") + " GB"

@@ -1,0 +1,64 @@
+"""All tables; importing this package registers them on `SQLModel.metadata`."""
+
+from agent_workspace.models.auth import AuthSession, Role, User, UserRole
+from agent_workspace.models.channel import (
+    Channel,
+    ChannelKind,
+    ChannelUserProfile,
+    ProviderNumber,
+)
+from agent_workspace.models.interaction import (
+    ACTIVE_STATES,
+    Counter,
+    CustomerCase,
+    Interaction,
+    InteractionState,
+    InteractionType,
+    LiveGroupMember,
+)
+from agent_workspace.models.messaging import (
+    Attachment,
+    AuditEvent,
+    Direction,
+    Message,
+    MessageStatus,
+    OptOut,
+)
+from agent_workspace.models.people import (
+    Account,
+    Consumer,
+    Contact,
+    PersonPhone,
+    PhoneKind,
+)
+from agent_workspace.models.types import utcnow
+
+__all__ = [
+    "ACTIVE_STATES",
+    "Account",
+    "Attachment",
+    "AuditEvent",
+    "AuthSession",
+    "Channel",
+    "ChannelKind",
+    "ChannelUserProfile",
+    "Consumer",
+    "Contact",
+    "Counter",
+    "CustomerCase",
+    "Direction",
+    "Interaction",
+    "InteractionState",
+    "InteractionType",
+    "LiveGroupMember",
+    "Message",
+    "MessageStatus",
+    "OptOut",
+    "PersonPhone",
+    "PhoneKind",
+    "ProviderNumber",
+    "Role",
+    "User",
+    "UserRole",
+    "utcnow",
+]

@@ -1,0 +1,55 @@
+"""Workspace users, their roles and their sign-in sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from agent_workspace.models.types import UTCDateTime, enum_type, utcnow
+
+
+class Role(StrEnum):
+    AGENT = "agent_workspace_user"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class User(SQLModel, table=True):
+    """A person who signs in to the workspace; an `Agent` is a user with the agent role."""
+
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, sa_column_kwargs={"unique": True}, nullable=False)
+    display_name: str = Field(max_length=120)
+    email: str | None = Field(default=None, max_length=254)
+    password_hash: str = Field(max_length=200)
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class UserRole(SQLModel, table=True):
+    """One role granted to one user; roles gate pages and every data-touching handler."""
+
+    __tablename__ = "user_role"
+
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True, ondelete="CASCADE")
+    role: Role = Field(sa_type=enum_type(Role), primary_key=True)
+
+
+class AuthSession(SQLModel, table=True):
+    """A signed-in browser; only the token's SHA-256 is stored, so a DB leak signs nobody in."""
+
+    __tablename__ = "auth_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True}, nullable=False)
+    user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    __table_args__ = (sa.Index("ix_auth_session_expires", "expires_at"),)

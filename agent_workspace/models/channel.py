@@ -1,0 +1,71 @@
+"""The SMS channel, the provider numbers it sends from, and who each phone number belongs to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from agent_workspace.models.types import UTCDateTime, enum_type, utcnow
+
+
+class ChannelKind(StrEnum):
+    SMS = "sms"
+
+
+class Channel(SQLModel, table=True):
+    """A messaging channel and its attachment policy, which administrators may change."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, sa_column_kwargs={"unique": True}, nullable=False)
+    kind: ChannelKind = Field(default=ChannelKind.SMS, sa_type=enum_type(ChannelKind))
+    attachment_types: str = Field(default="image/jpeg,image/png,image/gif", max_length=400)
+    attachment_max_bytes: int = 5 * 1024 * 1024
+    attachment_max_files: int = 10
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ProviderNumber(SQLModel, table=True):
+    """A From number the channel sends from (E.164), owned by the provider account."""
+
+    __tablename__ = "provider_number"
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: int = Field(foreign_key="channel.id", index=True)
+    e164: str = Field(max_length=16, sa_column_kwargs={"unique": True}, nullable=False)
+    label: str = Field(default="", max_length=80)
+    is_active: bool = True
+
+
+class ChannelUserProfile(SQLModel, table=True):
+    """Links a phone on a channel to the consumer or contact it currently belongs to.
+
+    Deactivated profiles stay for history; the database allows one active profile per
+    (channel, phone), which is what makes "a different user" decidable.
+    """
+
+    __tablename__ = "channel_user_profile"
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: int = Field(foreign_key="channel.id")
+    phone: str = Field(max_length=16)
+    consumer_id: int | None = Field(default=None, foreign_key="consumer.id", index=True)
+    contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    deactivated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    __table_args__ = (
+        sa.CheckConstraint("(consumer_id IS NULL) <> (contact_id IS NULL)", name="one_person"),
+        sa.Index("ix_profile_channel_phone", "channel_id", "phone"),
+        sa.Index(
+            "uq_profile_active_channel_phone",
+            "channel_id",
+            "phone",
+            unique=True,
+            sqlite_where=sa.text("is_active"),
+            postgresql_where=sa.text("is_active"),
+        ),
+    )

@@ -1,0 +1,122 @@
+"""Interactions (the unit of agent work), their live groups, linked cases and number sequences."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from agent_workspace.models.types import UTCDateTime, enum_type, utcnow
+
+
+class InteractionType(StrEnum):
+    MESSAGING = "messaging"
+    PHONE = "phone"
+    CHAT = "chat"
+    EMAIL = "email"
+
+
+class InteractionState(StrEnum):
+    NEW = "new"
+    WORK_IN_PROGRESS = "work_in_progress"
+    ON_HOLD = "on_hold"
+    CLOSED_COMPLETE = "closed_complete"
+    CLOSED_ABANDONED = "closed_abandoned"
+
+
+ACTIVE_STATES = frozenset(
+    {InteractionState.NEW, InteractionState.WORK_IN_PROGRESS, InteractionState.ON_HOLD}
+)
+_ACTIVE_SQL = "state IN ('new', 'work_in_progress', 'on_hold') AND type = 'messaging'"
+
+
+class Counter(SQLModel, table=True):
+    """Named sequences for human-readable numbers; incremented with UPDATE ... RETURNING."""
+
+    name: str = Field(primary_key=True, max_length=40)
+    value: int = 0
+
+
+class CustomerCase(SQLModel, table=True):
+    """A customer-service case an interaction can be linked to."""
+
+    __tablename__ = "customer_case"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=20, sa_column_kwargs={"unique": True}, nullable=False)
+    short_description: str = Field(max_length=200)
+    consumer_id: int | None = Field(default=None, foreign_key="consumer.id")
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    opened_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Interaction(SQLModel, table=True):
+    """One conversation an agent (or the virtual agent) handles, e.g. IMS0001001.
+
+    `phone` is the consumer-side number on `channel_id`; the database allows one active
+    messaging interaction per (channel, phone), so concurrent sends cannot open two.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=20, sa_column_kwargs={"unique": True}, nullable=False)
+    type: InteractionType = Field(sa_type=enum_type(InteractionType))
+    state: InteractionState = Field(
+        default=InteractionState.NEW, sa_type=enum_type(InteractionState)
+    )
+    channel_id: int | None = Field(default=None, foreign_key="channel.id")
+    phone: str | None = Field(default=None, max_length=16)
+    profile_id: int | None = Field(default=None, foreign_key="channel_user_profile.id")
+    consumer_id: int | None = Field(default=None, foreign_key="consumer.id", index=True)
+    contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
+    assigned_agent_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
+    virtual_agent: bool = False
+    case_id: int | None = Field(default=None, foreign_key="customer_case.id")
+    short_description: str = Field(default="", max_length=200)
+    opened_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "NOT (consumer_id IS NOT NULL AND contact_id IS NOT NULL)",
+            name="one_person",
+        ),
+        sa.CheckConstraint(
+            "NOT (virtual_agent AND assigned_agent_id IS NOT NULL)",
+            name="one_assignee",
+        ),
+        sa.Index("ix_interaction_channel_phone", "channel_id", "phone"),
+        sa.Index(
+            "uq_interaction_active_channel_phone",
+            "channel_id",
+            "phone",
+            unique=True,
+            sqlite_where=sa.text(_ACTIVE_SQL),
+            postgresql_where=sa.text(_ACTIVE_SQL),
+        ),
+    )
+
+
+class LiveGroupMember(SQLModel, table=True):
+    """An agent taking part in an interaction (the live group profile); the assignee always is."""
+
+    __tablename__ = "live_group_member"
+
+    id: int | None = Field(default=None, primary_key=True)
+    interaction_id: int = Field(foreign_key="interaction.id", index=True)
+    agent_id: int = Field(foreign_key="app_user.id", index=True)
+    joined_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    left_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    __table_args__ = (
+        sa.Index(
+            "uq_live_group_current_member",
+            "interaction_id",
+            "agent_id",
+            unique=True,
+            sqlite_where=sa.text("left_at IS NULL"),
+            postgresql_where=sa.text("left_at IS NULL"),
+        ),
+    )

@@ -1,0 +1,104 @@
+"""Messages, their attachments, opt-outs, and the audit trail of every state change."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from agent_workspace.models.types import UTCDateTime, enum_type, utcnow
+
+
+class Direction(StrEnum):
+    OUTBOUND = "outbound"
+    INBOUND = "inbound"
+
+
+class MessageStatus(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+    RECEIVED = "received"
+
+
+class Message(SQLModel, table=True):
+    """One SMS/MMS in an interaction. Outbound rows are stored `queued` before the provider
+    sees them; the outbox fields let the dispatcher retry without ever sending twice."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    interaction_id: int = Field(foreign_key="interaction.id", index=True)
+    direction: Direction = Field(sa_type=enum_type(Direction))
+    body: str = Field(default="", sa_type=sa.Text)
+    from_number: str = Field(max_length=16)
+    to_number: str = Field(max_length=16)
+    status: MessageStatus = Field(sa_type=enum_type(MessageStatus))
+    provider_sid: str | None = Field(
+        default=None, max_length=64, sa_column_kwargs={"unique": True}, nullable=True
+    )
+    error_code: int | None = None
+    error_message: str | None = Field(default=None, max_length=400)
+    author_id: int | None = Field(default=None, foreign_key="app_user.id")
+    idempotency_key: str | None = Field(
+        default=None, max_length=80, sa_column_kwargs={"unique": True}, nullable=True
+    )
+    segments: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempts: int = 0
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    needs_reconcile: bool = False
+
+    __table_args__ = (sa.Index("ix_message_outbox", "status", "next_attempt_at"),)
+
+
+class Attachment(SQLModel, table=True):
+    """A stored file; its type comes from its bytes, and its checksum proves what was sent."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int | None = Field(default=None, foreign_key="message.id", index=True)
+    filename: str = Field(max_length=120)
+    content_type: str = Field(max_length=100)
+    size: int
+    sha256: str = Field(max_length=64)
+    storage_key: str = Field(max_length=200)
+    uploaded_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class OptOut(SQLModel, table=True):
+    """Whether a phone has opted out of messages from one sender number (Twilio's scope)."""
+
+    __tablename__ = "opt_out"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sender: str = Field(max_length=16)
+    phone: str = Field(max_length=16)
+    opted_out: bool = True
+    keyword: str = Field(default="", max_length=20)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    __table_args__ = (sa.UniqueConstraint("sender", "phone", name="uq_opt_out_sender_phone"),)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who changed what: a user, the provider, or the system acting on their behalf."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    actor_user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
+    actor: str = Field(max_length=40, description="user | provider | system")
+    action: str = Field(max_length=60, index=True)
+    entity_type: str = Field(max_length=40)
+    entity_id: int | None = None
+    detail: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)

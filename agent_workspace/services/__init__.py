@@ -1,0 +1,1 @@
+"""Actions on the workspace: each runs in one transaction and checks who may do it."""

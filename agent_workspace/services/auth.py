@@ -1,0 +1,151 @@
+"""Users, passwords and sign-in sessions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+
+import bcrypt
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from agent_workspace.config import get_settings
+from agent_workspace.db.engine import transaction
+from agent_workspace.models import AuthSession, Role, User, UserRole, utcnow
+from agent_workspace.services.access import Actor
+from agent_workspace.services.audit import record
+from agent_workspace.services.errors import AccessDenied, InvalidInput
+
+MIN_PASSWORD_LENGTH = 8
+# Compared against when the username is unknown, so timing does not reveal which usernames exist.
+_DUMMY_HASH = bcrypt.hashpw(b"not-a-real-password", bcrypt.gensalt(rounds=4))
+
+
+def hash_password(password: str) -> str:
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
+
+
+def verify_password(password: str, password_hash: str) -> bool:
+    return bcrypt.checkpw(password.encode(), password_hash.encode())
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_user(
+    *,
+    session: Session,
+    username: str,
+    display_name: str,
+    password: str,
+    roles: Iterable[Role],
+    email: str | None = None,
+) -> User:
+    """Adds a user with hashed password and roles (the caller's transaction commits)."""
+    username = username.strip().lower()
+    if not username or len(username) > 64:
+        raise InvalidInput("A username of 1 to 64 characters is required.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
+    if session.exec(select(User).where(User.username == username)).first():
+        raise InvalidInput(f"The username {username!r} is taken.")
+    user = User(
+        username=username,
+        display_name=display_name,
+        email=email,
+        password_hash=hash_password(password),
+    )
+    session.add(user)
+    session.flush()
+    assert user.id is not None
+    for role in set(roles):
+        session.add(UserRole(user_id=user.id, role=role))
+    record(
+        session=session,
+        actor=None,
+        action="user.created",
+        entity=user,
+        detail={"username": username},
+    )
+    return user
+
+
+def _actor_for(session: Session, user: User) -> Actor:
+    roles = session.exec(select(UserRole.role).where(UserRole.user_id == user.id)).all()
+    assert user.id is not None
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        roles=frozenset(Role(r) for r in roles),
+    )
+
+
+def sign_in(*, username: str, password: str, engine: Engine | None = None) -> tuple[str, Actor]:
+    """Checks the password and opens a session; returns the raw token (stored only hashed)."""
+    with transaction(engine) as session:
+        user = session.exec(select(User).where(User.username == username.strip().lower())).first()
+        if user is None:
+            bcrypt.checkpw(password.encode(), _DUMMY_HASH)
+            raise AccessDenied("Unknown username or wrong password.")
+        if not verify_password(password, user.password_hash):
+            raise AccessDenied("Unknown username or wrong password.")
+        if not user.is_active:
+            raise AccessDenied("This account is disabled. Ask an administrator.")
+        token = secrets.token_urlsafe(32)
+        hours = get_settings().session_hours
+        assert user.id is not None
+        session.add(
+            AuthSession(
+                token_hash=_token_hash(token),
+                user_id=user.id,
+                expires_at=utcnow() + timedelta(hours=hours),
+            )
+        )
+        actor = _actor_for(session, user)
+        record(session=session, actor=actor, action="auth.signed_in", entity=user)
+        return token, actor
+
+
+def actor_for_token(token: str, *, engine: Engine | None = None) -> Actor | None:
+    """The user behind a live session token, or None if it is unknown, expired or revoked."""
+    if not token:
+        return None
+    with transaction(engine) as session:
+        row = session.exec(
+            select(AuthSession, User)
+            .join(User, col(User.id) == AuthSession.user_id)
+            .where(AuthSession.token_hash == _token_hash(token))
+        ).first()
+        if row is None:
+            return None
+        auth_session, user = row
+        if auth_session.revoked_at is not None or auth_session.expires_at <= utcnow():
+            return None
+        if not user.is_active:
+            return None
+        return _actor_for(session, user)
+
+
+def sign_out(token: str, *, engine: Engine | None = None) -> None:
+    """Revokes the session so the token can never be used again."""
+    if not token:
+        return
+    with transaction(engine) as session:
+        auth_session = session.exec(
+            select(AuthSession).where(AuthSession.token_hash == _token_hash(token))
+        ).first()
+        if auth_session is None or auth_session.revoked_at is not None:
+            return
+        auth_session.revoked_at = utcnow()
+        session.add(auth_session)
+        record(
+            session=session,
+            actor=None,
+            actor_user_id=auth_session.user_id,
+            action="auth.signed_out",
+            entity=auth_session,
+        )

@@ -1,0 +1,66 @@
+"""The SMS channel and its provider numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from agent_workspace.domain.attachments import AttachmentPolicy
+from agent_workspace.models import Channel, ChannelKind, ProviderNumber
+from agent_workspace.services.errors import NotFound
+
+
+@dataclass(frozen=True)
+class ChannelView:
+    id: int
+    name: str
+    provider_numbers: tuple[str, ...]
+    policy: AttachmentPolicy
+
+
+def create_channel(
+    *,
+    session: Session,
+    name: str,
+    provider_numbers: tuple[tuple[str, str], ...],
+    policy: AttachmentPolicy,
+) -> Channel:
+    """Adds an SMS channel with (E.164, label) provider numbers, in the caller's transaction."""
+    channel = Channel(
+        name=name,
+        kind=ChannelKind.SMS,
+        attachment_types=",".join(sorted(policy.allowed_types)),
+        attachment_max_bytes=policy.max_total_bytes,
+        attachment_max_files=policy.max_files,
+    )
+    session.add(channel)
+    session.flush()
+    assert channel.id is not None
+    for e164, label in provider_numbers:
+        session.add(ProviderNumber(channel_id=channel.id, e164=e164, label=label))
+    session.flush()
+    return channel
+
+
+def sms_channel(session: Session, channel_id: int | None = None) -> ChannelView:
+    """The SMS channel (the first one unless an id is given) with its active numbers."""
+    query = select(Channel).where(Channel.kind == ChannelKind.SMS)
+    if channel_id is not None:
+        query = query.where(Channel.id == channel_id)
+    channel = session.exec(query.order_by(col(Channel.id))).first()
+    if channel is None or channel.id is None:
+        raise NotFound("No SMS channel is configured. Ask an administrator to set one up.")
+    numbers = session.exec(
+        select(ProviderNumber.e164)
+        .where(ProviderNumber.channel_id == channel.id, col(ProviderNumber.is_active))
+        .order_by(col(ProviderNumber.id))
+    ).all()
+    return ChannelView(
+        id=channel.id,
+        name=channel.name,
+        provider_numbers=tuple(numbers),
+        policy=AttachmentPolicy.from_settings(
+            channel.attachment_types, channel.attachment_max_bytes, channel.attachment_max_files
+        ),
+    )

@@ -1,0 +1,23 @@
+"""Errors the services raise; their messages are written for the person at the screen."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A refusal with a specific, human-readable reason; nothing was written."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class AccessDenied(ServiceError):
+    """The signed-in user lacks the role, or nobody is signed in."""
+
+
+class NotFound(ServiceError):
+    """The record asked for does not exist (or is not visible to the user)."""
+
+
+class InvalidInput(ServiceError):
+    """The input cannot be accepted as given."""

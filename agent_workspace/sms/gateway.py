@@ -1,0 +1,128 @@
+"""The SMS provider port: what the app needs from an SMS provider, in plain values.
+
+Nothing in here knows about Twilio. `TwilioGateway` (in `twilio_gateway.py`) is the real adapter;
+tests and the outbox use the `SmsGateway` protocol. Every call is synchronous: run it with
+`asyncio.to_thread` from async code. All timestamps are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+
+@dataclass(frozen=True)
+class OutboundSms:
+    """One message the app asks the provider to send."""
+
+    to: str
+    from_: str
+    body: str
+    media_urls: tuple[str, ...] = ()
+    status_callback: str | None = None
+
+
+@dataclass(frozen=True)
+class ProviderMessage:
+    """A message as the provider reports it (after create, or from a listing)."""
+
+    sid: str
+    status: str
+    to: str
+    from_: str
+    body: str
+    date_created: datetime | None
+    error_code: int | None = None
+
+
+@dataclass(frozen=True)
+class FetchedMedia:
+    """The bytes of one inbound MMS attachment and the type the provider declared."""
+
+    data: bytes
+    content_type: str
+
+
+class SmsError(Exception):
+    """The provider refused or could not take a request.
+
+    Attributes:
+        code: The provider's error code (Twilio: 21211, 30003, ...), if known.
+        http_status: The HTTP status of the provider's answer, if there was one.
+        message: Plain words an agent can read.
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        code: int | None = None,
+        http_status: int | None = None,
+    ) -> None:
+        if not message:
+            from agent_workspace.sms.errors import describe_error
+
+            message = describe_error(code)
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.http_status = http_status
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(message={self.message!r}, code={self.code!r}, "
+            f"http_status={self.http_status!r})"
+        )
+
+
+class PermanentSmsError(SmsError):
+    """The message can never be sent as it is: mark it failed, do not retry."""
+
+
+class OptedOutError(PermanentSmsError):
+    """The recipient replied STOP to this sender (Twilio 21610)."""
+
+
+class RetryableSmsError(SmsError):
+    """The request did not take effect (rate limit, full queue, provider unreachable): retry later.
+
+    Attributes:
+        retry_after: Seconds the provider asked us to wait, if it said.
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        code: int | None = None,
+        http_status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, code=code, http_status=http_status)
+        self.retry_after = retry_after
+
+
+class UncertainSmsError(SmsError):
+    """The request may have reached the provider (timeout, 5xx).
+
+    The caller must reconcile with `SmsGateway.list_messages` before sending again, never resend
+    blindly: Twilio has no idempotency key for message create.
+    """
+
+
+@runtime_checkable
+class SmsGateway(Protocol):
+    """What the app needs from an SMS provider."""
+
+    def send(self, msg: OutboundSms) -> ProviderMessage:
+        """Hand one message to the provider; raises an `SmsError` subclass on failure."""
+        ...
+
+    def list_messages(self, *, to: str, from_: str, sent_after: datetime) -> list[ProviderMessage]:
+        """Messages from `from_` to `to` created at or after `sent_after` (for reconciliation)."""
+        ...
+
+    def fetch_media(self, url: str) -> FetchedMedia:
+        """Download one inbound MMS attachment (`MediaUrlN` of an inbound webhook)."""
+        ...

@@ -1,0 +1,199 @@
+"""The Twilio 2010-04-01 Messages API routes of the simulator (HTTP Basic auth)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import hmac
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from agent_workspace.sms.simulator.core import Simulator
+from agent_workspace.sms.simulator.magic import validate_create
+from agent_workspace.sms.simulator.render import (
+    API_VERSION,
+    error_response,
+    media_json,
+    message_json,
+    page_json,
+)
+from agent_workspace.sms.simulator.store import SimMessage
+
+PREFIX = f"/{API_VERSION}/Accounts/{{account_sid}}"
+
+
+def _sim(request: Request) -> Simulator:
+    sim: Simulator = request.app.state.simulator
+    return sim
+
+
+def _auth_error(request: Request) -> Response | None:
+    """401 (20003) unless Basic auth is account SID + auth token; 404 for another account."""
+    sim = _sim(request)
+    expected = f"{sim.config.account_sid}:{sim.config.auth_token}"
+    header = request.headers.get("authorization", "")
+    given = ""
+    if header.lower().startswith("basic "):
+        try:
+            given = base64.b64decode(header[6:].strip()).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            given = ""
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        return error_response(
+            20003, 401, "Authenticate", headers={"WWW-Authenticate": 'Basic realm="Twilio API"'}
+        )
+    if request.path_params.get("account_sid") != sim.config.account_sid:
+        return error_response(20404, 404, "The requested resource was not found")
+    return None
+
+
+def _not_found() -> Response:
+    return error_response(20404, 404, "The requested resource was not found")
+
+
+async def create_message(request: Request) -> Response:
+    if (denied := _auth_error(request)) is not None:
+        return denied
+    sim = _sim(request)
+    form = await request.form()
+    params: dict[str, list[str]] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, str):
+            params.setdefault(key, []).append(value)
+    fault = sim.store.take_fault()
+    if fault is not None and fault.kind == "http_500":
+        return error_response(20500, 500, "Internal Server Error")
+    if fault is not None and fault.kind == "429":
+        retry_after = {"Retry-After": f"{fault.retry_after:g}"}
+        return error_response(20429, 429, "Too Many Requests", headers=retry_after)
+    to = params.get("To", [""])[0]
+    from_ = params.get("From", [""])[0]
+    rejected = validate_create(
+        params,
+        provider_numbers=sim.config.provider_numbers,
+        is_opted_out=sim.store.is_opted_out(from_, to),
+    )
+    if rejected is not None:
+        headers: dict[str, str] | None = None
+        if rejected.retry_after is not None:
+            headers = {"Retry-After": f"{rejected.retry_after:g}"}
+        return error_response(rejected.code, rejected.http_status, rejected.message, headers)
+    message = sim.create_outbound(params)
+    body = message_json(message)
+    if fault is not None and fault.kind == "hang":
+        await asyncio.sleep(fault.delay)
+    return JSONResponse(body, status_code=201)
+
+
+async def fetch_message(request: Request) -> Response:
+    if (denied := _auth_error(request)) is not None:
+        return denied
+    sid = request.path_params["message_sid"].removesuffix(".json")
+    message = _sim(request).store.get(sid)
+    if message is None:
+        return _not_found()
+    return JSONResponse(message_json(message))
+
+
+def _parse_date(value: str, *, end_of_day: bool) -> datetime | None:
+    for fmt in ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d"):
+        try:
+            parsed = datetime.strptime(value, fmt).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+        if fmt == "%Y-%m-%d" and end_of_day:
+            parsed += timedelta(days=1) - timedelta(microseconds=1)
+        return parsed
+    return None
+
+
+async def list_messages(request: Request) -> Response:
+    if (denied := _auth_error(request)) is not None:
+        return denied
+    query = request.query_params
+    to, from_ = query.get("To"), query.get("From")
+    after = _parse_date(query.get("DateSent>", ""), end_of_day=False)
+    before = _parse_date(query.get("DateSent<", ""), end_of_day=True)
+    on = query.get("DateSent", "")[:10]
+
+    def matches(m: SimMessage) -> bool:
+        when = (m.date_sent or m.date_created).replace(microsecond=0)
+        return (
+            (not to or m.to == to)
+            and (not from_ or m.from_ == from_)
+            and (after is None or when >= after)
+            and (before is None or when <= before)
+            and (not on or when.date().isoformat() == on)
+        )
+
+    found = list(reversed(_sim(request).store.messages(matches)))  # newest first, like Twilio
+    try:
+        page = max(0, int(query.get("Page", "0")))
+        page_size = min(1000, max(1, int(query.get("PageSize", "50"))))
+    except ValueError:
+        return error_response(20001, 400, "Invalid paging parameters")
+    filters = [(k, v) for k, v in query.multi_items() if k not in ("Page", "PageSize", "PageToken")]
+    items = found[page * page_size : (page + 1) * page_size]
+    return JSONResponse(
+        page_json(
+            "messages",
+            [message_json(m) for m in items],
+            path=request.url.path,
+            query=urlencode(filters),
+            page=page,
+            page_size=page_size,
+            total=len(found),
+        )
+    )
+
+
+async def list_media(request: Request) -> Response:
+    if (denied := _auth_error(request)) is not None:
+        return denied
+    message = _sim(request).store.get(request.path_params["message_sid"])
+    if message is None:
+        return _not_found()
+    items = [media_json(message, media) for media in message.media]
+    return JSONResponse(
+        page_json(
+            "media_list",
+            items,
+            path=request.url.path,
+            query="",
+            page=0,
+            page_size=50,
+            total=len(items),
+        )
+    )
+
+
+async def media_content(request: Request) -> Response:
+    """Media metadata (`ME….json`) or content (`ME…`), with Twilio's optional first 404."""
+    if (denied := _auth_error(request)) is not None:
+        return denied
+    sim = _sim(request)
+    media_sid = request.path_params["media_sid"]
+    as_json = media_sid.endswith(".json")
+    found = sim.store.find_media(media_sid.removesuffix(".json"))
+    if found is None or found[0].sid != request.path_params["message_sid"]:
+        return _not_found()
+    message, media = found
+    if as_json:
+        return JSONResponse(media_json(message, media))
+    if sim.store.count_media_fetch(media.sid) == 0 and sim.config.media_first_fetch_404:
+        return _not_found()
+    return Response(media.data, media_type=media.content_type)
+
+
+routes = [
+    Route(f"{PREFIX}/Messages.json", create_message, methods=["POST"]),
+    Route(f"{PREFIX}/Messages.json", list_messages, methods=["GET"]),
+    Route(f"{PREFIX}/Messages/{{message_sid}}/Media.json", list_media, methods=["GET"]),
+    Route(f"{PREFIX}/Messages/{{message_sid}}/Media/{{media_sid}}", media_content, methods=["GET"]),
+    Route(f"{PREFIX}/Messages/{{message_sid}}", fetch_message, methods=["GET"]),
+]

@@ -1,0 +1,167 @@
+"""The simulator's behaviour, independent of HTTP routing: creates, inbound texts, opt-out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from agent_workspace.sms.simulator import delivery
+from agent_workspace.sms.simulator.magic import E164
+from agent_workspace.sms.simulator.render import API_VERSION, message_uri
+from agent_workspace.sms.simulator.store import (
+    SimMedia,
+    SimMessage,
+    SimulatorStore,
+    new_sid,
+)
+
+logger = logging.getLogger(__name__)
+
+OPT_OUT_KEYWORDS = frozenset(
+    {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
+)
+OPT_IN_KEYWORDS = frozenset({"START", "YES", "UNSTOP"})
+HELP_KEYWORDS = frozenset({"HELP", "INFO"})
+
+
+@dataclass
+class SimulatorConfig:
+    """Settings; the mutable ones can be changed at run time through /_sim/settings."""
+
+    account_sid: str
+    auth_token: str
+    public_base_url: str
+    inbound_webhook_url: str | None = None
+    status_delays: tuple[float, float, float] = (0.2, 0.5, 1.0)
+    provider_numbers: frozenset[str] = field(default_factory=frozenset)
+    media_first_fetch_404: bool = False
+    media_fetch_timeout: float = 5.0
+    webhook_timeout: float = 5.0
+
+
+class InboundError(ValueError):
+    """A phone reply that cannot be accepted (bad number)."""
+
+
+def opt_out_type(body: str) -> str | None:
+    """Twilio's `OptOutType` for a single-keyword text: STOP, START, HELP or None."""
+    word = body.strip().upper()
+    if word in OPT_OUT_KEYWORDS:
+        return "STOP"
+    if word in OPT_IN_KEYWORDS:
+        return "START"
+    if word in HELP_KEYWORDS:
+        return "HELP"
+    return None
+
+
+class Simulator:
+    """One simulated Twilio account: its store, settings and background deliveries."""
+
+    def __init__(self, config: SimulatorConfig, store: SimulatorStore | None = None) -> None:
+        self.config = config
+        self.store = store or SimulatorStore()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def media_url(self, message_sid: str, media_sid: str) -> str:
+        base = self.config.public_base_url.rstrip("/")
+        return f"{base}{message_uri(self.config.account_sid, message_sid)}/Media/{media_sid}"
+
+    def create_outbound(self, params: Mapping[str, Sequence[str]]) -> SimMessage:
+        """Store an accepted create as "queued" and start its status progression."""
+
+        def first(key: str) -> str | None:
+            values = params.get(key)
+            return values[0] if values else None
+
+        message = SimMessage(
+            sid=new_sid("SM"),
+            account_sid=self.config.account_sid,
+            direction="outbound-api",
+            from_=first("From") or "",
+            to=first("To") or "",
+            body=first("Body") or "",
+            status="queued",
+            media_urls=list(params.get("MediaUrl", [])),
+            status_callback=first("StatusCallback"),
+            messaging_service_sid=first("MessagingServiceSid"),
+            request_params={key: list(values) for key, values in params.items()},
+        )
+        self.store.add(message)
+        self.spawn(delivery.progress_outbound(self, message.sid))
+        return message
+
+    async def receive_from_phone(
+        self, *, phone: str, provider: str, body: str, media: Sequence[tuple[str, bytes]] = ()
+    ) -> SimMessage:
+        """A consumer's text (from the phone page or /_sim/inbound): store it, post the webhook."""
+        phone, provider = phone.strip(), provider.strip()
+        if not E164.match(phone) or not E164.match(provider):
+            raise InboundError(
+                "Phone and provider numbers must be in E.164 form, like +12015550123."
+            )
+        if not body.strip() and not media:
+            raise InboundError("Write a text or attach a file.")
+        sid = new_sid("MM" if media else "SM")
+        message = SimMessage(
+            sid=sid,
+            account_sid=self.config.account_sid,
+            direction="inbound",
+            from_=phone,
+            to=provider,
+            body=body,
+            status="received",
+            media=[SimMedia(new_sid("ME"), ctype, data) for ctype, data in media],
+        )
+        keyword = opt_out_type(body)
+        if keyword == "STOP":
+            self.store.opt_out(provider, phone)
+        elif keyword == "START":
+            self.store.opt_in(provider, phone)
+        self.store.add(message)
+        await delivery.post_inbound_webhook(self, message, opt_out=keyword)
+        return message
+
+    def inbound_params(self, message: SimMessage, opt_out: str | None) -> dict[str, str]:
+        """The form Twilio posts to the number's messaging webhook."""
+        params = {
+            "ToCountry": "US" if message.to.startswith("+1") else "",
+            "FromCountry": "US" if message.from_.startswith("+1") else "",
+            "SmsMessageSid": message.sid,
+            "SmsSid": message.sid,
+            "MessageSid": message.sid,
+            "SmsStatus": "received",
+            "AccountSid": message.account_sid,
+            "From": message.from_,
+            "To": message.to,
+            "Body": message.body,
+            "NumMedia": str(len(message.media)),
+            "NumSegments": "1",
+            "ApiVersion": API_VERSION,
+        }
+        params = {key: value for key, value in params.items() if value != ""}
+        params["Body"] = message.body
+        for index, media in enumerate(message.media):
+            params[f"MediaUrl{index}"] = self.media_url(message.sid, media.sid)
+            params[f"MediaContentType{index}"] = media.content_type
+        if opt_out:
+            params["OptOutType"] = opt_out
+        return params
+
+    def spawn(self, coro: object) -> None:
+        """Run a background coroutine on the server loop and keep a reference to it."""
+        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(coro)  # type: ignore[arg-type]
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def cancel_background(self) -> None:
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def reset(self) -> None:
+        await self.cancel_background()
+        self.store.reset()

@@ -1,0 +1,305 @@
+"""`SmsGateway` on the official `twilio` SDK, pointed at Twilio or any compatible endpoint.
+
+The SDK hard-codes https://api.twilio.com; `_RebasingHttpClient` rewrites scheme and host of every
+request (after the SDK's own edge/region rewriting) to `api_base_url`, so the same code talks to
+the built-in simulator. No request is ever retried here: the app's outbox decides.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import httpx
+import requests
+from requests.adapters import HTTPAdapter
+from twilio.base import values
+from twilio.base.exceptions import (
+    TwilioException,
+    TwilioRestException,
+    TwilioServiceException,
+)
+from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response
+from twilio.rest import Client
+from urllib3.exceptions import MaxRetryError, NewConnectionError
+
+from agent_workspace.sms.errors import classify
+from agent_workspace.sms.gateway import (
+    FetchedMedia,
+    OutboundSms,
+    PermanentSmsError,
+    ProviderMessage,
+    RetryableSmsError,
+    SmsError,
+    UncertainSmsError,
+)
+
+logger = logging.getLogger(__name__)
+
+TWILIO_API_HOST = "api.twilio.com"
+# A non-empty environment keeps TWILIO_EDGE / TWILIO_REGION of the shell out of the client.
+_ISOLATED_ENVIRONMENT = {"AGENT_WORKSPACE_TWILIO_ENV": "isolated"}
+
+
+class _RebasingHttpClient(TwilioHttpClient):  # type: ignore[misc]
+    """TwilioHttpClient that sends every request to `base_url` and remembers response headers."""
+
+    def __init__(self, base_url: str, timeout: float) -> None:
+        super().__init__(pool_connections=True, timeout=timeout)
+        parts = urlsplit(base_url)
+        self._scheme, self._netloc = parts.scheme, parts.netloc
+        self._local = threading.local()
+        if self.session is not None:
+            # No transport retries on either scheme (the SDK mounts its own https adapter).
+            self.session.mount("http://", HTTPAdapter(max_retries=0))
+            self.session.mount("https://", HTTPAdapter(max_retries=0))
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        params: dict[str, object] | None = None,
+        data: dict[str, object] | None = None,
+        headers: dict[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+        timeout: float | None = None,
+        allow_redirects: bool = False,
+    ) -> Response:
+        self._local.headers = {}
+        parts = urlsplit(url)
+        url = urlunsplit(parts._replace(scheme=self._scheme, netloc=self._netloc))
+        response = super().request(
+            method,
+            url,
+            params=params,
+            data=data,
+            headers=headers,
+            auth=auth,
+            timeout=timeout,
+            allow_redirects=allow_redirects,
+        )
+        self._local.headers = dict(response.headers or {})
+        return response
+
+    def last_headers(self) -> Mapping[str, str]:
+        """Headers of the last response received on this thread (case-insensitive copy)."""
+        return requests.structures.CaseInsensitiveDict(getattr(self._local, "headers", {}))
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a `Retry-After` header (delta-seconds or HTTP date), if usable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class TwilioGateway:
+    """The Twilio adapter of `SmsGateway`.
+
+    Args:
+        account_sid: Account SID (AC...), also the Basic-auth user.
+        auth_token: Auth token.
+        api_base_url: Where "https://api.twilio.com" requests really go (the simulator's URL).
+        timeout: Seconds per HTTP request (connect and read).
+        media_fetch_attempts: How often `fetch_media` tries while the media answers 404.
+        media_retry_delay: First pause between those tries; doubles each time.
+    """
+
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        api_base_url: str = "https://api.twilio.com",
+        timeout: float = 10.0,
+        *,
+        media_fetch_attempts: int = 5,
+        media_retry_delay: float = 0.25,
+    ) -> None:
+        self._account_sid = account_sid
+        self._auth_token = auth_token
+        self._api_base_url = api_base_url.rstrip("/")
+        self._timeout = timeout
+        self._media_fetch_attempts = max(1, media_fetch_attempts)
+        self._media_retry_delay = media_retry_delay
+        self._http = _RebasingHttpClient(self._api_base_url, timeout)
+        self._client = Client(
+            account_sid,
+            auth_token,
+            http_client=self._http,
+            environment=dict(_ISOLATED_ENVIRONMENT),
+        )
+
+    def send(self, msg: OutboundSms) -> ProviderMessage:
+        """Create the message at the provider (one request, never retried)."""
+        try:
+            created = self._client.messages.create(
+                to=msg.to,
+                from_=msg.from_,
+                body=msg.body if msg.body else values.unset,
+                media_url=list(msg.media_urls) if msg.media_urls else values.unset,
+                status_callback=msg.status_callback or values.unset,
+            )
+        except Exception as exc:
+            if (error := self._translate(exc)) is None:
+                raise
+            raise error from exc
+        return _provider_message(created)
+
+    def list_messages(self, *, to: str, from_: str, sent_after: datetime) -> list[ProviderMessage]:
+        """Messages from `from_` to `to` created at or after `sent_after`, newest first."""
+        if sent_after.tzinfo is None:
+            raise ValueError("sent_after must be timezone-aware")
+        sent_after = sent_after.astimezone(UTC)
+        try:
+            found = self._client.messages.list(
+                to=to, from_=from_, date_sent_after=sent_after, page_size=100
+            )
+        except Exception as exc:
+            if (error := self._translate(exc)) is None:
+                raise
+            if isinstance(error, UncertainSmsError):  # a read is safe to repeat
+                error = RetryableSmsError(
+                    error.message, code=error.code, http_status=error.http_status
+                )
+            raise error from exc
+        # Twilio's DateSent filter is coarse (and unset while queued): filter on creation time too.
+        return [
+            message
+            for message in map(_provider_message, found)
+            if message.date_created is None
+            or message.date_created >= sent_after.replace(microsecond=0)
+        ]
+
+    def fetch_media(self, url: str) -> FetchedMedia:
+        """Download an inbound MMS attachment, retrying briefly while the provider answers 404."""
+        target, send_auth = self._media_target(url)
+        auth = (self._account_sid, self._auth_token) if send_auth else None
+        delay = self._media_retry_delay
+        last_status: int | None = None
+        with httpx.Client(timeout=self._timeout, follow_redirects=True, auth=auth) as client:
+            for attempt in range(self._media_fetch_attempts):
+                if attempt:
+                    time.sleep(delay)
+                    delay *= 2
+                try:
+                    response = client.get(target)
+                except httpx.HTTPError as exc:
+                    raise RetryableSmsError(
+                        f"Could not download the attachment: {exc.__class__.__name__}."
+                    ) from exc
+                last_status = response.status_code
+                if response.status_code == 404:
+                    continue
+                if response.is_success:
+                    content_type = response.headers.get("content-type", "application/octet-stream")
+                    return FetchedMedia(
+                        data=response.content, content_type=content_type.split(";")[0].strip()
+                    )
+                if response.status_code >= 500 or response.status_code == 429:
+                    raise RetryableSmsError(
+                        "The provider could not serve the attachment right now.",
+                        http_status=response.status_code,
+                    )
+                raise PermanentSmsError(
+                    f"The provider refused the attachment download (HTTP {response.status_code}).",
+                    http_status=response.status_code,
+                )
+        raise PermanentSmsError(
+            "The attachment is not available from the provider.", http_status=last_status
+        )
+
+    def _media_target(self, url: str) -> tuple[str, bool]:
+        """The URL to fetch and whether our credentials may be sent to it."""
+        base = urlsplit(self._api_base_url)
+        parts = urlsplit(urljoin(self._api_base_url + "/", url))
+        if parts.hostname == TWILIO_API_HOST:
+            parts = parts._replace(scheme=base.scheme, netloc=base.netloc)
+        return urlunsplit(parts), parts.netloc == base.netloc
+
+    def _translate(self, exc: Exception) -> SmsError | None:
+        """The right `SmsError` for an SDK or transport exception; None for anything else."""
+        if isinstance(exc, TwilioRestException | TwilioServiceException):
+            detail = str(getattr(exc, "msg", "") or getattr(exc, "detail", ""))
+            return self._from_status(int(exc.status), _int_or_none(exc.code), detail)
+        if isinstance(exc, TwilioException) and len(exc.args) > 1:
+            response = exc.args[1]
+            if isinstance(response, Response):
+                return self._from_status(response.status_code, _error_code(response), "")
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
+            return RetryableSmsError("The SMS provider did not answer the connection; retry later.")
+        if isinstance(exc, requests.exceptions.ConnectionError) and _never_connected(exc):
+            return RetryableSmsError("The SMS provider cannot be reached; retry later.")
+        if isinstance(exc, requests.exceptions.RequestException):
+            return UncertainSmsError(
+                "The SMS provider did not confirm the message; it may have been sent."
+            )
+        return None
+
+    def _from_status(self, http_status: int, code: int | None, detail: str) -> SmsError:
+        if code == http_status:  # the SDK puts the HTTP status in `code` when the body had none
+            code = None
+        error_class = classify(http_status, code)
+        kwargs: dict[str, Any] = {"code": code, "http_status": http_status}
+        if issubclass(error_class, RetryableSmsError):
+            kwargs["retry_after"] = parse_retry_after(self._http.last_headers().get("Retry-After"))
+        if error_class is UncertainSmsError and code is None:
+            message = "The SMS provider failed while taking the message; it may have been sent."
+            return error_class(message, **kwargs)
+        logger.debug("provider error %s %s: %s", http_status, code, detail)
+        return error_class("", **kwargs)
+
+
+def _never_connected(exc: requests.exceptions.ConnectionError) -> bool:
+    """True when the connection was refused or the name did not resolve (nothing was sent)."""
+    reason = exc.args[0] if exc.args else None
+    if isinstance(reason, MaxRetryError):
+        reason = reason.reason
+    return isinstance(reason, NewConnectionError)
+
+
+def _int_or_none(value: object) -> int | None:
+    try:
+        return int(value)  # type: ignore[call-overload, no-any-return]
+    except (TypeError, ValueError):
+        return None
+
+
+def _error_code(response: Response) -> int | None:
+    try:
+        return _int_or_none(json.loads(response.text).get("code"))
+    except (ValueError, AttributeError):
+        return None
+
+
+def _provider_message(instance: Any) -> ProviderMessage:
+    date_created = instance.date_created
+    if isinstance(date_created, datetime) and date_created.tzinfo is None:
+        date_created = date_created.replace(tzinfo=UTC)
+    return ProviderMessage(
+        sid=str(instance.sid),
+        status=str(instance.status),
+        to=str(instance.to),
+        from_=str(instance.from_),
+        body=instance.body or "",
+        date_created=date_created if isinstance(date_created, datetime) else None,
+        error_code=_int_or_none(instance.error_code),
+    )

@@ -1,0 +1,18 @@
+"""Reflex configuration; every value comes from agent_workspace.config.Settings."""
+
+import reflex as rx
+
+from agent_workspace.config import get_settings
+
+settings = get_settings()
+
+config = rx.Config(
+    app_name="agent_workspace",
+    db_url=settings.database_url,
+    redis_url=settings.redis_url,
+    backend_host="127.0.0.1",
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)

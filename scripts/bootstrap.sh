@@ -1,0 +1,50 @@
+# Sourced by scripts/run and scripts/test: installs whatever is missing, reinstalls nothing.
+# Python packages go into .venv, bun and node 22 (from the npm registry) into .tools.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+VENV="$ROOT/.venv"
+TOOLS="$ROOT/.tools"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+ensure_python() {
+  local stamp="$VENV/.installed" want
+  want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+  if [ ! -x "$VENV/bin/python" ]; then
+    say "Creating the virtualenv in .venv"
+    python3.11 -m venv "$VENV" 2>/dev/null || python3 -m venv "$VENV"
+  fi
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    say "Installing Python packages"
+    "$VENV/bin/pip" install --quiet --upgrade pip
+    "$VENV/bin/pip" install --quiet -e ".[dev]"
+    echo "$want" > "$stamp"
+  fi
+}
+
+ensure_js_tools() {
+  if [ ! -x "$TOOLS/node_modules/.bin/bun" ] || [ ! -x "$TOOLS/node_modules/.bin/node" ]; then
+    say "Installing bun and node 22 into .tools"
+    command -v npm >/dev/null || { echo "npm is required (apt-get install -y npm)" >&2; exit 1; }
+    npm install --silent --no-fund --no-audit --prefix "$TOOLS" bun@1.4.5 node@22 >/dev/null
+  fi
+  export PATH="$TOOLS/node_modules/.bin:$VENV/bin:$PATH"
+  export REFLEX_USE_SYSTEM_BUN=1
+  export REFLEX_TELEMETRY_ENABLED=false
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    say "Installing Debian's chromium for the end-to-end tests"
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+      sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    fi
+  fi
+}
+
+ensure_python
+ensure_js_tools

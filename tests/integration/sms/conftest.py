@@ -1,0 +1,178 @@
+"""Fixtures: the SMS simulator and a webhook receiver, both real HTTP servers on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from agent_workspace.sms import TwilioGateway
+from agent_workspace.sms.simulator import SimulatorServer
+
+ACCOUNT_SID = "AC" + "5" * 32
+AUTH_TOKEN = "simulator-test-token"
+PROVIDER = "+12015550100"
+PHONE = "+12015550150"
+# A 1x1 transparent PNG.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+@dataclass(frozen=True)
+class Received:
+    """One POST the receiver got."""
+
+    path: str
+    url: str
+    form: list[tuple[str, str]]
+    headers: dict[str, str]
+
+    def params(self) -> dict[str, str]:
+        return dict(self.form)
+
+
+class WebhookReceiver:
+    """Records every POST (status callbacks, inbound webhooks) and serves test media files."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.received: list[Received] = []
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.app = Starlette(
+            routes=[
+                Route("/media/{name}", self._media, methods=["GET"]),
+                Route("/{path:path}", self._record, methods=["POST"]),
+            ]
+        )
+
+    async def _record(self, request: Request) -> Response:
+        form = await request.form()
+        item = Received(
+            path=request.url.path,
+            url=self.url
+            + request.url.path
+            + (f"?{request.url.query}" if request.url.query else ""),
+            form=[(k, str(v)) for k, v in form.multi_items()],
+            headers=dict(request.headers),
+        )
+        with self._lock:
+            self.received.append(item)
+        if request.url.path.startswith("/fail"):
+            return Response("broken", status_code=500)
+        return Response("<Response/>", media_type="text/xml")
+
+    async def _media(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        if name == "ok.png":
+            return Response(PNG, media_type="image/png")
+        if name == "page.html":
+            return Response("<html></html>", media_type="text/html")
+        if name == "huge.jpg":
+            return Response(b"\xff" * (5 * 1024 * 1024 + 1), media_type="image/jpeg")
+        return Response("missing", status_code=404)
+
+    def posts(self, path: str) -> list[Received]:
+        with self._lock:
+            return [r for r in self.received if r.path == path]
+
+    def wait_for(
+        self, path: str, predicate: Callable[[list[Received]], bool], timeout: float = 5.0
+    ) -> list[Received]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.posts(path)
+            if predicate(found):
+                return found
+            time.sleep(0.02)
+        raise AssertionError(f"timed out waiting on {path}: {self.posts(path)}")
+
+    def clear(self) -> None:
+        with self._lock:
+            self.received.clear()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def receiver() -> Iterator[WebhookReceiver]:
+    rec = WebhookReceiver()
+    server = uvicorn.Server(
+        uvicorn.Config(rec.app, host="127.0.0.1", port=rec.port, log_level="warning")
+    )
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "receiver did not start"
+        time.sleep(0.01)
+    yield rec
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def _simulator_server(receiver: WebhookReceiver) -> Iterator[SimulatorServer]:
+    server = SimulatorServer(
+        account_sid=ACCOUNT_SID,
+        auth_token=AUTH_TOKEN,
+        inbound_webhook_url=f"{receiver.url}/inbound",
+        status_delays=(0.02, 0.02, 0.02),
+    )
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def simulator(
+    _simulator_server: SimulatorServer, receiver: WebhookReceiver
+) -> Iterator[SimulatorServer]:
+    """The running simulator with empty state and default settings."""
+    _simulator_server.start()  # in case a test stopped it
+    _simulator_server.reset()
+    httpx.post(
+        f"{_simulator_server.url}/_sim/settings",
+        json={
+            "inbound_webhook_url": f"{receiver.url}/inbound",
+            "media_first_fetch_404": False,
+            "provider_numbers": [],
+            "status_delays": [0.02, 0.02, 0.02],
+        },
+    ).raise_for_status()
+    receiver.clear()
+    yield _simulator_server
+    _simulator_server.start()
+
+
+@pytest.fixture
+def gateway(simulator: SimulatorServer) -> TwilioGateway:
+    return TwilioGateway(
+        ACCOUNT_SID, AUTH_TOKEN, api_base_url=simulator.url, timeout=2.0, media_retry_delay=0.05
+    )
+
+
+def sim_messages(simulator: SimulatorServer) -> list[dict[str, object]]:
+    """All messages the simulator holds (control API)."""
+    response = httpx.get(f"{simulator.url}/_sim/messages")
+    response.raise_for_status()
+    messages: list[dict[str, object]] = response.json()["messages"]
+    return messages

@@ -1,0 +1,38 @@
+"""The demo data loads once, and loading it again changes nothing."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
+from agent_workspace.services import auth
+from agent_workspace.services.demo_data import DEMO_USERS, load_demo_data
+from agent_workspace.services.interactions import list_my_interactions
+
+
+def _counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+            for t in SQLModel.metadata.sorted_tables
+        }
+
+
+def test_loading_twice_changes_nothing(engine: Engine) -> None:
+    assert load_demo_data() is True
+    before = _counts(engine)
+    assert load_demo_data() is False
+    assert _counts(engine) == before
+    assert before["interaction"] >= 6
+
+
+def test_every_demo_user_can_sign_in_and_agents_see_their_interactions(engine: Engine) -> None:
+    load_demo_data()
+    for user in DEMO_USERS:
+        _, actor = auth.sign_in(username=user.username, password=user.password)
+        assert set(actor.roles) == set(user.roles)
+    _, alice = auth.sign_in(username="alice", password="alice-demo-pass")
+    numbers = [row.number for row in list_my_interactions(actor=alice)]
+    assert numbers
+    assert all(n.startswith("IMS") and len(n) == 10 for n in numbers)

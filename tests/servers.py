@@ -1,0 +1,80 @@
+"""Starts the real workspace (production build) the way the run command does, for e2e tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from agent_workspace.config import PROJECT_ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class WorkspaceServer:
+    """`agent_workspace.cli prepare` then `serve` on a free loopback port, in its own group."""
+
+    def __init__(self, data_dir: Path, extra_env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.simulator_port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.simulator_url = f"http://127.0.0.1:{self.simulator_port}"
+        self.log_path = data_dir / "server.log"
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("AW_", "TWILIO_"))},
+            "AW_ENVIRONMENT": "test",
+            "AW_DATABASE_URL": f"sqlite:///{data_dir / 'workspace.db'}",
+            "AW_STORAGE_DIR": str(data_dir / "files"),
+            "AW_PUBLIC_BASE_URL": self.url,
+            "AW_SIMULATOR_PORT": str(self.simulator_port),
+            "AW_OUTBOX_POLL_SECONDS": "0.2",
+            **(extra_env or {}),
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 240) -> None:
+        cli = [sys.executable, "-m", "agent_workspace.cli"]
+        subprocess.run([*cli, "prepare"], cwd=PROJECT_ROOT, env=self.env, check=True)
+        log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [*cli, "serve", "--port", str(self.port)],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                tail = self.log_path.read_text()[-4000:]
+                raise RuntimeError(f"workspace exited early:\n{tail}")
+            try:
+                ping = httpx.get(f"{self.url}/ping", timeout=1)
+                if ping.status_code == 200 and httpx.get(self.url, timeout=5).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(f"workspace did not start:\n{self.log_path.read_text()[-4000:]}")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
