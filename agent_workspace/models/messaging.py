@@ -68,10 +68,26 @@ class Attachment(SQLModel, table=True):
     filename: str = Field(max_length=120)
     content_type: str = Field(max_length=100)
     size: int
-    sha256: str = Field(max_length=64)
-    storage_key: str = Field(max_length=200)
+    sha256: str = Field(default="", max_length=64)
+    storage_key: str | None = Field(default=None, max_length=200, description="None until fetched")
+    provider_media_url: str | None = Field(default=None, max_length=500)
+    fetch_attempts: int = 0
+    fetch_error: str | None = Field(default=None, max_length=300)
     uploaded_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class EarlyStatus(SQLModel, table=True):
+    """A status callback for a MessageSid we have not recorded yet (it can beat create()'s reply);
+    applied as soon as the dispatcher stores the sid."""
+
+    __tablename__ = "early_status"
+
+    id: int | None = Field(default=None, primary_key=True)
+    provider_sid: str = Field(max_length=64, index=True)
+    status: MessageStatus = Field(sa_type=enum_type(MessageStatus))
+    error_code: int | None = None
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class OptOut(SQLModel, table=True):

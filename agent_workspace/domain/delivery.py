@@ -1,0 +1,42 @@
+"""Delivery statuses only move forward: callbacks arrive late, twice, or out of order."""
+
+from datetime import timedelta
+
+_RANK = {
+    "accepted": 0,
+    "scheduled": 0,
+    "queued": 0,
+    "sending": 1,
+    "sent": 2,
+    "delivered": 3,
+    "undelivered": 3,
+    "failed": 3,
+    "read": 4,
+}
+FINAL = frozenset({"delivered", "undelivered", "failed"})
+# Provider statuses the workspace stores as one of its own.
+STORED_AS = {"accepted": "queued", "scheduled": "queued", "read": "delivered", "canceled": "failed"}
+
+
+def stored_status(provider_status: str) -> str | None:
+    """The workspace status for a provider status, or None if it is not an outbound status."""
+    status = provider_status.strip().lower()
+    status = STORED_AS.get(status, status)
+    return status if status in _RANK else None
+
+
+def advances(current: str, new: str) -> bool:
+    """True if `new` moves the message forward; a final status is never replaced."""
+    if current in FINAL or current == new:
+        return False
+    return _RANK.get(new, -1) > _RANK.get(current, -1)
+
+
+def retry_delay(attempt: int, *, retry_after: float | None, jitter: float) -> timedelta:
+    """Exponential backoff (1 s, 2 s, 4 s ... capped at 5 min) with jitter in [0, 1); a
+    provider's Retry-After is a floor."""
+    base = min(300.0, 2.0 ** max(0, attempt - 1))
+    delay = base * (0.5 + jitter / 2)
+    if retry_after is not None:
+        delay = max(delay, retry_after)
+    return timedelta(seconds=delay)

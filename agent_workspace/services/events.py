@@ -1,0 +1,63 @@
+"""Events that services publish only after their transaction commits.
+
+Subscribers (the live-update notifier, the outbox wake-up) run in the committing thread and
+must hand work off quickly; a rolled-back transaction publishes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import event
+from sqlmodel import Session
+
+_PENDING = "aw_pending_events"
+
+
+@dataclass(frozen=True)
+class InteractionChanged:
+    """An interaction (its messages, state or live group) changed; `agent_ids` lists whose
+    My Interactions lists show it."""
+
+    interaction_id: int
+    agent_ids: frozenset[int] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class OutboxChanged:
+    """Messages are waiting to be sent."""
+
+
+Event = InteractionChanged | OutboxChanged
+Subscriber = Callable[[Event], None]
+_subscribers: list[Subscriber] = []
+
+
+def subscribe(subscriber: Subscriber) -> Callable[[], None]:
+    """Registers a subscriber; returns a function that removes it."""
+    _subscribers.append(subscriber)
+    return lambda: _subscribers.remove(subscriber) if subscriber in _subscribers else None
+
+
+def after_commit(session: Session, published: Event) -> None:
+    """Queues `published` until the session's transaction commits."""
+    session.info.setdefault(_PENDING, []).append(published)
+
+
+def publish(published: Event) -> None:
+    for subscriber in list(_subscribers):
+        subscriber(published)
+
+
+@event.listens_for(Session, "after_commit")
+def _flush_events(session: Any) -> None:
+    pending = session.info.pop(_PENDING, [])
+    for published in dict.fromkeys(pending):  # de-duplicate, keep order
+        publish(published)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_events(session: Any) -> None:
+    session.info.pop(_PENDING, None)

@@ -1,0 +1,192 @@
+"""receive_sms: an inbound message from the provider's webhook, stored once and routed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from agent_workspace.db.engine import transaction
+from agent_workspace.db.locks import lock_phone
+from agent_workspace.domain.optout import OptAction, opt_action
+from agent_workspace.domain.routing import PersonKind, decide_inbound
+from agent_workspace.models import (
+    Attachment,
+    Direction,
+    Interaction,
+    InteractionType,
+    LiveGroupMember,
+    Message,
+    MessageStatus,
+    OptOut,
+    ProviderNumber,
+    utcnow,
+)
+from agent_workspace.services import events
+from agent_workspace.services.audit import PROVIDER, record
+from agent_workspace.services.errors import NotFound
+from agent_workspace.services.interactions import close_interaction, open_interaction
+from agent_workspace.services.people import add_person, owners_of_phone
+from agent_workspace.services.resolvers import active_profile
+from agent_workspace.services.routing import active_interactions, as_active, create_profile
+
+
+@dataclass(frozen=True)
+class InboundSms:
+    """The parts of Twilio's inbound webhook the workspace keeps."""
+
+    sid: str
+    from_: str
+    to: str
+    body: str
+    media: tuple[tuple[str, str], ...] = ()  # (MediaUrlN, MediaContentTypeN)
+    opt_out_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Received:
+    message_id: int
+    interaction_id: int
+    interaction_number: str
+    duplicate: bool
+    opt_action: OptAction | None
+
+
+def receive_sms(*, sms: InboundSms, engine: Engine | None = None) -> Received:
+    """Idempotent by MessageSid: a webhook delivered twice stores one message."""
+    with transaction(engine) as session:
+        if (earlier := _earlier(session, sms.sid)) is not None:
+            return earlier
+        number = session.exec(select(ProviderNumber).where(ProviderNumber.e164 == sms.to)).first()
+        if number is None:
+            raise NotFound(f"{sms.to} is not a provider number of any channel.")
+        lock_phone(session, number.channel_id, sms.from_)
+        action = opt_action(sms.body, sms.opt_out_type)
+        if action in (OptAction.OPT_OUT, OptAction.OPT_IN):
+            _record_opt(session, sms, action)
+        target = _target_interaction(session, number.channel_id, sms.from_)
+        message = _store(session, sms, target)
+        members = session.exec(
+            select(LiveGroupMember.agent_id).where(
+                LiveGroupMember.interaction_id == target.id, col(LiveGroupMember.left_at).is_(None)
+            )
+        ).all()
+        assert target.id is not None and message.id is not None
+        events.after_commit(session, events.InteractionChanged(target.id, frozenset(members)))
+        if sms.media:
+            events.after_commit(session, events.OutboxChanged())
+        return Received(message.id, target.id, target.number, False, action)
+
+
+def _earlier(session: Session, sid: str) -> Received | None:
+    message = session.exec(select(Message).where(Message.provider_sid == sid)).first()
+    if message is None:
+        return None
+    interaction = session.get(Interaction, message.interaction_id)
+    assert interaction is not None and interaction.id is not None and message.id is not None
+    return Received(message.id, interaction.id, interaction.number, True, None)
+
+
+def _record_opt(session: Session, sms: InboundSms, action: OptAction) -> None:
+    row = session.exec(
+        select(OptOut).where(OptOut.sender == sms.to, OptOut.phone == sms.from_)
+    ).first()
+    row = row or OptOut(sender=sms.to, phone=sms.from_)
+    row.opted_out = action is OptAction.OPT_OUT
+    row.keyword = sms.body.strip().upper()[:20] or action.value
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    record(
+        session=session,
+        actor=PROVIDER,
+        action="opt_out.changed",
+        entity=row,
+        detail={
+            "sender": sms.to,
+            "phone": sms.from_,
+            "opted_out": row.opted_out,
+            "keyword": row.keyword,
+        },
+    )
+
+
+def _target_interaction(session: Session, channel_id: int, phone: str) -> Interaction:
+    """The active interaction for the phone, or a new one held by the virtual agent."""
+    active = active_interactions(session, channel_id, phone)
+    decision = decide_inbound(tuple(as_active(session, i) for i in active))
+    for closing in active:
+        if closing.id in decision.close_interaction_ids:
+            close_interaction(
+                session=session, actor=PROVIDER, interaction=closing, reason="duplicate"
+            )
+    if decision.target_interaction_id is not None:
+        target = next(i for i in active if i.id == decision.target_interaction_id)
+        target.updated_at = utcnow()
+        session.add(target)
+        return target
+    session.flush()
+    profile = active_profile(session, channel_id, phone)
+    if profile is not None:
+        person, profile_id = profile.person, profile.id
+    else:
+        owners = owners_of_phone(session, phone)
+        person = (
+            owners[0]
+            if owners
+            else add_person(
+                session=session,
+                kind=PersonKind.CONSUMER,
+                first_name="Unknown",
+                last_name=f"({phone})",
+                phones=(phone,),
+            )
+        )
+        profile_id = create_profile(session, channel_id, phone, person, PROVIDER)
+    return open_interaction(
+        session=session,
+        actor=PROVIDER,
+        type=InteractionType.MESSAGING,
+        person=person,
+        assign_to=None,
+        virtual_agent=True,
+        channel_id=channel_id,
+        phone=phone,
+        profile_id=profile_id,
+        short_description="Inbound SMS",
+    )
+
+
+def _store(session: Session, sms: InboundSms, target: Interaction) -> Message:
+    assert target.id is not None
+    message = Message(
+        interaction_id=target.id,
+        direction=Direction.INBOUND,
+        body=sms.body,
+        from_number=sms.from_,
+        to_number=sms.to,
+        status=MessageStatus.RECEIVED,
+        provider_sid=sms.sid,
+        segments=1 if sms.body else 0,
+    )
+    session.add(message)
+    session.flush()
+    for index, (url, content_type) in enumerate(sms.media):
+        session.add(
+            Attachment(
+                message_id=message.id,
+                filename=f"media-{index + 1}",
+                content_type=content_type or "application/octet-stream",
+                size=0,
+                provider_media_url=url,
+            )
+        )
+    record(
+        session=session,
+        actor=PROVIDER,
+        action="message.received",
+        entity=message,
+        detail={"sid": sms.sid, "from": sms.from_, "to": sms.to, "interaction": target.number},
+    )
+    return message

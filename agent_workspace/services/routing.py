@@ -1,0 +1,169 @@
+"""Gathers the facts for a routing decision and applies it, in the caller's transaction."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from agent_workspace.domain.routing import (
+    ActiveInteraction,
+    PersonRef,
+    SendDecision,
+    SendSituation,
+)
+from agent_workspace.models import (
+    ACTIVE_STATES,
+    ChannelUserProfile,
+    Interaction,
+    InteractionState,
+    InteractionType,
+    LiveGroupMember,
+    utcnow,
+)
+from agent_workspace.services.access import Actor
+from agent_workspace.services.audit import record
+from agent_workspace.services.interactions import (
+    close_interaction,
+    join_live_group,
+    open_interaction,
+)
+from agent_workspace.services.people import person_ids
+from agent_workspace.services.resolvers import Resolution
+
+
+def active_interactions(session: Session, channel_id: int, phone: str) -> list[Interaction]:
+    return list(
+        session.exec(
+            select(Interaction).where(
+                Interaction.channel_id == channel_id,
+                Interaction.phone == phone,
+                Interaction.type == InteractionType.MESSAGING,
+                col(Interaction.state).in_(list(ACTIVE_STATES)),
+            )
+        ).all()
+    )
+
+
+def as_active(session: Session, interaction: Interaction) -> ActiveInteraction:
+    """The plain-value view of an interaction that the pure decision works on."""
+    members = session.exec(
+        select(LiveGroupMember.agent_id).where(
+            LiveGroupMember.interaction_id == interaction.id, col(LiveGroupMember.left_at).is_(None)
+        )
+    ).all()
+    assert interaction.id is not None
+    return ActiveInteraction(
+        id=interaction.id,
+        number=interaction.number,
+        profile_id=interaction.profile_id,
+        virtual_agent=interaction.virtual_agent,
+        assigned_agent_id=interaction.assigned_agent_id,
+        live_group=frozenset(members),
+        opened_at=interaction.opened_at,
+    )
+
+
+def send_situation(
+    session: Session,
+    *,
+    agent: Actor,
+    person: PersonRef,
+    resolution: Resolution,
+    active: list[Interaction],
+) -> SendSituation:
+    return SendSituation(
+        agent_id=agent.user_id,
+        person=person,
+        active_profile=resolution.active_profile,
+        active=tuple(as_active(session, i) for i in active),
+    )
+
+
+def create_profile(
+    session: Session, channel_id: int, phone: str, person: PersonRef, actor: Actor | str
+) -> int:
+    consumer_id, contact_id = person_ids(person)
+    profile = ChannelUserProfile(
+        channel_id=channel_id, phone=phone, consumer_id=consumer_id, contact_id=contact_id
+    )
+    session.add(profile)
+    session.flush()
+    record(
+        session=session,
+        actor=actor,
+        action="profile.created",
+        entity=profile,
+        detail={"phone": phone, "person": f"{person.kind.value}:{person.id}"},
+    )
+    assert profile.id is not None
+    return profile.id
+
+
+def deactivate_profile(session: Session, profile_id: int, actor: Actor | str, reason: str) -> None:
+    profile = session.get(ChannelUserProfile, profile_id)
+    if profile is None or not profile.is_active:
+        return
+    profile.is_active = False
+    profile.deactivated_at = utcnow()
+    session.add(profile)
+    session.flush()  # the unique active-profile index must see this before a new one is added
+    record(
+        session=session,
+        actor=actor,
+        action="profile.deactivated",
+        entity=profile,
+        detail={"reason": reason},
+    )
+
+
+def apply_send_decision(
+    session: Session,
+    *,
+    agent: Actor,
+    decision: SendDecision,
+    channel_id: int,
+    phone: str,
+    person: PersonRef,
+    short_description: str = "",
+) -> Interaction:
+    """Carries out every effect of the decision; returns the interaction the message goes to."""
+    reason = f"agent-initiated SMS ({decision.workflow.value})"
+    for interaction_id in decision.close_interaction_ids:
+        closing = session.get(Interaction, interaction_id)
+        if closing is not None:
+            close_interaction(session=session, actor=agent, interaction=closing, reason=reason)
+    session.flush()  # the unique active-interaction index must see the closures first
+    if decision.deactivate_profile_id is not None:
+        deactivate_profile(session, decision.deactivate_profile_id, agent, reason)
+    profile_id = decision.use_profile_id
+    if decision.create_profile_for is not None:
+        profile_id = create_profile(session, channel_id, phone, decision.create_profile_for, agent)
+    if decision.create_interaction:
+        target = open_interaction(
+            session=session,
+            actor=agent,
+            type=InteractionType.MESSAGING,
+            person=person,
+            assign_to=decision.assign_to_agent_id,
+            channel_id=channel_id,
+            phone=phone,
+            profile_id=profile_id,
+            short_description=short_description,
+            state=InteractionState.WORK_IN_PROGRESS,
+        )
+    else:
+        assert decision.target_interaction_id is not None
+        found = session.get(Interaction, decision.target_interaction_id)
+        assert found is not None
+        target = found
+        if decision.join_live_group_agent_id is not None:
+            join_live_group(
+                session=session,
+                actor=agent,
+                interaction=target,
+                agent_id=decision.join_live_group_agent_id,
+            )
+    if target.state is InteractionState.NEW:
+        target.state = InteractionState.WORK_IN_PROGRESS
+    target.updated_at = utcnow()
+    session.add(target)
+    return target

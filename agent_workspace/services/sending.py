@@ -1,0 +1,304 @@
+"""send_sms: validate everything, then route and queue the message in one transaction.
+
+The provider is never called here: the outbox dispatcher sends queued messages after commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from agent_workspace.config import get_settings
+from agent_workspace.db.engine import transaction
+from agent_workspace.db.locks import lock_phone
+from agent_workspace.domain.attachments import (
+    AcceptedFile,
+    AttachmentRejected,
+    CandidateFile,
+    check_attachments,
+)
+from agent_workspace.domain.phone import PhoneOk, parse_phone
+from agent_workspace.domain.routing import (
+    PersonKind,
+    PersonRef,
+    SendDecision,
+    Workflow,
+    decide_send,
+)
+from agent_workspace.domain.segments import check_body, count_segments
+from agent_workspace.models import (
+    Attachment,
+    Direction,
+    Interaction,
+    Message,
+    MessageStatus,
+    OptOut,
+    Role,
+)
+from agent_workspace.services import events
+from agent_workspace.services.access import Actor, require_role
+from agent_workspace.services.audit import record
+from agent_workspace.services.channels import ChannelView, sms_channel
+from agent_workspace.services.errors import InvalidInput, NotFound
+from agent_workspace.services.people import add_person, get_person, person_ref
+from agent_workspace.services.resolvers import ProfileResolver, get_resolver
+from agent_workspace.services.routing import (
+    active_interactions,
+    apply_send_decision,
+    send_situation,
+)
+from agent_workspace.services.storage import store_bytes
+
+
+@dataclass(frozen=True)
+class SendRequest:
+    """What the Compose SMS form submits."""
+
+    from_number: str
+    to: str  # any common notation; converted to E.164
+    body: str
+    interaction_id: int | None = None  # the form the agent composes from
+    files: tuple[CandidateFile, ...] = ()
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class SendResult:
+    message_id: int
+    interaction_id: int
+    interaction_number: str
+    workflow: Workflow | None  # None when an idempotent retry returned the earlier result
+    summary: str
+    duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class Preview:
+    workflow: Workflow
+    summary: str
+    to: str
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A validated request: the recipient in E.164 and the accepted files, in order."""
+
+    channel: ChannelView
+    to: str
+    context: PersonRef | None
+    source: Interaction | None
+    files: list[AcceptedFile]
+
+
+def send_sms(
+    *,
+    actor: Actor | None,
+    request: SendRequest,
+    resolver: ProfileResolver | None = None,
+    engine: Engine | None = None,
+) -> SendResult:
+    """Routes per SPEC "What Send does" and stores the message `queued`, in one transaction."""
+    agent = require_role(actor, Role.AGENT)
+    try:
+        with transaction(engine) as session:
+            if (done := _earlier_result(session, request.idempotency_key)) is not None:
+                return done
+            prepared = _prepare(session, request)
+            lock_phone(session, prepared.channel.id, prepared.to)
+            decision, person = _decide(session, agent, prepared, resolver or get_resolver())
+            result = _apply_and_queue(session, agent, request, prepared, decision, person)
+    except sa.exc.IntegrityError:
+        # A concurrent double-click with the same idempotency key committed first.
+        with transaction(engine) as session:
+            if (done := _earlier_result(session, request.idempotency_key)) is not None:
+                return done
+        raise
+    return result
+
+
+def preview_send(
+    *,
+    actor: Actor | None,
+    interaction_id: int | None,
+    from_number: str,
+    to: str,
+    resolver: ProfileResolver | None = None,
+    engine: Engine | None = None,
+) -> Preview:
+    """Which workflow Send would take now, in words; writes nothing."""
+    agent = require_role(actor, Role.AGENT)
+    request = SendRequest(
+        from_number=from_number, to=to, body="preview", interaction_id=interaction_id
+    )
+    with transaction(engine) as session:
+        prepared = _prepare(session, request)
+        decision, _ = _decide(session, agent, prepared, resolver or get_resolver(), dry_run=True)
+        session.rollback()
+    return Preview(decision.workflow, decision.describe(), prepared.to)
+
+
+def _earlier_result(session: Session, key: str | None) -> SendResult | None:
+    if not key:
+        return None
+    message = session.exec(select(Message).where(Message.idempotency_key == key)).first()
+    if message is None:
+        return None
+    interaction = session.get(Interaction, message.interaction_id)
+    assert interaction is not None
+    assert interaction.id is not None
+    assert message.id is not None
+    summary = f"already sent in {interaction.number}"
+    return SendResult(message.id, interaction.id, interaction.number, None, summary, duplicate=True)
+
+
+def _prepare(session: Session, request: SendRequest) -> _Prepared:
+    """Every refusal happens here, before anything is written."""
+    channel = sms_channel(session)
+    source = session.get(Interaction, request.interaction_id) if request.interaction_id else None
+    if request.interaction_id and source is None:
+        raise NotFound(f"Interaction {request.interaction_id} does not exist.")
+    context = person_ref(source.consumer_id, source.contact_id) if source else None
+    if request.from_number not in channel.provider_numbers:
+        shown = request.from_number or "That number"
+        raise InvalidInput(f"{shown} is not a sending number of the {channel.name} channel.")
+    to = _parse_to(request.to, _region_for(session, context))
+    if problem := check_body(request.body, has_media=bool(request.files)):
+        raise InvalidInput(problem)
+    try:
+        files = check_attachments(request.files, channel.policy)
+    except AttachmentRejected as rejected:
+        raise InvalidInput(str(rejected)) from rejected
+    opt_out = session.exec(
+        select(OptOut).where(OptOut.sender == request.from_number, OptOut.phone == to)
+    ).first()
+    if opt_out is not None and opt_out.opted_out:
+        raise InvalidInput(
+            f"{to} has opted out of messages from {request.from_number} (they texted "
+            f"{opt_out.keyword or 'STOP'}). Sending is refused until they text START."
+        )
+    return _Prepared(channel, to, context, source, files)
+
+
+def _region_for(session: Session, person: PersonRef | None) -> str:
+    view = get_person(session, person) if person else None
+    return (view.country if view and view.country else None) or get_settings().default_region
+
+
+def _parse_to(raw: str, region: str) -> str:
+    parsed = parse_phone(raw, default_region=region)
+    if not isinstance(parsed, PhoneOk):
+        raise InvalidInput(parsed.message)
+    return parsed.e164
+
+
+def _decide(
+    session: Session,
+    agent: Actor,
+    prepared: _Prepared,
+    resolver: ProfileResolver,
+    *,
+    dry_run: bool = False,
+) -> tuple[SendDecision, PersonRef]:
+    channel_id, to = prepared.channel.id, prepared.to
+    resolution = resolver.resolve(
+        session, channel_id=channel_id, phone=to, context_person=prepared.context
+    )
+    person = resolution.person
+    if person is None:  # nobody known has this number: it becomes a new consumer
+        person = (
+            PersonRef(PersonKind.CONSUMER, 0)
+            if dry_run
+            else add_person(
+                session=session,
+                kind=PersonKind.CONSUMER,
+                first_name="Unknown",
+                last_name=f"({to})",
+                phones=(to,),
+            )
+        )
+    active = active_interactions(session, channel_id, to)
+    situation = send_situation(
+        session, agent=agent, person=person, resolution=resolution, active=active
+    )
+    return decide_send(situation), person
+
+
+def _apply_and_queue(
+    session: Session,
+    agent: Actor,
+    request: SendRequest,
+    prepared: _Prepared,
+    decision: SendDecision,
+    person: PersonRef,
+) -> SendResult:
+    source = prepared.source
+    target = apply_send_decision(
+        session,
+        agent=agent,
+        decision=decision,
+        channel_id=prepared.channel.id,
+        phone=prepared.to,
+        person=person,
+        short_description=source.short_description if source else "",
+    )
+    if source is not None and source.case_id and not target.case_id:
+        target.case_id = source.case_id
+    assert target.id is not None
+    message = Message(
+        interaction_id=target.id,
+        direction=Direction.OUTBOUND,
+        body=request.body,
+        from_number=request.from_number,
+        to_number=prepared.to,
+        status=MessageStatus.QUEUED,
+        author_id=agent.user_id,
+        idempotency_key=request.idempotency_key or None,
+        segments=count_segments(request.body).segments,
+    )
+    session.add(message)
+    session.flush()
+    assert message.id is not None
+    for candidate, accepted in zip(request.files, prepared.files, strict=True):
+        key, digest = store_bytes(candidate.data)
+        session.add(
+            Attachment(
+                message_id=message.id,
+                filename=accepted.filename,
+                content_type=accepted.content_type,
+                size=accepted.size,
+                sha256=digest,
+                storage_key=key,
+                uploaded_by_id=agent.user_id,
+            )
+        )
+    summary = _summary(decision, target.number)
+    record(
+        session=session,
+        actor=agent,
+        action="message.queued",
+        entity=message,
+        detail={
+            "workflow": decision.workflow.value,
+            "interaction": target.number,
+            "to": prepared.to,
+            "from": request.from_number,
+            "summary": summary,
+        },
+    )
+    watchers = {agent.user_id, *(a for a in (target.assigned_agent_id,) if a)}
+    events.after_commit(session, events.InteractionChanged(target.id, frozenset(watchers)))
+    for closed in decision.close_interaction_ids:
+        events.after_commit(session, events.InteractionChanged(closed))
+    events.after_commit(session, events.OutboxChanged())
+    return SendResult(message.id, target.id, target.number, decision.workflow, summary)
+
+
+def _summary(decision: SendDecision, number: str) -> str:
+    """The decision in words, naming the interaction the message went to."""
+    text = decision.describe()
+    if decision.create_interaction:
+        return text.replace("opened a new interaction", f"opened {number}")
+    return text

@@ -1,0 +1,1 @@
+"""HTTP routes under /api/: provider webhooks and signed media."""

@@ -1,0 +1,123 @@
+"""Twilio webhooks (signed) and media links (HMAC-signed), as a Starlette app under /api/."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+
+from starlette.applications import Starlette
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from agent_workspace.config import get_settings
+from agent_workspace.db.engine import transaction
+from agent_workspace.models import Attachment
+from agent_workspace.services import media_links, outbox
+from agent_workspace.services.errors import NotFound
+from agent_workspace.services.inbound import InboundSms, receive_sms
+from agent_workspace.services.storage import read_bytes
+from agent_workspace.sms import SIGNATURE_HEADER, validate_signature
+
+log = logging.getLogger(__name__)
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+
+
+def _public_url(request: Request) -> str:
+    """The URL the provider signed: the configured public base, never the internal address."""
+    query = request.url.query
+    base = get_settings().public_base_url.rstrip("/")
+    return f"{base}{request.url.path}" + (f"?{query}" if query else "")
+
+
+async def _signed_form(request: Request) -> FormData | None:
+    form = await request.form()
+    token = get_settings().provider_account().auth_token
+    params = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    signature = request.headers.get(SIGNATURE_HEADER)
+    if not validate_signature(token, _public_url(request), params, signature):
+        log.warning("rejected webhook with a bad or missing signature: %s", request.url.path)
+        return None
+    return form
+
+
+def _text(form: FormData, key: str) -> str:
+    value = form.get(key)
+    return value if isinstance(value, str) else ""
+
+
+async def inbound(request: Request) -> Response:
+    form = await _signed_form(request)
+    if form is None:
+        return PlainTextResponse("invalid signature", status_code=403)
+    count = int(_text(form, "NumMedia") or 0)
+    sms = InboundSms(
+        sid=_text(form, "MessageSid") or _text(form, "SmsSid"),
+        from_=_text(form, "From"),
+        to=_text(form, "To"),
+        body=_text(form, "Body"),
+        media=tuple(
+            (_text(form, f"MediaUrl{i}"), _text(form, f"MediaContentType{i}")) for i in range(count)
+        ),
+        opt_out_type=_text(form, "OptOutType") or None,
+    )
+    if not sms.sid or not sms.from_ or not sms.to:
+        return PlainTextResponse("MessageSid, From and To are required", status_code=400)
+    try:
+        receive_sms(sms=sms)
+    except NotFound as unknown:
+        return PlainTextResponse(unknown.message, status_code=404)
+    return Response(EMPTY_TWIML, media_type="text/xml")
+
+
+async def status(request: Request) -> Response:
+    form = await _signed_form(request)
+    if form is None:
+        return PlainTextResponse("invalid signature", status_code=403)
+    sid = _text(form, "MessageSid") or _text(form, "SmsSid")
+    state = _text(form, "MessageStatus") or _text(form, "SmsStatus")
+    if not sid or not state:
+        return PlainTextResponse("MessageSid and MessageStatus are required", status_code=400)
+    code = _text(form, "ErrorCode")
+    outbox.apply_delivery_status(
+        sid=sid, status=state, error_code=int(code) if code.isdigit() else None
+    )
+    return Response(status_code=204)
+
+
+async def media(request: Request) -> Response:
+    """Serves a stored attachment to whoever holds an unexpired signed link (Twilio, browsers)."""
+    try:
+        attachment_id = int(request.path_params["attachment_id"])
+    except ValueError:
+        return PlainTextResponse("not found", status_code=404)
+    expires, signature = request.query_params.get("exp", ""), request.query_params.get("sig", "")
+    if not media_links.verify(attachment_id, expires, signature):
+        return PlainTextResponse("this link is invalid or has expired", status_code=403)
+    with transaction() as session:
+        attachment = session.get(Attachment, attachment_id)
+        key = attachment.storage_key if attachment else None
+        content_type = attachment.content_type if attachment else ""
+        filename = attachment.filename if attachment else ""
+    if not key:
+        return PlainTextResponse("not found", status_code=404)
+    return Response(
+        read_bytes(key),
+        media_type=content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream",
+        headers={
+            "Cache-Control": "private, max-age=300",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Disposition": f'inline; filename="{filename}"',
+        },
+    )
+
+
+def create_api() -> Starlette:
+    return Starlette(
+        routes=[
+            Route("/api/twilio/inbound", inbound, methods=["POST"]),
+            Route("/api/twilio/status", status, methods=["POST"]),
+            Route("/api/media/{attachment_id}/{filename}", media, methods=["GET"]),
+        ]
+    )

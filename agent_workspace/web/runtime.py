@@ -1,0 +1,29 @@
+"""Wires the configured SMS provider to the dispatcher for the running app."""
+
+from __future__ import annotations
+
+from agent_workspace.config import get_settings
+from agent_workspace.services import media_links
+from agent_workspace.services.dispatcher import Dispatcher
+from agent_workspace.sms import SmsGateway, TwilioGateway
+
+
+def make_gateway() -> SmsGateway:
+    """Real Twilio with credentials; otherwise the built-in simulator on loopback."""
+    account = get_settings().provider_account()
+    return TwilioGateway(account.account_sid, account.auth_token, api_base_url=account.api_base_url)
+
+
+def make_dispatcher(gateway: SmsGateway | None = None) -> Dispatcher:
+    settings = get_settings()
+    return Dispatcher(
+        gateway or make_gateway(),
+        status_callback_url=f"{settings.public_base_url.rstrip('/')}/api/twilio/status",
+        media_url=media_links.media_url,
+        poll_seconds=settings.outbox_poll_seconds,
+    )
+
+
+async def run_dispatcher() -> None:
+    """The app's lifespan task."""
+    await make_dispatcher().run_forever()
