@@ -1,15 +1,21 @@
-"""The Reflex app: pages, their guards, and the HTTP routes under /api/."""
+"""The Reflex app: pages and their guards, /api/ routes, the outbox dispatcher, live pushes."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from agent_workspace.pages import interaction
 from agent_workspace.pages.home import home_page
 from agent_workspace.pages.login import login_page
+from agent_workspace.state.compose import ComposeState
+from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.interactions import MyInteractionsState
 from agent_workspace.state.session import LoginState, SessionState
+from agent_workspace.web.notifier import Notifier
+from agent_workspace.web.routes import create_api
+from agent_workspace.web.runtime import run_dispatcher
 
-app = rx.App()
+app = rx.App(api_transformer=create_api())
 app.add_page(
     login_page,
     route="/login",
@@ -22,3 +28,11 @@ app.add_page(
     title="Agent Workspace Home",
     on_load=[SessionState.guard_agent_page, MyInteractionsState.load],
 )
+app.add_page(
+    interaction.interaction_page,
+    route=interaction.ROUTE,
+    title="Interaction · Agent Workspace",
+    on_load=[SessionState.guard_agent_page, InteractionPageState.open, ComposeState.close],
+)
+app.register_lifespan_task(run_dispatcher)
+app.register_lifespan_task(Notifier(app).run)

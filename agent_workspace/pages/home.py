@@ -5,7 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from agent_workspace.components.layout import VISUALLY_HIDDEN, workspace_page
-from agent_workspace.state.interactions import InteractionItem, MyInteractionsState
+from agent_workspace.state.interactions import MyInteractionsState
+from agent_workspace.state.live import AgentListFeed
+from agent_workspace.state.views import InteractionItem
 
 
 def _row(item: InteractionItem) -> rx.Component:
@@ -56,11 +58,14 @@ def my_interactions() -> rx.Component:
                     ]
                 )
             ),
-            rx.table.body(rx.foreach(MyInteractionsState.items, _row)),
+            rx.table.body(
+                rx.foreach(AgentListFeed.items, _row),
+                rx.foreach(MyInteractionsState.closed_items, _row),
+            ),
             width="100%",
         ),
         rx.cond(
-            MyInteractionsState.items.length() == 0,
+            AgentListFeed.items.length() + MyInteractionsState.closed_items.length() == 0,
             rx.text("No interactions yet.", color_scheme="gray"),
         ),
         width="100%",

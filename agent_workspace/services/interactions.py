@@ -48,7 +48,7 @@ class InteractionRow:
         return InteractionState(self.state) in ACTIVE_STATES
 
 
-def _row(session: Session, interaction: Interaction) -> InteractionRow:
+def row_view(session: Session, interaction: Interaction) -> InteractionRow:
     ref = person_ref(interaction.consumer_id, interaction.contact_id)
     person = get_person(session, ref) if ref else None
     if interaction.virtual_agent:
@@ -77,20 +77,39 @@ def list_my_interactions(
 ) -> list[InteractionRow]:
     """Interactions assigned to the agent or where they are in the live group, newest first."""
     agent = require_role(actor, Role.AGENT)
+    return agent_interactions(agent.user_id, include_closed=include_closed, engine=engine)
+
+
+def agent_interactions(
+    agent_id: int, *, include_closed: bool = False, engine: Engine | None = None
+) -> list[InteractionRow]:
+    """Unchecked read for callers that already know the agent (the live notifier)."""
     with transaction(engine) as session:
         member_of = select(LiveGroupMember.interaction_id).where(
-            LiveGroupMember.agent_id == agent.user_id, col(LiveGroupMember.left_at).is_(None)
+            LiveGroupMember.agent_id == agent_id, col(LiveGroupMember.left_at).is_(None)
         )
         query = select(Interaction).where(
-            or_(
-                Interaction.assigned_agent_id == agent.user_id,
-                col(Interaction.id).in_(member_of),
-            )
+            or_(Interaction.assigned_agent_id == agent_id, col(Interaction.id).in_(member_of))
         )
         if not include_closed:
             query = query.where(col(Interaction.state).in_(list(ACTIVE_STATES)))
-        rows = session.exec(query.order_by(col(Interaction.updated_at).desc())).all()
-        return [_row(session, r) for r in rows]
+        rows = session.exec(query.order_by(col(Interaction.updated_at).desc()).limit(500)).all()
+        return [row_view(session, r) for r in rows]
+
+
+def watchers(interaction_id: int, *, engine: Engine | None = None) -> set[int]:
+    """Agents whose lists show the interaction: its assignee and everyone ever in its live group."""
+    with transaction(engine) as session:
+        interaction = session.get(Interaction, interaction_id)
+        members = session.exec(
+            select(LiveGroupMember.agent_id).where(LiveGroupMember.interaction_id == interaction_id)
+        ).all()
+        assignee = (
+            {interaction.assigned_agent_id}
+            if interaction and interaction.assigned_agent_id
+            else set()
+        )
+        return set(members) | assignee
 
 
 def get_interaction_row(
@@ -101,7 +120,7 @@ def get_interaction_row(
         interaction = session.get(Interaction, interaction_id)
         if interaction is None:
             raise NotFound(f"Interaction {interaction_id} does not exist.")
-        return _row(session, interaction)
+        return row_view(session, interaction)
 
 
 def open_interaction(
@@ -228,4 +247,4 @@ def create_interaction(
             assign_to=agent.user_id,
             short_description=short_description.strip()[:200],
         )
-        return _row(session, interaction)
+        return row_view(session, interaction)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from urllib.parse import quote
 
 from agent_workspace.config import get_settings
 
@@ -19,9 +20,10 @@ def _signature(attachment_id: int, expires: int) -> str:
 
 def media_path(attachment_id: int, filename: str, *, ttl: int | None = None) -> str:
     """A path (no host) valid for `ttl` seconds (default from settings)."""
-    expires = int(time.time()) + (ttl or get_settings().media_url_ttl_seconds)
+    expires = int(time.time()) + (get_settings().media_url_ttl_seconds if ttl is None else ttl)
     signature = _signature(attachment_id, expires)
-    return f"{MEDIA_PATH}/{attachment_id}/{filename}?exp={expires}&sig={signature}"
+    name = quote(filename, safe="")
+    return f"{MEDIA_PATH}/{attachment_id}/{name}?exp={expires}&sig={signature}"
 
 
 def media_url(attachment_id: int, filename: str, *, ttl: int | None = None) -> str:

@@ -1,8 +1,6 @@
-"""My Interactions: the signed-in agent's list, and the New button."""
+"""My Interactions: the signed-in agent's list (live), closed ones on request, and New."""
 
 from __future__ import annotations
-
-import dataclasses
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -10,71 +8,52 @@ from reflex.event import EventSpec
 from agent_workspace.models import InteractionType, Role
 from agent_workspace.services import interactions
 from agent_workspace.services.errors import ServiceError
+from agent_workspace.state.live import AgentListFeed, agent_token
 from agent_workspace.state.session import SessionState
-
-
-@dataclasses.dataclass
-class InteractionItem:
-    """A row of the list as the page shows it (plain values, never ORM rows)."""
-
-    id: int
-    number: str
-    type: str
-    state: str
-    person_name: str
-    phone: str
-    assigned_to: str
-    updated: str
-
-
-def _item(row: interactions.InteractionRow) -> InteractionItem:
-    return InteractionItem(
-        id=row.id,
-        number=row.number,
-        type=row.type,
-        state=row.state.replace("_", " "),
-        person_name=row.person_name,
-        phone=row.phone,
-        assigned_to=row.assigned_to,
-        updated=row.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
-    )
+from agent_workspace.state.views import InteractionItem, interaction_item
 
 
 class MyInteractionsState(SessionState):
     """The list on Agent Workspace Home."""
 
-    items: list[InteractionItem] = []
     include_closed: bool = False
+    closed_items: list[InteractionItem] = []
     error: str = ""
 
     @rx.event
-    def load(self) -> None:
-        self._refresh()
-
-    def _refresh(self) -> None:
+    async def load(self) -> None:
         try:
-            rows = interactions.list_my_interactions(
-                actor=self._actor(), include_closed=self.include_closed
-            )
+            actor = self._require(Role.AGENT)
         except ServiceError as refused:
-            self.items = []
             self.error = refused.message
             return
         self.error = ""
-        self.items = [_item(r) for r in rows]
+        feed = await self.get_state(AgentListFeed)
+        feed = await feed._link_to(agent_token(actor.user_id))
+        feed._show(interactions.list_my_interactions(actor=actor))
+        self._load_closed()
+
+    def _load_closed(self) -> None:
+        if not self.include_closed:
+            self.closed_items = []
+            return
+        rows = interactions.list_my_interactions(actor=self._actor(), include_closed=True)
+        self.closed_items = [interaction_item(r) for r in rows if not r.is_active]
 
     @rx.event
     def set_include_closed(self, value: bool) -> None:
         self.include_closed = value
-        self._refresh()
+        try:
+            self._load_closed()
+        except ServiceError as refused:
+            self.error = refused.message
 
     @rx.event
     def new_interaction(self) -> EventSpec | None:
-        """The New button: an interaction assigned to this agent, opened for editing."""
+        """The New button: an empty messaging interaction assigned to this agent."""
         try:
-            actor = self._require(Role.AGENT)
             row = interactions.create_interaction(
-                actor=actor, type=InteractionType.MESSAGING, person=None
+                actor=self._require(Role.AGENT), type=InteractionType.MESSAGING, person=None
             )
         except ServiceError as refused:
             return rx.toast.error(refused.message)

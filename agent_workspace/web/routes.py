@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.datastructures import FormData
@@ -108,9 +109,17 @@ async def media(request: Request) -> Response:
         headers={
             "Cache-Control": "private, max-age=300",
             "X-Content-Type-Options": "nosniff",
-            "Content-Disposition": f'inline; filename="{filename}"',
+            "Content-Disposition": _inline_disposition(filename),
         },
     )
+
+
+def _inline_disposition(filename: str) -> str:
+    """`inline` with the name as an ASCII fallback plus RFC 5987 UTF-8 (headers are latin-1)."""
+    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    if fallback == filename:
+        return f'inline; filename="{filename}"'
+    return f"inline; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def create_api() -> Starlette:

@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from agent_workspace.sms.simulator.core import Simulator
-from agent_workspace.sms.simulator.magic import validate_create
+from agent_workspace.sms.simulator.magic import ERROR_MESSAGES, validate_create
 from agent_workspace.sms.simulator.render import (
     API_VERSION,
     error_response,
@@ -71,6 +71,8 @@ async def create_message(request: Request) -> Response:
     if fault is not None and fault.kind == "429":
         retry_after = {"Retry-After": f"{fault.retry_after:g}"}
         return error_response(20429, 429, "Too Many Requests", headers=retry_after)
+    if fault is not None and fault.kind == "queue_full":
+        return error_response(21611, 400, ERROR_MESSAGES[21611])
     to = params.get("To", [""])[0]
     from_ = params.get("From", [""])[0]
     rejected = validate_create(

@@ -2,8 +2,8 @@
 
 - POST /_sim/reset                       forget messages, opt-outs, faults; stop background work
 - GET  /_sim/messages                    every message, both directions, with callbacks and params
-- POST /_sim/faults  {"kind": "http_500" | "hang" | "429", "count": 1, "delay": 2.0,
-                      "retry_after": 1}  applies to the next `count` creates
+- POST /_sim/faults  {"kind": "http_500" | "hang" | "429" | "queue_full", "count": 1,
+                      "delay": 2.0, "retry_after": 1}  applies to the next `count` creates
 - POST /_sim/inbound {"from": phone, "to": provider, "body": "...",
                       "media": [{"content_type": "image/png", "data_base64": "..."}]}
 - POST /_sim/settings {"inbound_webhook_url", "media_first_fetch_404", "provider_numbers",
@@ -24,7 +24,7 @@ from starlette.routing import Route
 from agent_workspace.sms.simulator.core import InboundError, Simulator
 from agent_workspace.sms.simulator.store import Fault
 
-FAULT_KINDS = ("http_500", "hang", "429")
+FAULT_KINDS = ("http_500", "hang", "429", "queue_full")
 
 
 def _sim(request: Request) -> Simulator:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-FaultKind = Literal["http_500", "hang", "429"]
+FaultKind = Literal["http_500", "hang", "429", "queue_full"]
 
 
 def new_sid(prefix: str) -> str:

@@ -1,0 +1,153 @@
+"""The Compose SMS form (SPEC "Compose SMS")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from agent_workspace.state.compose import OTHER, UPLOAD_ID, Choice, ComposeState
+
+IMAGE_TYPES = {"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/gif": [".gif"]}
+
+
+def _field(label: str, control: rx.Component, html_for: str) -> rx.Component:
+    return rx.vstack(rx.el.label(label, html_for=html_for), control, spacing="1", width="100%")
+
+
+def _option(choice: Choice) -> rx.Component:
+    return rx.el.option(choice.label, value=choice.value)
+
+
+def _select(id_: str, value: Any, options: Any, on_change: Any, placeholder: str) -> rx.Component:
+    """A native select: accessible by label and predictable to drive in tests."""
+    return rx.el.select(
+        rx.el.option(placeholder, value="", disabled=True),
+        rx.foreach(options, _option),
+        id=id_,
+        value=value,
+        on_change=on_change,
+        style={
+            "width": "100%",
+            "padding": "0.45em",
+            "border_radius": "6px",
+            "border": "1px solid var(--gray-7)",
+            "background": "var(--color-background)",
+        },
+    )
+
+
+def compose_form() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Compose SMS", size="4"),
+            _field(
+                "From",
+                _select(
+                    "compose-from",
+                    ComposeState.from_number,
+                    ComposeState.from_options,
+                    ComposeState.set_from,
+                    "Choose a sending number",
+                ),
+                "compose-from",
+            ),
+            _field(
+                "To",
+                _select(
+                    "compose-to",
+                    ComposeState.to_choice,
+                    ComposeState.to_options,
+                    ComposeState.set_to_choice,
+                    "Choose a number",
+                ),
+                "compose-to",
+            ),
+            rx.cond(
+                ComposeState.to_choice == OTHER,
+                rx.vstack(
+                    _field(
+                        "Other number",
+                        rx.input(
+                            id="compose-other",
+                            value=ComposeState.other_text,
+                            on_change=ComposeState.set_other_text,
+                            placeholder="e.g. (415) 555-0100 or +44 7400 123456",
+                            width="100%",
+                        ),
+                        "compose-other",
+                    ),
+                    rx.cond(
+                        ComposeState.other_e164 != "",
+                        rx.text(
+                            "Will send to ",
+                            rx.code(ComposeState.other_e164),
+                            size="2",
+                            aria_label="Number in E.164",
+                        ),
+                    ),
+                    rx.cond(
+                        ComposeState.other_error != "",
+                        rx.text(
+                            ComposeState.other_error, size="2", color_scheme="red", role="alert"
+                        ),
+                    ),
+                    width="100%",
+                    spacing="1",
+                ),
+            ),
+            _field(
+                "Message",
+                rx.text_area(
+                    id="compose-body",
+                    value=ComposeState.body,
+                    on_change=ComposeState.set_body,
+                    rows="4",
+                    width="100%",
+                ),
+                "compose-body",
+            ),
+            rx.text(
+                ComposeState.counter,
+                size="1",
+                color_scheme=rx.cond(ComposeState.over_limit, "red", "gray"),
+                aria_label="Characters left",
+            ),
+            rx.upload.root(
+                rx.hstack(
+                    rx.button("Attach File", type="button", variant="soft"),
+                    rx.text(
+                        rx.selected_files(UPLOAD_ID).join(", "),
+                        size="2",
+                        aria_label="Attached files",
+                    ),
+                    align="center",
+                ),
+                id=UPLOAD_ID,
+                accept=IMAGE_TYPES,
+                max_files=10,
+                multiple=True,
+                no_drag=True,
+            ),
+            rx.cond(
+                ComposeState.preview != "", rx.text(ComposeState.preview, size="2", role="status")
+            ),
+            rx.cond(
+                ComposeState.error != "",
+                rx.callout(ComposeState.error, color_scheme="red", role="alert", width="100%"),
+            ),
+            rx.hstack(
+                rx.button(
+                    "Send",
+                    on_click=ComposeState.send(rx.upload_files(upload_id=UPLOAD_ID)),
+                    loading=ComposeState.sending,
+                ),
+                rx.button(
+                    "Cancel", on_click=ComposeState.close, variant="soft", color_scheme="gray"
+                ),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )

@@ -1,0 +1,181 @@
+"""The Compose SMS form: From, To (or Other), Message with counter, Attach File, Send."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from agent_workspace.config import get_settings
+from agent_workspace.domain.attachments import CandidateFile, describe_size
+from agent_workspace.domain.phone import PhoneOk, display_phone, parse_phone
+from agent_workspace.domain.segments import MAX_BODY_CHARS, count_segments
+from agent_workspace.models import Role
+from agent_workspace.services import conversation, sending
+from agent_workspace.services.errors import InvalidInput, ServiceError
+from agent_workspace.state.session import SessionState
+
+UPLOAD_ID = "compose_files"
+UPLOAD_HARD_CAP = 25 * 1024 * 1024  # far above any MMS policy; protects the server's memory
+OTHER = "other"
+
+
+@dataclasses.dataclass
+class Choice:
+    value: str
+    label: str
+
+
+class ComposeState(SessionState):
+    """One compose form per tab; every handler re-checks the agent role on the server."""
+
+    is_open: bool = False
+    interaction_id: int = 0
+    region: str = "US"
+    from_options: list[Choice] = []
+    from_number: str = ""
+    to_options: list[Choice] = []
+    to_choice: str = ""
+    other_text: str = ""
+    other_e164: str = ""
+    other_error: str = ""
+    body: str = ""
+    counter: str = f"{MAX_BODY_CHARS} characters left"
+    over_limit: bool = False
+    preview: str = ""
+    error: str = ""
+    sending: bool = False
+    idempotency_key: str = ""
+
+    @rx.event
+    def start(self, interaction_id: int) -> None:
+        try:
+            options = conversation.compose_options(
+                actor=self._require(Role.AGENT),
+                interaction_id=interaction_id,
+                default_region=get_settings().default_region,
+            )
+        except ServiceError as refused:
+            self.error = refused.message
+            self.is_open = True
+            return
+        self.interaction_id = interaction_id
+        self.region = options.region
+        self.from_options = [Choice(n, display_phone(n)) for n in options.from_numbers]
+        self.from_number = options.from_numbers[0] if len(options.from_numbers) == 1 else ""
+        self.to_options = [Choice(o.e164, o.label) for o in options.to_options]
+        self.to_options.append(Choice(OTHER, "Other…"))
+        self.to_choice = options.to_options[0].e164 if options.to_options else OTHER
+        self.other_text = self.other_e164 = self.other_error = self.error = ""
+        self._set_body("")
+        self.idempotency_key = uuid.uuid4().hex
+        self.is_open = True
+        self._preview()
+
+    @rx.event
+    def close(self) -> EventSpec:
+        self.is_open = False
+        return rx.clear_selected_files(UPLOAD_ID)
+
+    @rx.event
+    def set_from(self, value: str) -> None:
+        self.from_number = value
+        self._preview()
+
+    @rx.event
+    def set_to_choice(self, value: str) -> None:
+        self.to_choice = value
+        self._preview()
+
+    @rx.event
+    def set_other_text(self, value: str) -> None:
+        """Converts what the agent types to E.164 as they type."""
+        self.other_text = value
+        result = parse_phone(value, default_region=self.region) if value.strip() else None
+        self.other_e164 = result.e164 if isinstance(result, PhoneOk) else ""
+        self.other_error = result.message if result and not isinstance(result, PhoneOk) else ""
+        self._preview()
+
+    @rx.event
+    def set_body(self, value: str) -> None:
+        self._set_body(value)
+
+    def _set_body(self, value: str) -> None:
+        self.body = value
+        info = count_segments(value)
+        left = (
+            f"{info.chars_left} characters left"
+            if info.chars_left >= 0
+            else (f"{-info.chars_left} characters over the {MAX_BODY_CHARS} limit")
+        )
+        plural = "s" if info.segments != 1 else ""
+        self.counter = f"{left} · {info.segments} segment{plural} ({info.encoding.value})"
+        self.over_limit = info.too_long
+
+    def _recipient(self) -> str:
+        return self.other_text if self.to_choice == OTHER else self.to_choice
+
+    def _preview(self) -> None:
+        """Tells the agent which workflow Send will take, before they send."""
+        self.preview = ""
+        if not self.from_number or not self._recipient().strip() or self.other_error:
+            return
+        try:
+            result = sending.preview_send(
+                actor=self._require(Role.AGENT),
+                interaction_id=self.interaction_id,
+                from_number=self.from_number,
+                to=self._recipient(),
+            )
+        except ServiceError as refused:
+            self.preview = f"Cannot send: {refused.message}"
+            return
+        self.preview = f"Send will: {result.summary}."
+
+    @rx.event
+    async def send(self, files: list[rx.UploadFile]) -> list[EventSpec] | EventSpec | None:
+        if self.sending:
+            return None
+        self.sending, self.error = True, ""
+        try:
+            candidates = await _read_files(files)
+            result = sending.send_sms(
+                actor=self._require(Role.AGENT),
+                request=sending.SendRequest(
+                    from_number=self.from_number,
+                    to=self._recipient(),
+                    body=self.body,
+                    interaction_id=self.interaction_id,
+                    files=candidates,
+                    idempotency_key=self.idempotency_key,
+                ),
+            )
+        except ServiceError as refused:
+            self.error = refused.message
+            return None
+        finally:
+            self.sending = False
+        self.is_open = False
+        self._set_body("")
+        self.idempotency_key = uuid.uuid4().hex
+        events: list[EventSpec] = [
+            rx.clear_selected_files(UPLOAD_ID),
+            rx.toast.success(f"Queued in {result.interaction_number}: {result.summary}."),
+        ]
+        if result.interaction_id != self.interaction_id:
+            events.append(rx.redirect(f"/interactions/{result.interaction_id}"))
+        return events
+
+
+async def _read_files(files: list[rx.UploadFile]) -> tuple[CandidateFile, ...]:
+    """Reads each file whole (the attachment policy judges it) up to a hard cap on memory."""
+    candidates = []
+    for file in files:
+        name = file.name or "attachment"
+        data = await file.read(UPLOAD_HARD_CAP + 1)
+        if len(data) > UPLOAD_HARD_CAP:
+            raise InvalidInput(f"{name} is larger than {describe_size(UPLOAD_HARD_CAP)}.")
+        candidates.append(CandidateFile(name=name, data=data))
+    return tuple(candidates)

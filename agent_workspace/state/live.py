@@ -1,0 +1,50 @@
+"""Shared states that webhooks and other agents' sends push into, so pages update with no reload.
+
+Each open interaction page links to the token `ix<id>`, each My Interactions page to
+`agent<id>`: an update goes only to those who show the thing.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from agent_workspace.services.conversation import ConversationView
+from agent_workspace.services.interactions import InteractionRow
+from agent_workspace.state.views import (
+    InteractionHeader,
+    InteractionItem,
+    MessageItem,
+    header,
+    interaction_item,
+    message_item,
+)
+
+
+def conversation_token(interaction_id: int) -> str:
+    return f"ix{interaction_id}"
+
+
+def agent_token(agent_id: int) -> str:
+    return f"agent{agent_id}"
+
+
+class ConversationFeed(rx.SharedState):
+    """One interaction's header, messages and opt-outs, as every viewer sees them."""
+
+    info: InteractionHeader = InteractionHeader()
+    messages: list[MessageItem] = []
+    opted_out_from: list[str] = []
+
+    def _show(self, view: ConversationView) -> None:
+        self.info = header(view)
+        self.messages = [message_item(m) for m in view.messages]
+        self.opted_out_from = list(view.opted_out_from)
+
+
+class AgentListFeed(rx.SharedState):
+    """One agent's active interactions (My Interactions), in every tab they have open."""
+
+    items: list[InteractionItem] = []
+
+    def _show(self, rows: list[InteractionRow]) -> None:
+        self.items = [interaction_item(r) for r in rows]

@@ -1,0 +1,125 @@
+"""What the pages show: plain records built from service views (never ORM rows)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from agent_workspace.domain.phone import display_phone
+from agent_workspace.services.conversation import AttachmentView, ConversationView, MessageView
+from agent_workspace.services.interactions import InteractionRow
+from agent_workspace.services.media_links import media_path
+
+STATUS_LABELS = {
+    "queued": "Queued",
+    "sending": "Sending",
+    "sent": "Sent",
+    "delivered": "Delivered",
+    "undelivered": "Undelivered",
+    "failed": "Failed",
+    "received": "Received",
+}
+VIEW_LINK_TTL = 6 * 3600
+
+
+@dataclasses.dataclass
+class InteractionItem:
+    id: int
+    number: str
+    type: str
+    state: str
+    person_name: str
+    phone: str
+    assigned_to: str
+    updated: str
+
+
+@dataclasses.dataclass
+class AttachmentItem:
+    name: str
+    url: str
+    is_image: bool
+    note: str  # "fetching…" or why it failed
+
+
+@dataclasses.dataclass
+class MessageItem:
+    id: int
+    outbound: bool
+    body: str
+    status: str
+    status_label: str
+    problem: str
+    meta: str
+    attachments: list[AttachmentItem]
+
+
+@dataclasses.dataclass
+class InteractionHeader:
+    id: int = 0
+    number: str = ""
+    type: str = ""
+    state: str = ""
+    active: bool = False
+    person_name: str = ""
+    account: str = ""
+    phone: str = ""
+    assigned_to: str = ""
+    short_description: str = ""
+    members: str = ""
+
+
+def interaction_item(row: InteractionRow) -> InteractionItem:
+    return InteractionItem(
+        id=row.id,
+        number=row.number,
+        type=row.type,
+        state=row.state.replace("_", " "),
+        person_name=row.person_name,
+        phone=display_phone(row.phone) if row.phone else "",
+        assigned_to=row.assigned_to,
+        updated=row.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
+    )
+
+
+def header(view: ConversationView) -> InteractionHeader:
+    row = view.interaction
+    return InteractionHeader(
+        id=row.id,
+        number=row.number,
+        type=row.type,
+        state=row.state.replace("_", " "),
+        active=row.is_active,
+        person_name=row.person_name or "No person yet",
+        account=view.account,
+        phone=display_phone(row.phone) if row.phone else "",
+        assigned_to=row.assigned_to or "Unassigned",
+        short_description=view.short_description,
+        members=", ".join(view.members),
+    )
+
+
+def _attachment(a: AttachmentView) -> AttachmentItem:
+    if not a.ready:
+        return AttachmentItem(a.filename, "", False, a.error or "Fetching from the provider…")
+    return AttachmentItem(
+        a.filename,
+        media_path(a.id, a.filename, ttl=VIEW_LINK_TTL),
+        a.content_type.startswith("image/"),
+        "",
+    )
+
+
+def message_item(m: MessageView) -> MessageItem:
+    outbound = m.direction == "outbound"
+    who = (m.author or "Agent") if outbound else display_phone(m.from_number)
+    return MessageItem(
+        id=m.id,
+        outbound=outbound,
+        body=m.body,
+        status=m.status,
+        status_label=STATUS_LABELS.get(m.status, m.status),
+        problem=m.problem,
+        meta=f"{who} · {m.at.strftime('%Y-%m-%d %H:%M:%S UTC')}"
+        + (f" · from {display_phone(m.from_number)}" if outbound else ""),
+        attachments=[_attachment(a) for a in m.attachments],
+    )
