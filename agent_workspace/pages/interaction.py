@@ -43,12 +43,20 @@ def details_card() -> rx.Component:
             rx.cond(
                 ComposeState.is_open,
                 rx.fragment(),
-                rx.button(
-                    "Compose SMS", on_click=ComposeState.start(InteractionPageState.interaction_id)
-                ),
+                rx.button("Compose SMS", on_click=ComposeState.start),
             ),
             spacing="3",
         ),
+        width="100%",
+    )
+
+
+def _page_body() -> rx.Component:
+    return rx.grid(
+        rx.vstack(details_card(), rx.cond(ComposeState.is_open, compose_form()), width="100%"),
+        rx.card(conversation_panel(), width="100%"),
+        columns=rx.breakpoints(initial="1", md="2"),
+        spacing="4",
         width="100%",
     )
 
@@ -58,14 +66,11 @@ def interaction_page() -> rx.Component:
         rx.cond(
             InteractionPageState.load_error != "",
             rx.callout(InteractionPageState.load_error, color_scheme="red", role="alert"),
-            rx.grid(
-                rx.vstack(
-                    details_card(), rx.cond(ComposeState.is_open, compose_form()), width="100%"
-                ),
-                rx.card(conversation_panel(), width="100%"),
-                columns=rx.breakpoints(initial="1", md="2"),
-                spacing="4",
-                width="100%",
+            rx.cond(
+                (ConversationFeed.info.id == InteractionPageState.interaction_id)
+                & (InteractionPageState.interaction_id != 0),
+                _page_body(),
+                rx.center(rx.spinner(), padding="3em"),
             ),
         ),
         rx.link("← My Interactions", href="/", margin_top="1em", display="inline-block"),

@@ -59,15 +59,19 @@ class Dispatcher:
         return len(jobs) + len(media)
 
     def _send(self, job: outbox.OutboundJob) -> None:
+        in_doubt = job.reconcile_first  # an earlier attempt may have reached the provider
         try:
-            if job.reconcile_first and (found := self._already_at_provider(job)) is not None:
-                outbox.mark_accepted(
-                    message_id=job.message_id,
-                    sid=found.sid,
-                    status=found.status,
-                    engine=self.engine,
-                )
-                return
+            if job.reconcile_first:
+                if (found := self._already_at_provider(job)) is not None:
+                    outbox.mark_accepted(
+                        message_id=job.message_id,
+                        sid=found.sid,
+                        status=found.status,
+                        error_code=found.error_code,
+                        engine=self.engine,
+                    )
+                    return
+                in_doubt = False  # the provider has no copy: sending now cannot duplicate
             accepted = self.gateway.send(
                 OutboundSms(
                     to=job.to,
@@ -98,7 +102,8 @@ class Dispatcher:
             outbox.mark_retry(
                 message_id=job.message_id,
                 delay=delay,
-                uncertain=isinstance(problem, UncertainSmsError),
+                # A failed lookup leaves the doubt in place: the next pass must look again.
+                uncertain=in_doubt or isinstance(problem, UncertainSmsError),
                 reason=problem.message,
                 engine=self.engine,
             )

@@ -62,11 +62,22 @@ def receive_sms(*, sms: InboundSms, engine: Engine | None = None) -> Received:
         if number is None:
             raise NotFound(f"{sms.to} is not a provider number of any channel.")
         lock_phone(session, number.channel_id, sms.from_)
+        # The same webhook may be in flight twice: the one that waited for the lock finds it.
+        if (earlier := _earlier(session, sms.sid)) is not None:
+            return earlier
         action = opt_action(sms.body, sms.opt_out_type)
         if action in (OptAction.OPT_OUT, OptAction.OPT_IN):
             _record_opt(session, sms, action)
         target = _target_interaction(session, number.channel_id, sms.from_)
         message = _store(session, sms, target)
+        if action is OptAction.HELP:
+            record(
+                session=session,
+                actor=PROVIDER,
+                action="opt_out.help_requested",
+                entity=message,
+                detail={"sender": sms.to, "phone": sms.from_, "body": sms.body[:40]},
+            )
         members = session.exec(
             select(LiveGroupMember.agent_id).where(
                 LiveGroupMember.interaction_id == target.id, col(LiveGroupMember.left_at).is_(None)
@@ -94,7 +105,9 @@ def _record_opt(session: Session, sms: InboundSms, action: OptAction) -> None:
     ).first()
     row = row or OptOut(sender=sms.to, phone=sms.from_)
     row.opted_out = action is OptAction.OPT_OUT
-    row.keyword = sms.body.strip().upper()[:20] or action.value
+    word = sms.body.strip().upper()
+    # The keyword they texted, or the provider's verdict for a longer or custom text.
+    row.keyword = word if word and len(word) <= 20 and " " not in word else action.value
     row.updated_at = utcnow()
     session.add(row)
     session.flush()

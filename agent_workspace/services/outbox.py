@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, or_, select
 
@@ -90,9 +91,17 @@ def _media(session: Session, message_id: int) -> tuple[tuple[int, str], ...]:
     return tuple((a.id, a.filename) for a in rows if a.id is not None)
 
 
-def mark_accepted(*, message_id: int, sid: str, status: str, engine: Engine | None = None) -> None:
+def mark_accepted(
+    *,
+    message_id: int,
+    sid: str,
+    status: str,
+    error_code: int | None = None,
+    engine: Engine | None = None,
+) -> None:
     """The provider took the message: keep its sid, then apply any callback that beat us here."""
     with transaction(engine) as session:
+        _lock_sid(session, sid)
         message = session.get(Message, message_id)
         assert message is not None
         message.provider_sid = sid
@@ -100,7 +109,7 @@ def mark_accepted(*, message_id: int, sid: str, status: str, engine: Engine | No
         message.needs_reconcile = False
         message.next_attempt_at = None
         message.sent_at = message.sent_at or utcnow()
-        _advance(session, message, status, None)
+        _advance(session, message, status, error_code)
         for early in session.exec(select(EarlyStatus).where(EarlyStatus.provider_sid == sid)).all():
             _advance(session, message, early.status.value, early.error_code)
             session.delete(early)
@@ -192,6 +201,7 @@ def apply_delivery_status(
     if new is None:
         return False
     with transaction(engine) as session:
+        _lock_sid(session, sid)
         message = session.exec(select(Message).where(Message.provider_sid == sid)).first()
         if message is None:
             session.add(
@@ -202,6 +212,20 @@ def apply_delivery_status(
         if changed:
             events.after_commit(session, events.InteractionChanged(message.interaction_id))
         return changed
+
+
+def _lock_sid(session: Session, sid: str) -> None:
+    """Serialises a callback for `sid` with the accept that records it.
+
+    Without it (PostgreSQL, read committed) a callback can miss the sid that an accept has
+    written but not yet committed, and its EarlyStatus row is written after the accept looked
+    for early rows: the status would be lost. SQLite already serialises writers.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+            {"key": f"sms-sid:{sid}"},
+        )
 
 
 def _advance(session: Session, message: Message, status: str, error_code: int | None) -> bool:

@@ -165,6 +165,8 @@ def _prepare(session: Session, request: SendRequest) -> _Prepared:
         shown = request.from_number or "That number"
         raise InvalidInput(f"{shown} is not a sending number of the {channel.name} channel.")
     to = _parse_to(request.to, _region_for(session, context))
+    if to in channel.provider_numbers:
+        raise InvalidInput(f"{to} is one of the {channel.name} channel's own numbers, not a phone.")
     if problem := check_body(request.body, has_media=bool(request.files)):
         raise InvalidInput(problem)
     try:

@@ -50,7 +50,10 @@ class ComposeState(SessionState):
     idempotency_key: str = ""
 
     @rx.event
-    def start(self, interaction_id: int) -> None:
+    def start(self) -> None:
+        """Opens the form for the interaction in the URL (never an id sent by the browser)."""
+        raw = str(self.router.page.params.get("interaction_id", ""))
+        interaction_id = int(raw) if raw.isdigit() else 0
         try:
             options = conversation.compose_options(
                 actor=self._require(Role.AGENT),

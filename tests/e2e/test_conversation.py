@@ -1,0 +1,106 @@
+"""Whole journeys: compose and send, delivery status and replies arriving live, opt-out."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import httpx
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.pages import compose, messages, open_interaction_of, sign_in_as_agent
+from tests.servers import WorkspaceServer
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAcCBlCwAAAABJRU5ErkJggg=="
+)
+
+
+def reply_from_phone(page: Page, workspace: WorkspaceServer, phone: str, body: str) -> None:
+    """The consumer answers on the simulator's phone page."""
+    page.goto(f"{workspace.simulator_url}/phone/{phone}")
+    page.get_by_label("Message").fill(body)
+    page.get_by_role("button", name="Send").click()
+
+
+def test_row1_send_opens_a_messaging_interaction_and_shows_delivery_then_the_reply_live(
+    page: Page, browser: Browser, workspace: WorkspaceServer
+) -> None:
+    sign_in_as_agent(page, workspace)
+    open_interaction_of(page, "Liam Wilson")
+    compose(page, body="Hello Liam, about your warranty.")
+    expect(page.get_by_role("status").filter(has_text="Send will")).to_contain_text(
+        "opened a new interaction"
+    )
+    page.get_by_role("button", name="Send").click()
+
+    expect(page).to_have_url(re.compile(r"/interactions/\d+$"))
+    outbound = messages(page).get_by_role("listitem").filter(has_text="about your warranty")
+    expect(outbound.get_by_label("Delivery status")).to_have_text("Delivered", timeout=15_000)
+    expect(page.get_by_text("work in progress")).to_be_visible()
+
+    phone = browser.new_page()
+    reply_from_phone(phone, workspace, "+61412345678", "Thanks, the warranty number is W-123.")
+    inbound = messages(page).get_by_role("listitem").filter(has_text="W-123")
+    expect(inbound).to_be_visible(timeout=10_000)  # no reload: pushed to the open page
+    phone.close()
+
+
+def test_other_number_is_converted_to_e164_as_typed_and_landlines_are_refused(
+    page: Page, workspace: WorkspaceServer
+) -> None:
+    sign_in_as_agent(page, workspace)
+    open_interaction_of(page, "Carlos Garcia")
+    compose(page, body="hi", to="(415) 555-0123")
+    expect(page.get_by_label("Number in E.164")).to_contain_text("+14155550123")
+    page.get_by_label("Other number").fill("+44 20 7946 0958")
+    expect(page.get_by_role("alert")).to_contain_text("landline")
+
+
+def test_row3_sending_to_a_virtual_agent_conversation_closes_it_and_picture_is_delivered(
+    page: Page, workspace: WorkspaceServer
+) -> None:
+    sign_in_as_agent(page, workspace)
+    open_interaction_of(page, "Oliver Smith")
+    compose(page, body="Your parcel is on its way, here is the label.")
+    expect(page.get_by_role("status").filter(has_text="Send will")).to_contain_text(
+        "closed virtual-agent interaction IMS0001002"
+    )
+    page.locator("#compose_files input[type=file]").set_input_files(
+        files=[{"name": "label.png", "mimeType": "image/png", "buffer": PNG}]
+    )
+    expect(page.get_by_label("Attached files")).to_contain_text("label.png")
+    page.get_by_role("button", name="Send").click()
+    outbound = messages(page).get_by_role("listitem").filter(has_text="on its way")
+    expect(outbound.get_by_role("img", name="label.png")).to_be_visible(timeout=10_000)
+    expect(outbound.get_by_label("Delivery status")).to_have_text("Delivered", timeout=15_000)
+    sim = httpx.get(f"{workspace.simulator_url}/_sim/messages").json()
+    sent = [m for m in sim["messages"] if "on its way" in (m.get("body") or "")]
+    assert len(sent) == 1
+    assert sent[0]["to"] == "+447400123456"
+
+
+def test_stop_opts_the_number_out_and_the_workspace_refuses_until_start(
+    page: Page, browser: Browser, workspace: WorkspaceServer
+) -> None:
+    sign_in_as_agent(page, workspace, "bob")
+    open_interaction_of(page, "John Doe")
+    compose(page, body="Welcome to Globex onboarding!")
+    page.get_by_role("button", name="Send").click()
+    outbound = messages(page).get_by_role("listitem").filter(has_text="Globex onboarding")
+    expect(outbound.get_by_label("Delivery status")).to_have_text("Delivered", timeout=15_000)
+
+    phone = browser.new_page()
+    reply_from_phone(phone, workspace, "+12025550143", "STOP")
+    expect(page.get_by_role("status").filter(has_text="This number has opted out")).to_be_visible(
+        timeout=10_000
+    )
+    compose(page, body="Are you still there?")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("alert")).to_contain_text("opted out")
+
+    reply_from_phone(phone, workspace, "+12025550143", "START")
+    expect(page.get_by_role("status").filter(has_text="This number has opted out")).to_have_count(
+        0, timeout=10_000
+    )
+    phone.close()
