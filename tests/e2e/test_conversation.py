@@ -6,7 +6,7 @@ import base64
 import re
 
 import httpx
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from tests.e2e.pages import compose, messages, open_interaction_of, sign_in_as_agent
 from tests.servers import WorkspaceServer
@@ -67,7 +67,7 @@ def test_row3_sending_to_a_virtual_agent_conversation_closes_it_and_picture_is_d
         "closed virtual-agent interaction IMS0001002"
     )
     page.locator("#compose_files input[type=file]").set_input_files(
-        files=[{"name": "label.png", "mimeType": "image/png", "buffer": PNG}]
+        files=[FilePayload(name="label.png", mimeType="image/png", buffer=PNG)]
     )
     expect(page.get_by_label("Attached files")).to_contain_text("label.png")
     page.get_by_role("button", name="Send").click()
