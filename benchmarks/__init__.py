@@ -1,0 +1,1 @@
+"""Speed and memory measurements; run with `.venv/bin/python -m benchmarks.run`."""
