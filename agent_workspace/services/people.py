@@ -64,7 +64,9 @@ def get_person(session: Session, ref: PersonRef) -> PersonView | None:
 
 def owners_of_phone(session: Session, e164: str) -> list[PersonRef]:
     """Everyone whose stored numbers include `e164` (a shared phone has several)."""
-    rows = session.exec(select(PersonPhone).where(PersonPhone.e164 == e164)).all()
+    rows = session.exec(
+        select(PersonPhone).where(PersonPhone.e164 == e164).order_by(col(PersonPhone.id))
+    ).all()
     refs = [person_ref(r.consumer_id, r.contact_id) for r in rows]
     return [r for r in refs if r is not None]
 

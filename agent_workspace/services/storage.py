@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 from agent_workspace.config import get_settings
@@ -20,9 +21,10 @@ def store_bytes(data: bytes) -> tuple[str, str]:
     path = _root() / key
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        # A unique temp name per writer: racing writers of the same bytes all succeed.
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
+            tmp.write(data)
+        os.replace(tmp.name, path)
     return key, digest
 
 
