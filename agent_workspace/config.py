@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:3000"
     secret_key: str = DEV_SECRET
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    bcrypt_rounds: int = Field(default=12, ge=4, le=16)
 
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
@@ -62,6 +63,8 @@ class Settings(BaseSettings):
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.environment == "production" and self.secret_key in PLACEHOLDER_SECRETS:
             raise ValueError("AW_SECRET_KEY must be set to a real secret in production")
+        if self.environment == "production" and self.bcrypt_rounds < 12:
+            raise ValueError("AW_BCRYPT_ROUNDS below 12 is for tests only")
         if self.environment == "production" and len(self.secret_key) < 32:
             raise ValueError("AW_SECRET_KEY must be at least 32 characters in production")
         return self

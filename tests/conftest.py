@@ -20,6 +20,7 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
         if key.startswith("AW_") or key.startswith("TWILIO_"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("AW_ENVIRONMENT", "test")
+    monkeypatch.setenv("AW_BCRYPT_ROUNDS", "4")  # hashing cost is not what tests measure
     monkeypatch.setenv("AW_STORAGE_DIR", str(tmp_path / "files"))
     monkeypatch.chdir(tmp_path)  # no .env from the checkout
     config.get_settings.cache_clear()

@@ -33,6 +33,7 @@ class WorkspaceServer:
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("AW_", "TWILIO_"))},
             "AW_ENVIRONMENT": "test",
+            "AW_BCRYPT_ROUNDS": "4",
             "AW_DATABASE_URL": f"sqlite:///{data_dir / 'workspace.db'}",
             "AW_STORAGE_DIR": str(data_dir / "files"),
             "AW_PUBLIC_BASE_URL": self.url,

@@ -7,6 +7,7 @@ import mimetypes
 from urllib.parse import quote
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -66,7 +67,8 @@ async def inbound(request: Request) -> Response:
     if not sms.sid or not sms.from_ or not sms.to:
         return PlainTextResponse("MessageSid, From and To are required", status_code=400)
     try:
-        receive_sms(sms=sms)
+        # Blocking DB work runs off the event loop (it is the app's loop, shared with Reflex).
+        await run_in_threadpool(receive_sms, sms=sms)
     except NotFound as unknown:
         return PlainTextResponse(unknown.message, status_code=404)
     return Response(EMPTY_TWIML, media_type="text/xml")
@@ -81,8 +83,11 @@ async def status(request: Request) -> Response:
     if not sid or not state:
         return PlainTextResponse("MessageSid and MessageStatus are required", status_code=400)
     code = _text(form, "ErrorCode")
-    outbox.apply_delivery_status(
-        sid=sid, status=state, error_code=int(code) if code.isdigit() else None
+    await run_in_threadpool(
+        outbox.apply_delivery_status,
+        sid=sid,
+        status=state,
+        error_code=int(code) if code.isdigit() else None,
     )
     return Response(status_code=204)
 
@@ -96,15 +101,12 @@ async def media(request: Request) -> Response:
     expires, signature = request.query_params.get("exp", ""), request.query_params.get("sig", "")
     if not media_links.verify(attachment_id, expires, signature):
         return PlainTextResponse("this link is invalid or has expired", status_code=403)
-    with transaction() as session:
-        attachment = session.get(Attachment, attachment_id)
-        key = attachment.storage_key if attachment else None
-        content_type = attachment.content_type if attachment else ""
-        filename = attachment.filename if attachment else ""
-    if not key:
+    found = await run_in_threadpool(_stored_file, attachment_id)
+    if found is None:
         return PlainTextResponse("not found", status_code=404)
+    data, content_type, filename = found
     return Response(
-        read_bytes(key),
+        data,
         media_type=content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream",
         headers={
             "Cache-Control": "private, max-age=300",
@@ -112,6 +114,20 @@ async def media(request: Request) -> Response:
             "Content-Disposition": _inline_disposition(filename),
         },
     )
+
+
+def _stored_file(attachment_id: int) -> tuple[bytes, str, str] | None:
+    """(bytes, content type, filename) of a stored attachment, or None."""
+    with transaction() as session:
+        attachment = session.get(Attachment, attachment_id)
+        if attachment is None or not attachment.storage_key:
+            return None
+        key, content_type, filename = (
+            attachment.storage_key,
+            attachment.content_type,
+            attachment.filename,
+        )
+    return read_bytes(key), content_type, filename
 
 
 def _inline_disposition(filename: str) -> str:

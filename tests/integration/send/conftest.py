@@ -6,7 +6,6 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import bcrypt
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
@@ -20,7 +19,7 @@ from agent_workspace.models import (
     LiveGroupMember,
     Message,
 )
-from agent_workspace.services import auth, resolvers
+from agent_workspace.services import resolvers
 from agent_workspace.services.access import Actor
 from agent_workspace.services.inbound import InboundSms, Received, receive_sms
 from tests.factories import SUPPORT_NUMBER, make_channel, make_user
@@ -37,16 +36,6 @@ PNG = bytes.fromhex(
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
 
 COUNTED_TABLES: tuple[type, ...] = (Message, Interaction, ChannelUserProfile, AuditEvent)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cheap bcrypt rounds: twenty agents per test must not cost seconds of hashing."""
-    monkeypatch.setattr(
-        auth,
-        "hash_password",
-        lambda password: bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=4)).decode(),
-    )
 
 
 @pytest.fixture(autouse=True)

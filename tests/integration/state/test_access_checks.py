@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+import pytest
 import reflex as rx
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
 
-from agent_workspace.models import Role
+from agent_workspace.models import Interaction, Message, Role
 from agent_workspace.services import auth
 from agent_workspace.services.demo_data import load_demo_data
+from agent_workspace.state.compose import ComposeState
+from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.interactions import MyInteractionsState
 from agent_workspace.state.session import SessionState
 from tests.factories import make_user
 
 S = TypeVar("S", bound=rx.State)
+NO_AGENT_ROLE = "does not have the agent_workspace_user role"
 
 
 def state_for(cls: type[S], token: str) -> S:
@@ -25,53 +30,89 @@ def state_for(cls: type[S], token: str) -> S:
     return state  # type: ignore[no-any-return]
 
 
-def call(handler: Any, state: rx.State, *args: Any) -> Any:
-    return handler.fn(state, *args)
+def admin_token() -> str:
+    """A signed-in administrator without the agent role (the demo data has one, 'ada')."""
+    make_user("root", roles=(Role.ADMIN,))
+    token, _ = auth.sign_in(username="root", password="root-password")
+    return token
 
 
-def test_listing_is_refused_for_a_signed_in_user_without_the_agent_role(engine: Engine) -> None:
-    make_user("ada", roles=(Role.ADMIN,))
-    token, _ = auth.sign_in(username="ada", password="ada-password")
-    state = state_for(MyInteractionsState, token)
-    call(MyInteractionsState.load, state)
-    assert state.items == []
-    assert "does not have the agent_workspace_user role" in state.error
+def _counts(engine: Engine) -> tuple[int, int]:
+    with Session(engine) as session:
+        return (
+            session.exec(select(func.count()).select_from(Interaction)).one(),
+            session.exec(select(func.count()).select_from(Message)).one(),
+        )
+
+
+async def test_listing_is_refused_for_a_signed_in_user_without_the_agent_role(
+    engine: Engine,
+) -> None:
+    state = state_for(MyInteractionsState, admin_token())
+    await MyInteractionsState.load.fn(state)  # type: ignore[attr-defined]
+    assert NO_AGENT_ROLE in state.error
 
 
 def test_creating_an_interaction_is_refused_without_the_agent_role(engine: Engine) -> None:
-    make_user("ada", roles=(Role.ADMIN,))
-    token, _ = auth.sign_in(username="ada", password="ada-password")
-    state = state_for(MyInteractionsState, token)
-    result = call(MyInteractionsState.new_interaction, state)
-    assert "agent_workspace_user" in str(result)
+    state = state_for(MyInteractionsState, admin_token())
+    before = _counts(engine)
+    result = MyInteractionsState.new_interaction.fn(state)  # type: ignore[attr-defined]
+    assert NO_AGENT_ROLE in str(result)
+    assert _counts(engine) == before
 
 
-def test_a_forged_or_revoked_token_is_refused(engine: Engine) -> None:
+async def test_a_forged_or_revoked_token_is_refused(engine: Engine) -> None:
     load_demo_data()
     token, _ = auth.sign_in(username="alice", password="alice-demo-pass")
     auth.sign_out(token)
     for bad in (token, "forged-token"):
         state = state_for(MyInteractionsState, bad)
-        call(MyInteractionsState.load, state)
-        assert state.items == []
+        await MyInteractionsState.load.fn(state)  # type: ignore[attr-defined]
         assert state.error == "Please sign in first."
 
 
 def test_guard_sends_signed_out_tabs_to_sign_in_and_refuses_non_agents(engine: Engine) -> None:
-    make_user("ada", roles=(Role.ADMIN,))
     state = state_for(SessionState, "")
-    assert "/login" in str(call(SessionState.guard_agent_page, state))
-    token, _ = auth.sign_in(username="ada", password="ada-password")
-    state = state_for(SessionState, token)
-    call(SessionState.guard_agent_page, state)
-    assert "agent_workspace_user" in state.denied_reason
+    assert "/login" in str(SessionState.guard_agent_page.fn(state))  # type: ignore[attr-defined]
+    state = state_for(SessionState, admin_token())
+    SessionState.guard_agent_page.fn(state)  # type: ignore[attr-defined]
+    assert NO_AGENT_ROLE in state.denied_reason
 
 
-def test_agent_sees_their_interactions(engine: Engine) -> None:
+async def test_opening_an_interaction_is_refused_without_the_agent_role(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     load_demo_data()
-    token, _ = auth.sign_in(username="alice", password="alice-demo-pass")
-    state = state_for(MyInteractionsState, token)
-    call(MyInteractionsState.load, state)
-    assert state.error == ""
-    assert state.items
-    assert all(item.number.startswith("IMS") for item in state.items)
+    monkeypatch.setattr(InteractionPageState, "_route_id", lambda self: 1)
+    state = state_for(InteractionPageState, admin_token())
+    await InteractionPageState.open.fn(state)  # type: ignore[attr-defined]
+    assert NO_AGENT_ROLE in state.load_error
+
+
+def test_compose_is_refused_without_the_agent_role(engine: Engine) -> None:
+    load_demo_data()
+    state = state_for(ComposeState, admin_token())
+    ComposeState.start.fn(state)  # type: ignore[attr-defined]
+    assert NO_AGENT_ROLE in state.error
+    assert state.from_options == []
+
+
+async def test_send_is_refused_without_the_agent_role_and_writes_nothing(engine: Engine) -> None:
+    load_demo_data()
+    state = state_for(ComposeState, admin_token())
+    state.from_number, state.to_choice, state.body = "+14155550100", "+14155550123", "hello"
+    state.interaction_id = 1
+    before = _counts(engine)
+    await ComposeState.send.fn(state, [])  # type: ignore[attr-defined]
+    assert NO_AGENT_ROLE in state.error
+    assert _counts(engine) == before
+
+
+async def test_send_from_a_signed_out_tab_is_refused(engine: Engine) -> None:
+    load_demo_data()
+    state = state_for(ComposeState, "")
+    state.from_number, state.to_choice, state.body = "+14155550100", "+14155550123", "hello"
+    before = _counts(engine)
+    await ComposeState.send.fn(state, [])  # type: ignore[attr-defined]
+    assert state.error == "Please sign in first."
+    assert _counts(engine) == before
