@@ -72,6 +72,7 @@ class Attachment(SQLModel, table=True):
     storage_key: str | None = Field(default=None, max_length=200, description="None until fetched")
     provider_media_url: str | None = Field(default=None, max_length=500)
     fetch_attempts: int = 0
+    next_fetch_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     fetch_error: str | None = Field(default=None, max_length=300)
     uploaded_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.domain.attachments import sanitize_filename, sniff_content_type
-from agent_workspace.models import Attachment, Message
+from agent_workspace.domain.delivery import retry_delay
+from agent_workspace.models import Attachment, Message, utcnow
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, record
 from agent_workspace.services.storage import store_bytes
 
-MAX_FETCH_ATTEMPTS = 5
+# With the backoff (1 s, 2 s, 4 s ...) this rides out a provider outage of a minute
+# or more before the reason is shown.
+MAX_FETCH_ATTEMPTS = 8
 
 
 @dataclass(frozen=True)
@@ -22,22 +26,21 @@ class MediaJob:
     attachment_id: int
     url: str
     declared_type: str
+    attempts: int = 0  # failed downloads so far
 
 
 def pending_media(*, limit: int = 10, engine: Engine | None = None) -> list[MediaJob]:
+    """Attachments still to download whose retry time has come, oldest first."""
     with transaction(engine) as session:
-        rows = session.exec(
-            select(Attachment)
-            .where(
-                col(Attachment.storage_key).is_(None),
-                col(Attachment.provider_media_url).is_not(None),
-                col(Attachment.fetch_error).is_(None),
-            )
-            .order_by(col(Attachment.id))
-            .limit(limit)
-        ).all()
+        query = select(Attachment).where(
+            col(Attachment.storage_key).is_(None),
+            col(Attachment.provider_media_url).is_not(None),
+            col(Attachment.fetch_error).is_(None),
+            or_(col(Attachment.next_fetch_at).is_(None), col(Attachment.next_fetch_at) <= utcnow()),
+        )
+        rows = session.exec(query.order_by(col(Attachment.id)).limit(limit)).all()
         return [
-            MediaJob(a.id, a.provider_media_url, a.content_type)
+            MediaJob(a.id, a.provider_media_url, a.content_type, a.fetch_attempts)
             for a in rows
             if a.id is not None and a.provider_media_url
         ]
@@ -74,6 +77,9 @@ def media_failed(*, attachment_id: int, reason: str, engine: Engine | None = Non
         if attachment is None:
             return
         attachment.fetch_attempts += 1
+        # Back off (1 s, 2 s, 4 s ...) so a short provider outage does not use up every attempt.
+        delay = retry_delay(attachment.fetch_attempts, retry_after=None, jitter=random.random())
+        attachment.next_fetch_at = utcnow() + delay
         if attachment.fetch_attempts >= MAX_FETCH_ATTEMPTS:
             attachment.fetch_error = reason[:300]
             record(

@@ -1,0 +1,303 @@
+"""The whole SMS pipeline over real loopback HTTP: the workspace's webhook/media API under
+uvicorn, the Twilio-compatible simulator, and a dispatcher driven pass by pass by the test."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy.engine import Engine
+from sqlmodel import col, func, select
+
+from agent_workspace import config
+from agent_workspace.db.engine import transaction
+from agent_workspace.domain.attachments import CandidateFile
+from agent_workspace.models import AuditEvent, Message
+from agent_workspace.services.access import Actor
+from agent_workspace.services.dispatcher import Dispatcher
+from agent_workspace.services.sending import SendRequest, SendResult, send_sms
+from agent_workspace.sms import TwilioGateway, compute_signature
+from agent_workspace.sms.simulator import SimulatorServer
+from agent_workspace.web.routes import create_api
+from agent_workspace.web.runtime import make_dispatcher
+from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+
+CONSUMER_PHONE = "+12015550150"
+# A 1x1 transparent PNG.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+STATUS_DELAYS = (0.01, 0.01, 0.01)
+
+
+class ApiServer:
+    """`create_api()` under uvicorn in a background thread on a free loopback port."""
+
+    def __init__(self) -> None:
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind(("127.0.0.1", 0))
+        self.port: int = self._socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server = uvicorn.Server(
+            uvicorn.Config(
+                create_api(), log_level="warning", access_log=False, timeout_graceful_shutdown=1
+            )
+        )
+        self._thread = threading.Thread(
+            target=lambda: asyncio.run(self._server.serve(sockets=[self._socket])),
+            name=f"workspace-api-{self.port}",
+            daemon=True,
+        )
+
+    def start(self) -> ApiServer:
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the workspace API did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(10)
+        self._socket.close()
+
+
+def wait_until(
+    condition: Callable[[], Any],
+    *,
+    timeout: float = 8.0,
+    step: Callable[[], object] | None = None,
+    what: str = "condition",
+) -> Any:
+    """Runs `step` (a dispatcher pass) and checks `condition` until it is truthy, bounded."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if step is not None:
+            step()
+        if result := condition():
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.02)
+
+
+@dataclass
+class Pipeline:
+    """Everything one test needs, wired like the running app."""
+
+    engine: Engine
+    api: ApiServer
+    simulator: SimulatorServer
+    gateway: TwilioGateway
+    dispatcher: Dispatcher
+    agent: Actor
+    account_sid: str
+    auth_token: str
+
+    @property
+    def base_url(self) -> str:
+        return config.get_settings().public_base_url.rstrip("/")
+
+    # Sending and driving the dispatcher
+    def send(
+        self,
+        to: str,
+        body: str = "Hello from support",
+        *,
+        files: tuple[CandidateFile, ...] = (),
+        from_: str = SUPPORT_NUMBER,
+        actor: Actor | None = None,
+    ) -> SendResult:
+        request = SendRequest(from_number=from_, to=to, body=body, files=files)
+        return send_sms(actor=actor or self.agent, request=request)
+
+    def message(self, message_id: int) -> Message:
+        with transaction() as session:
+            message = session.get(Message, message_id)
+            assert message is not None
+            return message
+
+    def drain(
+        self,
+        message_id: int,
+        *statuses: str,
+        timeout: float = 8.0,
+        dispatcher: Dispatcher | None = None,
+    ) -> Message:
+        """Runs dispatcher passes until the message reaches one of `statuses`."""
+        found: list[Message] = []
+
+        def reached() -> bool:
+            found[:] = [self.message(message_id)]
+            return found[0].status.value in statuses
+
+        wait_until(
+            reached,
+            timeout=timeout,
+            step=(dispatcher or self.dispatcher).run_once,
+            what=f"message {message_id} to become {statuses} (now {found and found[0].status})",
+        )
+        return found[0]
+
+    # The simulator (control API)
+    def sim_messages(self, **match: str) -> list[dict[str, Any]]:
+        response = httpx.get(f"{self.simulator.url}/_sim/messages", timeout=5)
+        response.raise_for_status()
+        messages: list[dict[str, Any]] = response.json()["messages"]
+        return [m for m in messages if all(m.get(k) == v for k, v in match.items())]
+
+    def sim_post(self, path: str, payload: dict[str, Any]) -> httpx.Response:
+        response = httpx.post(f"{self.simulator.url}/_sim/{path}", json=payload, timeout=10)
+        response.raise_for_status()
+        return response
+
+    def phone_texts(self, body: str, *, phone: str = CONSUMER_PHONE, **extra: Any) -> str:
+        """A consumer texts the provider number; the simulator posts the signed webhook."""
+        payload = {"from": phone, "to": SUPPORT_NUMBER, "body": body, **extra}
+        message = self.sim_post("inbound", payload).json()
+        assert message["webhook_ok"], message["webhook_result"]
+        sid: str = message["sid"]
+        return sid
+
+    # Webhooks posted by the test itself
+    def post_webhook(
+        self,
+        path: str,
+        params: dict[str, str],
+        *,
+        signature: str | None = None,
+        sign_url: str | None = None,
+    ) -> httpx.Response:
+        """POSTs a form to the API; signed for the public URL unless told otherwise."""
+        if signature is None:
+            signature = compute_signature(self.auth_token, sign_url or self.base_url + path, params)
+        headers = {"X-Twilio-Signature": signature} if signature else {}
+        return httpx.post(f"{self.api.url}{path}", data=params, headers=headers, timeout=10)
+
+    def status_callback(self, sid: str, status: str, error_code: int | None = None) -> int:
+        params = {
+            "AccountSid": self.account_sid,
+            "MessageSid": sid,
+            "SmsSid": sid,
+            "MessageStatus": status,
+            "SmsStatus": status,
+            "From": SUPPORT_NUMBER,
+            "To": CONSUMER_PHONE,
+            "ApiVersion": "2010-04-01",
+        }
+        if error_code is not None:
+            params["ErrorCode"] = str(error_code)
+        return self.post_webhook("/api/twilio/status", params).status_code
+
+
+def count(model: Any, *where: Any) -> int:
+    with transaction() as session:
+        return int(session.exec(select(func.count()).select_from(model).where(*where)).one())
+
+
+def audit_rows(action: str, entity_id: int | None = None) -> list[AuditEvent]:
+    with transaction() as session:
+        query = select(AuditEvent).where(AuditEvent.action == action)
+        if entity_id is not None:
+            query = query.where(AuditEvent.entity_id == entity_id)
+        return list(session.exec(query.order_by(col(AuditEvent.id))).all())
+
+
+@pytest.fixture(scope="session")
+def api_server() -> Iterator[ApiServer]:
+    """Stateless between tests: every request reads the current settings and engine."""
+    api = ApiServer().start()
+    yield api
+    api.stop()
+
+
+class _Simulators:
+    """One simulator per (account sid, token), started on first use, kept for the session."""
+
+    def __init__(self) -> None:
+        self.servers: dict[tuple[str, str], SimulatorServer] = {}
+
+    def get(self, account_sid: str, auth_token: str, webhook: str) -> SimulatorServer:
+        key = (account_sid, auth_token)
+        if key not in self.servers:
+            self.servers[key] = SimulatorServer(
+                account_sid=account_sid,
+                auth_token=auth_token,
+                inbound_webhook_url=webhook,
+                status_delays=STATUS_DELAYS,
+                media_fetch_timeout=3.0,
+                webhook_timeout=5.0,
+            )
+        return self.servers[key].start()
+
+
+@pytest.fixture(scope="session")
+def _simulators() -> Iterator[_Simulators]:
+    simulators = _Simulators()
+    yield simulators
+    for server in simulators.servers.values():
+        server.stop()
+
+
+@pytest.fixture
+def pipeline(
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    api_server: ApiServer,
+    _simulators: _Simulators,
+) -> Iterator[Pipeline]:
+    monkeypatch.setenv("AW_PUBLIC_BASE_URL", api_server.url)
+    config.get_settings.cache_clear()
+    account = config.get_settings().provider_account()
+    assert account.is_simulator
+    inbound_url = f"{api_server.url}/api/twilio/inbound"
+    simulator = _simulators.get(account.account_sid, account.auth_token, inbound_url)
+    simulator.reset()
+    httpx.post(
+        f"{simulator.url}/_sim/settings",
+        json={
+            "inbound_webhook_url": inbound_url,
+            "media_first_fetch_404": False,
+            "provider_numbers": [],
+            "status_delays": list(STATUS_DELAYS),
+        },
+        timeout=5,
+    ).raise_for_status()
+    monkeypatch.setenv("AW_SIMULATOR_PORT", str(simulator.port))
+    config.get_settings.cache_clear()
+    gateway = TwilioGateway(
+        account.account_sid,
+        account.auth_token,
+        api_base_url=simulator.url,
+        timeout=3.0,
+        media_retry_delay=0.05,
+    )
+    make_channel()
+    agent = make_user("alice")
+    make_consumer("Carol", CONSUMER_PHONE)
+    try:
+        yield Pipeline(
+            engine=engine,
+            api=api_server,
+            simulator=simulator,
+            gateway=gateway,
+            dispatcher=make_dispatcher(gateway=gateway),
+            agent=agent,
+            account_sid=account.account_sid,
+            auth_token=account.auth_token,
+        )
+    finally:
+        simulator.start()  # a test may have stopped it
+        simulator.reset()  # stops pending callbacks before the next test's settings
