@@ -23,6 +23,7 @@ from agent_workspace.services.storage import read_bytes
 from agent_workspace.sms import SIGNATURE_HEADER, validate_signature
 
 log = logging.getLogger(__name__)
+MAX_MEDIA = 10  # Twilio's limit per message
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 
 
@@ -53,7 +54,12 @@ async def inbound(request: Request) -> Response:
     form = await _signed_form(request)
     if form is None:
         return PlainTextResponse("invalid signature", status_code=403)
-    count = int(_text(form, "NumMedia") or 0)
+    num_media = _text(form, "NumMedia") or "0"
+    if not num_media.isdigit() or int(num_media) > MAX_MEDIA:
+        return PlainTextResponse(
+            f"NumMedia must be a number from 0 to {MAX_MEDIA}", status_code=400
+        )
+    count = int(num_media)
     sms = InboundSms(
         sid=_text(form, "MessageSid") or _text(form, "SmsSid"),
         from_=_text(form, "From"),

@@ -252,3 +252,22 @@ def test_the_same_inbound_webhook_at_the_same_moment_stores_one_message(
         thread.join(15)
     assert codes == [200] * 4
     assert count(Message) == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"NumMedia": "lots"}, "NumMedia must be a number"),
+        ({"NumMedia": "11"}, "NumMedia must be a number"),
+        ({"From": ""}, "MessageSid, From and To are required"),
+        ({"To": "+15005550000"}, "not a provider number"),
+    ],
+)
+def test_signed_but_malformed_inbound_webhooks_get_a_specific_error_and_store_nothing(
+    pipeline: Pipeline, changes: dict[str, str], reason: str
+) -> None:
+    params = {**_inbound_params(pipeline, "SM" + "d" * 32), **changes}
+    response = pipeline.post_webhook(INBOUND, params)
+    assert response.status_code in (400, 404)
+    assert reason in response.text
+    assert count(Message) == 0
