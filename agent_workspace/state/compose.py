@@ -157,6 +157,7 @@ class ComposeState(SessionState):
             )
         except ServiceError as refused:
             self.error = refused.message
+            self._preview()  # the situation may have changed (e.g. the number opted out)
             return None
         finally:
             self.sending = False
