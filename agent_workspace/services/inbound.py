@@ -19,7 +19,6 @@ from agent_workspace.models import (
     LiveGroupMember,
     Message,
     MessageStatus,
-    OptOut,
     ProviderNumber,
     utcnow,
 )
@@ -27,6 +26,7 @@ from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, record
 from agent_workspace.services.errors import NotFound
 from agent_workspace.services.interactions import close_interaction, open_interaction
+from agent_workspace.services.opt_outs import set_opt_out
 from agent_workspace.services.people import add_person, owners_of_phone
 from agent_workspace.services.resolvers import active_profile
 from agent_workspace.services.routing import active_interactions, as_active, create_profile
@@ -100,28 +100,16 @@ def _earlier(session: Session, sid: str) -> Received | None:
 
 
 def _record_opt(session: Session, sms: InboundSms, action: OptAction) -> None:
-    row = session.exec(
-        select(OptOut).where(OptOut.sender == sms.to, OptOut.phone == sms.from_)
-    ).first()
-    row = row or OptOut(sender=sms.to, phone=sms.from_)
-    row.opted_out = action is OptAction.OPT_OUT
     word = sms.body.strip().upper()
     # The keyword they texted, or the provider's verdict for a longer or custom text.
-    row.keyword = word if word and len(word) <= 20 and " " not in word else action.value
-    row.updated_at = utcnow()
-    session.add(row)
-    session.flush()
-    record(
-        session=session,
-        actor=PROVIDER,
-        action="opt_out.changed",
-        entity=row,
-        detail={
-            "sender": sms.to,
-            "phone": sms.from_,
-            "opted_out": row.opted_out,
-            "keyword": row.keyword,
-        },
+    keyword = word if word and len(word) <= 20 and " " not in word else action.value
+    set_opt_out(
+        session,
+        sender=sms.to,
+        phone=sms.from_,
+        opted_out=action is OptAction.OPT_OUT,
+        keyword=keyword,
+        why="inbound keyword",
     )
 
 

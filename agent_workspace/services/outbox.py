@@ -21,11 +21,11 @@ from agent_workspace.models import (
     EarlyStatus,
     Message,
     MessageStatus,
-    OptOut,
     utcnow,
 )
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, SYSTEM, record
+from agent_workspace.services.opt_outs import set_opt_out
 from agent_workspace.sms.errors import describe_error
 
 LEASE = timedelta(seconds=60)
@@ -143,7 +143,14 @@ def mark_failed(
         message.updated_at = utcnow()
         session.add(message)
         if opted_out:
-            _opt_out(session, sender=message.from_number, phone=message.to_number)
+            set_opt_out(
+                session,
+                sender=message.from_number,
+                phone=message.to_number,
+                opted_out=True,
+                keyword="STOP",
+                why="provider error 21610",
+            )
         record(
             session=session,
             actor=PROVIDER,
@@ -243,7 +250,14 @@ def _advance(session: Session, message: Message, status: str, error_code: int | 
             describe_error(error_code) if error_code else "The carrier did not deliver it."
         )
         if error_code == 21610:
-            _opt_out(session, sender=message.from_number, phone=message.to_number)
+            set_opt_out(
+                session,
+                sender=message.from_number,
+                phone=message.to_number,
+                opted_out=True,
+                keyword="STOP",
+                why="provider error 21610",
+            )
     session.add(message)
     record(
         session=session,
@@ -253,10 +267,3 @@ def _advance(session: Session, message: Message, status: str, error_code: int | 
         detail={"from": previous.value, "to": new, "error_code": error_code},
     )
     return True
-
-
-def _opt_out(session: Session, *, sender: str, phone: str) -> None:
-    row = session.exec(select(OptOut).where(OptOut.sender == sender, OptOut.phone == phone)).first()
-    row = row or OptOut(sender=sender, phone=phone)
-    row.opted_out, row.keyword, row.updated_at = True, row.keyword or "STOP", utcnow()
-    session.add(row)

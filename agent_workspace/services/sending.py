@@ -35,7 +35,6 @@ from agent_workspace.models import (
     Interaction,
     Message,
     MessageStatus,
-    OptOut,
     Role,
 )
 from agent_workspace.services import events
@@ -43,6 +42,7 @@ from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import record
 from agent_workspace.services.channels import ChannelView, sms_channel
 from agent_workspace.services.errors import InvalidInput, NotFound
+from agent_workspace.services.opt_outs import opt_out_of
 from agent_workspace.services.people import add_person, get_person, person_ref
 from agent_workspace.services.resolvers import ProfileResolver, get_resolver
 from agent_workspace.services.routing import (
@@ -173,10 +173,8 @@ def _prepare(session: Session, request: SendRequest) -> _Prepared:
         files = check_attachments(request.files, channel.policy)
     except AttachmentRejected as rejected:
         raise InvalidInput(str(rejected)) from rejected
-    opt_out = session.exec(
-        select(OptOut).where(OptOut.sender == request.from_number, OptOut.phone == to)
-    ).first()
-    if opt_out is not None and opt_out.opted_out:
+    opt_out = opt_out_of(session, sender=request.from_number, phone=to)
+    if opt_out is not None:
         raise InvalidInput(
             f"{to} has opted out of messages from {request.from_number} (they texted "
             f"{opt_out.keyword or 'STOP'}). Sending is refused until they text START."
