@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import pytest
@@ -19,6 +22,7 @@ from agent_workspace.state.session import SessionState
 from tests.factories import make_user
 
 S = TypeVar("S", bound=rx.State)
+T = TypeVar("T")
 NO_AGENT_ROLE = "does not have the agent_workspace_user role"
 
 
@@ -28,6 +32,12 @@ def state_for(cls: type[S], token: str) -> S:
     state: Any = root.get_substate(cls.get_full_name().split(".")[1:])
     state.token = token
     return state  # type: ignore[no-any-return]
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Runs an async handler on its own loop (Playwright may own this thread's loop)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def admin_token() -> str:
@@ -45,11 +55,11 @@ def _counts(engine: Engine) -> tuple[int, int]:
         )
 
 
-async def test_listing_is_refused_for_a_signed_in_user_without_the_agent_role(
+def test_listing_is_refused_for_a_signed_in_user_without_the_agent_role(
     engine: Engine,
 ) -> None:
     state = state_for(MyInteractionsState, admin_token())
-    await MyInteractionsState.load.fn(state)  # type: ignore[attr-defined]
+    run(MyInteractionsState.load.fn(state))  # type: ignore[attr-defined]
     assert NO_AGENT_ROLE in state.error
 
 
@@ -61,13 +71,13 @@ def test_creating_an_interaction_is_refused_without_the_agent_role(engine: Engin
     assert _counts(engine) == before
 
 
-async def test_a_forged_or_revoked_token_is_refused(engine: Engine) -> None:
+def test_a_forged_or_revoked_token_is_refused(engine: Engine) -> None:
     load_demo_data()
     token, _ = auth.sign_in(username="alice", password="alice-demo-pass")
     auth.sign_out(token)
     for bad in (token, "forged-token"):
         state = state_for(MyInteractionsState, bad)
-        await MyInteractionsState.load.fn(state)  # type: ignore[attr-defined]
+        run(MyInteractionsState.load.fn(state))  # type: ignore[attr-defined]
         assert state.error == "Please sign in first."
 
 
@@ -79,13 +89,13 @@ def test_guard_sends_signed_out_tabs_to_sign_in_and_refuses_non_agents(engine: E
     assert NO_AGENT_ROLE in state.denied_reason
 
 
-async def test_opening_an_interaction_is_refused_without_the_agent_role(
+def test_opening_an_interaction_is_refused_without_the_agent_role(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load_demo_data()
     monkeypatch.setattr(InteractionPageState, "_route_id", lambda self: 1)
     state = state_for(InteractionPageState, admin_token())
-    await InteractionPageState.open.fn(state)  # type: ignore[attr-defined]
+    run(InteractionPageState.open.fn(state))  # type: ignore[attr-defined]
     assert NO_AGENT_ROLE in state.load_error
 
 
@@ -97,22 +107,22 @@ def test_compose_is_refused_without_the_agent_role(engine: Engine) -> None:
     assert state.from_options == []
 
 
-async def test_send_is_refused_without_the_agent_role_and_writes_nothing(engine: Engine) -> None:
+def test_send_is_refused_without_the_agent_role_and_writes_nothing(engine: Engine) -> None:
     load_demo_data()
     state = state_for(ComposeState, admin_token())
     state.from_number, state.to_choice, state.body = "+14155550100", "+14155550123", "hello"
     state.interaction_id = 1
     before = _counts(engine)
-    await ComposeState.send.fn(state, [])  # type: ignore[attr-defined]
+    run(ComposeState.send.fn(state, []))  # type: ignore[attr-defined]
     assert NO_AGENT_ROLE in state.error
     assert _counts(engine) == before
 
 
-async def test_send_from_a_signed_out_tab_is_refused(engine: Engine) -> None:
+def test_send_from_a_signed_out_tab_is_refused(engine: Engine) -> None:
     load_demo_data()
     state = state_for(ComposeState, "")
     state.from_number, state.to_choice, state.body = "+14155550100", "+14155550123", "hello"
     before = _counts(engine)
-    await ComposeState.send.fn(state, [])  # type: ignore[attr-defined]
+    run(ComposeState.send.fn(state, []))  # type: ignore[attr-defined]
     assert state.error == "Please sign in first."
     assert _counts(engine) == before
