@@ -35,6 +35,16 @@ ensure_js_tools() {
   export REFLEX_TELEMETRY_ENABLED=false
 }
 
+ensure_twilio_spec() {
+  # Twilio's OpenAPI description of the Messages API, for the simulator's contract test.
+  local spec="$TOOLS/contract/node_modules/@twilio-alpha/mcp/twilio-oai/spec/json/twilio_api_v2010.json"
+  if [ ! -f "$spec" ]; then
+    say "Installing Twilio's API description (npm @twilio-alpha/mcp) into .tools/contract"
+    npm install --silent --no-fund --no-audit --ignore-scripts --prefix "$TOOLS/contract" \
+      @twilio-alpha/mcp@0.7.0 >/dev/null
+  fi
+}
+
 ensure_chromium() {
   if [ ! -x /usr/bin/chromium ]; then
     say "Installing Debian's chromium for the end-to-end tests"

@@ -2,48 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import reflex as rx
 
-from agent_workspace.state.compose import OTHER, UPLOAD_ID, Choice, ComposeState
+from agent_workspace.components.forms import field, native_select
+from agent_workspace.state.compose import OTHER, UPLOAD_ID, ComposeState
 
 IMAGE_TYPES = {"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/gif": [".gif"]}
-
-
-def _field(label: str, control: rx.Component, html_for: str) -> rx.Component:
-    return rx.vstack(rx.el.label(label, html_for=html_for), control, spacing="1", width="100%")
-
-
-def _option(choice: Choice) -> rx.Component:
-    return rx.el.option(choice.label, value=choice.value)
-
-
-def _select(id_: str, value: Any, options: Any, on_change: Any, placeholder: str) -> rx.Component:
-    """A native select: accessible by label and predictable to drive in tests."""
-    return rx.el.select(
-        rx.el.option(placeholder, value="", disabled=True),
-        rx.foreach(options, _option),
-        id=id_,
-        value=value,
-        on_change=on_change,
-        style={
-            "width": "100%",
-            "padding": "0.45em",
-            "border_radius": "6px",
-            "border": "1px solid var(--gray-7)",
-            "background": "var(--color-background)",
-        },
-    )
 
 
 def compose_form() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Compose SMS", size="4"),
-            _field(
+            field(
                 "From",
-                _select(
+                native_select(
                     "compose-from",
                     ComposeState.from_number,
                     ComposeState.from_options,
@@ -52,9 +25,9 @@ def compose_form() -> rx.Component:
                 ),
                 "compose-from",
             ),
-            _field(
+            field(
                 "To",
-                _select(
+                native_select(
                     "compose-to",
                     ComposeState.to_choice,
                     ComposeState.to_options,
@@ -66,7 +39,7 @@ def compose_form() -> rx.Component:
             rx.cond(
                 ComposeState.to_choice == OTHER,
                 rx.vstack(
-                    _field(
+                    field(
                         "Other number",
                         rx.input(
                             id="compose-other",
@@ -96,7 +69,7 @@ def compose_form() -> rx.Component:
                     spacing="1",
                 ),
             ),
-            _field(
+            field(
                 "Message",
                 rx.text_area(
                     id="compose-body",

@@ -40,10 +40,22 @@ def details_card() -> rx.Component:
                 _detail("Live group", info.members),
                 _detail("Short description", info.short_description),
             ),
-            rx.cond(
-                ComposeState.is_open,
-                rx.fragment(),
-                rx.button("Compose SMS", on_click=ComposeState.start),
+            rx.hstack(
+                rx.cond(
+                    ComposeState.is_open,
+                    rx.fragment(),
+                    rx.button("Compose SMS", on_click=ComposeState.start),
+                ),
+                rx.cond(
+                    info.active,
+                    rx.button(
+                        "Close interaction",
+                        on_click=InteractionPageState.close_interaction,
+                        variant="soft",
+                        color_scheme="gray",
+                    ),
+                ),
+                spacing="3",
             ),
             spacing="3",
         ),

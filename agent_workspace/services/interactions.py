@@ -100,16 +100,16 @@ def agent_interactions(
 def watchers(interaction_id: int, *, engine: Engine | None = None) -> set[int]:
     """Agents whose lists show the interaction: its assignee and everyone ever in its live group."""
     with transaction(engine) as session:
-        interaction = session.get(Interaction, interaction_id)
-        members = session.exec(
-            select(LiveGroupMember.agent_id).where(LiveGroupMember.interaction_id == interaction_id)
-        ).all()
-        assignee = (
-            {interaction.assigned_agent_id}
-            if interaction and interaction.assigned_agent_id
-            else set()
-        )
-        return set(members) | assignee
+        return watcher_ids(session, interaction_id)
+
+
+def watcher_ids(session: Session, interaction_id: int) -> set[int]:
+    interaction = session.get(Interaction, interaction_id)
+    members = session.exec(
+        select(LiveGroupMember.agent_id).where(LiveGroupMember.interaction_id == interaction_id)
+    ).all()
+    assignee = interaction.assigned_agent_id if interaction else None
+    return set(members) | ({assignee} if assignee else set())
 
 
 def get_interaction_row(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from agent_workspace.db.engine import transaction
 from agent_workspace.domain.routing import PersonKind, PersonRef
-from agent_workspace.models import Account, Consumer, Contact, PersonPhone
+from agent_workspace.models import Account, Consumer, Contact, PersonPhone, Role
+from agent_workspace.services.access import Actor, require_role
 
 
 @dataclass(frozen=True)
@@ -104,3 +107,20 @@ def add_person(
         )
     session.flush()
     return ref
+
+
+def list_people(*, actor: Actor | None, engine: Engine | None = None) -> list[PersonView]:
+    """Consumers and contacts an agent can open an interaction about, by name."""
+    require_role(actor, Role.AGENT)
+    with transaction(engine) as session:
+        refs = [
+            PersonRef(PersonKind.CONSUMER, i)
+            for i in session.exec(select(Consumer.id).order_by(col(Consumer.id)).limit(500)).all()
+            if i is not None
+        ] + [
+            PersonRef(PersonKind.CONTACT, i)
+            for i in session.exec(select(Contact.id).order_by(col(Contact.id)).limit(500)).all()
+            if i is not None
+        ]
+        views = [v for r in refs if (v := get_person(session, r)) is not None]
+        return sorted(views, key=lambda v: v.name.lower())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 
 import reflex as rx
@@ -16,16 +15,11 @@ from agent_workspace.models import Role
 from agent_workspace.services import conversation, sending
 from agent_workspace.services.errors import InvalidInput, ServiceError
 from agent_workspace.state.session import SessionState
+from agent_workspace.state.views import Choice
 
 UPLOAD_ID = "compose_files"
 UPLOAD_HARD_CAP = 25 * 1024 * 1024  # far above any MMS policy; protects the server's memory
 OTHER = "other"
-
-
-@dataclasses.dataclass
-class Choice:
-    value: str
-    label: str
 
 
 class ComposeState(SessionState):

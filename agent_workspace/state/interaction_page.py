@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from agent_workspace.models import Role
-from agent_workspace.services import conversation
+from agent_workspace.services import closing, conversation
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.state.live import ConversationFeed, conversation_token
 from agent_workspace.state.session import SessionState
@@ -39,3 +40,14 @@ class InteractionPageState(SessionState):
         feed = await self.get_state(ConversationFeed)
         feed = await feed._link_to(conversation_token(interaction_id))
         feed._show(view)
+
+    @rx.event
+    def close_interaction(self) -> EventSpec:
+        """Closes the interaction as complete; every viewer sees the new state."""
+        try:
+            number = closing.close_by_agent(
+                actor=self._require(Role.AGENT), interaction_id=self.interaction_id
+            )
+        except ServiceError as refused:
+            return rx.toast.error(refused.message)
+        return rx.toast.success(f"{number} is closed.")

@@ -5,20 +5,40 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventSpec
 
+from agent_workspace.domain.routing import PersonKind, PersonRef
 from agent_workspace.models import InteractionType, Role
-from agent_workspace.services import interactions
+from agent_workspace.services import interactions, people
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.state.live import AgentListFeed, agent_token
 from agent_workspace.state.session import SessionState
-from agent_workspace.state.views import InteractionItem, interaction_item
+from agent_workspace.state.views import Choice, InteractionItem, interaction_item
+
+NEW_TYPES = (InteractionType.PHONE, InteractionType.CHAT, InteractionType.EMAIL)
+
+
+def _person_value(ref: PersonRef) -> str:
+    return f"{ref.kind.value}:{ref.id}"
+
+
+def _parse_person(value: str) -> PersonRef | None:
+    kind, _, raw = value.partition(":")
+    if kind not in {k.value for k in PersonKind} or not raw.isdigit():
+        return None
+    return PersonRef(PersonKind(kind), int(raw))
 
 
 class MyInteractionsState(SessionState):
-    """The list on Agent Workspace Home."""
+    """The list on Agent Workspace Home, and the New interaction dialog."""
 
     include_closed: bool = False
     closed_items: list[InteractionItem] = []
     error: str = ""
+    new_open: bool = False
+    people: list[Choice] = []
+    new_person: str = ""
+    new_type: str = InteractionType.PHONE.value
+    new_description: str = ""
+    new_error: str = ""
 
     @rx.event
     async def load(self) -> None:
@@ -49,12 +69,55 @@ class MyInteractionsState(SessionState):
             self.error = refused.message
 
     @rx.event
-    def new_interaction(self) -> EventSpec | None:
-        """The New button: an empty messaging interaction assigned to this agent."""
+    def open_new(self) -> None:
+        """The New button: a dialog asking who the interaction is about."""
+        try:
+            found = people.list_people(actor=self._require(Role.AGENT))
+        except ServiceError as refused:
+            self.error = refused.message
+            return
+        self.people = [
+            Choice(_person_value(p.ref), f"{p.name} · {p.account or p.ref.kind.value}")
+            for p in found
+        ]
+        self.new_person, self.new_description, self.new_error = "", "", ""
+        self.new_type = InteractionType.PHONE.value
+        self.new_open = True
+
+    @rx.event
+    def set_new_open(self, value: bool) -> None:
+        self.new_open = value
+
+    @rx.event
+    def set_new_person(self, value: str) -> None:
+        self.new_person = value
+
+    @rx.event
+    def set_new_type(self, value: str) -> None:
+        self.new_type = value
+
+    @rx.event
+    def set_new_description(self, value: str) -> None:
+        self.new_description = value
+
+    @rx.event
+    def create_new(self) -> EventSpec | None:
+        person = _parse_person(self.new_person)
+        if person is None:
+            self.new_error = "Choose the consumer or contact the interaction is about."
+            return None
+        if self.new_type not in {t.value for t in NEW_TYPES}:
+            self.new_error = "Choose the type of interaction."
+            return None
         try:
             row = interactions.create_interaction(
-                actor=self._require(Role.AGENT), type=InteractionType.MESSAGING, person=None
+                actor=self._require(Role.AGENT),
+                type=InteractionType(self.new_type),
+                person=person,
+                short_description=self.new_description,
             )
         except ServiceError as refused:
-            return rx.toast.error(refused.message)
+            self.new_error = refused.message
+            return None
+        self.new_open = False
         return rx.redirect(f"/interactions/{row.id}")

@@ -22,6 +22,14 @@ VIEW_LINK_TTL = 6 * 3600
 
 
 @dataclasses.dataclass
+class Choice:
+    """An option of a select: the value sent back, and what the agent reads."""
+
+    value: str
+    label: str
+
+
+@dataclasses.dataclass
 class InteractionItem:
     id: int
     number: str

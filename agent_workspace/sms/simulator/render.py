@@ -46,7 +46,8 @@ def message_json(message: SimMessage) -> dict[str, Any]:
         "direction": message.direction,
         "error_code": message.error_code,
         "error_message": message.error_message,
-        "from": message.from_,
+        # Twilio answers null until it picks a sender for a MessagingServiceSid-only create.
+        "from": message.from_ or None,
         "messaging_service_sid": message.messaging_service_sid,
         "num_media": str(len(message.media) or len(message.media_urls)),
         "num_segments": str(num_segments(message.body)),

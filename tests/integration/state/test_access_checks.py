@@ -65,10 +65,26 @@ def test_listing_is_refused_for_a_signed_in_user_without_the_agent_role(
 
 def test_creating_an_interaction_is_refused_without_the_agent_role(engine: Engine) -> None:
     state = state_for(MyInteractionsState, admin_token())
+    MyInteractionsState.open_new.fn(state)  # type: ignore[attr-defined]
+    assert NO_AGENT_ROLE in state.error
+    assert state.people == []
+    state.new_person, state.new_type = "consumer:1", "phone"
     before = _counts(engine)
-    result = MyInteractionsState.new_interaction.fn(state)  # type: ignore[attr-defined]
-    assert NO_AGENT_ROLE in str(result)
+    MyInteractionsState.create_new.fn(state)  # type: ignore[attr-defined]
+    assert NO_AGENT_ROLE in state.new_error
     assert _counts(engine) == before
+
+
+def test_closing_is_refused_without_the_agent_role(engine: Engine) -> None:
+    load_demo_data()
+    state = state_for(InteractionPageState, admin_token())
+    state.interaction_id = 1
+    result = InteractionPageState.close_interaction.fn(state)  # type: ignore[attr-defined]
+    assert NO_AGENT_ROLE in str(result)
+    with Session(engine) as session:
+        interaction = session.get(Interaction, 1)
+        assert interaction is not None
+        assert interaction.closed_at is None
 
 
 def test_a_forged_or_revoked_token_is_refused(engine: Engine) -> None:

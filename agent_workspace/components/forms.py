@@ -1,0 +1,37 @@
+"""Form controls with real labels: accessible, and what tests select by."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from agent_workspace.state.views import Choice
+
+
+def field(label: str, control: rx.Component, html_for: str) -> rx.Component:
+    return rx.vstack(rx.el.label(label, html_for=html_for), control, spacing="1", width="100%")
+
+
+def _option(choice: Choice) -> rx.Component:
+    return rx.el.option(choice.label, value=choice.value)
+
+
+def native_select(
+    id_: str, value: Any, options: Any, on_change: Any, placeholder: str
+) -> rx.Component:
+    """A native select of `Choice` options, with a disabled placeholder."""
+    return rx.el.select(
+        rx.el.option(placeholder, value="", disabled=True),
+        rx.foreach(options, _option),
+        id=id_,
+        value=value,
+        on_change=on_change,
+        style={
+            "width": "100%",
+            "padding": "0.45em",
+            "border_radius": "6px",
+            "border": "1px solid var(--gray-7)",
+            "background": "var(--color-background)",
+        },
+    )

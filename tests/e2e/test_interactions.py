@@ -1,0 +1,38 @@
+"""New interaction from My Interactions, and closing one."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.pages import sign_in_as_agent
+from tests.servers import WorkspaceServer
+
+
+def test_new_interaction_about_a_person_then_close_it(
+    page: Page, workspace: WorkspaceServer
+) -> None:
+    sign_in_as_agent(page, workspace, "sam")
+    page.get_by_role("button", name="New").click()
+    dialog = page.get_by_role("dialog", name="New interaction")
+    dialog.get_by_role("button", name="Create").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("Choose the consumer or contact")
+    dialog.get_by_label("Consumer or contact").select_option(label="Priya Sharma · consumer")
+    dialog.get_by_label("Type").select_option("chat")
+    dialog.get_by_label("Short description").fill("Delivery slot change")
+    dialog.get_by_role("button", name="Create").click()
+
+    expect(page).to_have_url(re.compile(r"/interactions/\d+$"))
+    expect(page.get_by_text("Delivery slot change")).to_be_visible()
+    expect(page.get_by_text("Priya Sharma")).to_be_visible()
+    page.get_by_role("button", name="Close interaction").click()
+    expect(page.get_by_label("State")).to_have_text("closed complete")
+
+    page.get_by_role("link", name="My Interactions").click()
+    table = page.get_by_role("table", name="My Interactions")
+    expect(table.get_by_role("row", name=re.compile("Priya Sharma"))).to_have_count(0)
+    page.get_by_label("Show closed").click()
+    expect(
+        table.get_by_role("row", name=re.compile("closed complete Priya Sharma"))
+    ).to_be_visible()
