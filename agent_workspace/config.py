@@ -61,12 +61,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
-        if self.environment == "production" and self.secret_key in PLACEHOLDER_SECRETS:
-            raise ValueError("AW_SECRET_KEY must be set to a real secret in production")
+        if self.environment != "development" and self.secret_key in PLACEHOLDER_SECRETS:
+            raise ValueError(f"AW_SECRET_KEY must be set to a real secret in {self.environment}")
         if self.environment == "production" and self.bcrypt_rounds < 12:
             raise ValueError("AW_BCRYPT_ROUNDS below 12 is for tests only")
-        if self.environment == "production" and len(self.secret_key) < 32:
-            raise ValueError("AW_SECRET_KEY must be at least 32 characters in production")
+        if self.environment != "development" and len(self.secret_key) < 32:
+            raise ValueError(f"AW_SECRET_KEY must be at least 32 characters in {self.environment}")
         return self
 
     @property

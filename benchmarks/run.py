@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import statistics
 import tempfile
 import time
@@ -81,6 +82,7 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="also measure on PostgreSQL")
     args = parser.parse_args()
     os.environ["AW_ENVIRONMENT"] = "test"
+    os.environ["AW_SECRET_KEY"] = secrets.token_urlsafe(32)
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["AW_STORAGE_DIR"] = str(Path(tmp) / "files")
         bench_pure()

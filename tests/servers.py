@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -13,6 +14,9 @@ from pathlib import Path
 import httpx
 
 from agent_workspace.config import PROJECT_ROOT
+
+# Outside development the settings refuse placeholder secrets; tests use a fresh real one.
+TEST_SECRET = secrets.token_urlsafe(32)
 
 
 def free_port() -> int:
@@ -34,6 +38,7 @@ class WorkspaceServer:
             **{k: v for k, v in os.environ.items() if not k.startswith(("AW_", "TWILIO_"))},
             "AW_ENVIRONMENT": "test",
             "AW_BCRYPT_ROUNDS": "4",
+            "AW_SECRET_KEY": TEST_SECRET,
             "AW_DATABASE_URL": f"sqlite:///{data_dir / 'workspace.db'}",
             "AW_STORAGE_DIR": str(data_dir / "files"),
             "AW_PUBLIC_BASE_URL": self.url,

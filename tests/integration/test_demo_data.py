@@ -36,3 +36,20 @@ def test_every_demo_user_can_sign_in_and_agents_see_their_interactions(engine: E
     numbers = [row.number for row in list_my_interactions(actor=alice)]
     assert numbers
     assert all(n.startswith("IMS") and len(n) == 10 for n in numbers)
+
+
+def test_demo_people_have_valid_mobile_numbers_in_several_countries_one_shared(
+    engine: Engine,
+) -> None:
+    from sqlmodel import Session, select
+
+    from agent_workspace.domain.phone import PhoneOk, parse_phone
+    from agent_workspace.models import PersonPhone
+
+    load_demo_data()
+    with Session(engine) as session:
+        numbers = [p.e164 for p in session.exec(select(PersonPhone)).all()]
+    parsed = [parse_phone(n, default_region="US") for n in numbers]
+    assert all(isinstance(p, PhoneOk) for p in parsed)
+    assert len({p.region for p in parsed if isinstance(p, PhoneOk)}) >= 6
+    assert len(numbers) - len(set(numbers)) == 1  # the phone Maria and Carlos share

@@ -8,10 +8,13 @@ from agent_workspace.config import SIMULATOR_ACCOUNT_SID, Settings
 REAL_SECRET = "x" * 40
 
 
+@pytest.mark.parametrize("environment", ["production", "test"])
 @pytest.mark.parametrize("secret", ["", "changeme", "dev-secret-change-me", "short-secret"])
-def test_production_refuses_placeholder_or_short_secrets(secret: str) -> None:
+def test_outside_development_placeholder_or_short_secrets_are_refused(
+    environment: str, secret: str
+) -> None:
     with pytest.raises(ValidationError, match="AW_SECRET_KEY"):
-        Settings(environment="production", secret_key=secret, bcrypt_rounds=12)
+        Settings(environment=environment, secret_key=secret, bcrypt_rounds=12)
 
 
 def test_production_refuses_test_only_password_hashing() -> None:
@@ -20,7 +23,7 @@ def test_production_refuses_test_only_password_hashing() -> None:
 
 
 def test_development_runs_on_the_embedded_defaults() -> None:
-    settings = Settings(environment="development")
+    settings = Settings(environment="development", secret_key="dev-secret-change-me")
     assert settings.is_sqlite
     assert settings.uses_simulator
 
