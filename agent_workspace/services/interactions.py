@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,7 +25,7 @@ from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import record
 from agent_workspace.services.errors import NotFound
 from agent_workspace.services.numbering import next_number
-from agent_workspace.services.people import get_person, person_ids, person_ref
+from agent_workspace.services.people import get_people, get_person, person_ids, person_ref
 
 VIRTUAL_AGENT_NAME = "Virtual Agent"
 
@@ -49,27 +50,48 @@ class InteractionRow:
 
 
 def row_view(session: Session, interaction: Interaction) -> InteractionRow:
-    ref = person_ref(interaction.consumer_id, interaction.contact_id)
-    person = get_person(session, ref) if ref else None
-    if interaction.virtual_agent:
-        assigned = VIRTUAL_AGENT_NAME
-    elif interaction.assigned_agent_id is not None:
-        user = session.get(User, interaction.assigned_agent_id)
-        assigned = user.display_name if user else ""
-    else:
-        assigned = ""
-    assert interaction.id is not None
-    return InteractionRow(
-        id=interaction.id,
-        number=interaction.number,
-        type=interaction.type.value,
-        state=interaction.state.value,
-        person_name=person.name if person else "",
-        phone=interaction.phone or (person.phones[0] if person and person.phones else ""),
-        assigned_to=assigned,
-        opened_at=interaction.opened_at,
-        updated_at=interaction.updated_at,
+    return rows_view(session, [interaction])[0]
+
+
+def rows_view(session: Session, interactions: Sequence[Interaction]) -> list[InteractionRow]:
+    """List rows with people and assignees fetched in bulk, not once per row."""
+    refs = [person_ref(i.consumer_id, i.contact_id) for i in interactions]
+    people = get_people(session, [r for r in refs if r is not None])
+    agent_ids = {i.assigned_agent_id for i in interactions if i.assigned_agent_id is not None}
+    names = (
+        {
+            u.id: u.display_name
+            for u in session.exec(select(User).where(col(User.id).in_(agent_ids))).all()
+        }
+        if agent_ids
+        else {}
     )
+    rows = []
+    for interaction, ref in zip(interactions, refs, strict=True):
+        person = people.get(ref) if ref else None
+        if interaction.virtual_agent:
+            assigned = VIRTUAL_AGENT_NAME
+        else:
+            assigned = (
+                names.get(interaction.assigned_agent_id, "")
+                if interaction.assigned_agent_id
+                else ""
+            )
+        assert interaction.id is not None
+        rows.append(
+            InteractionRow(
+                id=interaction.id,
+                number=interaction.number,
+                type=interaction.type.value,
+                state=interaction.state.value,
+                person_name=person.name if person else "",
+                phone=interaction.phone or (person.phones[0] if person and person.phones else ""),
+                assigned_to=assigned,
+                opened_at=interaction.opened_at,
+                updated_at=interaction.updated_at,
+            )
+        )
+    return rows
 
 
 def list_my_interactions(
@@ -93,8 +115,8 @@ def agent_interactions(
         )
         if not include_closed:
             query = query.where(col(Interaction.state).in_(list(ACTIVE_STATES)))
-        rows = session.exec(query.order_by(col(Interaction.updated_at).desc()).limit(500)).all()
-        return [row_view(session, r) for r in rows]
+        found = session.exec(query.order_by(col(Interaction.updated_at).desc()).limit(500)).all()
+        return rows_view(session, found)
 
 
 def watchers(interaction_id: int, *, engine: Engine | None = None) -> set[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -40,29 +41,53 @@ def person_ids(ref: PersonRef | None) -> tuple[int | None, int | None]:
 
 
 def get_person(session: Session, ref: PersonRef) -> PersonView | None:
-    account: str | None = None
-    row: Consumer | Contact | None
-    if ref.kind is PersonKind.CONSUMER:
-        row = session.get(Consumer, ref.id)
-        phone_filter = col(PersonPhone.consumer_id) == ref.id
-    else:
-        row = session.get(Contact, ref.id)
-        phone_filter = col(PersonPhone.contact_id) == ref.id
-        if isinstance(row, Contact):
-            acct = session.get(Account, row.account_id)
-            account = acct.name if acct else None
-    if row is None:
-        return None
-    phones = session.exec(
-        select(PersonPhone).where(phone_filter).order_by(col(PersonPhone.is_primary).desc())
-    ).all()
-    return PersonView(
-        ref=ref,
-        name=f"{row.first_name} {row.last_name}".strip(),
-        account=account,
-        country=row.country,
-        phones=tuple(p.e164 for p in phones),
-    )
+    return get_people(session, [ref]).get(ref)
+
+
+def get_people(session: Session, refs: Iterable[PersonRef]) -> dict[PersonRef, PersonView]:
+    """Many people in a fixed number of queries (lists show hundreds of rows)."""
+    wanted = set(refs)
+    consumer_ids = [r.id for r in wanted if r.kind is PersonKind.CONSUMER]
+    contact_ids = [r.id for r in wanted if r.kind is PersonKind.CONTACT]
+    rows: dict[PersonRef, Consumer | Contact] = {}
+    if consumer_ids:
+        for c in session.exec(select(Consumer).where(col(Consumer.id).in_(consumer_ids))).all():
+            assert c.id is not None
+            rows[PersonRef(PersonKind.CONSUMER, c.id)] = c
+    accounts: dict[int, str] = {}
+    if contact_ids:
+        contacts = session.exec(select(Contact).where(col(Contact.id).in_(contact_ids))).all()
+        for k in contacts:
+            assert k.id is not None
+            rows[PersonRef(PersonKind.CONTACT, k.id)] = k
+        account_ids = {k.account_id for k in contacts}
+        accounts = {
+            a.id: a.name
+            for a in session.exec(select(Account).where(col(Account.id).in_(account_ids))).all()
+            if a.id is not None
+        }
+    phones: dict[PersonRef, list[str]] = {}
+    if rows:
+        query = select(PersonPhone).where(
+            col(PersonPhone.consumer_id).in_(consumer_ids)
+            | col(PersonPhone.contact_id).in_(contact_ids)
+        )
+        for phone in session.exec(
+            query.order_by(col(PersonPhone.is_primary).desc(), col(PersonPhone.id))
+        ).all():
+            ref = person_ref(phone.consumer_id, phone.contact_id)
+            if ref is not None:
+                phones.setdefault(ref, []).append(phone.e164)
+    return {
+        ref: PersonView(
+            ref=ref,
+            name=f"{row.first_name} {row.last_name}".strip(),
+            account=accounts.get(row.account_id) if isinstance(row, Contact) else None,
+            country=row.country,
+            phones=tuple(phones.get(ref, ())),
+        )
+        for ref, row in rows.items()
+    }
 
 
 def owners_of_phone(session: Session, e164: str) -> list[PersonRef]:
@@ -122,5 +147,5 @@ def list_people(*, actor: Actor | None, engine: Engine | None = None) -> list[Pe
             for i in session.exec(select(Contact.id).order_by(col(Contact.id)).limit(500)).all()
             if i is not None
         ]
-        views = [v for r in refs if (v := get_person(session, r)) is not None]
+        views = list(get_people(session, refs).values())
         return sorted(views, key=lambda v: v.name.lower())
