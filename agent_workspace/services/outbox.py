@@ -143,14 +143,7 @@ def mark_failed(
         message.updated_at = utcnow()
         session.add(message)
         if opted_out:
-            set_opt_out(
-                session,
-                sender=message.from_number,
-                phone=message.to_number,
-                opted_out=True,
-                keyword="STOP",
-                why="provider error 21610",
-            )
+            _provider_opt_out(session, message)
         record(
             session=session,
             actor=PROVIDER,
@@ -250,14 +243,7 @@ def _advance(session: Session, message: Message, status: str, error_code: int | 
             describe_error(error_code) if error_code else "The carrier did not deliver it."
         )
         if error_code == 21610:
-            set_opt_out(
-                session,
-                sender=message.from_number,
-                phone=message.to_number,
-                opted_out=True,
-                keyword="STOP",
-                why="provider error 21610",
-            )
+            _provider_opt_out(session, message)
     session.add(message)
     record(
         session=session,
@@ -267,3 +253,15 @@ def _advance(session: Session, message: Message, status: str, error_code: int | 
         detail={"from": previous.value, "to": new, "error_code": error_code},
     )
     return True
+
+
+def _provider_opt_out(session: Session, message: Message) -> None:
+    """Twilio refused with 21610: the recipient opted out of this sender, so record it."""
+    set_opt_out(
+        session,
+        sender=message.from_number,
+        phone=message.to_number,
+        opted_out=True,
+        keyword="STOP",
+        why="provider error 21610",
+    )
