@@ -44,6 +44,10 @@ class WorkspaceServer:
             "AW_PUBLIC_BASE_URL": self.url,
             "AW_SIMULATOR_PORT": str(self.simulator_port),
             "AW_OUTBOX_POLL_SECONDS": "0.2",
+            # Its own build and state folders: the build bakes in this server's port, so a
+            # workspace already running from the checkout (or another test run) is not touched.
+            "REFLEX_WEB_WORKDIR": str(data_dir / "web"),
+            "REFLEX_STATES_WORKDIR": str(data_dir / "states"),
             **(extra_env or {}),
         }
         self.process: subprocess.Popen[bytes] | None = None

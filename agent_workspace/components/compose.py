@@ -113,7 +113,6 @@ def compose_form() -> rx.Component:
                 rx.button(
                     "Send",
                     on_click=ComposeState.send(rx.upload_files(upload_id=UPLOAD_ID)),
-                    loading=ComposeState.sending,
                 ),
                 rx.button(
                     "Cancel", on_click=ComposeState.close, variant="soft", color_scheme="gray"

@@ -40,7 +40,6 @@ class ComposeState(SessionState):
     over_limit: bool = False
     preview: str = ""
     error: str = ""
-    sending: bool = False
     idempotency_key: str = ""
 
     @rx.event
@@ -133,9 +132,9 @@ class ComposeState(SessionState):
 
     @rx.event
     async def send(self, files: list[rx.UploadFile]) -> list[EventSpec] | EventSpec | None:
-        if self.sending:
-            return None
-        self.sending, self.error = True, ""
+        """Sends once: a repeated click finds the form closed and the body empty, and a
+        concurrent retry carries the same idempotency key."""
+        self.error = ""
         try:
             candidates = await _read_files(files)
             result = sending.send_sms(
@@ -153,8 +152,6 @@ class ComposeState(SessionState):
             self.error = refused.message
             self._preview()  # the situation may have changed (e.g. the number opted out)
             return None
-        finally:
-            self.sending = False
         self.is_open = False
         self._set_body("")
         self.idempotency_key = uuid.uuid4().hex

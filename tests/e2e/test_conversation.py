@@ -104,3 +104,25 @@ def test_stop_opts_the_number_out_and_the_workspace_refuses_until_start(
         0, timeout=10_000
     )
     phone.close()
+
+
+def test_row2_second_agent_joins_the_live_group_and_a_double_click_sends_once(
+    page: Page, workspace: WorkspaceServer
+) -> None:
+    sign_in_as_agent(page, workspace, "bob")
+    open_interaction_of(page, "Maria Garcia")
+    compose(page, body="Bob here, I'm helping Alice with your refund.")
+    expect(page.get_by_role("status").filter(has_text="Send will")).to_contain_text(
+        "added the message to interaction IMS0001001 and joined its live group"
+    )
+    page.get_by_role("button", name="Send").dblclick()
+
+    expect(page.get_by_role("heading", name="IMS0001001")).to_be_visible()
+    expect(page.get_by_text("Alice Agent, Bob Agent")).to_be_visible()  # live group
+    outbound = messages(page).get_by_role("listitem").filter(has_text="helping Alice")
+    expect(outbound.get_by_label("Delivery status")).to_have_text("Delivered", timeout=15_000)
+    expect(outbound).to_have_count(1)
+    sim = httpx.get(f"{workspace.simulator_url}/_sim/messages").json()
+    assert [m["to"] for m in sim["messages"] if "helping Alice" in (m.get("body") or "")] == [
+        "+14155550123"
+    ]
