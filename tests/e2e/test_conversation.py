@@ -126,3 +126,18 @@ def test_row2_second_agent_joins_the_live_group_and_a_double_click_sends_once(
     assert [m["to"] for m in sim["messages"] if "helping Alice" in (m.get("body") or "")] == [
         "+14155550123"
     ]
+
+
+def test_a_provider_refusal_is_shown_in_words_on_the_message(
+    page: Page, workspace: WorkspaceServer
+) -> None:
+    sign_in_as_agent(page, workspace, "sam")
+    page.get_by_role("button", name="New").click()
+    dialog = page.get_by_role("dialog", name="New interaction")
+    dialog.get_by_label("Consumer or contact").select_option(label="Ana Souza · Initech")
+    dialog.get_by_role("button", name="Create").click()
+    compose(page, body="Testing the landline on file.", to="+1 201 555 0105")  # simulator: 21614
+    page.get_by_role("button", name="Send").click()
+    outbound = messages(page).get_by_role("listitem").filter(has_text="landline on file")
+    expect(outbound.get_by_label("Delivery status")).to_have_text("Failed", timeout=15_000)
+    expect(outbound.get_by_role("note")).to_contain_text("not a mobile number")
