@@ -88,31 +88,24 @@ def _tool_env() -> dict[str, str]:
 
 
 def serve(port: int) -> int:
+    """Runs the production build on 127.0.0.1 (and the simulator); stops both together."""
     settings = get_settings()
     simulator = _start_simulator() if settings.uses_simulator else None
-    url = f"http://127.0.0.1:{port}"
-    threading.Thread(
-        target=_announce_when_ready, args=(url, simulator is not None), daemon=True
-    ).start()
-    reflex = subprocess.Popen(
-        [
-            "reflex",
-            "run",
-            "--env",
-            "prod",
-            "--backend-host",
-            "127.0.0.1",
-            "--frontend-port",
-            str(port),
-        ],
-        cwd=PROJECT_ROOT,
-        env=_tool_env(),
-    )
+    reflex: subprocess.Popen[bytes] | None = None
     try:
+        url = f"http://127.0.0.1:{port}"
+        threading.Thread(
+            target=_announce_when_ready, args=(url, simulator is not None), daemon=True
+        ).start()
+        command = [sys.executable, "-m", "reflex", "run", "--env", "prod"]
+        command += ["--backend-host", "127.0.0.1", "--frontend-port", str(port)]
+        reflex = subprocess.Popen(command, cwd=PROJECT_ROOT, env=_tool_env())
         return reflex.wait()
     except KeyboardInterrupt:
-        reflex.terminate()
-        return reflex.wait()
+        if reflex is not None:
+            reflex.terminate()
+            return reflex.wait()
+        return 130
     finally:
         if simulator is not None:
             simulator.terminate()
