@@ -28,18 +28,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.pages import compose, sign_in
-from tests.servers import WorkspaceServer
+from tests.servers import CHROMIUM, CHROMIUM_FLAGS, WorkspaceServer
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 USERS = ("alice", "bob", "sam")
 INTERACTION = "IMS0001001"
 PHONE = "+14155550123"  # Maria Garcia

@@ -15,6 +15,18 @@ import httpx
 
 from agent_workspace.config import PROJECT_ROOT
 
+# Debian's Chromium, with the flags that keep it off this machine's closed network.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
 # Outside development the settings refuse placeholder secrets; tests use a fresh real one.
 TEST_SECRET = secrets.token_urlsafe(32)
 

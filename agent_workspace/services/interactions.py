@@ -134,17 +134,6 @@ def watcher_ids(session: Session, interaction_id: int) -> set[int]:
     return set(members) | ({assignee} if assignee else set())
 
 
-def get_interaction_row(
-    *, actor: Actor | None, interaction_id: int, engine: Engine | None = None
-) -> InteractionRow:
-    require_role(actor, Role.AGENT)
-    with transaction(engine) as session:
-        interaction = session.get(Interaction, interaction_id)
-        if interaction is None:
-            raise NotFound(f"Interaction {interaction_id} does not exist.")
-        return row_view(session, interaction)
-
-
 def open_interaction(
     *,
     session: Session,

@@ -40,10 +40,6 @@ class SessionState(rx.State):
     def signed_in(self) -> bool:
         return bool(self.username)
 
-    @rx.var
-    def is_supervisor(self) -> bool:
-        return Role.SUPERVISOR.value in self.roles
-
     @rx.event
     def guard_agent_page(self) -> EventSpec | None:
         """on_load of every workspace page: signed out → sign-in page; no agent role → refused."""

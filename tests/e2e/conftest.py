@@ -9,18 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.servers import WorkspaceServer
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from tests.servers import CHROMIUM, CHROMIUM_FLAGS, WorkspaceServer
 
 
 @pytest.fixture(scope="session")
