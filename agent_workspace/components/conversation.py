@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.live import ConversationFeed
 from agent_workspace.state.views import AttachmentItem, MessageItem
 
@@ -89,13 +90,27 @@ def conversation_panel() -> rx.Component:
             ),
         ),
         rx.cond(
-            ConversationFeed.messages.length() == 0,
+            ConversationFeed.total == 0,
             rx.text(
                 "No messages yet. Use Compose SMS to start the conversation.", color_scheme="gray"
             ),
         ),
         rx.flex(
-            rx.foreach(ConversationFeed.messages, message_bubble),
+            rx.foreach(
+                InteractionPageState.history,
+                lambda m: rx.cond(m.seq < ConversationFeed.first_tail_seq, message_bubble(m)),
+            ),
+            rx.cond(
+                ConversationFeed.first_tail_seq > InteractionPageState.history_upto + 1,
+                # More arrived than the live tail carries: fetch the skipped ones at once.
+                rx.hstack(
+                    rx.spinner(size="1"),
+                    rx.text("Loading earlier messages…", size="1", color_scheme="gray"),
+                    on_mount=InteractionPageState.load_earlier,
+                    align_self="center",
+                ),
+            ),
+            rx.foreach(ConversationFeed.tail, message_bubble),
             direction="column",
             gap="0.6em",
             width="100%",

@@ -6,17 +6,20 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from agent_workspace.models import Role
-from agent_workspace.services import closing, conversation
+from agent_workspace.services import closing, conversation, messages
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.state.live import ConversationFeed, conversation_token
 from agent_workspace.state.session import SessionState
+from agent_workspace.state.views import MessageItem, message_item
 
 
 class InteractionPageState(SessionState):
-    """Which interaction this tab shows, and why it cannot be shown if so."""
+    """Which interaction this tab shows, its older messages, and why it cannot be shown if so."""
 
     interaction_id: int = 0
     load_error: str = ""
+    history: list[MessageItem] = []  # messages as they were when the tab opened
+    history_upto: int = 0  # position of the last message in `history`
 
     def _route_id(self) -> int | None:
         raw = self.router.page.params.get("interaction_id", "")
@@ -29,9 +32,8 @@ class InteractionPageState(SessionState):
             self.load_error = "That is not an interaction number."
             return
         try:
-            view = conversation.conversation(
-                actor=self._require(Role.AGENT), interaction_id=interaction_id
-            )
+            actor = self._require(Role.AGENT)
+            view = conversation.conversation(actor=actor, interaction_id=interaction_id)
         except ServiceError as refused:
             self.load_error = refused.message
             return
@@ -40,6 +42,25 @@ class InteractionPageState(SessionState):
         feed = await self.get_state(ConversationFeed)
         feed = await feed._link_to(conversation_token(interaction_id))
         feed._show(view)
+        self._load_history(view.total)
+
+    def _load_history(self, upto: int) -> None:
+        """Messages up to position `upto`; the page hides those the live tail also shows, so
+        messages leaving the tail stay on screen."""
+        older = messages.history(
+            actor=self._actor(), interaction_id=self.interaction_id, before_seq=upto + 1
+        )
+        self.history = [message_item(m) for m in older]
+        self.history_upto = upto
+
+    @rx.event
+    async def load_earlier(self) -> None:
+        """Catches up after more new messages arrived than the live feed carries."""
+        feed = await self.get_state(ConversationFeed)
+        try:
+            self._load_history(feed.total)
+        except ServiceError as refused:
+            self.load_error = refused.message
 
     @rx.event
     def close_interaction(self) -> EventSpec:

@@ -29,15 +29,19 @@ def agent_token(agent_id: int) -> str:
 
 
 class ConversationFeed(rx.SharedState):
-    """One interaction's header, messages and opt-outs, as every viewer sees them."""
+    """One interaction's header, latest messages and opt-outs, as every viewer sees them."""
 
     info: InteractionHeader = InteractionHeader()
-    messages: list[MessageItem] = []
+    tail: list[MessageItem] = []  # the latest few: pushes stay small however long the talk
+    total: int = 0
+    first_tail_seq: int = 1
     opted_out_from: list[str] = []
 
     def _show(self, view: ConversationView) -> None:
         self.info = header(view)
-        self.messages = [message_item(m) for m in view.messages]
+        self.tail = [message_item(m) for m in view.tail]
+        self.total = view.total
+        self.first_tail_seq = view.tail[0].seq if view.tail else view.total + 1
         self.opted_out_from = list(view.opted_out_from)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 
 from agent_workspace.domain.phone import display_phone
-from agent_workspace.services.conversation import AttachmentView, ConversationView, MessageView
+from agent_workspace.services.conversation import ConversationView
 from agent_workspace.services.interactions import InteractionRow
 from agent_workspace.services.media_links import media_path
+from agent_workspace.services.messages import AttachmentView, MessageView
 
 STATUS_LABELS = {
     "queued": "Queued",
@@ -52,6 +53,7 @@ class AttachmentItem:
 @dataclasses.dataclass
 class MessageItem:
     id: int
+    seq: int
     outbound: bool
     body: str
     status: str
@@ -122,6 +124,7 @@ def message_item(m: MessageView) -> MessageItem:
     who = (m.author or "Agent") if outbound else display_phone(m.from_number)
     return MessageItem(
         id=m.id,
+        seq=m.seq,
         outbound=outbound,
         body=m.body,
         status=m.status,

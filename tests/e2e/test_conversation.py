@@ -141,3 +141,34 @@ def test_a_provider_refusal_is_shown_in_words_on_the_message(
     outbound = messages(page).get_by_role("listitem").filter(has_text="landline on file")
     expect(outbound.get_by_label("Delivery status")).to_have_text("Failed", timeout=15_000)
     expect(outbound.get_by_role("note")).to_contain_text("not a mobile number")
+
+
+def test_a_burst_of_replies_larger_than_the_live_tail_still_shows_every_message(
+    page: Page, workspace: WorkspaceServer
+) -> None:
+    sign_in_as_agent(page, workspace, "sam")
+    page.get_by_role("button", name="New").click()
+    dialog = page.get_by_role("dialog", name="New interaction")
+    dialog.get_by_label("Consumer or contact").select_option(label="Hans Müller · consumer")
+    dialog.get_by_role("button", name="Create").click()
+    compose(page, body="Hallo Hans, how can we help?")
+    page.get_by_role("button", name="Send").click()
+    expect(messages(page).get_by_role("listitem").filter(has_text="Hallo Hans")).to_be_visible()
+
+    def reply(n: int) -> None:
+        response = httpx.post(
+            f"{workspace.simulator_url}/_sim/inbound",
+            json={"from": "+4915123456789", "to": "+14155550100", "body": f"burst {n:02d}"},
+            timeout=10,
+        )
+        response.raise_for_status()
+
+    for n in range(1, 16):
+        reply(n)
+    expect(messages(page).get_by_role("listitem").filter(has_text="burst 15")).to_be_visible()
+    for n in range(16, 31):  # more than the live feed carries since the page opened
+        reply(n)
+    expect(messages(page).get_by_role("listitem").filter(has_text="burst 30")).to_be_visible()
+    expect(messages(page).get_by_role("listitem")).to_have_count(31)
+    for body in ["Hallo Hans", *(f"burst {n:02d}" for n in range(1, 31))]:
+        expect(messages(page).get_by_role("listitem").filter(has_text=body)).to_have_count(1)

@@ -1,0 +1,57 @@
+"""Conversation windows: the pushed tail stays small, history fills in the rest, positions agree."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from agent_workspace.services import messages
+from agent_workspace.services.conversation import load_conversation
+from agent_workspace.services.errors import AccessDenied
+from agent_workspace.services.inbound import InboundSms, receive_sms
+from tests.factories import SUPPORT_NUMBER, make_channel, make_user
+
+
+def _conversation_of(count: int) -> int:
+    make_channel()
+    received = [
+        receive_sms(
+            sms=InboundSms(sid=f"SM{n:032x}", from_="+14155550123", to=SUPPORT_NUMBER, body=f"m{n}")
+        )
+        for n in range(1, count + 1)
+    ]
+    return received[0].interaction_id
+
+
+def test_the_tail_carries_only_the_latest_messages_with_their_positions(engine: Engine) -> None:
+    interaction_id = _conversation_of(messages.TAIL + 5)
+    view = load_conversation(interaction_id)
+    assert view.total == messages.TAIL + 5
+    assert [m.seq for m in view.tail] == list(range(6, messages.TAIL + 6))
+    assert [m.body for m in view.tail][-1] == f"m{messages.TAIL + 5}"
+
+
+def test_history_returns_what_comes_before_a_position(engine: Engine) -> None:
+    interaction_id = _conversation_of(30)
+    agent = make_user("alice")
+    older = messages.history(actor=agent, interaction_id=interaction_id, before_seq=11)
+    assert [(m.seq, m.body) for m in older] == [(n, f"m{n}") for n in range(1, 11)]
+    everything = messages.history(actor=agent, interaction_id=interaction_id, before_seq=31)
+    assert [m.seq for m in everything] == list(range(1, 31))
+    assert messages.history(actor=agent, interaction_id=interaction_id, before_seq=1) == ()
+
+
+def test_history_is_capped_to_the_latest_max_history_before_the_position(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(messages, "MAX_HISTORY", 4)
+    interaction_id = _conversation_of(10)
+    agent = make_user("alice")
+    older = messages.history(actor=agent, interaction_id=interaction_id, before_seq=9)
+    assert [m.seq for m in older] == [5, 6, 7, 8]
+
+
+def test_history_needs_the_agent_role(engine: Engine) -> None:
+    interaction_id = _conversation_of(1)
+    with pytest.raises(AccessDenied):
+        messages.history(actor=None, interaction_id=interaction_id, before_seq=2)
