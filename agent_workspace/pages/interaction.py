@@ -13,7 +13,7 @@ from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.live import ConversationFeed
 
-ROUTE = "/interactions/[interaction_id]"
+ROUTE = "/interactions/[interaction]"
 
 
 def _detail(label: str, value: Any) -> rx.Component:

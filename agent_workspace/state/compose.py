@@ -45,8 +45,7 @@ class ComposeState(SessionState):
     @rx.event
     def start(self) -> None:
         """Opens the form for the interaction in the URL (never an id sent by the browser)."""
-        raw = str(self.router.page.params.get("interaction_id", ""))
-        interaction_id = int(raw) if raw.isdigit() else 0
+        interaction_id = self._interaction_in_url() or 0
         try:
             options = conversation.compose_options(
                 actor=self._require(Role.AGENT),

@@ -21,13 +21,9 @@ class InteractionPageState(SessionState):
     history: list[MessageItem] = []  # messages as they were when the tab opened
     history_upto: int = 0  # position of the last message in `history`
 
-    def _route_id(self) -> int | None:
-        raw = self.router.page.params.get("interaction_id", "")
-        return int(raw) if str(raw).isdigit() else None
-
     @rx.event
     async def open(self) -> None:
-        interaction_id = self._route_id()
+        interaction_id = self._interaction_in_url()
         if interaction_id is None:
             self.load_error = "That is not an interaction number."
             return

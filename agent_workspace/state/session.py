@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import reflex as rx
 from reflex.event import EventSpec
 
@@ -12,6 +14,9 @@ from agent_workspace.services.errors import AccessDenied, ServiceError
 
 LOGIN_ROUTE = "/login"
 HOME_ROUTE = "/"
+
+
+_INTERACTION_PATH = re.compile(r"/interactions/(\d+)/?")
 
 
 class SessionState(rx.State):
@@ -30,6 +35,11 @@ class SessionState(rx.State):
     def _require(self, role: Role) -> Actor:
         """Raises AccessDenied unless the tab is signed in with `role` right now."""
         return require_role(self._actor(), role)
+
+    def _interaction_in_url(self) -> int | None:
+        """The interaction the tab's URL names: handlers trust the URL, not ids sent as args."""
+        match = _INTERACTION_PATH.fullmatch(self.router.url.path)
+        return int(match.group(1)) if match else None
 
     def _show_actor(self, actor: Actor | None) -> None:
         self.username = actor.username if actor else ""

@@ -109,7 +109,7 @@ def test_opening_an_interaction_is_refused_without_the_agent_role(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load_demo_data()
-    monkeypatch.setattr(InteractionPageState, "_route_id", lambda self: 1)
+    monkeypatch.setattr(InteractionPageState, "_interaction_in_url", lambda self: 1)
     state = state_for(InteractionPageState, admin_token())
     run(InteractionPageState.open.fn(state))  # type: ignore[attr-defined]
     assert NO_AGENT_ROLE in state.load_error
