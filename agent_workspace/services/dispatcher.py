@@ -59,19 +59,23 @@ class Dispatcher:
         return len(jobs) + len(media)
 
     def _send(self, job: outbox.OutboundJob) -> None:
-        in_doubt = job.reconcile_first  # an earlier attempt may have reached the provider
+        if job.reconcile_first:  # an earlier attempt may have reached the provider
+            try:
+                found = self._already_at_provider(job)
+            except SmsError as problem:
+                # Whether it has a copy is unknown: never send blind, look again later.
+                self._retry(job, problem, uncertain=True)
+                return
+            if found is not None:
+                outbox.mark_accepted(
+                    message_id=job.message_id,
+                    sid=found.sid,
+                    status=found.status,
+                    error_code=found.error_code,
+                    engine=self.engine,
+                )
+                return
         try:
-            if job.reconcile_first:
-                if (found := self._already_at_provider(job)) is not None:
-                    outbox.mark_accepted(
-                        message_id=job.message_id,
-                        sid=found.sid,
-                        status=found.status,
-                        error_code=found.error_code,
-                        engine=self.engine,
-                    )
-                    return
-                in_doubt = False  # the provider has no copy: sending now cannot duplicate
             accepted = self.gateway.send(
                 OutboundSms(
                     to=job.to,
@@ -81,32 +85,16 @@ class Dispatcher:
                     status_callback=self.status_callback_url,
                 )
             )
-        except OptedOutError as refused:
-            outbox.mark_failed(
-                message_id=job.message_id,
-                code=refused.code,
-                reason=refused.message,
-                opted_out=True,
-                engine=self.engine,
-            )
         except PermanentSmsError as refused:
             outbox.mark_failed(
                 message_id=job.message_id,
                 code=refused.code,
                 reason=refused.message,
+                opted_out=isinstance(refused, OptedOutError),
                 engine=self.engine,
             )
         except (RetryableSmsError, UncertainSmsError) as problem:
-            retry_after = problem.retry_after if isinstance(problem, RetryableSmsError) else None
-            delay = retry_delay(job.attempts, retry_after=retry_after, jitter=random.random())
-            outbox.mark_retry(
-                message_id=job.message_id,
-                delay=delay,
-                # A failed lookup leaves the doubt in place: the next pass must look again.
-                uncertain=in_doubt or isinstance(problem, UncertainSmsError),
-                reason=problem.message,
-                engine=self.engine,
-            )
+            self._retry(job, problem, uncertain=isinstance(problem, UncertainSmsError))
         else:
             outbox.mark_accepted(
                 message_id=job.message_id,
@@ -114,6 +102,16 @@ class Dispatcher:
                 status=accepted.status,
                 engine=self.engine,
             )
+
+    def _retry(self, job: outbox.OutboundJob, problem: SmsError, *, uncertain: bool) -> None:
+        retry_after = problem.retry_after if isinstance(problem, RetryableSmsError) else None
+        outbox.mark_retry(
+            message_id=job.message_id,
+            delay=retry_delay(job.attempts, retry_after=retry_after, jitter=random.random()),
+            uncertain=uncertain,
+            reason=problem.message,
+            engine=self.engine,
+        )
 
     def _already_at_provider(self, job: outbox.OutboundJob) -> ProviderMessage | None:
         """After an uncertain attempt: the provider's copy of this message, if it has one."""
