@@ -172,3 +172,42 @@ def test_a_burst_of_replies_larger_than_the_live_tail_still_shows_every_message(
     expect(messages(page).get_by_role("listitem")).to_have_count(31)
     for body in ["Hallo Hans", *(f"burst {n:02d}" for n in range(1, 31))]:
         expect(messages(page).get_by_role("listitem").filter(has_text=body)).to_have_count(1)
+
+
+def _new_interaction_about(page: Page, workspace: WorkspaceServer, label: str) -> None:
+    page.goto(workspace.url)
+    page.get_by_role("button", name="New").click()
+    dialog = page.get_by_role("dialog", name="New interaction")
+    dialog.get_by_label("Consumer or contact").select_option(label=label)
+    dialog.get_by_role("button", name="Create").click()
+    expect(page.get_by_role("button", name="Compose SMS")).to_be_visible()
+
+
+def test_row4_writing_to_a_number_now_used_by_someone_else_replaces_profile_and_interaction(
+    page: Page, workspace: WorkspaceServer
+) -> None:
+    sign_in_as_agent(page, workspace, "sam")
+    _new_interaction_about(page, workspace, "Ana Souza · Initech")
+    compose(page, body="Olá Ana, your order shipped.")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_label("State")).to_have_text("work in progress")
+    first_number = page.get_by_role("heading", level=1).filter(has_text="IMS").inner_text()
+
+    _new_interaction_about(page, workspace, "Hans Müller · consumer")
+    compose(page, body="Hans, we have your new number on file.", to="+55 11 96123-4567")
+    expect(page.get_by_role("status").filter(has_text="Send will")).to_contain_text(
+        f"closed interaction {first_number} of the person who had this number; "
+        "deactivated the previous person's profile for this number; "
+        "created a profile for the consumer"
+    )
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("heading", level=1).filter(has_text="IMS")).not_to_have_text(
+        first_number
+    )
+    expect(page.get_by_text("Hans Müller")).to_be_visible()
+    expect(page.get_by_text("+55 11 96123-4567")).to_be_visible()
+
+    page.get_by_role("link", name="My Interactions").click()
+    page.get_by_label("Show closed").click()
+    closed = page.get_by_role("row", name=re.compile(f"{first_number} messaging closed complete"))
+    expect(closed).to_be_visible()
