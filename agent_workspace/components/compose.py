@@ -7,8 +7,6 @@ import reflex as rx
 from agent_workspace.components.forms import field, native_select
 from agent_workspace.state.compose import OTHER, UPLOAD_ID, ComposeState
 
-IMAGE_TYPES = {"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/gif": [".gif"]}
-
 
 def compose_form() -> rx.Component:
     return rx.card(
@@ -97,7 +95,7 @@ def compose_form() -> rx.Component:
                     align="center",
                 ),
                 id=UPLOAD_ID,
-                accept=IMAGE_TYPES,
+                accept=ComposeState.accept,
                 max_files=10,
                 multiple=True,
                 no_drag=True,

@@ -40,6 +40,7 @@ class ComposeOptions:
     from_numbers: tuple[str, ...]
     to_options: tuple[ToOption, ...]  # the person's valid mobile numbers, the interaction's first
     region: str
+    allowed_types: frozenset[str]  # the channel's attachment policy
 
 
 def conversation(
@@ -109,4 +110,6 @@ def compose_options(
         for number in numbers:
             if isinstance(parse_phone(number, default_region=region), PhoneOk):
                 options.append(ToOption(number, f"{display_phone(number)}"))
-        return ComposeOptions(channel.provider_numbers, tuple(options), region)
+        return ComposeOptions(
+            channel.provider_numbers, tuple(options), region, channel.policy.allowed_types
+        )

@@ -8,7 +8,12 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from agent_workspace.config import get_settings
-from agent_workspace.domain.attachments import CandidateFile, describe_size
+from agent_workspace.domain.attachments import (
+    DEFAULT_ALLOWED_TYPES,
+    KNOWN_TYPES,
+    CandidateFile,
+    describe_size,
+)
 from agent_workspace.domain.phone import PhoneOk, display_phone, parse_phone
 from agent_workspace.domain.segments import MAX_BODY_CHARS, count_segments
 from agent_workspace.models import Role
@@ -41,6 +46,8 @@ class ComposeState(SessionState):
     preview: str = ""
     error: str = ""
     idempotency_key: str = ""
+    # The file picker offers what the channel's policy allows (the server checks the bytes).
+    accept: dict[str, list[str]] = {t: list(KNOWN_TYPES[t]) for t in DEFAULT_ALLOWED_TYPES}
 
     @rx.event
     def start(self) -> None:
@@ -58,6 +65,7 @@ class ComposeState(SessionState):
             return
         self.interaction_id = interaction_id
         self.region = options.region
+        self.accept = {t: list(KNOWN_TYPES.get(t, ())) for t in options.allowed_types}
         self.from_options = [Choice(n, display_phone(n)) for n in options.from_numbers]
         self.from_number = options.from_numbers[0] if len(options.from_numbers) == 1 else ""
         self.to_options = [Choice(o.e164, o.label) for o in options.to_options]
