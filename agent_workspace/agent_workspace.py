@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agent_workspace.pages import interaction
+from agent_workspace.pages import admin, interaction
 from agent_workspace.pages.home import home_page
 from agent_workspace.pages.login import login_page
+from agent_workspace.state.admin import AdminState
 from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.interactions import MyInteractionsState
@@ -33,6 +34,12 @@ app.add_page(
     route=interaction.ROUTE,
     title="Interaction · Agent Workspace",
     on_load=[SessionState.guard_agent_page, InteractionPageState.open, ComposeState.close],
+)
+app.add_page(
+    admin.admin_page,
+    route=admin.ROUTE,
+    title="Administration · Agent Workspace",
+    on_load=AdminState.load,
 )
 app.register_lifespan_task(run_dispatcher)
 app.register_lifespan_task(Notifier(app).run)

@@ -14,6 +14,7 @@ from agent_workspace.services.errors import AccessDenied, ServiceError
 
 LOGIN_ROUTE = "/login"
 HOME_ROUTE = "/"
+ADMIN_ROUTE = "/admin"
 
 
 _INTERACTION_PATH = re.compile(r"/interactions/(\d+)/?")
@@ -49,6 +50,10 @@ class SessionState(rx.State):
     @rx.var
     def signed_in(self) -> bool:
         return bool(self.username)
+
+    @rx.var
+    def is_admin(self) -> bool:
+        return Role.ADMIN.value in self.roles
 
     @rx.event
     def guard_agent_page(self) -> EventSpec | None:
@@ -94,6 +99,8 @@ class LoginState(SessionState):
         self.error = ""
         self.token = token
         self._show_actor(actor)
+        if not actor.has(Role.AGENT) and actor.has(Role.ADMIN):
+            return rx.redirect(ADMIN_ROUTE)
         return rx.redirect(HOME_ROUTE)
 
     @rx.event

@@ -40,5 +40,7 @@ def test_wrong_password_shows_a_clear_error(page: Page, workspace: WorkspaceServ
 
 def test_user_without_the_agent_role_is_refused(page: Page, workspace: WorkspaceServer) -> None:
     sign_in(page, workspace, "ada", "ada-demo-pass")
+    expect(page.get_by_role("heading", name="Administration")).to_be_visible()  # her page
+    page.goto(workspace.url)
     expect(page.get_by_role("alert")).to_contain_text("does not have the agent_workspace_user role")
     expect(page.get_by_role("table", name="My Interactions")).to_have_count(0)

@@ -15,6 +15,7 @@ from sqlmodel import Session, func, select
 from agent_workspace.models import Interaction, Message, Role
 from agent_workspace.services import auth
 from agent_workspace.services.demo_data import load_demo_data
+from agent_workspace.state.admin import AdminState
 from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.interactions import MyInteractionsState
@@ -142,3 +143,19 @@ def test_send_from_a_signed_out_tab_is_refused(engine: Engine) -> None:
     run(ComposeState.send.fn(state, []))  # type: ignore[attr-defined]
     assert state.error == "Please sign in first."
     assert _counts(engine) == before
+
+
+def test_the_admin_page_refuses_agents_and_their_saves_change_nothing(engine: Engine) -> None:
+    load_demo_data()
+    token, _ = auth.sign_in(username="alice", password="alice-demo-pass")
+    state = state_for(AdminState, token)
+    AdminState.load.fn(state)  # type: ignore[attr-defined]
+    assert "does not have the admin role" in state.refusal
+    state.max_mb, state.max_files = "1", "1"
+    AdminState.save.fn(state)  # type: ignore[attr-defined]
+    assert "does not have the admin role" in state.error
+    admin_token, _ = auth.sign_in(username="ada", password="ada-demo-pass")
+    admin_state = state_for(AdminState, admin_token)
+    AdminState.load.fn(admin_state)  # type: ignore[attr-defined]
+    assert admin_state.refusal == ""
+    assert admin_state.max_files == "10"
