@@ -13,12 +13,15 @@ from sqlmodel import Session, col, select
 
 from agent_workspace.config import get_settings
 from agent_workspace.db.engine import transaction
-from agent_workspace.models import AuthSession, Role, User, UserRole, utcnow
+from agent_workspace.models import AuditEvent, AuthSession, Role, User, UserRole, utcnow
 from agent_workspace.services.access import Actor
 from agent_workspace.services.audit import record
 from agent_workspace.services.errors import AccessDenied, InvalidInput
 
 MIN_PASSWORD_LENGTH = 8
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+FAILED_SIGN_IN = "auth.sign_in_failed"
 # Compared against when the username is unknown, so timing does not reveal which usernames exist.
 _DUMMY_HASH = bcrypt.hashpw(b"not-a-real-password", bcrypt.gensalt(rounds=4))
 
@@ -86,29 +89,67 @@ def _actor_for(session: Session, user: User) -> Actor:
 
 
 def sign_in(*, username: str, password: str, engine: Engine | None = None) -> tuple[str, Actor]:
-    """Checks the password and opens a session; returns the raw token (stored only hashed)."""
+    """Checks the password and opens a session; returns the raw token (stored only hashed).
+
+    After MAX_FAILURES wrong passwords in LOCKOUT the account refuses sign-in until the window
+    passes, so passwords cannot be guessed at speed; each failure is audited.
+    """
     with transaction(engine) as session:
         user = session.exec(select(User).where(User.username == username.strip().lower())).first()
         if user is None:
             bcrypt.checkpw(password.encode(), _DUMMY_HASH)
             raise AccessDenied("Unknown username or wrong password.")
-        if not verify_password(password, user.password_hash):
-            raise AccessDenied("Unknown username or wrong password.")
-        if not user.is_active:
-            raise AccessDenied("This account is disabled. Ask an administrator.")
-        token = secrets.token_urlsafe(32)
-        hours = get_settings().session_hours
-        assert user.id is not None
-        session.add(
-            AuthSession(
-                token_hash=_token_hash(token),
-                user_id=user.id,
-                expires_at=utcnow() + timedelta(hours=hours),
+        if _recent_failures(session, user) >= MAX_FAILURES:
+            minutes = int(LOCKOUT.total_seconds() // 60)
+            raise AccessDenied(
+                f"Too many wrong passwords for this account. Try again in {minutes} minutes "
+                "or ask an administrator."
             )
+        correct = verify_password(password, user.password_hash)
+        if correct and not user.is_active:
+            raise AccessDenied("This account is disabled. Ask an administrator.")
+        if correct:
+            return _open_session(session, user)
+        record(session=session, actor=None, action=FAILED_SIGN_IN, entity=user)
+    # Outside the transaction, so the failure stays recorded.
+    raise AccessDenied("Unknown username or wrong password.")
+
+
+def _recent_failures(session: Session, user: User) -> int:
+    """Wrong passwords since the last successful sign-in, within the lockout window."""
+    since = utcnow() - LOCKOUT
+    events = session.exec(
+        select(AuditEvent.action)
+        .where(
+            AuditEvent.entity_type == User.__tablename__,
+            AuditEvent.entity_id == user.id,
+            col(AuditEvent.action).in_([FAILED_SIGN_IN, "auth.signed_in"]),
+            col(AuditEvent.at) >= since,
         )
-        actor = _actor_for(session, user)
-        record(session=session, actor=actor, action="auth.signed_in", entity=user)
-        return token, actor
+        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+    ).all()
+    failures = 0
+    for action in events:
+        if action != FAILED_SIGN_IN:
+            break
+        failures += 1
+    return failures
+
+
+def _open_session(session: Session, user: User) -> tuple[str, Actor]:
+    token = secrets.token_urlsafe(32)
+    hours = get_settings().session_hours
+    assert user.id is not None
+    session.add(
+        AuthSession(
+            token_hash=_token_hash(token),
+            user_id=user.id,
+            expires_at=utcnow() + timedelta(hours=hours),
+        )
+    )
+    actor = _actor_for(session, user)
+    record(session=session, actor=actor, action="auth.signed_in", entity=user)
+    return token, actor
 
 
 def actor_for_token(token: str, *, engine: Engine | None = None) -> Actor | None:

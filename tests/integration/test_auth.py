@@ -87,3 +87,44 @@ def test_sign_in_and_out_are_audited(engine: Engine) -> None:
         actions = [(e.action, e.actor_user_id) for e in session.exec(select(AuditEvent)).all()]
     assert ("auth.signed_in", actor.user_id) in actions
     assert ("auth.signed_out", actor.user_id) in actions
+
+
+def _fail(times: int, username: str = "alice") -> None:
+    for _ in range(times):
+        with pytest.raises(AccessDenied, match="wrong password"):
+            auth.sign_in(username=username, password="not-the-password")
+
+
+def test_repeated_wrong_passwords_lock_the_account_for_a_while(engine: Engine) -> None:
+    make_user("alice")
+    _fail(auth.MAX_FAILURES)
+    with pytest.raises(AccessDenied, match="Too many wrong passwords"):
+        auth.sign_in(username="alice", password="alice-password")
+    with Session(engine) as session:
+        failures = session.exec(
+            select(AuditEvent).where(AuditEvent.action == auth.FAILED_SIGN_IN)
+        ).all()
+    assert len(failures) == auth.MAX_FAILURES
+
+
+def test_the_lock_ends_when_the_failures_are_older_than_the_window(engine: Engine) -> None:
+    make_user("alice")
+    _fail(auth.MAX_FAILURES)
+    with transaction() as session:
+        for event in session.exec(
+            select(AuditEvent).where(AuditEvent.action == auth.FAILED_SIGN_IN)
+        ).all():
+            event.at = utcnow() - auth.LOCKOUT - timedelta(seconds=1)
+    auth.sign_in(username="alice", password="alice-password")
+
+
+def test_a_successful_sign_in_resets_the_count(engine: Engine) -> None:
+    make_user("alice")
+    _fail(auth.MAX_FAILURES - 1)
+    auth.sign_in(username="alice", password="alice-password")
+    _fail(auth.MAX_FAILURES - 1)
+    auth.sign_in(username="alice", password="alice-password")
+
+
+def test_unknown_usernames_are_not_locked_and_reveal_nothing(engine: Engine) -> None:
+    _fail(auth.MAX_FAILURES + 1, username="mallory")
