@@ -20,6 +20,7 @@ STATUS_LABELS = {
     "received": "Received",
 }
 VIEW_LINK_TTL = 6 * 3600
+EMPTY = "—"  # shown for a detail that has no value
 
 
 @dataclasses.dataclass
@@ -100,11 +101,11 @@ def header(view: ConversationView) -> InteractionHeader:
         state=row.state.replace("_", " "),
         active=row.is_active,
         person_name=row.person_name or "No person yet",
-        account=view.account,
-        phone=display_phone(row.phone) if row.phone else "",
+        account=view.account or EMPTY,
+        phone=display_phone(row.phone) if row.phone else EMPTY,
         assigned_to=row.assigned_to or "Unassigned",
-        short_description=view.short_description,
-        members=", ".join(view.members),
+        short_description=view.short_description or EMPTY,
+        members=", ".join(view.members) or EMPTY,
     )
 
 
