@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agent_workspace.pages import admin, interaction
+from agent_workspace.pages import admin, interaction, supervisor
 from agent_workspace.pages.home import home_page
 from agent_workspace.pages.login import login_page
 from agent_workspace.state.admin import AdminState
@@ -12,6 +12,7 @@ from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.interactions import MyInteractionsState
 from agent_workspace.state.session import LoginState, SessionState
+from agent_workspace.state.supervisor import SupervisorState
 from agent_workspace.web.notifier import Notifier
 from agent_workspace.web.routes import create_api
 from agent_workspace.web.runtime import run_dispatcher
@@ -40,6 +41,12 @@ app.add_page(
     route=admin.ROUTE,
     title="Administration · Agent Workspace",
     on_load=AdminState.load,
+)
+app.add_page(
+    supervisor.supervisor_page,
+    route=supervisor.ROUTE,
+    title="Supervisor board · Agent Workspace",
+    on_load=SupervisorState.load,
 )
 app.register_lifespan_task(run_dispatcher)
 app.register_lifespan_task(Notifier(app).run)

@@ -24,6 +24,9 @@ def header() -> rx.Component:
         rx.cond(
             SessionState.signed_in,
             rx.hstack(
+                rx.cond(
+                    SessionState.is_supervisor, rx.link("Supervisor board", href="/supervisor")
+                ),
                 rx.cond(SessionState.is_admin, rx.link("Administration", href="/admin")),
                 rx.text(SessionState.display_name, weight="medium", aria_label="Signed in as"),
                 rx.button("Sign out", on_click=SessionState.sign_out, variant="soft", size="2"),

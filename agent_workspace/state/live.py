@@ -10,10 +10,13 @@ import reflex as rx
 
 from agent_workspace.services.conversation import ConversationView
 from agent_workspace.services.interactions import InteractionRow
+from agent_workspace.services.supervision import BoardRow
 from agent_workspace.state.views import (
+    BoardItem,
     InteractionHeader,
     InteractionItem,
     MessageItem,
+    board_item,
     header,
     interaction_item,
     message_item,
@@ -52,3 +55,15 @@ class AgentListFeed(rx.SharedState):
 
     def _show(self, rows: list[InteractionRow]) -> None:
         self.items = [interaction_item(r) for r in rows]
+
+
+BOARD_LINK = "board"
+
+
+class SupervisorBoardFeed(rx.SharedState):
+    """Every active interaction and its live group, for every supervisor's open board."""
+
+    items: list[BoardItem] = []
+
+    def _show(self, rows: list[BoardRow]) -> None:
+        self.items = [board_item(r) for r in rows]

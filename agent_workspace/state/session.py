@@ -55,6 +55,10 @@ class SessionState(rx.State):
     def is_admin(self) -> bool:
         return Role.ADMIN.value in self.roles
 
+    @rx.var
+    def is_supervisor(self) -> bool:
+        return Role.SUPERVISOR.value in self.roles
+
     @rx.event
     def guard_agent_page(self) -> EventSpec | None:
         """on_load of every workspace page: signed out → sign-in page; no agent role → refused."""

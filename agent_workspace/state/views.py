@@ -9,6 +9,7 @@ from agent_workspace.services.conversation import ConversationView
 from agent_workspace.services.interactions import InteractionRow
 from agent_workspace.services.media_links import media_path
 from agent_workspace.services.messages import AttachmentView, MessageView
+from agent_workspace.services.supervision import BoardRow
 
 STATUS_LABELS = {
     "queued": "Queued",
@@ -134,4 +135,19 @@ def message_item(m: MessageView) -> MessageItem:
         meta=f"{who} · {m.at.strftime('%Y-%m-%d %H:%M:%S UTC')}"
         + (f" · from {display_phone(m.from_number)}" if outbound else ""),
         attachments=[_attachment(a) for a in m.attachments],
+    )
+
+
+@dataclasses.dataclass
+class BoardItem:
+    """A row of the supervisor's board."""
+
+    row: InteractionItem
+    live_group: str
+    last_message: str
+
+
+def board_item(row: BoardRow) -> BoardItem:
+    return BoardItem(
+        interaction_item(row.interaction), ", ".join(row.live_group) or EMPTY, row.last_message
     )

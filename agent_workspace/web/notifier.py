@@ -11,9 +11,12 @@ import reflex as rx
 from agent_workspace.services import events
 from agent_workspace.services.conversation import load_conversation
 from agent_workspace.services.interactions import agent_interactions, watchers
+from agent_workspace.services.supervision import load_board
 from agent_workspace.state.live import (
+    BOARD_LINK,
     AgentListFeed,
     ConversationFeed,
+    SupervisorBoardFeed,
     agent_token,
     conversation_token,
 )
@@ -41,6 +44,10 @@ class Notifier:
             )
             async with self.app.modify_state(token) as root:
                 (await root.get_state(ConversationFeed))._show(view)
+            board = await asyncio.to_thread(load_board)
+            token = rx.BaseStateToken(ident=BOARD_LINK, cls=SupervisorBoardFeed)
+            async with self.app.modify_state(token) as root:
+                (await root.get_state(SupervisorBoardFeed))._show(board)
             agents = event.agent_ids | await asyncio.to_thread(watchers, event.interaction_id)
             for agent_id in agents:
                 rows = await asyncio.to_thread(agent_interactions, agent_id)

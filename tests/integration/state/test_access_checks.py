@@ -20,6 +20,7 @@ from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.interactions import MyInteractionsState
 from agent_workspace.state.session import SessionState
+from agent_workspace.state.supervisor import SupervisorState
 from tests.factories import make_user
 
 S = TypeVar("S", bound=rx.State)
@@ -159,3 +160,17 @@ def test_the_admin_page_refuses_agents_and_their_saves_change_nothing(engine: En
     AdminState.load.fn(admin_state)  # type: ignore[attr-defined]
     assert admin_state.refusal == ""
     assert admin_state.max_files == "10"
+
+
+def test_the_supervisor_board_and_take_over_refuse_plain_agents(engine: Engine) -> None:
+    load_demo_data()
+    token, _ = auth.sign_in(username="alice", password="alice-demo-pass")
+    state = state_for(SupervisorState, token)
+    run(SupervisorState.load.fn(state))  # type: ignore[attr-defined]
+    assert "does not have the supervisor role" in state.refusal
+    result = SupervisorState.take_over.fn(state, 2)  # type: ignore[attr-defined]
+    assert "supervisor role" in str(result)
+    with Session(engine) as session:
+        interaction = session.get(Interaction, 2)
+        assert interaction is not None
+        assert interaction.virtual_agent

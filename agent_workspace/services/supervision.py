@@ -1,0 +1,128 @@
+"""The supervisor's view of the floor: every active interaction, who is in it, and take-over."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from agent_workspace.db.engine import transaction
+from agent_workspace.models import (
+    ACTIVE_STATES,
+    Direction,
+    Interaction,
+    LiveGroupMember,
+    Message,
+    Role,
+    User,
+    utcnow,
+)
+from agent_workspace.services import events
+from agent_workspace.services.access import Actor, require_role
+from agent_workspace.services.audit import record
+from agent_workspace.services.errors import InvalidInput, NotFound
+from agent_workspace.services.interactions import (
+    InteractionRow,
+    join_live_group,
+    rows_view,
+    watcher_ids,
+)
+
+BOARD_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    interaction: InteractionRow
+    live_group: tuple[str, ...]
+    last_message: str  # a short preview of the latest message, either direction
+
+
+def board(*, actor: Actor | None, engine: Engine | None = None) -> list[BoardRow]:
+    require_role(actor, Role.SUPERVISOR)
+    return load_board(engine=engine)
+
+
+def load_board(*, engine: Engine | None = None) -> list[BoardRow]:
+    """Unchecked read for the live notifier (it pushes to supervisors' linked pages only)."""
+    with transaction(engine) as session:
+        found = session.exec(
+            select(Interaction)
+            .where(col(Interaction.state).in_(list(ACTIVE_STATES)))
+            .order_by(col(Interaction.updated_at).desc())
+            .limit(BOARD_LIMIT)
+        ).all()
+        ids = [i.id for i in found if i.id is not None]
+        groups = _live_groups(session, ids)
+        previews = _previews(session, ids)
+        return [
+            BoardRow(row, groups.get(row.id, ()), previews.get(row.id, ""))
+            for row in rows_view(session, found)
+        ]
+
+
+def _live_groups(session: Session, ids: list[int]) -> dict[int, tuple[str, ...]]:
+    rows = session.exec(
+        select(LiveGroupMember.interaction_id, User.display_name)
+        .join(User, col(User.id) == LiveGroupMember.agent_id)
+        .where(col(LiveGroupMember.interaction_id).in_(ids), col(LiveGroupMember.left_at).is_(None))
+        .order_by(col(LiveGroupMember.joined_at))
+    ).all()
+    groups: dict[int, list[str]] = {}
+    for interaction_id, name in rows:
+        groups.setdefault(interaction_id, []).append(name)
+    return {k: tuple(v) for k, v in groups.items()}
+
+
+def _previews(session: Session, ids: list[int]) -> dict[int, str]:
+    latest = (
+        select(Message.interaction_id, Message.body, Message.direction)
+        .where(col(Message.interaction_id).in_(ids))
+        .order_by(
+            col(Message.interaction_id), col(Message.created_at).desc(), col(Message.id).desc()
+        )
+    )
+    previews: dict[int, str] = {}
+    for interaction_id, body, direction in session.exec(latest).all():
+        if interaction_id not in previews:
+            arrow = "→" if Direction(direction) is Direction.OUTBOUND else "←"
+            previews[interaction_id] = f"{arrow} {body[:80]}" if body else f"{arrow} (attachment)"
+    return previews
+
+
+def take_over(*, actor: Actor | None, interaction_id: int, engine: Engine | None = None) -> str:
+    """The supervisor becomes the assignee (from an agent or the virtual agent) and joins the
+    live group; earlier members stay in it. Returns the interaction's number."""
+    supervisor = require_role(actor, Role.SUPERVISOR)
+    require_role(actor, Role.AGENT)  # the new assignee must be able to work the interaction
+    with transaction(engine) as session:
+        interaction = session.get(Interaction, interaction_id)
+        if interaction is None:
+            raise NotFound(f"Interaction {interaction_id} does not exist.")
+        if interaction.state not in ACTIVE_STATES:
+            raise InvalidInput(f"{interaction.number} is closed; there is nothing to take over.")
+        if interaction.assigned_agent_id == supervisor.user_id:
+            raise InvalidInput(f"{interaction.number} is already assigned to you.")
+        affected = watcher_ids(session, interaction_id)
+        before = "virtual agent" if interaction.virtual_agent else interaction.assigned_agent_id
+        interaction.assigned_agent_id = supervisor.user_id
+        interaction.virtual_agent = False
+        interaction.updated_at = utcnow()
+        session.add(interaction)
+        session.flush()
+        join_live_group(
+            session=session, actor=supervisor, interaction=interaction, agent_id=supervisor.user_id
+        )
+        record(
+            session=session,
+            actor=supervisor,
+            action="interaction.taken_over",
+            entity=interaction,
+            detail={"number": interaction.number, "from": before},
+        )
+        events.after_commit(
+            session,
+            events.InteractionChanged(interaction_id, frozenset(affected | {supervisor.user_id})),
+        )
+        return interaction.number
