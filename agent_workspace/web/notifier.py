@@ -1,4 +1,9 @@
-"""Turns committed events into pushes to the pages that show the changed thing."""
+"""Turns committed events into pushes to the pages that show the changed thing.
+
+One loop per app process does all pushing, in order: events that arrive while it works are
+merged into its next round, so a burst of webhooks costs one refresh per interaction, and an
+older view can never overwrite a newer one.
+"""
 
 from __future__ import annotations
 
@@ -30,38 +35,58 @@ class Notifier:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None
+        self._interactions: set[int] = set()
+        self._agents: set[int] = set()
 
     def on_event(self, event: events.Event) -> None:
-        if not isinstance(event, events.InteractionChanged) or self.loop is None:
-            return
-        asyncio.run_coroutine_threadsafe(self.push(event), self.loop)
+        """Called in the committing thread: only hands the event to the loop."""
+        if isinstance(event, events.InteractionChanged) and self.loop is not None:
+            self.loop.call_soon_threadsafe(self._note, event)
 
-    async def push(self, event: events.InteractionChanged) -> None:
+    def _note(self, event: events.InteractionChanged) -> None:
+        self._interactions.add(event.interaction_id)
+        self._agents |= event.agent_ids
+        if self._wake is not None:
+            self._wake.set()
+
+    async def push_pending(self) -> None:
+        interactions, self._interactions = self._interactions, set()
+        agents, self._agents = self._agents, set()
+        for interaction_id in sorted(interactions):
+            view = await self._read(load_conversation, interaction_id)
+            if view is not None:
+                await self._show(conversation_token(interaction_id), ConversationFeed, view)
+            agents |= await self._read(watchers, interaction_id) or set()
+        if interactions and (board := await self._read(load_board)) is not None:
+            await self._show(BOARD_LINK, SupervisorBoardFeed, board)
+        for agent_id in sorted(agents):
+            if (rows := await self._read(agent_interactions, agent_id)) is not None:
+                await self._show(agent_token(agent_id), AgentListFeed, rows)
+
+    async def _read(self, read: Any, *args: Any) -> Any:
+        """A read off the loop; a failure is logged and skips only this piece."""
         try:
-            view = await asyncio.to_thread(load_conversation, event.interaction_id)
-            token = rx.BaseStateToken(
-                ident=conversation_token(event.interaction_id), cls=ConversationFeed
-            )
-            async with self.app.modify_state(token) as root:
-                (await root.get_state(ConversationFeed))._show(view)
-            board = await asyncio.to_thread(load_board)
-            token = rx.BaseStateToken(ident=BOARD_LINK, cls=SupervisorBoardFeed)
-            async with self.app.modify_state(token) as root:
-                (await root.get_state(SupervisorBoardFeed))._show(board)
-            agents = event.agent_ids | await asyncio.to_thread(watchers, event.interaction_id)
-            for agent_id in agents:
-                rows = await asyncio.to_thread(agent_interactions, agent_id)
-                token = rx.BaseStateToken(ident=agent_token(agent_id), cls=AgentListFeed)
-                async with self.app.modify_state(token) as root:
-                    (await root.get_state(AgentListFeed))._show(rows)
-        except Exception:  # a failed push must never break the action that caused it
-            log.exception("live push failed for interaction %s", event.interaction_id)
+            return await asyncio.to_thread(read, *args)
+        except Exception:
+            log.exception("live push: %s%s failed", getattr(read, "__name__", read), args)
+            return None
+
+    async def _show(self, ident: str, feed: type[rx.State], value: Any) -> None:
+        try:
+            async with self.app.modify_state(rx.BaseStateToken(ident=ident, cls=feed)) as root:
+                (await root.get_state(feed))._show(value)
+        except Exception:
+            log.exception("live push to %s failed", ident)
 
     async def run(self) -> None:
         """Lifespan task: subscribes for the life of the app."""
-        self.loop = asyncio.get_running_loop()
+        self.loop, self._wake = asyncio.get_running_loop(), asyncio.Event()
         unsubscribe = events.subscribe(self.on_event)
         try:
-            await asyncio.Event().wait()
+            while True:
+                await self._wake.wait()
+                self._wake.clear()
+                await self.push_pending()
         finally:
             unsubscribe()
