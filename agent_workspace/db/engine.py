@@ -18,6 +18,8 @@ from sqlmodel import Session, create_engine
 
 from agent_workspace.config import get_settings
 
+READ_ONLY = "aw_read_only"
+
 
 def make_engine(url: str) -> Engine:
     """Builds an engine with the per-dialect settings the services depend on."""
@@ -43,13 +45,26 @@ def _serialise_sqlite_writers(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers begin deferred: in WAL mode they then run beside the one writer.
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 @functools.cache
 def get_engine() -> Engine:
     """The process-wide engine for the configured database."""
     return make_engine(get_settings().database_url)
+
+
+@contextlib.contextmanager
+def reading(engine: Engine | None = None) -> Iterator[Session]:
+    """A read-only unit of work: never takes SQLite's write lock, and never commits."""
+    bound = (engine or get_engine()).execution_options(**{READ_ONLY: True})
+    with Session(bound, expire_on_commit=False) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
 
 
 @contextlib.contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from agent_workspace.db.engine import transaction
+from agent_workspace.db.engine import reading, transaction
 from agent_workspace.domain.attachments import AttachmentPolicy, describe_size
 from agent_workspace.models import Channel, Role
 from agent_workspace.services.access import Actor, require_role
@@ -19,7 +19,7 @@ MMS_MAX_FILES = 10  # Twilio's limit of MediaUrl per message
 
 def channel_settings(*, actor: Actor | None, engine: Engine | None = None) -> ChannelView:
     require_role(actor, Role.ADMIN)
-    with transaction(engine) as session:
+    with reading(engine) as session:
         return sms_channel(session)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from agent_workspace.config import get_settings
-from agent_workspace.db.engine import transaction
+from agent_workspace.db.engine import reading, transaction
 from agent_workspace.models import AuditEvent, AuthSession, Role, User, UserRole, utcnow
 from agent_workspace.services.access import Actor
 from agent_workspace.services.audit import record
@@ -156,7 +156,7 @@ def actor_for_token(token: str, *, engine: Engine | None = None) -> Actor | None
     """The user behind a live session token, or None if it is unknown, expired or revoked."""
     if not token:
         return None
-    with transaction(engine) as session:
+    with reading(engine) as session:
         row = session.exec(
             select(AuthSession, User)
             .join(User, col(User.id) == AuthSession.user_id)

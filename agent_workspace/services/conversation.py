@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from agent_workspace.db.engine import transaction
+from agent_workspace.db.engine import reading
 from agent_workspace.domain.phone import PhoneOk, display_phone, parse_phone
 from agent_workspace.models import Interaction, LiveGroupMember, OptOut, Role, User
 from agent_workspace.services.access import Actor, require_role
@@ -52,7 +52,7 @@ def conversation(
 
 def load_conversation(interaction_id: int, *, engine: Engine | None = None) -> ConversationView:
     """Unchecked read for the live notifier, which pushes only to already-authorised viewers."""
-    with transaction(engine) as session:
+    with reading(engine) as session:
         interaction = session.get(Interaction, interaction_id)
         if interaction is None:
             raise NotFound(f"Interaction {interaction_id} does not exist.")
@@ -96,7 +96,7 @@ def compose_options(
 ) -> ComposeOptions:
     """From numbers of the SMS channel, and the person's numbers that can receive SMS."""
     require_role(actor, Role.AGENT)
-    with transaction(engine) as session:
+    with reading(engine) as session:
         channel = sms_channel(session)
         interaction = session.get(Interaction, interaction_id)
         if interaction is None:

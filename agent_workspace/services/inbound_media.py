@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, or_, select
 
-from agent_workspace.db.engine import transaction
+from agent_workspace.db.engine import reading, transaction
 from agent_workspace.domain.attachments import sanitize_filename, sniff_content_type
 from agent_workspace.domain.delivery import retry_delay
 from agent_workspace.models import Attachment, Message, utcnow
@@ -31,7 +31,7 @@ class MediaJob:
 
 def pending_media(*, limit: int = 10, engine: Engine | None = None) -> list[MediaJob]:
     """Attachments still to download whose retry time has come, oldest first."""
-    with transaction(engine) as session:
+    with reading(engine) as session:
         query = select(Attachment).where(
             col(Attachment.storage_key).is_(None),
             col(Attachment.provider_media_url).is_not(None),

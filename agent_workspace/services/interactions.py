@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, or_, select
 
-from agent_workspace.db.engine import transaction
+from agent_workspace.db.engine import reading, transaction
 from agent_workspace.domain.routing import PersonRef
 from agent_workspace.models import (
     ACTIVE_STATES,
@@ -106,7 +106,7 @@ def agent_interactions(
     agent_id: int, *, include_closed: bool = False, engine: Engine | None = None
 ) -> list[InteractionRow]:
     """Unchecked read for callers that already know the agent (the live notifier)."""
-    with transaction(engine) as session:
+    with reading(engine) as session:
         member_of = select(LiveGroupMember.interaction_id).where(
             LiveGroupMember.agent_id == agent_id, col(LiveGroupMember.left_at).is_(None)
         )
@@ -121,7 +121,7 @@ def agent_interactions(
 
 def watchers(interaction_id: int, *, engine: Engine | None = None) -> set[int]:
     """Agents whose lists show the interaction: its assignee and everyone ever in its live group."""
-    with transaction(engine) as session:
+    with reading(engine) as session:
         return watcher_ids(session, interaction_id)
 
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from agent_workspace.db.engine import transaction
+from agent_workspace.db.engine import reading
 from agent_workspace.models import Attachment, Message, Role, User
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.sms.errors import describe_error
@@ -64,7 +64,7 @@ def history(
     require_role(actor, Role.AGENT)
     end = max(0, before_seq - 1)
     start = max(0, end - MAX_HISTORY)
-    with transaction(engine) as session:
+    with reading(engine) as session:
         return _window(session, interaction_id, offset=start, limit=end - start)
 
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, or_, select
 
-from agent_workspace.db.engine import transaction
+from agent_workspace.db.engine import reading, transaction
 from agent_workspace.domain.delivery import advances, stored_status
 from agent_workspace.models import (
     Attachment,
@@ -186,7 +186,7 @@ def sids_in_use(sids: list[str], *, engine: Engine | None = None) -> set[str]:
     """Which of these provider sids already belong to one of our messages."""
     if not sids:
         return set()
-    with transaction(engine) as session:
+    with reading(engine) as session:
         found = session.exec(
             select(Message.provider_sid).where(col(Message.provider_sid).in_(sids))
         )

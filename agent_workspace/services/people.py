@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from agent_workspace.db.engine import transaction
+from agent_workspace.db.engine import reading
 from agent_workspace.domain.routing import PersonKind, PersonRef
 from agent_workspace.models import Account, Consumer, Contact, PersonPhone, Role
 from agent_workspace.services.access import Actor, require_role
@@ -137,7 +137,7 @@ def add_person(
 def list_people(*, actor: Actor | None, engine: Engine | None = None) -> list[PersonView]:
     """Consumers and contacts an agent can open an interaction about, by name."""
     require_role(actor, Role.AGENT)
-    with transaction(engine) as session:
+    with reading(engine) as session:
         refs = [
             PersonRef(PersonKind.CONSUMER, i)
             for i in session.exec(select(Consumer.id).order_by(col(Consumer.id)).limit(500)).all()

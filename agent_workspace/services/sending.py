@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from agent_workspace.config import get_settings
-from agent_workspace.db.engine import transaction
+from agent_workspace.db.engine import reading, transaction
 from agent_workspace.db.locks import lock_phone
 from agent_workspace.domain.attachments import (
     AcceptedFile,
@@ -133,10 +133,9 @@ def preview_send(
     request = SendRequest(
         from_number=from_number, to=to, body="preview", interaction_id=interaction_id
     )
-    with transaction(engine) as session:
+    with reading(engine) as session:
         prepared = _prepare(session, request)
         decision, _ = _decide(session, agent, prepared, resolver or get_resolver(), dry_run=True)
-        session.rollback()
     return Preview(decision.workflow, decision.describe(), prepared.to)
 
 

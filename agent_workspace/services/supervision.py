@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from agent_workspace.db.engine import transaction
+from agent_workspace.db.engine import reading, transaction
 from agent_workspace.models import (
     ACTIVE_STATES,
     Direction,
@@ -46,7 +46,7 @@ def board(*, actor: Actor | None, engine: Engine | None = None) -> list[BoardRow
 
 def load_board(*, engine: Engine | None = None) -> list[BoardRow]:
     """Unchecked read for the live notifier (it pushes to supervisors' linked pages only)."""
-    with transaction(engine) as session:
+    with reading(engine) as session:
         found = session.exec(
             select(Interaction)
             .where(col(Interaction.state).in_(list(ACTIVE_STATES)))
