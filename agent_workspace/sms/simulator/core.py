@@ -7,6 +7,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from agent_workspace.domain.optout import opt_action
 from agent_workspace.sms.simulator import delivery
 from agent_workspace.sms.simulator.magic import E164
 from agent_workspace.sms.simulator.render import API_VERSION, message_uri
@@ -18,13 +19,6 @@ from agent_workspace.sms.simulator.store import (
 )
 
 logger = logging.getLogger(__name__)
-
-OPT_OUT_KEYWORDS = frozenset(
-    {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
-)
-OPT_IN_KEYWORDS = frozenset({"START", "YES", "UNSTOP"})
-HELP_KEYWORDS = frozenset({"HELP", "INFO"})
-
 
 @dataclass
 class SimulatorConfig:
@@ -47,14 +41,8 @@ class InboundError(ValueError):
 
 def opt_out_type(body: str) -> str | None:
     """Twilio's `OptOutType` for a single-keyword text: STOP, START, HELP or None."""
-    word = body.strip().upper()
-    if word in OPT_OUT_KEYWORDS:
-        return "STOP"
-    if word in OPT_IN_KEYWORDS:
-        return "START"
-    if word in HELP_KEYWORDS:
-        return "HELP"
-    return None
+    action = opt_action(body)
+    return action.value if action else None
 
 
 class Simulator:
