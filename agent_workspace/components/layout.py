@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from agent_workspace.state.session import SessionState
@@ -42,15 +44,20 @@ def header() -> rx.Component:
     )
 
 
-def refused_panel() -> rx.Component:
+def refused_panel(reason: Any = SessionState.denied_reason) -> rx.Component:
     return rx.center(
-        rx.callout(
-            SessionState.denied_reason,
-            icon="shield-alert",
-            color_scheme="red",
-            role="alert",
-        ),
+        rx.callout(reason, icon="shield-alert", color_scheme="red", role="alert"),
         padding="3em",
+    )
+
+
+def role_page(refusal: Any, content: rx.Component) -> rx.Component:
+    """A page for one role (supervisor, admin): its content, or why it is refused."""
+    return rx.box(
+        header(),
+        rx.cond(refusal != "", refused_panel(refusal), content),
+        width="100%",
+        min_height="100vh",
     )
 
 

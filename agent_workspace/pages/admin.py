@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from agent_workspace.components.forms import field
-from agent_workspace.components.layout import header
+from agent_workspace.components.layout import role_page
 from agent_workspace.state.admin import AdminState, TypeOption
 
 ROUTE = "/admin"
@@ -59,23 +59,14 @@ def policy_form() -> rx.Component:
 
 
 def admin_page() -> rx.Component:
-    return rx.box(
-        header(),
-        rx.cond(
-            AdminState.refusal != "",
-            rx.center(
-                rx.callout(
-                    AdminState.refusal, icon="shield-alert", color_scheme="red", role="alert"
-                ),
-                padding="3em",
-            ),
-            rx.vstack(
-                rx.heading("Administration", size="5"),
-                rx.text("Channel: ", rx.text.strong(AdminState.channel_name)),
-                rx.text("Provider numbers: ", AdminState.provider_numbers.join(", ")),
-                policy_form(),
-                padding="1.5em",
-                spacing="4",
-            ),
+    return role_page(
+        AdminState.refusal,
+        rx.vstack(
+            rx.heading("Administration", size="5"),
+            rx.text("Channel: ", rx.text.strong(AdminState.channel_name)),
+            rx.text("Provider numbers: ", AdminState.provider_numbers.join(", ")),
+            policy_form(),
+            padding="1.5em",
+            spacing="4",
         ),
     )

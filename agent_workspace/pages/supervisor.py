@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agent_workspace.components.layout import VISUALLY_HIDDEN, header
+from agent_workspace.components.layout import VISUALLY_HIDDEN, role_page
 from agent_workspace.state.live import SupervisorBoardFeed
 from agent_workspace.state.supervisor import SupervisorState
 from agent_workspace.state.views import BoardItem
@@ -36,30 +36,19 @@ def _row(item: BoardItem) -> rx.Component:
 
 
 def supervisor_page() -> rx.Component:
-    return rx.box(
-        header(),
-        rx.cond(
-            SupervisorState.refusal != "",
-            rx.center(
-                rx.callout(
-                    SupervisorState.refusal, icon="shield-alert", color_scheme="red", role="alert"
-                ),
-                padding="3em",
-            ),
-            rx.vstack(
-                rx.heading("Supervisor board", size="5"),
-                rx.text("Active interactions and who is working on them, updated live.", size="2"),
-                rx.table.root(
-                    rx.el.caption("Active interactions", style=VISUALLY_HIDDEN),
-                    rx.table.header(
-                        rx.table.row(*[rx.table.column_header_cell(c) for c in COLUMNS])
-                    ),
-                    rx.table.body(rx.foreach(SupervisorBoardFeed.items, _row)),
-                    width="100%",
-                ),
-                padding="1.5em",
-                spacing="4",
+    return role_page(
+        SupervisorState.refusal,
+        rx.vstack(
+            rx.heading("Supervisor board", size="5"),
+            rx.text("Active interactions and who is working on them, updated live.", size="2"),
+            rx.table.root(
+                rx.el.caption("Active interactions", style=VISUALLY_HIDDEN),
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(c) for c in COLUMNS])),
+                rx.table.body(rx.foreach(SupervisorBoardFeed.items, _row)),
                 width="100%",
             ),
+            padding="1.5em",
+            spacing="4",
+            width="100%",
         ),
     )

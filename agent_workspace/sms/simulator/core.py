@@ -20,6 +20,7 @@ from agent_workspace.sms.simulator.store import (
 
 logger = logging.getLogger(__name__)
 
+
 @dataclass
 class SimulatorConfig:
     """Settings; the mutable ones can be changed at run time through /_sim/settings."""
