@@ -139,7 +139,7 @@ class Dispatcher:
             engine=self.engine,
         )
 
-    def wake(self, _event: events.Event | None = None) -> None:
+    def wake(self) -> None:
         """Called after a commit that queued work; thread-safe."""
         if self._loop is not None and self._wake is not None:
             self._loop.call_soon_threadsafe(self._wake.set)

@@ -23,11 +23,13 @@ from agent_workspace.models import (
 )
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import record
-from agent_workspace.services.errors import NotFound
+from agent_workspace.services.errors import InvalidInput, NotFound
 from agent_workspace.services.numbering import next_number
 from agent_workspace.services.people import get_people, get_person, person_ids, person_ref
 
 VIRTUAL_AGENT_NAME = "Virtual Agent"
+# Messaging interactions come from Send and inbound texts (keyed by phone); New makes the others.
+NEW_TYPES = (InteractionType.PHONE, InteractionType.CHAT, InteractionType.EMAIL)
 
 
 @dataclass(frozen=True)
@@ -247,6 +249,9 @@ def create_interaction(
 ) -> InteractionRow:
     """The "New" button: an interaction assigned to the agent who creates it."""
     agent = require_role(actor, Role.AGENT)
+    if type not in NEW_TYPES:
+        names = ", ".join(t.value for t in NEW_TYPES)
+        raise InvalidInput(f"New interactions are {names}; messaging ones start with Send.")
     with transaction(engine) as session:
         if person is not None and get_person(session, person) is None:
             raise NotFound("That consumer or contact does not exist.")

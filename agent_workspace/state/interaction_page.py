@@ -7,6 +7,7 @@ from reflex.event import EventSpec
 
 from agent_workspace.models import Role
 from agent_workspace.services import closing, conversation, messages
+from agent_workspace.services.access import Actor
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.state.live import ConversationFeed, conversation_token
 from agent_workspace.state.session import SessionState
@@ -38,13 +39,13 @@ class InteractionPageState(SessionState):
         feed = await self.get_state(ConversationFeed)
         feed = await feed._link_to(conversation_token(interaction_id))
         feed._show(view)
-        self._load_history(view.total)
+        self._load_history(actor, view.total)
 
-    def _load_history(self, upto: int) -> None:
+    def _load_history(self, actor: Actor | None, upto: int) -> None:
         """Messages up to position `upto`; the page hides those the live tail also shows, so
         messages leaving the tail stay on screen."""
         older = messages.history(
-            actor=self._actor(), interaction_id=self.interaction_id, before_seq=upto + 1
+            actor=actor, interaction_id=self.interaction_id, before_seq=upto + 1
         )
         self.history = [message_item(m) for m in older]
         self.history_upto = upto
@@ -54,7 +55,7 @@ class InteractionPageState(SessionState):
         """Catches up after more new messages arrived than the live feed carries."""
         feed = await self.get_state(ConversationFeed)
         try:
-            self._load_history(feed.total)
+            self._load_history(self._actor(), feed.total)
         except ServiceError as refused:
             self.load_error = refused.message
 

@@ -8,12 +8,11 @@ from reflex.event import EventSpec
 from agent_workspace.domain.routing import PersonKind, PersonRef
 from agent_workspace.models import InteractionType, Role
 from agent_workspace.services import interactions, people
+from agent_workspace.services.access import Actor
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.state.live import AgentListFeed, agent_token
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import Choice, InteractionItem, interaction_item
-
-NEW_TYPES = (InteractionType.PHONE, InteractionType.CHAT, InteractionType.EMAIL)
 
 
 def _person_value(ref: PersonRef) -> str:
@@ -51,20 +50,20 @@ class MyInteractionsState(SessionState):
         feed = await self.get_state(AgentListFeed)
         feed = await feed._link_to(agent_token(actor.user_id))
         feed._show(interactions.list_my_interactions(actor=actor))
-        self._load_closed()
+        self._load_closed(actor)
 
-    def _load_closed(self) -> None:
+    def _load_closed(self, actor: Actor | None) -> None:
         if not self.include_closed:
             self.closed_items = []
             return
-        rows = interactions.list_my_interactions(actor=self._actor(), include_closed=True)
+        rows = interactions.list_my_interactions(actor=actor, include_closed=True)
         self.closed_items = [interaction_item(r) for r in rows if not r.is_active]
 
     @rx.event
     def set_include_closed(self, value: bool) -> None:
         self.include_closed = value
         try:
-            self._load_closed()
+            self._load_closed(self._actor())
         except ServiceError as refused:
             self.error = refused.message
 
@@ -106,7 +105,7 @@ class MyInteractionsState(SessionState):
         if person is None:
             self.new_error = "Choose the consumer or contact the interaction is about."
             return None
-        if self.new_type not in {t.value for t in NEW_TYPES}:
+        if self.new_type not in {t.value for t in InteractionType}:
             self.new_error = "Choose the type of interaction."
             return None
         try:

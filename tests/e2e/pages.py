@@ -42,3 +42,13 @@ def compose(
 
 def messages(page: Page):  # type: ignore[no-untyped-def]
     return page.get_by_role("list", name="Messages")
+
+
+def new_interaction(page: Page, workspace: WorkspaceServer, person: str) -> None:
+    """My Interactions → New → about `person` (as the select labels it) → Create."""
+    page.goto(workspace.url)
+    page.get_by_role("button", name="New").click()
+    dialog = page.get_by_role("dialog", name="New interaction")
+    dialog.get_by_label("Consumer or contact").select_option(label=person)
+    dialog.get_by_role("button", name="Create").click()
+    expect(page.get_by_role("button", name="Compose SMS")).to_be_visible()

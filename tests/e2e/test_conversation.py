@@ -8,7 +8,13 @@ import re
 import httpx
 from playwright.sync_api import Browser, FilePayload, Page, expect
 
-from tests.e2e.pages import compose, messages, open_interaction_of, sign_in_as_agent
+from tests.e2e.pages import (
+    compose,
+    messages,
+    new_interaction,
+    open_interaction_of,
+    sign_in_as_agent,
+)
 from tests.servers import WorkspaceServer
 
 PNG = base64.b64decode(
@@ -132,10 +138,7 @@ def test_a_provider_refusal_is_shown_in_words_on_the_message(
     page: Page, workspace: WorkspaceServer
 ) -> None:
     sign_in_as_agent(page, workspace, "sam")
-    page.get_by_role("button", name="New").click()
-    dialog = page.get_by_role("dialog", name="New interaction")
-    dialog.get_by_label("Consumer or contact").select_option(label="Ana Souza · Initech")
-    dialog.get_by_role("button", name="Create").click()
+    new_interaction(page, workspace, "Ana Souza · Initech")
     compose(page, body="Testing the landline on file.", to="+1 201 555 0105")  # simulator: 21614
     page.get_by_role("button", name="Send").click()
     outbound = messages(page).get_by_role("listitem").filter(has_text="landline on file")
@@ -147,10 +150,7 @@ def test_a_burst_of_replies_larger_than_the_live_tail_still_shows_every_message(
     page: Page, workspace: WorkspaceServer
 ) -> None:
     sign_in_as_agent(page, workspace, "sam")
-    page.get_by_role("button", name="New").click()
-    dialog = page.get_by_role("dialog", name="New interaction")
-    dialog.get_by_label("Consumer or contact").select_option(label="Hans Müller · consumer")
-    dialog.get_by_role("button", name="Create").click()
+    new_interaction(page, workspace, "Hans Müller · consumer")
     compose(page, body="Hallo Hans, how can we help?")
     page.get_by_role("button", name="Send").click()
     expect(messages(page).get_by_role("listitem").filter(has_text="Hallo Hans")).to_be_visible()
@@ -174,26 +174,17 @@ def test_a_burst_of_replies_larger_than_the_live_tail_still_shows_every_message(
         expect(messages(page).get_by_role("listitem").filter(has_text=body)).to_have_count(1)
 
 
-def _new_interaction_about(page: Page, workspace: WorkspaceServer, label: str) -> None:
-    page.goto(workspace.url)
-    page.get_by_role("button", name="New").click()
-    dialog = page.get_by_role("dialog", name="New interaction")
-    dialog.get_by_label("Consumer or contact").select_option(label=label)
-    dialog.get_by_role("button", name="Create").click()
-    expect(page.get_by_role("button", name="Compose SMS")).to_be_visible()
-
-
 def test_row4_writing_to_a_number_now_used_by_someone_else_replaces_profile_and_interaction(
     page: Page, workspace: WorkspaceServer
 ) -> None:
     sign_in_as_agent(page, workspace, "sam")
-    _new_interaction_about(page, workspace, "Ana Souza · Initech")
+    new_interaction(page, workspace, "Ana Souza · Initech")
     compose(page, body="Olá Ana, your order shipped.")
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_label("State")).to_have_text("work in progress")
     first_number = page.get_by_role("heading", level=1).filter(has_text="IMS").inner_text()
 
-    _new_interaction_about(page, workspace, "Hans Müller · consumer")
+    new_interaction(page, workspace, "Hans Müller · consumer")
     compose(page, body="Hans, we have your new number on file.", to="+55 11 96123-4567")
     expect(page.get_by_role("status").filter(has_text="Send will")).to_contain_text(
         f"closed interaction {first_number} of the person who had this number; "

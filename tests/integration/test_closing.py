@@ -78,3 +78,13 @@ def test_agents_can_pick_consumers_and_contacts_by_name(engine: Engine) -> None:
     assert names == [("Adam Contact", "Globex"), ("Zoe Tester", None)]
     with pytest.raises(AccessDenied):
         list_people(actor=None)
+
+
+def test_new_makes_phone_chat_or_email_interactions_never_messaging_ones(engine: Engine) -> None:
+    alice = make_user("alice")
+    person = make_consumer("Dana", "+14155550123")
+    with pytest.raises(InvalidInput, match="messaging ones start with Send"):
+        create_interaction(actor=alice, type=InteractionType.MESSAGING, person=person)
+    assert (
+        create_interaction(actor=alice, type=InteractionType.EMAIL, person=person).type == "email"
+    )
