@@ -8,10 +8,10 @@ from agent_workspace.db.engine import transaction
 from agent_workspace.domain.attachments import AttachmentPolicy
 from agent_workspace.domain.routing import PersonKind, PersonRef
 from agent_workspace.models import Account, Role
-from agent_workspace.services import auth
 from agent_workspace.services.access import Actor
-from agent_workspace.services.channels import create_channel
-from agent_workspace.services.people import add_person
+from agent_workspace.services.accounts import auth
+from agent_workspace.services.channels.settings import create_channel
+from agent_workspace.services.people.directory import add_person
 
 SUPPORT_NUMBER = "+14155550100"
 BILLING_NUMBER = "+14155550199"

@@ -6,7 +6,7 @@ import reflex as rx
 
 from agent_workspace.components.forms import field, native_select
 from agent_workspace.components.layout import VISUALLY_HIDDEN, workspace_page
-from agent_workspace.services.interactions import NEW_TYPES
+from agent_workspace.services.interactions.lifecycle import NEW_TYPES
 from agent_workspace.state.interactions import MyInteractionsState
 from agent_workspace.state.live import AgentListFeed
 from agent_workspace.state.views import Choice, InteractionItem

@@ -25,10 +25,10 @@ from agent_workspace.models import (
     User,
     utcnow,
 )
-from agent_workspace.services.auth import create_user
-from agent_workspace.services.channels import create_channel
-from agent_workspace.services.interactions import open_interaction
-from agent_workspace.services.people import add_person, person_ids
+from agent_workspace.services.accounts.auth import create_user
+from agent_workspace.services.channels.settings import create_channel
+from agent_workspace.services.interactions.lifecycle import open_interaction
+from agent_workspace.services.people.directory import add_person, person_ids
 
 SMS_CHANNEL = "SMS"
 PROVIDER_NUMBERS = (("+14155550100", "Support line"), ("+14155550199", "Billing line"))

@@ -9,8 +9,8 @@ from reflex.event import EventSpec
 
 from agent_workspace.domain.attachments import KNOWN_TYPES, TYPE_NAMES
 from agent_workspace.domain.phone import display_phone
-from agent_workspace.services import admin
-from agent_workspace.services.channels import ChannelView
+from agent_workspace.services.channels import admin
+from agent_workspace.services.channels.settings import ChannelView
 from agent_workspace.services.errors import AccessDenied, ServiceError
 from agent_workspace.state.session import LOGIN_ROUTE, SessionState
 

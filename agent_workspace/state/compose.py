@@ -17,8 +17,8 @@ from agent_workspace.domain.attachments import (
 from agent_workspace.domain.phone import PhoneOk, display_phone, parse_phone
 from agent_workspace.domain.segments import MAX_BODY_CHARS, count_segments
 from agent_workspace.models import Role
-from agent_workspace.services import conversation, sending
 from agent_workspace.services.errors import InvalidInput, ServiceError
+from agent_workspace.services.messaging import conversation, sending
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import Choice
 

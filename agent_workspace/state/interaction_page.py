@@ -6,9 +6,10 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from agent_workspace.models import Role
-from agent_workspace.services import closing, conversation, messages
 from agent_workspace.services.access import Actor
 from agent_workspace.services.errors import ServiceError
+from agent_workspace.services.interactions import lifecycle
+from agent_workspace.services.messaging import conversation, messages
 from agent_workspace.state.live import ConversationFeed, conversation_token
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import MessageItem, message_item
@@ -63,7 +64,7 @@ class InteractionPageState(SessionState):
     def close_interaction(self) -> EventSpec:
         """Closes the interaction as complete; every viewer sees the new state."""
         try:
-            number = closing.close_by_agent(
+            number = lifecycle.close_by_agent(
                 actor=self._require(Role.AGENT), interaction_id=self.interaction_id
             )
         except ServiceError as refused:

@@ -7,9 +7,10 @@ from reflex.event import EventSpec
 
 from agent_workspace.domain.routing import PersonKind, PersonRef
 from agent_workspace.models import InteractionType, Role
-from agent_workspace.services import interactions, people
 from agent_workspace.services.access import Actor
 from agent_workspace.services.errors import ServiceError
+from agent_workspace.services.interactions import lifecycle, lists
+from agent_workspace.services.people import directory as people
 from agent_workspace.state.live import AgentListFeed, agent_token
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import Choice, InteractionItem, interaction_item
@@ -49,14 +50,14 @@ class MyInteractionsState(SessionState):
         self.error = ""
         feed = await self.get_state(AgentListFeed)
         feed = await feed._link_to(agent_token(actor.user_id))
-        feed._show(interactions.list_my_interactions(actor=actor))
+        feed._show(lists.list_my_interactions(actor=actor))
         self._load_closed(actor)
 
     def _load_closed(self, actor: Actor | None) -> None:
         if not self.include_closed:
             self.closed_items = []
             return
-        rows = interactions.list_my_interactions(actor=actor, include_closed=True)
+        rows = lists.list_my_interactions(actor=actor, include_closed=True)
         self.closed_items = [interaction_item(r) for r in rows if not r.is_active]
 
     @rx.event
@@ -109,7 +110,7 @@ class MyInteractionsState(SessionState):
             self.new_error = "Choose the type of interaction."
             return None
         try:
-            row = interactions.create_interaction(
+            row = lifecycle.create_interaction(
                 actor=self._require(Role.AGENT),
                 type=InteractionType(self.new_type),
                 person=person,

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agent_workspace.services.conversation import ConversationView
-from agent_workspace.services.interactions import InteractionRow
-from agent_workspace.services.supervision import BoardRow
+from agent_workspace.services.interactions.lists import InteractionRow
+from agent_workspace.services.interactions.supervision import BoardRow
+from agent_workspace.services.messaging.conversation import ConversationView
 from agent_workspace.state.views import (
     BoardItem,
     InteractionHeader,

@@ -8,8 +8,8 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from agent_workspace.models import Role
-from agent_workspace.services import auth
 from agent_workspace.services.access import Actor, require_role
+from agent_workspace.services.accounts import auth
 from agent_workspace.services.errors import AccessDenied, ServiceError
 
 LOGIN_ROUTE = "/login"

@@ -6,8 +6,8 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from agent_workspace.models import Role
-from agent_workspace.services import supervision
 from agent_workspace.services.errors import ServiceError
+from agent_workspace.services.interactions import supervision
 from agent_workspace.state.live import BOARD_LINK, SupervisorBoardFeed
 from agent_workspace.state.session import LOGIN_ROUTE, SessionState
 

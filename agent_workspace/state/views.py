@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 
 from agent_workspace.domain.phone import display_phone
-from agent_workspace.services.conversation import ConversationView
-from agent_workspace.services.interactions import InteractionRow
-from agent_workspace.services.media_links import media_path
-from agent_workspace.services.messages import AttachmentView, MessageView
-from agent_workspace.services.supervision import BoardRow
+from agent_workspace.services.files.media_links import media_path
+from agent_workspace.services.interactions.lists import InteractionRow
+from agent_workspace.services.interactions.supervision import BoardRow
+from agent_workspace.services.messaging.conversation import ConversationView
+from agent_workspace.services.messaging.messages import AttachmentView, MessageView
 
 STATUS_LABELS = {
     "queued": "Queued",

@@ -14,9 +14,9 @@ from typing import Any
 import reflex as rx
 
 from agent_workspace.services import events
-from agent_workspace.services.conversation import load_conversation
-from agent_workspace.services.interactions import agent_interactions, watchers
-from agent_workspace.services.supervision import load_board
+from agent_workspace.services.interactions.lists import agent_interactions, watchers
+from agent_workspace.services.interactions.supervision import load_board
+from agent_workspace.services.messaging.conversation import load_conversation
 from agent_workspace.state.live import (
     BOARD_LINK,
     AgentListFeed,

@@ -16,10 +16,11 @@ from starlette.routing import Route
 from agent_workspace.config import get_settings
 from agent_workspace.db.engine import transaction
 from agent_workspace.models import Attachment
-from agent_workspace.services import media_links, outbox
 from agent_workspace.services.errors import NotFound
-from agent_workspace.services.inbound import InboundSms, receive_sms
-from agent_workspace.services.storage import read_bytes
+from agent_workspace.services.files import media_links
+from agent_workspace.services.files.storage import read_bytes
+from agent_workspace.services.messaging import outbox
+from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.sms import SIGNATURE_HEADER, validate_signature
 
 log = logging.getLogger(__name__)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from agent_workspace.config import get_settings
-from agent_workspace.services import media_links
-from agent_workspace.services.dispatcher import Dispatcher
+from agent_workspace.services.files import media_links
+from agent_workspace.services.messaging.dispatcher import Dispatcher
 from agent_workspace.sms import SmsGateway, TwilioGateway
 
 

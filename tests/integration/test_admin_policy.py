@@ -8,9 +8,9 @@ from sqlmodel import Session, select
 
 from agent_workspace.domain.attachments import CandidateFile
 from agent_workspace.models import AuditEvent, Role
-from agent_workspace.services import admin
+from agent_workspace.services.channels import admin
 from agent_workspace.services.errors import AccessDenied, InvalidInput
-from agent_workspace.services.sending import SendRequest, send_sms
+from agent_workspace.services.messaging.sending import SendRequest, send_sms
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"

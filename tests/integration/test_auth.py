@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.models import AuditEvent, AuthSession, Role, User, utcnow
-from agent_workspace.services import auth
+from agent_workspace.services.accounts import auth
 from agent_workspace.services.errors import AccessDenied, InvalidInput
 from tests.factories import make_user
 

@@ -14,10 +14,10 @@ from agent_workspace.models import (
     Role,
 )
 from agent_workspace.services.access import Actor
-from agent_workspace.services.closing import close_by_agent
 from agent_workspace.services.errors import AccessDenied, InvalidInput
-from agent_workspace.services.interactions import create_interaction, list_my_interactions
-from agent_workspace.services.people import list_people
+from agent_workspace.services.interactions.lifecycle import close_by_agent, create_interaction
+from agent_workspace.services.interactions.lists import list_my_interactions
+from agent_workspace.services.people.directory import list_people
 from tests.factories import make_consumer, make_contact, make_user
 
 

@@ -6,9 +6,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from agent_workspace.services import auth
+from agent_workspace.services.accounts import auth
 from agent_workspace.services.demo_data import DEMO_USERS, load_demo_data
-from agent_workspace.services.interactions import list_my_interactions
+from agent_workspace.services.interactions.lists import list_my_interactions
 
 
 def _counts(engine: Engine) -> dict[str, int]:

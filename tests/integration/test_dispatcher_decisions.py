@@ -9,8 +9,8 @@ from sqlalchemy.engine import Engine
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.models import Message, MessageStatus
-from agent_workspace.services.dispatcher import Dispatcher
-from agent_workspace.services.sending import SendRequest, send_sms
+from agent_workspace.services.messaging.dispatcher import Dispatcher
+from agent_workspace.services.messaging.sending import SendRequest, send_sms
 from agent_workspace.sms.gateway import (
     FetchedMedia,
     OutboundSms,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import Engine
 
-from agent_workspace.services import messages
-from agent_workspace.services.conversation import load_conversation
 from agent_workspace.services.errors import AccessDenied
-from agent_workspace.services.inbound import InboundSms, receive_sms
+from agent_workspace.services.messaging import messages
+from agent_workspace.services.messaging.conversation import load_conversation
+from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from tests.factories import SUPPORT_NUMBER, make_channel, make_user
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from agent_workspace.services import events
-from agent_workspace.services.sending import SendRequest, send_sms
+from agent_workspace.services.messaging.sending import SendRequest, send_sms
 from agent_workspace.state.live import AgentListFeed, ConversationFeed, SupervisorBoardFeed
 from agent_workspace.web.notifier import Notifier
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user

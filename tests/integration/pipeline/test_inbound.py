@@ -19,7 +19,7 @@ from agent_workspace.models import (
     OptOut,
 )
 from agent_workspace.services.errors import InvalidInput
-from agent_workspace.services.storage import read_bytes
+from agent_workspace.services.files.storage import read_bytes
 from tests.factories import SUPPORT_NUMBER
 from tests.integration.pipeline.conftest import (
     CONSUMER_PHONE,

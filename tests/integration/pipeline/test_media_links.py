@@ -11,7 +11,7 @@ from sqlmodel import select
 from agent_workspace.db.engine import transaction
 from agent_workspace.domain.attachments import CandidateFile
 from agent_workspace.models import Attachment
-from agent_workspace.services import media_links
+from agent_workspace.services.files import media_links
 from tests.integration.pipeline.conftest import CONSUMER_PHONE, PNG, Pipeline
 
 

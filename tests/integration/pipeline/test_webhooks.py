@@ -10,7 +10,7 @@ from sqlmodel import select
 from agent_workspace import config
 from agent_workspace.db.engine import transaction
 from agent_workspace.models import AuditEvent, EarlyStatus, Message, MessageStatus
-from agent_workspace.services import outbox
+from agent_workspace.services.messaging import outbox
 from agent_workspace.sms import compute_signature
 from tests.factories import SUPPORT_NUMBER
 from tests.integration.pipeline.conftest import (

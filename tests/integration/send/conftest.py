@@ -19,9 +19,9 @@ from agent_workspace.models import (
     LiveGroupMember,
     Message,
 )
-from agent_workspace.services import resolvers
 from agent_workspace.services.access import Actor
-from agent_workspace.services.inbound import InboundSms, Received, receive_sms
+from agent_workspace.services.messaging.inbound import InboundSms, Received, receive_sms
+from agent_workspace.services.people import resolvers
 from tests.factories import SUPPORT_NUMBER, make_channel, make_user
 
 PHONE = "+14155550150"

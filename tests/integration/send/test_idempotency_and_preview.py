@@ -14,8 +14,13 @@ from agent_workspace.db.engine import transaction
 from agent_workspace.domain.routing import Workflow
 from agent_workspace.models import Consumer, InteractionType, Message
 from agent_workspace.services.access import Actor
-from agent_workspace.services.interactions import close_interaction, create_interaction
-from agent_workspace.services.sending import SendRequest, SendResult, preview_send, send_sms
+from agent_workspace.services.interactions.lifecycle import close_interaction, create_interaction
+from agent_workspace.services.messaging.sending import (
+    SendRequest,
+    SendResult,
+    preview_send,
+    send_sms,
+)
 from tests.factories import SUPPORT_NUMBER, make_consumer, make_contact
 from tests.integration.send.conftest import (
     PHONE,

@@ -15,16 +15,16 @@ from sqlmodel import Session, col, select
 from agent_workspace.config import get_settings
 from agent_workspace.domain.routing import PersonKind, PersonRef, Workflow
 from agent_workspace.models import ChannelUserProfile, Consumer
-from agent_workspace.services import resolvers
 from agent_workspace.services.access import Actor
-from agent_workspace.services.sending import SendRequest, preview_send, send_sms
+from agent_workspace.services.messaging.sending import SendRequest, preview_send, send_sms
+from agent_workspace.services.people import resolvers
 from tests.factories import SUPPORT_NUMBER, make_consumer
 from tests.integration.send.conftest import PHONE, assert_invariants, counts
 
 PLUGIN = '''
 """A deployment's rule: every send starts over with a new person for the number."""
 
-from agent_workspace.services.resolvers import Resolution, active_profile
+from agent_workspace.services.people.resolvers import Resolution, active_profile
 
 
 class AlwaysNewResolver:

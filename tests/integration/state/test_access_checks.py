@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from agent_workspace.models import Interaction, Message, Role
-from agent_workspace.services import auth
+from agent_workspace.services.accounts import auth
 from agent_workspace.services.demo_data import load_demo_data
 from agent_workspace.state.admin import AdminState
 from agent_workspace.state.compose import ComposeState

@@ -14,7 +14,9 @@ from datetime import timedelta
 from sqlalchemy.engine import Engine
 
 from agent_workspace.domain.delivery import retry_delay
-from agent_workspace.services import events, inbound_media, outbox
+from agent_workspace.services import events
+from agent_workspace.services.files import inbound_media
+from agent_workspace.services.messaging import outbox
 from agent_workspace.sms.gateway import (
     OptedOutError,
     OutboundSms,

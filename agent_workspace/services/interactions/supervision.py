@@ -22,12 +22,8 @@ from agent_workspace.services import events
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import record
 from agent_workspace.services.errors import InvalidInput, NotFound
-from agent_workspace.services.interactions import (
-    InteractionRow,
-    join_live_group,
-    rows_view,
-    watcher_ids,
-)
+from agent_workspace.services.interactions.lifecycle import join_live_group
+from agent_workspace.services.interactions.lists import InteractionRow, rows_view, watcher_ids
 
 BOARD_LIMIT = 500
 

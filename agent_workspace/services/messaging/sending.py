@@ -40,17 +40,17 @@ from agent_workspace.models import (
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import record
-from agent_workspace.services.channels import ChannelView, sms_channel
+from agent_workspace.services.channels.settings import ChannelView, sms_channel
 from agent_workspace.services.errors import InvalidInput, NotFound
-from agent_workspace.services.opt_outs import opt_out_of
-from agent_workspace.services.people import add_person, get_person, person_ref
-from agent_workspace.services.resolvers import ProfileResolver, get_resolver
-from agent_workspace.services.routing import (
+from agent_workspace.services.files.storage import store_bytes
+from agent_workspace.services.messaging.opt_outs import opt_out_of
+from agent_workspace.services.messaging.routing import (
     active_interactions,
     apply_send_decision,
     send_situation,
 )
-from agent_workspace.services.storage import store_bytes
+from agent_workspace.services.people.directory import add_person, get_person, person_ref
+from agent_workspace.services.people.resolvers import ProfileResolver, get_resolver
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from agent_workspace.models import (
 )
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, SYSTEM, record
-from agent_workspace.services.opt_outs import set_opt_out
+from agent_workspace.services.messaging.opt_outs import set_opt_out
 from agent_workspace.sms.errors import describe_error
 
 LEASE = timedelta(seconds=60)

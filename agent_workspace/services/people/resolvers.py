@@ -17,7 +17,11 @@ from agent_workspace.config import get_settings
 from agent_workspace.domain.routing import PersonRef, ProfileRef
 from agent_workspace.models import ChannelUserProfile
 from agent_workspace.services.errors import InvalidInput
-from agent_workspace.services.people import get_person, owners_of_phone, person_ref
+from agent_workspace.services.people.directory import (
+    get_person,
+    owners_of_phone,
+    person_ref,
+)
 
 ENTRY_POINT_GROUP = "agent_workspace.profile_resolvers"
 

@@ -21,13 +21,13 @@ from agent_workspace.models import (
 )
 from agent_workspace.services.access import Actor
 from agent_workspace.services.audit import record
-from agent_workspace.services.interactions import (
+from agent_workspace.services.interactions.lifecycle import (
     close_interaction,
     join_live_group,
     open_interaction,
 )
-from agent_workspace.services.people import person_ids
-from agent_workspace.services.resolvers import Resolution
+from agent_workspace.services.people.directory import person_ids
+from agent_workspace.services.people.resolvers import Resolution
 
 
 def active_interactions(session: Session, channel_id: int, phone: str) -> list[Interaction]:

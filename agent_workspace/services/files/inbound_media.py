@@ -14,7 +14,7 @@ from agent_workspace.domain.delivery import retry_delay
 from agent_workspace.models import Attachment, Message, utcnow
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, record
-from agent_workspace.services.storage import store_bytes
+from agent_workspace.services.files.storage import store_bytes
 
 # With the backoff (1 s, 2 s, 4 s ...) this rides out a provider outage of a minute
 # or more before the reason is shown.

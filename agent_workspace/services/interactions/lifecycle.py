@@ -1,15 +1,11 @@
-"""Interactions as agents list, open and create them."""
+"""An interaction's life: opened, joined, closed; the one place that changes these."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
-
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
-from agent_workspace.db.engine import reading, transaction
+from agent_workspace.db.engine import transaction
 from agent_workspace.domain.routing import PersonRef
 from agent_workspace.models import (
     ACTIVE_STATES,
@@ -18,122 +14,18 @@ from agent_workspace.models import (
     InteractionType,
     LiveGroupMember,
     Role,
-    User,
     utcnow,
 )
+from agent_workspace.services import events
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import record
 from agent_workspace.services.errors import InvalidInput, NotFound
-from agent_workspace.services.numbering import next_number
-from agent_workspace.services.people import get_people, get_person, person_ids, person_ref
+from agent_workspace.services.interactions.lists import InteractionRow, row_view, watcher_ids
+from agent_workspace.services.interactions.numbering import next_number
+from agent_workspace.services.people.directory import get_person, person_ids
 
-VIRTUAL_AGENT_NAME = "Virtual Agent"
 # Messaging interactions come from Send and inbound texts (keyed by phone); New makes the others.
 NEW_TYPES = (InteractionType.PHONE, InteractionType.CHAT, InteractionType.EMAIL)
-
-
-@dataclass(frozen=True)
-class InteractionRow:
-    """One line of an interaction list."""
-
-    id: int
-    number: str
-    type: str
-    state: str
-    person_name: str
-    phone: str
-    assigned_to: str
-    opened_at: datetime
-    updated_at: datetime
-
-    @property
-    def is_active(self) -> bool:
-        return InteractionState(self.state) in ACTIVE_STATES
-
-
-def row_view(session: Session, interaction: Interaction) -> InteractionRow:
-    return rows_view(session, [interaction])[0]
-
-
-def rows_view(session: Session, interactions: Sequence[Interaction]) -> list[InteractionRow]:
-    """List rows with people and assignees fetched in bulk, not once per row."""
-    refs = [person_ref(i.consumer_id, i.contact_id) for i in interactions]
-    people = get_people(session, [r for r in refs if r is not None])
-    agent_ids = {i.assigned_agent_id for i in interactions if i.assigned_agent_id is not None}
-    names = (
-        {
-            u.id: u.display_name
-            for u in session.exec(select(User).where(col(User.id).in_(agent_ids))).all()
-        }
-        if agent_ids
-        else {}
-    )
-    rows = []
-    for interaction, ref in zip(interactions, refs, strict=True):
-        person = people.get(ref) if ref else None
-        if interaction.virtual_agent:
-            assigned = VIRTUAL_AGENT_NAME
-        else:
-            assigned = (
-                names.get(interaction.assigned_agent_id, "")
-                if interaction.assigned_agent_id
-                else ""
-            )
-        assert interaction.id is not None
-        rows.append(
-            InteractionRow(
-                id=interaction.id,
-                number=interaction.number,
-                type=interaction.type.value,
-                state=interaction.state.value,
-                person_name=person.name if person else "",
-                phone=interaction.phone or (person.phones[0] if person and person.phones else ""),
-                assigned_to=assigned,
-                opened_at=interaction.opened_at,
-                updated_at=interaction.updated_at,
-            )
-        )
-    return rows
-
-
-def list_my_interactions(
-    *, actor: Actor | None, include_closed: bool = False, engine: Engine | None = None
-) -> list[InteractionRow]:
-    """Interactions assigned to the agent or where they are in the live group, newest first."""
-    agent = require_role(actor, Role.AGENT)
-    return agent_interactions(agent.user_id, include_closed=include_closed, engine=engine)
-
-
-def agent_interactions(
-    agent_id: int, *, include_closed: bool = False, engine: Engine | None = None
-) -> list[InteractionRow]:
-    """Unchecked read for callers that already know the agent (the live notifier)."""
-    with reading(engine) as session:
-        member_of = select(LiveGroupMember.interaction_id).where(
-            LiveGroupMember.agent_id == agent_id, col(LiveGroupMember.left_at).is_(None)
-        )
-        query = select(Interaction).where(
-            or_(Interaction.assigned_agent_id == agent_id, col(Interaction.id).in_(member_of))
-        )
-        if not include_closed:
-            query = query.where(col(Interaction.state).in_(list(ACTIVE_STATES)))
-        found = session.exec(query.order_by(col(Interaction.updated_at).desc()).limit(500)).all()
-        return rows_view(session, found)
-
-
-def watchers(interaction_id: int, *, engine: Engine | None = None) -> set[int]:
-    """Agents whose lists show the interaction: its assignee and everyone ever in its live group."""
-    with reading(engine) as session:
-        return watcher_ids(session, interaction_id)
-
-
-def watcher_ids(session: Session, interaction_id: int) -> set[int]:
-    interaction = session.get(Interaction, interaction_id)
-    members = session.exec(
-        select(LiveGroupMember.agent_id).where(LiveGroupMember.interaction_id == interaction_id)
-    ).all()
-    assignee = interaction.assigned_agent_id if interaction else None
-    return set(members) | ({assignee} if assignee else set())
 
 
 def open_interaction(
@@ -264,3 +156,48 @@ def create_interaction(
             short_description=short_description.strip()[:200],
         )
         return row_view(session, interaction)
+
+
+CLOSING_STATES = (InteractionState.CLOSED_COMPLETE, InteractionState.CLOSED_ABANDONED)
+
+
+def close_by_agent(
+    *,
+    actor: Actor | None,
+    interaction_id: int,
+    state: InteractionState = InteractionState.CLOSED_COMPLETE,
+    engine: Engine | None = None,
+) -> str:
+    """The assignee, a live-group member or a supervisor closes it; returns its number."""
+    agent = require_role(actor, Role.AGENT)
+    if state not in CLOSING_STATES:
+        raise InvalidInput("An interaction closes as complete or abandoned.")
+    with transaction(engine) as session:
+        interaction = session.get(Interaction, interaction_id)
+        if interaction is None:
+            raise NotFound(f"Interaction {interaction_id} does not exist.")
+        if interaction.state not in ACTIVE_STATES:
+            raise InvalidInput(f"{interaction.number} is already closed.")
+        member = session.exec(
+            select(LiveGroupMember.id).where(
+                LiveGroupMember.interaction_id == interaction_id,
+                LiveGroupMember.agent_id == agent.user_id,
+                col(LiveGroupMember.left_at).is_(None),
+            )
+        ).first()
+        works_on_it = interaction.assigned_agent_id == agent.user_id or member is not None
+        if not works_on_it and not agent.has(Role.SUPERVISOR):
+            raise InvalidInput(
+                f"Only the assigned agent, the live group or a supervisor can close "
+                f"{interaction.number}."
+            )
+        affected = watcher_ids(session, interaction_id)
+        close_interaction(
+            session=session,
+            actor=agent,
+            interaction=interaction,
+            state=state,
+            reason="closed by agent",
+        )
+        events.after_commit(session, events.InteractionChanged(interaction_id, frozenset(affected)))
+        return interaction.number

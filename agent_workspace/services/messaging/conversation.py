@@ -11,11 +11,11 @@ from agent_workspace.db.engine import reading
 from agent_workspace.domain.phone import PhoneOk, display_phone, parse_phone
 from agent_workspace.models import Interaction, LiveGroupMember, OptOut, Role, User
 from agent_workspace.services.access import Actor, require_role
-from agent_workspace.services.channels import sms_channel
+from agent_workspace.services.channels.settings import sms_channel
 from agent_workspace.services.errors import NotFound
-from agent_workspace.services.interactions import InteractionRow, row_view
-from agent_workspace.services.messages import MessageView, count_messages, tail
-from agent_workspace.services.people import get_person, person_ref
+from agent_workspace.services.interactions.lists import InteractionRow, row_view
+from agent_workspace.services.messaging.messages import MessageView, count_messages, tail
+from agent_workspace.services.people.directory import get_person, person_ref
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,15 @@ from agent_workspace.models import (
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, record
 from agent_workspace.services.errors import NotFound
-from agent_workspace.services.interactions import close_interaction, open_interaction
-from agent_workspace.services.opt_outs import set_opt_out
-from agent_workspace.services.people import add_person, owners_of_phone
-from agent_workspace.services.resolvers import active_profile
-from agent_workspace.services.routing import active_interactions, as_active, create_profile
+from agent_workspace.services.interactions.lifecycle import close_interaction, open_interaction
+from agent_workspace.services.messaging.opt_outs import set_opt_out
+from agent_workspace.services.messaging.routing import (
+    active_interactions,
+    as_active,
+    create_profile,
+)
+from agent_workspace.services.people.directory import add_person, owners_of_phone
+from agent_workspace.services.people.resolvers import active_profile
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from agent_workspace.domain.attachments import AttachmentPolicy, describe_size
 from agent_workspace.models import Channel, Role
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import record
-from agent_workspace.services.channels import ChannelView, sms_channel
+from agent_workspace.services.channels.settings import ChannelView, sms_channel
 from agent_workspace.services.errors import InvalidInput, NotFound
 
 MMS_MAX_BYTES = 5 * 1024 * 1024  # Twilio's limit for all media of one message

@@ -1,0 +1,1 @@
+"""Channels: the SMS channel, its provider numbers and attachment policy, and their admin."""

@@ -1,0 +1,1 @@
+"""Files: stored attachment bytes, the signed links that serve them, and inbound MMS downloads."""
