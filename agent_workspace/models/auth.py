@@ -29,6 +29,11 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=200)
     is_active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Sign-in attempts are counted before the password is checked, so parallel guesses cannot
+    # slip past the lockout; a correct password resets the count.
+    failed_sign_ins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    first_failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class UserRole(SQLModel, table=True):

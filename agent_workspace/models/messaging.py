@@ -55,6 +55,9 @@ class Message(SQLModel, table=True):
     attempts: int = 0
     next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    lease_token: str | None = Field(
+        default=None, max_length=32, description="the fence: only its holder may act on a claim"
+    )
     needs_reconcile: bool = False
 
     __table_args__ = (sa.Index("ix_message_outbox", "status", "next_attempt_at"),)
