@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 import bcrypt
@@ -13,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from agent_workspace.config import get_settings
 from agent_workspace.db.engine import reading, transaction
-from agent_workspace.models import AuditEvent, AuthSession, Role, User, UserRole, utcnow
+from agent_workspace.models import AuthSession, Role, User, UserRole, utcnow
 from agent_workspace.services.access import Actor
 from agent_workspace.services.audit import record
 from agent_workspace.services.errors import AccessDenied, InvalidInput
@@ -22,8 +24,10 @@ MIN_PASSWORD_LENGTH = 8
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 FAILED_SIGN_IN = "auth.sign_in_failed"
-# Compared against when the username is unknown, so timing does not reveal which usernames exist.
-_DUMMY_HASH = bcrypt.hashpw(b"not-a-real-password", bcrypt.gensalt(rounds=4))
+SIGN_IN_REFUSED = (
+    f"Unknown username or wrong password. After {MAX_FAILURES} failed tries sign-in is paused "
+    f"for {int(LOCKOUT.total_seconds() // 60)} minutes."
+)
 
 
 def hash_password(password: str) -> str:
@@ -91,49 +95,72 @@ def _actor_for(session: Session, user: User) -> Actor:
 def sign_in(*, username: str, password: str, engine: Engine | None = None) -> tuple[str, Actor]:
     """Checks the password and opens a session; returns the raw token (stored only hashed).
 
-    After MAX_FAILURES wrong passwords in LOCKOUT the account refuses sign-in until the window
-    passes, so passwords cannot be guessed at speed; each failure is audited.
+    Each try is counted before the password is checked, so parallel guesses cannot slip past
+    the lockout; bcrypt runs with no transaction open. Unknown, wrong and locked all get the
+    same answer after the same bcrypt work, so nothing tells which usernames exist.
     """
+    attempt = _reserve_attempt(username.strip().lower(), engine)
+    if attempt is None:
+        bcrypt.checkpw(password.encode(), _dummy_hash())
+        raise AccessDenied(SIGN_IN_REFUSED)
+    correct = verify_password(password, attempt.password_hash)
     with transaction(engine) as session:
-        user = session.exec(select(User).where(User.username == username.strip().lower())).first()
-        if user is None:
-            bcrypt.checkpw(password.encode(), _DUMMY_HASH)
-            raise AccessDenied("Unknown username or wrong password.")
-        if _recent_failures(session, user) >= MAX_FAILURES:
-            minutes = int(LOCKOUT.total_seconds() // 60)
-            raise AccessDenied(
-                f"Too many wrong passwords for this account. Try again in {minutes} minutes "
-                "or ask an administrator."
-            )
-        correct = verify_password(password, user.password_hash)
-        if correct and not user.is_active:
-            raise AccessDenied("This account is disabled. Ask an administrator.")
-        if correct:
+        user = _locked_user(session, attempt.user_id)
+        if user is not None and correct and user.password_hash == attempt.password_hash:
+            if not user.is_active:
+                raise AccessDenied("This account is disabled. Ask an administrator.")
+            user.failed_sign_ins, user.first_failed_at, user.locked_until = 0, None, None
+            session.add(user)
             return _open_session(session, user)
-        record(session=session, actor=None, action=FAILED_SIGN_IN, entity=user)
-    # Outside the transaction, so the failure stays recorded.
-    raise AccessDenied("Unknown username or wrong password.")
+        if user is not None:
+            record(session=session, actor=None, action=FAILED_SIGN_IN, entity=user)
+    raise AccessDenied(SIGN_IN_REFUSED)
 
 
-def _recent_failures(session: Session, user: User) -> int:
-    """Wrong passwords since the last successful sign-in, within the lockout window."""
-    since = utcnow() - LOCKOUT
-    events = session.exec(
-        select(AuditEvent.action)
-        .where(
-            AuditEvent.entity_type == User.__tablename__,
-            AuditEvent.entity_id == user.id,
-            col(AuditEvent.action).in_([FAILED_SIGN_IN, "auth.signed_in"]),
-            col(AuditEvent.at) >= since,
-        )
-        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
-    ).all()
-    failures = 0
-    for action in events:
-        if action != FAILED_SIGN_IN:
-            break
-        failures += 1
-    return failures
+@dataclass(frozen=True)
+class _Attempt:
+    user_id: int
+    password_hash: str
+
+
+def _reserve_attempt(username: str, engine: Engine | None) -> _Attempt | None:
+    """Counts one try against the account; None when it is unknown or locked right now.
+
+    The try is counted as failed until the password proves right, and the account locks when the
+    count reaches MAX_FAILURES within LOCKOUT: the row lock makes parallel tries count in turn.
+    """
+    now = utcnow()
+    with transaction(engine) as session:
+        found = session.exec(select(User.id).where(User.username == username)).first()
+        user = _locked_user(session, found) if found is not None else None
+        if user is None or user.id is None:
+            return None
+        if user.locked_until is not None and user.locked_until > now:
+            return None
+        if user.first_failed_at is None or user.first_failed_at <= now - LOCKOUT:
+            user.failed_sign_ins, user.first_failed_at = 0, now
+        user.failed_sign_ins += 1
+        if user.failed_sign_ins >= MAX_FAILURES:
+            user.locked_until = now + LOCKOUT
+        session.add(user)
+        return _Attempt(user.id, user.password_hash)
+
+
+def _locked_user(session: Session, user_id: int | None) -> User | None:
+    """The user row, locked for this transaction (SQLite's BEGIN IMMEDIATE already is)."""
+    if user_id is None:
+        return None
+    return session.exec(select(User).where(User.id == user_id).with_for_update()).first()
+
+
+@functools.cache
+def _dummy_hash_for(rounds: int) -> bytes:
+    return bcrypt.hashpw(b"not-a-real-password", bcrypt.gensalt(rounds=rounds))
+
+
+def _dummy_hash() -> bytes:
+    """Checked when there is no real hash to check, at the cost real hashes have."""
+    return _dummy_hash_for(get_settings().bcrypt_rounds)
 
 
 def _open_session(session: Session, user: User) -> tuple[str, Actor]:

@@ -1,0 +1,103 @@
+"""Sign-in under guessing: nothing tells known usernames from unknown ones, parallel guesses
+cannot pass the lockout, and no database connection is held while bcrypt runs."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable
+
+import bcrypt
+import pytest
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
+
+from agent_workspace import config
+from agent_workspace.services.accounts import auth
+from agent_workspace.services.errors import AccessDenied
+from tests.factories import make_user
+
+
+def _refusal(username: str, password: str) -> str:
+    with pytest.raises(AccessDenied) as refused:
+        auth.sign_in(username=username, password=password)
+    return refused.value.message
+
+
+def test_unknown_usernames_cost_the_same_bcrypt_work_as_known_ones(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AW_BCRYPT_ROUNDS", "6")
+    config.get_settings.cache_clear()
+    make_user("alice")
+    costs: list[str] = []
+    real = bcrypt.checkpw
+
+    def spy(password: bytes, hashed: bytes) -> bool:
+        costs.append(hashed.decode()[:7])  # "$2b$06$": the cost is in the hash
+        return real(password, hashed)
+
+    monkeypatch.setattr(bcrypt, "checkpw", spy)
+    _refusal("alice", "wrong-password")
+    _refusal("mallory", "wrong-password")
+    assert costs == ["$2b$06$", "$2b$06$"]
+
+
+def test_a_locked_account_answers_exactly_like_an_unknown_username(engine: Engine) -> None:
+    make_user("alice")
+    wrong = [_refusal("alice", "wrong-password") for _ in range(auth.MAX_FAILURES)]
+    locked_with_the_right_password = _refusal("alice", "alice-password")
+    unknown = _refusal("mallory", "alice-password")
+    assert set(wrong) == {unknown}
+    assert locked_with_the_right_password == unknown
+
+
+def test_parallel_guesses_cannot_pass_the_lockout(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_user("alice")
+    checked: list[bool] = []
+    real_verify: Callable[[str, str], bool] = auth.verify_password
+
+    def slow_verify(password: str, password_hash: str) -> bool:
+        checked.append(True)
+        time.sleep(0.05)  # widen the window in which parallel guesses overlap
+        return real_verify(password, password_hash)
+
+    monkeypatch.setattr(auth, "verify_password", slow_verify)
+    start = threading.Barrier(12)
+
+    def guess(i: int) -> None:
+        start.wait()
+        with contextlib.suppress(AccessDenied):
+            auth.sign_in(username="alice", password=f"guess-{i}")
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checked) <= auth.MAX_FAILURES
+    with pytest.raises(AccessDenied):
+        auth.sign_in(username="alice", password="alice-password")
+
+
+def test_no_database_connection_is_held_while_bcrypt_runs(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_user("alice")
+    pool = engine.pool
+    assert isinstance(pool, QueuePool)
+    held: list[int] = []
+    real = bcrypt.checkpw
+
+    def spy(password: bytes, hashed: bytes) -> bool:
+        held.append(pool.checkedout())
+        return real(password, hashed)
+
+    monkeypatch.setattr(bcrypt, "checkpw", spy)
+    auth.sign_in(username="alice", password="alice-password")
+    _refusal("alice", "wrong-password")
+    _refusal("mallory", "wrong-password")
+    assert held == [0, 0, 0]
