@@ -1,4 +1,4 @@
-"""Per-phone serialisation of routing decisions inside a transaction."""
+"""Transaction-scoped locks that serialise decisions on one thing across processes."""
 
 from __future__ import annotations
 
@@ -6,13 +6,22 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 
-def lock_phone(session: Session, channel_id: int, phone: str) -> None:
-    """Holds a transaction-scoped lock on (channel, phone) so concurrent sends decide in turn.
+def advisory_lock(session: Session, key: str) -> None:
+    """Holds a lock named `key` until the transaction ends.
 
     PostgreSQL takes an advisory lock; SQLite already serialises writers with BEGIN IMMEDIATE.
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
-            sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-            {"key": f"sms:{channel_id}:{phone}"},
+            sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key}
         )
+
+
+def lock_phone(session: Session, channel_id: int, phone: str) -> None:
+    """Which interaction is active for (channel, phone) is decided by one transaction at a time."""
+    advisory_lock(session, f"sms:{channel_id}:{phone}")
+
+
+def lock_sid(session: Session, sid: str) -> None:
+    """A provider message id is recorded or updated by one transaction at a time."""
+    advisory_lock(session, f"sms-sid:{sid}")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agent_workspace.models import Role
-from agent_workspace.services.errors import AccessDenied
+from sqlmodel import Session
+
+from agent_workspace.db.locks import lock_phone
+from agent_workspace.models import ACTIVE_STATES, Interaction, Role
+from agent_workspace.services.errors import AccessDenied, InvalidInput, NotFound
 
 
 @dataclass(frozen=True)
@@ -28,3 +31,33 @@ def require_role(actor: Actor | None, role: Role) -> Actor:
     if not actor.has(role):
         raise AccessDenied(f"Your account ({actor.username}) does not have the {role.value} role.")
     return actor
+
+
+def access_interaction(
+    session: Session,
+    actor: Actor | None,
+    interaction_id: int,
+    *,
+    role: Role = Role.AGENT,
+    lock: bool = False,
+) -> tuple[Actor, Interaction]:
+    """The one rule for acting on an interaction: the actor has `role`, the interaction exists.
+
+    With `lock`, the interaction is re-read under its phone's lock (the one Send and inbound
+    routing take) and its row lock, so what the caller checks next stays true until commit.
+    """
+    checked = require_role(actor, role)
+    interaction = session.get(Interaction, interaction_id)
+    if interaction is None:
+        raise NotFound(f"Interaction {interaction_id} does not exist.")
+    if lock:
+        if interaction.channel_id is not None and interaction.phone:
+            lock_phone(session, interaction.channel_id, interaction.phone)
+        session.refresh(interaction, with_for_update=True)
+    return checked, interaction
+
+
+def require_active(interaction: Interaction, refusal: str = "{number} is closed.") -> None:
+    """Refuses to act on a closed interaction, in the caller's words (`{number}` is filled)."""
+    if interaction.state not in ACTIVE_STATES:
+        raise InvalidInput(refusal.format(number=interaction.number))

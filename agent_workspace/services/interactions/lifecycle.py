@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.domain.routing import PersonRef
@@ -12,15 +12,24 @@ from agent_workspace.models import (
     Interaction,
     InteractionState,
     InteractionType,
-    LiveGroupMember,
     Role,
     utcnow,
 )
 from agent_workspace.services import events
-from agent_workspace.services.access import Actor, require_role
+from agent_workspace.services.access import (
+    Actor,
+    access_interaction,
+    require_active,
+    require_role,
+)
 from agent_workspace.services.audit import record
 from agent_workspace.services.errors import InvalidInput, NotFound
 from agent_workspace.services.interactions.lists import InteractionRow, row_view, watcher_ids
+from agent_workspace.services.interactions.live_group import (
+    end_live_group,
+    is_member,
+    join_live_group,
+)
 from agent_workspace.services.interactions.numbering import next_number
 from agent_workspace.services.people.directory import get_person, person_ids
 
@@ -71,33 +80,6 @@ def open_interaction(
     return interaction
 
 
-def join_live_group(
-    *, session: Session, actor: Actor | str | None, interaction: Interaction, agent_id: int
-) -> bool:
-    """Adds the agent to the live group unless they are in it; returns whether they joined."""
-    existing = session.exec(
-        select(LiveGroupMember).where(
-            LiveGroupMember.interaction_id == interaction.id,
-            LiveGroupMember.agent_id == agent_id,
-            col(LiveGroupMember.left_at).is_(None),
-        )
-    ).first()
-    if existing is not None:
-        return False
-    assert interaction.id is not None
-    member = LiveGroupMember(interaction_id=interaction.id, agent_id=agent_id)
-    session.add(member)
-    session.flush()
-    record(
-        session=session,
-        actor=actor,
-        action="live_group.joined",
-        entity=member,
-        detail={"interaction": interaction.number, "agent_id": agent_id},
-    )
-    return True
-
-
 def close_interaction(
     *,
     session: Session,
@@ -114,13 +96,8 @@ def close_interaction(
     interaction.closed_at = now
     interaction.updated_at = now
     session.add(interaction)
-    for member in session.exec(
-        select(LiveGroupMember).where(
-            LiveGroupMember.interaction_id == interaction.id, col(LiveGroupMember.left_at).is_(None)
-        )
-    ).all():
-        member.left_at = now
-        session.add(member)
+    assert interaction.id is not None
+    end_live_group(session, interaction.id, now)
     session.flush()
     record(
         session=session,
@@ -173,19 +150,11 @@ def close_by_agent(
     if state not in CLOSING_STATES:
         raise InvalidInput("An interaction closes as complete or abandoned.")
     with transaction(engine) as session:
-        interaction = session.get(Interaction, interaction_id)
-        if interaction is None:
-            raise NotFound(f"Interaction {interaction_id} does not exist.")
-        if interaction.state not in ACTIVE_STATES:
-            raise InvalidInput(f"{interaction.number} is already closed.")
-        member = session.exec(
-            select(LiveGroupMember.id).where(
-                LiveGroupMember.interaction_id == interaction_id,
-                LiveGroupMember.agent_id == agent.user_id,
-                col(LiveGroupMember.left_at).is_(None),
-            )
-        ).first()
-        works_on_it = interaction.assigned_agent_id == agent.user_id or member is not None
+        _, interaction = access_interaction(session, agent, interaction_id, lock=True)
+        require_active(interaction, "{number} is already closed.")
+        works_on_it = interaction.assigned_agent_id == agent.user_id or is_member(
+            session, interaction_id, agent.user_id
+        )
         if not works_on_it and not agent.has(Role.SUPERVISOR):
             raise InvalidInput(
                 f"Only the assigned agent, the live group or a supervisor can close "

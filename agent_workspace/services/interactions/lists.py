@@ -19,6 +19,7 @@ from agent_workspace.models import (
     User,
 )
 from agent_workspace.services.access import Actor, require_role
+from agent_workspace.services.interactions.live_group import current
 from agent_workspace.services.people.directory import get_people, person_ref
 
 VIRTUAL_AGENT_NAME = "Virtual Agent"
@@ -101,8 +102,10 @@ def agent_interactions(
 ) -> list[InteractionRow]:
     """Unchecked read for callers that already know the agent (the live notifier)."""
     with reading(engine) as session:
-        member_of = select(LiveGroupMember.interaction_id).where(
-            LiveGroupMember.agent_id == agent_id, col(LiveGroupMember.left_at).is_(None)
+        member_of = (
+            current(agent_id=agent_id)
+            .with_only_columns(col(LiveGroupMember.interaction_id))
+            .order_by(None)
         )
         query = select(Interaction).where(
             or_(Interaction.assigned_agent_id == agent_id, col(Interaction.id).in_(member_of))

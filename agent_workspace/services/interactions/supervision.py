@@ -12,18 +12,21 @@ from agent_workspace.models import (
     ACTIVE_STATES,
     Direction,
     Interaction,
-    LiveGroupMember,
     Message,
     Role,
-    User,
     utcnow,
 )
 from agent_workspace.services import events
-from agent_workspace.services.access import Actor, require_role
+from agent_workspace.services.access import (
+    Actor,
+    access_interaction,
+    require_active,
+    require_role,
+)
 from agent_workspace.services.audit import record
-from agent_workspace.services.errors import InvalidInput, NotFound
-from agent_workspace.services.interactions.lifecycle import join_live_group
+from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.interactions.lists import InteractionRow, rows_view, watcher_ids
+from agent_workspace.services.interactions.live_group import join_live_group, member_names
 
 BOARD_LIMIT = 500
 
@@ -50,25 +53,12 @@ def load_board(*, engine: Engine | None = None) -> list[BoardRow]:
             .limit(BOARD_LIMIT)
         ).all()
         ids = [i.id for i in found if i.id is not None]
-        groups = _live_groups(session, ids)
+        groups = member_names(session, ids)
         previews = _previews(session, ids)
         return [
             BoardRow(row, groups.get(row.id, ()), previews.get(row.id, ""))
             for row in rows_view(session, found)
         ]
-
-
-def _live_groups(session: Session, ids: list[int]) -> dict[int, tuple[str, ...]]:
-    rows = session.exec(
-        select(LiveGroupMember.interaction_id, User.display_name)
-        .join(User, col(User.id) == LiveGroupMember.agent_id)
-        .where(col(LiveGroupMember.interaction_id).in_(ids), col(LiveGroupMember.left_at).is_(None))
-        .order_by(col(LiveGroupMember.joined_at))
-    ).all()
-    groups: dict[int, list[str]] = {}
-    for interaction_id, name in rows:
-        groups.setdefault(interaction_id, []).append(name)
-    return {k: tuple(v) for k, v in groups.items()}
 
 
 def _previews(session: Session, ids: list[int]) -> dict[int, str]:
@@ -93,11 +83,10 @@ def take_over(*, actor: Actor | None, interaction_id: int, engine: Engine | None
     supervisor = require_role(actor, Role.SUPERVISOR)
     require_role(actor, Role.AGENT)  # the new assignee must be able to work the interaction
     with transaction(engine) as session:
-        interaction = session.get(Interaction, interaction_id)
-        if interaction is None:
-            raise NotFound(f"Interaction {interaction_id} does not exist.")
-        if interaction.state not in ACTIVE_STATES:
-            raise InvalidInput(f"{interaction.number} is closed; there is nothing to take over.")
+        _, interaction = access_interaction(
+            session, supervisor, interaction_id, role=Role.SUPERVISOR, lock=True
+        )
+        require_active(interaction, "{number} is closed; there is nothing to take over.")
         if interaction.assigned_agent_id == supervisor.user_id:
             raise InvalidInput(f"{interaction.number} is already assigned to you.")
         affected = watcher_ids(session, interaction_id)

@@ -9,11 +9,12 @@ from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import reading
 from agent_workspace.domain.phone import PhoneOk, display_phone, parse_phone
-from agent_workspace.models import Interaction, LiveGroupMember, OptOut, Role, User
-from agent_workspace.services.access import Actor, require_role
+from agent_workspace.models import Interaction, OptOut
+from agent_workspace.services.access import Actor, access_interaction
 from agent_workspace.services.channels.settings import sms_channel
 from agent_workspace.services.errors import NotFound
 from agent_workspace.services.interactions.lists import InteractionRow, row_view
+from agent_workspace.services.interactions.live_group import member_names
 from agent_workspace.services.messaging.messages import MessageView, count_messages, tail
 from agent_workspace.services.people.directory import get_person, person_ref
 
@@ -46,8 +47,9 @@ class ComposeOptions:
 def conversation(
     *, actor: Actor | None, interaction_id: int, engine: Engine | None = None
 ) -> ConversationView:
-    require_role(actor, Role.AGENT)
-    return load_conversation(interaction_id, engine=engine)
+    with reading(engine) as session:
+        _, interaction = access_interaction(session, actor, interaction_id)
+        return _view(session, interaction)
 
 
 def load_conversation(interaction_id: int, *, engine: Engine | None = None) -> ConversationView:
@@ -56,51 +58,42 @@ def load_conversation(interaction_id: int, *, engine: Engine | None = None) -> C
         interaction = session.get(Interaction, interaction_id)
         if interaction is None:
             raise NotFound(f"Interaction {interaction_id} does not exist.")
-        ref = person_ref(interaction.consumer_id, interaction.contact_id)
-        person = get_person(session, ref) if ref else None
-        total = count_messages(session, interaction_id)
-        opted: tuple[str, ...] = ()
-        if interaction.phone:
-            opted = tuple(
-                session.exec(
-                    select(OptOut.sender).where(
-                        OptOut.phone == interaction.phone, col(OptOut.opted_out)
-                    )
-                ).all()
-            )
-        return ConversationView(
-            interaction=row_view(session, interaction),
-            account=person.account or "" if person else "",
-            short_description=interaction.short_description,
-            members=_members(session, interaction_id),
-            total=total,
-            tail=tail(session, interaction_id, total),
-            opted_out_from=opted,
-        )
+        return _view(session, interaction)
 
 
-def _members(session: Session, interaction_id: int) -> tuple[str, ...]:
-    rows = session.exec(
-        select(User.display_name)
-        .join(LiveGroupMember, col(LiveGroupMember.agent_id) == User.id)
-        .where(
-            LiveGroupMember.interaction_id == interaction_id, col(LiveGroupMember.left_at).is_(None)
+def _view(session: Session, interaction: Interaction) -> ConversationView:
+    assert interaction.id is not None
+    interaction_id = interaction.id
+    ref = person_ref(interaction.consumer_id, interaction.contact_id)
+    person = get_person(session, ref) if ref else None
+    total = count_messages(session, interaction_id)
+    opted: tuple[str, ...] = ()
+    if interaction.phone:
+        opted = tuple(
+            session.exec(
+                select(OptOut.sender).where(
+                    OptOut.phone == interaction.phone, col(OptOut.opted_out)
+                )
+            ).all()
         )
-        .order_by(col(LiveGroupMember.joined_at))
-    ).all()
-    return tuple(rows)
+    return ConversationView(
+        interaction=row_view(session, interaction),
+        account=person.account or "" if person else "",
+        short_description=interaction.short_description,
+        members=member_names(session, [interaction_id]).get(interaction_id, ()),
+        total=total,
+        tail=tail(session, interaction_id, total),
+        opted_out_from=opted,
+    )
 
 
 def compose_options(
     *, actor: Actor | None, interaction_id: int, default_region: str, engine: Engine | None = None
 ) -> ComposeOptions:
     """From numbers of the SMS channel, and the person's numbers that can receive SMS."""
-    require_role(actor, Role.AGENT)
     with reading(engine) as session:
+        _, interaction = access_interaction(session, actor, interaction_id)
         channel = sms_channel(session)
-        interaction = session.get(Interaction, interaction_id)
-        if interaction is None:
-            raise NotFound(f"Interaction {interaction_id} does not exist.")
         ref = person_ref(interaction.consumer_id, interaction.contact_id)
         person = get_person(session, ref) if ref else None
         region = (person.country if person and person.country else None) or default_region

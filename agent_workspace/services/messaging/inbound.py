@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.db.locks import lock_phone
@@ -16,7 +16,6 @@ from agent_workspace.models import (
     Direction,
     Interaction,
     InteractionType,
-    LiveGroupMember,
     Message,
     MessageStatus,
     ProviderNumber,
@@ -26,6 +25,7 @@ from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, record
 from agent_workspace.services.errors import NotFound
 from agent_workspace.services.interactions.lifecycle import close_interaction, open_interaction
+from agent_workspace.services.interactions.live_group import member_ids
 from agent_workspace.services.messaging.opt_outs import set_opt_out
 from agent_workspace.services.messaging.routing import (
     active_interactions,
@@ -82,13 +82,9 @@ def receive_sms(*, sms: InboundSms, engine: Engine | None = None) -> Received:
                 entity=message,
                 detail={"sender": sms.to, "phone": sms.from_, "body": sms.body[:40]},
             )
-        members = session.exec(
-            select(LiveGroupMember.agent_id).where(
-                LiveGroupMember.interaction_id == target.id, col(LiveGroupMember.left_at).is_(None)
-            )
-        ).all()
         assert target.id is not None and message.id is not None
-        events.after_commit(session, events.InteractionChanged(target.id, frozenset(members)))
+        members = member_ids(session, target.id)
+        events.after_commit(session, events.InteractionChanged(target.id, members))
         if sms.media:
             events.after_commit(session, events.OutboxChanged())
         return Received(message.id, target.id, target.number, False, action)

@@ -16,16 +16,12 @@ from agent_workspace.models import (
     Interaction,
     InteractionState,
     InteractionType,
-    LiveGroupMember,
     utcnow,
 )
 from agent_workspace.services.access import Actor
 from agent_workspace.services.audit import record
-from agent_workspace.services.interactions.lifecycle import (
-    close_interaction,
-    join_live_group,
-    open_interaction,
-)
+from agent_workspace.services.interactions.lifecycle import close_interaction, open_interaction
+from agent_workspace.services.interactions.live_group import join_live_group, member_ids
 from agent_workspace.services.people.directory import person_ids
 from agent_workspace.services.people.resolvers import Resolution
 
@@ -45,11 +41,6 @@ def active_interactions(session: Session, channel_id: int, phone: str) -> list[I
 
 def as_active(session: Session, interaction: Interaction) -> ActiveInteraction:
     """The plain-value view of an interaction that the pure decision works on."""
-    members = session.exec(
-        select(LiveGroupMember.agent_id).where(
-            LiveGroupMember.interaction_id == interaction.id, col(LiveGroupMember.left_at).is_(None)
-        )
-    ).all()
     assert interaction.id is not None
     return ActiveInteraction(
         id=interaction.id,
@@ -57,7 +48,7 @@ def as_active(session: Session, interaction: Interaction) -> ActiveInteraction:
         profile_id=interaction.profile_id,
         virtual_agent=interaction.virtual_agent,
         assigned_agent_id=interaction.assigned_agent_id,
-        live_group=frozenset(members),
+        live_group=member_ids(session, interaction.id),
         opened_at=interaction.opened_at,
     )
 

@@ -38,10 +38,10 @@ from agent_workspace.models import (
     Role,
 )
 from agent_workspace.services import events
-from agent_workspace.services.access import Actor, require_role
+from agent_workspace.services.access import Actor, access_interaction, require_role
 from agent_workspace.services.audit import record
 from agent_workspace.services.channels.settings import ChannelView, sms_channel
-from agent_workspace.services.errors import InvalidInput, NotFound
+from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.files.storage import store_bytes
 from agent_workspace.services.messaging.opt_outs import opt_out_of
 from agent_workspace.services.messaging.routing import (
@@ -106,7 +106,7 @@ def send_sms(
         with transaction(engine) as session:
             if (done := _earlier_result(session, request.idempotency_key)) is not None:
                 return done
-            prepared = _prepare(session, request)
+            prepared = _prepare(session, agent, request)
             lock_phone(session, prepared.channel.id, prepared.to)
             decision, person = _decide(session, agent, prepared, resolver or get_resolver())
             result = _apply_and_queue(session, agent, request, prepared, decision, person)
@@ -134,7 +134,7 @@ def preview_send(
         from_number=from_number, to=to, body="preview", interaction_id=interaction_id
     )
     with reading(engine) as session:
-        prepared = _prepare(session, request)
+        prepared = _prepare(session, agent, request)
         decision, _ = _decide(session, agent, prepared, resolver or get_resolver(), dry_run=True)
     return Preview(decision.workflow, decision.describe(), prepared.to)
 
@@ -153,12 +153,14 @@ def _earlier_result(session: Session, key: str | None) -> SendResult | None:
     return SendResult(message.id, interaction.id, interaction.number, None, summary, duplicate=True)
 
 
-def _prepare(session: Session, request: SendRequest) -> _Prepared:
+def _prepare(session: Session, agent: Actor, request: SendRequest) -> _Prepared:
     """Every refusal happens here, before anything is written."""
     channel = sms_channel(session)
-    source = session.get(Interaction, request.interaction_id) if request.interaction_id else None
-    if request.interaction_id and source is None:
-        raise NotFound(f"Interaction {request.interaction_id} does not exist.")
+    source = (
+        access_interaction(session, agent, request.interaction_id)[1]
+        if request.interaction_id
+        else None
+    )
     context = person_ref(source.consumer_id, source.contact_id) if source else None
     if request.from_number not in channel.provider_numbers:
         shown = request.from_number or "That number"

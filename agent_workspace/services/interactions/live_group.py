@@ -1,0 +1,79 @@
+"""The live group: the agents taking part in an interaction now (the assignee always is).
+
+`current()` is the one query for current members; everything that asks "who is in it" uses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from agent_workspace.models import Interaction, LiveGroupMember, User
+from agent_workspace.services.access import Actor
+from agent_workspace.services.audit import record
+
+
+def current(
+    *, interaction_ids: Iterable[int] | None = None, agent_id: int | None = None
+) -> SelectOfScalar[LiveGroupMember]:
+    """Current membership rows, optionally of some interactions and/or one agent."""
+    query = select(LiveGroupMember).where(col(LiveGroupMember.left_at).is_(None))
+    if interaction_ids is not None:
+        query = query.where(col(LiveGroupMember.interaction_id).in_(list(interaction_ids)))
+    if agent_id is not None:
+        query = query.where(LiveGroupMember.agent_id == agent_id)
+    return query.order_by(col(LiveGroupMember.joined_at), col(LiveGroupMember.id))
+
+
+def member_ids(session: Session, interaction_id: int) -> frozenset[int]:
+    return frozenset(m.agent_id for m in session.exec(current(interaction_ids=[interaction_id])))
+
+
+def is_member(session: Session, interaction_id: int, agent_id: int) -> bool:
+    found = session.exec(current(interaction_ids=[interaction_id], agent_id=agent_id)).first()
+    return found is not None
+
+
+def member_names(session: Session, interaction_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+    """Display names of the current members per interaction, in the order they joined."""
+    rows = session.exec(current(interaction_ids=interaction_ids)).all()
+    ids = {m.agent_id for m in rows}
+    names = (
+        {u.id: u.display_name for u in session.exec(select(User).where(col(User.id).in_(ids)))}
+        if ids
+        else {}
+    )
+    groups: dict[int, list[str]] = {}
+    for member in rows:
+        groups.setdefault(member.interaction_id, []).append(names.get(member.agent_id, "?"))
+    return {k: tuple(v) for k, v in groups.items()}
+
+
+def join_live_group(
+    *, session: Session, actor: Actor | str | None, interaction: Interaction, agent_id: int
+) -> bool:
+    """Adds the agent to the live group unless they are in it; returns whether they joined."""
+    assert interaction.id is not None
+    if is_member(session, interaction.id, agent_id):
+        return False
+    member = LiveGroupMember(interaction_id=interaction.id, agent_id=agent_id)
+    session.add(member)
+    session.flush()
+    record(
+        session=session,
+        actor=actor,
+        action="live_group.joined",
+        entity=member,
+        detail={"interaction": interaction.number, "agent_id": agent_id},
+    )
+    return True
+
+
+def end_live_group(session: Session, interaction_id: int, at: datetime) -> None:
+    """Everyone leaves: the interaction is closing."""
+    for member in session.exec(current(interaction_ids=[interaction_id])).all():
+        member.left_at = at
+        session.add(member)
