@@ -140,14 +140,12 @@ class InboundDecision:
     """Where an inbound SMS goes.
 
     Attributes:
-        target_interaction_id: The active interaction that receives it, if any.
-        open_virtual_agent_interaction: No interaction is active: open one held by the
-            virtual agent (the service creates or reuses the profile).
+        target_interaction_id: The active interaction that receives it; None: open one held by
+            the virtual agent (the service finds the person and profile).
         close_interaction_ids: Surplus active interactions, closed as repair.
     """
 
     target_interaction_id: int | None
-    open_virtual_agent_interaction: bool
     close_interaction_ids: tuple[int, ...]
 
 
@@ -197,11 +195,10 @@ def decide_inbound(active: tuple[ActiveInteraction, ...]) -> InboundDecision:
     """Decide which interaction an inbound SMS joins: the most recently opened active one."""
     ordered = _by_opening(active)
     if not ordered:
-        return InboundDecision(None, open_virtual_agent_interaction=True, close_interaction_ids=())
+        return InboundDecision(None, close_interaction_ids=())
     *surplus, target = ordered
     return InboundDecision(
         target_interaction_id=target.id,
-        open_virtual_agent_interaction=False,
         close_interaction_ids=tuple(i.id for i in surplus),
     )
 

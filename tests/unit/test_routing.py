@@ -282,7 +282,7 @@ def test_ties_in_opening_time_are_broken_by_id_whatever_the_input_order() -> Non
 
 def test_inbound_with_no_active_interaction_opens_one_held_by_the_virtual_agent() -> None:
     assert decide_inbound(()) == InboundDecision(
-        target_interaction_id=None, open_virtual_agent_interaction=True, close_interaction_ids=()
+        target_interaction_id=None, close_interaction_ids=()
     )
 
 
@@ -305,7 +305,6 @@ def test_inbound_goes_to_the_most_recently_opened_interaction_and_closes_the_res
 ) -> None:
     assert decide_inbound(active) == InboundDecision(
         target_interaction_id=target,
-        open_virtual_agent_interaction=False,
         close_interaction_ids=closed,
     )
 

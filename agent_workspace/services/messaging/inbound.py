@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from agent_workspace.db.engine import transaction
 from agent_workspace.db.locks import lock_phone
 from agent_workspace.domain.optout import OptAction, opt_action
-from agent_workspace.domain.routing import PersonKind, decide_inbound
+from agent_workspace.domain.routing import PersonKind, PersonRef, decide_inbound
 from agent_workspace.models import (
     Attachment,
     Direction,
@@ -31,9 +31,10 @@ from agent_workspace.services.messaging.routing import (
     active_interactions,
     as_active,
     create_profile,
+    deactivate_profile,
 )
-from agent_workspace.services.people.directory import add_person, owners_of_phone
-from agent_workspace.services.people.resolvers import active_profile
+from agent_workspace.services.people.directory import add_person
+from agent_workspace.services.people.resolvers import ProfileResolver, get_resolver
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,13 @@ class Received:
     message_id: int
     interaction_id: int
     interaction_number: str
-    duplicate: bool
-    opt_action: OptAction | None
 
 
-def receive_sms(*, sms: InboundSms, engine: Engine | None = None) -> Received:
-    """Idempotent by MessageSid: a webhook delivered twice stores one message."""
+def receive_sms(
+    *, sms: InboundSms, resolver: ProfileResolver | None = None, engine: Engine | None = None
+) -> Received:
+    """Idempotent by MessageSid: a webhook delivered twice stores one message. A text that
+    opens an interaction goes to the person the profile resolver names, as Send does."""
     with transaction(engine) as session:
         if (earlier := _earlier(session, sms.sid)) is not None:
             return earlier
@@ -72,7 +74,9 @@ def receive_sms(*, sms: InboundSms, engine: Engine | None = None) -> Received:
         action = opt_action(sms.body, sms.opt_out_type)
         if action in (OptAction.OPT_OUT, OptAction.OPT_IN):
             _record_opt(session, sms, action)
-        target = _target_interaction(session, number.channel_id, sms.from_)
+        target = _target_interaction(
+            session, number.channel_id, sms.from_, resolver or get_resolver()
+        )
         message = _store(session, sms, target)
         if action is OptAction.HELP:
             record(
@@ -87,7 +91,7 @@ def receive_sms(*, sms: InboundSms, engine: Engine | None = None) -> Received:
         events.after_commit(session, events.InteractionChanged(target.id, members))
         if sms.media:
             events.after_commit(session, events.OutboxChanged())
-        return Received(message.id, target.id, target.number, False, action)
+        return Received(message.id, target.id, target.number)
 
 
 def _earlier(session: Session, sid: str) -> Received | None:
@@ -96,7 +100,7 @@ def _earlier(session: Session, sid: str) -> Received | None:
         return None
     interaction = session.get(Interaction, message.interaction_id)
     assert interaction is not None and interaction.id is not None and message.id is not None
-    return Received(message.id, interaction.id, interaction.number, True, None)
+    return Received(message.id, interaction.id, interaction.number)
 
 
 def _record_opt(session: Session, sms: InboundSms, action: OptAction) -> None:
@@ -113,7 +117,9 @@ def _record_opt(session: Session, sms: InboundSms, action: OptAction) -> None:
     )
 
 
-def _target_interaction(session: Session, channel_id: int, phone: str) -> Interaction:
+def _target_interaction(
+    session: Session, channel_id: int, phone: str, resolver: ProfileResolver
+) -> Interaction:
     """The active interaction for the phone, or a new one held by the virtual agent."""
     active = active_interactions(session, channel_id, phone)
     decision = decide_inbound(tuple(as_active(session, i) for i in active))
@@ -128,23 +134,7 @@ def _target_interaction(session: Session, channel_id: int, phone: str) -> Intera
         session.add(target)
         return target
     session.flush()
-    profile = active_profile(session, channel_id, phone)
-    if profile is not None:
-        person, profile_id = profile.person, profile.id
-    else:
-        owners = owners_of_phone(session, phone)
-        person = (
-            owners[0]
-            if owners
-            else add_person(
-                session=session,
-                kind=PersonKind.CONSUMER,
-                first_name="Unknown",
-                last_name=f"({phone})",
-                phones=(phone,),
-            )
-        )
-        profile_id = create_profile(session, channel_id, phone, person, PROVIDER)
+    person, profile_id = _sender(session, channel_id, phone, resolver)
     return open_interaction(
         session=session,
         actor=PROVIDER,
@@ -157,6 +147,36 @@ def _target_interaction(session: Session, channel_id: int, phone: str) -> Intera
         profile_id=profile_id,
         short_description="Inbound SMS",
     )
+
+
+def _sender(
+    session: Session, channel_id: int, phone: str, resolver: ProfileResolver
+) -> tuple[PersonRef | None, int | None]:
+    """Who texted, as the resolver says, with their active profile (made or replaced if needed).
+
+    A number shared by people the resolver cannot tell apart gets no person and no profile: the
+    agent who picks the interaction up says who it is.
+    """
+    resolution = resolver.resolve(session, channel_id=channel_id, phone=phone, context_person=None)
+    current = resolution.active_profile
+    person = resolution.person
+    if person is None and resolution.ambiguous:
+        return None, None
+    if person is None:
+        person = add_person(
+            session=session,
+            kind=PersonKind.CONSUMER,
+            first_name="Unknown",
+            last_name=f"({phone})",
+            phones=(phone,),
+        )
+    if current is not None and current.person == person:
+        return person, current.id
+    if current is not None:
+        deactivate_profile(
+            session, current.id, PROVIDER, "the profile resolver named another person"
+        )
+    return person, create_profile(session, channel_id, phone, person, PROVIDER)
 
 
 def _store(session: Session, sms: InboundSms, target: Interaction) -> Message:

@@ -49,7 +49,7 @@ from agent_workspace.services.messaging.routing import (
     apply_send_decision,
     send_situation,
 )
-from agent_workspace.services.people.directory import add_person, get_person, person_ref
+from agent_workspace.services.people.directory import add_person, get_people, get_person, person_ref
 from agent_workspace.services.people.resolvers import ProfileResolver, get_resolver
 
 
@@ -208,6 +208,14 @@ def _decide(
         session, channel_id=channel_id, phone=to, context_person=prepared.context
     )
     person = resolution.person
+    if person is None and resolution.ambiguous:
+        names = ", ".join(
+            sorted(p.name for p in get_people(session, resolution.ambiguous).values())
+        )
+        raise InvalidInput(
+            f"{to} belongs to several people ({names}). Compose from an interaction "
+            "with the person you mean."
+        )
     if person is None:  # nobody known has this number: it becomes a new consumer
         person = (
             PersonRef(PersonKind.CONSUMER, 0)

@@ -16,9 +16,7 @@ from sqlmodel import Session, col, select
 from agent_workspace.config import get_settings
 from agent_workspace.domain.routing import PersonRef, ProfileRef
 from agent_workspace.models import ChannelUserProfile
-from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.people.directory import (
-    get_person,
     owners_of_phone,
     person_ref,
 )
@@ -28,10 +26,12 @@ ENTRY_POINT_GROUP = "agent_workspace.profile_resolvers"
 
 @dataclass(frozen=True)
 class Resolution:
-    """Who the agent is writing to (None: nobody known yet) and the phone's active profile."""
+    """Who the phone belongs to (None: nobody known, or `ambiguous` when several people share it
+    and nothing tells them apart) and the phone's active profile."""
 
     person: PersonRef | None
     active_profile: ProfileRef | None
+    ambiguous: tuple[PersonRef, ...] = ()
 
 
 @runtime_checkable
@@ -39,7 +39,8 @@ class ProfileResolver(Protocol):
     def resolve(
         self, session: Session, *, channel_id: int, phone: str, context_person: PersonRef | None
     ) -> Resolution:
-        """Decides the person for a send to `phone` from an interaction about `context_person`."""
+        """Decides whose `phone` is: for a send from an interaction about `context_person`, or
+        (context None) for a send with no interaction and for an inbound text."""
         ...
 
 
@@ -61,7 +62,7 @@ def active_profile(session: Session, channel_id: int, phone: str) -> ProfileRef 
 
 class DefaultProfileResolver:
     """The interaction's consumer or contact is the person; without one, the phone's active
-    profile, else its single owner. A phone shared by several people needs an interaction."""
+    profile, else its single owner. A phone shared by several people stays ambiguous."""
 
     def resolve(
         self, session: Session, *, channel_id: int, phone: str, context_person: PersonRef | None
@@ -73,11 +74,7 @@ class DefaultProfileResolver:
             return Resolution(current.person, current)
         owners = owners_of_phone(session, phone)
         if len(owners) > 1:
-            names = ", ".join(sorted(p.name for o in owners if (p := get_person(session, o))))
-            raise InvalidInput(
-                f"{phone} belongs to several people ({names}). Compose from an interaction "
-                "with the person you mean."
-            )
+            return Resolution(None, None, ambiguous=tuple(owners))
         return Resolution(owners[0] if owners else None, None)
 
 

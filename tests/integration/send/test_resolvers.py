@@ -14,8 +14,9 @@ from sqlmodel import Session, col, select
 
 from agent_workspace.config import get_settings
 from agent_workspace.domain.routing import PersonKind, PersonRef, Workflow
-from agent_workspace.models import ChannelUserProfile, Consumer
+from agent_workspace.models import ChannelUserProfile, Consumer, Interaction
 from agent_workspace.services.access import Actor
+from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.services.messaging.sending import SendRequest, preview_send, send_sms
 from agent_workspace.services.people import resolvers
 from tests.factories import SUPPORT_NUMBER, make_consumer
@@ -151,3 +152,47 @@ def test_an_unknown_resolver_name_is_a_clear_lookup_error_and_nothing_is_written
         send_sms(actor=agent, request=SendRequest(SUPPORT_NUMBER, PHONE, "Hello"))
 
     assert counts(engine) == before
+
+
+@pytest.mark.usefixtures("plugin_site")
+def test_an_inbound_text_is_routed_by_the_selected_resolver(
+    engine: Engine, channel_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    carol = make_consumer("Carol", PHONE)
+    select_resolver(monkeypatch, "always_new")
+
+    received = receive_sms(
+        sms=InboundSms(sid="SM" + "7" * 32, from_=PHONE, to=SUPPORT_NUMBER, body="Hi")
+    )
+
+    with Session(engine) as session:
+        interaction = session.get(Interaction, received.interaction_id)
+        assert interaction is not None and interaction.virtual_agent
+        assert interaction.consumer_id not in (None, carol.id)
+        newcomer = session.get(Consumer, interaction.consumer_id)
+        assert newcomer is not None and newcomer.last_name == f"({PHONE})"
+        profile = session.get(ChannelUserProfile, interaction.profile_id)
+        assert profile is not None and profile.consumer_id == newcomer.id
+    assert_invariants(engine)
+
+
+def test_an_inbound_text_from_a_shared_number_is_not_given_to_its_first_owner(
+    engine: Engine, channel_id: int
+) -> None:
+    make_consumer("Carol", PHONE)
+    make_consumer("Dave", PHONE)
+
+    received = receive_sms(
+        sms=InboundSms(sid="SM" + "8" * 32, from_=PHONE, to=SUPPORT_NUMBER, body="Who am I?")
+    )
+
+    with Session(engine) as session:
+        interaction = session.get(Interaction, received.interaction_id)
+        assert interaction is not None and interaction.virtual_agent
+        # The default resolver cannot tell Carol from Dave: the agent who picks it up decides.
+        assert (interaction.consumer_id, interaction.contact_id, interaction.profile_id) == (
+            None,
+            None,
+            None,
+        )
+        assert session.exec(select(ChannelUserProfile)).all() == []
