@@ -15,16 +15,16 @@ from starlette.routing import Route
 
 from agent_workspace.config import get_settings
 from agent_workspace.db.engine import transaction
+from agent_workspace.domain.webhooks import Malformed, parse_inbound, parse_status
 from agent_workspace.models import Attachment
-from agent_workspace.services.errors import NotFound
+from agent_workspace.services.errors import InvalidInput, NotFound
 from agent_workspace.services.files import media_links
 from agent_workspace.services.files.storage import read_bytes
 from agent_workspace.services.messaging import outbox
-from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
+from agent_workspace.services.messaging.inbound import receive_sms
 from agent_workspace.sms import SIGNATURE_HEADER, validate_signature
 
 log = logging.getLogger(__name__)
-MAX_MEDIA = 10  # Twilio's limit per message
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 
 
@@ -46,33 +46,13 @@ async def _signed_form(request: Request) -> FormData | None:
     return form
 
 
-def _text(form: FormData, key: str) -> str:
-    value = form.get(key)
-    return value if isinstance(value, str) else ""
-
-
 async def inbound(request: Request) -> Response:
     form = await _signed_form(request)
     if form is None:
         return PlainTextResponse("invalid signature", status_code=403)
-    num_media = _text(form, "NumMedia") or "0"
-    if not num_media.isdigit() or int(num_media) > MAX_MEDIA:
-        return PlainTextResponse(
-            f"NumMedia must be a number from 0 to {MAX_MEDIA}", status_code=400
-        )
-    count = int(num_media)
-    sms = InboundSms(
-        sid=_text(form, "MessageSid") or _text(form, "SmsSid"),
-        from_=_text(form, "From"),
-        to=_text(form, "To"),
-        body=_text(form, "Body"),
-        media=tuple(
-            (_text(form, f"MediaUrl{i}"), _text(form, f"MediaContentType{i}")) for i in range(count)
-        ),
-        opt_out_type=_text(form, "OptOutType") or None,
-    )
-    if not sms.sid or not sms.from_ or not sms.to:
-        return PlainTextResponse("MessageSid, From and To are required", status_code=400)
+    sms = parse_inbound(_fields(form))
+    if isinstance(sms, Malformed):
+        return PlainTextResponse(sms.reason, status_code=400)
     try:
         # Blocking DB work runs off the event loop (it is the app's loop, shared with Reflex).
         await run_in_threadpool(receive_sms, sms=sms)
@@ -85,18 +65,28 @@ async def status(request: Request) -> Response:
     form = await _signed_form(request)
     if form is None:
         return PlainTextResponse("invalid signature", status_code=403)
-    sid = _text(form, "MessageSid") or _text(form, "SmsSid")
-    state = _text(form, "MessageStatus") or _text(form, "SmsStatus")
-    if not sid or not state:
-        return PlainTextResponse("MessageSid and MessageStatus are required", status_code=400)
-    code = _text(form, "ErrorCode")
-    await run_in_threadpool(
-        outbox.apply_delivery_status,
-        sid=sid,
-        status=state,
-        error_code=int(code) if code.isdigit() else None,
-    )
+    report = parse_status(_fields(form))
+    if isinstance(report, Malformed):
+        return PlainTextResponse(report.reason, status_code=400)
+    try:
+        await run_in_threadpool(
+            outbox.apply_delivery_status,
+            sid=report.sid,
+            status=report.status,
+            error_code=report.error_code,
+        )
+    except InvalidInput as refused:
+        return PlainTextResponse(refused.message, status_code=409)
     return Response(status_code=204)
+
+
+def _fields(form: FormData) -> dict[str, str]:
+    """The form's text fields (the first of each name); files are never part of a webhook."""
+    fields: dict[str, str] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, str):
+            fields.setdefault(key, value)
+    return fields
 
 
 async def media(request: Request) -> Response:

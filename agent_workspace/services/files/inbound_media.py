@@ -29,12 +29,16 @@ class MediaJob:
     attempts: int = 0  # failed downloads so far
 
 
-def pending_media(*, limit: int = 10, engine: Engine | None = None) -> list[MediaJob]:
+PENDING_BATCH = 10
+
+
+def pending_media(*, limit: int = PENDING_BATCH, engine: Engine | None = None) -> list[MediaJob]:
     """Attachments still to download whose retry time has come, oldest first."""
     with reading(engine) as session:
         query = select(Attachment).where(
             col(Attachment.storage_key).is_(None),
             col(Attachment.provider_media_url).is_not(None),
+            col(Attachment.provider_media_url) != "",  # filtered here, not after the LIMIT
             col(Attachment.fetch_error).is_(None),
             or_(col(Attachment.next_fetch_at).is_(None), col(Attachment.next_fetch_at) <= utcnow()),
         )

@@ -11,6 +11,7 @@ from agent_workspace.db.engine import transaction
 from agent_workspace.db.locks import lock_phone
 from agent_workspace.domain.optout import OptAction, opt_action
 from agent_workspace.domain.routing import PersonKind, PersonRef, decide_inbound
+from agent_workspace.domain.webhooks import InboundText
 from agent_workspace.models import (
     Attachment,
     Direction,
@@ -36,17 +37,8 @@ from agent_workspace.services.messaging.routing import (
 from agent_workspace.services.people.directory import add_person
 from agent_workspace.services.people.resolvers import ProfileResolver, get_resolver
 
-
-@dataclass(frozen=True)
-class InboundSms:
-    """The parts of Twilio's inbound webhook the workspace keeps."""
-
-    sid: str
-    from_: str
-    to: str
-    body: str
-    media: tuple[tuple[str, str], ...] = ()  # (MediaUrlN, MediaContentTypeN)
-    opt_out_type: str | None = None
+InboundSms = InboundText
+"""The parts of Twilio's inbound webhook the workspace keeps (checked by the webhook route)."""
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from agent_workspace.models import (
 )
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, SYSTEM, record
+from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.messaging.opt_outs import set_opt_out
 from agent_workspace.sms.errors import describe_error
 
@@ -208,6 +209,10 @@ def apply_delivery_status(
                 EarlyStatus(provider_sid=sid, status=MessageStatus(new), error_code=error_code)
             )
             return False
+        if message.direction is Direction.INBOUND:
+            raise InvalidInput(
+                f"{sid} is an inbound message; status callbacks are for messages we send."
+            )
         changed = _advance(session, message, new, error_code)
         if changed:
             events.after_commit(session, events.InteractionChanged(message.interaction_id))

@@ -259,7 +259,7 @@ def test_the_same_inbound_webhook_at_the_same_moment_stores_one_message(
     [
         ({"NumMedia": "lots"}, "NumMedia must be a number"),
         ({"NumMedia": "11"}, "NumMedia must be a number"),
-        ({"From": ""}, "MessageSid, From and To are required"),
+        ({"From": ""}, "From is required"),
         ({"To": "+15005550000"}, "not a provider number"),
     ],
 )

@@ -1,0 +1,151 @@
+"""What a provider webhook must say before anything is stored: pure checks over its form.
+
+A signature proves who sent a request, not that it is well formed: a signed form can still
+name ten media with no URL, carry a WhatsApp address on the SMS channel, or a number longer
+than any phone. Each check names the field, so the 400 tells the sender what to fix.
+"""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+MAX_MEDIA = 10
+"""Twilio's limit of media per message."""
+MAX_ADDRESS_CHARS = 16
+MAX_URL_CHARS = 500
+MAX_CONTENT_TYPE_CHARS = 100
+
+_SID = re.compile(r"(SM|MM)[0-9a-fA-F]{32}")
+_E164 = re.compile(r"\+[1-9]\d{1,14}")
+_SHORT_CODE = re.compile(r"\d{3,8}")
+_PREFIX = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+_STATUSES = frozenset(
+    {
+        "accepted",
+        "scheduled",
+        "queued",
+        "sending",
+        "sent",
+        "delivered",
+        "undelivered",
+        "failed",
+        "read",
+        "canceled",
+        "receiving",
+        "received",
+        "partially_delivered",
+    }
+)
+
+
+@dataclass(frozen=True)
+class InboundText:
+    """An inbound message as its webhook describes it, every field checked."""
+
+    sid: str
+    from_: str
+    to: str
+    body: str
+    media: tuple[tuple[str, str], ...] = ()  # (MediaUrlN, MediaContentTypeN)
+    opt_out_type: str | None = None
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """A delivery-status callback, every field checked."""
+
+    sid: str
+    status: str
+    error_code: int | None
+
+
+@dataclass(frozen=True)
+class Malformed:
+    """Why the form cannot be taken, in words naming the field."""
+
+    reason: str
+
+
+def parse_inbound(form: Mapping[str, str]) -> InboundText | Malformed:
+    """The inbound message a signed form describes, or what is wrong with it."""
+    sid = form.get("MessageSid") or form.get("SmsSid") or ""
+    if (problem := _check_sid(sid)) is not None:
+        return problem
+    addresses = {}
+    for field in ("From", "To"):
+        value = form.get(field, "")
+        if (problem := _check_address(field, value)) is not None:
+            return problem
+        addresses[field] = value
+    media = _media(form)
+    if isinstance(media, Malformed):
+        return media
+    opt_out_type = form.get("OptOutType") or None
+    if opt_out_type is not None and len(opt_out_type) > 20:
+        return Malformed("OptOutType is longer than 20 characters.")
+    return InboundText(
+        sid=sid,
+        from_=addresses["From"],
+        to=addresses["To"],
+        body=form.get("Body", ""),
+        media=media,
+        opt_out_type=opt_out_type,
+    )
+
+
+def parse_status(form: Mapping[str, str]) -> StatusReport | Malformed:
+    """The status callback a signed form describes, or what is wrong with it."""
+    sid = form.get("MessageSid") or form.get("SmsSid") or ""
+    if (problem := _check_sid(sid)) is not None:
+        return problem
+    status = (form.get("MessageStatus") or form.get("SmsStatus") or "").strip().lower()
+    if status not in _STATUSES:
+        shown = status or "(missing)"
+        return Malformed(f"MessageStatus {shown!r} is not a status Twilio reports.")
+    code = form.get("ErrorCode", "").strip()
+    if code and not (code.isdigit() and len(code) <= 6):
+        return Malformed(f"ErrorCode {code[:20]!r} is not a Twilio error code (digits).")
+    return StatusReport(sid=sid, status=status, error_code=int(code) if code else None)
+
+
+def _check_sid(sid: str) -> Malformed | None:
+    if not sid:
+        return Malformed("MessageSid is required.")
+    if not _SID.fullmatch(sid):
+        return Malformed("MessageSid must be SM or MM followed by 32 hexadecimal digits.")
+    return None
+
+
+def _check_address(field: str, value: str) -> Malformed | None:
+    if not value:
+        return Malformed(f"{field} is required.")
+    if prefix := _PREFIX.match(value):
+        return Malformed(
+            f"{field} is a {prefix.group(1).lower()}: address; this channel takes SMS and MMS "
+            "from phone numbers only."
+        )
+    if len(value) > MAX_ADDRESS_CHARS:
+        return Malformed(f"{field} is longer than a phone number ({MAX_ADDRESS_CHARS} characters).")
+    if not (_E164.fullmatch(value) or _SHORT_CODE.fullmatch(value)):
+        return Malformed(f"{field} must be a phone number in E.164 form (+14155550123).")
+    return None
+
+
+def _media(form: Mapping[str, str]) -> tuple[tuple[str, str], ...] | Malformed:
+    raw = form.get("NumMedia", "0") or "0"
+    if not raw.isdigit() or int(raw) > MAX_MEDIA:
+        return Malformed(f"NumMedia must be a number from 0 to {MAX_MEDIA}.")
+    media = []
+    for index in range(int(raw)):
+        url = form.get(f"MediaUrl{index}", "")
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            return Malformed(f"MediaUrl{index} must be the http(s) URL of media {index + 1}.")
+        if len(url) > MAX_URL_CHARS:
+            return Malformed(f"MediaUrl{index} is longer than {MAX_URL_CHARS} characters.")
+        content_type = form.get(f"MediaContentType{index}", "")
+        if len(content_type) > MAX_CONTENT_TYPE_CHARS:
+            return Malformed(f"MediaContentType{index} is longer than {MAX_CONTENT_TYPE_CHARS}.")
+        media.append((url, content_type))
+    return tuple(media)

@@ -1,0 +1,103 @@
+"""The checks a signed webhook form passes before anything is stored."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent_workspace.domain.webhooks import (
+    InboundText,
+    Malformed,
+    StatusReport,
+    parse_inbound,
+    parse_status,
+)
+
+SID = "SM" + "0123456789abcdef" * 2
+MEDIA = "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1"
+
+
+def form(**fields: str) -> dict[str, str]:
+    base = {"MessageSid": SID, "From": "+14155550123", "To": "+14155550100", "Body": "Hi"}
+    return {**base, **fields}
+
+
+def test_a_plain_text_is_taken() -> None:
+    assert parse_inbound(form()) == InboundText(SID, "+14155550123", "+14155550100", "Hi")
+
+
+def test_media_and_opt_out_type_are_kept_in_order() -> None:
+    parsed = parse_inbound(
+        form(
+            NumMedia="2",
+            MediaUrl0=MEDIA,
+            MediaContentType0="image/jpeg",
+            MediaUrl1=MEDIA + "2",
+            OptOutType="STOP",
+        )
+    )
+    assert isinstance(parsed, InboundText)
+    assert parsed.media == ((MEDIA, "image/jpeg"), (MEDIA + "2", ""))
+    assert parsed.opt_out_type == "STOP"
+
+
+def test_sms_sid_stands_in_for_message_sid_and_short_codes_are_senders() -> None:
+    parsed = parse_inbound({**form(From="72345"), "MessageSid": "", "SmsSid": SID})
+    assert isinstance(parsed, InboundText) and (parsed.sid, parsed.from_) == (SID, "72345")
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"MessageSid": ""}, "MessageSid is required"),
+        ({"MessageSid": "SM123"}, "32 hexadecimal"),
+        ({"MessageSid": "XX" + "0" * 32}, "SM or MM"),
+        ({"From": ""}, "From is required"),
+        ({"To": ""}, "To is required"),
+        ({"From": "whatsapp:+14155550123"}, "whatsapp: address"),
+        ({"To": "Messenger:123"}, "messenger: address"),
+        ({"From": "+1" + "5" * 15}, "longer than a phone number"),
+        ({"From": "+0123456"}, "E.164"),
+        ({"From": "12"}, "E.164"),
+        ({"From": "alice"}, "E.164"),
+        ({"NumMedia": "-1"}, "NumMedia"),
+        ({"NumMedia": "11"}, "0 to 10"),
+        ({"NumMedia": "1"}, "MediaUrl0"),
+        ({"NumMedia": "1", "MediaUrl0": "ftp://host/x"}, "MediaUrl0"),
+        ({"NumMedia": "1", "MediaUrl0": "https://"}, "MediaUrl0"),
+        ({"NumMedia": "1", "MediaUrl0": "https://h/" + "x" * 500}, "longer than 500"),
+        ({"NumMedia": "2", "MediaUrl0": MEDIA}, "MediaUrl1"),
+        ({"NumMedia": "1", "MediaUrl0": MEDIA, "MediaContentType0": "x" * 101}, "Content"),
+        ({"OptOutType": "X" * 21}, "OptOutType"),
+    ],
+)
+def test_malformed_inbound_forms_name_the_field(fields: dict[str, str], reason: str) -> None:
+    parsed = parse_inbound(form(**fields))
+    assert isinstance(parsed, Malformed)
+    assert reason in parsed.reason
+
+
+@pytest.mark.parametrize("status", ["queued", "sent", "DELIVERED", "undelivered", "read"])
+def test_statuses_twilio_reports_are_taken(status: str) -> None:
+    parsed = parse_status({"MessageSid": SID, "MessageStatus": status, "ErrorCode": ""})
+    assert parsed == StatusReport(SID, status.lower(), None)
+
+
+def test_the_error_code_and_the_sms_fields_are_read() -> None:
+    parsed = parse_status({"SmsSid": SID, "SmsStatus": "failed", "ErrorCode": "30003"})
+    assert parsed == StatusReport(SID, "failed", 30003)
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"MessageStatus": "sent"}, "MessageSid is required"),
+        ({"MessageSid": SID}, "(missing)"),
+        ({"MessageSid": SID, "MessageStatus": "exploded"}, "'exploded'"),
+        ({"MessageSid": SID, "MessageStatus": "sent", "ErrorCode": "3000x"}, "ErrorCode"),
+        ({"MessageSid": SID, "MessageStatus": "sent", "ErrorCode": "1234567"}, "ErrorCode"),
+    ],
+)
+def test_malformed_status_forms_name_the_field(fields: dict[str, str], reason: str) -> None:
+    parsed = parse_status(fields)
+    assert isinstance(parsed, Malformed)
+    assert reason in parsed.reason
