@@ -47,13 +47,13 @@ class AdminState(SessionState):
         self.max_files = str(policy.max_files)
 
     @rx.event
-    def load(self) -> EventSpec | None:
-        actor = self._actor()
+    async def load(self) -> EventSpec | None:
+        actor = await self._actor()
         self._show_actor(actor)
         if actor is None:
             return rx.redirect(LOGIN_ROUTE)
         try:
-            self._show(admin.channel_settings(actor=actor))
+            self._show(await self._off_loop(admin.channel_settings, actor=actor))
         except AccessDenied as refused:
             self.refusal = refused.message
             return None
@@ -77,7 +77,7 @@ class AdminState(SessionState):
         self.max_files = value
 
     @rx.event
-    def save(self) -> EventSpec | None:
+    async def save(self) -> EventSpec | None:
         try:
             max_bytes = round(float(self.max_mb) * MB)
             max_files = int(self.max_files)
@@ -87,8 +87,9 @@ class AdminState(SessionState):
             )
             return None
         try:
-            channel = admin.update_attachment_policy(
-                actor=self._actor(),
+            channel = await self._off_loop(
+                admin.update_attachment_policy,
+                actor=await self._actor(),
                 types=[t.value for t in self.types if t.allowed],
                 max_total_bytes=max_bytes,
                 max_files=max_files,

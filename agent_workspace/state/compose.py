@@ -50,12 +50,13 @@ class ComposeState(SessionState):
     accept: dict[str, list[str]] = {t: list(KNOWN_TYPES[t]) for t in DEFAULT_ALLOWED_TYPES}
 
     @rx.event
-    def start(self) -> None:
+    async def start(self) -> None:
         """Opens the form for the interaction in the URL (never an id sent by the browser)."""
         interaction_id = self._interaction_in_url() or 0
         try:
-            options = conversation.compose_options(
-                actor=self._require(Role.AGENT),
+            options = await self._off_loop(
+                conversation.compose_options,
+                actor=await self._require(Role.AGENT),
                 interaction_id=interaction_id,
                 default_region=get_settings().default_region,
             )
@@ -75,7 +76,7 @@ class ComposeState(SessionState):
         self._set_body("")
         self.idempotency_key = uuid.uuid4().hex
         self.is_open = True
-        self._preview()
+        await self._preview()
 
     @rx.event
     def close(self) -> EventSpec:
@@ -83,23 +84,23 @@ class ComposeState(SessionState):
         return rx.clear_selected_files(UPLOAD_ID)
 
     @rx.event
-    def set_from(self, value: str) -> None:
+    async def set_from(self, value: str) -> None:
         self.from_number = value
-        self._preview()
+        await self._preview()
 
     @rx.event
-    def set_to_choice(self, value: str) -> None:
+    async def set_to_choice(self, value: str) -> None:
         self.to_choice = value
-        self._preview()
+        await self._preview()
 
     @rx.event
-    def set_other_text(self, value: str) -> None:
+    async def set_other_text(self, value: str) -> None:
         """Converts what the agent types to E.164 as they type."""
         self.other_text = value
         result = parse_phone(value, default_region=self.region) if value.strip() else None
         self.other_e164 = result.e164 if isinstance(result, PhoneOk) else ""
         self.other_error = result.message if result and not isinstance(result, PhoneOk) else ""
-        self._preview()
+        await self._preview()
 
     @rx.event
     def set_body(self, value: str) -> None:
@@ -120,14 +121,15 @@ class ComposeState(SessionState):
     def _recipient(self) -> str:
         return self.other_text if self.to_choice == OTHER else self.to_choice
 
-    def _preview(self) -> None:
+    async def _preview(self) -> None:
         """Tells the agent which workflow Send will take, before they send."""
         self.preview = ""
         if not self.from_number or not self._recipient().strip() or self.other_error:
             return
         try:
-            result = sending.preview_send(
-                actor=self._require(Role.AGENT),
+            result = await self._off_loop(
+                sending.preview_send,
+                actor=await self._require(Role.AGENT),
                 interaction_id=self.interaction_id,
                 from_number=self.from_number,
                 to=self._recipient(),
@@ -144,8 +146,9 @@ class ComposeState(SessionState):
         self.error = ""
         try:
             candidates = await _read_files(files)
-            result = sending.send_sms(
-                actor=self._require(Role.AGENT),
+            result = await self._off_loop(
+                sending.send_sms,
+                actor=await self._require(Role.AGENT),
                 request=sending.SendRequest(
                     from_number=self.from_number,
                     to=self._recipient(),
@@ -157,7 +160,7 @@ class ComposeState(SessionState):
             )
         except ServiceError as refused:
             self.error = refused.message
-            self._preview()  # the situation may have changed (e.g. the number opted out)
+            await self._preview()  # the situation may have changed (e.g. the number opted out)
             return None
         self.is_open = False
         self._set_body("")

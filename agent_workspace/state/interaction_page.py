@@ -30,23 +30,24 @@ class InteractionPageState(SessionState):
             self.load_error = "That is not an interaction number."
             return
         try:
-            actor = self._require(Role.AGENT)
-            view = conversation.conversation(actor=actor, interaction_id=interaction_id)
+            actor = await self._require(Role.AGENT)
+            view = await self._off_loop(
+                conversation.conversation, actor=actor, interaction_id=interaction_id
+            )
         except ServiceError as refused:
             self.load_error = refused.message
             return
         self.load_error = ""
         self.interaction_id = interaction_id
-        feed = await self.get_state(ConversationFeed)
-        feed = await feed._link_to(conversation_token(interaction_id))
+        feed = await self._link_feed(ConversationFeed, conversation_token(interaction_id))
         feed._show(view)
-        self._load_history(actor, view.total)
+        await self._load_history(actor, view.total)
 
-    def _load_history(self, actor: Actor | None, upto: int) -> None:
+    async def _load_history(self, actor: Actor | None, upto: int) -> None:
         """Messages up to position `upto`; the page hides those the live tail also shows, so
         messages leaving the tail stay on screen."""
-        older = messages.history(
-            actor=actor, interaction_id=self.interaction_id, before_seq=upto + 1
+        older = await self._off_loop(
+            messages.history, actor=actor, interaction_id=self.interaction_id, before_seq=upto + 1
         )
         self.history = [message_item(m) for m in older]
         self.history_upto = upto
@@ -56,16 +57,18 @@ class InteractionPageState(SessionState):
         """Catches up after more new messages arrived than the live feed carries."""
         feed = await self.get_state(ConversationFeed)
         try:
-            self._load_history(self._actor(), feed.total)
+            await self._load_history(await self._actor(), feed.total)
         except ServiceError as refused:
             self.load_error = refused.message
 
     @rx.event
-    def close_interaction(self) -> EventSpec:
+    async def close_interaction(self) -> EventSpec:
         """Closes the interaction as complete; every viewer sees the new state."""
         try:
-            number = lifecycle.close_by_agent(
-                actor=self._require(Role.AGENT), interaction_id=self.interaction_id
+            number = await self._off_loop(
+                lifecycle.close_by_agent,
+                actor=await self._require(Role.AGENT),
+                interaction_id=self.interaction_id,
             )
         except ServiceError as refused:
             return rx.toast.error(refused.message)

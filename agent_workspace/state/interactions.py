@@ -43,36 +43,36 @@ class MyInteractionsState(SessionState):
     @rx.event
     async def load(self) -> None:
         try:
-            actor = self._require(Role.AGENT)
+            actor = await self._require(Role.AGENT)
+            rows = await self._off_loop(lists.list_my_interactions, actor=actor)
         except ServiceError as refused:
             self.error = refused.message
             return
         self.error = ""
-        feed = await self.get_state(AgentListFeed)
-        feed = await feed._link_to(agent_token(actor.user_id))
-        feed._show(lists.list_my_interactions(actor=actor))
-        self._load_closed(actor)
+        feed = await self._link_feed(AgentListFeed, agent_token(actor.user_id))
+        feed._show(rows)
+        await self._load_closed(actor)
 
-    def _load_closed(self, actor: Actor | None) -> None:
+    async def _load_closed(self, actor: Actor | None) -> None:
         if not self.include_closed:
             self.closed_items = []
             return
-        rows = lists.list_my_interactions(actor=actor, include_closed=True)
+        rows = await self._off_loop(lists.list_my_interactions, actor=actor, include_closed=True)
         self.closed_items = [interaction_item(r) for r in rows if not r.is_active]
 
     @rx.event
-    def set_include_closed(self, value: bool) -> None:
+    async def set_include_closed(self, value: bool) -> None:
         self.include_closed = value
         try:
-            self._load_closed(self._actor())
+            await self._load_closed(await self._actor())
         except ServiceError as refused:
             self.error = refused.message
 
     @rx.event
-    def open_new(self) -> None:
+    async def open_new(self) -> None:
         """The New button: a dialog asking who the interaction is about."""
         try:
-            found = people.list_people(actor=self._require(Role.AGENT))
+            found = await self._off_loop(people.list_people, actor=await self._require(Role.AGENT))
         except ServiceError as refused:
             self.error = refused.message
             return
@@ -101,7 +101,7 @@ class MyInteractionsState(SessionState):
         self.new_description = value
 
     @rx.event
-    def create_new(self) -> EventSpec | None:
+    async def create_new(self) -> EventSpec | None:
         person = _parse_person(self.new_person)
         if person is None:
             self.new_error = "Choose the consumer or contact the interaction is about."
@@ -110,8 +110,9 @@ class MyInteractionsState(SessionState):
             self.new_error = "Choose the type of interaction."
             return None
         try:
-            row = lifecycle.create_interaction(
-                actor=self._require(Role.AGENT),
+            row = await self._off_loop(
+                lifecycle.create_interaction,
+                actor=await self._require(Role.AGENT),
                 type=InteractionType(self.new_type),
                 person=person,
                 short_description=self.new_description,

@@ -1,13 +1,17 @@
 """Shared states that webhooks and other agents' sends push into, so pages update with no reload.
 
 Each open interaction page links to the token `ix<id>`, each My Interactions page to
-`agent<id>`: an update goes only to those who show the thing.
+`agent<id>`: an update goes only to those who show the thing. Each feed remembers which
+session every linked tab opened it with (`_viewers`), and says who may view it, so the
+notifier drops tabs whose session has ended or whose user may not see it before pushing.
 """
 
 from __future__ import annotations
 
 import reflex as rx
 
+from agent_workspace.models import Role
+from agent_workspace.services.access import Actor
 from agent_workspace.services.interactions.lists import InteractionRow
 from agent_workspace.services.interactions.supervision import BoardRow
 from agent_workspace.services.messaging.conversation import ConversationView
@@ -34,11 +38,16 @@ def agent_token(agent_id: int) -> str:
 class ConversationFeed(rx.SharedState):
     """One interaction's header, latest messages and opt-outs, as every viewer sees them."""
 
+    _viewers: dict[str, str] = {}  # linked client token -> hash of its session token
     info: InteractionHeader = InteractionHeader()
     tail: list[MessageItem] = []  # the latest few: pushes stay small however long the talk
     total: int = 0
     first_tail_seq: int = 1
     opted_out_from: list[str] = []
+
+    @staticmethod
+    def _may_view(actor: Actor, ident: str) -> bool:
+        return actor.has(Role.AGENT)
 
     def _show(self, view: ConversationView) -> None:
         self.info = header(view)
@@ -51,7 +60,12 @@ class ConversationFeed(rx.SharedState):
 class AgentListFeed(rx.SharedState):
     """One agent's active interactions (My Interactions), in every tab they have open."""
 
+    _viewers: dict[str, str] = {}
     items: list[InteractionItem] = []
+
+    @staticmethod
+    def _may_view(actor: Actor, ident: str) -> bool:
+        return actor.has(Role.AGENT) and ident == agent_token(actor.user_id)
 
     def _show(self, rows: list[InteractionRow]) -> None:
         self.items = [interaction_item(r) for r in rows]
@@ -63,7 +77,15 @@ BOARD_LINK = "board"
 class SupervisorBoardFeed(rx.SharedState):
     """Every active interaction and its live group, for every supervisor's open board."""
 
+    _viewers: dict[str, str] = {}
     items: list[BoardItem] = []
+
+    @staticmethod
+    def _may_view(actor: Actor, ident: str) -> bool:
+        return actor.has(Role.SUPERVISOR)
 
     def _show(self, rows: list[BoardRow]) -> None:
         self.items = [board_item(r) for r in rows]
+
+
+FEEDS: tuple[type[rx.SharedState], ...] = (ConversationFeed, AgentListFeed, SupervisorBoardFeed)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -11,6 +14,10 @@ from agent_workspace.models import Role
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.accounts import auth
 from agent_workspace.services.errors import AccessDenied, ServiceError
+from agent_workspace.state.live import FEEDS
+
+T = TypeVar("T")
+F = TypeVar("F", bound=rx.SharedState)
 
 LOGIN_ROUTE = "/login"
 HOME_ROUTE = "/"
@@ -29,13 +36,39 @@ class SessionState(rx.State):
     roles: list[str] = []
     denied_reason: str = ""
 
-    def _actor(self) -> Actor | None:
-        """The user behind the token, re-checked against the database on every call."""
-        return auth.actor_for_token(self.token)
+    async def _off_loop(self, service: Callable[..., T], /, **kwargs: Any) -> T:
+        """Runs a blocking service call in a thread: the loop is shared by every tab."""
+        return await rx.run_in_thread(functools.partial(service, **kwargs))
 
-    def _require(self, role: Role) -> Actor:
+    async def _actor(self) -> Actor | None:
+        """The user behind the token, re-checked against the database on every call."""
+        return await self._off_loop(auth.actor_for_token, token=self.token)
+
+    async def _require(self, role: Role) -> Actor:
         """Raises AccessDenied unless the tab is signed in with `role` right now."""
-        return require_role(self._actor(), role)
+        return require_role(await self._actor(), role)
+
+    async def _link_feed(self, feed_cls: type[F], ident: str) -> F:
+        """Links this tab to a live feed, naming the session it was opened with, so that a
+        push reaches it only while that session is valid (the notifier checks)."""
+        feed = await (await self.get_state(feed_cls))._link_to(ident)
+        client, session = self.router.session.client_token, auth.token_hash(self.token)
+        if feed._viewers.get(client) != session:
+            feed._viewers = {**feed._viewers, client: session}
+        return feed
+
+    async def _unlink_feeds(self) -> list[Any]:
+        """Ends every live feed of this tab (sign-out, another user signing in)."""
+        links = self._reflex_internal_links or {}
+        client = self.router.session.client_token
+        events: list[Any] = []
+        for feed_cls in FEEDS:
+            if feed_cls.get_full_name() not in links:
+                continue
+            feed = await self.get_state(feed_cls)
+            feed._viewers = {k: v for k, v in feed._viewers.items() if k != client}
+            events.extend(await feed._unlink() or [])  # type: ignore[no-untyped-call]
+        return events
 
     def _interaction_in_url(self) -> int | None:
         """The interaction the tab's URL names: handlers trust the URL, not ids sent as args."""
@@ -60,11 +93,12 @@ class SessionState(rx.State):
         return Role.SUPERVISOR.value in self.roles
 
     @rx.event
-    def guard_agent_page(self) -> EventSpec | None:
+    async def guard_agent_page(self) -> EventSpec | None:
         """on_load of every workspace page: signed out → sign-in page; no agent role → refused."""
-        actor = self._actor()
+        actor = await self._actor()
         self._show_actor(actor)
         if actor is None:
+            await self._unlink_feeds()
             self.token = ""
             return rx.redirect(LOGIN_ROUTE)
         try:
@@ -76,8 +110,9 @@ class SessionState(rx.State):
         return None
 
     @rx.event
-    def sign_out(self) -> EventSpec:
-        auth.sign_out(self.token)
+    async def sign_out(self) -> EventSpec:
+        await self._unlink_feeds()
+        await self._off_loop(auth.sign_out, token=self.token)
         self.token = ""
         self._show_actor(None)
         return rx.redirect(LOGIN_ROUTE)
@@ -89,14 +124,15 @@ class LoginState(SessionState):
     error: str = ""
 
     @rx.event
-    def sign_in(self, form_data: dict[str, str]) -> EventSpec | None:
+    async def sign_in(self, form_data: dict[str, str]) -> EventSpec | None:
         username = (form_data.get("username") or "").strip()
         password = form_data.get("password") or ""
         if not username or not password:
             self.error = "Enter your username and password."
             return None
+        await self._unlink_feeds()  # whatever this tab showed before belongs to its old session
         try:
-            token, actor = auth.sign_in(username=username, password=password)
+            token, actor = await self._off_loop(auth.sign_in, username=username, password=password)
         except ServiceError as refused:
             self.error = refused.message
             return None
@@ -108,7 +144,10 @@ class LoginState(SessionState):
         return rx.redirect(HOME_ROUTE)
 
     @rx.event
-    def redirect_if_signed_in(self) -> EventSpec | None:
-        actor = self._actor()
+    async def redirect_if_signed_in(self) -> EventSpec | None:
+        actor = await self._actor()
         self._show_actor(actor)
-        return rx.redirect(HOME_ROUTE) if actor is not None else None
+        if actor is None:
+            await self._unlink_feeds()
+            return None
+        return rx.redirect(HOME_ROUTE)

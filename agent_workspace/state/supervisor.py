@@ -19,27 +19,28 @@ class SupervisorState(SessionState):
 
     @rx.event
     async def load(self) -> EventSpec | None:
-        actor = self._actor()
+        actor = await self._actor()
         self._show_actor(actor)
         if actor is None:
             return rx.redirect(LOGIN_ROUTE)
         try:
-            rows = supervision.board(actor=actor)
+            rows = await self._off_loop(supervision.board, actor=actor)
         except ServiceError as refused:
             self.refusal = refused.message
             return None
         self.refusal = ""
-        feed = await self.get_state(SupervisorBoardFeed)
-        feed = await feed._link_to(BOARD_LINK)
+        feed = await self._link_feed(SupervisorBoardFeed, BOARD_LINK)
         feed._show(rows)
         return None
 
     @rx.event
-    def take_over(self, interaction_id: int) -> EventSpec | list[EventSpec]:
+    async def take_over(self, interaction_id: int) -> EventSpec | list[EventSpec]:
         """Assigns the interaction to this supervisor and opens it."""
         try:
-            number = supervision.take_over(
-                actor=self._require(Role.SUPERVISOR), interaction_id=interaction_id
+            number = await self._off_loop(
+                supervision.take_over,
+                actor=await self._require(Role.SUPERVISOR),
+                interaction_id=interaction_id,
             )
         except ServiceError as refused:
             return rx.toast.error(refused.message)

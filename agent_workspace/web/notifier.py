@@ -14,7 +14,8 @@ from typing import Any
 import reflex as rx
 
 from agent_workspace.services import events
-from agent_workspace.services.interactions.lists import agent_interactions, watchers
+from agent_workspace.services.accounts import auth
+from agent_workspace.services.interactions.lists import agent_interactions
 from agent_workspace.services.interactions.supervision import load_board
 from agent_workspace.services.messaging.conversation import load_conversation
 from agent_workspace.state.live import (
@@ -57,7 +58,6 @@ class Notifier:
             view = await self._read(load_conversation, interaction_id)
             if view is not None:
                 await self._show(conversation_token(interaction_id), ConversationFeed, view)
-            agents |= await self._read(watchers, interaction_id) or set()
         if interactions and (board := await self._read(load_board)) is not None:
             await self._show(BOARD_LINK, SupervisorBoardFeed, board)
         for agent_id in sorted(agents):
@@ -72,12 +72,31 @@ class Notifier:
             log.exception("live push: %s%s failed", getattr(read, "__name__", read), args)
             return None
 
-    async def _show(self, ident: str, feed: type[rx.State], value: Any) -> None:
+    async def _show(self, ident: str, feed_cls: type[rx.State], value: Any) -> None:
         try:
-            async with self.app.modify_state(rx.BaseStateToken(ident=ident, cls=feed)) as root:
-                (await root.get_state(feed))._show(value)
+            async with self.app.modify_state(rx.BaseStateToken(ident=ident, cls=feed_cls)) as root:
+                feed = await root.get_state(feed_cls)
+                await self._keep_allowed_viewers(feed, ident)
+                feed._show(value)
         except Exception:
             log.exception("live push to %s failed", ident)
+
+    async def _keep_allowed_viewers(self, feed: Any, ident: str) -> None:
+        """Unlinks tabs whose session has ended or whose user may not see this feed (signed
+        out elsewhere, deactivated, or signed in again as someone else), before the push."""
+        linked: set[str] = set(feed._linked_from)
+        viewers: dict[str, str] = feed._viewers
+        actors = await self._read(auth.actors_for_token_hashes, set(viewers.values())) or {}
+        allowed = {
+            client
+            for client in linked
+            if (actor := actors.get(viewers.get(client, ""))) is not None
+            and feed._may_view(actor, ident)
+        }
+        if allowed != linked:
+            feed._linked_from = allowed
+        if set(viewers) != allowed:
+            feed._viewers = {k: v for k, v in viewers.items() if k in allowed}
 
     async def run(self) -> None:
         """Lifespan task: subscribes for the life of the app."""

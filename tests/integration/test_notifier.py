@@ -11,7 +11,9 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from agent_workspace.models import Role
 from agent_workspace.services import events
+from agent_workspace.services.accounts import auth
 from agent_workspace.services.messaging.sending import SendRequest, send_sms
 from agent_workspace.state.live import AgentListFeed, ConversationFeed, SupervisorBoardFeed
 from agent_workspace.web.notifier import Notifier
@@ -19,20 +21,38 @@ from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_us
 
 
 @dataclass
+class FakeFeed:
+    """A shared feed as the notifier sees it: linked tabs and the sessions they opened it with."""
+
+    cls: type
+    linked_from: set[str] = field(default_factory=set)
+    viewers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class FakeApp:
     """Records which page state got which value, instead of reaching browsers."""
 
     shown: list[tuple[str, str, Any]] = field(default_factory=list)
+    feeds: dict[str, FakeFeed] = field(default_factory=dict)
 
     @contextlib.asynccontextmanager
     async def modify_state(self, token: Any) -> AsyncIterator[Any]:
         app = self
+        fake = self.feeds.setdefault(token.ident, FakeFeed(token.cls))
 
         class Root:
             async def get_state(self, cls: type) -> Any:
                 class Feed:
+                    _linked_from = fake.linked_from
+                    _viewers = fake.viewers
+                    _may_view = staticmethod(cls._may_view)  # type: ignore[attr-defined]
+
                     def _show(self, value: Any) -> None:
                         app.shown.append((token.ident, cls.__name__, value))
+
+                    def __setattr__(self, name: str, value: Any) -> None:
+                        setattr(fake, name.removeprefix("_"), value)
 
                 return Feed()
 
@@ -56,7 +76,7 @@ def test_a_burst_for_one_interaction_becomes_one_push_per_page(engine: Engine) -
     alice = make_user("alice")
     sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550123", "Hi"))
     app = FakeApp()
-    burst = [events.InteractionChanged(sent.interaction_id)] * 5
+    burst = [events.InteractionChanged(sent.interaction_id, frozenset({alice.user_id}))] * 5
     _run(Notifier(app), burst)
     kinds = [(ident, cls) for ident, cls, _ in app.shown]
     assert kinds == [
@@ -79,3 +99,31 @@ def test_an_interaction_that_cannot_be_read_does_not_stop_the_others(engine: Eng
     assert (f"ix{sent.interaction_id}", ConversationFeed.__name__) in [
         (ident, cls) for ident, cls, _ in app.shown
     ]
+
+
+def test_only_tabs_with_a_valid_session_allowed_to_see_a_feed_stay_linked(engine: Engine) -> None:
+    make_channel()
+    make_consumer("Dana", "+14155550123")
+    alice = make_user("alice")
+    make_user("sam", roles=(Role.AGENT, Role.SUPERVISOR))
+    sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550123", "Hi"))
+    alice_token, _ = auth.sign_in(username="alice", password="alice-password")
+    sam_token, _ = auth.sign_in(username="sam", password="sam-password")
+    gone, _ = auth.sign_in(username="alice", password="alice-password")
+    auth.sign_out(gone)
+    tabs = {
+        "alice-tab": auth.token_hash(alice_token),
+        "sam-tab": auth.token_hash(sam_token),
+        "signed-out-tab": auth.token_hash(gone),
+    }
+    app = FakeApp()
+    for ident in (f"ix{sent.interaction_id}", "board", f"agent{alice.user_id}"):
+        app.feeds[ident] = FakeFeed(object, {*tabs, "tab-without-session"}, dict(tabs))
+    _run(
+        Notifier(app),
+        [events.InteractionChanged(sent.interaction_id, frozenset({alice.user_id}))],
+    )
+    assert app.feeds[f"ix{sent.interaction_id}"].linked_from == {"alice-tab", "sam-tab"}
+    assert app.feeds["board"].linked_from == {"sam-tab"}
+    assert app.feeds[f"agent{alice.user_id}"].linked_from == {"alice-tab"}
+    assert set(app.feeds["board"].viewers) == {"sam-tab"}

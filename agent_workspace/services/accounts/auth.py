@@ -39,7 +39,8 @@ def verify_password(password: str, password_hash: str) -> bool:
     return bcrypt.checkpw(password.encode(), password_hash.encode())
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What is stored of a session token (and what live feeds remember a tab by)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -169,7 +170,7 @@ def _open_session(session: Session, user: User) -> tuple[str, Actor]:
     assert user.id is not None
     session.add(
         AuthSession(
-            token_hash=_token_hash(token),
+            token_hash=token_hash(token),
             user_id=user.id,
             expires_at=utcnow() + timedelta(hours=hours),
         )
@@ -187,7 +188,7 @@ def actor_for_token(token: str, *, engine: Engine | None = None) -> Actor | None
         row = session.exec(
             select(AuthSession, User)
             .join(User, col(User.id) == AuthSession.user_id)
-            .where(AuthSession.token_hash == _token_hash(token))
+            .where(AuthSession.token_hash == token_hash(token))
         ).first()
         if row is None:
             return None
@@ -205,7 +206,7 @@ def sign_out(token: str, *, engine: Engine | None = None) -> None:
         return
     with transaction(engine) as session:
         auth_session = session.exec(
-            select(AuthSession).where(AuthSession.token_hash == _token_hash(token))
+            select(AuthSession).where(AuthSession.token_hash == token_hash(token))
         ).first()
         if auth_session is None or auth_session.revoked_at is not None:
             return
@@ -218,3 +219,24 @@ def sign_out(token: str, *, engine: Engine | None = None) -> None:
             action="auth.signed_out",
             entity=auth_session,
         )
+
+
+def actors_for_token_hashes(
+    hashes: Iterable[str], *, engine: Engine | None = None
+) -> dict[str, Actor]:
+    """The users behind the sessions that are valid right now, by token hash (one query)."""
+    wanted = set(hashes)
+    if not wanted:
+        return {}
+    with reading(engine) as session:
+        rows = session.exec(
+            select(AuthSession.token_hash, User)
+            .join(User, col(User.id) == AuthSession.user_id)
+            .where(
+                col(AuthSession.token_hash).in_(wanted),
+                col(AuthSession.revoked_at).is_(None),
+                col(AuthSession.expires_at) > utcnow(),
+                col(User.is_active),
+            )
+        ).all()
+        return {digest: _actor_for(session, user) for digest, user in rows}

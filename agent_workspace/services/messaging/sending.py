@@ -43,6 +43,7 @@ from agent_workspace.services.audit import record
 from agent_workspace.services.channels.settings import ChannelView, sms_channel
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.files.storage import store_bytes
+from agent_workspace.services.interactions.lists import watcher_ids
 from agent_workspace.services.messaging.opt_outs import opt_out_of
 from agent_workspace.services.messaging.routing import (
     active_interactions,
@@ -244,6 +245,10 @@ def _apply_and_queue(
     person: PersonRef,
 ) -> SendResult:
     source = prepared.source
+    # Whose lists show what this send closes, read before the closing ends their live groups.
+    closed_watchers = {
+        closed: frozenset(watcher_ids(session, closed)) for closed in decision.close_interaction_ids
+    }
     target = apply_send_decision(
         session,
         agent=agent,
@@ -299,8 +304,8 @@ def _apply_and_queue(
     )
     watchers = {agent.user_id, *(a for a in (target.assigned_agent_id,) if a)}
     events.after_commit(session, events.InteractionChanged(target.id, frozenset(watchers)))
-    for closed in decision.close_interaction_ids:
-        events.after_commit(session, events.InteractionChanged(closed))
+    for closed, watching in closed_watchers.items():
+        events.after_commit(session, events.InteractionChanged(closed, watching))
     events.after_commit(session, events.OutboxChanged())
     return SendResult(message.id, target.id, target.number, decision.workflow, summary)
 

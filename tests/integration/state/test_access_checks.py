@@ -67,12 +67,12 @@ def test_listing_is_refused_for_a_signed_in_user_without_the_agent_role(
 
 def test_creating_an_interaction_is_refused_without_the_agent_role(engine: Engine) -> None:
     state = state_for(MyInteractionsState, admin_token())
-    MyInteractionsState.open_new.fn(state)  # type: ignore[attr-defined]
+    run(MyInteractionsState.open_new.fn(state))  # type: ignore[attr-defined]
     assert NO_AGENT_ROLE in state.error
     assert state.people == []
     state.new_person, state.new_type = "consumer:1", "phone"
     before = _counts(engine)
-    MyInteractionsState.create_new.fn(state)  # type: ignore[attr-defined]
+    run(MyInteractionsState.create_new.fn(state))  # type: ignore[attr-defined]
     assert NO_AGENT_ROLE in state.new_error
     assert _counts(engine) == before
 
@@ -81,7 +81,7 @@ def test_closing_is_refused_without_the_agent_role(engine: Engine) -> None:
     load_demo_data()
     state = state_for(InteractionPageState, admin_token())
     state.interaction_id = 1
-    result = InteractionPageState.close_interaction.fn(state)  # type: ignore[attr-defined]
+    result = run(InteractionPageState.close_interaction.fn(state))  # type: ignore[attr-defined]
     assert NO_AGENT_ROLE in str(result)
     with Session(engine) as session:
         interaction = session.get(Interaction, 1)
@@ -101,9 +101,9 @@ def test_a_forged_or_revoked_token_is_refused(engine: Engine) -> None:
 
 def test_guard_sends_signed_out_tabs_to_sign_in_and_refuses_non_agents(engine: Engine) -> None:
     state = state_for(SessionState, "")
-    assert "/login" in str(SessionState.guard_agent_page.fn(state))  # type: ignore[attr-defined]
+    assert "/login" in str(run(SessionState.guard_agent_page.fn(state)))  # type: ignore[attr-defined]
     state = state_for(SessionState, admin_token())
-    SessionState.guard_agent_page.fn(state)  # type: ignore[attr-defined]
+    run(SessionState.guard_agent_page.fn(state))  # type: ignore[attr-defined]
     assert NO_AGENT_ROLE in state.denied_reason
 
 
@@ -120,7 +120,7 @@ def test_opening_an_interaction_is_refused_without_the_agent_role(
 def test_compose_is_refused_without_the_agent_role(engine: Engine) -> None:
     load_demo_data()
     state = state_for(ComposeState, admin_token())
-    ComposeState.start.fn(state)  # type: ignore[attr-defined]
+    run(ComposeState.start.fn(state))  # type: ignore[attr-defined]
     assert NO_AGENT_ROLE in state.error
     assert state.from_options == []
 
@@ -150,14 +150,14 @@ def test_the_admin_page_refuses_agents_and_their_saves_change_nothing(engine: En
     load_demo_data()
     token, _ = auth.sign_in(username="alice", password="alice-demo-pass")
     state = state_for(AdminState, token)
-    AdminState.load.fn(state)  # type: ignore[attr-defined]
+    run(AdminState.load.fn(state))  # type: ignore[attr-defined]
     assert "does not have the admin role" in state.refusal
     state.max_mb, state.max_files = "1", "1"
-    AdminState.save.fn(state)  # type: ignore[attr-defined]
+    run(AdminState.save.fn(state))  # type: ignore[attr-defined]
     assert "does not have the admin role" in state.error
     admin_token, _ = auth.sign_in(username="ada", password="ada-demo-pass")
     admin_state = state_for(AdminState, admin_token)
-    AdminState.load.fn(admin_state)  # type: ignore[attr-defined]
+    run(AdminState.load.fn(admin_state))  # type: ignore[attr-defined]
     assert admin_state.refusal == ""
     assert admin_state.max_files == "10"
 
@@ -168,7 +168,7 @@ def test_the_supervisor_board_and_take_over_refuse_plain_agents(engine: Engine) 
     state = state_for(SupervisorState, token)
     run(SupervisorState.load.fn(state))  # type: ignore[attr-defined]
     assert "does not have the supervisor role" in state.refusal
-    result = SupervisorState.take_over.fn(state, 2)  # type: ignore[attr-defined]
+    result = run(SupervisorState.take_over.fn(state, 2))  # type: ignore[attr-defined]
     assert "supervisor role" in str(result)
     with Session(engine) as session:
         interaction = session.get(Interaction, 2)
