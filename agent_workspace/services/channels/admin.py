@@ -51,12 +51,20 @@ def update_attachment_policy(
         channel = session.exec(select(Channel).where(Channel.id == current.id)).first()
         if channel is None:
             raise NotFound("No SMS channel is configured.")
-        before = {
+        before: dict[str, object] = {
             "types": channel.attachment_types,
             "max_bytes": channel.attachment_max_bytes,
             "max_files": channel.attachment_max_files,
         }
-        channel.attachment_types = ",".join(sorted(policy.allowed_types))
+        allowed = ",".join(sorted(policy.allowed_types))
+        after: dict[str, object] = {
+            "types": allowed,
+            "max_bytes": policy.max_total_bytes,
+            "max_files": policy.max_files,
+        }
+        if after == before:
+            return current
+        channel.attachment_types = allowed
         channel.attachment_max_bytes = policy.max_total_bytes
         channel.attachment_max_files = policy.max_files
         session.add(channel)
@@ -65,14 +73,7 @@ def update_attachment_policy(
             actor=admin,
             action="channel.attachment_policy_changed",
             entity=channel,
-            detail={
-                "before": before,
-                "after": {
-                    "types": channel.attachment_types,
-                    "max_bytes": channel.attachment_max_bytes,
-                    "max_files": channel.attachment_max_files,
-                },
-            },
+            detail={"before": before, "after": after},
         )
         session.flush()
         return sms_channel(session)

@@ -17,8 +17,11 @@ def opt_out_of(session: Session, *, sender: str, phone: str) -> OptOut | None:
 def set_opt_out(
     session: Session, *, sender: str, phone: str, opted_out: bool, keyword: str, why: str
 ) -> None:
-    """Records the subscription change with an audit row naming the provider as the actor."""
+    """Records the subscription change with an audit row naming the provider as the actor;
+    a repeated STOP (or a START from a phone never opted out) changes nothing and writes nothing."""
     row = session.exec(select(OptOut).where(OptOut.sender == sender, OptOut.phone == phone)).first()
+    if (row.opted_out if row is not None else False) == opted_out:
+        return
     row = row or OptOut(sender=sender, phone=phone)
     row.opted_out, row.keyword, row.updated_at = opted_out, keyword[:20], utcnow()
     session.add(row)
