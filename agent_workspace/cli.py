@@ -1,4 +1,5 @@
-"""Command line for the run script: `prepare` (migrate + demo data) and `serve`.
+"""Command line: `prepare` (migrate + demo data) and `serve` for the run script, and the
+account commands (cli_accounts.py).
 
 Every command first builds the Settings; an unsafe deployment (see config.deployment_problems)
 is refused there with one line per problem and what to set, before anything is touched.
@@ -18,9 +19,11 @@ import httpx
 from alembic.config import Config
 from pydantic import ValidationError
 
+from agent_workspace import cli_accounts
 from agent_workspace.config import PROJECT_ROOT, get_settings
 from agent_workspace.services.accounts.users import has_active_admin
 from agent_workspace.services.demo_data import DemoUser, load_demo_data, working_demo_sign_ins
+from agent_workspace.services.errors import ServiceError
 from alembic import command
 
 PROG = "agent_workspace"
@@ -155,27 +158,38 @@ def settings_refusals(error: ValidationError) -> list[str]:
     return lines
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=PROG)
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, allow_abbrev=False)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("migrate", help="apply database migrations")
-    sub.add_parser("prepare", help="migrate and load the demo data")
-    serve_parser = sub.add_parser("serve", help="start the workspace (and the simulator)")
+    migrate_parser = sub.add_parser("migrate", help="apply database migrations", allow_abbrev=False)
+    migrate_parser.set_defaults(handler=lambda _: migrate())
+    prepare_parser = sub.add_parser(
+        "prepare", help="migrate; load the demo data where allowed", allow_abbrev=False
+    )
+    prepare_parser.set_defaults(handler=lambda _: prepare())
+    serve_parser = sub.add_parser(
+        "serve", help="start the workspace (and the simulator)", allow_abbrev=False
+    )
     serve_parser.add_argument("--port", type=int, default=3000)
-    args = parser.parse_args(argv)
+    serve_parser.set_defaults(handler=lambda args: serve(args.port))
+    cli_accounts.add_commands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs one command; a refusal is printed as one line per problem, exit status 1 or 2."""
+    args = build_parser().parse_args(argv)
     try:
         get_settings()
     except ValidationError as error:
         for line in settings_refusals(error):
             print(f"{PROG}: {line}", file=sys.stderr)
         return 2
-    if args.command == "migrate":
-        migrate()
-    elif args.command == "prepare":
-        prepare()
-    else:
-        return serve(args.port)
-    return 0
+    try:
+        return int(args.handler(args) or 0)
+    except ServiceError as error:
+        print(f"{PROG}: {error.message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

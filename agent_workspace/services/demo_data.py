@@ -25,7 +25,8 @@ from agent_workspace.models import (
     User,
     utcnow,
 )
-from agent_workspace.services.accounts.auth import create_user, verify_password
+from agent_workspace.services.accounts.auth import verify_password
+from agent_workspace.services.accounts.users import create_user
 from agent_workspace.services.channels.settings import create_channel
 from agent_workspace.services.interactions.lifecycle import open_interaction
 from agent_workspace.services.people.directory import add_person, person_ids
