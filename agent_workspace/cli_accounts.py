@@ -29,6 +29,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     create.add_argument(
         "--role",
         dest="roles",
+        metavar="ROLE",
         action="append",
         required=True,
         type=_role,
