@@ -1,4 +1,9 @@
-"""Command line for the run script: `prepare` (migrate + demo data) and `serve`."""
+"""Command line: `prepare` (migrate + demo data) and `serve` for the run script, and the
+account commands (cli_accounts.py).
+
+Every command first builds the Settings; an unsafe deployment (see config.deployment_problems)
+is refused there with one line per problem and what to set, before anything is touched.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +17,20 @@ from pathlib import Path
 
 import httpx
 from alembic.config import Config
+from pydantic import ValidationError
 
+from agent_workspace import cli_accounts
 from agent_workspace.config import PROJECT_ROOT, get_settings
-from agent_workspace.services.demo_data import DEMO_USERS, load_demo_data
+from agent_workspace.services.accounts.users import has_active_admin
+from agent_workspace.services.demo_data import DemoUser, load_demo_data, working_demo_sign_ins
+from agent_workspace.services.errors import ServiceError
 from alembic import command
+
+PROG = "agent_workspace"
+FIRST_ADMIN_HINT = (
+    "No administrator yet: create one with\n"
+    '  python -m agent_workspace.cli create-user USERNAME --name "Full Name" --role admin'
+)
 
 
 def migrate(database_url: str | None = None) -> None:
@@ -27,9 +42,22 @@ def migrate(database_url: str | None = None) -> None:
 
 
 def prepare() -> None:
+    """Migrates; loads the demo data (published passwords) only where settings allow it."""
     migrate()
-    loaded = load_demo_data()
-    print("Demo data loaded." if loaded else "Demo data already present; nothing changed.")
+    settings = get_settings()
+    if not settings.loads_demo_data:
+        why = (
+            "AW_DEMO_DATA=false"
+            if settings.demo_data is False
+            else f"AW_ENVIRONMENT={settings.environment}"
+        )
+        print(f"Demo data not loaded ({why}; set AW_DEMO_DATA=true to load it).")
+    elif load_demo_data():
+        print("Demo data loaded.")
+    else:
+        print("Demo data already present; nothing changed.")
+    if not has_active_admin():
+        print(FIRST_ADMIN_HINT)
 
 
 def _start_simulator() -> subprocess.Popen[bytes]:
@@ -54,6 +82,21 @@ def _start_simulator() -> subprocess.Popen[bytes]:
     )
 
 
+def banner(url: str, *, sign_ins: tuple[DemoUser, ...], phone_url: str | None) -> str:
+    """What the run command prints once the workspace answers."""
+    lines = ["", "=" * 64, f"Agent Workspace is running at {url}"]
+    if sign_ins:
+        lines.append("Demo sign-ins:")
+        lines += [
+            f"  {u.username:<6} / {u.password:<16} ({', '.join(r.value for r in u.roles)})"
+            for u in sign_ins
+        ]
+    if phone_url:
+        lines.append(f"Consumer phone (Twilio simulator): {phone_url}")
+    lines += ["=" * 64, ""]
+    return "\n".join(lines)
+
+
 def _announce_when_ready(url: str, simulator: bool) -> None:
     for _ in range(600):
         try:
@@ -62,15 +105,8 @@ def _announce_when_ready(url: str, simulator: bool) -> None:
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
-    lines = ["", "=" * 64, f"Agent Workspace is running at {url}", "Demo sign-ins:"]
-    lines += [
-        f"  {u.username:<6} / {u.password:<16} ({', '.join(r.value for r in u.roles)})"
-        for u in DEMO_USERS
-    ]
-    if simulator:
-        lines.append(f"Consumer phone (Twilio simulator): {get_settings().simulator_url}/phone")
-    lines += ["=" * 64, ""]
-    print("\n".join(lines), flush=True)
+    phone = f"{get_settings().simulator_url}/phone" if simulator else None
+    print(banner(url, sign_ins=working_demo_sign_ins(), phone_url=phone), flush=True)
 
 
 def _tool_env() -> dict[str, str]:
@@ -112,21 +148,48 @@ def serve(port: int) -> int:
             simulator.wait(timeout=10)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="agent_workspace")
+def settings_refusals(error: ValidationError) -> list[str]:
+    """One line per problem, naming the variable to set; values are never echoed (secrets)."""
+    lines = []
+    for problem in error.errors():
+        where = f"AW_{str(problem['loc'][0]).upper()}: " if problem["loc"] else ""
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        lines += [f"{where}{line}" for line in message.splitlines()]
+    return lines
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, allow_abbrev=False)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("migrate", help="apply database migrations")
-    sub.add_parser("prepare", help="migrate and load the demo data")
-    serve_parser = sub.add_parser("serve", help="start the workspace (and the simulator)")
+    migrate_parser = sub.add_parser("migrate", help="apply database migrations", allow_abbrev=False)
+    migrate_parser.set_defaults(handler=lambda _: migrate())
+    prepare_parser = sub.add_parser(
+        "prepare", help="migrate; load the demo data where allowed", allow_abbrev=False
+    )
+    prepare_parser.set_defaults(handler=lambda _: prepare())
+    serve_parser = sub.add_parser(
+        "serve", help="start the workspace (and the simulator)", allow_abbrev=False
+    )
     serve_parser.add_argument("--port", type=int, default=3000)
-    args = parser.parse_args(argv)
-    if args.command == "migrate":
-        migrate()
-    elif args.command == "prepare":
-        prepare()
-    else:
-        return serve(args.port)
-    return 0
+    serve_parser.set_defaults(handler=lambda args: serve(args.port))
+    cli_accounts.add_commands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs one command; a refusal is printed as one line per problem, exit status 1 or 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        get_settings()
+    except ValidationError as error:
+        for line in settings_refusals(error):
+            print(f"{PROG}: {line}", file=sys.stderr)
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except ServiceError as error:
+        print(f"{PROG}: {error.message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

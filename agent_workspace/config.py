@@ -5,8 +5,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -59,6 +61,11 @@ class Settings(BaseSettings):
     profile_resolver: str = "default"
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
 
+    # Explicit opt-ins; unset means "only in development" (see deployment_problems).
+    demo_data: bool | None = None
+    simulator: bool | None = None
+    allow_insecure_public_url: bool = False
+
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.environment != "development" and self.secret_key in PLACEHOLDER_SECRETS:
@@ -68,6 +75,18 @@ class Settings(BaseSettings):
         if self.environment != "development" and len(self.secret_key) < 32:
             raise ValueError(f"AW_SECRET_KEY must be at least 32 characters in {self.environment}")
         return self
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_deployment(self) -> Settings:
+        problems = deployment_problems(self)
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    @property
+    def loads_demo_data(self) -> bool:
+        """Demo users have published passwords: outside development only when asked for."""
+        return self.environment == "development" if self.demo_data is None else self.demo_data
 
     @property
     def uses_simulator(self) -> bool:
@@ -90,6 +109,69 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def deployment_problems(settings: Settings) -> list[str]:
+    """What stops these settings from being a safe deployment, one line each with what to set.
+
+    Every process (the CLI, the Reflex app, migrations) builds Settings, so a refusal here
+    stops all of them: no path runs a production workspace on the simulator by accident.
+    """
+    problems = []
+    provider = _provider_problem(settings)
+    if provider:
+        problems.append(provider)
+    if settings.environment != "development" and not settings.allow_insecure_public_url:
+        url = _public_url_problem(settings.public_base_url)
+        if url:
+            problems.append(
+                f"AW_PUBLIC_BASE_URL {settings.public_base_url!r} is {url} in "
+                f"{settings.environment}: set it to the https address Twilio reaches this "
+                "workspace at, or AW_ALLOW_INSECURE_PUBLIC_URL=true for a trial on this machine"
+            )
+    return problems
+
+
+def _provider_problem(settings: Settings) -> str | None:
+    sid, token = settings.twilio_account_sid, settings.twilio_auth_token
+    if bool(sid) != bool(token):
+        missing, present = (
+            ("AW_TWILIO_AUTH_TOKEN", "AW_TWILIO_ACCOUNT_SID")
+            if sid
+            else ("AW_TWILIO_ACCOUNT_SID", "AW_TWILIO_AUTH_TOKEN")
+        )
+        return (
+            f"{missing} is not set but {present} is: set both to use Twilio, "
+            "or neither for the built-in simulator"
+        )
+    allowed = (
+        settings.environment == "development" if settings.simulator is None else settings.simulator
+    )
+    if settings.uses_simulator and not allowed:
+        return (
+            f"No Twilio credentials in {settings.environment}: set AW_TWILIO_ACCOUNT_SID and "
+            "AW_TWILIO_AUTH_TOKEN, or AW_SIMULATOR=true to run on the built-in simulator"
+        )
+    return None
+
+
+def _public_url_problem(url: str) -> str | None:
+    """Twilio posts webhooks and fetches media at this URL: it must be https on a real host."""
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        return "not an https URL"
+    host = (parts.hostname or "").rstrip(".").lower()
+    if not host:
+        return "missing its host"
+    if host == "localhost" or host.endswith(".localhost"):
+        return "a loopback address"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    if address.is_loopback or address.is_unspecified:
+        return "a loopback address"
+    return None
 
 
 @functools.cache

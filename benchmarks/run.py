@@ -83,6 +83,9 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["AW_ENVIRONMENT"] = "test"
     os.environ["AW_SECRET_KEY"] = secrets.token_urlsafe(32)
+    # `test` runs on the simulator and a loopback URL only when asked (config.deployment_problems).
+    os.environ["AW_SIMULATOR"] = "true"
+    os.environ["AW_ALLOW_INSECURE_PUBLIC_URL"] = "true"
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["AW_STORAGE_DIR"] = str(Path(tmp) / "files")
         bench_pure()

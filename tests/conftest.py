@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from agent_workspace import config
 from agent_workspace.db import engine as engine_module
 from tests import databases
-from tests.servers import TEST_SECRET
+from tests.servers import TEST_OPT_INS, TEST_SECRET
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +24,8 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
     monkeypatch.setenv("AW_BCRYPT_ROUNDS", "4")  # hashing cost is not what tests measure
     monkeypatch.setenv("AW_SECRET_KEY", TEST_SECRET)
     monkeypatch.setenv("AW_STORAGE_DIR", str(tmp_path / "files"))
+    for key, value in TEST_OPT_INS.items():
+        monkeypatch.setenv(key, value)
     monkeypatch.chdir(tmp_path)  # no .env from the checkout
     config.get_settings.cache_clear()
     engine_module.get_engine.cache_clear()

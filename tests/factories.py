@@ -9,7 +9,7 @@ from agent_workspace.domain.attachments import AttachmentPolicy
 from agent_workspace.domain.routing import PersonKind, PersonRef
 from agent_workspace.models import Account, Role
 from agent_workspace.services.access import Actor
-from agent_workspace.services.accounts import auth
+from agent_workspace.services.accounts import auth, users
 from agent_workspace.services.channels.settings import create_channel
 from agent_workspace.services.people.directory import add_person
 
@@ -20,7 +20,7 @@ BILLING_NUMBER = "+14155550199"
 def make_user(username: str, *, roles: Iterable[Role] = (Role.AGENT,)) -> Actor:
     """A user whose password is '<username>-password'; returns the signed-in actor."""
     with transaction() as session:
-        auth.create_user(
+        users.create_user(
             session=session,
             username=username,
             display_name=username.title(),

@@ -29,6 +29,9 @@ CHROMIUM_FLAGS = [
 
 # Outside development the settings refuse placeholder secrets; tests use a fresh real one.
 TEST_SECRET = secrets.token_urlsafe(32)
+# Tests run in `test`, which (like production) allows the simulator and a loopback http URL only
+# when asked for; every test process asks, and the e2e workspace also asks for the demo data.
+TEST_OPT_INS = {"AW_SIMULATOR": "true", "AW_ALLOW_INSECURE_PUBLIC_URL": "true"}
 
 
 def free_port() -> int:
@@ -56,6 +59,8 @@ class WorkspaceServer:
             "AW_PUBLIC_BASE_URL": self.url,
             "AW_SIMULATOR_PORT": str(self.simulator_port),
             "AW_OUTBOX_POLL_SECONDS": "0.2",
+            **TEST_OPT_INS,
+            "AW_DEMO_DATA": "true",
             # Its own build and state folders: the build bakes in this server's port, so a
             # workspace already running from the checkout (or another test run) is not touched.
             "REFLEX_WEB_WORKDIR": str(data_dir / "web"),

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from agent_workspace.config import get_settings
-from agent_workspace.db.engine import transaction
+from agent_workspace.db.engine import reading, transaction
 from agent_workspace.domain.attachments import AttachmentPolicy
 from agent_workspace.domain.routing import PersonKind, PersonRef
 from agent_workspace.models import (
@@ -25,7 +25,8 @@ from agent_workspace.models import (
     User,
     utcnow,
 )
-from agent_workspace.services.accounts.auth import create_user
+from agent_workspace.services.accounts.auth import verify_password
+from agent_workspace.services.accounts.users import create_user
 from agent_workspace.services.channels.settings import create_channel
 from agent_workspace.services.interactions.lifecycle import open_interaction
 from agent_workspace.services.people.directory import add_person, person_ids
@@ -84,6 +85,27 @@ def load_demo_data(engine: Engine | None = None) -> bool:
         people = _people(session)
         _interactions(session, channel, people, users)
         return True
+
+
+def working_demo_sign_ins(engine: Engine | None = None) -> tuple[DemoUser, ...]:
+    """The demo users whose published password still signs in: the only ones worth printing.
+
+    Checked against the database, not the settings, so a start-up banner never shows a sign-in
+    that does not exist, was deactivated or got a real password.
+    """
+    names = [u.username for u in DEMO_USERS]
+    with reading(engine) as session:
+        rows = session.exec(
+            select(User.username, User.password_hash).where(
+                col(User.username).in_(names), col(User.is_active).is_(True)
+            )
+        ).all()
+    hashes = dict(rows)
+    return tuple(
+        demo
+        for demo in DEMO_USERS
+        if demo.username in hashes and verify_password(demo.password, hashes[demo.username])
+    )
 
 
 def _channel(session: Session) -> Channel:

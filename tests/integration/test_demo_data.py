@@ -53,3 +53,21 @@ def test_demo_people_have_valid_mobile_numbers_in_several_countries_one_shared(
     assert all(isinstance(p, PhoneOk) for p in parsed)
     assert len({p.region for p in parsed if isinstance(p, PhoneOk)}) >= 6
     assert len(numbers) - len(set(numbers)) == 1  # the phone Maria and Carlos share
+
+
+def test_only_demo_sign_ins_that_still_work_are_offered(engine: Engine) -> None:
+    from sqlmodel import select
+
+    from agent_workspace.db.engine import transaction
+    from agent_workspace.models import User
+    from agent_workspace.services.demo_data import working_demo_sign_ins
+
+    assert working_demo_sign_ins() == ()
+    load_demo_data()
+    assert working_demo_sign_ins() == DEMO_USERS
+    with transaction() as session:
+        alice = session.exec(select(User).where(User.username == "alice")).one()
+        alice.password_hash = auth.hash_password("a-password-nobody-published")
+        bob = session.exec(select(User).where(User.username == "bob")).one()
+        bob.is_active = False
+    assert [u.username for u in working_demo_sign_ins()] == ["sam", "ada"]

@@ -47,3 +47,113 @@ def test_with_twilio_credentials_the_app_talks_to_twilio() -> None:
 def test_region_must_be_two_letters() -> None:
     with pytest.raises(ValidationError):
         Settings(default_region="USA")
+
+
+# Outside development nothing demo-like happens unless asked for (Trust issue item 12).
+TWILIO = {"twilio_account_sid": "AC" + "1" * 32, "twilio_auth_token": "t" * 32}
+PUBLIC = "https://workspace.example.com"
+
+
+def _deployed(environment: str = "production", /, **overrides: object) -> Settings:
+    """Settings as a real deployment gives them, with none of the test suite's opt-ins."""
+    values: dict[str, object] = {
+        "environment": environment,
+        "secret_key": REAL_SECRET,
+        "bcrypt_rounds": 12,
+        "public_base_url": PUBLIC,
+        "demo_data": None,
+        "simulator": None,
+        "allow_insecure_public_url": False,
+        **TWILIO,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def test_a_real_deployment_with_twilio_and_an_https_url_is_accepted() -> None:
+    settings = _deployed()
+    assert not settings.uses_simulator
+    assert not settings.loads_demo_data
+
+
+@pytest.mark.parametrize("environment", ["production", "test"])
+def test_outside_development_demo_data_is_loaded_only_when_asked_for(environment: str) -> None:
+    assert not _deployed(environment).loads_demo_data
+    assert _deployed(environment, demo_data=True).loads_demo_data
+
+
+def test_in_development_demo_data_is_loaded_unless_switched_off() -> None:
+    assert Settings(environment="development", demo_data=None).loads_demo_data
+    assert not Settings(environment="development", demo_data=False).loads_demo_data
+
+
+@pytest.mark.parametrize("environment", ["production", "test"])
+def test_outside_development_the_simulator_is_refused_unless_asked_for(environment: str) -> None:
+    no_twilio = {"twilio_account_sid": None, "twilio_auth_token": None}
+    with pytest.raises(ValidationError, match="AW_SIMULATOR=true") as refusal:
+        _deployed(environment, **no_twilio)
+    assert "AW_TWILIO_ACCOUNT_SID and AW_TWILIO_AUTH_TOKEN" in str(refusal.value)
+    assert _deployed(environment, simulator=True, **no_twilio).uses_simulator
+
+
+def test_in_development_the_simulator_stands_in_unless_switched_off() -> None:
+    assert Settings(environment="development", simulator=None).uses_simulator
+    with pytest.raises(ValidationError, match="AW_TWILIO_ACCOUNT_SID and AW_TWILIO_AUTH_TOKEN"):
+        Settings(environment="development", simulator=False)
+
+
+@pytest.mark.parametrize("environment", ["production", "development"])
+@pytest.mark.parametrize("missing", ["twilio_account_sid", "twilio_auth_token"])
+def test_half_the_twilio_credentials_is_refused_rather_than_silently_simulated(
+    environment: str, missing: str
+) -> None:
+    with pytest.raises(ValidationError, match=f"AW_{missing.upper()} is not set"):
+        _deployed(environment, simulator=True, **{missing: None})
+
+
+@pytest.mark.parametrize("environment", ["production", "test"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://workspace.example.com",
+        "https://127.0.0.1",
+        "https://127.8.9.10:8443",
+        "https://localhost:3000",
+        "https://LocalHost./",
+        "https://app.localhost",
+        "https://[::1]:3000",
+        "https://0.0.0.0",
+        "workspace.example.com",
+        "https://",
+    ],
+)
+def test_outside_development_a_loopback_or_plain_http_public_url_is_refused(
+    environment: str, url: str
+) -> None:
+    with pytest.raises(ValidationError, match="AW_PUBLIC_BASE_URL") as refusal:
+        _deployed(environment, public_base_url=url)
+    assert "AW_ALLOW_INSECURE_PUBLIC_URL=true" in str(refusal.value)
+    assert _deployed(environment, public_base_url=url, allow_insecure_public_url=True)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://workspace.example.com", "https://10.0.0.5:8443/", "https://[2001:db8::1]"]
+)
+def test_https_public_urls_on_a_real_host_are_accepted(url: str) -> None:
+    assert _deployed(public_base_url=url).public_base_url == url
+
+
+def test_development_accepts_a_loopback_http_public_url() -> None:
+    assert Settings(environment="development", public_base_url="http://127.0.0.1:3000")
+
+
+def test_every_deployment_refusal_is_reported_at_once_one_per_line() -> None:
+    with pytest.raises(ValidationError) as refusal:
+        _deployed(
+            public_base_url="http://127.0.0.1:3000", twilio_account_sid=None, twilio_auth_token=None
+        )
+    (error,) = refusal.value.errors()
+    lines = str(error["msg"]).removeprefix("Value error, ").splitlines()
+    assert len(lines) == 2
+    assert "AW_SIMULATOR=true" in lines[0]
+    assert "AW_PUBLIC_BASE_URL" in lines[1]

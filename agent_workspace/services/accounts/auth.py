@@ -1,4 +1,4 @@
-"""Users, passwords and sign-in sessions."""
+"""Passwords and sign-in sessions (accounts themselves live in users.py)."""
 
 from __future__ import annotations
 
@@ -18,9 +18,8 @@ from agent_workspace.db.engine import reading, transaction
 from agent_workspace.models import AuthSession, Role, User, UserRole, utcnow
 from agent_workspace.services.access import Actor
 from agent_workspace.services.audit import record
-from agent_workspace.services.errors import AccessDenied, InvalidInput
+from agent_workspace.services.errors import AccessDenied
 
-MIN_PASSWORD_LENGTH = 8
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 FAILED_SIGN_IN = "auth.sign_in_failed"
@@ -42,44 +41,6 @@ def verify_password(password: str, password_hash: str) -> bool:
 def token_hash(token: str) -> str:
     """What is stored of a session token (and what live feeds remember a tab by)."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def create_user(
-    *,
-    session: Session,
-    username: str,
-    display_name: str,
-    password: str,
-    roles: Iterable[Role],
-    email: str | None = None,
-) -> User:
-    """Adds a user with hashed password and roles (the caller's transaction commits)."""
-    username = username.strip().lower()
-    if not username or len(username) > 64:
-        raise InvalidInput("A username of 1 to 64 characters is required.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
-    if session.exec(select(User).where(User.username == username)).first():
-        raise InvalidInput(f"The username {username!r} is taken.")
-    user = User(
-        username=username,
-        display_name=display_name,
-        email=email,
-        password_hash=hash_password(password),
-    )
-    session.add(user)
-    session.flush()
-    assert user.id is not None
-    for role in set(roles):
-        session.add(UserRole(user_id=user.id, role=role))
-    record(
-        session=session,
-        actor=None,
-        action="user.created",
-        entity=user,
-        detail={"username": username},
-    )
-    return user
 
 
 def _actor_for(session: Session, user: User) -> Actor:

@@ -1,0 +1,47 @@
+"""What a username and a password must be, whoever creates the account (CLI or admin screen).
+
+Each check returns the reason in words, or None: the caller decides how to refuse. The
+password rules are few on purpose: long enough to resist guessing (sign-in is rate-limited
+as well), short enough for bcrypt, which silently ignores everything past 72 bytes, and free
+of what a copy-paste or a terminal adds by accident (edge spaces, control characters).
+"""
+
+import re
+import unicodedata
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_BYTES = 72  # bcrypt's input limit
+MAX_USERNAME_LENGTH = 64
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]*")
+
+
+def normalise_username(raw: str) -> str:
+    """Usernames are compared trimmed and in lower case, at sign-in and at creation alike."""
+    return raw.strip().lower()
+
+
+def username_problem(username: str) -> str | None:
+    """Why a (normalised) username cannot be used, or None."""
+    if not 1 <= len(username) <= MAX_USERNAME_LENGTH:
+        return f"A username of 1 to {MAX_USERNAME_LENGTH} characters is required."
+    if not _USERNAME.fullmatch(username):
+        return (
+            f"The username {username!r} may hold only letters, digits and . _ @ - "
+            "and must start with a letter or digit."
+        )
+    return None
+
+
+def password_problem(password: str, *, username: str) -> str | None:
+    """Why a password cannot be used for `username`, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"The password must be at least {MIN_PASSWORD_LENGTH} characters."
+    if len(password.encode()) > MAX_PASSWORD_BYTES:
+        return f"The password must be at most {MAX_PASSWORD_BYTES} bytes (UTF-8)."
+    if normalise_username(password) == username:
+        return "The password must not be the username."
+    if password != password.strip():
+        return "The password must not start or end with a space."
+    if any(unicodedata.category(c) == "Cc" for c in password):
+        return "The password must not contain control characters (tabs, line breaks)."
+    return None

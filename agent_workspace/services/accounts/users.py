@@ -1,0 +1,235 @@
+"""Workspace accounts: who may sign in, with which roles (the CLI now, an admin screen later).
+
+Each action runs in one transaction and writes one audit row naming who acted and through what
+(`via`: "cli", an admin page, ...). The CLI acts as the system (`actor=None`): whoever runs it
+already holds the server. A screen passes the signed-in Actor, who must be an administrator.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from agent_workspace.db.engine import reading, transaction
+from agent_workspace.domain.credentials import (
+    normalise_username,
+    password_problem,
+    username_problem,
+)
+from agent_workspace.models import AuthSession, Role, User, UserRole, utcnow
+from agent_workspace.services.access import Actor, require_role
+from agent_workspace.services.accounts.auth import hash_password
+from agent_workspace.services.audit import record
+from agent_workspace.services.errors import InvalidInput, NotFound
+
+MAX_DISPLAY_NAME = 120
+MAX_EMAIL = 254
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+VALID_ROLES = ", ".join(r.value for r in Role)
+
+
+@dataclass(frozen=True)
+class UserView:
+    """What callers get back: plain values, never a live ORM row."""
+
+    id: int
+    username: str
+    display_name: str
+    email: str | None
+    roles: tuple[Role, ...]
+    is_active: bool
+
+
+def parse_role(name: str) -> Role:
+    """A role from its name as stored (`agent_workspace_user`, `supervisor`, `admin`)."""
+    try:
+        return Role(name.strip())
+    except ValueError:
+        raise InvalidInput(f"Unknown role {name!r}. Valid roles: {VALID_ROLES}.") from None
+
+
+def create_user(
+    *,
+    session: Session,
+    username: str,
+    display_name: str,
+    password: str,
+    roles: Iterable[Role],
+    email: str | None = None,
+    actor: Actor | None = None,
+    via: str | None = None,
+) -> User:
+    """Adds a user with hashed password and roles, in the caller's transaction (demo data
+    loads all its users in one); `add_user` is the action that owns its transaction."""
+    username = normalise_username(username)
+    display_name = display_name.strip()
+    roles = sorted(set(roles), key=list(Role).index)
+    problem = username_problem(username) or password_problem(password, username=username)
+    if problem:
+        raise InvalidInput(problem)
+    if not 1 <= len(display_name) <= MAX_DISPLAY_NAME:
+        raise InvalidInput(f"A display name of 1 to {MAX_DISPLAY_NAME} characters is required.")
+    if email is not None and not (len(email) <= MAX_EMAIL and _EMAIL.fullmatch(email)):
+        raise InvalidInput(f"{email!r} is not an e-mail address.")
+    if not roles:
+        raise InvalidInput(f"Give the user at least one role ({VALID_ROLES}).")
+    if session.exec(select(User.id).where(User.username == username)).first():
+        raise InvalidInput(f"The username {username!r} is taken.")
+    user = User(
+        username=username,
+        display_name=display_name,
+        email=email,
+        password_hash=hash_password(password),
+    )
+    session.add(user)
+    session.flush()
+    assert user.id is not None
+    for role in roles:
+        session.add(UserRole(user_id=user.id, role=role))
+    detail: dict[str, object] = {"username": username, "roles": [r.value for r in roles]}
+    record(
+        session=session,
+        actor=actor,
+        action="user.created",
+        entity=user,
+        detail={**detail, "via": via} if via else detail,
+    )
+    return user
+
+
+def add_user(
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    roles: Iterable[Role],
+    via: str,
+    email: str | None = None,
+    actor: Actor | None = None,
+    engine: Engine | None = None,
+) -> UserView:
+    """Creates an account (the first administrator, or anyone after)."""
+    _check_may_manage(actor)
+    with transaction(engine) as session:
+        user = create_user(
+            session=session,
+            username=username,
+            display_name=display_name,
+            password=password,
+            roles=roles,
+            email=email,
+            actor=actor,
+            via=via,
+        )
+        return _view(session, user)
+
+
+def reset_password(
+    *,
+    username: str,
+    password: str,
+    via: str,
+    actor: Actor | None = None,
+    engine: Engine | None = None,
+) -> int:
+    """Sets a new password and signs the user out everywhere; returns the sessions revoked.
+
+    Also lifts a sign-in lock, so "ask an administrator" is a way back in.
+    """
+    _check_may_manage(actor)
+    with transaction(engine) as session:
+        user = _user_for_update(session, username)
+        problem = password_problem(password, username=user.username)
+        if problem:
+            raise InvalidInput(problem)
+        user.password_hash = hash_password(password)
+        user.failed_sign_ins, user.first_failed_at, user.locked_until = 0, None, None
+        session.add(user)
+        revoked = _revoke_sessions(session, user)
+        record(
+            session=session,
+            actor=actor,
+            action="user.password_reset",
+            entity=user,
+            detail={"via": via, "sessions_revoked": revoked},
+        )
+        return revoked
+
+
+def deactivate_user(
+    *, username: str, via: str, actor: Actor | None = None, engine: Engine | None = None
+) -> bool:
+    """Stops the user signing in and ends their sessions; False if they were already inactive."""
+    _check_may_manage(actor)
+    with transaction(engine) as session:
+        user = _user_for_update(session, username)
+        if not user.is_active:
+            return False
+        user.is_active = False
+        session.add(user)
+        revoked = _revoke_sessions(session, user)
+        record(
+            session=session,
+            actor=actor,
+            action="user.deactivated",
+            entity=user,
+            detail={"via": via, "sessions_revoked": revoked},
+        )
+        return True
+
+
+def has_active_admin(*, engine: Engine | None = None) -> bool:
+    """Whether anyone can administer the workspace yet (a fresh deployment has nobody)."""
+    with reading(engine) as session:
+        row = session.exec(
+            select(User.id)
+            .join(UserRole, col(UserRole.user_id) == User.id)
+            .where(UserRole.role == Role.ADMIN, col(User.is_active).is_(True))
+            .limit(1)
+        ).first()
+    return row is not None
+
+
+def _check_may_manage(actor: Actor | None) -> None:
+    if actor is not None:
+        require_role(actor, Role.ADMIN)
+
+
+def _user_for_update(session: Session, username: str) -> User:
+    name = normalise_username(username)
+    user = session.exec(select(User).where(User.username == name).with_for_update()).first()
+    if user is None:
+        raise NotFound(f"No user named {name!r}.")
+    return user
+
+
+def _revoke_sessions(session: Session, user: User) -> int:
+    now = utcnow()
+    live = session.exec(
+        select(AuthSession).where(
+            AuthSession.user_id == user.id,
+            col(AuthSession.revoked_at).is_(None),
+            col(AuthSession.expires_at) > now,
+        )
+    ).all()
+    for auth_session in live:
+        auth_session.revoked_at = now
+        session.add(auth_session)
+    return len(live)
+
+
+def _view(session: Session, user: User) -> UserView:
+    assert user.id is not None
+    roles = session.exec(select(UserRole.role).where(UserRole.user_id == user.id)).all()
+    return UserView(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        email=user.email,
+        roles=tuple(sorted((Role(r) for r in roles), key=list(Role).index)),
+        is_active=user.is_active,
+    )
