@@ -28,7 +28,6 @@ class ProviderAccount:
     account_sid: str
     auth_token: str
     api_base_url: str
-    is_simulator: bool
 
 
 class Settings(BaseSettings):
@@ -101,14 +100,10 @@ class Settings(BaseSettings):
         """Real Twilio when credentials are set, else the built-in simulator on loopback."""
         if self.twilio_account_sid and self.twilio_auth_token:
             return ProviderAccount(
-                self.twilio_account_sid, self.twilio_auth_token, self.twilio_api_base_url, False
+                self.twilio_account_sid, self.twilio_auth_token, self.twilio_api_base_url
             )
         token = hmac.new(self.secret_key.encode(), b"simulator", hashlib.sha256).hexdigest()[:32]
-        return ProviderAccount(SIMULATOR_ACCOUNT_SID, token, self.simulator_url, True)
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
+        return ProviderAccount(SIMULATOR_ACCOUNT_SID, token, self.simulator_url)
 
 
 def deployment_problems(settings: Settings) -> list[str]:

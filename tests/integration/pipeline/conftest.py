@@ -261,7 +261,7 @@ def pipeline(
     monkeypatch.setenv("AW_PUBLIC_BASE_URL", api_server.url)
     config.get_settings.cache_clear()
     account = config.get_settings().provider_account()
-    assert account.is_simulator
+    assert account.account_sid == config.SIMULATOR_ACCOUNT_SID
     inbound_url = f"{api_server.url}/api/twilio/inbound"
     simulator = _simulators.get(account.account_sid, account.auth_token, inbound_url)
     simulator.reset()
