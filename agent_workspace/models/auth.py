@@ -34,6 +34,9 @@ class User(SQLModel, table=True):
     failed_sign_ins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     first_failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Optional ways to hear about new messages, off until the user turns them on.
+    notify_sound: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    notify_desktop: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class UserRole(SQLModel, table=True):

@@ -24,6 +24,8 @@ class Channel(SQLModel, table=True):
     attachment_types: str = Field(default="image/jpeg,image/png,image/gif", max_length=400)
     attachment_max_bytes: int = 5 * 1024 * 1024
     attachment_max_files: int = 10
+    # The installed profile resolver an admin chose; None: AW_PROFILE_RESOLVER.
+    profile_resolver: str | None = Field(default=None, max_length=80)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -77,6 +77,18 @@ class Interaction(SQLModel, table=True):
     opened_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The interaction this one took over from (workflow 3 or 4): its messages are shown above.
+    previous_interaction_id: int | None = Field(default=None, foreign_key="interaction.id")
+    # The list row, kept with each message so lists never read the message table.
+    last_message_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_message_preview: str = Field(
+        default="", max_length=200, sa_column_kwargs={"server_default": ""}
+    )
+    last_message_inbound: bool = Field(
+        default=False, sa_column_kwargs={"server_default": sa.false()}
+    )
+    # Since when the consumer has waited for an answer (their first unanswered text).
+    awaiting_reply_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     __table_args__ = (
         sa.CheckConstraint(
@@ -88,6 +100,8 @@ class Interaction(SQLModel, table=True):
             name="one_assignee",
         ),
         sa.Index("ix_interaction_channel_phone", "channel_id", "phone"),
+        sa.Index("ix_interaction_state_updated", "state", "updated_at", "id"),
+        sa.Index("ix_interaction_assignee_updated", "assigned_agent_id", "updated_at", "id"),
         sa.Index(
             "uq_interaction_active_channel_phone",
             "channel_id",
@@ -97,6 +111,19 @@ class Interaction(SQLModel, table=True):
             postgresql_where=sa.text(_ACTIVE_SQL),
         ),
     )
+
+
+class LiveGroupReason(StrEnum):
+    """Why someone joined or left a live group (its history says so)."""
+
+    ASSIGNED = "assigned"
+    SENT = "sent"
+    JOINED = "joined"
+    LEFT = "left"
+    TOOK_OVER = "took_over"
+    REASSIGNED = "reassigned"
+    PICKED_UP = "picked_up"
+    CLOSED = "closed"
 
 
 class LiveGroupMember(SQLModel, table=True):
@@ -109,6 +136,12 @@ class LiveGroupMember(SQLModel, table=True):
     agent_id: int = Field(foreign_key="app_user.id", index=True)
     joined_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     left_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    join_reason: LiveGroupReason = Field(
+        default=LiveGroupReason.JOINED,
+        sa_type=enum_type(LiveGroupReason),
+        sa_column_kwargs={"server_default": "joined"},
+    )
+    left_reason: LiveGroupReason | None = Field(default=None, sa_type=enum_type(LiveGroupReason))
 
     __table_args__ = (
         sa.Index(
@@ -120,3 +153,26 @@ class LiveGroupMember(SQLModel, table=True):
             postgresql_where=sa.text("left_at IS NULL"),
         ),
     )
+
+
+class InteractionView(SQLModel, table=True):
+    """How far an agent has read an interaction: inbound messages after it are unread."""
+
+    __tablename__ = "interaction_view"
+
+    agent_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    interaction_id: int = Field(foreign_key="interaction.id", primary_key=True)
+    last_seen_message_id: int = 0
+    seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Notice(SQLModel, table=True):
+    """Something an agent must hear about their work that someone else did (closed, took over,
+    reassigned); shown live and kept until read."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    agent_id: int = Field(foreign_key="app_user.id", index=True)
+    text: str = Field(max_length=400)
+    interaction_id: int | None = Field(default=None, foreign_key="interaction.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

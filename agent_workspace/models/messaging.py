@@ -15,6 +15,7 @@ from agent_workspace.models.types import UTCDateTime, enum_type, utcnow
 class Direction(StrEnum):
     OUTBOUND = "outbound"
     INBOUND = "inbound"
+    NOTE = "note"  # an internal note: written in the conversation, never sent
 
 
 class MessageStatus(StrEnum):
@@ -25,6 +26,7 @@ class MessageStatus(StrEnum):
     UNDELIVERED = "undelivered"
     FAILED = "failed"
     RECEIVED = "received"
+    NOTE = "note"  # internal notes have no delivery
 
 
 class Message(SQLModel, table=True):
@@ -60,7 +62,10 @@ class Message(SQLModel, table=True):
     )
     needs_reconcile: bool = False
 
-    __table_args__ = (sa.Index("ix_message_outbox", "status", "next_attempt_at"),)
+    __table_args__ = (
+        sa.Index("ix_message_outbox", "status", "next_attempt_at"),
+        sa.Index("ix_message_interaction_order", "interaction_id", "created_at", "id"),
+    )
 
 
 class Attachment(SQLModel, table=True):
@@ -109,6 +114,19 @@ class OptOut(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("sender", "phone", name="uq_opt_out_sender_phone"),)
 
 
+class CannedReply(SQLModel, table=True):
+    """A reply template: shared (no owner) or an agent's own; placeholders like {first_name}."""
+
+    __tablename__ = "canned_reply"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=80)
+    body: str = Field(sa_type=sa.Text)
+    owner_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class AuditEvent(SQLModel, table=True):
     """Who changed what: a user, the provider, or the system acting on their behalf."""
 
@@ -121,4 +139,5 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=60, index=True)
     entity_type: str = Field(max_length=40)
     entity_id: int | None = None
+    interaction_id: int | None = Field(default=None, index=True, description="for filtering")
     detail: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
