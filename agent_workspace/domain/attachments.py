@@ -56,6 +56,12 @@ class AttachmentPolicy:
         if self.max_files <= 0:
             raise ValueError(f"The file limit must be positive, not {self.max_files}.")
 
+    @property
+    def max_file_bytes(self) -> int:
+        """The most one file may take: Twilio's limit is for all media of a message together,
+        so a single file may use all of it."""
+        return self.max_total_bytes
+
     @classmethod
     def from_settings(
         cls, types_csv: str, max_total_bytes: int, max_files: int
@@ -140,9 +146,7 @@ def check_attachments(
         AttachmentRejected: Naming the file and what to do about it.
     """
     if len(files) > policy.max_files:
-        raise AttachmentRejected(
-            f"{len(files)} files are attached; a message can carry at most {policy.max_files}."
-        )
+        raise too_many_files(len(files), policy)
     accepted = [_check_one(file, policy) for file in files]
     total = sum(file.size for file in accepted)
     if total > policy.max_total_bytes:
@@ -194,3 +198,36 @@ def describe_size(n: int) -> str:
             return f"{value:.1f}".removesuffix(".0") + f" {unit}"
         value /= 1024
     return f"{value:.1f}".removesuffix(".0") + " GB"
+
+
+UPLOAD_OVERHEAD_BYTES = 16 * 1024
+"""Multipart framing of an upload besides its files: boundaries, the bound-args field."""
+UPLOAD_OVERHEAD_PER_FILE = 4 * 1024
+"""A file part's headers (its name, as long as a browser sends one, and its type)."""
+
+
+def upload_body_limit(policy: AttachmentPolicy) -> int:
+    """The largest upload request worth reading for this policy, framing included."""
+    return (
+        policy.max_total_bytes + UPLOAD_OVERHEAD_BYTES + policy.max_files * UPLOAD_OVERHEAD_PER_FILE
+    )
+
+
+def file_too_large(name: str, policy: AttachmentPolicy) -> AttachmentRejected:
+    """The refusal for a file that would take the message past its size limit."""
+    limit = describe_size(policy.max_total_bytes)
+    return AttachmentRejected(
+        f"{_label(name)} is larger than the {limit} the attachments of a message may take."
+    )
+
+
+def upload_too_large(policy: AttachmentPolicy) -> AttachmentRejected:
+    """The refusal for an upload whose request alone is larger than any allowed one."""
+    limit = describe_size(policy.max_total_bytes)
+    return AttachmentRejected(f"These attachments are larger than the {limit} a message may take.")
+
+
+def too_many_files(count: int, policy: AttachmentPolicy) -> AttachmentRejected:
+    return AttachmentRejected(
+        f"{count} files are attached; a message can carry at most {policy.max_files}."
+    )

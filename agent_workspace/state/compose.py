@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 import reflex as rx
@@ -11,19 +12,22 @@ from agent_workspace.config import get_settings
 from agent_workspace.domain.attachments import (
     DEFAULT_ALLOWED_TYPES,
     KNOWN_TYPES,
+    AttachmentPolicy,
     CandidateFile,
-    describe_size,
+    file_too_large,
+    too_many_files,
 )
 from agent_workspace.domain.phone import PhoneOk, display_phone, parse_phone
 from agent_workspace.domain.segments import MAX_BODY_CHARS, count_segments
 from agent_workspace.models import Role
+from agent_workspace.services.access import Actor
 from agent_workspace.services.errors import InvalidInput, ServiceError
+from agent_workspace.services.files import uploads
 from agent_workspace.services.messaging import conversation, sending
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import Choice
 
 UPLOAD_ID = "compose_files"
-UPLOAD_HARD_CAP = 25 * 1024 * 1024  # far above any MMS policy; protects the server's memory
 OTHER = "other"
 
 
@@ -140,24 +144,30 @@ class ComposeState(SessionState):
     @rx.event
     async def send(self, files: list[rx.UploadFile]) -> list[EventSpec] | EventSpec | None:
         """Sends once: a repeated click finds the form closed and the body empty, and a
-        concurrent retry carries the same idempotency key."""
+        concurrent retry carries the same idempotency key.
+
+        Who sends is checked before a file is read, and files are read only as far as the
+        channel's policy allows. Database work runs off the event loop (it is every tab's).
+        """
         self.error = ""
         try:
-            candidates = await _read_files(files)
-            result = sending.send_sms(
-                actor=self._require(Role.AGENT),
-                request=sending.SendRequest(
-                    from_number=self.from_number,
-                    to=self._recipient(),
-                    body=self.body,
-                    interaction_id=self.interaction_id,
-                    files=candidates,
-                    idempotency_key=self.idempotency_key,
-                ),
+            actor, policy = await rx.run_in_thread(self._agent_and_policy)
+            candidates = await _read_files(files, policy)
+            request = sending.SendRequest(
+                from_number=self.from_number,
+                to=self._recipient(),
+                body=self.body,
+                interaction_id=self.interaction_id,
+                files=candidates,
+                idempotency_key=self.idempotency_key,
+            )
+            result = await rx.run_in_thread(
+                functools.partial(sending.send_sms, actor=actor, request=request)
             )
         except ServiceError as refused:
             self.error = refused.message
-            self._preview()  # the situation may have changed (e.g. the number opted out)
+            # The situation may have changed (e.g. the number opted out).
+            await rx.run_in_thread(self._preview)
             return None
         self.is_open = False
         self._set_body("")
@@ -170,14 +180,28 @@ class ComposeState(SessionState):
             events.append(rx.redirect(f"/interactions/{result.interaction_id}"))
         return events
 
+    def _agent_and_policy(self) -> tuple[Actor, AttachmentPolicy]:
+        actor = self._require(Role.AGENT)
+        return actor, uploads.upload_policy(actor=actor)
 
-async def _read_files(files: list[rx.UploadFile]) -> tuple[CandidateFile, ...]:
-    """Reads each file whole (the attachment policy judges it) up to a hard cap on memory."""
+
+async def _read_files(
+    files: list[rx.UploadFile], policy: AttachmentPolicy
+) -> tuple[CandidateFile, ...]:
+    """Reads no more than the policy allows: the count first, then each file only up to what
+    is left of the size limit (one byte more shows it is over), then stops."""
+    if len(files) > policy.max_files:
+        raise InvalidInput(too_many_files(len(files), policy).message)
+    left = policy.max_total_bytes
     candidates = []
     for file in files:
         name = file.name or "attachment"
-        data = await file.read(UPLOAD_HARD_CAP + 1)
-        if len(data) > UPLOAD_HARD_CAP:
-            raise InvalidInput(f"{name} is larger than {describe_size(UPLOAD_HARD_CAP)}.")
+        allowed = min(policy.max_file_bytes, left)
+        if file.size is not None and file.size > allowed:
+            raise InvalidInput(file_too_large(name, policy).message)
+        data = await file.read(allowed + 1)
+        if len(data) > allowed:
+            raise InvalidInput(file_too_large(name, policy).message)
+        left -= len(data)
         candidates.append(CandidateFile(name=name, data=data))
     return tuple(candidates)

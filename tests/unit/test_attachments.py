@@ -17,8 +17,11 @@ from agent_workspace.domain.attachments import (
     CandidateFile,
     check_attachments,
     describe_size,
+    file_too_large,
     sanitize_filename,
     sniff_content_type,
+    upload_body_limit,
+    upload_too_large,
 )
 
 # Tiny but real headers, as the first bytes of each format.
@@ -374,3 +377,24 @@ def test_describe_size_uses_binary_units_with_one_decimal(size: int, text: str) 
 def test_describe_size_refuses_negative_sizes() -> None:
     with pytest.raises(ValueError, match="negative"):
         describe_size(-1)
+
+
+def test_one_file_may_take_the_whole_message_limit() -> None:
+    assert AttachmentPolicy(max_total_bytes=1024).max_file_bytes == 1024
+
+
+def test_an_upload_request_may_carry_the_files_and_their_multipart_framing() -> None:
+    policy = AttachmentPolicy(max_total_bytes=1024 * 1024, max_files=2)
+    limit = upload_body_limit(policy)
+    assert 1024 * 1024 < limit <= 1024 * 1024 + 32 * 1024
+    assert upload_body_limit(AttachmentPolicy(max_total_bytes=1024 * 1024, max_files=10)) > limit
+
+
+def test_size_refusals_name_the_file_and_the_limit() -> None:
+    policy = AttachmentPolicy(max_total_bytes=2 * 1024 * 1024)
+    assert file_too_large("../big.png", policy).message == (
+        "big.png is larger than the 2 MB the attachments of a message may take."
+    )
+    assert upload_too_large(policy).message == (
+        "These attachments are larger than the 2 MB a message may take."
+    )
