@@ -16,8 +16,16 @@ from agent_workspace.state.supervisor import SupervisorState
 from agent_workspace.web.notifier import Notifier
 from agent_workspace.web.routes import create_api
 from agent_workspace.web.runtime import run_dispatcher
+from agent_workspace.web.upload_guard import guard_uploads
 
-app = rx.App(api_transformer=create_api())
+
+def _app() -> rx.App:
+    return app
+
+
+# The upload guard wraps everything (the /api/ routes and Reflex's own), so it sees /_upload
+# before Reflex reads a byte of it.
+app = rx.App(api_transformer=[create_api(), guard_uploads(_app)])
 app.add_page(
     login_page,
     route="/login",

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from agent_workspace.domain.origins import parse_origins
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "dev-secret-change-me"})
@@ -49,6 +51,9 @@ class Settings(BaseSettings):
     twilio_auth_token: str | None = None
     twilio_api_base_url: str = "https://api.twilio.com"
     simulator_port: int = 8765
+    # Where inbound MMS media may be downloaded from: Twilio's API and the media CDN it
+    # redirects to; a bare host means https. The simulator ignores it (media is on its origin).
+    media_hosts: str = "api.twilio.com,mms.twiliocdn.com"
 
     default_region: str = Field(default="US", min_length=2, max_length=2)
     attachment_types: str = "image/jpeg,image/png,image/gif"
@@ -64,6 +69,15 @@ class Settings(BaseSettings):
     demo_data: bool | None = None
     simulator: bool | None = None
     allow_insecure_public_url: bool = False
+
+    @field_validator("media_hosts")
+    @classmethod
+    def _media_hosts_are_origins(cls, value: str) -> str:
+        try:
+            parse_origins(value)
+        except ValueError as problem:
+            raise ValueError(f"AW_MEDIA_HOSTS: {problem}") from None
+        return value
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
@@ -104,6 +118,12 @@ class Settings(BaseSettings):
             )
         token = hmac.new(self.secret_key.encode(), b"simulator", hashlib.sha256).hexdigest()[:32]
         return ProviderAccount(SIMULATOR_ACCOUNT_SID, token, self.simulator_url)
+
+    def provider_media_hosts(self) -> tuple[str, ...]:
+        """Hosts besides the provider's API that inbound media may be fetched from."""
+        if self.uses_simulator:
+            return ()
+        return tuple(h.strip() for h in self.media_hosts.split(",") if h.strip())
 
 
 def deployment_problems(settings: Settings) -> list[str]:

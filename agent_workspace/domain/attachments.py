@@ -11,47 +11,21 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from agent_workspace.domain.media_types import KNOWN_TYPES, TYPE_NAMES, sniff_content_type
+
+__all__ = ["KNOWN_TYPES", "TYPE_NAMES", "sniff_content_type"]  # re-exported: the policy's words
+
 DEFAULT_ALLOWED_TYPES = frozenset({"image/jpeg", "image/png", "image/gif"})
 DEFAULT_MAX_TOTAL_BYTES = 5 * 1024 * 1024
 """The common carrier MMS limit."""
 DEFAULT_MAX_FILES = 10
 """Twilio accepts at most ten media URLs per message."""
 
-KNOWN_TYPES: dict[str, tuple[str, ...]] = {
-    "image/jpeg": (".jpg", ".jpeg", ".jpe"),
-    "image/png": (".png",),
-    "image/gif": (".gif",),
-    "image/webp": (".webp",),
-    "image/bmp": (".bmp",),
-    "application/pdf": (".pdf",),
-    "video/mp4": (".mp4", ".m4v"),
-    "video/3gpp": (".3gp", ".3gpp"),
-    "audio/mpeg": (".mp3",),
-    "audio/ogg": (".ogg", ".oga", ".opus"),
-    "text/vcard": (".vcf", ".vcard"),
-    "text/plain": (".txt", ".text"),
-}
-"""Every type sniff_content_type can return, with its extensions (the first is canonical)."""
-
-TYPE_NAMES: dict[str, str] = {
-    "image/jpeg": "JPEG image",
-    "image/png": "PNG image",
-    "image/gif": "GIF image",
-    "image/webp": "WebP image",
-    "image/bmp": "BMP image",
-    "application/pdf": "PDF document",
-    "video/mp4": "MP4 video",
-    "video/3gpp": "3GPP video",
-    "audio/mpeg": "MP3 audio file",
-    "audio/ogg": "Ogg audio file",
-    "text/vcard": "vCard contact",
-    "text/plain": "plain-text file",
-}
-
-_AN_TYPES = frozenset({"audio/mpeg", "audio/ogg", "video/mp4"})
+# Names read with a vowel sound first ("an MP3 audio file", "an HEIC/HEIF photo").
+_AN_TYPES = frozenset(
+    {"audio/mpeg", "audio/mp4", "audio/ogg", "audio/amr", "video/mp4", "video/mpeg", "image/heif"}
+)
 MAX_FILENAME_CHARS = 100
-_BMP_DIB_HEADER_SIZES = frozenset({12, 40, 52, 56, 64, 108, 124})
-_NON_VIDEO_FTYP_BRANDS = frozenset({b"M4A ", b"M4B ", b"M4P ", b"qt  "})
 _UNSAFE = re.compile(r"[^\w.\-]")
 _UNDERSCORES = re.compile(r"_{2,}")
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]{0,15}[A-Za-z][A-Za-z0-9]{0,15}$")
@@ -81,6 +55,12 @@ class AttachmentPolicy:
             raise ValueError(f"The size limit must be positive, not {self.max_total_bytes}.")
         if self.max_files <= 0:
             raise ValueError(f"The file limit must be positive, not {self.max_files}.")
+
+    @property
+    def max_file_bytes(self) -> int:
+        """The most one file may take: Twilio's limit is for all media of a message together,
+        so a single file may use all of it."""
+        return self.max_total_bytes
 
     @classmethod
     def from_settings(
@@ -119,60 +99,6 @@ class AttachmentRejected(ValueError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-def sniff_content_type(data: bytes) -> str | None:
-    """Detect the content type from magic bytes; None when unrecognised or empty."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith((b"GIF87a", b"GIF89a")):
-        return "image/gif"
-    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data.startswith(b"BM") and int.from_bytes(data[14:18], "little") in _BMP_DIB_HEADER_SIZES:
-        return "image/bmp"
-    if data.startswith(b"%PDF-"):
-        return "application/pdf"
-    if data[4:8] == b"ftyp":
-        return _sniff_iso_media(data[8:12])
-    if data.startswith(b"ID3") or _is_mpeg_audio_frame(data[:3]):
-        return "audio/mpeg"
-    if data.startswith(b"OggS"):
-        return "audio/ogg"
-    return _sniff_text(data)
-
-
-def _sniff_iso_media(brand: bytes) -> str | None:
-    if brand.startswith((b"3gp", b"3g2")):
-        return "video/3gpp"
-    if len(brand) < 4 or brand in _NON_VIDEO_FTYP_BRANDS:
-        return None
-    return "video/mp4"
-
-
-def _is_mpeg_audio_frame(header: bytes) -> bool:
-    """Frame sync (11 set bits) with a defined version, layer and bitrate.
-
-    The extra checks keep ADTS AAC (layer 0) and random 0xFF bytes from passing as MP3.
-    """
-    if len(header) < 3 or header[0] != 0xFF or header[1] & 0xE0 != 0xE0:
-        return False
-    version, layer, bitrate = (header[1] >> 3) & 3, (header[1] >> 1) & 3, header[2] >> 4
-    return version != 1 and layer != 0 and bitrate != 0xF
-
-
-def _sniff_text(data: bytes) -> str | None:
-    if not data or b"\x00" in data:
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    if text.lstrip("\ufeff \t\r\n").upper().startswith("BEGIN:VCARD"):
-        return "text/vcard"
-    return "text/plain"
 
 
 def sanitize_filename(name: str, content_type: str) -> str:
@@ -220,9 +146,7 @@ def check_attachments(
         AttachmentRejected: Naming the file and what to do about it.
     """
     if len(files) > policy.max_files:
-        raise AttachmentRejected(
-            f"{len(files)} files are attached; a message can carry at most {policy.max_files}."
-        )
+        raise too_many_files(len(files), policy)
     accepted = [_check_one(file, policy) for file in files]
     total = sum(file.size for file in accepted)
     if total > policy.max_total_bytes:
@@ -274,3 +198,36 @@ def describe_size(n: int) -> str:
             return f"{value:.1f}".removesuffix(".0") + f" {unit}"
         value /= 1024
     return f"{value:.1f}".removesuffix(".0") + " GB"
+
+
+UPLOAD_OVERHEAD_BYTES = 16 * 1024
+"""Multipart framing of an upload besides its files: boundaries, the bound-args field."""
+UPLOAD_OVERHEAD_PER_FILE = 4 * 1024
+"""A file part's headers (its name, as long as a browser sends one, and its type)."""
+
+
+def upload_body_limit(policy: AttachmentPolicy) -> int:
+    """The largest upload request worth reading for this policy, framing included."""
+    return (
+        policy.max_total_bytes + UPLOAD_OVERHEAD_BYTES + policy.max_files * UPLOAD_OVERHEAD_PER_FILE
+    )
+
+
+def file_too_large(name: str, policy: AttachmentPolicy) -> AttachmentRejected:
+    """The refusal for a file that would take the message past its size limit."""
+    limit = describe_size(policy.max_total_bytes)
+    return AttachmentRejected(
+        f"{_label(name)} is larger than the {limit} the attachments of a message may take."
+    )
+
+
+def upload_too_large(policy: AttachmentPolicy) -> AttachmentRejected:
+    """The refusal for an upload whose request alone is larger than any allowed one."""
+    limit = describe_size(policy.max_total_bytes)
+    return AttachmentRejected(f"These attachments are larger than the {limit} a message may take.")
+
+
+def too_many_files(count: int, policy: AttachmentPolicy) -> AttachmentRejected:
+    return AttachmentRejected(
+        f"{count} files are attached; a message can carry at most {policy.max_files}."
+    )

@@ -10,14 +10,12 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
-import httpx
 import requests
 from requests.adapters import HTTPAdapter
 from twilio.base import values
@@ -35,16 +33,15 @@ from agent_workspace.sms.errors import classify
 from agent_workspace.sms.gateway import (
     FetchedMedia,
     OutboundSms,
-    PermanentSmsError,
     ProviderMessage,
     RetryableSmsError,
     SmsError,
     UncertainSmsError,
 )
+from agent_workspace.sms.media_fetch import TWILIO_MEDIA_HOSTS, MediaFetcher
 
 logger = logging.getLogger(__name__)
 
-TWILIO_API_HOST = "api.twilio.com"
 # A non-empty environment keeps TWILIO_EDGE / TWILIO_REGION of the shell out of the client.
 _ISOLATED_ENVIRONMENT = {"AGENT_WORKSPACE_TWILIO_ENV": "isolated"}
 
@@ -122,6 +119,7 @@ class TwilioGateway:
         timeout: Seconds per HTTP request (connect and read).
         media_fetch_attempts: How often `fetch_media` tries while the media answers 404.
         media_retry_delay: First pause between those tries; doubles each time.
+        media_hosts: Where the API may redirect media downloads (see `MediaFetcher`).
     """
 
     def __init__(
@@ -133,13 +131,21 @@ class TwilioGateway:
         *,
         media_fetch_attempts: int = 5,
         media_retry_delay: float = 0.25,
+        media_hosts: Iterable[str] = TWILIO_MEDIA_HOSTS,
     ) -> None:
         self._account_sid = account_sid
         self._auth_token = auth_token
         self._api_base_url = api_base_url.rstrip("/")
         self._timeout = timeout
-        self._media_fetch_attempts = max(1, media_fetch_attempts)
-        self._media_retry_delay = media_retry_delay
+        self._media = MediaFetcher(
+            account_sid=account_sid,
+            auth_token=auth_token,
+            api_base_url=self._api_base_url,
+            media_hosts=media_hosts,
+            timeout=timeout,
+            attempts=media_fetch_attempts,
+            retry_delay=media_retry_delay,
+        )
         self._http = _RebasingHttpClient(self._api_base_url, timeout)
         self._client = Client(
             account_sid,
@@ -190,50 +196,8 @@ class TwilioGateway:
         ]
 
     def fetch_media(self, url: str) -> FetchedMedia:
-        """Download an inbound MMS attachment, retrying briefly while the provider answers 404."""
-        target, send_auth = self._media_target(url)
-        auth = (self._account_sid, self._auth_token) if send_auth else None
-        delay = self._media_retry_delay
-        last_status: int | None = None
-        with httpx.Client(timeout=self._timeout, follow_redirects=True, auth=auth) as client:
-            for attempt in range(self._media_fetch_attempts):
-                if attempt:
-                    time.sleep(delay)
-                    delay *= 2
-                try:
-                    response = client.get(target)
-                except httpx.HTTPError as exc:
-                    raise RetryableSmsError(
-                        f"Could not download the attachment: {exc.__class__.__name__}."
-                    ) from exc
-                last_status = response.status_code
-                if response.status_code == 404:
-                    continue
-                if response.is_success:
-                    content_type = response.headers.get("content-type", "application/octet-stream")
-                    return FetchedMedia(
-                        data=response.content, content_type=content_type.split(";")[0].strip()
-                    )
-                if response.status_code >= 500 or response.status_code == 429:
-                    raise RetryableSmsError(
-                        "The provider could not serve the attachment right now.",
-                        http_status=response.status_code,
-                    )
-                raise PermanentSmsError(
-                    f"The provider refused the attachment download (HTTP {response.status_code}).",
-                    http_status=response.status_code,
-                )
-        raise PermanentSmsError(
-            "The attachment is not available from the provider.", http_status=last_status
-        )
-
-    def _media_target(self, url: str) -> tuple[str, bool]:
-        """The URL to fetch and whether our credentials may be sent to it."""
-        base = urlsplit(self._api_base_url)
-        parts = urlsplit(urljoin(self._api_base_url + "/", url))
-        if parts.hostname == TWILIO_API_HOST:
-            parts = parts._replace(scheme=base.scheme, netloc=base.netloc)
-        return urlunsplit(parts), parts.netloc == base.netloc
+        """Download an inbound MMS attachment from the provider's media hosts only."""
+        return self._media.fetch(url)
 
     def _translate(self, exc: Exception) -> SmsError | None:
         """The right `SmsError` for an SDK or transport exception; None for anything else."""

@@ -11,19 +11,21 @@ from agent_workspace.config import get_settings
 from agent_workspace.domain.attachments import (
     DEFAULT_ALLOWED_TYPES,
     KNOWN_TYPES,
+    AttachmentPolicy,
     CandidateFile,
-    describe_size,
+    file_too_large,
+    too_many_files,
 )
 from agent_workspace.domain.phone import PhoneOk, display_phone, parse_phone
 from agent_workspace.domain.segments import MAX_BODY_CHARS, count_segments
 from agent_workspace.models import Role
 from agent_workspace.services.errors import InvalidInput, ServiceError
+from agent_workspace.services.files import uploads
 from agent_workspace.services.messaging import conversation, sending
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import Choice
 
 UPLOAD_ID = "compose_files"
-UPLOAD_HARD_CAP = 25 * 1024 * 1024  # far above any MMS policy; protects the server's memory
 OTHER = "other"
 
 
@@ -142,22 +144,25 @@ class ComposeState(SessionState):
     @rx.event
     async def send(self, files: list[rx.UploadFile]) -> list[EventSpec] | EventSpec | None:
         """Sends once: a repeated click finds the form closed and the body empty, and a
-        concurrent retry carries the same idempotency key."""
+        concurrent retry carries the same idempotency key.
+
+        Who sends is checked before a file is read, and files are read only as far as the
+        channel's policy allows. Database work runs off the event loop (it is every tab's).
+        """
         self.error = ""
         try:
-            candidates = await _read_files(files)
-            result = await self._off_loop(
-                sending.send_sms,
-                actor=await self._require(Role.AGENT),
-                request=sending.SendRequest(
-                    from_number=self.from_number,
-                    to=self._recipient(),
-                    body=self.body,
-                    interaction_id=self.interaction_id,
-                    files=candidates,
-                    idempotency_key=self.idempotency_key,
-                ),
+            actor = await self._require(Role.AGENT)
+            policy = await self._off_loop(uploads.upload_policy, actor=actor)
+            candidates = await _read_files(files, policy)
+            request = sending.SendRequest(
+                from_number=self.from_number,
+                to=self._recipient(),
+                body=self.body,
+                interaction_id=self.interaction_id,
+                files=candidates,
+                idempotency_key=self.idempotency_key,
             )
+            result = await self._off_loop(sending.send_sms, actor=actor, request=request)
         except ServiceError as refused:
             self.error = refused.message
             await self._preview()  # the situation may have changed (e.g. the number opted out)
@@ -174,13 +179,23 @@ class ComposeState(SessionState):
         return events
 
 
-async def _read_files(files: list[rx.UploadFile]) -> tuple[CandidateFile, ...]:
-    """Reads each file whole (the attachment policy judges it) up to a hard cap on memory."""
+async def _read_files(
+    files: list[rx.UploadFile], policy: AttachmentPolicy
+) -> tuple[CandidateFile, ...]:
+    """Reads no more than the policy allows: the count first, then each file only up to what
+    is left of the size limit (one byte more shows it is over), then stops."""
+    if len(files) > policy.max_files:
+        raise InvalidInput(too_many_files(len(files), policy).message)
+    left = policy.max_total_bytes
     candidates = []
     for file in files:
         name = file.name or "attachment"
-        data = await file.read(UPLOAD_HARD_CAP + 1)
-        if len(data) > UPLOAD_HARD_CAP:
-            raise InvalidInput(f"{name} is larger than {describe_size(UPLOAD_HARD_CAP)}.")
+        allowed = min(policy.max_file_bytes, left)
+        if file.size is not None and file.size > allowed:
+            raise InvalidInput(file_too_large(name, policy).message)
+        data = await file.read(allowed + 1)
+        if len(data) > allowed:
+            raise InvalidInput(file_too_large(name, policy).message)
+        left -= len(data)
         candidates.append(CandidateFile(name=name, data=data))
     return tuple(candidates)

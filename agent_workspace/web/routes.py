@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import mimetypes
 from urllib.parse import quote
 
 from starlette.applications import Starlette
@@ -15,6 +14,7 @@ from starlette.routing import Route
 
 from agent_workspace.config import get_settings
 from agent_workspace.db.engine import transaction
+from agent_workspace.domain.media_types import OCTET_STREAM, is_inline_safe
 from agent_workspace.domain.webhooks import Malformed, parse_inbound, parse_status
 from agent_workspace.models import Attachment
 from agent_workspace.services.errors import InvalidInput, NotFound
@@ -25,6 +25,8 @@ from agent_workspace.services.messaging.inbound import receive_sms
 from agent_workspace.sms import SIGNATURE_HEADER, validate_signature
 
 log = logging.getLogger(__name__)
+# Nothing a stored file says may load, run or navigate: it is shown, never executed.
+MEDIA_CSP = "default-src 'none'; sandbox"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 
 
@@ -90,7 +92,12 @@ def _fields(form: FormData) -> dict[str, str]:
 
 
 async def media(request: Request) -> Response:
-    """Serves a stored attachment to whoever holds an unexpired signed link (Twilio, browsers)."""
+    """Serves a stored attachment to whoever holds an unexpired signed link (Twilio, browsers).
+
+    The file came from a consumer's phone or an agent's disk and is served on the app's own
+    origin, where the session lives: so it is never sniffed, runs nothing (a sandboxing CSP),
+    and only raster images are shown inline; everything else downloads.
+    """
     try:
         attachment_id = int(request.path_params["attachment_id"])
     except ValueError:
@@ -102,13 +109,16 @@ async def media(request: Request) -> Response:
     if found is None:
         return PlainTextResponse("not found", status_code=404)
     data, content_type, filename = found
+    content_type = content_type.split(";")[0].strip().lower() or OCTET_STREAM
+    disposition = "inline" if is_inline_safe(content_type) else "attachment"
     return Response(
         data,
-        media_type=content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream",
+        media_type=content_type,
         headers={
             "Cache-Control": "private, max-age=300",
             "X-Content-Type-Options": "nosniff",
-            "Content-Disposition": _inline_disposition(filename),
+            "Content-Security-Policy": MEDIA_CSP,
+            "Content-Disposition": _disposition(disposition, filename),
         },
     )
 
@@ -127,12 +137,12 @@ def _stored_file(attachment_id: int) -> tuple[bytes, str, str] | None:
     return read_bytes(key), content_type, filename
 
 
-def _inline_disposition(filename: str) -> str:
-    """`inline` with the name as an ASCII fallback plus RFC 5987 UTF-8 (headers are latin-1)."""
+def _disposition(kind: str, filename: str) -> str:
+    """`kind` with the name as an ASCII fallback plus RFC 5987 UTF-8 (headers are latin-1)."""
     fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
     if fallback == filename:
-        return f'inline; filename="{filename}"'
-    return f"inline; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+        return f'{kind}; filename="{filename}"'
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def create_api() -> Starlette:

@@ -10,8 +10,14 @@ from agent_workspace.sms import SmsGateway, TwilioGateway
 
 def make_gateway() -> SmsGateway:
     """Real Twilio with credentials; otherwise the built-in simulator on loopback."""
-    account = get_settings().provider_account()
-    return TwilioGateway(account.account_sid, account.auth_token, api_base_url=account.api_base_url)
+    settings = get_settings()
+    account = settings.provider_account()
+    return TwilioGateway(
+        account.account_sid,
+        account.auth_token,
+        api_base_url=account.api_base_url,
+        media_hosts=settings.provider_media_hosts(),
+    )
 
 
 def make_dispatcher(gateway: SmsGateway | None = None) -> Dispatcher:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from agent_workspace.domain.attachments import CandidateFile
-from agent_workspace.models import AuditEvent, Role
+from agent_workspace.domain.attachments import KNOWN_TYPES, CandidateFile
+from agent_workspace.models import AuditEvent, Channel, Role
+from agent_workspace.services.accounts import auth
 from agent_workspace.services.channels import admin
 from agent_workspace.services.errors import AccessDenied, InvalidInput
 from agent_workspace.services.messaging.sending import SendRequest, send_sms
+from agent_workspace.state.admin import AdminState
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.integration.state.test_access_checks import run, state_for
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
@@ -75,3 +80,31 @@ def test_only_administrators_see_or_change_the_channel(engine: Engine) -> None:
         admin.update_attachment_policy(
             actor=agent, types=["image/png"], max_total_bytes=1024, max_files=1
         )
+
+
+QUICKTIME = b"\x00\x00\x00\x14ftypqt  \x00\x00\x02\x00" + bytes(64)
+
+
+def test_admins_can_allow_every_type_the_detector_knows(engine: Engine) -> None:
+    """The admin page lists the detector's MMS types; all of them fit the stored policy."""
+    make_channel()
+    make_consumer("Dana", "+14155550123")
+    agent = make_user("alice")
+    make_user("ada", roles=(Role.ADMIN,))
+    token, _ = auth.sign_in(username="ada", password="ada-password")
+    state = state_for(AdminState, token)
+    run(AdminState.load.fn(state))  # type: ignore[attr-defined]
+    labels = {option.value: option.label for option in state.types}
+    assert labels.keys() == KNOWN_TYPES.keys()
+    assert labels["video/quicktime"] == "QuickTime video (video/quicktime)"
+    state.types = [dataclasses.replace(option, allowed=True) for option in state.types]
+    run(AdminState.save.fn(state))  # type: ignore[attr-defined]
+    assert state.error == ""
+
+    request = SendRequest(
+        SUPPORT_NUMBER, "+14155550123", "clip", files=(CandidateFile("clip.mov", QUICKTIME),)
+    )
+    assert send_sms(actor=agent, request=request).message_id > 0
+    with Session(engine) as session:
+        channel = session.exec(select(Channel)).one()
+    assert set(channel.attachment_types.split(",")) == set(KNOWN_TYPES)

@@ -60,3 +60,27 @@ def test_after_the_last_attempt_the_reason_is_kept_and_it_is_not_tried_again(
         assert row is not None
         row.next_fetch_at = None
     assert inbound_media.pending_media() == []
+
+
+def test_bytes_nobody_recognises_are_stored_as_octet_stream_never_as_declared(
+    engine: Engine,
+) -> None:
+    attachment_id = _mms()
+    inbound_media.store_media(
+        attachment_id=attachment_id, data=b"\x00\x01\x02 opaque", declared_type="text/html"
+    )
+    with Session(engine) as session:
+        attachment = session.exec(select(Attachment)).one()
+    assert attachment.content_type == "application/octet-stream"
+    assert attachment.storage_key is not None
+
+
+def test_a_refusal_keeps_its_reason_at_the_first_attempt(engine: Engine) -> None:
+    attachment_id = _mms()
+    inbound_media.media_failed(
+        attachment_id=attachment_id, reason="not a media host", permanent=True
+    )
+    inbound_media.media_failed(attachment_id=attachment_id, reason="later noise", permanent=True)
+    with Session(engine) as session:
+        attachment = session.exec(select(Attachment)).one()
+    assert (attachment.fetch_error, attachment.fetch_attempts) == ("not a media host", 1)

@@ -17,8 +17,11 @@ from agent_workspace.domain.attachments import (
     CandidateFile,
     check_attachments,
     describe_size,
+    file_too_large,
     sanitize_filename,
     sniff_content_type,
+    upload_body_limit,
+    upload_too_large,
 )
 
 # Tiny but real headers, as the first bytes of each format.
@@ -44,6 +47,14 @@ VCARD = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nEND:VCARD\r\n"
 VCARD_BOM = b"\xef\xbb\xbf\r\nbegin:vcard\r\nVERSION:4.0\r\nEND:VCARD\r\n"
 TEXT = "Grüße, see you at 10".encode()
 WAV = b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00"
+# Types the hand-written table did not know and the detector does (all accepted by Twilio).
+TIFF = b"II*\x00\x08\x00\x00\x00" + bytes(16)
+HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"
+WEBM = bytes.fromhex("1a45dfa39f4286810142f7810142f2810442f381084282847765626d")
+MPEG_PS = b"\x00\x00\x01\xba\x44\x00\x04\x00\x04\x01\x01\x89\xc3\xf8"
+AMR = b"#!AMR\n\x3c\x48\xf5\x1f\x96\x66\x79\xe1"
+ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Support//EN\r\nEND:VCALENDAR\r\n"
+HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 
 
 @pytest.mark.parametrize(
@@ -64,11 +75,23 @@ WAV = b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00"
         (MP3_ID3, "audio/mpeg"),
         (MP3_FRAME, "audio/mpeg"),
         (OGG, "audio/ogg"),
+        # The hand-written table refused these two; the detector is right that they are
+        # QuickTime video and MPEG-4 audio, which Twilio accepts for MMS.
+        (QUICKTIME, "video/quicktime"),
+        (M4A, "audio/mp4"),
+        (TIFF, "image/tiff"),
+        (HEIC, "image/heif"),
+        (WEBM, "video/webm"),
+        (MPEG_PS, "video/mpeg"),
+        (AMR, "audio/amr"),
+        (ICS, "text/calendar"),
         (VCARD, "text/vcard"),
         (VCARD_BOM, "text/vcard"),
         (TEXT, "text/plain"),
         (b"BMW is a car", "text/plain"),
         (b"RIFF but not an image", "text/plain"),
+        (b"ID3 tags name the artist", "text/plain"),
+        (HTML, "text/plain"),  # a phone shows HTML as text; it is never an allowed type
     ],
 )
 def test_sniffs_content_type_from_magic_bytes(data: bytes, content_type: str) -> None:
@@ -85,9 +108,9 @@ def test_sniffs_content_type_from_magic_bytes(data: bytes, content_type: str) ->
         b"\xc3\x28 invalid utf-8",
         b"\xff\xd8",  # truncated JPEG marker
         AAC_ADTS,
-        M4A,
-        QUICKTIME,
         WAV,
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff",  # a Windows program
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00",  # a zip archive
     ],
 )
 def test_unrecognised_bytes_have_no_content_type(data: bytes) -> None:
@@ -98,6 +121,11 @@ def test_every_known_type_has_a_name_and_a_canonical_extension() -> None:
     assert TYPE_NAMES.keys() == KNOWN_TYPES.keys()
     assert all(exts and all(e.startswith(".") for e in exts) for exts in KNOWN_TYPES.values())
     assert KNOWN_TYPES.keys() >= DEFAULT_ALLOWED_TYPES
+
+
+def test_allowing_every_known_type_fits_the_channel_policy_column() -> None:
+    """channel.attachment_types holds the allowed types comma-separated in 400 characters."""
+    assert len(",".join(sorted(KNOWN_TYPES))) <= 400
 
 
 @pytest.mark.parametrize(
@@ -173,7 +201,7 @@ def test_from_settings_reads_a_comma_separated_type_list(
 @pytest.mark.parametrize(
     ("types_csv", "max_total_bytes", "max_files", "error"),
     [
-        ("image/jpeg, image/tiff, application/zip", 1000, 3, "application/zip, image/tiff"),
+        ("image/jpeg, image/x-icon, application/zip", 1000, 3, "application/zip, image/x-icon"),
         ("images", 1000, 3, "Unknown attachment types: images."),
         ("", 1000, 3, "Allow at least one attachment type."),
         (" , ", 1000, 3, "Allow at least one attachment type."),
@@ -349,3 +377,24 @@ def test_describe_size_uses_binary_units_with_one_decimal(size: int, text: str) 
 def test_describe_size_refuses_negative_sizes() -> None:
     with pytest.raises(ValueError, match="negative"):
         describe_size(-1)
+
+
+def test_one_file_may_take_the_whole_message_limit() -> None:
+    assert AttachmentPolicy(max_total_bytes=1024).max_file_bytes == 1024
+
+
+def test_an_upload_request_may_carry_the_files_and_their_multipart_framing() -> None:
+    policy = AttachmentPolicy(max_total_bytes=1024 * 1024, max_files=2)
+    limit = upload_body_limit(policy)
+    assert 1024 * 1024 < limit <= 1024 * 1024 + 32 * 1024
+    assert upload_body_limit(AttachmentPolicy(max_total_bytes=1024 * 1024, max_files=10)) > limit
+
+
+def test_size_refusals_name_the_file_and_the_limit() -> None:
+    policy = AttachmentPolicy(max_total_bytes=2 * 1024 * 1024)
+    assert file_too_large("../big.png", policy).message == (
+        "big.png is larger than the 2 MB the attachments of a message may take."
+    )
+    assert upload_too_large(policy).message == (
+        "These attachments are larger than the 2 MB a message may take."
+    )

@@ -156,3 +156,27 @@ def test_every_deployment_refusal_is_reported_at_once_one_per_line() -> None:
     assert len(lines) == 2
     assert "AW_SIMULATOR=true" in lines[0]
     assert "AW_PUBLIC_BASE_URL" in lines[1]
+
+
+def test_media_downloads_default_to_twilios_api_and_media_cdn() -> None:
+    settings = Settings(twilio_account_sid="AC" + "1" * 32, twilio_auth_token="t" * 32)
+    assert settings.provider_media_hosts() == ("api.twilio.com", "mms.twiliocdn.com")
+
+
+def test_media_hosts_can_be_configured() -> None:
+    settings = Settings(
+        twilio_account_sid="AC" + "1" * 32,
+        twilio_auth_token="t" * 32,
+        media_hosts="mms.twiliocdn.com, s3-external-1.amazonaws.com",
+    )
+    assert settings.provider_media_hosts() == ("mms.twiliocdn.com", "s3-external-1.amazonaws.com")
+
+
+def test_in_simulator_mode_media_comes_only_from_the_simulator() -> None:
+    """The simulator's API and its media URLs share its one loopback origin."""
+    assert Settings(media_hosts="mms.twiliocdn.com").provider_media_hosts() == ()
+
+
+def test_a_media_host_that_is_not_an_origin_is_refused_by_name() -> None:
+    with pytest.raises(ValidationError, match=r"AW_MEDIA_HOSTS: 'mms.twiliocdn.com/media'"):
+        Settings(media_hosts="api.twilio.com,mms.twiliocdn.com/media")

@@ -9,8 +9,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, or_, select
 
 from agent_workspace.db.engine import reading, transaction
-from agent_workspace.domain.attachments import sanitize_filename, sniff_content_type
+from agent_workspace.domain.attachments import sanitize_filename
 from agent_workspace.domain.delivery import retry_delay
+from agent_workspace.domain.media_types import detect_content_type
 from agent_workspace.models import Attachment, Message, utcnow
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, record
@@ -51,11 +52,16 @@ def pending_media(*, limit: int = PENDING_BATCH, engine: Engine | None = None) -
 
 
 def store_media(
-    *, attachment_id: int, data: bytes, content_type: str, engine: Engine | None = None
+    *, attachment_id: int, data: bytes, declared_type: str, engine: Engine | None = None
 ) -> None:
-    """Keeps the bytes; the type is what the bytes say, falling back to the provider's word."""
+    """Keeps the bytes as the type they are; the provider's (or sender's) word is only noted.
+
+    A consumer's phone says what it likes: "image/jpeg" on an HTML page would otherwise be
+    stored, shown and served as a picture.
+    """
     key, digest = store_bytes(data)
-    detected = sniff_content_type(data) or content_type.split(";")[0].strip()
+    detected = detect_content_type(data)
+    declared = declared_type.split(";")[0].strip().lower()
     with transaction(engine) as session:
         attachment = session.get(Attachment, attachment_id)
         if attachment is None or attachment.storage_key is not None:
@@ -64,34 +70,40 @@ def store_media(
         attachment.content_type = detected
         attachment.filename = sanitize_filename(attachment.filename, detected)
         session.add(attachment)
+        detail: dict[str, object] = {"size": len(data), "content_type": detected}
+        if declared != detected:
+            detail["declared_type"] = declared[:100]
         record(
             session=session,
             actor=PROVIDER,
             action="attachment.fetched",
             entity=attachment,
-            detail={"size": len(data), "content_type": detected},
+            detail=detail,
         )
         _announce(session, attachment)
 
 
-def media_failed(*, attachment_id: int, reason: str, engine: Engine | None = None) -> None:
-    """Counts a failed download; after MAX_FETCH_ATTEMPTS the reason is kept and shown."""
+def media_failed(
+    *, attachment_id: int, reason: str, permanent: bool = False, engine: Engine | None = None
+) -> None:
+    """Counts a failed download; a refusal (`permanent`) or the MAX_FETCH_ATTEMPTS-th failure
+    keeps the reason and shows it. A refusal can never succeed, so it is not tried again."""
     with transaction(engine) as session:
         attachment = session.get(Attachment, attachment_id)
-        if attachment is None:
+        if attachment is None or attachment.fetch_error is not None:
             return
         attachment.fetch_attempts += 1
         # Back off (1 s, 2 s, 4 s ...) so a short provider outage does not use up every attempt.
         delay = retry_delay(attachment.fetch_attempts, retry_after=None, jitter=random.random())
         attachment.next_fetch_at = utcnow() + delay
-        if attachment.fetch_attempts >= MAX_FETCH_ATTEMPTS:
+        if permanent or attachment.fetch_attempts >= MAX_FETCH_ATTEMPTS:
             attachment.fetch_error = reason[:300]
             record(
                 session=session,
                 actor=PROVIDER,
                 action="attachment.fetch_failed",
                 entity=attachment,
-                detail={"reason": reason},
+                detail={"reason": reason, "attempts": attachment.fetch_attempts},
             )
             _announce(session, attachment)
         session.add(attachment)

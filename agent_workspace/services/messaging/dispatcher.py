@@ -131,13 +131,16 @@ class Dispatcher:
             fetched = self.gateway.fetch_media(item.url)
         except SmsError as problem:
             inbound_media.media_failed(
-                attachment_id=item.attachment_id, reason=problem.message, engine=self.engine
+                attachment_id=item.attachment_id,
+                reason=problem.message,
+                permanent=isinstance(problem, PermanentSmsError),
+                engine=self.engine,
             )
             return
         inbound_media.store_media(
             attachment_id=item.attachment_id,
             data=fetched.data,
-            content_type=fetched.content_type or item.declared_type,
+            declared_type=fetched.content_type or item.declared_type,
             engine=self.engine,
         )
 

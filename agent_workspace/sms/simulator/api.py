@@ -174,28 +174,9 @@ async def list_media(request: Request) -> Response:
     )
 
 
-async def media_content(request: Request) -> Response:
-    """Media metadata (`ME….json`) or content (`ME…`), with Twilio's optional first 404."""
-    if (denied := _auth_error(request)) is not None:
-        return denied
-    sim = _sim(request)
-    media_sid = request.path_params["media_sid"]
-    as_json = media_sid.endswith(".json")
-    found = sim.store.find_media(media_sid.removesuffix(".json"))
-    if found is None or found[0].sid != request.path_params["message_sid"]:
-        return _not_found()
-    message, media = found
-    if as_json:
-        return JSONResponse(media_json(message, media))
-    if sim.store.count_media_fetch(media.sid) == 0 and sim.config.media_first_fetch_404:
-        return _not_found()
-    return Response(media.data, media_type=media.content_type)
-
-
 routes = [
     Route(f"{PREFIX}/Messages.json", create_message, methods=["POST"]),
     Route(f"{PREFIX}/Messages.json", list_messages, methods=["GET"]),
     Route(f"{PREFIX}/Messages/{{message_sid}}/Media.json", list_media, methods=["GET"]),
-    Route(f"{PREFIX}/Messages/{{message_sid}}/Media/{{media_sid}}", media_content, methods=["GET"]),
     Route(f"{PREFIX}/Messages/{{message_sid}}", fetch_message, methods=["GET"]),
 ]

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from agent_workspace.sms.simulator import api, control, phone_page
+from agent_workspace.sms.simulator import api, control, media, phone_page
 from agent_workspace.sms.simulator.core import Simulator, SimulatorConfig
 from agent_workspace.sms.simulator.store import SimulatorStore
 
@@ -71,7 +71,7 @@ def create_simulator_app(
         await simulator.cancel_background()
 
     app = Starlette(
-        routes=[Route("/", _home), *api.routes, *control.routes, *phone_page.routes],
+        routes=[Route("/", _home), *api.routes, *media.routes, *control.routes, *phone_page.routes],
         lifespan=lifespan,
     )
     app.state.simulator = simulator

@@ -32,6 +32,8 @@ ACCEPTED_MEDIA_TYPES = frozenset(
         "image/gif",
         "image/bmp",
         "image/tiff",
+        "image/heic",
+        "image/heif",
         "image/webp",
         "text/vcard",
         "text/x-vcard",

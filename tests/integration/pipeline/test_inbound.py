@@ -19,6 +19,7 @@ from agent_workspace.models import (
     OptOut,
 )
 from agent_workspace.services.errors import InvalidInput
+from agent_workspace.services.files import media_links
 from agent_workspace.services.files.storage import read_bytes
 from tests.factories import SUPPORT_NUMBER
 from tests.integration.pipeline.conftest import (
@@ -202,3 +203,29 @@ def test_inbound_media_survives_a_short_provider_outage(pipeline: Pipeline) -> N
             return row is not None and row.storage_key is not None
 
     wait_until(fetched, step=pipeline.dispatcher.run_once, timeout=10, what="the media download")
+
+
+def test_a_type_lie_is_stored_and_served_as_what_the_bytes_are(pipeline: Pipeline) -> None:
+    """A phone that declares image/jpeg for an HTML page gets a sandboxed text/html download."""
+    page = b"<!DOCTYPE html><html><script>fetch('/_event')</script></html>"
+    media = [{"content_type": "image/jpeg", "data_base64": base64.b64encode(page).decode()}]
+    sid = pipeline.phone_texts("totally a photo", media=media)
+
+    def fetched() -> Attachment | None:
+        with transaction() as session:
+            row = session.exec(
+                select(Attachment).where(Attachment.message_id == _inbound(sid).id)
+            ).one()
+            return row if row.storage_key else None
+
+    stored = wait_until(fetched, step=pipeline.dispatcher.run_once, what="the media download")
+    assert stored.content_type == "text/html"
+    assert not stored.filename.endswith((".jpg", ".jpeg"))
+    [audit] = audit_rows("attachment.fetched", stored.id)
+    assert audit.detail["declared_type"] == "image/jpeg"
+    assert stored.id is not None
+    served = httpx.get(media_links.media_url(stored.id, stored.filename), timeout=5)
+    assert served.content == page
+    assert served.headers["content-type"].startswith("text/html")
+    assert served.headers["content-disposition"].startswith("attachment;")
+    assert served.headers["content-security-policy"] == "default-src 'none'; sandbox"

@@ -12,6 +12,7 @@ from agent_workspace.db.engine import transaction
 from agent_workspace.domain.attachments import CandidateFile
 from agent_workspace.models import Attachment
 from agent_workspace.services.files import media_links
+from agent_workspace.services.files.storage import store_bytes
 from tests.integration.pipeline.conftest import CONSUMER_PHONE, PNG, Pipeline
 
 
@@ -64,3 +65,56 @@ def test_expired_or_tampered_links_are_refused(attachment: Attachment) -> None:
 def test_a_signed_link_to_a_missing_attachment_is_not_found(pipeline: Pipeline) -> None:
     response = httpx.get(media_links.media_url(999_999, "gone.png"), timeout=5)
     assert response.status_code == 404
+
+
+SANDBOX = "default-src 'none'; sandbox"
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>'
+HTML = b"<html><script>fetch('/_event')</script></html>"
+
+
+def _stored(data: bytes, content_type: str, filename: str) -> Attachment:
+    """A stored file as an inbound download (or a row from before types came from bytes) left it."""
+    key, digest = store_bytes(data)
+    with transaction() as session:
+        row = Attachment(
+            filename=filename,
+            content_type=content_type,
+            size=len(data),
+            sha256=digest,
+            storage_key=key,
+        )
+        session.add(row)
+        session.flush()
+        session.refresh(row)
+        return row
+
+
+def test_every_served_file_is_sandboxed_and_never_sniffed(attachment: Attachment) -> None:
+    response = httpx.get(_link(attachment), timeout=5)
+    assert response.headers["content-security-policy"] == SANDBOX
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "filename"),
+    [
+        (SVG, "image/svg+xml", "drawing.svg"),
+        (HTML, "text/html", "page.html"),
+        (HTML, "", "page.jpg"),  # no stored type: never guessed from the name
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "application/pdf", "terms.pdf"),
+        (b"BEGIN:VCARD\r\nEND:VCARD\r\n", "text/vcard", "ada.vcf"),
+    ],
+)
+def test_anything_but_a_raster_image_is_served_as_a_sandboxed_download(
+    pipeline: Pipeline, data: bytes, content_type: str, filename: str
+) -> None:
+    row = _stored(data, content_type, filename)
+    response = httpx.get(_link(row), timeout=5)
+    assert response.status_code == 200
+    assert response.content == data
+    assert response.headers["content-type"].split(";")[0] == (
+        content_type or "application/octet-stream"
+    )
+    assert response.headers["content-disposition"] == f'attachment; filename="{filename}"'
+    assert response.headers["content-security-policy"] == SANDBOX
+    assert response.headers["x-content-type-options"] == "nosniff"

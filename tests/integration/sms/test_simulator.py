@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 from email.utils import parsedate_to_datetime
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import phonenumbers
 import pytest
 from phonenumbers import PhoneNumberType
 
-from agent_workspace.sms import OutboundSms, PermanentSmsError, TwilioGateway, validate_signature
+from agent_workspace.sms import (
+    OutboundSms,
+    PermanentSmsError,
+    RetryableSmsError,
+    TwilioGateway,
+    validate_signature,
+)
 from agent_workspace.sms.simulator import MAGIC_FROM_NUMBERS, MAGIC_NUMBERS, SimulatorServer
 from tests.integration.sms.conftest import (
     ACCOUNT_SID,
@@ -189,10 +197,11 @@ def test_reply_with_picture_posts_a_signed_inbound_webhook_and_media_downloads(
         intruder.fetch_media(url)
 
 
-def test_media_that_never_appears_raises(
+def test_media_that_never_appears_is_worth_another_try_later(
     gateway: TwilioGateway, simulator: SimulatorServer
 ) -> None:
-    with pytest.raises(PermanentSmsError) as caught:
+    """Twilio may 404 right after the webhook: the dispatcher retries later, with backoff."""
+    with pytest.raises(RetryableSmsError) as caught:
         gateway.fetch_media(f"{simulator.url}{API}/Messages/MM{'0' * 32}/Media/ME{'0' * 32}")
     assert caught.value.http_status == 404
 
@@ -248,3 +257,42 @@ def test_keywords_set_opt_out_type(
     httpx.post(f"{simulator.url}/_sim/inbound", json={"from": PHONE, "to": PROVIDER, "body": body})
     [post] = receiver.posts("/inbound")
     assert post.params().get("OptOutType") == opt_out_type
+
+
+def test_a_media_url_redirects_like_twilio_to_a_short_lived_unauthenticated_copy(
+    simulator: SimulatorServer,
+) -> None:
+    sent = httpx.post(
+        f"{simulator.url}/_sim/inbound",
+        json={
+            "from": PHONE,
+            "to": PROVIDER,
+            "body": "",
+            "media": [{"content_type": "image/png", "data_base64": base64.b64encode(PNG).decode()}],
+        },
+    ).json()
+    media_url = f"{simulator.url}{API}/Messages/{sent['sid']}/Media/{sent['media'][0]['sid']}"
+    assert httpx.get(media_url).status_code == 401
+
+    answer = httpx.get(media_url, auth=(ACCOUNT_SID, AUTH_TOKEN))
+    assert answer.status_code == 302
+    location = answer.headers["location"]
+    assert location.startswith(f"{simulator.url}/media/")
+    assert API not in location and AUTH_TOKEN not in location
+    copy = httpx.get(location)  # no credentials, like Twilio's media CDN
+    assert (copy.status_code, copy.content, copy.headers["content-type"]) == (
+        200,
+        PNG,
+        "image/png",
+    )
+
+    query = dict(parse_qsl(urlsplit(location).query))
+    base = location.split("?")[0]
+    flipped = ("0" if query["Signature"][0] != "0" else "1") + query["Signature"][1:]
+    later = str(int(query["Expires"]) + 3600)
+    for forged in (
+        f"{base}?Expires={query['Expires']}&Signature={flipped}",
+        f"{base}?Expires={later}&Signature={query['Signature']}",
+        base,
+    ):
+        assert httpx.get(forged).status_code == 403
