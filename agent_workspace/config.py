@@ -64,6 +64,11 @@ class Settings(BaseSettings):
 
     profile_resolver: str = "default"
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
+    # How long a dispatcher holds a claimed message; each provider call ends well within it.
+    outbox_lease_seconds: float = Field(default=60.0, ge=1.0, le=3600.0)
+    # After a create got no answer (timeout), how long to let the provider finish it before
+    # looking it up: a lookup that runs first would miss it and send it a second time.
+    outbox_reconcile_settle_seconds: float = Field(default=30.0, ge=0.0, le=3600.0)
 
     # Explicit opt-ins; unset means "only in development" (see deployment_problems).
     demo_data: bool | None = None

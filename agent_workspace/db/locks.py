@@ -23,5 +23,10 @@ def lock_phone(session: Session, channel_id: int, phone: str) -> None:
 
 
 def lock_sid(session: Session, sid: str) -> None:
-    """A provider message id is recorded or updated by one transaction at a time."""
+    """A provider message id is recorded or updated by one transaction at a time.
+
+    Without it (PostgreSQL, read committed) a status callback can miss the sid that an accept
+    has written but not yet committed, and its early-status row is written after the accept
+    looked for early rows: the status would be lost.
+    """
     advisory_lock(session, f"sms-sid:{sid}")

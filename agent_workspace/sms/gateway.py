@@ -25,7 +25,11 @@ class OutboundSms:
 
 @dataclass(frozen=True)
 class ProviderMessage:
-    """A message as the provider reports it (after create, or from a listing)."""
+    """A message as the provider reports it (after create, or from a listing).
+
+    `direction` is Twilio's ("outbound-api" for what we create, "inbound", ...); `date_sent` is
+    None until the message leaves the sender's queue.
+    """
 
     sid: str
     status: str
@@ -34,6 +38,9 @@ class ProviderMessage:
     body: str
     date_created: datetime | None
     error_code: int | None = None
+    direction: str = ""
+    num_media: int = 0
+    date_sent: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -115,12 +122,24 @@ class UncertainSmsError(SmsError):
 class SmsGateway(Protocol):
     """What the app needs from an SMS provider."""
 
-    def send(self, msg: OutboundSms) -> ProviderMessage:
-        """Hand one message to the provider; raises an `SmsError` subclass on failure."""
+    def send(self, msg: OutboundSms, *, timeout: float | None = None) -> ProviderMessage:
+        """Hand one message to the provider; raises an `SmsError` subclass on failure.
+
+        `timeout` caps the whole call in seconds (a lease holder must finish before its lease
+        does); running out of it is an `UncertainSmsError`.
+        """
         ...
 
-    def list_messages(self, *, to: str, from_: str, sent_after: datetime) -> list[ProviderMessage]:
-        """Messages from `from_` to `to` created at or after `sent_after` (for reconciliation)."""
+    def list_messages(
+        self, *, to: str, from_: str, created_after: datetime, timeout: float | None = None
+    ) -> list[ProviderMessage]:
+        """Every message from `from_` to `to` that may have been created at or after
+        `created_after`, whatever its status (queued ones included), newest first.
+
+        For reconciliation: it must never miss a message the provider still holds. Raises
+        `RetryableSmsError` when it cannot tell (provider unreachable, out of `timeout`, too
+        many messages to look through).
+        """
         ...
 
     def fetch_media(self, url: str) -> FetchedMedia:

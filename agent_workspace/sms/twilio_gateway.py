@@ -7,13 +7,16 @@ the built-in simulator. No request is ever retried here: the app's outbox decide
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import logging
 import threading
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -29,6 +32,7 @@ from twilio.http.response import Response
 from twilio.rest import Client
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
+from agent_workspace.domain.outbox import looked_far_enough
 from agent_workspace.sms.errors import classify
 from agent_workspace.sms.gateway import (
     FetchedMedia,
@@ -41,19 +45,25 @@ from agent_workspace.sms.gateway import (
 from agent_workspace.sms.media_fetch import TWILIO_MEDIA_HOSTS, MediaFetcher
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # A non-empty environment keeps TWILIO_EDGE / TWILIO_REGION of the shell out of the client.
 _ISOLATED_ENVIRONMENT = {"AGENT_WORKSPACE_TWILIO_ENV": "isolated"}
+#: Share of a capped call's time given to the connect (the rest waits for the answer).
+CONNECT_SHARE = 0.3
+#: Below this many seconds a call is not worth starting.
+MIN_CALL_SECONDS = 0.05
 
 
 class _RebasingHttpClient(TwilioHttpClient):  # type: ignore[misc]
-    """TwilioHttpClient that sends every request to `base_url` and remembers response headers."""
+    """TwilioHttpClient that sends every request to `base_url`, remembers response headers, and
+    lets one thread cap the timeout of its next requests (`capped`)."""
 
     def __init__(self, base_url: str, timeout: float) -> None:
+        self._local = threading.local()
         super().__init__(pool_connections=True, timeout=timeout)
         parts = urlsplit(base_url)
         self._scheme, self._netloc = parts.scheme, parts.netloc
-        self._local = threading.local()
         if self.session is not None:
             # No transport retries on either scheme (the SDK mounts its own https adapter).
             self.session.mount("http://", HTTPAdapter(max_retries=0))
@@ -85,6 +95,33 @@ class _RebasingHttpClient(TwilioHttpClient):  # type: ignore[misc]
         )
         self._local.headers = dict(response.headers or {})
         return response
+
+    # The SDK passes no per-call timeout; it reads `self.timeout`, so that is where a cap goes.
+    @property
+    def timeout(self) -> Any:
+        cap = getattr(self._local, "cap", None)
+        return self._default_timeout if cap is None else cap
+
+    @timeout.setter
+    def timeout(self, value: Any) -> None:
+        self._default_timeout = value
+
+    @contextlib.contextmanager
+    def capped(self, seconds: float | None) -> Iterator[None]:
+        """Requests of this thread inside the block end within about `seconds` in all.
+
+        requests applies a timeout to the connect and to each read, so the budget is split
+        between them rather than given to each.
+        """
+        if seconds is None or seconds >= self._default_timeout:
+            yield
+            return
+        connect = min(seconds * CONNECT_SHARE, self._default_timeout)
+        self._local.cap = (connect, max(seconds - connect, 0.001))
+        try:
+            yield
+        finally:
+            self._local.cap = None
 
     def last_headers(self) -> Mapping[str, str]:
         """Headers of the last response received on this thread (case-insensitive copy)."""
@@ -120,6 +157,8 @@ class TwilioGateway:
         media_fetch_attempts: How often `fetch_media` tries while the media answers 404.
         media_retry_delay: First pause between those tries; doubles each time.
         media_hosts: Where the API may redirect media downloads (see `MediaFetcher`).
+        list_page_size: Messages per page when `list_messages` reads the provider's list.
+        list_max_pages: Pages `list_messages` reads before it gives up rather than guess.
     """
 
     def __init__(
@@ -132,6 +171,8 @@ class TwilioGateway:
         media_fetch_attempts: int = 5,
         media_retry_delay: float = 0.25,
         media_hosts: Iterable[str] = TWILIO_MEDIA_HOSTS,
+        list_page_size: int = 100,
+        list_max_pages: int = 20,
     ) -> None:
         self._account_sid = account_sid
         self._auth_token = auth_token
@@ -146,6 +187,8 @@ class TwilioGateway:
             attempts=media_fetch_attempts,
             retry_delay=media_retry_delay,
         )
+        self._list_page_size = min(1000, max(1, list_page_size))
+        self._list_max_pages = max(1, list_max_pages)
         self._http = _RebasingHttpClient(self._api_base_url, timeout)
         self._client = Client(
             account_sid,
@@ -154,31 +197,62 @@ class TwilioGateway:
             environment=dict(_ISOLATED_ENVIRONMENT),
         )
 
-    def send(self, msg: OutboundSms) -> ProviderMessage:
-        """Create the message at the provider (one request, never retried)."""
+    def send(self, msg: OutboundSms, *, timeout: float | None = None) -> ProviderMessage:
+        """Create the message at the provider (one request, never retried, within `timeout`)."""
+        if timeout is not None and timeout <= MIN_CALL_SECONDS:
+            raise RetryableSmsError("No time was left to hand the message to the provider.")
         try:
-            created = self._client.messages.create(
-                to=msg.to,
-                from_=msg.from_,
-                body=msg.body if msg.body else values.unset,
-                media_url=list(msg.media_urls) if msg.media_urls else values.unset,
-                status_callback=msg.status_callback or values.unset,
-            )
+            with self._http.capped(timeout):
+                created = self._client.messages.create(
+                    to=msg.to,
+                    from_=msg.from_,
+                    body=msg.body if msg.body else values.unset,
+                    media_url=list(msg.media_urls) if msg.media_urls else values.unset,
+                    status_callback=msg.status_callback or values.unset,
+                )
         except Exception as exc:
             if (error := self._translate(exc)) is None:
                 raise
             raise error from exc
         return _provider_message(created)
 
-    def list_messages(self, *, to: str, from_: str, sent_after: datetime) -> list[ProviderMessage]:
-        """Messages from `from_` to `to` created at or after `sent_after`, newest first."""
-        if sent_after.tzinfo is None:
-            raise ValueError("sent_after must be timezone-aware")
-        sent_after = sent_after.astimezone(UTC)
+    def list_messages(
+        self, *, to: str, from_: str, created_after: datetime, timeout: float | None = None
+    ) -> list[ProviderMessage]:
+        """Every message from `from_` to `to` that may be as recent as `created_after`.
+
+        No DateSent filter: a queued message has no DateSent and would never match. The list is
+        read newest first, page by page (`next_page_uri`), until a message sent before
+        `created_after` shows that the rest is older (`looked_far_enough`).
+        """
+        if created_after.tzinfo is None:
+            raise ValueError("created_after must be timezone-aware")
+        cutoff = created_after.astimezone(UTC)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        found: list[ProviderMessage] = []
         try:
-            found = self._client.messages.list(
-                to=to, from_=from_, date_sent_after=sent_after, page_size=100
+            page = self._within(
+                deadline,
+                lambda: self._client.messages.page(
+                    to=to, from_=from_, page_size=self._list_page_size
+                ),
             )
+            for number in itertools.count(1):
+                for record in page:
+                    message = _provider_message(record)
+                    if looked_far_enough(message, cutoff=cutoff):
+                        return found
+                    found.append(message)
+                if page.next_page_url is None:
+                    return found
+                if number >= self._list_max_pages:
+                    raise RetryableSmsError(
+                        f"More than {number * self._list_page_size} recent messages between "
+                        "these numbers: the provider's copy could not be looked up."
+                    )
+                page = self._within(deadline, page.next_page)
+        except SmsError:
+            raise
         except Exception as exc:
             if (error := self._translate(exc)) is None:
                 raise
@@ -187,13 +261,15 @@ class TwilioGateway:
                     error.message, code=error.code, http_status=error.http_status
                 )
             raise error from exc
-        # Twilio's DateSent filter is coarse (and unset while queued): filter on creation time too.
-        return [
-            message
-            for message in map(_provider_message, found)
-            if message.date_created is None
-            or message.date_created >= sent_after.replace(microsecond=0)
-        ]
+        raise AssertionError("unreachable")
+
+    def _within(self, deadline: float | None, request: Callable[[], T]) -> T:
+        """One SDK request, capped to what is left until `deadline` (monotonic seconds)."""
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= MIN_CALL_SECONDS:
+            raise RetryableSmsError("The provider's list took too long to read; retry later.")
+        with self._http.capped(left):
+            return request()
 
     def fetch_media(self, url: str) -> FetchedMedia:
         """Download an inbound MMS attachment from the provider's media hosts only."""
@@ -254,16 +330,22 @@ def _error_code(response: Response) -> int | None:
         return None
 
 
+def _utc(value: object) -> datetime | None:
+    if not isinstance(value, datetime):
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
 def _provider_message(instance: Any) -> ProviderMessage:
-    date_created = instance.date_created
-    if isinstance(date_created, datetime) and date_created.tzinfo is None:
-        date_created = date_created.replace(tzinfo=UTC)
     return ProviderMessage(
         sid=str(instance.sid),
         status=str(instance.status),
         to=str(instance.to),
         from_=str(instance.from_),
         body=instance.body or "",
-        date_created=date_created if isinstance(date_created, datetime) else None,
+        date_created=_utc(instance.date_created),
         error_code=_int_or_none(instance.error_code),
+        direction=str(instance.direction or ""),
+        num_media=_int_or_none(instance.num_media) or 0,
+        date_sent=_utc(instance.date_sent),
     )

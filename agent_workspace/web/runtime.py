@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from agent_workspace.config import get_settings
 from agent_workspace.services.files import media_links
 from agent_workspace.services.messaging.dispatcher import Dispatcher
@@ -27,6 +29,8 @@ def make_dispatcher(gateway: SmsGateway | None = None) -> Dispatcher:
         status_callback_url=f"{settings.public_base_url.rstrip('/')}/api/twilio/status",
         media_url=media_links.media_url,
         poll_seconds=settings.outbox_poll_seconds,
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
+        settle=timedelta(seconds=settings.outbox_reconcile_settle_seconds),
     )
 
 

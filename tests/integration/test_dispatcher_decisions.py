@@ -1,14 +1,18 @@
-"""The dispatcher's choices after an uncertain attempt, with a hand-written fake gateway."""
+"""The dispatcher's choices after an uncertain attempt and under its lease, with a hand-written
+fake gateway."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from agent_workspace.db.engine import transaction
-from agent_workspace.models import Message, MessageStatus
+from agent_workspace.models import AuditEvent, Message, MessageStatus, utcnow
+from agent_workspace.services.messaging import outbox
 from agent_workspace.services.messaging.dispatcher import Dispatcher
 from agent_workspace.services.messaging.sending import SendRequest, send_sms
 from agent_workspace.sms.gateway import (
@@ -26,20 +30,31 @@ TO = "+14155550123"
 
 @dataclass
 class FakeGateway:
-    """Answers from scripts: each call pops the next outcome (an exception or a value)."""
+    """Answers from scripts: each call pops the next outcome (an exception or a value).
+
+    `during_call` runs inside every call, as if the call took long (another dispatcher acts).
+    """
 
     sends: list[SmsError | ProviderMessage] = field(default_factory=list)
     lookups: list[SmsError | list[ProviderMessage]] = field(default_factory=list)
     sent: list[OutboundSms] = field(default_factory=list)
+    timeouts: list[float | None] = field(default_factory=list)
+    during_call: Callable[[], object] = lambda: None
 
-    def send(self, msg: OutboundSms) -> ProviderMessage:
+    def send(self, msg: OutboundSms, *, timeout: float | None = None) -> ProviderMessage:
         self.sent.append(msg)
+        self.timeouts.append(timeout)
+        self.during_call()
         outcome = self.sends.pop(0)
         if isinstance(outcome, SmsError):
             raise outcome
         return outcome
 
-    def list_messages(self, *, to: str, from_: str, sent_after: datetime) -> list[ProviderMessage]:
+    def list_messages(
+        self, *, to: str, from_: str, created_after: datetime, timeout: float | None = None
+    ) -> list[ProviderMessage]:
+        self.timeouts.append(timeout)
+        self.during_call()
         outcome = self.lookups.pop(0)
         if isinstance(outcome, SmsError):
             raise outcome
@@ -49,8 +64,10 @@ class FakeGateway:
         raise AssertionError("no media in these tests")
 
 
-def _provider_copy(sid: str, body: str) -> ProviderMessage:
-    return ProviderMessage(sid, "sent", TO, SUPPORT_NUMBER, body, datetime.now(UTC))
+def _provider_copy(sid: str, body: str, status: str = "sent") -> ProviderMessage:
+    return ProviderMessage(
+        sid, status, TO, SUPPORT_NUMBER, body, datetime.now(UTC), direction="outbound-api"
+    )
 
 
 def _queued(body: str) -> int:
@@ -60,9 +77,12 @@ def _queued(body: str) -> int:
     return send_sms(actor=agent, request=SendRequest(SUPPORT_NUMBER, TO, body)).message_id
 
 
-def _dispatcher(gateway: FakeGateway) -> Dispatcher:
+def _dispatcher(gateway: FakeGateway, **options: timedelta) -> Dispatcher:
     return Dispatcher(
-        gateway, status_callback_url="https://example.invalid/s", media_url=lambda i, n: n
+        gateway,
+        status_callback_url="https://example.invalid/s",
+        media_url=lambda i, n: n,
+        **options,  # type: ignore[arg-type]
     )
 
 
@@ -127,3 +147,83 @@ def test_a_failed_lookup_never_fails_the_message_nor_sends_it_blind(engine: Engi
     assert message.needs_reconcile
     assert message.error_message is not None
     assert message.error_message.startswith("Retrying")
+
+
+def _another_dispatcher_takes_over(message_id: int) -> Callable[[], object]:
+    """While this call runs, the lease runs out and another dispatcher claims the message."""
+
+    def take_over() -> None:
+        with transaction() as session:
+            message = session.get(Message, message_id)
+            assert message is not None
+            message.lease_until = utcnow() - timedelta(seconds=1)
+        assert [job.message_id for job in outbox.claim_due()] == [message_id]
+
+    return take_over
+
+
+def test_a_dispatcher_that_lost_its_lease_during_the_send_records_nothing(
+    engine: Engine,
+) -> None:
+    message_id = _queued("hello")
+    gateway = FakeGateway(sends=[_provider_copy("SM1", "hello", status="queued")])
+    gateway.during_call = _another_dispatcher_takes_over(message_id)
+    _dispatcher(gateway).run_once()
+    message = _message(message_id)
+    assert message.provider_sid is None, "the result of a lost lease is not recorded"
+    assert message.needs_reconcile, "the new holder must look before it sends"
+    assert message.lease_token is not None and message.lease_until is not None
+    with transaction() as session:
+        audits = session.exec(select(AuditEvent).where(AuditEvent.entity_id == message_id)).all()
+    assert "message.accepted" not in {a.action for a in audits}
+
+
+def test_a_dispatcher_that_lost_its_lease_while_looking_does_not_send(engine: Engine) -> None:
+    message_id = _queued("hello")
+    gateway = FakeGateway(sends=[UncertainSmsError("no answer")], lookups=[[]])
+    dispatcher = _dispatcher(gateway)
+    dispatcher.run_once()
+    _due_now(message_id)
+    gateway.during_call = _another_dispatcher_takes_over(message_id)
+    dispatcher.run_once()
+    assert len(gateway.sent) == 1, "the lookup found nothing, but the lease was gone: no send"
+    message = _message(message_id)
+    assert message.error_message is not None and message.error_message.startswith("Retrying")
+    assert message.lease_until is not None and message.lease_until > utcnow()
+
+
+def test_every_provider_call_ends_before_the_lease(engine: Engine) -> None:
+    message_id = _queued("hello")
+    gateway = FakeGateway(
+        sends=[UncertainSmsError("no answer", http_status=500), _provider_copy("SM2", "hello")],
+        lookups=[[]],
+    )
+    dispatcher = _dispatcher(gateway, lease=timedelta(seconds=10))
+    dispatcher.run_once()
+    _due_now(message_id)
+    dispatcher.run_once()
+    assert len(gateway.timeouts) == 3
+    assert all(t is not None and 0 < t < 10 for t in gateway.timeouts), gateway.timeouts
+
+
+def test_a_create_with_no_answer_is_looked_up_only_once_the_provider_had_time(
+    engine: Engine,
+) -> None:
+    """A timeout may mean the provider is still storing it; a 500 was its final answer."""
+    unanswered, answered = _queued("no answer"), None
+    gateway = FakeGateway(sends=[UncertainSmsError("timed out")])
+    _dispatcher(gateway, settle=timedelta(minutes=10)).run_once()
+    due = _message(unanswered).next_attempt_at
+    assert due is not None and due > utcnow() + timedelta(minutes=9)
+
+    with transaction() as session:
+        message = session.get(Message, unanswered)
+        assert message is not None
+        message.status = MessageStatus.FAILED  # out of the way
+    answered = send_sms(
+        actor=make_user("bob"), request=SendRequest(SUPPORT_NUMBER, TO, "a 500")
+    ).message_id
+    gateway = FakeGateway(sends=[UncertainSmsError("server error", http_status=500)])
+    _dispatcher(gateway, settle=timedelta(minutes=10)).run_once()
+    due = _message(answered).next_attempt_at
+    assert due is not None and due < utcnow() + timedelta(minutes=1)

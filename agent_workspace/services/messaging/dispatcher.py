@@ -1,6 +1,11 @@
 """The outbox dispatcher: sends queued messages through the SMS gateway, outside any request,
-state lock or transaction, and fetches inbound media. One loop per app process; leases make
-several processes safe."""
+state lock or transaction, and fetches inbound media. One loop per app process; fenced leases
+make several processes safe.
+
+Per message: claim it (a fresh lease token), then before each provider call renew the lease and
+give the call only the time the lease has left, so no call is still in flight when another
+dispatcher may claim the message; every outcome is recorded only under the same token.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,14 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 
 from agent_workspace.domain.delivery import retry_delay
+from agent_workspace.domain.outbox import Sent, call_budget, could_be_ours, provider_copy
 from agent_workspace.services import events
 from agent_workspace.services.files import inbound_media
 from agent_workspace.services.messaging import outbox
@@ -29,7 +36,10 @@ from agent_workspace.sms.gateway import (
 )
 
 log = logging.getLogger(__name__)
-RECONCILE_WINDOW = timedelta(minutes=2)
+#: After a create that got no answer at all, how long the provider may still be working on it.
+SETTLE = timedelta(seconds=30)
+#: HTTP answers that come from a proxy in front of the provider, which may still be working.
+_NOT_THE_PROVIDERS_ANSWER = frozenset({502, 504})
 
 
 class Dispatcher:
@@ -41,42 +51,51 @@ class Dispatcher:
         media_url: Callable[[int, str], str],
         engine: Engine | None = None,
         poll_seconds: float = 1.0,
+        lease: timedelta = outbox.LEASE,
+        settle: timedelta = SETTLE,
+        batch: int = 10,
     ) -> None:
         self.gateway = gateway
         self.status_callback_url = status_callback_url
         self.media_url = media_url
         self.engine = engine
         self.poll_seconds = poll_seconds
+        self.lease = lease
+        self.settle = settle
+        self.batch = batch
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def run_once(self) -> int:
-        """Sends every due message and fetches pending media once; returns how many it handled."""
-        jobs = outbox.claim_due(engine=self.engine)
-        for job in jobs:
-            self._send(job)
+        """Sends up to `batch` due messages and fetches pending media once; returns how many it
+        handled. Messages are claimed one at a time, so idle dispatchers take the rest."""
+        sent = 0
+        for _ in range(self.batch):
+            jobs = outbox.claim_due(limit=1, lease=self.lease, engine=self.engine)
+            if not jobs:
+                break
+            self._send(jobs[0])
+            sent += 1
         media = inbound_media.pending_media(engine=self.engine)
         for item in media:
             self._fetch(item)
-        return len(jobs) + len(media)
+        return sent + len(media)
 
     def _send(self, job: outbox.OutboundJob) -> None:
         if job.reconcile_first:  # an earlier attempt may have reached the provider
+            if (budget := self._hold(job)) is None:
+                return
             try:
-                found = self._already_at_provider(job)
+                found = self._already_at_provider(job, budget)
             except SmsError as problem:
                 # Whether it has a copy is unknown: never send blind, look again later.
                 self._retry(job, problem, uncertain=True)
                 return
             if found is not None:
-                outbox.mark_accepted(
-                    message_id=job.message_id,
-                    sid=found.sid,
-                    status=found.status,
-                    error_code=found.error_code,
-                    engine=self.engine,
-                )
+                self._accepted(job, found)
                 return
+        if (budget := self._hold(job)) is None:
+            return
         try:
             accepted = self.gateway.send(
                 OutboundSms(
@@ -85,11 +104,13 @@ class Dispatcher:
                     body=job.body,
                     media_urls=tuple(self.media_url(i, name) for i, name in job.media),
                     status_callback=self.status_callback_url,
-                )
+                ),
+                timeout=budget,
             )
         except PermanentSmsError as refused:
             outbox.mark_failed(
                 message_id=job.message_id,
+                lease_token=job.lease_token,
                 code=refused.code,
                 reason=refused.message,
                 opted_out=isinstance(refused, OptedOutError),
@@ -98,33 +119,60 @@ class Dispatcher:
         except (RetryableSmsError, UncertainSmsError) as problem:
             self._retry(job, problem, uncertain=isinstance(problem, UncertainSmsError))
         else:
-            outbox.mark_accepted(
-                message_id=job.message_id,
-                sid=accepted.sid,
-                status=accepted.status,
-                engine=self.engine,
-            )
+            self._accepted(job, accepted)
+
+    def _hold(self, job: outbox.OutboundJob) -> float | None:
+        """Renews the lease before a provider call: the seconds the call may take, or None when
+        another dispatcher has claimed the message (then this one must not touch it)."""
+        started = time.monotonic()
+        if not outbox.renew_lease(
+            message_id=job.message_id,
+            lease_token=job.lease_token,
+            lease=self.lease,
+            engine=self.engine,
+        ):
+            return None
+        return call_budget(self.lease, spent=timedelta(seconds=time.monotonic() - started))
+
+    def _accepted(self, job: outbox.OutboundJob, copy: ProviderMessage) -> None:
+        outbox.mark_accepted(
+            message_id=job.message_id,
+            lease_token=job.lease_token,
+            sid=copy.sid,
+            status=copy.status,
+            error_code=copy.error_code,
+            engine=self.engine,
+        )
 
     def _retry(self, job: outbox.OutboundJob, problem: SmsError, *, uncertain: bool) -> None:
         retry_after = problem.retry_after if isinstance(problem, RetryableSmsError) else None
+        delay = retry_delay(job.attempts, retry_after=retry_after, jitter=random.random())
+        if isinstance(problem, UncertainSmsError) and (
+            problem.http_status is None or problem.http_status in _NOT_THE_PROVIDERS_ANSWER
+        ):
+            # No answer: the provider may still be storing the create; a lookup before it has
+            # finished would find nothing and send a second copy.
+            delay = max(delay, self.settle)
         outbox.mark_retry(
             message_id=job.message_id,
-            delay=retry_delay(job.attempts, retry_after=retry_after, jitter=random.random()),
+            lease_token=job.lease_token,
+            delay=delay,
             uncertain=uncertain,
             reason=problem.message,
             engine=self.engine,
         )
 
-    def _already_at_provider(self, job: outbox.OutboundJob) -> ProviderMessage | None:
+    def _already_at_provider(
+        self, job: outbox.OutboundJob, budget: float
+    ) -> ProviderMessage | None:
         """After an uncertain attempt: the provider's copy of this message, if it has one."""
-        candidates = self.gateway.list_messages(
-            to=job.to, from_=job.from_, sent_after=job.created_at - RECONCILE_WINDOW
+        sent = Sent(body=job.body, num_media=len(job.media), created_at=job.created_at)
+        listed = self.gateway.list_messages(
+            to=job.to, from_=job.from_, created_after=sent.cutoff, timeout=budget
         )
-        same = [m for m in candidates if m.body == job.body]
-        taken = outbox.sids_in_use([m.sid for m in same], engine=self.engine)
-        free = [m for m in same if m.sid not in taken]
-        free.sort(key=lambda m: (m.date_created is None, m.date_created))
-        return free[0] if free else None
+        candidates = [m for m in listed if could_be_ours(m, sent)]
+        taken = outbox.sids_in_use([m.sid for m in candidates], engine=self.engine)
+        return provider_copy(candidates, sent, taken=taken)
 
     def _fetch(self, item: inbound_media.MediaJob) -> None:
         try:

@@ -1,20 +1,27 @@
-"""The outbox: queued messages claimed under a lease, and the outcome of each provider call.
+"""The outbox: queued messages claimed under a fenced lease, and the outcome of each provider call.
 
 A message is marked "in flight" (needs_reconcile) when it is claimed and cleared only when the
 outcome is certain, so a crash or timeout mid-send leads to a provider lookup, never a re-send.
+Each claim writes a fresh lease token; renewing the lease and recording an outcome are single
+UPDATEs conditioned on that token, so a dispatcher whose lease was taken over by another one can
+neither go on sending nor record anything (STYLE.md: a fence for every lease).
 """
 
 from __future__ import annotations
 
+import logging
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, or_, select
 
 from agent_workspace.db.engine import reading, transaction
-from agent_workspace.domain.delivery import advances, stored_status
+from agent_workspace.db.locks import lock_sid
+from agent_workspace.domain.delivery import stored_status
 from agent_workspace.models import (
     Attachment,
     Direction,
@@ -26,9 +33,9 @@ from agent_workspace.models import (
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, SYSTEM, record
 from agent_workspace.services.errors import InvalidInput
-from agent_workspace.services.messaging.opt_outs import set_opt_out
-from agent_workspace.sms.errors import describe_error
+from agent_workspace.services.messaging.statuses import advance, provider_opt_out
 
+log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 
 
@@ -43,10 +50,17 @@ class OutboundJob:
     created_at: datetime
     attempts: int
     reconcile_first: bool
+    lease_token: str
 
 
-def claim_due(*, limit: int = 10, engine: Engine | None = None) -> list[OutboundJob]:
-    """Leases up to `limit` due messages to this dispatcher (others skip them)."""
+def claim_due(
+    *, limit: int = 1, lease: timedelta = LEASE, engine: Engine | None = None
+) -> list[OutboundJob]:
+    """Leases up to `limit` due messages to this dispatcher (others skip them).
+
+    Claim few at a time: a lease only protects the message its holder is working on, and a
+    message waiting behind a slow send in someone's batch is a message nobody else may send.
+    """
     now = utcnow()
     with transaction(engine) as session:
         query = (
@@ -65,6 +79,7 @@ def claim_due(*, limit: int = 10, engine: Engine | None = None) -> list[Outbound
         jobs = []
         for message in session.exec(query).all():
             assert message.id is not None
+            token = secrets.token_hex(16)
             jobs.append(
                 OutboundJob(
                     message_id=message.id,
@@ -76,13 +91,41 @@ def claim_due(*, limit: int = 10, engine: Engine | None = None) -> list[Outbound
                     created_at=message.created_at,
                     attempts=message.attempts + 1,
                     reconcile_first=message.needs_reconcile,
+                    lease_token=token,
                 )
             )
-            message.lease_until = now + LEASE
+            message.lease_until = now + lease
+            message.lease_token = token
             message.attempts += 1
             message.needs_reconcile = True  # in flight until the outcome is known
             session.add(message)
         return jobs
+
+
+def renew_lease(
+    *, message_id: int, lease_token: str, lease: timedelta = LEASE, engine: Engine | None = None
+) -> bool:
+    """Extends a lease its holder still has; False once another dispatcher has claimed it."""
+    with transaction(engine) as session:
+        held = _fenced(session, message_id, lease_token, lease_until=utcnow() + lease)
+        return held is not None
+
+
+def _fenced(session: Session, message_id: int, token: str, /, **values: Any) -> Message | None:
+    """Writes `values` only if lease `token` still holds the message; the message, or None.
+
+    The check and the write are one UPDATE, so no claim can slip in between them.
+    """
+    changed = session.execute(
+        sa.update(Message)
+        .where(col(Message.id) == message_id, col(Message.lease_token) == token)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        log.info("message %s: lease %s was lost, nothing recorded", message_id, token)
+        return None
+    return session.get(Message, message_id, populate_existing=True)
 
 
 def _media(session: Session, message_id: int) -> tuple[tuple[int, str], ...]:
@@ -95,24 +138,37 @@ def _media(session: Session, message_id: int) -> tuple[tuple[int, str], ...]:
 def mark_accepted(
     *,
     message_id: int,
+    lease_token: str,
     sid: str,
     status: str,
     error_code: int | None = None,
     engine: Engine | None = None,
-) -> None:
-    """The provider took the message: keep its sid, then apply any callback that beat us here."""
+) -> bool:
+    """The provider took the message: keep its sid, then apply any callback that beat us here.
+
+    Returns False (and records nothing) when the lease was lost.
+    """
     with transaction(engine) as session:
-        _lock_sid(session, sid)
-        message = session.get(Message, message_id)
-        assert message is not None
-        message.provider_sid = sid
-        message.lease_until = None
-        message.needs_reconcile = False
-        message.next_attempt_at = None
-        message.sent_at = message.sent_at or utcnow()
-        _advance(session, message, status, error_code)
+        lock_sid(session, sid)
+        now = utcnow()
+        message = _fenced(
+            session,
+            message_id,
+            lease_token,
+            provider_sid=sid,
+            lease_until=None,
+            lease_token=None,
+            needs_reconcile=False,
+            next_attempt_at=None,
+            error_message=None,  # no "Retrying: ..." left once it went out
+            updated_at=now,
+        )
+        if message is None:
+            return False
+        message.sent_at = message.sent_at or now
+        advance(session, message, status, error_code)
         for early in session.exec(select(EarlyStatus).where(EarlyStatus.provider_sid == sid)).all():
-            _advance(session, message, early.status.value, early.error_code)
+            advance(session, message, early.status.value, early.error_code)
             session.delete(early)
         record(
             session=session,
@@ -122,29 +178,36 @@ def mark_accepted(
             detail={"sid": sid, "status": message.status.value},
         )
         events.after_commit(session, events.InteractionChanged(message.interaction_id))
+        return True
 
 
 def mark_failed(
     *,
     message_id: int,
+    lease_token: str,
     code: int | None,
     reason: str,
     opted_out: bool = False,
     engine: Engine | None = None,
-) -> None:
+) -> bool:
     """The provider refused the message for good; an opt-out refusal also records the opt-out."""
     with transaction(engine) as session:
-        message = session.get(Message, message_id)
-        assert message is not None
-        message.status = MessageStatus.FAILED
-        message.error_code = code
-        message.error_message = reason[:400]
-        message.lease_until = None
-        message.needs_reconcile = False
-        message.updated_at = utcnow()
-        session.add(message)
+        message = _fenced(
+            session,
+            message_id,
+            lease_token,
+            status=MessageStatus.FAILED,
+            error_code=code,
+            error_message=reason[:400],
+            lease_until=None,
+            lease_token=None,
+            needs_reconcile=False,
+            updated_at=utcnow(),
+        )
+        if message is None:
+            return False
         if opted_out:
-            _provider_opt_out(session, message)
+            provider_opt_out(session, message)
         record(
             session=session,
             actor=PROVIDER,
@@ -153,26 +216,34 @@ def mark_failed(
             detail={"code": code, "reason": reason},
         )
         events.after_commit(session, events.InteractionChanged(message.interaction_id))
+        return True
 
 
 def mark_retry(
     *,
     message_id: int,
+    lease_token: str,
     delay: timedelta,
     uncertain: bool,
     reason: str,
     engine: Engine | None = None,
-) -> None:
+) -> bool:
     """Try again later; `uncertain` means the provider may have it, so look before re-sending."""
     with transaction(engine) as session:
-        message = session.get(Message, message_id)
-        assert message is not None
-        message.next_attempt_at = utcnow() + delay
-        message.lease_until = None
-        message.needs_reconcile = uncertain
-        message.error_message = f"Retrying: {reason}"[:400]
-        message.updated_at = utcnow()
-        session.add(message)
+        now = utcnow()
+        message = _fenced(
+            session,
+            message_id,
+            lease_token,
+            next_attempt_at=now + delay,
+            lease_until=None,
+            lease_token=None,
+            needs_reconcile=uncertain,
+            error_message=f"Retrying: {reason}"[:400],
+            updated_at=now,
+        )
+        if message is None:
+            return False
         record(
             session=session,
             actor=SYSTEM,
@@ -181,6 +252,7 @@ def mark_retry(
             detail={"in_seconds": delay.total_seconds(), "uncertain": uncertain, "reason": reason},
         )
         events.after_commit(session, events.InteractionChanged(message.interaction_id))
+        return True
 
 
 def sids_in_use(sids: list[str], *, engine: Engine | None = None) -> set[str]:
@@ -202,7 +274,7 @@ def apply_delivery_status(
     if new is None:
         return False
     with transaction(engine) as session:
-        _lock_sid(session, sid)
+        lock_sid(session, sid)
         message = session.exec(select(Message).where(Message.provider_sid == sid)).first()
         if message is None:
             session.add(
@@ -213,60 +285,7 @@ def apply_delivery_status(
             raise InvalidInput(
                 f"{sid} is an inbound message; status callbacks are for messages we send."
             )
-        changed = _advance(session, message, new, error_code)
+        changed = advance(session, message, new, error_code)
         if changed:
             events.after_commit(session, events.InteractionChanged(message.interaction_id))
         return changed
-
-
-def _lock_sid(session: Session, sid: str) -> None:
-    """Serialises a callback for `sid` with the accept that records it.
-
-    Without it (PostgreSQL, read committed) a callback can miss the sid that an accept has
-    written but not yet committed, and its EarlyStatus row is written after the accept looked
-    for early rows: the status would be lost. SQLite already serialises writers.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-            {"key": f"sms-sid:{sid}"},
-        )
-
-
-def _advance(session: Session, message: Message, status: str, error_code: int | None) -> bool:
-    new = stored_status(status)
-    if new is None or not advances(message.status.value, new):
-        return False
-    previous = message.status
-    message.status = MessageStatus(new)
-    message.updated_at = utcnow()
-    if new == "delivered":
-        message.delivered_at = message.updated_at
-    if new in ("failed", "undelivered"):
-        message.error_code = error_code
-        message.error_message = (
-            describe_error(error_code) if error_code else "The carrier did not deliver it."
-        )
-        if error_code == 21610:
-            _provider_opt_out(session, message)
-    session.add(message)
-    record(
-        session=session,
-        actor=PROVIDER,
-        action="message.status",
-        entity=message,
-        detail={"from": previous.value, "to": new, "error_code": error_code},
-    )
-    return True
-
-
-def _provider_opt_out(session: Session, message: Message) -> None:
-    """Twilio refused with 21610: the recipient opted out of this sender, so record it."""
-    set_opt_out(
-        session,
-        sender=message.from_number,
-        phone=message.to_number,
-        opted_out=True,
-        keyword="STOP",
-        why="provider error 21610",
-    )

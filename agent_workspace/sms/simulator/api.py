@@ -6,7 +6,6 @@ import asyncio
 import base64
 import binascii
 import hmac
-from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -14,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from agent_workspace.sms.simulator.core import Simulator
+from agent_workspace.sms.simulator.listing import BadListQuery, date_sent_window, list_page
 from agent_workspace.sms.simulator.magic import ERROR_MESSAGES, validate_create
 from agent_workspace.sms.simulator.render import (
     API_VERSION,
@@ -22,7 +22,7 @@ from agent_workspace.sms.simulator.render import (
     message_json,
     page_json,
 )
-from agent_workspace.sms.simulator.store import SimMessage
+from agent_workspace.sms.simulator.store import Fault, SimMessage
 
 PREFIX = f"/{API_VERSION}/Accounts/{{account_sid}}"
 
@@ -66,7 +66,7 @@ async def create_message(request: Request) -> Response:
         if isinstance(value, str):
             params.setdefault(key, []).append(value)
     fault = sim.store.take_fault()
-    if fault is not None and fault.kind == "http_500":
+    if fault is not None and fault.kind == "http_500" and not fault.stored:
         return error_response(20500, 500, "Internal Server Error")
     if fault is not None and fault.kind == "429":
         retry_after = {"Retry-After": f"{fault.retry_after:g}"}
@@ -85,11 +85,25 @@ async def create_message(request: Request) -> Response:
         if rejected.retry_after is not None:
             headers = {"Retry-After": f"{rejected.retry_after:g}"}
         return error_response(rejected.code, rejected.http_status, rejected.message, headers)
-    message = sim.create_outbound(params)
+    if fault is not None and fault.kind == "hang" and fault.stored_at == "end":
+        return JSONResponse(message_json(await _create_late(sim, params, fault)), status_code=201)
+    message = sim.create_outbound(params, fault=fault.kind if fault else None)
+    if fault is not None and fault.kind == "http_500":  # stored, then the answer is lost
+        return error_response(20500, 500, "Internal Server Error")
     body = message_json(message)
     if fault is not None and fault.kind == "hang":
         await asyncio.sleep(fault.delay)
     return JSONResponse(body, status_code=201)
+
+
+async def _create_late(sim: Simulator, params: dict[str, list[str]], fault: Fault) -> SimMessage:
+    """Store the message after `fault.delay`, even if the client has given up by then."""
+
+    async def later() -> SimMessage:
+        await asyncio.sleep(fault.delay)
+        return sim.create_outbound(params, fault=fault.kind)
+
+    return await asyncio.shield(sim.spawn(later()))
 
 
 async def fetch_message(request: Request) -> Response:
@@ -102,54 +116,45 @@ async def fetch_message(request: Request) -> Response:
     return JSONResponse(message_json(message))
 
 
-def _parse_date(value: str, *, end_of_day: bool) -> datetime | None:
-    for fmt in ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d"):
-        try:
-            parsed = datetime.strptime(value, fmt).replace(tzinfo=UTC)
-        except ValueError:
-            continue
-        if fmt == "%Y-%m-%d" and end_of_day:
-            parsed += timedelta(days=1) - timedelta(microseconds=1)
-        return parsed
-    return None
-
-
 async def list_messages(request: Request) -> Response:
     if (denied := _auth_error(request)) is not None:
         return denied
     query = request.query_params
     to, from_ = query.get("To"), query.get("From")
-    after = _parse_date(query.get("DateSent>", ""), end_of_day=False)
-    before = _parse_date(query.get("DateSent<", ""), end_of_day=True)
-    on = query.get("DateSent", "")[:10]
+    try:
+        window = date_sent_window(query)
+        page = max(0, int(query.get("Page", "0")))
+        page_size = min(1000, max(1, int(query.get("PageSize", "50"))))
+    except BadListQuery as bad:
+        return error_response(20001, 400, str(bad))
+    except ValueError:
+        return error_response(20001, 400, "Invalid paging parameters")
 
     def matches(m: SimMessage) -> bool:
-        when = (m.date_sent or m.date_created).replace(microsecond=0)
         return (
             (not to or m.to == to)
             and (not from_ or m.from_ == from_)
-            and (after is None or when >= after)
-            and (before is None or when <= before)
-            and (not on or when.date().isoformat() == on)
+            and (window is None or window.holds(m.date_sent))
         )
 
-    found = list(reversed(_sim(request).store.messages(matches)))  # newest first, like Twilio
+    token = query.get("PageToken") or None
     try:
-        page = max(0, int(query.get("Page", "0")))
-        page_size = min(1000, max(1, int(query.get("PageSize", "50"))))
-    except ValueError:
-        return error_response(20001, 400, "Invalid paging parameters")
+        found = list_page(
+            _sim(request).store.messages(), where=matches, page_size=page_size, token=token
+        )
+    except BadListQuery as bad:
+        return error_response(20001, 400, str(bad))
     filters = [(k, v) for k, v in query.multi_items() if k not in ("Page", "PageSize", "PageToken")]
-    items = found[page * page_size : (page + 1) * page_size]
     return JSONResponse(
         page_json(
             "messages",
-            [message_json(m) for m in items],
+            [message_json(m) for m in found.items],
             path=request.url.path,
             query=urlencode(filters),
             page=page,
             page_size=page_size,
-            total=len(found),
+            token=token,
+            next_token=found.next_token,
         )
     )
 
@@ -169,7 +174,6 @@ async def list_media(request: Request) -> Response:
             query="",
             page=0,
             page_size=50,
-            total=len(items),
         )
     )
 

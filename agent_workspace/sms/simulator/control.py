@@ -3,7 +3,10 @@
 - POST /_sim/reset                       forget messages, opt-outs, faults; stop background work
 - GET  /_sim/messages                    every message, both directions, with callbacks and params
 - POST /_sim/faults  {"kind": "http_500" | "hang" | "429" | "queue_full", "count": 1,
-                      "delay": 2.0, "retry_after": 1}  applies to the next `count` creates
+                      "delay": 2.0, "retry_after": 1, "stored": false, "stored_at": "start"}
+                     applies to the next `count` creates; "http_500" with "stored": true keeps
+                     (and sends) the message it answers 500 for; "hang" answers after `delay`
+                     seconds and stores the message at the "start" or only at the "end"
 - POST /_sim/inbound {"from": phone, "to": provider, "body": "...",
                       "media": [{"content_type": "image/png", "data_base64": "..."}]}
 - POST /_sim/settings {"inbound_webhook_url", "media_first_fetch_404", "provider_numbers",
@@ -70,12 +73,20 @@ async def faults(request: Request) -> Response:
     kind = data.get("kind")
     if kind not in FAULT_KINDS:
         return JSONResponse({"error": f"kind must be one of {FAULT_KINDS}"}, 400)
-    fault = Fault(
-        kind=kind,
-        remaining=int(data.get("count", 1)),
-        delay=float(data.get("delay", 5.0)),
-        retry_after=float(data.get("retry_after", 1.0)),
-    )
+    stored_at = data.get("stored_at", "start")
+    if stored_at not in ("start", "end"):
+        return JSONResponse({"error": 'stored_at must be "start" or "end"'}, 400)
+    try:
+        fault = Fault(
+            kind=kind,
+            remaining=int(data.get("count", 1)),
+            delay=float(data.get("delay", 5.0)),
+            retry_after=float(data.get("retry_after", 1.0)),
+            stored=bool(data.get("stored", False)),
+            stored_at=stored_at,
+        )
+    except (TypeError, ValueError):
+        return JSONResponse({"error": "count, delay and retry_after must be numbers"}, 400)
     _sim(request).store.add_fault(fault)
     return JSONResponse({"ok": True})
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from agent_workspace.domain.optout import opt_action
 from agent_workspace.sms.simulator import delivery
@@ -16,9 +17,11 @@ from agent_workspace.sms.simulator.store import (
     SimMessage,
     SimulatorStore,
     new_sid,
+    utcnow,
 )
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -52,14 +55,19 @@ class Simulator:
     def __init__(self, config: SimulatorConfig, store: SimulatorStore | None = None) -> None:
         self.config = config
         self.store = store or SimulatorStore()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
 
     def media_url(self, message_sid: str, media_sid: str) -> str:
         base = self.config.public_base_url.rstrip("/")
         return f"{base}{message_uri(self.config.account_sid, message_sid)}/Media/{media_sid}"
 
-    def create_outbound(self, params: Mapping[str, Sequence[str]]) -> SimMessage:
-        """Store an accepted create as "queued" and start its status progression."""
+    def create_outbound(
+        self, params: Mapping[str, Sequence[str]], *, fault: str | None = None
+    ) -> SimMessage:
+        """Store an accepted create as "queued" and start its status progression.
+
+        A queued message has no DateSent: Twilio sets it when the message leaves the queue.
+        """
 
         def first(key: str) -> str | None:
             values = params.get(key)
@@ -77,6 +85,7 @@ class Simulator:
             status_callback=first("StatusCallback"),
             messaging_service_sid=first("MessagingServiceSid"),
             request_params={key: list(values) for key, values in params.items()},
+            fault=fault,
         )
         self.store.add(message)
         self.spawn(delivery.progress_outbound(self, message.sid))
@@ -102,6 +111,7 @@ class Simulator:
             to=provider,
             body=body,
             status="received",
+            date_sent=utcnow(),  # Twilio: when it posted the message to the webhook
             media=[SimMedia(new_sid("ME"), ctype, data) for ctype, data in media],
         )
         keyword = opt_out_type(body)
@@ -139,11 +149,12 @@ class Simulator:
             params["OptOutType"] = opt_out
         return params
 
-    def spawn(self, coro: object) -> None:
+    def spawn(self, coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
         """Run a background coroutine on the server loop and keep a reference to it."""
-        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(coro)  # type: ignore[arg-type]
+        task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     async def cancel_background(self) -> None:
         tasks = list(self._tasks)

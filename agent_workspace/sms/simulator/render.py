@@ -94,24 +94,29 @@ def page_json(
     query: str,
     page: int,
     page_size: int,
-    total: int,
+    token: str | None = None,
+    next_token: str | None = None,
 ) -> dict[str, Any]:
-    """A Twilio list page (`page`, `page_size`, `next_page_uri`, ... and the items under `key`)."""
+    """A Twilio list page (`page`, `page_size`, `next_page_uri`, ... and the items under `key`).
 
-    def uri(number: int) -> str:
+    Twilio pages by `PageToken`; `Page` is only carried along for the client. Going back is not
+    simulated (`previous_page_uri` is always null).
+    """
+
+    def uri(number: int, page_token: str | None) -> str:
         extra = f"{query}&" if query else ""
-        return f"{path}?{extra}PageSize={page_size}&Page={number}"
+        tail = f"&PageToken={page_token}" if page_token else ""
+        return f"{path}?{extra}PageSize={page_size}&Page={number}{tail}"
 
     start = page * page_size
-    has_next = start + page_size < total
     return {
         key: items,
         "end": start + max(len(items) - 1, 0),
-        "first_page_uri": uri(0),
-        "next_page_uri": uri(page + 1) if has_next else None,
+        "first_page_uri": uri(0, None),
+        "next_page_uri": uri(page + 1, next_token) if next_token else None,
         "page": page,
         "page_size": page_size,
-        "previous_page_uri": uri(page - 1) if page > 0 else None,
+        "previous_page_uri": None,
         "start": start,
-        "uri": uri(page),
+        "uri": uri(page, token),
     }

@@ -59,6 +59,7 @@ class SimMessage:
     callbacks: list[dict[str, Any]] = field(default_factory=list)
     webhook_ok: bool | None = None
     webhook_result: str | None = None
+    fault: str | None = None  # the injected fault of the create that stored it (tests read it)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view for the control API (not Twilio's shape)."""
@@ -84,17 +85,26 @@ class SimMessage:
             "callbacks": [dict(c) for c in self.callbacks],
             "webhook_ok": self.webhook_ok,
             "webhook_result": self.webhook_result,
+            "fault": self.fault,
         }
 
 
 @dataclass
 class Fault:
-    """A failure injected into the next message creates."""
+    """A failure injected into the next message creates.
+
+    Attributes:
+        stored: For "http_500": the message is stored (and sent) before the 500 answer.
+        stored_at: For "hang": the message is stored when the request arrives ("start") or only
+            when the delay is over ("end"), whether or not the client is still waiting.
+    """
 
     kind: FaultKind
     remaining: int = 1
     delay: float = 0.0
     retry_after: float = 1.0
+    stored: bool = False
+    stored_at: Literal["start", "end"] = "start"
 
 
 class SimulatorStore:

@@ -276,6 +276,8 @@ def pipeline(
         timeout=5,
     ).raise_for_status()
     monkeypatch.setenv("AW_SIMULATOR_PORT", str(simulator.port))
+    # Creates that hang here answer within a couple of seconds: no need to wait the default.
+    monkeypatch.setenv("AW_OUTBOX_RECONCILE_SETTLE_SECONDS", "1.5")
     config.get_settings.cache_clear()
     gateway = TwilioGateway(
         account.account_sid,

@@ -133,8 +133,13 @@ def test_the_same_inbound_webhook_twice_stores_one_message(pipeline: Pipeline) -
 def test_the_same_status_callback_twice_is_applied_once(pipeline: Pipeline) -> None:
     sent = pipeline.send(CONSUMER_PHONE, "twice")
     # Nothing from the simulator: accept by hand so only our callbacks move it.
-    outbox.claim_due()
-    outbox.mark_accepted(message_id=sent.message_id, sid="SM" + "d" * 32, status="queued")
+    (job,) = outbox.claim_due()
+    outbox.mark_accepted(
+        message_id=sent.message_id,
+        lease_token=job.lease_token,
+        sid="SM" + "d" * 32,
+        status="queued",
+    )
     sid = "SM" + "d" * 32
     assert pipeline.status_callback(sid, "sent") == 204
     assert pipeline.status_callback(sid, "sent") == 204
@@ -161,8 +166,10 @@ def test_statuses_out_of_order_only_move_forward(pipeline: Pipeline) -> None:
 def test_delivered_before_sent_stays_delivered(pipeline: Pipeline) -> None:
     sent = pipeline.send(CONSUMER_PHONE, "out of order")
     sid = "SM" + "e" * 32
-    outbox.claim_due()
-    outbox.mark_accepted(message_id=sent.message_id, sid=sid, status="queued")
+    (job,) = outbox.claim_due()
+    outbox.mark_accepted(
+        message_id=sent.message_id, lease_token=job.lease_token, sid=sid, status="queued"
+    )
     assert pipeline.status_callback(sid, "delivered") == 204
     assert pipeline.status_callback(sid, "sent") == 204
     message = pipeline.message(sent.message_id)
@@ -172,13 +179,15 @@ def test_delivered_before_sent_stays_delivered(pipeline: Pipeline) -> None:
 def test_a_callback_for_an_unknown_sid_is_kept_and_applied_on_accept(pipeline: Pipeline) -> None:
     sent = pipeline.send(CONSUMER_PHONE, "early bird")
     sid = "SM" + "f" * 32
-    outbox.claim_due()
+    (job,) = outbox.claim_due()
     assert pipeline.status_callback(sid, "sent") == 204
     assert pipeline.status_callback(sid, "delivered") == 204
     assert count(EarlyStatus) == 2
     assert pipeline.message(sent.message_id).status is MessageStatus.QUEUED
 
-    outbox.mark_accepted(message_id=sent.message_id, sid=sid, status="queued")
+    outbox.mark_accepted(
+        message_id=sent.message_id, lease_token=job.lease_token, sid=sid, status="queued"
+    )
     message = pipeline.message(sent.message_id)
     assert message.status is MessageStatus.DELIVERED and message.delivered_at is not None
     assert count(EarlyStatus) == 0
@@ -209,7 +218,7 @@ def test_unsigned_status_for_unknown_sid_is_not_kept(pipeline: Pipeline) -> None
 def test_a_callback_racing_the_accept_is_never_lost(pipeline: Pipeline) -> None:
     """The callback and the accept commit at the same moment, many times over."""
     ids = [pipeline.send(CONSUMER_PHONE, f"race {n}").message_id for n in range(12)]
-    outbox.claim_due(limit=len(ids))
+    tokens = {job.message_id: job.lease_token for job in outbox.claim_due(limit=len(ids))}
     for n, message_id in enumerate(ids):
         sid = f"SM{n:032x}"
         barrier = threading.Barrier(2)
@@ -218,7 +227,9 @@ def test_a_callback_racing_the_accept_is_never_lost(pipeline: Pipeline) -> None:
             message_id: int = message_id, sid: str = sid, barrier: threading.Barrier = barrier
         ) -> None:
             barrier.wait(5)
-            outbox.mark_accepted(message_id=message_id, sid=sid, status="queued")
+            outbox.mark_accepted(
+                message_id=message_id, lease_token=tokens[message_id], sid=sid, status="queued"
+            )
 
         def callback(sid: str = sid, barrier: threading.Barrier = barrier) -> None:
             barrier.wait(5)

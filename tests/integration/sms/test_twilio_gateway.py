@@ -217,11 +217,11 @@ def test_timeout_after_accept_is_uncertain_and_reconciliation_finds_the_message(
     httpx.post(f"{simulator.url}/_sim/faults", json={"kind": "hang", "delay": 1.0})
     with pytest.raises(UncertainSmsError):
         gateway.send(OutboundSms(to="+12015550151", from_=PROVIDER, body="did it go?"))
-    found = gateway.list_messages(to="+12015550151", from_=PROVIDER, sent_after=before)
+    found = gateway.list_messages(to="+12015550151", from_=PROVIDER, created_after=before)
     assert [(m.to, m.from_, m.body) for m in found] == [("+12015550151", PROVIDER, "did it go?")]
     assert found[0].sid.startswith("SM")
     later = datetime.now(UTC) + timedelta(seconds=5)
-    assert gateway.list_messages(to="+12015550151", from_=PROVIDER, sent_after=later) == []
+    assert gateway.list_messages(to="+12015550151", from_=PROVIDER, created_after=later) == []
 
 
 def test_server_error_is_uncertain_and_nothing_was_stored(
@@ -232,7 +232,7 @@ def test_server_error_is_uncertain_and_nothing_was_stored(
     with pytest.raises(UncertainSmsError) as caught:
         gateway.send(OutboundSms(to=PHONE, from_=PROVIDER, body="hi"))
     assert caught.value.http_status == 500
-    assert gateway.list_messages(to=PHONE, from_=PROVIDER, sent_after=before) == []
+    assert gateway.list_messages(to=PHONE, from_=PROVIDER, created_after=before) == []
 
 
 def test_stop_opts_out_of_that_sender_until_start(
