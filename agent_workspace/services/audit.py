@@ -2,12 +2,42 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from sqlmodel import Session, SQLModel
 
-from agent_workspace.models import AuditEvent
+from agent_workspace.models import AuditEvent, Interaction
 from agent_workspace.services.access import Actor
+
+
+class AuditAction(StrEnum):
+    """Every kind of change the audit trail records; stored as the value (e.g. "message.queued")."""
+
+    ATTACHMENT_FETCH_FAILED = "attachment.fetch_failed"
+    ATTACHMENT_FETCHED = "attachment.fetched"
+    AUTH_SIGN_IN_FAILED = "auth.sign_in_failed"
+    AUTH_SIGNED_IN = "auth.signed_in"
+    AUTH_SIGNED_OUT = "auth.signed_out"
+    CHANNEL_ATTACHMENT_POLICY_CHANGED = "channel.attachment_policy_changed"
+    INTERACTION_CLOSED = "interaction.closed"
+    INTERACTION_OPENED = "interaction.opened"
+    INTERACTION_TAKEN_OVER = "interaction.taken_over"
+    LIVE_GROUP_JOINED = "live_group.joined"
+    MESSAGE_ACCEPTED = "message.accepted"
+    MESSAGE_FAILED = "message.failed"
+    MESSAGE_QUEUED = "message.queued"
+    MESSAGE_RECEIVED = "message.received"
+    MESSAGE_RETRY_SCHEDULED = "message.retry_scheduled"
+    MESSAGE_STATUS = "message.status"
+    OPT_OUT_CHANGED = "opt_out.changed"
+    OPT_OUT_HELP_REQUESTED = "opt_out.help_requested"
+    PROFILE_CREATED = "profile.created"
+    PROFILE_DEACTIVATED = "profile.deactivated"
+    USER_CREATED = "user.created"
+    USER_DEACTIVATED = "user.deactivated"
+    USER_PASSWORD_RESET = "user.password_reset"  # noqa: S105 (an action, not a secret)
+
 
 PROVIDER = "provider"
 SYSTEM = "system"
@@ -17,12 +47,17 @@ def record(
     *,
     session: Session,
     actor: Actor | str | None,
-    action: str,
+    action: AuditAction,
     entity: SQLModel,
     detail: dict[str, Any] | None = None,
     actor_user_id: int | None = None,
+    interaction_id: int | None = None,
 ) -> None:
-    """Adds an audit row in the caller's transaction; `actor` is a user, "provider" or "system"."""
+    """Adds an audit row in the caller's transaction; `actor` is a user, "provider" or "system".
+
+    The row names the interaction it concerns (the entity's own, unless given) so the audit log
+    can be read per interaction.
+    """
     if isinstance(actor, Actor):
         actor_name, actor_user_id = "user", actor.user_id
     else:
@@ -34,6 +69,14 @@ def record(
             action=action,
             entity_type=str(getattr(type(entity), "__tablename__", type(entity).__name__)),
             entity_id=getattr(entity, "id", None),
+            interaction_id=interaction_id or _interaction_of(entity),
             detail=detail or {},
         )
     )
+
+
+def _interaction_of(entity: SQLModel) -> int | None:
+    if isinstance(entity, Interaction):
+        return entity.id
+    found = getattr(entity, "interaction_id", None)
+    return found if isinstance(found, int) else None

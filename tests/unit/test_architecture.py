@@ -45,3 +45,16 @@ def test_state_and_pages_never_touch_the_database_directly() -> None:
     ]
     offenders = [p.name for p in ui if _imports(p) & {"sqlmodel", "sqlalchemy"}]
     assert offenders == []
+
+
+def test_every_audit_row_names_its_action_from_the_enum() -> None:
+    """Audit actions are one vocabulary (services/audit.py AuditAction), never ad-hoc strings."""
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "record"):
+                continue
+            for keyword in node.keywords:
+                if keyword.arg == "action" and isinstance(keyword.value, ast.Constant):
+                    offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert offenders == []

@@ -17,12 +17,12 @@ from agent_workspace.config import get_settings
 from agent_workspace.db.engine import reading, transaction
 from agent_workspace.models import AuthSession, Role, User, UserRole, utcnow
 from agent_workspace.services.access import Actor
-from agent_workspace.services.audit import record
+from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import AccessDenied
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
-FAILED_SIGN_IN = "auth.sign_in_failed"
+FAILED_SIGN_IN = AuditAction.AUTH_SIGN_IN_FAILED
 SIGN_IN_REFUSED = (
     f"Unknown username or wrong password. After {MAX_FAILURES} failed tries sign-in is paused "
     f"for {int(LOCKOUT.total_seconds() // 60)} minutes."
@@ -137,7 +137,7 @@ def _open_session(session: Session, user: User) -> tuple[str, Actor]:
         )
     )
     actor = _actor_for(session, user)
-    record(session=session, actor=actor, action="auth.signed_in", entity=user)
+    record(session=session, actor=actor, action=AuditAction.AUTH_SIGNED_IN, entity=user)
     return token, actor
 
 
@@ -177,7 +177,7 @@ def sign_out(token: str, *, engine: Engine | None = None) -> None:
             session=session,
             actor=None,
             actor_user_id=auth_session.user_id,
-            action="auth.signed_out",
+            action=AuditAction.AUTH_SIGNED_OUT,
             entity=auth_session,
         )
 

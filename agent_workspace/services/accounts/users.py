@@ -23,7 +23,7 @@ from agent_workspace.domain.credentials import (
 from agent_workspace.models import AuthSession, Role, User, UserRole, utcnow
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.accounts.auth import hash_password
-from agent_workspace.services.audit import record
+from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import InvalidInput, NotFound
 
 MAX_DISPLAY_NAME = 120
@@ -94,7 +94,7 @@ def create_user(
     record(
         session=session,
         actor=actor,
-        action="user.created",
+        action=AuditAction.USER_CREATED,
         entity=user,
         detail={**detail, "via": via} if via else detail,
     )
@@ -153,7 +153,7 @@ def reset_password(
         record(
             session=session,
             actor=actor,
-            action="user.password_reset",
+            action=AuditAction.USER_PASSWORD_RESET,
             entity=user,
             detail={"via": via, "sessions_revoked": revoked},
         )
@@ -175,7 +175,7 @@ def deactivate_user(
         record(
             session=session,
             actor=actor,
-            action="user.deactivated",
+            action=AuditAction.USER_DEACTIVATED,
             entity=user,
             detail={"via": via, "sessions_revoked": revoked},
         )

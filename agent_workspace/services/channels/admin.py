@@ -9,7 +9,7 @@ from agent_workspace.db.engine import reading, transaction
 from agent_workspace.domain.attachments import AttachmentPolicy, describe_size
 from agent_workspace.models import Channel, Role
 from agent_workspace.services.access import Actor, require_role
-from agent_workspace.services.audit import record
+from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.channels.settings import ChannelView, sms_channel
 from agent_workspace.services.errors import InvalidInput, NotFound
 
@@ -71,7 +71,7 @@ def update_attachment_policy(
         record(
             session=session,
             actor=admin,
-            action="channel.attachment_policy_changed",
+            action=AuditAction.CHANNEL_ATTACHMENT_POLICY_CHANGED,
             entity=channel,
             detail={"before": before, "after": after},
         )

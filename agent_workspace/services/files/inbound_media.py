@@ -14,7 +14,7 @@ from agent_workspace.domain.delivery import retry_delay
 from agent_workspace.domain.media_types import detect_content_type
 from agent_workspace.models import Attachment, Message, utcnow
 from agent_workspace.services import events
-from agent_workspace.services.audit import PROVIDER, record
+from agent_workspace.services.audit import PROVIDER, AuditAction, record
 from agent_workspace.services.files.storage import store_bytes
 
 # With the backoff (1 s, 2 s, 4 s ...) this rides out a provider outage of a minute
@@ -76,7 +76,7 @@ def store_media(
         record(
             session=session,
             actor=PROVIDER,
-            action="attachment.fetched",
+            action=AuditAction.ATTACHMENT_FETCHED,
             entity=attachment,
             detail=detail,
         )
@@ -101,7 +101,7 @@ def media_failed(
             record(
                 session=session,
                 actor=PROVIDER,
-                action="attachment.fetch_failed",
+                action=AuditAction.ATTACHMENT_FETCH_FAILED,
                 entity=attachment,
                 detail={"reason": reason, "attempts": attachment.fetch_attempts},
             )

@@ -22,7 +22,7 @@ from agent_workspace.services.access import (
     require_active,
     require_role,
 )
-from agent_workspace.services.audit import record
+from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import InvalidInput, NotFound
 from agent_workspace.services.interactions.lists import InteractionRow, row_view, watcher_ids
 from agent_workspace.services.interactions.live_group import (
@@ -71,7 +71,7 @@ def open_interaction(
     record(
         session=session,
         actor=actor,
-        action="interaction.opened",
+        action=AuditAction.INTERACTION_OPENED,
         entity=interaction,
         detail={"number": interaction.number, "type": type.value, "virtual_agent": virtual_agent},
     )
@@ -102,7 +102,7 @@ def close_interaction(
     record(
         session=session,
         actor=actor,
-        action="interaction.closed",
+        action=AuditAction.INTERACTION_CLOSED,
         entity=interaction,
         detail={"number": interaction.number, "state": state.value, "reason": reason},
     )

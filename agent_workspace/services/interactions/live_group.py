@@ -13,7 +13,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from agent_workspace.models import Interaction, LiveGroupMember, User
 from agent_workspace.services.access import Actor
-from agent_workspace.services.audit import record
+from agent_workspace.services.audit import AuditAction, record
 
 
 def current(
@@ -65,7 +65,7 @@ def join_live_group(
     record(
         session=session,
         actor=actor,
-        action="live_group.joined",
+        action=AuditAction.LIVE_GROUP_JOINED,
         entity=member,
         detail={"interaction": interaction.number, "agent_id": agent_id},
     )

@@ -23,7 +23,7 @@ from agent_workspace.services.access import (
     require_active,
     require_role,
 )
-from agent_workspace.services.audit import record
+from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.interactions.lists import InteractionRow, rows_view, watcher_ids
 from agent_workspace.services.interactions.live_group import join_live_group, member_names
@@ -102,7 +102,7 @@ def take_over(*, actor: Actor | None, interaction_id: int, engine: Engine | None
         record(
             session=session,
             actor=supervisor,
-            action="interaction.taken_over",
+            action=AuditAction.INTERACTION_TAKEN_OVER,
             entity=interaction,
             detail={"number": interaction.number, "from": before},
         )

@@ -23,7 +23,7 @@ from agent_workspace.models import (
     utcnow,
 )
 from agent_workspace.services import events
-from agent_workspace.services.audit import PROVIDER, record
+from agent_workspace.services.audit import PROVIDER, AuditAction, record
 from agent_workspace.services.errors import NotFound
 from agent_workspace.services.interactions.lifecycle import close_interaction, open_interaction
 from agent_workspace.services.interactions.live_group import member_ids
@@ -74,7 +74,7 @@ def receive_sms(
             record(
                 session=session,
                 actor=PROVIDER,
-                action="opt_out.help_requested",
+                action=AuditAction.OPT_OUT_HELP_REQUESTED,
                 entity=message,
                 detail={"sender": sms.to, "phone": sms.from_, "body": sms.body[:40]},
             )
@@ -198,7 +198,7 @@ def _store(session: Session, sms: InboundSms, target: Interaction) -> Message:
     record(
         session=session,
         actor=PROVIDER,
-        action="message.received",
+        action=AuditAction.MESSAGE_RECEIVED,
         entity=message,
         detail={"sid": sms.sid, "from": sms.from_, "to": sms.to, "interaction": target.number},
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from agent_workspace.models import OptOut, utcnow
-from agent_workspace.services.audit import PROVIDER, record
+from agent_workspace.services.audit import PROVIDER, AuditAction, record
 
 
 def opt_out_of(session: Session, *, sender: str, phone: str) -> OptOut | None:
@@ -29,7 +29,7 @@ def set_opt_out(
     record(
         session=session,
         actor=PROVIDER,
-        action="opt_out.changed",
+        action=AuditAction.OPT_OUT_CHANGED,
         entity=row,
         detail={
             "sender": sender,

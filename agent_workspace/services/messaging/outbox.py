@@ -31,7 +31,7 @@ from agent_workspace.models import (
     utcnow,
 )
 from agent_workspace.services import events
-from agent_workspace.services.audit import PROVIDER, SYSTEM, record
+from agent_workspace.services.audit import PROVIDER, SYSTEM, AuditAction, record
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.messaging.statuses import advance, provider_opt_out
 
@@ -173,7 +173,7 @@ def mark_accepted(
         record(
             session=session,
             actor=PROVIDER,
-            action="message.accepted",
+            action=AuditAction.MESSAGE_ACCEPTED,
             entity=message,
             detail={"sid": sid, "status": message.status.value},
         )
@@ -211,7 +211,7 @@ def mark_failed(
         record(
             session=session,
             actor=PROVIDER,
-            action="message.failed",
+            action=AuditAction.MESSAGE_FAILED,
             entity=message,
             detail={"code": code, "reason": reason},
         )
@@ -247,7 +247,7 @@ def mark_retry(
         record(
             session=session,
             actor=SYSTEM,
-            action="message.retry_scheduled",
+            action=AuditAction.MESSAGE_RETRY_SCHEDULED,
             entity=message,
             detail={"in_seconds": delay.total_seconds(), "uncertain": uncertain, "reason": reason},
         )

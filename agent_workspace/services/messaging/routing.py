@@ -19,7 +19,7 @@ from agent_workspace.models import (
     utcnow,
 )
 from agent_workspace.services.access import Actor
-from agent_workspace.services.audit import record
+from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.interactions.lifecycle import close_interaction, open_interaction
 from agent_workspace.services.interactions.live_group import join_live_group, member_ids
 from agent_workspace.services.people.directory import person_ids
@@ -81,7 +81,7 @@ def create_profile(
     record(
         session=session,
         actor=actor,
-        action="profile.created",
+        action=AuditAction.PROFILE_CREATED,
         entity=profile,
         detail={"phone": phone, "person": f"{person.kind.value}:{person.id}"},
     )
@@ -100,7 +100,7 @@ def deactivate_profile(session: Session, profile_id: int, actor: Actor | str, re
     record(
         session=session,
         actor=actor,
-        action="profile.deactivated",
+        action=AuditAction.PROFILE_DEACTIVATED,
         entity=profile,
         detail={"reason": reason},
     )

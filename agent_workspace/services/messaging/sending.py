@@ -39,7 +39,7 @@ from agent_workspace.models import (
 )
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor, access_interaction, require_role
-from agent_workspace.services.audit import record
+from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.channels.settings import ChannelView, sms_channel
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.files.storage import store_bytes
@@ -292,7 +292,7 @@ def _apply_and_queue(
     record(
         session=session,
         actor=agent,
-        action="message.queued",
+        action=AuditAction.MESSAGE_QUEUED,
         entity=message,
         detail={
             "workflow": decision.workflow.value,

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from agent_workspace.domain.delivery import advances, stored_status
 from agent_workspace.models import Message, MessageStatus, utcnow
-from agent_workspace.services.audit import PROVIDER, record
+from agent_workspace.services.audit import PROVIDER, AuditAction, record
 from agent_workspace.services.messaging.opt_outs import set_opt_out
 from agent_workspace.sms.errors import describe_error
 
@@ -35,7 +35,7 @@ def advance(session: Session, message: Message, status: str, error_code: int | N
     record(
         session=session,
         actor=PROVIDER,
-        action="message.status",
+        action=AuditAction.MESSAGE_STATUS,
         entity=message,
         detail={"from": previous.value, "to": new, "error_code": error_code},
     )
