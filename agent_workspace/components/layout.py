@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from agent_workspace.state.live import NoticeFeed
 from agent_workspace.state.session import SessionState
 
 # Read by screen readers (and role-based test selectors), not shown.
@@ -44,6 +45,45 @@ def header() -> rx.Component:
     )
 
 
+def notices() -> rx.Component:
+    """Live notices about this agent's work that someone else did, until dismissed."""
+    return rx.cond(
+        NoticeFeed.items.length() > 0,
+        rx.vstack(
+            rx.foreach(
+                NoticeFeed.items,
+                lambda notice: rx.callout.root(
+                    rx.hstack(
+                        rx.callout.text(notice.text),
+                        rx.spacer(),
+                        rx.cond(
+                            notice.interaction_id > 0,
+                            rx.link("Open", href=f"/interactions/{notice.interaction_id}"),
+                        ),
+                        rx.button(
+                            "Dismiss",
+                            on_click=SessionState.dismiss_notice(notice.id),
+                            size="1",
+                            variant="soft",
+                            aria_label="Dismiss notice",
+                        ),
+                        align="center",
+                        width="100%",
+                    ),
+                    color_scheme="amber",
+                    width="100%",
+                ),
+            ),
+            role="region",
+            aria_label="Notices",
+            aria_live="polite",
+            width="100%",
+            padding_x="1.5em",
+            padding_top="0.75em",
+        ),
+    )
+
+
 def refused_panel(reason: Any = SessionState.denied_reason) -> rx.Component:
     return rx.center(
         rx.callout(reason, icon="shield-alert", color_scheme="red", role="alert"),
@@ -65,6 +105,7 @@ def workspace_page(*children: rx.Component) -> rx.Component:
     """Wraps a workspace page: content only for agents, a refusal for signed-in non-agents."""
     return rx.box(
         header(),
+        notices(),
         rx.cond(
             SessionState.denied_reason != "",
             refused_panel(),

@@ -24,6 +24,7 @@ class AuditAction(StrEnum):
     INTERACTION_OPENED = "interaction.opened"
     INTERACTION_TAKEN_OVER = "interaction.taken_over"
     LIVE_GROUP_JOINED = "live_group.joined"
+    LIVE_GROUP_LEFT = "live_group.left"
     MESSAGE_ACCEPTED = "message.accepted"
     MESSAGE_FAILED = "message.failed"
     MESSAGE_QUEUED = "message.queued"

@@ -30,7 +30,19 @@ class OutboxChanged:
     """Messages are waiting to be sent."""
 
 
-Event = InteractionChanged | OutboxChanged
+@dataclass(frozen=True)
+class NoticeCreated:
+    """An agent has a new notice (someone closed, took over or reassigned their work)."""
+
+    agent_id: int
+
+
+@dataclass(frozen=True)
+class ChannelChanged:
+    """The SMS channel's provider numbers or policy changed: open composers follow."""
+
+
+Event = InteractionChanged | OutboxChanged | NoticeCreated | ChannelChanged
 Subscriber = Callable[[Event], None]
 _subscribers: list[Subscriber] = []
 

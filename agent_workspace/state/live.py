@@ -13,6 +13,7 @@ import reflex as rx
 from agent_workspace.models import Role
 from agent_workspace.services.access import Actor
 from agent_workspace.services.interactions.lists import InteractionRow
+from agent_workspace.services.interactions.notices import NoticeView
 from agent_workspace.services.interactions.supervision import BoardRow
 from agent_workspace.services.messaging.conversation import ConversationView
 from agent_workspace.state.views import (
@@ -20,6 +21,7 @@ from agent_workspace.state.views import (
     InteractionHeader,
     InteractionItem,
     MessageItem,
+    NoticeItem,
     board_item,
     header,
     interaction_item,
@@ -33,6 +35,10 @@ def conversation_token(interaction_id: int) -> str:
 
 def agent_token(agent_id: int) -> str:
     return f"agent{agent_id}"
+
+
+def notices_token(agent_id: int) -> str:
+    return f"notices{agent_id}"
 
 
 class ConversationFeed(rx.SharedState):
@@ -88,4 +94,23 @@ class SupervisorBoardFeed(rx.SharedState):
         self.items = [board_item(r) for r in rows]
 
 
-FEEDS: tuple[type[rx.SharedState], ...] = (ConversationFeed, AgentListFeed, SupervisorBoardFeed)
+class NoticeFeed(rx.SharedState):
+    """One agent's unread notices (someone closed, took over or reassigned their work)."""
+
+    _viewers: dict[str, str] = {}
+    items: list[NoticeItem] = []
+
+    @staticmethod
+    def _may_view(actor: Actor, ident: str) -> bool:
+        return actor.has(Role.AGENT) and ident == notices_token(actor.user_id)
+
+    def _show(self, notices: list[NoticeView]) -> None:
+        self.items = [NoticeItem(n.id, n.text, n.interaction_id or 0) for n in notices]
+
+
+FEEDS: tuple[type[rx.SharedState], ...] = (
+    ConversationFeed,
+    AgentListFeed,
+    SupervisorBoardFeed,
+    NoticeFeed,
+)

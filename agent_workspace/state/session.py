@@ -14,7 +14,8 @@ from agent_workspace.models import Role
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.accounts import auth
 from agent_workspace.services.errors import AccessDenied, ServiceError
-from agent_workspace.state.live import FEEDS
+from agent_workspace.services.interactions import notices
+from agent_workspace.state.live import FEEDS, NoticeFeed, notices_token
 
 T = TypeVar("T")
 F = TypeVar("F", bound=rx.SharedState)
@@ -107,7 +108,18 @@ class SessionState(rx.State):
             self.denied_reason = refused.message
             return None
         self.denied_reason = ""
+        feed = await self._link_feed(NoticeFeed, notices_token(actor.user_id))
+        feed._show(await self._off_loop(notices.unread_notices, actor=actor))
         return None
+
+    @rx.event
+    async def dismiss_notice(self, notice_id: int) -> None:
+        """The agent has read a notice (the live feed drops it in every tab)."""
+        try:
+            actor = await self._require(Role.AGENT)
+            await self._off_loop(notices.dismiss, actor=actor, notice_id=notice_id)
+        except ServiceError:
+            return
 
     @rx.event
     async def sign_out(self) -> EventSpec:

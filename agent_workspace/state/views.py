@@ -45,6 +45,13 @@ class InteractionItem:
 
 
 @dataclasses.dataclass
+class NoticeItem:
+    id: int
+    text: str
+    interaction_id: int  # 0 when it concerns none
+
+
+@dataclasses.dataclass
 class AttachmentItem:
     name: str
     url: str

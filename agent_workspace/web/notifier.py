@@ -16,15 +16,18 @@ import reflex as rx
 from agent_workspace.services import events
 from agent_workspace.services.accounts import auth
 from agent_workspace.services.interactions.lists import agent_interactions
+from agent_workspace.services.interactions.notices import load_unread
 from agent_workspace.services.interactions.supervision import load_board
 from agent_workspace.services.messaging.conversation import load_conversation
 from agent_workspace.state.live import (
     BOARD_LINK,
     AgentListFeed,
     ConversationFeed,
+    NoticeFeed,
     SupervisorBoardFeed,
     agent_token,
     conversation_token,
+    notices_token,
 )
 
 log = logging.getLogger(__name__)
@@ -39,21 +42,29 @@ class Notifier:
         self._wake: asyncio.Event | None = None
         self._interactions: set[int] = set()
         self._agents: set[int] = set()
+        self._noticed: set[int] = set()
 
     def on_event(self, event: events.Event) -> None:
         """Called in the committing thread: only hands the event to the loop."""
-        if isinstance(event, events.InteractionChanged) and self.loop is not None:
+        if isinstance(event, events.InteractionChanged | events.NoticeCreated) and self.loop:
             self.loop.call_soon_threadsafe(self._note, event)
 
-    def _note(self, event: events.InteractionChanged) -> None:
-        self._interactions.add(event.interaction_id)
-        self._agents |= event.agent_ids
+    def _note(self, event: events.InteractionChanged | events.NoticeCreated) -> None:
+        if isinstance(event, events.NoticeCreated):
+            self._noticed.add(event.agent_id)
+        else:
+            self._interactions.add(event.interaction_id)
+            self._agents |= event.agent_ids
         if self._wake is not None:
             self._wake.set()
 
     async def push_pending(self) -> None:
         interactions, self._interactions = self._interactions, set()
         agents, self._agents = self._agents, set()
+        noticed, self._noticed = self._noticed, set()
+        for agent_id in sorted(noticed):
+            if (notices := await self._read(load_unread, agent_id)) is not None:
+                await self._show(notices_token(agent_id), NoticeFeed, notices)
         for interaction_id in sorted(interactions):
             view = await self._read(load_conversation, interaction_id)
             if view is not None:

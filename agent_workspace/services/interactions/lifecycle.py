@@ -12,6 +12,7 @@ from agent_workspace.models import (
     Interaction,
     InteractionState,
     InteractionType,
+    LiveGroupReason,
     Role,
     utcnow,
 )
@@ -50,6 +51,7 @@ def open_interaction(
     profile_id: int | None = None,
     short_description: str = "",
     state: InteractionState = InteractionState.NEW,
+    join_reason: LiveGroupReason = LiveGroupReason.ASSIGNED,
 ) -> Interaction:
     """Creates an interaction in the caller's transaction; its assignee joins the live group."""
     consumer_id, contact_id = person_ids(person)
@@ -76,7 +78,13 @@ def open_interaction(
         detail={"number": interaction.number, "type": type.value, "virtual_agent": virtual_agent},
     )
     if assign_to is not None:
-        join_live_group(session=session, actor=actor, interaction=interaction, agent_id=assign_to)
+        join_live_group(
+            session=session,
+            actor=actor,
+            interaction=interaction,
+            agent_id=assign_to,
+            reason=join_reason,
+        )
     return interaction
 
 

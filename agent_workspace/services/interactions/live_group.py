@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from agent_workspace.models import Interaction, LiveGroupMember, User
+from agent_workspace.models import Interaction, LiveGroupMember, LiveGroupReason, User, utcnow
 from agent_workspace.services.access import Actor
 from agent_workspace.services.audit import AuditAction, record
 
@@ -53,13 +53,18 @@ def member_names(session: Session, interaction_ids: Iterable[int]) -> dict[int, 
 
 
 def join_live_group(
-    *, session: Session, actor: Actor | str | None, interaction: Interaction, agent_id: int
+    *,
+    session: Session,
+    actor: Actor | str | None,
+    interaction: Interaction,
+    agent_id: int,
+    reason: LiveGroupReason = LiveGroupReason.JOINED,
 ) -> bool:
     """Adds the agent to the live group unless they are in it; returns whether they joined."""
     assert interaction.id is not None
     if is_member(session, interaction.id, agent_id):
         return False
-    member = LiveGroupMember(interaction_id=interaction.id, agent_id=agent_id)
+    member = LiveGroupMember(interaction_id=interaction.id, agent_id=agent_id, join_reason=reason)
     session.add(member)
     session.flush()
     record(
@@ -67,7 +72,33 @@ def join_live_group(
         actor=actor,
         action=AuditAction.LIVE_GROUP_JOINED,
         entity=member,
-        detail={"interaction": interaction.number, "agent_id": agent_id},
+        detail={"interaction": interaction.number, "agent_id": agent_id, "reason": reason.value},
+    )
+    return True
+
+
+def leave_live_group(
+    *,
+    session: Session,
+    actor: Actor | str | None,
+    interaction: Interaction,
+    agent_id: int,
+    reason: LiveGroupReason = LiveGroupReason.LEFT,
+) -> bool:
+    """Ends the agent's membership; returns whether they were a member."""
+    assert interaction.id is not None
+    member = session.exec(current(interaction_ids=[interaction.id], agent_id=agent_id)).first()
+    if member is None:
+        return False
+    member.left_at, member.left_reason = utcnow(), reason
+    session.add(member)
+    session.flush()
+    record(
+        session=session,
+        actor=actor,
+        action=AuditAction.LIVE_GROUP_LEFT,
+        entity=member,
+        detail={"interaction": interaction.number, "agent_id": agent_id, "reason": reason.value},
     )
     return True
 
@@ -75,5 +106,5 @@ def join_live_group(
 def end_live_group(session: Session, interaction_id: int, at: datetime) -> None:
     """Everyone leaves: the interaction is closing."""
     for member in session.exec(current(interaction_ids=[interaction_id])).all():
-        member.left_at = at
+        member.left_at, member.left_reason = at, LiveGroupReason.CLOSED
         session.add(member)

@@ -12,6 +12,7 @@ from agent_workspace.models import (
     ACTIVE_STATES,
     Direction,
     Interaction,
+    LiveGroupReason,
     Message,
     Role,
     utcnow,
@@ -27,6 +28,7 @@ from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.interactions.lists import InteractionRow, rows_view, watcher_ids
 from agent_workspace.services.interactions.live_group import join_live_group, member_names
+from agent_workspace.services.interactions.notices import notify
 
 BOARD_LIMIT = 500
 
@@ -91,13 +93,18 @@ def take_over(*, actor: Actor | None, interaction_id: int, engine: Engine | None
             raise InvalidInput(f"{interaction.number} is already assigned to you.")
         affected = watcher_ids(session, interaction_id)
         before = "virtual agent" if interaction.virtual_agent else interaction.assigned_agent_id
+        previous = interaction.assigned_agent_id
         interaction.assigned_agent_id = supervisor.user_id
         interaction.virtual_agent = False
         interaction.updated_at = utcnow()
         session.add(interaction)
         session.flush()
         join_live_group(
-            session=session, actor=supervisor, interaction=interaction, agent_id=supervisor.user_id
+            session=session,
+            actor=supervisor,
+            interaction=interaction,
+            agent_id=supervisor.user_id,
+            reason=LiveGroupReason.TOOK_OVER,
         )
         record(
             session=session,
@@ -106,6 +113,13 @@ def take_over(*, actor: Actor | None, interaction_id: int, engine: Engine | None
             entity=interaction,
             detail={"number": interaction.number, "from": before},
         )
+        if previous is not None:
+            notify(
+                session,
+                agent_id=previous,
+                text=f"{supervisor.display_name} took over {interaction.number}; it is theirs now.",
+                interaction_id=interaction_id,
+            )
         events.after_commit(
             session,
             events.InteractionChanged(interaction_id, frozenset(affected | {supervisor.user_id})),

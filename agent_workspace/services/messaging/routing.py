@@ -16,6 +16,7 @@ from agent_workspace.models import (
     Interaction,
     InteractionState,
     InteractionType,
+    LiveGroupReason,
     utcnow,
 )
 from agent_workspace.services.access import Actor
@@ -140,6 +141,7 @@ def apply_send_decision(
             profile_id=profile_id,
             short_description=short_description,
             state=InteractionState.WORK_IN_PROGRESS,
+            join_reason=LiveGroupReason.SENT,
         )
     else:
         assert decision.target_interaction_id is not None
@@ -152,6 +154,7 @@ def apply_send_decision(
                 actor=agent,
                 interaction=target,
                 agent_id=decision.join_live_group_agent_id,
+                reason=LiveGroupReason.SENT,
             )
     if target.state is InteractionState.NEW:
         target.state = InteractionState.WORK_IN_PROGRESS

@@ -44,6 +44,7 @@ from agent_workspace.services.channels.settings import ChannelView, sms_channel
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.files.storage import store_bytes
 from agent_workspace.services.interactions.lists import watcher_ids
+from agent_workspace.services.interactions.notices import notify
 from agent_workspace.services.messaging.opt_outs import opt_out_of
 from agent_workspace.services.messaging.routing import (
     active_interactions,
@@ -249,6 +250,7 @@ def _apply_and_queue(
     closed_watchers = {
         closed: frozenset(watcher_ids(session, closed)) for closed in decision.close_interaction_ids
     }
+    closed_holders = _holders(session, decision.close_interaction_ids, agent.user_id)
     target = apply_send_decision(
         session,
         agent=agent,
@@ -306,8 +308,30 @@ def _apply_and_queue(
     events.after_commit(session, events.InteractionChanged(target.id, frozenset(watchers)))
     for closed, watching in closed_watchers.items():
         events.after_commit(session, events.InteractionChanged(closed, watching))
+    for closed_number, holder in closed_holders:
+        notify(
+            session,
+            agent_id=holder,
+            text=(
+                f"{agent.display_name} texted {prepared.to} and closed your {closed_number}; "
+                f"the conversation continues in {target.number}."
+            ),
+            interaction_id=target.id,
+        )
     events.after_commit(session, events.OutboxChanged())
     return SendResult(message.id, target.id, target.number, decision.workflow, summary)
+
+
+def _holders(
+    session: Session, interaction_ids: tuple[int, ...], sender_id: int
+) -> list[tuple[str, int]]:
+    """(number, assignee) of the interactions a send closes that another agent holds."""
+    found = [session.get(Interaction, i) for i in interaction_ids]
+    return [
+        (i.number, i.assigned_agent_id)
+        for i in found
+        if i is not None and i.assigned_agent_id is not None and i.assigned_agent_id != sender_id
+    ]
 
 
 def _summary(decision: SendDecision, number: str) -> str:
