@@ -17,6 +17,7 @@ from agent_workspace.models import (
     Channel,
     ChannelUserProfile,
     Direction,
+    Interaction,
     InteractionState,
     InteractionType,
     Message,
@@ -28,7 +29,7 @@ from agent_workspace.models import (
 from agent_workspace.services.accounts.auth import verify_password
 from agent_workspace.services.accounts.users import create_user
 from agent_workspace.services.channels.settings import create_channel
-from agent_workspace.services.interactions.lifecycle import open_interaction
+from agent_workspace.services.interactions.lifecycle import note_last_message, open_interaction
 from agent_workspace.services.people.directory import add_person, person_ids
 
 SMS_CHANNEL = "SMS"
@@ -291,3 +292,7 @@ def _message(
             updated_at=at,
         )
     )
+    interaction = session.get(Interaction, interaction_id)
+    assert interaction is not None
+    note_last_message(interaction, body=body, attachments=0, inbound=inbound, at=at)
+    session.add(interaction)

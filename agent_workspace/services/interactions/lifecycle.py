@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from agent_workspace.db.engine import transaction
+from agent_workspace.domain.previews import preview_line
 from agent_workspace.domain.routing import PersonRef
 from agent_workspace.models import (
     ACTIVE_STATES,
@@ -86,6 +89,21 @@ def open_interaction(
             reason=join_reason,
         )
     return interaction
+
+
+def note_last_message(
+    interaction: Interaction, *, body: str, attachments: int, inbound: bool, at: datetime
+) -> None:
+    """Keeps the list row true (last message, who waits for whom) with each message stored,
+    so lists and boards never read the message table."""
+    interaction.last_message_at = at
+    interaction.last_message_preview = preview_line(body, attachments)
+    interaction.last_message_inbound = inbound
+    if inbound:
+        interaction.awaiting_reply_since = interaction.awaiting_reply_since or at
+    else:
+        interaction.awaiting_reply_since = None
+    interaction.updated_at = max(interaction.updated_at, at)
 
 
 def close_interaction(

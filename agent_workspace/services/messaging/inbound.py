@@ -25,7 +25,11 @@ from agent_workspace.models import (
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, AuditAction, record
 from agent_workspace.services.errors import NotFound
-from agent_workspace.services.interactions.lifecycle import close_interaction, open_interaction
+from agent_workspace.services.interactions.lifecycle import (
+    close_interaction,
+    note_last_message,
+    open_interaction,
+)
 from agent_workspace.services.interactions.live_group import member_ids
 from agent_workspace.services.messaging.opt_outs import set_opt_out
 from agent_workspace.services.messaging.routing import (
@@ -185,6 +189,10 @@ def _store(session: Session, sms: InboundSms, target: Interaction) -> Message:
     )
     session.add(message)
     session.flush()
+    note_last_message(
+        target, body=sms.body, attachments=len(sms.media), inbound=True, at=message.created_at
+    )
+    session.add(target)
     for index, (url, content_type) in enumerate(sms.media):
         session.add(
             Attachment(

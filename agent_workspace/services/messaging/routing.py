@@ -143,6 +143,8 @@ def apply_send_decision(
             state=InteractionState.WORK_IN_PROGRESS,
             join_reason=LiveGroupReason.SENT,
         )
+        if decision.close_interaction_ids:  # workflow 3 or 4: show what came before
+            target.previous_interaction_id = decision.close_interaction_ids[-1]
     else:
         assert decision.target_interaction_id is not None
         found = session.get(Interaction, decision.target_interaction_id)

@@ -43,6 +43,7 @@ from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.channels.settings import ChannelView, sms_channel
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.files.storage import store_bytes
+from agent_workspace.services.interactions.lifecycle import note_last_message
 from agent_workspace.services.interactions.lists import watcher_ids
 from agent_workspace.services.interactions.notices import notify
 from agent_workspace.services.messaging.opt_outs import opt_out_of
@@ -277,6 +278,14 @@ def _apply_and_queue(
     session.add(message)
     session.flush()
     assert message.id is not None
+    note_last_message(
+        target,
+        body=request.body,
+        attachments=len(request.files),
+        inbound=False,
+        at=message.created_at,
+    )
+    session.add(target)
     for candidate, accepted in zip(request.files, prepared.files, strict=True):
         key, digest = store_bytes(candidate.data)
         session.add(
