@@ -23,6 +23,7 @@ from phonenumbers import (
     PhoneNumber,
     PhoneNumberFormat,
     ValidationResult,
+    geocoder,
 )
 from phonenumbers import PhoneNumberType as NumberType
 
@@ -220,3 +221,36 @@ def _scope(number: PhoneNumber, region: str) -> str:
     if name in (_NON_GEOGRAPHIC, "ZZ"):
         return f"the +{code} range"
     return f"{name} (+{code})"
+
+
+@dataclass(frozen=True)
+class PhoneReading:
+    """A typed number as read, and which country was assumed for it (None: it had its own
+    country code, or it could not be read)."""
+
+    result: PhoneOk | PhoneRejected
+    assumed_region: str | None
+
+    @property
+    def assumed_country(self) -> str:
+        return region_name(self.assumed_region) if self.assumed_region else ""
+
+
+def read_typed_number(text: str, *, person_region: str | None, default_region: str) -> PhoneReading:
+    """Reads what an agent typed in Other: with its country code as given; without one, in the
+    person's region when the number is valid there, else in the workspace's default region."""
+    shown = text.strip()
+    if shown.startswith("+"):
+        return PhoneReading(parse_phone(shown, default_region=default_region), None)
+    regions = [r.upper() for r in (person_region, default_region) if r]
+    for region in dict.fromkeys(regions):
+        result = parse_phone(shown, default_region=region)
+        if isinstance(result, PhoneOk):
+            return PhoneReading(result, region)
+    return PhoneReading(parse_phone(shown, default_region=default_region), None)
+
+
+def region_name(region: str) -> str:
+    """'AU' → 'Australia'; the code itself when the name is not known."""
+    name = geocoder._region_display_name(region.upper(), "en")
+    return str(name) if name else region.upper()

@@ -9,6 +9,8 @@ from agent_workspace.domain.phone import (
     display_phone,
     is_e164,
     parse_phone,
+    read_typed_number,
+    region_name,
 )
 
 # (typed text, workspace default region, expected E.164, expected region of the number)
@@ -318,3 +320,37 @@ def test_display_phone_formats_internationally_and_leaves_unparsable_text_alone(
     e164: str, expected: str
 ) -> None:
     assert display_phone(e164) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "person_region", "e164", "assumed"),
+    [
+        # Valid in the person's region: read there.
+        ("0412 345 678", "AU", "+61412345678", "AU"),
+        ("07400 123456", "GB", "+447400123456", "GB"),
+        # Not valid in the person's region: the workspace's default region.
+        ("(415) 555-0123", "GB", "+14155550123", "US"),
+        # No person region: the default.
+        ("415 555 0123", None, "+14155550123", "US"),
+        # A country code is never second-guessed.
+        ("+44 7400 123456", "AU", "+447400123456", None),
+    ],
+)
+def test_other_numbers_are_read_in_the_persons_region_first(
+    typed: str, person_region: str | None, e164: str, assumed: str | None
+) -> None:
+    reading = read_typed_number(typed, person_region=person_region, default_region="US")
+    assert isinstance(reading.result, PhoneOk)
+    assert (reading.result.e164, reading.assumed_region) == (e164, assumed)
+
+
+def test_the_assumed_country_is_named() -> None:
+    reading = read_typed_number("0412 345 678", person_region="AU", default_region="US")
+    assert reading.assumed_country == "Australia"
+    assert region_name("ZZ") == "ZZ"
+
+
+def test_a_number_valid_nowhere_is_refused_with_the_default_regions_reason() -> None:
+    reading = read_typed_number("12", person_region="AU", default_region="US")
+    assert isinstance(reading.result, PhoneRejected)
+    assert reading.assumed_region is None

@@ -38,6 +38,12 @@ class InteractionRow:
     assigned_to: str
     opened_at: datetime
     updated_at: datetime
+    virtual_agent: bool = False
+    preview: str = ""  # first line of the last message
+    last_message_at: datetime | None = None
+    last_message_inbound: bool = False
+    awaiting_reply_since: datetime | None = None
+    unread: int = 0  # inbound messages since the reading agent last looked
 
     @property
     def is_active(self) -> bool:
@@ -84,6 +90,11 @@ def rows_view(session: Session, interactions: Sequence[Interaction]) -> list[Int
                 assigned_to=assigned,
                 opened_at=interaction.opened_at,
                 updated_at=interaction.updated_at,
+                virtual_agent=interaction.virtual_agent,
+                preview=interaction.last_message_preview,
+                last_message_at=interaction.last_message_at,
+                last_message_inbound=interaction.last_message_inbound,
+                awaiting_reply_since=interaction.awaiting_reply_since,
             )
         )
     return rows

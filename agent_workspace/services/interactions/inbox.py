@@ -1,0 +1,260 @@
+"""The interaction list an agent works from: scope, filters, search, sort, keyset pages, and
+unread counts (inbound messages since the agent last looked).
+
+Every query is driven by the interaction's own columns (state, assignee, updated_at, the last
+message kept on the row) and indexes on them, so the first page costs the same with 100 or
+100,000 interactions; unread counts are read for the rows on the page only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, func, or_, select
+
+from agent_workspace.db.engine import reading, transaction
+from agent_workspace.models import (
+    ACTIVE_STATES,
+    Consumer,
+    Contact,
+    Direction,
+    Interaction,
+    InteractionType,
+    InteractionView,
+    LiveGroupMember,
+    Message,
+    Role,
+    utcnow,
+)
+from agent_workspace.services.access import Actor, access_interaction, require_role
+from agent_workspace.services.errors import AccessDenied, InvalidInput
+from agent_workspace.services.interactions.lists import InteractionRow, rows_view
+from agent_workspace.services.interactions.live_group import current
+
+PAGE = 50
+MAX_SEARCH_CHARS = 80
+
+
+class Scope(StrEnum):
+    MINE = "mine"
+    UNASSIGNED = "unassigned"
+    VIRTUAL_AGENT = "virtual_agent"
+    ALL = "all"  # supervisors: All Interactions
+
+
+class StateFilter(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    ANY = "any"
+
+
+class Sort(StrEnum):
+    RECENT = "recent"  # last activity first
+    WAITING = "waiting"  # longest-waiting consumer first
+    NEWEST = "newest"  # most recently opened first
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where the next page starts: the last row's sort key and id."""
+
+    key: datetime | None
+    id: int
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    scope: Scope = Scope.MINE
+    state: StateFilter = StateFilter.OPEN
+    type: InteractionType | None = None
+    search: str = ""
+    sort: Sort = Sort.RECENT
+    after: Cursor | None = None
+    limit: int = PAGE
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    rows: tuple[InteractionRow, ...]
+    next: Cursor | None  # None on the last page
+
+
+def inbox(*, actor: Actor | None, query: ListQuery, engine: Engine | None = None) -> InboxPage:
+    """One page of the list the agent asked for; All Interactions needs the supervisor role."""
+    agent = require_role(actor, Role.AGENT)
+    if query.scope is Scope.ALL and not agent.has(Role.SUPERVISOR):
+        raise AccessDenied("All Interactions is for supervisors; choose My Interactions.")
+    if len(query.search) > MAX_SEARCH_CHARS:
+        raise InvalidInput(f"Search for at most {MAX_SEARCH_CHARS} characters.")
+    with reading(engine) as session:
+        statement = _filtered(query, agent.user_id)
+        key = _sort_key(query.sort)
+        statement = _after(statement, key, query.after, query.sort)
+        statement = statement.order_by(*_order(key, query.sort)).limit(query.limit + 1)
+        found = list(session.exec(statement).all())
+        more = len(found) > query.limit
+        found = found[: query.limit]
+        unread = _unread(session, agent.user_id, [i.id for i in found if i.id is not None])
+        rows = tuple(
+            replace(row, unread=unread.get(row.id, 0)) for row in rows_view(session, found)
+        )
+        last = found[-1] if more and found else None
+        next_cursor = Cursor(_key_value(last, query.sort), last.id) if last and last.id else None
+        return InboxPage(rows, next_cursor)
+
+
+def unread_total(*, actor: Actor | None, engine: Engine | None = None) -> int:
+    """Unread inbound messages over the agent's open interactions (the tab title's count)."""
+    agent = require_role(actor, Role.AGENT)
+    with reading(engine) as session:
+        mine = _filtered(ListQuery(), agent.user_id).with_only_columns(col(Interaction.id))
+        return int(session.exec(_unread_query(agent.user_id, mine, total=True)).one())
+
+
+def mark_seen(*, actor: Actor | None, interaction_id: int, engine: Engine | None = None) -> bool:
+    """The agent has looked at every message so far; returns whether anything changed."""
+    agent = require_role(actor, Role.AGENT)
+    with transaction(engine) as session:
+        access_interaction(session, agent, interaction_id)
+        last = session.exec(
+            select(func.max(Message.id)).where(Message.interaction_id == interaction_id)
+        ).one()
+        last_id = int(last or 0)
+        view = session.get(InteractionView, (agent.user_id, interaction_id))
+        if view is not None and view.last_seen_message_id >= last_id:
+            return False
+        view = view or InteractionView(agent_id=agent.user_id, interaction_id=interaction_id)
+        view.last_seen_message_id, view.seen_at = last_id, utcnow()
+        session.add(view)
+        return True
+
+
+def _filtered(query: ListQuery, agent_id: int) -> Any:
+    statement = select(Interaction)
+    if query.scope is Scope.MINE:
+        member_of = (
+            current(agent_id=agent_id)
+            .with_only_columns(col(LiveGroupMember.interaction_id))
+            .order_by(None)
+        )
+        statement = statement.where(
+            or_(Interaction.assigned_agent_id == agent_id, col(Interaction.id).in_(member_of))
+        )
+    elif query.scope is Scope.UNASSIGNED:
+        statement = statement.where(
+            col(Interaction.assigned_agent_id).is_(None), col(Interaction.virtual_agent).is_(False)
+        )
+    elif query.scope is Scope.VIRTUAL_AGENT:
+        statement = statement.where(col(Interaction.virtual_agent).is_(True))
+    active = [s.value for s in ACTIVE_STATES]
+    if query.state is StateFilter.OPEN:
+        statement = statement.where(col(Interaction.state).in_(active))
+    elif query.state is StateFilter.CLOSED:
+        statement = statement.where(col(Interaction.state).not_in(active))
+    if query.type is not None:
+        statement = statement.where(Interaction.type == query.type)
+    if query.search.strip():
+        statement = statement.where(_matches(query.search.strip()))
+    return statement
+
+
+def _matches(text: str) -> Any:
+    """Number, person, phone or message text, case-insensitively."""
+    like = f"%{_escape(text)}%"
+    people = or_(
+        col(Interaction.consumer_id).in_(select(Consumer.id).where(_name_matches(Consumer, like))),
+        col(Interaction.contact_id).in_(select(Contact.id).where(_name_matches(Contact, like))),
+    )
+    said = col(Interaction.id).in_(
+        select(Message.interaction_id).where(
+            col(Message.body).ilike(like, escape="\\"), Message.direction != Direction.NOTE
+        )
+    )
+    clauses = [col(Interaction.number).ilike(like, escape="\\"), people, said]
+    digits = re.sub(r"\D", "", text)
+    if len(digits) >= 3:
+        clauses.append(col(Interaction.phone).like(f"%{digits}%"))
+    return or_(*clauses)
+
+
+def _name_matches(model: type[Consumer] | type[Contact], like: str) -> Any:
+    full = func.coalesce(model.first_name, "") + " " + func.coalesce(model.last_name, "")
+    return full.ilike(like, escape="\\")
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _sort_key(sort: Sort) -> Any:
+    if sort is Sort.WAITING:
+        return col(Interaction.awaiting_reply_since)
+    if sort is Sort.NEWEST:
+        return col(Interaction.opened_at)
+    return col(Interaction.updated_at)
+
+
+def _key_value(interaction: Interaction, sort: Sort) -> datetime | None:
+    if sort is Sort.WAITING:
+        return interaction.awaiting_reply_since
+    if sort is Sort.NEWEST:
+        return interaction.opened_at
+    return interaction.updated_at
+
+
+def _order(key: Any, sort: Sort) -> tuple[Any, ...]:
+    if sort is Sort.WAITING:  # oldest wait first; interactions nobody waits on after them
+        return (key.is_(None), key.asc(), col(Interaction.id).asc())
+    return (key.desc(), col(Interaction.id).desc())
+
+
+def _after(statement: Any, key: Any, cursor: Cursor | None, sort: Sort) -> Any:
+    """Rows after the cursor in the page order (keyset paging: no OFFSET)."""
+    if cursor is None:
+        return statement
+    if sort is Sort.WAITING:
+        if cursor.key is None:
+            return statement.where(key.is_(None), col(Interaction.id) > cursor.id)
+        return statement.where(
+            or_(
+                key.is_(None),
+                key > cursor.key,
+                sa.and_(key == cursor.key, col(Interaction.id) > cursor.id),
+            )
+        )
+    return statement.where(
+        or_(key < cursor.key, sa.and_(key == cursor.key, col(Interaction.id) < cursor.id))
+    )
+
+
+def _unread_query(agent_id: int, interaction_ids: Any, *, total: bool = False) -> Any:
+    seen = (
+        select(InteractionView.last_seen_message_id)
+        .where(
+            InteractionView.agent_id == agent_id,
+            InteractionView.interaction_id == Message.interaction_id,
+        )
+        .scalar_subquery()
+    )
+    columns = (func.count(),) if total else (col(Message.interaction_id), func.count())
+    statement = select(*columns).where(
+        col(Message.interaction_id).in_(interaction_ids),
+        Message.direction == Direction.INBOUND,
+        col(Message.id) > func.coalesce(seen, 0),
+    )
+    return statement if total else statement.group_by(col(Message.interaction_id))
+
+
+def _unread(session: Session, agent_id: int, ids: list[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    return {
+        interaction_id: int(count)
+        for interaction_id, count in session.exec(_unread_query(agent_id, ids)).all()
+    }

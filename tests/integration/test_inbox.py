@@ -1,0 +1,142 @@
+"""The list an agent works from: scope, filters, search, keyset pages and unread counts."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from agent_workspace.models import InteractionType, Role
+from agent_workspace.services.errors import AccessDenied, InvalidInput
+from agent_workspace.services.interactions.inbox import (
+    ListQuery,
+    Scope,
+    Sort,
+    StateFilter,
+    inbox,
+    mark_seen,
+    unread_total,
+)
+from agent_workspace.services.interactions.lifecycle import close_by_agent, create_interaction
+from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
+from agent_workspace.services.messaging.sending import SendRequest, send_sms
+from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+
+_sids = iter(range(1, 10_000))
+
+
+def text_in(phone: str, body: str) -> int:
+    return receive_sms(
+        sms=InboundSms(sid=f"SM{next(_sids):032x}", from_=phone, to=SUPPORT_NUMBER, body=body)
+    ).interaction_id
+
+
+def numbers(page_rows: tuple) -> list[str]:  # type: ignore[type-arg]
+    return [r.number for r in page_rows]
+
+
+def test_my_interactions_are_mine_newest_activity_first_with_previews(engine: Engine) -> None:
+    make_channel()
+    make_consumer("Dana", "+14155550101")
+    make_consumer("Eli", "+14155550102")
+    alice, bob = make_user("alice"), make_user("bob")
+    first = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550101", "Hi Dana"))
+    second = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550102", "Hi Eli"))
+    send_sms(actor=bob, request=SendRequest(SUPPORT_NUMBER, "+14155550177", "Not Alice's"))
+    text_in("+14155550101", "Thanks!\nsee you")
+
+    rows = inbox(actor=alice, query=ListQuery()).rows
+    assert numbers(rows) == [first.interaction_number, second.interaction_number]
+    assert rows[0].preview == "Thanks!" and rows[0].last_message_inbound
+    assert rows[0].awaiting_reply_since is not None
+    assert rows[1].preview == "Hi Eli" and not rows[1].last_message_inbound
+
+
+def test_unread_counts_rise_with_inbound_and_clear_when_seen(engine: Engine) -> None:
+    make_channel()
+    make_consumer("Dana", "+14155550101")
+    alice = make_user("alice")
+    sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550101", "Hi"))
+    assert inbox(actor=alice, query=ListQuery()).rows[0].unread == 0
+    text_in("+14155550101", "one")
+    text_in("+14155550101", "two")
+    assert inbox(actor=alice, query=ListQuery()).rows[0].unread == 2
+    assert unread_total(actor=alice) == 2
+    assert mark_seen(actor=alice, interaction_id=sent.interaction_id)
+    assert not mark_seen(actor=alice, interaction_id=sent.interaction_id)  # nothing new
+    assert inbox(actor=alice, query=ListQuery()).rows[0].unread == 0
+    assert unread_total(actor=alice) == 0
+    text_in("+14155550101", "three")
+    assert unread_total(actor=alice) == 1
+
+
+def test_the_virtual_agent_queue_and_unassigned_scopes(engine: Engine) -> None:
+    make_channel()
+    alice = make_user("alice")
+    queued = text_in("+14155550150", "Is anyone there?")
+    rows = inbox(actor=alice, query=ListQuery(scope=Scope.VIRTUAL_AGENT)).rows
+    assert [r.id for r in rows] == [queued]
+    assert rows[0].unread == 1 and rows[0].virtual_agent
+    assert inbox(actor=alice, query=ListQuery()).rows == ()
+    assert inbox(actor=alice, query=ListQuery(scope=Scope.UNASSIGNED)).rows == ()
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [("dana", ["Dana"]), ("TESTER", ["Dana", "Eli"]), ("refund", ["Eli"]), ("0101", ["Dana"])],
+)
+def test_search_finds_people_numbers_phones_and_message_text(
+    engine: Engine, search: str, expected: list[str]
+) -> None:
+    make_channel()
+    make_consumer("Dana", "+14155550101")
+    make_consumer("Eli", "+14155550102")
+    alice = make_user("alice")
+    send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550101", "Hello"))
+    send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550102", "Your Refund"))
+    rows = inbox(actor=alice, query=ListQuery(search=search)).rows
+    assert sorted(r.person_name.split()[0] for r in rows) == expected
+
+
+def test_search_by_interaction_number_and_state_and_type_filters(engine: Engine) -> None:
+    make_channel()
+    dana = make_consumer("Dana", "+14155550101")
+    alice = make_user("alice")
+    phone_call = create_interaction(actor=alice, type=InteractionType.PHONE, person=dana)
+    sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550101", "Hi"))
+    close_by_agent(actor=alice, interaction_id=phone_call.id)
+    by_number = inbox(actor=alice, query=ListQuery(search=sent.interaction_number.lower()))
+    assert numbers(by_number.rows) == [sent.interaction_number]
+    closed = inbox(actor=alice, query=ListQuery(state=StateFilter.CLOSED)).rows
+    assert numbers(closed) == [phone_call.number]
+    phones = inbox(actor=alice, query=ListQuery(state=StateFilter.ANY, type=InteractionType.PHONE))
+    assert numbers(phones.rows) == [phone_call.number]
+    percent = inbox(actor=alice, query=ListQuery(search="100%")).rows
+    assert percent == ()  # LIKE wildcards are taken literally
+
+
+def test_keyset_pages_cover_every_row_once_in_each_sort(engine: Engine) -> None:
+    make_channel()
+    sam = make_user("sam", roles=(Role.AGENT, Role.SUPERVISOR))
+    made = {text_in(f"+1415555{n:04d}", f"hello {n}") for n in range(7)}
+    for sort in Sort:
+        seen: list[int] = []
+        query = ListQuery(scope=Scope.ALL, sort=sort, limit=3)
+        while True:
+            page = inbox(actor=sam, query=query)
+            seen += [r.id for r in page.rows]
+            if page.next is None:
+                break
+            query = ListQuery(scope=Scope.ALL, sort=sort, limit=3, after=page.next)
+        assert sorted(seen) == sorted(made), sort
+        assert len(seen) == len(set(seen))
+
+
+def test_all_interactions_is_for_supervisors_and_searches_are_bounded(engine: Engine) -> None:
+    make_channel()
+    alice = make_user("alice")
+    with pytest.raises(AccessDenied, match="supervisors"):
+        inbox(actor=alice, query=ListQuery(scope=Scope.ALL))
+    with pytest.raises(InvalidInput, match="at most 80"):
+        inbox(actor=alice, query=ListQuery(search="x" * 81))
+    with pytest.raises(AccessDenied):
+        inbox(actor=None, query=ListQuery())
