@@ -107,6 +107,31 @@ def compose_form() -> rx.Component:
                 ComposeState.error != "",
                 rx.callout(ComposeState.error, color_scheme="red", role="alert", width="100%"),
             ),
+            rx.cond(
+                ComposeState.confirm != "",
+                rx.callout.root(
+                    rx.callout.text(ComposeState.confirm),
+                    rx.hstack(
+                        rx.button(
+                            "Send anyway",
+                            on_click=ComposeState.send_confirmed(
+                                rx.upload_files(upload_id=UPLOAD_ID)
+                            ),
+                            color_scheme="orange",
+                        ),
+                        rx.button(
+                            "Don't send",
+                            on_click=ComposeState.set_confirm(""),
+                            variant="soft",
+                            color_scheme="gray",
+                        ),
+                    ),
+                    color_scheme="orange",
+                    role="alertdialog",
+                    aria_label="Confirm Send",
+                    width="100%",
+                ),
+            ),
             rx.hstack(
                 rx.button(
                     "Send",

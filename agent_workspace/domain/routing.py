@@ -206,3 +206,32 @@ def decide_inbound(active: tuple[ActiveInteraction, ...]) -> InboundDecision:
 def _by_opening(active: tuple[ActiveInteraction, ...]) -> list[ActiveInteraction]:
     """Oldest first, so the last is the one to keep; the id breaks ties deterministically."""
     return sorted(active, key=lambda i: (i.opened_at, i.id))
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """Why a send needs the agent's explicit yes: it closes interactions other agents hold
+    (their numbers and assignees), and/or moves the number to another person."""
+
+    closes: tuple[tuple[str, int], ...]
+    moves_number_from: PersonRef | None
+
+
+def confirmation_needed(s: SendSituation, d: SendDecision) -> Confirmation | None:
+    """A send that changes someone else's work asks first: it closes another agent's
+    interaction, or moves the number from one person to another (workflow 4, or row 1 replacing
+    a profile). Closing the virtual agent's interaction (workflow 3) or one's own does not."""
+    closing = {i.id: i for i in s.active if i.id in d.close_interaction_ids}
+    others = tuple(
+        (i.number, i.assigned_agent_id)
+        for i in closing.values()
+        if i.assigned_agent_id is not None and i.assigned_agent_id != s.agent_id
+    )
+    moved = (
+        s.active_profile.person
+        if d.deactivate_profile_id is not None and s.active_profile is not None
+        else None
+    )
+    if not others and moved is None:
+        return None
+    return Confirmation(closes=others, moves_number_from=moved)

@@ -22,6 +22,7 @@ from agent_workspace.models import Role
 from agent_workspace.services.errors import InvalidInput, ServiceError
 from agent_workspace.services.files import uploads
 from agent_workspace.services.messaging import conversation, sending
+from agent_workspace.services.messaging.confirmations import ConfirmationNeeded
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import Choice
 
@@ -46,6 +47,7 @@ class ComposeState(SessionState):
     counter: str = f"{MAX_BODY_CHARS} characters left"
     over_limit: bool = False
     preview: str = ""
+    confirm: str = ""  # the question a Send that changes someone else's work asks first
     error: str = ""
     idempotency_key: str = ""
     # The file picker offers what the channel's policy allows (the server checks the bytes).
@@ -140,9 +142,26 @@ class ComposeState(SessionState):
             self.preview = f"Cannot send: {refused.message}"
             return
         self.preview = f"Send will: {result.summary}."
+        self.confirm = ""
+
+    @rx.event
+    def set_confirm(self, value: str) -> None:
+        self.confirm = value
+
+    @rx.event
+    async def send_confirmed(
+        self, files: list[rx.UploadFile]
+    ) -> list[EventSpec] | EventSpec | None:
+        """Send after the agent said yes to what the composer asked."""
+        return await self._send(files, confirmed=True)
 
     @rx.event
     async def send(self, files: list[rx.UploadFile]) -> list[EventSpec] | EventSpec | None:
+        return await self._send(files, confirmed=False)
+
+    async def _send(
+        self, files: list[rx.UploadFile], *, confirmed: bool
+    ) -> list[EventSpec] | EventSpec | None:
         """Sends once: a repeated click finds the form closed and the body empty, and a
         concurrent retry carries the same idempotency key.
 
@@ -161,13 +180,18 @@ class ComposeState(SessionState):
                 interaction_id=self.interaction_id,
                 files=candidates,
                 idempotency_key=self.idempotency_key,
+                confirmed=confirmed,
             )
             result = await self._off_loop(sending.send_sms, actor=actor, request=request)
+        except ConfirmationNeeded as question:
+            self.confirm = question.message
+            return None
         except ServiceError as refused:
             self.error = refused.message
             await self._preview()  # the situation may have changed (e.g. the number opted out)
             return None
         self.is_open = False
+        self.confirm = ""
         self._set_body("")
         self.idempotency_key = uuid.uuid4().hex
         events: list[EventSpec] = [

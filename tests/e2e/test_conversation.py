@@ -192,10 +192,13 @@ def test_row4_writing_to_a_number_now_used_by_someone_else_replaces_profile_and_
         "created a profile for the consumer"
     )
     page.get_by_role("button", name="Send").click()
+    question = page.get_by_role("alertdialog", name="Confirm Send")
+    expect(question).to_contain_text("move +55 11 96123-4567 from Ana Souza to Hans Müller")
+    question.get_by_role("button", name="Send anyway").click()
     expect(page.get_by_role("heading", level=1).filter(has_text="IMS")).not_to_have_text(
         first_number
     )
-    expect(page.get_by_text("Hans Müller")).to_be_visible()
+    expect(page.get_by_text("Hans Müller", exact=True)).to_be_visible()
     expect(page.get_by_text("+55 11 96123-4567")).to_be_visible()
 
     page.get_by_role("link", name="My Interactions").click()

@@ -27,7 +27,9 @@ def test_a_send_that_closes_another_agents_interaction_tells_them(engine: Engine
     about_carlos = create_interaction(actor=bob, type=InteractionType.PHONE, person=carlos)
     moved = send_sms(
         actor=bob,
-        request=SendRequest(SUPPORT_NUMBER, SHARED, "Hi Carlos", interaction_id=about_carlos.id),
+        request=SendRequest(
+            SUPPORT_NUMBER, SHARED, "Hi Carlos", interaction_id=about_carlos.id, confirmed=True
+        ),
     )
 
     [notice] = notices.unread_notices(actor=alice)

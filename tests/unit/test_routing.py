@@ -7,6 +7,7 @@ import pytest
 
 from agent_workspace.domain.routing import (
     ActiveInteraction,
+    Confirmation,
     InboundDecision,
     PersonKind,
     PersonRef,
@@ -14,6 +15,7 @@ from agent_workspace.domain.routing import (
     SendDecision,
     SendSituation,
     Workflow,
+    confirmation_needed,
     decide_inbound,
     decide_send,
 )
@@ -352,3 +354,46 @@ def test_every_situation_satisfies_the_routing_invariants(
     assert d.use_profile_id in (None, MY_PROFILE.id)
     assert d.close_interaction_numbers == tuple(f"IMS{i:07d}" for i in d.close_interaction_ids)
     assert d.describe()
+
+
+def _confirmation(s: SendSituation) -> Confirmation | None:
+    return confirmation_needed(s, decide_send(s))
+
+
+def test_no_confirmation_for_a_new_interaction_or_appending() -> None:
+    assert _confirmation(situation()) is None
+    assert _confirmation(situation(interaction(1))) is None  # row 2: assignment is kept
+
+
+def test_no_confirmation_for_closing_the_virtual_agents_interaction() -> None:
+    assert _confirmation(situation(interaction(1, virtual=True))) is None
+
+
+def test_closing_another_agents_interaction_asks_first_naming_it_and_its_holder() -> None:
+    # Row 3 with a live agent's duplicate beside the virtual agent's: closes theirs too.
+    s = situation(interaction(1, virtual=True), interaction(2, minutes=1))
+    assert _confirmation(s) == Confirmation(
+        closes=(("IMS0000002", OTHER_AGENT),), moves_number_from=None
+    )
+
+
+def test_moving_a_number_to_another_person_always_asks() -> None:
+    s = situation(interaction(1), profile=THEIR_PROFILE)
+    assert _confirmation(s) == Confirmation(
+        closes=(("IMS0000001", OTHER_AGENT),), moves_number_from=SOMEONE_ELSE
+    )
+    alone = situation(profile=THEIR_PROFILE)  # row 1 replacing a profile: nothing closed
+    assert _confirmation(alone) == Confirmation(closes=(), moves_number_from=SOMEONE_ELSE)
+
+
+def test_closing_ones_own_interaction_needs_no_confirmation() -> None:
+    mine = ActiveInteraction(
+        id=3,
+        number="IMS0000003",
+        profile_id=50,
+        virtual_agent=False,
+        assigned_agent_id=AGENT,
+        live_group=frozenset({AGENT}),
+        opened_at=T0,
+    )
+    assert _confirmation(situation(interaction(1, virtual=True), mine)) is None

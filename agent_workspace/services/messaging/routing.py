@@ -6,9 +6,11 @@ from sqlmodel import Session, col, select
 
 from agent_workspace.domain.routing import (
     ActiveInteraction,
+    PersonKind,
     PersonRef,
     SendDecision,
     SendSituation,
+    decide_send,
 )
 from agent_workspace.models import (
     ACTIVE_STATES,
@@ -21,10 +23,11 @@ from agent_workspace.models import (
 )
 from agent_workspace.services.access import Actor
 from agent_workspace.services.audit import AuditAction, record
+from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.interactions.lifecycle import close_interaction, open_interaction
 from agent_workspace.services.interactions.live_group import join_live_group, member_ids
-from agent_workspace.services.people.directory import person_ids
-from agent_workspace.services.people.resolvers import Resolution
+from agent_workspace.services.people.directory import add_person, get_people, person_ids
+from agent_workspace.services.people.resolvers import ProfileResolver, Resolution
 
 
 def active_interactions(session: Session, channel_id: int, phone: str) -> list[Interaction]:
@@ -163,3 +166,46 @@ def apply_send_decision(
     target.updated_at = utcnow()
     session.add(target)
     return target
+
+
+def decide(
+    session: Session,
+    *,
+    agent: Actor,
+    channel_id: int,
+    phone: str,
+    context: PersonRef | None,
+    resolver: ProfileResolver,
+    dry_run: bool = False,
+) -> tuple[SendSituation, SendDecision, PersonRef]:
+    """Gathers the facts for a send to `phone` and decides; a person nobody knows yet is added
+    (as a new consumer) unless this is only a preview."""
+    resolution = resolver.resolve(
+        session, channel_id=channel_id, phone=phone, context_person=context
+    )
+    person = resolution.person
+    if person is None and resolution.ambiguous:
+        names = ", ".join(
+            sorted(p.name for p in get_people(session, resolution.ambiguous).values())
+        )
+        raise InvalidInput(
+            f"{phone} belongs to several people ({names}). Compose from an interaction "
+            "with the person you mean."
+        )
+    if person is None:  # nobody known has this number: it becomes a new consumer
+        person = (
+            PersonRef(PersonKind.CONSUMER, 0)
+            if dry_run
+            else add_person(
+                session=session,
+                kind=PersonKind.CONSUMER,
+                first_name="Unknown",
+                last_name=f"({phone})",
+                phones=(phone,),
+            )
+        )
+    active = active_interactions(session, channel_id, phone)
+    situation = send_situation(
+        session, agent=agent, person=person, resolution=resolution, active=active
+    )
+    return situation, decide_send(situation), person

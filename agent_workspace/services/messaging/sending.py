@@ -20,13 +20,12 @@ from agent_workspace.domain.attachments import (
     CandidateFile,
     check_attachments,
 )
-from agent_workspace.domain.phone import PhoneOk, parse_phone
+from agent_workspace.domain.phone import PhoneOk, read_typed_number
 from agent_workspace.domain.routing import (
-    PersonKind,
     PersonRef,
     SendDecision,
     Workflow,
-    decide_send,
+    confirmation_needed,
 )
 from agent_workspace.domain.segments import check_body, count_segments
 from agent_workspace.models import (
@@ -46,13 +45,13 @@ from agent_workspace.services.files.storage import store_bytes
 from agent_workspace.services.interactions.lifecycle import note_last_message
 from agent_workspace.services.interactions.lists import watcher_ids
 from agent_workspace.services.interactions.notices import notify
+from agent_workspace.services.messaging.confirmations import ConfirmationNeeded, confirmation_text
 from agent_workspace.services.messaging.opt_outs import opt_out_of
 from agent_workspace.services.messaging.routing import (
-    active_interactions,
     apply_send_decision,
-    send_situation,
+    decide,
 )
-from agent_workspace.services.people.directory import add_person, get_people, get_person, person_ref
+from agent_workspace.services.people.directory import get_person, person_ref
 from agent_workspace.services.people.resolvers import ProfileResolver, get_resolver
 
 
@@ -66,6 +65,7 @@ class SendRequest:
     interaction_id: int | None = None  # the form the agent composes from
     files: tuple[CandidateFile, ...] = ()
     idempotency_key: str | None = None
+    confirmed: bool = False  # the agent said yes to what preview_send asked
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,8 @@ class Preview:
     workflow: Workflow
     summary: str
     to: str
+    confirm: str = ""  # the question Send must ask first, when it changes someone else's work
+    assumed_country: str = ""  # the country a number without a country code was read in
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class _Prepared:
     context: PersonRef | None
     source: Interaction | None
     files: list[AcceptedFile]
+    assumed: str  # the country assumed for a number typed without its country code
 
 
 def send_sms(
@@ -111,7 +114,17 @@ def send_sms(
                 return done
             prepared = _prepare(session, agent, request)
             lock_phone(session, prepared.channel.id, prepared.to)
-            decision, person = _decide(session, agent, prepared, resolver or get_resolver())
+            situation, decision, person = decide(
+                session,
+                agent=agent,
+                channel_id=prepared.channel.id,
+                phone=prepared.to,
+                context=prepared.context,
+                resolver=resolver or get_resolver(),
+            )
+            asked = confirmation_needed(situation, decision)
+            if asked is not None and not request.confirmed:
+                raise ConfirmationNeeded(confirmation_text(session, asked, prepared.to, person))
             result = _apply_and_queue(session, agent, request, prepared, decision, person)
     except sa.exc.IntegrityError:
         # A concurrent double-click with the same idempotency key committed first.
@@ -138,8 +151,18 @@ def preview_send(
     )
     with reading(engine) as session:
         prepared = _prepare(session, agent, request)
-        decision, _ = _decide(session, agent, prepared, resolver or get_resolver(), dry_run=True)
-    return Preview(decision.workflow, decision.describe(), prepared.to)
+        situation, decision, person = decide(
+            session,
+            agent=agent,
+            channel_id=prepared.channel.id,
+            phone=prepared.to,
+            context=prepared.context,
+            resolver=resolver or get_resolver(),
+            dry_run=True,
+        )
+        asked = confirmation_needed(situation, decision)
+        question = confirmation_text(session, asked, prepared.to, person) if asked else ""
+    return Preview(decision.workflow, decision.describe(), prepared.to, question, prepared.assumed)
 
 
 def _earlier_result(session: Session, key: str | None) -> SendResult | None:
@@ -168,7 +191,7 @@ def _prepare(session: Session, agent: Actor, request: SendRequest) -> _Prepared:
     if request.from_number not in channel.provider_numbers:
         shown = request.from_number or "That number"
         raise InvalidInput(f"{shown} is not a sending number of the {channel.name} channel.")
-    to = _parse_to(request.to, _region_for(session, context))
+    to, assumed = _parse_to(request.to, _region_of(session, context))
     if to in channel.provider_numbers:
         raise InvalidInput(f"{to} is one of the {channel.name} channel's own numbers, not a phone.")
     if problem := check_body(request.body, has_media=bool(request.files)):
@@ -183,59 +206,22 @@ def _prepare(session: Session, agent: Actor, request: SendRequest) -> _Prepared:
             f"{to} has opted out of messages from {request.from_number} (they texted "
             f"{opt_out.keyword or 'STOP'}). Sending is refused until they text START."
         )
-    return _Prepared(channel, to, context, source, files)
+    return _Prepared(channel, to, context, source, files, assumed)
 
 
-def _region_for(session: Session, person: PersonRef | None) -> str:
+def _region_of(session: Session, person: PersonRef | None) -> str | None:
     view = get_person(session, person) if person else None
-    return (view.country if view and view.country else None) or get_settings().default_region
+    return view.country if view and view.country else None
 
 
-def _parse_to(raw: str, region: str) -> str:
-    parsed = parse_phone(raw, default_region=region)
-    if not isinstance(parsed, PhoneOk):
-        raise InvalidInput(parsed.message)
-    return parsed.e164
-
-
-def _decide(
-    session: Session,
-    agent: Actor,
-    prepared: _Prepared,
-    resolver: ProfileResolver,
-    *,
-    dry_run: bool = False,
-) -> tuple[SendDecision, PersonRef]:
-    channel_id, to = prepared.channel.id, prepared.to
-    resolution = resolver.resolve(
-        session, channel_id=channel_id, phone=to, context_person=prepared.context
+def _parse_to(raw: str, person_region: str | None) -> tuple[str, str]:
+    """E.164 and the country assumed: the person's region first, then the workspace's."""
+    reading = read_typed_number(
+        raw, person_region=person_region, default_region=get_settings().default_region
     )
-    person = resolution.person
-    if person is None and resolution.ambiguous:
-        names = ", ".join(
-            sorted(p.name for p in get_people(session, resolution.ambiguous).values())
-        )
-        raise InvalidInput(
-            f"{to} belongs to several people ({names}). Compose from an interaction "
-            "with the person you mean."
-        )
-    if person is None:  # nobody known has this number: it becomes a new consumer
-        person = (
-            PersonRef(PersonKind.CONSUMER, 0)
-            if dry_run
-            else add_person(
-                session=session,
-                kind=PersonKind.CONSUMER,
-                first_name="Unknown",
-                last_name=f"({to})",
-                phones=(to,),
-            )
-        )
-    active = active_interactions(session, channel_id, to)
-    situation = send_situation(
-        session, agent=agent, person=person, resolution=resolution, active=active
-    )
-    return decide_send(situation), person
+    if not isinstance(reading.result, PhoneOk):
+        raise InvalidInput(reading.result.message)
+    return reading.result.e164, reading.assumed_country
 
 
 def _apply_and_queue(

@@ -94,7 +94,15 @@ def test_preview_names_the_workflow_send_then_takes_and_writes_nothing(
         )
         assert counts(engine) == before
         assert (preview.workflow, preview.to) == (expected, PHONE)
-        request = SendRequest(SUPPORT_NUMBER, PHONE, "Hello", interaction_id=interaction_id)
+        # Only moving the number to another person (and closing Alice's) asks first.
+        assert bool(preview.confirm) == (expected is Workflow.ACTIVE_DIFFERENT_USER)
+        request = SendRequest(
+            SUPPORT_NUMBER,
+            PHONE,
+            "Hello",
+            interaction_id=interaction_id,
+            confirmed=bool(preview.confirm),
+        )
         assert send_sms(actor=actor, request=request).workflow is expected
 
     preview_then_send(agent, about_carol, Workflow.NO_ACTIVE)

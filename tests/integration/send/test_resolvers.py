@@ -3,6 +3,7 @@ point and selects it with AW_PROFILE_RESOLVER, and the workflows follow it."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -88,7 +89,8 @@ def test_a_resolver_installed_through_an_entry_point_decides_the_workflow(
     preview = preview_send(
         actor=other_agent, interaction_id=None, from_number=SUPPORT_NUMBER, to=PHONE
     )
-    result = send_sms(actor=other_agent, request=request)
+    assert preview.confirm.startswith("Send will close")
+    result = send_sms(actor=other_agent, request=dataclasses.replace(request, confirmed=True))
 
     assert preview.workflow is Workflow.ACTIVE_DIFFERENT_USER
     assert result.workflow is Workflow.ACTIVE_DIFFERENT_USER
@@ -128,7 +130,7 @@ def test_an_explicit_resolver_argument_overrides_the_setting(
     send_sms(actor=agent, request=SendRequest(SUPPORT_NUMBER, PHONE, "Hi Carol"))
     result = send_sms(
         actor=other_agent,
-        request=SendRequest(SUPPORT_NUMBER, PHONE, "Hi Dave"),
+        request=SendRequest(SUPPORT_NUMBER, PHONE, "Hi Dave", confirmed=True),
         resolver=NumberBelongsToDave(),
     )
 

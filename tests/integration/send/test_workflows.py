@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -16,6 +17,7 @@ from agent_workspace.models import (
 )
 from agent_workspace.services.access import Actor
 from agent_workspace.services.interactions.lifecycle import create_interaction
+from agent_workspace.services.messaging.confirmations import ConfirmationNeeded
 from agent_workspace.services.messaging.sending import SendRequest, SendResult, send_sms
 from tests.factories import SUPPORT_NUMBER, make_consumer, make_contact
 from tests.integration.send.conftest import (
@@ -23,6 +25,7 @@ from tests.integration.send.conftest import (
     active_for,
     assert_invariants,
     audit_rows,
+    counts,
     inbound,
     live_group,
     messages_of,
@@ -30,10 +33,18 @@ from tests.integration.send.conftest import (
 
 
 def send(
-    actor: Actor, body: str = "Hello from support", *, interaction_id: int | None = None
+    actor: Actor,
+    body: str = "Hello from support",
+    *,
+    interaction_id: int | None = None,
+    confirmed: bool = False,
 ) -> SendResult:
     request = SendRequest(
-        from_number=SUPPORT_NUMBER, to=PHONE, body=body, interaction_id=interaction_id
+        from_number=SUPPORT_NUMBER,
+        to=PHONE,
+        body=body,
+        interaction_id=interaction_id,
+        confirmed=confirmed,
     )
     return send_sms(actor=actor, request=request)
 
@@ -221,7 +232,11 @@ def test_row4_active_with_different_user_closes_deactivates_old_profile_creates_
         old_profile_id = active_profile_for(session, PHONE).id
     about_erin = phone_interaction(other_agent, erin)
 
-    result = send(other_agent, "Hi Erin", interaction_id=about_erin)
+    before = counts(engine)
+    with pytest.raises(ConfirmationNeeded, match=r"close IMS\d+ \(held by Alice\) and move"):
+        send(other_agent, "Hi Erin", interaction_id=about_erin)  # asks first, writes nothing
+    assert counts(engine) == before
+    result = send(other_agent, "Hi Erin", interaction_id=about_erin, confirmed=True)
 
     assert result.workflow is Workflow.ACTIVE_DIFFERENT_USER
     assert (to_dan.interaction_number, result.interaction_number) == ("IMS0001002", "IMS0001004")

@@ -1,0 +1,42 @@
+"""The question a Send asks before it changes someone else's work, in words that name it."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from agent_workspace.domain.phone import display_phone
+from agent_workspace.domain.routing import Confirmation, PersonRef
+from agent_workspace.models import User
+from agent_workspace.services.errors import ServiceError
+from agent_workspace.services.people.directory import get_people
+
+
+class ConfirmationNeeded(ServiceError):
+    """The send would close another agent's interaction or move the number to another person;
+    nothing was written. The message is the question to ask the agent."""
+
+
+def confirmation_text(session: Session, asked: Confirmation, phone: str, person: PersonRef) -> str:
+    """E.g. "Send will close IMS0001001 (held by Alice Agent) and move +1 415-555-0123 from
+    Maria Garcia to Carlos Garcia.\""""
+    holders = {a for _, a in asked.closes}
+    names = (
+        {u.id: u.display_name for u in session.exec(select(User).where(col(User.id).in_(holders)))}
+        if holders
+        else {}
+    )
+    parts = []
+    if asked.closes:
+        closed = ", ".join(
+            f"{n} (held by {names.get(a, 'another agent')})" for n, a in asked.closes
+        )
+        parts.append(f"close {closed}")
+    if asked.moves_number_from is not None:
+        people = get_people(session, [asked.moves_number_from, person])
+        before = people.get(asked.moves_number_from)
+        after = people.get(person)
+        parts.append(
+            f"move {display_phone(phone)} from {before.name if before else 'its previous owner'} "
+            f"to {after.name if after else 'a new person'}"
+        )
+    return "Send will " + " and ".join(parts) + "."
