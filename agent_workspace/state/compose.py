@@ -21,7 +21,7 @@ from agent_workspace.domain.segments import MAX_BODY_CHARS, count_segments
 from agent_workspace.models import Role
 from agent_workspace.services.errors import InvalidInput, ServiceError
 from agent_workspace.services.files import uploads
-from agent_workspace.services.messaging import conversation, sending
+from agent_workspace.services.messaging import compose, sending
 from agent_workspace.services.messaging.confirmations import ConfirmationNeeded
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import Choice
@@ -59,7 +59,7 @@ class ComposeState(SessionState):
         interaction_id = self._interaction_in_url() or 0
         try:
             options = await self._off_loop(
-                conversation.compose_options,
+                compose.compose_options,
                 actor=await self._require(Role.AGENT),
                 interaction_id=interaction_id,
                 default_region=get_settings().default_region,
@@ -71,8 +71,11 @@ class ComposeState(SessionState):
         self.interaction_id = interaction_id
         self.region = options.region
         self.accept = {t: list(KNOWN_TYPES.get(t, ())) for t in options.allowed_types}
-        self.from_options = [Choice(n, display_phone(n)) for n in options.from_numbers]
-        self.from_number = options.from_numbers[0] if len(options.from_numbers) == 1 else ""
+        self.from_options = [
+            Choice(n, f"{label} ({display_phone(n)})" if label else display_phone(n))
+            for n, label in options.from_numbers
+        ]
+        self.from_number = options.default_from
         self.to_options = [Choice(o.e164, o.label) for o in options.to_options]
         self.to_options.append(Choice(OTHER, "Other…"))
         self.to_choice = options.to_options[0].e164 if options.to_options else OTHER

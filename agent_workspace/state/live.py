@@ -10,21 +10,19 @@ from __future__ import annotations
 
 import reflex as rx
 
+from agent_workspace.domain.phone import display_phone
 from agent_workspace.models import Role
 from agent_workspace.services.access import Actor
-from agent_workspace.services.interactions.lists import InteractionRow
 from agent_workspace.services.interactions.notices import NoticeView
 from agent_workspace.services.interactions.supervision import BoardRow
 from agent_workspace.services.messaging.conversation import ConversationView
 from agent_workspace.state.views import (
     BoardItem,
     InteractionHeader,
-    InteractionItem,
     MessageItem,
     NoticeItem,
     board_item,
     header,
-    interaction_item,
     message_item,
 )
 
@@ -50,31 +48,57 @@ class ConversationFeed(rx.SharedState):
     total: int = 0
     first_tail_seq: int = 1
     opted_out_from: list[str] = []
+    earlier: list[MessageItem] = []  # the closed interaction this one took over from
 
     @staticmethod
     def _may_view(actor: Actor, ident: str) -> bool:
         return actor.has(Role.AGENT)
 
     def _show(self, view: ConversationView) -> None:
+        labels = dict(view.labels)
+        name = view.interaction.person_name
         self.info = header(view)
-        self.tail = [message_item(m) for m in view.tail]
+        self.tail = [message_item(m, name, labels) for m in view.tail]
         self.total = view.total
         self.first_tail_seq = view.tail[0].seq if view.tail else view.total + 1
-        self.opted_out_from = list(view.opted_out_from)
+        self.opted_out_from = [
+            f"{labels[n]} ({display_phone(n)})" if labels.get(n) else display_phone(n)
+            for n in view.opted_out_from
+        ]
+        self.earlier = [message_item(m, name, labels) for m in view.earlier]
 
 
 class AgentListFeed(rx.SharedState):
-    """One agent's active interactions (My Interactions), in every tab they have open."""
+    """Tells every tab of one agent that something in their interactions changed: each tab
+    then reads the page of its list it shows (its own filters), so the push stays one number."""
 
     _viewers: dict[str, str] = {}
-    items: list[InteractionItem] = []
+    version: int = 0
 
     @staticmethod
     def _may_view(actor: Actor, ident: str) -> bool:
         return actor.has(Role.AGENT) and ident == agent_token(actor.user_id)
 
-    def _show(self, rows: list[InteractionRow]) -> None:
-        self.items = [interaction_item(r) for r in rows]
+    def _show(self, _changed: object = None) -> None:
+        self.version += 1
+
+
+LISTS_LINK = "lists"
+
+
+class ListsFeed(rx.SharedState):
+    """The same for the lists beyond one's own (the virtual-agent queue, unassigned, All
+    Interactions): linked only by tabs showing one of them."""
+
+    _viewers: dict[str, str] = {}
+    version: int = 0
+
+    @staticmethod
+    def _may_view(actor: Actor, ident: str) -> bool:
+        return actor.has(Role.AGENT)
+
+    def _show(self, _changed: object = None) -> None:
+        self.version += 1
 
 
 BOARD_LINK = "board"
@@ -111,6 +135,7 @@ class NoticeFeed(rx.SharedState):
 FEEDS: tuple[type[rx.SharedState], ...] = (
     ConversationFeed,
     AgentListFeed,
+    ListsFeed,
     SupervisorBoardFeed,
     NoticeFeed,
 )

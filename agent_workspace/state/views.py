@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 
 from agent_workspace.domain.phone import display_phone
 from agent_workspace.services.files.media_links import media_path
@@ -19,6 +20,7 @@ STATUS_LABELS = {
     "undelivered": "Undelivered",
     "failed": "Failed",
     "received": "Received",
+    "note": "Internal note",
 }
 VIEW_LINK_TTL = 6 * 3600
 EMPTY = "—"  # shown for a detail that has no value
@@ -70,6 +72,29 @@ class MessageItem:
     problem: str
     meta: str
     attachments: list[AttachmentItem]
+    note: bool = False  # an internal note: never sent, shown apart
+    who: str = ""  # the agent for outbound and notes, the person's name for inbound
+    at: str = ""  # ISO 8601 UTC; the browser shows it in its own time zone
+    via: str = ""  # the sending number and its label, for outbound
+
+
+@dataclasses.dataclass
+class RowItem:
+    """A row of the interaction list."""
+
+    id: int
+    number: str
+    type: str
+    state: str
+    person_name: str
+    phone: str
+    assigned_to: str
+    preview: str
+    last_at: str  # ISO 8601 UTC of the last message ("" if none)
+    awaiting: bool  # the consumer wrote last and waits for an answer
+    unread: int
+    virtual_agent: bool
+    active: bool
 
 
 @dataclasses.dataclass
@@ -85,6 +110,10 @@ class InteractionHeader:
     assigned_to: str = ""
     short_description: str = ""
     members: str = ""
+    messaging: bool = False
+    virtual_agent: bool = False
+    earlier_id: int = 0
+    earlier_number: str = ""
 
 
 def interaction_item(row: InteractionRow) -> InteractionItem:
@@ -114,7 +143,33 @@ def header(view: ConversationView) -> InteractionHeader:
         assigned_to=row.assigned_to or "Unassigned",
         short_description=view.short_description or EMPTY,
         members=", ".join(view.members) or EMPTY,
+        messaging=row.type == "messaging",
+        virtual_agent=row.virtual_agent,
+        earlier_id=view.earlier_id,
+        earlier_number=view.earlier_number,
     )
+
+
+def row_item(row: InteractionRow) -> RowItem:
+    return RowItem(
+        id=row.id,
+        number=row.number,
+        type=row.type,
+        state=row.state.replace("_", " "),
+        person_name=row.person_name or display_phone(row.phone) or "Unknown",
+        phone=display_phone(row.phone) if row.phone else "",
+        assigned_to=row.assigned_to,
+        preview=row.preview,
+        last_at=_iso(row.last_message_at or row.updated_at),
+        awaiting=row.is_active and row.awaiting_reply_since is not None,
+        unread=row.unread,
+        virtual_agent=row.virtual_agent,
+        active=row.is_active,
+    )
+
+
+def _iso(at: datetime | None) -> str:
+    return at.astimezone(UTC).isoformat() if at else ""
 
 
 def _attachment(a: AttachmentView) -> AttachmentItem:
@@ -128,9 +183,16 @@ def _attachment(a: AttachmentView) -> AttachmentItem:
     )
 
 
-def message_item(m: MessageView) -> MessageItem:
+def message_item(
+    m: MessageView, person_name: str = "", labels: dict[str, str] | None = None
+) -> MessageItem:
     outbound = m.direction == "outbound"
-    who = (m.author or "Agent") if outbound else display_phone(m.from_number)
+    note = m.direction == "note"
+    who = (
+        (m.author or "Agent") if outbound or note else (person_name or display_phone(m.from_number))
+    )
+    label = (labels or {}).get(m.from_number, "")
+    via = f"{label} ({display_phone(m.from_number)})" if label else display_phone(m.from_number)
     return MessageItem(
         id=m.id,
         seq=m.seq,
@@ -142,6 +204,10 @@ def message_item(m: MessageView) -> MessageItem:
         meta=f"{who} · {m.at.strftime('%Y-%m-%d %H:%M:%S UTC')}"
         + (f" · from {display_phone(m.from_number)}" if outbound else ""),
         attachments=[_attachment(a) for a in m.attachments],
+        note=note,
+        who=who,
+        at=_iso(m.at),
+        via=via if outbound else "",
     )
 
 

@@ -15,14 +15,15 @@ import reflex as rx
 
 from agent_workspace.services import events
 from agent_workspace.services.accounts import auth
-from agent_workspace.services.interactions.lists import agent_interactions
 from agent_workspace.services.interactions.notices import load_unread
 from agent_workspace.services.interactions.supervision import load_board
 from agent_workspace.services.messaging.conversation import load_conversation
 from agent_workspace.state.live import (
     BOARD_LINK,
+    LISTS_LINK,
     AgentListFeed,
     ConversationFeed,
+    ListsFeed,
     NoticeFeed,
     SupervisorBoardFeed,
     agent_token,
@@ -71,9 +72,10 @@ class Notifier:
                 await self._show(conversation_token(interaction_id), ConversationFeed, view)
         if interactions and (board := await self._read(load_board)) is not None:
             await self._show(BOARD_LINK, SupervisorBoardFeed, board)
+        if interactions:
+            await self._show(LISTS_LINK, ListsFeed, None)
         for agent_id in sorted(agents):
-            if (rows := await self._read(agent_interactions, agent_id)) is not None:
-                await self._show(agent_token(agent_id), AgentListFeed, rows)
+            await self._show(agent_token(agent_id), AgentListFeed, None)
 
     async def _read(self, read: Any, *args: Any) -> Any:
         """A read off the loop; a failure is logged and skips only this piece."""

@@ -17,6 +17,10 @@ class ChannelView:
     name: str
     provider_numbers: tuple[str, ...]
     policy: AttachmentPolicy
+    labels: tuple[tuple[str, str], ...] = ()  # (E.164, "Support line") of each number
+
+    def label(self, e164: str) -> str:
+        return dict(self.labels).get(e164, "")
 
 
 def create_channel(
@@ -51,15 +55,16 @@ def sms_channel(session: Session, channel_id: int | None = None) -> ChannelView:
     channel = session.exec(query.order_by(col(Channel.id))).first()
     if channel is None or channel.id is None:
         raise NotFound("No SMS channel is configured. Ask an administrator to set one up.")
-    numbers = session.exec(
-        select(ProviderNumber.e164)
+    rows = session.exec(
+        select(ProviderNumber)
         .where(ProviderNumber.channel_id == channel.id, col(ProviderNumber.is_active))
         .order_by(col(ProviderNumber.id))
     ).all()
     return ChannelView(
         id=channel.id,
         name=channel.name,
-        provider_numbers=tuple(numbers),
+        provider_numbers=tuple(n.e164 for n in rows),
+        labels=tuple((n.e164, n.label) for n in rows),
         policy=AttachmentPolicy.from_settings(
             channel.attachment_types, channel.attachment_max_bytes, channel.attachment_max_files
         ),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import reading
-from agent_workspace.domain.phone import PhoneOk, display_phone, parse_phone
 from agent_workspace.models import Interaction, OptOut
 from agent_workspace.services.access import Actor, access_interaction
 from agent_workspace.services.channels.settings import sms_channel
@@ -28,20 +28,10 @@ class ConversationView:
     total: int  # messages in the interaction
     tail: tuple[MessageView, ...]  # the latest few, oldest first
     opted_out_from: tuple[str, ...]  # provider numbers the phone has opted out of
-
-
-@dataclass(frozen=True)
-class ToOption:
-    e164: str
-    label: str
-
-
-@dataclass(frozen=True)
-class ComposeOptions:
-    from_numbers: tuple[str, ...]
-    to_options: tuple[ToOption, ...]  # the person's valid mobile numbers, the interaction's first
-    region: str
-    allowed_types: frozenset[str]  # the channel's attachment policy
+    earlier_id: int = 0  # the interaction this one took over from (workflow 3 or 4)
+    earlier_number: str = ""
+    earlier: tuple[MessageView, ...] = ()  # its latest messages, for context
+    labels: tuple[tuple[str, str], ...] = ()  # the channel's numbers and their labels
 
 
 def conversation(
@@ -84,25 +74,26 @@ def _view(session: Session, interaction: Interaction) -> ConversationView:
         total=total,
         tail=tail(session, interaction_id, total),
         opted_out_from=opted,
+        labels=_labels(session),
+        **_earlier(session, interaction.previous_interaction_id),
     )
 
 
-def compose_options(
-    *, actor: Actor | None, interaction_id: int, default_region: str, engine: Engine | None = None
-) -> ComposeOptions:
-    """From numbers of the SMS channel, and the person's numbers that can receive SMS."""
-    with reading(engine) as session:
-        _, interaction = access_interaction(session, actor, interaction_id)
-        channel = sms_channel(session)
-        ref = person_ref(interaction.consumer_id, interaction.contact_id)
-        person = get_person(session, ref) if ref else None
-        region = (person.country if person and person.country else None) or default_region
-        numbers = [interaction.phone] if interaction.phone else []
-        numbers += [p for p in (person.phones if person else ()) if p not in numbers]
-        options = []
-        for number in numbers:
-            if isinstance(parse_phone(number, default_region=region), PhoneOk):
-                options.append(ToOption(number, f"{display_phone(number)}"))
-        return ComposeOptions(
-            channel.provider_numbers, tuple(options), region, channel.policy.allowed_types
-        )
+def _labels(session: Session) -> tuple[tuple[str, str], ...]:
+    try:
+        return sms_channel(session).labels
+    except NotFound:
+        return ()
+
+
+def _earlier(session: Session, previous_id: int | None) -> dict[str, Any]:
+    """What the consumer said before the hand-over (e.g. to the virtual agent)."""
+    previous = session.get(Interaction, previous_id) if previous_id else None
+    if previous is None or previous.id is None:
+        return {}
+    count = count_messages(session, previous.id)
+    return {
+        "earlier_id": previous.id,
+        "earlier_number": previous.number,
+        "earlier": tail(session, previous.id, count),
+    }

@@ -5,6 +5,7 @@ The provider is never called here: the outbox dispatcher sends queued messages a
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -41,6 +42,7 @@ from agent_workspace.services.access import Actor, access_interaction, require_r
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.channels.settings import ChannelView, sms_channel
 from agent_workspace.services.errors import InvalidInput
+from agent_workspace.services.files.staged import forget_sent, load_staged
 from agent_workspace.services.files.storage import store_bytes
 from agent_workspace.services.interactions.lifecycle import note_last_message
 from agent_workspace.services.interactions.lists import watcher_ids
@@ -66,6 +68,7 @@ class SendRequest:
     files: tuple[CandidateFile, ...] = ()
     idempotency_key: str | None = None
     confirmed: bool = False  # the agent said yes to what preview_send asked
+    staged: tuple[int, ...] = ()  # files attached in the composer beforehand (files/staged.py)
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,9 @@ def send_sms(
         with transaction(engine) as session:
             if (done := _earlier_result(session, request.idempotency_key)) is not None:
                 return done
+            if request.staged:
+                staged = load_staged(session, agent, request.staged)
+                request = dataclasses.replace(request, files=(*request.files, *staged))
             prepared = _prepare(session, agent, request)
             lock_phone(session, prepared.channel.id, prepared.to)
             situation, decision, person = decide(
@@ -126,6 +132,7 @@ def send_sms(
             if asked is not None and not request.confirmed:
                 raise ConfirmationNeeded(confirmation_text(session, asked, prepared.to, person))
             result = _apply_and_queue(session, agent, request, prepared, decision, person)
+            forget_sent(session, agent, request.staged)
     except sa.exc.IntegrityError:
         # A concurrent double-click with the same idempotency key committed first.
         with transaction(engine) as session:

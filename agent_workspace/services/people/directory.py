@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from agent_workspace.db.engine import reading
 from agent_workspace.domain.routing import PersonKind, PersonRef
@@ -149,3 +149,32 @@ def list_people(*, actor: Actor | None, engine: Engine | None = None) -> list[Pe
         ]
         views = list(get_people(session, refs).values())
         return sorted(views, key=lambda v: v.name.lower())
+
+
+def search_people(
+    *, actor: Actor | None, text: str, limit: int = 20, engine: Engine | None = None
+) -> list[PersonView]:
+    """Consumers and contacts whose name or number contains `text` (the Details lookup)."""
+    require_role(actor, Role.AGENT)
+    wanted = text.strip()
+    if not wanted:
+        return []
+    like = f"%{wanted.replace('%', '').replace('_', '')}%"
+    digits = "".join(ch for ch in wanted if ch.isdigit())
+    with reading(engine) as session:
+        refs: list[PersonRef] = []
+        for model, kind in ((Consumer, PersonKind.CONSUMER), (Contact, PersonKind.CONTACT)):
+            full = func.coalesce(model.first_name, "") + " " + func.coalesce(model.last_name, "")
+            ids = session.exec(
+                select(model.id).where(full.ilike(like)).order_by(col(model.id)).limit(limit)
+            ).all()
+            refs += [PersonRef(kind, i) for i in ids if i is not None]
+        if len(digits) >= 3:
+            for phone in session.exec(
+                select(PersonPhone).where(col(PersonPhone.e164).like(f"%{digits}%")).limit(limit)
+            ).all():
+                ref = person_ref(phone.consumer_id, phone.contact_id)
+                if ref is not None and ref not in refs:
+                    refs.append(ref)
+        views = list(get_people(session, refs).values())
+        return sorted(views, key=lambda v: v.name.lower())[:limit]

@@ -1,0 +1,134 @@
+"""The Details tab and the person's panel beside it: what the interaction is about, and who
+that person is to us (their numbers with opt-outs per sending number, their other interactions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from agent_workspace.db.engine import reading
+from agent_workspace.domain.routing import PersonRef
+from agent_workspace.models import (
+    ACTIVE_STATES,
+    CustomerCase,
+    Interaction,
+    OptOut,
+    PersonPhone,
+    ProviderNumber,
+)
+from agent_workspace.services.access import Actor, access_interaction
+from agent_workspace.services.interactions.lists import VIRTUAL_AGENT_NAME, row_view
+from agent_workspace.services.people.directory import get_person, person_ids, person_ref
+
+OTHER_INTERACTIONS = 20
+
+
+@dataclass(frozen=True)
+class NumberView:
+    e164: str
+    kind: str
+    opted_out_from: tuple[str, ...]  # labels of the sending numbers it texted STOP to
+
+
+@dataclass(frozen=True)
+class OtherInteraction:
+    id: int
+    number: str
+    type: str
+    state: str
+    active: bool
+    opened_at: datetime
+
+
+@dataclass(frozen=True)
+class DetailsView:
+    interaction_id: int
+    number: str
+    person: PersonRef | None
+    person_name: str
+    account: str
+    case_number: str
+    short_description: str
+    state: str
+    assigned_to: str
+    numbers: tuple[NumberView, ...]
+    others: tuple[OtherInteraction, ...]
+
+
+def details(
+    *, actor: Actor | None, interaction_id: int, engine: Engine | None = None
+) -> DetailsView:
+    with reading(engine) as session:
+        _, interaction = access_interaction(session, actor, interaction_id)
+        ref = person_ref(interaction.consumer_id, interaction.contact_id)
+        person = get_person(session, ref) if ref else None
+        case = session.get(CustomerCase, interaction.case_id) if interaction.case_id else None
+        row = row_view(session, interaction)
+        assert interaction.id is not None
+        return DetailsView(
+            interaction_id=interaction.id,
+            number=interaction.number,
+            person=ref,
+            person_name=person.name if person else "",
+            account=(person.account or "") if person else "",
+            case_number=case.number if case else "",
+            short_description=interaction.short_description,
+            state=interaction.state.value,
+            assigned_to=VIRTUAL_AGENT_NAME if interaction.virtual_agent else row.assigned_to,
+            numbers=_numbers(session, ref) if ref else (),
+            others=_others(session, ref, interaction.id) if ref else (),
+        )
+
+
+def _numbers(session: Session, ref: PersonRef) -> tuple[NumberView, ...]:
+    consumer_id, contact_id = person_ids(ref)
+    phones = session.exec(
+        select(PersonPhone)
+        .where(
+            PersonPhone.consumer_id == consumer_id
+            if consumer_id is not None
+            else PersonPhone.contact_id == contact_id
+        )
+        .order_by(col(PersonPhone.is_primary).desc(), col(PersonPhone.id))
+    ).all()
+    e164s = [p.e164 for p in phones]
+    labels = {n.e164: n.label or n.e164 for n in session.exec(select(ProviderNumber)).all()}
+    opted: dict[str, list[str]] = {}
+    if e164s:
+        for row in session.exec(
+            select(OptOut).where(col(OptOut.phone).in_(e164s), col(OptOut.opted_out))
+        ).all():
+            opted.setdefault(row.phone, []).append(labels.get(row.sender, row.sender))
+    return tuple(
+        NumberView(p.e164, p.kind.value, tuple(sorted(opted.get(p.e164, [])))) for p in phones
+    )
+
+
+def _others(session: Session, ref: PersonRef, this_id: int) -> tuple[OtherInteraction, ...]:
+    consumer_id, contact_id = person_ids(ref)
+    person_match = (
+        Interaction.consumer_id == consumer_id
+        if consumer_id is not None
+        else Interaction.contact_id == contact_id
+    )
+    rows = session.exec(
+        select(Interaction)
+        .where(person_match, Interaction.id != this_id)
+        .order_by(col(Interaction.opened_at).desc(), col(Interaction.id).desc())
+        .limit(OTHER_INTERACTIONS)
+    ).all()
+    return tuple(
+        OtherInteraction(
+            id=i.id,
+            number=i.number,
+            type=i.type.value,
+            state=i.state.value,
+            active=i.state in ACTIVE_STATES,
+            opened_at=i.opened_at,
+        )
+        for i in rows
+        if i.id is not None
+    )

@@ -1,0 +1,84 @@
+"""What the composer offers: From numbers with their labels and the one to preselect, the
+person's numbers that can take SMS, and the regions typed numbers are read in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, or_, select
+
+from agent_workspace.db.engine import reading
+from agent_workspace.domain.phone import PhoneOk, display_phone, parse_phone
+from agent_workspace.models import ACTIVE_STATES, Direction, InteractionType, Message
+from agent_workspace.services.access import Actor, access_interaction
+from agent_workspace.services.channels.settings import sms_channel
+from agent_workspace.services.people.directory import get_person, person_ref
+
+
+@dataclass(frozen=True)
+class ToOption:
+    e164: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ComposeOptions:
+    from_numbers: tuple[tuple[str, str], ...]  # (E.164, label or ""), the channel's order
+    default_from: str  # the number the consumer last wrote to or was written from; else first
+    to_options: tuple[ToOption, ...]  # the person's valid mobile numbers, the interaction's first
+    region: str  # the person's region, else the workspace's: how stored numbers are read
+    person_region: str | None  # typed numbers are tried in it first
+    allowed_types: frozenset[str]  # the channel's attachment policy
+    inline: bool  # an active messaging interaction: the reply box is open from the start
+
+
+def compose_options(
+    *, actor: Actor | None, interaction_id: int, default_region: str, engine: Engine | None = None
+) -> ComposeOptions:
+    with reading(engine) as session:
+        _, interaction = access_interaction(session, actor, interaction_id)
+        channel = sms_channel(session)
+        ref = person_ref(interaction.consumer_id, interaction.contact_id)
+        person = get_person(session, ref) if ref else None
+        person_region = person.country if person and person.country else None
+        region = person_region or default_region
+        numbers = [interaction.phone] if interaction.phone else []
+        numbers += [p for p in (person.phones if person else ()) if p not in numbers]
+        options = [
+            ToOption(n, display_phone(n))
+            for n in numbers
+            if isinstance(parse_phone(n, default_region=region), PhoneOk)
+        ]
+        own = channel.provider_numbers
+        last = _last_number_used(session, options[0].e164, own) if options else None
+        return ComposeOptions(
+            from_numbers=tuple((n, channel.label(n)) for n in own),
+            default_from=last or (own[0] if own else ""),
+            to_options=tuple(options),
+            region=region,
+            person_region=person_region,
+            allowed_types=channel.policy.allowed_types,
+            inline=interaction.type is InteractionType.MESSAGING
+            and interaction.state in ACTIVE_STATES
+            and interaction.last_message_at is not None,
+        )
+
+
+def _last_number_used(session: Session, phone: str, own: tuple[str, ...]) -> str | None:
+    """Our number in the latest message with `phone`, in any interaction, if still ours."""
+    latest = session.exec(
+        select(Message)
+        .where(
+            or_(
+                (Message.direction == Direction.INBOUND) & (Message.from_number == phone),
+                (Message.direction == Direction.OUTBOUND) & (Message.to_number == phone),
+            )
+        )
+        .order_by(col(Message.created_at).desc(), col(Message.id).desc())
+        .limit(1)
+    ).first()
+    if latest is None:
+        return None
+    ours = latest.to_number if latest.direction is Direction.INBOUND else latest.from_number
+    return ours if ours in own else None
