@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agent_workspace.pages import admin, interaction, supervisor
-from agent_workspace.pages.home import home_page
+from agent_workspace.pages import admin, supervisor, workspace
 from agent_workspace.pages.login import login_page
 from agent_workspace.state.admin import AdminState
 from agent_workspace.state.compose import ComposeState
+from agent_workspace.state.details import DetailsState
 from agent_workspace.state.interaction_page import InteractionPageState
-from agent_workspace.state.interactions import MyInteractionsState
 from agent_workspace.state.session import LoginState, SessionState
 from agent_workspace.state.supervisor import SupervisorState
+from agent_workspace.state.workspace import WorkspaceState
 from agent_workspace.web.notifier import Notifier
 from agent_workspace.web.routes import create_api
 from agent_workspace.web.runtime import run_dispatcher
@@ -25,25 +25,27 @@ def _app() -> rx.App:
 
 # The upload guard wraps everything (the /api/ routes and Reflex's own), so it sees /_upload
 # before Reflex reads a byte of it.
-app = rx.App(api_transformer=[create_api(), guard_uploads(_app)])
+app = rx.App(
+    head_components=[rx.script(src="/workspace.js")],
+    api_transformer=[create_api(), guard_uploads(_app)],
+)
 app.add_page(
     login_page,
     route="/login",
     title="Sign in · Agent Workspace",
     on_load=LoginState.redirect_if_signed_in,
 )
+WORKSPACE_LOAD = [
+    SessionState.guard_agent_page,
+    WorkspaceState.load,
+    InteractionPageState.open,
+    ComposeState.prepare,
+    DetailsState.load,
+]
 app.add_page(
-    home_page,
-    route="/",
-    title="Agent Workspace Home",
-    on_load=[SessionState.guard_agent_page, MyInteractionsState.load],
+    workspace.workspace, route=workspace.ROUTE, title="Agent Workspace", on_load=WORKSPACE_LOAD
 )
-app.add_page(
-    interaction.interaction_page,
-    route=interaction.ROUTE,
-    title="Interaction · Agent Workspace",
-    on_load=[SessionState.guard_agent_page, InteractionPageState.open, ComposeState.close],
-)
+app.add_page(workspace.workspace, route="/", title="Agent Workspace", on_load=WORKSPACE_LOAD)
 app.add_page(
     admin.admin_page,
     route=admin.ROUTE,

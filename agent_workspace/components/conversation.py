@@ -1,9 +1,12 @@
-"""The conversation panel: messages as bubbles with delivery status and attachments."""
+"""The conversation pane: the interaction's header, what came before a hand-over, the messages
+(bubbles with delivery status, day separators, times in the browser's zone) and the composer."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from agent_workspace.components.composer import composer
+from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.live import ConversationFeed
 from agent_workspace.state.views import AttachmentItem, MessageItem
@@ -16,6 +19,13 @@ STATUS_COLORS = {
     "undelivered": "red",
     "failed": "red",
     "received": "indigo",
+    "note": "amber",
+}
+DAYS = {
+    "sameDay": "[Today]",
+    "lastDay": "[Yesterday]",
+    "lastWeek": "dddd",
+    "sameElse": "dddd, D MMMM YYYY",
 }
 
 
@@ -45,56 +55,175 @@ def _status(message: MessageItem) -> rx.Component:
 
 
 def message_bubble(message: MessageItem) -> rx.Component:
-    return rx.box(
-        rx.vstack(
-            rx.cond(message.body != "", rx.text(message.body, white_space="pre-wrap")),
-            rx.foreach(message.attachments, _attachment),
-            rx.hstack(
-                rx.text(message.meta, size="1", color_scheme="gray"),
-                _status(message),
-                spacing="2",
-                align="center",
-                wrap="wrap",
-            ),
-            rx.cond(
-                message.problem != "",
-                rx.text(message.problem, size="1", color_scheme="red", role="note"),
-            ),
-            spacing="1",
-            align=rx.cond(message.outbound, "end", "start"),
+    mine = message.outbound | message.note
+    return rx.fragment(
+        # One separator per message; the page script hides all but the first of each day.
+        rx.el.div(
+            rx.moment(message.at, calendar=DAYS),
+            class_name="aw-day",
+            role="separator",
+            style={
+                "align_self": "center",
+                "font_size": "0.75em",
+                "color": "var(--gray-10)",
+                "padding": "0.25em 0",
+            },
         ),
-        align_self=rx.cond(message.outbound, "flex-end", "flex-start"),
-        background=rx.cond(message.outbound, "var(--accent-3)", "var(--gray-3)"),
-        padding="0.6em 0.9em",
-        border_radius="12px",
-        max_width="75%",
-        role="listitem",
-        data_testid=rx.cond(message.outbound, "outbound-message", "inbound-message"),
+        rx.box(
+            rx.vstack(
+                rx.text(
+                    rx.cond(message.note, "Internal note · ", ""),
+                    message.who,
+                    size="1",
+                    weight="bold",
+                    color_scheme=rx.cond(message.note, "amber", "gray"),
+                ),
+                rx.cond(message.body != "", rx.text(message.body, white_space="pre-wrap")),
+                rx.foreach(message.attachments, _attachment),
+                rx.hstack(
+                    rx.text(
+                        rx.moment(
+                            message.at,
+                            format="HH:mm",
+                            with_title=True,
+                            title_format="D MMM YYYY HH:mm:ss",
+                        ),
+                        size="1",
+                        color_scheme="gray",
+                    ),
+                    rx.cond(
+                        message.via != "",
+                        rx.text("from ", message.via, size="1", color_scheme="gray"),
+                    ),
+                    rx.cond(message.note, rx.fragment(), _status(message)),
+                    spacing="2",
+                    align="center",
+                    wrap="wrap",
+                ),
+                rx.cond(
+                    message.problem != "",
+                    rx.text(message.problem, size="1", color_scheme="red", role="note"),
+                ),
+                spacing="1",
+                align=rx.cond(mine, "end", "start"),
+            ),
+            align_self=rx.cond(mine, "flex-end", "flex-start"),
+            background=rx.cond(
+                message.note,
+                "var(--amber-3)",
+                rx.cond(message.outbound, "var(--accent-3)", "var(--gray-3)"),
+            ),
+            border=rx.cond(message.note, "1px dashed var(--amber-8)", "none"),
+            padding="0.6em 0.9em",
+            border_radius="12px",
+            max_width="80%",
+            role="listitem",
+            data_testid=rx.cond(
+                message.note,
+                "note-message",
+                rx.cond(message.outbound, "outbound-message", "inbound-message"),
+            ),
+        ),
     )
 
 
-def conversation_panel() -> rx.Component:
-    return rx.vstack(
-        rx.heading("Conversation", size="4"),
+def _header() -> rx.Component:
+    info = ConversationFeed.info
+    return rx.hstack(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(info.number, size="5", as_="h2"),
+                rx.badge(info.state, aria_label="State"),
+                rx.badge(info.type, variant="outline"),
+                align="center",
+                spacing="2",
+            ),
+            rx.text(info.person_name, " · ", info.phone, size="2", color_scheme="gray"),
+            spacing="1",
+        ),
+        rx.spacer(),
         rx.cond(
-            ConversationFeed.opted_out_from.length() > 0,
-            rx.callout.root(
-                rx.callout.icon(rx.icon("ban")),
-                rx.callout.text(
-                    "This number has opted out (texted STOP) of messages from ",
-                    ConversationFeed.opted_out_from.join(", "),
-                    ". Sending from those numbers is refused until they text START.",
+            info.virtual_agent & info.active,
+            rx.button("Pick up", on_click=InteractionPageState.pick_up, size="2"),
+        ),
+        rx.cond(
+            info.active,
+            rx.button(
+                "Close interaction",
+                on_click=InteractionPageState.close_interaction,
+                variant="soft",
+                color_scheme="gray",
+                size="2",
+            ),
+        ),
+        rx.button(
+            "Details",
+            on_click=InteractionPageState.show_pane("details"),
+            variant="soft",
+            size="2",
+            display=rx.breakpoints(initial="inline-flex", lg="none"),
+        ),
+        rx.button(
+            "Back to list",
+            on_click=InteractionPageState.show_pane("list"),
+            variant="ghost",
+            size="2",
+            display=rx.breakpoints(initial="inline-flex", md="none"),
+        ),
+        width="100%",
+        align="start",
+        wrap="wrap",
+    )
+
+
+def _earlier() -> rx.Component:
+    info = ConversationFeed.info
+    return rx.cond(
+        info.earlier_id > 0,
+        rx.el.details(
+            rx.el.summary(
+                "Earlier conversation ",
+                info.earlier_number,
+                style={"cursor": "pointer", "font_size": "0.9em", "color": "var(--gray-11)"},
+            ),
+            rx.flex(
+                rx.foreach(ConversationFeed.earlier, message_bubble),
+                rx.link(
+                    "Open ",
+                    info.earlier_number,
+                    href="/interactions/" + info.earlier_id.to_string(),
+                    size="2",
                 ),
-                color_scheme="orange",
-                role="status",
+                direction="column",
+                gap="0.5em",
+                padding_top="0.5em",
+                role="list",
+                aria_label="Earlier conversation",
             ),
+            style={"width": "100%", "border_bottom": "1px solid var(--gray-5)"},
         ),
-        rx.cond(
-            ConversationFeed.total == 0,
-            rx.text(
-                "No messages yet. Use Compose SMS to start the conversation.", color_scheme="gray"
+    )
+
+
+def _opted_out() -> rx.Component:
+    return rx.cond(
+        ConversationFeed.opted_out_from.length() > 0,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("ban")),
+            rx.callout.text(
+                "This number has opted out (texted STOP) of messages from ",
+                ConversationFeed.opted_out_from.join(", "),
+                ". Sending from those numbers is refused until they text START.",
             ),
+            color_scheme="orange",
+            role="status",
+            width="100%",
         ),
+    )
+
+
+def _messages() -> rx.Component:
+    return rx.box(
         rx.flex(
             rx.foreach(
                 InteractionPageState.history,
@@ -112,11 +241,63 @@ def conversation_panel() -> rx.Component:
             ),
             rx.foreach(ConversationFeed.tail, message_bubble),
             direction="column",
-            gap="0.6em",
+            gap="0.5em",
             width="100%",
             role="list",
             aria_label="Messages",
+            id="messages",
         ),
+        rx.cond(
+            ConversationFeed.total == 0,
+            rx.text("No messages yet.", color_scheme="gray", size="2"),
+        ),
+        id="messages-scroller",
+        flex="1",
+        overflow_y="auto",
+        width="100%",
+        padding_right="0.25em",
+    )
+
+
+def conversation_pane() -> rx.Component:
+    return rx.vstack(
+        _header(),
+        _opted_out(),
+        _earlier(),
+        rx.box(
+            _messages(),
+            rx.button(
+                "New messages ↓",
+                id="new-messages",
+                hidden=True,
+                size="1",
+                position="absolute",
+                bottom="0.5em",
+                left="50%",
+                transform="translateX(-50%)",
+                radius="full",
+            ),
+            position="relative",
+            flex="1",
+            min_height="0",
+            width="100%",
+            display="flex",
+        ),
+        composer(),
+        # A new message while the agent looks: mark it read and re-check what Send would do.
+        rx.box(
+            rx.el.span(
+                on_mount=[
+                    InteractionPageState.seen(ConversationFeed.total),
+                    ComposeState.refresh_preview(ConversationFeed.total),
+                ],
+            ),
+            key=ConversationFeed.total.to_string()
+            + "-"
+            + ConversationFeed.opted_out_from.length().to_string(),
+            display="none",
+        ),
+        height="100%",
         width="100%",
         spacing="3",
     )

@@ -21,27 +21,29 @@ VISUALLY_HIDDEN = {
 
 
 def header() -> rx.Component:
-    return rx.hstack(
-        rx.link(rx.heading("Agent Workspace", size="5"), href="/", underline="none"),
-        rx.spacer(),
-        rx.cond(
-            SessionState.signed_in,
-            rx.hstack(
-                rx.cond(
-                    SessionState.is_supervisor, rx.link("Supervisor board", href="/supervisor")
+    return rx.el.header(
+        rx.hstack(
+            rx.link(rx.heading("Agent Workspace", size="5"), href="/", underline="none"),
+            rx.spacer(),
+            rx.cond(
+                SessionState.signed_in,
+                rx.hstack(
+                    rx.cond(
+                        SessionState.is_supervisor, rx.link("Supervisor board", href="/supervisor")
+                    ),
+                    rx.cond(SessionState.is_admin, rx.link("Administration", href="/admin")),
+                    rx.text(SessionState.display_name, weight="medium", aria_label="Signed in as"),
+                    rx.button("Sign out", on_click=SessionState.sign_out, variant="soft", size="2"),
+                    align="center",
+                    spacing="3",
                 ),
-                rx.cond(SessionState.is_admin, rx.link("Administration", href="/admin")),
-                rx.text(SessionState.display_name, weight="medium", aria_label="Signed in as"),
-                rx.button("Sign out", on_click=SessionState.sign_out, variant="soft", size="2"),
-                align="center",
-                spacing="3",
             ),
-        ),
-        width="100%",
-        padding_x="1.5em",
-        padding_y="0.75em",
-        border_bottom="1px solid var(--gray-5)",
-        align="center",
+            width="100%",
+            padding_x="1.5em",
+            padding_y="0.75em",
+            border_bottom="1px solid var(--gray-5)",
+            align="center",
+        )
     )
 
 
@@ -95,7 +97,7 @@ def role_page(refusal: Any, content: rx.Component) -> rx.Component:
     """A page for one role (supervisor, admin): its content, or why it is refused."""
     return rx.box(
         header(),
-        rx.cond(refusal != "", refused_panel(refusal), content),
+        rx.el.main(rx.cond(refusal != "", refused_panel(refusal), content), width="100%"),
         width="100%",
         min_height="100vh",
     )
@@ -106,14 +108,17 @@ def workspace_page(*children: rx.Component) -> rx.Component:
     return rx.box(
         header(),
         notices(),
-        rx.cond(
-            SessionState.denied_reason != "",
-            refused_panel(),
+        rx.el.main(
             rx.cond(
-                SessionState.signed_in,
-                rx.box(*children, padding="1.5em", width="100%"),
-                rx.center(rx.spinner(), padding="3em"),
+                SessionState.denied_reason != "",
+                refused_panel(),
+                rx.cond(
+                    SessionState.signed_in,
+                    rx.box(*children, width="100%"),
+                    rx.center(rx.spinner(), padding="3em"),
+                ),
             ),
+            width="100%",
         ),
         width="100%",
         min_height="100vh",

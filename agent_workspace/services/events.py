@@ -38,11 +38,18 @@ class NoticeCreated:
 
 
 @dataclass(frozen=True)
+class ListsChanged:
+    """Only some agents' lists changed (e.g. what they have read): nothing else to refresh."""
+
+    agent_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
 class ChannelChanged:
     """The SMS channel's provider numbers or policy changed: open composers follow."""
 
 
-Event = InteractionChanged | OutboxChanged | NoticeCreated | ChannelChanged
+Event = InteractionChanged | OutboxChanged | NoticeCreated | ListsChanged | ChannelChanged
 Subscriber = Callable[[Event], None]
 _subscribers: list[Subscriber] = []
 

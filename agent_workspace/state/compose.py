@@ -1,8 +1,11 @@
-"""The Compose SMS form: From, To (or Other), Message with counter, Attach File, Send."""
+"""The composer under the conversation: From, To (or Other), Message with counter, Attach File,
+Send. On an active messaging interaction it is open from the start with From and To chosen;
+elsewhere Compose SMS opens the same form (the seed's flow)."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -11,65 +14,116 @@ from agent_workspace.config import get_settings
 from agent_workspace.domain.attachments import (
     DEFAULT_ALLOWED_TYPES,
     KNOWN_TYPES,
+    TYPE_NAMES,
     AttachmentPolicy,
     CandidateFile,
     file_too_large,
     too_many_files,
 )
-from agent_workspace.domain.phone import PhoneOk, display_phone, parse_phone
+from agent_workspace.domain.phone import PhoneOk, display_phone, read_typed_number
 from agent_workspace.domain.segments import MAX_BODY_CHARS, count_segments
 from agent_workspace.models import Role
 from agent_workspace.services.errors import InvalidInput, ServiceError
-from agent_workspace.services.files import uploads
+from agent_workspace.services.files import staged, uploads
+from agent_workspace.services.files.media_links import media_path
 from agent_workspace.services.messaging import compose, sending
 from agent_workspace.services.messaging.confirmations import ConfirmationNeeded
 from agent_workspace.state.session import SessionState
-from agent_workspace.state.views import Choice
+from agent_workspace.state.views import Choice, StagedItem
 
 UPLOAD_ID = "compose_files"
 OTHER = "other"
+BODY_ID = "compose-body"
+THUMB_TTL = 3600
+
+
+def focus_message() -> EventSpec:
+    """Puts the cursor in Message once it is on the page (it may be rendering just now)."""
+    return rx.call_script(f"setTimeout(() => document.getElementById({BODY_ID!r})?.focus(), 60)")
 
 
 class ComposeState(SessionState):
-    """One compose form per tab; every handler re-checks the agent role on the server."""
+    """One composer per tab; every handler re-checks the agent role on the server."""
 
     is_open: bool = False
+    inline: bool = False  # open from the start (an active messaging interaction)
+    editing_route: bool = False  # From and To shown as selects rather than one line
     interaction_id: int = 0
     region: str = "US"
+    person_region: str = ""
     from_options: list[Choice] = []
     from_number: str = ""
+    from_error: str = ""
     to_options: list[Choice] = []
     to_choice: str = ""
     other_text: str = ""
     other_e164: str = ""
+    other_country: str = ""
     other_error: str = ""
     body: str = ""
     counter: str = f"{MAX_BODY_CHARS} characters left"
     over_limit: bool = False
-    preview: str = ""
+    preview: str = ""  # "Send will: …"
+    refusal: str = ""  # why Send would be refused right now
     confirm: str = ""  # the question a Send that changes someone else's work asks first
     error: str = ""
+    attach_error: str = ""
+    files: list[StagedItem] = []
     idempotency_key: str = ""
     # The file picker offers what the channel's policy allows (the server checks the bytes).
     accept: dict[str, list[str]] = {t: list(KNOWN_TYPES[t]) for t in DEFAULT_ALLOWED_TYPES}
+    _drafts: dict[int, str] = {}  # what the agent had typed in other interactions of this tab
+
+    @rx.var
+    def route_summary(self) -> str:
+        """From and To in one line, for the compact composer."""
+        sender = next((c.label for c in self.from_options if c.value == self.from_number), "")
+        if self.to_choice == OTHER:
+            to = display_phone(self.other_e164) if self.other_e164 else "another number"
+        else:
+            to = next((c.label for c in self.to_options if c.value == self.to_choice), "")
+        return f"From {sender or 'no number chosen'} to {to or 'no number chosen'}"
 
     @rx.event
-    async def start(self) -> None:
-        """Opens the form for the interaction in the URL (never an id sent by the browser)."""
+    async def prepare(self) -> EventSpec | None:
+        """on_load of an interaction: the composer for it, open at once where replying is the
+        natural next step, with the draft the agent left there."""
+        if self.interaction_id:
+            self._drafts = {**self._drafts, self.interaction_id: self.body}
         interaction_id = self._interaction_in_url() or 0
+        self.interaction_id = interaction_id
+        self.is_open = self.inline = False
+        if not interaction_id:
+            return None
+        if not await self._load_options():
+            return None
+        self.is_open = self.inline
+        return focus_message() if self.is_open else None
+
+    @rx.event
+    async def start(self) -> EventSpec | None:
+        """Compose SMS: opens the composer for the interaction in the URL."""
+        self.interaction_id = self._interaction_in_url() or 0
+        if not await self._load_options():
+            self.is_open = True
+            return None
+        self.is_open, self.editing_route = True, True
+        return focus_message()
+
+    async def _load_options(self) -> bool:
         try:
             options = await self._off_loop(
                 compose.compose_options,
                 actor=await self._require(Role.AGENT),
-                interaction_id=interaction_id,
+                interaction_id=self.interaction_id,
                 default_region=get_settings().default_region,
             )
         except ServiceError as refused:
             self.error = refused.message
-            self.is_open = True
-            return
-        self.interaction_id = interaction_id
-        self.region = options.region
+            return False
+        self.inline = options.inline
+        self.editing_route = False
+        self.region, self.person_region = options.region, options.person_region or ""
         self.accept = {t: list(KNOWN_TYPES.get(t, ())) for t in options.allowed_types}
         self.from_options = [
             Choice(n, f"{label} ({display_phone(n)})" if label else display_phone(n))
@@ -79,16 +133,23 @@ class ComposeState(SessionState):
         self.to_options = [Choice(o.e164, o.label) for o in options.to_options]
         self.to_options.append(Choice(OTHER, "Other…"))
         self.to_choice = options.to_options[0].e164 if options.to_options else OTHER
-        self.other_text = self.other_e164 = self.other_error = self.error = ""
-        self._set_body("")
+        self.other_text = self.other_e164 = self.other_country = self.other_error = ""
+        self.error = self.attach_error = self.confirm = ""
+        self.files = []
+        self._set_body(self._drafts.get(self.interaction_id, ""))
         self.idempotency_key = uuid.uuid4().hex
-        self.is_open = True
         await self._preview()
+        return True
 
     @rx.event
-    def close(self) -> EventSpec:
+    async def close(self) -> EventSpec | None:
+        await self._discard_all()
         self.is_open = False
-        return rx.clear_selected_files(UPLOAD_ID)
+        return None
+
+    @rx.event
+    def edit_route(self) -> None:
+        self.editing_route = True
 
     @rx.event
     async def set_from(self, value: str) -> None:
@@ -98,20 +159,33 @@ class ComposeState(SessionState):
     @rx.event
     async def set_to_choice(self, value: str) -> None:
         self.to_choice = value
+        if value != OTHER:
+            self.other_error = ""  # that cause is gone
         await self._preview()
 
     @rx.event
     async def set_other_text(self, value: str) -> None:
-        """Converts what the agent types to E.164 as they type."""
+        """Converts what the agent types to E.164 as they type, saying which country it read a
+        number without a country code in (the person's, else the workspace's)."""
         self.other_text = value
-        result = parse_phone(value, default_region=self.region) if value.strip() else None
+        reading = read_typed_number(
+            value, person_region=self.person_region or None, default_region=self.region
+        )
+        result = reading.result if value.strip() else None
         self.other_e164 = result.e164 if isinstance(result, PhoneOk) else ""
+        self.other_country = reading.assumed_country if isinstance(result, PhoneOk) else ""
         self.other_error = result.message if result and not isinstance(result, PhoneOk) else ""
         await self._preview()
 
     @rx.event
     def set_body(self, value: str) -> None:
         self._set_body(value)
+
+    @rx.event
+    async def refresh_preview(self, _version: int = 0) -> None:
+        """The conversation changed (e.g. the consumer texted START): say what Send does now."""
+        if self.is_open:
+            await self._preview()
 
     def _set_body(self, value: str) -> None:
         self.body = value
@@ -129,9 +203,15 @@ class ComposeState(SessionState):
         return self.other_text if self.to_choice == OTHER else self.to_choice
 
     async def _preview(self) -> None:
-        """Tells the agent which workflow Send will take, before they send."""
-        self.preview = ""
-        if not self.from_number or not self._recipient().strip() or self.other_error:
+        """Tells the agent which workflow Send will take, before they send; every message here
+        is recomputed from scratch, so one whose cause is fixed is gone."""
+        self.preview = self.refusal = self.confirm = ""
+        self.from_error = "" if self.from_number else "Choose a From number."
+        if (
+            self.from_error
+            or not self._recipient().strip()
+            or (self.to_choice == OTHER and self.other_error)
+        ):
             return
         try:
             result = await self._off_loop(
@@ -142,50 +222,97 @@ class ComposeState(SessionState):
                 to=self._recipient(),
             )
         except ServiceError as refused:
-            self.preview = f"Cannot send: {refused.message}"
+            self.refusal = refused.message
             return
         self.preview = f"Send will: {result.summary}."
-        self.confirm = ""
+
+    @rx.event
+    async def attach(self, files: list[rx.UploadFile]) -> None:
+        """Attach File: each file is judged now (type from its bytes, the policy's limits for
+        all attached so far), read no further than the policy allows."""
+        self.attach_error = ""
+        try:
+            actor = await self._require(Role.AGENT)
+            policy = await self._off_loop(uploads.upload_policy, actor=actor)
+            candidates = await _read_files(
+                files, policy, already=(len(self.files), sum(f.size for f in self.files))
+            )
+            kept = await self._off_loop(
+                staged.stage,
+                actor=actor,
+                files=candidates,
+                already=[f.id for f in self.files],
+            )
+        except ServiceError as refused:
+            self.attach_error = refused.message
+            return
+        self.files = [
+            StagedItem(
+                f.id,
+                f.filename,
+                f.size,
+                f.size_label,
+                media_path(f.id, f.filename, ttl=THUMB_TTL),
+                f.content_type.startswith("image/"),
+            )
+            for f in kept
+        ]
+
+    @rx.event
+    def files_rejected(self, rejected: list[dict[str, Any]]) -> None:
+        """The browser's picker refused a file (its type is not one the channel allows)."""
+        names = ", ".join(str((r.get("file") or {}).get("path") or "a file") for r in rejected)
+        allowed = ", ".join(sorted(TYPE_NAMES.get(t, t) for t in self.accept))
+        self.attach_error = f"{names}: not a type you may attach. Allowed: {allowed}."
+
+    @rx.event
+    async def remove_file(self, attachment_id: int) -> None:
+        try:
+            await self._off_loop(
+                staged.discard, actor=await self._require(Role.AGENT), attachment_id=attachment_id
+            )
+        except ServiceError as refused:
+            self.attach_error = refused.message
+            return
+        self.files = [f for f in self.files if f.id != attachment_id]
+        self.attach_error = ""
+
+    async def _discard_all(self) -> None:
+        for item in list(self.files):
+            await self.remove_file(item.id)
 
     @rx.event
     def set_confirm(self, value: str) -> None:
         self.confirm = value
 
     @rx.event
-    async def send_confirmed(
-        self, files: list[rx.UploadFile]
-    ) -> list[EventSpec] | EventSpec | None:
+    async def send_confirmed(self) -> list[EventSpec] | EventSpec | None:
         """Send after the agent said yes to what the composer asked."""
-        return await self._send(files, confirmed=True)
+        return await self._send(confirmed=True)
 
     @rx.event
-    async def send(self, files: list[rx.UploadFile]) -> list[EventSpec] | EventSpec | None:
-        return await self._send(files, confirmed=False)
+    async def send(self) -> list[EventSpec] | EventSpec | None:
+        return await self._send(confirmed=False)
 
-    async def _send(
-        self, files: list[rx.UploadFile], *, confirmed: bool
-    ) -> list[EventSpec] | EventSpec | None:
-        """Sends once: a repeated click finds the form closed and the body empty, and a
-        concurrent retry carries the same idempotency key.
-
-        Who sends is checked before a file is read, and files are read only as far as the
-        channel's policy allows. Database work runs off the event loop (it is every tab's).
-        """
+    async def _send(self, *, confirmed: bool) -> list[EventSpec] | EventSpec | None:
+        """Sends once: the idempotency key makes a repeated click return the first result."""
         self.error = ""
+        if not self.body.strip() and not self.files:
+            self.error = "Write a message or attach a file."
+            return focus_message()
         try:
-            actor = await self._require(Role.AGENT)
-            policy = await self._off_loop(uploads.upload_policy, actor=actor)
-            candidates = await _read_files(files, policy)
             request = sending.SendRequest(
                 from_number=self.from_number,
                 to=self._recipient(),
                 body=self.body,
                 interaction_id=self.interaction_id,
-                files=candidates,
                 idempotency_key=self.idempotency_key,
                 confirmed=confirmed,
+                staged=tuple(f.id for f in self.files),
             )
-            result = await self._off_loop(sending.send_sms, actor=actor, request=request)
+            result = await self._off_loop(
+                sending.send_sms, actor=await self._require(Role.AGENT), request=request
+            )
         except ConfirmationNeeded as question:
             self.confirm = question.message
             return None
@@ -193,27 +320,33 @@ class ComposeState(SessionState):
             self.error = refused.message
             await self._preview()  # the situation may have changed (e.g. the number opted out)
             return None
-        self.is_open = False
         self.confirm = ""
+        self.files = []
         self._set_body("")
+        self._drafts = {k: v for k, v in self._drafts.items() if k != self.interaction_id}
         self.idempotency_key = uuid.uuid4().hex
+        self.is_open = self.inline or result.interaction_id != self.interaction_id
         events: list[EventSpec] = [
-            rx.clear_selected_files(UPLOAD_ID),
             rx.toast.success(f"Queued in {result.interaction_number}: {result.summary}."),
         ]
         if result.interaction_id != self.interaction_id:
             events.append(rx.redirect(f"/interactions/{result.interaction_id}"))
+        else:
+            await self._preview()
+            events.append(focus_message())
         return events
 
 
 async def _read_files(
-    files: list[rx.UploadFile], policy: AttachmentPolicy
+    files: list[rx.UploadFile], policy: AttachmentPolicy, *, already: tuple[int, int] = (0, 0)
 ) -> tuple[CandidateFile, ...]:
-    """Reads no more than the policy allows: the count first, then each file only up to what
-    is left of the size limit (one byte more shows it is over), then stops."""
-    if len(files) > policy.max_files:
-        raise InvalidInput(too_many_files(len(files), policy).message)
-    left = policy.max_total_bytes
+    """Reads no more than the policy allows beside the `already` (count, bytes) attached: the
+    count first, then each file only up to what is left of the size limit (one byte more shows
+    it is over), then stops."""
+    count, used = already
+    if count + len(files) > policy.max_files:
+        raise InvalidInput(too_many_files(count + len(files), policy).message)
+    left = policy.max_total_bytes - used
     candidates = []
     for file in files:
         name = file.name or "attachment"

@@ -1,4 +1,5 @@
-"""The interaction form: opening it links the tab to the interaction's live feed."""
+"""The conversation pane: opening an interaction links the tab to its live feed, loads its older
+messages once, and marks what the agent has seen."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from reflex.event import EventSpec
 from agent_workspace.models import Role
 from agent_workspace.services.access import Actor
 from agent_workspace.services.errors import ServiceError
-from agent_workspace.services.interactions import lifecycle
+from agent_workspace.services.interactions import inbox, lifecycle, work
 from agent_workspace.services.messaging import conversation, messages
 from agent_workspace.state.live import ConversationFeed, conversation_token
 from agent_workspace.state.session import SessionState
@@ -22,26 +23,41 @@ class InteractionPageState(SessionState):
     load_error: str = ""
     history: list[MessageItem] = []  # messages as they were when the tab opened
     history_upto: int = 0  # position of the last message in `history`
+    pane: str = "list"  # on a narrow screen the one pane shown: list, conversation, details
+    _seen_total: int = 0
 
     @rx.event
-    async def open(self) -> None:
+    async def open(self) -> EventSpec | None:
+        """on_load: the interaction in the URL (none: just the list)."""
         interaction_id = self._interaction_in_url()
         if interaction_id is None:
-            self.load_error = "That is not an interaction number."
-            return
+            self.interaction_id, self.load_error, self.pane = 0, "", "list"
+            await self._leave_conversation()
+            return None
         try:
             actor = await self._require(Role.AGENT)
             view = await self._off_loop(
                 conversation.conversation, actor=actor, interaction_id=interaction_id
             )
         except ServiceError as refused:
-            self.load_error = refused.message
-            return
+            self.interaction_id, self.load_error = 0, refused.message
+            return None
         self.load_error = ""
-        self.interaction_id = interaction_id
+        self.interaction_id, self.pane = interaction_id, "conversation"
         feed = await self._link_feed(ConversationFeed, conversation_token(interaction_id))
         feed._show(view)
         await self._load_history(actor, view.total)
+        self._seen_total = view.total
+        await self._mark_seen(actor)
+        return None
+
+    async def _leave_conversation(self) -> None:
+        links = self._reflex_internal_links or {}
+        if ConversationFeed.get_full_name() in links:
+            feed = await self.get_state(ConversationFeed)
+            client = self.router.session.client_token
+            feed._viewers = {k: v for k, v in feed._viewers.items() if k != client}
+            await feed._unlink()  # type: ignore[no-untyped-call]
 
     async def _load_history(self, actor: Actor | None, upto: int) -> None:
         """Messages up to position `upto`; the page hides those the live tail also shows, so
@@ -49,8 +65,27 @@ class InteractionPageState(SessionState):
         older = await self._off_loop(
             messages.history, actor=actor, interaction_id=self.interaction_id, before_seq=upto + 1
         )
-        self.history = [message_item(m) for m in older]
+        feed = await self.get_state(ConversationFeed)
+        name = feed.info.person_name
+        self.history = [message_item(m, name) for m in older]
         self.history_upto = upto
+
+    async def _mark_seen(self, actor: Actor) -> None:
+        try:
+            await self._off_loop(inbox.mark_seen, actor=actor, interaction_id=self.interaction_id)
+        except ServiceError:
+            return
+
+    @rx.event
+    async def seen(self, total: int) -> None:
+        """New messages arrived while the agent looks at the conversation: they are read."""
+        if not self.interaction_id or total == self._seen_total:
+            return
+        self._seen_total = total
+        try:
+            await self._mark_seen(await self._require(Role.AGENT))
+        except ServiceError:
+            return
 
     @rx.event
     async def load_earlier(self) -> None:
@@ -60,6 +95,11 @@ class InteractionPageState(SessionState):
             await self._load_history(await self._actor(), feed.total)
         except ServiceError as refused:
             self.load_error = refused.message
+
+    @rx.event
+    def show_pane(self, pane: str) -> None:
+        if pane in ("list", "conversation", "details"):
+            self.pane = pane
 
     @rx.event
     async def close_interaction(self) -> EventSpec:
@@ -73,3 +113,16 @@ class InteractionPageState(SessionState):
         except ServiceError as refused:
             return rx.toast.error(refused.message)
         return rx.toast.success(f"{number} is closed.")
+
+    @rx.event
+    async def pick_up(self) -> EventSpec:
+        """Takes the conversation from the virtual agent's queue (audited)."""
+        try:
+            number = await self._off_loop(
+                work.pick_up,
+                actor=await self._require(Role.AGENT),
+                interaction_id=self.interaction_id,
+            )
+        except ServiceError as refused:
+            return rx.toast.error(refused.message)
+        return rx.toast.success(f"{number} is yours now.")

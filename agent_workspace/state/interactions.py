@@ -7,13 +7,11 @@ from reflex.event import EventSpec
 
 from agent_workspace.domain.routing import PersonKind, PersonRef
 from agent_workspace.models import InteractionType, Role
-from agent_workspace.services.access import Actor
 from agent_workspace.services.errors import ServiceError
-from agent_workspace.services.interactions import lifecycle, lists
+from agent_workspace.services.interactions import lifecycle
 from agent_workspace.services.people import directory as people
-from agent_workspace.state.live import AgentListFeed, agent_token
 from agent_workspace.state.session import SessionState
-from agent_workspace.state.views import Choice, InteractionItem, interaction_item
+from agent_workspace.state.views import Choice
 
 
 def _person_value(ref: PersonRef) -> str:
@@ -30,8 +28,6 @@ def _parse_person(value: str) -> PersonRef | None:
 class MyInteractionsState(SessionState):
     """The list on Agent Workspace Home, and the New interaction dialog."""
 
-    include_closed: bool = False
-    closed_items: list[InteractionItem] = []
     error: str = ""
     new_open: bool = False
     people: list[Choice] = []
@@ -39,34 +35,6 @@ class MyInteractionsState(SessionState):
     new_type: str = InteractionType.PHONE.value
     new_description: str = ""
     new_error: str = ""
-
-    @rx.event
-    async def load(self) -> None:
-        try:
-            actor = await self._require(Role.AGENT)
-            rows = await self._off_loop(lists.list_my_interactions, actor=actor)
-        except ServiceError as refused:
-            self.error = refused.message
-            return
-        self.error = ""
-        feed = await self._link_feed(AgentListFeed, agent_token(actor.user_id))
-        feed._show(rows)
-        await self._load_closed(actor)
-
-    async def _load_closed(self, actor: Actor | None) -> None:
-        if not self.include_closed:
-            self.closed_items = []
-            return
-        rows = await self._off_loop(lists.list_my_interactions, actor=actor, include_closed=True)
-        self.closed_items = [interaction_item(r) for r in rows if not r.is_active]
-
-    @rx.event
-    async def set_include_closed(self, value: bool) -> None:
-        self.include_closed = value
-        try:
-            await self._load_closed(await self._actor())
-        except ServiceError as refused:
-            self.error = refused.message
 
     @rx.event
     async def open_new(self) -> None:

@@ -79,6 +79,18 @@ class MessageItem:
 
 
 @dataclasses.dataclass
+class StagedItem:
+    """A file attached in the composer, shown before sending."""
+
+    id: int
+    name: str
+    size: int
+    size_label: str
+    url: str
+    is_image: bool
+
+
+@dataclasses.dataclass
 class RowItem:
     """A row of the interaction list."""
 

@@ -47,12 +47,17 @@ class Notifier:
 
     def on_event(self, event: events.Event) -> None:
         """Called in the committing thread: only hands the event to the loop."""
-        if isinstance(event, events.InteractionChanged | events.NoticeCreated) and self.loop:
+        watched = events.InteractionChanged | events.NoticeCreated | events.ListsChanged
+        if isinstance(event, watched) and self.loop:
             self.loop.call_soon_threadsafe(self._note, event)
 
-    def _note(self, event: events.InteractionChanged | events.NoticeCreated) -> None:
+    def _note(
+        self, event: events.InteractionChanged | events.NoticeCreated | events.ListsChanged
+    ) -> None:
         if isinstance(event, events.NoticeCreated):
             self._noticed.add(event.agent_id)
+        elif isinstance(event, events.ListsChanged):
+            self._agents |= event.agent_ids
         else:
             self._interactions.add(event.interaction_id)
             self._agents |= event.agent_ids

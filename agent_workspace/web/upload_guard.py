@@ -158,7 +158,7 @@ def guard_uploads(app_of: Callable[[], rx.App]) -> Callable[[ASGIApp], ASGIApp]:
         token = BaseStateToken(ident=client_token, cls=ComposeState)
         async with app_of().modify_state(token) as root:
             compose = await root.get_state(ComposeState)
-            compose.error = message
+            compose.attach_error = message
 
     def transform(asgi_app: ASGIApp) -> ASGIApp:
         return UploadGuard(

@@ -32,6 +32,7 @@ from agent_workspace.models import (
     Role,
     utcnow,
 )
+from agent_workspace.services import events
 from agent_workspace.services.access import Actor, access_interaction, require_role
 from agent_workspace.services.errors import AccessDenied, InvalidInput
 from agent_workspace.services.interactions.lists import InteractionRow, rows_view
@@ -132,6 +133,7 @@ def mark_seen(*, actor: Actor | None, interaction_id: int, engine: Engine | None
         view = view or InteractionView(agent_id=agent.user_id, interaction_id=interaction_id)
         view.last_seen_message_id, view.seen_at = last_id, utcnow()
         session.add(view)
+        events.after_commit(session, events.ListsChanged(frozenset({agent.user_id})))
         return True
 
 

@@ -1,0 +1,301 @@
+"""The composer (SPEC "Compose SMS"): open under an active messaging conversation with From and
+To chosen and shown in one line; Compose SMS opens it elsewhere. Enter sends, Shift+Enter makes
+a new line (assets/workspace.js)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from agent_workspace.components.forms import native_select
+from agent_workspace.state.compose import BODY_ID, OTHER, UPLOAD_ID, ComposeState
+from agent_workspace.state.live import ConversationFeed
+from agent_workspace.state.views import StagedItem
+
+LABEL = {"font_size": "0.85em", "font_weight": "500"}
+
+
+def _labelled(label: str, control: rx.Component, html_for: str) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(label, html_for=html_for, style=LABEL), control, spacing="1", width="100%"
+    )
+
+
+def _route() -> rx.Component:
+    state = ComposeState
+    return rx.cond(
+        state.editing_route,
+        rx.vstack(
+            rx.hstack(
+                _labelled(
+                    "From",
+                    native_select(
+                        "compose-from",
+                        state.from_number,
+                        state.from_options,
+                        state.set_from,
+                        "Choose a sending number",
+                    ),
+                    "compose-from",
+                ),
+                _labelled(
+                    "To",
+                    native_select(
+                        "compose-to",
+                        state.to_choice,
+                        state.to_options,
+                        state.set_to_choice,
+                        "Choose a number",
+                    ),
+                    "compose-to",
+                ),
+                width="100%",
+            ),
+            rx.cond(state.to_choice == OTHER, _other()),
+            width="100%",
+            spacing="2",
+        ),
+        rx.hstack(
+            rx.text(state.route_summary, size="2", color_scheme="gray", id="compose-route"),
+            rx.button(
+                "Change",
+                on_click=state.edit_route,
+                variant="ghost",
+                size="1",
+                aria_label="Change From or To",
+            ),
+            align="center",
+            spacing="2",
+        ),
+    )
+
+
+def _other() -> rx.Component:
+    state = ComposeState
+    invalid = state.other_error != ""
+    return rx.vstack(
+        rx.el.label("Other number", html_for="compose-other", style=LABEL),
+        rx.input(
+            id="compose-other",
+            value=state.other_text,
+            on_change=state.set_other_text,
+            placeholder="e.g. (415) 555-0100 or +44 7400 123456",
+            width="100%",
+            aria_invalid=rx.cond(invalid, "true", "false"),
+            aria_describedby=rx.cond(invalid, "compose-other-error", "compose-other-e164"),
+        ),
+        rx.cond(
+            state.other_e164 != "",
+            rx.text(
+                "Will send to ",
+                rx.code(state.other_e164),
+                rx.cond(
+                    state.other_country != "",
+                    rx.text.span(" (read as a number in ", state.other_country, ")"),
+                ),
+                size="2",
+                id="compose-other-e164",
+                aria_label="Number in E.164",
+            ),
+        ),
+        rx.cond(
+            invalid,
+            rx.text(
+                state.other_error,
+                size="2",
+                color_scheme="red",
+                role="alert",
+                id="compose-other-error",
+            ),
+        ),
+        width="100%",
+        spacing="1",
+    )
+
+
+def _staged(item: StagedItem) -> rx.Component:
+    return rx.hstack(
+        rx.cond(
+            item.is_image,
+            rx.image(
+                src=item.url,
+                alt="",
+                width="40px",
+                height="40px",
+                object_fit="cover",
+                border_radius="4px",
+            ),
+            rx.icon("file", size=28),
+        ),
+        rx.vstack(
+            rx.text(item.name, size="1", weight="medium"),
+            rx.text(item.size_label, size="1", color_scheme="gray"),
+            spacing="0",
+        ),
+        rx.icon_button(
+            rx.icon("x", size=14),
+            on_click=ComposeState.remove_file(item.id),
+            size="1",
+            variant="ghost",
+            aria_label="Remove " + item.name,
+        ),
+        align="center",
+        spacing="2",
+        padding="0.25em 0.5em",
+        border="1px solid var(--gray-6)",
+        border_radius="6px",
+        role="listitem",
+    )
+
+
+def _confirm() -> rx.Component:
+    state = ComposeState
+    return rx.cond(
+        state.confirm != "",
+        rx.callout.root(
+            rx.callout.text(state.confirm),
+            rx.hstack(
+                rx.button(
+                    "Send anyway",
+                    on_click=state.send_confirmed,
+                    color_scheme="orange",
+                    id="compose-send-anyway",
+                ),
+                rx.button(
+                    "Don't send",
+                    on_click=state.set_confirm(""),
+                    variant="soft",
+                    color_scheme="gray",
+                ),
+            ),
+            color_scheme="orange",
+            role="alertdialog",
+            aria_label="Confirm Send",
+            width="100%",
+        ),
+    )
+
+
+def _open() -> rx.Component:
+    state = ComposeState
+    closed = ~ConversationFeed.info.active
+    return rx.vstack(
+        rx.cond(
+            closed,
+            # On a closed interaction, say first what Send would do.
+            rx.callout(
+                rx.cond(
+                    state.preview != "",
+                    state.preview,
+                    "This interaction is closed: Send opens or continues another one.",
+                ),
+                color_scheme="blue",
+                role="status",
+                width="100%",
+                size="1",
+            ),
+        ),
+        rx.hstack(
+            rx.heading("Compose SMS", size="3", as_="h3"),
+            rx.spacer(),
+            _route(),
+            width="100%",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.cond(
+            state.from_error != "",
+            rx.text(state.from_error, size="2", color_scheme="red", role="alert"),
+        ),
+        rx.el.label("Message", html_for=BODY_ID, style=LABEL),
+        rx.text_area(
+            id=BODY_ID,
+            value=state.body,
+            on_change=state.set_body,
+            rows="3",
+            width="100%",
+            placeholder="Write a reply. Enter sends, Shift+Enter adds a line.",
+            aria_describedby="compose-counter",
+        ),
+        rx.hstack(
+            rx.text(
+                state.counter,
+                size="1",
+                color_scheme=rx.cond(state.over_limit, "red", "gray"),
+                id="compose-counter",
+                aria_label="Characters left",
+            ),
+            rx.spacer(),
+            rx.cond(
+                (state.preview != "") & ~closed,
+                rx.text(state.preview, size="1", role="status", color_scheme="gray"),
+            ),
+            width="100%",
+            wrap="wrap",
+        ),
+        rx.cond(
+            state.refusal != "",
+            rx.text("Cannot send: ", state.refusal, size="2", color_scheme="red", role="alert"),
+        ),
+        rx.cond(
+            state.files.length() > 0,
+            rx.flex(
+                rx.foreach(state.files, _staged),
+                gap="0.5em",
+                wrap="wrap",
+                role="list",
+                aria_label="Attached files",
+            ),
+        ),
+        rx.cond(
+            state.attach_error != "",
+            rx.text(state.attach_error, size="2", color_scheme="red", role="alert"),
+        ),
+        _confirm(),
+        rx.cond(
+            state.error != "",
+            rx.callout(state.error, color_scheme="red", role="alert", width="100%", size="1"),
+        ),
+        rx.hstack(
+            rx.upload.root(
+                rx.button("Attach File", type="button", variant="soft", size="2"),
+                id=UPLOAD_ID,
+                accept=state.accept,
+                multiple=True,
+                no_drag=True,
+                on_drop=state.attach,
+                on_drop_rejected=state.files_rejected,
+            ),
+            rx.spacer(),
+            rx.cond(
+                ~state.inline,
+                rx.button(
+                    "Cancel", on_click=state.close, variant="soft", color_scheme="gray", size="2"
+                ),
+            ),
+            rx.button("Send", on_click=state.send, id="compose-send", size="2"),
+            width="100%",
+            align="center",
+        ),
+        width="100%",
+        spacing="2",
+        padding="0.75em",
+        border="1px solid var(--gray-6)",
+        border_radius="10px",
+        role="region",
+        aria_label="Compose SMS",
+    )
+
+
+def composer() -> rx.Component:
+    return rx.cond(
+        ComposeState.is_open,
+        _open(),
+        rx.hstack(
+            rx.button("Compose SMS", on_click=ComposeState.start),
+            rx.cond(
+                ComposeState.error != "",
+                rx.text(ComposeState.error, size="2", color_scheme="red", role="alert"),
+            ),
+            width="100%",
+        ),
+    )

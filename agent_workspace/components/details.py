@@ -1,0 +1,193 @@
+"""The Details tab (what the interaction is about, editable) and the person's panel."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from agent_workspace.components.forms import native_select
+from agent_workspace.state.details import DetailsState, NumberItem, OtherItem
+from agent_workspace.state.views import Choice
+
+LABEL = {"font_size": "0.85em", "font_weight": "500"}
+
+
+def _field(label: str, html_for: str, control: rx.Component, error: object = None) -> rx.Component:
+    parts = [rx.el.label(label, html_for=html_for, style=LABEL), control]
+    if error is not None:
+        parts.append(
+            rx.cond(
+                error != "",
+                rx.text(error, size="1", color_scheme="red", role="alert", id=f"{html_for}-error"),
+            )
+        )
+    return rx.vstack(*parts, spacing="1", width="100%")
+
+
+def _person_result(choice: Choice) -> rx.Component:
+    return rx.el.li(
+        rx.button(
+            choice.label,
+            on_click=DetailsState.choose_person(choice.value, choice.label),
+            variant="ghost",
+            size="1",
+            width="100%",
+            justify="start",
+        ),
+        list_style="none",
+    )
+
+
+def _person() -> rx.Component:
+    state = DetailsState
+    return rx.vstack(
+        rx.el.label("Person", html_for="details-person", style=LABEL),
+        rx.text(
+            rx.cond(state.person_label != "", state.person_label, "No person yet"),
+            size="2",
+            weight="medium",
+        ),
+        rx.input(
+            id="details-person",
+            value=state.person_query,
+            on_change=state.search_person.debounce(250),
+            placeholder="Find another person by name or number",
+            width="100%",
+            aria_label="Find a person",
+        ),
+        rx.cond(
+            state.person_results.length() > 0,
+            rx.el.ul(
+                rx.foreach(state.person_results, _person_result),
+                aria_label="People found",
+                style={"padding": "0", "margin": "0"},
+            ),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def details_form() -> rx.Component:
+    state = DetailsState
+    return rx.vstack(
+        rx.heading("Details", size="4", as_="h2"),
+        _person(),
+        rx.vstack(
+            rx.text("Account", style=LABEL),
+            rx.text(rx.cond(state.account != "", state.account, "—"), size="2"),
+            spacing="1",
+        ),
+        _field(
+            "Linked case",
+            "details-case",
+            rx.input(
+                id="details-case",
+                value=state.case_number,
+                on_change=state.set_case_number,
+                placeholder="CS0001001",
+                width="100%",
+                aria_invalid=rx.cond(state.case_error != "", "true", "false"),
+                aria_describedby="details-case-error",
+            ),
+            state.case_error,
+        ),
+        _field(
+            "Short description",
+            "details-description",
+            rx.input(
+                id="details-description",
+                value=state.short_description,
+                on_change=state.set_short_description,
+                width="100%",
+                aria_invalid=rx.cond(state.description_error != "", "true", "false"),
+                aria_describedby="details-description-error",
+            ),
+            state.description_error,
+        ),
+        _field(
+            "State",
+            "details-state",
+            native_select(
+                "details-state",
+                state.state_value,
+                state.state_options,
+                state.set_state_value,
+                "Choose a state",
+            ),
+        ),
+        rx.vstack(
+            rx.text("Assigned to", style=LABEL),
+            rx.text(rx.cond(state.assigned_to != "", state.assigned_to, "Unassigned"), size="2"),
+            spacing="1",
+        ),
+        rx.cond(
+            state.save_error != "",
+            rx.callout(state.save_error, color_scheme="red", role="alert", size="1", width="100%"),
+        ),
+        rx.button("Save", on_click=state.save, size="2"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _number(item: NumberItem) -> rx.Component:
+    return rx.el.li(
+        rx.hstack(
+            rx.text(item.number, size="2"),
+            rx.badge(item.kind, variant="outline", size="1"),
+            rx.cond(
+                item.opted_out != "", rx.badge(item.opted_out, color_scheme="orange", size="1")
+            ),
+            spacing="2",
+            wrap="wrap",
+        ),
+        list_style="none",
+    )
+
+
+def _other(item: OtherItem) -> rx.Component:
+    return rx.el.li(
+        rx.hstack(
+            rx.link(item.number, href=f"/interactions/{item.id}", size="2"),
+            rx.text(item.type, size="1", color_scheme="gray"),
+            rx.badge(item.state, size="1", color_scheme=rx.cond(item.active, "green", "gray")),
+            spacing="2",
+            align="center",
+        ),
+        list_style="none",
+    )
+
+
+def person_panel() -> rx.Component:
+    state = DetailsState
+    return rx.vstack(
+        rx.heading(
+            rx.cond(state.person_label != "", state.person_label, "Person"), size="3", as_="h2"
+        ),
+        rx.text("Numbers", style=LABEL),
+        rx.el.ul(
+            rx.foreach(state.numbers, _number),
+            aria_label="Numbers",
+            style={"padding": "0", "margin": "0"},
+        ),
+        rx.cond(state.numbers.length() == 0, rx.text("No numbers.", size="1", color_scheme="gray")),
+        rx.text("Other interactions", style=LABEL),
+        rx.el.ul(
+            rx.foreach(state.others, _other),
+            aria_label="Other interactions",
+            style={"padding": "0", "margin": "0"},
+        ),
+        rx.cond(state.others.length() == 0, rx.text("None.", size="1", color_scheme="gray")),
+        spacing="2",
+        width="100%",
+    )
+
+
+def details_pane() -> rx.Component:
+    return rx.vstack(
+        details_form(),
+        rx.separator(),
+        person_panel(),
+        spacing="4",
+        width="100%",
+    )

@@ -1,0 +1,186 @@
+"""The Details tab (editable) and the person's panel beside the conversation."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from agent_workspace.domain.phone import display_phone
+from agent_workspace.domain.routing import PersonKind, PersonRef
+from agent_workspace.models import ACTIVE_STATES, InteractionState, Role
+from agent_workspace.services.errors import ServiceError
+from agent_workspace.services.interactions import details as details_service
+from agent_workspace.services.interactions import work
+from agent_workspace.services.people import directory
+from agent_workspace.state.session import SessionState
+from agent_workspace.state.views import Choice
+
+STATE_LABELS = {s.value: s.value.replace("_", " ").capitalize() for s in InteractionState}
+_CASE = re.compile(r"CS\d{7}")
+
+
+@dataclasses.dataclass
+class NumberItem:
+    number: str
+    kind: str
+    opted_out: str  # "Opted out of Support line" or ""
+
+
+@dataclasses.dataclass
+class OtherItem:
+    id: int
+    number: str
+    type: str
+    state: str
+    active: bool
+
+
+def _person_value(ref: PersonRef | None) -> str:
+    return f"{ref.kind.value}:{ref.id}" if ref else ""
+
+
+def _parse_person(value: str) -> PersonRef | None:
+    kind, _, raw = value.partition(":")
+    if kind not in {k.value for k in PersonKind} or not raw.isdigit():
+        return None
+    return PersonRef(PersonKind(kind), int(raw))
+
+
+class DetailsState(SessionState):
+    interaction_id: int = 0
+    number: str = ""
+    person_value: str = ""
+    person_label: str = ""
+    person_query: str = ""
+    person_results: list[Choice] = []
+    account: str = ""
+    case_number: str = ""
+    short_description: str = ""
+    state_value: str = ""
+    state_options: list[Choice] = []
+    assigned_to: str = ""
+    numbers: list[NumberItem] = []
+    others: list[OtherItem] = []
+    case_error: str = ""
+    description_error: str = ""
+    save_error: str = ""
+
+    @rx.event
+    async def load(self) -> None:
+        """on_load of an interaction: its details and the person's panel."""
+        self.interaction_id = self._interaction_in_url() or 0
+        if not self.interaction_id:
+            return
+        try:
+            view = await self._off_loop(
+                details_service.details,
+                actor=await self._require(Role.AGENT),
+                interaction_id=self.interaction_id,
+            )
+        except ServiceError as refused:
+            self.save_error = refused.message
+            return
+        self._show(view)
+
+    def _show(self, view: details_service.DetailsView) -> None:
+        self.number = view.number
+        self.person_value, self.person_label = _person_value(view.person), view.person_name
+        self.person_query, self.person_results = "", []
+        self.account = view.account
+        self.case_number, self.short_description = view.case_number, view.short_description
+        self.state_value = view.state
+        active = InteractionState(view.state) in ACTIVE_STATES
+        allowed = [s for s in InteractionState if active or s.value == view.state]
+        self.state_options = [Choice(s.value, STATE_LABELS[s.value]) for s in allowed]
+        self.assigned_to = view.assigned_to
+        self.numbers = [
+            NumberItem(
+                display_phone(n.e164),
+                n.kind,
+                f"Opted out of {', '.join(n.opted_out_from)}" if n.opted_out_from else "",
+            )
+            for n in view.numbers
+        ]
+        self.others = [
+            OtherItem(o.id, o.number, o.type, STATE_LABELS.get(o.state, o.state), o.active)
+            for o in view.others
+        ]
+        self.case_error = self.description_error = self.save_error = ""
+
+    @rx.event
+    async def search_person(self, text: str) -> None:
+        self.person_query = text
+        if len(text.strip()) < 2:
+            self.person_results = []
+            return
+        try:
+            found = await self._off_loop(
+                directory.search_people, actor=await self._require(Role.AGENT), text=text
+            )
+        except ServiceError as refused:
+            self.save_error = refused.message
+            return
+        self.person_results = [
+            Choice(_person_value(p.ref), f"{p.name} · {p.account or p.ref.kind.value}")
+            for p in found
+        ]
+
+    @rx.event
+    def choose_person(self, value: str, label: str) -> None:
+        self.person_value, self.person_label = value, label.split(" · ")[0]
+        self.person_query, self.person_results = "", []
+
+    @rx.event
+    def set_case_number(self, value: str) -> None:
+        self.case_number = value
+        self.case_error = ""
+
+    @rx.event
+    def set_short_description(self, value: str) -> None:
+        self.short_description = value
+        too_long = len(value.strip()) > work.MAX_DESCRIPTION
+        self.description_error = (
+            f"At most {work.MAX_DESCRIPTION} characters ({len(value.strip())} now)."
+            if too_long
+            else ""
+        )
+
+    @rx.event
+    def set_state_value(self, value: str) -> None:
+        self.state_value = value
+
+    @rx.event
+    async def save(self) -> EventSpec | None:
+        case = self.case_number.strip().upper()
+        self.case_error = (
+            "" if not case or _CASE.fullmatch(case) else "A case number looks like CS0001001."
+        )
+        if self.case_error or self.description_error:
+            return None
+        person = _parse_person(self.person_value)
+        change = work.DetailsChange(
+            person=person,
+            clear_person=person is None,
+            case_number=case,
+            short_description=self.short_description,
+            state=InteractionState(self.state_value) if self.state_value else None,
+        )
+        try:
+            actor = await self._require(Role.AGENT)
+            changed = await self._off_loop(
+                work.update_details,
+                actor=actor,
+                interaction_id=self.interaction_id,
+                change=change,
+            )
+            view = await self._off_loop(
+                details_service.details, actor=actor, interaction_id=self.interaction_id
+            )
+        except ServiceError as refused:
+            self.save_error = refused.message
+            return None
+        self._show(view)
+        return rx.toast.success("Details saved." if changed else "Nothing to save: no changes.")

@@ -1,0 +1,261 @@
+"""The list pane of the one-page workspace: scope, filters, search, sort, keyset pages, unread
+counts, and noticing new messages (tab title, toast, optional sound and browser notification).
+
+The shared list feeds only say "something changed" (a version number); each tab then reads the
+page it shows with its own filters, so every tab stays right whatever it filters on.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from agent_workspace.models import InteractionType, Role
+from agent_workspace.services.accounts import preferences
+from agent_workspace.services.errors import ServiceError
+from agent_workspace.services.interactions import inbox
+from agent_workspace.services.interactions.lists import InteractionRow
+from agent_workspace.state.live import (
+    LISTS_LINK,
+    AgentListFeed,
+    ListsFeed,
+    agent_token,
+)
+from agent_workspace.state.session import SessionState
+from agent_workspace.state.views import Choice, RowItem, row_item
+
+SCOPES = [
+    Choice(inbox.Scope.MINE.value, "My Interactions"),
+    Choice(inbox.Scope.VIRTUAL_AGENT.value, "Virtual agent"),
+    Choice(inbox.Scope.UNASSIGNED.value, "Unassigned"),
+]
+ALL_SCOPE = Choice(inbox.Scope.ALL.value, "All Interactions")
+STATES = [Choice("open", "Open"), Choice("closed", "Closed"), Choice("any", "Open and closed")]
+ANY_TYPE = "any"
+TYPES = [Choice(ANY_TYPE, "Any type")] + [
+    Choice(t.value, t.value.capitalize()) for t in InteractionType
+]
+SORTS = [
+    Choice(inbox.Sort.RECENT.value, "Latest activity"),
+    Choice(inbox.Sort.WAITING.value, "Waiting longest"),
+    Choice(inbox.Sort.NEWEST.value, "Newest first"),
+]
+APP_TITLE = "Agent Workspace"
+
+
+class WorkspaceState(SessionState):
+    """One tab's list: what it filters on and the rows it shows."""
+
+    scope: str = inbox.Scope.MINE.value
+    state_filter: str = inbox.StateFilter.OPEN.value
+    type_filter: str = ANY_TYPE
+    search: str = ""
+    sort: str = inbox.Sort.RECENT.value
+    rows: list[RowItem] = []
+    has_more: bool = False
+    list_error: str = ""
+    unread_total: int = 0
+    selected_id: int = 0
+    notify_sound: bool = False
+    notify_desktop: bool = False
+    _cursor: str = ""  # the next page's keyset cursor, as JSON
+    _known_unread: dict[int, int] = {}  # what the toasts already told about
+    _versions: dict[str, int] = {}  # the feed versions this tab's rows reflect
+
+    @rx.var
+    def scope_options(self) -> list[Choice]:
+        return [*SCOPES, ALL_SCOPE] if self.is_supervisor else list(SCOPES)
+
+    @rx.var
+    def list_title(self) -> str:
+        return next((c.label for c in [*SCOPES, ALL_SCOPE] if c.value == self.scope), "")
+
+    @rx.event
+    async def load(self) -> list[EventSpec] | None:
+        """on_load of the workspace: link this tab's list feeds, read the list, and remember
+        which interaction the URL opens (the conversation pane loads it)."""
+        self.selected_id = self._interaction_in_url() or 0
+        try:
+            actor = await self._require(Role.AGENT)
+        except ServiceError:
+            return None  # guard_agent_page has said why
+        await self._link_feed(AgentListFeed, agent_token(actor.user_id))
+        await self._follow_scope()
+        prefs = await self._off_loop(preferences.notification_choices, actor=actor)
+        self.notify_sound, self.notify_desktop = prefs.sound, prefs.desktop
+        return await self._read_list(announce=False)
+
+    @rx.event
+    async def feed_changed(self, feed: str, version: int) -> list[EventSpec] | None:
+        """A list feed moved on (a hidden element remounts with its version): read again."""
+        if self._versions.get(feed) == version:
+            return None
+        self._versions = {**self._versions, feed: version}
+        return await self._read_list(announce=True)
+
+    @rx.event
+    async def set_scope(self, value: str) -> list[EventSpec] | None:
+        if value not in {c.value for c in self.scope_options}:
+            return None
+        self.scope = value
+        await self._follow_scope()
+        return await self._read_list(announce=False)
+
+    @rx.event
+    async def set_state_filter(self, value: str) -> list[EventSpec] | None:
+        if value in {c.value for c in STATES}:
+            self.state_filter = value
+        return await self._read_list(announce=False)
+
+    @rx.event
+    async def set_type_filter(self, value: str) -> list[EventSpec] | None:
+        if value in {c.value for c in TYPES}:
+            self.type_filter = value
+        return await self._read_list(announce=False)
+
+    @rx.event
+    async def set_sort(self, value: str) -> list[EventSpec] | None:
+        if value in {c.value for c in SORTS}:
+            self.sort = value
+        return await self._read_list(announce=False)
+
+    @rx.event
+    async def set_search(self, value: str) -> list[EventSpec] | None:
+        self.search = value
+        return await self._read_list(announce=False)
+
+    @rx.event
+    async def load_more(self) -> None:
+        """The next page, after the last row shown (keyset: no row twice, none skipped)."""
+        if not self._cursor:
+            return
+        try:
+            page = await self._page(self._cursor_value())
+        except ServiceError as refused:
+            self.list_error = refused.message
+            return
+        self.rows = [*self.rows, *[row_item(r) for r in page.rows]]
+        self._remember_cursor(page.next)
+
+    @rx.event
+    async def set_notify_sound(self, value: bool) -> None:
+        await self._save_notifications(sound=value, desktop=self.notify_desktop)
+
+    @rx.event
+    async def set_notify_desktop(self, value: bool) -> EventSpec | None:
+        await self._save_notifications(sound=self.notify_sound, desktop=value)
+        return (
+            rx.call_script("window.awAskNotifications && window.awAskNotifications()")
+            if value
+            else None
+        )
+
+    async def _save_notifications(self, *, sound: bool, desktop: bool) -> None:
+        try:
+            saved = await self._off_loop(
+                preferences.set_notification_choices,
+                actor=await self._require(Role.AGENT),
+                sound=sound,
+                desktop=desktop,
+            )
+        except ServiceError as refused:
+            self.list_error = refused.message
+            return
+        self.notify_sound, self.notify_desktop = saved.sound, saved.desktop
+
+    async def _follow_scope(self) -> None:
+        """Lists beyond one's own change with everyone's work: follow that feed only then."""
+        links = self._reflex_internal_links or {}
+        following = ListsFeed.get_full_name() in links
+        if self.scope != inbox.Scope.MINE.value and not following:
+            await self._link_feed(ListsFeed, LISTS_LINK)
+        elif self.scope == inbox.Scope.MINE.value and following:
+            feed = await self.get_state(ListsFeed)
+            await feed._unlink()  # type: ignore[no-untyped-call]
+
+    def _query(self, after: inbox.Cursor | None = None) -> inbox.ListQuery:
+        return inbox.ListQuery(
+            scope=inbox.Scope(self.scope),
+            state=inbox.StateFilter(self.state_filter),
+            type=InteractionType(self.type_filter) if self.type_filter != ANY_TYPE else None,
+            search=self.search.strip(),
+            sort=inbox.Sort(self.sort),
+            after=after,
+        )
+
+    async def _page(self, after: inbox.Cursor | None = None) -> inbox.InboxPage:
+        return await self._off_loop(
+            inbox.inbox, actor=await self._require(Role.AGENT), query=self._query(after)
+        )
+
+    async def _read_list(self, *, announce: bool) -> list[EventSpec] | None:
+        try:
+            actor = await self._require(Role.AGENT)
+            page = await self._page()
+            total = await self._off_loop(inbox.unread_total, actor=actor)
+        except ServiceError as refused:
+            self.list_error = refused.message
+            return None
+        self.list_error = ""
+        self.rows = [row_item(r) for r in page.rows]
+        self._remember_cursor(page.next)
+        self.unread_total = total
+        events: list[EventSpec] = [rx.call_script(_title_script(total))]
+        if announce:
+            events += self._announce(page.rows)
+        self._known_unread = {r.id: r.unread for r in page.rows}
+        return events
+
+    def _announce(self, rows: tuple[InteractionRow, ...]) -> list[EventSpec]:
+        """A toast (and the sound / notification the agent chose) for each interaction not in
+        view that has more unread messages than the list showed before."""
+        events: list[EventSpec] = []
+        for row in rows:
+            grew = row.unread > self._known_unread.get(row.id, 0)
+            if not grew or row.id == self.selected_id or not row.last_message_inbound:
+                continue
+            who = row.person_name or row.phone or row.number
+            text = f"{who}: {row.preview}" if row.preview else f"New message from {who}"
+            events.append(
+                rx.toast.info(
+                    text,
+                    action={"label": "Open", "on_click": rx.redirect(f"/interactions/{row.id}")},
+                )
+            )
+            if self.notify_sound or self.notify_desktop:
+                events.append(
+                    rx.call_script(
+                        _alert_script(
+                            text, row.id, sound=self.notify_sound, desktop=self.notify_desktop
+                        )
+                    )
+                )
+        return events[:6]
+
+    def _remember_cursor(self, cursor: inbox.Cursor | None) -> None:
+        self.has_more = cursor is not None
+        self._cursor = (
+            json.dumps({"key": cursor.key.isoformat() if cursor.key else None, "id": cursor.id})
+            if cursor
+            else ""
+        )
+
+    def _cursor_value(self) -> inbox.Cursor | None:
+        if not self._cursor:
+            return None
+        data = json.loads(self._cursor)
+        key = datetime.fromisoformat(data["key"]) if data["key"] else None
+        return inbox.Cursor(key=key, id=int(data["id"]))
+
+
+def _title_script(unread: int) -> str:
+    title = f"({unread}) {APP_TITLE}" if unread else APP_TITLE
+    return f"document.title = {json.dumps(title)}"
+
+
+def _alert_script(text: str, interaction_id: int, *, sound: bool, desktop: bool) -> str:
+    args = json.dumps({"text": text, "id": interaction_id, "sound": sound, "desktop": desktop})
+    return f"window.awAlert && window.awAlert({args})"

@@ -1,0 +1,144 @@
+// Small browser-side behaviours of the workspace that need no server round trip.
+(function () {
+  "use strict";
+
+  // Enter sends, Shift+Enter makes a new line (the composer's Message box).
+  document.addEventListener(
+    "keydown",
+    function (event) {
+      var box = event.target;
+      if (!box || box.id !== "compose-body" || event.key !== "Enter") return;
+      if (event.shiftKey || event.isComposing || event.altKey || event.ctrlKey || event.metaKey) {
+        return;
+      }
+      event.preventDefault();
+      var send = document.getElementById("compose-send");
+      if (!send || send.disabled) return;
+      // Blur first: the box sends its latest text on blur, before Send is clicked.
+      box.blur();
+      setTimeout(function () {
+        send.click();
+      }, 0);
+    },
+    true
+  );
+
+  // The conversation: a new message scrolls into view when the agent is at the bottom,
+  // otherwise a "New messages" marker appears; day separators show once per day.
+  var atBottom = true;
+  var lastCount = -1;
+  var lastList = null;
+
+  function scroller() {
+    return document.getElementById("messages-scroller");
+  }
+
+  function nearBottom(el) {
+    return el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+  }
+
+  function toBottom(el) {
+    el.scrollTop = el.scrollHeight;
+  }
+
+  function marker(show) {
+    var button = document.getElementById("new-messages");
+    if (button) button.hidden = !show;
+  }
+
+  function dedupeDays() {
+    var lists = document.querySelectorAll('[role="list"]');
+    lists.forEach(function (list) {
+      var previous = null;
+      list.querySelectorAll(".aw-day").forEach(function (day) {
+        var text = day.textContent;
+        day.style.display = text === previous ? "none" : "";
+        previous = text;
+      });
+    });
+  }
+
+  function onChange() {
+    dedupeDays();
+    var el = scroller();
+    var list = document.getElementById("messages");
+    if (!el || !list) {
+      lastCount = -1;
+      lastList = null;
+      return;
+    }
+    var count = list.querySelectorAll('[role="listitem"]').length;
+    if (list !== lastList) {
+      // Another conversation opened: start at its latest message.
+      lastList = list;
+      lastCount = count;
+      toBottom(el);
+      atBottom = true;
+      marker(false);
+      el.addEventListener("scroll", function () {
+        atBottom = nearBottom(el);
+        if (atBottom) marker(false);
+      });
+      return;
+    }
+    if (count > lastCount) {
+      if (atBottom) toBottom(el);
+      else marker(true);
+    }
+    lastCount = count;
+  }
+
+  var pending = false;
+  new MutationObserver(function () {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () {
+      pending = false;
+      onChange();
+    });
+  }).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest && event.target.closest("#new-messages");
+    if (!button) return;
+    var el = scroller();
+    if (el) toBottom(el);
+    atBottom = true;
+    marker(false);
+  });
+
+  // Optional ways to hear about new messages (off until the agent turns them on).
+  function beep() {
+    try {
+      var Context = window.AudioContext || window.webkitAudioContext;
+      var audio = new Context();
+      var tone = audio.createOscillator();
+      var gain = audio.createGain();
+      tone.frequency.value = 880;
+      gain.gain.value = 0.08;
+      tone.connect(gain);
+      gain.connect(audio.destination);
+      tone.start();
+      tone.stop(audio.currentTime + 0.15);
+    } catch (e) {
+      /* no sound available */
+    }
+  }
+
+  window.awAskNotifications = function () {
+    if ("Notification" in window && Notification.permission === "default") {
+      Notification.requestPermission();
+    }
+  };
+
+  window.awAlert = function (alert) {
+    if (alert.sound) beep();
+    if (alert.desktop && "Notification" in window && Notification.permission === "granted") {
+      var note = new Notification("Agent Workspace", { body: alert.text, tag: "aw-" + alert.id });
+      note.onclick = function () {
+        window.focus();
+        window.location.assign("/interactions/" + alert.id);
+      };
+    }
+  };
+})();
