@@ -50,13 +50,13 @@ def body_problem(body: str) -> str:
         return f"The text must be at most {MAX_BODY} characters (an SMS cannot be longer)."
     unknown: list[str] = []
     for match in _TOKEN.finditer(body):
-        token, name = match.group(0), match.group(1)
-        if token in ("{{", "}}"):
+        piece, name = match.group(0), match.group(1)
+        if piece in ("{{", "}}"):
             continue
         if name is None:
             return (
-                f"A lone {token!r} is not allowed: write {{first_name}} for a placeholder, or "
-                f"double it ({token * 2}) for the brace itself."
+                f"A lone {piece!r} is not allowed: write {{first_name}} for a placeholder, or "
+                f"double it ({piece * 2}) for the brace itself."
             )
         if name not in PLACEHOLDERS and name not in unknown:
             unknown.append(name)
@@ -83,13 +83,13 @@ def fill(body: str, values: Mapping[str, str]) -> str:
     """The template with each placeholder replaced by its value ("" when unknown here)."""
 
     def replace(match: re.Match[str]) -> str:
-        token, name = match.group(0), match.group(1)
-        if token == "{{":
+        piece, name = match.group(0), match.group(1)
+        if piece == "{{":
             return "{"
-        if token == "}}":
+        if piece == "}}":
             return "}"
         if name is None:
-            return token
+            return piece
         return values.get(name.strip(), "")
 
     return _TOKEN.sub(replace, body)

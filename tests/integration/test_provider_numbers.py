@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from agent_workspace.models import AuditEvent, Role
 from agent_workspace.services import events
@@ -164,6 +164,5 @@ def test_only_administrators_change_numbers(engine: Engine) -> None:
     with pytest.raises(AccessDenied, match="admin role"):
         numbers.list_numbers(actor=alice)
     with Session(engine) as session:
-        assert (
-            session.exec(select(AuditEvent).where(AuditEvent.action.like("channel.%"))).all() == []
-        )  # type: ignore[attr-defined]
+        changes = select(AuditEvent).where(col(AuditEvent.action).startswith("channel."))
+        assert session.exec(changes).all() == []
