@@ -112,7 +112,8 @@ def send_sms(
                 return done
             prepared = _prepare(session, agent, request)
             lock_phone(session, prepared.channel.id, prepared.to)
-            decision, person = _decide(session, agent, prepared, resolver or get_resolver())
+            chosen = resolver or get_resolver(session=session, channel_id=prepared.channel.id)
+            decision, person = _decide(session, agent, prepared, chosen)
             result = _apply_and_queue(session, agent, request, prepared, decision, person)
     except sa.exc.IntegrityError:
         # A concurrent double-click with the same idempotency key committed first.
@@ -139,7 +140,8 @@ def preview_send(
     )
     with reading(engine) as session:
         prepared = _prepare(session, agent, request)
-        decision, _ = _decide(session, agent, prepared, resolver or get_resolver(), dry_run=True)
+        chosen = resolver or get_resolver(session=session, channel_id=prepared.channel.id)
+        decision, _ = _decide(session, agent, prepared, chosen, dry_run=True)
     return Preview(decision.workflow, decision.describe(), prepared.to)
 
 
