@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, and_, col, or_, select
 
@@ -79,22 +80,22 @@ def audit_log(
     return AuditPage(tuple(rows), next_cursor)
 
 
-def _conditions(session: Session, filters: AuditFilter) -> list[object]:
+def _conditions(session: Session, filters: AuditFilter) -> list[ColumnElement[bool]]:
     """The filters as SQL; names that match nothing are refused next to their field."""
     problems: dict[str, str] = {}
-    conditions: list[object] = []
+    conditions: list[ColumnElement[bool]] = []
     if filters.username.strip():
         name = normalise_username(filters.username)
         user_id = session.exec(select(User.id).where(User.username == name)).first()
         if user_id is None:
             problems["username"] = f"No user named {name!r}."
-        conditions.append(AuditEvent.actor_user_id == user_id)
+        conditions.append(col(AuditEvent.actor_user_id) == user_id)
     if filters.interaction_number.strip():
         number = filters.interaction_number.strip().upper()
         found = session.exec(select(Interaction.id).where(Interaction.number == number)).first()
         if found is None:
             problems["interaction"] = f"No interaction numbered {number}."
-        conditions.append(AuditEvent.interaction_id == found)
+        conditions.append(col(AuditEvent.interaction_id) == found)
     start, end = filters.date_from, filters.date_to
     if start and end and end < start:
         problems["date_to"] = "The end date is before the start date."

@@ -14,14 +14,16 @@ from agent_workspace.models import Role
 from agent_workspace.services.access import Actor
 from agent_workspace.services.interactions.lists import InteractionRow
 from agent_workspace.services.interactions.notices import NoticeView
-from agent_workspace.services.interactions.supervision import BoardRow
+from agent_workspace.services.interactions.supervision import Board
 from agent_workspace.services.messaging.conversation import ConversationView
 from agent_workspace.state.views import (
+    AgentLoadItem,
     BoardItem,
     InteractionHeader,
     InteractionItem,
     MessageItem,
     NoticeItem,
+    agent_load_item,
     board_item,
     header,
     interaction_item,
@@ -85,13 +87,15 @@ class SupervisorBoardFeed(rx.SharedState):
 
     _viewers: dict[str, str] = {}
     items: list[BoardItem] = []
+    agents: list[AgentLoadItem] = []  # every active agent and their active interactions
 
     @staticmethod
     def _may_view(actor: Actor, ident: str) -> bool:
         return actor.has(Role.SUPERVISOR)
 
-    def _show(self, rows: list[BoardRow]) -> None:
-        self.items = [board_item(r) for r in rows]
+    def _show(self, board: Board) -> None:
+        self.items = [board_item(r) for r in board.rows]
+        self.agents = [agent_load_item(a) for a in board.agents]
 
 
 class NoticeFeed(rx.SharedState):

@@ -66,6 +66,7 @@ def add_number(
     e164, label = _checked(number, label)
     with transaction(engine) as session:
         channel = _locked_channel(session)
+        assert channel.id is not None
         found = session.exec(select(ProviderNumber).where(ProviderNumber.e164 == e164)).first()
         if found is not None and (found.is_active or found.channel_id != channel.id):
             where = "this channel" if found.channel_id == channel.id else "another channel"

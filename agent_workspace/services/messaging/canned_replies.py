@@ -175,8 +175,11 @@ def _names(session: Session, consumer_id: int | None, contact_id: int | None) ->
     ref = person_ref(consumer_id, contact_id)
     if ref is None:
         return "", ""
-    table = Consumer if ref.kind is PersonKind.CONSUMER else Contact
-    person = session.get(table, ref.id)
+    person: Consumer | Contact | None = (
+        session.get(Consumer, ref.id)
+        if ref.kind is PersonKind.CONSUMER
+        else session.get(Contact, ref.id)
+    )
     if person is None or _PLACEHOLDER_SURNAME.fullmatch(person.last_name):
         return "", ""
     return person.first_name, person.last_name
