@@ -9,6 +9,7 @@ import reflex as rx
 from agent_workspace.components.compose import compose_form
 from agent_workspace.components.conversation import conversation_panel
 from agent_workspace.components.layout import workspace_page
+from agent_workspace.components.transcript import export_transcript_menu
 from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.live import ConversationFeed
@@ -55,6 +56,7 @@ def details_card() -> rx.Component:
                         color_scheme="gray",
                     ),
                 ),
+                export_transcript_menu(),
                 spacing="3",
             ),
             spacing="3",

@@ -19,6 +19,7 @@ STATUS_LABELS = {
     "undelivered": "Undelivered",
     "failed": "Failed",
     "received": "Received",
+    "note": "Internal note",
 }
 VIEW_LINK_TTL = 6 * 3600
 EMPTY = "—"  # shown for a detail that has no value
@@ -65,6 +66,7 @@ class MessageItem:
     seq: int
     outbound: bool
     body: str
+    note: bool  # an internal note: shown apart, never sent
     status: str
     status_label: str
     problem: str
@@ -130,12 +132,17 @@ def _attachment(a: AttachmentView) -> AttachmentItem:
 
 def message_item(m: MessageView) -> MessageItem:
     outbound = m.direction == "outbound"
-    who = (m.author or "Agent") if outbound else display_phone(m.from_number)
+    note = m.direction == "note"
+    if note:
+        who = f"Internal note by {m.author or 'an agent'}"
+    else:
+        who = (m.author or "Agent") if outbound else display_phone(m.from_number)
     return MessageItem(
         id=m.id,
         seq=m.seq,
         outbound=outbound,
         body=m.body,
+        note=note,
         status=m.status,
         status_label=STATUS_LABELS.get(m.status, m.status),
         problem=m.problem,
