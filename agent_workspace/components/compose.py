@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from agent_workspace.components.forms import field, native_select
+from agent_workspace.state.channel_feed import ChannelFeed
 from agent_workspace.state.compose import OTHER, UPLOAD_ID, ComposeState
 
 
@@ -17,7 +18,7 @@ def compose_form() -> rx.Component:
                 native_select(
                     "compose-from",
                     ComposeState.from_number,
-                    ComposeState.from_options,
+                    ChannelFeed.numbers,
                     ComposeState.set_from,
                     "Choose a sending number",
                 ),

@@ -19,9 +19,11 @@ from agent_workspace.domain.attachments import (
 from agent_workspace.domain.phone import PhoneOk, display_phone, parse_phone
 from agent_workspace.domain.segments import MAX_BODY_CHARS, count_segments
 from agent_workspace.models import Role
+from agent_workspace.services.channels import numbers
 from agent_workspace.services.errors import InvalidInput, ServiceError
 from agent_workspace.services.files import uploads
 from agent_workspace.services.messaging import conversation, sending
+from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import Choice
 
@@ -56,12 +58,16 @@ class ComposeState(SessionState):
         """Opens the form for the interaction in the URL (never an id sent by the browser)."""
         interaction_id = self._interaction_in_url() or 0
         try:
+            actor = await self._require(Role.AGENT)
             options = await self._off_loop(
                 conversation.compose_options,
-                actor=await self._require(Role.AGENT),
+                actor=actor,
                 interaction_id=interaction_id,
                 default_region=get_settings().default_region,
             )
+            # The From list follows the channel live (an admin adds or removes a number).
+            feed = await self._link_feed(ChannelFeed, CHANNEL_LINK)
+            feed._show(await self._off_loop(numbers.sending_numbers, actor=actor))
         except ServiceError as refused:
             self.error = refused.message
             self.is_open = True

@@ -16,6 +16,7 @@ from agent_workspace.services.interactions.lists import InteractionRow
 from agent_workspace.services.interactions.notices import NoticeView
 from agent_workspace.services.interactions.supervision import Board
 from agent_workspace.services.messaging.conversation import ConversationView
+from agent_workspace.state.channel_feed import ChannelFeed
 from agent_workspace.state.views import (
     AgentLoadItem,
     BoardItem,
@@ -117,4 +118,5 @@ FEEDS: tuple[type[rx.SharedState], ...] = (
     AgentListFeed,
     SupervisorBoardFeed,
     NoticeFeed,
+    ChannelFeed,
 )

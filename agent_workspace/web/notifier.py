@@ -15,10 +15,12 @@ import reflex as rx
 
 from agent_workspace.services import events
 from agent_workspace.services.accounts import auth
+from agent_workspace.services.channels.numbers import load_numbers
 from agent_workspace.services.interactions.lists import agent_interactions
 from agent_workspace.services.interactions.notices import load_unread
 from agent_workspace.services.interactions.supervision import load_board
 from agent_workspace.services.messaging.conversation import load_conversation
+from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
 from agent_workspace.state.live import (
     BOARD_LINK,
     AgentListFeed,
@@ -31,6 +33,7 @@ from agent_workspace.state.live import (
 )
 
 log = logging.getLogger(__name__)
+Noted = events.InteractionChanged | events.NoticeCreated | events.ChannelChanged
 
 
 class Notifier:
@@ -43,14 +46,17 @@ class Notifier:
         self._interactions: set[int] = set()
         self._agents: set[int] = set()
         self._noticed: set[int] = set()
+        self._channel = False
 
     def on_event(self, event: events.Event) -> None:
         """Called in the committing thread: only hands the event to the loop."""
-        if isinstance(event, events.InteractionChanged | events.NoticeCreated) and self.loop:
+        if isinstance(event, Noted) and self.loop:
             self.loop.call_soon_threadsafe(self._note, event)
 
-    def _note(self, event: events.InteractionChanged | events.NoticeCreated) -> None:
-        if isinstance(event, events.NoticeCreated):
+    def _note(self, event: Noted) -> None:
+        if isinstance(event, events.ChannelChanged):
+            self._channel = True
+        elif isinstance(event, events.NoticeCreated):
             self._noticed.add(event.agent_id)
         else:
             self._interactions.add(event.interaction_id)
@@ -62,6 +68,9 @@ class Notifier:
         interactions, self._interactions = self._interactions, set()
         agents, self._agents = self._agents, set()
         noticed, self._noticed = self._noticed, set()
+        channel, self._channel = self._channel, False
+        if channel and (numbers := await self._read(load_numbers)) is not None:
+            await self._show(CHANNEL_LINK, ChannelFeed, numbers)
         for agent_id in sorted(noticed):
             if (notices := await self._read(load_unread, agent_id)) is not None:
                 await self._show(notices_token(agent_id), NoticeFeed, notices)

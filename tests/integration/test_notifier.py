@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,9 +14,11 @@ from sqlalchemy.engine import Engine
 from agent_workspace.models import Role
 from agent_workspace.services import events
 from agent_workspace.services.accounts import auth
+from agent_workspace.services.channels import numbers
 from agent_workspace.services.messaging.sending import SendRequest, send_sms
+from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
 from agent_workspace.state.live import AgentListFeed, ConversationFeed, SupervisorBoardFeed
-from agent_workspace.web.notifier import Notifier
+from agent_workspace.web.notifier import Noted, Notifier
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 
@@ -59,7 +61,7 @@ class FakeApp:
         yield Root()
 
 
-def _run(notifier: Notifier, burst: list[events.InteractionChanged]) -> None:
+def _run(notifier: Notifier, burst: Sequence[Noted]) -> None:
     async def main() -> None:
         notifier.loop, notifier._wake = asyncio.get_running_loop(), asyncio.Event()
         for event in burst:
@@ -127,3 +129,15 @@ def test_only_tabs_with_a_valid_session_allowed_to_see_a_feed_stay_linked(engine
     assert app.feeds["board"].linked_from == {"sam-tab"}
     assert app.feeds[f"agent{alice.user_id}"].linked_from == {"alice-tab"}
     assert set(app.feeds["board"].viewers) == {"sam-tab"}
+
+
+def test_a_number_added_by_an_admin_is_pushed_to_composers_with_its_label(engine: Engine) -> None:
+    make_channel()
+    ada = make_user("ada", roles=(Role.ADMIN,))
+    added = numbers.add_number(actor=ada, number="+14155550142", label="Support line")
+    app = FakeApp()
+    _run(Notifier(app), [events.ChannelChanged()])
+    [(ident, cls, shown)] = app.shown
+    assert (ident, cls) == (CHANNEL_LINK, ChannelFeed.__name__)
+    assert [n.e164 for n in shown][-1] == added.e164
+    assert shown[-1].shown == "Support line (+1 415-555-0142)"
