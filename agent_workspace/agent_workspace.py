@@ -8,6 +8,10 @@ from agent_workspace.pages import admin, interaction, supervisor
 from agent_workspace.pages.home import home_page
 from agent_workspace.pages.login import login_page
 from agent_workspace.state.admin import AdminState
+from agent_workspace.state.admin_audit import AuditAdminState
+from agent_workspace.state.admin_channel import NumbersAdminState, ResolverAdminState
+from agent_workspace.state.admin_replies import RepliesAdminState
+from agent_workspace.state.admin_users import UsersAdminState
 from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.interactions import MyInteractionsState
@@ -48,7 +52,14 @@ app.add_page(
     admin.admin_page,
     route=admin.ROUTE,
     title="Administration · Agent Workspace",
-    on_load=AdminState.load,
+    on_load=[
+        AdminState.load,
+        NumbersAdminState.load,
+        UsersAdminState.load,
+        ResolverAdminState.load,
+        RepliesAdminState.load,
+        AuditAdminState.load,
+    ],
 )
 app.add_page(
     supervisor.supervisor_page,
