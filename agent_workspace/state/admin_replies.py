@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from datetime import datetime
 
@@ -31,6 +32,11 @@ class RepliesAdminState(SessionState):
     title_error: str = ""
     body_error: str = ""
     error: str = ""
+
+    async def _reload_quietly(self) -> None:
+        """After a refusal: show what is true now, if this tab may see it at all."""
+        with contextlib.suppress(ServiceError):
+            await self._reload()
 
     async def _reload(self) -> None:
         found = await self._off_loop(canned_replies.list_shared, actor=await self._actor())
@@ -93,7 +99,7 @@ class RepliesAdminState(SessionState):
             return None
         except ServiceError as refused:
             self.error = refused.message
-            await self._reload()
+            await self._reload_quietly()
             return None
         saved = self.title.strip()
         self.cancel()
@@ -111,7 +117,7 @@ class RepliesAdminState(SessionState):
             )
         except ServiceError as refused:
             self.error = refused.message
-            await self._reload()
+            await self._reload_quietly()
             return None
         if self.editing_id == reply_id:
             self.cancel()

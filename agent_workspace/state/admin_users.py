@@ -7,6 +7,7 @@ says what happened, so the screen never shows a state that is not true.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 
 import reflex as rx
@@ -71,6 +72,11 @@ class UsersAdminState(SessionState):
     deactivated: str = ""
     open_work: list[OpenWork] = []
 
+    async def _reload_quietly(self) -> None:
+        """After a refusal: show what is true now, if this tab may see it at all."""
+        with contextlib.suppress(ServiceError):
+            await self._reload()
+
     async def _reload(self) -> None:
         found = await self._off_loop(roles.list_users, actor=await self._actor())
         self.accounts = [_item(v) for v in found]
@@ -129,7 +135,7 @@ class UsersAdminState(SessionState):
             )
         except (ServiceError, ValueError) as refused:
             self.error = getattr(refused, "message", str(refused))
-            await self._reload()
+            await self._reload_quietly()
             return None
         await self._reload()
         if not changed:
