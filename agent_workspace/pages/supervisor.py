@@ -111,12 +111,7 @@ def _row(item: BoardItem) -> rx.Component:
                     _action("Join", row.number, S.join(row.id)),
                     _action("Leave", row.number, S.leave(row.id)),
                     _action("Reassign", row.number, S.start_reassign(row.id, row.number)),
-                    _action(
-                        "Take over",
-                        row.number,
-                        S.start_take_over(row.id, row.number),
-                        color_scheme="amber",
-                    ),
+                    _action("Take over", row.number, S.start_take_over(row.id, row.number)),
                     _action("History", row.number, S.show_history(row.id, row.number)),
                     spacing="1",
                     wrap="wrap",
