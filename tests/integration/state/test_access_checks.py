@@ -168,7 +168,8 @@ def test_the_supervisor_board_and_take_over_refuse_plain_agents(engine: Engine) 
     state = state_for(SupervisorState, token)
     run(SupervisorState.load.fn(state))  # type: ignore[attr-defined]
     assert "does not have the supervisor role" in state.refusal
-    result = run(SupervisorState.take_over.fn(state, 2))  # type: ignore[attr-defined]
+    state.takeover_id = 2  # as if the confirmation were open for it
+    result = run(SupervisorState.take_over.fn(state))  # type: ignore[attr-defined]
     assert "supervisor role" in str(result)
     with Session(engine) as session:
         interaction = session.get(Interaction, 2)
