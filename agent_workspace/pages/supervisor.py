@@ -127,7 +127,7 @@ def _load(item: AgentLoadItem) -> rx.Component:
 
 def _agents_table() -> rx.Component:
     return rx.table.root(
-        rx.el.caption("Active interactions per agent", style=VISUALLY_HIDDEN),
+        rx.el.caption("Workload per agent", style=VISUALLY_HIDDEN),
         rx.table.header(
             rx.table.row(
                 rx.table.column_header_cell("Agent"),

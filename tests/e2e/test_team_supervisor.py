@@ -60,7 +60,7 @@ def test_a_supervisor_reassigns_and_both_agents_see_the_notice(
     expect(bob.get_by_role("region", name="Notices")).to_contain_text(
         f"Sam Supervisor assigned {number} to you (it was with Alice Agent)."
     )
-    agents = page.get_by_role("table", name="Active interactions per agent")
+    agents = page.get_by_role("table", name="Workload per agent")
     expect(agents.get_by_role("row", name=re.compile("Bob Agent"))).not_to_have_count(0)
 
     row.get_by_role("button", name=f"History {number}").click()
