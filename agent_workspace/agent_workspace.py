@@ -7,6 +7,10 @@ import reflex as rx
 from agent_workspace.pages import admin, supervisor, workspace
 from agent_workspace.pages.login import login_page
 from agent_workspace.state.admin import AdminState
+from agent_workspace.state.admin_audit import AuditAdminState
+from agent_workspace.state.admin_channel import NumbersAdminState, ResolverAdminState
+from agent_workspace.state.admin_replies import RepliesAdminState
+from agent_workspace.state.admin_users import UsersAdminState
 from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.details import DetailsState
 from agent_workspace.state.interaction_page import InteractionPageState
@@ -50,7 +54,14 @@ app.add_page(
     admin.admin_page,
     route=admin.ROUTE,
     title="Administration · Agent Workspace",
-    on_load=AdminState.load,
+    on_load=[
+        AdminState.load,
+        NumbersAdminState.load,
+        UsersAdminState.load,
+        ResolverAdminState.load,
+        RepliesAdminState.load,
+        AuditAdminState.load,
+    ],
 )
 app.add_page(
     supervisor.supervisor_page,

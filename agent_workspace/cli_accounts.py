@@ -104,10 +104,14 @@ def _reset_password(args: argparse.Namespace) -> int:
 
 def _deactivate_user(args: argparse.Namespace) -> int:
     name = args.username.strip().lower()
-    if users.deactivate_user(username=args.username, via=VIA):
+    done = users.deactivate_user(username=args.username, via=VIA)
+    if done.changed:
         print(f"Deactivated {name}; they can no longer sign in.")
     else:
         print(f"{name} is already deactivated; nothing changed.")
+    if done.open_interactions:
+        numbers = ", ".join(row.number for row in done.open_interactions)
+        print(f"Still assigned to {name}, to reassign: {numbers}.")
     return 0
 
 

@@ -45,6 +45,15 @@ ensure_twilio_spec() {
   fi
 }
 
+ensure_axe() {
+  # axe-core, injected into pages by the end-to-end tests' accessibility checks (tests/e2e/axe.py).
+  if [ ! -f "$TOOLS/axe/node_modules/axe-core/axe.min.js" ]; then
+    say "Installing axe-core (npm) into .tools/axe"
+    npm install --silent --no-fund --no-audit --ignore-scripts --prefix "$TOOLS/axe" \
+      axe-core@4.14.1 >/dev/null
+  fi
+}
+
 ensure_chromium() {
   if [ ! -x /usr/bin/chromium ]; then
     say "Installing Debian's chromium for the end-to-end tests"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from agent_workspace.components.forms import native_select
+from agent_workspace.state.channel_feed import ChannelFeed
 from agent_workspace.state.compose import BODY_ID, OTHER, UPLOAD_ID, ComposeState
 from agent_workspace.state.live import ConversationFeed
 from agent_workspace.state.views import StagedItem
@@ -31,7 +32,7 @@ def _route() -> rx.Component:
                     native_select(
                         "compose-from",
                         state.from_number,
-                        state.from_options,
+                        ChannelFeed.numbers,
                         state.set_from,
                         "Choose a sending number",
                     ),

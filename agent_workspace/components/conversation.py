@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from agent_workspace.components.composer import composer
+from agent_workspace.components.transcript import export_transcript_menu
 from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.live import ConversationFeed
@@ -133,7 +134,7 @@ def _header() -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.heading(info.number, size="5", as_="h2"),
-                rx.badge(info.state, aria_label="State"),
+                rx.badge(info.state, aria_label="Interaction state"),
                 rx.badge(info.type, variant="outline"),
                 align="center",
                 spacing="2",
@@ -156,6 +157,7 @@ def _header() -> rx.Component:
                 size="2",
             ),
         ),
+        export_transcript_menu(),
         rx.button(
             "Details",
             on_click=InteractionPageState.show_pane("details"),

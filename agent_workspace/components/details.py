@@ -6,6 +6,7 @@ import reflex as rx
 
 from agent_workspace.components.forms import native_select
 from agent_workspace.state.details import DetailsState, NumberItem, OtherItem
+from agent_workspace.state.live import ConversationFeed
 from agent_workspace.state.views import Choice
 
 LABEL = {"font_size": "0.85em", "font_weight": "500"}
@@ -118,6 +119,11 @@ def details_form() -> rx.Component:
         rx.vstack(
             rx.text("Assigned to", style=LABEL),
             rx.text(rx.cond(state.assigned_to != "", state.assigned_to, "Unassigned"), size="2"),
+            spacing="1",
+        ),
+        rx.vstack(
+            rx.text("Live group", style=LABEL),
+            rx.text(ConversationFeed.info.members, size="2", aria_label="Live group"),
             spacing="1",
         ),
         rx.cond(

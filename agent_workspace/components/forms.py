@@ -35,3 +35,32 @@ def native_select(
             "background": "var(--color-background)",
         },
     )
+
+
+def error_id(html_for: str) -> str:
+    return f"{html_for}-error"
+
+
+def checked_input(html_for: str, value: Any, on_change: Any, error: Any, **props: Any) -> Any:
+    """An input that says when it is wrong: aria-invalid, and described by its error text."""
+    return rx.input(
+        id=html_for,
+        value=value,
+        on_change=on_change,
+        aria_invalid=rx.cond(error != "", "true", "false"),
+        aria_describedby=error_id(html_for),
+        width="100%",
+        **props,
+    )
+
+
+def checked_field(label: str, control: rx.Component, html_for: str, error: Any) -> rx.Component:
+    """A labelled control with its problem written next to it (always present, so the control's
+    aria-describedby always points at something; empty when all is well)."""
+    return rx.vstack(
+        rx.el.label(label, html_for=html_for),
+        control,
+        rx.text(error, id=error_id(html_for), size="2", color_scheme="red", role="status"),
+        spacing="1",
+        width="100%",
+    )

@@ -112,7 +112,9 @@ def _filters() -> rx.Component:
         ),
         rx.hstack(
             _select("list-scope", "Show", state.scope, state.scope_options, state.set_scope),
-            _select("list-state", "State", state.state_filter, STATES, state.set_state_filter),
+            _select(
+                "list-state", "Open or closed", state.state_filter, STATES, state.set_state_filter
+            ),
             width="100%",
         ),
         rx.hstack(

@@ -1,6 +1,6 @@
 """All tables; importing this package registers them on `SQLModel.metadata`."""
 
-from agent_workspace.models.auth import AuthSession, Role, User, UserRole
+from agent_workspace.models.auth import AuthSession, LiveView, Role, User, UserRole
 from agent_workspace.models.channel import (
     Channel,
     ChannelKind,
@@ -60,6 +60,7 @@ __all__ = [
     "InteractionView",
     "LiveGroupMember",
     "LiveGroupReason",
+    "LiveView",
     "Message",
     "MessageStatus",
     "Notice",

@@ -61,3 +61,23 @@ class AuthSession(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     __table_args__ = (sa.Index("ix_auth_session_expires", "expires_at"),)
+
+
+class LiveView(SQLModel, table=True):
+    """A signed-in session that shows a live feed (an interaction, a list, the board).
+
+    Pushes go to each valid session's own copy of the feed, so a tab whose session has ended
+    is never sent anything new, whatever its browser still holds.
+    """
+
+    __tablename__ = "live_view"
+
+    id: int | None = Field(default=None, primary_key=True)
+    feed: str = Field(max_length=40)
+    session_id: int = Field(foreign_key="auth_session.id", ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    __table_args__ = (
+        sa.UniqueConstraint("feed", "session_id", name="uq_live_view_feed_session"),
+        sa.Index("ix_live_view_session", "session_id"),
+    )

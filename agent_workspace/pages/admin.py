@@ -1,14 +1,26 @@
-"""Administration: the SMS channel's numbers and its attachment policy."""
+"""Administration: provider numbers, users and roles, the profile resolver, the attachment
+policy, canned replies and the audit log, one tab each (admins only; every handler re-checks)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from agent_workspace.components.admin_channel import numbers_section, resolver_section
+from agent_workspace.components.admin_replies import audit_section, replies_section
+from agent_workspace.components.admin_users import users_section
 from agent_workspace.components.forms import field
 from agent_workspace.components.layout import role_page
 from agent_workspace.state.admin import AdminState, TypeOption
 
 ROUTE = "/admin"
+SECTIONS = (
+    ("numbers", "Provider numbers"),
+    ("users", "Users and roles"),
+    ("resolver", "Profile resolver"),
+    ("attachments", "Attachment policy"),
+    ("replies", "Canned replies"),
+    ("audit", "Audit log"),
+)
 
 
 def _type_checkbox(option: TypeOption) -> rx.Component:
@@ -20,53 +32,67 @@ def _type_checkbox(option: TypeOption) -> rx.Component:
 
 
 def policy_form() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Attachment policy", size="4"),
-            rx.text(
-                "Agents may attach these types (checked from the file's bytes). Twilio delivers "
-                "JPEG, PNG and GIF to every handset; other types depend on the carrier.",
-                size="2",
-                color_scheme="gray",
-            ),
-            rx.el.fieldset(
-                rx.el.legend("Allowed types"),
-                rx.grid(rx.foreach(AdminState.types, _type_checkbox), columns="2", spacing="2"),
-                style={"border": "none", "padding": "0"},
-            ),
-            field(
-                "Size limit for all files of a message (MB)",
-                rx.input(id="max-mb", value=AdminState.max_mb, on_change=AdminState.set_max_mb),
-                "max-mb",
-            ),
-            field(
-                "Files per message",
-                rx.input(
-                    id="max-files", value=AdminState.max_files, on_change=AdminState.set_max_files
-                ),
-                "max-files",
-            ),
-            rx.cond(
-                AdminState.error != "",
-                rx.callout(AdminState.error, color_scheme="red", role="alert", width="100%"),
-            ),
-            rx.button("Save policy", on_click=AdminState.save),
-            spacing="3",
-            width="100%",
+    return rx.vstack(
+        rx.heading("Attachment policy", size="4"),
+        rx.text(
+            "Agents may attach these types (checked from the file's bytes). Twilio delivers "
+            "JPEG, PNG and GIF to every handset; other types depend on the carrier.",
+            size="2",
+            color_scheme="gray",
         ),
+        rx.el.fieldset(
+            rx.el.legend("Allowed types"),
+            rx.grid(rx.foreach(AdminState.types, _type_checkbox), columns="2", spacing="2"),
+            style={"border": "none", "padding": "0"},
+        ),
+        field(
+            "Size limit for all files of a message (MB)",
+            rx.input(id="max-mb", value=AdminState.max_mb, on_change=AdminState.set_max_mb),
+            "max-mb",
+        ),
+        field(
+            "Files per message",
+            rx.input(
+                id="max-files", value=AdminState.max_files, on_change=AdminState.set_max_files
+            ),
+            "max-files",
+        ),
+        rx.cond(
+            AdminState.error != "",
+            rx.callout(AdminState.error, color_scheme="red", role="alert", width="100%"),
+        ),
+        rx.button("Save policy", on_click=AdminState.save),
+        spacing="3",
+        width="100%",
         max_width="46em",
     )
 
 
 def admin_page() -> rx.Component:
+    contents = {
+        "numbers": numbers_section(),
+        "users": users_section(),
+        "resolver": resolver_section(),
+        "attachments": policy_form(),
+        "replies": replies_section(),
+        "audit": audit_section(),
+    }
     return role_page(
         AdminState.refusal,
         rx.vstack(
             rx.heading("Administration", size="5"),
             rx.text("Channel: ", rx.text.strong(AdminState.channel_name)),
-            rx.text("Provider numbers: ", AdminState.provider_numbers.join(", ")),
-            policy_form(),
+            rx.tabs.root(
+                rx.tabs.list(*[rx.tabs.trigger(title, value=key) for key, title in SECTIONS]),
+                *[
+                    rx.tabs.content(contents[key], value=key, padding_top="1em")
+                    for key, _ in SECTIONS
+                ],
+                default_value="numbers",
+                width="100%",
+            ),
             padding="1.5em",
             spacing="4",
+            width="100%",
         ),
     )

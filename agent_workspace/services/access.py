@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
@@ -19,6 +19,7 @@ class Actor:
     username: str
     display_name: str
     roles: frozenset[Role]
+    session_id: int | None = field(default=None, compare=False)  # the sign-in it acts through
 
     def has(self, role: Role) -> bool:
         return role in self.roles

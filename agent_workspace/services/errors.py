@@ -21,3 +21,15 @@ class NotFound(ServiceError):
 
 class InvalidInput(ServiceError):
     """The input cannot be accepted as given."""
+
+
+class FieldProblems(InvalidInput):
+    """Input refused field by field, so a form can say what is wrong next to each field.
+
+    `problems` maps a field name to its reason; the message is the first reason (what a
+    command line shows).
+    """
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__(next(iter(problems.values()), "The input cannot be accepted."))
+        self.problems = dict(problems)

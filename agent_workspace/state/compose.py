@@ -23,11 +23,13 @@ from agent_workspace.domain.attachments import (
 from agent_workspace.domain.phone import PhoneOk, display_phone, read_typed_number
 from agent_workspace.domain.segments import MAX_BODY_CHARS, count_segments
 from agent_workspace.models import Role
+from agent_workspace.services.channels import numbers
 from agent_workspace.services.errors import InvalidInput, ServiceError
 from agent_workspace.services.files import staged, uploads
 from agent_workspace.services.files.media_links import media_path
 from agent_workspace.services.messaging import compose, sending
 from agent_workspace.services.messaging.confirmations import ConfirmationNeeded
+from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import Choice, StagedItem
 
@@ -112,12 +114,16 @@ class ComposeState(SessionState):
 
     async def _load_options(self) -> bool:
         try:
+            actor = await self._require(Role.AGENT)
             options = await self._off_loop(
                 compose.compose_options,
-                actor=await self._require(Role.AGENT),
+                actor=actor,
                 interaction_id=self.interaction_id,
                 default_region=get_settings().default_region,
             )
+            # The From list follows the channel live (an admin adds or removes a number).
+            feed = await self._link_feed(ChannelFeed, CHANNEL_LINK, actor)
+            feed._show(await self._off_loop(numbers.sending_numbers, actor=actor))
         except ServiceError as refused:
             self.error = refused.message
             return False

@@ -44,7 +44,7 @@ class InteractionPageState(SessionState):
             return None
         self.load_error = ""
         self.interaction_id, self.pane = interaction_id, "conversation"
-        feed = await self._link_feed(ConversationFeed, conversation_token(interaction_id))
+        feed = await self._link_feed(ConversationFeed, conversation_token(interaction_id), actor)
         feed._show(view)
         await self._load_history(actor, view.total)
         self._seen_total = view.total
@@ -55,8 +55,6 @@ class InteractionPageState(SessionState):
         links = self._reflex_internal_links or {}
         if ConversationFeed.get_full_name() in links:
             feed = await self.get_state(ConversationFeed)
-            client = self.router.session.client_token
-            feed._viewers = {k: v for k, v in feed._viewers.items() if k != client}
             await feed._unlink()  # type: ignore[no-untyped-call]
 
     async def _load_history(self, actor: Actor | None, upto: int) -> None:

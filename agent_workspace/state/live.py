@@ -14,13 +14,16 @@ from agent_workspace.domain.phone import display_phone
 from agent_workspace.models import Role
 from agent_workspace.services.access import Actor
 from agent_workspace.services.interactions.notices import NoticeView
-from agent_workspace.services.interactions.supervision import BoardRow
+from agent_workspace.services.interactions.supervision import Board
 from agent_workspace.services.messaging.conversation import ConversationView
+from agent_workspace.state.channel_feed import ChannelFeed
 from agent_workspace.state.views import (
+    AgentLoadItem,
     BoardItem,
     InteractionHeader,
     MessageItem,
     NoticeItem,
+    agent_load_item,
     board_item,
     header,
     message_item,
@@ -42,7 +45,6 @@ def notices_token(agent_id: int) -> str:
 class ConversationFeed(rx.SharedState):
     """One interaction's header, latest messages and opt-outs, as every viewer sees them."""
 
-    _viewers: dict[str, str] = {}  # linked client token -> hash of its session token
     info: InteractionHeader = InteractionHeader()
     tail: list[MessageItem] = []  # the latest few: pushes stay small however long the talk
     total: int = 0
@@ -72,7 +74,6 @@ class AgentListFeed(rx.SharedState):
     """Tells every tab of one agent that something in their interactions changed: each tab
     then reads the page of its list it shows (its own filters), so the push stays one number."""
 
-    _viewers: dict[str, str] = {}
     version: int = 0
 
     @staticmethod
@@ -90,7 +91,6 @@ class ListsFeed(rx.SharedState):
     """The same for the lists beyond one's own (the virtual-agent queue, unassigned, All
     Interactions): linked only by tabs showing one of them."""
 
-    _viewers: dict[str, str] = {}
     version: int = 0
 
     @staticmethod
@@ -107,21 +107,21 @@ BOARD_LINK = "board"
 class SupervisorBoardFeed(rx.SharedState):
     """Every active interaction and its live group, for every supervisor's open board."""
 
-    _viewers: dict[str, str] = {}
     items: list[BoardItem] = []
+    agents: list[AgentLoadItem] = []  # every active agent and their active interactions
 
     @staticmethod
     def _may_view(actor: Actor, ident: str) -> bool:
         return actor.has(Role.SUPERVISOR)
 
-    def _show(self, rows: list[BoardRow]) -> None:
-        self.items = [board_item(r) for r in rows]
+    def _show(self, board: Board) -> None:
+        self.items = [board_item(r) for r in board.rows]
+        self.agents = [agent_load_item(a) for a in board.agents]
 
 
 class NoticeFeed(rx.SharedState):
     """One agent's unread notices (someone closed, took over or reassigned their work)."""
 
-    _viewers: dict[str, str] = {}
     items: list[NoticeItem] = []
 
     @staticmethod
@@ -138,4 +138,5 @@ FEEDS: tuple[type[rx.SharedState], ...] = (
     ListsFeed,
     SupervisorBoardFeed,
     NoticeFeed,
+    ChannelFeed,
 )

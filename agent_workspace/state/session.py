@@ -12,7 +12,7 @@ from reflex.event import EventSpec
 
 from agent_workspace.models import Role
 from agent_workspace.services.access import Actor, require_role
-from agent_workspace.services.accounts import auth
+from agent_workspace.services.accounts import auth, live_views
 from agent_workspace.services.errors import AccessDenied, ServiceError
 from agent_workspace.services.interactions import notices
 from agent_workspace.state.live import FEEDS, NoticeFeed, notices_token
@@ -42,32 +42,38 @@ class SessionState(rx.State):
         return await rx.run_in_thread(functools.partial(service, **kwargs))
 
     async def _actor(self) -> Actor | None:
-        """The user behind the token, re-checked against the database on every call."""
-        return await self._off_loop(auth.actor_for_token, token=self.token)
+        """The user behind the token, re-checked against the database on every call.
+
+        A tab whose session has ended (signed out in another tab, expired, deactivated) drops
+        its live feeds here, at its next event: any event of a linked tab would otherwise
+        re-link it and carry the feeds' latest contents back to it.
+        """
+        actor = await self._off_loop(auth.actor_for_token, token=self.token)
+        if actor is None and self._reflex_internal_links:
+            await self._unlink_feeds()
+        return actor
 
     async def _require(self, role: Role) -> Actor:
         """Raises AccessDenied unless the tab is signed in with `role` right now."""
         return require_role(await self._actor(), role)
 
-    async def _link_feed(self, feed_cls: type[F], ident: str) -> F:
-        """Links this tab to a live feed, naming the session it was opened with, so that a
-        push reaches it only while that session is valid (the notifier checks)."""
-        feed = await (await self.get_state(feed_cls))._link_to(ident)
-        client, session = self.router.session.client_token, auth.token_hash(self.token)
-        if feed._viewers.get(client) != session:
-            feed._viewers = {**feed._viewers, client: session}
-        return feed
+    async def _link_feed(self, feed_cls: type[F], feed: str, actor: Actor | None = None) -> F:
+        """Links this tab to its session's copy of a live feed: pushes reach that copy only
+        while the session is valid (services/accounts/live_views.py)."""
+        actor = actor or await self._actor()
+        token = await self._off_loop(live_views.register, actor=actor, feed=feed)
+        return await (await self.get_state(feed_cls))._link_to(token)
 
     async def _unlink_feeds(self) -> list[Any]:
         """Ends every live feed of this tab (sign-out, another user signing in)."""
         links = self._reflex_internal_links or {}
-        client = self.router.session.client_token
         events: list[Any] = []
         for feed_cls in FEEDS:
             if feed_cls.get_full_name() not in links:
                 continue
+            # Only the link goes: touching the shared feed here would send its contents to
+            # this tab in the reply. The notifier drops the stale viewer entry at its next push.
             feed = await self.get_state(feed_cls)
-            feed._viewers = {k: v for k, v in feed._viewers.items() if k != client}
             events.extend(await feed._unlink() or [])  # type: ignore[no-untyped-call]
         return events
 
@@ -108,7 +114,7 @@ class SessionState(rx.State):
             self.denied_reason = refused.message
             return None
         self.denied_reason = ""
-        feed = await self._link_feed(NoticeFeed, notices_token(actor.user_id))
+        feed = await self._link_feed(NoticeFeed, notices_token(actor.user_id), actor)
         feed._show(await self._off_loop(notices.unread_notices, actor=actor))
         return None
 

@@ -1,21 +1,58 @@
-"""The supervisor's board: live list of active interactions, and take-over."""
+"""The supervisor's board: live rows from the shared feed, filtered per tab; join, leave,
+reassign, take over (confirmed) and each interaction's live-group history.
+
+Filters stay in this private state and are applied in the browser to the shared feed, so every
+supervisor sees the same live rows through their own filters. Every handler re-checks the
+supervisor role on the server.
+"""
 
 from __future__ import annotations
+
+import dataclasses
 
 import reflex as rx
 from reflex.event import EventSpec
 
 from agent_workspace.models import Role
+from agent_workspace.services.accounts import roles
 from agent_workspace.services.errors import ServiceError
-from agent_workspace.services.interactions import supervision
+from agent_workspace.services.interactions import live_group, supervision
 from agent_workspace.state.live import BOARD_LINK, SupervisorBoardFeed
 from agent_workspace.state.session import LOGIN_ROUTE, SessionState
+from agent_workspace.state.views import Choice
+
+ANY = ""
+_TIME = "%Y-%m-%d %H:%M:%S UTC"
+
+
+@dataclasses.dataclass
+class StayItem:
+    agent: str
+    joined: str
+    join_reason: str
+    left: str
+    left_reason: str
+
+
+def _reason(value: str | None) -> str:
+    return (value or "").replace("_", " ")
 
 
 class SupervisorState(SessionState):
-    """Every handler re-checks the supervisor role on the server."""
-
     refusal: str = ""
+    filter_agent: str = ANY  # an agent id, or ANY
+    filter_state: str = ANY
+    filter_virtual: str = ANY  # "yes", "no" or ANY
+    agents: list[Choice] = []
+    # The dialogs: which interaction (0: closed), and for whom.
+    reassign_id: int = 0
+    reassign_number: str = ""
+    reassign_to: str = ""
+    reassign_error: str = ""
+    takeover_id: int = 0
+    takeover_number: str = ""
+    history_number: str = ""
+    history: list[StayItem] = []
 
     @rx.event
     async def load(self) -> EventSpec | None:
@@ -24,18 +61,102 @@ class SupervisorState(SessionState):
         if actor is None:
             return rx.redirect(LOGIN_ROUTE)
         try:
-            rows = await self._off_loop(supervision.board, actor=actor)
+            board = await self._off_loop(supervision.board, actor=actor)
+            agents = await self._off_loop(roles.list_agents, actor=actor)
         except ServiceError as refused:
             self.refusal = refused.message
             return None
         self.refusal = ""
+        self.agents = [Choice(str(a.id), a.display_name) for a in agents]
         feed = await self._link_feed(SupervisorBoardFeed, BOARD_LINK)
-        feed._show(rows)
+        feed._show(board)
         return None
 
     @rx.event
-    async def take_over(self, interaction_id: int) -> EventSpec | list[EventSpec]:
-        """Assigns the interaction to this supervisor and opens it."""
+    def set_filter_agent(self, value: str) -> None:
+        self.filter_agent = value
+
+    @rx.event
+    def set_filter_state(self, value: str) -> None:
+        self.filter_state = value
+
+    @rx.event
+    def set_filter_virtual(self, value: str) -> None:
+        self.filter_virtual = value
+
+    @rx.event
+    async def join(self, interaction_id: int) -> EventSpec:
+        try:
+            outcome = await self._off_loop(
+                supervision.join_as_supervisor,
+                actor=await self._require(Role.SUPERVISOR),
+                interaction_id=interaction_id,
+            )
+        except ServiceError as refused:
+            return rx.toast.error(refused.message)
+        if not outcome.changed:
+            return rx.toast.info(f"You are already in the live group of {outcome.number}.")
+        return rx.toast.success(f"You joined the live group of {outcome.number}.")
+
+    @rx.event
+    async def leave(self, interaction_id: int) -> EventSpec:
+        try:
+            outcome = await self._off_loop(
+                supervision.leave_as_supervisor,
+                actor=await self._require(Role.SUPERVISOR),
+                interaction_id=interaction_id,
+            )
+        except ServiceError as refused:
+            return rx.toast.error(refused.message)
+        if not outcome.changed:
+            return rx.toast.info(f"You were not in the live group of {outcome.number}.")
+        return rx.toast.success(f"You left the live group of {outcome.number}.")
+
+    @rx.event
+    def start_reassign(self, interaction_id: int, number: str) -> None:
+        self.reassign_id, self.reassign_number = interaction_id, number
+        self.reassign_to = self.reassign_error = ""
+
+    @rx.event
+    def set_reassign_to(self, value: str) -> None:
+        self.reassign_to = value
+
+    @rx.event
+    def close_dialogs(self) -> None:
+        self.reassign_id = self.takeover_id = 0
+        self.reassign_number = self.takeover_number = self.history_number = ""
+        self.reassign_error = ""
+
+    @rx.event
+    async def reassign(self) -> EventSpec | None:
+        if not self.reassign_to.isdigit():
+            self.reassign_error = "Choose the agent to hand it to."
+            return None
+        chosen = next((a.label for a in self.agents if a.value == self.reassign_to), "them")
+        try:
+            outcome = await self._off_loop(
+                supervision.reassign,
+                actor=await self._require(Role.SUPERVISOR),
+                interaction_id=self.reassign_id,
+                agent_id=int(self.reassign_to),
+            )
+        except ServiceError as refused:
+            self.reassign_error = refused.message
+            return None
+        self.close_dialogs()
+        if not outcome.changed:
+            return rx.toast.info(f"{outcome.number} was already assigned to {chosen}.")
+        return rx.toast.success(f"{outcome.number} is now assigned to {chosen}; both were told.")
+
+    @rx.event
+    def start_take_over(self, interaction_id: int, number: str) -> None:
+        self.takeover_id, self.takeover_number = interaction_id, number
+
+    @rx.event
+    async def take_over(self) -> EventSpec | list[EventSpec]:
+        """Assigns the confirmed interaction to this supervisor and opens it."""
+        interaction_id = self.takeover_id
+        self.close_dialogs()
         try:
             number = await self._off_loop(
                 supervision.take_over,
@@ -48,3 +169,26 @@ class SupervisorState(SessionState):
             rx.toast.success(f"You now hold {number}."),
             rx.redirect(f"/interactions/{interaction_id}"),
         ]
+
+    @rx.event
+    async def show_history(self, interaction_id: int, number: str) -> EventSpec | None:
+        try:
+            stays = await self._off_loop(
+                live_group.history,
+                actor=await self._require(Role.SUPERVISOR),
+                interaction_id=interaction_id,
+            )
+        except ServiceError as refused:
+            return rx.toast.error(refused.message)
+        self.history_number = number
+        self.history = [
+            StayItem(
+                s.agent,
+                s.joined_at.strftime(_TIME),
+                _reason(s.join_reason),
+                s.left_at.strftime(_TIME) if s.left_at else "still in it",
+                _reason(s.left_reason),
+            )
+            for s in stays
+        ]
+        return None

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from agent_workspace.domain.phone import display_phone
 from agent_workspace.services.files.media_links import media_path
 from agent_workspace.services.interactions.lists import InteractionRow
-from agent_workspace.services.interactions.supervision import BoardRow
+from agent_workspace.services.interactions.supervision import AgentLoad, BoardRow
 from agent_workspace.services.messaging.conversation import ConversationView
 from agent_workspace.services.messaging.messages import AttachmentView, MessageView
 
@@ -200,9 +200,8 @@ def message_item(
 ) -> MessageItem:
     outbound = m.direction == "outbound"
     note = m.direction == "note"
-    who = (
-        (m.author or "Agent") if outbound or note else (person_name or display_phone(m.from_number))
-    )
+    sender = person_name or display_phone(m.from_number)
+    who = (m.author or "Agent") if outbound or note else sender
     label = (labels or {}).get(m.from_number, "")
     via = f"{label} ({display_phone(m.from_number)})" if label else display_phone(m.from_number)
     return MessageItem(
@@ -225,14 +224,35 @@ def message_item(
 
 @dataclasses.dataclass
 class BoardItem:
-    """A row of the supervisor's board."""
+    """A row of the supervisor's board; the filter fields let each tab filter the shared feed."""
 
     row: InteractionItem
     live_group: str
     last_message: str
+    agent_id: int  # 0: nobody (the virtual agent, or unassigned)
+    virtual_agent: bool
+    state_value: str  # e.g. "work_in_progress"
+    waiting_since: str  # ISO time of the consumer's first unanswered text, or ""
+
+
+@dataclasses.dataclass
+class AgentLoadItem:
+    agent_id: int
+    name: str
+    active: int
 
 
 def board_item(row: BoardRow) -> BoardItem:
     return BoardItem(
-        interaction_item(row.interaction), ", ".join(row.live_group) or EMPTY, row.last_message
+        interaction_item(row.interaction),
+        ", ".join(row.live_group) or EMPTY,
+        row.last_message,
+        row.assigned_agent_id or 0,
+        row.virtual_agent,
+        row.interaction.state,
+        row.waiting_since.isoformat() if row.waiting_since else "",
     )
+
+
+def agent_load_item(load: AgentLoad) -> AgentLoadItem:
+    return AgentLoadItem(load.agent_id, load.name, load.active)

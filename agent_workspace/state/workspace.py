@@ -80,9 +80,10 @@ class WorkspaceState(SessionState):
         self.selected_id = self._interaction_in_url() or 0
         try:
             actor = await self._require(Role.AGENT)
-        except ServiceError:
-            return None  # guard_agent_page has said why
-        await self._link_feed(AgentListFeed, agent_token(actor.user_id))
+        except ServiceError as refused:
+            self.list_error, self.rows = refused.message, []
+            return None
+        await self._link_feed(AgentListFeed, agent_token(actor.user_id), actor)
         await self._follow_scope()
         prefs = await self._off_loop(preferences.notification_choices, actor=actor)
         self.notify_sound, self.notify_desktop = prefs.sound, prefs.desktop

@@ -14,10 +14,12 @@ from typing import Any
 import reflex as rx
 
 from agent_workspace.services import events
-from agent_workspace.services.accounts import auth
+from agent_workspace.services.accounts import live_views
+from agent_workspace.services.channels.numbers import load_numbers
 from agent_workspace.services.interactions.notices import load_unread
 from agent_workspace.services.interactions.supervision import load_board
 from agent_workspace.services.messaging.conversation import load_conversation
+from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
 from agent_workspace.state.live import (
     BOARD_LINK,
     LISTS_LINK,
@@ -32,6 +34,9 @@ from agent_workspace.state.live import (
 )
 
 log = logging.getLogger(__name__)
+Noted = (
+    events.InteractionChanged | events.NoticeCreated | events.ChannelChanged | events.ListsChanged
+)
 
 
 class Notifier:
@@ -44,17 +49,17 @@ class Notifier:
         self._interactions: set[int] = set()
         self._agents: set[int] = set()
         self._noticed: set[int] = set()
+        self._channel = False
 
     def on_event(self, event: events.Event) -> None:
         """Called in the committing thread: only hands the event to the loop."""
-        watched = events.InteractionChanged | events.NoticeCreated | events.ListsChanged
-        if isinstance(event, watched) and self.loop:
+        if isinstance(event, Noted) and self.loop:
             self.loop.call_soon_threadsafe(self._note, event)
 
-    def _note(
-        self, event: events.InteractionChanged | events.NoticeCreated | events.ListsChanged
-    ) -> None:
-        if isinstance(event, events.NoticeCreated):
+    def _note(self, event: Noted) -> None:
+        if isinstance(event, events.ChannelChanged):
+            self._channel = True
+        elif isinstance(event, events.NoticeCreated):
             self._noticed.add(event.agent_id)
         elif isinstance(event, events.ListsChanged):
             self._agents |= event.agent_ids
@@ -68,6 +73,9 @@ class Notifier:
         interactions, self._interactions = self._interactions, set()
         agents, self._agents = self._agents, set()
         noticed, self._noticed = self._noticed, set()
+        channel, self._channel = self._channel, False
+        if channel and (numbers := await self._read(load_numbers)) is not None:
+            await self._show(CHANNEL_LINK, ChannelFeed, numbers)
         for agent_id in sorted(noticed):
             if (notices := await self._read(load_unread, agent_id)) is not None:
                 await self._show(notices_token(agent_id), NoticeFeed, notices)
@@ -90,31 +98,20 @@ class Notifier:
             log.exception("live push: %s%s failed", getattr(read, "__name__", read), args)
             return None
 
-    async def _show(self, ident: str, feed_cls: type[rx.State], value: Any) -> None:
-        try:
-            async with self.app.modify_state(rx.BaseStateToken(ident=ident, cls=feed_cls)) as root:
-                feed = await root.get_state(feed_cls)
-                await self._keep_allowed_viewers(feed, ident)
-                feed._show(value)
-        except Exception:
-            log.exception("live push to %s failed", ident)
-
-    async def _keep_allowed_viewers(self, feed: Any, ident: str) -> None:
-        """Unlinks tabs whose session has ended or whose user may not see this feed (signed
-        out elsewhere, deactivated, or signed in again as someone else), before the push."""
-        linked: set[str] = set(feed._linked_from)
-        viewers: dict[str, str] = feed._viewers
-        actors = await self._read(auth.actors_for_token_hashes, set(viewers.values())) or {}
-        allowed = {
-            client
-            for client in linked
-            if (actor := actors.get(viewers.get(client, ""))) is not None
-            and feed._may_view(actor, ident)
-        }
-        if allowed != linked:
-            feed._linked_from = allowed
-        if set(viewers) != allowed:
-            feed._viewers = {k: v for k, v in viewers.items() if k in allowed}
+    async def _show(self, feed: str, feed_cls: type[rx.State], value: Any) -> None:
+        """Pushes to each valid session's copy of the feed whose user may see it; sessions
+        that ended, or tabs nobody has open, get nothing."""
+        for session_id, actor in await self._read(live_views.viewers, feed) or []:
+            if not feed_cls._may_view(actor, feed):  # type: ignore[attr-defined]
+                continue
+            token = live_views.session_token(feed, session_id)
+            try:
+                async with self.app.modify_state(
+                    rx.BaseStateToken(ident=token, cls=feed_cls)
+                ) as root:
+                    (await root.get_state(feed_cls))._show(value)
+            except Exception:
+                log.exception("live push to %s failed", token)
 
     async def run(self) -> None:
         """Lifespan task: subscribes for the life of the app."""

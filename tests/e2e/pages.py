@@ -21,23 +21,52 @@ def sign_in_as_agent(page: Page, workspace: WorkspaceServer, username: str = "al
     expect(page.get_by_role("heading", name="My Interactions")).to_be_visible()
 
 
-def open_interaction_of(page: Page, person: str) -> None:
-    """Clicks the Number of the first My Interactions row about `person`."""
-    row = page.get_by_role("row", name=re.compile(person)).first
-    row.get_by_role("link", name=re.compile(r"^IMS\d{7}$")).click()
-    expect(page.get_by_role("heading", name="Conversation")).to_be_visible()
+def the_list(page: Page):  # type: ignore[no-untyped-def]
+    """The interaction list pane (My Interactions, or whichever list is chosen)."""
+    return page.get_by_role("list").filter(has=page.get_by_role("link", name=re.compile("IMS")))
+
+
+def open_interaction_of(page: Page, person: str) -> str:
+    """Clicks the first row of the list about `person`; returns the interaction's number."""
+    page.get_by_role("link", name=re.compile(rf"^IMS\d{{7}} {person}")).first.click()
+    heading = page.get_by_role("heading", level=2, name=re.compile(r"^IMS\d{7}$"))
+    expect(heading).to_be_visible()
+    return heading.inner_text()
+
+
+def open_interaction(page: Page, workspace: WorkspaceServer, interaction_id: int) -> None:
+    """A deep link to /interactions/<id>."""
+    page.goto(f"{workspace.url}/interactions/{interaction_id}")
+    expect(
+        page.get_by_role("region", name="Compose SMS").or_(
+            page.get_by_role("button", name="Compose SMS")
+        )
+    ).to_be_visible()
 
 
 def compose(
     page: Page, *, body: str, from_number: str = "+14155550100", to: str | None = None
 ) -> None:
-    """Opens Compose SMS and fills it; `to` picks Other and types the number."""
-    page.get_by_role("button", name="Compose SMS").click()
-    page.get_by_label("From").select_option(from_number)
+    """Opens the composer (Compose SMS where it is not open yet) and fills it; `to` picks
+    Other and types the number."""
+    start = page.get_by_role("button", name="Compose SMS")
+    composer = page.get_by_role("region", name="Compose SMS")
+    expect(composer.or_(start).first).to_be_visible()
+    if start.is_visible():
+        start.click()
+    expect(composer).to_be_visible()
+    change = composer.get_by_role("button", name="Change From or To")
+    if change.is_visible():
+        change.click()
+    composer.get_by_label("From").select_option(from_number)
     if to is not None:
-        page.get_by_label("To", exact=True).select_option("other")
-        page.get_by_label("Other number").fill(to)
-    page.get_by_label("Message", exact=True).fill(body)
+        composer.get_by_label("To", exact=True).select_option("other")
+        composer.get_by_label("Other number").fill(to)
+    composer.get_by_label("Message", exact=True).fill(body)
+
+
+def send(page: Page) -> None:
+    page.get_by_role("region", name="Compose SMS").get_by_role("button", name="Send").click()
 
 
 def messages(page: Page):  # type: ignore[no-untyped-def]
@@ -52,3 +81,4 @@ def new_interaction(page: Page, workspace: WorkspaceServer, person: str) -> None
     dialog.get_by_label("Consumer or contact").select_option(label=person)
     dialog.get_by_role("button", name="Create").click()
     expect(page.get_by_role("button", name="Compose SMS")).to_be_visible()
+    expect(dialog).to_be_hidden()

@@ -12,6 +12,7 @@ def test_admin_allows_pdfs_and_a_smaller_limit_and_it_persists(
     page: Page, workspace: WorkspaceServer
 ) -> None:
     sign_in(page, workspace, "ada", "ada-demo-pass")
+    page.get_by_role("tab", name="Attachment policy").click()
     expect(page.get_by_role("heading", name="Attachment policy")).to_be_visible()
     page.get_by_role("checkbox", name="PDF document (application/pdf)").click()
     page.get_by_label("Size limit for all files of a message (MB)").fill("6")
@@ -24,6 +25,7 @@ def test_admin_allows_pdfs_and_a_smaller_limit_and_it_persists(
     expect(page.get_by_text("Attachment policy saved.")).to_be_visible()
 
     page.reload()
+    page.get_by_role("tab", name="Attachment policy").click()
     expect(page.get_by_role("checkbox", name="PDF document (application/pdf)")).to_be_checked()
     expect(page.get_by_label("Size limit for all files of a message (MB)")).to_have_value("2")
     expect(page.get_by_label("Files per message")).to_have_value("3")

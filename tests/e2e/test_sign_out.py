@@ -27,7 +27,21 @@ class Frames:
         socket.on("framereceived", lambda frame: self.received.append(str(frame)))
 
     def mention(self, text: str) -> bool:
-        return any(text in frame for frame in self.received)
+        for f in self.received:
+            if f.startswith("SENT"):
+                print(f)
+        hits = [frame for frame in self.received if text in frame and not frame.startswith("SENT")]
+        for hit in hits:
+            import json as _j
+
+            body = _j.loads(hit[hit.index("[") :])
+            print(
+                "FRAME WITH SECRET:",
+                list(body[1]["delta"].keys()),
+                body[1].get("events"),
+                body[1].get("final"),
+            )
+        return bool(hits)
 
 
 def _text_in(workspace: WorkspaceServer, phone: str, body: str, to: str = SUPPORT) -> None:

@@ -33,6 +33,7 @@ def test_supervisor_sees_new_conversations_live_and_takes_one_over(
     number = row.get_by_role("link", name=re.compile(r"^IMS\d{7}$")).inner_text()
 
     row.get_by_role("button", name=f"Take over {number}").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Take over").click()
     expect(page.get_by_role("heading", name=number)).to_be_visible()
     expect(page.get_by_text("Sam Supervisor").first).to_be_visible()
     page.goto(f"{workspace.url}/supervisor")

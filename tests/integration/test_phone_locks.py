@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from agent_workspace.models import ACTIVE_STATES, Interaction, Message, Role
 from agent_workspace.services.errors import InvalidInput
-from agent_workspace.services.interactions import lifecycle, live_group, supervision
+from agent_workspace.services.interactions import lifecycle, live_group, supervising, supervision
 from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.services.messaging.sending import SendRequest, send_sms
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
@@ -109,7 +109,7 @@ def test_take_over_racing_a_send_that_closes_the_virtual_agent_leaves_no_closed_
         go.wait(timeout=10)
         return joined
 
-    monkeypatch.setattr(supervision, "join_live_group", pausing)
+    monkeypatch.setattr(supervising, "join_live_group", pausing)
     running = _race(
         lambda: supervision.take_over(actor=sam, interaction_id=virtual),
         lambda: send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, PHONE, "Alice here")),

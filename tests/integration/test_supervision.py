@@ -43,13 +43,13 @@ def test_the_board_lists_active_interactions_with_live_group_and_last_message(
     sam = make_user("sam", roles=SUPERVISOR_ROLES)
     virtual = _virtual_agent_interaction("+14155550188")
     sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550123", "Hello Dana"))
-    rows = {r.interaction.id: r for r in supervision.board(actor=sam)}
+    rows = {r.interaction.id: r for r in supervision.board(actor=sam).rows}
     assert rows[sent.interaction_id].live_group == ("Alice",)
     assert rows[sent.interaction_id].last_message == "→ Hello Dana"
     assert rows[virtual].interaction.assigned_to == "Virtual Agent"
     assert rows[virtual].last_message == "← Anyone there?"
     close_by_agent(actor=alice, interaction_id=sent.interaction_id)
-    assert sent.interaction_id not in {r.interaction.id for r in supervision.board(actor=sam)}
+    assert sent.interaction_id not in {r.interaction.id for r in supervision.board(actor=sam).rows}
 
 
 def test_agents_without_the_supervisor_role_are_refused(engine: Engine) -> None:

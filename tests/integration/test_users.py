@@ -134,7 +134,7 @@ def test_an_unknown_username_is_not_found(engine: Engine) -> None:
 def test_deactivating_signs_the_user_out_and_refuses_sign_in(engine: Engine) -> None:
     make_user("alice")  # signs in once itself
     token, _ = auth.sign_in(username="alice", password="alice-password")
-    assert users.deactivate_user(username="alice", via="cli") is True
+    assert users.deactivate_user(username="alice", via="cli").changed is True
     assert auth.actor_for_token(token) is None
     with pytest.raises(AccessDenied, match="disabled"):
         auth.sign_in(username="alice", password="alice-password")
@@ -152,7 +152,7 @@ def test_deactivating_an_inactive_user_changes_nothing_and_writes_no_audit(
     users.deactivate_user(username="alice", via="cli")
     with Session(engine) as session:
         before = session.exec(select(col(AuditEvent.id))).all()
-    assert users.deactivate_user(username="alice", via="cli") is False
+    assert users.deactivate_user(username="alice", via="cli").changed is False
     with Session(engine) as session:
         assert session.exec(select(col(AuditEvent.id))).all() == before
 

@@ -11,11 +11,11 @@ from datetime import timedelta
 
 import bcrypt
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
 from agent_workspace.config import get_settings
 from agent_workspace.db.engine import reading, transaction
-from agent_workspace.models import AuthSession, Role, User, UserRole, utcnow
+from agent_workspace.models import AuthSession, LiveView, Role, User, UserRole, utcnow
 from agent_workspace.services.access import Actor
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import AccessDenied
@@ -43,7 +43,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _actor_for(session: Session, user: User) -> Actor:
+def _actor_for(session: Session, user: User, session_id: int | None = None) -> Actor:
     roles = session.exec(select(UserRole.role).where(UserRole.user_id == user.id)).all()
     assert user.id is not None
     return Actor(
@@ -51,6 +51,7 @@ def _actor_for(session: Session, user: User) -> Actor:
         username=user.username,
         display_name=user.display_name,
         roles=frozenset(Role(r) for r in roles),
+        session_id=session_id,
     )
 
 
@@ -129,14 +130,12 @@ def _open_session(session: Session, user: User) -> tuple[str, Actor]:
     token = secrets.token_urlsafe(32)
     hours = get_settings().session_hours
     assert user.id is not None
-    session.add(
-        AuthSession(
-            token_hash=token_hash(token),
-            user_id=user.id,
-            expires_at=utcnow() + timedelta(hours=hours),
-        )
+    opened = AuthSession(
+        token_hash=token_hash(token), user_id=user.id, expires_at=utcnow() + timedelta(hours=hours)
     )
-    actor = _actor_for(session, user)
+    session.add(opened)
+    session.flush()
+    actor = _actor_for(session, user, opened.id)
     record(session=session, actor=actor, action=AuditAction.AUTH_SIGNED_IN, entity=user)
     return token, actor
 
@@ -158,7 +157,7 @@ def actor_for_token(token: str, *, engine: Engine | None = None) -> Actor | None
             return None
         if not user.is_active:
             return None
-        return _actor_for(session, user)
+        return _actor_for(session, user, auth_session.id)
 
 
 def sign_out(token: str, *, engine: Engine | None = None) -> None:
@@ -173,6 +172,7 @@ def sign_out(token: str, *, engine: Engine | None = None) -> None:
             return
         auth_session.revoked_at = utcnow()
         session.add(auth_session)
+        forget_views(session, [auth_session.id])
         record(
             session=session,
             actor=None,
@@ -182,22 +182,8 @@ def sign_out(token: str, *, engine: Engine | None = None) -> None:
         )
 
 
-def actors_for_token_hashes(
-    hashes: Iterable[str], *, engine: Engine | None = None
-) -> dict[str, Actor]:
-    """The users behind the sessions that are valid right now, by token hash (one query)."""
-    wanted = set(hashes)
-    if not wanted:
-        return {}
-    with reading(engine) as session:
-        rows = session.exec(
-            select(AuthSession.token_hash, User)
-            .join(User, col(User.id) == AuthSession.user_id)
-            .where(
-                col(AuthSession.token_hash).in_(wanted),
-                col(AuthSession.revoked_at).is_(None),
-                col(AuthSession.expires_at) > utcnow(),
-                col(User.is_active),
-            )
-        ).all()
-        return {digest: _actor_for(session, user) for digest, user in rows}
+def forget_views(session: Session, session_ids: Iterable[int | None]) -> None:
+    """An ended session shows nothing live any more (called where sessions are revoked)."""
+    ids = [i for i in session_ids if i is not None]
+    if ids:
+        session.execute(delete(LiveView).where(col(LiveView.session_id).in_(ids)))

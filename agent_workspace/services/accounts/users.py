@@ -1,4 +1,4 @@
-"""Workspace accounts: who may sign in, with which roles (the CLI now, an admin screen later).
+"""Workspace accounts: who may sign in, with which roles (the CLI and the admin screen).
 
 Each action runs in one transaction and writes one audit row naming who acted and through what
 (`via`: "cli", an admin page, ...). The CLI acts as the system (`actor=None`): whoever runs it
@@ -15,21 +15,33 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import reading, transaction
+from agent_workspace.db.locks import advisory_lock
 from agent_workspace.domain.credentials import (
     normalise_username,
     password_problem,
     username_problem,
 )
-from agent_workspace.models import AuthSession, Role, User, UserRole, utcnow
+from agent_workspace.models import (
+    ACTIVE_STATES,
+    AuthSession,
+    Interaction,
+    Role,
+    User,
+    UserRole,
+    utcnow,
+)
 from agent_workspace.services.access import Actor, require_role
-from agent_workspace.services.accounts.auth import hash_password
+from agent_workspace.services.accounts.auth import forget_views, hash_password
 from agent_workspace.services.audit import AuditAction, record
-from agent_workspace.services.errors import InvalidInput, NotFound
+from agent_workspace.services.errors import AccessDenied, FieldProblems, InvalidInput, NotFound
+from agent_workspace.services.interactions.lists import InteractionRow, rows_view
 
 MAX_DISPLAY_NAME = 120
 MAX_EMAIL = 254
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 VALID_ROLES = ", ".join(r.value for r in Role)
+# Changes that could leave the workspace without an administrator happen one at a time.
+ADMIN_LOCK = "accounts:admins"
 
 
 @dataclass(frozen=True)
@@ -68,17 +80,16 @@ def create_user(
     username = normalise_username(username)
     display_name = display_name.strip()
     roles = sorted(set(roles), key=list(Role).index)
-    problem = username_problem(username) or password_problem(password, username=username)
-    if problem:
-        raise InvalidInput(problem)
-    if not 1 <= len(display_name) <= MAX_DISPLAY_NAME:
-        raise InvalidInput(f"A display name of 1 to {MAX_DISPLAY_NAME} characters is required.")
-    if email is not None and not (len(email) <= MAX_EMAIL and _EMAIL.fullmatch(email)):
-        raise InvalidInput(f"{email!r} is not an e-mail address.")
-    if not roles:
-        raise InvalidInput(f"Give the user at least one role ({VALID_ROLES}).")
-    if session.exec(select(User.id).where(User.username == username)).first():
-        raise InvalidInput(f"The username {username!r} is taken.")
+    problems = account_problems(
+        username=username, display_name=display_name, password=password, email=email, roles=roles
+    )
+    if (
+        not problems.get("username")
+        and session.exec(select(User.id).where(User.username == username)).first()
+    ):
+        problems = {"username": f"The username {username!r} is taken.", **problems}
+    if problems:
+        raise FieldProblems(problems)
     user = User(
         username=username,
         display_name=display_name,
@@ -99,6 +110,33 @@ def create_user(
         detail={**detail, "via": via} if via else detail,
     )
     return user
+
+
+def account_problems(
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    email: str | None,
+    roles: list[Role],
+) -> dict[str, str]:
+    """Every rule a new account breaks, by field, in the order a person reads the form."""
+    problems = {
+        "username": username_problem(username) or "",
+        "password": password_problem(password, username=username) or "",
+        "display_name": (
+            ""
+            if 1 <= len(display_name) <= MAX_DISPLAY_NAME
+            else f"A display name of 1 to {MAX_DISPLAY_NAME} characters is required."
+        ),
+        "email": (
+            ""
+            if email is None or (len(email) <= MAX_EMAIL and _EMAIL.fullmatch(email))
+            else f"{email!r} is not an e-mail address."
+        ),
+        "roles": "" if roles else f"Give the user at least one role ({VALID_ROLES}).",
+    }
+    return {field: why for field, why in problems.items() if why}
 
 
 def add_user(
@@ -125,7 +163,7 @@ def add_user(
             actor=actor,
             via=via,
         )
-        return _view(session, user)
+        return view_of(session, user)
 
 
 def reset_password(
@@ -142,7 +180,7 @@ def reset_password(
     """
     _check_may_manage(actor)
     with transaction(engine) as session:
-        user = _user_for_update(session, username)
+        user = user_for_update(session, username)
         problem = password_problem(password, username=user.username)
         if problem:
             raise InvalidInput(problem)
@@ -160,26 +198,43 @@ def reset_password(
         return revoked
 
 
+@dataclass(frozen=True)
+class Deactivation:
+    """What deactivating did: whether anything changed, and the work left to reassign."""
+
+    changed: bool
+    sessions_revoked: int
+    open_interactions: tuple[InteractionRow, ...]
+
+
 def deactivate_user(
     *, username: str, via: str, actor: Actor | None = None, engine: Engine | None = None
-) -> bool:
-    """Stops the user signing in and ends their sessions; False if they were already inactive."""
+) -> Deactivation:
+    """Stops the user signing in and ends their sessions at once (every handler and live push
+    re-checks the session); lists their open interactions so someone can reassign them.
+
+    An administrator cannot deactivate themself: that is how a workspace loses its last admin.
+    """
     _check_may_manage(actor)
     with transaction(engine) as session:
-        user = _user_for_update(session, username)
-        if not user.is_active:
-            return False
-        user.is_active = False
-        session.add(user)
-        revoked = _revoke_sessions(session, user)
-        record(
-            session=session,
-            actor=actor,
-            action=AuditAction.USER_DEACTIVATED,
-            entity=user,
-            detail={"via": via, "sessions_revoked": revoked},
-        )
-        return True
+        advisory_lock(session, ADMIN_LOCK)
+        user = user_for_update(session, username)
+        if actor is not None and user.id == actor.user_id:
+            raise AccessDenied("You cannot deactivate your own account.")
+        changed = user.is_active
+        revoked = 0
+        if changed:
+            user.is_active = False
+            session.add(user)
+            revoked = _revoke_sessions(session, user)
+            record(
+                session=session,
+                actor=actor,
+                action=AuditAction.USER_DEACTIVATED,
+                entity=user,
+                detail={"via": via, "sessions_revoked": revoked},
+            )
+        return Deactivation(changed, revoked, tuple(_open_work(session, user)))
 
 
 def has_active_admin(*, engine: Engine | None = None) -> bool:
@@ -194,12 +249,24 @@ def has_active_admin(*, engine: Engine | None = None) -> bool:
     return row is not None
 
 
+def _open_work(session: Session, user: User) -> list[InteractionRow]:
+    found = session.exec(
+        select(Interaction)
+        .where(
+            Interaction.assigned_agent_id == user.id,
+            col(Interaction.state).in_(list(ACTIVE_STATES)),
+        )
+        .order_by(col(Interaction.updated_at).desc())
+    ).all()
+    return rows_view(session, found)
+
+
 def _check_may_manage(actor: Actor | None) -> None:
     if actor is not None:
         require_role(actor, Role.ADMIN)
 
 
-def _user_for_update(session: Session, username: str) -> User:
+def user_for_update(session: Session, username: str) -> User:
     name = normalise_username(username)
     user = session.exec(select(User).where(User.username == name).with_for_update()).first()
     if user is None:
@@ -219,10 +286,11 @@ def _revoke_sessions(session: Session, user: User) -> int:
     for auth_session in live:
         auth_session.revoked_at = now
         session.add(auth_session)
+    forget_views(session, [a.id for a in live])
     return len(live)
 
 
-def _view(session: Session, user: User) -> UserView:
+def view_of(session: Session, user: User) -> UserView:
     assert user.id is not None
     roles = session.exec(select(UserRole.role).where(UserRole.user_id == user.id)).all()
     return UserView(

@@ -1,10 +1,14 @@
-"""Administration of the SMS channel: what agents may attach, within what Twilio accepts."""
+"""Administration of the SMS channel: what agents may attach (within what Twilio accepts) and
+which installed profile resolver decides whose a phone number is."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from agent_workspace.config import get_settings
 from agent_workspace.db.engine import reading, transaction
 from agent_workspace.domain.attachments import AttachmentPolicy, describe_size
 from agent_workspace.models import Channel, Role
@@ -12,6 +16,8 @@ from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.channels.settings import ChannelView, sms_channel
 from agent_workspace.services.errors import InvalidInput, NotFound
+from agent_workspace.services.people import resolvers
+from agent_workspace.services.people.resolvers import ResolverInfo
 
 MMS_MAX_BYTES = 5 * 1024 * 1024  # Twilio's limit for all media of one message
 MMS_MAX_FILES = 10  # Twilio's limit of MediaUrl per message
@@ -77,3 +83,52 @@ def update_attachment_policy(
         )
         session.flush()
         return sms_channel(session)
+
+
+@dataclass(frozen=True)
+class ResolverChoice:
+    """The resolver the channel uses, what an admin may choose from, and the deployment's
+    default (AW_PROFILE_RESOLVER) that applies while nothing is chosen."""
+
+    chosen: str | None
+    default: str
+    installed: tuple[ResolverInfo, ...]
+
+
+def resolver_choice(*, actor: Actor | None, engine: Engine | None = None) -> ResolverChoice:
+    require_role(actor, Role.ADMIN)
+    with reading(engine) as session:
+        channel = session.get(Channel, sms_channel(session).id)
+        assert channel is not None
+        chosen = channel.profile_resolver
+    return ResolverChoice(
+        chosen, get_settings().profile_resolver, tuple(resolvers.installed_resolvers())
+    )
+
+
+def choose_resolver(
+    *, actor: Actor | None, name: str | None, engine: Engine | None = None
+) -> ResolverChoice:
+    """Sets the channel's profile resolver (None: the deployment's default); the next Send or
+    inbound text uses it, with no restart. Choosing the current one again writes nothing."""
+    admin = require_role(actor, Role.ADMIN)
+    name = (name or "").strip() or None
+    if name is not None and name not in resolvers.installed_names():
+        known = ", ".join(sorted(resolvers.installed_names()))
+        raise InvalidInput(f"No profile resolver named {name!r} is installed (installed: {known}).")
+    with transaction(engine) as session:
+        current = sms_channel(session)
+        channel = session.exec(select(Channel).where(Channel.id == current.id).with_for_update())
+        locked = channel.first()
+        assert locked is not None
+        if locked.profile_resolver != name:
+            before, locked.profile_resolver = locked.profile_resolver, name
+            session.add(locked)
+            record(
+                session=session,
+                actor=admin,
+                action=AuditAction.CHANNEL_RESOLVER_CHANGED,
+                entity=locked,
+                detail={"before": before, "after": name},
+            )
+    return resolver_choice(actor=admin, engine=engine)

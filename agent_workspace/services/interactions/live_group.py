@@ -6,13 +6,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from agent_workspace.models import Interaction, LiveGroupMember, LiveGroupReason, User, utcnow
-from agent_workspace.services.access import Actor
+from agent_workspace.db.engine import reading
+from agent_workspace.models import Interaction, LiveGroupMember, LiveGroupReason, Role, User, utcnow
+from agent_workspace.services.access import Actor, access_interaction
 from agent_workspace.services.audit import AuditAction, record
 
 
@@ -108,3 +111,47 @@ def end_live_group(session: Session, interaction_id: int, at: datetime) -> None:
     for member in session.exec(current(interaction_ids=[interaction_id])).all():
         member.left_at, member.left_reason = at, LiveGroupReason.CLOSED
         session.add(member)
+
+
+@dataclass(frozen=True)
+class MembershipView:
+    """One stay in a live group: who, from when to when (None: still in it), and why."""
+
+    agent: str
+    joined_at: datetime
+    join_reason: str
+    left_at: datetime | None
+    left_reason: str | None
+
+
+def history(
+    *, actor: Actor | None, interaction_id: int, engine: Engine | None = None
+) -> list[MembershipView]:
+    """Everyone who was ever in the interaction's live group, in the order they joined.
+
+    Supervisors read it for any interaction; agents too (anyone who can open the interaction).
+    """
+    role = Role.SUPERVISOR if actor is not None and actor.has(Role.SUPERVISOR) else Role.AGENT
+    with reading(engine) as session:
+        access_interaction(session, actor, interaction_id, role=role)
+        rows = session.exec(
+            select(LiveGroupMember)
+            .where(LiveGroupMember.interaction_id == interaction_id)
+            .order_by(col(LiveGroupMember.joined_at), col(LiveGroupMember.id))
+        ).all()
+        ids = {m.agent_id for m in rows}
+        names = (
+            {u.id: u.display_name for u in session.exec(select(User).where(col(User.id).in_(ids)))}
+            if ids
+            else {}
+        )
+        return [
+            MembershipView(
+                agent=names.get(m.agent_id, "?"),
+                joined_at=m.joined_at,
+                join_reason=m.join_reason.value,
+                left_at=m.left_at,
+                left_reason=m.left_reason.value if m.left_reason else None,
+            )
+            for m in rows
+        ]

@@ -1,34 +1,49 @@
-"""The supervisor's view of the floor: every active interaction, who is in it, and take-over."""
+"""The supervisor's view of the floor: every active interaction, who is in it, how long the
+consumer has waited, and how many interactions each agent holds.
+
+The board reads only the interaction rows (their list columns are kept with each message), never
+the message table, so internal notes cannot show up as a last message or a wait.
+Actions on it (join, leave, reassign, take over) live in supervising.py.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from agent_workspace.db.engine import reading, transaction
+from agent_workspace.db.engine import reading
 from agent_workspace.models import (
     ACTIVE_STATES,
-    Direction,
     Interaction,
-    LiveGroupReason,
-    Message,
+    InteractionState,
     Role,
-    utcnow,
+    User,
+    UserRole,
 )
-from agent_workspace.services import events
-from agent_workspace.services.access import (
-    Actor,
-    access_interaction,
-    require_active,
-    require_role,
+from agent_workspace.services.access import Actor, require_role
+from agent_workspace.services.interactions.lists import InteractionRow, rows_view
+from agent_workspace.services.interactions.live_group import member_names
+from agent_workspace.services.interactions.supervising import (
+    join_as_supervisor,
+    leave_as_supervisor,
+    reassign,
+    take_over,
 )
-from agent_workspace.services.audit import AuditAction, record
-from agent_workspace.services.errors import InvalidInput
-from agent_workspace.services.interactions.lists import InteractionRow, rows_view, watcher_ids
-from agent_workspace.services.interactions.live_group import join_live_group, member_names
-from agent_workspace.services.interactions.notices import notify
+
+__all__ = [
+    "Board",
+    "BoardFilter",
+    "board",
+    "join_as_supervisor",
+    "leave_as_supervisor",
+    "load_board",
+    "reassign",
+    "take_over",
+]
 
 BOARD_LIMIT = 500
 
@@ -37,91 +52,93 @@ BOARD_LIMIT = 500
 class BoardRow:
     interaction: InteractionRow
     live_group: tuple[str, ...]
-    last_message: str  # a short preview of the latest message, either direction
+    last_message: str  # "→ ..." sent, "← ..." received: the first line of the latest message
+    assigned_agent_id: int | None
+    virtual_agent: bool
+    waiting_since: datetime | None  # the consumer's first unanswered text
 
 
-def board(*, actor: Actor | None, engine: Engine | None = None) -> list[BoardRow]:
+@dataclass(frozen=True)
+class AgentLoad:
+    agent_id: int
+    name: str
+    active: int  # active interactions assigned to them
+
+
+@dataclass(frozen=True)
+class Board:
+    rows: tuple[BoardRow, ...]
+    agents: tuple[AgentLoad, ...]  # every active agent, busiest first
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    """Which rows a supervisor looks at; None means any."""
+
+    agent_id: int | None = None
+    state: InteractionState | None = None
+    virtual_agent: bool | None = None
+
+
+def board(
+    *, actor: Actor | None, filters: BoardFilter = BoardFilter(), engine: Engine | None = None
+) -> Board:
     require_role(actor, Role.SUPERVISOR)
-    return load_board(engine=engine)
+    return load_board(filters=filters, engine=engine)
 
 
-def load_board(*, engine: Engine | None = None) -> list[BoardRow]:
+def load_board(*, filters: BoardFilter = BoardFilter(), engine: Engine | None = None) -> Board:
     """Unchecked read for the live notifier (it pushes to supervisors' linked pages only)."""
     with reading(engine) as session:
+        query = select(Interaction).where(col(Interaction.state).in_(list(ACTIVE_STATES)))
+        if filters.agent_id is not None:
+            query = query.where(Interaction.assigned_agent_id == filters.agent_id)
+        if filters.state is not None:
+            query = query.where(Interaction.state == filters.state)
+        if filters.virtual_agent is not None:
+            query = query.where(Interaction.virtual_agent == filters.virtual_agent)
         found = session.exec(
-            select(Interaction)
-            .where(col(Interaction.state).in_(list(ACTIVE_STATES)))
-            .order_by(col(Interaction.updated_at).desc())
-            .limit(BOARD_LIMIT)
+            query.order_by(col(Interaction.updated_at).desc()).limit(BOARD_LIMIT)
         ).all()
-        ids = [i.id for i in found if i.id is not None]
-        groups = member_names(session, ids)
-        previews = _previews(session, ids)
-        return [
-            BoardRow(row, groups.get(row.id, ()), previews.get(row.id, ""))
-            for row in rows_view(session, found)
-        ]
-
-
-def _previews(session: Session, ids: list[int]) -> dict[int, str]:
-    latest = (
-        select(Message.interaction_id, Message.body, Message.direction)
-        .where(col(Message.interaction_id).in_(ids))
-        .order_by(
-            col(Message.interaction_id), col(Message.created_at).desc(), col(Message.id).desc()
-        )
-    )
-    previews: dict[int, str] = {}
-    for interaction_id, body, direction in session.exec(latest).all():
-        if interaction_id not in previews:
-            arrow = "→" if Direction(direction) is Direction.OUTBOUND else "←"
-            previews[interaction_id] = f"{arrow} {body[:80]}" if body else f"{arrow} (attachment)"
-    return previews
-
-
-def take_over(*, actor: Actor | None, interaction_id: int, engine: Engine | None = None) -> str:
-    """The supervisor becomes the assignee (from an agent or the virtual agent) and joins the
-    live group; earlier members stay in it. Returns the interaction's number."""
-    supervisor = require_role(actor, Role.SUPERVISOR)
-    require_role(actor, Role.AGENT)  # the new assignee must be able to work the interaction
-    with transaction(engine) as session:
-        _, interaction = access_interaction(
-            session, supervisor, interaction_id, role=Role.SUPERVISOR, lock=True
-        )
-        require_active(interaction, "{number} is closed; there is nothing to take over.")
-        if interaction.assigned_agent_id == supervisor.user_id:
-            raise InvalidInput(f"{interaction.number} is already assigned to you.")
-        affected = watcher_ids(session, interaction_id)
-        before = "virtual agent" if interaction.virtual_agent else interaction.assigned_agent_id
-        previous = interaction.assigned_agent_id
-        interaction.assigned_agent_id = supervisor.user_id
-        interaction.virtual_agent = False
-        interaction.updated_at = utcnow()
-        session.add(interaction)
-        session.flush()
-        join_live_group(
-            session=session,
-            actor=supervisor,
-            interaction=interaction,
-            agent_id=supervisor.user_id,
-            reason=LiveGroupReason.TOOK_OVER,
-        )
-        record(
-            session=session,
-            actor=supervisor,
-            action=AuditAction.INTERACTION_TAKEN_OVER,
-            entity=interaction,
-            detail={"number": interaction.number, "from": before},
-        )
-        if previous is not None:
-            notify(
-                session,
-                agent_id=previous,
-                text=f"{supervisor.display_name} took over {interaction.number}; it is theirs now.",
-                interaction_id=interaction_id,
+        groups = member_names(session, [i.id for i in found if i.id is not None])
+        rows = tuple(
+            BoardRow(
+                interaction=row,
+                live_group=groups.get(row.id, ()),
+                last_message=_last_message(i),
+                assigned_agent_id=i.assigned_agent_id,
+                virtual_agent=i.virtual_agent,
+                waiting_since=i.awaiting_reply_since,
             )
-        events.after_commit(
-            session,
-            events.InteractionChanged(interaction_id, frozenset(affected | {supervisor.user_id})),
+            for i, row in zip(found, rows_view(session, found), strict=True)
         )
-        return interaction.number
+        return Board(rows, _agent_loads(session))
+
+
+def _last_message(interaction: Interaction) -> str:
+    if interaction.last_message_at is None:
+        return ""
+    arrow = "←" if interaction.last_message_inbound else "→"
+    return f"{arrow} {interaction.last_message_preview or '(empty)'}"
+
+
+def _agent_loads(session: Session) -> tuple[AgentLoad, ...]:
+    """Per active agent, their active interactions: one grouped count, not one per agent."""
+    counts = dict(
+        session.exec(
+            select(Interaction.assigned_agent_id, sa.func.count())
+            .where(
+                col(Interaction.state).in_(list(ACTIVE_STATES)),
+                col(Interaction.assigned_agent_id).is_not(None),
+            )
+            .group_by(col(Interaction.assigned_agent_id))
+        ).all()
+    )
+    agents = session.exec(
+        select(User)
+        .join(UserRole, col(UserRole.user_id) == User.id)
+        .where(UserRole.role == Role.AGENT, col(User.is_active))
+        .order_by(col(User.display_name), col(User.id))
+    ).all()
+    loads = [AgentLoad(u.id, u.display_name, int(counts.get(u.id, 0))) for u in agents if u.id]
+    return tuple(sorted(loads, key=lambda a: -a.active))

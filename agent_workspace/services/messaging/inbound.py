@@ -70,9 +70,10 @@ def receive_sms(
         action = opt_action(sms.body, sms.opt_out_type)
         if action in (OptAction.OPT_OUT, OptAction.OPT_IN):
             _record_opt(session, sms, action)
-        target = _target_interaction(
-            session, number.channel_id, sms.from_, resolver or get_resolver()
+        chosen = resolver or get_resolver(
+            session=session, channel_id=number.channel_id, strict=False
         )
+        target = _target_interaction(session, number.channel_id, sms.from_, chosen)
         message = _store(session, sms, target)
         if action is OptAction.HELP:
             record(

@@ -137,3 +137,10 @@ def _problem(message: Message) -> str:
     if message.status.value == "queued" and message.error_message:
         return message.error_message  # e.g. "Retrying: the provider is unreachable"
     return ""
+
+
+def all_messages(
+    session: Session, interaction_id: int, *, limit: int = 10_000
+) -> tuple[MessageView, ...]:
+    """Every message of the interaction, oldest first (a transcript), up to `limit`."""
+    return _window(session, interaction_id, offset=0, limit=limit)

@@ -40,6 +40,7 @@ from agent_workspace.models import (
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor, access_interaction, require_role
 from agent_workspace.services.audit import AuditAction, record
+from agent_workspace.services.channels.numbers import not_a_sender
 from agent_workspace.services.channels.settings import ChannelView, sms_channel
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.files.staged import forget_sent, load_staged
@@ -126,7 +127,7 @@ def send_sms(
                 channel_id=prepared.channel.id,
                 phone=prepared.to,
                 context=prepared.context,
-                resolver=resolver or get_resolver(),
+                resolver=resolver or get_resolver(session=session, channel_id=prepared.channel.id),
             )
             asked = confirmation_needed(situation, decision)
             if asked is not None and not request.confirmed:
@@ -164,7 +165,7 @@ def preview_send(
             channel_id=prepared.channel.id,
             phone=prepared.to,
             context=prepared.context,
-            resolver=resolver or get_resolver(),
+            resolver=resolver or get_resolver(session=session, channel_id=prepared.channel.id),
             dry_run=True,
         )
         asked = confirmation_needed(situation, decision)
@@ -196,8 +197,7 @@ def _prepare(session: Session, agent: Actor, request: SendRequest) -> _Prepared:
     )
     context = person_ref(source.consumer_id, source.contact_id) if source else None
     if request.from_number not in channel.provider_numbers:
-        shown = request.from_number or "That number"
-        raise InvalidInput(f"{shown} is not a sending number of the {channel.name} channel.")
+        raise InvalidInput(not_a_sender(session, channel, request.from_number))
     to, assumed = _parse_to(request.to, _region_of(session, context))
     if to in channel.provider_numbers:
         raise InvalidInput(f"{to} is one of the {channel.name} channel's own numbers, not a phone.")

@@ -1,12 +1,16 @@
 """The profile resolver extension point: which person a phone number belongs to on a channel.
 
 Deployments register their own resolver under the entry-point group
-`agent_workspace.profile_resolvers` and select it with `AW_PROFILE_RESOLVER`, without forking.
+`agent_workspace.profile_resolvers`, without forking; an administrator picks one of the installed
+resolvers for the channel (`channel.profile_resolver`), and `AW_PROFILE_RESOLVER` names the one
+used until they do.
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
+import logging
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Protocol, runtime_checkable
@@ -15,13 +19,15 @@ from sqlmodel import Session, col, select
 
 from agent_workspace.config import get_settings
 from agent_workspace.domain.routing import PersonRef, ProfileRef
-from agent_workspace.models import ChannelUserProfile
+from agent_workspace.models import Channel, ChannelUserProfile
+from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.people.directory import (
     owners_of_phone,
     person_ref,
 )
 
 ENTRY_POINT_GROUP = "agent_workspace.profile_resolvers"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -90,10 +96,60 @@ def _load(name: str) -> ProfileResolver:
     return resolver
 
 
-def get_resolver(name: str | None = None) -> ProfileResolver:
-    """The resolver chosen by `AW_PROFILE_RESOLVER` (or `name`), loaded from its entry point."""
-    return _load(name or get_settings().profile_resolver)
+def get_resolver(
+    name: str | None = None,
+    *,
+    session: Session | None = None,
+    channel_id: int | None = None,
+    strict: bool = True,
+) -> ProfileResolver:
+    """The resolver to use now: `name`, else the one an admin chose for the channel (read in
+    the caller's transaction, so a new choice applies to the next Send or inbound text with no
+    restart), else `AW_PROFILE_RESOLVER`.
+
+    A chosen resolver that is no longer installed refuses a Send (`strict`); an inbound text
+    (not strict) must still be stored, so it falls back to `AW_PROFILE_RESOLVER` and logs it.
+    """
+    chosen = name
+    if chosen is None and session is not None and channel_id is not None:
+        chosen = session.exec(
+            select(Channel.profile_resolver).where(Channel.id == channel_id)
+        ).first()
+        if chosen is not None and chosen not in installed_names():
+            if strict:
+                raise InvalidInput(
+                    f"The profile resolver {chosen!r} an administrator chose is no longer "
+                    "installed; ask an administrator to choose another one."
+                )
+            log.warning("profile resolver %r is not installed; using the default", chosen)
+            chosen = None
+    return _load(chosen or get_settings().profile_resolver)
 
 
 def clear_resolver_cache() -> None:
     _load.cache_clear()
+
+
+@dataclass(frozen=True)
+class ResolverInfo:
+    name: str
+    description: str  # the first paragraph of its docstring
+
+
+def installed_names() -> frozenset[str]:
+    return frozenset(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP))
+
+
+def installed_resolvers() -> list[ResolverInfo]:
+    """Every resolver installed under the entry-point group, with its description."""
+    infos = []
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        try:
+            loaded = ep.load()
+        except Exception as broken:  # a broken plugin is listed, not fatal to the page
+            infos.append(ResolverInfo(ep.name, f"Cannot be loaded: {broken}"))
+            continue
+        text = inspect.getdoc(loaded) or inspect.getdoc(inspect.getmodule(loaded)) or ""
+        first = text.split("\n\n", 1)[0]
+        infos.append(ResolverInfo(ep.name, " ".join(first.split()) or "No description."))
+    return infos

@@ -21,6 +21,7 @@ from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.interactions import MyInteractionsState
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.supervisor import SupervisorState
+from agent_workspace.state.workspace import WorkspaceState
 from tests.factories import make_user
 
 S = TypeVar("S", bound=rx.State)
@@ -60,9 +61,10 @@ def _counts(engine: Engine) -> tuple[int, int]:
 def test_listing_is_refused_for_a_signed_in_user_without_the_agent_role(
     engine: Engine,
 ) -> None:
-    state = state_for(MyInteractionsState, admin_token())
-    run(MyInteractionsState.load.fn(state))  # type: ignore[attr-defined]
-    assert NO_AGENT_ROLE in state.error
+    state = state_for(WorkspaceState, admin_token())
+    run(WorkspaceState.load.fn(state))  # type: ignore[attr-defined]
+    assert NO_AGENT_ROLE in state.list_error
+    assert state.rows == []
 
 
 def test_creating_an_interaction_is_refused_without_the_agent_role(engine: Engine) -> None:
@@ -94,9 +96,9 @@ def test_a_forged_or_revoked_token_is_refused(engine: Engine) -> None:
     token, _ = auth.sign_in(username="alice", password="alice-demo-pass")
     auth.sign_out(token)
     for bad in (token, "forged-token"):
-        state = state_for(MyInteractionsState, bad)
-        run(MyInteractionsState.load.fn(state))  # type: ignore[attr-defined]
-        assert state.error == "Please sign in first."
+        state = state_for(WorkspaceState, bad)
+        run(WorkspaceState.load.fn(state))  # type: ignore[attr-defined]
+        assert state.list_error == "Please sign in first."
 
 
 def test_guard_sends_signed_out_tabs_to_sign_in_and_refuses_non_agents(engine: Engine) -> None:
@@ -131,7 +133,7 @@ def test_send_is_refused_without_the_agent_role_and_writes_nothing(engine: Engin
     state.from_number, state.to_choice, state.body = "+14155550100", "+14155550123", "hello"
     state.interaction_id = 1
     before = _counts(engine)
-    run(ComposeState.send.fn(state, []))  # type: ignore[attr-defined]
+    run(ComposeState.send.fn(state))  # type: ignore[attr-defined]
     assert NO_AGENT_ROLE in state.error
     assert _counts(engine) == before
 
@@ -141,7 +143,7 @@ def test_send_from_a_signed_out_tab_is_refused(engine: Engine) -> None:
     state = state_for(ComposeState, "")
     state.from_number, state.to_choice, state.body = "+14155550100", "+14155550123", "hello"
     before = _counts(engine)
-    run(ComposeState.send.fn(state, []))  # type: ignore[attr-defined]
+    run(ComposeState.send.fn(state))  # type: ignore[attr-defined]
     assert state.error == "Please sign in first."
     assert _counts(engine) == before
 
@@ -168,7 +170,8 @@ def test_the_supervisor_board_and_take_over_refuse_plain_agents(engine: Engine) 
     state = state_for(SupervisorState, token)
     run(SupervisorState.load.fn(state))  # type: ignore[attr-defined]
     assert "does not have the supervisor role" in state.refusal
-    result = run(SupervisorState.take_over.fn(state, 2))  # type: ignore[attr-defined]
+    state.takeover_id = 2  # as if the confirmation were open for it
+    result = run(SupervisorState.take_over.fn(state))  # type: ignore[attr-defined]
     assert "supervisor role" in str(result)
     with Session(engine) as session:
         interaction = session.get(Interaction, 2)

@@ -1,4 +1,4 @@
-"""Send reads attached files only for a signed-in agent, and only up to the policy's limits."""
+"""Attach File reads files only for a signed-in agent, and only up to the policy's limits."""
 
 from __future__ import annotations
 
@@ -69,11 +69,11 @@ def test_a_signed_out_tab_is_refused_before_any_file_is_read(engine: Engine) -> 
     upload, spooled = _upload("photo.png", PNG + bytes(2 * MB))
     state = _compose("")
 
-    run(ComposeState.send.fn(state, [upload]))  # type: ignore[attr-defined]
+    run(ComposeState.attach.fn(state, [upload]))  # type: ignore[attr-defined]
 
-    assert state.error == "Please sign in first."
+    assert state.attach_error == "Please sign in first."
     assert spooled.bytes_read == 0
-    assert _messages(engine) == 0
+    assert state.files == []
 
 
 def test_a_user_without_the_agent_role_is_refused_before_any_file_is_read(
@@ -85,9 +85,9 @@ def test_a_user_without_the_agent_role_is_refused_before_any_file_is_read(
     upload, spooled = _upload("photo.png", PNG)
     state = _compose(token)
 
-    run(ComposeState.send.fn(state, [upload]))  # type: ignore[attr-defined]
+    run(ComposeState.attach.fn(state, [upload]))  # type: ignore[attr-defined]
 
-    assert NO_AGENT_ROLE in state.error
+    assert NO_AGENT_ROLE in state.attach_error
     assert spooled.bytes_read == 0
 
 
@@ -95,9 +95,9 @@ def test_too_many_files_are_refused_before_any_is_read(engine: Engine) -> None:
     state = _compose(_agent_token(AttachmentPolicy(max_files=2)))
     uploads = [_upload(f"{i}.png", PNG) for i in range(3)]
 
-    run(ComposeState.send.fn(state, [u for u, _ in uploads]))  # type: ignore[attr-defined]
+    run(ComposeState.attach.fn(state, [u for u, _ in uploads]))  # type: ignore[attr-defined]
 
-    assert state.error == "3 files are attached; a message can carry at most 2."
+    assert state.attach_error == "3 files are attached; a message can carry at most 2."
     assert [spooled.bytes_read for _, spooled in uploads] == [0, 0, 0]
 
 
@@ -105,20 +105,23 @@ def test_a_file_over_the_limit_is_read_only_up_to_the_limit(engine: Engine) -> N
     state = _compose(_agent_token(AttachmentPolicy(max_total_bytes=1 * MB)))
     upload, spooled = _upload("huge.png", PNG + bytes(20 * MB), declare_size=False)
 
-    run(ComposeState.send.fn(state, [upload]))  # type: ignore[attr-defined]
+    run(ComposeState.attach.fn(state, [upload]))  # type: ignore[attr-defined]
 
-    assert state.error == "huge.png is larger than the 1 MB the attachments of a message may take."
+    assert (
+        state.attach_error
+        == "huge.png is larger than the 1 MB the attachments of a message may take."
+    )
     assert spooled.bytes_read <= 1 * MB + 1
-    assert _messages(engine) == 0
+    assert state.files == []
 
 
 def test_a_file_whose_declared_size_is_over_the_limit_is_not_read(engine: Engine) -> None:
     state = _compose(_agent_token(AttachmentPolicy(max_total_bytes=1 * MB)))
     upload, spooled = _upload("huge.png", PNG + bytes(2 * MB))
 
-    run(ComposeState.send.fn(state, [upload]))  # type: ignore[attr-defined]
+    run(ComposeState.attach.fn(state, [upload]))  # type: ignore[attr-defined]
 
-    assert "huge.png is larger than the 1 MB" in state.error
+    assert "huge.png is larger than the 1 MB" in state.attach_error
     assert spooled.bytes_read == 0
 
 
@@ -128,9 +131,11 @@ def test_reading_stops_where_the_files_together_pass_the_limit(engine: Engine) -
     second, second_read = _upload("b.png", PNG + bytes(MB), declare_size=False)
     third, third_read = _upload("c.png", PNG, declare_size=False)
 
-    run(ComposeState.send.fn(state, [first, second, third]))  # type: ignore[attr-defined]
+    run(ComposeState.attach.fn(state, [first, second, third]))  # type: ignore[attr-defined]
 
-    assert state.error == "b.png is larger than the 1 MB the attachments of a message may take."
+    assert (
+        state.attach_error == "b.png is larger than the 1 MB the attachments of a message may take."
+    )
     assert first_read.bytes_read == len(PNG) + MB // 2
     assert second_read.bytes_read <= MB - first_read.bytes_read + 1
     assert third_read.bytes_read == 0
@@ -140,7 +145,12 @@ def test_files_within_the_limits_are_sent(engine: Engine) -> None:
     state = _compose(_agent_token(AttachmentPolicy(max_total_bytes=1 * MB, max_files=2)))
     uploads = [_upload("a.png", PNG), _upload("b.png", PNG + bytes(MB - 2 * len(PNG)))]
 
-    run(ComposeState.send.fn(state, [u for u, _ in uploads]))  # type: ignore[attr-defined]
+    run(ComposeState.attach.fn(state, [u for u, _ in uploads]))  # type: ignore[attr-defined]
+    assert state.attach_error == ""
+    assert [f.name for f in state.files] == ["a.png", "b.png"]
+
+    run(ComposeState.send.fn(state))  # type: ignore[attr-defined]
 
     assert state.error == ""
     assert _messages(engine) == 1
+    assert state.files == []

@@ -1,0 +1,72 @@
+"""Which signed-in sessions show which live feed, so each push goes to valid sessions only.
+
+Every tab links to its session's own copy of a feed (`<feed>s<session id>`); the notifier reads
+here who shows the feed with a session that is valid now and the right role, and pushes to
+those copies only. A session that ends is never sent anything again, whatever its tabs hold.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+
+from agent_workspace.db.engine import reading, transaction
+from agent_workspace.models import AuthSession, LiveView, Role, User, UserRole, utcnow
+from agent_workspace.services.access import Actor
+from agent_workspace.services.errors import AccessDenied
+
+
+def session_token(feed: str, session_id: int) -> str:
+    """The shared-state token of one session's copy of a feed (no "_": Reflex forbids it)."""
+    return f"{feed}s{session_id}"
+
+
+def register(*, actor: Actor | None, feed: str, engine: Engine | None = None) -> str:
+    """Notes that the actor's session shows `feed`; returns the token its tabs link to."""
+    if actor is None or actor.session_id is None:
+        raise AccessDenied("Please sign in first.")
+    with transaction(engine) as session:
+        found = session.exec(
+            select(LiveView.id).where(
+                LiveView.feed == feed, LiveView.session_id == actor.session_id
+            )
+        ).first()
+        if found is None:
+            try:
+                with session.begin_nested():
+                    session.add(LiveView(feed=feed, session_id=actor.session_id))
+            except sa.exc.IntegrityError:
+                pass  # another tab of the same session registered it at the same moment
+    return session_token(feed, actor.session_id)
+
+
+def viewers(feed: str, *, engine: Engine | None = None) -> list[tuple[int, Actor]]:
+    """(session id, user) of every session showing `feed` that is valid now."""
+    with reading(engine) as session:
+        rows = session.exec(
+            select(AuthSession.id, User)
+            .join(LiveView, col(LiveView.session_id) == AuthSession.id)
+            .join(User, col(User.id) == AuthSession.user_id)
+            .where(
+                LiveView.feed == feed,
+                col(AuthSession.revoked_at).is_(None),
+                col(AuthSession.expires_at) > utcnow(),
+                col(User.is_active),
+            )
+        ).all()
+        user_ids = {u.id for _, u in rows}
+        roles: dict[int, set[Role]] = {}
+        if user_ids:
+            for user_id, role in session.exec(
+                select(UserRole.user_id, UserRole.role).where(col(UserRole.user_id).in_(user_ids))
+            ).all():
+                roles.setdefault(user_id, set()).add(Role(role))
+        return [
+            (
+                session_id,
+                Actor(u.id, u.username, u.display_name, frozenset(roles.get(u.id, ())), session_id),
+            )
+            for session_id, u in rows
+            if session_id is not None and u.id is not None
+        ]

@@ -1,0 +1,204 @@
+"""The SMS channel's provider numbers (its From numbers): added, relabelled and removed by admins.
+
+A removed number is kept, inactive: messages name it and an inbound text to it still finds its
+channel; adding it again brings it back. The channel is never left without a number to send
+from: the last one cannot be removed, and the channel row is locked while that is checked, so
+two admins removing the last two numbers at once leave one. Every change publishes
+ChannelChanged after commit, so open composers' From lists follow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from agent_workspace.config import get_settings
+from agent_workspace.db.engine import reading, transaction
+from agent_workspace.domain.phone import PhoneOk, display_phone, parse_phone
+from agent_workspace.models import Channel, ProviderNumber, Role
+from agent_workspace.services import events
+from agent_workspace.services.access import Actor, require_role
+from agent_workspace.services.audit import AuditAction, record
+from agent_workspace.services.channels.settings import ChannelView, sms_channel
+from agent_workspace.services.errors import FieldProblems, InvalidInput, NotFound
+
+MAX_LABEL = 80
+
+
+@dataclass(frozen=True)
+class NumberView:
+    id: int
+    e164: str
+    label: str
+
+    @property
+    def shown(self) -> str:
+        """How a From list names it: "Support line (+1 415-555-0100)"."""
+        number = display_phone(self.e164)
+        return f"{self.label} ({number})" if self.label else number
+
+
+def list_numbers(*, actor: Actor | None, engine: Engine | None = None) -> list[NumberView]:
+    """The channel's active numbers, for the administration page."""
+    require_role(actor, Role.ADMIN)
+    return load_numbers(engine=engine)
+
+
+def sending_numbers(*, actor: Actor | None, engine: Engine | None = None) -> list[NumberView]:
+    """The numbers an agent may send from now (a composer's From list)."""
+    require_role(actor, Role.AGENT)
+    return load_numbers(engine=engine)
+
+
+def load_numbers(*, engine: Engine | None = None) -> list[NumberView]:
+    """Unchecked read for the live notifier, which pushes only to agents' composers."""
+    with reading(engine) as session:
+        return _active(session, sms_channel(session).id)
+
+
+def add_number(
+    *, actor: Actor | None, number: str, label: str, engine: Engine | None = None
+) -> NumberView:
+    """Adds a From number (any common notation, stored E.164); a removed one comes back."""
+    admin = require_role(actor, Role.ADMIN)
+    e164, label = _checked(number, label)
+    with transaction(engine) as session:
+        channel = _locked_channel(session)
+        assert channel.id is not None
+        found = session.exec(select(ProviderNumber).where(ProviderNumber.e164 == e164)).first()
+        if found is not None and (found.is_active or found.channel_id != channel.id):
+            where = "this channel" if found.channel_id == channel.id else "another channel"
+            raise FieldProblems(
+                {"number": f"{display_phone(e164)} is already a sending number of {where}."}
+            )
+        if found is None:
+            found = ProviderNumber(channel_id=channel.id, e164=e164, label=label)
+        found.is_active, found.label = True, label
+        session.add(found)
+        session.flush()
+        record(
+            session=session,
+            actor=admin,
+            action=AuditAction.CHANNEL_NUMBER_ADDED,
+            entity=found,
+            detail={"number": e164, "label": label},
+        )
+        events.after_commit(session, events.ChannelChanged())
+        return _view(found)
+
+
+def relabel_number(
+    *, actor: Actor | None, number_id: int, label: str, engine: Engine | None = None
+) -> NumberView:
+    """Renames a number as agents see it; the same label again changes nothing."""
+    admin = require_role(actor, Role.ADMIN)
+    label = _checked_label(label)
+    with transaction(engine) as session:
+        _locked_channel(session)
+        found = _active_number(session, number_id)
+        if found.label == label:
+            return _view(found)
+        before, found.label = found.label, label
+        session.add(found)
+        record(
+            session=session,
+            actor=admin,
+            action=AuditAction.CHANNEL_NUMBER_RELABELLED,
+            entity=found,
+            detail={"number": found.e164, "before": before, "after": label},
+        )
+        events.after_commit(session, events.ChannelChanged())
+        return _view(found)
+
+
+def remove_number(*, actor: Actor | None, number_id: int, engine: Engine | None = None) -> str:
+    """Stops agents sending from a number; returns it. Refused for the channel's last one."""
+    admin = require_role(actor, Role.ADMIN)
+    with transaction(engine) as session:
+        channel = _locked_channel(session)
+        found = _active_number(session, number_id)
+        assert channel.id is not None
+        if len(_active(session, channel.id)) <= 1:
+            raise InvalidInput(
+                f"{display_phone(found.e164)} is the {channel.name} channel's last sending "
+                "number: add another one first, or agents could not send at all."
+            )
+        found.is_active = False
+        session.add(found)
+        record(
+            session=session,
+            actor=admin,
+            action=AuditAction.CHANNEL_NUMBER_REMOVED,
+            entity=found,
+            detail={"number": found.e164, "label": found.label},
+        )
+        events.after_commit(session, events.ChannelChanged())
+        return found.e164
+
+
+def not_a_sender(session: Session, channel: ChannelView, number: str) -> str:
+    """Why Send refuses `number` as From: removed meanwhile (say so), or never one."""
+    found = session.exec(select(ProviderNumber).where(ProviderNumber.e164 == number)).first()
+    if found is not None and found.channel_id == channel.id and not found.is_active:
+        return (
+            f"{display_phone(number)} was removed from the {channel.name} channel's sending "
+            "numbers; choose another From number."
+        )
+    shown = number or "That number"
+    return f"{shown} is not a sending number of the {channel.name} channel."
+
+
+def _checked(number: str, label: str) -> tuple[str, str]:
+    problems: dict[str, str] = {}
+    parsed = parse_phone(number, default_region=get_settings().default_region, require_mobile=False)
+    if not isinstance(parsed, PhoneOk):
+        problems["number"] = parsed.message
+    try:
+        label = _checked_label(label)
+    except FieldProblems as refused:
+        problems.update(refused.problems)
+    if problems:
+        raise FieldProblems(problems)
+    assert isinstance(parsed, PhoneOk)
+    return parsed.e164, label
+
+
+def _checked_label(label: str) -> str:
+    label = " ".join(label.split())
+    if len(label) > MAX_LABEL:
+        raise FieldProblems({"label": f"The label must be at most {MAX_LABEL} characters."})
+    return label
+
+
+def _locked_channel(session: Session) -> Channel:
+    """The SMS channel row, locked: number changes on one channel happen one at a time."""
+    current = sms_channel(session)
+    channel = session.exec(
+        select(Channel).where(Channel.id == current.id).with_for_update()
+    ).first()
+    if channel is None:
+        raise NotFound("No SMS channel is configured.")
+    return channel
+
+
+def _active_number(session: Session, number_id: int) -> ProviderNumber:
+    found = session.get(ProviderNumber, number_id)
+    if found is None or not found.is_active:
+        raise NotFound("That number is no longer a sending number (someone removed it).")
+    return found
+
+
+def _active(session: Session, channel_id: int) -> list[NumberView]:
+    rows = session.exec(
+        select(ProviderNumber)
+        .where(ProviderNumber.channel_id == channel_id, col(ProviderNumber.is_active))
+        .order_by(col(ProviderNumber.id))
+    ).all()
+    return [_view(n) for n in rows]
+
+
+def _view(number: ProviderNumber) -> NumberView:
+    assert number.id is not None
+    return NumberView(number.id, number.e164, number.label)

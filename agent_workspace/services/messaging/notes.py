@@ -1,0 +1,63 @@
+"""Internal notes: written in an interaction's conversation for colleagues, never sent.
+
+A note is a Message with direction and status NOTE, so it sits in the conversation in order,
+and everyone who can open the interaction reads it. It is kept out of everything that concerns
+the consumer: the outbox claims only outbound messages, and a note does not touch the list
+columns (last message, awaiting reply), so previews, boards and waiting times ignore it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from agent_workspace.db.engine import transaction
+from agent_workspace.models import Direction, Message, MessageStatus
+from agent_workspace.services import events
+from agent_workspace.services.access import Actor, access_interaction
+from agent_workspace.services.audit import AuditAction, record
+from agent_workspace.services.errors import FieldProblems
+
+MAX_NOTE = 4000
+
+
+@dataclass(frozen=True)
+class NoteAdded:
+    message_id: int
+    interaction_number: str
+
+
+def add_note(
+    *, actor: Actor | None, interaction_id: int, body: str, engine: Engine | None = None
+) -> NoteAdded:
+    """Adds a note by the agent to the interaction (closed ones too: wrap-up notes)."""
+    text = body.strip()
+    if not text:
+        raise FieldProblems({"body": "Write the note first."})
+    if len(text) > MAX_NOTE:
+        raise FieldProblems({"body": f"A note holds at most {MAX_NOTE} characters."})
+    with transaction(engine) as session:
+        agent, interaction = access_interaction(session, actor, interaction_id)
+        note = Message(
+            interaction_id=interaction_id,
+            direction=Direction.NOTE,
+            body=text,
+            from_number="",
+            to_number="",
+            status=MessageStatus.NOTE,
+            author_id=agent.user_id,
+        )
+        session.add(note)
+        session.flush()
+        assert note.id is not None
+        record(
+            session=session,
+            actor=agent,
+            action=AuditAction.MESSAGE_NOTE_ADDED,
+            entity=note,
+            detail={"interaction": interaction.number, "chars": len(text)},
+        )
+        # The conversation's viewers see it; no list row changes, so no list is refreshed.
+        events.after_commit(session, events.InteractionChanged(interaction_id))
+        return NoteAdded(note.id, interaction.number)

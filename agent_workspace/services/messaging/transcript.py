@@ -1,0 +1,99 @@
+"""Transcript export: an interaction's whole conversation as text or JSON, for whoever may open
+it (with times, authors, delivery statuses, attachment names, and internal notes marked)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy.engine import Engine
+
+from agent_workspace.db.engine import reading
+from agent_workspace.domain.phone import display_phone
+from agent_workspace.services.access import Actor, access_interaction
+from agent_workspace.services.errors import InvalidInput
+from agent_workspace.services.interactions.lists import row_view
+from agent_workspace.services.messaging.messages import MessageView, all_messages
+
+Format = Literal["text", "json"]
+_TIME = "%Y-%m-%d %H:%M:%S UTC"
+
+
+@dataclass(frozen=True)
+class Transcript:
+    filename: str
+    mime_type: str
+    content: str
+
+
+def export_transcript(
+    *, actor: Actor | None, interaction_id: int, format: str, engine: Engine | None = None
+) -> Transcript:
+    if format not in ("text", "json"):
+        raise InvalidInput("A transcript is exported as text or JSON.")
+    with reading(engine) as session:
+        _, interaction = access_interaction(session, actor, interaction_id)
+        row = row_view(session, interaction)
+        messages = all_messages(session, interaction_id)
+        opened, closed = interaction.opened_at, interaction.closed_at
+    header: dict[str, Any] = {
+        "interaction": row.number,
+        "type": row.type,
+        "state": row.state,
+        "person": row.person_name,
+        "phone": row.phone,
+        "assigned_to": row.assigned_to,
+        "opened_at": opened.isoformat(),
+        "closed_at": closed.isoformat() if closed else None,
+    }
+    if format == "json":
+        body = {**header, "messages": [_as_json(m) for m in messages]}
+        return Transcript(
+            f"{row.number}.json",
+            "application/json",
+            json.dumps(body, ensure_ascii=False, indent=2),
+        )
+    return Transcript(f"{row.number}.txt", "text/plain", _as_text(header, messages))
+
+
+def _author(m: MessageView) -> str:
+    if m.direction == "note":
+        return f"Internal note by {m.author or 'an agent'}"
+    if m.direction == "outbound":
+        return f"{m.author or 'Agent'} (from {display_phone(m.from_number)})"
+    return display_phone(m.from_number)
+
+
+def _as_json(m: MessageView) -> dict[str, Any]:
+    return {
+        "at": m.at.isoformat(),
+        "direction": m.direction,
+        "author": m.author or None,
+        "from": m.from_number or None,
+        "to": m.to_number or None,
+        "status": m.status,
+        "problem": m.problem or None,
+        "body": m.body,
+        "attachments": [a.filename for a in m.attachments],
+    }
+
+
+def _as_text(header: dict[str, Any], messages: tuple[MessageView, ...]) -> str:
+    lines = [
+        f"Transcript of {header['interaction']} ({header['type']}, {header['state']})",
+        f"Person: {header['person'] or '-'}  Phone: {header['phone'] or '-'}",
+        f"Assigned to: {header['assigned_to'] or '-'}",
+        f"Opened: {header['opened_at']}  Closed: {header['closed_at'] or '-'}",
+        "",
+    ]
+    for m in messages:
+        status = (
+            "" if m.direction == "note" else f" [{m.status}{': ' + m.problem if m.problem else ''}]"
+        )
+        lines.append(f"{m.at.strftime(_TIME)}  {_author(m)}{status}")
+        lines.extend(f"    {line}" for line in (m.body.splitlines() or [""]))
+        if m.attachments:
+            lines.append("    Attachments: " + ", ".join(a.filename for a in m.attachments))
+        lines.append("")
+    return "\n".join(lines)

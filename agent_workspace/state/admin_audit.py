@@ -1,0 +1,109 @@
+"""The audit log on the administration page: filters and keyset pages (admins only)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import reflex as rx
+
+from agent_workspace.models import Role
+from agent_workspace.services.audit_log import AuditFilter, audit_log
+from agent_workspace.services.errors import FieldProblems, ServiceError
+from agent_workspace.state.session import SessionState
+
+FIELDS = ("username", "interaction", "date_from", "date_to")
+
+
+@dataclasses.dataclass
+class AuditItem:
+    id: int
+    at: str
+    who: str
+    action: str
+    entity: str
+    interaction: str
+    detail: str
+
+
+class AuditAdminState(SessionState):
+    filters: dict[str, str] = {f: "" for f in FIELDS}
+    problems: dict[str, str] = {f: "" for f in FIELDS}
+    rows: list[AuditItem] = []
+    cursors: list[str] = []  # the cursor of each page shown so far ("" for the first)
+    next_cursor: str = ""
+    error: str = ""
+
+    @rx.event
+    def set_filter(self, name: str, value: str) -> None:
+        self.filters = {**self.filters, name: value}
+
+    @rx.event
+    async def load(self) -> None:
+        await self._page("", before=[])
+
+    @rx.event
+    async def search(self) -> None:
+        await self._page("", before=[])
+
+    @rx.event
+    async def next_page(self) -> None:
+        if self.next_cursor:
+            await self._page(self.next_cursor, before=self.cursors)
+
+    @rx.event
+    async def previous_page(self) -> None:
+        if len(self.cursors) > 1:
+            back = self.cursors[:-1]
+            await self._page(back[-1], before=back[:-1])
+
+    async def _page(self, cursor: str, *, before: list[str]) -> None:
+        self.problems = {f: "" for f in FIELDS}
+        self.error = ""
+        try:
+            filters = self._parsed()
+            page = await self._off_loop(
+                audit_log, actor=await self._require(Role.ADMIN), filters=filters, cursor=cursor
+            )
+        except FieldProblems as refused:
+            self.problems = {f: refused.problems.get(f, "") for f in FIELDS}
+            return
+        except ServiceError as refused:
+            self.error = refused.message
+            return
+        self.cursors = [*before, cursor]
+        self.next_cursor = page.next_cursor
+        self.rows = [
+            AuditItem(
+                r.id,
+                r.at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+                r.who,
+                r.action,
+                r.entity,
+                r.interaction,
+                r.detail,
+            )
+            for r in page.rows
+        ]
+
+    def _parsed(self) -> AuditFilter:
+        dates: dict[str, date | None] = {}
+        problems = {}
+        for name in ("date_from", "date_to"):
+            raw = self.filters[name].strip()
+            try:
+                dates[name] = date.fromisoformat(raw) if raw else None
+            except ValueError:
+                problems[name] = f"{raw!r} is not a date (YYYY-MM-DD)."
+        if problems:
+            raise FieldProblems(problems)
+        return AuditFilter(
+            username=self.filters["username"],
+            interaction_number=self.filters["interaction"],
+            date_from=dates["date_from"],
+            date_to=dates["date_to"],
+        )
+
+    @rx.var
+    def has_previous(self) -> bool:
+        return len(self.cursors) > 1

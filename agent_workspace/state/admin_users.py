@@ -1,0 +1,197 @@
+"""Administration of accounts: create, roles, deactivate, reset a password.
+
+Every handler re-checks the admin role on the server (the services refuse anyone else). When
+another admin changed the same account a moment earlier, the list is reloaded and the message
+says what happened, so the screen never shows a state that is not true.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from agent_workspace.models import Role
+from agent_workspace.services.accounts import roles, users
+from agent_workspace.services.accounts.users import UserView
+from agent_workspace.services.errors import FieldProblems, ServiceError
+from agent_workspace.state.session import SessionState
+
+ROLE_NAMES = {
+    Role.AGENT.value: "Agent",
+    Role.SUPERVISOR.value: "Supervisor",
+    Role.ADMIN.value: "Administrator",
+}
+VIA = "admin page"
+FIELDS = ("username", "display_name", "email", "password", "roles")
+
+
+@dataclasses.dataclass
+class UserItem:
+    username: str
+    display_name: str
+    is_active: bool
+    agent: bool
+    supervisor: bool
+    admin: bool
+
+
+@dataclasses.dataclass
+class OpenWork:
+    number: str
+    person: str
+    link: str
+
+
+def _item(view: UserView) -> UserItem:
+    held = set(view.roles)
+    return UserItem(
+        view.username,
+        view.display_name,
+        view.is_active,
+        Role.AGENT in held,
+        Role.SUPERVISOR in held,
+        Role.ADMIN in held,
+    )
+
+
+class UsersAdminState(SessionState):
+    accounts: list[UserItem] = []
+    error: str = ""
+    # The create form.
+    form: dict[str, str] = {"username": "", "display_name": "", "email": "", "password": ""}
+    form_roles: list[str] = [Role.AGENT.value]
+    problems: dict[str, str] = {f: "" for f in FIELDS}
+    # Reset password: for whom, the new password, and why it was refused.
+    reset_for: str = ""
+    reset_password: str = ""
+    reset_error: str = ""
+    # After a deactivation: the account's open interactions, to reassign.
+    deactivated: str = ""
+    open_work: list[OpenWork] = []
+
+    async def _reload_quietly(self) -> None:
+        """After a refusal: show what is true now, if this tab may see it at all."""
+        with contextlib.suppress(ServiceError):
+            await self._reload()
+
+    async def _reload(self) -> None:
+        found = await self._off_loop(roles.list_users, actor=await self._actor())
+        self.accounts = [_item(v) for v in found]
+
+    @rx.event
+    async def load(self) -> None:
+        try:
+            await self._require(Role.ADMIN)
+            await self._reload()
+        except ServiceError as refused:
+            self.error = refused.message
+
+    @rx.event
+    def set_form(self, name: str, value: str) -> None:
+        self.form = {**self.form, name: value}
+
+    @rx.event
+    def toggle_form_role(self, role: str, on: bool) -> None:
+        kept = [r for r in self.form_roles if r != role]
+        self.form_roles = [*kept, role] if on else kept
+
+    @rx.event
+    async def create(self) -> EventSpec | None:
+        self.problems = {f: "" for f in FIELDS}
+        self.error = ""
+        try:
+            view = await self._off_loop(
+                users.add_user,
+                actor=await self._require(Role.ADMIN),
+                username=self.form["username"],
+                display_name=self.form["display_name"],
+                password=self.form["password"],
+                roles=[Role(r) for r in self.form_roles],
+                email=self.form["email"].strip() or None,
+                via=VIA,
+            )
+        except FieldProblems as refused:
+            self.problems = {f: refused.problems.get(f, "") for f in FIELDS}
+            return None
+        except ServiceError as refused:
+            self.error = refused.message
+            return None
+        self.form = {k: "" for k in self.form}
+        self.form_roles = [Role.AGENT.value]
+        await self._reload()
+        return rx.toast.success(f"Created {view.username}; they can sign in now.")
+
+    @rx.event
+    async def set_role(self, username: str, role: str, on: bool) -> EventSpec | None:
+        self.error = ""
+        name = ROLE_NAMES.get(role, role)
+        try:
+            change = roles.grant_role if on else roles.revoke_role
+            _, changed = await self._off_loop(
+                change, actor=await self._require(Role.ADMIN), username=username, role=Role(role)
+            )
+        except (ServiceError, ValueError) as refused:
+            self.error = getattr(refused, "message", str(refused))
+            await self._reload_quietly()
+            return None
+        await self._reload()
+        if not changed:
+            state = "already had" if on else "no longer had"
+            return rx.toast.info(f"{username} {state} the {name} role (changed meanwhile).")
+        verb = "now has" if on else "no longer has"
+        return rx.toast.success(f"{username} {verb} the {name} role.")
+
+    @rx.event
+    async def deactivate(self, username: str) -> EventSpec | None:
+        self.error = ""
+        try:
+            done = await self._off_loop(
+                users.deactivate_user,
+                actor=await self._require(Role.ADMIN),
+                username=username,
+                via=VIA,
+            )
+        except ServiceError as refused:
+            self.error = refused.message
+            return None
+        await self._reload()
+        self.deactivated = username
+        self.open_work = [
+            OpenWork(r.number, r.person_name or r.phone, f"/interactions/{r.id}")
+            for r in done.open_interactions
+        ]
+        if not done.changed:
+            return rx.toast.info(f"{username} was already deactivated.")
+        return rx.toast.success(f"Deactivated {username}; their sessions have ended.")
+
+    @rx.event
+    def start_reset(self, username: str) -> None:
+        self.reset_for, self.reset_password, self.reset_error = username, "", ""
+
+    @rx.event
+    def cancel_reset(self) -> None:
+        self.reset_for = self.reset_password = self.reset_error = ""
+
+    @rx.event
+    def set_reset_password(self, value: str) -> None:
+        self.reset_password = value
+
+    @rx.event
+    async def save_reset(self) -> EventSpec | None:
+        try:
+            revoked = await self._off_loop(
+                users.reset_password,
+                actor=await self._require(Role.ADMIN),
+                username=self.reset_for,
+                password=self.reset_password,
+                via=VIA,
+            )
+        except ServiceError as refused:
+            self.reset_error = refused.message
+            return None
+        who = self.reset_for
+        self.reset_for = self.reset_password = self.reset_error = ""
+        return rx.toast.success(f"New password set for {who}; {revoked} session(s) ended.")

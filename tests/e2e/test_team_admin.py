@@ -1,0 +1,135 @@
+"""An administrator runs the team: numbers agents send from without reloading, new agents who
+sign in and work, every administration tab accessible."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.axe import assert_accessible
+from tests.e2e.pages import (
+    messages,
+    new_interaction,
+    open_interaction_of,
+    sign_in,
+    sign_in_as_agent,
+)
+from tests.servers import WorkspaceServer
+
+NEW_NUMBER = "+14155550142"
+TABS = (
+    "Provider numbers",
+    "Users and roles",
+    "Profile resolver",
+    "Attachment policy",
+    "Canned replies",
+    "Audit log",
+)
+
+
+def _admin(browser: Browser, workspace: WorkspaceServer) -> Page:
+    page = browser.new_context().new_page()
+    sign_in(page, workspace, "ada", "ada-demo-pass")
+    expect(page.get_by_role("heading", name="Administration")).to_be_visible()
+    return page
+
+
+def test_an_admin_adds_a_number_and_an_open_composer_sends_from_it_without_reload(
+    page: Page, browser: Browser, workspace: WorkspaceServer
+) -> None:
+    sign_in_as_agent(page, workspace, "alice")
+    open_interaction_of(page, "Liam Wilson")
+    start = page.get_by_role("button", name="Compose SMS")
+    if start.is_visible():
+        start.click()
+    else:
+        page.get_by_role("button", name="Change From or To").click()
+    from_list = page.get_by_label("From")
+    expect(from_list.get_by_role("option", name=re.compile("0142"))).to_have_count(0)
+
+    admin = _admin(browser, workspace)
+    admin.get_by_label("Number (E.164, e.g. +1 415 555 0100)").fill("415 555 01")
+    admin.get_by_role("button", name="Add number").click()
+    number_field = admin.get_by_label("Number (E.164, e.g. +1 415 555 0100)")
+    expect(number_field).to_have_attribute("aria-invalid", "true")
+    expect(admin.locator("#new-number-error")).to_contain_text("too short")
+    assert_accessible(admin, "the provider numbers form with an error")
+    number_field.fill(NEW_NUMBER)
+    admin.get_by_label("Label (e.g. Support line)").fill("Weekend line")
+    admin.get_by_role("button", name="Add number").click()
+    numbers = admin.get_by_role("table", name="Provider numbers")
+    expect(numbers.get_by_role("row", name=re.compile("Weekend line"))).to_have_count(1)
+    expect(number_field).to_have_attribute("aria-invalid", "false")
+
+    new_option = from_list.get_by_role("option", name="Weekend line (+1 415-555-0142)")
+    expect(new_option).to_have_count(1)  # arrived live in the open composer
+    from_list.select_option(NEW_NUMBER)
+    page.get_by_label("Message", exact=True).fill("Hello from the weekend line")
+    page.get_by_role("button", name="Send").click()
+    bubble = messages(page).get_by_test_id("outbound-message").last
+    expect(bubble).to_contain_text("Hello from the weekend line")
+    expect(bubble).to_contain_text("Weekend line (+1 415-555-0142)")
+
+    admin.get_by_role("button", name="Remove +1 415-555-0142").click()
+    expect(numbers.get_by_role("row", name=re.compile("Weekend line"))).to_have_count(0)
+    admin.context.close()
+
+
+def test_an_admin_creates_an_agent_who_signs_in_and_works(
+    page: Page, browser: Browser, workspace: WorkspaceServer
+) -> None:
+    admin = _admin(browser, workspace)
+    admin.get_by_role("tab", name="Users and roles").click()
+    admin.get_by_label("Username").fill("nina")
+    admin.get_by_label("Name", exact=True).fill("Nina Novak")
+    admin.get_by_label("Password (at least 12 characters)").fill("short")
+    admin.get_by_role("button", name="Create user").click()
+    password = admin.get_by_label("Password (at least 12 characters)")
+    expect(password).to_have_attribute("aria-invalid", "true")
+    expect(admin.locator("#new-user-password-error")).to_contain_text("at least 12 characters")
+    assert_accessible(admin, "the create-user form with an error")
+    password.fill("nina-works-here")
+    admin.get_by_role("button", name="Create user").click()
+    accounts = admin.get_by_role("table", name="Users")
+    expect(accounts.get_by_role("row", name=re.compile("Nina Novak"))).to_have_count(1)
+    expect(admin.get_by_role("checkbox", name="Agent role for nina")).to_be_checked()
+
+    sign_in(page, workspace, "nina", "nina-works-here")
+    expect(page.get_by_role("heading", name="My Interactions")).to_be_visible()
+    new_interaction(page, workspace, "Chloe Martin · consumer")
+    page.get_by_role("button", name="Compose SMS").click()
+    page.get_by_label("From").select_option("+14155550100")
+    page.get_by_label("Message", exact=True).fill("Bonjour Chloe")
+    page.get_by_role("button", name="Send").click()
+    expect(messages(page).get_by_test_id("outbound-message").last).to_contain_text("Nina Novak")
+
+    admin.get_by_role("button", name="Deactivate nina").click()
+    expect(admin.get_by_role("status").filter(has_text="still holds")).to_contain_text("IMS")
+    page.reload()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()  # her session ended
+    admin.context.close()
+
+
+def test_every_administration_tab_is_accessible(page: Page, workspace: WorkspaceServer) -> None:
+    sign_in(page, workspace, "ada", "ada-demo-pass")
+    for tab in TABS:
+        page.get_by_role("tab", name=tab).click()
+        expect(page.get_by_role("heading", name=tab)).to_be_visible()
+        assert_accessible(page, f"the {tab} tab")
+    page.get_by_role("tab", name="Canned replies").click()
+    page.get_by_label("Title").fill("Greeting")
+    page.get_by_label("Text", exact=True).fill("Hi {frist_name}")
+    page.get_by_role("button", name="Save reply").click()
+    expect(page.locator("#reply-body-error")).to_contain_text("{frist_name} is not a placeholder")
+    expect(page.get_by_label("Text", exact=True)).to_have_attribute("aria-invalid", "true")
+    page.get_by_label("Text", exact=True).fill("Hi {first_name}, {agent_name} here.")
+    page.get_by_role("button", name="Save reply").click()
+    replies = page.get_by_role("table", name="Shared canned replies")
+    expect(replies.get_by_role("row", name=re.compile("Greeting"))).to_have_count(1)
+    page.get_by_role("tab", name="Audit log").click()
+    page.get_by_label("User (username)").fill("ada")
+    page.get_by_role("button", name="Filter").click()
+    log = page.get_by_role("table", name="Audit log")
+    expect(log).to_contain_text("canned_reply.created")
+    assert_accessible(page, "the filtered audit log")

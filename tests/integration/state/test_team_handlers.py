@@ -1,0 +1,78 @@
+"""The admin and supervisor handlers re-check the role on the server, and forms mark fields."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, func, select
+
+from agent_workspace.models import AuditEvent, Role
+from agent_workspace.services.accounts import auth
+from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
+from agent_workspace.state.admin_channel import NumbersAdminState
+from agent_workspace.state.admin_replies import RepliesAdminState
+from agent_workspace.state.admin_users import UsersAdminState
+from agent_workspace.state.supervisor import SupervisorState
+from tests.factories import SUPPORT_NUMBER, make_channel, make_user
+from tests.integration.state.test_access_checks import run, state_for
+
+
+def _token(username: str, roles: tuple[Role, ...]) -> str:
+    make_user(username, roles=roles)
+    token, _ = auth.sign_in(username=username, password=f"{username}-password")
+    return token
+
+
+def _audit_rows(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count(col(AuditEvent.id)))).one()
+
+
+def test_an_agent_calling_admin_handlers_is_refused_and_nothing_is_written(
+    engine: Engine,
+) -> None:
+    make_channel()
+    token = _token("alice", (Role.AGENT,))
+    before = _audit_rows(engine)
+    numbers = state_for(NumbersAdminState, token)
+    numbers.new_number = "+14155550142"
+    run(NumbersAdminState.add.fn(numbers))  # type: ignore[attr-defined]
+    assert "admin role" in numbers.error
+    accounts = state_for(UsersAdminState, token)
+    accounts.form = {"username": "mallory", "display_name": "M", "email": "", "password": "x" * 12}
+    run(UsersAdminState.create.fn(accounts))  # type: ignore[attr-defined]
+    assert "admin role" in accounts.error
+    replies = state_for(RepliesAdminState, token)
+    replies.title, replies.body = "Hi", "Hello"
+    run(RepliesAdminState.save.fn(replies))  # type: ignore[attr-defined]
+    assert "admin role" in replies.error
+    assert _audit_rows(engine) == before
+
+
+def test_an_agent_calling_supervisor_handlers_is_refused(engine: Engine) -> None:
+    make_channel()
+    bob = make_user("bob")
+    token = _token("alice", (Role.AGENT,))
+    interaction_id = receive_sms(
+        sms=InboundSms(sid="SM" + "c" * 32, from_="+14155550188", to=SUPPORT_NUMBER, body="Hi")
+    ).interaction_id
+    before = _audit_rows(engine)
+    board = state_for(SupervisorState, token)
+    run(SupervisorState.load.fn(board))  # type: ignore[attr-defined]
+    assert "supervisor role" in board.refusal
+    board.reassign_id, board.reassign_to = interaction_id, str(bob.user_id)
+    run(SupervisorState.reassign.fn(board))  # type: ignore[attr-defined]
+    assert "supervisor role" in board.reassign_error
+    assert _audit_rows(engine) == before
+
+
+def test_the_create_user_form_marks_each_wrong_field(engine: Engine) -> None:
+    token = _token("ada", (Role.ADMIN,))
+    accounts = state_for(UsersAdminState, token)
+    accounts.form = {"username": "ada", "display_name": "", "email": "x", "password": "short"}
+    accounts.form_roles = []
+    run(UsersAdminState.create.fn(accounts))  # type: ignore[attr-defined]
+    assert accounts.problems["username"] == "The username 'ada' is taken."
+    assert "12 characters" in accounts.problems["password"]
+    assert accounts.problems["display_name"] and accounts.problems["email"]
+    assert accounts.problems["roles"]
+    assert accounts.form["username"] == "ada"  # nothing the admin typed is lost
