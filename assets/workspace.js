@@ -58,7 +58,15 @@
     });
   }
 
+  function labelFilePickers() {
+    // The picker behind "Attach File" is a hidden input: give it the button's name.
+    document.querySelectorAll(".rx-Upload input[type=file]").forEach(function (input) {
+      if (!input.getAttribute("aria-label")) input.setAttribute("aria-label", "Attach File");
+    });
+  }
+
   function onChange() {
+    labelFilePickers();
     dedupeDays();
     var el = scroller();
     var list = document.getElementById("messages");

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agent_workspace.components.forms import native_select
+from agent_workspace.components.forms import badge, callout, callout_root, native_select
 from agent_workspace.state.channel_feed import ChannelFeed
-from agent_workspace.state.compose import BODY_ID, OTHER, UPLOAD_ID, ComposeState
+from agent_workspace.state.compose import BODY_ID, NOTE, OTHER, SMS, UPLOAD_ID, ComposeState
 from agent_workspace.state.live import ConversationFeed
-from agent_workspace.state.views import StagedItem
+from agent_workspace.state.views import ReplyItem, StagedItem
 
 LABEL = {"font_size": "0.85em", "font_weight": "500"}
 
@@ -152,13 +152,14 @@ def _confirm() -> rx.Component:
     state = ComposeState
     return rx.cond(
         state.confirm != "",
-        rx.callout.root(
+        callout_root(
             rx.callout.text(state.confirm),
             rx.hstack(
                 rx.button(
                     "Send anyway",
                     on_click=state.send_confirmed,
                     color_scheme="orange",
+                    high_contrast=True,
                     id="compose-send-anyway",
                 ),
                 rx.button(
@@ -176,14 +177,128 @@ def _confirm() -> rx.Component:
     )
 
 
+def _reply_item(item: ReplyItem) -> rx.Component:
+    return rx.el.li(
+        rx.button(
+            rx.vstack(
+                rx.hstack(
+                    rx.text(item.title, weight="medium", size="2"),
+                    badge(item.owner, size="1", variant="soft"),
+                    spacing="2",
+                ),
+                rx.text(item.preview, size="1", color_scheme="gray"),
+                spacing="0",
+                align="start",
+            ),
+            on_click=ComposeState.choose_reply(item.id),
+            variant="ghost",
+            width="100%",
+            justify="start",
+            height="auto",
+            padding="0.4em",
+        ),
+        list_style="none",
+    )
+
+
+def _replies() -> rx.Component:
+    state = ComposeState
+    return rx.cond(
+        state.replies_open,
+        rx.vstack(
+            rx.input(
+                value=state.reply_search,
+                on_change=state.set_reply_search.debounce(200),
+                placeholder="Search canned replies by title",
+                aria_label="Search canned replies",
+                width="100%",
+                size="1",
+            ),
+            rx.el.ul(
+                rx.foreach(state.replies, _reply_item),
+                aria_label="Canned replies",
+                style={
+                    "padding": "0",
+                    "margin": "0",
+                    "max_height": "12em",
+                    "overflow_y": "auto",
+                    "width": "100%",
+                },
+            ),
+            rx.cond(
+                state.replies.length() == 0,
+                rx.text("No canned reply matches.", size="1", color_scheme="gray"),
+            ),
+            rx.cond(
+                state.reply_error != "",
+                rx.text(state.reply_error, size="1", color_scheme="red", role="alert"),
+            ),
+            rx.hstack(
+                rx.input(
+                    value=state.new_reply_title,
+                    on_change=state.set_new_reply_title,
+                    placeholder="Title",
+                    aria_label="Title for my reply",
+                    size="1",
+                ),
+                rx.button(
+                    "Save message as my reply",
+                    on_click=state.save_my_reply,
+                    size="1",
+                    variant="soft",
+                ),
+                spacing="2",
+            ),
+            width="100%",
+            spacing="2",
+            padding="0.5em",
+            border="1px solid var(--gray-6)",
+            border_radius="8px",
+        ),
+    )
+
+
+def _mode() -> rx.Component:
+    return rx.radio_group.root(
+        rx.hstack(
+            rx.el.label(
+                rx.radio_group.item(value=SMS),
+                " SMS",
+                style={
+                    "display": "flex",
+                    "gap": "0.3em",
+                    "align_items": "center",
+                    "font_size": "0.85em",
+                },
+            ),
+            rx.el.label(
+                rx.radio_group.item(value=NOTE),
+                " Internal note",
+                style={
+                    "display": "flex",
+                    "gap": "0.3em",
+                    "align_items": "center",
+                    "font_size": "0.85em",
+                },
+            ),
+            spacing="3",
+        ),
+        value=ComposeState.mode,
+        on_change=ComposeState.set_mode,
+        aria_label="Write an SMS or an internal note",
+        size="1",
+    )
+
+
 def _open() -> rx.Component:
     state = ComposeState
     closed = ~ConversationFeed.info.active
+    note = state.mode == NOTE
     return rx.vstack(
         rx.cond(
             closed,
             # On a closed interaction, say first what Send would do.
-            rx.callout(
+            callout(
                 rx.cond(
                     state.preview != "",
                     state.preview,
@@ -197,8 +312,13 @@ def _open() -> rx.Component:
         ),
         rx.hstack(
             rx.heading("Compose SMS", size="3", as_="h3"),
+            _mode(),
             rx.spacer(),
-            _route(),
+            rx.cond(
+                note,
+                rx.text("Seen by agents only, never sent.", size="1", color_scheme="amber"),
+                _route(),
+            ),
             width="100%",
             align="center",
             wrap="wrap",
@@ -217,6 +337,7 @@ def _open() -> rx.Component:
             placeholder="Write a reply. Enter sends, Shift+Enter adds a line.",
             aria_describedby="compose-counter",
         ),
+        _replies(),
         rx.hstack(
             rx.text(
                 state.counter,
@@ -227,14 +348,14 @@ def _open() -> rx.Component:
             ),
             rx.spacer(),
             rx.cond(
-                (state.preview != "") & ~closed,
+                (state.preview != "") & ~closed & ~note,
                 rx.text(state.preview, size="1", role="status", color_scheme="gray"),
             ),
             width="100%",
             wrap="wrap",
         ),
         rx.cond(
-            state.refusal != "",
+            (state.refusal != "") & ~note,
             rx.text("Cannot send: ", state.refusal, size="2", color_scheme="red", role="alert"),
         ),
         rx.cond(
@@ -253,12 +374,20 @@ def _open() -> rx.Component:
         ),
         _confirm(),
         rx.cond(
-            state.error != "",
-            rx.callout(state.error, color_scheme="red", role="alert", width="100%", size="1"),
+            (state.error != "") & (state.error != state.refusal),
+            callout(state.error, color_scheme="red", role="alert", width="100%", size="1"),
         ),
         rx.hstack(
+            rx.button(
+                "Canned replies",
+                on_click=state.toggle_replies,
+                variant="soft",
+                size="2",
+                type="button",
+                aria_expanded=rx.cond(state.replies_open, "true", "false"),
+            ),
             rx.upload.root(
-                rx.button("Attach File", type="button", variant="soft", size="2"),
+                rx.button("Attach File", type="button", variant="soft", size="2", disabled=note),
                 id=UPLOAD_ID,
                 accept=state.accept,
                 multiple=True,
@@ -273,7 +402,17 @@ def _open() -> rx.Component:
                     "Cancel", on_click=state.close, variant="soft", color_scheme="gray", size="2"
                 ),
             ),
-            rx.button("Send", on_click=state.send, id="compose-send", size="2"),
+            rx.cond(
+                note,
+                rx.button(
+                    "Add note",
+                    on_click=state.send,
+                    id="compose-send",
+                    size="2",
+                    color_scheme="amber",
+                ),
+                rx.button("Send", on_click=state.send, id="compose-send", size="2"),
+            ),
             width="100%",
             align="center",
         ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from agent_workspace.components.composer import composer
+from agent_workspace.components.forms import badge, callout_root
 from agent_workspace.components.transcript import export_transcript_menu
 from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.interaction_page import InteractionPageState
@@ -47,17 +48,18 @@ def _attachment(item: AttachmentItem) -> rx.Component:
 
 
 def _status(message: MessageItem) -> rx.Component:
-    return rx.badge(
+    return badge(
         message.status_label,
         color_scheme=rx.match(message.status, *[(k, v) for k, v in STATUS_COLORS.items()], "gray"),
         variant="soft",
+        high_contrast=True,
         aria_label="Delivery status",
     )
 
 
 def message_bubble(message: MessageItem) -> rx.Component:
     mine = message.outbound | message.note
-    return rx.fragment(
+    return rx.flex(
         # One separator per message; the page script hides all but the first of each day.
         rx.el.div(
             rx.moment(message.at, calendar=DAYS),
@@ -66,7 +68,7 @@ def message_bubble(message: MessageItem) -> rx.Component:
             style={
                 "align_self": "center",
                 "font_size": "0.75em",
-                "color": "var(--gray-10)",
+                "color": "var(--gray-11)",
                 "padding": "0.25em 0",
             },
         ),
@@ -77,9 +79,12 @@ def message_bubble(message: MessageItem) -> rx.Component:
                     message.who,
                     size="1",
                     weight="bold",
-                    color_scheme=rx.cond(message.note, "amber", "gray"),
+                    color=rx.cond(message.note, "var(--amber-12)", "var(--gray-11)"),
                 ),
-                rx.cond(message.body != "", rx.text(message.body, white_space="pre-wrap")),
+                rx.cond(
+                    message.body != "",
+                    rx.text(message.body, white_space="pre-wrap", text_align="left"),
+                ),
                 rx.foreach(message.attachments, _attachment),
                 rx.hstack(
                     rx.text(
@@ -90,11 +95,11 @@ def message_bubble(message: MessageItem) -> rx.Component:
                             title_format="D MMM YYYY HH:mm:ss",
                         ),
                         size="1",
-                        color_scheme="gray",
+                        color="var(--gray-11)",
                     ),
                     rx.cond(
                         message.via != "",
-                        rx.text("from ", message.via, size="1", color_scheme="gray"),
+                        rx.text("from ", message.via, size="1", color="var(--gray-11)"),
                     ),
                     rx.cond(message.note, rx.fragment(), _status(message)),
                     spacing="2",
@@ -118,13 +123,15 @@ def message_bubble(message: MessageItem) -> rx.Component:
             padding="0.6em 0.9em",
             border_radius="12px",
             max_width="80%",
-            role="listitem",
             data_testid=rx.cond(
                 message.note,
                 "note-message",
                 rx.cond(message.outbound, "outbound-message", "inbound-message"),
             ),
         ),
+        direction="column",
+        width="100%",
+        role="listitem",
     )
 
 
@@ -134,8 +141,8 @@ def _header() -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.heading(info.number, size="5", as_="h2"),
-                rx.badge(info.state, aria_label="Interaction state"),
-                rx.badge(info.type, variant="outline"),
+                badge(info.state, aria_label="Interaction state"),
+                badge(info.type, variant="outline"),
                 align="center",
                 spacing="2",
             ),
@@ -210,7 +217,7 @@ def _earlier() -> rx.Component:
 def _opted_out() -> rx.Component:
     return rx.cond(
         ConversationFeed.opted_out_from.length() > 0,
-        rx.callout.root(
+        callout_root(
             rx.callout.icon(rx.icon("ban")),
             rx.callout.text(
                 "This number has opted out (texted STOP) of messages from ",
@@ -254,6 +261,9 @@ def _messages() -> rx.Component:
             rx.text("No messages yet.", color_scheme="gray", size="2"),
         ),
         id="messages-scroller",
+        tab_index=0,  # the conversation scrolls by keyboard too
+        aria_label="Conversation",
+        role="region",
         flex="1",
         overflow_y="auto",
         width="100%",

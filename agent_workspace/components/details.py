@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agent_workspace.components.forms import native_select
+from agent_workspace.components.forms import badge, callout, native_select
 from agent_workspace.state.details import DetailsState, NumberItem, OtherItem
+from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.live import ConversationFeed
 from agent_workspace.state.views import Choice
 
@@ -128,7 +129,7 @@ def details_form() -> rx.Component:
         ),
         rx.cond(
             state.save_error != "",
-            rx.callout(state.save_error, color_scheme="red", role="alert", size="1", width="100%"),
+            callout(state.save_error, color_scheme="red", role="alert", size="1", width="100%"),
         ),
         rx.button("Save", on_click=state.save, size="2"),
         spacing="3",
@@ -140,10 +141,8 @@ def _number(item: NumberItem) -> rx.Component:
     return rx.el.li(
         rx.hstack(
             rx.text(item.number, size="2"),
-            rx.badge(item.kind, variant="outline", size="1"),
-            rx.cond(
-                item.opted_out != "", rx.badge(item.opted_out, color_scheme="orange", size="1")
-            ),
+            badge(item.kind, variant="outline", size="1"),
+            rx.cond(item.opted_out != "", badge(item.opted_out, color_scheme="orange", size="1")),
             spacing="2",
             wrap="wrap",
         ),
@@ -156,7 +155,7 @@ def _other(item: OtherItem) -> rx.Component:
         rx.hstack(
             rx.link(item.number, href=f"/interactions/{item.id}", size="2"),
             rx.text(item.type, size="1", color_scheme="gray"),
-            rx.badge(item.state, size="1", color_scheme=rx.cond(item.active, "green", "gray")),
+            badge(item.state, size="1", color_scheme=rx.cond(item.active, "green", "gray")),
             spacing="2",
             align="center",
         ),
@@ -191,6 +190,13 @@ def person_panel() -> rx.Component:
 
 def details_pane() -> rx.Component:
     return rx.vstack(
+        rx.button(
+            "Back to conversation",
+            on_click=InteractionPageState.show_pane("conversation"),
+            variant="ghost",
+            size="2",
+            display=rx.breakpoints(initial="inline-flex", lg="none"),
+        ),
         details_form(),
         rx.separator(),
         person_panel(),

@@ -64,3 +64,16 @@ def checked_field(label: str, control: rx.Component, html_for: str, error: Any) 
         spacing="1",
         width="100%",
     )
+
+
+def badge(*children: Any, **props: Any) -> rx.Component:
+    """A badge whose text keeps WCAG AA contrast (Radix's soft amber/green/orange do not)."""
+    return rx.badge(*children, **{"high_contrast": True, **props})
+
+
+def callout(*children: Any, **props: Any) -> rx.Component:
+    return rx.callout(*children, **{"high_contrast": True, **props})
+
+
+def callout_root(*children: Any, **props: Any) -> rx.Component:
+    return rx.callout.root(*children, **{"high_contrast": True, **props})

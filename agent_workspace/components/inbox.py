@@ -7,7 +7,7 @@ from typing import Any
 
 import reflex as rx
 
-from agent_workspace.components.forms import native_select
+from agent_workspace.components.forms import badge, callout, native_select
 from agent_workspace.components.layout import VISUALLY_HIDDEN
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.interactions import MyInteractionsState
@@ -38,7 +38,7 @@ def _row(item: RowItem) -> rx.Component:
                 rx.hstack(
                     rx.text(item.person_name, weight="bold", size="2", trim="both"),
                     rx.spacer(),
-                    rx.text(_when(item.last_at), size="1", color_scheme="gray"),
+                    rx.text(_when(item.last_at), size="1", color="var(--gray-11)"),
                     width="100%",
                     align="center",
                 ),
@@ -46,7 +46,7 @@ def _row(item: RowItem) -> rx.Component:
                     rx.text(
                         item.preview,
                         size="2",
-                        color_scheme=rx.cond(item.awaiting, None, "gray"),
+                        color=rx.cond(item.awaiting, "var(--gray-12)", "var(--gray-11)"),
                         weight=rx.cond(item.awaiting, "medium", "regular"),
                         style={"overflow": "hidden", "text_overflow": "ellipsis"},
                         white_space="nowrap",
@@ -54,7 +54,7 @@ def _row(item: RowItem) -> rx.Component:
                     ),
                     rx.cond(
                         item.unread > 0,
-                        rx.badge(
+                        badge(
                             item.unread,
                             color_scheme="red",
                             variant="solid",
@@ -66,14 +66,14 @@ def _row(item: RowItem) -> rx.Component:
                     align="center",
                 ),
                 rx.hstack(
-                    rx.text(item.number, size="1", color_scheme="gray"),
-                    rx.text(item.type, size="1", color_scheme="gray"),
-                    rx.text(item.state, size="1", color_scheme="gray"),
+                    rx.text(item.number, size="1", color="var(--gray-11)"),
+                    rx.text(item.type, size="1", color="var(--gray-11)"),
+                    rx.text(item.state, size="1", color="var(--gray-11)"),
                     rx.cond(
                         item.awaiting,
-                        rx.badge("Awaiting reply", color_scheme="amber", size="1"),
+                        badge("Awaiting reply", color_scheme="amber", size="1"),
                     ),
-                    rx.cond(item.virtual_agent, rx.badge("Virtual agent", size="1")),
+                    rx.cond(item.virtual_agent, badge("Virtual agent", size="1")),
                     spacing="2",
                     wrap="wrap",
                 ),
@@ -83,7 +83,6 @@ def _row(item: RowItem) -> rx.Component:
             href=f"/interactions/{item.id}",
             underline="none",
             color="inherit",
-            aria_label=item.number + " " + item.person_name,
             aria_current=rx.cond(selected, "page", "false"),
             display="block",
             padding="0.6em 0.75em",
@@ -153,7 +152,7 @@ def list_pane() -> rx.Component:
         _filters(),
         rx.cond(
             state.list_error != "",
-            rx.callout(state.list_error, color_scheme="red", role="alert", width="100%"),
+            callout(state.list_error, color_scheme="red", role="alert", width="100%"),
         ),
         rx.el.ul(
             rx.foreach(state.rows, _row),

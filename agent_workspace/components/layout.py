@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from agent_workspace.components.forms import callout, callout_root
 from agent_workspace.state.live import NoticeFeed
 from agent_workspace.state.session import SessionState
 
@@ -54,19 +55,25 @@ def notices() -> rx.Component:
         rx.vstack(
             rx.foreach(
                 NoticeFeed.items,
-                lambda notice: rx.callout.root(
+                lambda notice: callout_root(
                     rx.hstack(
                         rx.callout.text(notice.text),
                         rx.spacer(),
                         rx.cond(
                             notice.interaction_id > 0,
-                            rx.link("Open", href=f"/interactions/{notice.interaction_id}"),
+                            rx.link(
+                                "Open",
+                                href=f"/interactions/{notice.interaction_id}",
+                                color="var(--gray-12)",
+                                underline="always",
+                            ),
                         ),
                         rx.button(
                             "Dismiss",
                             on_click=SessionState.dismiss_notice(notice.id),
                             size="1",
                             variant="soft",
+                            high_contrast=True,
                             aria_label="Dismiss notice",
                         ),
                         align="center",
@@ -74,6 +81,7 @@ def notices() -> rx.Component:
                     ),
                     color_scheme="amber",
                     width="100%",
+                    role="note",
                 ),
             ),
             role="region",
@@ -88,7 +96,7 @@ def notices() -> rx.Component:
 
 def refused_panel(reason: Any = SessionState.denied_reason) -> rx.Component:
     return rx.center(
-        rx.callout(reason, icon="shield-alert", color_scheme="red", role="alert"),
+        callout(reason, icon="shield-alert", color_scheme="red", role="alert"),
         padding="3em",
     )
 

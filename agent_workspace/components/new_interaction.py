@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agent_workspace.components.forms import field, native_select
+from agent_workspace.components.forms import callout, field, native_select
 from agent_workspace.services.interactions.lifecycle import NEW_TYPES
 from agent_workspace.state.interactions import MyInteractionsState
 from agent_workspace.state.views import Choice
@@ -53,7 +53,7 @@ def new_interaction_dialog() -> rx.Component:
                 ),
                 rx.cond(
                     state.new_error != "",
-                    rx.callout(state.new_error, color_scheme="red", role="alert", width="100%"),
+                    callout(state.new_error, color_scheme="red", role="alert", width="100%"),
                 ),
                 rx.hstack(
                     rx.button("Create", on_click=state.create_new),

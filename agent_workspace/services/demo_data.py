@@ -14,6 +14,7 @@ from agent_workspace.domain.attachments import AttachmentPolicy
 from agent_workspace.domain.routing import PersonKind, PersonRef
 from agent_workspace.models import (
     Account,
+    CannedReply,
     Channel,
     ChannelUserProfile,
     Direction,
@@ -67,6 +68,13 @@ CONTACTS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
 )
 
 
+CANNED_REPLIES = (
+    ("Hello and who I am", "Hi {first_name}, this is {agent_name} from customer support."),
+    ("Refund on its way", "Good news {first_name}: your refund is on its way (3-5 days)."),
+    ("Closing", "Thanks {first_name}, anything else we can help with? Reply here any time."),
+)
+
+
 def load_demo_data(engine: Engine | None = None) -> bool:
     """Loads everything in one transaction; returns False when it was already there."""
     with transaction(engine) as session:
@@ -85,6 +93,7 @@ def load_demo_data(engine: Engine | None = None) -> bool:
         channel = _channel(session)
         people = _people(session)
         _interactions(session, channel, people, users)
+        session.add_all(CannedReply(title=t, body=b) for t, b in CANNED_REPLIES)
         return True
 
 

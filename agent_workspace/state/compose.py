@@ -27,14 +27,15 @@ from agent_workspace.services.channels import numbers
 from agent_workspace.services.errors import InvalidInput, ServiceError
 from agent_workspace.services.files import staged, uploads
 from agent_workspace.services.files.media_links import media_path
-from agent_workspace.services.messaging import compose, sending
+from agent_workspace.services.messaging import canned_replies, compose, notes, sending
 from agent_workspace.services.messaging.confirmations import ConfirmationNeeded
 from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
 from agent_workspace.state.session import SessionState
-from agent_workspace.state.views import Choice, StagedItem
+from agent_workspace.state.views import Choice, ReplyItem, StagedItem
 
 UPLOAD_ID = "compose_files"
 OTHER = "other"
+SMS, NOTE = "sms", "note"
 BODY_ID = "compose-body"
 THUMB_TTL = 3600
 
@@ -71,6 +72,12 @@ class ComposeState(SessionState):
     error: str = ""
     attach_error: str = ""
     files: list[StagedItem] = []
+    mode: str = SMS  # SMS, or NOTE: an internal note, never sent
+    replies_open: bool = False
+    reply_search: str = ""
+    replies: list[ReplyItem] = []
+    reply_error: str = ""
+    new_reply_title: str = ""
     idempotency_key: str = ""
     # The file picker offers what the channel's policy allows (the server checks the bytes).
     accept: dict[str, list[str]] = {t: list(KNOWN_TYPES[t]) for t in DEFAULT_ALLOWED_TYPES}
@@ -142,6 +149,7 @@ class ComposeState(SessionState):
         self.other_text = self.other_e164 = self.other_country = self.other_error = ""
         self.error = self.attach_error = self.confirm = ""
         self.files = []
+        self.mode, self.replies_open = SMS, False
         self._set_body(self._drafts.get(self.interaction_id, ""))
         self.idempotency_key = uuid.uuid4().hex
         await self._preview()
@@ -184,8 +192,84 @@ class ComposeState(SessionState):
         await self._preview()
 
     @rx.event
-    def set_body(self, value: str) -> None:
+    async def set_body(self, value: str) -> None:
+        """Typing "/" at the start of the message lists the canned replies, filtered by what
+        follows it."""
         self._set_body(value)
+        if _slash_search(value) is not None:
+            self.replies_open = True
+            await self._find_replies(_slash_search(value) or "")
+        elif self.replies_open and self.reply_search and not value.startswith("/"):
+            self.replies_open = False
+
+    @rx.event
+    def set_mode(self, value: str) -> None:
+        """The Note/SMS switch: a note stays in the workspace, an SMS goes to the phone."""
+        if value in (SMS, NOTE):
+            self.mode = value
+            self.error = self.confirm = ""
+
+    @rx.event
+    async def toggle_replies(self) -> None:
+        self.replies_open = not self.replies_open
+        if self.replies_open:
+            await self._find_replies("")
+
+    @rx.event
+    async def set_reply_search(self, value: str) -> None:
+        await self._find_replies(value)
+
+    async def _find_replies(self, search: str) -> None:
+        self.reply_search, self.reply_error = search, ""
+        try:
+            found = await self._off_loop(
+                canned_replies.replies_for, actor=await self._require(Role.AGENT), search=search
+            )
+        except ServiceError as refused:
+            self.reply_error = refused.message
+            return
+        self.replies = [
+            ReplyItem(r.id, r.title, r.body[:80], "Shared" if r.shared else "Mine") for r in found
+        ]
+
+    @rx.event
+    async def choose_reply(self, reply_id: int) -> EventSpec | None:
+        """Inserts the reply with its placeholders filled for this interaction's person."""
+        try:
+            text = await self._off_loop(
+                canned_replies.render,
+                actor=await self._require(Role.AGENT),
+                reply_id=reply_id,
+                interaction_id=self.interaction_id,
+            )
+        except ServiceError as refused:
+            self.reply_error = refused.message
+            return None
+        typed = "" if _slash_search(self.body) is not None else self.body.rstrip()
+        self._set_body(f"{typed} {text}".strip() if typed else text)
+        self.replies_open = False
+        return focus_message()
+
+    @rx.event
+    def set_new_reply_title(self, value: str) -> None:
+        self.new_reply_title = value
+
+    @rx.event
+    async def save_my_reply(self) -> None:
+        """Keeps the message as one of the agent's own canned replies."""
+        try:
+            await self._off_loop(
+                canned_replies.create_reply,
+                actor=await self._require(Role.AGENT),
+                title=self.new_reply_title,
+                body=self.body,
+                shared=False,
+            )
+        except ServiceError as refused:
+            self.reply_error = refused.message
+            return
+        self.new_reply_title = ""
+        await self._find_replies(self.reply_search)
 
     @rx.event
     async def refresh_preview(self, _version: int = 0) -> None:
@@ -287,6 +371,21 @@ class ComposeState(SessionState):
         for item in list(self.files):
             await self.remove_file(item.id)
 
+    async def _add_note(self) -> list[EventSpec] | None:
+        try:
+            added = await self._off_loop(
+                notes.add_note,
+                actor=await self._require(Role.AGENT),
+                interaction_id=self.interaction_id,
+                body=self.body,
+            )
+        except ServiceError as refused:
+            self.error = refused.message
+            return None
+        self._set_body("")
+        self._drafts = {k: v for k, v in self._drafts.items() if k != self.interaction_id}
+        return [rx.toast.success(f"Note added to {added.interaction_number}."), focus_message()]
+
     @rx.event
     def set_confirm(self, value: str) -> None:
         self.confirm = value
@@ -303,6 +402,8 @@ class ComposeState(SessionState):
     async def _send(self, *, confirmed: bool) -> list[EventSpec] | EventSpec | None:
         """Sends once: the idempotency key makes a repeated click return the first result."""
         self.error = ""
+        if self.mode == NOTE:
+            return await self._add_note()
         if not self.body.strip() and not self.files:
             self.error = "Write a message or attach a file."
             return focus_message()
@@ -341,6 +442,13 @@ class ComposeState(SessionState):
             await self._preview()
             events.append(focus_message())
         return events
+
+
+def _slash_search(body: str) -> str | None:
+    """What follows a leading "/" while it is one word (the canned-reply search), else None."""
+    if not body.startswith("/") or any(c.isspace() for c in body):
+        return None
+    return body[1:]
 
 
 async def _read_files(

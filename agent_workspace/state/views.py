@@ -91,6 +91,16 @@ class StagedItem:
 
 
 @dataclasses.dataclass
+class ReplyItem:
+    """A canned reply the composer offers."""
+
+    id: int
+    title: str
+    preview: str
+    owner: str  # "Shared" or "Mine"
+
+
+@dataclasses.dataclass
 class RowItem:
     """A row of the interaction list."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.servers import WorkspaceServer
 
@@ -26,9 +26,15 @@ def the_list(page: Page):  # type: ignore[no-untyped-def]
     return page.get_by_role("list").filter(has=page.get_by_role("link", name=re.compile("IMS")))
 
 
+def row_of(page: Page | Locator, person: str, number: str = "") -> Locator:
+    """A row of the interaction list: its link reads the person first, then the rest."""
+    rest = rf".*\b{number}\b" if number else ""
+    return page.get_by_role("link", name=re.compile(rf"^{person}\b{rest}"))
+
+
 def open_interaction_of(page: Page, person: str) -> str:
     """Clicks the first row of the list about `person`; returns the interaction's number."""
-    page.get_by_role("link", name=re.compile(rf"^IMS\d{{7}} {person}")).first.click()
+    row_of(page, person).first.click()
     heading = page.get_by_role("heading", level=2, name=re.compile(r"^IMS\d{7}$"))
     expect(heading).to_be_visible()
     return heading.inner_text()
@@ -56,9 +62,11 @@ def compose(
         start.click()
     expect(composer).to_be_visible()
     change = composer.get_by_role("button", name="Change From or To")
-    if change.is_visible():
+    choose_from = composer.get_by_label("From", exact=True)
+    expect(choose_from.or_(change).first).to_be_visible()
+    if not choose_from.is_visible():
         change.click()
-    composer.get_by_label("From").select_option(from_number)
+    choose_from.select_option(from_number)
     if to is not None:
         composer.get_by_label("To", exact=True).select_option("other")
         composer.get_by_label("Other number").fill(to)

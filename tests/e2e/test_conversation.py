@@ -13,6 +13,7 @@ from tests.e2e.pages import (
     messages,
     new_interaction,
     open_interaction_of,
+    row_of,
     sign_in_as_agent,
 )
 from tests.servers import WorkspaceServer
@@ -202,5 +203,5 @@ def test_row4_writing_to_a_number_now_used_by_someone_else_replaces_profile_and_
     expect(page.get_by_role("region", name="Compose SMS")).to_contain_text("+55 11 96123-4567")
 
     page.get_by_label("Open or closed").select_option("closed")
-    closed = page.get_by_role("link", name=re.compile(f"^{first_number} Ana Souza"))
+    closed = row_of(page, "Ana Souza", first_number)
     expect(closed).to_contain_text("closed complete")

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.pages import sign_in_as_agent
+from tests.e2e.pages import row_of, sign_in_as_agent
 from tests.servers import WorkspaceServer
 
 
@@ -27,11 +27,11 @@ def test_new_interaction_about_a_person_then_close_it(
     expect(page.get_by_label("Short description")).to_have_value("Delivery slot change")
     number = page.get_by_role("heading", level=2, name=re.compile(r"^IMS\d{7}$")).inner_text()
     mine = page.get_by_role("list", name="My Interactions")
-    expect(mine.get_by_role("link", name=f"{number} Priya Sharma")).to_be_visible()
+    expect(row_of(mine, "Priya Sharma", number)).to_be_visible()
     page.get_by_role("button", name="Close interaction").click()
     expect(page.get_by_label("Interaction state")).to_have_text("closed complete")
 
     # Closed ones leave the open list; the State filter shows them.
-    expect(mine.get_by_role("link", name=f"{number} Priya Sharma")).to_have_count(0)
+    expect(row_of(mine, "Priya Sharma", number)).to_have_count(0)
     page.get_by_label("Open or closed").select_option("closed")
-    expect(mine.get_by_role("link", name=f"{number} Priya Sharma")).to_be_visible()
+    expect(row_of(mine, "Priya Sharma", number)).to_be_visible()

@@ -1,0 +1,46 @@
+"""One measured figure beside its baseline and target, so every benchmark reports the same way.
+
+A benchmark module exposes `run(args) -> list[Figure]`; `benchmarks.all` prints them as one table
+and writes `benchmarks/results.json`.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Figure:
+    group: str  # "ingest", "push", "send", "lists", "memory", "capacity", "outbox"
+    name: str  # what was measured, e.g. "webhooks/s c=8 SQLite"
+    value: float
+    unit: str  # "/s", "ms", "MiB", "sessions", "msg/s"
+    baseline: float | None = None  # the same thing done the floor's way, in the same run
+    baseline_name: str = ""
+    target: str = ""  # e.g. ">= 0.5x baseline", "<= 50 ms"
+    met: bool | None = None  # None: no target
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.baseline in (None, 0):
+            return None
+        return self.value / self.baseline
+
+    def as_json(self) -> dict[str, object]:
+        return {**asdict(self), "ratio": self.ratio}
+
+
+def percentile(samples: list[float], q: float) -> float:
+    """q in [0, 100]; nearest-rank, so p99 of 100 samples is the 99th smallest."""
+    if not samples:
+        return float("nan")
+    ordered = sorted(samples)
+    rank = max(1, min(len(ordered), math.ceil(q / 100 * len(ordered))))
+    return ordered[rank - 1]
+
+
+def median(samples: list[float]) -> float:
+    return statistics.median(samples) if samples else float("nan")
