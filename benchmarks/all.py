@@ -73,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         + "\n"
     )
-    print(f"\nwritten: {RESULTS}" + (f"; suites that failed: {', '.join(failed)}" if failed else ""))
+    broken = f"; suites that failed: {', '.join(failed)}" if failed else ""
+    print(f"\nwritten: {RESULTS}{broken}")
     return 1 if failed else 0
 
 
