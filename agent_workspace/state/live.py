@@ -14,7 +14,7 @@ from agent_workspace.domain.phone import display_phone
 from agent_workspace.models import Role
 from agent_workspace.services.access import Actor
 from agent_workspace.services.interactions.notices import NoticeView
-from agent_workspace.services.interactions.supervision import Board
+from agent_workspace.services.interactions.supervision import BOARD_LIMIT, Board, BoardChanges
 from agent_workspace.services.messaging.conversation import ConversationView
 from agent_workspace.state.channel_feed import ChannelFeed
 from agent_workspace.state.views import (
@@ -27,6 +27,7 @@ from agent_workspace.state.views import (
     board_item,
     header,
     message_item,
+    patch_board,
 )
 
 
@@ -114,8 +115,12 @@ class SupervisorBoardFeed(rx.SharedState):
     def _may_view(actor: Actor, ident: str) -> bool:
         return actor.has(Role.SUPERVISOR)
 
-    def _show(self, board: Board) -> None:
-        self.items = [board_item(r) for r in board.rows]
+    def _show(self, board: Board | BoardChanges) -> None:
+        if isinstance(board, Board):
+            self.items = [board_item(r) for r in board.rows]
+        else:
+            fresh = [board_item(r) for r in board.rows]
+            self.items = patch_board(self.items, fresh, board.gone, BOARD_LIMIT)
         self.agents = [agent_load_item(a) for a in board.agents]
 
 

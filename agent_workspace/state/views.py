@@ -264,5 +264,15 @@ def board_item(row: BoardRow) -> BoardItem:
     )
 
 
+def patch_board(
+    items: list[BoardItem], fresh: list[BoardItem], gone: frozenset[int], limit: int
+) -> list[BoardItem]:
+    """The board after a few rows changed: those go on top (they were just updated, and the
+    board is newest first), closed ones leave, the rest keep their order."""
+    changed = {item.row.id for item in fresh} | gone
+    kept = [item for item in items if item.row.id not in changed]
+    return (fresh + kept)[:limit]
+
+
 def agent_load_item(load: AgentLoad) -> AgentLoadItem:
     return AgentLoadItem(load.agent_id, load.name, load.active)
