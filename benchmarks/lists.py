@@ -68,7 +68,9 @@ def _later_cursor(agent: Actor, engine: Engine, pages: int) -> Cursor | None:
     """The cursor an agent holds after scrolling `pages` pages of their list (any state)."""
     cursor = None
     for _ in range(pages):
-        page = inbox(actor=agent, query=ListQuery(state=StateFilter.ANY, after=cursor), engine=engine)
+        page = inbox(
+            actor=agent, query=ListQuery(state=StateFilter.ANY, after=cursor), engine=engine
+        )
         if page.next is None:
             break
         cursor = page.next
@@ -94,23 +96,32 @@ def cases(facts: SeedFacts, engine: Engine) -> list[Case]:
         Case("All Interactions, any state", page(boss, **everything)),
         Case("filter: closed (mine)", page(agent, state=StateFilter.CLOSED)),
         Case("filter: any state (mine)", page(agent, state=StateFilter.ANY)),
-        Case("filter: type phone (mine, any state)",
-             page(agent, state=StateFilter.ANY, type=InteractionType.PHONE)),
-        Case("filter: type email (all, any state)",
-             page(boss, **everything, type=InteractionType.EMAIL)),
+        Case(
+            "filter: type phone (mine, any state)",
+            page(agent, state=StateFilter.ANY, type=InteractionType.PHONE),
+        ),
+        Case(
+            "filter: type email (all, any state)",
+            page(boss, **everything, type=InteractionType.EMAIL),
+        ),
         Case("filter: unassigned", page(agent, scope=Scope.UNASSIGNED)),
         Case("filter: virtual agent", page(agent, scope=Scope.VIRTUAL_AGENT)),
-        Case("filter: virtual agent, closed",
-             page(agent, scope=Scope.VIRTUAL_AGENT, state=StateFilter.CLOSED)),
+        Case(
+            "filter: virtual agent, closed",
+            page(agent, scope=Scope.VIRTUAL_AGENT, state=StateFilter.CLOSED),
+        ),
         Case("sort: waiting longest (all, open)", page(boss, scope=Scope.ALL, sort=Sort.WAITING)),
         Case("sort: newest (all, any state)", page(boss, **everything, sort=Sort.NEWEST)),
         Case("search: number (all)", page(boss, **everything, search=facts.sample_number)),
         Case("search: person name (all)", page(boss, **everything, search=facts.sample_name)),
         Case("search: phone (all)", page(boss, **everything, search=facts.sample_phone)),
-        Case("search: rare word in messages (all)",
-             page(boss, **everything, search=facts.rare_word)),
-        Case("search: common word in messages (all)",
-             page(boss, **everything, search=facts.common_word)),
+        Case(
+            "search: rare word in messages (all)", page(boss, **everything, search=facts.rare_word)
+        ),
+        Case(
+            "search: common word in messages (all)",
+            page(boss, **everything, search=facts.common_word),
+        ),
         Case("search: person name (mine, open)", page(agent, search=facts.sample_name)),
     ]
 
@@ -161,9 +172,7 @@ def run(quick: bool) -> list[Figure]:
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory() as tmp:
         for label, url in _databases(Path(tmp)):
-            figures += measure(
-                label, url, interactions=interactions, messages=messages, runs=runs
-            )
+            figures += measure(label, url, interactions=interactions, messages=messages, runs=runs)
     return figures
 
 

@@ -29,19 +29,23 @@ import agent_workspace.models  # noqa: F401  (registers every table)
 from agent_workspace.domain.previews import preview_line
 from agent_workspace.models import ACTIVE_STATES, InteractionState
 
-FIRST = (
-    "Maria Liam Olivia Noah Emma Oliver Ava Elijah Sophia Lucas Mia Mateo Isabella Levi Amelia "
-    "Ezra Harper Asher Evelyn James Luna Leo Camila Luca Gianna Henry Elena Hudson Aria Ethan "
-    "Ellie Muhammad Mila Jack Nora Aiden Hazel Grayson Layla Kai Chloe Wei Priya Arjun Fatima "
-    "Yusuf Aisha Kenji Yuki Sven Ingrid Pierre Amelie Diego Lucia Tomasz Zofia Kwame Amara"
-).split()
-LAST = (
-    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez "
-    "Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris "
-    "Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill "
-    "Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Okafor Tanaka "
-    "Kowalski Novak Haddad Rossi Silva Kim Patel Chen Müller Dubois Andersson Mensah Ivanova"
-).split()
+_FIRST_NAMES = (
+    "Maria Liam Olivia Noah Emma Oliver Ava Elijah Sophia Lucas Mia Mateo Isabella Levi "
+    "Amelia Ezra Harper Asher Evelyn James Luna Leo Camila Luca Gianna Henry Elena Hudson "
+    "Aria Ethan Ellie Muhammad Mila Jack Nora Aiden Hazel Grayson Layla Kai Chloe Wei Priya "
+    "Arjun Fatima Yusuf Aisha Kenji Yuki Sven Ingrid Pierre Amelie Diego Lucia Tomasz Zofia "
+    "Kwame Amara"
+)
+_LAST_NAMES = (
+    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez "
+    "Lopez Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson "
+    "White Harris Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott "
+    "Torres Nguyen Hill Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter "
+    "Roberts Okafor Tanaka Kowalski Novak Haddad Rossi Silva Kim Patel Chen Müller Dubois "
+    "Andersson Mensah Ivanova"
+)
+FIRST = _FIRST_NAMES.split()
+LAST = _LAST_NAMES.split()
 PHRASES = (
     "Hi, I have a question about my order",
     "Thanks for getting back to me",
@@ -134,7 +138,7 @@ class _Writer:
         else:
             marks = ", ".join("?" for _ in columns)
             raw.executemany(
-                f'INSERT INTO "{table}" ({names}) VALUES ({marks})',
+                f'INSERT INTO "{table}" ({names}) VALUES ({marks})',  # noqa: S608 (our table names)
                 [tuple(_sqlite_value(v) for v in value) for value in values],
             )
 
@@ -200,7 +204,8 @@ def seed(engine: Engine, *, interactions: int = 100_000, messages: int = 1_000_0
     started = time.perf_counter()
     rng = random.Random(20251201)
     facts = SeedFacts(interactions=interactions)
-    per_interaction = messages / interactions
+    messaging = dict(TYPE_MIX)["messaging"]  # only messaging interactions have messages
+    per_interaction = messages / (interactions * messaging) - 0.5  # mean of int(expo) + 1
     bulk = ("interaction", "message", "live_group_member", "interaction_view", "person_phone")
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
@@ -224,6 +229,44 @@ def seed(engine: Engine, *, interactions: int = 100_000, messages: int = 1_000_0
             conn.exec_driver_sql("ANALYZE")
     facts.seconds = time.perf_counter() - started
     return facts
+
+
+def facts_of(conn: Connection) -> SeedFacts:
+    """The facts `seed` returned, read back from a seeded database."""
+
+    def one(sql: str, **bound: object) -> Any:
+        return conn.execute(sa.text(sql), bound).one()
+
+    interactions, messages = one(
+        "SELECT (SELECT COUNT(*) FROM interaction), (SELECT COUNT(*) FROM message)"
+    )
+    (busiest,) = one(
+        "SELECT assigned_agent_id FROM interaction WHERE assigned_agent_id IS NOT NULL "
+        "GROUP BY assigned_agent_id ORDER BY COUNT(*) DESC, assigned_agent_id LIMIT 1"
+    )
+    (supervisor,) = one("SELECT user_id FROM user_role WHERE role = 'supervisor' LIMIT 1")
+    number, phone, first, last = one(
+        "SELECT i.number, i.phone, COALESCE(c.first_name, k.first_name), "
+        "COALESCE(c.last_name, k.last_name) FROM interaction i "
+        "LEFT JOIN consumer c ON c.id = i.consumer_id LEFT JOIN contact k ON k.id = i.contact_id "
+        "WHERE i.id = :id",
+        id=max(1, interactions // 10),
+    )
+    return SeedFacts(
+        interactions=interactions,
+        messages=messages,
+        agent_ids=list(range(1, 51)),
+        supervisor_id=supervisor,
+        busiest_agent_id=busiest,
+        sample_number=number,
+        sample_name=f"{first} {last}",
+        sample_phone=_typed(phone) if phone else "",
+    )
+
+
+def _typed(phone: str) -> str:
+    """A +1 number as an agent types it: (415) 555-0123."""
+    return f"({phone[2:5]}) {phone[5:8]}-{phone[8:]}"
 
 
 def _agents(writer: _Writer, facts: SeedFacts) -> list[int]:
@@ -399,10 +442,7 @@ def _interactions(
             if direction == "note":
                 continue
             last = message
-            if direction == "inbound":
-                waiting_since = waiting_since or at
-            else:
-                waiting_since = None
+            waiting_since = (waiting_since or at) if direction == "inbound" else None
         closed = state not in ACTIVE_STATES
         closed_at = at + timedelta(minutes=rng.randrange(1, 600)) if closed else None
         updated = closed_at or at
@@ -463,7 +503,7 @@ def _interactions(
         if n == facts.interactions // 10:  # an old interaction: search must reach back
             facts.sample_number = number
             facts.sample_name = person.name
-            facts.sample_phone = f"({person.phone[2:5]}) {person.phone[5:8]}-{person.phone[8:]}"
+            facts.sample_phone = _typed(person.phone)
         if len(batch["message"]) >= 50_000 or n == facts.interactions:
             for table in ("interaction", "message", "live_group_member", "interaction_view"):
                 writer.write(table, batch[table])
@@ -474,12 +514,22 @@ def _interactions(
     facts.busiest_agent_id = max(busy, key=lambda a: busy[a])
     writer.write("counter", [{"name": "interaction", "value": 1_000_000 + facts.interactions}])
     if writer.postgres:
-        for table in ("app_user", "account", "consumer", "contact", "person_phone", "channel",
-                      "provider_number", "channel_user_profile", "interaction", "message",
-                      "live_group_member"):
+        for table in (
+            "app_user",
+            "account",
+            "consumer",
+            "contact",
+            "person_phone",
+            "channel",
+            "provider_number",
+            "channel_user_profile",
+            "interaction",
+            "message",
+            "live_group_member",
+        ):
+            most = f'SELECT COALESCE(MAX(id), 1) FROM "{table}"'  # noqa: S608 (our names)
             writer.conn.exec_driver_sql(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT COALESCE(MAX(id), 1) FROM \"{table}\"))"
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), ({most}))"
             )
 
 

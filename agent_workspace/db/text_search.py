@@ -1,7 +1,8 @@
 """The message-text search index, which lives beside the tables rather than in the metadata.
 
 Searching a million messages for a word must not read a million rows. PostgreSQL keeps a
-pg_trgm GIN index on `message.body` (it serves `ILIKE '%word%'`); SQLite keeps an FTS5 table
+pg_trgm GIN index on `message.body` (it serves `ILIKE '%word%'`), and on the interaction number,
+phone and person names that search also looks inside; SQLite keeps an FTS5 table
 with the trigram tokenizer over the same column (it serves `MATCH '"word"'`, a case-insensitive
 substring), kept in step with `message` by triggers, so every path that stores a message
 (Send, inbound, notes, demo data, bulk loads) is indexed without knowing about it. Both need at
@@ -16,7 +17,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 SQLITE_FTS_TABLE = "message_fts"
-POSTGRES_INDEXES = frozenset({"ix_message_body_trgm"})
+# pg_trgm GIN indexes: message text, and what else search matches inside (numbers, phones, names).
+POSTGRES_INDEXES = frozenset(
+    {
+        "ix_message_body_trgm",
+        "ix_interaction_number_trgm",
+        "ix_interaction_phone_trgm",
+        "ix_consumer_name_trgm",
+        "ix_contact_name_trgm",
+    }
+)
 MIN_CHARS = 3  # one trigram
 
 # FTS5 keeps its data in shadow tables named after the virtual table.

@@ -37,10 +37,29 @@ SQLITE_DOWN = (
 )
 
 
+# Search matches inside these (ILIKE '%text%'); the name expression is the one the query uses.
+POSTGRES_TRGM = {
+    "ix_message_body_trgm": "message USING gin (body gin_trgm_ops)",
+    "ix_interaction_number_trgm": "interaction USING gin (number gin_trgm_ops)",
+    "ix_interaction_phone_trgm": "interaction USING gin (phone gin_trgm_ops)",
+    "ix_consumer_name_trgm": "consumer USING gin ((first_name || ' ' || last_name) gin_trgm_ops)",
+    "ix_contact_name_trgm": "contact USING gin ((first_name || ' ' || last_name) gin_trgm_ops)",
+}
+SORT_INDEXES = {
+    "ix_interaction_updated": ["updated_at", "id"],
+    "ix_interaction_opened": ["opened_at", "id"],
+    "ix_interaction_waiting": ["awaiting_reply_since", "id"],
+}
+
+
 def upgrade() -> None:
+    with op.batch_alter_table("interaction", schema=None) as batch_op:
+        for name, columns in SORT_INDEXES.items():
+            batch_op.create_index(name, columns, unique=False)
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        op.execute("CREATE INDEX ix_message_body_trgm ON message USING gin (body gin_trgm_ops)")
+        for name, target in POSTGRES_TRGM.items():
+            op.execute(f"CREATE INDEX {name} ON {target}")
     else:
         for statement in SQLITE_UP:
             op.execute(statement)
@@ -48,7 +67,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP INDEX ix_message_body_trgm")
+        for name in POSTGRES_TRGM:
+            op.execute(f"DROP INDEX {name}")
     else:
         for statement in SQLITE_DOWN:
             op.execute(statement)
+    with op.batch_alter_table("interaction", schema=None) as batch_op:
+        for name in SORT_INDEXES:
+            batch_op.drop_index(name)

@@ -16,7 +16,8 @@ from agent_workspace.models.types import utcnow
 
 def test_autogenerate_finds_no_drift_after_migrating(engine: Engine) -> None:
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
+        opts = {"compare_type": True, "include_name": include_name}
+        context = MigrationContext.configure(conn, opts=opts)
         assert compare_metadata(context, SQLModel.metadata) == []
 
 
