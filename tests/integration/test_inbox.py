@@ -69,6 +69,23 @@ def test_unread_counts_rise_with_inbound_and_clear_when_seen(engine: Engine) -> 
     assert unread_total(actor=alice) == 1
 
 
+def test_the_unread_total_counts_live_group_interactions_and_not_closed_ones(
+    engine: Engine,
+) -> None:
+    make_channel()
+    make_consumer("Dana", "+14155550101")
+    make_consumer("Eli", "+14155550102")
+    alice, bob = make_user("alice"), make_user("bob")
+    send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550101", "Hi Dana"))
+    send_sms(actor=bob, request=SendRequest(SUPPORT_NUMBER, "+14155550101", "Bob too"))  # joins
+    elis = send_sms(actor=bob, request=SendRequest(SUPPORT_NUMBER, "+14155550102", "Hi Eli"))
+    text_in("+14155550101", "one")
+    text_in("+14155550102", "two")
+    assert (unread_total(actor=alice), unread_total(actor=bob)) == (1, 2)
+    close_by_agent(actor=bob, interaction_id=elis.interaction_id)
+    assert unread_total(actor=bob) == 1
+
+
 def test_the_virtual_agent_queue_and_unassigned_scopes(engine: Engine) -> None:
     make_channel()
     alice = make_user("alice")

@@ -109,9 +109,28 @@ def unread_total(*, actor: Actor | None, engine: Engine | None = None) -> int:
     """Unread inbound messages over the agent's open interactions (the tab title's count)."""
     agent = require_role(actor, Role.AGENT)
     with reading(engine) as session:
-        dialect = session.get_bind().dialect.name
-        mine = _filtered(ListQuery(), agent.user_id, dialect).with_only_columns(col(Interaction.id))
-        return int(session.exec(_unread_query(agent.user_id, mine, total=True)).one())
+        return int(
+            session.exec(_unread_query(agent.user_id, _my_open(agent.user_id), total=True)).one()
+        )
+
+
+def _my_open(agent_id: int) -> Any:
+    """Ids of the agent's open interactions (assigned, or in the live group) as a union of
+    two index lookups: the OR of both makes PostgreSQL walk every interaction."""
+    active = [s.value for s in ACTIVE_STATES]
+    assigned = select(col(Interaction.id)).where(
+        Interaction.assigned_agent_id == agent_id, col(Interaction.state).in_(active)
+    )
+    member = (
+        select(col(LiveGroupMember.interaction_id))
+        .join(Interaction, col(Interaction.id) == LiveGroupMember.interaction_id)
+        .where(
+            LiveGroupMember.agent_id == agent_id,
+            col(LiveGroupMember.left_at).is_(None),
+            col(Interaction.state).in_(active),
+        )
+    )
+    return sa.union(assigned, member)
 
 
 def mark_seen(*, actor: Actor | None, interaction_id: int, engine: Engine | None = None) -> bool:
