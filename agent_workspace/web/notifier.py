@@ -17,6 +17,7 @@ from agent_workspace.services import events
 from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts import live_views
 from agent_workspace.services.channels.numbers import load_numbers
+from agent_workspace.services.interactions.inbox import my_row_changes
 from agent_workspace.services.interactions.notices import load_unread
 from agent_workspace.services.interactions.supervision import load_board_changes
 from agent_workspace.services.messaging.conversation import load_conversation
@@ -48,7 +49,8 @@ class Notifier:
         self.loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
         self._interactions: set[int] = set()
-        self._agents: set[int] = set()
+        self._agents: dict[int, set[int]] = {}  # agent -> the rows of their list that changed
+        self._reread: set[int] = set()  # agents whose lists must be read whole
         self._noticed: set[int] = set()
         self._channel = False
 
@@ -63,16 +65,21 @@ class Notifier:
         elif isinstance(event, events.NoticeCreated):
             self._noticed.add(event.agent_id)
         elif isinstance(event, events.ListsChanged):
-            self._agents |= event.agent_ids
+            for agent_id in event.agent_ids:
+                self._agents.setdefault(agent_id, set()).update(event.interaction_ids)
+                if not event.interaction_ids:
+                    self._reread.add(agent_id)
         else:
             self._interactions.add(event.interaction_id)
-            self._agents |= event.agent_ids
+            for agent_id in event.agent_ids:
+                self._agents.setdefault(agent_id, set()).add(event.interaction_id)
         if self._wake is not None:
             self._wake.set()
 
     async def push_pending(self) -> None:
         interactions, self._interactions = self._interactions, set()
-        agents, self._agents = self._agents, set()
+        agents, self._agents = self._agents, {}
+        reread, self._reread = self._reread, set()
         noticed, self._noticed = self._noticed, set()
         channel, self._channel = self._channel, False
         wanted = [CHANNEL_LINK] if channel else []
@@ -99,8 +106,13 @@ class Notifier:
         if LISTS_LINK in shown:
             await self._show(shown, LISTS_LINK, ListsFeed, None)
         for agent_id in sorted(agents):
-            if (feed := agent_token(agent_id)) in shown:
-                await self._show(shown, feed, AgentListFeed, None)
+            if (feed := agent_token(agent_id)) not in shown:
+                continue
+            # The changed rows themselves, so the agent's tabs patch their lists unread.
+            changed = None
+            if agent_id not in reread:
+                changed = await self._read(my_row_changes, agent_id, frozenset(agents[agent_id]))
+            await self._show(shown, feed, AgentListFeed, changed)
 
     async def _read(self, read: Any, *args: Any) -> Any:
         """A read off the loop; a failure is logged and skips only this piece."""

@@ -105,6 +105,33 @@ def inbox(*, actor: Actor | None, query: ListQuery, engine: Engine | None = None
         return InboxPage(rows, next_cursor)
 
 
+@dataclass(frozen=True)
+class RowChanges:
+    """What some changed interactions mean for one agent's My Interactions, so a push carries
+    the rows (and the title's count) and the tab re-reads nothing."""
+
+    rows: tuple[InteractionRow, ...]  # changed and the agent's (any state), with their unread
+    gone: frozenset[int]  # changed and not the agent's (any more)
+    unread_total: int
+
+
+def my_row_changes(
+    agent_id: int, interaction_ids: frozenset[int], *, engine: Engine | None = None
+) -> RowChanges:
+    """Unchecked read for the live notifier: it pushes only to the agent's own valid sessions."""
+    with reading(engine) as session:
+        dialect = session.get_bind().dialect.name
+        statement = _filtered(ListQuery(state=StateFilter.ANY), agent_id, dialect)
+        changed = statement.where(col(Interaction.id).in_(sorted(interaction_ids)))
+        found = list(session.exec(changed))
+        unread = _unread(session, agent_id, [i.id for i in found if i.id is not None])
+        rows = tuple(
+            replace(row, unread=unread.get(row.id, 0)) for row in rows_view(session, found)
+        )
+        total = int(session.exec(_unread_query(agent_id, _my_open(agent_id), total=True)).one())
+        return RowChanges(rows, interaction_ids - {r.id for r in rows}, total)
+
+
 def unread_total(*, actor: Actor | None, engine: Engine | None = None) -> int:
     """Unread inbound messages over the agent's open interactions (the tab title's count)."""
     agent = require_role(actor, Role.AGENT)
@@ -148,7 +175,10 @@ def mark_seen(*, actor: Actor | None, interaction_id: int, engine: Engine | None
         view = view or InteractionView(agent_id=agent.user_id, interaction_id=interaction_id)
         view.last_seen_message_id, view.seen_at = last_id, utcnow()
         session.add(view)
-        events.after_commit(session, events.ListsChanged(frozenset({agent.user_id})))
+        events.after_commit(
+            session,
+            events.ListsChanged(frozenset({agent.user_id}), frozenset({interaction_id})),
+        )
         return True
 
 
