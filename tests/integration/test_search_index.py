@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from agent_workspace.models import Interaction, Role, utcnow
 from agent_workspace.services.access import Actor
+from agent_workspace.services.interactions import search
 from agent_workspace.services.interactions.inbox import ListQuery, Scope, Sort, StateFilter, inbox
 from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.services.messaging.notes import add_note
@@ -118,3 +121,24 @@ def test_waiting_longest_lists_waiting_consumers_first_then_the_rest_by_id(
     rows = inbox(actor=sam, query=query).rows
     assert [r.id for r in rows] == [first, second, answered.interaction_id]
     assert rows[-1].awaiting_reply_since is None
+
+
+def test_a_text_in_very_many_messages_finds_the_same_interactions_page_by_page(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_channel()
+    make_consumer("Dana", "+14155550101")
+    sam = make_user("sam", roles=(Role.AGENT, Role.SUPERVISOR))
+    refunds = [text_in(f"+1415555{n:04}", f"about my refund {n}") for n in range(200, 206)]
+    text_in("+14155550301", "100% sure")
+    noted = text_in("+14155550302", "hello")
+    add_note(actor=sam, interaction_id=noted, body="refund approved")
+    dana = send_sms(actor=sam, request=SendRequest(SUPPORT_NUMBER, "+14155550101", "Hi"))
+    by_union = (found(sam, "refund"), found(sam, "0% s"), found(sam, "dana"))
+    monkeypatch.setattr(search, "COMMON_TEXT_HITS", 2)
+    with Session(engine) as session:
+        assert search.is_common(session, "refund") and not search.is_common(session, "kumquat")
+    by_walk = (found(sam, "refund"), found(sam, "0% s"), found(sam, "dana"))
+    assert by_walk == by_union
+    assert sorted(by_walk[0]) == sorted(refunds)  # never the note
+    assert by_walk[2] == [dana.interaction_id]  # names still match through their lookup

@@ -34,7 +34,7 @@ from agent_workspace.services.access import Actor, access_interaction, require_r
 from agent_workspace.services.errors import AccessDenied, InvalidInput
 from agent_workspace.services.interactions.lists import InteractionRow, rows_view
 from agent_workspace.services.interactions.live_group import current
-from agent_workspace.services.interactions.search import matching_ids
+from agent_workspace.services.interactions.search import is_common, matching
 
 PAGE = 50
 MAX_SEARCH_CHARS = 80
@@ -92,7 +92,9 @@ def inbox(*, actor: Actor | None, query: ListQuery, engine: Engine | None = None
     if len(query.search) > MAX_SEARCH_CHARS:
         raise InvalidInput(f"Search for at most {MAX_SEARCH_CHARS} characters.")
     with reading(engine) as session:
-        statement = _filtered(query, agent.user_id, session.get_bind().dialect.name)
+        common = bool(query.search.strip()) and is_common(session, query.search.strip())
+        dialect = session.get_bind().dialect.name
+        statement = _filtered(query, agent.user_id, dialect, common_text=common)
         found = _page_of(session, statement, query)
         more = len(found) > query.limit
         found = found[: query.limit]
@@ -182,7 +184,7 @@ def mark_seen(*, actor: Actor | None, interaction_id: int, engine: Engine | None
         return True
 
 
-def _filtered(query: ListQuery, agent_id: int, dialect: str) -> Any:
+def _filtered(query: ListQuery, agent_id: int, dialect: str, *, common_text: bool = False) -> Any:
     statement = select(Interaction)
     if query.scope is Scope.MINE:
         member_of = (
@@ -207,9 +209,7 @@ def _filtered(query: ListQuery, agent_id: int, dialect: str) -> Any:
     if query.type is not None:
         statement = statement.where(Interaction.type == query.type)
     if query.search.strip():
-        statement = statement.where(
-            col(Interaction.id).in_(matching_ids(query.search.strip(), dialect))
-        )
+        statement = statement.where(matching(query.search.strip(), dialect, common=common_text))
     return statement
 
 
