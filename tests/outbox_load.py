@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from agent_workspace.config import PROJECT_ROOT
 from agent_workspace.models import Role
@@ -73,6 +74,47 @@ def running(dispatcher: Dispatcher, *, timeout: float = 30) -> Iterator[Dispatch
     finally:
         loop.call_soon_threadsafe(task.cancel)
         thread.join(30)
+
+
+class DispatcherProcesses:
+    """`python -m agent_workspace.cli dispatch` in `count` processes of their own (the outbox
+    part of as many workers), with this process's settings; stopped by PID."""
+
+    def __init__(self, count: int, log_dir: Path, extra_env: dict[str, str] | None = None) -> None:
+        self.count = count
+        self.log_dir = log_dir
+        self.env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), **(extra_env or {})}
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def __enter__(self) -> DispatcherProcesses:
+        for n in range(self.count):
+            log = (self.log_dir / f"dispatcher-{n}.log").open("wb")
+            self.processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "agent_workspace.cli", "dispatch"],
+                    env=self.env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+        return self
+
+    def alive(self) -> bool:
+        return all(p.poll() is None for p in self.processes)
+
+    def logs(self) -> str:
+        return "\n".join(p.read_text()[-2000:] for p in sorted(self.log_dir.glob("dispatcher-*")))
+
+    def __exit__(self, *exc: object) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
 
 
 def queue_from_another_process(agent: Actor, to: str, body: str) -> None:
