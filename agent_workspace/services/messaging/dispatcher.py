@@ -33,6 +33,7 @@ from agent_workspace.domain.outbox import Sent, call_budget, could_be_ours, prov
 from agent_workspace.services import events
 from agent_workspace.services.files import inbound_media
 from agent_workspace.services.messaging import outbox, wakeups
+from agent_workspace.services.messaging.acceptance import Accepted, record_accepted
 from agent_workspace.sms.gateway import (
     OptedOutError,
     OutboundSms,
@@ -49,6 +50,10 @@ log = logging.getLogger(__name__)
 SETTLE = timedelta(seconds=30)
 #: HTTP answers that come from a proxy in front of the provider, which may still be working.
 _NOT_THE_PROVIDERS_ANSWER = frozenset({502, 504})
+
+
+def _answer(job: outbox.OutboundJob, copy: ProviderMessage) -> Accepted:
+    return Accepted(job.message_id, job.lease_token, copy.sid, copy.status, copy.error_code)
 
 
 class Dispatcher:
@@ -86,6 +91,8 @@ class Dispatcher:
         self._media_wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pool: ThreadPoolExecutor | None = None
+        self._answers: list[Accepted] = []
+        self._answered = asyncio.Event()
 
     def run_once(self) -> int:
         """Sends up to `batch` due messages, `concurrency` at a time, and fetches pending media
@@ -97,9 +104,10 @@ class Dispatcher:
             if not jobs:
                 break
             if len(jobs) == 1:
-                self._send(jobs[0])
+                answers = [self._send(jobs[0])]
             else:
-                list(self._threads().map(self._send, jobs))
+                answers = list(self._threads().map(self._send, jobs))
+            record_accepted([a for a in answers if a is not None], engine=self.engine)
             sent += len(jobs)
         return sent + self._fetch_pending()
 
@@ -114,23 +122,24 @@ class Dispatcher:
             self._fetch(item)
         return len(media)
 
-    def _send(self, job: outbox.OutboundJob) -> None:
+    def _send(self, job: outbox.OutboundJob) -> Accepted | None:
+        """One message's provider calls. A refusal or a retry is recorded here; an acceptance is
+        returned for the caller to record with others (None: nothing more to record)."""
         budget = self._fresh_budget(job)
         if job.reconcile_first:  # an earlier attempt may have reached the provider
             if budget is None and (budget := self._hold(job)) is None:
-                return
+                return None
             try:
                 found = self._already_at_provider(job, budget)
             except SmsError as problem:
                 # Whether it has a copy is unknown: never send blind, look again later.
                 self._retry(job, problem, uncertain=True)
-                return
+                return None
             if found is not None:
-                self._accepted(job, found)
-                return
+                return _answer(job, found)
             budget = None  # the lookup used the claim's time: renew before the create
         if budget is None and (budget := self._hold(job)) is None:
-            return
+            return None
         try:
             accepted = self.gateway.send(
                 OutboundSms(
@@ -154,7 +163,8 @@ class Dispatcher:
         except (RetryableSmsError, UncertainSmsError) as problem:
             self._retry(job, problem, uncertain=isinstance(problem, UncertainSmsError))
         else:
-            self._accepted(job, accepted)
+            return _answer(job, accepted)
+        return None
 
     def _fresh_budget(self, job: outbox.OutboundJob) -> float | None:
         """The seconds a first call may take under the claim's own lease, while at least half of
@@ -174,16 +184,6 @@ class Dispatcher:
         ):
             return None
         return call_budget(self.lease, spent=timedelta(seconds=time.monotonic() - started))
-
-    def _accepted(self, job: outbox.OutboundJob, copy: ProviderMessage) -> None:
-        outbox.mark_accepted(
-            message_id=job.message_id,
-            lease_token=job.lease_token,
-            sid=copy.sid,
-            status=copy.status,
-            error_code=copy.error_code,
-            engine=self.engine,
-        )
 
     def _retry(self, job: outbox.OutboundJob, problem: SmsError, *, uncertain: bool) -> None:
         retry_after = problem.retry_after if isinstance(problem, RetryableSmsError) else None
@@ -253,7 +253,11 @@ class Dispatcher:
         self._loop = asyncio.get_running_loop()
         self._wake, self._media_wake = asyncio.Event(), asyncio.Event()
         unsubscribe = events.subscribe(self._on_event)
-        helpers = [asyncio.create_task(self._fetch_forever())]
+        self._answers, self._answered = [], asyncio.Event()
+        helpers = [
+            asyncio.create_task(self._fetch_forever()),
+            asyncio.create_task(self._record_forever()),
+        ]
         if self.listener is not None:
             helpers.append(asyncio.create_task(self.listener.run(self.wake)))
         try:
@@ -269,7 +273,7 @@ class Dispatcher:
 
     async def _send_forever(self) -> None:
         assert self._loop is not None and self._wake is not None
-        in_flight: set[asyncio.Future[None]] = set()
+        in_flight: set[asyncio.Future[Accepted | None]] = set()
         refill = max(1, self.concurrency // 2)  # claim in batches, not one row per free slot
         while True:
             self._wake.clear()  # a wake-up during the claim makes the next wait return at once
@@ -282,7 +286,9 @@ class Dispatcher:
                 log.exception("outbox claim failed")
                 jobs = []
             for job in jobs:
-                in_flight.add(self._loop.run_in_executor(self._threads(), self._send_safely, job))
+                sending = self._loop.run_in_executor(self._threads(), self._send_safely, job)
+                sending.add_done_callback(self._collect)
+                in_flight.add(sending)
             if jobs and len(jobs) == free:  # probably more due: claim as slots free up
                 while in_flight and self.concurrency - len(in_flight) < refill:
                     _, in_flight = await asyncio.wait(
@@ -291,7 +297,9 @@ class Dispatcher:
                 continue
             in_flight = await self._idle(in_flight)
 
-    async def _idle(self, in_flight: set[asyncio.Future[None]]) -> set[asyncio.Future[None]]:
+    async def _idle(
+        self, in_flight: set[asyncio.Future[Accepted | None]]
+    ) -> set[asyncio.Future[Accepted | None]]:
         """Waits for a wake-up, a send to finish (it may have scheduled a retry), the next
         scheduled retry, or the fallback poll; returns the sends still in flight."""
         assert self._wake is not None
@@ -314,11 +322,32 @@ class Dispatcher:
             self.wakeups["poll"] += 1
         return {f for f in in_flight if not f.done()}
 
-    def _send_safely(self, job: outbox.OutboundJob) -> None:
+    def _send_safely(self, job: outbox.OutboundJob) -> Accepted | None:
         try:
-            self._send(job)
+            return self._send(job)
         except Exception:  # its lease runs out and a later claim looks it up first
             log.exception("outbox send of message %s failed", job.message_id)
+            return None
+
+    def _collect(self, sending: asyncio.Future[Accepted | None]) -> None:
+        if sending.cancelled() or sending.exception() is not None:
+            return
+        if (answer := sending.result()) is not None:
+            self._answers.append(answer)
+            self._answered.set()
+
+    async def _record_forever(self) -> None:
+        """Records acceptances as they come: all that arrived while the last write ran go in
+        the next one (group commit). A write that fails leaves them in flight, so a later claim
+        looks them up at the provider instead of sending again."""
+        while True:
+            await self._answered.wait()
+            self._answered.clear()
+            answers, self._answers = self._answers, []
+            try:
+                await asyncio.to_thread(record_accepted, answers, engine=self.engine)
+            except Exception:
+                log.exception("recording %d accepted messages failed", len(answers))
 
     async def _fetch_forever(self) -> None:
         assert self._media_wake is not None

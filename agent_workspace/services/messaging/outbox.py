@@ -34,6 +34,7 @@ from agent_workspace.models import (
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, SYSTEM, AuditAction, record
 from agent_workspace.services.errors import InvalidInput
+from agent_workspace.services.messaging.acceptance import Accepted, record_accepted
 from agent_workspace.services.messaging.statuses import advance, provider_opt_out
 
 log = logging.getLogger(__name__)
@@ -193,39 +194,11 @@ def mark_accepted(
 ) -> bool:
     """The provider took the message: keep its sid, then apply any callback that beat us here.
 
-    Returns False (and records nothing) when the lease was lost.
+    Returns False (and records nothing) when the lease was lost. (acceptance.record_accepted
+    does the same for many messages in one transaction.)
     """
-    with transaction(engine) as session:
-        lock_sid(session, sid)
-        now = utcnow()
-        message = _fenced(
-            session,
-            message_id,
-            lease_token,
-            provider_sid=sid,
-            lease_until=None,
-            lease_token=None,
-            needs_reconcile=False,
-            next_attempt_at=None,
-            error_message=None,  # no "Retrying: ..." left once it went out
-            updated_at=now,
-        )
-        if message is None:
-            return False
-        message.sent_at = message.sent_at or now
-        advance(session, message, status, error_code)
-        for early in session.exec(select(EarlyStatus).where(EarlyStatus.provider_sid == sid)).all():
-            advance(session, message, early.status.value, early.error_code)
-            session.delete(early)
-        record(
-            session=session,
-            actor=PROVIDER,
-            action=AuditAction.MESSAGE_ACCEPTED,
-            entity=message,
-            detail={"sid": sid, "status": message.status.value},
-        )
-        events.after_commit(session, events.InteractionChanged(message.interaction_id))
-        return True
+    answer = Accepted(message_id, lease_token, sid, status, error_code)
+    return message_id in record_accepted([answer], engine=engine)
 
 
 def mark_failed(

@@ -41,7 +41,7 @@ def announce(session: Session) -> None:
     """Called in the transaction that queued outbox work: wakes dispatchers once it commits."""
     events.after_commit(session, events.OutboxChanged())
     if session.get_bind().dialect.name == "postgresql":
-        pass
+        session.execute(sa.text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
     elif redis_url := get_settings().redis_url:
         session.info[_REDIS_AFTER_COMMIT] = redis_url
 
@@ -52,7 +52,7 @@ def _publish_to_redis(session: Any) -> None:
     if url is None:
         return
     try:
-        pass
+        _redis(url).publish(CHANNEL, b"")
     except redis.RedisError as problem:  # the poll still finds the work
         log.warning("could not announce queued messages over Redis: %s", problem)
 
