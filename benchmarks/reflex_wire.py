@@ -1,4 +1,4 @@
-"""What a browser tab says on Reflex's websocket, as plain values (the core of benchmarks/wsclient.py).
+"""What a browser tab says on Reflex's websocket, as plain values (wsclient.py's core).
 
 Reflex 0.10 speaks socket.io (Engine.IO v4, websocket transport) at `/_event/`; this mirrors the
 frontend's `state.js` and the compiled `initialEvents`/`onLoadInternalEvent`:

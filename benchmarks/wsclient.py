@@ -35,6 +35,7 @@ _FEED_CHANGED = wire.handler_name(WorkspaceState, "feed_changed")
 _SEEN = wire.handler_name(InteractionPageState, "seen")
 _REFRESH_PREVIEW = wire.handler_name(ComposeState, "refresh_preview")
 _SIGN_IN = wire.handler_name(LoginState, "sign_in")
+_PARSE_WHEN = (_SESSION, _CONVERSATION, *_LIST_FEEDS, '"_redirect"', _HYDRATED)
 _SHOW_PANE = wire.handler_name(InteractionPageState, "show_pane")
 
 
@@ -138,7 +139,8 @@ class AgentTab:
         try:
             await asyncio.wait_for(self._hydrated.wait(), self.timeout)
         except TimeoutError:
-            raise SessionFailed(f"{self.path} did not hydrate ({self.failure or 'no answer'})")
+            why = self.failure or "no answer"
+            raise SessionFailed(f"{self.path} did not hydrate ({why})") from None
         # The mounted list's triggers read it once (the version is new to the tab).
         if self.path != "/login":
             for feed in ("agent", "lists"):
@@ -184,7 +186,7 @@ class AgentTab:
             if not future.done() and text in frame.raw:
                 future.set_result(at_ms)
         raw = frame.raw
-        if not (_SESSION in raw or _CONVERSATION in raw or "_redirect" in raw or _HYDRATED in raw):
+        if not any(marker in raw for marker in _PARSE_WHEN):
             return
         update = frame.update()
         await self._react(update)
