@@ -76,8 +76,8 @@ async def _round(
     times = [a for a in arrivals if isinstance(a, float)]
     rounds.missed += len(arrivals) - len(times)
     if tabs and len(times) == len(arrivals):
-        rounds.conversations.append(max(arrivals[: len(tabs)]) - t0)  # type: ignore[type-var]
-        rounds.lists.append(max(arrivals[len(tabs) :]) - t0)  # type: ignore[type-var]
+        rounds.conversations.append(max(times[: len(tabs)]) - t0)
+        rounds.lists.append(max(times[len(tabs) :]) - t0)
 
 
 async def _measure(
@@ -98,7 +98,9 @@ async def _measure(
     return rounds
 
 
-def _latency_figures(rounds: Rounds, label: str, target: float, base: float, base_name: str):
+def _latency_figures(
+    rounds: Rounds, label: str, target: float, base: float, base_name: str
+) -> list[Figure]:
     figures = []
     for q in (50, 95, 99):
         value = percentile(rounds.screen, q)

@@ -1,0 +1,165 @@
+"""Sessions: what one connected agent tab costs the app, and how many tabs one app holds.
+
+Each tab is a benchmarks/wsclient.py tab signed in over the websocket as its own bench agent and
+showing its own My Interactions list (`/`), as an agent does between conversations: its list
+and notice feeds are linked, it answers pings, it re-reads its list when its feed moves.
+- memory: RSS of the app's processes (the workspace's process session less the simulator)
+  before any bench tab and after N, divided by N (target <= 1 MiB per session);
+- capacity: tabs are added in steps (100, 200, 500, 1000); at each step alice's Chromium tab
+  times webhook -> screen as benchmarks.push does. A step holds while p99 <= 250 ms and no
+  request failed (a sign-in, a hydrate, a dropped socket, a webhook); the figure is the
+  largest step that held (target >= 500), the way Mattermost reports its ceiling.
+
+Usage: .venv/bin/python -m benchmarks.all --only sessions [--quick]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from playwright.async_api import async_playwright
+
+from benchmarks import harness, wsclient
+from benchmarks.figures import Figure, percentile
+from tests.servers import CHROMIUM, CHROMIUM_FLAGS
+
+STEPS = (100, 200, 500, 1000)
+QUICK_STEPS = (10, 20)
+P99_LIMIT_MS = 250.0
+MEMORY_TARGET_MIB = 1.0
+SETTLE_S = 3.0  # after connecting, before reading RSS: the last hydrates' work is done
+
+
+async def _latencies(
+    screen: harness.Screen, hooks: harness.Webhooks, rounds: int, label: str
+) -> tuple[list[float], int]:
+    samples, missed = [], 0
+    for n in range(rounds + 2):  # two warm-ups
+        body = f"cap {label} {n} {secrets.token_hex(4)}"
+        await screen.arm(body)
+        t0 = time.time() * 1000
+        await hooks.post(body)
+        shown = await screen.shown_at()
+        if n >= 2:
+            if shown is None:
+                missed += 1
+            else:
+                samples.append(shown - t0)
+        await asyncio.sleep(0.1)
+    return samples, missed
+
+
+async def _bench(quick: bool) -> list[Figure]:
+    steps = QUICK_STEPS if quick else STEPS
+    rounds = 20 if quick else 100
+    harness.ensure_chromium()
+    figures: list[Figure] = []
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        harness.seeded_workspace(Path(tmp), max(steps), join_live_group=False) as bench,
+    ):
+        server = bench.server
+        pids = harness.app_processes(server)
+        async with (
+            async_playwright() as playwright,
+            httpx.AsyncClient() as http,
+            wsclient.http_session() as ws_http,
+        ):
+            browser = await playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True
+            )
+            tabs: list[wsclient.AgentTab] = []
+            try:
+                screen = await harness.Screen.open(browser, server)
+                hooks = harness.Webhooks(bench, http)
+                await _latencies(screen, hooks, 3, "settle")
+                await asyncio.sleep(SETTLE_S)
+                rss_before = harness.rss_mib(pids)
+                harness.log(f"app RSS before bench tabs: {rss_before:.0f} MiB ({len(pids)} procs)")
+                held, reason = 0, ""
+                sign_ins = harness.bench_sign_ins(max(steps))
+                for step in steps:
+                    started = time.perf_counter()
+                    try:
+                        tabs += await wsclient.open_tabs(
+                            server.url, ws_http, sign_ins[len(tabs) : step], "/"
+                        )
+                    except (wsclient.SessionFailed, OSError, TimeoutError) as failed:
+                        reason = f"connecting {step} tabs failed: {failed}"
+                        break
+                    harness.log(f"{step} tabs open ({time.perf_counter() - started:.0f} s)")
+                    await asyncio.sleep(SETTLE_S)
+                    rss = harness.rss_mib(pids)
+                    per_tab = (rss - rss_before) / step
+                    harness.log(f"app RSS {rss:.0f} MiB: {per_tab * 1024:.0f} KiB per tab")
+                    figures.append(_memory(step, per_tab, rss_before))
+                    try:
+                        samples, missed = await _latencies(screen, hooks, rounds, str(step))
+                    except (RuntimeError, httpx.HTTPError) as failed:
+                        reason = f"webhook failed at {step} tabs: {failed}"
+                        break
+                    p99 = percentile(samples, 99)
+                    broken = [t.failure for t in tabs if t.failure]
+                    harness.log(f"{step} tabs: webhook -> screen p99 {p99:.0f} ms")
+                    figures.append(
+                        Figure(
+                            "capacity",
+                            f"webhook -> screen p99, {step} tabs connected",
+                            p99,
+                            "ms",
+                            target=f"<= {P99_LIMIT_MS:g} ms",
+                            met=p99 <= P99_LIMIT_MS and not missed,
+                            note=f"n={len(samples)}, missed={missed}, "
+                            f"p50 {percentile(samples, 50):.1f} ms",
+                        )
+                    )
+                    if missed or p99 > P99_LIMIT_MS or broken:
+                        reason = (
+                            f"at {step}: p99 {p99:.0f} ms, missed {missed}, "
+                            f"tab failures {len(broken)} {broken[:2]}"
+                        )
+                        break
+                    held = step
+            finally:
+                await wsclient.close_tabs(tabs)
+                await browser.close()
+    target = 500 if not quick else max(QUICK_STEPS)
+    figures.append(
+        Figure(
+            "capacity",
+            "connected agent tabs held (p99 <= 250 ms, no failure)",
+            held,
+            "sessions",
+            target=f">= {target}",
+            met=held >= target,
+            note=reason or f"every step held, up to {max(steps)}: the ceiling is higher",
+        )
+    )
+    return figures
+
+
+def _memory(step: int, per_tab_mib: float, before: float) -> Figure:
+    return Figure(
+        "memory",
+        f"app RSS per connected tab, {step} tabs",
+        per_tab_mib,
+        "MiB",
+        target=f"<= {MEMORY_TARGET_MIB:g} MiB",
+        met=per_tab_mib <= MEMORY_TARGET_MIB,
+        note=f"RSS before bench tabs {before:.0f} MiB",
+    )
+
+
+def run(quick: bool) -> list[Figure]:
+    return asyncio.run(_bench(quick))
+
+
+if __name__ == "__main__":
+    for figure in run("--quick" in sys.argv):
+        print(figure)
