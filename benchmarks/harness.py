@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import resource
 import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -70,19 +71,22 @@ def seeded_workspace(
     """The production workspace with demo data plus `agents` bench agents (in IMS0001001's
     live group when asked, so its every message is on their lists too); stopped on exit."""
     raise_open_files_limit()
+    # A benchmark stopped with SIGTERM still stops its server (finally blocks run on exit).
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     server = WorkspaceServer(data_dir)
-    cli = [sys.executable, "-m", "agent_workspace.cli", "prepare"]
-    subprocess.run(cli, cwd=PROJECT_ROOT, env=server.env, check=True, stdout=subprocess.DEVNULL)
-    started = time.perf_counter()
-    token = _create_agents(server.env, agents, join_live_group)
-    log(f"{agents} bench agents created in {time.perf_counter() - started:.1f} s")
-    started = time.perf_counter()
-    server.start()
-    log(f"workspace up in {time.perf_counter() - started:.0f} s at {server.url}")
     try:
+        cli = [sys.executable, "-m", "agent_workspace.cli", "prepare"]
+        subprocess.run(cli, cwd=PROJECT_ROOT, env=server.env, check=True, stdout=subprocess.DEVNULL)
+        started = time.perf_counter()
+        token = _create_agents(server.env, agents, join_live_group)
+        log(f"{agents} bench agents created in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        server.start()
+        log(f"workspace up in {time.perf_counter() - started:.0f} s at {server.url}")
         yield BenchWorkspace(server, token)
     finally:
         server.stop()
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _create_agents(env: dict[str, str], count: int, join_live_group: bool) -> str:
