@@ -186,7 +186,7 @@ async def _bench(quick: bool) -> list[Figure]:
             "ms",
             baseline=percentile(crowd.conversations, 95),
             baseline_name="conversation fan-out p95",
-            note=f"each list re-reads itself on a version push; p50 {median(crowd.lists):.1f} ms"
+            note=f"version push, then the tab's feed_changed; p50 {median(crowd.lists):.1f} ms"
             + (f"; tab failures: {failures[:3]}" if failures else ""),
         ),
         Figure(
