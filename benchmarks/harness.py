@@ -27,13 +27,45 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from twilio.request_validator import RequestValidator
 
 from agent_workspace.config import PROJECT_ROOT, SIMULATOR_ACCOUNT_SID
-from benchmarks.live_push import OBSERVER
 from tests.servers import CHROMIUM, WorkspaceServer
 
 INTERACTION_ID = 1  # IMS0001001, Maria Garcia's conversation with alice (demo data)
 PHONE = "+14155550123"  # Maria Garcia
 PROVIDER = "+14155550100"
 WAIT_MS = 15_000  # bound on every wait for a text to show
+
+# Stores when the armed text first shows in the Messages list (and, in delivered mode, when that
+# message's Delivery status badge first reads Delivered). Date.now() is the wall clock Python reads.
+OBSERVER = """
+() => {
+  if (window.__aw) return;
+  const state = {target: null, withDelivery: false, shown: null, delivered: null};
+  const check = () => {
+    if (state.target === null || (state.shown !== null && !state.withDelivery)) return;
+    if (state.delivered !== null) return;
+    const list = document.querySelector('[role="list"][aria-label="Messages"]');
+    if (!list || !list.textContent.includes(state.target)) return;
+    const now = Date.now();
+    if (state.shown === null) state.shown = now;
+    if (!state.withDelivery) return;
+    for (const item of list.querySelectorAll('[role="listitem"]')) {
+      if (!item.textContent.includes(state.target)) continue;
+      for (const badge of item.querySelectorAll('[aria-label="Delivery status"]')) {
+        if (badge.textContent.trim() === 'Delivered') state.delivered = now;
+      }
+    }
+  };
+  new MutationObserver(check).observe(
+    document.body, {childList: true, subtree: true, characterData: true});
+  window.__aw = {
+    arm(target, withDelivery) {
+      Object.assign(state, {target, withDelivery, shown: null, delivered: null});
+      check();
+    },
+    result() { return {shown: state.shown, delivered: state.delivered}; },
+  };
+}
+"""
 
 
 def log(message: str) -> None:

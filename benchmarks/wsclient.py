@@ -61,6 +61,7 @@ class AgentTab:
         self._watch: dict[str, asyncio.Future[float]] = {}
         self._versions: dict[str, int] = {}
         self._total: int | None = None
+        self._routing: str | None = None
         self._pane = ""
 
     # -- connecting -------------------------------------------------------------------------
@@ -131,7 +132,7 @@ class AgentTab:
     async def _navigate(self, path: str) -> None:
         self.path = path
         self._hydrated.clear()
-        self._total = None
+        self._total = self._routing = None
         for body in wire.navigation_events(path, self._storage()):
             await self._send(body)
 
@@ -209,7 +210,12 @@ class AgentTab:
         if isinstance(total, int) and total != self._total:
             self._total = total
             await self._send(wire.event(_SEEN, {"total": total}, self.path))
-            await self._send(wire.event(_REFRESH_PREVIEW, {"_version": total}, self.path))
+        # As the page: the preview is re-checked when what Send depends on changed.
+        routing = wire.var_value(delta, ConversationFeed, "routing")
+        if isinstance(routing, str) and routing != self._routing:
+            self._routing = routing
+            version = self._total or 0
+            await self._send(wire.event(_REFRESH_PREVIEW, {"_version": version}, self.path))
         for path in wire.redirects(update):
             await self._navigate(path)
 

@@ -56,6 +56,7 @@ class ConversationFeed(rx.SharedState):
     first_tail_seq: int = 1
     opted_out_from: list[str] = []
     earlier: list[MessageItem] = []  # the closed interaction this one took over from
+    routing: str = ""  # what Send's decision depends on here: state, people, opt-outs
 
     @staticmethod
     def _may_view(actor: Actor, ident: str) -> bool:
@@ -73,6 +74,10 @@ class ConversationFeed(rx.SharedState):
             for n in view.opted_out_from
         ]
         self.earlier = [message_item(m, name, labels) for m in view.earlier]
+        info = self.info
+        self.routing = "|".join(
+            (info.state, info.assigned_to, info.members, *sorted(view.opted_out_from))
+        )
 
 
 @dataclasses.dataclass(frozen=True)
