@@ -2,7 +2,8 @@
 
 Starts the production workspace (tests/servers.py: prepare + serve, its simulator in its own
 process) with the outbox poll at 60 s, so only the commit's wake-up can make the dispatcher send
-in time. One Chromium page signs in as alice, opens IMS0001001 and, per sample, composes a unique
+in time. One Chromium page signs in as bob, opens Maria Garcia (his first send joins IMS0001001)
+and, per sample, composes a unique
 text, pauses 0.4 s (the composer's preview event finishes, as it has by the time a person
 reaches the button) and clicks Send. A capturing click listener stores Date.now() at the
 click; the simulator stores time.time() when each create request arrives (`arrived_at`); both
@@ -65,6 +66,7 @@ def _ui_samples(page: Page, simulator_url: str, count: int) -> list[float]:
         compose(page, body=body, from_number=PROVIDER)
         # Typing sends a preview event ("Send will: ..."); events of one tab run in order, so
         # let it finish, as it has by the time a person moves to the button.
+        expect(page.get_by_role("status").filter(has_text="Send will")).to_be_visible()
         page.wait_for_timeout(PAUSE_MS)
         page.get_by_role("region", name="Compose SMS").get_by_role("button", name="Send").click()
         arrived = _arrival(simulator_url, body)
@@ -120,9 +122,10 @@ def run(quick: bool = False) -> list[Figure]:
                 try:
                     page = browser.new_context().new_page()
                     page.set_default_timeout(15_000)
-                    sign_in(page, server, "alice", "alice-demo-pass")
+                    sign_in(page, server, "bob", "bob-demo-pass")
                     page.get_by_role("heading", name="My Interactions").wait_for()
-                    open_interaction_of(page, "Maria Garcia")  # IMS0001001
+                    # Bob's phone interaction about Maria: his first send joins IMS0001001.
+                    open_interaction_of(page, "Maria Garcia")
                     page.evaluate(CLICK_CLOCK)
                     ui = _ui_samples(page, server.simulator_url, count)
                 finally:
