@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import secrets
+import subprocess
 import sys
 import tempfile
 import time
@@ -25,7 +26,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Page, expect, sync_playwright
 
-from agent_workspace.config import Settings
+from agent_workspace.config import PROJECT_ROOT, Settings
 from agent_workspace.sms import TwilioGateway
 from agent_workspace.sms.gateway import OutboundSms
 from benchmarks.figures import Figure, median, percentile
@@ -57,6 +58,13 @@ def _arrival(simulator_url: str, body: str, timeout: float = 15.0) -> float:
                 return float(m["arrived_at"]) * 1000
         time.sleep(0.05)
     raise RuntimeError(f"the simulator never received {body!r}")
+
+
+def _ensure_chromium() -> None:
+    """A fresh clone may not have Debian's chromium yet: the bootstrap's function installs it."""
+    if not Path(CHROMIUM).exists():
+        script = PROJECT_ROOT / "scripts" / "bootstrap.sh"
+        subprocess.run(["bash", "-c", f"source {script} && ensure_chromium"], check=True)
 
 
 def _ui_samples(page: Page, simulator_url: str, count: int) -> list[float]:
@@ -110,6 +118,7 @@ def _sdk_samples(server: WorkspaceServer, count: int) -> list[float]:
 
 def run(quick: bool = False) -> list[Figure]:
     count = 5 if quick else 40
+    _ensure_chromium()
     with tempfile.TemporaryDirectory() as tmp:
         server = WorkspaceServer(Path(tmp), extra_env={"AW_OUTBOX_POLL_SECONDS": "60"})
         _say("starting the workspace (production build)")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agent_workspace import cli
+from agent_workspace import cli, config
 from agent_workspace.services.demo_data import DEMO_USERS
 
 
@@ -92,6 +92,6 @@ def test_several_workers_without_redis_are_refused_before_anything_starts(
 
 def test_several_workers_with_redis_pass_the_worker_check(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AW_REDIS_URL", "redis://127.0.0.1:6379/0")
-    cli.get_settings.cache_clear()
+    config.get_settings.cache_clear()
     assert cli.workers_problem(4) is None
     assert cli.workers_problem(0) == "--workers must be at least 1"
