@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agent_workspace import cli
+from agent_workspace import cli, config
 from agent_workspace.services.demo_data import DEMO_USERS
 
 
@@ -79,3 +79,19 @@ def test_the_banner_shows_demo_sign_ins_only_when_they_work() -> None:
     assert DEMO_USERS[0].password in demo
     assert DEMO_USERS[1].password not in demo
     assert "http://p/phone" in demo
+
+
+def test_several_workers_without_redis_are_refused_before_anything_starts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["serve", "--port", "3999", "--workers", "2"]) == 2
+    err = capsys.readouterr().err
+    assert "--workers 2 needs AW_REDIS_URL" in err
+    assert err.count("\n") == 1, err
+
+
+def test_several_workers_with_redis_pass_the_worker_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AW_REDIS_URL", "redis://127.0.0.1:6379/0")
+    config.get_settings.cache_clear()
+    assert cli.workers_problem(4) is None
+    assert cli.workers_problem(0) == "--workers must be at least 1"
