@@ -12,12 +12,15 @@ from agent_workspace.db.engine import get_engine
 from agent_workspace.domain.webhooks import InboundText
 from agent_workspace.models import AcceptedWebhook, utcnow
 from agent_workspace.services import events
+from agent_workspace.services.ingest import gate
 
 _TABLE: sa.Table = AcceptedWebhook.__table__  # type: ignore[attr-defined]
+# RETURNING says whether a row went in (rowcount is -1 on PostgreSQL, which returns the id).
 _INSERTS = {
     "sqlite": sqlite.insert(_TABLE).on_conflict_do_nothing(index_elements=["sid"]),
     "postgresql": postgresql.insert(_TABLE).on_conflict_do_nothing(index_elements=["sid"]),
 }
+_INSERTS = {name: insert.returning(_TABLE.c.id) for name, insert in _INSERTS.items()}
 
 
 def accept_inbound(
@@ -37,8 +40,9 @@ def accept_inbound(
         "accepted_at": utcnow(),
         "attempts": 0,
     }
-    with bound.begin() as conn:
-        new = conn.execute(_INSERTS[bound.dialect.name], row).rowcount == 1
+    dialect = bound.dialect.name
+    with gate.accepting(serialise=dialect == "sqlite"), bound.begin() as conn:
+        new = conn.execute(_INSERTS[dialect], row).first() is not None
     if new:
         events.publish(events.InboundAccepted())
     return new

@@ -16,11 +16,12 @@ from enum import Enum
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from agent_workspace.db.engine import reading, transaction
+from agent_workspace.db.engine import get_engine, reading, transaction
 from agent_workspace.db.locks import lock_phone
 from agent_workspace.domain.webhooks import Malformed, parse_inbound
 from agent_workspace.models import AcceptedWebhook, utcnow
 from agent_workspace.services.errors import InvalidInput, ServiceError
+from agent_workspace.services.ingest import gate
 from agent_workspace.services.messaging.inbound import receive_in
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,8 @@ PER_PHONE = 20  # rows of one phone per pass before the others get their turn
 class Outcome(Enum):
     ROUTED = "routed"
     NONE_PENDING = "none pending"
-    FAILED = "failed"
+    GAVE_UP = "settled unrouted"  # it can never route: kept with its error; the next may go
+    FAILED = "failed"  # may pass: still pending, and the phone's later rows wait behind it
 
 
 def route_pending(*, engine: Engine | None = None) -> int:
@@ -55,6 +57,8 @@ def route_pending(*, engine: Engine | None = None) -> int:
                 if outcome is Outcome.ROUTED:
                     routed += 1
                     continue
+                if outcome is Outcome.GAVE_UP:
+                    continue
                 if outcome is Outcome.FAILED:
                     stalled.add(phone)
                 break
@@ -63,8 +67,9 @@ def route_pending(*, engine: Engine | None = None) -> int:
 def route_next(*, channel_id: int, phone: str, engine: Engine | None = None) -> Outcome:
     """Routes the oldest pending webhook from `phone` on the channel, if there is one."""
     row_id: int | None = None
+    serialise = (engine or get_engine()).dialect.name == "sqlite"
     try:
-        with transaction(engine) as session:
+        with gate.routing(serialise), transaction(engine) as session:
             lock_phone(session, channel_id, phone)
             row = session.exec(
                 select(AcceptedWebhook)
@@ -90,8 +95,8 @@ def route_next(*, channel_id: int, phone: str, engine: Engine | None = None) -> 
     except Exception as problem:
         if row_id is None:
             raise
-        _record_failure(row_id, problem, engine)
-        return Outcome.FAILED
+        gave_up = _record_failure(row_id, problem, engine)
+        return Outcome.GAVE_UP if gave_up else Outcome.FAILED
 
 
 def _pending_phones(engine: Engine | None, stalled: set[str]) -> list[tuple[int, str]]:
@@ -109,14 +114,15 @@ def _pending_phones(engine: Engine | None, stalled: set[str]) -> list[tuple[int,
     return list(dict.fromkeys((channel_id, phone) for channel_id, phone in rows))
 
 
-def _record_failure(row_id: int, problem: Exception, engine: Engine | None) -> None:
-    """Counts the attempt; settles the row unrouted when it can never route. Nothing is deleted."""
+def _record_failure(row_id: int, problem: Exception, engine: Engine | None) -> bool:
+    """Counts the attempt; settles the row unrouted (True) when it can never route. Nothing is
+    deleted."""
     permanent = isinstance(problem, ServiceError)
     why = problem.message if isinstance(problem, ServiceError) else repr(problem)
     with transaction(engine) as session:
         row = session.get(AcceptedWebhook, row_id)
         if row is None or row.settled_at is not None:
-            return
+            return True
         row.attempts += 1
         row.error = why[:400]
         gave_up = permanent or row.attempts >= MAX_ATTEMPTS
@@ -129,3 +135,4 @@ def _record_failure(row_id: int, problem: Exception, engine: Engine | None) -> N
         log.warning(
             "inbound %s routing failed (attempt %d), will retry: %s", row.sid, row.attempts, why
         )
+    return gave_up
