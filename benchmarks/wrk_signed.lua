@@ -1,8 +1,8 @@
 -- wrk script: POSTs pre-signed Twilio inbound webhooks, each used once, read from a file of
 -- "signature<TAB>urlencoded body" lines. Thread k of n takes lines k, k+n, k+2n, ...
 -- Usage: wrk -t N -c C -d D -s wrk_signed.lua URL -- N FILE PATH
--- Prints one line "RESULT {json}" at the end; "wrapped" counts requests sent after a thread
--- ran out of lines (those repeat a MessageSid, so a run must have enough lines).
+-- Prints one line "RESULT {json}" at the end; "wrapped" counts how often a thread ran out of
+-- lines and started over (repeating MessageSids: a run must have enough lines for none).
 
 local counter = 0
 local threads = {}
