@@ -306,7 +306,7 @@ def measure(
         routed = None
         if which == "app":
             # The warm-up's webhooks were accepted too: every accepted row must become a message.
-            routed = _routed_rate(url, _count(url, "accepted_webhook"), timeout=300)
+            routed = _routed_rate(url, _count(url, "accepted_webhook"), timeout=120)
         return load, routed
 
 
@@ -316,7 +316,7 @@ def run(quick: bool) -> list[Figure]:
 
 def _run(quick: bool, kinds: tuple[str, ...]) -> list[Figure]:
     wrk = ensure_wrk()
-    seconds = 5.0 if quick else 15.0
+    seconds = 5.0 if quick else 10.0
     figures: list[Figure] = []
     names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
     for kind in kinds:

@@ -6,7 +6,7 @@ SQLite both need the single write lock, and a writer that finds it taken sleeps 
 handler (1, 2, 5 ... 100 ms steps) while the router, which commits and begins again at once,
 keeps winning it: accepts waited whole routing transactions and more. So on SQLite every ingest
 write takes a process lock first (a prompt hand-over, no sleeping), and the router takes it only
-once no accept has been in flight for QUIET seconds, or MAX_DEFER has passed, so a steady stream
+once no accept has been in flight for QUIET, or after MAX_DEFER, so a steady stream
 of webhooks slows routing down but never stops it. On PostgreSQL writers do not block each
 other; the gap still leaves the CPU (and the GIL) to the requests.
 """
@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator
 
 QUIET = 0.01
-MAX_DEFER = 1.0
+MAX_DEFER = 5.0
 
 _writer = threading.Lock()
 _state = threading.Lock()
