@@ -8,7 +8,10 @@ is refused there with one line per problem and what to set, before anything is t
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -123,8 +126,28 @@ def _tool_env() -> dict[str, str]:
     }
 
 
-def serve(port: int) -> int:
-    """Runs the production build on 127.0.0.1 (and the simulator); stops both together."""
+def workers_problem(workers: int) -> str | None:
+    """Why `serve --workers N` cannot run here, or None.
+
+    Several workers need Reflex's Redis state manager: without it each worker keeps its own page
+    state and a tab's events may land on a worker that has never seen it.
+    """
+    if workers < 1:
+        return "--workers must be at least 1"
+    if workers > 1 and not get_settings().redis_url:
+        return (
+            f"--workers {workers} needs AW_REDIS_URL (Reflex keeps page state in Redis and "
+            "relays live updates between workers); set it, e.g. redis://127.0.0.1:6379/0"
+        )
+    return None
+
+
+def serve(port: int, workers: int = 1) -> int:
+    """Runs the production build on 127.0.0.1 with `workers` Granian worker processes (and the
+    simulator); stops them together. Each worker runs an outbox dispatcher."""
+    if (problem := workers_problem(workers)) is not None:
+        print(f"{PROG}: {problem}", file=sys.stderr)
+        return 2
     settings = get_settings()
     simulator = _start_simulator() if settings.uses_simulator else None
     reflex: subprocess.Popen[bytes] | None = None
@@ -135,7 +158,8 @@ def serve(port: int) -> int:
         ).start()
         command = [sys.executable, "-m", "reflex", "run", "--env", "prod"]
         command += ["--backend-host", "127.0.0.1", "--frontend-port", str(port)]
-        reflex = subprocess.Popen(command, cwd=PROJECT_ROOT, env=_tool_env())
+        env = {**_tool_env(), "GRANIAN_WORKERS": str(workers)}
+        reflex = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env)
         return reflex.wait()
     except KeyboardInterrupt:
         if reflex is not None:
@@ -146,6 +170,17 @@ def serve(port: int) -> int:
         if simulator is not None:
             simulator.terminate()
             simulator.wait(timeout=10)
+
+
+def dispatch() -> int:
+    """Runs only the outbox dispatcher (no web server) until interrupted: more sending
+    processes beside the web workers, on the same database."""
+    from agent_workspace.web.runtime import run_dispatcher
+
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C: cleanly
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_dispatcher())
+    return 0
 
 
 def settings_refusals(error: ValidationError) -> list[str]:
@@ -171,7 +206,17 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", help="start the workspace (and the simulator)", allow_abbrev=False
     )
     serve_parser.add_argument("--port", type=int, default=3000)
-    serve_parser.set_defaults(handler=lambda args: serve(args.port))
+    serve_parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("GRANIAN_WORKERS", "1")),
+        help="Granian worker processes (more than 1 needs AW_REDIS_URL)",
+    )
+    serve_parser.set_defaults(handler=lambda args: serve(args.port, args.workers))
+    dispatch_parser = sub.add_parser(
+        "dispatch", help="run only the outbox dispatcher", allow_abbrev=False
+    )
+    dispatch_parser.set_defaults(handler=lambda _: dispatch())
     cli_accounts.add_commands(sub)
     return parser
 

@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 import agent_workspace.models  # noqa: F401  (registers every table)
 from agent_workspace.config import get_settings
 from agent_workspace.db.engine import make_engine
+from agent_workspace.db.text_search import include_name
 from alembic import context
 
 config = context.config
@@ -24,6 +25,7 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         compare_type=True,
+        include_name=include_name,
         render_as_batch=url.startswith("sqlite"),
     )
     with context.begin_transaction():
@@ -38,6 +40,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=target_metadata,
             compare_type=True,
+            include_name=include_name,
             render_as_batch=url.startswith("sqlite"),
         )
         with context.begin_transaction():

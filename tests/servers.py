@@ -43,7 +43,13 @@ def free_port() -> int:
 class WorkspaceServer:
     """`agent_workspace.cli prepare` then `serve` on a free loopback port, in its own group."""
 
-    def __init__(self, data_dir: Path, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        extra_env: dict[str, str] | None = None,
+        serve_args: tuple[str, ...] = (),
+    ) -> None:
+        self.serve_args = serve_args
         self.port = free_port()
         self.simulator_port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -74,7 +80,7 @@ class WorkspaceServer:
         subprocess.run([*cli, "prepare"], cwd=PROJECT_ROOT, env=self.env, check=True)
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [*cli, "serve", "--port", str(self.port)],
+            [*cli, "serve", "--port", str(self.port), *self.serve_args],
             cwd=PROJECT_ROOT,
             env=self.env,
             stdout=log,

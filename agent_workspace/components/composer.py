@@ -193,9 +193,9 @@ def _reply_item(item: ReplyItem) -> rx.Component:
             on_click=ComposeState.choose_reply(item.id),
             variant="ghost",
             width="100%",
-            justify="start",
             height="auto",
             padding="0.4em",
+            style={"justify_content": "flex-start", "text_align": "left"},
         ),
         list_style="none",
     )

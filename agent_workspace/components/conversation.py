@@ -296,17 +296,17 @@ def conversation_pane() -> rx.Component:
             display="flex",
         ),
         composer(),
-        # A new message while the agent looks: mark it read and re-check what Send would do.
+        # A new message while the agent looks: mark it read.
         rx.box(
-            rx.el.span(
-                on_mount=[
-                    InteractionPageState.seen(ConversationFeed.total),
-                    ComposeState.refresh_preview(ConversationFeed.total),
-                ],
-            ),
-            key=ConversationFeed.total.to_string()
-            + "-"
-            + ConversationFeed.opted_out_from.length().to_string(),
+            rx.el.span(on_mount=InteractionPageState.seen(ConversationFeed.total)),
+            key=ConversationFeed.total.to_string(),
+            display="none",
+        ),
+        # What Send would do changes only with the state, the people or an opt-out: re-check
+        # then, not on every message.
+        rx.box(
+            rx.el.span(on_mount=ComposeState.refresh_preview(ConversationFeed.total)),
+            key=ConversationFeed.routing,
             display="none",
         ),
         height="100%",

@@ -30,3 +30,18 @@ def lock_sid(session: Session, sid: str) -> None:
     looked for early rows: the status would be lost.
     """
     advisory_lock(session, f"sms-sid:{sid}")
+
+
+def lock_sids(session: Session, sids: list[str]) -> None:
+    """`lock_sid` for many sids in one statement, always in the same (sorted) order, so two
+    transactions locking overlapping sets cannot deadlock."""
+    if not sids or session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        sa.text(
+            "SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM ("
+            " SELECT key FROM unnest(CAST(:keys AS text[])) WITH ORDINALITY AS t(key, n)"
+            " ORDER BY n) AS ordered"
+        ),
+        {"keys": [f"sms-sid:{sid}" for sid in sorted(set(sids))]},
+    )

@@ -102,6 +102,10 @@ class Interaction(SQLModel, table=True):
         sa.Index("ix_interaction_channel_phone", "channel_id", "phone"),
         sa.Index("ix_interaction_state_updated", "state", "updated_at", "id"),
         sa.Index("ix_interaction_assignee_updated", "assigned_agent_id", "updated_at", "id"),
+        # One per list sort, so a first page is an index range read, not a sort of every row.
+        sa.Index("ix_interaction_updated", "updated_at", "id"),
+        sa.Index("ix_interaction_opened", "opened_at", "id"),
+        sa.Index("ix_interaction_waiting", "awaiting_reply_since", "id"),
         sa.Index(
             "uq_interaction_active_channel_phone",
             "channel_id",

@@ -39,9 +39,11 @@ class NoticeCreated:
 
 @dataclass(frozen=True)
 class ListsChanged:
-    """Only some agents' lists changed (e.g. what they have read): nothing else to refresh."""
+    """Only some agents' lists changed (e.g. what they have read): nothing else to refresh.
+    `interaction_ids` names the rows that changed; empty means their lists must be re-read."""
 
     agent_ids: frozenset[int]
+    interaction_ids: frozenset[int] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True)

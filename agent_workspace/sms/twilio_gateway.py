@@ -59,15 +59,16 @@ class _RebasingHttpClient(TwilioHttpClient):  # type: ignore[misc]
     """TwilioHttpClient that sends every request to `base_url`, remembers response headers, and
     lets one thread cap the timeout of its next requests (`capped`)."""
 
-    def __init__(self, base_url: str, timeout: float) -> None:
+    def __init__(self, base_url: str, timeout: float, pool_size: int = 10) -> None:
         self._local = threading.local()
         super().__init__(pool_connections=True, timeout=timeout)
         parts = urlsplit(base_url)
         self._scheme, self._netloc = parts.scheme, parts.netloc
         if self.session is not None:
-            # No transport retries on either scheme (the SDK mounts its own https adapter).
-            self.session.mount("http://", HTTPAdapter(max_retries=0))
-            self.session.mount("https://", HTTPAdapter(max_retries=0))
+            # No transport retries on either scheme (the SDK mounts its own https adapter), and
+            # a kept-alive connection for each thread that may call at once.
+            for scheme in ("http://", "https://"):
+                self.session.mount(scheme, HTTPAdapter(max_retries=0, pool_maxsize=pool_size))
 
     def request(
         self,
@@ -159,6 +160,8 @@ class TwilioGateway:
         media_hosts: Where the API may redirect media downloads (see `MediaFetcher`).
         list_page_size: Messages per page when `list_messages` reads the provider's list.
         list_max_pages: Pages `list_messages` reads before it gives up rather than guess.
+        pool_size: Kept-alive connections to the API: how many threads may call at once
+            without opening a new connection each time.
     """
 
     def __init__(
@@ -173,6 +176,7 @@ class TwilioGateway:
         media_hosts: Iterable[str] = TWILIO_MEDIA_HOSTS,
         list_page_size: int = 100,
         list_max_pages: int = 20,
+        pool_size: int = 10,
     ) -> None:
         self._account_sid = account_sid
         self._auth_token = auth_token
@@ -189,7 +193,7 @@ class TwilioGateway:
         )
         self._list_page_size = min(1000, max(1, list_page_size))
         self._list_max_pages = max(1, list_max_pages)
-        self._http = _RebasingHttpClient(self._api_base_url, timeout)
+        self._http = _RebasingHttpClient(self._api_base_url, timeout, pool_size)
         self._client = Client(
             account_sid,
             auth_token,

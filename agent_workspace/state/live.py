@@ -8,13 +8,17 @@ notifier drops tabs whose session has ended or whose user may not see it before 
 
 from __future__ import annotations
 
+import dataclasses
+
 import reflex as rx
 
 from agent_workspace.domain.phone import display_phone
 from agent_workspace.models import Role
 from agent_workspace.services.access import Actor
+from agent_workspace.services.interactions.inbox import RowChanges
+from agent_workspace.services.interactions.lists import InteractionRow
 from agent_workspace.services.interactions.notices import NoticeView
-from agent_workspace.services.interactions.supervision import Board
+from agent_workspace.services.interactions.supervision import BOARD_LIMIT, Board, BoardChanges
 from agent_workspace.services.messaging.conversation import ConversationView
 from agent_workspace.state.channel_feed import ChannelFeed
 from agent_workspace.state.views import (
@@ -27,6 +31,7 @@ from agent_workspace.state.views import (
     board_item,
     header,
     message_item,
+    patch_board,
 )
 
 
@@ -51,6 +56,7 @@ class ConversationFeed(rx.SharedState):
     first_tail_seq: int = 1
     opted_out_from: list[str] = []
     earlier: list[MessageItem] = []  # the closed interaction this one took over from
+    routing: str = ""  # what Send's decision depends on here: state, people, opt-outs
 
     @staticmethod
     def _may_view(actor: Actor, ident: str) -> bool:
@@ -68,20 +74,54 @@ class ConversationFeed(rx.SharedState):
             for n in view.opted_out_from
         ]
         self.earlier = [message_item(m, name, labels) for m in view.earlier]
+        info = self.info
+        self.routing = "|".join(
+            (info.state, info.assigned_to, info.members, *sorted(view.opted_out_from))
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class ListChange:
+    """One push to an agent's list: the changed rows, or None when the tabs must re-read."""
+
+    version: int
+    rows: tuple[InteractionRow, ...] | None
+    gone: frozenset[int] = frozenset()
+    unread_total: int = 0
+
+
+KEPT_CHANGES = 20
 
 
 class AgentListFeed(rx.SharedState):
-    """Tells every tab of one agent that something in their interactions changed: each tab
-    then reads the page of its list it shows (its own filters), so the push stays one number."""
+    """One agent's list changes, for every tab of that agent: a push carries the changed rows
+    (in a backend var, so the browser gets only the version) and each tab patches what it
+    shows; a tab that cannot (a search, another sort, a gap) reads its page instead."""
 
     version: int = 0
+    _changes: list[ListChange] = []  # the latest few, oldest first
 
     @staticmethod
     def _may_view(actor: Actor, ident: str) -> bool:
         return actor.has(Role.AGENT) and ident == agent_token(actor.user_id)
 
-    def _show(self, _changed: object = None) -> None:
+    def _show(self, changed: RowChanges | None = None) -> None:
         self.version += 1
+        change = (
+            ListChange(self.version, changed.rows, changed.gone, changed.unread_total)
+            if changed is not None
+            else ListChange(self.version, None)
+        )
+        self._changes = [*self._changes[-(KEPT_CHANGES - 1) :], change]
+
+    def _since(self, version: int) -> list[ListChange] | None:
+        """The changes after `version`, or None when some are no longer kept or say re-read."""
+        pending = [c for c in self._changes if c.version > version]
+        if not pending or pending[0].version != version + 1:
+            return None
+        if any(c.rows is None for c in pending):
+            return None
+        return pending
 
 
 LISTS_LINK = "lists"
@@ -114,8 +154,12 @@ class SupervisorBoardFeed(rx.SharedState):
     def _may_view(actor: Actor, ident: str) -> bool:
         return actor.has(Role.SUPERVISOR)
 
-    def _show(self, board: Board) -> None:
-        self.items = [board_item(r) for r in board.rows]
+    def _show(self, board: Board | BoardChanges) -> None:
+        if isinstance(board, Board):
+            self.items = [board_item(r) for r in board.rows]
+        else:
+            fresh = [board_item(r) for r in board.rows]
+            self.items = patch_board(self.items, fresh, board.gone, BOARD_LIMIT)
         self.agents = [agent_load_item(a) for a in board.agents]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from agent_workspace.domain.phone import display_phone
@@ -117,6 +118,7 @@ class RowItem:
     unread: int
     virtual_agent: bool
     active: bool
+    updated: str = ""  # ISO 8601 UTC of updated_at: the "Latest activity" sort key
 
 
 @dataclasses.dataclass
@@ -187,7 +189,31 @@ def row_item(row: InteractionRow) -> RowItem:
         unread=row.unread,
         virtual_agent=row.virtual_agent,
         active=row.is_active,
+        updated=_iso(row.updated_at),
     )
+
+
+def patch_rows(
+    rows: list[RowItem],
+    changed: list[RowItem],
+    gone: frozenset[int],
+    *,
+    belongs: Callable[[RowItem], bool],
+    has_more: bool,
+) -> list[RowItem]:
+    """A list sorted by latest activity after some rows changed: a changed row that still
+    belongs takes its place by (updated, id), newest first, unless it falls past the last row
+    shown while more pages exist (it is on a later page); the others leave."""
+    leaving = gone | {r.id for r in changed}
+    kept = [r for r in rows if r.id not in leaving]
+    last = (rows[-1].updated, rows[-1].id) if rows else None
+    for row in changed:
+        key = (row.updated, row.id)
+        if not belongs(row) or (has_more and last is not None and key < last):
+            continue
+        at = next((i for i, r in enumerate(kept) if (r.updated, r.id) < key), len(kept))
+        kept.insert(at, row)
+    return kept
 
 
 def _iso(at: datetime | None) -> str:
@@ -262,6 +288,16 @@ def board_item(row: BoardRow) -> BoardItem:
         row.interaction.state,
         row.waiting_since.isoformat() if row.waiting_since else "",
     )
+
+
+def patch_board(
+    items: list[BoardItem], fresh: list[BoardItem], gone: frozenset[int], limit: int
+) -> list[BoardItem]:
+    """The board after a few rows changed: those go on top (they were just updated, and the
+    board is newest first), closed ones leave, the rest keep their order."""
+    changed = {item.row.id for item in fresh} | gone
+    kept = [item for item in items if item.row.id not in changed]
+    return (fresh + kept)[:limit]
 
 
 def agent_load_item(load: AgentLoad) -> AgentLoadItem:

@@ -1,8 +1,9 @@
 """The list pane of the one-page workspace: scope, filters, search, sort, keyset pages, unread
 counts, and noticing new messages (tab title, toast, optional sound and browser notification).
 
-The shared list feeds only say "something changed" (a version number); each tab then reads the
-page it shows with its own filters, so every tab stays right whatever it filters on.
+An agent's own list feed pushes the rows that changed and every tab showing My Interactions by
+latest activity patches them in without a query; other lists (a search, another sort, the queue,
+All Interactions) read the page they show with their own filters when their feed moves on.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from agent_workspace.services.interactions.lists import InteractionRow
 from agent_workspace.state.live import (
     LISTS_LINK,
     AgentListFeed,
+    ListChange,
     ListsFeed,
     agent_token,
 )
 from agent_workspace.state.session import SessionState
-from agent_workspace.state.views import Choice, RowItem, row_item
+from agent_workspace.state.views import Choice, RowItem, patch_rows, row_item
 
 SCOPES = [
     Choice(inbox.Scope.MINE.value, "My Interactions"),
@@ -83,7 +85,9 @@ class WorkspaceState(SessionState):
         except ServiceError as refused:
             self.list_error, self.rows = refused.message, []
             return None
-        await self._link_feed(AgentListFeed, agent_token(actor.user_id), actor)
+        agent_feed = await self._link_feed(AgentListFeed, agent_token(actor.user_id), actor)
+        # The page read below covers every change so far: later pushes patch it.
+        self._versions = {**self._versions, "agent": agent_feed.version}
         await self._follow_scope()
         prefs = await self._off_loop(preferences.notification_choices, actor=actor)
         self.notify_sound, self.notify_desktop = prefs.sound, prefs.desktop
@@ -91,11 +95,54 @@ class WorkspaceState(SessionState):
 
     @rx.event
     async def feed_changed(self, feed: str, version: int) -> list[EventSpec] | None:
-        """A list feed moved on (a hidden element remounts with its version): read again."""
-        if self._versions.get(feed) == version:
+        """A list feed moved on (a hidden element remounts with its version): patch the rows
+        it pushed into the page, or read the page again when they cannot say enough."""
+        before = self._versions.get(feed, -1)  # -1: this tab never read the list
+        if before == version:
             return None
         self._versions = {**self._versions, feed: version}
+        if feed == "agent" and self._patchable():
+            agent_feed = await self.get_state(AgentListFeed)
+            if before >= 0 and (changes := agent_feed._since(before)) is not None:
+                return self._patch(changes)
         return await self._read_list(announce=True)
+
+    def _patchable(self) -> bool:
+        """Only My Interactions by latest activity without a search is decided row by row;
+        a search's matches and the other sorts' keys are the server's to say."""
+        return (
+            self.scope == inbox.Scope.MINE.value
+            and not self.search.strip()
+            and self.sort == inbox.Sort.RECENT.value
+        )
+
+    def _belongs(self, row: RowItem) -> bool:
+        if self.state_filter == inbox.StateFilter.OPEN.value and not row.active:
+            return False
+        if self.state_filter == inbox.StateFilter.CLOSED.value and row.active:
+            return False
+        return self.type_filter in (ANY_TYPE, row.type)
+
+    def _patch(self, changes: list[ListChange]) -> list[EventSpec]:
+        rows = list(self.rows)
+        latest: dict[int, InteractionRow] = {}
+        for change in changes:
+            assert change.rows is not None
+            rows = patch_rows(
+                rows,
+                [row_item(r) for r in change.rows],
+                change.gone,
+                belongs=self._belongs,
+                has_more=self.has_more,
+            )
+            latest.update((r.id, r) for r in change.rows)
+        self.rows = rows
+        self.unread_total = changes[-1].unread_total
+        events: list[EventSpec] = [rx.call_script(_title_script(self.unread_total))]
+        shown = {r.id for r in rows}
+        events += self._announce(tuple(r for r in latest.values() if r.id in shown))
+        self._known_unread = {**self._known_unread, **{i: r.unread for i, r in latest.items()}}
+        return events
 
     @rx.event
     async def set_scope(self, value: str) -> list[EventSpec] | None:
@@ -224,6 +271,7 @@ class WorkspaceState(SessionState):
                 rx.toast.info(
                     text,
                     action={"label": "Open", "on_click": rx.redirect(f"/interactions/{row.id}")},
+                    position="top-right",  # never over the composer's Send, bottom right
                 )
             )
             if self.notify_sound or self.notify_desktop:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from agent_workspace.config import get_settings
 from agent_workspace.services.files import media_links
 from agent_workspace.services.ingest.router import InboundRouter
+from agent_workspace.services.messaging import wakeups
 from agent_workspace.services.messaging.dispatcher import Dispatcher
 from agent_workspace.sms import SmsGateway, TwilioGateway
 
@@ -20,6 +21,7 @@ def make_gateway() -> SmsGateway:
         account.auth_token,
         api_base_url=account.api_base_url,
         media_hosts=settings.provider_media_hosts(),
+        pool_size=settings.outbox_concurrency + 2,  # the sends, a lookup and a media download
     )
 
 
@@ -32,6 +34,8 @@ def make_dispatcher(gateway: SmsGateway | None = None) -> Dispatcher:
         poll_seconds=settings.outbox_poll_seconds,
         lease=timedelta(seconds=settings.outbox_lease_seconds),
         settle=timedelta(seconds=settings.outbox_reconcile_settle_seconds),
+        concurrency=settings.outbox_concurrency,
+        listener=wakeups.listener_for(settings.database_url, settings.redis_url),
     )
 
 

@@ -1,7 +1,7 @@
 """accepted inbound webhooks
 
 Revision ID: 89b81e6cecbe
-Revises: 7d23583a1df0
+Revises: b3c1f0a9d2e4
 Create Date: 2026-12-02 02:15:28.909739
 """
 
@@ -15,7 +15,7 @@ import agent_workspace.models.types
 
 
 revision: str = '89b81e6cecbe'
-down_revision: str | None = '7d23583a1df0'
+down_revision: str | None = 'b3c1f0a9d2e4'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -14,6 +14,7 @@ from agent_workspace.services.interactions.inbox import (
     StateFilter,
     inbox,
     mark_seen,
+    my_row_changes,
     unread_total,
 )
 from agent_workspace.services.interactions.lifecycle import close_by_agent, create_interaction
@@ -67,6 +68,42 @@ def test_unread_counts_rise_with_inbound_and_clear_when_seen(engine: Engine) -> 
     assert unread_total(actor=alice) == 0
     text_in("+14155550101", "three")
     assert unread_total(actor=alice) == 1
+
+
+def test_the_unread_total_counts_live_group_interactions_and_not_closed_ones(
+    engine: Engine,
+) -> None:
+    make_channel()
+    make_consumer("Dana", "+14155550101")
+    make_consumer("Eli", "+14155550102")
+    alice, bob = make_user("alice"), make_user("bob")
+    send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550101", "Hi Dana"))
+    send_sms(actor=bob, request=SendRequest(SUPPORT_NUMBER, "+14155550101", "Bob too"))  # joins
+    elis = send_sms(actor=bob, request=SendRequest(SUPPORT_NUMBER, "+14155550102", "Hi Eli"))
+    text_in("+14155550101", "one")
+    text_in("+14155550102", "two")
+    assert (unread_total(actor=alice), unread_total(actor=bob)) == (1, 2)
+    close_by_agent(actor=bob, interaction_id=elis.interaction_id)
+    assert unread_total(actor=bob) == 1
+
+
+def test_a_push_carries_the_agents_changed_rows_and_their_title_count(engine: Engine) -> None:
+    make_channel()
+    make_consumer("Dana", "+14155550101")
+    alice, bob = make_user("alice"), make_user("bob")
+    dana = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550101", "Hi"))
+    text_in("+14155550101", "Is it done?")
+    text_in("+14155550101", "Hello?")
+    bobs = send_sms(actor=bob, request=SendRequest(SUPPORT_NUMBER, "+14155550177", "Bob's"))
+    changes = my_row_changes(alice.user_id, frozenset({dana.interaction_id, bobs.interaction_id}))
+    [row] = changes.rows
+    assert (row.id, row.unread, row.preview) == (dana.interaction_id, 2, "Hello?")
+    assert changes.gone == frozenset({bobs.interaction_id})
+    assert changes.unread_total == unread_total(actor=alice) == 2
+    close_by_agent(actor=alice, interaction_id=dana.interaction_id)
+    after = my_row_changes(alice.user_id, frozenset({dana.interaction_id}))
+    assert [r.is_active for r in after.rows] == [False]  # closed: still hers, the tab filters
+    assert after.unread_total == 0
 
 
 def test_the_virtual_agent_queue_and_unassigned_scopes(engine: Engine) -> None:

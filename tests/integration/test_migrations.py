@@ -9,13 +9,15 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
+from agent_workspace.db.text_search import include_name
 from agent_workspace.models import Channel, ChannelUserProfile, Consumer
 from agent_workspace.models.types import utcnow
 
 
 def test_autogenerate_finds_no_drift_after_migrating(engine: Engine) -> None:
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_name": include_name}
+        context = MigrationContext.configure(conn, opts=opts)
         assert compare_metadata(context, SQLModel.metadata) == []
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 from sqlalchemy.engine import Engine
 
 from agent_workspace.models import Role
@@ -25,6 +26,7 @@ from agent_workspace.state.live import (
     ListsFeed,
     SupervisorBoardFeed,
 )
+from agent_workspace.web import notifier as notifier_module
 from agent_workspace.web.notifier import Notifier
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
@@ -35,8 +37,16 @@ class FakeApp:
 
     shown: list[tuple[str, str, Any]] = field(default_factory=list)
 
+    @property
+    def state_manager(self) -> FakeApp:
+        return self
+
+    @contextlib.contextmanager
+    def set_contexts(self) -> Iterator[None]:
+        yield
+
     @contextlib.asynccontextmanager
-    async def modify_state(self, token: Any) -> AsyncIterator[Any]:
+    async def modify_state_with_links(self, token: Any) -> AsyncIterator[Any]:
         app = self
 
         class Root:
@@ -46,6 +56,12 @@ class FakeApp:
                         app.shown.append((token.ident, cls.__name__, value))
 
                 return Feed()
+
+            async def _get_resolved_delta(self) -> dict[str, Any]:
+                return {}
+
+            def _clean(self) -> None:
+                pass
 
         yield Root()
 
@@ -132,3 +148,53 @@ def test_a_number_added_by_an_admin_is_pushed_to_composers_with_its_label(engine
     assert (ident, cls) == (token, ChannelFeed.__name__)
     assert [n.e164 for n in shown][-1] == added.e164
     assert shown[-1].shown == "Support line (+1 415-555-0142)"
+
+
+def test_nothing_is_read_for_a_feed_nobody_shows(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_channel()
+    make_consumer("Dana", "+14155550123")
+    alice = make_user("alice")
+    sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550123", "Hi"))
+    reads: list[str] = []
+
+    def counted(name: str) -> Any:
+        real = getattr(notifier_module, name)
+
+        def read(*args: Any) -> Any:
+            reads.append(name)
+            return real(*args)
+
+        return read
+
+    for name in ("load_conversation", "load_board_changes", "load_numbers"):
+        monkeypatch.setattr(notifier_module, name, counted(name))
+    app = FakeApp()
+    _run(
+        Notifier(app),
+        [events.InteractionChanged(sent.interaction_id, frozenset({alice.user_id}))],
+    )
+    assert (reads, app.shown) == ([], [])
+    [token] = _shows(alice, f"ix{sent.interaction_id}")
+    _run(Notifier(app), [events.InteractionChanged(sent.interaction_id)])
+    assert reads == ["load_conversation"]
+    assert [ident for ident, _, _ in app.shown] == [token]
+
+
+def test_the_board_gets_only_the_rows_that_changed(engine: Engine) -> None:
+    make_channel()
+    make_consumer("Dana", "+14155550123")
+    make_consumer("Eve", "+14155550124")
+    alice = make_user("alice")
+    sam = make_user("sam", roles=(Role.AGENT, Role.SUPERVISOR))
+    first = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550123", "Hi"))
+    send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550124", "Hello"))
+    [token] = _shows(sam, "board")
+    app = FakeApp()
+    _run(Notifier(app), [events.InteractionChanged(first.interaction_id)])
+    [(ident, _, changes)] = [s for s in app.shown if s[1] == SupervisorBoardFeed.__name__]
+    assert ident == token
+    assert [r.interaction.id for r in changes.rows] == [first.interaction_id]
+    assert changes.gone == frozenset()
+    assert [a.active for a in changes.agents if a.agent_id == alice.user_id] == [2]

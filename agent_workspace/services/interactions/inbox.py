@@ -8,7 +8,6 @@ message kept on the row) and indexes on them, so the first page costs the same w
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -21,8 +20,6 @@ from sqlmodel import Session, col, func, or_, select
 from agent_workspace.db.engine import reading, transaction
 from agent_workspace.models import (
     ACTIVE_STATES,
-    Consumer,
-    Contact,
     Direction,
     Interaction,
     InteractionType,
@@ -37,6 +34,7 @@ from agent_workspace.services.access import Actor, access_interaction, require_r
 from agent_workspace.services.errors import AccessDenied, InvalidInput
 from agent_workspace.services.interactions.lists import InteractionRow, rows_view
 from agent_workspace.services.interactions.live_group import current
+from agent_workspace.services.interactions.search import is_common, matching
 
 PAGE = 50
 MAX_SEARCH_CHARS = 80
@@ -94,11 +92,10 @@ def inbox(*, actor: Actor | None, query: ListQuery, engine: Engine | None = None
     if len(query.search) > MAX_SEARCH_CHARS:
         raise InvalidInput(f"Search for at most {MAX_SEARCH_CHARS} characters.")
     with reading(engine) as session:
-        statement = _filtered(query, agent.user_id)
-        key = _sort_key(query.sort)
-        statement = _after(statement, key, query.after, query.sort)
-        statement = statement.order_by(*_order(key, query.sort)).limit(query.limit + 1)
-        found = list(session.exec(statement).all())
+        common = bool(query.search.strip()) and is_common(session, query.search.strip())
+        dialect = session.get_bind().dialect.name
+        statement = _filtered(query, agent.user_id, dialect, common_text=common)
+        found = _page_of(session, statement, query)
         more = len(found) > query.limit
         found = found[: query.limit]
         unread = _unread(session, agent.user_id, [i.id for i in found if i.id is not None])
@@ -110,12 +107,59 @@ def inbox(*, actor: Actor | None, query: ListQuery, engine: Engine | None = None
         return InboxPage(rows, next_cursor)
 
 
+@dataclass(frozen=True)
+class RowChanges:
+    """What some changed interactions mean for one agent's My Interactions, so a push carries
+    the rows (and the title's count) and the tab re-reads nothing."""
+
+    rows: tuple[InteractionRow, ...]  # changed and the agent's (any state), with their unread
+    gone: frozenset[int]  # changed and not the agent's (any more)
+    unread_total: int
+
+
+def my_row_changes(
+    agent_id: int, interaction_ids: frozenset[int], *, engine: Engine | None = None
+) -> RowChanges:
+    """Unchecked read for the live notifier: it pushes only to the agent's own valid sessions."""
+    with reading(engine) as session:
+        dialect = session.get_bind().dialect.name
+        statement = _filtered(ListQuery(state=StateFilter.ANY), agent_id, dialect)
+        changed = statement.where(col(Interaction.id).in_(sorted(interaction_ids)))
+        found = list(session.exec(changed))
+        unread = _unread(session, agent_id, [i.id for i in found if i.id is not None])
+        rows = tuple(
+            replace(row, unread=unread.get(row.id, 0)) for row in rows_view(session, found)
+        )
+        total = int(session.exec(_unread_query(agent_id, _my_open(agent_id), total=True)).one())
+        return RowChanges(rows, interaction_ids - {r.id for r in rows}, total)
+
+
 def unread_total(*, actor: Actor | None, engine: Engine | None = None) -> int:
     """Unread inbound messages over the agent's open interactions (the tab title's count)."""
     agent = require_role(actor, Role.AGENT)
     with reading(engine) as session:
-        mine = _filtered(ListQuery(), agent.user_id).with_only_columns(col(Interaction.id))
-        return int(session.exec(_unread_query(agent.user_id, mine, total=True)).one())
+        return int(
+            session.exec(_unread_query(agent.user_id, _my_open(agent.user_id), total=True)).one()
+        )
+
+
+def _my_open(agent_id: int) -> Any:
+    """Ids of the agent's open interactions (assigned, or in the live group) as a union of
+    two index lookups: the OR of both makes PostgreSQL walk every interaction."""
+    active = [s.value for s in ACTIVE_STATES]
+    assigned = select(col(Interaction.id)).where(
+        Interaction.assigned_agent_id == agent_id, col(Interaction.state).in_(active)
+    )
+    member = (
+        select(col(LiveGroupMember.interaction_id))
+        .join(Interaction, col(Interaction.id) == LiveGroupMember.interaction_id)
+        .where(
+            LiveGroupMember.agent_id == agent_id,
+            col(LiveGroupMember.left_at).is_(None),
+            col(Interaction.state).in_(active),
+        )
+    )
+    return sa.union(assigned, member)
 
 
 def mark_seen(*, actor: Actor | None, interaction_id: int, engine: Engine | None = None) -> bool:
@@ -133,11 +177,14 @@ def mark_seen(*, actor: Actor | None, interaction_id: int, engine: Engine | None
         view = view or InteractionView(agent_id=agent.user_id, interaction_id=interaction_id)
         view.last_seen_message_id, view.seen_at = last_id, utcnow()
         session.add(view)
-        events.after_commit(session, events.ListsChanged(frozenset({agent.user_id})))
+        events.after_commit(
+            session,
+            events.ListsChanged(frozenset({agent.user_id}), frozenset({interaction_id})),
+        )
         return True
 
 
-def _filtered(query: ListQuery, agent_id: int) -> Any:
+def _filtered(query: ListQuery, agent_id: int, dialect: str, *, common_text: bool = False) -> Any:
     statement = select(Interaction)
     if query.scope is Scope.MINE:
         member_of = (
@@ -162,36 +209,8 @@ def _filtered(query: ListQuery, agent_id: int) -> Any:
     if query.type is not None:
         statement = statement.where(Interaction.type == query.type)
     if query.search.strip():
-        statement = statement.where(_matches(query.search.strip()))
+        statement = statement.where(matching(query.search.strip(), dialect, common=common_text))
     return statement
-
-
-def _matches(text: str) -> Any:
-    """Number, person, phone or message text, case-insensitively."""
-    like = f"%{_escape(text)}%"
-    people = or_(
-        col(Interaction.consumer_id).in_(select(Consumer.id).where(_name_matches(Consumer, like))),
-        col(Interaction.contact_id).in_(select(Contact.id).where(_name_matches(Contact, like))),
-    )
-    said = col(Interaction.id).in_(
-        select(Message.interaction_id).where(
-            col(Message.body).ilike(like, escape="\\"), Message.direction != Direction.NOTE
-        )
-    )
-    clauses = [col(Interaction.number).ilike(like, escape="\\"), people, said]
-    digits = re.sub(r"\D", "", text)
-    if len(digits) >= 3:
-        clauses.append(col(Interaction.phone).like(f"%{digits}%"))
-    return or_(*clauses)
-
-
-def _name_matches(model: type[Consumer] | type[Contact], like: str) -> Any:
-    full = func.coalesce(model.first_name, "") + " " + func.coalesce(model.last_name, "")
-    return full.ilike(like, escape="\\")
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _sort_key(sort: Sort) -> Any:
@@ -210,29 +229,34 @@ def _key_value(interaction: Interaction, sort: Sort) -> datetime | None:
     return interaction.updated_at
 
 
-def _order(key: Any, sort: Sort) -> tuple[Any, ...]:
-    if sort is Sort.WAITING:  # oldest wait first; interactions nobody waits on after them
-        return (key.is_(None), key.asc(), col(Interaction.id).asc())
-    return (key.desc(), col(Interaction.id).desc())
-
-
-def _after(statement: Any, key: Any, cursor: Cursor | None, sort: Sort) -> Any:
-    """Rows after the cursor in the page order (keyset paging: no OFFSET)."""
-    if cursor is None:
-        return statement
-    if sort is Sort.WAITING:
-        if cursor.key is None:
-            return statement.where(key.is_(None), col(Interaction.id) > cursor.id)
-        return statement.where(
-            or_(
-                key.is_(None),
-                key > cursor.key,
-                sa.and_(key == cursor.key, col(Interaction.id) > cursor.id),
+def _page_of(session: Session, statement: Any, query: ListQuery) -> list[Interaction]:
+    """One page plus one row (to know whether there is more), in the sort's order, after the
+    cursor: keyset paging, no OFFSET, and an ORDER BY that an index on (key, id) serves."""
+    key, cursor, wanted = _sort_key(query.sort), query.after, query.limit + 1
+    ident = col(Interaction.id)
+    if query.sort is not Sort.WAITING:
+        if cursor is not None:
+            statement = statement.where(
+                or_(key < cursor.key, sa.and_(key == cursor.key, ident < cursor.id))
             )
-        )
-    return statement.where(
-        or_(key < cursor.key, sa.and_(key == cursor.key, col(Interaction.id) < cursor.id))
-    )
+        return list(session.exec(statement.order_by(key.desc(), ident.desc()).limit(wanted)))
+    # Waiting longest: whoever waits, oldest wait first; then everyone nobody waits on, by id.
+    # Two index range reads instead of one ORDER BY (key IS NULL), which no index serves.
+    found: list[Interaction] = []
+    if cursor is None or cursor.key is not None:
+        waiting = statement.where(key.is_not(None))
+        if cursor is not None:
+            waiting = waiting.where(
+                or_(key > cursor.key, sa.and_(key == cursor.key, ident > cursor.id))
+            )
+        found = list(session.exec(waiting.order_by(key.asc(), ident.asc()).limit(wanted)))
+        cursor = None
+    if len(found) < wanted:
+        idle = statement.where(key.is_(None))
+        if cursor is not None:
+            idle = idle.where(ident > cursor.id)
+        found += session.exec(idle.order_by(ident.asc()).limit(wanted - len(found)))
+    return found
 
 
 def _unread_query(agent_id: int, interaction_ids: Any, *, total: bool = False) -> Any:

@@ -8,6 +8,7 @@ Actions on it (join, leave, reassign, take over) live in supervising.py.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,11 +37,13 @@ from agent_workspace.services.interactions.supervising import (
 
 __all__ = [
     "Board",
+    "BoardChanges",
     "BoardFilter",
     "board",
     "join_as_supervisor",
     "leave_as_supervisor",
     "load_board",
+    "load_board_changes",
     "reassign",
     "take_over",
 ]
@@ -100,19 +103,47 @@ def load_board(*, filters: BoardFilter = BoardFilter(), engine: Engine | None = 
         found = session.exec(
             query.order_by(col(Interaction.updated_at).desc()).limit(BOARD_LIMIT)
         ).all()
-        groups = member_names(session, [i.id for i in found if i.id is not None])
-        rows = tuple(
-            BoardRow(
-                interaction=row,
-                live_group=groups.get(row.id, ()),
-                last_message=_last_message(i),
-                assigned_agent_id=i.assigned_agent_id,
-                virtual_agent=i.virtual_agent,
-                waiting_since=i.awaiting_reply_since,
+        return Board(_board_rows(session, found), _agent_loads(session))
+
+
+@dataclass(frozen=True)
+class BoardChanges:
+    """What a few changed interactions do to the board: rows to put on top, rows to drop."""
+
+    rows: tuple[BoardRow, ...]  # still active, newest first
+    gone: frozenset[int]  # no longer active (closed), or never were
+    agents: tuple[AgentLoad, ...]
+
+
+def load_board_changes(interaction_ids: set[int], *, engine: Engine | None = None) -> BoardChanges:
+    """Unchecked read for the live notifier: only the changed rows, so an event costs a few
+    rows and one grouped count, never a re-read of the whole board."""
+    with reading(engine) as session:
+        found = session.exec(
+            select(Interaction)
+            .where(
+                col(Interaction.id).in_(sorted(interaction_ids)),
+                col(Interaction.state).in_(list(ACTIVE_STATES)),
             )
-            for i, row in zip(found, rows_view(session, found), strict=True)
+            .order_by(col(Interaction.updated_at).desc())
+        ).all()
+        gone = frozenset(interaction_ids - {i.id for i in found if i.id is not None})
+        return BoardChanges(_board_rows(session, found), gone, _agent_loads(session))
+
+
+def _board_rows(session: Session, found: Sequence[Interaction]) -> tuple[BoardRow, ...]:
+    groups = member_names(session, [i.id for i in found if i.id is not None])
+    return tuple(
+        BoardRow(
+            interaction=row,
+            live_group=groups.get(row.id, ()),
+            last_message=_last_message(i),
+            assigned_agent_id=i.assigned_agent_id,
+            virtual_agent=i.virtual_agent,
+            waiting_since=i.awaiting_reply_since,
         )
-        return Board(rows, _agent_loads(session))
+        for i, row in zip(found, rows_view(session, found), strict=True)
+    )
 
 
 def _last_message(interaction: Interaction) -> str:

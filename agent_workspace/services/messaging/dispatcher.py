@@ -2,8 +2,13 @@
 state lock or transaction, and fetches inbound media. One loop per app process; fenced leases
 make several processes safe.
 
-Per message: claim it (a fresh lease token), then before each provider call renew the lease and
-give the call only the time the lease has left, so no call is still in flight when another
+It sends as soon as a commit queues work (wakeups.py: in-process event, PostgreSQL NOTIFY or
+Redis), up to `concurrency` messages at a time on its own threads: it claims as many as it has
+free slots in one statement, so nobody's message waits behind another in a batch. The poll is
+only the fallback (and the wait for scheduled retries).
+
+Per message: claim it (a fresh lease token); give each provider call only the time the lease has
+left, renewing it first unless the claim is fresh, so no call is still in flight when another
 dispatcher may claim the message; every outcome is recorded only under the same token.
 """
 
@@ -13,9 +18,13 @@ import asyncio
 import contextlib
 import logging
 import random
+import threading
 import time
+from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -23,7 +32,8 @@ from agent_workspace.domain.delivery import retry_delay
 from agent_workspace.domain.outbox import Sent, call_budget, could_be_ours, provider_copy
 from agent_workspace.services import events
 from agent_workspace.services.files import inbound_media
-from agent_workspace.services.messaging import outbox
+from agent_workspace.services.messaging import outbox, wakeups
+from agent_workspace.services.messaging.acceptance import Accepted, record_accepted
 from agent_workspace.sms.gateway import (
     OptedOutError,
     OutboundSms,
@@ -42,7 +52,14 @@ SETTLE = timedelta(seconds=30)
 _NOT_THE_PROVIDERS_ANSWER = frozenset({502, 504})
 
 
+def _answer(job: outbox.OutboundJob, copy: ProviderMessage) -> Accepted:
+    return Accepted(job.message_id, job.lease_token, copy.sid, copy.status, copy.error_code)
+
+
 class Dispatcher:
+    """Sends the outbox. `wakeups` counts what woke it (local, postgres, redis, reconnect,
+    poll), so tests can tell a wake-up from the fallback poll."""
+
     def __init__(
         self,
         gateway: SmsGateway,
@@ -54,6 +71,8 @@ class Dispatcher:
         lease: timedelta = outbox.LEASE,
         settle: timedelta = SETTLE,
         batch: int = 10,
+        concurrency: int = 8,
+        listener: wakeups.Listener | None = None,
     ) -> None:
         self.gateway = gateway
         self.status_callback_url = status_callback_url
@@ -63,39 +82,64 @@ class Dispatcher:
         self.lease = lease
         self.settle = settle
         self.batch = batch
+        self.concurrency = max(1, concurrency)
+        self.listener = listener
+        self.wakeups: Counter[str] = Counter()
+        #: Set while it waits with nothing to claim (tests queue work only then).
+        self.idle = threading.Event()
         self._wake: asyncio.Event | None = None
+        self._media_wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._answers: list[Accepted] = []
+        self._answered = asyncio.Event()
 
     def run_once(self) -> int:
-        """Sends up to `batch` due messages and fetches pending media once; returns how many it
-        handled. Messages are claimed one at a time, so idle dispatchers take the rest."""
+        """Sends up to `batch` due messages, `concurrency` at a time, and fetches pending media
+        once; returns how many it handled."""
         sent = 0
-        for _ in range(self.batch):
-            jobs = outbox.claim_due(limit=1, lease=self.lease, engine=self.engine)
+        while sent < self.batch:
+            limit = min(self.concurrency, self.batch - sent)
+            jobs = outbox.claim_due(limit=limit, lease=self.lease, engine=self.engine)
             if not jobs:
                 break
-            self._send(jobs[0])
-            sent += 1
+            if len(jobs) == 1:
+                answers = [self._send(jobs[0])]
+            else:
+                answers = list(self._threads().map(self._send, jobs))
+            record_accepted([a for a in answers if a is not None], engine=self.engine)
+            sent += len(jobs)
+        return sent + self._fetch_pending()
+
+    def _threads(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="outbox-send")
+        return self._pool
+
+    def _fetch_pending(self) -> int:
         media = inbound_media.pending_media(engine=self.engine)
         for item in media:
             self._fetch(item)
-        return sent + len(media)
+        return len(media)
 
-    def _send(self, job: outbox.OutboundJob) -> None:
+    def _send(self, job: outbox.OutboundJob) -> Accepted | None:
+        """One message's provider calls. A refusal or a retry is recorded here; an acceptance is
+        returned for the caller to record with others (None: nothing more to record)."""
+        budget = self._fresh_budget(job)
         if job.reconcile_first:  # an earlier attempt may have reached the provider
-            if (budget := self._hold(job)) is None:
-                return
+            if budget is None and (budget := self._hold(job)) is None:
+                return None
             try:
                 found = self._already_at_provider(job, budget)
             except SmsError as problem:
                 # Whether it has a copy is unknown: never send blind, look again later.
                 self._retry(job, problem, uncertain=True)
-                return
+                return None
             if found is not None:
-                self._accepted(job, found)
-                return
-        if (budget := self._hold(job)) is None:
-            return
+                return _answer(job, found)
+            budget = None  # the lookup used the claim's time: renew before the create
+        if budget is None and (budget := self._hold(job)) is None:
+            return None
         try:
             accepted = self.gateway.send(
                 OutboundSms(
@@ -119,7 +163,14 @@ class Dispatcher:
         except (RetryableSmsError, UncertainSmsError) as problem:
             self._retry(job, problem, uncertain=isinstance(problem, UncertainSmsError))
         else:
-            self._accepted(job, accepted)
+            return _answer(job, accepted)
+        return None
+
+    def _fresh_budget(self, job: outbox.OutboundJob) -> float | None:
+        """The seconds a first call may take under the claim's own lease, while at least half of
+        it is left (no renewal needed: nobody may claim before it ends); else None."""
+        spent = timedelta(seconds=time.monotonic() - job.claimed_at)
+        return call_budget(self.lease, spent=spent) if spent < self.lease / 2 else None
 
     def _hold(self, job: outbox.OutboundJob) -> float | None:
         """Renews the lease before a provider call: the seconds the call may take, or None when
@@ -133,16 +184,6 @@ class Dispatcher:
         ):
             return None
         return call_budget(self.lease, spent=timedelta(seconds=time.monotonic() - started))
-
-    def _accepted(self, job: outbox.OutboundJob, copy: ProviderMessage) -> None:
-        outbox.mark_accepted(
-            message_id=job.message_id,
-            lease_token=job.lease_token,
-            sid=copy.sid,
-            status=copy.status,
-            error_code=copy.error_code,
-            engine=self.engine,
-        )
 
     def _retry(self, job: outbox.OutboundJob, problem: SmsError, *, uncertain: bool) -> None:
         retry_after = problem.retry_after if isinstance(problem, RetryableSmsError) else None
@@ -192,28 +233,129 @@ class Dispatcher:
             engine=self.engine,
         )
 
-    def wake(self) -> None:
-        """Called after a commit that queued work; thread-safe."""
-        if self._loop is not None and self._wake is not None:
-            self._loop.call_soon_threadsafe(self._wake.set)
+    def wake(self, source: str = "local") -> None:
+        """Look for work now (called after a commit that queued some); thread-safe."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._woken, source)
+
+    def _woken(self, source: str) -> None:
+        self.wakeups[source] += 1
+        for wake in (self._wake, self._media_wake):
+            if wake is not None:
+                wake.set()
+
+    def _on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.OutboxChanged):
+            self.wake()
 
     async def run_forever(self) -> None:
         """The app's lifespan task: runs until cancelled."""
-        self._loop, self._wake = asyncio.get_running_loop(), asyncio.Event()
-        unsubscribe = events.subscribe(
-            lambda e: self.wake() if isinstance(e, events.OutboxChanged) else None
-        )
+        self._loop = asyncio.get_running_loop()
+        self._wake, self._media_wake = asyncio.Event(), asyncio.Event()
+        unsubscribe = events.subscribe(self._on_event)
+        self._answers, self._answered = [], asyncio.Event()
+        helpers = [
+            asyncio.create_task(self._fetch_forever()),
+            asyncio.create_task(self._record_forever()),
+        ]
+        if self.listener is not None:
+            helpers.append(asyncio.create_task(self.listener.run(self.wake)))
         try:
-            while True:
-                try:
-                    handled = await asyncio.to_thread(self.run_once)
-                except Exception:  # the loop must survive a bad message or a DB hiccup
-                    log.exception("outbox dispatcher pass failed")
-                    handled = 0
-                if handled:
-                    continue
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
+            await self._send_forever()
         finally:
             unsubscribe()
+            for helper in helpers:
+                helper.cancel()
+            await asyncio.gather(*helpers, return_exceptions=True)
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+
+    async def _send_forever(self) -> None:
+        assert self._loop is not None and self._wake is not None
+        in_flight: set[asyncio.Future[Accepted | None]] = set()
+        refill = max(1, self.concurrency // 2)  # claim in batches, not one row per free slot
+        while True:
+            self._wake.clear()  # a wake-up during the claim makes the next wait return at once
+            free = self.concurrency - len(in_flight)
+            try:
+                jobs = await asyncio.to_thread(
+                    outbox.claim_due, limit=free, lease=self.lease, engine=self.engine
+                )
+            except Exception:  # the loop must survive a DB hiccup
+                log.exception("outbox claim failed")
+                jobs = []
+            for job in jobs:
+                sending = self._loop.run_in_executor(self._threads(), self._send_safely, job)
+                sending.add_done_callback(self._collect)
+                in_flight.add(sending)
+            if jobs and len(jobs) == free:  # probably more due: claim as slots free up
+                while in_flight and self.concurrency - len(in_flight) < refill:
+                    _, in_flight = await asyncio.wait(
+                        in_flight, return_when=asyncio.FIRST_COMPLETED
+                    )
+                continue
+            in_flight = await self._idle(in_flight)
+
+    async def _idle(
+        self, in_flight: set[asyncio.Future[Accepted | None]]
+    ) -> set[asyncio.Future[Accepted | None]]:
+        """Waits for a wake-up, a send to finish (it may have scheduled a retry), the next
+        scheduled retry, or the fallback poll; returns the sends still in flight."""
+        assert self._wake is not None
+        timeout = self.poll_seconds
+        with contextlib.suppress(Exception):
+            due = await asyncio.to_thread(outbox.next_due_in, engine=self.engine)
+            if due is not None:
+                timeout = min(timeout, due)
+        woken: asyncio.Future[Any] = asyncio.ensure_future(self._wake.wait())
+        waiting: set[asyncio.Future[Any]] = {woken, *in_flight}
+        self.idle.set()
+        try:
+            done, _ = await asyncio.wait(
+                waiting, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            self.idle.clear()
+            woken.cancel()
+        if not done:
+            self.wakeups["poll"] += 1
+        return {f for f in in_flight if not f.done()}
+
+    def _send_safely(self, job: outbox.OutboundJob) -> Accepted | None:
+        try:
+            return self._send(job)
+        except Exception:  # its lease runs out and a later claim looks it up first
+            log.exception("outbox send of message %s failed", job.message_id)
+            return None
+
+    def _collect(self, sending: asyncio.Future[Accepted | None]) -> None:
+        if sending.cancelled() or sending.exception() is not None:
+            return
+        if (answer := sending.result()) is not None:
+            self._answers.append(answer)
+            self._answered.set()
+
+    async def _record_forever(self) -> None:
+        """Records acceptances as they come: all that arrived while the last write ran go in
+        the next one (group commit). A write that fails leaves them in flight, so a later claim
+        looks them up at the provider instead of sending again."""
+        while True:
+            await self._answered.wait()
+            self._answered.clear()
+            answers, self._answers = self._answers, []
+            try:
+                await asyncio.to_thread(record_accepted, answers, engine=self.engine)
+            except Exception:
+                log.exception("recording %d accepted messages failed", len(answers))
+
+    async def _fetch_forever(self) -> None:
+        assert self._media_wake is not None
+        while True:
+            self._media_wake.clear()
+            try:
+                await asyncio.to_thread(self._fetch_pending)
+            except Exception:
+                log.exception("inbound media pass failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._media_wake.wait(), timeout=self.poll_seconds)

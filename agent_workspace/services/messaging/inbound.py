@@ -31,6 +31,7 @@ from agent_workspace.services.interactions.lifecycle import (
     open_interaction,
 )
 from agent_workspace.services.interactions.live_group import member_ids
+from agent_workspace.services.messaging import wakeups
 from agent_workspace.services.messaging.opt_outs import set_opt_out
 from agent_workspace.services.messaging.routing import (
     active_interactions,
@@ -92,7 +93,7 @@ def receive_in(
     members = member_ids(session, target.id)
     events.after_commit(session, events.InteractionChanged(target.id, members))
     if sms.media:
-        events.after_commit(session, events.OutboxChanged())
+        wakeups.announce(session)
     return Received(message.id, target.id, target.number)
 
 

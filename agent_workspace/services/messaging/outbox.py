@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,6 +34,7 @@ from agent_workspace.models import (
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, SYSTEM, AuditAction, record
 from agent_workspace.services.errors import InvalidInput
+from agent_workspace.services.messaging.acceptance import Accepted, record_accepted
 from agent_workspace.services.messaging.statuses import advance, provider_opt_out
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,8 @@ class OutboundJob:
     attempts: int
     reconcile_first: bool
     lease_token: str
+    #: time.monotonic() before the claim began: the lease runs from no earlier than this.
+    claimed_at: float
 
 
 def claim_due(
@@ -58,16 +62,30 @@ def claim_due(
 ) -> list[OutboundJob]:
     """Leases up to `limit` due messages to this dispatcher (others skip them).
 
-    Claim few at a time: a lease only protects the message its holder is working on, and a
-    message waiting behind a slow send in someone's batch is a message nobody else may send.
+    One SELECT ... FOR UPDATE SKIP LOCKED and one UPDATE for the whole batch, so a batch costs
+    about what one message did. Every batch gets a fresh token; fenced writes compare the
+    message id and the token, so sharing it within a batch fences each message alone. Claim only
+    as many as can be sent at once: a message waiting in someone's batch is one nobody else may
+    send until its lease ends.
     """
+    claimed_at = time.monotonic()
     now = utcnow()
+    token = secrets.token_hex(16)
     with transaction(engine) as session:
-        query = (
-            select(Message)
+        due = session.execute(
+            sa.select(
+                col(Message.id),
+                col(Message.interaction_id),
+                col(Message.to_number),
+                col(Message.from_number),
+                col(Message.body),
+                col(Message.created_at),
+                col(Message.attempts),
+                col(Message.needs_reconcile),
+            )
             .where(
-                Message.direction == Direction.OUTBOUND,
-                Message.status == MessageStatus.QUEUED,
+                col(Message.direction) == Direction.OUTBOUND,
+                col(Message.status) == MessageStatus.QUEUED,
                 col(Message.provider_sid).is_(None),
                 or_(col(Message.next_attempt_at).is_(None), col(Message.next_attempt_at) <= now),
                 or_(col(Message.lease_until).is_(None), col(Message.lease_until) < now),
@@ -75,31 +93,55 @@ def claim_due(
             .order_by(col(Message.id))
             .limit(limit)
             .with_for_update(skip_locked=True)
-        )
-        jobs = []
-        for message in session.exec(query).all():
-            assert message.id is not None
-            token = secrets.token_hex(16)
-            jobs.append(
-                OutboundJob(
-                    message_id=message.id,
-                    interaction_id=message.interaction_id,
-                    to=message.to_number,
-                    from_=message.from_number,
-                    body=message.body,
-                    media=_media(session, message.id),
-                    created_at=message.created_at,
-                    attempts=message.attempts + 1,
-                    reconcile_first=message.needs_reconcile,
-                    lease_token=token,
-                )
+        ).all()
+        if not due:
+            return []
+        ids = [row.id for row in due]
+        session.execute(
+            sa.update(Message)
+            .where(col(Message.id).in_(ids))
+            .values(
+                lease_until=now + lease,
+                lease_token=token,
+                attempts=col(Message.attempts) + 1,
+                needs_reconcile=True,  # in flight until the outcome is known
             )
-            message.lease_until = now + lease
-            message.lease_token = token
-            message.attempts += 1
-            message.needs_reconcile = True  # in flight until the outcome is known
-            session.add(message)
-        return jobs
+            .execution_options(synchronize_session=False)
+        )
+        media = _media(session, ids)
+        return [
+            OutboundJob(
+                message_id=row.id,
+                interaction_id=row.interaction_id,
+                to=row.to_number,
+                from_=row.from_number,
+                body=row.body,
+                media=media.get(row.id, ()),
+                created_at=row.created_at,
+                attempts=row.attempts + 1,
+                reconcile_first=row.needs_reconcile,
+                lease_token=token,
+                claimed_at=claimed_at,
+            )
+            for row in due
+        ]
+
+
+def next_due_in(*, engine: Engine | None = None) -> float | None:
+    """Seconds until the earliest scheduled retry (0 if one is due), or None when none is."""
+    with reading(engine) as session:
+        earliest = session.exec(
+            select(sa.func.min(Message.next_attempt_at)).where(
+                Message.direction == Direction.OUTBOUND,
+                Message.status == MessageStatus.QUEUED,
+                col(Message.provider_sid).is_(None),
+            )
+        ).one()
+    if earliest is None:
+        return None
+    if earliest.tzinfo is None:  # SQLite aggregates may come back without the column's type
+        earliest = earliest.replace(tzinfo=UTC)
+    return max(0.0, (earliest - utcnow()).total_seconds())
 
 
 def renew_lease(
@@ -128,11 +170,17 @@ def _fenced(session: Session, message_id: int, token: str, /, **values: Any) -> 
     return session.get(Message, message_id, populate_existing=True)
 
 
-def _media(session: Session, message_id: int) -> tuple[tuple[int, str], ...]:
+def _media(session: Session, message_ids: list[int]) -> dict[int, tuple[tuple[int, str], ...]]:
     rows = session.exec(
-        select(Attachment).where(Attachment.message_id == message_id).order_by(col(Attachment.id))
+        select(Attachment)
+        .where(col(Attachment.message_id).in_(message_ids))
+        .order_by(col(Attachment.id))
     ).all()
-    return tuple((a.id, a.filename) for a in rows if a.id is not None)
+    found: dict[int, list[tuple[int, str]]] = {}
+    for a in rows:
+        if a.id is not None and a.message_id is not None:
+            found.setdefault(a.message_id, []).append((a.id, a.filename))
+    return {message_id: tuple(items) for message_id, items in found.items()}
 
 
 def mark_accepted(
@@ -146,39 +194,11 @@ def mark_accepted(
 ) -> bool:
     """The provider took the message: keep its sid, then apply any callback that beat us here.
 
-    Returns False (and records nothing) when the lease was lost.
+    Returns False (and records nothing) when the lease was lost. (acceptance.record_accepted
+    does the same for many messages in one transaction.)
     """
-    with transaction(engine) as session:
-        lock_sid(session, sid)
-        now = utcnow()
-        message = _fenced(
-            session,
-            message_id,
-            lease_token,
-            provider_sid=sid,
-            lease_until=None,
-            lease_token=None,
-            needs_reconcile=False,
-            next_attempt_at=None,
-            error_message=None,  # no "Retrying: ..." left once it went out
-            updated_at=now,
-        )
-        if message is None:
-            return False
-        message.sent_at = message.sent_at or now
-        advance(session, message, status, error_code)
-        for early in session.exec(select(EarlyStatus).where(EarlyStatus.provider_sid == sid)).all():
-            advance(session, message, early.status.value, early.error_code)
-            session.delete(early)
-        record(
-            session=session,
-            actor=PROVIDER,
-            action=AuditAction.MESSAGE_ACCEPTED,
-            entity=message,
-            detail={"sid": sid, "status": message.status.value},
-        )
-        events.after_commit(session, events.InteractionChanged(message.interaction_id))
-        return True
+    answer = Accepted(message_id, lease_token, sid, status, error_code)
+    return message_id in record_accepted([answer], engine=engine)
 
 
 def mark_failed(

@@ -48,6 +48,7 @@ from agent_workspace.services.files.storage import store_bytes
 from agent_workspace.services.interactions.lifecycle import note_last_message
 from agent_workspace.services.interactions.lists import watcher_ids
 from agent_workspace.services.interactions.notices import notify
+from agent_workspace.services.messaging import wakeups
 from agent_workspace.services.messaging.confirmations import ConfirmationNeeded, confirmation_text
 from agent_workspace.services.messaging.opt_outs import opt_out_of
 from agent_workspace.services.messaging.routing import (
@@ -320,7 +321,7 @@ def _apply_and_queue(
             ),
             interaction_id=target.id,
         )
-    events.after_commit(session, events.OutboxChanged())
+    wakeups.announce(session)
     return SendResult(message.id, target.id, target.number, decision.workflow, summary)
 
 

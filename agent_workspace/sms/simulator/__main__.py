@@ -3,7 +3,8 @@
 Every option can also come from the environment (SMS_SIMULATOR_HOST, SMS_SIMULATOR_PORT,
 SMS_SIMULATOR_ACCOUNT_SID, SMS_SIMULATOR_AUTH_TOKEN, SMS_SIMULATOR_INBOUND_WEBHOOK_URL,
 SMS_SIMULATOR_PUBLIC_BASE_URL, SMS_SIMULATOR_PROVIDER_NUMBERS (comma-separated),
-SMS_SIMULATOR_STATUS_DELAYS (three comma-separated seconds), SMS_SIMULATOR_MEDIA_FIRST_404=1).
+SMS_SIMULATOR_STATUS_DELAYS (three comma-separated seconds), SMS_SIMULATOR_MEDIA_FIRST_404=1,
+SMS_SIMULATOR_HOLD_QUEUED=1).
 """
 
 from __future__ import annotations
@@ -48,6 +49,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=_env("MEDIA_FIRST_404") == "1",
         help="answer 404 to the first fetch of each inbound media, like Twilio sometimes does",
     )
+    parser.add_argument(
+        "--hold-queued",
+        action="store_true",
+        default=_env("HOLD_QUEUED") == "1",
+        help="keep accepted messages queued with no status callbacks (delivery pacing off)",
+    )
+    parser.add_argument("--log-level", default=_env("LOG_LEVEL", "info"))
     return parser.parse_args(argv)
 
 
@@ -65,9 +73,10 @@ def main(argv: list[str] | None = None) -> None:
         status_delays=(delays[0], delays[1], delays[2]),
         provider_numbers=[n.strip() for n in args.provider_numbers.split(",") if n.strip()],
         media_first_fetch_404=args.media_first_404,
+        hold_queued=args.hold_queued,
     )
     print(f"SMS simulator: API {public}/2010-04-01, phone page {public}/phone", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import asyncio
 import base64
 import binascii
 import hmac
+import time
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -57,6 +58,7 @@ def _not_found() -> Response:
 
 
 async def create_message(request: Request) -> Response:
+    arrived_at = time.time()
     if (denied := _auth_error(request)) is not None:
         return denied
     sim = _sim(request)
@@ -86,8 +88,11 @@ async def create_message(request: Request) -> Response:
             headers = {"Retry-After": f"{rejected.retry_after:g}"}
         return error_response(rejected.code, rejected.http_status, rejected.message, headers)
     if fault is not None and fault.kind == "hang" and fault.stored_at == "end":
-        return JSONResponse(message_json(await _create_late(sim, params, fault)), status_code=201)
-    message = sim.create_outbound(params, fault=fault.kind if fault else None)
+        late = await _create_late(sim, params, fault, arrived_at)
+        return JSONResponse(message_json(late), status_code=201)
+    message = sim.create_outbound(
+        params, fault=fault.kind if fault else None, arrived_at=arrived_at
+    )
     if fault is not None and fault.kind == "http_500":  # stored, then the answer is lost
         return error_response(20500, 500, "Internal Server Error")
     body = message_json(message)
@@ -96,12 +101,14 @@ async def create_message(request: Request) -> Response:
     return JSONResponse(body, status_code=201)
 
 
-async def _create_late(sim: Simulator, params: dict[str, list[str]], fault: Fault) -> SimMessage:
+async def _create_late(
+    sim: Simulator, params: dict[str, list[str]], fault: Fault, arrived_at: float
+) -> SimMessage:
     """Store the message after `fault.delay`, even if the client has given up by then."""
 
     async def later() -> SimMessage:
         await asyncio.sleep(fault.delay)
-        return sim.create_outbound(params, fault=fault.kind)
+        return sim.create_outbound(params, fault=fault.kind, arrived_at=arrived_at)
 
     return await asyncio.shield(sim.spawn(later()))
 

@@ -28,6 +28,7 @@ def create_simulator_app(
     status_delays: tuple[float, float, float] = (0.2, 0.5, 1.0),
     provider_numbers: Iterable[str] = (),
     media_first_fetch_404: bool = False,
+    hold_queued: bool = False,
     media_fetch_timeout: float = 5.0,
     webhook_timeout: float = 5.0,
     store: SimulatorStore | None = None,
@@ -43,6 +44,8 @@ def create_simulator_app(
         provider_numbers: Accepted From numbers; empty accepts any E.164 From.
         media_first_fetch_404: Answer 404 to the first fetch of each inbound media, like Twilio
             sometimes does right after the webhook.
+        hold_queued: Keep accepted messages "queued" with no status callbacks (delivery pacing
+            off: a Twilio sender queue that has not reached them yet).
         media_fetch_timeout: Seconds allowed to fetch an outbound MediaUrl.
         webhook_timeout: Seconds allowed for status callbacks and inbound webhooks.
         store: State to use (a new one by default).
@@ -59,6 +62,7 @@ def create_simulator_app(
             status_delays=status_delays,
             provider_numbers=frozenset(provider_numbers),
             media_first_fetch_404=media_first_fetch_404,
+            hold_queued=hold_queued,
             media_fetch_timeout=media_fetch_timeout,
             webhook_timeout=webhook_timeout,
         ),

@@ -10,7 +10,7 @@
 - POST /_sim/inbound {"from": phone, "to": provider, "body": "...",
                       "media": [{"content_type": "image/png", "data_base64": "..."}]}
 - POST /_sim/settings {"inbound_webhook_url", "media_first_fetch_404", "provider_numbers",
-                       "status_delays"}
+                       "status_delays", "hold_queued"}
 """
 
 from __future__ import annotations
@@ -125,12 +125,15 @@ async def settings(request: Request) -> Response:
     if "status_delays" in data:
         first, second, third = (float(d) for d in data["status_delays"])
         config.status_delays = (first, second, third)
+    if "hold_queued" in data:
+        config.hold_queued = bool(data["hold_queued"])
     return JSONResponse(
         {
             "inbound_webhook_url": config.inbound_webhook_url,
             "media_first_fetch_404": config.media_first_fetch_404,
             "provider_numbers": sorted(config.provider_numbers),
             "status_delays": list(config.status_delays),
+            "hold_queued": config.hold_queued,
         }
     )
 

@@ -33,6 +33,9 @@ class SimulatorConfig:
     public_base_url: str
     inbound_webhook_url: str | None = None
     status_delays: tuple[float, float, float] = (0.2, 0.5, 1.0)
+    # Accepted messages stay "queued" with no callbacks, as in a Twilio sender queue that has
+    # not reached them yet (it may hold them for hours): the pacing of delivery switched off.
+    hold_queued: bool = False
     provider_numbers: frozenset[str] = field(default_factory=frozenset)
     media_first_fetch_404: bool = False
     media_fetch_timeout: float = 5.0
@@ -62,7 +65,11 @@ class Simulator:
         return f"{base}{message_uri(self.config.account_sid, message_sid)}/Media/{media_sid}"
 
     def create_outbound(
-        self, params: Mapping[str, Sequence[str]], *, fault: str | None = None
+        self,
+        params: Mapping[str, Sequence[str]],
+        *,
+        fault: str | None = None,
+        arrived_at: float | None = None,
     ) -> SimMessage:
         """Store an accepted create as "queued" and start its status progression.
 
@@ -86,9 +93,11 @@ class Simulator:
             messaging_service_sid=first("MessagingServiceSid"),
             request_params={key: list(values) for key, values in params.items()},
             fault=fault,
+            arrived_at=arrived_at,
         )
         self.store.add(message)
-        self.spawn(delivery.progress_outbound(self, message.sid))
+        if not self.config.hold_queued:
+            self.spawn(delivery.progress_outbound(self, message.sid))
         return message
 
     async def receive_from_phone(

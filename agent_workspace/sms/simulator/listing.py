@@ -9,8 +9,10 @@
   not say where messages without a DateSent go; the simulator puts them on top (they are the
   newest: not even sent yet), newest created first.
 - Pages continue after a `PageToken` naming the last item served (Twilio's tokens are
-  `PA` + that item's SID); the place is kept in the token, so messages created or sent while a
-  client pages never shift what the next page holds. `Page` is only client state.
+  `PA` + that item's SID); the place is kept in the token, so messages created while a client
+  pages never shift what the next page holds. One sent while it pages moves from the unsent top
+  to its DateSent place, so it may be listed again on a later page, never skipped. `Page` is only
+  client state.
 """
 
 from __future__ import annotations

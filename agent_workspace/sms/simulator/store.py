@@ -60,6 +60,7 @@ class SimMessage:
     webhook_ok: bool | None = None
     webhook_result: str | None = None
     fault: str | None = None  # the injected fault of the create that stored it (tests read it)
+    arrived_at: float | None = None  # wall-clock time (epoch s) the create request arrived
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view for the control API (not Twilio's shape)."""
@@ -86,6 +87,7 @@ class SimMessage:
             "webhook_ok": self.webhook_ok,
             "webhook_result": self.webhook_result,
             "fault": self.fault,
+            "arrived_at": self.arrived_at,
         }
 
 

@@ -44,7 +44,7 @@ class ApiServer:
     """`create_api()` under uvicorn in a background thread on a free loopback port."""
 
     def __init__(self) -> None:
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", 0))
         self.port: int = self._socket.getsockname()[1]
@@ -283,6 +283,7 @@ def pipeline(
             "media_first_fetch_404": False,
             "provider_numbers": [],
             "status_delays": list(STATUS_DELAYS),
+            "hold_queued": False,
         },
         timeout=5,
     ).raise_for_status()

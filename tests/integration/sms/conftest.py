@@ -156,6 +156,7 @@ def simulator(
             "media_first_fetch_404": False,
             "provider_numbers": [],
             "status_delays": [0.02, 0.02, 0.02],
+            "hold_queued": False,
         },
     ).raise_for_status()
     receiver.clear()

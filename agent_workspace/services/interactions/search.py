@@ -1,0 +1,104 @@
+"""Search interactions: by number, person name, phone or message text, as one set of ids.
+
+Each way of matching is its own indexed lookup and the list takes their union, instead of one
+OR that makes the database test every interaction against every way. Message text goes through
+the search index (agent_workspace/db/text_search.py): FTS5 on SQLite, pg_trgm on PostgreSQL, so
+a word in an old message is found without reading a million messages.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from agent_workspace.db.text_search import MIN_CHARS, SQLITE_FTS_TABLE, fts_phrase
+from agent_workspace.models import Consumer, Contact, Direction, Interaction, Message
+
+MIN_PHONE_DIGITS = 3
+
+SPACE: Any = sa.literal_column("' '")
+_fts = sa.table(SQLITE_FTS_TABLE, sa.column("rowid", sa.Integer))
+
+
+#: Above this many messages containing the text, the union of every matching interaction costs
+#: more than walking the list in its own order and testing each interaction's few messages.
+COMMON_TEXT_HITS = 2_000
+
+
+def is_common(session: Session, text: str) -> bool:
+    """Whether `text` is in so many messages that the list should test interactions in page
+    order (an EXISTS per row that stops at a page) instead of collecting every match first;
+    counted from the search index, stopping at the threshold."""
+    if len(text) < MIN_CHARS:
+        return False
+    hits = _message_text(text, f"%{_escape(text)}%", session.get_bind().dialect.name)
+    bounded = hits.limit(COMMON_TEXT_HITS).subquery()
+    return int(session.exec(select(sa.func.count()).select_from(bounded)).one()) >= COMMON_TEXT_HITS
+
+
+def matching(text: str, dialect: str, *, common: bool = False) -> Any:
+    """The condition on Interaction for a search: the union of indexed lookups, or, for a
+    text in very many messages, the lookups without the text OR a per-row EXISTS over the
+    interaction's own messages (found through the message's interaction index)."""
+    if not common:
+        return col(Interaction.id).in_(matching_ids(text, dialect))
+    like = f"%{_escape(text)}%"
+    said = (
+        select(Message.id)
+        .where(
+            Message.interaction_id == Interaction.id,
+            Message.direction != Direction.NOTE,
+            col(Message.body).ilike(like, escape="\\"),
+        )
+        .correlate(Interaction)
+    )
+    return sa.or_(
+        col(Interaction.id).in_(matching_ids(text, dialect, text_too=False)), said.exists()
+    )
+
+
+def matching_ids(text: str, dialect: str, *, text_too: bool = True) -> Any:
+    """The ids of interactions whose number, person, phone or messages contain `text`,
+    case-insensitively; LIKE wildcards in `text` are taken literally."""
+    like = f"%{_escape(text)}%"
+    ways = [
+        select(Interaction.id).where(col(Interaction.number).ilike(like, escape="\\")),
+        select(Interaction.id).where(
+            col(Interaction.consumer_id).in_(
+                select(Consumer.id).where(_name_matches(Consumer, like))
+            )
+        ),
+        select(Interaction.id).where(
+            col(Interaction.contact_id).in_(select(Contact.id).where(_name_matches(Contact, like)))
+        ),
+    ]
+    digits = re.sub(r"\D", "", text)
+    if len(digits) >= MIN_PHONE_DIGITS:
+        ways.append(select(Interaction.id).where(col(Interaction.phone).like(f"%{digits}%")))
+    if text_too and len(text) >= MIN_CHARS:
+        ways.append(_message_text(text, like, dialect))
+    return sa.union(*ways)
+
+
+def _message_text(text: str, like: str, dialect: str) -> Any:
+    """Interactions with a message (not an internal note) containing `text`."""
+    said = select(Message.interaction_id).where(Message.direction != Direction.NOTE)
+    if dialect == "sqlite":
+        return said.join(_fts, _fts.c.rowid == col(Message.id)).where(
+            sa.text(f"{SQLITE_FTS_TABLE} MATCH :phrase").bindparams(phrase=fts_phrase(text))
+        )
+    return said.where(col(Message.body).ilike(like, escape="\\"))
+
+
+def _name_matches(model: type[Consumer] | type[Contact], like: str) -> Any:
+    """ "First Last" contains the text; spelled as the PostgreSQL name index is (a literal
+    space, no bound parameter), so the planner can use it."""
+    full = col(model.first_name).op("||")(SPACE).op("||")(col(model.last_name))
+    return full.ilike(like, escape="\\")
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
