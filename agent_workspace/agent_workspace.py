@@ -1,4 +1,5 @@
-"""The Reflex app: pages and their guards, /api/ routes, the outbox dispatcher, live pushes."""
+"""The Reflex app: pages and their guards, /api/ routes, the outbox dispatcher, the inbound
+router, live pushes."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from agent_workspace.state.supervisor import SupervisorState
 from agent_workspace.state.workspace import WorkspaceState
 from agent_workspace.web.notifier import Notifier
 from agent_workspace.web.routes import create_api
-from agent_workspace.web.runtime import run_dispatcher
+from agent_workspace.web.runtime import run_dispatcher, run_router
 from agent_workspace.web.upload_guard import guard_uploads
 
 
@@ -70,4 +71,5 @@ app.add_page(
     on_load=SupervisorState.load,
 )
 app.register_lifespan_task(run_dispatcher)
+app.register_lifespan_task(run_router)
 app.register_lifespan_task(Notifier(app).run)

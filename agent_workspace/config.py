@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     outbox_concurrency: int = Field(default=8, ge=1, le=64)
     # How long a dispatcher holds a claimed message; each provider call ends well within it.
     outbox_lease_seconds: float = Field(default=60.0, ge=1.0, le=3600.0)
+    # How often the inbound router also looks for accepted webhooks nobody routed (a worker
+    # that crashed between accepting and routing); it is woken at once for this worker's own.
+    inbound_sweep_seconds: float = Field(default=5.0, gt=0, le=3600.0)
     # After a create got no answer (timeout), how long to let the provider finish it before
     # looking it up: a lookup that runs first would miss it and send it a second time.
     outbox_reconcile_settle_seconds: float = Field(default=30.0, ge=0.0, le=3600.0)

@@ -65,5 +65,17 @@ ensure_chromium() {
   fi
 }
 
+ensure_wrk() {
+  # wrk (Debian), the HTTP load generator of benchmarks/ingest.py; not needed to run or test.
+  if ! command -v wrk >/dev/null; then
+    say "Installing Debian's wrk for the ingest benchmark"
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+    else
+      sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+    fi
+  fi
+}
+
 ensure_python
 ensure_js_tools

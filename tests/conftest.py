@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from agent_workspace import config
 from agent_workspace.db import engine as engine_module
+from agent_workspace.services.ingest import numbers
 from tests import databases
 from tests.servers import TEST_OPT_INS, TEST_SECRET
 
@@ -29,9 +30,11 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
     monkeypatch.chdir(tmp_path)  # no .env from the checkout
     config.get_settings.cache_clear()
     engine_module.get_engine.cache_clear()
+    numbers.forget()
     yield
     config.get_settings.cache_clear()
     engine_module.get_engine.cache_clear()
+    numbers.forget()
 
 
 @pytest.fixture(scope="session")

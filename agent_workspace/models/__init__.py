@@ -7,6 +7,7 @@ from agent_workspace.models.channel import (
     ChannelUserProfile,
     ProviderNumber,
 )
+from agent_workspace.models.ingest import AcceptedWebhook
 from agent_workspace.models.interaction import (
     ACTIVE_STATES,
     Counter,
@@ -40,6 +41,7 @@ from agent_workspace.models.types import utcnow
 
 __all__ = [
     "ACTIVE_STATES",
+    "AcceptedWebhook",
     "Account",
     "Attachment",
     "AuditEvent",

@@ -51,7 +51,19 @@ class ChannelChanged:
     """The SMS channel's provider numbers or policy changed: open composers follow."""
 
 
-Event = InteractionChanged | OutboxChanged | NoticeCreated | ListsChanged | ChannelChanged
+@dataclass(frozen=True)
+class InboundAccepted:
+    """An inbound webhook was accepted and waits to be routed (services/ingest)."""
+
+
+Event = (
+    InteractionChanged
+    | OutboxChanged
+    | NoticeCreated
+    | ListsChanged
+    | ChannelChanged
+    | InboundAccepted
+)
 Subscriber = Callable[[Event], None]
 _subscribers: list[Subscriber] = []
 

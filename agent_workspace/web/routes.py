@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -17,11 +16,12 @@ from agent_workspace.db.engine import transaction
 from agent_workspace.domain.media_types import OCTET_STREAM, is_inline_safe
 from agent_workspace.domain.webhooks import Malformed, parse_inbound, parse_status
 from agent_workspace.models import Attachment
-from agent_workspace.services.errors import InvalidInput, NotFound
+from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.files import media_links
 from agent_workspace.services.files.storage import read_bytes
+from agent_workspace.services.ingest import numbers
+from agent_workspace.services.ingest.accept import accept_inbound
 from agent_workspace.services.messaging import outbox
-from agent_workspace.services.messaging.inbound import receive_sms
 from agent_workspace.sms import SIGNATURE_HEADER, validate_signature
 
 log = logging.getLogger(__name__)
@@ -37,37 +37,60 @@ def _public_url(request: Request) -> str:
     return f"{base}{request.url.path}" + (f"?{query}" if query else "")
 
 
-async def _signed_form(request: Request) -> FormData | None:
-    form = await request.form()
+FORM = "application/x-www-form-urlencoded"
+Pairs = list[tuple[str, str]]
+
+
+async def _signed_form(request: Request) -> Pairs | None:
+    """The posted text fields in order, or None when the signature does not hold over them.
+
+    Twilio posts url-encoded forms: those are decoded straight from the body, which costs a
+    fraction of Starlette's form parser; anything else (multipart) still goes through it.
+    """
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() == FORM:
+        body = (await request.body()).decode("utf-8", "replace")
+        pairs = parse_qsl(body, keep_blank_values=True, errors="replace")
+    else:
+        form = await request.form()
+        pairs = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     token = get_settings().provider_account().auth_token
-    params = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     signature = request.headers.get(SIGNATURE_HEADER)
-    if not validate_signature(token, _public_url(request), params, signature):
+    if not validate_signature(token, _public_url(request), pairs, signature):
         log.warning("rejected webhook with a bad or missing signature: %s", request.url.path)
         return None
-    return form
+    return pairs
 
 
 async def inbound(request: Request) -> Response:
-    form = await _signed_form(request)
-    if form is None:
+    """Stores the webhook as accepted and answers; the router files it just after.
+
+    The request does the least: signature, field checks, a known To number (from memory), one
+    INSERT. A provider retry of an accepted MessageSid inserts nothing and is answered the same.
+    """
+    pairs = await _signed_form(request)
+    if pairs is None:
         return PlainTextResponse("invalid signature", status_code=403)
-    sms = parse_inbound(_fields(form))
+    fields = _fields(pairs)
+    sms = parse_inbound(fields)
     if isinstance(sms, Malformed):
         return PlainTextResponse(sms.reason, status_code=400)
-    try:
+    channel_id = numbers.cached_channel(sms.to)
+    if channel_id is None:
         # Blocking DB work runs off the event loop (it is the app's loop, shared with Reflex).
-        await run_in_threadpool(receive_sms, sms=sms)
-    except NotFound as unknown:
-        return PlainTextResponse(unknown.message, status_code=404)
+        channel_id = await run_in_threadpool(numbers.channel_of, sms.to)
+    if channel_id is None:
+        return PlainTextResponse(
+            f"{sms.to} is not a provider number of any channel.", status_code=404
+        )
+    await run_in_threadpool(accept_inbound, sms=sms, channel_id=channel_id, fields=fields)
     return Response(EMPTY_TWIML, media_type="text/xml")
 
 
 async def status(request: Request) -> Response:
-    form = await _signed_form(request)
-    if form is None:
+    pairs = await _signed_form(request)
+    if pairs is None:
         return PlainTextResponse("invalid signature", status_code=403)
-    report = parse_status(_fields(form))
+    report = parse_status(_fields(pairs))
     if isinstance(report, Malformed):
         return PlainTextResponse(report.reason, status_code=400)
     try:
@@ -82,12 +105,11 @@ async def status(request: Request) -> Response:
     return Response(status_code=204)
 
 
-def _fields(form: FormData) -> dict[str, str]:
+def _fields(pairs: Pairs) -> dict[str, str]:
     """The form's text fields (the first of each name); files are never part of a webhook."""
     fields: dict[str, str] = {}
-    for key, value in form.multi_items():
-        if isinstance(value, str):
-            fields.setdefault(key, value)
+    for key, value in pairs:
+        fields.setdefault(key, value)
     return fields
 
 

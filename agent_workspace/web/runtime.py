@@ -1,4 +1,4 @@
-"""Wires the configured SMS provider to the dispatcher for the running app."""
+"""Wires the configured SMS provider to the dispatcher, and the inbound router, for the app."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from agent_workspace.config import get_settings
 from agent_workspace.services.files import media_links
+from agent_workspace.services.ingest.router import InboundRouter
 from agent_workspace.services.messaging import wakeups
 from agent_workspace.services.messaging.dispatcher import Dispatcher
 from agent_workspace.sms import SmsGateway, TwilioGateway
@@ -41,3 +42,8 @@ def make_dispatcher(gateway: SmsGateway | None = None) -> Dispatcher:
 async def run_dispatcher() -> None:
     """The app's lifespan task."""
     await make_dispatcher().run_forever()
+
+
+async def run_router() -> None:
+    """The app's lifespan task that routes accepted inbound webhooks."""
+    await InboundRouter(sweep_seconds=get_settings().inbound_sweep_seconds).run_forever()

@@ -59,37 +59,42 @@ def receive_sms(
     """Idempotent by MessageSid: a webhook delivered twice stores one message. A text that
     opens an interaction goes to the person the profile resolver names, as Send does."""
     with transaction(engine) as session:
-        if (earlier := _earlier(session, sms.sid)) is not None:
-            return earlier
-        number = session.exec(select(ProviderNumber).where(ProviderNumber.e164 == sms.to)).first()
-        if number is None:
-            raise NotFound(f"{sms.to} is not a provider number of any channel.")
-        lock_phone(session, number.channel_id, sms.from_)
-        # The same webhook may be in flight twice: the one that waited for the lock finds it.
-        if (earlier := _earlier(session, sms.sid)) is not None:
-            return earlier
-        action = opt_action(sms.body, sms.opt_out_type)
-        if action in (OptAction.OPT_OUT, OptAction.OPT_IN):
-            _record_opt(session, sms, action)
-        chosen = resolver or get_resolver(
-            session=session, channel_id=number.channel_id, strict=False
+        return receive_in(session, sms=sms, resolver=resolver)
+
+
+def receive_in(
+    session: Session, *, sms: InboundSms, resolver: ProfileResolver | None = None
+) -> Received:
+    """receive_sms inside the caller's transaction (the router settles its row in the same one)."""
+    if (earlier := _earlier(session, sms.sid)) is not None:
+        return earlier
+    number = session.exec(select(ProviderNumber).where(ProviderNumber.e164 == sms.to)).first()
+    if number is None:
+        raise NotFound(f"{sms.to} is not a provider number of any channel.")
+    lock_phone(session, number.channel_id, sms.from_)
+    # The same webhook may be in flight twice: the one that waited for the lock finds it.
+    if (earlier := _earlier(session, sms.sid)) is not None:
+        return earlier
+    action = opt_action(sms.body, sms.opt_out_type)
+    if action in (OptAction.OPT_OUT, OptAction.OPT_IN):
+        _record_opt(session, sms, action)
+    chosen = resolver or get_resolver(session=session, channel_id=number.channel_id, strict=False)
+    target = _target_interaction(session, number.channel_id, sms.from_, chosen)
+    message = _store(session, sms, target)
+    if action is OptAction.HELP:
+        record(
+            session=session,
+            actor=PROVIDER,
+            action=AuditAction.OPT_OUT_HELP_REQUESTED,
+            entity=message,
+            detail={"sender": sms.to, "phone": sms.from_, "body": sms.body[:40]},
         )
-        target = _target_interaction(session, number.channel_id, sms.from_, chosen)
-        message = _store(session, sms, target)
-        if action is OptAction.HELP:
-            record(
-                session=session,
-                actor=PROVIDER,
-                action=AuditAction.OPT_OUT_HELP_REQUESTED,
-                entity=message,
-                detail={"sender": sms.to, "phone": sms.from_, "body": sms.body[:40]},
-            )
-        assert target.id is not None and message.id is not None
-        members = member_ids(session, target.id)
-        events.after_commit(session, events.InteractionChanged(target.id, members))
-        if sms.media:
-            wakeups.announce(session)
-        return Received(message.id, target.id, target.number)
+    assert target.id is not None and message.id is not None
+    members = member_ids(session, target.id)
+    events.after_commit(session, events.InteractionChanged(target.id, members))
+    if sms.media:
+        wakeups.announce(session)
+    return Received(message.id, target.id, target.number)
 
 
 def _earlier(session: Session, sid: str) -> Received | None:

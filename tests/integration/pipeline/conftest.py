@@ -22,6 +22,7 @@ from agent_workspace.db.engine import transaction
 from agent_workspace.domain.attachments import CandidateFile
 from agent_workspace.models import AuditEvent, Message
 from agent_workspace.services.access import Actor
+from agent_workspace.services.ingest.routing import route_pending
 from agent_workspace.services.messaging.dispatcher import Dispatcher
 from agent_workspace.services.messaging.sending import SendRequest, SendResult, send_sms
 from agent_workspace.sms import TwilioGateway, compute_signature
@@ -168,8 +169,13 @@ class Pipeline:
         payload = {"from": phone, "to": SUPPORT_NUMBER, "body": body, **extra}
         message = self.sim_post("inbound", payload).json()
         assert message["webhook_ok"], message["webhook_result"]
+        self.route()
         sid: str = message["sid"]
         return sid
+
+    def route(self) -> int:
+        """What the app's router does just after a webhook is answered: route what was accepted."""
+        return route_pending()
 
     # Webhooks posted by the test itself
     def post_webhook(
@@ -179,12 +185,17 @@ class Pipeline:
         *,
         signature: str | None = None,
         sign_url: str | None = None,
+        route: bool = True,
     ) -> httpx.Response:
-        """POSTs a form to the API; signed for the public URL unless told otherwise."""
+        """POSTs a form to the API; signed for the public URL unless told otherwise. An inbound
+        webhook is then routed, as the app's router does just after the answer."""
         if signature is None:
             signature = compute_signature(self.auth_token, sign_url or self.base_url + path, params)
         headers = {"X-Twilio-Signature": signature} if signature else {}
-        return httpx.post(f"{self.api.url}{path}", data=params, headers=headers, timeout=10)
+        response = httpx.post(f"{self.api.url}{path}", data=params, headers=headers, timeout=10)
+        if route and path.endswith("/inbound"):
+            self.route()
+        return response
 
     def status_callback(self, sid: str, status: str, error_code: int | None = None) -> int:
         params = {

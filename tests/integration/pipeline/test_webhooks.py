@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from agent_workspace import config
 from agent_workspace.db.engine import transaction
-from agent_workspace.models import AuditEvent, EarlyStatus, Message, MessageStatus
+from agent_workspace.models import AcceptedWebhook, AuditEvent, EarlyStatus, Message, MessageStatus
 from agent_workspace.services.messaging import outbox
 from agent_workspace.sms import compute_signature
 from tests.factories import SUPPORT_NUMBER
@@ -64,8 +64,8 @@ def _delivered_message(pipeline: Pipeline) -> Message:
     return message
 
 
-def _rows() -> tuple[int, int, int]:
-    return count(Message), count(AuditEvent), count(EarlyStatus)
+def _rows() -> tuple[int, int, int, int]:
+    return count(Message), count(AuditEvent), count(EarlyStatus), count(AcceptedWebhook)
 
 
 @pytest.mark.parametrize("path", [INBOUND, STATUS])

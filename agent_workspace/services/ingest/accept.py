@@ -1,0 +1,48 @@
+"""The request's whole write: one INSERT of the webhook as posted, a provider retry a no-op."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+
+from agent_workspace.db.engine import get_engine
+from agent_workspace.domain.webhooks import InboundText
+from agent_workspace.models import AcceptedWebhook, utcnow
+from agent_workspace.services import events
+from agent_workspace.services.ingest import gate
+
+_TABLE: sa.Table = AcceptedWebhook.__table__  # type: ignore[attr-defined]
+# RETURNING says whether a row went in (rowcount is -1 on PostgreSQL, which returns the id).
+_INSERTS = {
+    "sqlite": sqlite.insert(_TABLE).on_conflict_do_nothing(index_elements=["sid"]),
+    "postgresql": postgresql.insert(_TABLE).on_conflict_do_nothing(index_elements=["sid"]),
+}
+_INSERTS = {name: insert.returning(_TABLE.c.id) for name, insert in _INSERTS.items()}
+
+
+def accept_inbound(
+    *, sms: InboundText, channel_id: int, fields: Mapping[str, str], engine: Engine | None = None
+) -> bool:
+    """Stores a checked inbound webhook durably; True when it is new (not a retry).
+
+    Core, not the ORM: this runs once per webhook on the request path, and a session, identity
+    map and flush would cost more than the INSERT. The router is woken after commit.
+    """
+    bound = engine or get_engine()
+    row = {
+        "sid": sms.sid,
+        "channel_id": channel_id,
+        "from_number": sms.from_,
+        "fields": dict(fields),
+        "accepted_at": utcnow(),
+        "attempts": 0,
+    }
+    dialect = bound.dialect.name
+    with gate.accepting(serialise=dialect == "sqlite"), bound.begin() as conn:
+        new = conn.execute(_INSERTS[dialect], row).first() is not None
+    if new:
+        events.publish(events.InboundAccepted())
+    return new

@@ -1,0 +1,138 @@
+"""Accepted webhooks become messages: oldest first per phone, each row routed exactly once.
+
+Each row is routed in its own transaction that first takes the phone's lock (lock_phone, the
+same one Send and receive_sms take) and then picks the phone's *oldest* pending row, whichever
+row the caller had in mind: so two texts from one phone are routed in arrival order however
+many routers run, and a row settled by one router is never routed again by another (it waited
+for the lock, then finds the row settled). The row is settled in the transaction that stores
+the message; a crash before that commit leaves it pending for the next pass.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import Enum
+
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+
+from agent_workspace.db.engine import get_engine, reading, transaction
+from agent_workspace.db.locks import lock_phone
+from agent_workspace.domain.webhooks import Malformed, parse_inbound
+from agent_workspace.models import AcceptedWebhook, utcnow
+from agent_workspace.services.errors import InvalidInput, ServiceError
+from agent_workspace.services.ingest import gate
+from agent_workspace.services.messaging.inbound import receive_in
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+"""A row that fails this often (or fails for a reason that cannot change) is settled unrouted,
+kept with its error, so the phone's later texts are not held behind it forever."""
+BATCH = 200
+PER_PHONE = 20  # rows of one phone per pass before the others get their turn
+
+
+class Outcome(Enum):
+    ROUTED = "routed"
+    NONE_PENDING = "none pending"
+    GAVE_UP = "settled unrouted"  # it can never route: kept with its error; the next may go
+    FAILED = "failed"  # may pass: still pending, and the phone's later rows wait behind it
+
+
+def route_pending(*, engine: Engine | None = None) -> int:
+    """Routes everything accepted and not yet routed; returns how many rows this call routed.
+
+    A phone whose oldest row failed is left for the next pass (its later rows wait behind it,
+    so order holds); everything else is drained until nothing is pending.
+    """
+    routed = 0
+    stalled: set[str] = set()
+    while True:
+        phones = _pending_phones(engine, stalled)
+        if not phones:
+            return routed
+        for channel_id, phone in phones:
+            for _ in range(PER_PHONE):
+                outcome = route_next(channel_id=channel_id, phone=phone, engine=engine)
+                if outcome is Outcome.ROUTED:
+                    routed += 1
+                    continue
+                if outcome is Outcome.GAVE_UP:
+                    continue
+                if outcome is Outcome.FAILED:
+                    stalled.add(phone)
+                break
+
+
+def route_next(*, channel_id: int, phone: str, engine: Engine | None = None) -> Outcome:
+    """Routes the oldest pending webhook from `phone` on the channel, if there is one."""
+    row_id: int | None = None
+    serialise = (engine or get_engine()).dialect.name == "sqlite"
+    try:
+        with gate.routing(serialise), transaction(engine) as session:
+            lock_phone(session, channel_id, phone)
+            row = session.exec(
+                select(AcceptedWebhook)
+                .where(
+                    AcceptedWebhook.channel_id == channel_id,
+                    AcceptedWebhook.from_number == phone,
+                    col(AcceptedWebhook.settled_at).is_(None),
+                )
+                .order_by(col(AcceptedWebhook.id))
+                .limit(1)
+            ).first()
+            if row is None:
+                return Outcome.NONE_PENDING
+            row_id = row.id
+            sms = parse_inbound(row.fields)
+            if isinstance(sms, Malformed):  # checked before it was accepted: cannot happen
+                raise InvalidInput(sms.reason)
+            received = receive_in(session, sms=sms)
+            row.settled_at, row.message_id = utcnow(), received.message_id
+            row.attempts += 1
+            session.add(row)
+            return Outcome.ROUTED
+    except Exception as problem:
+        if row_id is None:
+            raise
+        gave_up = _record_failure(row_id, problem, engine)
+        return Outcome.GAVE_UP if gave_up else Outcome.FAILED
+
+
+def _pending_phones(engine: Engine | None, stalled: set[str]) -> list[tuple[int, str]]:
+    """Distinct (channel, phone) of the oldest pending rows, oldest first."""
+    query = (
+        select(AcceptedWebhook.channel_id, AcceptedWebhook.from_number)
+        .where(col(AcceptedWebhook.settled_at).is_(None))
+        .order_by(col(AcceptedWebhook.id))
+        .limit(BATCH)
+    )
+    if stalled:
+        query = query.where(col(AcceptedWebhook.from_number).not_in(stalled))
+    with reading(engine) as session:
+        rows = session.exec(query).all()
+    return list(dict.fromkeys((channel_id, phone) for channel_id, phone in rows))
+
+
+def _record_failure(row_id: int, problem: Exception, engine: Engine | None) -> bool:
+    """Counts the attempt; settles the row unrouted (True) when it can never route. Nothing is
+    deleted."""
+    permanent = isinstance(problem, ServiceError)
+    why = problem.message if isinstance(problem, ServiceError) else repr(problem)
+    with transaction(engine) as session:
+        row = session.get(AcceptedWebhook, row_id)
+        if row is None or row.settled_at is not None:
+            return True
+        row.attempts += 1
+        row.error = why[:400]
+        gave_up = permanent or row.attempts >= MAX_ATTEMPTS
+        if gave_up:
+            row.settled_at = utcnow()
+        session.add(row)
+    if gave_up:
+        log.error("inbound %s not routed (kept, attempt %d): %s", row.sid, row.attempts, why)
+    else:
+        log.warning(
+            "inbound %s routing failed (attempt %d), will retry: %s", row.sid, row.attempts, why
+        )
+    return gave_up
