@@ -195,7 +195,7 @@ def _reply_item(item: ReplyItem) -> rx.Component:
             width="100%",
             height="auto",
             padding="0.4em",
-            style={"justify_content": "flex-start", "text_align": "left"},
+            style={"justify_content": "flex-start", "text_align": "left", "margin": "0"},
         ),
         list_style="none",
     )
