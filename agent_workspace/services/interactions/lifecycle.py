@@ -196,3 +196,15 @@ def close_by_agent(
         )
         events.after_commit(session, events.InteractionChanged(interaction_id, frozenset(affected)))
         return interaction.number
+
+
+def assign(session: Session, interaction: Interaction, agent_id: int) -> int | None:
+    """Makes `agent_id` the assignee; returns the agent it was with (None: the virtual agent).
+    Shared by take over, reassign and pick up, so the three cannot drift apart."""
+    previous = interaction.assigned_agent_id
+    interaction.assigned_agent_id = agent_id
+    interaction.virtual_agent = False
+    interaction.updated_at = utcnow()
+    session.add(interaction)
+    session.flush()
+    return previous

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import transaction
-from agent_workspace.models import Interaction, LiveGroupReason, Role, User, UserRole, utcnow
+from agent_workspace.models import Interaction, LiveGroupReason, Role, User, UserRole
 from agent_workspace.services import events
 from agent_workspace.services.access import (
     Actor,
@@ -26,6 +26,7 @@ from agent_workspace.services.access import (
 )
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import InvalidInput, NotFound
+from agent_workspace.services.interactions.lifecycle import assign
 from agent_workspace.services.interactions.lists import watcher_ids
 from agent_workspace.services.interactions.live_group import join_live_group, leave_live_group
 from agent_workspace.services.interactions.notices import notify
@@ -47,7 +48,7 @@ def take_over(*, actor: Actor | None, interaction_id: int, engine: Engine | None
             raise InvalidInput(f"{interaction.number} is already assigned to you.")
         affected = watcher_ids(session, interaction_id)
         before = "virtual agent" if interaction.virtual_agent else interaction.assigned_agent_id
-        previous = _assign(session, interaction, supervisor.user_id)
+        previous = assign(session, interaction, supervisor.user_id)
         join_live_group(
             session=session,
             actor=supervisor,
@@ -85,7 +86,7 @@ def reassign(
             return Outcome(interaction.number, False)
         affected = watcher_ids(session, interaction_id)
         before = "virtual agent" if interaction.virtual_agent else interaction.assigned_agent_id
-        previous = _assign(session, interaction, agent_id)
+        previous = assign(session, interaction, agent_id)
         reason = LiveGroupReason.REASSIGNED
         join_live_group(
             session=session,
@@ -185,17 +186,6 @@ def _locked(session: Session, supervisor: Actor, interaction_id: int, what: str)
     )
     require_active(interaction, f"{{number}} is closed; there is nothing to {what}.")
     return interaction
-
-
-def _assign(session: Session, interaction: Interaction, agent_id: int) -> int | None:
-    """Makes `agent_id` the assignee; returns the agent it was with (None: the virtual agent)."""
-    previous = interaction.assigned_agent_id
-    interaction.assigned_agent_id = agent_id
-    interaction.virtual_agent = False
-    interaction.updated_at = utcnow()
-    session.add(interaction)
-    session.flush()
-    return previous
 
 
 def _assignable(session: Session, agent_id: int) -> User:

@@ -23,7 +23,7 @@ from agent_workspace.services import events
 from agent_workspace.services.access import Actor, access_interaction, require_active, require_role
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import InvalidInput, NotFound
-from agent_workspace.services.interactions.lifecycle import close_interaction
+from agent_workspace.services.interactions.lifecycle import assign, close_interaction
 from agent_workspace.services.interactions.lists import watcher_ids
 from agent_workspace.services.interactions.live_group import join_live_group
 from agent_workspace.services.messaging.routing import create_profile, deactivate_profile
@@ -42,13 +42,9 @@ def pick_up(*, actor: Actor | None, interaction_id: int, engine: Engine | None =
         if not interaction.virtual_agent:
             held = "you" if interaction.assigned_agent_id == agent.user_id else "another agent"
             raise InvalidInput(f"{interaction.number} is not waiting: {held} already has it.")
-        interaction.virtual_agent = False
-        interaction.assigned_agent_id = agent.user_id
         if interaction.state is InteractionState.NEW:
             interaction.state = InteractionState.WORK_IN_PROGRESS
-        interaction.updated_at = utcnow()
-        session.add(interaction)
-        session.flush()
+        assign(session, interaction, agent.user_id)
         join_live_group(
             session=session,
             actor=agent,
