@@ -23,7 +23,6 @@ from pathlib import Path
 
 import httpx
 from playwright.async_api import Browser, Page
-from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from twilio.request_validator import RequestValidator
 
 from agent_workspace.config import PROJECT_ROOT, SIMULATOR_ACCOUNT_SID
@@ -39,14 +38,17 @@ WAIT_MS = 15_000  # bound on every wait for a text to show
 OBSERVER = """
 () => {
   if (window.__aw) return;
-  const state = {target: null, withDelivery: false, shown: null, delivered: null};
+  const state = {target: null, withDelivery: false, shown: null, delivered: null, done: null};
+  const settle = () => {
+    if (state.done && state.shown !== null) { state.done(); state.done = null; }
+  };
   const check = () => {
     if (state.target === null || (state.shown !== null && !state.withDelivery)) return;
     if (state.delivered !== null) return;
     const list = document.querySelector('[role="list"][aria-label="Messages"]');
     if (!list || !list.textContent.includes(state.target)) return;
     const now = Date.now();
-    if (state.shown === null) state.shown = now;
+    if (state.shown === null) { state.shown = now; settle(); }
     if (!state.withDelivery) return;
     for (const item of list.querySelectorAll('[role="listitem"]')) {
       if (!item.textContent.includes(state.target)) continue;
@@ -63,6 +65,15 @@ OBSERVER = """
       check();
     },
     result() { return {shown: state.shown, delivered: state.delivered}; },
+    // Resolves once the armed text shows, or after `ms`: no polling, so the measuring tab
+    // takes no CPU from the server while it waits.
+    whenShown(ms) {
+      return new Promise((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        state.done = () => { clearTimeout(timer); resolve(); };
+        settle();
+      });
+    },
   };
 }
 """
@@ -238,13 +249,9 @@ class Screen:
 
     async def shown_at(self) -> float | None:
         """Wall-clock ms when the armed text showed, or None if it did not within WAIT_MS."""
-        try:
-            await self.page.wait_for_function(
-                "() => window.__aw.result().shown !== null", timeout=WAIT_MS
-            )
-        except PlaywrightTimeoutError:
-            return None
-        return float(await self.page.evaluate("() => window.__aw.result().shown"))
+        await self.page.evaluate("([ms]) => window.__aw.whenShown(ms)", [WAIT_MS])
+        shown = await self.page.evaluate("() => window.__aw.result().shown")
+        return None if shown is None else float(shown)
 
 
 def app_processes(server: WorkspaceServer) -> list[int]:

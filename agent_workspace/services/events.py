@@ -23,6 +23,9 @@ class InteractionChanged:
 
     interaction_id: int
     agent_ids: frozenset[int] = field(default_factory=frozenset)
+    # Only its messages changed (one came in, a status moved, a note): the conversation's
+    # viewers need the latest messages, not a re-read of the header, people and opt-outs.
+    messages_only: bool = False
 
 
 @dataclass(frozen=True)

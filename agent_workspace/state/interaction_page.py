@@ -12,6 +12,7 @@ from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import inbox, lifecycle, work
 from agent_workspace.services.messaging import conversation, messages
 from agent_workspace.state.live import ConversationFeed, conversation_token
+from agent_workspace.state.seen_marks import seen_marks
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import MessageItem, message_item
 
@@ -80,10 +81,9 @@ class InteractionPageState(SessionState):
         if not self.interaction_id or total == self._seen_total:
             return
         self._seen_total = total
-        try:
-            await self._mark_seen(await self._require(Role.AGENT))
-        except ServiceError:
-            return
+        # Written with the other tabs' marks, which re-checks every session in one read.
+        if (actor := self._last_checked()) is not None and actor.has(Role.AGENT):
+            seen_marks.note(actor, self.interaction_id)
 
     @rx.event
     async def load_earlier(self) -> None:

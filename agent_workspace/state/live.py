@@ -19,7 +19,7 @@ from agent_workspace.services.interactions.inbox import RowChanges
 from agent_workspace.services.interactions.lists import InteractionRow
 from agent_workspace.services.interactions.notices import NoticeView
 from agent_workspace.services.interactions.supervision import BOARD_LIMIT, Board, BoardChanges
-from agent_workspace.services.messaging.conversation import ConversationView
+from agent_workspace.services.messaging.conversation import ConversationView, LatestMessages
 from agent_workspace.state.channel_feed import ChannelFeed
 from agent_workspace.state.views import (
     AgentLoadItem,
@@ -57,6 +57,8 @@ class ConversationFeed(rx.SharedState):
     opted_out_from: list[str] = []
     earlier: list[MessageItem] = []  # the closed interaction this one took over from
     routing: str = ""  # what Send's decision depends on here: state, people, opt-outs
+    _person: str = ""  # as the last whole view named them, for the messages pushed alone
+    _labels: dict[str, str] = {}
 
     @staticmethod
     def _may_view(actor: Actor, ident: str) -> bool:
@@ -65,6 +67,7 @@ class ConversationFeed(rx.SharedState):
     def _show(self, view: ConversationView) -> None:
         labels = dict(view.labels)
         name = view.interaction.person_name
+        self._person, self._labels = name, labels
         self.info = header(view)
         self.tail = [message_item(m, name, labels) for m in view.tail]
         self.total = view.total
@@ -78,6 +81,16 @@ class ConversationFeed(rx.SharedState):
         self.routing = "|".join(
             (info.state, info.assigned_to, info.members, *sorted(view.opted_out_from))
         )
+
+    def _show_latest(self, latest: LatestMessages) -> bool:
+        """Only the messages changed: the rest stays as the last whole view left it. False
+        when this copy holds no whole view of the interaction yet (it needs one)."""
+        if self.info.id != latest.interaction_id:
+            return False
+        self.tail = [message_item(m, self._person, self._labels) for m in latest.tail]
+        self.total = latest.total
+        self.first_tail_seq = latest.tail[0].seq if latest.tail else latest.total + 1
+        return True
 
 
 @dataclasses.dataclass(frozen=True)

@@ -8,6 +8,7 @@ older view can never overwrite a newer one.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from typing import Any
 
@@ -17,10 +18,14 @@ from agent_workspace.services import events
 from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts import live_views
 from agent_workspace.services.channels.numbers import load_numbers
-from agent_workspace.services.interactions.inbox import my_row_changes
+from agent_workspace.services.interactions.inbox import RowChanges, row_changes_for
 from agent_workspace.services.interactions.notices import load_unread
 from agent_workspace.services.interactions.supervision import load_board_changes
-from agent_workspace.services.messaging.conversation import load_conversation
+from agent_workspace.services.messaging.conversation import (
+    LatestMessages,
+    load_conversation,
+    load_latest_messages,
+)
 from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
 from agent_workspace.state.live import (
     BOARD_LINK,
@@ -41,6 +46,61 @@ Noted = (
 )
 
 
+@dataclasses.dataclass
+class _Views:
+    shown: dict[str, list[tuple[int, Actor]]]
+    numbers: Any = None
+    notices: dict[int, Any] = dataclasses.field(default_factory=dict)
+    conversations: dict[int, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
+class _Lists:
+    board: Any = None
+    rows: dict[int, RowChanges] = dataclasses.field(default_factory=dict)
+
+
+def _attempt(read: Any, *args: Any) -> Any:
+    """One piece of a round's read; a failure is logged and skips only this piece."""
+    try:
+        return read(*args)
+    except Exception:
+        log.exception("live push: %s%s failed", getattr(read, "__name__", read), args)
+        return None
+
+
+def _read_views(
+    wanted: list[str], channel: bool, noticed: set[int], interactions: set[int], whole: set[int]
+) -> _Views:
+    """Who looks at what (one read), then only the feeds somebody shows."""
+    shown = _attempt(live_views.viewers_of, wanted) or {}
+    views = _Views(shown)
+    if channel and CHANNEL_LINK in shown:
+        views.numbers = _attempt(load_numbers)
+    for agent_id in sorted(noticed):
+        if notices_token(agent_id) not in shown:
+            continue
+        if (notices := _attempt(load_unread, agent_id)) is not None:
+            views.notices[agent_id] = notices
+    for interaction_id in sorted(interactions):
+        if conversation_token(interaction_id) not in shown:
+            continue
+        read = load_conversation if interaction_id in whole else load_latest_messages
+        if view := _attempt(read, interaction_id):
+            views.conversations[interaction_id] = view
+    return views
+
+
+def _read_lists(board: set[int], listed: dict[int, frozenset[int]], reread: set[int]) -> _Lists:
+    lists = _Lists()
+    if board:
+        lists.board = _attempt(load_board_changes, board)
+    patched = {a: ids for a, ids in listed.items() if a not in reread}
+    if patched:
+        lists.rows = _attempt(row_changes_for, patched) or {}
+    return lists
+
+
 class Notifier:
     """Subscribed to service events; pushes run on the app loop, not the committing thread."""
 
@@ -49,6 +109,7 @@ class Notifier:
         self.loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
         self._interactions: set[int] = set()
+        self._whole: set[int] = set()  # interactions changed beyond their messages
         self._agents: dict[int, set[int]] = {}  # agent -> the rows of their list that changed
         self._reread: set[int] = set()  # agents whose lists must be read whole
         self._noticed: set[int] = set()
@@ -71,6 +132,8 @@ class Notifier:
                     self._reread.add(agent_id)
         else:
             self._interactions.add(event.interaction_id)
+            if not event.messages_only:
+                self._whole.add(event.interaction_id)
             for agent_id in event.agent_ids:
                 self._agents.setdefault(agent_id, set()).add(event.interaction_id)
         if self._wake is not None:
@@ -78,6 +141,7 @@ class Notifier:
 
     async def push_pending(self) -> None:
         interactions, self._interactions = self._interactions, set()
+        whole, self._whole = self._whole, set()
         agents, self._agents = self._agents, {}
         reread, self._reread = self._reread, set()
         noticed, self._noticed = self._noticed, set()
@@ -88,39 +152,28 @@ class Notifier:
         if interactions:
             wanted += [BOARD_LINK, LISTS_LINK]
         wanted += [agent_token(a) for a in sorted(agents)]
-        # One read of who looks at what; nothing is read or pushed for a feed nobody shows.
-        shown = await self._read(live_views.viewers_of, wanted) or {}
-        if CHANNEL_LINK in shown and (numbers := await self._read(load_numbers)) is not None:
-            await self._show(shown, CHANNEL_LINK, ChannelFeed, numbers)
-        for agent_id in sorted(noticed):
-            feed = notices_token(agent_id)
-            if feed in shown and (notices := await self._read(load_unread, agent_id)) is not None:
-                await self._show(shown, feed, NoticeFeed, notices)
-        for interaction_id in sorted(interactions):
-            feed = conversation_token(interaction_id)
-            if feed in shown and (view := await self._read(load_conversation, interaction_id)):
-                await self._show(shown, feed, ConversationFeed, view)
-        # Only the changed rows: the board is patched by row, never re-read.
-        if BOARD_LINK in shown and (board := await self._read(load_board_changes, interactions)):
-            await self._show(shown, BOARD_LINK, SupervisorBoardFeed, board)
+        # Two reads off the loop per round, each a single hop to a thread (a hop waits for the
+        # loop, which every tab shares): first what the viewers wait for, then the lists.
+        first = await asyncio.to_thread(_read_views, wanted, channel, noticed, interactions, whole)
+        shown = first.shown
+        if first.numbers is not None:
+            await self._show(shown, CHANNEL_LINK, ChannelFeed, first.numbers)
+        for agent_id, notices in first.notices.items():
+            await self._show(shown, notices_token(agent_id), NoticeFeed, notices)
+        for interaction_id, view in first.conversations.items():
+            await self._show(shown, conversation_token(interaction_id), ConversationFeed, view)
         if LISTS_LINK in shown:
             await self._show(shown, LISTS_LINK, ListsFeed, None)
-        for agent_id in sorted(agents):
-            if (feed := agent_token(agent_id)) not in shown:
-                continue
+        listed = {a: frozenset(ids) for a, ids in agents.items() if agent_token(a) in shown}
+        board = interactions if BOARD_LINK in shown else set()
+        if not (listed or board):
+            return
+        second = await asyncio.to_thread(_read_lists, board, listed, reread)
+        if second.board is not None:  # only the changed rows: the board is never re-read
+            await self._show(shown, BOARD_LINK, SupervisorBoardFeed, second.board)
+        for agent_id in sorted(listed):
             # The changed rows themselves, so the agent's tabs patch their lists unread.
-            changed = None
-            if agent_id not in reread:
-                changed = await self._read(my_row_changes, agent_id, frozenset(agents[agent_id]))
-            await self._show(shown, feed, AgentListFeed, changed)
-
-    async def _read(self, read: Any, *args: Any) -> Any:
-        """A read off the loop; a failure is logged and skips only this piece."""
-        try:
-            return await asyncio.to_thread(read, *args)
-        except Exception:
-            log.exception("live push: %s%s failed", getattr(read, "__name__", read), args)
-            return None
+            await self._show(shown, agent_token(agent_id), AgentListFeed, second.rows.get(agent_id))
 
     async def _show(
         self,
@@ -148,7 +201,12 @@ class Notifier:
             async with self.app.state_manager.modify_state_with_links(
                 rx.BaseStateToken(ident=token, cls=feed_cls)
             ) as root:
-                (await root.get_state(feed_cls))._show(value)
+                feed = await root.get_state(feed_cls)
+                if not isinstance(value, LatestMessages):
+                    feed._show(value)
+                elif not feed._show_latest(value):  # this copy never had the whole view
+                    whole = await asyncio.to_thread(load_conversation, value.interaction_id)
+                    feed._show(whole)
                 await root._get_resolved_delta()
                 root._clean()
 

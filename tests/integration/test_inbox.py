@@ -6,15 +6,20 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from agent_workspace.models import InteractionType, Role
+from agent_workspace.services import events
+from agent_workspace.services.accounts import auth
 from agent_workspace.services.errors import AccessDenied, InvalidInput
 from agent_workspace.services.interactions.inbox import (
     ListQuery,
+    RowChanges,
     Scope,
     Sort,
     StateFilter,
     inbox,
     mark_seen,
+    mark_seen_many,
     my_row_changes,
+    row_changes_for,
     unread_total,
 )
 from agent_workspace.services.interactions.lifecycle import close_by_agent, create_interaction
@@ -70,6 +75,50 @@ def test_unread_counts_rise_with_inbound_and_clear_when_seen(engine: Engine) -> 
     assert unread_total(actor=alice) == 1
 
 
+def test_many_agents_seen_marks_are_one_write_skipping_those_that_cannot_be_made(
+    engine: Engine,
+) -> None:
+    make_channel()
+    make_consumer("Dana", "+14155550101")
+    alice, bob = make_user("alice"), make_user("bob")
+    boss = make_user("boss", roles=(Role.SUPERVISOR,))
+    dana = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550101", "Hi"))
+    send_sms(actor=bob, request=SendRequest(SUPPORT_NUMBER, "+14155550101", "Bob too"))  # joins
+    text_in("+14155550101", "one")
+    text_in("+14155550101", "two")
+    published: list[events.Event] = []
+    unsubscribe = events.subscribe(published.append)
+    try:
+        marks = [(alice, dana.interaction_id), (bob, dana.interaction_id)]
+        changed = mark_seen_many([*marks, (boss, dana.interaction_id), (alice, 999_999)])
+        again = mark_seen_many(marks)
+    finally:
+        unsubscribe()
+    assert (changed, again) == (2, 0)
+    assert (unread_total(actor=alice), unread_total(actor=bob)) == (0, 0)
+    lists = [e for e in published if isinstance(e, events.ListsChanged)]
+    assert lists == [
+        events.ListsChanged(
+            frozenset({alice.user_id, bob.user_id}), frozenset({dana.interaction_id})
+        )
+    ]
+    with pytest.raises(AccessDenied):  # one mark alone still says why it cannot be made
+        mark_seen(actor=boss, interaction_id=dana.interaction_id)
+
+
+def test_a_seen_mark_from_a_session_that_ended_is_not_recorded(engine: Engine) -> None:
+    make_channel()
+    make_consumer("Dana", "+14155550101")
+    alice, bob = make_user("alice"), make_user("bob")
+    token, bob_again = auth.sign_in(username="bob", password="bob-password")
+    dana = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550101", "Hi"))
+    send_sms(actor=bob, request=SendRequest(SUPPORT_NUMBER, "+14155550101", "Bob too"))  # joins
+    text_in("+14155550101", "one")
+    auth.sign_out(token)  # bob signed out in the tab that still holds this actor
+    assert mark_seen_many([(alice, dana.interaction_id), (bob_again, dana.interaction_id)]) == 1
+    assert (unread_total(actor=alice), unread_total(actor=bob)) == (0, 1)
+
+
 def test_the_unread_total_counts_live_group_interactions_and_not_closed_ones(
     engine: Engine,
 ) -> None:
@@ -104,6 +153,34 @@ def test_a_push_carries_the_agents_changed_rows_and_their_title_count(engine: En
     after = my_row_changes(alice.user_id, frozenset({dana.interaction_id}))
     assert [r.is_active for r in after.rows] == [False]  # closed: still hers, the tab filters
     assert after.unread_total == 0
+
+
+def test_one_read_of_many_agents_changes_gives_each_agent_what_their_own_read_gives(
+    engine: Engine,
+) -> None:
+    make_channel()
+    make_consumer("Dana", "+14155550101")
+    alice, bob, cleo = make_user("alice"), make_user("bob"), make_user("cleo")
+    dana = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550101", "Hi"))
+    send_sms(actor=bob, request=SendRequest(SUPPORT_NUMBER, "+14155550101", "Bob too"))  # joins
+    bobs = send_sms(actor=bob, request=SendRequest(SUPPORT_NUMBER, "+14155550177", "Bob's"))
+    text_in("+14155550101", "Is it done?")
+    mark_seen(actor=bob, interaction_id=dana.interaction_id)
+    both = frozenset({dana.interaction_id, bobs.interaction_id})
+    wanted = {
+        alice.user_id: both,
+        bob.user_id: both,
+        cleo.user_id: frozenset({dana.interaction_id}),
+    }
+    together = row_changes_for(wanted)
+    assert together == {agent: my_row_changes(agent, ids) for agent, ids in wanted.items()}
+    assert [(r.id, r.unread) for r in together[alice.user_id].rows] == [(dana.interaction_id, 1)]
+    assert together[alice.user_id].gone == {bobs.interaction_id}
+    assert [(r.id, r.unread) for r in together[bob.user_id].rows] == [
+        (dana.interaction_id, 0),
+        (bobs.interaction_id, 0),
+    ]
+    assert together[cleo.user_id] == RowChanges((), frozenset({dana.interaction_id}), 0)
 
 
 def test_the_virtual_agent_queue_and_unassigned_scopes(engine: Engine) -> None:

@@ -48,7 +48,7 @@ def test_a_note_is_in_the_conversation_for_colleagues_but_never_sent_or_previewe
     finally:
         unsubscribe()
 
-    assert events.InteractionChanged(sent.interaction_id) in seen
+    assert events.InteractionChanged(sent.interaction_id, messages_only=True) in seen
     assert outbox.claim_due(limit=10) == []  # the dispatcher only sends outbound messages
     assert _waiting_row(engine, sent.interaction_id) == before  # still waiting for an answer
     board = {r.interaction.id: r for r in supervision.board(actor=sam).rows}

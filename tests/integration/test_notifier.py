@@ -18,6 +18,8 @@ from agent_workspace.services import events
 from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts import auth, live_views
 from agent_workspace.services.channels import numbers
+from agent_workspace.services.messaging.conversation import ConversationView, LatestMessages
+from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.services.messaging.sending import SendRequest, send_sms
 from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
 from agent_workspace.state.live import (
@@ -36,6 +38,7 @@ class FakeApp:
     """Records which state token got which value, instead of reaching browsers."""
 
     shown: list[tuple[str, str, Any]] = field(default_factory=list)
+    holds_whole_views: bool = True  # what a conversation copy answers to messages alone
 
     @property
     def state_manager(self) -> FakeApp:
@@ -54,6 +57,11 @@ class FakeApp:
                 class Feed:
                     def _show(self, value: Any) -> None:
                         app.shown.append((token.ident, cls.__name__, value))
+
+                    def _show_latest(self, value: Any) -> bool:
+                        if app.holds_whole_views:
+                            app.shown.append((token.ident, cls.__name__, value))
+                        return app.holds_whole_views
 
                 return Feed()
 
@@ -97,6 +105,47 @@ def test_a_burst_for_one_interaction_becomes_one_push_per_viewing_session(engine
         (tokens[2], ListsFeed.__name__),
         (tokens[1], AgentListFeed.__name__),
     ]
+
+
+def test_a_text_into_an_open_conversation_pushes_its_messages_not_the_whole_view(
+    engine: Engine,
+) -> None:
+    make_channel()
+    make_consumer("Dana", "+14155550123")
+    alice = make_user("alice")
+    sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550123", "Hi"))
+    [token] = _shows(alice, f"ix{sent.interaction_id}")
+    published: list[events.Event] = []
+    unsubscribe = events.subscribe(published.append)
+    try:
+        receive_sms(sms=InboundSms("SM" + "1" * 32, "+14155550123", SUPPORT_NUMBER, "Thanks!"))
+    finally:
+        unsubscribe()
+    changed = [e for e in published if isinstance(e, events.InteractionChanged)]
+    assert [e.messages_only for e in changed] == [True]
+    app = FakeApp()
+    _run(Notifier(app), changed)
+    [(ident, cls, value)] = app.shown
+    assert (ident, cls, type(value)) == (token, ConversationFeed.__name__, LatestMessages)
+    assert (value.total, value.tail[-1].body) == (2, "Thanks!")
+    # Anything else in the same round (here: the interaction itself changed) reads it whole.
+    app = FakeApp()
+    _run(Notifier(app), [*changed, events.InteractionChanged(sent.interaction_id)])
+    assert [type(v) for _, _, v in app.shown] == [ConversationView]
+
+
+def test_a_copy_that_never_had_the_whole_view_gets_it_with_the_new_messages(
+    engine: Engine,
+) -> None:
+    make_channel()
+    make_consumer("Dana", "+14155550123")
+    alice = make_user("alice")
+    sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550123", "Hi"))
+    _shows(alice, f"ix{sent.interaction_id}")
+    app = FakeApp(holds_whole_views=False)
+    _run(Notifier(app), [events.InteractionChanged(sent.interaction_id, messages_only=True)])
+    [(_, _, value)] = app.shown
+    assert isinstance(value, ConversationView) and value.total == 1
 
 
 def test_an_interaction_that_cannot_be_read_does_not_stop_the_others(engine: Engine) -> None:

@@ -112,4 +112,6 @@ def media_failed(
 def _announce(session: Session, attachment: Attachment) -> None:
     message = session.get(Message, attachment.message_id) if attachment.message_id else None
     if message is not None:
-        events.after_commit(session, events.InteractionChanged(message.interaction_id))
+        events.after_commit(
+            session, events.InteractionChanged(message.interaction_id, messages_only=True)
+        )

@@ -8,6 +8,7 @@ message kept on the row) and indexes on them, so the first page costs the same w
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -20,6 +21,7 @@ from sqlmodel import Session, col, func, or_, select
 from agent_workspace.db.engine import reading, transaction
 from agent_workspace.models import (
     ACTIVE_STATES,
+    AuthSession,
     Direction,
     Interaction,
     InteractionType,
@@ -27,11 +29,12 @@ from agent_workspace.models import (
     LiveGroupMember,
     Message,
     Role,
+    User,
     utcnow,
 )
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor, access_interaction, require_role
-from agent_workspace.services.errors import AccessDenied, InvalidInput
+from agent_workspace.services.errors import AccessDenied, InvalidInput, ServiceError
 from agent_workspace.services.interactions.lists import InteractionRow, rows_view
 from agent_workspace.services.interactions.live_group import current
 from agent_workspace.services.interactions.search import is_common, matching
@@ -121,17 +124,36 @@ def my_row_changes(
     agent_id: int, interaction_ids: frozenset[int], *, engine: Engine | None = None
 ) -> RowChanges:
     """Unchecked read for the live notifier: it pushes only to the agent's own valid sessions."""
+    return row_changes_for({agent_id: interaction_ids}, engine=engine)[agent_id]
+
+
+def row_changes_for(
+    changes: Mapping[int, frozenset[int]], *, engine: Engine | None = None
+) -> dict[int, RowChanges]:
+    """my_row_changes for many agents in one read: the changed interactions, their people and
+    members are read once, and only the unread counts are per agent (fifty agents in a live
+    group get one push round, not fifty)."""
+    every = sorted(set().union(*changes.values())) if changes else []
     with reading(engine) as session:
-        dialect = session.get_bind().dialect.name
-        statement = _filtered(ListQuery(state=StateFilter.ANY), agent_id, dialect)
-        changed = statement.where(col(Interaction.id).in_(sorted(interaction_ids)))
-        found = list(session.exec(changed))
-        unread = _unread(session, agent_id, [i.id for i in found if i.id is not None])
-        rows = tuple(
-            replace(row, unread=unread.get(row.id, 0)) for row in rows_view(session, found)
-        )
-        total = int(session.exec(_unread_query(agent_id, _my_open(agent_id), total=True)).one())
-        return RowChanges(rows, interaction_ids - {r.id for r in rows}, total)
+        found = list(session.exec(select(Interaction).where(col(Interaction.id).in_(every))))
+        members = {
+            (m.interaction_id, m.agent_id) for m in session.exec(current(interaction_ids=every))
+        }
+        views = {row.id: row for row in rows_view(session, found)}
+        by_id = {i.id: i for i in found}
+        result = {}
+        for agent_id, ids in changes.items():
+            mine = [
+                i
+                for i in sorted(ids)
+                if (found_row := by_id.get(i)) is not None
+                and (found_row.assigned_agent_id == agent_id or (i, agent_id) in members)
+            ]
+            unread = _unread(session, agent_id, mine)
+            rows = tuple(replace(views[i], unread=unread.get(i, 0)) for i in mine)
+            total = session.exec(_unread_query(agent_id, _my_open(agent_id), total=True)).one()
+            result[agent_id] = RowChanges(rows, ids - set(mine), int(total))
+        return result
 
 
 def unread_total(*, actor: Actor | None, engine: Engine | None = None) -> int:
@@ -164,24 +186,72 @@ def _my_open(agent_id: int) -> Any:
 
 def mark_seen(*, actor: Actor | None, interaction_id: int, engine: Engine | None = None) -> bool:
     """The agent has looked at every message so far; returns whether anything changed."""
-    agent = require_role(actor, Role.AGENT)
+    return bool(mark_seen_many([(actor, interaction_id)], engine=engine))
+
+
+def mark_seen_many(
+    marks: Sequence[tuple[Actor | None, int]], *, engine: Engine | None = None
+) -> int:
+    """Several agents' "seen" at once, in one transaction: fifty tabs on one conversation mark
+    each new message seen, and one write records them all. A mark the agent may not make (no
+    agent role, the interaction gone) is skipped; returns how many marks changed anything."""
+    for attempt in (1, 2):
+        try:
+            return _mark_seen_once(marks, engine)
+        except sa.exc.IntegrityError:  # another worker wrote a first mark of the same row
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _mark_seen_once(marks: Sequence[tuple[Actor | None, int]], engine: Engine | None) -> int:
+    changed: dict[int, set[int]] = {}
     with transaction(engine) as session:
-        access_interaction(session, agent, interaction_id)
-        last = session.exec(
-            select(func.max(Message.id)).where(Message.interaction_id == interaction_id)
-        ).one()
-        last_id = int(last or 0)
-        view = session.get(InteractionView, (agent.user_id, interaction_id))
-        if view is not None and view.last_seen_message_id >= last_id:
-            return False
-        view = view or InteractionView(agent_id=agent.user_id, interaction_id=interaction_id)
-        view.last_seen_message_id, view.seen_at = last_id, utcnow()
-        session.add(view)
-        events.after_commit(
-            session,
-            events.ListsChanged(frozenset({agent.user_id}), frozenset({interaction_id})),
+        last_ids: dict[int, int] = {}
+        valid = _valid_sessions(session, {a.session_id for a, _ in marks if a and a.session_id})
+        for actor, interaction_id in marks:
+            if actor is not None and actor.session_id is not None and actor.session_id not in valid:
+                continue  # signed out, expired or deactivated since the tab last checked
+            try:
+                agent, _ = access_interaction(session, actor, interaction_id)
+            except ServiceError:
+                if len(marks) == 1:
+                    raise
+                continue
+            if interaction_id not in last_ids:
+                last = session.exec(
+                    select(func.max(Message.id)).where(Message.interaction_id == interaction_id)
+                ).one()
+                last_ids[interaction_id] = int(last or 0)
+            last_id = last_ids[interaction_id]
+            view = session.get(InteractionView, (agent.user_id, interaction_id))
+            if view is not None and view.last_seen_message_id >= last_id:
+                continue
+            view = view or InteractionView(agent_id=agent.user_id, interaction_id=interaction_id)
+            view.last_seen_message_id, view.seen_at = last_id, utcnow()
+            session.add(view)
+            changed.setdefault(interaction_id, set()).add(agent.user_id)
+        for interaction_id, agent_ids in changed.items():
+            events.after_commit(
+                session, events.ListsChanged(frozenset(agent_ids), frozenset({interaction_id}))
+            )
+    return sum(len(agents) for agents in changed.values())
+
+
+def _valid_sessions(session: Session, session_ids: set[int | None]) -> set[int]:
+    if not session_ids:
+        return set()
+    found = session.exec(
+        select(AuthSession.id)
+        .join(User, col(User.id) == AuthSession.user_id)
+        .where(
+            col(AuthSession.id).in_(session_ids),
+            col(AuthSession.revoked_at).is_(None),
+            col(AuthSession.expires_at) > utcnow(),
+            col(User.is_active),
         )
-        return True
+    ).all()
+    return {i for i in found if i is not None}
 
 
 def _filtered(query: ListQuery, agent_id: int, dialect: str, *, common_text: bool = False) -> Any:

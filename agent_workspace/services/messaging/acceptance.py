@@ -93,5 +93,7 @@ def record_accepted(accepted: list[Accepted], *, engine: Engine | None = None) -
                 entity=message,
                 detail={"sid": answer.sid, "status": message.status.value},
             )
-            events.after_commit(session, events.InteractionChanged(message.interaction_id))
+            events.after_commit(
+                session, events.InteractionChanged(message.interaction_id, messages_only=True)
+            )
         return recorded

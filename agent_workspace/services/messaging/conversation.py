@@ -51,6 +51,22 @@ def load_conversation(interaction_id: int, *, engine: Engine | None = None) -> C
         return _view(session, interaction)
 
 
+@dataclass(frozen=True)
+class LatestMessages:
+    """What a change to messages only (one in, a status, a note) alters on the page."""
+
+    interaction_id: int
+    total: int
+    tail: tuple[MessageView, ...]
+
+
+def load_latest_messages(interaction_id: int, *, engine: Engine | None = None) -> LatestMessages:
+    """Unchecked read for the live notifier: two queries where the whole view takes fifteen."""
+    with reading(engine) as session:
+        total = count_messages(session, interaction_id)
+        return LatestMessages(interaction_id, total, tail(session, interaction_id, total))
+
+
 def _view(session: Session, interaction: Interaction) -> ConversationView:
     assert interaction.id is not None
     interaction_id = interaction.id

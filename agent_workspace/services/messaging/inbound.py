@@ -79,7 +79,7 @@ def receive_in(
     if action in (OptAction.OPT_OUT, OptAction.OPT_IN):
         _record_opt(session, sms, action)
     chosen = resolver or get_resolver(session=session, channel_id=number.channel_id, strict=False)
-    target = _target_interaction(session, number.channel_id, sms.from_, chosen)
+    target, reused = _target_interaction(session, number.channel_id, sms.from_, chosen)
     message = _store(session, sms, target)
     if action is OptAction.HELP:
         record(
@@ -91,7 +91,11 @@ def receive_in(
         )
     assert target.id is not None and message.id is not None
     members = member_ids(session, target.id)
-    events.after_commit(session, events.InteractionChanged(target.id, members))
+    # Into the interaction as it was, with no opt-out change: its viewers need only the messages.
+    only_messages = reused and action not in (OptAction.OPT_OUT, OptAction.OPT_IN)
+    events.after_commit(
+        session, events.InteractionChanged(target.id, members, messages_only=only_messages)
+    )
     if sms.media:
         wakeups.announce(session)
     return Received(message.id, target.id, target.number)
@@ -122,8 +126,9 @@ def _record_opt(session: Session, sms: InboundSms, action: OptAction) -> None:
 
 def _target_interaction(
     session: Session, channel_id: int, phone: str, resolver: ProfileResolver
-) -> Interaction:
-    """The active interaction for the phone, or a new one held by the virtual agent."""
+) -> tuple[Interaction, bool]:
+    """The active interaction for the phone, or a new one held by the virtual agent; True when
+    it is the one that was active, and nothing else changed (no duplicate closed)."""
     active = active_interactions(session, channel_id, phone)
     decision = decide_inbound(tuple(as_active(session, i) for i in active))
     for closing in active:
@@ -135,10 +140,10 @@ def _target_interaction(
         target = next(i for i in active if i.id == decision.target_interaction_id)
         target.updated_at = utcnow()
         session.add(target)
-        return target
+        return target, not decision.close_interaction_ids
     session.flush()
     person, profile_id = _sender(session, channel_id, phone, resolver)
-    return open_interaction(
+    opened = open_interaction(
         session=session,
         actor=PROVIDER,
         type=InteractionType.MESSAGING,
@@ -150,6 +155,7 @@ def _target_interaction(
         profile_id=profile_id,
         short_description="Inbound SMS",
     )
+    return opened, False
 
 
 def _sender(

@@ -59,5 +59,5 @@ def add_note(
             detail={"interaction": interaction.number, "chars": len(text)},
         )
         # The conversation's viewers see it; no list row changes, so no list is refreshed.
-        events.after_commit(session, events.InteractionChanged(interaction_id))
+        events.after_commit(session, events.InteractionChanged(interaction_id, messages_only=True))
         return NoteAdded(note.id, interaction.number)

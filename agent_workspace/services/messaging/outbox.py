@@ -235,7 +235,9 @@ def mark_failed(
             entity=message,
             detail={"code": code, "reason": reason},
         )
-        events.after_commit(session, events.InteractionChanged(message.interaction_id))
+        events.after_commit(
+            session, events.InteractionChanged(message.interaction_id, messages_only=True)
+        )
         return True
 
 
@@ -271,7 +273,9 @@ def mark_retry(
             entity=message,
             detail={"in_seconds": delay.total_seconds(), "uncertain": uncertain, "reason": reason},
         )
-        events.after_commit(session, events.InteractionChanged(message.interaction_id))
+        events.after_commit(
+            session, events.InteractionChanged(message.interaction_id, messages_only=True)
+        )
         return True
 
 
@@ -307,5 +311,7 @@ def apply_delivery_status(
             )
         changed = advance(session, message, new, error_code)
         if changed:
-            events.after_commit(session, events.InteractionChanged(message.interaction_id))
+            events.after_commit(
+                session, events.InteractionChanged(message.interaction_id, messages_only=True)
+            )
         return changed

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from agent_workspace.domain.delivery import advances, stored_status
 from agent_workspace.models import Message, MessageStatus, utcnow
+from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, AuditAction, record
 from agent_workspace.services.messaging.opt_outs import set_opt_out
 from agent_workspace.sms.errors import describe_error
@@ -52,3 +53,5 @@ def provider_opt_out(session: Session, message: Message) -> None:
         keyword="STOP",
         why="provider error 21610",
     )
+    # What Send may do here changed, not only a message: the viewers' composers re-check.
+    events.after_commit(session, events.InteractionChanged(message.interaction_id))
