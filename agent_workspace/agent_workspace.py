@@ -18,6 +18,7 @@ from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.session import LoginState, SessionState
 from agent_workspace.state.supervisor import SupervisorState
 from agent_workspace.state.workspace import WorkspaceState
+from agent_workspace.web.collector import tune_collector
 from agent_workspace.web.notifier import Notifier
 from agent_workspace.web.routes import create_api
 from agent_workspace.web.runtime import run_dispatcher, run_router
@@ -70,6 +71,7 @@ app.add_page(
     title="Supervisor board · Agent Workspace",
     on_load=SupervisorState.load,
 )
+app.register_lifespan_task(tune_collector)
 app.register_lifespan_task(run_dispatcher)
 app.register_lifespan_task(run_router)
 app.register_lifespan_task(Notifier(app).run)
