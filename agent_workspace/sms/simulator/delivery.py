@@ -93,25 +93,25 @@ async def fetch_outbound_media(sim: Simulator, message: SimMessage) -> int | Non
     """Fetch every MediaUrl like Twilio (no auth); the async error code, or None when all fine."""
     fetched: list[SimMedia] = []
     total = 0
-    async with httpx.AsyncClient(
-        timeout=sim.config.media_fetch_timeout, follow_redirects=True
-    ) as client:
-        for url in message.media_urls:
-            try:
-                response = await client.get(url)
-            except httpx.HTTPError as exc:
-                logger.info("media fetch %s failed: %r", url, exc)
-                return 11200
-            if not response.is_success:
-                return 11200
-            content_type = response.headers.get("content-type", "")
-            if not media_type_accepted(content_type):
-                return 12300
-            total += len(response.content)
-            if total > MAX_MEDIA_BYTES:
-                return 30019
-            ctype = content_type.split(";")[0].strip().lower()
-            fetched.append(SimMedia(new_sid("ME"), ctype, response.content, source_url=url))
+    client = sim.http()
+    for url in message.media_urls:
+        try:
+            response = await client.get(
+                url, timeout=sim.config.media_fetch_timeout, follow_redirects=True
+            )
+        except httpx.HTTPError as exc:
+            logger.info("media fetch %s failed: %r", url, exc)
+            return 11200
+        if not response.is_success:
+            return 11200
+        content_type = response.headers.get("content-type", "")
+        if not media_type_accepted(content_type):
+            return 12300
+        total += len(response.content)
+        if total > MAX_MEDIA_BYTES:
+            return 30019
+        ctype = content_type.split(";")[0].strip().lower()
+        fetched.append(SimMedia(new_sid("ME"), ctype, response.content, source_url=url))
     sim.store.update(message.sid, lambda m: m.media.extend(fetched))
     return None
 
@@ -163,8 +163,9 @@ async def _post_signed(sim: Simulator, url: str, params: dict[str, str]) -> tupl
         "User-Agent": "TwilioProxy/1.1 (agent-workspace simulator)",
     }
     try:
-        async with httpx.AsyncClient(timeout=sim.config.webhook_timeout) as client:
-            response = await client.post(url, data=params, headers=headers)
+        response = await sim.http().post(
+            url, data=params, headers=headers, timeout=sim.config.webhook_timeout
+        )
     except httpx.HTTPError as exc:
         logger.warning("webhook POST %s failed: %r", url, exc)
         return False, f"Could not reach {url}: {type(exc).__name__}"

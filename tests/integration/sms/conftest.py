@@ -39,6 +39,7 @@ class Received:
     url: str
     form: list[tuple[str, str]]
     headers: dict[str, str]
+    client_port: int  # which connection it came on
 
     def params(self) -> dict[str, str]:
         return dict(self.form)
@@ -68,6 +69,7 @@ class WebhookReceiver:
             + (f"?{request.url.query}" if request.url.query else ""),
             form=[(k, str(v)) for k, v in form.multi_items()],
             headers=dict(request.headers),
+            client_port=request.client.port if request.client else 0,
         )
         with self._lock:
             self.received.append(item)

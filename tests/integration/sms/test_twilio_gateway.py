@@ -82,6 +82,19 @@ def test_send_passes_exactly_the_message_and_callbacks_arrive_signed_in_order(
         )
 
 
+def test_status_callbacks_of_a_message_come_on_one_kept_alive_connection(
+    gateway: TwilioGateway, receiver: WebhookReceiver
+) -> None:
+    # A connection per callback meant a new client per POST: building its SSL context stalled
+    # the simulator's loop for 20-30 ms three times per message, and create requests behind it.
+    gateway.send(
+        OutboundSms(to=PHONE, from_=PROVIDER, body="one", status_callback=f"{receiver.url}/status")
+    )
+    posts = receiver.wait_for("/status", _final)
+    assert len(posts) == 3
+    assert len({p.client_port for p in posts}) == 1
+
+
 SYNC_CASES = [
     ("+12015550101", PROVIDER, "hi", (), PermanentSmsError, 21211),
     ("+12015550102", PROVIDER, "hi", (), PermanentSmsError, 21408),
