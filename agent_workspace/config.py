@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     # Only the fallback: commits wake the dispatchers (in-process, NOTIFY or Redis pub/sub).
     outbox_poll_seconds: float = Field(default=5.0, gt=0)
     # Provider calls each dispatcher (one per worker process) has in flight at once.
-    outbox_concurrency: int = Field(default=8, ge=1, le=64)
+    outbox_concurrency: int = Field(default=16, ge=1, le=64)
     # How long a dispatcher holds a claimed message; each provider call ends well within it.
     outbox_lease_seconds: float = Field(default=60.0, ge=1.0, le=3600.0)
     # How often the inbound router also looks for accepted webhooks nobody routed (a worker

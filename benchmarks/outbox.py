@@ -42,7 +42,7 @@ from tests.factories import SUPPORT_NUMBER, make_channel, make_user
 from tests.outbox_load import DispatcherProcesses, make_recipients, queue_messages
 from tests.servers import TEST_OPT_INS, TEST_SECRET, free_port
 
-CONCURRENCY = 8  # AW_OUTBOX_CONCURRENCY of each dispatcher process
+CONCURRENCY = 16  # AW_OUTBOX_CONCURRENCY of each dispatcher process
 TARGET = 500.0  # messages/s
 
 
