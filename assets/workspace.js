@@ -60,13 +60,14 @@
 
   function labelFilePickers() {
     // The picker behind "Attach File" is a hidden input: give it the button's name.
-    document.querySelectorAll(".rx-Upload input[type=file]").forEach(function (input) {
-      if (!input.getAttribute("aria-label")) input.setAttribute("aria-label", "Attach File");
-    });
+    document.querySelectorAll(".rx-Upload input[type=file]:not([aria-label])").forEach(
+      function (input) {
+        input.setAttribute("aria-label", "Attach File");
+      }
+    );
   }
 
   function onChange() {
-    labelFilePickers();
     dedupeDays();
     var el = scroller();
     var list = document.getElementById("messages");
@@ -98,6 +99,9 @@
 
   var pending = false;
   new MutationObserver(function () {
+    // At once, not at the next frame: a frame can be late (or never come, for a page that is
+    // not visible), and the picker must never be on the page without its name.
+    labelFilePickers();
     if (pending) return;
     pending = true;
     requestAnimationFrame(function () {

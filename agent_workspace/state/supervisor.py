@@ -14,6 +14,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from agent_workspace.models import Role
+from agent_workspace.services.access import require_role
 from agent_workspace.services.accounts import roles
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import live_group, supervision
@@ -61,6 +62,10 @@ class SupervisorState(SessionState):
         if actor is None:
             return rx.redirect(LOGIN_ROUTE)
         try:
+            require_role(actor, Role.SUPERVISOR)
+            # A viewer before the read: a change committed after the read is pushed to this
+            # tab; linked after it, a change in between reached nobody and the row stayed off.
+            feed = await self._link_feed(SupervisorBoardFeed, BOARD_LINK, actor)
             board = await self._off_loop(supervision.board, actor=actor)
             agents = await self._off_loop(roles.list_agents, actor=actor)
         except ServiceError as refused:
@@ -68,7 +73,6 @@ class SupervisorState(SessionState):
             return None
         self.refusal = ""
         self.agents = [Choice(str(a.id), a.display_name) for a in agents]
-        feed = await self._link_feed(SupervisorBoardFeed, BOARD_LINK)
         feed._show(board)
         return None
 

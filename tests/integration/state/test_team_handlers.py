@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from agent_workspace.models import AuditEvent, Role
-from agent_workspace.services.accounts import auth
+from agent_workspace.services.accounts import auth, live_views
+from agent_workspace.services.interactions import supervision
 from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.state.admin_channel import NumbersAdminState
 from agent_workspace.state.admin_replies import RepliesAdminState
 from agent_workspace.state.admin_users import UsersAdminState
+from agent_workspace.state.live import BOARD_LINK
 from agent_workspace.state.supervisor import SupervisorState
 from tests.factories import SUPPORT_NUMBER, make_channel, make_user
 from tests.integration.state.test_access_checks import run, state_for
@@ -76,3 +81,34 @@ def test_the_create_user_form_marks_each_wrong_field(engine: Engine) -> None:
     assert accounts.problems["display_name"] and accounts.problems["email"]
     assert accounts.problems["roles"]
     assert accounts.form["username"] == "ada"  # nothing the admin typed is lost
+
+
+def test_the_board_is_read_only_once_the_tab_is_a_viewer(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A text routed between reading the board and becoming a viewer was pushed to nobody, and
+    # its row never appeared on the board (seen in the e2e reassign test).
+    make_channel()
+    token = _token("sam", (Role.AGENT, Role.SUPERVISOR))
+    viewers_at_read: list[Any] = []
+    read_board = supervision.board
+
+    def board(**kwargs: Any) -> Any:
+        viewers_at_read.append(live_views.viewers(BOARD_LINK))
+        return read_board(**kwargs)
+
+    class Feed:
+        def _show(self, board: object) -> None:
+            self.shown = board
+
+    async def link_feed(self: Any, feed_cls: type, feed: str, actor: Any = None) -> Feed:
+        live_views.register(actor=actor or await self._actor(), feed=feed)  # the real viewer
+        return Feed()
+
+    monkeypatch.setattr(supervision, "board", board)
+    monkeypatch.setattr(SupervisorState, "_link_feed", link_feed)
+    state = state_for(SupervisorState, token)
+    run(SupervisorState.load.fn(state))  # type: ignore[attr-defined]
+    assert state.refusal == ""
+    [viewers] = viewers_at_read
+    assert [actor.username for _, actor in viewers] == ["sam"]
