@@ -62,35 +62,53 @@ def claim_due(
 ) -> list[OutboundJob]:
     """Leases up to `limit` due messages to this dispatcher (others skip them).
 
-    One UPDATE of a SELECT ... FOR UPDATE SKIP LOCKED for the whole batch (two statements on
-    SQLite), so a batch costs about what one message did. Every batch gets a fresh token; fenced
-    writes compare the message id and the token, so sharing it within a batch fences each
-    message alone. Claim only as many as can be sent at once: a message waiting in someone's
-    batch is one nobody else may send until its lease ends.
+    One SELECT ... FOR UPDATE SKIP LOCKED and one UPDATE for the whole batch, so a batch costs
+    about what one message did; attachments are read only for messages that have some. Every
+    batch gets a fresh token; fenced writes compare the message id and the token, so sharing it
+    within a batch fences each message alone. Claim only as many as can be sent at once: a
+    message waiting in someone's batch is one nobody else may send until its lease ends.
     """
     claimed_at = time.monotonic()
     now = utcnow()
     token = secrets.token_hex(16)
-    due_where = (
-        col(Message.direction) == Direction.OUTBOUND,
-        col(Message.status) == MessageStatus.QUEUED,
-        col(Message.provider_sid).is_(None),
-        or_(col(Message.next_attempt_at).is_(None), col(Message.next_attempt_at) <= now),
-        or_(col(Message.lease_until).is_(None), col(Message.lease_until) < now),
-    )
-    leased = {
-        "lease_until": now + lease,
-        "lease_token": token,
-        "attempts": col(Message.attempts) + 1,
-        "needs_reconcile": True,  # in flight until the outcome is known
-    }
     with transaction(engine) as session:
-        if session.get_bind().dialect.name == "postgresql":
-            due = _claim_in_one_statement(session, due_where, leased, limit)
-        else:
-            due = _claim_in_two(session, due_where, leased, limit)
+        due = session.execute(
+            sa.select(
+                col(Message.id),
+                col(Message.interaction_id),
+                col(Message.to_number),
+                col(Message.from_number),
+                col(Message.body),
+                col(Message.created_at),
+                col(Message.attempts),
+                col(Message.needs_reconcile),
+                sa.exists().where(col(Attachment.message_id) == col(Message.id)).label("has_media"),
+            )
+            .where(
+                col(Message.direction) == Direction.OUTBOUND,
+                col(Message.status) == MessageStatus.QUEUED,
+                col(Message.provider_sid).is_(None),
+                or_(col(Message.next_attempt_at).is_(None), col(Message.next_attempt_at) <= now),
+                or_(col(Message.lease_until).is_(None), col(Message.lease_until) < now),
+            )
+            .order_by(col(Message.id))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
         if not due:
             return []
+        ids = [row.id for row in due]
+        session.execute(
+            sa.update(Message)
+            .where(col(Message.id).in_(ids))
+            .values(
+                lease_until=now + lease,
+                lease_token=token,
+                attempts=col(Message.attempts) + 1,
+                needs_reconcile=True,  # in flight until the outcome is known
+            )
+            .execution_options(synchronize_session=False)
+        )
         with_media = [row.id for row in due if row.has_media]
         media = _media(session, with_media) if with_media else {}
         return [
@@ -109,75 +127,6 @@ def claim_due(
             )
             for row in due
         ]
-
-
-_CLAIMED = (
-    col(Message.id),
-    col(Message.interaction_id),
-    col(Message.to_number),
-    col(Message.from_number),
-    col(Message.body),
-    col(Message.created_at),
-)
-
-
-def _has_media(message_id: Any) -> Any:
-    return sa.exists().where(col(Attachment.message_id) == message_id).label("has_media")
-
-
-def _claim_in_one_statement(
-    session: Session, due_where: tuple[Any, ...], leased: dict[str, Any], limit: int
-) -> list[Any]:
-    """The pick and the lease in one round trip (a dispatcher claims while its sends hold the
-    CPU, so each round trip waits). The CTE keeps the values from before the lease."""
-    picked = (
-        sa.select(col(Message.id), col(Message.attempts), col(Message.needs_reconcile))
-        .where(*due_where)
-        .order_by(col(Message.id))
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-        .cte("picked")
-    )
-    claimed = (
-        sa.update(Message)
-        .where(col(Message.id) == picked.c.id)
-        .values(**leased)
-        .returning(
-            *_CLAIMED,
-            picked.c.attempts,
-            picked.c.needs_reconcile,
-            _has_media(col(Message.id)),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    return sorted(session.execute(claimed).all(), key=lambda row: row.id)
-
-
-def _claim_in_two(
-    session: Session, due_where: tuple[Any, ...], leased: dict[str, Any], limit: int
-) -> list[Any]:
-    """SELECT then UPDATE: SQLite cannot return a joined table's columns from an UPDATE (and
-    its one writer makes the pick safe without FOR UPDATE, which it ignores)."""
-    due = session.execute(
-        sa.select(
-            *_CLAIMED,
-            col(Message.attempts),
-            col(Message.needs_reconcile),
-            _has_media(col(Message.id)),
-        )
-        .where(*due_where)
-        .order_by(col(Message.id))
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    if due:
-        session.execute(
-            sa.update(Message)
-            .where(col(Message.id).in_([row.id for row in due]))
-            .values(**leased)
-            .execution_options(synchronize_session=False)
-        )
-    return list(due)
 
 
 def next_due_in(*, engine: Engine | None = None) -> float | None:

@@ -72,7 +72,7 @@ def create_simulator_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
-        await simulator.cancel_background()
+        await simulator.close()
 
     app = Starlette(
         routes=[Route("/", _home), *api.routes, *media.routes, *control.routes, *phone_page.routes],

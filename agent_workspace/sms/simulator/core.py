@@ -185,6 +185,10 @@ class Simulator:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def close(self) -> None:
+        """At shutdown: background work ends, then the client's connections close."""
+        await self.cancel_background()
         if self._http is not None and self._http[0] is asyncio.get_running_loop():
             await self._http[1].aclose()
         self._http = None
