@@ -34,6 +34,8 @@ def _app() -> rx.App:
 app = rx.App(
     head_components=[rx.script(src="/workspace.js")],
     api_transformer=[create_api(), guard_uploads(_app)],
+    # Every toast bottom left: over neither Send (bottom right) nor Sign out (top right).
+    toaster=rx.toast.provider(position="bottom-left"),
 )
 app.add_page(
     login_page,

@@ -271,7 +271,6 @@ class WorkspaceState(SessionState):
                 rx.toast.info(
                     text,
                     action={"label": "Open", "on_click": rx.redirect(f"/interactions/{row.id}")},
-                    position="bottom-left",  # over neither Send (bottom right) nor Sign out
                 )
             )
             if self.notify_sound or self.notify_desktop:

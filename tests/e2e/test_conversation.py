@@ -6,7 +6,7 @@ import base64
 import re
 
 import httpx
-from playwright.sync_api import Browser, FilePayload, Page, expect
+from playwright.sync_api import Browser, FilePayload, FloatRect, Page, expect
 
 from tests.e2e.pages import (
     compose,
@@ -42,6 +42,10 @@ def test_row1_send_opens_a_messaging_interaction_and_shows_delivery_then_the_rep
     page.get_by_role("button", name="Send").click()
 
     expect(page).to_have_url(re.compile(r"/interactions/\d+$"))
+    toast = page.locator("[data-sonner-toast]").filter(has_text="Queued in")
+    expect(toast).to_be_visible()
+    send = page.get_by_role("button", name="Send")
+    assert not _overlap(toast.bounding_box(), send.bounding_box())
     outbound = messages(page).get_by_role("listitem").filter(has_text="about your warranty")
     expect(outbound.get_by_label("Delivery status")).to_have_text("Delivered", timeout=15_000)
     expect(page.get_by_label("Interaction state")).to_have_text("work in progress")
@@ -205,3 +209,14 @@ def test_row4_writing_to_a_number_now_used_by_someone_else_replaces_profile_and_
     page.get_by_label("Open or closed").select_option("closed")
     closed = row_of(page, "Ana Souza", first_number)
     expect(closed).to_contain_text("closed complete")
+
+
+def _overlap(a: FloatRect | None, b: FloatRect | None) -> bool:
+    """Whether two on-screen boxes share any pixel (a toast over a button hides it)."""
+    assert a is not None and b is not None
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
