@@ -37,15 +37,20 @@ class InteractionPageState(SessionState):
             return None
         try:
             actor = await self._require(Role.AGENT)
+            # A viewer before the read: a text routed after the read is pushed to this tab;
+            # linked after it, a text in between reached nobody and stayed off the page.
+            feed = await self._link_feed(
+                ConversationFeed, conversation_token(interaction_id), actor
+            )
             view = await self._off_loop(
                 conversation.conversation, actor=actor, interaction_id=interaction_id
             )
         except ServiceError as refused:
             self.interaction_id, self.load_error = 0, refused.message
+            await self._leave_conversation()
             return None
         self.load_error = ""
         self.interaction_id, self.pane = interaction_id, "conversation"
-        feed = await self._link_feed(ConversationFeed, conversation_token(interaction_id), actor)
         feed._show(view)
         await self._load_history(actor, view.total)
         self._seen_total = view.total

@@ -11,11 +11,13 @@ from sqlmodel import Session, col, func, select
 from agent_workspace.models import AuditEvent, Role
 from agent_workspace.services.accounts import auth, live_views
 from agent_workspace.services.interactions import supervision
+from agent_workspace.services.messaging import conversation
 from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.state.admin_channel import NumbersAdminState
 from agent_workspace.state.admin_replies import RepliesAdminState
 from agent_workspace.state.admin_users import UsersAdminState
-from agent_workspace.state.live import BOARD_LINK
+from agent_workspace.state.interaction_page import InteractionPageState
+from agent_workspace.state.live import BOARD_LINK, conversation_token
 from agent_workspace.state.supervisor import SupervisorState
 from tests.factories import SUPPORT_NUMBER, make_channel, make_user
 from tests.integration.state.test_access_checks import run, state_for
@@ -112,3 +114,38 @@ def test_the_board_is_read_only_once_the_tab_is_a_viewer(
     assert state.refusal == ""
     [viewers] = viewers_at_read
     assert [actor.username for _, actor in viewers] == ["sam"]
+
+
+def test_the_conversation_is_read_only_once_the_tab_is_a_viewer(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A text routed between reading the conversation and becoming its viewer was pushed to
+    # nobody: the open page missed it until the next change.
+    make_channel()
+    token = _token("alice", (Role.AGENT,))
+    interaction_id = receive_sms(
+        sms=InboundSms(sid="SM" + "d" * 32, from_="+14155550188", to=SUPPORT_NUMBER, body="Hi")
+    ).interaction_id
+    viewers_at_read: list[Any] = []
+    read_conversation = conversation.conversation
+
+    def conversation_read(**kwargs: Any) -> Any:
+        viewers_at_read.append(live_views.viewers(conversation_token(interaction_id)))
+        return read_conversation(**kwargs)
+
+    class Feed:
+        def _show(self, view: object) -> None:
+            self.shown = view
+
+    async def link_feed(self: Any, feed_cls: type, feed: str, actor: Any = None) -> Feed:
+        live_views.register(actor=actor or await self._actor(), feed=feed)  # the real viewer
+        return Feed()
+
+    monkeypatch.setattr(conversation, "conversation", conversation_read)
+    monkeypatch.setattr(InteractionPageState, "_link_feed", link_feed)
+    monkeypatch.setattr(InteractionPageState, "_interaction_in_url", lambda self: interaction_id)
+    state = state_for(InteractionPageState, token)
+    run(InteractionPageState.open.fn(state))  # type: ignore[attr-defined]
+    assert state.load_error == ""
+    [viewers] = viewers_at_read
+    assert [actor.username for _, actor in viewers] == ["alice"]
