@@ -132,6 +132,9 @@ def message_bubble(message: MessageItem) -> rx.Component:
         direction="column",
         width="100%",
         role="listitem",
+        # By message, not position: as the live tail moves on by one, React moves the bubbles
+        # it has instead of rewriting every one of them.
+        key=message.id,
     )
 
 

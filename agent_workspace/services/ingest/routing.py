@@ -33,7 +33,8 @@ PER_PHONE = 20  # rows of one phone per pass before the others get their turn
 
 
 class Outcome(Enum):
-    ROUTED = "routed"
+    ROUTED = "routed"  # and the phone has more pending
+    ROUTED_LAST = "routed the phone's last pending row"
     NONE_PENDING = "none pending"
     GAVE_UP = "settled unrouted"  # it can never route: kept with its error; the next may go
     FAILED = "failed"  # may pass: still pending, and the phone's later rows wait behind it
@@ -43,25 +44,28 @@ def route_pending(*, engine: Engine | None = None) -> int:
     """Routes everything accepted and not yet routed; returns how many rows this call routed.
 
     A phone whose oldest row failed is left for the next pass (its later rows wait behind it,
-    so order holds); everything else is drained until nothing is pending.
+    so order holds); everything else is drained until nothing is pending. What is accepted
+    while this runs wakes the router again, so pending rows are read again only when a limit
+    cut this read short: a lone text costs one read and one transaction.
     """
     routed = 0
     stalled: set[str] = set()
     while True:
-        phones = _pending_phones(engine, stalled)
-        if not phones:
-            return routed
+        phones, cut_short = _pending_phones(engine, stalled)
         for channel_id, phone in phones:
             for _ in range(PER_PHONE):
                 outcome = route_next(channel_id=channel_id, phone=phone, engine=engine)
-                if outcome is Outcome.ROUTED:
+                if outcome in (Outcome.ROUTED, Outcome.ROUTED_LAST):
                     routed += 1
-                    continue
-                if outcome is Outcome.GAVE_UP:
+                if outcome in (Outcome.ROUTED, Outcome.GAVE_UP):
                     continue
                 if outcome is Outcome.FAILED:
                     stalled.add(phone)
                 break
+            else:
+                cut_short = True  # PER_PHONE rows and maybe more: the next read finds them
+        if not cut_short:
+            return routed
 
 
 def route_next(*, channel_id: int, phone: str, engine: Engine | None = None) -> Outcome:
@@ -71,7 +75,8 @@ def route_next(*, channel_id: int, phone: str, engine: Engine | None = None) -> 
     try:
         with gate.routing(serialise), transaction(engine) as session:
             lock_phone(session, channel_id, phone)
-            row = session.exec(
+            # Two: whether the phone has more pending comes with its oldest row.
+            rows = session.exec(
                 select(AcceptedWebhook)
                 .where(
                     AcceptedWebhook.channel_id == channel_id,
@@ -79,19 +84,20 @@ def route_next(*, channel_id: int, phone: str, engine: Engine | None = None) -> 
                     col(AcceptedWebhook.settled_at).is_(None),
                 )
                 .order_by(col(AcceptedWebhook.id))
-                .limit(1)
-            ).first()
-            if row is None:
+                .limit(2)
+            ).all()
+            if not rows:
                 return Outcome.NONE_PENDING
+            row = rows[0]
             row_id = row.id
             sms = parse_inbound(row.fields)
             if isinstance(sms, Malformed):  # checked before it was accepted: cannot happen
                 raise InvalidInput(sms.reason)
-            received = receive_in(session, sms=sms)
+            received = receive_in(session, sms=sms, phone_locked=True)
             row.settled_at, row.message_id = utcnow(), received.message_id
             row.attempts += 1
             session.add(row)
-            return Outcome.ROUTED
+            return Outcome.ROUTED if len(rows) > 1 else Outcome.ROUTED_LAST
     except Exception as problem:
         if row_id is None:
             raise
@@ -99,8 +105,9 @@ def route_next(*, channel_id: int, phone: str, engine: Engine | None = None) -> 
         return Outcome.GAVE_UP if gave_up else Outcome.FAILED
 
 
-def _pending_phones(engine: Engine | None, stalled: set[str]) -> list[tuple[int, str]]:
-    """Distinct (channel, phone) of the oldest pending rows, oldest first."""
+def _pending_phones(engine: Engine | None, stalled: set[str]) -> tuple[list[tuple[int, str]], bool]:
+    """Distinct (channel, phone) of the oldest pending rows, oldest first; True when BATCH
+    rows were read (more may be pending)."""
     query = (
         select(AcceptedWebhook.channel_id, AcceptedWebhook.from_number)
         .where(col(AcceptedWebhook.settled_at).is_(None))
@@ -111,7 +118,8 @@ def _pending_phones(engine: Engine | None, stalled: set[str]) -> list[tuple[int,
         query = query.where(col(AcceptedWebhook.from_number).not_in(stalled))
     with reading(engine) as session:
         rows = session.exec(query).all()
-    return list(dict.fromkeys((channel_id, phone) for channel_id, phone in rows))
+    phones = list(dict.fromkeys((channel_id, phone) for channel_id, phone in rows))
+    return phones, len(rows) == BATCH
 
 
 def _record_failure(row_id: int, problem: Exception, engine: Engine | None) -> bool:

@@ -20,7 +20,6 @@ from agent_workspace.models import (
     Message,
     MessageStatus,
     ProviderNumber,
-    utcnow,
 )
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, AuditAction, record
@@ -63,23 +62,28 @@ def receive_sms(
 
 
 def receive_in(
-    session: Session, *, sms: InboundSms, resolver: ProfileResolver | None = None
+    session: Session,
+    *,
+    sms: InboundSms,
+    resolver: ProfileResolver | None = None,
+    phone_locked: bool = False,
 ) -> Received:
-    """receive_sms inside the caller's transaction (the router settles its row in the same one)."""
-    if (earlier := _earlier(session, sms.sid)) is not None:
-        return earlier
+    """receive_sms inside the caller's transaction (the router settles its row in the same one,
+    having taken the sender's phone lock: `phone_locked`)."""
+    if not phone_locked and (earlier := _earlier(session, sms.sid)) is not None:
+        return earlier  # a provider retry, told before waiting for the lock
     number = session.exec(select(ProviderNumber).where(ProviderNumber.e164 == sms.to)).first()
     if number is None:
         raise NotFound(f"{sms.to} is not a provider number of any channel.")
-    lock_phone(session, number.channel_id, sms.from_)
+    if not phone_locked:
+        lock_phone(session, number.channel_id, sms.from_)
     # The same webhook may be in flight twice: the one that waited for the lock finds it.
     if (earlier := _earlier(session, sms.sid)) is not None:
         return earlier
     action = opt_action(sms.body, sms.opt_out_type)
     if action in (OptAction.OPT_OUT, OptAction.OPT_IN):
         _record_opt(session, sms, action)
-    chosen = resolver or get_resolver(session=session, channel_id=number.channel_id, strict=False)
-    target, reused = _target_interaction(session, number.channel_id, sms.from_, chosen)
+    target, reused, members = _target_interaction(session, number.channel_id, sms.from_, resolver)
     message = _store(session, sms, target)
     if action is OptAction.HELP:
         record(
@@ -90,7 +94,6 @@ def receive_in(
             detail={"sender": sms.to, "phone": sms.from_, "body": sms.body[:40]},
         )
     assert target.id is not None and message.id is not None
-    members = member_ids(session, target.id)
     # Into the interaction as it was, with no opt-out change: its viewers need only the messages.
     only_messages = reused and action not in (OptAction.OPT_OUT, OptAction.OPT_IN)
     events.after_commit(
@@ -125,12 +128,14 @@ def _record_opt(session: Session, sms: InboundSms, action: OptAction) -> None:
 
 
 def _target_interaction(
-    session: Session, channel_id: int, phone: str, resolver: ProfileResolver
-) -> tuple[Interaction, bool]:
+    session: Session, channel_id: int, phone: str, resolver: ProfileResolver | None
+) -> tuple[Interaction, bool, frozenset[int]]:
     """The active interaction for the phone, or a new one held by the virtual agent; True when
-    it is the one that was active, and nothing else changed (no duplicate closed)."""
+    it is the one that was active, and nothing else changed (no duplicate closed); and its live
+    group. Its updated_at moves with the message stored next (note_last_message)."""
     active = active_interactions(session, channel_id, phone)
-    decision = decide_inbound(tuple(as_active(session, i) for i in active))
+    views = tuple(as_active(session, i) for i in active)
+    decision = decide_inbound(views)
     for closing in active:
         if closing.id in decision.close_interaction_ids:
             close_interaction(
@@ -138,11 +143,12 @@ def _target_interaction(
             )
     if decision.target_interaction_id is not None:
         target = next(i for i in active if i.id == decision.target_interaction_id)
-        target.updated_at = utcnow()
-        session.add(target)
-        return target, not decision.close_interaction_ids
+        members = next(v.live_group for v in views if v.id == target.id)
+        return target, not decision.close_interaction_ids, members
     session.flush()
-    person, profile_id = _sender(session, channel_id, phone, resolver)
+    # The resolver is read only here: a text into an active interaction never needs it.
+    chosen = resolver or get_resolver(session=session, channel_id=channel_id, strict=False)
+    person, profile_id = _sender(session, channel_id, phone, chosen)
     opened = open_interaction(
         session=session,
         actor=PROVIDER,
@@ -155,7 +161,8 @@ def _target_interaction(
         profile_id=profile_id,
         short_description="Inbound SMS",
     )
-    return opened, False
+    assert opened.id is not None
+    return opened, False, member_ids(session, opened.id)
 
 
 def _sender(
