@@ -40,9 +40,19 @@ BODY_ID = "compose-body"
 THUMB_TTL = 3600
 
 
+# Left alone when the agent is already in a field: this lands a round trip and 60 ms after the
+# click, and a number being typed into Other number had gone on in Message.
+FOCUS_MESSAGE_JS = (
+    "setTimeout(() => { const typing = document.activeElement;"
+    " if (typing?.matches('input, textarea, select, [contenteditable]')) return;"
+    f" document.getElementById({BODY_ID!r})?.focus(); }}, 60)"
+)
+
+
 def focus_message() -> EventSpec:
-    """Puts the cursor in Message once it is on the page (it may be rendering just now)."""
-    return rx.call_script(f"setTimeout(() => document.getElementById({BODY_ID!r})?.focus(), 60)")
+    """Puts the cursor in Message once it is on the page (it may be rendering just now), unless
+    the agent has put it in a field meanwhile."""
+    return rx.call_script(FOCUS_MESSAGE_JS)
 
 
 class ComposeState(SessionState):
