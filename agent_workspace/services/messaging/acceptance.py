@@ -10,17 +10,23 @@ callback either sees the sid or leaves an early status that is applied here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.db.locks import lock_sids
-from agent_workspace.models import EarlyStatus, Message, utcnow
+from agent_workspace.domain.delivery import advances, stored_status
+from agent_workspace.models import AuditEvent, EarlyStatus, Message, utcnow
 from agent_workspace.services import events
-from agent_workspace.services.audit import PROVIDER, AuditAction, record
+from agent_workspace.services.audit import PROVIDER, AuditAction
 from agent_workspace.services.messaging.statuses import advance
+
+_MESSAGES: sa.Table = Message.__table__  # type: ignore[attr-defined]
+_EARLY: sa.Table = EarlyStatus.__table__  # type: ignore[attr-defined]
+_AUDIT: sa.Table = AuditEvent.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -36,64 +42,128 @@ class Accepted:
 
 def record_accepted(accepted: list[Accepted], *, engine: Engine | None = None) -> set[int]:
     """Keeps each message's sid and status, then applies callbacks that beat us here; returns the
-    ids recorded. A message whose lease was lost is left untouched (and not returned)."""
+    ids recorded. A message whose lease was lost is left untouched (and not returned).
+
+    Core statements on the transaction's connection, not ORM objects: this runs for every
+    message the outbox sends, and the ORM's load, flush and audit objects were half of a
+    dispatcher's CPU. Only a message whose status moves (the answer or an early callback is
+    ahead of it, which then needs `advance`'s rules) is loaded as an object.
+    """
     if not accepted:
         return set()
     by_id = {a.message_id: a for a in accepted}
     with transaction(engine) as session:
         lock_sids(session, [a.sid for a in accepted])
+        conn = session.connection()
         now = utcnow()
-        ids = list(by_id)
-        fenced = sa.or_(
-            *(
-                sa.and_(col(Message.id) == a.message_id, col(Message.lease_token) == a.lease_token)
-                for a in accepted
-            )
+        won = conn.execute(_fenced_update(accepted, now)).all()
+        if not won:
+            return set()
+        early_by_sid = _early_statuses(conn, [by_id[row.id].sid for row in won])
+        moving = [
+            row.id
+            for row in won
+            if by_id[row.id].sid in early_by_sid
+            or _moves(_status_of(row.status), by_id[row.id].status)
+        ]
+        final = {row.id: _status_of(row.status) for row in won}
+        if moving:
+            final.update(_advance_all(session, moving, by_id, early_by_sid))
+        conn.execute(
+            sa.insert(_AUDIT),
+            [
+                {
+                    "at": now,
+                    "actor_user_id": None,
+                    "actor": PROVIDER,
+                    "action": AuditAction.MESSAGE_ACCEPTED.value,
+                    "entity_type": _MESSAGES.name,
+                    "entity_id": row.id,
+                    "interaction_id": row.interaction_id,
+                    "detail": {"sid": by_id[row.id].sid, "status": final[row.id]},
+                }
+                for row in won
+            ],
         )
-        won = session.execute(
-            sa.update(Message)
-            .where(col(Message.id).in_(ids), fenced)
-            .values(
-                provider_sid=sa.case({a.message_id: a.sid for a in accepted}, value=Message.id),
-                lease_until=None,
-                lease_token=None,
-                needs_reconcile=False,
-                next_attempt_at=None,
-                error_message=None,  # no "Retrying: ..." left once it went out
-                updated_at=now,
-                sent_at=sa.func.coalesce(Message.sent_at, now),
-            )
-            .returning(col(Message.id))
-            .execution_options(synchronize_session=False)
-        )
-        recorded = {row[0] for row in won}
-        if not recorded:
-            return recorded
-        messages = session.exec(
-            select(Message)
-            .where(col(Message.id).in_(recorded))
-            .execution_options(populate_existing=True)
-        ).all()
-        sids = [by_id[m.id].sid for m in messages if m.id is not None]
-        early = session.exec(select(EarlyStatus).where(col(EarlyStatus.provider_sid).in_(sids)))
-        early_by_sid: dict[str, list[EarlyStatus]] = {}
-        for row in sorted(early.all(), key=lambda e: e.id or 0):
-            early_by_sid.setdefault(row.provider_sid, []).append(row)
-        for message in messages:
-            assert message.id is not None
-            answer = by_id[message.id]
-            advance(session, message, answer.status, answer.error_code)
-            for row in early_by_sid.get(answer.sid, []):
-                advance(session, message, row.status.value, row.error_code)
-                session.delete(row)
-            record(
-                session=session,
-                actor=PROVIDER,
-                action=AuditAction.MESSAGE_ACCEPTED,
-                entity=message,
-                detail={"sid": answer.sid, "status": message.status.value},
-            )
+        for row in won:
             events.after_commit(
-                session, events.InteractionChanged(message.interaction_id, messages_only=True)
+                session, events.InteractionChanged(row.interaction_id, messages_only=True)
             )
-        return recorded
+        return {row.id for row in won}
+
+
+def _fenced_update(accepted: list[Accepted], now: datetime) -> sa.Update:
+    """The sid on every message still claimed under its token, in one statement."""
+    fenced = sa.or_(
+        *(
+            sa.and_(_MESSAGES.c.id == a.message_id, _MESSAGES.c.lease_token == a.lease_token)
+            for a in accepted
+        )
+    )
+    return (
+        sa.update(_MESSAGES)
+        .where(_MESSAGES.c.id.in_([a.message_id for a in accepted]), fenced)
+        .values(
+            provider_sid=sa.case({a.message_id: a.sid for a in accepted}, value=_MESSAGES.c.id),
+            lease_until=None,
+            lease_token=None,
+            needs_reconcile=False,
+            next_attempt_at=None,
+            error_message=None,  # no "Retrying: ..." left once it went out
+            updated_at=now,
+            sent_at=sa.func.coalesce(_MESSAGES.c.sent_at, now),
+        )
+        .returning(_MESSAGES.c.id, _MESSAGES.c.status, _MESSAGES.c.interaction_id)
+    )
+
+
+def _early_statuses(conn: sa.Connection, sids: list[str]) -> dict[str, list[int]]:
+    """Ids of the callbacks that came before their sid was stored, oldest first, by sid."""
+    rows = conn.execute(
+        sa.select(_EARLY.c.id, _EARLY.c.provider_sid)
+        .where(_EARLY.c.provider_sid.in_(sids))
+        .order_by(_EARLY.c.id)
+    )
+    early: dict[str, list[int]] = {}
+    for early_id, sid in rows:
+        early.setdefault(sid, []).append(early_id)
+    return early
+
+
+def _advance_all(
+    session: Session,
+    message_ids: list[int],
+    by_id: dict[int, Accepted],
+    early_by_sid: dict[str, list[int]],
+) -> dict[int, str]:
+    """The provider's answer, then the early callbacks, applied by `advance`; the statuses now."""
+    messages = session.exec(
+        select(Message)
+        .where(col(Message.id).in_(message_ids))
+        .execution_options(populate_existing=True)
+    ).all()
+    early_ids = [i for m in messages for i in early_by_sid.get(by_id[m.id or 0].sid, [])]
+    early = {
+        e.id: e for e in session.exec(select(EarlyStatus).where(col(EarlyStatus.id).in_(early_ids)))
+    }
+    statuses: dict[int, str] = {}
+    for message in messages:
+        assert message.id is not None
+        answer = by_id[message.id]
+        advance(session, message, answer.status, answer.error_code)
+        for early_id in early_by_sid.get(answer.sid, []):
+            row = early[early_id]
+            advance(session, message, row.status.value, row.error_code)
+            session.delete(row)
+        statuses[message.id] = message.status.value
+    session.flush()  # the status rows before the acceptance rows, as they happened
+    return statuses
+
+
+def _moves(current: str, provider_status: str) -> bool:
+    new = stored_status(provider_status)
+    return new is not None and advances(current, new)
+
+
+def _status_of(stored: object) -> str:
+    return str(getattr(stored, "value", stored))
