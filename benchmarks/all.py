@@ -2,7 +2,9 @@
 
 Usage: .venv/bin/python -m benchmarks.all [--only ingest lists ...] [--quick]
 Each module in SUITES exposes run(quick: bool) -> list[Figure]. Benchmarks are not tests: nothing
-here asserts a time; a missed target is printed as such.
+here asserts a time; a missed target is printed as such. With --only (or when a suite fails), the
+other suites' figures stay in results.json as they were, with the time each suite was measured
+(`measured`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,25 @@ from pathlib import Path
 from benchmarks.figures import Figure
 
 SUITES = ("ingest", "push", "send", "lists", "sessions", "outbox")
+GROUPS = {"sessions": ("memory", "capacity")}  # a suite's figure groups, where not its own name
 RESULTS = Path(__file__).with_name("results.json")
+
+
+def _suite_of(group: str) -> str:
+    return next((suite for suite, groups in GROUPS.items() if group in groups), group)
+
+
+def _kept(ran: list[str]) -> tuple[list[dict[str, object]], dict[str, str]]:
+    """The figures, and when each suite was measured, of the suites this run did not run."""
+    try:
+        earlier = json.loads(RESULTS.read_text())
+    except (OSError, ValueError):
+        return [], {}
+    when = str(earlier.get("when", ""))
+    kept = [f for f in earlier.get("figures", []) if _suite_of(str(f.get("group"))) not in ran]
+    suites = {_suite_of(str(f["group"])) for f in kept}
+    measured = earlier.get("measured") or {}
+    return kept, {suite: str(measured.get(suite, when)) for suite in sorted(suites)}
 
 
 def _fmt(value: float | None, unit: str = "") -> str:
@@ -61,13 +81,18 @@ def main(argv: list[str] | None = None) -> int:
             failed.append(suite)
         print(f"    {suite}: {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     print(_table(figures))
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    ran = [suite for suite in args.only if suite not in failed]  # a broken suite keeps its last
+    kept, measured = _kept(ran)
+    measured.update({suite: now for suite in ran})
     RESULTS.write_text(
         json.dumps(
             {
-                "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                "when": now,
+                "measured": dict(sorted(measured.items())),
                 "machine": {"cpus": _cpus(), "python": platform.python_version()},
                 "failed_suites": failed,
-                "figures": [f.as_json() for f in figures],
+                "figures": [f.as_json() for f in figures] + kept,
             },
             indent=2,
         )

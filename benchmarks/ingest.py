@@ -321,7 +321,9 @@ def _run(quick: bool, kinds: tuple[str, ...]) -> list[Figure]:
     names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
     for kind in kinds:
         for connections in (1, 8):
-            with tempfile.TemporaryDirectory(prefix="aw-ingest-") as tmp:
+            with tempfile.TemporaryDirectory(
+                prefix="aw-ingest-", ignore_cleanup_errors=True
+            ) as tmp:
                 work = Path(tmp)
                 say(f"{names[kind]} c={connections}: bare endpoint")
                 bare, _ = measure(wrk, kind, "bare", connections, seconds, work)

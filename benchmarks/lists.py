@@ -170,7 +170,7 @@ def run(quick: bool) -> list[Figure]:
     interactions, messages = (10_000, 100_000) if quick else (100_000, 1_000_000)
     runs = 15 if quick else 50
     figures: list[Figure] = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         for label, url in _databases(Path(tmp)):
             figures += measure(label, url, interactions=interactions, messages=messages, runs=runs)
     return figures

@@ -184,7 +184,10 @@ def run(quick: bool = False) -> list[Figure]:
     sizes = (200,) if quick else (500, 2000)
     figures: list[Figure] = []
     saved = dict(os.environ)
-    with tempfile.TemporaryDirectory() as tmp, databases.postgres_database() as database_url:
+    with (
+        tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp,
+        databases.postgres_database() as database_url,
+    ):
         port = free_port()
         os.environ.update(_settings_env(database_url, port, Path(tmp) / "files"))
         config.get_settings.cache_clear()

@@ -126,7 +126,7 @@ async def _bench(quick: bool) -> list[Figure]:
     others = 10 if quick else OTHERS
     harness.ensure_chromium()
     with (
-        tempfile.TemporaryDirectory() as tmp,
+        tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp,
         harness.seeded_workspace(Path(tmp), others, join_live_group=True) as bench,
     ):
         server = bench.server

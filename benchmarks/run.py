@@ -86,7 +86,7 @@ def main() -> None:
     # `test` runs on the simulator and a loopback URL only when asked (config.deployment_problems).
     os.environ["AW_SIMULATOR"] = "true"
     os.environ["AW_ALLOW_INSECURE_PUBLIC_URL"] = "true"
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         os.environ["AW_STORAGE_DIR"] = str(Path(tmp) / "files")
         bench_pure()
         template = databases.migrated_sqlite_template(Path(tmp))

@@ -119,7 +119,7 @@ def _sdk_samples(server: WorkspaceServer, count: int) -> list[float]:
 def run(quick: bool = False) -> list[Figure]:
     count = 5 if quick else 40
     _ensure_chromium()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         server = WorkspaceServer(Path(tmp), extra_env={"AW_OUTBOX_POLL_SECONDS": "60"})
         _say("starting the workspace (production build)")
         server.start()

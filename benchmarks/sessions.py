@@ -64,7 +64,7 @@ async def _bench(quick: bool) -> list[Figure]:
     harness.ensure_chromium()
     figures: list[Figure] = []
     with (
-        tempfile.TemporaryDirectory() as tmp,
+        tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp,
         harness.seeded_workspace(Path(tmp), max(steps), join_live_group=False) as bench,
     ):
         server = bench.server
