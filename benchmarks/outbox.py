@@ -216,8 +216,9 @@ def run(quick: bool = False) -> list[Figure]:
                                 unit="msg/s",
                                 baseline=base,
                                 baseline_name=f"SDK creates, {workers * CONCURRENCY} threads",
-                                target=f">= {TARGET:.0f} msg/s",
-                                met=rate >= TARGET,
+                                # The target is for 2+ workers; one is shown beside it.
+                                target=f">= {TARGET:.0f} msg/s" if workers > 1 else "",
+                                met=rate >= TARGET if workers > 1 else None,
                                 note=f"{CONCURRENCY} sends in flight per worker; pacing off; "
                                 "each message created once",
                             )
