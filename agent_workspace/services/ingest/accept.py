@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from agent_workspace.db.engine import get_engine
 from agent_workspace.domain.webhooks import InboundText
@@ -21,6 +22,18 @@ _INSERTS = {
     "postgresql": postgresql.insert(_TABLE).on_conflict_do_nothing(index_elements=["sid"]),
 }
 _INSERTS = {name: insert.returning(_TABLE.c.id) for name, insert in _INSERTS.items()}
+_AUTOCOMMIT: dict[Engine, Engine] = {}  # the same pool, its connections in autocommit
+
+
+def _one_statement(bound: Engine) -> AbstractContextManager[Connection]:
+    """PostgreSQL: the INSERT alone in autocommit, committed (and flushed) when it returns, as
+    one statement is atomic anyway: BEGIN and COMMIT had been two more round trips per webhook
+    (0.2 ms of its ~1.1 ms). SQLite: the engine's BEGIN IMMEDIATE transaction."""
+    if bound.dialect.name != "postgresql":
+        return bound.begin()
+    if (autocommit := _AUTOCOMMIT.get(bound)) is None:
+        autocommit = _AUTOCOMMIT[bound] = bound.execution_options(isolation_level="AUTOCOMMIT")
+    return autocommit.connect()
 
 
 def accept_inbound(
@@ -41,7 +54,7 @@ def accept_inbound(
         "attempts": 0,
     }
     dialect = bound.dialect.name
-    with gate.accepting(serialise=dialect == "sqlite"), bound.begin() as conn:
+    with gate.accepting(serialise=dialect == "sqlite"), _one_statement(bound) as conn:
         new = conn.execute(_INSERTS[dialect], row).first() is not None
     if new:
         events.publish(events.InboundAccepted())
