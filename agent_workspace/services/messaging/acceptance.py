@@ -143,9 +143,10 @@ def _advance_all(
         .execution_options(populate_existing=True)
     ).all()
     early_ids = [i for m in messages for i in early_by_sid.get(by_id[m.id or 0].sid, [])]
-    early = {
-        e.id: e for e in session.exec(select(EarlyStatus).where(col(EarlyStatus.id).in_(early_ids)))
-    }
+    early: dict[int | None, EarlyStatus] = {}
+    if early_ids:  # usually none: the answer alone moved the status
+        query = select(EarlyStatus).where(col(EarlyStatus.id).in_(early_ids))
+        early = {e.id: e for e in session.exec(query)}
     statuses: dict[int, str] = {}
     for message in messages:
         assert message.id is not None

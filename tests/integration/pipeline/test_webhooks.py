@@ -191,6 +191,13 @@ def test_a_callback_for_an_unknown_sid_is_kept_and_applied_on_accept(pipeline: P
     message = pipeline.message(sent.message_id)
     assert message.status is MessageStatus.DELIVERED and message.delivered_at is not None
     assert count(EarlyStatus) == 0
+    # The trail reads as it happened: both moves, then the acceptance with where it ended.
+    moves = [(r.detail["from"], r.detail["to"]) for r in audit_rows("message.status", message.id)]
+    assert moves == [("queued", "sent"), ("sent", "delivered")]
+    (accepted,) = audit_rows("message.accepted", message.id)
+    assert accepted.detail == {"sid": sid, "status": "delivered"}
+    assert accepted.actor == "provider" and accepted.interaction_id == message.interaction_id
+    assert accepted.id > max(r.id or 0 for r in audit_rows("message.status", message.id))
 
 
 def test_callbacks_that_beat_create_are_applied_when_it_returns(pipeline: Pipeline) -> None:
