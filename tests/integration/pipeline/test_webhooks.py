@@ -197,7 +197,7 @@ def test_a_callback_for_an_unknown_sid_is_kept_and_applied_on_accept(pipeline: P
     (accepted,) = audit_rows("message.accepted", message.id)
     assert accepted.detail == {"sid": sid, "status": "delivered"}
     assert accepted.actor == "provider" and accepted.interaction_id == message.interaction_id
-    assert accepted.id > max(r.id or 0 for r in audit_rows("message.status", message.id))
+    assert (accepted.id or 0) > max(r.id or 0 for r in audit_rows("message.status", message.id))
 
 
 def test_callbacks_that_beat_create_are_applied_when_it_returns(pipeline: Pipeline) -> None:
