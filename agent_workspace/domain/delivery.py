@@ -32,6 +32,13 @@ def advances(current: str, new: str) -> bool:
     return _RANK.get(new, -1) > _RANK.get(current, -1)
 
 
+def forward_to(current: str, provider_status: str) -> str | None:
+    """The stored status a provider status moves `current` to, or None when it does not move it
+    (not an outbound status, the same, behind, or after a final one)."""
+    new = stored_status(provider_status)
+    return new if new is not None and advances(current, new) else None
+
+
 def retry_delay(attempt: int, *, retry_after: float | None, jitter: float) -> timedelta:
     """Exponential backoff (1 s, 2 s, 4 s ... capped at 5 min) with jitter in [0, 1); a
     provider's Retry-After is a floor."""

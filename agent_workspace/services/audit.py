@@ -5,9 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
-from agent_workspace.models import AuditEvent, Interaction
+from agent_workspace.models import AuditEvent, Interaction, utcnow
 from agent_workspace.services.access import Actor
 
 
@@ -73,21 +74,55 @@ def record(
     The row names the interaction it concerns (the entity's own, unless given) so the audit log
     can be read per interaction.
     """
+    session.add(
+        AuditEvent(
+            **row(
+                actor=actor,
+                action=action,
+                entity_type=str(getattr(type(entity), "__tablename__", type(entity).__name__)),
+                entity_id=getattr(entity, "id", None),
+                interaction_id=interaction_id or _interaction_of(entity),
+                detail=detail,
+                actor_user_id=actor_user_id,
+            )
+        )
+    )
+
+
+def row(
+    *,
+    actor: Actor | str | None,
+    action: AuditAction,
+    entity_type: str,
+    entity_id: int | None,
+    interaction_id: int | None,
+    detail: dict[str, Any] | None = None,
+    actor_user_id: int | None = None,
+) -> dict[str, Any]:
+    """One audit row's columns: what `record` adds as an object and `record_rows` in bulk."""
     if isinstance(actor, Actor):
         actor_name, actor_user_id = "user", actor.user_id
     else:
         actor_name = actor or ("user" if actor_user_id else SYSTEM)
-    session.add(
-        AuditEvent(
-            actor=actor_name,
-            actor_user_id=actor_user_id,
-            action=action,
-            entity_type=str(getattr(type(entity), "__tablename__", type(entity).__name__)),
-            entity_id=getattr(entity, "id", None),
-            interaction_id=interaction_id or _interaction_of(entity),
-            detail=detail or {},
-        )
-    )
+    return {
+        "at": utcnow(),
+        "actor": actor_name,
+        "actor_user_id": actor_user_id,
+        "action": action.value,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "interaction_id": interaction_id,
+        "detail": detail or {},
+    }
+
+
+def record_rows(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
+    """Many audit rows (built by `row`) in one statement, for a path that loads no objects."""
+    if rows:
+        conn.execute(sa.insert(_TABLE), rows)
+
+
+_TABLE: sa.Table = AuditEvent.__table__  # type: ignore[attr-defined]
 
 
 def _interaction_of(entity: SQLModel) -> int | None:

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from agent_workspace.domain.delivery import advances, retry_delay, stored_status
+from agent_workspace.domain.delivery import advances, forward_to, retry_delay, stored_status
 
 
 @pytest.mark.parametrize(
@@ -53,6 +53,25 @@ def test_backward_repeated_and_after_final_moves_do_not_apply(current: str, new:
 )
 def test_provider_statuses_map_to_workspace_statuses(provider: str, stored: str | None) -> None:
     assert stored_status(provider) == stored
+
+
+@pytest.mark.parametrize(
+    ("current", "provider", "moved_to"),
+    [
+        ("queued", "sent", "sent"),
+        ("queued", "accepted", None),  # stored as queued: no move
+        ("queued", "queued", None),
+        ("sent", "read", "delivered"),
+        ("sent", "canceled", "failed"),
+        ("delivered", "failed", None),  # nothing replaces a final status
+        ("sent", "sending", None),  # late
+        ("queued", "receiving", None),  # not an outbound status
+    ],
+)
+def test_forward_to_says_where_a_provider_status_moves_a_message(
+    current: str, provider: str, moved_to: str | None
+) -> None:
+    assert forward_to(current, provider) == moved_to
 
 
 def test_backoff_doubles_and_is_capped() -> None:

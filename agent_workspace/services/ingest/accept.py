@@ -22,7 +22,6 @@ _INSERTS = {
     "postgresql": postgresql.insert(_TABLE).on_conflict_do_nothing(index_elements=["sid"]),
 }
 _INSERTS = {name: insert.returning(_TABLE.c.id) for name, insert in _INSERTS.items()}
-_AUTOCOMMIT: dict[Engine, Engine] = {}  # the same pool, its connections in autocommit
 
 
 def _one_statement(bound: Engine) -> AbstractContextManager[Connection]:
@@ -31,9 +30,7 @@ def _one_statement(bound: Engine) -> AbstractContextManager[Connection]:
     (0.2 ms of its ~1.1 ms). SQLite: the engine's BEGIN IMMEDIATE transaction."""
     if bound.dialect.name != "postgresql":
         return bound.begin()
-    if (autocommit := _AUTOCOMMIT.get(bound)) is None:
-        autocommit = _AUTOCOMMIT[bound] = bound.execution_options(isolation_level="AUTOCOMMIT")
-    return autocommit.connect()
+    return bound.connect().execution_options(isolation_level="AUTOCOMMIT")
 
 
 def accept_inbound(

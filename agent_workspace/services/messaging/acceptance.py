@@ -18,15 +18,14 @@ from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.db.locks import lock_sids
-from agent_workspace.domain.delivery import advances, stored_status
-from agent_workspace.models import AuditEvent, EarlyStatus, Message, utcnow
-from agent_workspace.services import events
+from agent_workspace.domain.delivery import forward_to
+from agent_workspace.models import EarlyStatus, Message, MessageStatus, utcnow
+from agent_workspace.services import audit, events
 from agent_workspace.services.audit import PROVIDER, AuditAction
 from agent_workspace.services.messaging.statuses import advance
 
 _MESSAGES: sa.Table = Message.__table__  # type: ignore[attr-defined]
 _EARLY: sa.Table = EarlyStatus.__table__  # type: ignore[attr-defined]
-_AUDIT: sa.Table = AuditEvent.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -64,24 +63,22 @@ def record_accepted(accepted: list[Accepted], *, engine: Engine | None = None) -
             row.id
             for row in won
             if by_id[row.id].sid in early_by_sid
-            or _moves(_status_of(row.status), by_id[row.id].status)
+            or forward_to(MessageStatus(row.status).value, by_id[row.id].status) is not None
         ]
-        final = {row.id: _status_of(row.status) for row in won}
+        final = {row.id: MessageStatus(row.status).value for row in won}
         if moving:
             final.update(_advance_all(session, moving, by_id, early_by_sid))
-        conn.execute(
-            sa.insert(_AUDIT),
+        audit.record_rows(
+            conn,
             [
-                {
-                    "at": now,
-                    "actor_user_id": None,
-                    "actor": PROVIDER,
-                    "action": AuditAction.MESSAGE_ACCEPTED.value,
-                    "entity_type": _MESSAGES.name,
-                    "entity_id": row.id,
-                    "interaction_id": row.interaction_id,
-                    "detail": {"sid": by_id[row.id].sid, "status": final[row.id]},
-                }
+                audit.row(
+                    actor=PROVIDER,
+                    action=AuditAction.MESSAGE_ACCEPTED,
+                    entity_type=_MESSAGES.name,
+                    entity_id=row.id,
+                    interaction_id=row.interaction_id,
+                    detail={"sid": by_id[row.id].sid, "status": final[row.id]},
+                )
                 for row in won
             ],
         )
@@ -159,12 +156,3 @@ def _advance_all(
         statuses[message.id] = message.status.value
     session.flush()  # the status rows before the acceptance rows, as they happened
     return statuses
-
-
-def _moves(current: str, provider_status: str) -> bool:
-    new = stored_status(provider_status)
-    return new is not None and advances(current, new)
-
-
-def _status_of(stored: object) -> str:
-    return str(getattr(stored, "value", stored))

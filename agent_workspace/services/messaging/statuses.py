@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from agent_workspace.domain.delivery import advances, stored_status
+from agent_workspace.domain.delivery import forward_to
 from agent_workspace.models import Message, MessageStatus, utcnow
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, AuditAction, record
@@ -17,8 +17,8 @@ from agent_workspace.sms.errors import describe_error
 def advance(session: Session, message: Message, status: str, error_code: int | None) -> bool:
     """Moves the message to `status` if that is forward (callbacks come late, twice or out of
     order); True when it moved."""
-    new = stored_status(status)
-    if new is None or not advances(message.status.value, new):
+    new = forward_to(message.status.value, status)
+    if new is None:
         return False
     previous = message.status
     message.status = MessageStatus(new)
