@@ -47,7 +47,7 @@ def _attachment(item: AttachmentItem) -> rx.Component:
     )
 
 
-def _status(message: MessageItem) -> rx.Component:
+def _status(message: rx.Var[MessageItem]) -> rx.Component:
     return badge(
         message.status_label,
         color_scheme=rx.match(message.status, *[(k, v) for k, v in STATUS_COLORS.items()], "gray"),
@@ -57,7 +57,11 @@ def _status(message: MessageItem) -> rx.Component:
     )
 
 
-def message_bubble(message: MessageItem) -> rx.Component:
+@rx.memo
+def _bubble(message: rx.Var[MessageItem], rest: rx.RestProp) -> rx.Component:
+    """A React.memo component: a list that re-renders skips every bubble whose message it
+    already has (a push keeps unchanged messages as they were), so a new message renders one
+    bubble, not the twenty before it with their two dates each."""
     mine = message.outbound | message.note
     return rx.flex(
         # One separator per message; the page script hides all but the first of each day.
@@ -129,13 +133,16 @@ def message_bubble(message: MessageItem) -> rx.Component:
                 rx.cond(message.outbound, "outbound-message", "inbound-message"),
             ),
         ),
+        rest,
         direction="column",
         width="100%",
         role="listitem",
-        # By message, not position: as the live tail moves on by one, React moves the bubbles
-        # it has instead of rewriting every one of them.
-        key=message.id,
     )
+
+
+def message_bubble(message: rx.Var[MessageItem]) -> rx.Component:
+    # By message, not position: React keeps the bubbles it has when the list moves on.
+    return _bubble(message=message, key=message.id)
 
 
 def _header() -> rx.Component:
@@ -252,6 +259,7 @@ def _messages() -> rx.Component:
                 ),
             ),
             rx.foreach(ConversationFeed.tail, message_bubble),
+            rx.foreach(ConversationFeed.fresh, message_bubble),
             direction="column",
             gap="0.5em",
             width="100%",

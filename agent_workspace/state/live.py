@@ -20,7 +20,10 @@ from agent_workspace.services.interactions.lists import InteractionRow
 from agent_workspace.services.interactions.notices import NoticeView
 from agent_workspace.services.interactions.supervision import BOARD_LIMIT, Board, BoardChanges
 from agent_workspace.services.messaging.conversation import ConversationView, LatestMessages
+from agent_workspace.services.messaging.messages import TAIL
+from agent_workspace.state import live_tail
 from agent_workspace.state.channel_feed import ChannelFeed
+from agent_workspace.state.live_tail import LiveTail
 from agent_workspace.state.views import (
     AgentLoadItem,
     BoardItem,
@@ -51,7 +54,10 @@ class ConversationFeed(rx.SharedState):
     """One interaction's header, latest messages and opt-outs, as every viewer sees them."""
 
     info: InteractionHeader = InteractionHeader()
-    tail: list[MessageItem] = []  # the latest few: pushes stay small however long the talk
+    # The latest few (pushes stay small however long the talk) as two lists: a new message
+    # changes `fresh` alone, so the push carries it and not the messages already shown.
+    tail: list[MessageItem] = []
+    fresh: list[MessageItem] = []
     total: int = 0
     first_tail_seq: int = 1
     opted_out_from: list[str] = []
@@ -68,10 +74,9 @@ class ConversationFeed(rx.SharedState):
         labels = dict(view.labels)
         name = view.interaction.person_name
         self._person, self._labels = name, labels
+        same = self.info.id == view.interaction.id
         self.info = header(view)
-        self.tail = [message_item(m, name, labels) for m in view.tail]
-        self.total = view.total
-        self.first_tail_seq = view.tail[0].seq if view.tail else view.total + 1
+        self._show_messages([message_item(m, name, labels) for m in view.tail], view.total, same)
         self.opted_out_from = [
             f"{labels[n]} ({display_phone(n)})" if labels.get(n) else display_phone(n)
             for n in view.opted_out_from
@@ -87,10 +92,25 @@ class ConversationFeed(rx.SharedState):
         when this copy holds no whole view of the interaction yet (it needs one)."""
         if self.info.id != latest.interaction_id:
             return False
-        self.tail = [message_item(m, self._person, self._labels) for m in latest.tail]
-        self.total = latest.total
-        self.first_tail_seq = latest.tail[0].seq if latest.tail else latest.total + 1
+        items = [message_item(m, self._person, self._labels) for m in latest.tail]
+        self._show_messages(items, latest.total, True)
         return True
+
+    def _show_messages(self, latest: list[MessageItem], total: int, same: bool) -> None:
+        """Assigns only the list that changed: an assigned var is pushed whole."""
+        base, fresh = _unproxied(self.tail), _unproxied(self.fresh)
+        moved = live_tail.advance(LiveTail(base, fresh), latest, TAIL) if same else None
+        if moved is None or moved.base is not base:
+            self.tail = moved.base if moved else latest
+            self.first_tail_seq = self.tail[0].seq if self.tail else total + 1
+        if moved is None or moved.fresh is not fresh:
+            self.fresh = moved.fresh if moved else []
+        self.total = total
+
+
+def _unproxied(value: list[MessageItem]) -> list[MessageItem]:
+    """The list itself: Reflex hands out a state's lists wrapped in a change-tracking proxy."""
+    return getattr(value, "__wrapped__", value)
 
 
 @dataclasses.dataclass(frozen=True)
