@@ -9,6 +9,8 @@ notifier drops tabs whose session has ended or whose user may not see it before 
 from __future__ import annotations
 
 import dataclasses
+import functools
+from collections.abc import Iterable
 
 import reflex as rx
 
@@ -20,7 +22,7 @@ from agent_workspace.services.interactions.lists import InteractionRow
 from agent_workspace.services.interactions.notices import NoticeView
 from agent_workspace.services.interactions.supervision import BOARD_LIMIT, Board, BoardChanges
 from agent_workspace.services.messaging.conversation import ConversationView, LatestMessages
-from agent_workspace.services.messaging.messages import TAIL
+from agent_workspace.services.messaging.messages import TAIL, MessageView
 from agent_workspace.state import live_tail
 from agent_workspace.state.channel_feed import ChannelFeed
 from agent_workspace.state.live_tail import LiveTail
@@ -64,7 +66,7 @@ class ConversationFeed(rx.SharedState):
     earlier: list[MessageItem] = []  # the closed interaction this one took over from
     routing: str = ""  # what Send's decision depends on here: state, people, opt-outs
     _person: str = ""  # as the last whole view named them, for the messages pushed alone
-    _labels: dict[str, str] = {}
+    _labels: tuple[tuple[str, str], ...] = ()
 
     @staticmethod
     def _may_view(actor: Actor, ident: str) -> bool:
@@ -73,15 +75,15 @@ class ConversationFeed(rx.SharedState):
     def _show(self, view: ConversationView) -> None:
         labels = dict(view.labels)
         name = view.interaction.person_name
-        self._person, self._labels = name, labels
+        self._person, self._labels = name, view.labels
         same = self.info.id == view.interaction.id
         self.info = header(view)
-        self._show_messages([message_item(m, name, labels) for m in view.tail], view.total, same)
+        self._show_messages(_items(view.tail, name, view.labels), view.total, same)
         self.opted_out_from = [
             f"{labels[n]} ({display_phone(n)})" if labels.get(n) else display_phone(n)
             for n in view.opted_out_from
         ]
-        self.earlier = [message_item(m, name, labels) for m in view.earlier]
+        self.earlier = _items(view.earlier, name, view.labels)
         info = self.info
         self.routing = "|".join(
             (info.state, info.assigned_to, info.members, *sorted(view.opted_out_from))
@@ -92,8 +94,7 @@ class ConversationFeed(rx.SharedState):
         when this copy holds no whole view of the interaction yet (it needs one)."""
         if self.info.id != latest.interaction_id:
             return False
-        items = [message_item(m, self._person, self._labels) for m in latest.tail]
-        self._show_messages(items, latest.total, True)
+        self._show_messages(_items(latest.tail, self._person, self._labels), latest.total, True)
         return True
 
     def _show_messages(self, latest: list[MessageItem], total: int, same: bool) -> None:
@@ -106,6 +107,19 @@ class ConversationFeed(rx.SharedState):
         if moved is None or moved.fresh is not fresh:
             self.fresh = moved.fresh if moved else []
         self.total = total
+
+
+def _items(
+    messages: Iterable[MessageView], person: str, labels: tuple[tuple[str, str], ...]
+) -> list[MessageItem]:
+    """Built once per message version, not once per viewer: every session's copy of a feed
+    gets the same push, and fifty copies had built the same twenty items fifty times."""
+    return [_item(m, person, labels) for m in messages]
+
+
+@functools.lru_cache(maxsize=1024)
+def _item(m: MessageView, person: str, labels: tuple[tuple[str, str], ...]) -> MessageItem:
+    return message_item(m, person, dict(labels))
 
 
 def _unproxied(value: list[MessageItem]) -> list[MessageItem]:

@@ -53,32 +53,38 @@ def viewers_of(
     Feeds nobody shows are absent, so the notifier reads nothing for them."""
     if not feeds:
         return {}
+    # One statement of plain columns (a row per role): this runs in every push round.
+    query = (
+        sa.select(
+            col(LiveView.feed),
+            col(AuthSession.id),
+            col(User.id),
+            col(User.username),
+            col(User.display_name),
+            col(UserRole.role),
+        )
+        .join(AuthSession, col(LiveView.session_id) == AuthSession.id)
+        .join(User, col(User.id) == AuthSession.user_id)
+        .outerjoin(UserRole, col(UserRole.user_id) == User.id)
+        .where(
+            col(LiveView.feed).in_(feeds),
+            col(AuthSession.revoked_at).is_(None),
+            col(AuthSession.expires_at) > utcnow(),
+            col(User.is_active),
+        )
+        .order_by(col(LiveView.feed), col(AuthSession.id))
+    )
     with reading(engine) as session:
-        rows = session.exec(
-            select(LiveView.feed, AuthSession.id, User)
-            .join(AuthSession, col(LiveView.session_id) == AuthSession.id)
-            .join(User, col(User.id) == AuthSession.user_id)
-            .where(
-                col(LiveView.feed).in_(feeds),
-                col(AuthSession.revoked_at).is_(None),
-                col(AuthSession.expires_at) > utcnow(),
-                col(User.is_active),
-            )
-            .order_by(col(LiveView.feed), col(AuthSession.id))
-        ).all()
-        user_ids = {u.id for _, _, u in rows}
-        roles: dict[int, set[Role]] = {}
-        if user_ids:
-            for user_id, role in session.exec(
-                select(UserRole.user_id, UserRole.role).where(col(UserRole.user_id).in_(user_ids))
-            ).all():
-                roles.setdefault(user_id, set()).add(Role(role))
-        shown: dict[str, list[tuple[int, Actor]]] = {}
-        for feed, session_id, u in rows:
-            if session_id is None or u.id is None:
-                continue
-            actor = Actor(
-                u.id, u.username, u.display_name, frozenset(roles.get(u.id, ())), session_id
-            )
-            shown.setdefault(feed, []).append((session_id, actor))
-        return shown
+        rows = session.connection().execute(query).all()
+    grouped: dict[tuple[str, int], tuple[int, str, str, set[Role]]] = {}
+    for feed, session_id, user_id, username, display_name, role in rows:
+        _, _, _, roles = grouped.setdefault(
+            (feed, session_id), (user_id, username, display_name, set())
+        )
+        if role is not None:
+            roles.add(Role(role))
+    shown: dict[str, list[tuple[int, Actor]]] = {}
+    for (feed, session_id), (user_id, username, display_name, roles) in grouped.items():
+        actor = Actor(user_id, username, display_name, frozenset(roles), session_id)
+        shown.setdefault(feed, []).append((session_id, actor))
+    return shown
