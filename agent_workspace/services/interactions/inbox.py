@@ -22,7 +22,6 @@ from agent_workspace.db.engine import reading, transaction
 from agent_workspace.models import (
     ACTIVE_STATES,
     AuthSession,
-    Direction,
     Interaction,
     InteractionType,
     InteractionView,
@@ -38,6 +37,13 @@ from agent_workspace.services.errors import AccessDenied, InvalidInput, ServiceE
 from agent_workspace.services.interactions.lists import InteractionRow, rows_view
 from agent_workspace.services.interactions.live_group import current
 from agent_workspace.services.interactions.search import is_common, matching
+from agent_workspace.services.interactions.unread import (
+    my_open,
+    unread_in,
+    unread_of_many,
+    unread_query,
+    unread_totals,
+)
 
 PAGE = 50
 MAX_SEARCH_CHARS = 80
@@ -101,7 +107,7 @@ def inbox(*, actor: Actor | None, query: ListQuery, engine: Engine | None = None
         found = _page_of(session, statement, query)
         more = len(found) > query.limit
         found = found[: query.limit]
-        unread = _unread(session, agent.user_id, [i.id for i in found if i.id is not None])
+        unread = unread_in(session, agent.user_id, [i.id for i in found if i.id is not None])
         rows = tuple(
             replace(row, unread=unread.get(row.id, 0)) for row in rows_view(session, found)
         )
@@ -141,18 +147,23 @@ def row_changes_for(
         }
         views = {row.id: row for row in rows_view(session, found)}
         by_id = {i.id: i for i in found}
-        result = {}
-        for agent_id, ids in changes.items():
-            mine = [
+        mine_of = {
+            agent_id: [
                 i
                 for i in sorted(ids)
                 if (found_row := by_id.get(i)) is not None
                 and (found_row.assigned_agent_id == agent_id or (i, agent_id) in members)
             ]
-            unread = _unread(session, agent_id, mine)
-            rows = tuple(replace(views[i], unread=unread.get(i, 0)) for i in mine)
-            total = session.exec(_unread_query(agent_id, _my_open(agent_id), total=True)).one()
-            result[agent_id] = RowChanges(rows, ids - set(mine), int(total))
+            for agent_id, ids in changes.items()
+        }
+        # Two statements for every agent of the round (they had been two per agent).
+        unread = unread_of_many(session, [(a, i) for a, ids in mine_of.items() for i in ids])
+        totals = unread_totals(session, changes)
+        result = {}
+        for agent_id, ids in changes.items():
+            mine = mine_of[agent_id]
+            rows = tuple(replace(views[i], unread=unread.get((agent_id, i), 0)) for i in mine)
+            result[agent_id] = RowChanges(rows, ids - set(mine), totals.get(agent_id, 0))
         return result
 
 
@@ -161,27 +172,8 @@ def unread_total(*, actor: Actor | None, engine: Engine | None = None) -> int:
     agent = require_role(actor, Role.AGENT)
     with reading(engine) as session:
         return int(
-            session.exec(_unread_query(agent.user_id, _my_open(agent.user_id), total=True)).one()
+            session.exec(unread_query(agent.user_id, my_open(agent.user_id), total=True)).one()
         )
-
-
-def _my_open(agent_id: int) -> Any:
-    """Ids of the agent's open interactions (assigned, or in the live group) as a union of
-    two index lookups: the OR of both makes PostgreSQL walk every interaction."""
-    active = [s.value for s in ACTIVE_STATES]
-    assigned = select(col(Interaction.id)).where(
-        Interaction.assigned_agent_id == agent_id, col(Interaction.state).in_(active)
-    )
-    member = (
-        select(col(LiveGroupMember.interaction_id))
-        .join(Interaction, col(Interaction.id) == LiveGroupMember.interaction_id)
-        .where(
-            LiveGroupMember.agent_id == agent_id,
-            col(LiveGroupMember.left_at).is_(None),
-            col(Interaction.state).in_(active),
-        )
-    )
-    return sa.union(assigned, member)
 
 
 def mark_seen(*, actor: Actor | None, interaction_id: int, engine: Engine | None = None) -> bool:
@@ -327,30 +319,3 @@ def _page_of(session: Session, statement: Any, query: ListQuery) -> list[Interac
             idle = idle.where(ident > cursor.id)
         found += session.exec(idle.order_by(ident.asc()).limit(wanted - len(found)))
     return found
-
-
-def _unread_query(agent_id: int, interaction_ids: Any, *, total: bool = False) -> Any:
-    seen = (
-        select(InteractionView.last_seen_message_id)
-        .where(
-            InteractionView.agent_id == agent_id,
-            InteractionView.interaction_id == Message.interaction_id,
-        )
-        .scalar_subquery()
-    )
-    columns = (func.count(),) if total else (col(Message.interaction_id), func.count())
-    statement = select(*columns).where(
-        col(Message.interaction_id).in_(interaction_ids),
-        Message.direction == Direction.INBOUND,
-        col(Message.id) > func.coalesce(seen, 0),
-    )
-    return statement if total else statement.group_by(col(Message.interaction_id))
-
-
-def _unread(session: Session, agent_id: int, ids: list[int]) -> dict[int, int]:
-    if not ids:
-        return {}
-    return {
-        interaction_id: int(count)
-        for interaction_id, count in session.exec(_unread_query(agent_id, ids)).all()
-    }
