@@ -201,6 +201,14 @@ def _mark_seen_once(marks: Sequence[tuple[Actor | None, int]], engine: Engine | 
     with transaction(engine) as session:
         last_ids: dict[int, int] = {}
         valid = _valid_sessions(session, {a.session_id for a, _ in marks if a and a.session_id})
+        # Every mark's row in one read (into the identity map), not one read per mark.
+        agents, interactions = {a.user_id for a, _ in marks if a}, {i for _, i in marks}
+        session.exec(
+            select(InteractionView).where(
+                col(InteractionView.agent_id).in_(agents),
+                col(InteractionView.interaction_id).in_(interactions),
+            )
+        ).all()
         for actor, interaction_id in marks:
             if actor is not None and actor.session_id is not None and actor.session_id not in valid:
                 continue  # signed out, expired or deactivated since the tab last checked
