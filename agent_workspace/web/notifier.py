@@ -41,6 +41,7 @@ from agent_workspace.state.live import (
 )
 
 log = logging.getLogger(__name__)
+SEEN_GRACE_S = 2.0  # how long a viewer's list waits for the tab's seen mark before it goes anyway
 Noted = (
     events.InteractionChanged | events.NoticeCreated | events.ChannelChanged | events.ListsChanged
 )
@@ -114,6 +115,7 @@ class Notifier:
         self._reread: set[int] = set()  # agents whose lists must be read whole
         self._noticed: set[int] = set()
         self._channel = False
+        self._deferred: dict[int, set[int]] = {}  # agent -> rows waiting for their seen mark
 
     def on_event(self, event: events.Event) -> None:
         """Called in the committing thread: only hands the event to the loop."""
@@ -128,6 +130,7 @@ class Notifier:
         elif isinstance(event, events.ListsChanged):
             for agent_id in event.agent_ids:
                 self._agents.setdefault(agent_id, set()).update(event.interaction_ids)
+                self._undefer(agent_id, event.interaction_ids)
                 if not event.interaction_ids:
                     self._reread.add(agent_id)
         else:
@@ -136,6 +139,7 @@ class Notifier:
                 self._whole.add(event.interaction_id)
             for agent_id in event.agent_ids:
                 self._agents.setdefault(agent_id, set()).add(event.interaction_id)
+                self._undefer(agent_id, frozenset({event.interaction_id}))
         if self._wake is not None:
             self._wake.set()
 
@@ -160,11 +164,15 @@ class Notifier:
             await self._show(shown, CHANNEL_LINK, ChannelFeed, first.numbers)
         for agent_id, notices in first.notices.items():
             await self._show(shown, notices_token(agent_id), NoticeFeed, notices)
+        got_new: dict[int, set[int]] = {}  # agent -> conversations a tab of theirs got a text in
         for interaction_id, view in first.conversations.items():
-            await self._show(shown, conversation_token(interaction_id), ConversationFeed, view)
+            token = conversation_token(interaction_id)
+            for user_id in await self._show(shown, token, ConversationFeed, view):
+                got_new.setdefault(user_id, set()).add(interaction_id)
         if LISTS_LINK in shown:
             await self._show(shown, LISTS_LINK, ListsFeed, None)
         listed = {a: frozenset(ids) for a, ids in agents.items() if agent_token(a) in shown}
+        listed = self._defer_until_seen(listed, got_new, reread)
         board = interactions if BOARD_LINK in shown else set()
         if not (listed or board):
             return
@@ -175,25 +183,61 @@ class Notifier:
             # The changed rows themselves, so the agent's tabs patch their lists unread.
             await self._show(shown, agent_token(agent_id), AgentListFeed, second.rows.get(agent_id))
 
+    def _defer_until_seen(
+        self,
+        listed: dict[int, frozenset[int]],
+        got_new: dict[int, set[int]],
+        reread: set[int],
+    ) -> dict[int, frozenset[int]]:
+        """An agent whose tab was just pushed a new text says at once that it has seen it,
+        and that mark changes the same rows again: they go once, after the mark, not twice
+        (fifty viewers' lists were each pushed twice per text). If no mark comes (no tab took
+        the push), they go SEEN_GRACE_S later all the same."""
+        kept = {}
+        for agent_id, ids in listed.items():
+            if agent_id in reread or not ids <= got_new.get(agent_id, set()):
+                kept[agent_id] = ids
+                continue
+            self._deferred.setdefault(agent_id, set()).update(ids)
+            assert self.loop is not None
+            self.loop.call_later(SEEN_GRACE_S, self._release, agent_id)
+        return kept
+
+    def _undefer(self, agent_id: int, interaction_ids: frozenset[int]) -> None:
+        """The rows are in the next round anyway (all of them when none are named)."""
+        if (waiting := self._deferred.get(agent_id)) is None:
+            return
+        waiting.difference_update(interaction_ids)
+        if not waiting or not interaction_ids:
+            del self._deferred[agent_id]
+
+    def _release(self, agent_id: int) -> None:
+        if waiting := self._deferred.pop(agent_id, None):
+            self._note(events.ListsChanged(frozenset({agent_id}), frozenset(waiting)))
+
     async def _show(
         self,
         shown: dict[str, list[tuple[int, Actor]]],
         feed: str,
         feed_cls: type[rx.State],
         value: Any,
-    ) -> None:
+    ) -> set[int]:
         """Pushes to each valid session's copy of the feed whose user may see it; sessions
-        that ended, or tabs nobody has open, get nothing."""
+        that ended, or tabs nobody has open, get nothing. Returns the users whose copy of a
+        conversation got a new message."""
+        grew = set()
         for session_id, actor in shown.get(feed, []):
             if not feed_cls._may_view(actor, feed):  # type: ignore[attr-defined]
                 continue
             token = live_views.session_token(feed, session_id)
             try:
-                await self._apply(token, feed_cls, value)
+                if await self._apply(token, feed_cls, value):
+                    grew.add(actor.user_id)
             except Exception:
                 log.exception("live push to %s failed", token)
+        return grew
 
-    async def _apply(self, token: str, feed_cls: type[rx.State], value: Any) -> None:
+    async def _apply(self, token: str, feed_cls: type[rx.State], value: Any) -> bool:
         """app.modify_state without its emit to the shared copy itself: that token is no tab,
         so the emit could only log "disconnected client". Reflex's fan-out still sends the
         delta to the linked tabs that are connected."""
@@ -202,6 +246,7 @@ class Notifier:
                 rx.BaseStateToken(ident=token, cls=feed_cls)
             ) as root:
                 feed = await root.get_state(feed_cls)
+                before = getattr(feed, "total", None) if feed_cls is ConversationFeed else None
                 if not isinstance(value, LatestMessages):
                     feed._show(value)
                 elif not feed._show_latest(value):  # this copy never had the whole view
@@ -209,6 +254,7 @@ class Notifier:
                     feed._show(whole)
                 await root._get_resolved_delta()
                 root._clean()
+                return before is not None and 0 < before < feed.total
 
     async def run(self) -> None:
         """Lifespan task: subscribes for the life of the app."""

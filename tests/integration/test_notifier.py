@@ -39,6 +39,8 @@ class FakeApp:
 
     shown: list[tuple[str, str, Any]] = field(default_factory=list)
     holds_whole_views: bool = True  # what a conversation copy answers to messages alone
+    # Conversation copies' message counts, when a test needs them (None: copies have none).
+    totals: dict[str, int] | None = None
 
     @property
     def state_manager(self) -> FakeApp:
@@ -55,12 +57,23 @@ class FakeApp:
         class Root:
             async def get_state(self, cls: type) -> Any:
                 class Feed:
+                    def __getattr__(self, name: str) -> Any:
+                        if name == "total" and app.totals is not None:
+                            return app.totals.get(token.ident, 0)
+                        raise AttributeError(name)
+
+                    def _count(self, value: Any) -> None:
+                        if app.totals is not None and hasattr(value, "total"):
+                            app.totals[token.ident] = value.total
+
                     def _show(self, value: Any) -> None:
                         app.shown.append((token.ident, cls.__name__, value))
+                        self._count(value)
 
                     def _show_latest(self, value: Any) -> bool:
                         if app.holds_whole_views:
                             app.shown.append((token.ident, cls.__name__, value))
+                            self._count(value)
                         return app.holds_whole_views
 
                 return Feed()
@@ -74,12 +87,16 @@ class FakeApp:
         yield Root()
 
 
-def _run(notifier: Notifier, burst: list[Any]) -> None:
+def _run(notifier: Notifier, burst: list[Any], *later: list[Any], wait: float = 0) -> None:
+    """Pushes the burst, then each later burst as a round of its own (after `wait` s)."""
+
     async def main() -> None:
         notifier.loop, notifier._wake = asyncio.get_running_loop(), asyncio.Event()
-        for event in burst:
-            notifier._note(event)
-        await notifier.push_pending()
+        for events_of_round in (burst, *later):
+            await asyncio.sleep(wait if events_of_round is not burst else 0)
+            for event in events_of_round:
+                notifier._note(event)
+            await notifier.push_pending()
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(asyncio.run, main()).result()
@@ -247,3 +264,51 @@ def test_the_board_gets_only_the_rows_that_changed(engine: Engine) -> None:
     assert [r.interaction.id for r in changes.rows] == [first.interaction_id]
     assert changes.gone == frozenset()
     assert [a.active for a in changes.agents if a.agent_id == alice.user_id] == [2]
+
+
+def _viewing_alice() -> tuple[Actor, int, str, str]:
+    """Alice has her conversation with Dana and her list open; Dana just texted again."""
+    make_channel()
+    make_consumer("Dana", "+14155550123")
+    alice = make_user("alice")
+    sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550123", "Hi"))
+    conversation, mine = _shows(alice, f"ix{sent.interaction_id}", f"agent{alice.user_id}")
+    receive_sms(sms=InboundSms("SM" + "2" * 32, "+14155550123", SUPPORT_NUMBER, "Again"))
+    return alice, sent.interaction_id, conversation, mine
+
+
+def _lists(app: FakeApp) -> list[str]:
+    return [ident for ident, cls, _ in app.shown if cls == AgentListFeed.__name__]
+
+
+def test_a_viewers_list_waits_for_the_seen_mark_and_goes_once(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(notifier_module, "SEEN_GRACE_S", 30.0)
+    alice, interaction_id, conversation, mine = _viewing_alice()
+    app = FakeApp(totals={conversation: 1})  # her tab showed the first message
+    text = events.InteractionChanged(interaction_id, frozenset({alice.user_id}), True)
+    seen = events.ListsChanged(frozenset({alice.user_id}), frozenset({interaction_id}))
+    notifier = Notifier(app)
+    _run(notifier, [text])
+    assert [i for i, _, _ in app.shown] == [conversation]  # the list waits for the mark
+    _run(notifier, [seen])
+    assert _lists(app) == [mine]
+
+
+def test_a_viewers_list_goes_anyway_when_no_mark_comes(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(notifier_module, "SEEN_GRACE_S", 0.05)
+    alice, interaction_id, conversation, mine = _viewing_alice()
+    app = FakeApp(totals={conversation: 1})
+    text = events.InteractionChanged(interaction_id, frozenset({alice.user_id}), True)
+    _run(Notifier(app), [text], [], wait=0.2)  # nothing happens but the grace running out
+    assert _lists(app) == [mine]
+
+
+def test_a_list_is_not_held_when_the_tab_got_no_new_message(engine: Engine) -> None:
+    alice, interaction_id, conversation, mine = _viewing_alice()
+    app = FakeApp(totals={conversation: 2})  # e.g. a status: the count did not move
+    _run(Notifier(app), [events.InteractionChanged(interaction_id, frozenset({alice.user_id}))])
+    assert _lists(app) == [mine]
