@@ -116,7 +116,9 @@ def seeded_workspace(
     raise_open_files_limit()
     # A benchmark stopped with SIGTERM still stops its server (finally blocks run on exit).
     previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    server = WorkspaceServer(data_dir)
+    # The production poll (a fallback: commits wake the dispatcher), not the tests' 0.2 s,
+    # whose passes would otherwise share the cores with every measured push.
+    server = WorkspaceServer(data_dir, extra_env={"AW_OUTBOX_POLL_SECONDS": "5"})
     try:
         cli = [sys.executable, "-m", "agent_workspace.cli", "prepare"]
         subprocess.run(cli, cwd=PROJECT_ROOT, env=server.env, check=True, stdout=subprocess.DEVNULL)
