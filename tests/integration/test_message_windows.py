@@ -7,7 +7,10 @@ from sqlalchemy.engine import Engine
 
 from agent_workspace.services.errors import AccessDenied
 from agent_workspace.services.messaging import messages
-from agent_workspace.services.messaging.conversation import load_conversation
+from agent_workspace.services.messaging.conversation import (
+    load_conversation,
+    load_latest_messages,
+)
 from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from tests.factories import SUPPORT_NUMBER, make_channel, make_user
 
@@ -29,6 +32,26 @@ def test_the_tail_carries_only_the_latest_messages_with_their_positions(engine: 
     assert view.total == messages.TAIL + 5
     assert [m.seq for m in view.tail] == list(range(6, messages.TAIL + 6))
     assert [m.body for m in view.tail][-1] == f"m{messages.TAIL + 5}"
+
+
+def test_the_pushed_latest_agree_with_the_whole_view_and_history(engine: Engine) -> None:
+    interaction_id = _conversation_of(messages.TAIL + 3)
+    pushed = load_latest_messages(interaction_id)
+    assert (pushed.total, pushed.tail) == (
+        load_conversation(interaction_id).total,
+        load_conversation(interaction_id).tail,
+    )
+    agent = make_user("alice")
+    before = messages.history(actor=agent, interaction_id=interaction_id, before_seq=pushed.total)
+    assert before[-1].seq == pushed.total - 1 and pushed.tail[-2] == before[-1]
+
+
+def test_a_short_conversation_is_pushed_whole_from_position_one(engine: Engine) -> None:
+    pushed = load_latest_messages(_conversation_of(3))
+    assert (pushed.total, [(m.seq, m.body) for m in pushed.tail]) == (
+        3,
+        [(1, "m1"), (2, "m2"), (3, "m3")],
+    )
 
 
 def test_history_returns_what_comes_before_a_position(engine: Engine) -> None:
