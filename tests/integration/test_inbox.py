@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from agent_workspace.models import InteractionType, Role
@@ -104,6 +107,30 @@ def test_many_agents_seen_marks_are_one_write_skipping_those_that_cannot_be_made
     ]
     with pytest.raises(AccessDenied):  # one mark alone still says why it cannot be made
         mark_seen(actor=boss, interaction_id=dana.interaction_id)
+
+
+def test_many_marks_read_their_rows_in_one_statement(engine: Engine) -> None:
+    make_channel()
+    make_consumer("Dana", "+14155550101")
+    agents = [make_user(name) for name in ("alice", "bob", "carol", "dave")]
+    dana = send_sms(actor=agents[0], request=SendRequest(SUPPORT_NUMBER, "+14155550101", "Hi"))
+    for agent in agents[1:]:  # each joins the live group
+        send_sms(actor=agent, request=SendRequest(SUPPORT_NUMBER, "+14155550101", "Here"))
+    marks = [(agent, dana.interaction_id) for agent in agents]
+    assert mark_seen_many(marks) == 4
+    text_in("+14155550101", "one")
+    reads: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "interaction_view" in statement:
+            reads.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert mark_seen_many(marks) == 4
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert len(reads) == 1, reads
 
 
 def test_a_seen_mark_from_a_session_that_ended_is_not_recorded(engine: Engine) -> None:

@@ -201,14 +201,18 @@ def _mark_seen_once(marks: Sequence[tuple[Actor | None, int]], engine: Engine | 
     with transaction(engine) as session:
         last_ids: dict[int, int] = {}
         valid = _valid_sessions(session, {a.session_id for a, _ in marks if a and a.session_id})
-        # Every mark's row in one read (into the identity map), not one read per mark.
+        # Every mark's row in one read, not one read per mark (held here: the session's
+        # identity map keeps only objects someone still refers to).
         agents, interactions = {a.user_id for a, _ in marks if a}, {i for _, i in marks}
-        session.exec(
-            select(InteractionView).where(
-                col(InteractionView.agent_id).in_(agents),
-                col(InteractionView.interaction_id).in_(interactions),
+        held = {
+            (v.agent_id, v.interaction_id): v
+            for v in session.exec(
+                select(InteractionView).where(
+                    col(InteractionView.agent_id).in_(agents),
+                    col(InteractionView.interaction_id).in_(interactions),
+                )
             )
-        ).all()
+        }
         for actor, interaction_id in marks:
             if actor is not None and actor.session_id is not None and actor.session_id not in valid:
                 continue  # signed out, expired or deactivated since the tab last checked
@@ -224,10 +228,12 @@ def _mark_seen_once(marks: Sequence[tuple[Actor | None, int]], engine: Engine | 
                 ).one()
                 last_ids[interaction_id] = int(last or 0)
             last_id = last_ids[interaction_id]
-            view = session.get(InteractionView, (agent.user_id, interaction_id))
+            view = held.get((agent.user_id, interaction_id))
             if view is not None and view.last_seen_message_id >= last_id:
                 continue
-            view = view or InteractionView(agent_id=agent.user_id, interaction_id=interaction_id)
+            if view is None:
+                view = InteractionView(agent_id=agent.user_id, interaction_id=interaction_id)
+                held[(agent.user_id, interaction_id)] = view
             view.last_seen_message_id, view.seen_at = last_id, utcnow()
             session.add(view)
             changed.setdefault(interaction_id, set()).add(agent.user_id)
