@@ -67,6 +67,27 @@
     );
   }
 
+  function watchScrolling(el) {
+    // Only the agent leaves the bottom: a scroll with their wheel, touch, keys or scrollbar.
+    // Scroll events also come from the list changing under a still agent (a message arriving,
+    // older ones loading in, one event per frame for several changes); judged by position
+    // alone, one of those could stop the conversation following new messages for good.
+    if (el.dataset.awWatched) return;
+    el.dataset.awWatched = "1";
+    var handledAt = 0;
+    var byAgent = function () {
+      handledAt = Date.now();
+    };
+    ["wheel", "touchmove", "keydown", "pointerdown"].forEach(function (type) {
+      el.addEventListener(type, byAgent, { passive: true });
+    });
+    el.addEventListener("scroll", function () {
+      if (nearBottom(el)) atBottom = true;
+      else if (Date.now() - handledAt < 1000) atBottom = false;
+      if (atBottom) marker(false);
+    });
+  }
+
   function onChange() {
     dedupeDays();
     var el = scroller();
@@ -84,10 +105,7 @@
       toBottom(el);
       atBottom = true;
       marker(false);
-      el.addEventListener("scroll", function () {
-        atBottom = nearBottom(el);
-        if (atBottom) marker(false);
-      });
+      watchScrolling(el);
       return;
     }
     if (count > lastCount) {

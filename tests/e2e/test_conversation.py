@@ -23,6 +23,12 @@ PNG = base64.b64decode(
 )
 
 
+GAP_TO_BOTTOM = """() => {
+  const el = document.getElementById("messages-scroller");
+  return el.scrollHeight - el.scrollTop - el.clientHeight;
+}"""
+
+
 def reply_from_phone(page: Page, workspace: WorkspaceServer, phone: str, body: str) -> None:
     """The consumer answers on the simulator's phone page."""
     page.goto(f"{workspace.simulator_url}/phone/{phone}")
@@ -177,6 +183,20 @@ def test_a_burst_of_replies_larger_than_the_live_tail_still_shows_every_message(
     expect(messages(page).get_by_role("listitem")).to_have_count(31)
     for body in ["Hallo Hans", *(f"burst {n:02d}" for n in range(1, 31))]:
         expect(messages(page).get_by_role("listitem").filter(has_text=body)).to_have_count(1)
+    # The agent never scrolled: the conversation followed every message to the last.
+    new_messages = page.get_by_role("button", name="New messages ↓")
+    expect(new_messages).to_be_hidden()
+    assert page.evaluate(GAP_TO_BOTTOM) < 48
+    # Scrolled up to read, they stay where they are and are told something new came.
+    page.get_by_role("region", name="Conversation").hover()
+    page.mouse.wheel(0, -600)
+    page.wait_for_function(f"() => ({GAP_TO_BOTTOM})() > 300")
+    reply(31)
+    expect(messages(page).get_by_role("listitem").filter(has_text="burst 31")).to_be_attached()
+    expect(new_messages).to_be_visible()
+    assert page.evaluate(GAP_TO_BOTTOM) > 300
+    new_messages.click()
+    page.wait_for_function(f"() => ({GAP_TO_BOTTOM})() < 48")
 
 
 def test_row4_writing_to_a_number_now_used_by_someone_else_replaces_profile_and_interaction(
