@@ -99,13 +99,13 @@ class ConversationFeed(rx.SharedState):
 
     def _show_messages(self, latest: list[MessageItem], total: int, same: bool) -> None:
         """Assigns only the list that changed: an assigned var is pushed whole."""
-        base, fresh = _unproxied(self.tail), _unproxied(self.fresh)
-        moved = live_tail.advance(LiveTail(base, fresh), latest, TAIL) if same else None
-        if moved is None or moved.base is not base:
-            self.tail = moved.base if moved else latest
-            self.first_tail_seq = self.tail[0].seq if self.tail else total + 1
-        if moved is None or moved.fresh is not fresh:
-            self.fresh = moved.fresh if moved else []
+        shown = LiveTail(_unproxied(self.tail), _unproxied(self.fresh))
+        moved = live_tail.advance(shown, latest, TAIL) if same else LiveTail(latest, [])
+        if moved.base is not shown.base:
+            self.tail = moved.base
+            self.first_tail_seq = moved.base[0].seq if moved.base else total + 1
+        if moved.fresh is not shown.fresh:
+            self.fresh = moved.fresh
         self.total = total
 
 

@@ -246,7 +246,7 @@ class Notifier:
                 rx.BaseStateToken(ident=token, cls=feed_cls)
             ) as root:
                 feed = await root.get_state(feed_cls)
-                before = getattr(feed, "total", None) if feed_cls is ConversationFeed else None
+                before = feed.total if feed_cls is ConversationFeed else 0
                 if not isinstance(value, LatestMessages):
                     feed._show(value)
                 elif not feed._show_latest(value):  # this copy never had the whole view
@@ -254,7 +254,7 @@ class Notifier:
                     feed._show(whole)
                 await root._get_resolved_delta()
                 root._clean()
-                return before is not None and 0 < before < feed.total
+                return bool(0 < before < feed.total)  # a copy that showed messages got more
 
     async def run(self) -> None:
         """Lifespan task: subscribes for the life of the app."""

@@ -57,10 +57,9 @@ class FakeApp:
         class Root:
             async def get_state(self, cls: type) -> Any:
                 class Feed:
-                    def __getattr__(self, name: str) -> Any:
-                        if name == "total" and app.totals is not None:
-                            return app.totals.get(token.ident, 0)
-                        raise AttributeError(name)
+                    @property
+                    def total(self) -> int:
+                        return (app.totals or {}).get(token.ident, 0)
 
                     def _count(self, value: Any) -> None:
                         if app.totals is not None and hasattr(value, "total"):

@@ -12,8 +12,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from agent_workspace.db.engine import reading, transaction
-from agent_workspace.models import AuthSession, LiveView, Role, User, UserRole, utcnow
+from agent_workspace.models import AuthSession, LiveView, Role, User, UserRole
 from agent_workspace.services.access import Actor
+from agent_workspace.services.accounts.auth import live_session
 from agent_workspace.services.errors import AccessDenied
 
 
@@ -66,12 +67,7 @@ def viewers_of(
         .join(AuthSession, col(LiveView.session_id) == AuthSession.id)
         .join(User, col(User.id) == AuthSession.user_id)
         .outerjoin(UserRole, col(UserRole.user_id) == User.id)
-        .where(
-            col(LiveView.feed).in_(feeds),
-            col(AuthSession.revoked_at).is_(None),
-            col(AuthSession.expires_at) > utcnow(),
-            col(User.is_active),
-        )
+        .where(col(LiveView.feed).in_(feeds), live_session())
         .order_by(col(LiveView.feed), col(AuthSession.id))
     )
     with reading(engine) as session:

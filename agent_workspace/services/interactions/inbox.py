@@ -33,6 +33,7 @@ from agent_workspace.models import (
 )
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor, access_interaction, require_role
+from agent_workspace.services.accounts.auth import live_session
 from agent_workspace.services.errors import AccessDenied, InvalidInput, ServiceError
 from agent_workspace.services.interactions.lists import InteractionRow, rows_view
 from agent_workspace.services.interactions.live_group import current
@@ -250,12 +251,7 @@ def _valid_sessions(session: Session, session_ids: set[int | None]) -> set[int]:
     found = session.exec(
         select(AuthSession.id)
         .join(User, col(User.id) == AuthSession.user_id)
-        .where(
-            col(AuthSession.id).in_(session_ids),
-            col(AuthSession.revoked_at).is_(None),
-            col(AuthSession.expires_at) > utcnow(),
-            col(User.is_active),
-        )
+        .where(col(AuthSession.id).in_(session_ids), live_session())
     ).all()
     return {i for i in found if i is not None}
 
