@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from agent_workspace.models import Message, utcnow
 from agent_workspace.services.errors import AccessDenied
 from agent_workspace.services.messaging import messages
 from agent_workspace.services.messaging.conversation import (
@@ -78,3 +80,19 @@ def test_history_needs_the_agent_role(engine: Engine) -> None:
     interaction_id = _conversation_of(1)
     with pytest.raises(AccessDenied):
         messages.history(actor=None, interaction_id=interaction_id, before_seq=2)
+
+
+def test_messages_stored_in_the_same_instant_keep_one_order_in_every_window(
+    engine: Engine,
+) -> None:
+    """Positions follow (created_at, id): the pushed tail, counted up to its newest row, and
+    history agree even when every message has the same timestamp."""
+    interaction_id = _conversation_of(messages.TAIL + 4)
+    with engine.begin() as conn:
+        conn.execute(sa.update(Message).values(created_at=utcnow()))
+    pushed = load_latest_messages(interaction_id)
+    older = messages.history(
+        actor=make_user("alice"), interaction_id=interaction_id, before_seq=pushed.tail[0].seq
+    )
+    shown = [(m.seq, m.body) for m in (*older, *pushed.tail)]
+    assert shown == [(n, f"m{n}") for n in range(1, messages.TAIL + 5)]

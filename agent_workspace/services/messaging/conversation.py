@@ -15,7 +15,7 @@ from agent_workspace.services.channels.settings import sms_channel
 from agent_workspace.services.errors import NotFound
 from agent_workspace.services.interactions.lists import InteractionRow, row_view
 from agent_workspace.services.interactions.live_group import member_names
-from agent_workspace.services.messaging.messages import MessageView, count_messages, tail
+from agent_workspace.services.messaging.messages import MessageView, latest
 from agent_workspace.services.people.directory import get_person, person_ref
 
 
@@ -63,8 +63,7 @@ class LatestMessages:
 def load_latest_messages(interaction_id: int, *, engine: Engine | None = None) -> LatestMessages:
     """Unchecked read for the live notifier: two queries where the whole view takes fifteen."""
     with reading(engine) as session:
-        total = count_messages(session, interaction_id)
-        return LatestMessages(interaction_id, total, tail(session, interaction_id, total))
+        return LatestMessages(interaction_id, *latest(session, interaction_id))
 
 
 def _view(session: Session, interaction: Interaction) -> ConversationView:
@@ -72,7 +71,7 @@ def _view(session: Session, interaction: Interaction) -> ConversationView:
     interaction_id = interaction.id
     ref = person_ref(interaction.consumer_id, interaction.contact_id)
     person = get_person(session, ref) if ref else None
-    total = count_messages(session, interaction_id)
+    total, shown = latest(session, interaction_id)
     opted: tuple[str, ...] = ()
     if interaction.phone:
         opted = tuple(
@@ -88,7 +87,7 @@ def _view(session: Session, interaction: Interaction) -> ConversationView:
         short_description=interaction.short_description,
         members=member_names(session, [interaction_id]).get(interaction_id, ()),
         total=total,
-        tail=tail(session, interaction_id, total),
+        tail=shown,
         opted_out_from=opted,
         labels=_labels(session),
         **_earlier(session, interaction.previous_interaction_id),
@@ -107,9 +106,8 @@ def _earlier(session: Session, previous_id: int | None) -> dict[str, Any]:
     previous = session.get(Interaction, previous_id) if previous_id else None
     if previous is None or previous.id is None:
         return {}
-    count = count_messages(session, previous.id)
     return {
         "earlier_id": previous.id,
         "earlier_number": previous.number,
-        "earlier": tail(session, previous.id, count),
+        "earlier": latest(session, previous.id)[1],
     }

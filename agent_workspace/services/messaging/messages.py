@@ -6,15 +6,17 @@ conversation; each tab loads the older history once, and again only if it falls 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from agent_workspace.db.engine import reading
-from agent_workspace.models import Attachment, Message, Role, User
+from agent_workspace.models import Attachment, Message, MessageStatus, Role, User
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.sms.errors import describe_error
 
@@ -47,14 +49,20 @@ class MessageView:
     attachments: tuple[AttachmentView, ...]
 
 
-def count_messages(session: Session, interaction_id: int) -> int:
-    query = select(sa.func.count()).select_from(Message)
-    return session.exec(query.where(Message.interaction_id == interaction_id)).one()
+def latest(session: Session, interaction_id: int) -> tuple[int, tuple[MessageView, ...]]:
+    """How many messages there are, and the latest TAIL of them, oldest first.
 
-
-def tail(session: Session, interaction_id: int, total: int) -> tuple[MessageView, ...]:
-    """The latest TAIL messages, oldest first."""
-    return _window(session, interaction_id, offset=max(0, total - TAIL), limit=TAIL)
+    Read newest first (TAIL rows whatever the length; an OFFSET walks past every older one),
+    then counted up to the newest row read, so the two agree even when a message commits in
+    between (PostgreSQL reads each statement afresh)."""
+    rows = list(session.execute(_NEWEST, {"interaction_id": interaction_id}).all())
+    if not rows:
+        return 0, ()
+    newest = rows[0]
+    bounds = {"interaction_id": interaction_id, "at": newest.created_at, "id": newest.id}
+    total = session.execute(_UP_TO, bounds).scalar_one()
+    rows.reverse()
+    return total, _views(session, rows, first_seq=total - len(rows) + 1)
 
 
 def history(
@@ -68,74 +76,94 @@ def history(
         return _window(session, interaction_id, offset=start, limit=end - start)
 
 
+# Plain rows, not ORM objects, from statements built once: a push reads the latest messages for
+# every new one, and building the statement and twenty Message objects each time cost more
+# than running the query.
+_M: sa.Table = Message.__table__  # type: ignore[attr-defined]
+_U: sa.Table = User.__table__  # type: ignore[attr-defined]
+_F: sa.Table = Attachment.__table__  # type: ignore[attr-defined]
+_ORDER = (_M.c.created_at, _M.c.id)  # positions count in this order
+_ROWS = (
+    sa.select(
+        _M.c.id,
+        _M.c.direction,
+        _M.c.body,
+        _M.c.status,
+        _M.c.error_code,
+        _M.c.error_message,
+        _M.c.from_number,
+        _M.c.to_number,
+        _M.c.created_at,
+        _U.c.display_name.label("author"),
+    )
+    .select_from(_M.outerjoin(_U, _U.c.id == _M.c.author_id))
+    .where(_M.c.interaction_id == sa.bindparam("interaction_id"))
+)
+_NEWEST = _ROWS.order_by(*(c.desc() for c in _ORDER)).limit(TAIL)
+_WINDOW = _ROWS.order_by(*_ORDER).offset(sa.bindparam("offset")).limit(sa.bindparam("limit"))
+_UP_TO = sa.select(sa.func.count()).where(
+    _M.c.interaction_id == sa.bindparam("interaction_id"),
+    sa.tuple_(*_ORDER)
+    <= sa.tuple_(sa.bindparam("at", type_=_M.c.created_at.type), sa.bindparam("id")),
+)
+_FILES = (
+    sa.select(
+        _F.c.id,
+        _F.c.message_id,
+        _F.c.filename,
+        _F.c.content_type,
+        _F.c.size,
+        _F.c.storage_key,
+        _F.c.fetch_error,
+    )
+    .where(_F.c.message_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(_F.c.id)
+)
+
+
 def _window(
     session: Session, interaction_id: int, *, offset: int, limit: int
 ) -> tuple[MessageView, ...]:
     if limit <= 0:
         return ()
-    rows = session.exec(
-        select(Message)
-        .where(Message.interaction_id == interaction_id)
-        .order_by(col(Message.created_at), col(Message.id))
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    authors = _authors(session, {m.author_id for m in rows if m.author_id})
-    files = _attachments(session, [m.id for m in rows if m.id is not None])
-    views = []
-    for position, m in enumerate(rows, start=offset + 1):
-        assert m.id is not None
-        views.append(
-            MessageView(
-                id=m.id,
-                seq=position,
-                direction=m.direction.value,
-                body=m.body,
-                status=m.status.value,
-                problem=_problem(m),
-                author=authors.get(m.author_id, "") if m.author_id else "",
-                from_number=m.from_number,
-                to_number=m.to_number,
-                at=m.created_at,
-                attachments=tuple(files.get(m.id, [])),
-            )
-        )
-    return tuple(views)
+    bounds = {"interaction_id": interaction_id, "offset": offset, "limit": limit}
+    return _views(session, session.execute(_WINDOW, bounds).all(), first_seq=offset + 1)
 
 
-def _authors(session: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    users = session.exec(select(User).where(col(User.id).in_(ids))).all()
-    return {u.id: u.display_name for u in users if u.id is not None}
-
-
-def _attachments(session: Session, message_ids: list[int]) -> dict[int, list[AttachmentView]]:
+def _views(
+    session: Session, rows: Sequence[sa.Row[Any]], *, first_seq: int
+) -> tuple[MessageView, ...]:
     files: dict[int, list[AttachmentView]] = {}
-    if not message_ids:
-        return files
-    rows = session.exec(
-        select(Attachment)
-        .where(col(Attachment.message_id).in_(message_ids))
-        .order_by(col(Attachment.id))
-    ).all()
-    for a in rows:
-        assert a.id is not None
-        assert a.message_id is not None
+    for a in session.execute(_FILES, {"ids": [m.id for m in rows]}) if rows else ():
         ready = a.storage_key is not None
         files.setdefault(a.message_id, []).append(
             AttachmentView(a.id, a.filename, a.content_type, a.size, ready, a.fetch_error or "")
         )
-    return files
+    return tuple(
+        MessageView(
+            id=m.id,
+            seq=position,
+            direction=m.direction.value,
+            body=m.body,
+            status=m.status.value,
+            problem=_problem(m.status, m.error_message, m.error_code),
+            author=m.author or "",
+            from_number=m.from_number,
+            to_number=m.to_number,
+            at=m.created_at,
+            attachments=tuple(files.get(m.id, [])),
+        )
+        for position, m in enumerate(rows, start=first_seq)
+    )
 
 
-def _problem(message: Message) -> str:
-    if message.status.value in ("failed", "undelivered"):
-        if message.error_message:
-            return message.error_message
-        return describe_error(message.error_code) if message.error_code else "Not delivered."
-    if message.status.value == "queued" and message.error_message:
-        return message.error_message  # e.g. "Retrying: the provider is unreachable"
+def _problem(status: MessageStatus, error_message: str | None, error_code: int | None) -> str:
+    if status.value in ("failed", "undelivered"):
+        if error_message:
+            return error_message
+        return describe_error(error_code) if error_code else "Not delivered."
+    if status.value == "queued" and error_message:
+        return error_message  # e.g. "Retrying: the provider is unreachable"
     return ""
 
 
