@@ -142,12 +142,13 @@ def _open_session(session: Session, user: User) -> tuple[str, Actor]:
     return token, actor
 
 
-def live_session() -> Any:
+def live_session(now: Any = None) -> Any:
     """What makes a session one that may act now, for a query that joins AuthSession and its
-    User: not revoked, not expired, the user not deactivated."""
+    User: not revoked, not expired, the user not deactivated. `now` may be a bound parameter,
+    for a statement built once."""
     return sa.and_(
         col(AuthSession.revoked_at).is_(None),
-        col(AuthSession.expires_at) > utcnow(),
+        col(AuthSession.expires_at) > (utcnow() if now is None else now),
         col(User.is_active),
     )
 

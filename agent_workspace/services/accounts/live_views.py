@@ -12,7 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from agent_workspace.db.engine import reading, transaction
-from agent_workspace.models import AuthSession, LiveView, Role, User, UserRole
+from agent_workspace.models import AuthSession, LiveView, Role, User, UserRole, utcnow
+from agent_workspace.models.types import UTCDateTime
 from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts.auth import live_session
 from agent_workspace.services.errors import AccessDenied
@@ -47,6 +48,27 @@ def viewers(feed: str, *, engine: Engine | None = None) -> list[tuple[int, Actor
     return viewers_of([feed], engine=engine).get(feed, [])
 
 
+# One statement of plain columns (a row per role), built once: this runs in every push round.
+_VIEWERS = (
+    sa.select(
+        col(LiveView.feed),
+        col(AuthSession.id),
+        col(User.id),
+        col(User.username),
+        col(User.display_name),
+        col(UserRole.role),
+    )
+    .join(AuthSession, col(LiveView.session_id) == AuthSession.id)
+    .join(User, col(User.id) == AuthSession.user_id)
+    .outerjoin(UserRole, col(UserRole.user_id) == User.id)
+    .where(
+        col(LiveView.feed).in_(sa.bindparam("feeds", expanding=True)),
+        live_session(now=sa.bindparam("now", type_=UTCDateTime)),
+    )
+    .order_by(col(LiveView.feed), col(AuthSession.id))
+)
+
+
 def viewers_of(
     feeds: list[str], *, engine: Engine | None = None
 ) -> dict[str, list[tuple[int, Actor]]]:
@@ -54,24 +76,9 @@ def viewers_of(
     Feeds nobody shows are absent, so the notifier reads nothing for them."""
     if not feeds:
         return {}
-    # One statement of plain columns (a row per role): this runs in every push round.
-    query = (
-        sa.select(
-            col(LiveView.feed),
-            col(AuthSession.id),
-            col(User.id),
-            col(User.username),
-            col(User.display_name),
-            col(UserRole.role),
-        )
-        .join(AuthSession, col(LiveView.session_id) == AuthSession.id)
-        .join(User, col(User.id) == AuthSession.user_id)
-        .outerjoin(UserRole, col(UserRole.user_id) == User.id)
-        .where(col(LiveView.feed).in_(feeds), live_session())
-        .order_by(col(LiveView.feed), col(AuthSession.id))
-    )
     with reading(engine) as session:
-        rows = session.connection().execute(query).all()
+        bounds = {"feeds": feeds, "now": utcnow()}
+        rows = session.connection().execute(_VIEWERS, bounds).all()
     grouped: dict[tuple[str, int], tuple[int, str, str, set[Role]]] = {}
     for feed, session_id, user_id, username, display_name, role in rows:
         _, _, _, roles = grouped.setdefault(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
 from sqlalchemy.engine import Engine
 
-from agent_workspace.models import Role
+from agent_workspace.models import Role, utcnow
 from agent_workspace.services.accounts import auth, live_views
 from tests.factories import make_user
 
@@ -38,4 +41,15 @@ def test_a_signed_out_session_shows_nothing(engine: Engine) -> None:
     assert actor is not None
     live_views.register(actor=actor, feed="ix1")
     auth.sign_out(token)
+    assert live_views.viewers_of(["ix1"]) == {}
+
+
+def test_a_session_shows_nothing_once_it_has_expired(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The statement is built once; the clock it is checked against is read on every call."""
+    _signed_in("carol", (Role.AGENT,))
+    assert "ix1" in live_views.viewers_of(["ix1"])
+    later = utcnow() + timedelta(days=400)
+    monkeypatch.setattr(live_views, "utcnow", lambda: later)
     assert live_views.viewers_of(["ix1"]) == {}
