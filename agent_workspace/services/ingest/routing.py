@@ -13,13 +13,14 @@ from __future__ import annotations
 import logging
 from enum import Enum
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
 
 from agent_workspace.db.engine import get_engine, reading, transaction
 from agent_workspace.db.locks import lock_phone
 from agent_workspace.domain.webhooks import Malformed, parse_inbound
 from agent_workspace.models import AcceptedWebhook, utcnow
+from agent_workspace.models.types import UTCDateTime
 from agent_workspace.services.errors import InvalidInput, ServiceError
 from agent_workspace.services.ingest import gate
 from agent_workspace.services.messaging.inbound import receive_in
@@ -76,27 +77,17 @@ def route_next(*, channel_id: int, phone: str, engine: Engine | None = None) -> 
         with gate.routing(serialise), transaction(engine) as session:
             lock_phone(session, channel_id, phone)
             # Two: whether the phone has more pending comes with its oldest row.
-            rows = session.exec(
-                select(AcceptedWebhook)
-                .where(
-                    AcceptedWebhook.channel_id == channel_id,
-                    AcceptedWebhook.from_number == phone,
-                    col(AcceptedWebhook.settled_at).is_(None),
-                )
-                .order_by(col(AcceptedWebhook.id))
-                .limit(2)
-            ).all()
+            bounds = {"channel_id": channel_id, "phone": phone}
+            rows = session.execute(_OLDEST, bounds).all()
             if not rows:
                 return Outcome.NONE_PENDING
-            row = rows[0]
-            row_id = row.id
-            sms = parse_inbound(row.fields)
+            row_id = rows[0].id
+            sms = parse_inbound(rows[0].fields)
             if isinstance(sms, Malformed):  # checked before it was accepted: cannot happen
                 raise InvalidInput(sms.reason)
             received = receive_in(session, sms=sms, phone_locked=True)
-            row.settled_at, row.message_id = utcnow(), received.message_id
-            row.attempts += 1
-            session.add(row)
+            settled = {"row_id": row_id, "at_": utcnow(), "message_id_": received.message_id}
+            session.execute(_SETTLE, settled)
             return Outcome.ROUTED if len(rows) > 1 else Outcome.ROUTED_LAST
     except Exception as problem:
         if row_id is None:
@@ -105,19 +96,43 @@ def route_next(*, channel_id: int, phone: str, engine: Engine | None = None) -> 
         return Outcome.GAVE_UP if gave_up else Outcome.FAILED
 
 
+_T: sa.Table = AcceptedWebhook.__table__  # type: ignore[attr-defined]
+# Built once, plain rows: every routed text runs these.
+_OLDEST = (
+    sa.select(_T.c.id, _T.c.fields)
+    .where(
+        _T.c.channel_id == sa.bindparam("channel_id"),
+        _T.c.from_number == sa.bindparam("phone"),
+        _T.c.settled_at.is_(None),
+    )
+    .order_by(_T.c.id)
+    .limit(2)
+)
+_SETTLE = (
+    sa.update(_T)
+    .where(_T.c.id == sa.bindparam("row_id"))
+    .values(
+        settled_at=sa.bindparam("at_", type_=UTCDateTime),
+        message_id=sa.bindparam("message_id_"),
+        attempts=_T.c.attempts + 1,
+    )
+)
+
+_PENDING = (
+    sa.select(_T.c.channel_id, _T.c.from_number)
+    .where(_T.c.settled_at.is_(None))
+    .order_by(_T.c.id)
+    .limit(BATCH)
+)
+_PENDING_BUT = _PENDING.where(_T.c.from_number.not_in(sa.bindparam("stalled", expanding=True)))
+
+
 def _pending_phones(engine: Engine | None, stalled: set[str]) -> tuple[list[tuple[int, str]], bool]:
     """Distinct (channel, phone) of the oldest pending rows, oldest first; True when BATCH
     rows were read (more may be pending)."""
-    query = (
-        select(AcceptedWebhook.channel_id, AcceptedWebhook.from_number)
-        .where(col(AcceptedWebhook.settled_at).is_(None))
-        .order_by(col(AcceptedWebhook.id))
-        .limit(BATCH)
-    )
-    if stalled:
-        query = query.where(col(AcceptedWebhook.from_number).not_in(stalled))
+    query, bounds = (_PENDING_BUT, {"stalled": sorted(stalled)}) if stalled else (_PENDING, {})
     with reading(engine) as session:
-        rows = session.exec(query).all()
+        rows = session.execute(query, bounds).all()
     phones = list(dict.fromkeys((channel_id, phone) for channel_id, phone in rows))
     return phones, len(rows) == BATCH
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
 
 from agent_workspace.domain.routing import (
     ActiveInteraction,
@@ -18,6 +21,7 @@ from agent_workspace.models import (
     Interaction,
     InteractionState,
     InteractionType,
+    LiveGroupMember,
     LiveGroupReason,
     utcnow,
 )
@@ -25,51 +29,70 @@ from agent_workspace.services.access import Actor
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.interactions.lifecycle import close_interaction, open_interaction
-from agent_workspace.services.interactions.live_group import join_live_group, member_ids
+from agent_workspace.services.interactions.live_group import join_live_group
 from agent_workspace.services.people.directory import add_person, get_people, person_ids
 from agent_workspace.services.people.resolvers import ProfileResolver, Resolution
 
-
-def active_interactions(session: Session, channel_id: int, phone: str) -> list[Interaction]:
-    return list(
-        session.exec(
-            select(Interaction).where(
-                Interaction.channel_id == channel_id,
-                Interaction.phone == phone,
-                Interaction.type == InteractionType.MESSAGING,
-                col(Interaction.state).in_(list(ACTIVE_STATES)),
-            )
-        ).all()
+_I: sa.Table = Interaction.__table__  # type: ignore[attr-defined]
+_G: sa.Table = LiveGroupMember.__table__  # type: ignore[attr-defined]
+# Built once, plain rows, one statement with the live groups: every inbound text runs it.
+_ACTIVE = (
+    sa.select(
+        _I.c.id,
+        _I.c.number,
+        _I.c.profile_id,
+        _I.c.virtual_agent,
+        _I.c.assigned_agent_id,
+        _I.c.opened_at,
+        _G.c.agent_id,
     )
+    .select_from(_I.outerjoin(_G, sa.and_(_G.c.interaction_id == _I.c.id, _G.c.left_at.is_(None))))
+    .where(
+        _I.c.channel_id == sa.bindparam("channel_id"),
+        _I.c.phone == sa.bindparam("phone"),
+        _I.c.type == InteractionType.MESSAGING,
+        _I.c.state.in_(sorted(ACTIVE_STATES)),
+    )
+    .order_by(_I.c.id)
+)
 
 
-def as_active(session: Session, interaction: Interaction) -> ActiveInteraction:
-    """The plain-value view of an interaction that the pure decision works on."""
-    assert interaction.id is not None
-    return ActiveInteraction(
-        id=interaction.id,
-        number=interaction.number,
-        profile_id=interaction.profile_id,
-        virtual_agent=interaction.virtual_agent,
-        assigned_agent_id=interaction.assigned_agent_id,
-        live_group=member_ids(session, interaction.id),
-        opened_at=interaction.opened_at,
+def active_views(session: Session, channel_id: int, phone: str) -> tuple[ActiveInteraction, ...]:
+    """The phone's active messaging interactions as the pure routing decisions take them."""
+    rows = session.execute(_ACTIVE, {"channel_id": channel_id, "phone": phone}).all()
+    heads: dict[int, sa.Row[Any]] = {}  # a row per member: the first one of each interaction
+    groups: dict[int, set[int]] = {}
+    for row in rows:
+        heads.setdefault(row.id, row)
+        members = groups.setdefault(row.id, set())
+        if row.agent_id is not None:
+            members.add(row.agent_id)
+    return tuple(
+        ActiveInteraction(
+            id=row.id,
+            number=row.number,
+            profile_id=row.profile_id,
+            virtual_agent=row.virtual_agent,
+            assigned_agent_id=row.assigned_agent_id,
+            live_group=frozenset(groups[row.id]),
+            opened_at=row.opened_at,
+        )
+        for row in heads.values()
     )
 
 
 def send_situation(
-    session: Session,
     *,
     agent: Actor,
     person: PersonRef,
     resolution: Resolution,
-    active: list[Interaction],
+    active: tuple[ActiveInteraction, ...],
 ) -> SendSituation:
     return SendSituation(
         agent_id=agent.user_id,
         person=person,
         active_profile=resolution.active_profile,
-        active=tuple(as_active(session, i) for i in active),
+        active=active,
     )
 
 
@@ -204,8 +227,6 @@ def decide(
                 phones=(phone,),
             )
         )
-    active = active_interactions(session, channel_id, phone)
-    situation = send_situation(
-        session, agent=agent, person=person, resolution=resolution, active=active
-    )
+    active = active_views(session, channel_id, phone)
+    situation = send_situation(agent=agent, person=person, resolution=resolution, active=active)
     return situation, decide_send(situation), person
