@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 import reflex as rx
+from reflex.state import StateUpdate
 
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor
@@ -238,11 +239,17 @@ class Notifier:
         return grew
 
     async def _apply(self, token: str, feed_cls: type[rx.State], value: Any) -> bool:
-        """app.modify_state without its emit to the shared copy itself: that token is no tab,
-        so the emit could only log "disconnected client". Reflex's fan-out still sends the
-        delta to the linked tabs that are connected."""
+        """Changes the session's copy of the feed and sends the copy's delta to its tabs.
+
+        Not through Reflex's linked-state fan-out: that loaded and re-resolved each tab's whole
+        state tree in a task of its own, and as those tasks took turns every tab's packet
+        waited behind every other tab's (the first of ten tabs got its text after all ten). A
+        tab holds the feed under the same name as the copy, so the copy's delta is what each
+        tab would be sent: it is resolved once and emitted to each connected tab in turn. The
+        tab's own state needs nothing: its next event reads the linked copy again. Nothing is
+        emitted to the copy itself, which is no tab ("disconnected client")."""
         with self.app.set_contexts():
-            async with self.app.state_manager.modify_state_with_links(
+            async with self.app.state_manager.modify_state(
                 rx.BaseStateToken(ident=token, cls=feed_cls)
             ) as root:
                 feed = await root.get_state(feed_cls)
@@ -252,9 +259,19 @@ class Notifier:
                 elif not feed._show_latest(value):  # this copy never had the whole view
                     whole = await asyncio.to_thread(load_conversation, value.interaction_id)
                     feed._show(whole)
-                await root._get_resolved_delta()
+                delta = await root._get_resolved_delta()
                 root._clean()
-                return bool(0 < before < feed.total)  # a copy that showed messages got more
+                tabs = sorted(feed._linked_from)
+            if delta:
+                await self._send(delta, tabs)
+        return bool(0 < before < feed.total)  # a copy that showed messages got more
+
+    async def _send(self, delta: dict[str, Any], tabs: list[str]) -> None:
+        """One delta to each tab still connected (to this worker or, through Redis, another)."""
+        namespace = self.app.event_namespace
+        for tab in tabs:
+            if await namespace._token_manager.is_token_connected(tab):
+                await namespace.emit_update(StateUpdate(delta=delta), tab)
 
     async def run(self) -> None:
         """Lifespan task: subscribes for the life of the app."""

@@ -35,28 +35,49 @@ from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_us
 
 @dataclass
 class FakeApp:
-    """Records which state token got which value, instead of reaching browsers."""
+    """Records which state token got which value, and which tab was sent which delta, instead
+    of reaching browsers."""
 
     shown: list[tuple[str, str, Any]] = field(default_factory=list)
     holds_whole_views: bool = True  # what a conversation copy answers to messages alone
     # Conversation copies' message counts, when a test needs them (None: copies have none).
     totals: dict[str, int] | None = None
+    tabs: dict[str, set[str]] = field(default_factory=dict)  # a copy's token -> its linked tabs
+    connected: set[str] = field(default_factory=set)
+    sent: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     @property
     def state_manager(self) -> FakeApp:
         return self
+
+    @property
+    def event_namespace(self) -> FakeApp:
+        return self
+
+    @property
+    def _token_manager(self) -> FakeApp:
+        return self
+
+    async def is_token_connected(self, tab: str) -> bool:
+        return tab in self.connected
+
+    async def emit_update(self, update: Any, tab: str) -> None:
+        self.sent.append((tab, update.delta))
 
     @contextlib.contextmanager
     def set_contexts(self) -> Iterator[None]:
         yield
 
     @contextlib.asynccontextmanager
-    async def modify_state_with_links(self, token: Any) -> AsyncIterator[Any]:
+    async def modify_state(self, token: Any) -> AsyncIterator[Any]:
         app = self
+        changed: list[Any] = []
 
         class Root:
             async def get_state(self, cls: type) -> Any:
                 class Feed:
+                    _linked_from = app.tabs.get(token.ident, set())
+
                     @property
                     def total(self) -> int:
                         return (app.totals or {}).get(token.ident, 0)
@@ -67,18 +88,20 @@ class FakeApp:
 
                     def _show(self, value: Any) -> None:
                         app.shown.append((token.ident, cls.__name__, value))
+                        changed.append(value)
                         self._count(value)
 
                     def _show_latest(self, value: Any) -> bool:
                         if app.holds_whole_views:
                             app.shown.append((token.ident, cls.__name__, value))
+                            changed.append(value)
                             self._count(value)
                         return app.holds_whole_views
 
                 return Feed()
 
             async def _get_resolved_delta(self) -> dict[str, Any]:
-                return {}
+                return {"feed": {"copy": token.ident}} if changed else {}
 
             def _clean(self) -> None:
                 pass
@@ -311,3 +334,17 @@ def test_a_list_is_not_held_when_the_tab_got_no_new_message(engine: Engine) -> N
     app = FakeApp(totals={conversation: 2})  # e.g. a status: the count did not move
     _run(Notifier(app), [events.InteractionChanged(interaction_id, frozenset({alice.user_id}))])
     assert _lists(app) == [mine]
+
+
+def test_a_copys_delta_goes_to_each_connected_tab_linked_to_it_and_nowhere_else(
+    engine: Engine,
+) -> None:
+    """Once per tab, in turn, and never to the copy itself or to a tab that went away."""
+    make_channel()
+    make_consumer("Dana", "+14155550123")
+    alice = make_user("alice")
+    sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550123", "Hi"))
+    [copy] = _shows(alice, f"ix{sent.interaction_id}")
+    app = FakeApp(tabs={copy: {"tab-b", "tab-a", "tab-gone"}}, connected={"tab-a", "tab-b"})
+    _run(Notifier(app), [events.InteractionChanged(sent.interaction_id)])
+    assert app.sent == [("tab-a", {"feed": {"copy": copy}}), ("tab-b", {"feed": {"copy": copy}})]
