@@ -307,12 +307,7 @@ def conversation_pane() -> rx.Component:
             display="flex",
         ),
         composer(),
-        # A new message while the agent looks: mark it read.
-        rx.box(
-            rx.el.span(on_mount=InteractionPageState.seen(ConversationFeed.total)),
-            key=ConversationFeed.total.to_string(),
-            display="none",
-        ),
+        # A new message pushed while the agent looks is marked read by the push (web/notifier).
         # What Send would do changes only with the state, the people or an opt-out: re-check
         # then, not on every message.
         rx.box(

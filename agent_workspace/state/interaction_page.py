@@ -12,7 +12,6 @@ from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import inbox, lifecycle, work
 from agent_workspace.services.messaging import conversation, messages
 from agent_workspace.state.live import ConversationFeed, conversation_token
-from agent_workspace.state.seen_marks import seen_marks
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import MessageItem, message_item
 
@@ -25,7 +24,6 @@ class InteractionPageState(SessionState):
     history: list[MessageItem] = []  # messages as they were when the tab opened
     history_upto: int = 0  # position of the last message in `history`
     pane: str = "list"  # on a narrow screen the one pane shown: list, conversation, details
-    _seen_total: int = 0
 
     @rx.event
     async def open(self) -> EventSpec | None:
@@ -53,7 +51,6 @@ class InteractionPageState(SessionState):
         self.interaction_id, self.pane = interaction_id, "conversation"
         feed._show(view)
         await self._load_history(actor, view.total)
-        self._seen_total = view.total
         await self._mark_seen(actor)
         return None
 
@@ -79,16 +76,6 @@ class InteractionPageState(SessionState):
             await self._off_loop(inbox.mark_seen, actor=actor, interaction_id=self.interaction_id)
         except ServiceError:
             return
-
-    @rx.event
-    async def seen(self, total: int) -> None:
-        """New messages arrived while the agent looks at the conversation: they are read."""
-        if not self.interaction_id or total == self._seen_total:
-            return
-        self._seen_total = total
-        # Written with the other tabs' marks, which re-checks every session in one read.
-        if (actor := self._last_checked()) is not None and actor.has(Role.AGENT):
-            seen_marks.note(actor, self.interaction_id)
 
     @rx.event
     async def load_earlier(self) -> None:

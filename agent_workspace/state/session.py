@@ -32,7 +32,6 @@ class SessionState(rx.State):
     """Holds the session token (browser local storage) and who it belongs to."""
 
     token: str = rx.LocalStorage("", name="aw_session")
-    _checked: tuple[str, Actor | None] = ("", None)  # (token, its user) at the last _actor()
     username: str = ""
     display_name: str = ""
     roles: list[str] = []
@@ -52,14 +51,7 @@ class SessionState(rx.State):
         actor = await self._off_loop(auth.actor_for_token, token=self.token)
         if actor is None and self._reflex_internal_links:
             await self._unlink_feeds()
-        self._checked = (self.token, actor)
         return actor
-
-    def _last_checked(self) -> Actor | None:
-        """Who the token belonged to at this tab's last check, without a read: only for marks
-        that the service re-checks in bulk (seen_marks), never to authorise an action."""
-        token, actor = self._checked
-        return actor if token == self.token else None
 
     async def _require(self, role: Role) -> Actor:
         """Raises AccessDenied unless the tab is signed in with `role` right now."""

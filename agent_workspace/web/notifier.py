@@ -19,7 +19,7 @@ from agent_workspace.services import events
 from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts import live_views
 from agent_workspace.services.channels.numbers import load_numbers
-from agent_workspace.services.interactions.inbox import RowChanges, row_changes_for
+from agent_workspace.services.interactions.inbox import RowChanges, mark_seen_many, row_changes_for
 from agent_workspace.services.interactions.notices import load_unread
 from agent_workspace.services.interactions.supervision import load_board_changes
 from agent_workspace.services.messaging.conversation import (
@@ -42,7 +42,6 @@ from agent_workspace.state.live import (
 )
 
 log = logging.getLogger(__name__)
-SEEN_GRACE_S = 2.0  # how long a viewer's list waits for the tab's seen mark before it goes anyway
 Noted = (
     events.InteractionChanged | events.NoticeCreated | events.ChannelChanged | events.ListsChanged
 )
@@ -93,14 +92,26 @@ def _read_views(
     return views
 
 
-def _read_lists(board: set[int], listed: dict[int, frozenset[int]], reread: set[int]) -> _Lists:
+def _read_lists(
+    board: set[int],
+    listed: dict[int, frozenset[int]],
+    reread: set[int],
+    seen: list[tuple[Actor, int]],
+) -> _Lists:
+    """The marks first: the rows are then read with the texts already seen (unread 0)."""
     lists = _Lists()
+    if seen:
+        _attempt(_mark_seen, seen)
     if board:
         lists.board = _attempt(load_board_changes, board)
     patched = {a: ids for a, ids in listed.items() if a not in reread}
     if patched:
         lists.rows = _attempt(row_changes_for, patched) or {}
     return lists
+
+
+def _mark_seen(seen: list[tuple[Actor, int]]) -> int:
+    return mark_seen_many(seen, announce=False)
 
 
 class Notifier:
@@ -116,7 +127,6 @@ class Notifier:
         self._reread: set[int] = set()  # agents whose lists must be read whole
         self._noticed: set[int] = set()
         self._channel = False
-        self._deferred: dict[int, set[int]] = {}  # agent -> rows waiting for their seen mark
 
     def on_event(self, event: events.Event) -> None:
         """Called in the committing thread: only hands the event to the loop."""
@@ -131,7 +141,6 @@ class Notifier:
         elif isinstance(event, events.ListsChanged):
             for agent_id in event.agent_ids:
                 self._agents.setdefault(agent_id, set()).update(event.interaction_ids)
-                self._undefer(agent_id, event.interaction_ids)
                 if not event.interaction_ids:
                     self._reread.add(agent_id)
         else:
@@ -140,7 +149,6 @@ class Notifier:
                 self._whole.add(event.interaction_id)
             for agent_id in event.agent_ids:
                 self._agents.setdefault(agent_id, set()).add(event.interaction_id)
-                self._undefer(agent_id, frozenset({event.interaction_id}))
         if self._wake is not None:
             self._wake.set()
 
@@ -165,56 +173,30 @@ class Notifier:
             await self._show(shown, CHANNEL_LINK, ChannelFeed, first.numbers)
         for agent_id, notices in first.notices.items():
             await self._show(shown, notices_token(agent_id), NoticeFeed, notices)
-        got_new: dict[int, set[int]] = {}  # agent -> conversations a tab of theirs got a text in
+        # A tab shown a new text has seen it: marked here, in this round's second read, so the
+        # agent's list rows go once with it (the page's own mark had come back as an event per
+        # tab per text, and changed the same rows again).
+        seen: list[tuple[Actor, int]] = []
         for interaction_id, view in first.conversations.items():
             token = conversation_token(interaction_id)
-            for user_id in await self._show(shown, token, ConversationFeed, view):
-                got_new.setdefault(user_id, set()).add(interaction_id)
+            for actor in await self._show(shown, token, ConversationFeed, view):
+                seen.append((actor, interaction_id))
         if LISTS_LINK in shown:
             await self._show(shown, LISTS_LINK, ListsFeed, None)
-        listed = {a: frozenset(ids) for a, ids in agents.items() if agent_token(a) in shown}
-        listed = self._defer_until_seen(listed, got_new, reread)
+        listed = {a: set(ids) for a, ids in agents.items() if agent_token(a) in shown}
+        for actor, interaction_id in seen:
+            if agent_token(actor.user_id) in shown:
+                listed.setdefault(actor.user_id, set()).add(interaction_id)
         board = interactions if BOARD_LINK in shown else set()
-        if not (listed or board):
+        if not (listed or board or seen):
             return
-        second = await asyncio.to_thread(_read_lists, board, listed, reread)
+        rows = {a: frozenset(ids) for a, ids in listed.items()}
+        second = await asyncio.to_thread(_read_lists, board, rows, reread, seen)
         if second.board is not None:  # only the changed rows: the board is never re-read
             await self._show(shown, BOARD_LINK, SupervisorBoardFeed, second.board)
         for agent_id in sorted(listed):
             # The changed rows themselves, so the agent's tabs patch their lists unread.
             await self._show(shown, agent_token(agent_id), AgentListFeed, second.rows.get(agent_id))
-
-    def _defer_until_seen(
-        self,
-        listed: dict[int, frozenset[int]],
-        got_new: dict[int, set[int]],
-        reread: set[int],
-    ) -> dict[int, frozenset[int]]:
-        """An agent whose tab was just pushed a new text says at once that it has seen it,
-        and that mark changes the same rows again: they go once, after the mark, not twice
-        (fifty viewers' lists were each pushed twice per text). If no mark comes (no tab took
-        the push), they go SEEN_GRACE_S later all the same."""
-        kept = {}
-        for agent_id, ids in listed.items():
-            if agent_id in reread or not ids <= got_new.get(agent_id, set()):
-                kept[agent_id] = ids
-                continue
-            self._deferred.setdefault(agent_id, set()).update(ids)
-            assert self.loop is not None
-            self.loop.call_later(SEEN_GRACE_S, self._release, agent_id)
-        return kept
-
-    def _undefer(self, agent_id: int, interaction_ids: frozenset[int]) -> None:
-        """The rows are in the next round anyway (all of them when none are named)."""
-        if (waiting := self._deferred.get(agent_id)) is None:
-            return
-        waiting.difference_update(interaction_ids)
-        if not waiting or not interaction_ids:
-            del self._deferred[agent_id]
-
-    def _release(self, agent_id: int) -> None:
-        if waiting := self._deferred.pop(agent_id, None):
-            self._note(events.ListsChanged(frozenset({agent_id}), frozenset(waiting)))
 
     async def _show(
         self,
@@ -222,21 +204,21 @@ class Notifier:
         feed: str,
         feed_cls: type[rx.State],
         value: Any,
-    ) -> set[int]:
+    ) -> list[Actor]:
         """Pushes to each valid session's copy of the feed whose user may see it; sessions
-        that ended, or tabs nobody has open, get nothing. Returns the users whose copy of a
-        conversation got a new message."""
-        grew = set()
+        that ended, or tabs nobody has open, get nothing. Returns the sessions whose open tab
+        was sent a new message of a conversation it already showed."""
+        shown_new = []
         for session_id, actor in shown.get(feed, []):
             if not feed_cls._may_view(actor, feed):  # type: ignore[attr-defined]
                 continue
             token = live_views.session_token(feed, session_id)
             try:
                 if await self._apply(token, feed_cls, value):
-                    grew.add(actor.user_id)
+                    shown_new.append(actor)
             except Exception:
                 log.exception("live push to %s failed", token)
-        return grew
+        return shown_new
 
     async def _apply(self, token: str, feed_cls: type[rx.State], value: Any) -> bool:
         """Changes the session's copy of the feed and sends the copy's delta to its tabs.
@@ -262,16 +244,18 @@ class Notifier:
                 delta = await root._get_resolved_delta()
                 root._clean()
                 tabs = sorted(feed._linked_from)
-            if delta:
-                await self._send(delta, tabs)
-        return bool(0 < before < feed.total)  # a copy that showed messages got more
+            sent = await self._send(delta, tabs) if delta else 0
+        return bool(sent and 0 < before < feed.total)  # a tab that showed messages got more
 
-    async def _send(self, delta: dict[str, Any], tabs: list[str]) -> None:
-        """One delta to each tab still connected (to this worker or, through Redis, another)."""
-        namespace = self.app.event_namespace
+    async def _send(self, delta: dict[str, Any], tabs: list[str]) -> int:
+        """One delta to each tab still connected (to this worker or, through Redis, another);
+        returns to how many."""
+        namespace, sent = self.app.event_namespace, 0
         for tab in tabs:
             if await namespace._token_manager.is_token_connected(tab):
                 await namespace.emit_update(StateUpdate(delta=delta), tab)
+                sent += 1
+        return sent
 
     async def run(self) -> None:
         """Lifespan task: subscribes for the life of the app."""

@@ -71,6 +71,29 @@ def test_enter_sends_shift_enter_adds_a_line_and_focus_stays_in_message(
     assert_accessible(page, "a conversation with its reply box")
 
 
+def test_a_text_into_the_conversation_the_agent_looks_at_is_read_at_once(
+    page: Page, workspace: WorkspaceServer
+) -> None:
+    """No unread badge for what is on screen, and the mark is stored: a reload shows none
+    either. (The title counts every interaction of the agent, which other tests text too.)"""
+    sign_in_as_agent(page, workspace, "bob")
+    phone = f"+1415555{uuid.uuid4().int % 9000 + 1000}"
+    new_interaction(page, workspace, "Priya Sharma · consumer")
+    compose(page, body="Hello Priya, one more thing.", to=phone)
+    send(page)
+    expect(messages(page)).to_contain_text("one more thing")
+    number = page.get_by_role("heading", level=2, name=re.compile(r"^IMS")).inner_text()
+
+    _text_in(workspace, phone, "Yes, go ahead")
+    expect(messages(page)).to_contain_text("Yes, go ahead")
+    row = row_of(page, "Priya Sharma", number)
+    expect(row).to_contain_text("Yes, go ahead")
+    expect(row.get_by_label("1 unread")).to_have_count(0)
+    page.reload()
+    expect(row_of(page, "Priya Sharma", number)).to_contain_text("Yes, go ahead")
+    expect(row_of(page, "Priya Sharma", number).get_by_label("1 unread")).to_have_count(0)
+
+
 def test_a_reply_elsewhere_raises_the_unread_count_a_toast_and_the_title(
     page: Page, workspace: WorkspaceServer
 ) -> None:

@@ -303,30 +303,39 @@ def _lists(app: FakeApp) -> list[str]:
     return [ident for ident, cls, _ in app.shown if cls == AgentListFeed.__name__]
 
 
-def test_a_viewers_list_waits_for_the_seen_mark_and_goes_once(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(notifier_module, "SEEN_GRACE_S", 30.0)
-    alice, interaction_id, conversation, mine = _viewing_alice()
-    app = FakeApp(totals={conversation: 1})  # her tab showed the first message
-    text = events.InteractionChanged(interaction_id, frozenset({alice.user_id}), True)
-    seen = events.ListsChanged(frozenset({alice.user_id}), frozenset({interaction_id}))
-    notifier = Notifier(app)
-    _run(notifier, [text])
-    assert [i for i, _, _ in app.shown] == [conversation]  # the list waits for the mark
-    _run(notifier, [seen])
-    assert _lists(app) == [mine]
+def _pushed(app: FakeApp, *bursts: list[Any]) -> list[events.Event]:
+    """Runs the bursts as rounds; returns the events they published."""
+    published: list[events.Event] = []
+    unsubscribe = events.subscribe(published.append)
+    try:
+        _run(Notifier(app), *bursts)
+    finally:
+        unsubscribe()
+    return published
 
 
-def test_a_viewers_list_goes_anyway_when_no_mark_comes(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
+def test_a_text_shown_to_a_viewers_tab_is_read_and_their_list_goes_once_with_it(
+    engine: Engine,
 ) -> None:
-    monkeypatch.setattr(notifier_module, "SEEN_GRACE_S", 0.05)
+    """The push marks it seen (no event back from each tab) before the list rows are read."""
     alice, interaction_id, conversation, mine = _viewing_alice()
-    app = FakeApp(totals={conversation: 1})
+    app = FakeApp(totals={conversation: 1}, tabs={conversation: {"tab"}}, connected={"tab"})
     text = events.InteractionChanged(interaction_id, frozenset({alice.user_id}), True)
-    _run(Notifier(app), [text], [], wait=0.2)  # nothing happens but the grace running out
-    assert _lists(app) == [mine]
+    published = _pushed(app, [text])
+    assert [i for i, _, _ in app.shown] == [conversation, mine]
+    [changes] = [value for ident, _, value in app.shown if ident == mine]
+    assert [(r.id, r.unread) for r in changes.rows] == [(interaction_id, 0)]
+    assert changes.unread_total == 0
+    # Nothing announces the marks: their rows went in this round, not in a second one.
+    assert not [e for e in published if isinstance(e, events.ListsChanged)]
+
+
+def test_a_text_no_tab_was_sent_stays_unread(engine: Engine) -> None:
+    alice, interaction_id, conversation, mine = _viewing_alice()
+    app = FakeApp(totals={conversation: 1}, tabs={conversation: {"tab"}})  # the tab went away
+    _pushed(app, [events.InteractionChanged(interaction_id, frozenset({alice.user_id}), True)])
+    [changes] = [value for ident, _, value in app.shown if ident == mine]
+    assert [(r.id, r.unread) for r in changes.rows] == [(interaction_id, 1)]
 
 
 def test_a_list_is_not_held_when_the_tab_got_no_new_message(engine: Engine) -> None:

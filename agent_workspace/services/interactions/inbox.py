@@ -183,21 +183,27 @@ def mark_seen(*, actor: Actor | None, interaction_id: int, engine: Engine | None
 
 
 def mark_seen_many(
-    marks: Sequence[tuple[Actor | None, int]], *, engine: Engine | None = None
+    marks: Sequence[tuple[Actor | None, int]],
+    *,
+    announce: bool = True,
+    engine: Engine | None = None,
 ) -> int:
-    """Several agents' "seen" at once, in one transaction: fifty tabs on one conversation mark
-    each new message seen, and one write records them all. A mark the agent may not make (no
-    agent role, the interaction gone) is skipped; returns how many marks changed anything."""
+    """Several agents' "seen" at once, in one transaction: a new message pushed to fifty tabs
+    on one conversation is marked seen for all of them in one write. A mark the agent may not
+    make (no agent role, the interaction gone, the session ended) is skipped; returns how many
+    marks changed anything. `announce=False`: the caller pushes the changed list rows itself."""
     for attempt in (1, 2):
         try:
-            return _mark_seen_once(marks, engine)
+            return _mark_seen_once(marks, engine, announce)
         except sa.exc.IntegrityError:  # another worker wrote a first mark of the same row
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
 
 
-def _mark_seen_once(marks: Sequence[tuple[Actor | None, int]], engine: Engine | None) -> int:
+def _mark_seen_once(
+    marks: Sequence[tuple[Actor | None, int]], engine: Engine | None, announce: bool
+) -> int:
     changed: dict[int, set[int]] = {}
     with transaction(engine) as session:
         last_ids: dict[int, int] = {}
@@ -238,7 +244,7 @@ def _mark_seen_once(marks: Sequence[tuple[Actor | None, int]], engine: Engine | 
             view.last_seen_message_id, view.seen_at = last_id, utcnow()
             session.add(view)
             changed.setdefault(interaction_id, set()).add(agent.user_id)
-        for interaction_id, agent_ids in changed.items():
+        for interaction_id, agent_ids in changed.items() if announce else ():
             events.after_commit(
                 session, events.ListsChanged(frozenset(agent_ids), frozenset({interaction_id}))
             )
