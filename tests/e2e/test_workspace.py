@@ -46,6 +46,18 @@ def _unread_in_title(page: Page) -> int:
     return int(found.group(1)) if found else 0
 
 
+def _bob_writes_to_priya(page: Page, workspace: WorkspaceServer, body: str) -> tuple[str, str]:
+    """Bob signs in and texts Priya at a fresh number; returns the number and the
+    interaction's."""
+    sign_in_as_agent(page, workspace, "bob")
+    phone = f"+1415555{uuid.uuid4().int % 9000 + 1000}"
+    new_interaction(page, workspace, "Priya Sharma · consumer")
+    compose(page, body=body, to=phone)
+    send(page)
+    expect(messages(page)).to_contain_text(body)
+    return phone, page.get_by_role("heading", level=2, name=re.compile(r"^IMS")).inner_text()
+
+
 def _composer(page: Page):  # type: ignore[no-untyped-def]
     return page.get_by_role("region", name="Compose SMS")
 
@@ -76,13 +88,7 @@ def test_a_text_into_the_conversation_the_agent_looks_at_is_read_at_once(
 ) -> None:
     """No unread badge for what is on screen, and the mark is stored: a reload shows none
     either. (The title counts every interaction of the agent, which other tests text too.)"""
-    sign_in_as_agent(page, workspace, "bob")
-    phone = f"+1415555{uuid.uuid4().int % 9000 + 1000}"
-    new_interaction(page, workspace, "Priya Sharma · consumer")
-    compose(page, body="Hello Priya, one more thing.", to=phone)
-    send(page)
-    expect(messages(page)).to_contain_text("one more thing")
-    number = page.get_by_role("heading", level=2, name=re.compile(r"^IMS")).inner_text()
+    phone, number = _bob_writes_to_priya(page, workspace, "Hello Priya, one more thing.")
 
     _text_in(workspace, phone, "Yes, go ahead")
     expect(messages(page)).to_contain_text("Yes, go ahead")
@@ -97,13 +103,7 @@ def test_a_text_into_the_conversation_the_agent_looks_at_is_read_at_once(
 def test_a_reply_elsewhere_raises_the_unread_count_a_toast_and_the_title(
     page: Page, workspace: WorkspaceServer
 ) -> None:
-    sign_in_as_agent(page, workspace, "bob")
-    phone = f"+1415555{uuid.uuid4().int % 9000 + 1000}"
-    new_interaction(page, workspace, "Priya Sharma · consumer")
-    compose(page, body="Hello Priya, a quick question.", to=phone)
-    send(page)
-    expect(messages(page)).to_contain_text("a quick question")
-    number = page.get_by_role("heading", level=2, name=re.compile(r"^IMS")).inner_text()
+    phone, number = _bob_writes_to_priya(page, workspace, "Hello Priya, a quick question.")
     open_interaction_of(page, "Maria Garcia")  # another one in view now
     before = _unread_in_title(page)
 

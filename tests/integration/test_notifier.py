@@ -124,16 +124,21 @@ def _run(notifier: Notifier, burst: list[Any], *later: list[Any], wait: float = 
         pool.submit(asyncio.run, main()).result()
 
 
+def _alice_texted_dana() -> tuple[Actor, Any]:
+    """Alice has written to Dana: an interaction of hers with one message."""
+    make_channel()
+    make_consumer("Dana", "+14155550123")
+    alice = make_user("alice")
+    return alice, send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550123", "Hi"))
+
+
 def _shows(actor: Actor, *feeds: str) -> list[str]:
     """The session of `actor` has these feeds open; returns its tokens."""
     return [live_views.register(actor=actor, feed=f) for f in feeds]
 
 
 def test_a_burst_for_one_interaction_becomes_one_push_per_viewing_session(engine: Engine) -> None:
-    make_channel()
-    make_consumer("Dana", "+14155550123")
-    alice = make_user("alice")
-    sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550123", "Hi"))
+    alice, sent = _alice_texted_dana()
     ix, agent = f"ix{sent.interaction_id}", f"agent{alice.user_id}"
     tokens = _shows(alice, ix, agent, "lists")
     app = FakeApp()
@@ -149,10 +154,7 @@ def test_a_burst_for_one_interaction_becomes_one_push_per_viewing_session(engine
 def test_a_text_into_an_open_conversation_pushes_its_messages_not_the_whole_view(
     engine: Engine,
 ) -> None:
-    make_channel()
-    make_consumer("Dana", "+14155550123")
-    alice = make_user("alice")
-    sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550123", "Hi"))
+    alice, sent = _alice_texted_dana()
     [token] = _shows(alice, f"ix{sent.interaction_id}")
     published: list[events.Event] = []
     unsubscribe = events.subscribe(published.append)
@@ -176,10 +178,7 @@ def test_a_text_into_an_open_conversation_pushes_its_messages_not_the_whole_view
 def test_a_copy_that_never_had_the_whole_view_gets_it_with_the_new_messages(
     engine: Engine,
 ) -> None:
-    make_channel()
-    make_consumer("Dana", "+14155550123")
-    alice = make_user("alice")
-    sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550123", "Hi"))
+    alice, sent = _alice_texted_dana()
     _shows(alice, f"ix{sent.interaction_id}")
     app = FakeApp(holds_whole_views=False)
     _run(Notifier(app), [events.InteractionChanged(sent.interaction_id, messages_only=True)])
@@ -188,10 +187,7 @@ def test_a_copy_that_never_had_the_whole_view_gets_it_with_the_new_messages(
 
 
 def test_an_interaction_that_cannot_be_read_does_not_stop_the_others(engine: Engine) -> None:
-    make_channel()
-    make_consumer("Dana", "+14155550123")
-    alice = make_user("alice")
-    sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550123", "Hi"))
+    alice, sent = _alice_texted_dana()
     [token] = _shows(alice, f"ix{sent.interaction_id}")
     app = FakeApp()
     _run(
@@ -241,10 +237,7 @@ def test_a_number_added_by_an_admin_is_pushed_to_composers_with_its_label(engine
 def test_nothing_is_read_for_a_feed_nobody_shows(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    make_channel()
-    make_consumer("Dana", "+14155550123")
-    alice = make_user("alice")
-    sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550123", "Hi"))
+    alice, sent = _alice_texted_dana()
     reads: list[str] = []
 
     def counted(name: str) -> Any:
@@ -290,10 +283,7 @@ def test_the_board_gets_only_the_rows_that_changed(engine: Engine) -> None:
 
 def _viewing_alice() -> tuple[Actor, int, str, str]:
     """Alice has her conversation with Dana and her list open; Dana just texted again."""
-    make_channel()
-    make_consumer("Dana", "+14155550123")
-    alice = make_user("alice")
-    sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550123", "Hi"))
+    alice, sent = _alice_texted_dana()
     conversation, mine = _shows(alice, f"ix{sent.interaction_id}", f"agent{alice.user_id}")
     receive_sms(sms=InboundSms("SM" + "2" * 32, "+14155550123", SUPPORT_NUMBER, "Again"))
     return alice, sent.interaction_id, conversation, mine
@@ -349,10 +339,7 @@ def test_a_copys_delta_goes_to_each_connected_tab_linked_to_it_and_nowhere_else(
     engine: Engine,
 ) -> None:
     """Once per tab, in turn, and never to the copy itself or to a tab that went away."""
-    make_channel()
-    make_consumer("Dana", "+14155550123")
-    alice = make_user("alice")
-    sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550123", "Hi"))
+    alice, sent = _alice_texted_dana()
     [copy] = _shows(alice, f"ix{sent.interaction_id}")
     app = FakeApp(tabs={copy: {"tab-b", "tab-a", "tab-gone"}}, connected={"tab-a", "tab-b"})
     _run(Notifier(app), [events.InteractionChanged(sent.interaction_id)])

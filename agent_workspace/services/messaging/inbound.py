@@ -40,6 +40,7 @@ from agent_workspace.services.messaging import wakeups
 from agent_workspace.services.messaging.opt_outs import set_opt_out
 from agent_workspace.services.messaging.routing import (
     active_views,
+    as_active,
     create_profile,
     deactivate_profile,
 )
@@ -225,16 +226,7 @@ def _target_interaction(
         short_description="Inbound SMS",
     )
     assert opened.id is not None
-    view = ActiveInteraction(
-        id=opened.id,
-        number=opened.number,
-        profile_id=opened.profile_id,
-        virtual_agent=opened.virtual_agent,
-        assigned_agent_id=opened.assigned_agent_id,
-        live_group=member_ids(session, opened.id),
-        opened_at=opened.opened_at,
-    )
-    return view, False
+    return as_active(opened, member_ids(session, opened.id)), False
 
 
 def _sender(

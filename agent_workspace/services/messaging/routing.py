@@ -67,17 +67,19 @@ def active_views(session: Session, channel_id: int, phone: str) -> tuple[ActiveI
         members = groups.setdefault(row.id, set())
         if row.agent_id is not None:
             members.add(row.agent_id)
-    return tuple(
-        ActiveInteraction(
-            id=row.id,
-            number=row.number,
-            profile_id=row.profile_id,
-            virtual_agent=row.virtual_agent,
-            assigned_agent_id=row.assigned_agent_id,
-            live_group=frozenset(groups[row.id]),
-            opened_at=row.opened_at,
-        )
-        for row in heads.values()
+    return tuple(as_active(row, frozenset(groups[row.id])) for row in heads.values())
+
+
+def as_active(interaction: Any, live_group: frozenset[int]) -> ActiveInteraction:
+    """The plain-value view the pure decisions take, of a row or an Interaction object."""
+    return ActiveInteraction(
+        id=interaction.id,
+        number=interaction.number,
+        profile_id=interaction.profile_id,
+        virtual_agent=interaction.virtual_agent,
+        assigned_agent_id=interaction.assigned_agent_id,
+        live_group=live_group,
+        opened_at=interaction.opened_at,
     )
 
 
