@@ -27,13 +27,13 @@ from agent_workspace.models import (
     InteractionType,
     Message,
     MessageStatus,
-    ProviderNumber,
     utcnow,
 )
 from agent_workspace.models.types import UTCDateTime
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, AuditAction, record_rows, row
 from agent_workspace.services.errors import NotFound
+from agent_workspace.services.ingest import numbers
 from agent_workspace.services.interactions.lifecycle import close_interaction, open_interaction
 from agent_workspace.services.interactions.live_group import member_ids
 from agent_workspace.services.messaging import wakeups
@@ -130,9 +130,6 @@ _EARLIER = (
     .join(_I, _I.c.id == _M.c.interaction_id)
     .where(_M.c.provider_sid == sa.bindparam("sid"))
 )
-_NUMBER = sa.select(ProviderNumber.__table__.c.channel_id).where(  # type: ignore[attr-defined]
-    ProviderNumber.__table__.c.e164 == sa.bindparam("e164")  # type: ignore[attr-defined]
-)
 _INSERT_MESSAGE = sa.insert(_M).returning(_M.c.id)
 _at = sa.bindparam("at_", type_=UTCDateTime)
 # note_last_message for an inbound text, as one UPDATE (the row is not loaded).
@@ -155,10 +152,12 @@ def _earlier(session: Session, sid: str) -> Received | None:
 
 
 def _channel_of(session: Session, e164: str) -> int:
-    channel_id = session.execute(_NUMBER, {"e164": e164}).scalar()
+    """From the numbers' memory (read once per process); a number that is none of ours, or no
+    longer is, refuses the text."""
+    channel_id = numbers.channel_of(e164, engine=session.get_bind())  # type: ignore[arg-type]
     if channel_id is None:
         raise NotFound(f"{e164} is not a provider number of any channel.")
-    return int(channel_id)
+    return channel_id
 
 
 def _audit(
