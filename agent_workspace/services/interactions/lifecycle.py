@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -19,6 +20,7 @@ from agent_workspace.models import (
     Role,
     utcnow,
 )
+from agent_workspace.models.types import UTCDateTime
 from agent_workspace.services import events
 from agent_workspace.services.access import (
     Actor,
@@ -95,7 +97,8 @@ def note_last_message(
     interaction: Interaction, *, body: str, attachments: int, inbound: bool, at: datetime
 ) -> None:
     """Keeps the list row true (last message, who waits for whom) with each message stored,
-    so lists and boards never read the message table."""
+    so lists and boards never read the message table. `note_inbound_message` below is the
+    same rule for an inbound message, in SQL: keep the two together."""
     interaction.last_message_at = at
     interaction.last_message_preview = preview_line(body, attachments)
     interaction.last_message_inbound = inbound
@@ -104,6 +107,31 @@ def note_last_message(
     else:
         interaction.awaiting_reply_since = None
     interaction.updated_at = max(interaction.updated_at, at)
+
+
+_I: sa.Table = Interaction.__table__  # type: ignore[attr-defined]
+_at = sa.bindparam("at_", type_=UTCDateTime)
+_NOTE_INBOUND = (
+    sa.update(_I)
+    .where(_I.c.id == sa.bindparam("interaction_id"))
+    .values(
+        last_message_at=_at,
+        last_message_preview=sa.bindparam("preview_"),
+        last_message_inbound=True,
+        awaiting_reply_since=sa.func.coalesce(_I.c.awaiting_reply_since, _at),
+        updated_at=sa.case((_I.c.updated_at < _at, _at), else_=_I.c.updated_at),
+    )
+)
+
+
+def note_inbound_message(
+    session: Session, interaction_id: int, *, body: str, attachments: int, at: datetime
+) -> None:
+    """note_last_message for an inbound message, as one UPDATE built once, for a caller that
+    has not loaded the row (routing a text)."""
+    preview = preview_line(body, attachments)
+    bounds = {"interaction_id": interaction_id, "at_": at, "preview_": preview}
+    session.execute(_NOTE_INBOUND, bounds)
 
 
 def close_interaction(

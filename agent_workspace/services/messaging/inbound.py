@@ -12,7 +12,6 @@ from sqlmodel import Session, col, select
 from agent_workspace.db.engine import transaction
 from agent_workspace.db.locks import lock_phone
 from agent_workspace.domain.optout import OptAction, opt_action
-from agent_workspace.domain.previews import preview_line
 from agent_workspace.domain.routing import (
     ActiveInteraction,
     PersonKind,
@@ -29,12 +28,15 @@ from agent_workspace.models import (
     MessageStatus,
     utcnow,
 )
-from agent_workspace.models.types import UTCDateTime
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, AuditAction, record_rows, row
 from agent_workspace.services.errors import NotFound
 from agent_workspace.services.ingest import numbers
-from agent_workspace.services.interactions.lifecycle import close_interaction, open_interaction
+from agent_workspace.services.interactions.lifecycle import (
+    close_interaction,
+    note_inbound_message,
+    open_interaction,
+)
 from agent_workspace.services.interactions.live_group import member_ids
 from agent_workspace.services.messaging import wakeups
 from agent_workspace.services.messaging.opt_outs import set_opt_out
@@ -131,19 +133,6 @@ _EARLIER = (
     .where(_M.c.provider_sid == sa.bindparam("sid"))
 )
 _INSERT_MESSAGE = sa.insert(_M).returning(_M.c.id)
-_at = sa.bindparam("at_", type_=UTCDateTime)
-# note_last_message for an inbound text, as one UPDATE (the row is not loaded).
-_NOTE_INBOUND = (
-    sa.update(_I)
-    .where(_I.c.id == sa.bindparam("interaction_id"))
-    .values(
-        last_message_at=_at,
-        last_message_preview=sa.bindparam("preview_"),
-        last_message_inbound=True,
-        awaiting_reply_since=sa.func.coalesce(_I.c.awaiting_reply_since, _at),
-        updated_at=sa.case((_I.c.updated_at < _at, _at), else_=_I.c.updated_at),
-    )
-)
 
 
 def _earlier(session: Session, sid: str) -> Received | None:
@@ -275,14 +264,7 @@ def _store(session: Session, sms: InboundSms, target: ActiveInteraction) -> int:
             "updated_at": at,
         },
     ).scalar_one()
-    session.execute(
-        _NOTE_INBOUND,
-        {
-            "interaction_id": target.id,
-            "at_": at,
-            "preview_": preview_line(sms.body, len(sms.media)),
-        },
-    )
+    note_inbound_message(session, target.id, body=sms.body, attachments=len(sms.media), at=at)
     for index, (url, content_type) in enumerate(sms.media):
         session.add(
             Attachment(
