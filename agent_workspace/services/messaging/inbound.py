@@ -26,12 +26,12 @@ from agent_workspace.models import (
     InteractionType,
     Message,
     MessageStatus,
+    ProviderNumber,
     utcnow,
 )
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, AuditAction, record_rows, row
 from agent_workspace.services.errors import NotFound
-from agent_workspace.services.ingest import numbers
 from agent_workspace.services.interactions.lifecycle import (
     close_interaction,
     note_inbound_message,
@@ -132,6 +132,9 @@ _EARLIER = (
     .join(_I, _I.c.id == _M.c.interaction_id)
     .where(_M.c.provider_sid == sa.bindparam("sid"))
 )
+_NUMBER = sa.select(ProviderNumber.__table__.c.channel_id).where(  # type: ignore[attr-defined]
+    ProviderNumber.__table__.c.e164 == sa.bindparam("e164")  # type: ignore[attr-defined]
+)
 _INSERT_MESSAGE = sa.insert(_M).returning(_M.c.id)
 
 
@@ -141,12 +144,13 @@ def _earlier(session: Session, sid: str) -> Received | None:
 
 
 def _channel_of(session: Session, e164: str) -> int:
-    """From the numbers' memory (read once per process); a number that is none of ours, or no
-    longer is, refuses the text."""
-    channel_id = numbers.channel_of(e164, engine=session.get_bind())  # type: ignore[arg-type]
+    """In the caller's transaction, not numbers.channel_of: that reads on a second connection
+    while this one may hold SQLite's write lock, and with the pool taken by writers waiting
+    for the lock, the two waited for each other (tests/integration/send/test_concurrency.py)."""
+    channel_id = session.execute(_NUMBER, {"e164": e164}).scalar()
     if channel_id is None:
         raise NotFound(f"{e164} is not a provider number of any channel.")
-    return channel_id
+    return int(channel_id)
 
 
 def _audit(
