@@ -9,6 +9,7 @@ app's database, before the app starts (as `python -m agent_workspace.cli create-
 
 from __future__ import annotations
 
+import asyncio
 import os
 import resource
 import secrets
@@ -20,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 from playwright.async_api import Browser, Page
@@ -204,25 +206,70 @@ def inbound_form(body: str) -> dict[str, str]:
 
 class Webhooks:
     """Posts signed inbound webhooks straight to /api/twilio/inbound, signed over
-    AW_PUBLIC_BASE_URL + path exactly as Twilio signs them."""
+    AW_PUBLIC_BASE_URL + path exactly as Twilio signs them.
 
-    def __init__(self, bench: BenchWorkspace, http: httpx.AsyncClient) -> None:
+    Each request is built and signed first (`sign`) and then written whole to one kept-alive
+    connection (`send`): the time measured from the write is the app's, not this client's
+    (httpx had spent about a millisecond building each request before its first byte left)."""
+
+    def __init__(self, bench: BenchWorkspace) -> None:
         server = bench.server
         self.url = f"{server.env['AW_PUBLIC_BASE_URL'].rstrip('/')}/api/twilio/inbound"
-        self.target = f"{server.url}/api/twilio/inbound"
+        address = httpx.URL(server.url)
+        self.host, self.port = address.host, address.port or 80
         self.validator = RequestValidator(bench.auth_token)
-        self.http = http
+        self._stream: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    def sign(self, body: str) -> bytes:
+        """The whole request for one inbound text, as the bytes Twilio would send."""
+        form = inbound_form(body)
+        payload = urlencode(form).encode()
+        signature = self.validator.compute_signature(self.url, form)
+        head = (
+            f"POST /api/twilio/inbound HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"X-Twilio-Signature: {signature}\r\nContent-Length: {len(payload)}\r\n\r\n"
+        )
+        return head.encode() + payload
+
+    async def send(self, request: bytes) -> float:
+        """Writes one signed request; returns its round trip in ms (raises unless answered
+        200)."""
+        if self._stream is None:
+            self._stream = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self._stream
+        started = time.perf_counter()
+        writer.write(request)
+        status, headers = await _response_head(reader)
+        body = await reader.readexactly(int(headers.get("content-length", "0")))
+        elapsed = (time.perf_counter() - started) * 1000
+        if headers.get("connection", "").lower() == "close":
+            await self.close()
+        if status != 200:
+            raise RuntimeError(f"webhook answered {status}: {body[:200]!r}")
+        return elapsed
 
     async def post(self, body: str) -> float:
-        """Posts one; returns its round trip in ms (raises unless answered 200)."""
-        form = inbound_form(body)
-        headers = {"X-Twilio-Signature": self.validator.compute_signature(self.url, form)}
-        started = time.perf_counter()
-        answer = await self.http.post(self.target, data=form, headers=headers, timeout=30)
-        elapsed = (time.perf_counter() - started) * 1000
-        if answer.status_code != 200:
-            raise RuntimeError(f"webhook answered {answer.status_code}: {answer.text[:200]}")
-        return elapsed
+        return await self.send(self.sign(body))
+
+    async def close(self) -> None:
+        if self._stream is not None:
+            self._stream[1].close()
+            self._stream = None
+
+
+async def _response_head(reader: asyncio.StreamReader) -> tuple[int, dict[str, str]]:
+    """Status and headers of an HTTP/1.1 answer (the app answers webhooks with a length)."""
+    lines = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        if ":" in line:
+            name, value = line.split(":", 1)
+            headers[name.strip().lower()] = value.strip()
+    if "chunked" in headers.get("transfer-encoding", ""):
+        raise RuntimeError("webhook answered chunked; the harness reads answers with a length")
+    return status, headers
 
 
 class Screen:

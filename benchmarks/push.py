@@ -24,7 +24,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
 from playwright.async_api import async_playwright
 
 from benchmarks import harness, wsclient
@@ -59,8 +58,9 @@ async def _round(
     await screen.arm(body)
     in_conversation = [tab.expect(f'"body":"{body}"') for tab in tabs]
     in_list = [tab.expect(f'"preview":"{body}') for tab in tabs]
+    request = hooks.sign(body)
     t0 = time.time() * 1000
-    post_ms = await hooks.post(body)
+    post_ms = await hooks.send(request)
     shown = await screen.shown_at()
     arrivals = await asyncio.gather(
         *(asyncio.wait_for(f, harness.WAIT_MS / 1000) for f in in_conversation + in_list),
@@ -132,15 +132,14 @@ async def _bench(quick: bool) -> list[Figure]:
         server = bench.server
         async with (
             async_playwright() as playwright,
-            httpx.AsyncClient() as http,
             wsclient.http_session() as ws_http,
         ):
             browser = await playwright.chromium.launch(
                 executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True
             )
+            hooks = harness.Webhooks(bench)
             try:
                 screen = await harness.Screen.open(browser, server)
-                hooks = harness.Webhooks(bench, http)
                 alone = await _measure(screen, hooks, [], count, "alone")
                 probe = (
                     await wsclient.open_tabs(server.url, ws_http, [("bob", "bob-demo-pass")], "/")
@@ -160,6 +159,7 @@ async def _bench(quick: bool) -> list[Figure]:
                 failures = [t.failure for t in tabs if t.failure]
                 await wsclient.close_tabs(tabs)
             finally:
+                await hooks.close()
                 await browser.close()
     post_p50 = median(alone.post)
     alone_p95 = percentile(alone.screen, 95)

@@ -24,7 +24,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
 from playwright.async_api import async_playwright
 
 from benchmarks import harness, wsclient
@@ -46,8 +45,9 @@ async def _latencies(
     for n in range(rounds + 2):  # two warm-ups
         body = f"cap {label} {n} {secrets.token_hex(4)}"
         await screen.arm(body)
+        request = hooks.sign(body)
         t0 = time.time() * 1000
-        await hooks.post(body)
+        await hooks.send(request)
         shown = await screen.shown_at()
         if n >= 2:
             if shown is None:
@@ -71,16 +71,15 @@ async def _bench(quick: bool) -> list[Figure]:
         pids = harness.app_processes(server)
         async with (
             async_playwright() as playwright,
-            httpx.AsyncClient() as http,
             wsclient.http_session() as ws_http,
         ):
             browser = await playwright.chromium.launch(
                 executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True
             )
             tabs: list[wsclient.AgentTab] = []
+            hooks = harness.Webhooks(bench)
             try:
                 screen = await harness.Screen.open(browser, server)
-                hooks = harness.Webhooks(bench, http)
                 await _latencies(screen, hooks, 3, "settle")
                 zero, _ = await _latencies(screen, hooks, rounds, "0")
                 zero_p99 = percentile(zero, 99)
@@ -108,7 +107,7 @@ async def _bench(quick: bool) -> list[Figure]:
                     frames_before = sum(t.frames for t in tabs)
                     try:
                         samples, missed = await _latencies(screen, hooks, rounds, str(step))
-                    except (RuntimeError, httpx.HTTPError) as failed:
+                    except (RuntimeError, OSError, asyncio.IncompleteReadError) as failed:
                         reason = reason or f"webhook failed at {step} tabs: {failed}"
                         break
                     p99 = percentile(samples, 99)
@@ -132,6 +131,7 @@ async def _bench(quick: bool) -> list[Figure]:
                         break  # well past the ceiling: more tabs would only take longer
             finally:
                 await wsclient.close_tabs(tabs)
+                await hooks.close()
                 await browser.close()
     target = 500 if not quick else max(QUICK_STEPS)
     figures.append(
