@@ -56,7 +56,11 @@ class ChannelChanged:
 
 @dataclass(frozen=True)
 class InboundAccepted:
-    """An inbound webhook was accepted and waits to be routed (services/ingest)."""
+    """An inbound webhook was accepted and waits to be routed (services/ingest): the router
+    routes this phone's rows without looking for others."""
+
+    channel_id: int
+    phone: str
 
 
 Event = (

@@ -54,5 +54,5 @@ def accept_inbound(
     with gate.accepting(serialise=dialect == "sqlite"), _one_statement(bound) as conn:
         new = conn.execute(_INSERTS[dialect], row).first() is not None
     if new:
-        events.publish(events.InboundAccepted())
+        events.publish(events.InboundAccepted(channel_id, sms.from_))
     return new

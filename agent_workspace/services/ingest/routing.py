@@ -11,6 +11,7 @@ the message; a crash before that commit leaves it pending for the next pass.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from enum import Enum
 
 import sqlalchemy as sa
@@ -47,26 +48,46 @@ def route_pending(*, engine: Engine | None = None) -> int:
     A phone whose oldest row failed is left for the next pass (its later rows wait behind it,
     so order holds); everything else is drained until nothing is pending. What is accepted
     while this runs wakes the router again, so pending rows are read again only when a limit
-    cut this read short: a lone text costs one read and one transaction.
+    cut this read short.
     """
     routed = 0
     stalled: set[str] = set()
     while True:
         phones, cut_short = _pending_phones(engine, stalled)
         for channel_id, phone in phones:
-            for _ in range(PER_PHONE):
-                outcome = route_next(channel_id=channel_id, phone=phone, engine=engine)
-                if outcome in (Outcome.ROUTED, Outcome.ROUTED_LAST):
-                    routed += 1
-                if outcome in (Outcome.ROUTED, Outcome.GAVE_UP):
-                    continue
-                if outcome is Outcome.FAILED:
-                    stalled.add(phone)
-                break
-            else:
-                cut_short = True  # PER_PHONE rows and maybe more: the next read finds them
+            count, outcome = _drain(channel_id, phone, engine)
+            routed += count
+            if outcome is Outcome.FAILED:
+                stalled.add(phone)
+            cut_short = cut_short or outcome is Outcome.ROUTED
         if not cut_short:
             return routed
+
+
+def route_phones(phones: Iterable[tuple[int, str]], *, engine: Engine | None = None) -> int:
+    """Routes the pending rows of the phones this process just accepted texts from, without
+    the read of everything pending: a lone text costs its one transaction. Rows from other
+    phones (another worker's, one left by a crash) wait for the sweep's route_pending, as
+    they did; a phone with more than PER_PHONE rows pending hands over to it at once."""
+    routed, more = 0, False
+    for channel_id, phone in phones:
+        count, outcome = _drain(channel_id, phone, engine)
+        routed += count
+        more = more or outcome is Outcome.ROUTED
+    return routed + (route_pending(engine=engine) if more else 0)
+
+
+def _drain(channel_id: int, phone: str, engine: Engine | None) -> tuple[int, Outcome]:
+    """Up to PER_PHONE of the phone's rows, oldest first, before the other phones get their
+    turn; returns how many were routed and the last outcome (ROUTED: more may be pending)."""
+    routed, outcome = 0, Outcome.NONE_PENDING
+    for _ in range(PER_PHONE):
+        outcome = route_next(channel_id=channel_id, phone=phone, engine=engine)
+        if outcome in (Outcome.ROUTED, Outcome.ROUTED_LAST):
+            routed += 1
+        if outcome not in (Outcome.ROUTED, Outcome.GAVE_UP):
+            return routed, outcome
+    return routed, Outcome.ROUTED
 
 
 def route_next(*, channel_id: int, phone: str, engine: Engine | None = None) -> Outcome:

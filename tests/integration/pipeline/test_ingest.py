@@ -16,10 +16,10 @@ from sqlmodel import col, select
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.domain.webhooks import InboundText
-from agent_workspace.models import AcceptedWebhook, AuditEvent, Message, ProviderNumber
+from agent_workspace.models import AcceptedWebhook, AuditEvent, Message, ProviderNumber, utcnow
 from agent_workspace.services.ingest.accept import accept_inbound
 from agent_workspace.services.ingest.router import InboundRouter
-from agent_workspace.services.ingest.routing import route_pending
+from agent_workspace.services.ingest.routing import PER_PHONE, route_pending, route_phones
 from agent_workspace.sms import compute_signature
 from tests.factories import SUPPORT_NUMBER
 from tests.integration.pipeline.conftest import CONSUMER_PHONE, Pipeline, count
@@ -186,6 +186,66 @@ def test_the_router_routes_a_webhook_just_after_it_is_accepted(pipeline: Pipelin
         before=lambda: _accept(pipeline, params).raise_for_status(),
     )
     assert routed
+
+
+def test_routing_the_woken_phones_leaves_the_others_for_the_sweep(pipeline: Pipeline) -> None:
+    """The router's usual pass: only the phones this process accepted texts from."""
+    other = "+12015550181"
+    for params in (_params(pipeline, 410), _params(pipeline, 411, phone=other)):
+        assert _accept(pipeline, params).status_code == 200
+    assert route_phones([(_channel_id(), CONSUMER_PHONE)]) == 1
+    assert [row.from_number for row in _accepted() if row.settled_at is None] == [other]
+    assert route_pending() == 1
+
+
+def test_a_woken_phone_with_more_than_its_turn_pending_is_drained(pipeline: Pipeline) -> None:
+    webhooks = [_params(pipeline, 420 + i) for i in range(PER_PHONE + 3)]
+    for params in webhooks:
+        assert _accept(pipeline, params).status_code == 200
+    assert route_phones([(_channel_id(), CONSUMER_PHONE)]) == len(webhooks)
+    message_of = _message_ids_by_sid()
+    assert [message_of[p["MessageSid"]] for p in webhooks] == sorted(message_of.values())
+
+
+def test_a_steady_stream_of_webhooks_does_not_hold_off_the_sweep(pipeline: Pipeline) -> None:
+    """A row another worker accepted and never routed (it died) is routed by the sweep while
+    this process's own texts wake the router far more often than the sweep is due."""
+    orphan = _params(pipeline, 430, phone="+12015550182")
+    stop = threading.Event()
+
+    def stream() -> None:
+        for i in range(300):
+            if stop.wait(0.02):
+                return
+            _accept(pipeline, _params(pipeline, 431 + i)).raise_for_status()
+
+    def orphan_then_stream() -> None:
+        """After the router's start-up sweep, so only a later sweep can route the orphan."""
+        with transaction() as session:
+            session.add(
+                AcceptedWebhook(
+                    sid=orphan["MessageSid"],
+                    channel_id=_channel_id(),
+                    from_number=orphan["From"],
+                    fields=orphan,
+                    accepted_at=utcnow(),
+                    attempts=0,
+                )
+            )
+        streamer.start()
+
+    streamer = threading.Thread(target=stream)
+    try:
+        routed = _run_router(
+            lambda: orphan["MessageSid"] in _message_ids_by_sid(),
+            sweep_seconds=0.5,
+            before=orphan_then_stream,
+        )
+    finally:
+        stop.set()
+        streamer.join()
+    assert routed
+    assert count(Message, col(Message.provider_sid) != orphan["MessageSid"]) >= 3  # it streamed
 
 
 def test_unknown_to_number_is_404_and_nothing_is_stored(pipeline: Pipeline) -> None:
