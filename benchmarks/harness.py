@@ -76,6 +76,7 @@ OBSERVER = """
         settle();
       });
     },
+    waiting() { return state.done !== null; },
   };
 }
 """
@@ -278,6 +279,7 @@ class Screen:
 
     def __init__(self, page: Page) -> None:
         self.page = page
+        self._waiting: asyncio.Future[object] | None = None
 
     @classmethod
     async def open(cls, browser: Browser, server: WorkspaceServer) -> Screen:
@@ -294,11 +296,20 @@ class Screen:
         return cls(page)
 
     async def arm(self, text: str) -> None:
+        """Arms the observer and has the page already waiting before the webhook is posted: a
+        wait asked for after the POST had gone through Playwright's driver process and the
+        browser while the server pushed, on the same two cores."""
         await self.page.evaluate("([t]) => window.__aw.arm(t, false)", [text])
+        self._waiting = asyncio.ensure_future(
+            self.page.evaluate("([ms]) => window.__aw.whenShown(ms)", [WAIT_MS])
+        )
+        while not await self.page.evaluate("() => window.__aw.waiting()"):
+            await asyncio.sleep(0.001)
 
     async def shown_at(self) -> float | None:
         """Wall-clock ms when the armed text showed, or None if it did not within WAIT_MS."""
-        await self.page.evaluate("([ms]) => window.__aw.whenShown(ms)", [WAIT_MS])
+        assert self._waiting is not None, "arm() first"
+        await self._waiting
         shown = await self.page.evaluate("() => window.__aw.result().shown")
         return None if shown is None else float(shown)
 
