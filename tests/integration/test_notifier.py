@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from agent_workspace.models import Role
@@ -18,7 +19,11 @@ from agent_workspace.services import events
 from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts import auth, live_views
 from agent_workspace.services.channels import numbers
-from agent_workspace.services.messaging.conversation import ConversationView, LatestMessages
+from agent_workspace.services.messaging.conversation import (
+    ConversationView,
+    LatestMessages,
+    latest_messages_in,
+)
 from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.services.messaging.sending import SendRequest, send_sms
 from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
@@ -195,6 +200,30 @@ def test_an_interaction_that_cannot_be_read_does_not_stop_the_others(engine: Eng
         [events.InteractionChanged(999_999), events.InteractionChanged(sent.interaction_id)],
     )
     assert (token, ConversationFeed.__name__) in [(i, c) for i, c, _ in app.shown]
+
+
+def test_a_statement_that_fails_in_the_rounds_shared_read_does_not_stop_the_next(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Who views and the latest messages share one read session; after a failed statement
+    (PostgreSQL then refuses the rest of the transaction) the next piece still reads."""
+    alice, first = _alice_texted_dana()
+    make_consumer("Eve", "+14155550124")
+    second = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550124", "Hi"))
+    tokens = _shows(alice, f"ix{first.interaction_id}", f"ix{second.interaction_id}")
+
+    def broken_for_the_first(session: Any, interaction_id: int) -> Any:
+        if interaction_id == first.interaction_id:
+            session.execute(sa.text("SELECT no_such_column FROM interaction"))
+        return latest_messages_in(session, interaction_id)
+
+    monkeypatch.setattr(notifier_module, "latest_messages_in", broken_for_the_first)
+    app = FakeApp()
+    changed = [first.interaction_id, second.interaction_id]
+    _run(Notifier(app), [events.InteractionChanged(i, messages_only=True) for i in changed])
+    [(ident, cls, value)] = app.shown
+    assert (ident, cls, type(value)) == (tokens[1], ConversationFeed.__name__, LatestMessages)
+    assert value.interaction_id == second.interaction_id
 
 
 def test_only_valid_sessions_allowed_to_see_a_feed_are_pushed_to(engine: Engine) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import reading, transaction
 from agent_workspace.models import AuthSession, LiveView, Role, User, UserRole, utcnow
@@ -77,8 +77,15 @@ def viewers_of(
     if not feeds:
         return {}
     with reading(engine) as session:
-        bounds = {"feeds": feeds, "now": utcnow()}
-        rows = session.connection().execute(_VIEWERS, bounds).all()
+        return viewers_in(session, feeds)
+
+
+def viewers_in(session: Session, feeds: list[str]) -> dict[str, list[tuple[int, Actor]]]:
+    """viewers_of in the caller's read, so a push round's reads share one session."""
+    if not feeds:
+        return {}
+    bounds = {"feeds": feeds, "now": utcnow()}
+    rows = session.connection().execute(_VIEWERS, bounds).all()
     grouped: dict[tuple[str, int], tuple[int, str, str, set[Role]]] = {}
     for feed, session_id, user_id, username, display_name, role in rows:
         _, _, _, roles = grouped.setdefault(

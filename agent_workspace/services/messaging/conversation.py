@@ -63,7 +63,12 @@ class LatestMessages:
 def load_latest_messages(interaction_id: int, *, engine: Engine | None = None) -> LatestMessages:
     """Unchecked read for the live notifier: two queries where the whole view takes fifteen."""
     with reading(engine) as session:
-        return LatestMessages(interaction_id, *latest(session, interaction_id))
+        return latest_messages_in(session, interaction_id)
+
+
+def latest_messages_in(session: Session, interaction_id: int) -> LatestMessages:
+    """load_latest_messages in the caller's read (the notifier's round shares one)."""
+    return LatestMessages(interaction_id, *latest(session, interaction_id))
 
 
 def _view(session: Session, interaction: Interaction) -> ConversationView:
