@@ -233,11 +233,20 @@ class Webhooks:
         )
         return head.encode() + payload
 
+    async def ready(self) -> None:
+        """Before t0: a connection the server closed while it sat idle (Granian ends idle
+        keep-alive connections; the capacity ramp waits half a minute between steps) is
+        opened again here, not inside the measured round trip."""
+        if self._stream is not None and self._stream[0].at_eof():
+            await self.close()
+        if self._stream is None:
+            self._stream = await asyncio.open_connection(self.host, self.port)
+
     async def send(self, request: bytes) -> float:
         """Writes one signed request; returns its round trip in ms (raises unless answered
         200)."""
-        if self._stream is None:
-            self._stream = await asyncio.open_connection(self.host, self.port)
+        await self.ready()
+        assert self._stream is not None
         reader, writer = self._stream
         started = time.perf_counter()
         writer.write(request)
@@ -251,6 +260,7 @@ class Webhooks:
         return elapsed
 
     async def post(self, body: str) -> float:
+        await self.ready()
         return await self.send(self.sign(body))
 
     async def close(self) -> None:
@@ -303,6 +313,8 @@ class Screen:
         self._waiting = asyncio.ensure_future(
             self.page.evaluate("([ms]) => window.__aw.whenShown(ms)", [WAIT_MS])
         )
+        # A round that fails leaves the wait pending until the browser closes: not an error.
+        self._waiting.add_done_callback(lambda f: f.cancelled() or f.exception())
         while not await self.page.evaluate("() => window.__aw.waiting()"):
             await asyncio.sleep(0.001)
 

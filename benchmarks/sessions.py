@@ -46,6 +46,7 @@ async def _latencies(
         body = f"cap {label} {n} {secrets.token_hex(4)}"
         await screen.arm(body)
         request = hooks.sign(body)
+        await hooks.ready()
         t0 = time.time() * 1000
         await hooks.send(request)
         shown = await screen.shown_at()
