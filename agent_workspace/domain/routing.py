@@ -108,31 +108,51 @@ class SendDecision:
 
     def describe(self) -> str:
         """Say in plain words what the send did, for the agent's toast and the audit row."""
-        parts = [self._describe_closing()] if self.close_interaction_ids else []
-        if self.deactivate_profile_id is not None:
-            parts.append("deactivated the previous person's profile for this number")
-        if self.create_profile_for is not None:
-            parts.append(f"created a profile for the {self.create_profile_for.kind}")
-        if self.create_interaction:
-            parts.append("opened a new interaction")
-        else:
-            appended = f"added the message to interaction {self.target_interaction_number}"
-            if self.join_live_group_agent_id is not None:
-                appended += " and joined its live group"
-            parts.insert(0, appended)
-        return "; ".join(parts)
+        return "; ".join(step.format_map(_DONE) for step in self._steps())
 
-    def _describe_closing(self) -> str:
+    def plan(self) -> str:
+        """The same as what Send will do, for the composer's line before the agent sends."""
+        steps = [step.format_map(_TO_DO) for step in self._steps()]
+        return ", ".join(steps[:-1]) + " and " + steps[-1] if len(steps) > 1 else steps[0]
+
+    def _steps(self) -> list[str]:
+        """Each step with its verbs as {placeholders}, said in either tense."""
+        steps = [self._closing()] if self.close_interaction_ids else []
+        if self.deactivate_profile_id is not None:
+            steps.append("{deactivate} the previous person's profile for this number")
+        if self.create_profile_for is not None:
+            steps.append(f"{{create}} a profile for the {self.create_profile_for.kind}")
+        if self.create_interaction:
+            steps.append("{open} a new interaction")
+        else:
+            appended = f"{{add}} the message to interaction {self.target_interaction_number}"
+            if self.join_live_group_agent_id is not None:
+                appended += " and {join} its live group"
+            steps.insert(0, appended)
+        return steps
+
+    def _closing(self) -> str:
         numbers = ", ".join(self.close_interaction_numbers)
         several = len(self.close_interaction_ids) > 1
         noun = "interactions" if several else "interaction"
         if self.workflow is Workflow.ACTIVE_LIVE_AGENT:
-            return f"closed duplicate {noun} {numbers}"
+            return f"{{close}} duplicate {noun} {numbers}"
         if self.workflow is Workflow.ACTIVE_VIRTUAL_AGENT:
             if several:
-                return f"closed {noun} {numbers}, including the virtual agent's"
-            return f"closed virtual-agent interaction {numbers}"
-        return f"closed {noun} {numbers} of the person who had this number"
+                return f"{{close}} {noun} {numbers}, including the virtual agent's"
+            return f"{{close}} virtual-agent interaction {numbers}"
+        return f"{{close}} {noun} {numbers} of the person who had this number"
+
+
+_DONE = {
+    "add": "added",
+    "close": "closed",
+    "create": "created",
+    "deactivate": "deactivated",
+    "join": "joined",
+    "open": "opened",
+}
+_TO_DO = {verb: verb for verb in _DONE}
 
 
 @dataclass(frozen=True)

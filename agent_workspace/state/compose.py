@@ -76,7 +76,7 @@ class ComposeState(SessionState):
     body: str = ""
     counter: str = f"{MAX_BODY_CHARS} characters left"
     over_limit: bool = False
-    preview: str = ""  # "Send will: …"
+    preview: str = ""  # "Send will …"
     refusal: str = ""  # why Send would be refused right now
     confirm: str = ""  # the question a Send that changes someone else's work asks first
     error: str = ""
@@ -324,7 +324,7 @@ class ComposeState(SessionState):
         except ServiceError as refused:
             self.refusal = refused.message
             return
-        self.preview = f"Send will: {result.summary}."
+        self.preview = f"Send will {result.plan}."
 
     @rx.event
     async def attach(self, files: list[rx.UploadFile]) -> None:

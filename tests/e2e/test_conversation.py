@@ -43,7 +43,7 @@ def test_row1_send_opens_a_messaging_interaction_and_shows_delivery_then_the_rep
     open_interaction_of(page, "Liam Wilson")
     compose(page, body="Hello Liam, about your warranty.")
     expect(page.get_by_role("status").filter(has_text="Send will")).to_contain_text(
-        "opened a new interaction"
+        "open a new interaction."
     )
     page.get_by_role("button", name="Send").click()
 
@@ -81,7 +81,7 @@ def test_row3_sending_to_a_virtual_agent_conversation_closes_it_and_picture_is_d
     open_interaction_of(page, "Oliver Smith")
     compose(page, body="Your parcel is on its way, here is the label.")
     expect(page.get_by_role("status").filter(has_text="Send will")).to_contain_text(
-        "closed virtual-agent interaction IMS0001002"
+        "Send will close virtual-agent interaction IMS0001002"
     )
     page.locator("#compose_files input[type=file]").set_input_files(
         files=[FilePayload(name="label.png", mimeType="image/png", buffer=PNG)]
@@ -130,7 +130,7 @@ def test_row2_second_agent_joins_the_live_group_and_a_double_click_sends_once(
     open_interaction_of(page, "Maria Garcia")
     compose(page, body="Bob here, I'm helping Alice with your refund.")
     expect(page.get_by_role("status").filter(has_text="Send will")).to_contain_text(
-        "added the message to interaction IMS0001001 and joined its live group"
+        "Send will add the message to interaction IMS0001001 and join its live group."
     )
     page.get_by_role("button", name="Send").dblclick()
 
@@ -212,9 +212,9 @@ def test_row4_writing_to_a_number_now_used_by_someone_else_replaces_profile_and_
     new_interaction(page, workspace, "Hans Müller · consumer")
     compose(page, body="Hans, we have your new number on file.", to="+55 11 96123-4567")
     expect(page.get_by_role("status").filter(has_text="Send will")).to_contain_text(
-        f"closed interaction {first_number} of the person who had this number; "
-        "deactivated the previous person's profile for this number; "
-        "created a profile for the consumer"
+        f"Send will close interaction {first_number} of the person who had this number, "
+        "deactivate the previous person's profile for this number, "
+        "create a profile for the consumer and open a new interaction."
     )
     page.get_by_role("button", name="Send").click()
     question = page.get_by_role("alertdialog", name="Confirm Send")

@@ -70,6 +70,7 @@ def test_row1_no_active_interaction_opens_one_assigned_to_agent_who_joins_live_g
         join_live_group_agent_id=AGENT,
     )
     assert decision.describe() == "created a profile for the consumer; opened a new interaction"
+    assert decision.plan() == "create a profile for the consumer and open a new interaction"
 
 
 def test_row1_no_active_interaction_reuses_the_persons_active_profile() -> None:
@@ -81,6 +82,7 @@ def test_row1_no_active_interaction_reuses_the_persons_active_profile() -> None:
     assert (decision.create_interaction, decision.assign_to_agent_id) == (True, AGENT)
     assert decision.join_live_group_agent_id == AGENT
     assert decision.describe() == "opened a new interaction"
+    assert decision.plan() == "open a new interaction"
 
 
 def test_row1_no_active_interaction_replaces_a_profile_that_belongs_to_another_person() -> None:
@@ -94,6 +96,10 @@ def test_row1_no_active_interaction_replaces_a_profile_that_belongs_to_another_p
     assert decision.describe() == (
         "deactivated the previous person's profile for this number; "
         "created a profile for the consumer; opened a new interaction"
+    )
+    assert decision.plan() == (
+        "deactivate the previous person's profile for this number, "
+        "create a profile for the consumer and open a new interaction"
     )
 
 
@@ -118,6 +124,7 @@ def test_row2_active_with_live_agent_appends_sender_joins_live_group_assignment_
         decision.describe()
         == "added the message to interaction IMS0001002 and joined its live group"
     )
+    assert decision.plan() == "add the message to interaction IMS0001002 and join its live group"
 
 
 def test_row2_active_with_live_agent_does_not_rejoin_when_sender_is_already_a_member() -> None:
@@ -130,6 +137,7 @@ def test_row2_active_with_live_agent_does_not_rejoin_when_sender_is_already_a_me
     assert decision.join_live_group_agent_id is None
     assert decision.assign_to_agent_id is None
     assert decision.describe() == "added the message to interaction IMS0001002"
+    assert decision.plan() == "add the message to interaction IMS0001002"
 
 
 def test_row2_active_with_live_agent_appends_even_when_nobody_is_assigned() -> None:
@@ -156,6 +164,10 @@ def test_row2_appends_to_the_most_recent_live_interaction_and_closes_the_others(
     assert decision.describe() == (
         "added the message to interaction IMS0000003 and joined its live group; "
         "closed duplicate interactions IMS0000001, IMS0000002"
+    )
+    assert decision.plan() == (
+        "add the message to interaction IMS0000003 and join its live group "
+        "and close duplicate interactions IMS0000001, IMS0000002"
     )
 
 
@@ -188,6 +200,9 @@ def test_row3_active_with_virtual_agent_closes_it_and_opens_interaction_assigned
         decision.describe()
         == "closed virtual-agent interaction IMS0001003; opened a new interaction"
     )
+    assert (
+        decision.plan() == "close virtual-agent interaction IMS0001003 and open a new interaction"
+    )
 
 
 def test_row3_active_with_virtual_agent_creates_the_profile_when_none_is_active() -> None:
@@ -209,6 +224,10 @@ def test_row3_virtual_agent_outranks_live_agent_and_closes_every_active_interact
     assert decision.describe() == (
         "closed interactions IMS0000002, IMS0000001, including the virtual agent's; "
         "opened a new interaction"
+    )
+    assert decision.plan() == (
+        "close interactions IMS0000002, IMS0000001, including the virtual agent's "
+        "and open a new interaction"
     )
 
 
@@ -236,6 +255,11 @@ def test_row4_active_with_different_user_closes_deactivates_creates_profile_and_
         "deactivated the previous person's profile for this number; "
         "created a profile for the consumer; opened a new interaction"
     )
+    assert decision.plan() == (
+        "close interaction IMS0001004 of the person who had this number, "
+        "deactivate the previous person's profile for this number, "
+        "create a profile for the consumer and open a new interaction"
+    )
 
 
 def test_row4_a_contact_and_a_consumer_with_the_same_id_are_different_users() -> None:
@@ -246,6 +270,7 @@ def test_row4_a_contact_and_a_consumer_with_the_same_id_are_different_users() ->
     assert decision.workflow is Workflow.ACTIVE_DIFFERENT_USER
     assert decision.create_profile_for == CONTACT_WITH_SAME_ID
     assert "created a profile for the contact" in decision.describe()
+    assert "create a profile for the contact" in decision.plan()
 
 
 @pytest.mark.parametrize(
@@ -353,7 +378,7 @@ def test_every_situation_satisfies_the_routing_invariants(
     assert d.create_profile_for in (None, ME)
     assert d.use_profile_id in (None, MY_PROFILE.id)
     assert d.close_interaction_numbers == tuple(f"IMS{i:07d}" for i in d.close_interaction_ids)
-    assert d.describe()
+    assert d.describe() and d.plan()
 
 
 def _confirmation(s: SendSituation) -> Confirmation | None:

@@ -86,7 +86,7 @@ class SendResult:
 @dataclass(frozen=True)
 class Preview:
     workflow: Workflow
-    summary: str
+    plan: str  # what Send will do, e.g. "add the message to interaction IMS0001001"
     to: str
     confirm: str = ""  # the question Send must ask first, when it changes someone else's work
     assumed_country: str = ""  # the country a number without a country code was read in
@@ -171,7 +171,7 @@ def preview_send(
         )
         asked = confirmation_needed(situation, decision)
         question = confirmation_text(session, asked, prepared.to, person) if asked else ""
-    return Preview(decision.workflow, decision.describe(), prepared.to, question, prepared.assumed)
+    return Preview(decision.workflow, decision.plan(), prepared.to, question, prepared.assumed)
 
 
 def _earlier_result(session: Session, key: str | None) -> SendResult | None:

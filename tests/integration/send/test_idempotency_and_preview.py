@@ -129,6 +129,8 @@ def test_preview_of_a_number_nobody_has_creates_no_consumer(
     )
     assert (preview.workflow, preview.to) == (Workflow.NO_ACTIVE, "+14155550177")
     assert (counts(engine), consumers()) == (before, consumers_before)
+    # Said as what Send will do, before it does it (the toast afterwards says what it did).
+    assert preview.plan == "create a profile for the consumer and open a new interaction"
 
 
 @pytest.mark.parametrize(
