@@ -3,7 +3,8 @@
 One production workspace (tests/servers.py) with the demo data and 50 bench agents in the live
 group of IMS0001001. Alice views it in Chromium; a MutationObserver stores Date.now() when the
 text first shows in its Messages list, and t0 is time.time() just before the signed POST to
-/api/twilio/inbound (both read this machine's wall clock). Measured in one run:
+/api/twilio/inbound, built beforehand, is written to its socket (both read this machine's wall
+clock). Measured in one run:
 - alone: only alice's tab is connected;
 - with 50: 50 more agents (benchmarks/wsclient.py tabs, signed in over the websocket) have the
   conversation open, so each webhook pushes to 51 copies of the conversation and makes 51 lists
