@@ -12,6 +12,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
+import sqlalchemy as sa
 from sqlmodel import col, select
 
 from agent_workspace.db.engine import transaction
@@ -246,6 +248,29 @@ def test_a_steady_stream_of_webhooks_does_not_hold_off_the_sweep(pipeline: Pipel
         streamer.join()
     assert routed
     assert count(Message, col(Message.provider_sid) != orphan["MessageSid"]) >= 3  # it streamed
+
+
+def test_a_webhook_whose_database_connection_was_dropped_is_still_stored(
+    pipeline: Pipeline,
+) -> None:
+    """PostgreSQL ended the accept's pooled connection (a restart, an idle timeout): the
+    webhook is stored on a fresh one and answered 200, not lost to a 500."""
+    if pipeline.engine.dialect.name != "postgresql":
+        pytest.skip("a server ending its connections is PostgreSQL's case")
+    assert _accept(pipeline, _params(pipeline, 440)).status_code == 200  # the pool has one now
+    admin = sa.create_engine(pipeline.engine.url, poolclass=sa.pool.NullPool)
+    try:
+        with admin.connect() as conn:  # every other connection to the database: the pools'
+            ended = conn.exec_driver_sql(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).scalar_one()
+    finally:
+        admin.dispose()
+    assert ended >= 1
+    params = _params(pipeline, 441)
+    assert _accept(pipeline, params).status_code == 200
+    assert params["MessageSid"] in {row.sid for row in _accepted()}
 
 
 def test_unknown_to_number_is_404_and_nothing_is_stored(pipeline: Pipeline) -> None:
