@@ -162,7 +162,7 @@ def test_the_interaction_a_hand_over_opens_shows_what_came_before(
         has_text="order 7781"
     ).click()
     composer = _composer(page)
-    expect(composer).to_contain_text("closed virtual-agent interaction")
+    expect(composer).to_contain_text("Send will close virtual-agent interaction")
     composer.get_by_label("Message", exact=True).fill("Sam here, let me check order 7781.")
     send(page)  # workflow 3: no confirmation for the virtual agent's interaction
     earlier = page.get_by_text(re.compile(r"^Earlier conversation IMS\d{7}$"))
