@@ -209,7 +209,7 @@ class Webhooks:
     """Posts signed inbound webhooks straight to /api/twilio/inbound, signed over
     AW_PUBLIC_BASE_URL + path exactly as Twilio signs them.
 
-    Each request is built and signed first (`sign`) and then written whole to one kept-alive
+    Each request is built and signed first (`prepare`) and then written whole to one kept-alive
     connection (`send`): the time measured from the write is the app's, not this client's
     (httpx had spent about a millisecond building each request before its first byte left)."""
 
@@ -221,8 +221,11 @@ class Webhooks:
         self.validator = RequestValidator(bench.auth_token)
         self._stream: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
 
-    def sign(self, body: str) -> bytes:
-        """The whole request for one inbound text, as the bytes Twilio would send."""
+    async def prepare(self, body: str) -> bytes:
+        """Before t0: the whole request for one inbound text, as the bytes Twilio would send,
+        and an open connection to write it to. One the server closed while it sat idle
+        (Granian ends idle keep-alive connections; the capacity ramp waits half a minute
+        between steps) is opened again here, not inside the measured round trip."""
         form = inbound_form(body)
         payload = urlencode(form).encode()
         signature = self.validator.compute_signature(self.url, form)
@@ -231,22 +234,16 @@ class Webhooks:
             "Content-Type: application/x-www-form-urlencoded\r\n"
             f"X-Twilio-Signature: {signature}\r\nContent-Length: {len(payload)}\r\n\r\n"
         )
-        return head.encode() + payload
-
-    async def ready(self) -> None:
-        """Before t0: a connection the server closed while it sat idle (Granian ends idle
-        keep-alive connections; the capacity ramp waits half a minute between steps) is
-        opened again here, not inside the measured round trip."""
         if self._stream is not None and self._stream[0].at_eof():
             await self.close()
         if self._stream is None:
             self._stream = await asyncio.open_connection(self.host, self.port)
+        return head.encode() + payload
 
     async def send(self, request: bytes) -> float:
-        """Writes one signed request; returns its round trip in ms (raises unless answered
+        """Writes one prepared request; returns its round trip in ms (raises unless answered
         200)."""
-        await self.ready()
-        assert self._stream is not None
+        assert self._stream is not None, "prepare() first"
         reader, writer = self._stream
         started = time.perf_counter()
         writer.write(request)
@@ -258,10 +255,6 @@ class Webhooks:
         if status != 200:
             raise RuntimeError(f"webhook answered {status}: {body[:200]!r}")
         return elapsed
-
-    async def post(self, body: str) -> float:
-        await self.ready()
-        return await self.send(self.sign(body))
 
     async def close(self) -> None:
         if self._stream is not None:

@@ -59,8 +59,7 @@ async def _round(
     await screen.arm(body)
     in_conversation = [tab.expect(f'"body":"{body}"') for tab in tabs]
     in_list = [tab.expect(f'"preview":"{body}') for tab in tabs]
-    request = hooks.sign(body)
-    await hooks.ready()
+    request = await hooks.prepare(body)
     t0 = time.time() * 1000
     post_ms = await hooks.send(request)
     shown = await screen.shown_at()

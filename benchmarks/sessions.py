@@ -45,8 +45,7 @@ async def _latencies(
     for n in range(rounds + 2):  # two warm-ups
         body = f"cap {label} {n} {secrets.token_hex(4)}"
         await screen.arm(body)
-        request = hooks.sign(body)
-        await hooks.ready()
+        request = await hooks.prepare(body)
         t0 = time.time() * 1000
         await hooks.send(request)
         shown = await screen.shown_at()

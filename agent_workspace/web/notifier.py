@@ -11,11 +11,11 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
 from reflex.state import StateUpdate
-from sqlmodel import Session
 
 from agent_workspace.db.engine import reading
 from agent_workspace.services import events
@@ -64,24 +64,17 @@ class _Lists:
     rows: dict[int, RowChanges] = dataclasses.field(default_factory=dict)
 
 
-def _attempt(read: Any, *args: Any) -> Any:
-    """One piece of a round's read; a failure is logged and skips only this piece."""
+def _attempt(read: Any, *args: Any, undo: Callable[[], object] | None = None) -> Any:
+    """One piece of a round's read; a failure is logged and skips only this piece. In the
+    round's shared read `undo` rolls the failed statement back, so the next piece reads in a
+    fresh transaction (PostgreSQL refuses every statement after an error)."""
     try:
         return read(*args)
     except Exception:
         log.exception("live push: %s%s failed", getattr(read, "__name__", read), args)
-        return None
-
-
-def _attempt_in(session: Session, read: Any, *args: Any) -> Any:
-    """The same in the round's shared read: a failed statement is rolled back, so the next
-    piece reads in a fresh transaction (PostgreSQL refuses every statement after an error)."""
-    try:
-        return read(session, *args)
-    except Exception:
-        log.exception("live push: %s%s failed", getattr(read, "__name__", read), args)
-        with contextlib.suppress(Exception):
-            session.rollback()
+        if undo is not None:
+            with contextlib.suppress(Exception):
+                undo()
         return None
 
 
@@ -96,11 +89,13 @@ def _read_views(
     views = _Views({})
     try:
         with reading() as session:
-            views.shown = _attempt_in(session, live_views.viewers_in, wanted) or {}
+            undo = session.rollback
+            views.shown = _attempt(live_views.viewers_in, session, wanted, undo=undo) or {}
             for interaction_id in sorted(interactions - whole):
                 if conversation_token(interaction_id) not in views.shown:
                     continue
-                if latest := _attempt_in(session, latest_messages_in, interaction_id):
+                latest = _attempt(latest_messages_in, session, interaction_id, undo=undo)
+                if latest:
                     views.conversations[interaction_id] = latest
     except Exception:  # ending the read failed: what was read stands
         log.exception("live push: closing the round's read failed")
