@@ -1,36 +1,30 @@
 """`SmsGateway` on the official `twilio` SDK, pointed at Twilio or any compatible endpoint.
 
-The SDK hard-codes https://api.twilio.com; `_RebasingHttpClient` rewrites scheme and host of every
-request (after the SDK's own edge/region rewriting) to `api_base_url`, so the same code talks to
-the built-in simulator. No request is ever retried here: the app's outbox decides.
+The SDK hard-codes https://api.twilio.com; its transport (`PooledHttpClient`) sends every request
+(after the SDK's own edge/region rewriting) to `api_base_url`, so the same code talks to the
+built-in simulator. No request is ever retried here: the app's outbox decides.
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 import logging
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
-import requests
-from requests.adapters import HTTPAdapter
 from twilio.base import values
 from twilio.base.exceptions import (
     TwilioException,
     TwilioRestException,
     TwilioServiceException,
 )
-from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
-from urllib3.exceptions import MaxRetryError, NewConnectionError
+from urllib3.exceptions import ConnectTimeoutError, HTTPError, MaxRetryError, ProxyError
 
 from agent_workspace.domain.outbox import looked_far_enough
 from agent_workspace.sms.errors import classify
@@ -43,90 +37,15 @@ from agent_workspace.sms.gateway import (
     UncertainSmsError,
 )
 from agent_workspace.sms.media_fetch import TWILIO_MEDIA_HOSTS, MediaFetcher
+from agent_workspace.sms.twilio_http import PooledHttpClient
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # A non-empty environment keeps TWILIO_EDGE / TWILIO_REGION of the shell out of the client.
 _ISOLATED_ENVIRONMENT = {"AGENT_WORKSPACE_TWILIO_ENV": "isolated"}
-#: Share of a capped call's time given to the connect (the rest waits for the answer).
-CONNECT_SHARE = 0.3
 #: Below this many seconds a call is not worth starting.
 MIN_CALL_SECONDS = 0.05
-
-
-class _RebasingHttpClient(TwilioHttpClient):  # type: ignore[misc]
-    """TwilioHttpClient that sends every request to `base_url`, remembers response headers, and
-    lets one thread cap the timeout of its next requests (`capped`)."""
-
-    def __init__(self, base_url: str, timeout: float, pool_size: int = 10) -> None:
-        self._local = threading.local()
-        super().__init__(pool_connections=True, timeout=timeout)
-        parts = urlsplit(base_url)
-        self._scheme, self._netloc = parts.scheme, parts.netloc
-        if self.session is not None:
-            # No transport retries on either scheme (the SDK mounts its own https adapter), and
-            # a kept-alive connection for each thread that may call at once.
-            for scheme in ("http://", "https://"):
-                self.session.mount(scheme, HTTPAdapter(max_retries=0, pool_maxsize=pool_size))
-
-    def request(
-        self,
-        method: str,
-        url: str,
-        params: dict[str, object] | None = None,
-        data: dict[str, object] | None = None,
-        headers: dict[str, str] | None = None,
-        auth: tuple[str, str] | None = None,
-        timeout: float | None = None,
-        allow_redirects: bool = False,
-    ) -> Response:
-        self._local.headers = {}
-        parts = urlsplit(url)
-        url = urlunsplit(parts._replace(scheme=self._scheme, netloc=self._netloc))
-        response = super().request(
-            method,
-            url,
-            params=params,
-            data=data,
-            headers=headers,
-            auth=auth,
-            timeout=timeout,
-            allow_redirects=allow_redirects,
-        )
-        self._local.headers = dict(response.headers or {})
-        return response
-
-    # The SDK passes no per-call timeout; it reads `self.timeout`, so that is where a cap goes.
-    @property
-    def timeout(self) -> Any:
-        cap = getattr(self._local, "cap", None)
-        return self._default_timeout if cap is None else cap
-
-    @timeout.setter
-    def timeout(self, value: Any) -> None:
-        self._default_timeout = value
-
-    @contextlib.contextmanager
-    def capped(self, seconds: float | None) -> Iterator[None]:
-        """Requests of this thread inside the block end within about `seconds` in all.
-
-        requests applies a timeout to the connect and to each read, so the budget is split
-        between them rather than given to each.
-        """
-        if seconds is None or seconds >= self._default_timeout:
-            yield
-            return
-        connect = min(seconds * CONNECT_SHARE, self._default_timeout)
-        self._local.cap = (connect, max(seconds - connect, 0.001))
-        try:
-            yield
-        finally:
-            self._local.cap = None
-
-    def last_headers(self) -> Mapping[str, str]:
-        """Headers of the last response received on this thread (case-insensitive copy)."""
-        return requests.structures.CaseInsensitiveDict(getattr(self._local, "headers", {}))
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -193,13 +112,16 @@ class TwilioGateway:
         )
         self._list_page_size = min(1000, max(1, list_page_size))
         self._list_max_pages = max(1, list_max_pages)
-        self._http = _RebasingHttpClient(self._api_base_url, timeout, pool_size)
+        self._http = PooledHttpClient(self._api_base_url, timeout, pool_size)
         self._client = Client(
             account_sid,
             auth_token,
             http_client=self._http,
             environment=dict(_ISOLATED_ENVIRONMENT),
         )
+        # The SDK imports the Messages API on first use (~50 ms here): at start-up, not in
+        # the first send after a restart.
+        self._messages = self._client.messages
 
     def send(self, msg: OutboundSms, *, timeout: float | None = None) -> ProviderMessage:
         """Create the message at the provider (one request, never retried, within `timeout`)."""
@@ -207,7 +129,7 @@ class TwilioGateway:
             raise RetryableSmsError("No time was left to hand the message to the provider.")
         try:
             with self._http.capped(timeout):
-                created = self._client.messages.create(
+                created = self._messages.create(
                     to=msg.to,
                     from_=msg.from_,
                     body=msg.body if msg.body else values.unset,
@@ -237,9 +159,7 @@ class TwilioGateway:
         try:
             page = self._within(
                 deadline,
-                lambda: self._client.messages.page(
-                    to=to, from_=from_, page_size=self._list_page_size
-                ),
+                lambda: self._messages.page(to=to, from_=from_, page_size=self._list_page_size),
             )
             for number in itertools.count(1):
                 for record in page:
@@ -288,11 +208,11 @@ class TwilioGateway:
             response = exc.args[1]
             if isinstance(response, Response):
                 return self._from_status(response.status_code, _error_code(response), "")
-        if isinstance(exc, requests.exceptions.ConnectTimeout):
-            return RetryableSmsError("The SMS provider did not answer the connection; retry later.")
-        if isinstance(exc, requests.exceptions.ConnectionError) and _never_connected(exc):
+        if isinstance(exc, MaxRetryError) and exc.reason is not None:
+            exc = exc.reason
+        if _never_connected(exc):
             return RetryableSmsError("The SMS provider cannot be reached; retry later.")
-        if isinstance(exc, requests.exceptions.RequestException):
+        if isinstance(exc, HTTPError):
             return UncertainSmsError(
                 "The SMS provider did not confirm the message; it may have been sent."
             )
@@ -312,12 +232,12 @@ class TwilioGateway:
         return error_class("", **kwargs)
 
 
-def _never_connected(exc: requests.exceptions.ConnectionError) -> bool:
-    """True when the connection was refused or the name did not resolve (nothing was sent)."""
-    reason = exc.args[0] if exc.args else None
-    if isinstance(reason, MaxRetryError):
-        reason = reason.reason
-    return isinstance(reason, NewConnectionError)
+def _never_connected(exc: Exception) -> bool:
+    """True when no byte of the request can have left: the connection (to the provider or
+    its proxy) was refused or timed out, or the name did not resolve."""
+    if isinstance(exc, ProxyError):
+        return isinstance(exc.original_error, ConnectTimeoutError)
+    return isinstance(exc, ConnectTimeoutError)  # NewConnectionError, NameResolutionError too
 
 
 def _int_or_none(value: object) -> int | None:
