@@ -10,21 +10,17 @@ neither go on sending nor record anything (STYLE.md: a fence for every lease).
 from __future__ import annotations
 
 import logging
-import secrets
-import time
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import reading, transaction
 from agent_workspace.db.locks import lock_sid
 from agent_workspace.domain.delivery import stored_status
 from agent_workspace.models import (
-    Attachment,
     Direction,
     EarlyStatus,
     Message,
@@ -35,106 +31,14 @@ from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, SYSTEM, AuditAction, record
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.messaging.acceptance import Accepted, record_accepted
+
+# Claiming lives in claims.py; the outbox's users find it here with the outcomes.
+from agent_workspace.services.messaging.claims import LEASE as LEASE
+from agent_workspace.services.messaging.claims import OutboundJob as OutboundJob
+from agent_workspace.services.messaging.claims import claim_due as claim_due
 from agent_workspace.services.messaging.statuses import advance, provider_opt_out
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(seconds=60)
-
-
-@dataclass(frozen=True)
-class OutboundJob:
-    message_id: int
-    interaction_id: int
-    to: str
-    from_: str
-    body: str
-    media: tuple[tuple[int, str], ...]  # (attachment id, filename)
-    created_at: datetime
-    attempts: int
-    reconcile_first: bool
-    lease_token: str
-    #: time.monotonic() before the claim began: the lease runs from no earlier than this.
-    claimed_at: float
-
-
-def claim_due(
-    *, limit: int = 1, lease: timedelta = LEASE, engine: Engine | None = None
-) -> list[OutboundJob]:
-    """Leases up to `limit` due messages to this dispatcher (others skip them).
-
-    One SELECT ... FOR UPDATE SKIP LOCKED and one UPDATE for the whole batch, so a batch costs
-    about what one message did; attachments are read only for messages that have some. Every
-    batch gets a fresh token; fenced writes compare the message id and the token, so sharing it
-    within a batch fences each message alone. Claim only as many as can be sent at once: a
-    message waiting in someone's batch is one nobody else may send until its lease ends.
-    """
-    claimed_at = time.monotonic()
-    now = utcnow()
-    token = secrets.token_hex(16)
-    with transaction(engine) as session:
-        conn = session.connection()
-        due = conn.execute(_DUE, {"now": now, "limit": limit}).all()
-        if not due:
-            return []
-        ids = [row.id for row in due]
-        conn.execute(_LEASE, {"ids": ids, "until": now + lease, "token": token})
-        with_media = [row.id for row in due if row.has_media]
-        media = _media(session, with_media) if with_media else {}
-        return [
-            OutboundJob(
-                message_id=row.id,
-                interaction_id=row.interaction_id,
-                to=row.to_number,
-                from_=row.from_number,
-                body=row.body,
-                media=media.get(row.id, ()),
-                created_at=row.created_at,
-                attempts=row.attempts + 1,
-                reconcile_first=row.needs_reconcile,
-                lease_token=token,
-                claimed_at=claimed_at,
-            )
-            for row in due
-        ]
-
-
-# Statements built once: every claim runs them, and building them each time had cost more CPU
-# than running them.
-_M: sa.Table = Message.__table__  # type: ignore[attr-defined]
-_A: sa.Table = Attachment.__table__  # type: ignore[attr-defined]
-_DUE = (
-    sa.select(
-        _M.c.id,
-        _M.c.interaction_id,
-        _M.c.to_number,
-        _M.c.from_number,
-        _M.c.body,
-        _M.c.created_at,
-        _M.c.attempts,
-        _M.c.needs_reconcile,
-        sa.exists().where(_A.c.message_id == _M.c.id).label("has_media"),
-    )
-    .where(
-        _M.c.direction == Direction.OUTBOUND,
-        _M.c.status == MessageStatus.QUEUED,
-        _M.c.provider_sid.is_(None),
-        or_(_M.c.next_attempt_at.is_(None), _M.c.next_attempt_at <= sa.bindparam("now")),
-        or_(_M.c.lease_until.is_(None), _M.c.lease_until < sa.bindparam("now")),
-    )
-    .order_by(_M.c.id)
-    .limit(sa.bindparam("limit"))
-    .with_for_update(skip_locked=True)
-)
-_LEASE = (
-    sa.update(_M)
-    .where(_M.c.id.in_(sa.bindparam("ids", expanding=True)))
-    .values(
-        lease_until=sa.bindparam("until"),
-        lease_token=sa.bindparam("token"),
-        attempts=_M.c.attempts + 1,
-        needs_reconcile=True,  # in flight until the outcome is known
-    )
-)
 
 
 def next_due_in(*, engine: Engine | None = None) -> float | None:
@@ -178,19 +82,6 @@ def _fenced(session: Session, message_id: int, token: str, /, **values: Any) -> 
         log.info("message %s: lease %s was lost, nothing recorded", message_id, token)
         return None
     return session.get(Message, message_id, populate_existing=True)
-
-
-def _media(session: Session, message_ids: list[int]) -> dict[int, tuple[tuple[int, str], ...]]:
-    rows = session.exec(
-        select(Attachment)
-        .where(col(Attachment.message_id).in_(message_ids))
-        .order_by(col(Attachment.id))
-    ).all()
-    found: dict[int, list[tuple[int, str]]] = {}
-    for a in rows:
-        if a.id is not None and a.message_id is not None:
-            found.setdefault(a.message_id, []).append((a.id, a.filename))
-    return {message_id: tuple(items) for message_id, items in found.items()}
 
 
 def mark_accepted(

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 import uvicorn
 from sqlalchemy.engine import Engine
 from sqlmodel import col, func, select
@@ -216,6 +217,22 @@ class Pipeline:
 def count(model: Any, *where: Any) -> int:
     with transaction() as session:
         return int(session.exec(select(func.count()).select_from(model).where(*where)).one())
+
+
+def end_other_connections(engine: Engine) -> int:
+    """Ends every other connection to the engine's PostgreSQL database (a restart, an idle
+    timeout, as the pools see it); how many were ended."""
+    admin = sa.create_engine(engine.url, poolclass=sa.pool.NullPool)
+    try:
+        with admin.connect() as conn:
+            return int(
+                conn.exec_driver_sql(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                ).scalar_one()
+            )
+    finally:
+        admin.dispose()
 
 
 def audit_rows(action: str, entity_id: int | None = None) -> list[AuditEvent]:

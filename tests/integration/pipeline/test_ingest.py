@@ -13,7 +13,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-import sqlalchemy as sa
 from sqlmodel import col, select
 
 from agent_workspace.db.engine import transaction
@@ -24,7 +23,12 @@ from agent_workspace.services.ingest.router import InboundRouter
 from agent_workspace.services.ingest.routing import PER_PHONE, route_pending, route_phones
 from agent_workspace.sms import compute_signature
 from tests.factories import SUPPORT_NUMBER
-from tests.integration.pipeline.conftest import CONSUMER_PHONE, Pipeline, count
+from tests.integration.pipeline.conftest import (
+    CONSUMER_PHONE,
+    Pipeline,
+    count,
+    end_other_connections,
+)
 
 INBOUND = "/api/twilio/inbound"
 
@@ -257,15 +261,7 @@ def test_a_webhook_whose_database_connection_was_dropped_is_still_stored(
     """PostgreSQL ended the accept's pooled connection (a restart, an idle timeout): the
     webhook is stored on a fresh one and answered 200, not lost to a 500."""
     assert _accept(pipeline, _params(pipeline, 440)).status_code == 200  # the pool has one now
-    admin = sa.create_engine(pipeline.engine.url, poolclass=sa.pool.NullPool)
-    try:
-        with admin.connect() as conn:  # every other connection to the database: the pools'
-            ended = conn.exec_driver_sql(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            ).scalar_one()
-    finally:
-        admin.dispose()
+    ended = end_other_connections(pipeline.engine)  # the pools' too
     assert ended >= 1
     params = _params(pipeline, 441)
     assert _accept(pipeline, params).status_code == 200

@@ -1,0 +1,180 @@
+"""Claiming due outbox messages under a fresh, fenced lease.
+
+Each claim writes a fresh lease token on the messages it takes; every later write about one of
+them (renewing the lease, recording an outcome) compares the message id and that token, so a
+dispatcher whose lease was taken over can neither go on sending nor record anything.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+from agent_workspace.db.engine import autocommit_engine, get_engine, transaction
+from agent_workspace.models import Attachment, Direction, Message, MessageStatus, utcnow
+
+LEASE = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class OutboundJob:
+    message_id: int
+    interaction_id: int
+    to: str
+    from_: str
+    body: str
+    media: tuple[tuple[int, str], ...]  # (attachment id, filename)
+    created_at: datetime
+    attempts: int
+    reconcile_first: bool
+    lease_token: str
+    #: time.monotonic() before the claim began: the lease runs from no earlier than this.
+    claimed_at: float
+
+
+def claim_due(
+    *, limit: int = 1, lease: timedelta = LEASE, engine: Engine | None = None
+) -> list[OutboundJob]:
+    """Leases up to `limit` due messages to this dispatcher (others skip them).
+
+    The whole batch is claimed at once, so a batch costs about what one message did;
+    attachments are read only for messages that have some. Every batch gets a fresh token;
+    fenced writes compare the message id and the token, so sharing it within a batch fences
+    each message alone. Claim only as many as can be sent at once: a message waiting in
+    someone's batch is one nobody else may send until its lease ends.
+    """
+    claimed_at = time.monotonic()
+    bound = engine or get_engine()
+    now = utcnow()
+    token = secrets.token_hex(16)
+    values = {"now": now, "until": now + lease, "limit": limit, "token": token}
+    if bound.dialect.name == "postgresql":
+        due = _claim_in_one_statement(bound, values)
+        media = {}
+        if with_media := [row.id for row in due if row.has_media]:
+            with bound.connect() as conn:
+                media = _media(conn, with_media)
+    else:
+        with transaction(bound) as session:
+            conn = session.connection()
+            due = conn.execute(_DUE, values).all()
+            if due:
+                conn.execute(_LEASE, {**values, "ids": [row.id for row in due]})
+            media = _media(conn, [row.id for row in due if row.has_media])
+    return [
+        OutboundJob(
+            message_id=row.id,
+            interaction_id=row.interaction_id,
+            to=row.to_number,
+            from_=row.from_number,
+            body=row.body,
+            media=media.get(row.id, ()),
+            created_at=row.created_at,
+            attempts=row.attempts + 1,
+            reconcile_first=row.needs_reconcile,
+            lease_token=token,
+            claimed_at=claimed_at,
+        )
+        for row in sorted(due, key=lambda row: row.id)
+    ]
+
+
+def _claim_in_one_statement(bound: Engine, values: dict[str, Any]) -> Sequence[sa.Row[Any]]:
+    """PostgreSQL: the due rows locked and leased by one UPDATE on a connection kept in
+    autocommit (one statement is atomic anyway). In a transaction from the main pool it had
+    been five round trips (the pool's ping, BEGIN, SELECT, UPDATE, COMMIT), about 1.5 ms of a
+    dispatcher's CPU per claim, whatever its size.
+
+    A connection the server ended (not pinged first) fails its statement: tried once more on a
+    fresh one. Should the first UPDATE have committed after all, its messages stay in flight
+    under a token nobody holds, and are looked up at the provider once their lease ends.
+    """
+    retried = False
+    while True:
+        try:
+            with autocommit_engine(bound).connect() as conn:
+                return conn.execute(_CLAIM, values).all()
+        except DBAPIError as failed:
+            if retried or not failed.connection_invalidated:
+                raise
+            retried = True
+
+
+def _media(conn: Connection, message_ids: list[int]) -> dict[int, tuple[tuple[int, str], ...]]:
+    if not message_ids:
+        return {}
+    found: dict[int, list[tuple[int, str]]] = {}
+    for row in conn.execute(_FILES, {"ids": message_ids}):
+        found.setdefault(row.message_id, []).append((row.id, row.filename))
+    return {message_id: tuple(items) for message_id, items in found.items()}
+
+
+# Statements built once: every claim runs them, and building them each time had cost more CPU
+# than running them.
+_M: sa.Table = Message.__table__  # type: ignore[attr-defined]
+_A: sa.Table = Attachment.__table__  # type: ignore[attr-defined]
+_HAS_MEDIA = sa.exists().where(_A.c.message_id == _M.c.id).label("has_media")
+_DUE = (
+    sa.select(
+        _M.c.id,
+        _M.c.interaction_id,
+        _M.c.to_number,
+        _M.c.from_number,
+        _M.c.body,
+        _M.c.created_at,
+        _M.c.attempts,
+        _M.c.needs_reconcile,
+        _HAS_MEDIA,
+    )
+    .where(
+        _M.c.direction == Direction.OUTBOUND,
+        _M.c.status == MessageStatus.QUEUED,
+        _M.c.provider_sid.is_(None),
+        sa.or_(_M.c.next_attempt_at.is_(None), _M.c.next_attempt_at <= sa.bindparam("now")),
+        sa.or_(_M.c.lease_until.is_(None), _M.c.lease_until < sa.bindparam("now")),
+    )
+    .order_by(_M.c.id)
+    .limit(sa.bindparam("limit"))
+    .with_for_update(skip_locked=True)
+)
+_LEASED = {
+    "lease_until": sa.bindparam("until"),
+    "lease_token": sa.bindparam("token"),
+    "needs_reconcile": True,  # in flight until the outcome is known
+}
+_LEASE = (
+    sa.update(_M)
+    .where(_M.c.id.in_(sa.bindparam("ids", expanding=True)))
+    .values(attempts=_M.c.attempts + 1, **_LEASED)
+)
+# The rows as they were when locked (RETURNING would give the new needs_reconcile).
+_LOCKED = _DUE.cte("due").prefix_with("MATERIALIZED")
+_CLAIM = (
+    sa.update(_M)
+    .where(_M.c.id == _LOCKED.c.id)
+    .values(attempts=_LOCKED.c.attempts + 1, **_LEASED)
+    .returning(
+        _LOCKED.c.id,
+        _LOCKED.c.interaction_id,
+        _LOCKED.c.to_number,
+        _LOCKED.c.from_number,
+        _LOCKED.c.body,
+        _LOCKED.c.created_at,
+        _LOCKED.c.attempts,
+        _LOCKED.c.needs_reconcile,
+        _LOCKED.c.has_media,
+    )
+)
+_FILES = (
+    sa.select(_A.c.id, _A.c.message_id, _A.c.filename)
+    .where(_A.c.message_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(_A.c.id)
+)
