@@ -125,6 +125,28 @@ def test_the_persons_panel_shows_opt_outs_per_sending_number_and_other_interacti
     assert all(o.id != phone_call.id for o in view.others)
 
 
+def test_the_persons_panel_lists_a_number_sent_to_as_other_with_its_opt_outs(
+    engine: Engine,
+) -> None:
+    """Send to Other makes the number the person's on the SMS channel (their profile): the
+    panel lists it beside their stored numbers, with its opt-outs, found trying it as an agent."""
+    make_channel()
+    dana = make_consumer("Dana", PHONE)
+    alice = make_user("alice")
+    phone_call = create_interaction(actor=alice, type=InteractionType.PHONE, person=dana)
+    other = "+14155550177"
+    sent = send_sms(
+        actor=alice,
+        request=SendRequest(SUPPORT_NUMBER, "(415) 555-0177", "new number?", phone_call.id),
+    )
+    receive_sms(sms=InboundSms(sid="SM" + "4" * 32, from_=other, to=BILLING_NUMBER, body="stop"))
+    view = details_service.details(actor=alice, interaction_id=sent.interaction_id)
+    assert [(n.e164, n.kind, n.opted_out_from) for n in view.numbers] == [
+        (PHONE, "mobile", ()),
+        (other, "sms profile", ("line 1",)),
+    ]
+
+
 def test_from_is_the_number_the_consumer_last_wrote_to(engine: Engine) -> None:
     make_channel()
     make_consumer("Dana", PHONE)

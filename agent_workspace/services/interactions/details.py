@@ -13,6 +13,7 @@ from agent_workspace.db.engine import reading
 from agent_workspace.domain.routing import PersonRef
 from agent_workspace.models import (
     ACTIVE_STATES,
+    ChannelUserProfile,
     CustomerCase,
     Interaction,
     OptOut,
@@ -83,7 +84,13 @@ def details(
         )
 
 
+#: The kind shown for a number the person has only as their SMS profile (not stored with them).
+SMS_PROFILE = "sms profile"
+
+
 def _numbers(session: Session, ref: PersonRef) -> tuple[NumberView, ...]:
+    """Their stored numbers, then the numbers that are theirs on the SMS channel only (an agent
+    sent to it as Other, or a resolver linked it): replies from those come to this person too."""
     consumer_id, contact_id = person_ids(ref)
     phones = session.exec(
         select(PersonPhone)
@@ -94,16 +101,27 @@ def _numbers(session: Session, ref: PersonRef) -> tuple[NumberView, ...]:
         )
         .order_by(col(PersonPhone.is_primary).desc(), col(PersonPhone.id))
     ).all()
-    e164s = [p.e164 for p in phones]
+    kinds = {p.e164: p.kind.value for p in phones}
+    for phone in session.exec(
+        select(ChannelUserProfile.phone)
+        .where(
+            ChannelUserProfile.consumer_id == consumer_id
+            if consumer_id is not None
+            else ChannelUserProfile.contact_id == contact_id,
+            col(ChannelUserProfile.is_active),
+        )
+        .order_by(col(ChannelUserProfile.id))
+    ).all():
+        kinds.setdefault(phone, SMS_PROFILE)
     labels = {n.e164: n.label or n.e164 for n in session.exec(select(ProviderNumber)).all()}
     opted: dict[str, list[str]] = {}
-    if e164s:
+    if kinds:
         for row in session.exec(
-            select(OptOut).where(col(OptOut.phone).in_(e164s), col(OptOut.opted_out))
+            select(OptOut).where(col(OptOut.phone).in_(list(kinds)), col(OptOut.opted_out))
         ).all():
             opted.setdefault(row.phone, []).append(labels.get(row.sender, row.sender))
     return tuple(
-        NumberView(p.e164, p.kind.value, tuple(sorted(opted.get(p.e164, [])))) for p in phones
+        NumberView(e164, kind, tuple(sorted(opted.get(e164, [])))) for e164, kind in kinds.items()
     )
 
 
