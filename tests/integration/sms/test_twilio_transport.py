@@ -90,12 +90,19 @@ def _hello(gateway: TwilioGateway) -> str:
     return gateway.send(OutboundSms(to=PHONE, from_=PROVIDER, body="via the proxy")).status
 
 
+def _gateway_behind(
+    proxy_url: str, monkeypatch: pytest.MonkeyPatch, simulator: SimulatorServer, no_proxy: str = ""
+) -> TwilioGateway:
+    """A gateway built while the environment names `proxy_url` (read when it is built)."""
+    monkeypatch.setenv("HTTP_PROXY", proxy_url)
+    monkeypatch.setenv("NO_PROXY", no_proxy)
+    return TwilioGateway(ACCOUNT_SID, AUTH_TOKEN, api_base_url=simulator.url, timeout=2)
+
+
 def test_requests_go_through_the_environments_proxy(
     simulator: SimulatorServer, proxy: ForwardProxy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("HTTP_PROXY", proxy.url)
-    monkeypatch.setenv("NO_PROXY", "")
-    gateway = TwilioGateway(ACCOUNT_SID, AUTH_TOKEN, api_base_url=simulator.url, timeout=5)
+    gateway = _gateway_behind(proxy.url, monkeypatch, simulator)
     assert _hello(gateway) == "queued"
     path = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
     assert proxy.request_lines == [f"POST {simulator.url}{path} HTTP/1.1"]
@@ -105,9 +112,7 @@ def test_requests_go_through_the_environments_proxy(
 def test_no_proxy_sends_straight_to_the_provider(
     simulator: SimulatorServer, proxy: ForwardProxy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("HTTP_PROXY", proxy.url)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    gateway = TwilioGateway(ACCOUNT_SID, AUTH_TOKEN, api_base_url=simulator.url, timeout=5)
+    gateway = _gateway_behind(proxy.url, monkeypatch, simulator, no_proxy="127.0.0.1")
     assert _hello(gateway) == "queued"
     assert proxy.request_lines == []
 
@@ -115,9 +120,7 @@ def test_no_proxy_sends_straight_to_the_provider(
 def test_a_proxy_that_refuses_the_connection_is_retryable(
     simulator: SimulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
-    monkeypatch.setenv("NO_PROXY", "")
-    gateway = TwilioGateway(ACCOUNT_SID, AUTH_TOKEN, api_base_url=simulator.url, timeout=2)
+    gateway = _gateway_behind("http://127.0.0.1:9", monkeypatch, simulator)
     with pytest.raises(RetryableSmsError):
         _hello(gateway)
     monkeypatch.delenv("HTTP_PROXY")  # the test's own look at the simulator goes straight there
@@ -127,9 +130,7 @@ def test_a_proxy_that_refuses_the_connection_is_retryable(
 def test_sends_from_one_thread_reuse_one_kept_alive_connection(
     simulator: SimulatorServer, proxy: ForwardProxy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("HTTP_PROXY", proxy.url)
-    monkeypatch.setenv("NO_PROXY", "")
-    gateway = TwilioGateway(ACCOUNT_SID, AUTH_TOKEN, api_base_url=simulator.url, timeout=5)
+    gateway = _gateway_behind(proxy.url, monkeypatch, simulator)
     for _ in range(5):
         _hello(gateway)
     assert len(proxy.client_ports) == 5
