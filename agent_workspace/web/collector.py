@@ -20,6 +20,11 @@ FULL_EVERY = 1000  # CPython's default is 10
 
 async def tune_collector() -> None:
     """Lifespan task: runs once the app has loaded."""
+    tune()
+
+
+def tune() -> None:
+    """Freezes what the process holds now and makes full passes rare."""
     gc.collect()
     gc.freeze()
     young, middle, _ = gc.get_threshold()
