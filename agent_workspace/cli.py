@@ -144,14 +144,19 @@ def workers_problem(workers: int) -> str | None:
 
 def serve(port: int, workers: int = 1) -> int:
     """Runs the production build on 127.0.0.1 with `workers` Granian worker processes (and the
-    simulator); stops them together. Each worker runs an outbox dispatcher."""
+    simulator); stops them together. Each worker runs an outbox dispatcher.
+
+    SIGTERM stops it as Ctrl-C does: a supervisor (systemd, a container runtime) sends it to
+    this process alone, and Python's default would end it there and leave the web server and
+    the simulator running on their ports."""
     if (problem := workers_problem(workers)) is not None:
         print(f"{PROG}: {problem}", file=sys.stderr)
         return 2
-    settings = get_settings()
-    simulator = _start_simulator() if settings.uses_simulator else None
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    simulator: subprocess.Popen[bytes] | None = None
     reflex: subprocess.Popen[bytes] | None = None
     try:
+        simulator = _start_simulator() if get_settings().uses_simulator else None
         url = f"http://127.0.0.1:{port}"
         threading.Thread(
             target=_announce_when_ready, args=(url, simulator is not None), daemon=True
@@ -162,14 +167,20 @@ def serve(port: int, workers: int = 1) -> int:
         reflex = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env)
         return reflex.wait()
     except KeyboardInterrupt:
-        if reflex is not None:
-            reflex.terminate()
-            return reflex.wait()
-        return 130
+        return _stop(reflex) if reflex is not None else 130
     finally:
         if simulator is not None:
-            simulator.terminate()
-            simulator.wait(timeout=10)
+            _stop(simulator)
+
+
+def _stop(process: subprocess.Popen[bytes], grace: float = 20) -> int:
+    """Asks a child to stop (it stops its own workers), and ends it if it will not."""
+    process.terminate()
+    try:
+        return process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.wait()
 
 
 def dispatch() -> int:

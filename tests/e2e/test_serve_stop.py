@@ -1,0 +1,54 @@
+"""`cli serve` stops with everything it started when a supervisor (systemd, a container runtime)
+sends SIGTERM to it alone, not to its process group as a terminal's Ctrl-C does."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import time
+from pathlib import Path
+
+from tests.servers import WorkspaceServer
+
+
+def _group(pgid: int) -> list[int]:
+    """The processes still in process group `pgid` (zombies are gone already)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            found.append(int(entry))
+    return found
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_sigterm_to_serve_stops_the_web_workers_and_the_simulator(tmp_path: Path) -> None:
+    server = WorkspaceServer(tmp_path)
+    server.start()
+    assert server.process is not None
+    leader = server.process.pid
+    assert len(_group(leader)) >= 3  # serve, the simulator, the web server and its workers
+    try:
+        os.kill(leader, signal.SIGTERM)
+        server.process.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while _group(leader) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        left = _group(leader)
+        assert left == [], f"left running after serve stopped: {left}"
+        assert not _listening(server.port)
+        assert not _listening(server.simulator_port)
+    finally:
+        for pid in _group(leader):  # whatever it left behind, ended by this test
+            os.kill(pid, signal.SIGKILL)
