@@ -125,7 +125,7 @@ def test_the_persons_panel_shows_opt_outs_per_sending_number_and_other_interacti
     assert all(o.id != phone_call.id for o in view.others)
 
 
-def test_the_persons_panel_lists_a_number_sent_to_as_other_with_its_opt_outs(
+def test_a_number_sent_to_as_other_is_the_persons_in_the_panel_and_the_composer(
     engine: Engine,
 ) -> None:
     """Send to Other makes the number the person's on the SMS channel (their profile): the
@@ -145,6 +145,9 @@ def test_the_persons_panel_lists_a_number_sent_to_as_other_with_its_opt_outs(
         (PHONE, "mobile", ()),
         (other, "sms profile", ("line 1",)),
     ]
+    # Composing from the phone call, To offers it too, after the interaction's own number.
+    options = compose_options(actor=alice, interaction_id=phone_call.id, default_region="US")
+    assert [o.e164 for o in options.to_options] == [PHONE, other]
 
 
 def test_from_is_the_number_the_consumer_last_wrote_to(engine: Engine) -> None:

@@ -13,7 +13,6 @@ from agent_workspace.db.engine import reading
 from agent_workspace.domain.routing import PersonRef
 from agent_workspace.models import (
     ACTIVE_STATES,
-    ChannelUserProfile,
     CustomerCase,
     Interaction,
     OptOut,
@@ -22,7 +21,12 @@ from agent_workspace.models import (
 )
 from agent_workspace.services.access import Actor, access_interaction
 from agent_workspace.services.interactions.lists import VIRTUAL_AGENT_NAME, row_view
-from agent_workspace.services.people.directory import get_person, person_ids, person_ref
+from agent_workspace.services.people.directory import (
+    get_person,
+    person_ids,
+    person_ref,
+    sms_phones,
+)
 
 OTHER_INTERACTIONS = 20
 
@@ -89,8 +93,7 @@ SMS_PROFILE = "sms profile"
 
 
 def _numbers(session: Session, ref: PersonRef) -> tuple[NumberView, ...]:
-    """Their stored numbers, then the numbers that are theirs on the SMS channel only (an agent
-    sent to it as Other, or a resolver linked it): replies from those come to this person too."""
+    """Their stored numbers, then those that are theirs on the SMS channel only."""
     consumer_id, contact_id = person_ids(ref)
     phones = session.exec(
         select(PersonPhone)
@@ -102,16 +105,7 @@ def _numbers(session: Session, ref: PersonRef) -> tuple[NumberView, ...]:
         .order_by(col(PersonPhone.is_primary).desc(), col(PersonPhone.id))
     ).all()
     kinds = {p.e164: p.kind.value for p in phones}
-    for phone in session.exec(
-        select(ChannelUserProfile.phone)
-        .where(
-            ChannelUserProfile.consumer_id == consumer_id
-            if consumer_id is not None
-            else ChannelUserProfile.contact_id == contact_id,
-            col(ChannelUserProfile.is_active),
-        )
-        .order_by(col(ChannelUserProfile.id))
-    ).all():
+    for phone in sms_phones(session, ref):
         kinds.setdefault(phone, SMS_PROFILE)
     labels = {n.e164: n.label or n.e164 for n in session.exec(select(ProviderNumber)).all()}
     opted: dict[str, list[str]] = {}

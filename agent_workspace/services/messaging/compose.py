@@ -13,7 +13,7 @@ from agent_workspace.domain.phone import PhoneOk, display_phone, parse_phone
 from agent_workspace.models import ACTIVE_STATES, Direction, InteractionType, Message
 from agent_workspace.services.access import Actor, access_interaction
 from agent_workspace.services.channels.settings import sms_channel
-from agent_workspace.services.people.directory import get_person, person_ref
+from agent_workspace.services.people.directory import get_person, person_ref, sms_phones
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,9 @@ class ToOption:
 class ComposeOptions:
     from_numbers: tuple[tuple[str, str], ...]  # (E.164, label or ""), the channel's order
     default_from: str  # the number the consumer last wrote to or was written from; else first
-    to_options: tuple[ToOption, ...]  # the person's valid mobile numbers, the interaction's first
+    # The person's valid mobile numbers: the interaction's first, then their stored ones, then
+    # those that are theirs on the SMS channel only.
+    to_options: tuple[ToOption, ...]
     region: str  # the person's region, else the workspace's: how stored numbers are read
     person_region: str | None  # typed numbers are tried in it first
     allowed_types: frozenset[str]  # the channel's attachment policy
@@ -44,7 +46,10 @@ def compose_options(
         person_region = person.country if person and person.country else None
         region = person_region or default_region
         numbers = [interaction.phone] if interaction.phone else []
-        numbers += [p for p in (person.phones if person else ()) if p not in numbers]
+        stored = person.phones if person else ()
+        for phone in [*stored, *(sms_phones(session, ref) if ref else ())]:
+            if phone not in numbers:
+                numbers.append(phone)
         options = [
             ToOption(n, display_phone(n))
             for n in numbers

@@ -10,7 +10,14 @@ from sqlmodel import Session, col, func, select
 
 from agent_workspace.db.engine import reading
 from agent_workspace.domain.routing import PersonKind, PersonRef
-from agent_workspace.models import Account, Consumer, Contact, PersonPhone, Role
+from agent_workspace.models import (
+    Account,
+    ChannelUserProfile,
+    Consumer,
+    Contact,
+    PersonPhone,
+    Role,
+)
 from agent_workspace.services.access import Actor, require_role
 
 
@@ -88,6 +95,25 @@ def get_people(session: Session, refs: Iterable[PersonRef]) -> dict[PersonRef, P
         )
         for ref, row in rows.items()
     }
+
+
+def sms_phones(session: Session, ref: PersonRef) -> list[str]:
+    """The phones that are the person's on the SMS channel (their active profiles), oldest
+    first: replies from them come to this person, whether or not they are stored with them
+    (an agent sent to one as Other, or a resolver linked it)."""
+    consumer_id, contact_id = person_ids(ref)
+    owner = (
+        ChannelUserProfile.consumer_id == consumer_id
+        if consumer_id is not None
+        else ChannelUserProfile.contact_id == contact_id
+    )
+    return list(
+        session.exec(
+            select(ChannelUserProfile.phone)
+            .where(owner, col(ChannelUserProfile.is_active))
+            .order_by(col(ChannelUserProfile.id))
+        ).all()
+    )
 
 
 def owners_of_phone(session: Session, e164: str) -> list[PersonRef]:
