@@ -9,6 +9,8 @@ from a tab's client token to its session token, which lives in Reflex state, is 
 from __future__ import annotations
 
 import asyncio
+import json
+import select
 import socket
 import threading
 import time
@@ -122,10 +124,22 @@ def _signed_in(stack: Stack, username: str, roles: tuple[Role, ...] = (Role.AGEN
     return client_token
 
 
-def _post(
-    stack: Stack, client_token: str | None, *sizes: int, chunked: bool = False
-) -> httpx.Response:
-    """A browser-like multipart upload; `chunked` sends it without a Content-Length."""
+@dataclass(frozen=True)
+class Answer:
+    status_code: int
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def _post(stack: Stack, client_token: str | None, *sizes: int, chunked: bool = False) -> Answer:
+    """A browser-like multipart upload; `chunked` sends it without a Content-Length.
+
+    Like a browser, it watches for an early answer while it sends and stops sending when one
+    comes. The guard answers a refusal with `Connection: close`, and the server then closes
+    with body bytes unread: a client that wrote on regardless (httpx) could have its answer
+    cut off by the reset that follows (seen once in CI)."""
     headers = {"Reflex-Event-Handler": "state.compose_state.send"}
     if client_token is not None:
         headers["Reflex-Client-Token"] = client_token
@@ -136,9 +150,52 @@ def _post(
     form = httpx.Request("POST", stack.url, files=files)
     body = form.read()
     headers["Content-Type"] = form.headers["Content-Type"]
-    chunks = [body[i : i + 64 * 1024] for i in range(0, len(body), 64 * 1024)]
-    content: bytes | Iterator[bytes] = iter(chunks) if chunked else body
-    return httpx.post(f"{stack.url}/_upload", content=content, headers=headers, timeout=10)
+    if chunked:
+        headers["Transfer-Encoding"] = "chunked"
+        pieces = [body[i : i + 64 * 1024] for i in range(0, len(body), 64 * 1024)]
+        framed = [b"%x\r\n%b\r\n" % (len(piece), piece) for piece in pieces] + [b"0\r\n\r\n"]
+    else:
+        headers["Content-Length"] = str(len(body))
+        framed = [body[i : i + 64 * 1024] for i in range(0, len(body), 64 * 1024)]
+    host, port = stack.url.removeprefix("http://").split(":")
+    head = "".join(f"{k}: {v}\r\n" for k, v in {"Host": host, **headers}.items())
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(f"POST /_upload HTTP/1.1\r\n{head}\r\n".encode())
+        for piece in framed:
+            if select.select([sock], [], [], 0)[0]:
+                break  # the server has answered: the rest is not wanted
+            try:
+                sock.sendall(piece)
+            except (BrokenPipeError, ConnectionResetError):
+                break  # it answered and closed meanwhile; the answer is read below
+        return _read_answer(sock)
+
+
+def _read_answer(sock: socket.socket) -> Answer:
+    received = b""
+    while b"\r\n\r\n" not in received or len(received) < _answer_length(received):
+        try:
+            chunk = sock.recv(65536)
+        except ConnectionResetError:
+            break
+        if not chunk:
+            break
+        received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    return Answer(status, body[: _answer_length(received) - len(head) - 4])
+
+
+def _answer_length(received: bytes) -> int:
+    """Bytes of the whole answer (head, blank line, body), once its head is in."""
+    head, found, _ = received.partition(b"\r\n\r\n")
+    if not found:
+        return len(received) + 1
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return len(head) + 4 + int(value)
+    raise AssertionError(f"an answer without a Content-Length: {head!r}")
 
 
 @pytest.mark.parametrize("client_token", [None, "", "a-tab-nobody-signed-in-on"])
