@@ -10,17 +10,19 @@ import contextlib
 import functools
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 from agent_workspace.config import get_settings
 
 READ_ONLY = "aw_read_only"
+T = TypeVar("T")
 
 
 def make_engine(url: str) -> Engine:
@@ -76,6 +78,18 @@ def autocommit_engine(engine: Engine) -> Engine:
             _autocommit[engine] = found
             event.listen(engine, "engine_disposed", lambda _engine: found.dispose())
         return found
+
+
+def once_more_if_dropped(attempt: Callable[[], T]) -> tuple[T, bool]:
+    """Runs `attempt`, and once more if it failed on a connection the server had ended (the
+    autocommit pool does not ping first; SQLAlchemy has dropped the dead connection by then):
+    its result, and whether it ran twice."""
+    try:
+        return attempt(), False
+    except DBAPIError as failed:
+        if not failed.connection_invalidated:
+            raise
+    return attempt(), True
 
 
 @functools.cache

@@ -8,9 +8,8 @@ from contextlib import AbstractContextManager
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
 
-from agent_workspace.db.engine import autocommit_engine, get_engine
+from agent_workspace.db.engine import autocommit_engine, get_engine, once_more_if_dropped
 from agent_workspace.domain.webhooks import InboundText
 from agent_workspace.models import AcceptedWebhook, utcnow
 from agent_workspace.services import events
@@ -53,19 +52,14 @@ def accept_inbound(
         "attempts": 0,
     }
     dialect = bound.dialect.name
-    retried = False
-    while True:
-        try:
-            with gate.accepting(serialise=dialect == "sqlite"), _one_statement(bound) as conn:
-                new = conn.execute(_INSERTS[dialect], row).first() is not None
-            break
-        except DBAPIError as failed:
-            # A connection the server had ended (it is not pinged first): once more on a
-            # fresh one. If the first INSERT did commit, this one inserts nothing; the router
-            # is woken all the same.
-            if retried or not failed.connection_invalidated:
-                raise
-            retried = True
+
+    def insert() -> bool:
+        with gate.accepting(serialise=dialect == "sqlite"), _one_statement(bound) as conn:
+            return conn.execute(_INSERTS[dialect], row).first() is not None
+
+    # If a first INSERT on a dropped connection did commit, the second inserts nothing; the
+    # router is woken all the same.
+    new, retried = once_more_if_dropped(insert)
     if new or retried:
         events.publish(events.InboundAccepted(channel_id, sms.from_))
     return new

@@ -16,9 +16,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
 
-from agent_workspace.db.engine import autocommit_engine, get_engine, transaction
+from agent_workspace.db.engine import (
+    autocommit_engine,
+    get_engine,
+    once_more_if_dropped,
+    transaction,
+)
 from agent_workspace.models import Attachment, Direction, Message, MessageStatus, utcnow
 
 LEASE = timedelta(seconds=60)
@@ -97,15 +101,12 @@ def _claim_in_one_statement(bound: Engine, values: dict[str, Any]) -> Sequence[s
     fresh one. Should the first UPDATE have committed after all, its messages stay in flight
     under a token nobody holds, and are looked up at the provider once their lease ends.
     """
-    retried = False
-    while True:
-        try:
-            with autocommit_engine(bound).connect() as conn:
-                return conn.execute(_CLAIM, values).all()
-        except DBAPIError as failed:
-            if retried or not failed.connection_invalidated:
-                raise
-            retried = True
+
+    def claim() -> Sequence[sa.Row[Any]]:
+        with autocommit_engine(bound).connect() as conn:
+            return conn.execute(_CLAIM, values).all()
+
+    return once_more_if_dropped(claim)[0]
 
 
 def _media(conn: Connection, message_ids: list[int]) -> dict[int, tuple[tuple[int, str], ...]]:
