@@ -10,6 +10,7 @@ callback either sees the sid or leaves an early status that is applied here.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,7 +57,8 @@ def record_accepted(accepted: list[Accepted], *, engine: Engine | None = None) -
     with transaction(engine) as session:
         lock_sids(session, [a.sid for a in accepted])
         conn = session.connection()
-        won = conn.execute(_FENCED[conn.dialect.name], _answers(conn, accepted)).all()
+        fenced, answers = _FENCED[conn.dialect.name]
+        won = conn.execute(fenced, {**answers(accepted), "now": utcnow()}).all()
         if not won:
             return set()
         early_by_sid = _early_statuses(conn, [by_id[row.id].sid for row in won if row.early])
@@ -88,16 +90,6 @@ def record_accepted(accepted: list[Accepted], *, engine: Engine | None = None) -
                 session, events.InteractionChanged(row.interaction_id, messages_only=True)
             )
         return {row.id for row in won}
-
-
-def _answers(conn: sa.Connection, accepted: list[Accepted]) -> dict[str, object]:
-    """`_FENCED`'s parameters: the (id, token, sid) of every answer, and the time."""
-    if conn.dialect.name == "postgresql":
-        columns = zip(*((a.message_id, a.lease_token, a.sid) for a in accepted), strict=True)
-        ids, tokens, sids = (list(c) for c in columns)
-        return {"ids": ids, "tokens": tokens, "sids": sids, "now": utcnow()}
-    rows = [[a.message_id, a.lease_token, a.sid] for a in accepted]
-    return {"rows": json.dumps(rows), "now": utcnow()}
 
 
 def _fenced_update(answer: sa.Subquery) -> sa.Update:
@@ -144,6 +136,14 @@ def _postgres_answers() -> sa.Subquery:
     ).subquery("answer")
 
 
+def _postgres_params(accepted: list[Accepted]) -> dict[str, object]:
+    return {
+        "ids": [a.message_id for a in accepted],
+        "tokens": [a.lease_token for a in accepted],
+        "sids": [a.sid for a in accepted],
+    }
+
+
 def _sqlite_answers() -> sa.Subquery:
     each = sa.func.json_each(sa.bindparam("rows", type_=sa.String())).table_valued("value")
     return sa.select(
@@ -153,9 +153,14 @@ def _sqlite_answers() -> sa.Subquery:
     ).subquery("answer")
 
 
-_FENCED = {
-    "postgresql": _fenced_update(_postgres_answers()),
-    "sqlite": _fenced_update(_sqlite_answers()),
+def _sqlite_params(accepted: list[Accepted]) -> dict[str, object]:
+    return {"rows": json.dumps([[a.message_id, a.lease_token, a.sid] for a in accepted])}
+
+
+# Per database: the fenced UPDATE over the group's answers, and how the answers are passed.
+_FENCED: dict[str, tuple[sa.Update, Callable[[list[Accepted]], dict[str, object]]]] = {
+    "postgresql": (_fenced_update(_postgres_answers()), _postgres_params),
+    "sqlite": (_fenced_update(_sqlite_answers()), _sqlite_params),
 }
 
 
