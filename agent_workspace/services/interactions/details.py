@@ -22,8 +22,8 @@ from agent_workspace.models import (
 from agent_workspace.services.access import Actor, access_interaction
 from agent_workspace.services.interactions.lists import VIRTUAL_AGENT_NAME, row_view
 from agent_workspace.services.people.directory import (
+    belongs_to,
     get_person,
-    person_ids,
     person_ref,
     sms_phones,
 )
@@ -94,14 +94,9 @@ SMS_PROFILE = "sms profile"
 
 def _numbers(session: Session, ref: PersonRef) -> tuple[NumberView, ...]:
     """Their stored numbers, then those that are theirs on the SMS channel only."""
-    consumer_id, contact_id = person_ids(ref)
     phones = session.exec(
         select(PersonPhone)
-        .where(
-            PersonPhone.consumer_id == consumer_id
-            if consumer_id is not None
-            else PersonPhone.contact_id == contact_id
-        )
+        .where(belongs_to(PersonPhone, ref))
         .order_by(col(PersonPhone.is_primary).desc(), col(PersonPhone.id))
     ).all()
     kinds = {p.e164: p.kind.value for p in phones}
@@ -120,15 +115,9 @@ def _numbers(session: Session, ref: PersonRef) -> tuple[NumberView, ...]:
 
 
 def _others(session: Session, ref: PersonRef, this_id: int) -> tuple[OtherInteraction, ...]:
-    consumer_id, contact_id = person_ids(ref)
-    person_match = (
-        Interaction.consumer_id == consumer_id
-        if consumer_id is not None
-        else Interaction.contact_id == contact_id
-    )
     rows = session.exec(
         select(Interaction)
-        .where(person_match, Interaction.id != this_id)
+        .where(belongs_to(Interaction, ref), Interaction.id != this_id)
         .order_by(col(Interaction.opened_at).desc(), col(Interaction.id).desc())
         .limit(OTHER_INTERACTIONS)
     ).all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
@@ -15,10 +16,14 @@ from agent_workspace.models import (
     ChannelUserProfile,
     Consumer,
     Contact,
+    Interaction,
     PersonPhone,
     Role,
 )
 from agent_workspace.services.access import Actor, require_role
+
+PersonRows = type[PersonPhone] | type[ChannelUserProfile] | type[Interaction]
+"""Tables whose rows belong to a consumer or a contact (one of the two ids is set)."""
 
 
 @dataclass(frozen=True)
@@ -97,20 +102,22 @@ def get_people(session: Session, refs: Iterable[PersonRef]) -> dict[PersonRef, P
     }
 
 
+def belongs_to(table: PersonRows, ref: PersonRef) -> ColumnElement[bool]:
+    """The condition for `table`'s rows of the person `ref` (its consumer_id or contact_id)."""
+    consumer_id, contact_id = person_ids(ref)
+    if consumer_id is not None:
+        return col(table.consumer_id) == consumer_id
+    return col(table.contact_id) == contact_id
+
+
 def sms_phones(session: Session, ref: PersonRef) -> list[str]:
     """The phones that are the person's on the SMS channel (their active profiles), oldest
     first: replies from them come to this person, whether or not they are stored with them
     (an agent sent to one as Other, or a resolver linked it)."""
-    consumer_id, contact_id = person_ids(ref)
-    owner = (
-        ChannelUserProfile.consumer_id == consumer_id
-        if consumer_id is not None
-        else ChannelUserProfile.contact_id == contact_id
-    )
     return list(
         session.exec(
             select(ChannelUserProfile.phone)
-            .where(owner, col(ChannelUserProfile.is_active))
+            .where(belongs_to(ChannelUserProfile, ref), col(ChannelUserProfile.is_active))
             .order_by(col(ChannelUserProfile.id))
         ).all()
     )
