@@ -123,10 +123,6 @@ class PooledHttpClient(HttpClient):  # type: ignore[misc]
         headers: Mapping[str, str] = getattr(self._local, "headers", {})
         return headers
 
-    def close(self) -> None:
-        """Closes the kept-alive connections."""
-        self._manager.clear()
-
 
 _REDIRECTS_ONLY = urllib3.Retry(
     total=None, connect=0, read=0, status=0, other=0, redirect=MAX_REDIRECTS
