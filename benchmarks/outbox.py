@@ -33,7 +33,7 @@ import sqlalchemy as sa
 
 from agent_workspace import config
 from agent_workspace.db import engine as engine_module
-from agent_workspace.models import utcnow
+from agent_workspace.models import Message, utcnow
 from agent_workspace.sms import TwilioGateway
 from agent_workspace.sms.gateway import OutboundSms
 from benchmarks.figures import Figure
@@ -101,29 +101,26 @@ def _release(ids: list[int]) -> None:
         conn.execute(sa.text("SELECT pg_notify('aw_outbox', '')"))
 
 
-def _accepted(ids: list[int]) -> int:
-    """How many of `ids` the provider took. They are one run of ids (checked by `_one_run`),
-    so this is a range count: a list of 500 ids sent every 20 ms had cost the drain's shared
-    two cores a few per cent (dumping the array, and PostgreSQL matching it)."""
+def _in_range(ids: list[int], *, accepted: bool) -> int:
+    """Messages with ids from the first of `ids` to the last (with a provider sid if
+    `accepted`). The queued ids are one run (`_one_run`), so this is a range count: a list of
+    500 ids sent every 20 ms had cost the drain's shared two cores a few per cent (dumping the
+    array, and PostgreSQL matching it)."""
+    table: sa.Table = Message.__table__  # type: ignore[attr-defined]
+    query = sa.select(sa.func.count()).where(table.c.id.between(ids[0], ids[-1]))
+    if accepted:
+        query = query.where(table.c.provider_sid.is_not(None))
     with engine_module.get_engine().connect() as conn:
-        return int(
-            conn.execute(
-                sa.text(
-                    "SELECT count(*) FROM message WHERE id BETWEEN :first AND :last"
-                    " AND provider_sid IS NOT NULL"
-                ),
-                {"first": ids[0], "last": ids[-1]},
-            ).scalar_one()
-        )
+        return int(conn.execute(query).scalar_one())
+
+
+def _accepted(ids: list[int]) -> int:
+    """How many of `ids` the provider took."""
+    return _in_range(ids, accepted=True)
 
 
 def _one_run(ids: list[int]) -> None:
-    with engine_module.get_engine().connect() as conn:
-        rows = conn.execute(
-            sa.text("SELECT count(*) FROM message WHERE id BETWEEN :first AND :last"),
-            {"first": ids[0], "last": ids[-1]},
-        ).scalar_one()
-    if rows != len(ids):
+    if (rows := _in_range(ids, accepted=False)) != len(ids):
         raise RuntimeError(f"the queued ids are not one run: {rows} rows for {len(ids)} ids")
 
 

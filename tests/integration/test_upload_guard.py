@@ -9,6 +9,7 @@ from a tab's client token to its session token, which lives in Reflex state, is 
 from __future__ import annotations
 
 import asyncio
+import http.client
 import json
 import select
 import socket
@@ -158,44 +159,23 @@ def _post(stack: Stack, client_token: str | None, *sizes: int, chunked: bool = F
         headers["Content-Length"] = str(len(body))
         framed = [body[i : i + 64 * 1024] for i in range(0, len(body), 64 * 1024)]
     host, port = stack.url.removeprefix("http://").split(":")
-    head = "".join(f"{k}: {v}\r\n" for k, v in {"Host": host, **headers}.items())
-    with socket.create_connection((host, int(port)), timeout=10) as sock:
-        sock.sendall(f"POST /_upload HTTP/1.1\r\n{head}\r\n".encode())
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        conn.putrequest("POST", "/_upload", skip_accept_encoding=True)
+        for name, value in headers.items():
+            conn.putheader(name, value)
+        conn.endheaders()
         for piece in framed:
-            if select.select([sock], [], [], 0)[0]:
+            if select.select([conn.sock], [], [], 0)[0]:
                 break  # the server has answered: the rest is not wanted
             try:
-                sock.sendall(piece)
+                conn.send(piece)
             except (BrokenPipeError, ConnectionResetError):
                 break  # it answered and closed meanwhile; the answer is read below
-        return _read_answer(sock)
-
-
-def _read_answer(sock: socket.socket) -> Answer:
-    received = b""
-    while b"\r\n\r\n" not in received or len(received) < _answer_length(received):
-        try:
-            chunk = sock.recv(65536)
-        except ConnectionResetError:
-            break
-        if not chunk:
-            break
-        received += chunk
-    head, _, body = received.partition(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1])
-    return Answer(status, body[: _answer_length(received) - len(head) - 4])
-
-
-def _answer_length(received: bytes) -> int:
-    """Bytes of the whole answer (head, blank line, body), once its head is in."""
-    head, found, _ = received.partition(b"\r\n\r\n")
-    if not found:
-        return len(received) + 1
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            return len(head) + 4 + int(value)
-    raise AssertionError(f"an answer without a Content-Length: {head!r}")
+        answer = conn.getresponse()
+        return Answer(answer.status, answer.read())
+    finally:
+        conn.close()
 
 
 @pytest.mark.parametrize("client_token", [None, "", "a-tab-nobody-signed-in-on"])
