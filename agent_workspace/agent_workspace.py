@@ -22,6 +22,7 @@ from agent_workspace.web.collector import tune_collector
 from agent_workspace.web.notifier import Notifier
 from agent_workspace.web.routes import create_api
 from agent_workspace.web.runtime import run_dispatcher, run_router
+from agent_workspace.web.socket_guard import guard_sockets
 from agent_workspace.web.upload_guard import guard_uploads
 
 
@@ -29,11 +30,11 @@ def _app() -> rx.App:
     return app
 
 
-# The upload guard wraps everything (the /api/ routes and Reflex's own), so it sees /_upload
-# before Reflex reads a byte of it.
+# The guards wrap everything (the /api/ routes and Reflex's own), so they see /_upload before
+# Reflex reads a byte of it, and an event socket's token before Reflex links it to any state.
 app = rx.App(
     head_components=[rx.script(src="/workspace.js")],
-    api_transformer=[create_api(), guard_uploads(_app)],
+    api_transformer=[create_api(), guard_uploads(_app), guard_sockets],
     # Every toast bottom left: over neither Send (bottom right) nor Sign out (top right).
     toaster=rx.toast.provider(position="bottom-left"),
 )

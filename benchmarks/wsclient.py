@@ -34,6 +34,7 @@ _SESSION = wire.state_name(SessionState)
 _FEED_CHANGED = wire.handler_name(WorkspaceState, "feed_changed")
 _REFRESH_PREVIEW = wire.handler_name(ComposeState, "refresh_preview")
 _SIGN_IN = wire.handler_name(LoginState, "sign_in")
+_SIGN_OUT = wire.handler_name(SessionState, "sign_out")
 _PARSE_WHEN = (_SESSION, _CONVERSATION, *_LIST_FEEDS, '"_redirect"', _HYDRATED)
 _SHOW_PANE = wire.handler_name(InteractionPageState, "show_pane")
 
@@ -91,6 +92,12 @@ class AgentTab:
         if not self.session_token or self.path == "/login":
             raise SessionFailed(f"sign-in as {username} was refused")
         return self.session_token
+
+    async def sign_out(self) -> None:
+        """Sign out, as the header's button does; follows the redirect to the sign-in page."""
+        self._hydrated.clear()
+        await self._send(wire.event(_SIGN_OUT, None, self.path))
+        await self._until_hydrated()
 
     async def open(self, path: str) -> None:
         """A client-side navigation (a click on a row's link): the page's on_load runs again."""

@@ -55,6 +55,12 @@ class ChannelChanged:
 
 
 @dataclass(frozen=True)
+class SessionsEnded:
+    """Sign-ins ended (signed out, revoked): the copies of live feeds they showed are emptied
+    (web/notifier.py), so nothing of them stays kept for a session nobody may use."""
+
+
+@dataclass(frozen=True)
 class InboundAccepted:
     """An inbound webhook was accepted and waits to be routed (services/ingest): the router
     routes this phone's rows without looking for others."""
@@ -69,6 +75,7 @@ Event = (
     | NoticeCreated
     | ListsChanged
     | ChannelChanged
+    | SessionsEnded
     | InboundAccepted
 )
 Subscriber = Callable[[Event], None]

@@ -1,9 +1,9 @@
 """Shared states that webhooks and other agents' sends push into, so pages update with no reload.
 
-Each open interaction page links to the token `ix<id>`, each My Interactions page to
-`agent<id>`: an update goes only to those who show the thing. Each feed remembers which
-session every linked tab opened it with (`_viewers`), and says who may view it, so the
-notifier drops tabs whose session has ended or whose user may not see it before pushing.
+Each open interaction page shows the feed `ix<id>`, each My Interactions page `agent<id>`: an
+update goes only to those who show the thing. Each signed-in session links its tabs to a copy
+of its own under a name only the server can make (services/accounts/live_views.py); each feed
+says who may view it, so the notifier skips sessions whose user may not see it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from agent_workspace.services.interactions.supervision import BOARD_LIMIT, Board
 from agent_workspace.services.messaging.conversation import ConversationView, LatestMessages
 from agent_workspace.services.messaging.messages import TAIL, MessageView
 from agent_workspace.state import live_tail
-from agent_workspace.state.channel_feed import ChannelFeed
+from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
 from agent_workspace.state.live_tail import LiveTail
 from agent_workspace.state.views import (
     AgentLoadItem,
@@ -39,17 +39,19 @@ from agent_workspace.state.views import (
     patch_board,
 )
 
+CONVERSATION, AGENT_LIST, NOTICES = "ix", "agent", "notices"  # + the id: a feed's name
+
 
 def conversation_token(interaction_id: int) -> str:
-    return f"ix{interaction_id}"
+    return f"{CONVERSATION}{interaction_id}"
 
 
 def agent_token(agent_id: int) -> str:
-    return f"agent{agent_id}"
+    return f"{AGENT_LIST}{agent_id}"
 
 
 def notices_token(agent_id: int) -> str:
-    return f"notices{agent_id}"
+    return f"{NOTICES}{agent_id}"
 
 
 class ConversationFeed(rx.SharedState):
@@ -231,3 +233,24 @@ FEEDS: tuple[type[rx.SharedState], ...] = (
     NoticeFeed,
     ChannelFeed,
 )
+# A feed's name says which feed it is: a prefix and an id, or a fixed name.
+_BY_PREFIX: tuple[tuple[str, type[rx.SharedState]], ...] = (
+    (CONVERSATION, ConversationFeed),
+    (AGENT_LIST, AgentListFeed),
+    (NOTICES, NoticeFeed),
+)
+_BY_NAME: dict[str, type[rx.SharedState]] = {
+    LISTS_LINK: ListsFeed,
+    BOARD_LINK: SupervisorBoardFeed,
+    CHANNEL_LINK: ChannelFeed,
+}
+
+
+def feed_class(feed: str) -> type[rx.SharedState] | None:
+    """The shared state a feed's copies are, from the feed's name (None: no such feed)."""
+    if feed in _BY_NAME:
+        return _BY_NAME[feed]
+    for prefix, cls in _BY_PREFIX:
+        if feed.startswith(prefix) and feed[len(prefix) :].isdigit():
+            return cls
+    return None

@@ -41,18 +41,26 @@ from agent_workspace.state.live import (
     SupervisorBoardFeed,
     agent_token,
     conversation_token,
+    feed_class,
     notices_token,
 )
 
 log = logging.getLogger(__name__)
 Noted = (
-    events.InteractionChanged | events.NoticeCreated | events.ChannelChanged | events.ListsChanged
+    events.InteractionChanged
+    | events.NoticeCreated
+    | events.ChannelChanged
+    | events.ListsChanged
+    | events.SessionsEnded
 )
+# How often copies of sessions that ended on their own (expired) are looked for; a sign-out or
+# a revoke is announced and handled at once.
+ENDED_SWEEP_SECONDS = 60.0
 
 
 @dataclasses.dataclass
 class _Views:
-    shown: dict[str, list[tuple[int, Actor]]]
+    shown: dict[str, list[live_views.Viewer]]
     numbers: Any = None
     notices: dict[int, Any] = dataclasses.field(default_factory=dict)
     conversations: dict[int, Any] = dataclasses.field(default_factory=dict)
@@ -150,6 +158,7 @@ class Notifier:
         self._reread: set[int] = set()  # agents whose lists must be read whole
         self._noticed: set[int] = set()
         self._channel = False
+        self._ended = False
 
     def on_event(self, event: events.Event) -> None:
         """Called in the committing thread: only hands the event to the loop."""
@@ -157,7 +166,9 @@ class Notifier:
             self.loop.call_soon_threadsafe(self._note, event)
 
     def _note(self, event: Noted) -> None:
-        if isinstance(event, events.ChannelChanged):
+        if isinstance(event, events.SessionsEnded):
+            self._ended = True
+        elif isinstance(event, events.ChannelChanged):
             self._channel = True
         elif isinstance(event, events.NoticeCreated):
             self._noticed.add(event.agent_id)
@@ -176,6 +187,9 @@ class Notifier:
             self._wake.set()
 
     async def push_pending(self) -> None:
+        if self._ended:
+            self._ended = False
+            await self.drop_ended()
         interactions, self._interactions = self._interactions, set()
         whole, self._whole = self._whole, set()
         agents, self._agents = self._agents, {}
@@ -223,7 +237,7 @@ class Notifier:
 
     async def _show(
         self,
-        shown: dict[str, list[tuple[int, Actor]]],
+        shown: dict[str, list[live_views.Viewer]],
         feed: str,
         feed_cls: type[rx.State],
         value: Any,
@@ -232,10 +246,9 @@ class Notifier:
         that ended, or tabs nobody has open, get nothing. Returns the sessions whose open tab
         was sent a new message of a conversation it already showed."""
         shown_new = []
-        for session_id, actor in shown.get(feed, []):
+        for token, actor in shown.get(feed, []):
             if not feed_cls._may_view(actor, feed):  # type: ignore[attr-defined]
                 continue
-            token = live_views.session_token(feed, session_id)
             try:
                 if await self._apply(token, feed_cls, value):
                     shown_new.append(actor)
@@ -280,13 +293,37 @@ class Notifier:
                 sent += 1
         return sent
 
+    async def drop_ended(self) -> None:
+        """Empties the copies of feeds whose session has ended: what a signed-in tab was shown
+        is not kept for a session nobody may use any more."""
+        ended = await asyncio.to_thread(_attempt, live_views.take_ended) or []
+        for feed, copy in ended:
+            feed_cls = feed_class(feed)
+            if feed_cls is None:
+                continue
+            try:
+                await self._empty(copy, feed_cls)
+            except Exception:
+                log.exception("emptying the ended copy %s failed", copy)
+
+    async def _empty(self, token: str, feed_cls: type[rx.State]) -> None:
+        """Resets the copy to a feed's defaults (no tab is sent anything: its session ended)."""
+        with self.app.set_contexts():
+            async with self.app.state_manager.modify_state(
+                rx.BaseStateToken(ident=token, cls=feed_cls)
+            ) as root:
+                (await root.get_state(feed_cls)).reset()
+
     async def run(self) -> None:
         """Lifespan task: subscribes for the life of the app."""
         self.loop, self._wake = asyncio.get_running_loop(), asyncio.Event()
         unsubscribe = events.subscribe(self.on_event)
         try:
             while True:
-                await self._wake.wait()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), ENDED_SWEEP_SECONDS)
+                except TimeoutError:
+                    self._ended = True  # sessions also end by expiring, announced by nobody
                 self._wake.clear()
                 await self.push_pending()
         finally:

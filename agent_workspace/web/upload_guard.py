@@ -6,7 +6,8 @@ make the server take in 100 MB to hear "Please sign in first". This ASGI middlew
 with `rx.App(api_transformer=...)`, answers first:
 
 - 403 unless the tab's session (the `Reflex-Client-Token` header names the tab's state, whose
-  `SessionState.token` names the session) belongs to a signed-in agent;
+  `SessionState.token` names the session) belongs to a signed-in agent; a header that is not a
+  tab's token (web/socket_guard.py) names no tab of the client's;
 - 413 when the declared Content-Length is over what the channel's policy can need;
 - and it counts the body as it streams, so a chunked or lying body is cut off at that limit.
 
@@ -34,6 +35,7 @@ from agent_workspace.services.errors import AccessDenied, ServiceError
 from agent_workspace.services.files import uploads
 from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.session import SessionState
+from agent_workspace.web.socket_guard import is_client_token
 
 Allowance = Callable[[str], Awaitable[AttachmentPolicy]]
 """Client token → the policy the upload is read within; raises ServiceError to refuse."""
@@ -47,7 +49,7 @@ def allowance_for(session_token_of: Callable[[str], Awaitable[str]]) -> Allowanc
     """The allowance of a signed-in agent, given how to find a tab's session token."""
 
     async def allowance(client_token: str) -> AttachmentPolicy:
-        if not client_token:
+        if not is_client_token(client_token):
             raise AccessDenied("Please sign in first.")
         session_token = await session_token_of(client_token)
         # The lookups are blocking database work: off the event loop every tab shares.

@@ -18,8 +18,17 @@ import redis
 from playwright.sync_api import Browser, expect
 
 from tests import databases
+from tests.e2e.feed_attack import (
+    WAIT_S,
+    close_tab,
+    copies_of,
+    in_own_thread,
+    secret_in_an_open_conversation,
+)
 from tests.e2e.pages import compose, messages, open_interaction_of, sign_in_as_agent
+from tests.e2e.test_feed_tokens import assert_nothing_leaks
 from tests.servers import WorkspaceServer
+from tests.waiting import wait_until
 
 REDIS_URL = "redis://127.0.0.1:6379/7"
 REDIS_HELP = (
@@ -87,3 +96,40 @@ def test_agents_on_either_worker_see_replies_and_delivery_live(
         for n in range(4):
             reply = messages(page).get_by_role("listitem").filter(has_text=f"to you all, {n}!")
             expect(reply).to_be_visible(timeout=10_000)
+
+
+def test_nobody_reads_a_feed_without_signing_in_on_either_worker(
+    scaled_workspace: WorkspaceServer,
+) -> None:
+    """Copies live in Redis here, shared by both workers: each worker refuses the names."""
+    assert_nothing_leaks(scaled_workspace)
+
+
+def test_a_signed_out_sessions_copies_keep_nothing_in_redis(
+    scaled_workspace: WorkspaceServer,
+) -> None:
+    store = redis.Redis.from_url(REDIS_URL)
+    database_url = scaled_workspace.env["AW_DATABASE_URL"]
+
+    def holding(copies: list[str], secret: str) -> list[bytes]:
+        keys = [k for c in copies for k in store.scan_iter(match=f"{c}*")]
+        return [k for k in keys if secret.encode() in bytes(store.get(k) or b"")]  # type: ignore[arg-type]
+
+    async def main() -> tuple[str, list[str], list[bytes]]:
+        secret, opened = await secret_in_an_open_conversation(scaled_workspace)
+        tab, _ = opened
+        try:
+            copies = copies_of(database_url, tab.session_token)
+            before = holding(copies, secret)
+            await tab.sign_out()
+        finally:
+            await close_tab(opened)
+        return secret, copies, before
+
+    secret, copies, before = in_own_thread(main)
+    assert before  # her conversation's copy held the card number while she was signed in
+    wait_until(
+        lambda: not holding(copies, secret),
+        timeout=WAIT_S,
+        what="the notifier to empty the signed-out session's copies",
+    )

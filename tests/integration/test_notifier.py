@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+import reflex as rx
 import sqlalchemy as sa
+from reflex.istate.manager.memory import StateManagerMemory
 from sqlalchemy.engine import Engine
 
 from agent_workspace.models import Role
@@ -373,3 +376,62 @@ def test_a_copys_delta_goes_to_each_connected_tab_linked_to_it_and_nowhere_else(
     app = FakeApp(tabs={copy: {"tab-b", "tab-a", "tab-gone"}}, connected={"tab-a", "tab-b"})
     _run(Notifier(app), [events.InteractionChanged(sent.interaction_id)])
     assert app.sent == [("tab-a", {"feed": {"copy": copy}}), ("tab-b", {"feed": {"copy": copy}})]
+
+
+@dataclass
+class StatesApp:
+    """Reflex's own in-memory state manager, where the copies of feeds really live."""
+
+    state_manager: Any = field(default_factory=StateManagerMemory)
+
+    @contextlib.contextmanager
+    def set_contexts(self) -> Iterator[None]:
+        yield
+
+
+async def _fill(app: StatesApp, token: str, routing: str) -> None:
+    async with app.state_manager.modify_state(
+        rx.BaseStateToken(ident=token, cls=ConversationFeed)
+    ) as root:
+        feed = await root.get_state(ConversationFeed)
+        feed.total, feed.routing = 3, routing
+
+
+async def _routing_of(app: StatesApp, token: str) -> str:
+    async with app.state_manager.modify_state(
+        rx.BaseStateToken(ident=token, cls=ConversationFeed)
+    ) as root:
+        return str((await root.get_state(ConversationFeed)).routing)
+
+
+def test_an_ended_sessions_copies_are_emptied_and_live_ones_kept(engine: Engine) -> None:
+    """Signing out (or being revoked) announces it; the notifier then takes the session's
+    views and empties their copies, which hold what its tabs were shown."""
+    _, sent = _alice_texted_dana()
+    ix = f"ix{sent.interaction_id}"
+    ending_token, ending = auth.sign_in(username="alice", password="alice-password")
+    _, staying = auth.sign_in(username="alice", password="alice-password")
+    [ended_copy] = _shows(ending, ix)
+    [kept_copy] = _shows(staying, ix)
+    app = StatesApp()
+    notifier = Notifier(app)
+    announced: list[events.Event] = []
+    unsubscribe = events.subscribe(announced.append)
+    try:
+        auth.sign_out(ending_token)
+    finally:
+        unsubscribe()
+
+    async def main() -> tuple[str, str]:
+        await _fill(app, ended_copy, "card 4111 1111 1111 1111")
+        await _fill(app, kept_copy, "card 4111 1111 1111 1111")
+        for event in announced:
+            if isinstance(event, events.SessionsEnded):
+                notifier._note(event)
+        await notifier.push_pending()
+        return await _routing_of(app, ended_copy), await _routing_of(app, kept_copy)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:  # Reflex's registry is a context var
+        ended, kept = pool.submit(contextvars.copy_context().run, asyncio.run, main()).result()
+    assert (ended, kept) == ("", "card 4111 1111 1111 1111")
+    assert live_views.take_ended() == []  # taken once

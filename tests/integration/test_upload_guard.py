@@ -15,6 +15,7 @@ import select
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -120,7 +121,7 @@ def stack(_stack: Stack, engine: Engine) -> Stack:
 def _signed_in(stack: Stack, username: str, roles: tuple[Role, ...] = (Role.AGENT,)) -> str:
     make_user(username, roles=roles)
     session_token, _ = auth.sign_in(username=username, password=f"{username}-password")
-    client_token = f"tab-of-{username}"
+    client_token = str(uuid.uuid4())  # as the browser makes a tab's token
     stack.sessions[client_token] = session_token
     return client_token
 
@@ -187,6 +188,18 @@ def test_a_signed_out_client_is_refused_before_its_body_is_read(
     assert (response.status_code, response.json()) == (403, {"detail": "Please sign in first."})
     assert stack.metered == 0
     assert stack.parsed == []
+
+
+def test_a_token_that_is_not_a_tabs_is_refused_whatever_state_it_names(stack: Stack) -> None:
+    """A client names the state its upload is for: a name the server keeps state under (a live
+    feed's copy, here holding a signed-in agent's session) is not a tab of the client's."""
+    tab = _signed_in(stack, "alice")
+    stack.sessions["ix1s1"] = stack.sessions[tab]
+
+    response = _post(stack, "ix1s1", 1000)
+
+    assert (response.status_code, response.json()) == (403, {"detail": "Please sign in first."})
+    assert stack.metered == 0
 
 
 def test_a_user_without_the_agent_role_is_refused_before_the_body_is_read(stack: Stack) -> None:

@@ -13,11 +13,12 @@ from typing import Any
 import bcrypt
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, select
 
 from agent_workspace.config import get_settings
 from agent_workspace.db.engine import reading, transaction
-from agent_workspace.models import AuthSession, LiveView, Role, User, UserRole, utcnow
+from agent_workspace.models import AuthSession, Role, User, UserRole, utcnow
+from agent_workspace.services import events
 from agent_workspace.services.access import Actor
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import AccessDenied
@@ -196,7 +197,8 @@ def sign_out(token: str, *, engine: Engine | None = None) -> None:
 
 
 def forget_views(session: Session, session_ids: Iterable[int | None]) -> None:
-    """An ended session shows nothing live any more (called where sessions are revoked)."""
-    ids = [i for i in session_ids if i is not None]
-    if ids:
-        session.execute(delete(LiveView).where(col(LiveView.session_id).in_(ids)))
+    """An ended session shows nothing live any more (called where sessions are revoked): the
+    notifier is told after commit, and takes its views with their copies (live_views.py).
+    Pushes already skip them: they go to sessions that are valid now."""
+    if any(i is not None for i in session_ids):
+        events.after_commit(session, events.SessionsEnded())

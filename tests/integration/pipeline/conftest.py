@@ -7,7 +7,7 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,7 @@ from agent_workspace.sms.simulator import SimulatorServer
 from agent_workspace.web.routes import create_api
 from agent_workspace.web.runtime import make_dispatcher
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.waiting import wait_until
 
 CONSUMER_PHONE = "+12015550150"
 # A 1x1 transparent PNG.
@@ -74,25 +75,6 @@ class ApiServer:
         self._server.should_exit = True
         self._thread.join(10)
         self._socket.close()
-
-
-def wait_until(
-    condition: Callable[[], Any],
-    *,
-    timeout: float = 8.0,
-    step: Callable[[], object] | None = None,
-    what: str = "condition",
-) -> Any:
-    """Runs `step` (a dispatcher pass) and checks `condition` until it is truthy, bounded."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if step is not None:
-            step()
-        if result := condition():
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.02)
 
 
 @dataclass

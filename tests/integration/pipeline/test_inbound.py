@@ -28,8 +28,8 @@ from tests.integration.pipeline.conftest import (
     Pipeline,
     audit_rows,
     count,
-    wait_until,
 )
+from tests.waiting import wait_until
 
 STRANGER = "+12015550180"
 

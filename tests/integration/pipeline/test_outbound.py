@@ -22,8 +22,8 @@ from tests.integration.pipeline.conftest import (
     Pipeline,
     audit_rows,
     count,
-    wait_until,
 )
+from tests.waiting import wait_until
 
 
 def test_send_mms_reaches_the_provider_exactly_and_ends_delivered(pipeline: Pipeline) -> None:

@@ -12,8 +12,8 @@ from tests.integration.pipeline.conftest import (
     CONSUMER_PHONE,
     Pipeline,
     audit_rows,
-    wait_until,
 )
+from tests.waiting import wait_until
 
 
 def _due(pipeline: Pipeline, message_id: int) -> bool:

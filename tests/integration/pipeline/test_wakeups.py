@@ -16,8 +16,9 @@ from agent_workspace import config
 from agent_workspace.db.engine import transaction
 from agent_workspace.services.messaging import wakeups
 from agent_workspace.services.messaging.dispatcher import Dispatcher
-from tests.integration.pipeline.conftest import CONSUMER_PHONE, Pipeline, wait_until
+from tests.integration.pipeline.conftest import CONSUMER_PHONE, Pipeline
 from tests.outbox_load import queue_from_another_process, running
+from tests.waiting import wait_until
 
 AN_HOUR = 3600.0
 REDIS_URL = "redis://127.0.0.1:6379/7"

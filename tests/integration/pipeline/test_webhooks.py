@@ -18,8 +18,8 @@ from tests.integration.pipeline.conftest import (
     Pipeline,
     audit_rows,
     count,
-    wait_until,
 )
+from tests.waiting import wait_until
 
 INBOUND = "/api/twilio/inbound"
 STATUS = "/api/twilio/status"
