@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agent_workspace.components.forms import badge, callout, native_select
+from agent_workspace.components.forms import badge, callout, callout_root, native_select
 from agent_workspace.state.details import DetailsState, NumberItem, OtherItem
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.live import ConversationFeed
@@ -131,9 +131,36 @@ def details_form() -> rx.Component:
             state.save_error != "",
             callout(state.save_error, color_scheme="red", role="alert", size="1", width="100%"),
         ),
+        _confirm_save(),
         rx.button("Save", on_click=state.save, size="2"),
         spacing="3",
         width="100%",
+    )
+
+
+def _confirm_save() -> rx.Component:
+    """A Save that moves the number to another person asks first, as Send does."""
+    state = DetailsState
+    return rx.cond(
+        state.confirm != "",
+        callout_root(
+            rx.callout.text(state.confirm),
+            rx.hstack(
+                rx.button(
+                    "Save anyway",
+                    on_click=state.save_confirmed,
+                    color_scheme="orange",
+                    high_contrast=True,
+                ),
+                rx.button(
+                    "Don't save", on_click=state.cancel_confirm, variant="soft", color_scheme="gray"
+                ),
+            ),
+            color_scheme="orange",
+            role="alertdialog",
+            aria_label="Confirm Save",
+            width="100%",
+        ),
     )
 
 

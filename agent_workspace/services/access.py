@@ -1,4 +1,5 @@
-"""Who is acting, and the role checks every data-touching action starts with."""
+"""Who is acting, and the checks every data-touching action starts with: the role, and for an
+interaction the one access rule (domain/access.py) over the actor's standing on it."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from agent_workspace.db.locks import lock_phone
+from agent_workspace.domain.access import Need, Standing, may, work_refusal
 from agent_workspace.models import ACTIVE_STATES, Interaction, Role
 from agent_workspace.services.errors import AccessDenied, InvalidInput, NotFound
+from agent_workspace.services.membership import is_member
 
 
 @dataclass(frozen=True)
@@ -39,15 +42,16 @@ def access_interaction(
     actor: Actor | None,
     interaction_id: int,
     *,
-    role: Role = Role.AGENT,
+    need: Need = Need.VIEW,
     lock: bool = False,
 ) -> tuple[Actor, Interaction]:
-    """The one rule for acting on an interaction: the actor has `role`, the interaction exists.
+    """The one rule for acting on an interaction: the actor has the role `need` asks for, the
+    interaction exists, and for WORK the actor works on it (assignee, live group, supervisor).
 
     With `lock`, the interaction is re-read under its phone's lock (the one Send and inbound
     routing take) and its row lock, so what the caller checks next stays true until commit.
     """
-    checked = require_role(actor, role)
+    checked = require_role(actor, Role.SUPERVISOR if need is Need.SUPERVISE else Role.AGENT)
     interaction = session.get(Interaction, interaction_id)
     if interaction is None:
         raise NotFound(f"Interaction {interaction_id} does not exist.")
@@ -55,7 +59,21 @@ def access_interaction(
         if interaction.channel_id is not None and interaction.phone:
             lock_phone(session, interaction.channel_id, interaction.phone)
         session.refresh(interaction, with_for_update=True)
+    if need is Need.WORK and not may(need, standing(session, checked, interaction)):
+        raise AccessDenied(work_refusal(interaction.number))
     return checked, interaction
+
+
+def standing(session: Session, actor: Actor, interaction: Interaction) -> Standing:
+    """The actor's standing on the interaction (membership is read only when it decides)."""
+    assignee = interaction.assigned_agent_id == actor.user_id
+    supervisor = actor.has(Role.SUPERVISOR)
+    member = (
+        not (assignee or supervisor)
+        and interaction.id is not None
+        and is_member(session, interaction.id, actor.user_id)
+    )
+    return Standing(supervisor=supervisor, assignee=assignee, member=member)
 
 
 def require_active(interaction: Interaction, refusal: str = "{number} is closed.") -> None:

@@ -14,6 +14,7 @@ from agent_workspace.models import ACTIVE_STATES, InteractionState, Role
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import details as details_service
 from agent_workspace.services.interactions import work
+from agent_workspace.services.messaging.confirmations import ConfirmationNeeded
 from agent_workspace.services.people import directory
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import Choice
@@ -67,6 +68,7 @@ class DetailsState(SessionState):
     case_error: str = ""
     description_error: str = ""
     save_error: str = ""
+    confirm: str = ""  # the question a Save that moves the number to another person asks
 
     @rx.event
     async def load(self) -> None:
@@ -108,7 +110,7 @@ class DetailsState(SessionState):
             OtherItem(o.id, o.number, o.type, STATE_LABELS.get(o.state, o.state), o.active)
             for o in view.others
         ]
-        self.case_error = self.description_error = self.save_error = ""
+        self.case_error = self.description_error = self.save_error = self.confirm = ""
 
     @rx.event
     async def search_person(self, text: str) -> None:
@@ -153,7 +155,19 @@ class DetailsState(SessionState):
         self.state_value = value
 
     @rx.event
+    def cancel_confirm(self) -> None:
+        self.confirm = ""
+
+    @rx.event
+    async def save_confirmed(self) -> EventSpec | None:
+        """The agent said yes to what the Save asked."""
+        return await self._save(confirmed=True)
+
+    @rx.event
     async def save(self) -> EventSpec | None:
+        return await self._save(confirmed=False)
+
+    async def _save(self, *, confirmed: bool) -> EventSpec | None:
         case = self.case_number.strip().upper()
         self.case_error = (
             "" if not case or _CASE.fullmatch(case) else "A case number looks like CS0001001."
@@ -167,6 +181,7 @@ class DetailsState(SessionState):
             case_number=case,
             short_description=self.short_description,
             state=InteractionState(self.state_value) if self.state_value else None,
+            confirmed=confirmed,
         )
         try:
             actor = await self._require(Role.AGENT)
@@ -179,8 +194,11 @@ class DetailsState(SessionState):
             view = await self._off_loop(
                 details_service.details, actor=actor, interaction_id=self.interaction_id
             )
+        except ConfirmationNeeded as question:
+            self.confirm, self.save_error = question.message, ""
+            return None
         except ServiceError as refused:
-            self.save_error = refused.message
+            self.save_error, self.confirm = refused.message, ""
             return None
         self._show(view)
         return rx.toast.success("Details saved." if changed else "Nothing to save: no changes.")

@@ -51,7 +51,7 @@ def test_an_agent_outside_the_interaction_may_not_close_it_but_a_supervisor_may(
 ) -> None:
     interaction_id, _ = _open(engine)
     bob = make_user("bob")
-    with pytest.raises(InvalidInput, match="Only the assigned agent"):
+    with pytest.raises(AccessDenied, match="Only the assigned agent"):
         close_by_agent(actor=bob, interaction_id=interaction_id)
     sam = make_user("sam", roles=(Role.AGENT, Role.SUPERVISOR))
     close_by_agent(

@@ -83,6 +83,7 @@ def test_details_save_validates_first_and_writes_only_changes(engine: Engine) ->
             short_description="Screen repair",
             state=InteractionState.ON_HOLD,
             person=eli,
+            confirmed=True,  # moving Dana's number to Eli asks first (test_details_access.py)
         ),
     )
     assert sorted(changed) == ["case_id", "person", "short_description", "state"]

@@ -36,7 +36,6 @@ from agent_workspace.services.access import Actor, access_interaction, require_r
 from agent_workspace.services.accounts.auth import live_session
 from agent_workspace.services.errors import AccessDenied, InvalidInput, ServiceError
 from agent_workspace.services.interactions.lists import InteractionRow, rows_view
-from agent_workspace.services.interactions.live_group import current
 from agent_workspace.services.interactions.search import is_common, matching
 from agent_workspace.services.interactions.unread import (
     my_open,
@@ -45,6 +44,7 @@ from agent_workspace.services.interactions.unread import (
     unread_query,
     unread_totals,
 )
+from agent_workspace.services.membership import current
 
 PAGE = 50
 MAX_SEARCH_CHARS = 80

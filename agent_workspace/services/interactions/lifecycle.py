@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from agent_workspace.db.engine import transaction
+from agent_workspace.domain.access import Need
 from agent_workspace.domain.previews import preview_line
 from agent_workspace.domain.routing import PersonRef
 from agent_workspace.models import (
@@ -31,11 +32,8 @@ from agent_workspace.services.access import (
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import InvalidInput, NotFound
 from agent_workspace.services.interactions.lists import InteractionRow, row_view, watcher_ids
-from agent_workspace.services.interactions.live_group import (
-    end_live_group,
-    is_member,
-    join_live_group,
-)
+from agent_workspace.services.interactions.live_group import end_live_group, join_live_group
+from agent_workspace.services.interactions.notices import notify
 from agent_workspace.services.interactions.numbering import next_number
 from agent_workspace.services.people.directory import get_person, person_ids
 
@@ -200,30 +198,36 @@ def close_by_agent(
     engine: Engine | None = None,
 ) -> str:
     """The assignee, a live-group member or a supervisor closes it; returns its number."""
-    agent = require_role(actor, Role.AGENT)
     if state not in CLOSING_STATES:
         raise InvalidInput("An interaction closes as complete or abandoned.")
     with transaction(engine) as session:
-        _, interaction = access_interaction(session, agent, interaction_id, lock=True)
+        agent, interaction = access_interaction(
+            session, actor, interaction_id, need=Need.WORK, lock=True
+        )
         require_active(interaction, "{number} is already closed.")
-        works_on_it = interaction.assigned_agent_id == agent.user_id or is_member(
-            session, interaction_id, agent.user_id
-        )
-        if not works_on_it and not agent.has(Role.SUPERVISOR):
-            raise InvalidInput(
-                f"Only the assigned agent, the live group or a supervisor can close "
-                f"{interaction.number}."
-            )
-        affected = watcher_ids(session, interaction_id)
-        close_interaction(
-            session=session,
-            actor=agent,
-            interaction=interaction,
-            state=state,
-            reason="closed by agent",
-        )
-        events.after_commit(session, events.InteractionChanged(interaction_id, frozenset(affected)))
+        close_for(session, agent, interaction, state, reason="closed by agent")
         return interaction.number
+
+
+def close_for(
+    session: Session, agent: Actor, interaction: Interaction, state: InteractionState, reason: str
+) -> None:
+    """An agent closes an interaction they may work on (Close, or State in Details): its
+    viewers follow, and an assignee who is someone else is told who closed it."""
+    assert interaction.id is not None
+    affected = watcher_ids(session, interaction.id)
+    close_interaction(
+        session=session, actor=agent, interaction=interaction, state=state, reason=reason
+    )
+    holder = interaction.assigned_agent_id
+    if holder is not None and holder != agent.user_id:
+        notify(
+            session,
+            agent_id=holder,
+            text=f"{agent.display_name} closed your {interaction.number}.",
+            interaction_id=interaction.id,
+        )
+    events.after_commit(session, events.InteractionChanged(interaction.id, frozenset(affected)))
 
 
 def assign(session: Session, interaction: Interaction, agent_id: int) -> int | None:

@@ -19,7 +19,7 @@ from agent_workspace.models import (
     User,
 )
 from agent_workspace.services.access import Actor, require_role
-from agent_workspace.services.interactions.live_group import current
+from agent_workspace.services.membership import current
 from agent_workspace.services.people.directory import get_people, person_ref
 
 VIRTUAL_AGENT_NAME = "Virtual Agent"

@@ -1,6 +1,7 @@
 """The live group: the agents taking part in an interaction now (the assignee always is).
 
-`current()` is the one query for current members; everything that asks "who is in it" uses it.
+`services/membership.current()` is the one query for current members; everything that asks
+"who is in it" uses it.
 """
 
 from __future__ import annotations
@@ -11,33 +12,17 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
 
 from agent_workspace.db.engine import reading
+from agent_workspace.domain.access import Need
 from agent_workspace.models import Interaction, LiveGroupMember, LiveGroupReason, Role, User, utcnow
 from agent_workspace.services.access import Actor, access_interaction
 from agent_workspace.services.audit import AuditAction, record
-
-
-def current(
-    *, interaction_ids: Iterable[int] | None = None, agent_id: int | None = None
-) -> SelectOfScalar[LiveGroupMember]:
-    """Current membership rows, optionally of some interactions and/or one agent."""
-    query = select(LiveGroupMember).where(col(LiveGroupMember.left_at).is_(None))
-    if interaction_ids is not None:
-        query = query.where(col(LiveGroupMember.interaction_id).in_(list(interaction_ids)))
-    if agent_id is not None:
-        query = query.where(LiveGroupMember.agent_id == agent_id)
-    return query.order_by(col(LiveGroupMember.joined_at), col(LiveGroupMember.id))
+from agent_workspace.services.membership import current, is_member
 
 
 def member_ids(session: Session, interaction_id: int) -> frozenset[int]:
     return frozenset(m.agent_id for m in session.exec(current(interaction_ids=[interaction_id])))
-
-
-def is_member(session: Session, interaction_id: int, agent_id: int) -> bool:
-    found = session.exec(current(interaction_ids=[interaction_id], agent_id=agent_id)).first()
-    return found is not None
 
 
 def member_names(session: Session, interaction_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
@@ -131,9 +116,11 @@ def history(
 
     Supervisors read it for any interaction; agents too (anyone who can open the interaction).
     """
-    role = Role.SUPERVISOR if actor is not None and actor.has(Role.SUPERVISOR) else Role.AGENT
+    supervisor = actor is not None and actor.has(Role.SUPERVISOR)
     with reading(engine) as session:
-        access_interaction(session, actor, interaction_id, role=role)
+        access_interaction(
+            session, actor, interaction_id, need=Need.SUPERVISE if supervisor else Need.VIEW
+        )
         rows = session.exec(
             select(LiveGroupMember)
             .where(LiveGroupMember.interaction_id == interaction_id)

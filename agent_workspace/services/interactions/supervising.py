@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import transaction
+from agent_workspace.domain.access import Need
 from agent_workspace.models import Interaction, LiveGroupReason, Role, User, UserRole
 from agent_workspace.services import events
 from agent_workspace.services.access import (
@@ -182,7 +183,7 @@ def _supervising_agent(actor: Actor | None) -> Actor:
 
 def _locked(session: Session, supervisor: Actor, interaction_id: int, what: str) -> Interaction:
     _, interaction = access_interaction(
-        session, supervisor, interaction_id, role=Role.SUPERVISOR, lock=True
+        session, supervisor, interaction_id, need=Need.SUPERVISE, lock=True
     )
     require_active(interaction, f"{{number}} is closed; there is nothing to {what}.")
     return interaction

@@ -9,7 +9,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from agent_workspace.db.engine import transaction
-from agent_workspace.domain.routing import PersonRef
+from agent_workspace.domain.access import Need
+from agent_workspace.domain.routing import Confirmation, PersonRef
 from agent_workspace.models import (
     ACTIVE_STATES,
     CustomerCase,
@@ -23,9 +24,10 @@ from agent_workspace.services import events
 from agent_workspace.services.access import Actor, access_interaction, require_active, require_role
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import InvalidInput, NotFound
-from agent_workspace.services.interactions.lifecycle import assign, close_interaction
+from agent_workspace.services.interactions.lifecycle import assign, close_for
 from agent_workspace.services.interactions.lists import watcher_ids
 from agent_workspace.services.interactions.live_group import join_live_group
+from agent_workspace.services.messaging.confirmations import ConfirmationNeeded, confirmation_text
 from agent_workspace.services.messaging.routing import create_profile, deactivate_profile
 from agent_workspace.services.people.directory import get_person, person_ids
 from agent_workspace.services.people.resolvers import active_profile
@@ -73,6 +75,7 @@ class DetailsChange:
     case_number: str | None = None  # "" unlinks the case
     short_description: str | None = None
     state: InteractionState | None = None
+    confirmed: bool = False  # the agent said yes to what the save asked (a number moving)
 
 
 def update_details(
@@ -83,10 +86,15 @@ def update_details(
     engine: Engine | None = None,
 ) -> list[str]:
     """Saves the Details form in one transaction; returns the fields that changed (none: no
-    audit row). Every problem is refused before anything is written."""
-    agent = require_role(actor, Role.AGENT)
+    audit row). Every problem is refused before anything is written.
+
+    It changes the interaction as the dedicated actions do: only who may close it may change
+    it (closing here is Close), and moving its number to another person asks first, as Send
+    does (ConfirmationNeeded, unless `change.confirmed`)."""
     with transaction(engine) as session:
-        _, interaction = access_interaction(session, agent, interaction_id, lock=True)
+        agent, interaction = access_interaction(
+            session, actor, interaction_id, need=Need.WORK, lock=True
+        )
         before = {
             "person": f"{interaction.consumer_id}/{interaction.contact_id}",
             "case_id": interaction.case_id,
@@ -105,10 +113,11 @@ def update_details(
                     f"The short description is {len(text)} characters; at most {MAX_DESCRIPTION}."
                 )
             interaction.short_description = text
+        if change.person is not None or change.clear_person:
+            person = None if change.clear_person else change.person
+            _set_person(session, agent, interaction, person, confirmed=change.confirmed)
         if change.state is not None and change.state != interaction.state:
             _change_state(session, agent, interaction, change.state)
-        if change.person is not None or change.clear_person:
-            _set_person(session, agent, interaction, None if change.clear_person else change.person)
         interaction.case_id = case_id
         after = {
             "person": f"{interaction.consumer_id}/{interaction.contact_id}",
@@ -152,25 +161,31 @@ def _change_state(
     if state in ACTIVE_STATES:
         interaction.state = state
         return
-    close_interaction(
-        session=session, actor=agent, interaction=interaction, state=state, reason="Details"
-    )
+    close_for(session, agent, interaction, state, reason="Details")
 
 
 def _set_person(
-    session: Session, agent: Actor, interaction: Interaction, person: PersonRef | None
+    session: Session,
+    agent: Actor,
+    interaction: Interaction,
+    person: PersonRef | None,
+    *,
+    confirmed: bool,
 ) -> None:
     """The interaction is about someone else now; for a phone conversation the number follows
-    (its profile names the new person), so the next text is routed to them."""
+    (its profile names the new person), so the next text is routed to them. Taking the number
+    from the person it belongs to asks first, in the words Send uses."""
+    channel_id, phone = interaction.channel_id, interaction.phone
+    current = active_profile(session, channel_id, phone) if channel_id and phone else None
+    if current is not None and person is not None and current.person != person and not confirmed:
+        asked = Confirmation(closes=(), moves_number_from=current.person)
+        raise ConfirmationNeeded(confirmation_text(session, asked, phone or "", person, "Save"))
     interaction.consumer_id, interaction.contact_id = person_ids(person)
-    if interaction.channel_id is None or not interaction.phone or person is None:
+    if channel_id is None or not phone or person is None:
         return
-    current = active_profile(session, interaction.channel_id, interaction.phone)
     if current is not None and current.person == person:
         interaction.profile_id = current.id
         return
     if current is not None:
         deactivate_profile(session, current.id, agent, "person changed in Details")
-    interaction.profile_id = create_profile(
-        session, interaction.channel_id, interaction.phone, person, agent
-    )
+    interaction.profile_id = create_profile(session, channel_id, phone, person, agent)

@@ -16,9 +16,11 @@ class ConfirmationNeeded(ServiceError):
     nothing was written. The message is the question to ask the agent."""
 
 
-def confirmation_text(session: Session, asked: Confirmation, phone: str, person: PersonRef) -> str:
+def confirmation_text(
+    session: Session, asked: Confirmation, phone: str, person: PersonRef, action: str = "Send"
+) -> str:
     """E.g. "Send will close IMS0001001 (held by Alice Agent) and move +1 415-555-0123 from
-    Maria Garcia to Carlos Garcia.\""""
+    Maria Garcia to Carlos Garcia." `action` names the button that asks (Send, Save)."""
     holders = {a for _, a in asked.closes}
     names = (
         {u.id: u.display_name for u in session.exec(select(User).where(col(User.id).in_(holders)))}
@@ -39,4 +41,4 @@ def confirmation_text(session: Session, asked: Confirmation, phone: str, person:
             f"move {display_phone(phone)} from {before.name if before else 'its previous owner'} "
             f"to {after.name if after else 'a new person'}"
         )
-    return "Send will " + " and ".join(parts) + "."
+    return f"{action} will " + " and ".join(parts) + "."
