@@ -3,9 +3,11 @@ what an agent attaches and removes leaves nothing behind on the server."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import httpx
 from playwright.sync_api import FilePayload, Page, expect
 
 from agent_workspace.config import PROJECT_ROOT
+from agent_workspace.domain.file_retention import content_key
 from tests.e2e.pages import compose, open_interaction_of, sign_in_as_agent
 from tests.servers import WorkspaceServer
 from tests.storage import folder_size, stored_files
@@ -90,6 +93,22 @@ def test_attaching_and_removing_files_leaves_nothing_behind_on_the_server(
 
     after = (folder_size(storage), stored_files(reflex_uploads), _spooled_uploads(workspace))
     assert after == before
+
+
+def test_the_workspace_deletes_stored_bytes_nothing_refers_to_once_past_the_grace(
+    workspace: WorkspaceServer,
+) -> None:
+    data = b"bytes a crash left behind"
+    left = Path(workspace.env["AW_STORAGE_DIR"]) / content_key(hashlib.sha256(data).hexdigest())
+    left.parent.mkdir(parents=True, exist_ok=True)
+    left.write_bytes(data)
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(left, (two_days_ago, two_days_ago))
+
+    deadline = time.monotonic() + 20  # the servers here collect every second
+    while left.exists():
+        assert time.monotonic() < deadline, "the workspace's file collector never deleted it"
+        time.sleep(0.1)
 
 
 def _spooled_uploads(workspace: WorkspaceServer) -> int:

@@ -129,7 +129,7 @@ def test_a_file_not_sent_within_the_grace_is_collected_and_a_newer_one_is_not(
     assert (collected.expired, collected.deleted) == (1, 1)
     assert collected.freed == old.size
     assert old_key not in _stored() and new_key in _stored()
-    with pytest.raises(NotFound, match="attach it again"):
+    with pytest.raises(NotFound, match=r"kept unsent too long\); attach it again"):
         send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, PHONE, "x", staged=(old.id,)))
     send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, PHONE, "x", staged=(new.id,)))
 

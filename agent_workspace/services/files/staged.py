@@ -143,7 +143,9 @@ def _mine(session: Session, agent: Actor, ids: Sequence[int]) -> list[Attachment
     by_id = {a.id: a for a in rows}
     missing = [i for i in ids if i not in by_id]
     if missing:
-        raise NotFound("An attached file is gone (sent or removed already); attach it again.")
+        raise NotFound(
+            "An attached file is gone (sent, removed, or kept unsent too long); attach it again."
+        )
     return [by_id[i] for i in ids]
 
 
