@@ -1,5 +1,5 @@
 """The Reflex app: pages and their guards, /api/ routes, the outbox dispatcher, the inbound
-router, live pushes."""
+router, the file collector, live pushes."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from agent_workspace.state.workspace import WorkspaceState
 from agent_workspace.web.collector import tune_collector
 from agent_workspace.web.notifier import Notifier
 from agent_workspace.web.routes import create_api
-from agent_workspace.web.runtime import run_dispatcher, run_router
+from agent_workspace.web.runtime import run_dispatcher, run_file_collector, run_router
 from agent_workspace.web.socket_guard import guard_sockets
 from agent_workspace.web.upload_guard import guard_uploads
 
@@ -77,4 +77,5 @@ app.add_page(
 app.register_lifespan_task(tune_collector)
 app.register_lifespan_task(run_dispatcher)
 app.register_lifespan_task(run_router)
+app.register_lifespan_task(run_file_collector)
 app.register_lifespan_task(Notifier(app).run)

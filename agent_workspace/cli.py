@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -24,9 +25,11 @@ from pydantic import ValidationError
 
 from agent_workspace import cli_accounts
 from agent_workspace.config import PROJECT_ROOT, get_settings
+from agent_workspace.domain.attachments import describe_size
 from agent_workspace.services.accounts.users import has_active_admin
 from agent_workspace.services.demo_data import DemoUser, load_demo_data, working_demo_sign_ins
 from agent_workspace.services.errors import ServiceError
+from agent_workspace.services.files import collection
 from alembic import command
 
 PROG = "agent_workspace"
@@ -194,6 +197,18 @@ def dispatch() -> int:
     return 0
 
 
+def collect_files() -> int:
+    """One pass of the file collector the workers run every AW_FILE_SWEEP_SECONDS (e.g. to free
+    what an older version left at once); safe beside them."""
+    grace = get_settings().file_grace_seconds
+    done = collection.collect_files(grace=timedelta(seconds=grace))
+    print(
+        f"Attached and never sent within {grace / 3600:g} h: {done.expired} removed. "
+        f"Stored files nothing refers to: {done.deleted} deleted ({describe_size(done.freed)})."
+    )
+    return 0
+
+
 def settings_refusals(error: ValidationError) -> list[str]:
     """One line per problem, naming the variable to set; values are never echoed (secrets)."""
     lines = []
@@ -228,6 +243,12 @@ def build_parser() -> argparse.ArgumentParser:
         "dispatch", help="run only the outbox dispatcher", allow_abbrev=False
     )
     dispatch_parser.set_defaults(handler=lambda _: dispatch())
+    collect_parser = sub.add_parser(
+        "collect-files",
+        help="delete stored files nothing refers to (each worker does every AW_FILE_SWEEP_SECONDS)",
+        allow_abbrev=False,
+    )
+    collect_parser.set_defaults(handler=lambda _: collect_files())
     cli_accounts.add_commands(sub)
     return parser
 

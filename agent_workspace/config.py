@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     attachment_max_files: int = Field(default=10, ge=1, le=10)
     storage_dir: Path = PROJECT_ROOT / "data" / "files"
     media_url_ttl_seconds: int = Field(default=3600, ge=60)
+    # A file attached in a composer and not sent within this long is deleted (Send then asks
+    # to attach it again), and so are stored bytes nothing refers to once this old.
+    file_grace_seconds: float = Field(default=24 * 3600.0, ge=60.0)
+    # How often each worker looks for such files (services/files/collection.py).
+    file_sweep_seconds: float = Field(default=3600.0, gt=0, le=7 * 24 * 3600.0)
 
     profile_resolver: str = "default"
     # Only the fallback: commits wake the dispatchers (in-process, NOTIFY or Redis pub/sub).

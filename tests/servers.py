@@ -65,6 +65,7 @@ class WorkspaceServer:
             "AW_PUBLIC_BASE_URL": self.url,
             "AW_SIMULATOR_PORT": str(self.simulator_port),
             "AW_OUTBOX_POLL_SECONDS": "0.2",
+            "AW_FILE_SWEEP_SECONDS": "1",
             **TEST_OPT_INS,
             "AW_DEMO_DATA": "true",
             # Its own build and state folders: the build bakes in this server's port, so a

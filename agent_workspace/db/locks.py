@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import sqlalchemy as sa
 from sqlmodel import Session
 
@@ -33,9 +35,22 @@ def lock_sid(session: Session, sid: str) -> None:
 
 
 def lock_sids(session: Session, sids: list[str]) -> None:
-    """`lock_sid` for many sids in one statement, always in the same (sorted) order, so two
-    transactions locking overlapping sets cannot deadlock."""
-    if not sids or session.get_bind().dialect.name != "postgresql":
+    """`lock_sid` for many sids in one statement (see `advisory_locks`)."""
+    advisory_locks(session, [f"sms-sid:{sid}" for sid in sids])
+
+
+def lock_files(session: Session, keys: Iterable[str]) -> None:
+    """Whoever is about to write a reference to stored bytes, or to delete them, holds their
+    key until the transaction ends: the collector never deletes bytes a transaction is about
+    to refer to, and a writer never relies on bytes the collector is deleting."""
+    advisory_locks(session, [f"file:{key}" for key in keys])
+
+
+def advisory_locks(session: Session, keys: Iterable[str]) -> None:
+    """`advisory_lock` for many keys in one statement, always in the same (sorted) order, so
+    two transactions locking overlapping sets cannot deadlock."""
+    ordered = sorted(set(keys))
+    if not ordered or session.get_bind().dialect.name != "postgresql":
         return
     session.execute(
         sa.text(
@@ -43,5 +58,5 @@ def lock_sids(session: Session, sids: list[str]) -> None:
             " SELECT key FROM unnest(CAST(:keys AS text[])) WITH ORDINALITY AS t(key, n)"
             " ORDER BY n) AS ordered"
         ),
-        {"keys": [f"sms-sid:{sid}" for sid in sorted(set(sids))]},
+        {"keys": ordered},
     )

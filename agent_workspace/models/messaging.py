@@ -77,7 +77,12 @@ class Attachment(SQLModel, table=True):
     content_type: str = Field(max_length=100)
     size: int
     sha256: str = Field(default="", max_length=64)
-    storage_key: str | None = Field(default=None, max_length=200, description="None until fetched")
+    storage_key: str | None = Field(
+        default=None,
+        max_length=200,
+        index=True,  # the file collector asks which stored files rows still refer to
+        description="None until fetched",
+    )
     provider_media_url: str | None = Field(default=None, max_length=500)
     fetch_attempts: int = 0
     next_fetch_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

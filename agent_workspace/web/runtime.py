@@ -1,11 +1,12 @@
-"""Wires the configured SMS provider to the dispatcher, and the inbound router, for the app."""
+"""Wires the configured SMS provider to the dispatcher, the inbound router and the file
+collector, for the app."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from agent_workspace.config import get_settings
-from agent_workspace.services.files import media_links
+from agent_workspace.services.files import collection, media_links
 from agent_workspace.services.ingest.router import InboundRouter
 from agent_workspace.services.messaging import wakeups
 from agent_workspace.services.messaging.dispatcher import Dispatcher
@@ -47,3 +48,12 @@ async def run_dispatcher() -> None:
 async def run_router() -> None:
     """The app's lifespan task that routes accepted inbound webhooks."""
     await InboundRouter(sweep_seconds=get_settings().inbound_sweep_seconds).run_forever()
+
+
+async def run_file_collector() -> None:
+    """The app's lifespan task that deletes stored files nothing refers to (every worker runs
+    it; their passes may overlap)."""
+    settings = get_settings()
+    await collection.collect_forever(
+        every=settings.file_sweep_seconds, grace=timedelta(seconds=settings.file_grace_seconds)
+    )

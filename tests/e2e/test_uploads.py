@@ -1,18 +1,29 @@
-"""Reflex's /_upload in the running workspace answers before it reads what it would refuse."""
+"""Reflex's /_upload in the running workspace answers before it reads what it would refuse, and
+what an agent attaches and removes leaves nothing behind on the server."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import tempfile
+import time
 import uuid
+from pathlib import Path
 
 import httpx
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
+from agent_workspace.config import PROJECT_ROOT
+from agent_workspace.domain.file_retention import content_key
 from tests.e2e.pages import compose, open_interaction_of, sign_in_as_agent
 from tests.servers import WorkspaceServer
+from tests.storage import folder_size, stored_files
 
 HANDLER = "reflex___state____state.agent_workspace___state___compose____compose_state.send"
 BOUNDARY = "----guardtest"
+PNG_HEAD = b"\x89PNG\r\n\x1a\n"
+MB = 1024 * 1024
 
 
 def _upload(workspace: WorkspaceServer, client_token: str, size: int) -> httpx.Response:
@@ -58,3 +69,67 @@ def test_an_agents_oversized_upload_is_refused_up_front_and_the_form_says_why(
         r"These attachments are larger than the \d+ MB a message may take\.", message
     )
     expect(page.get_by_role("alert")).to_contain_text(message)
+
+
+def test_attaching_and_removing_files_leaves_nothing_behind_on_the_server(
+    page: Page, workspace: WorkspaceServer
+) -> None:
+    sign_in_as_agent(page, workspace)
+    open_interaction_of(page, "Maria Garcia")
+    compose(page, body="a picture, or not")
+    storage = Path(workspace.env["AW_STORAGE_DIR"])
+    reflex_uploads = PROJECT_ROOT / "uploaded_files"  # Reflex's own upload folder
+    before = (folder_size(storage), stored_files(reflex_uploads), _spooled_uploads(workspace))
+
+    for i in range(10):
+        # Over Starlette's 1 MB in memory: each upload is spooled to a temporary file.
+        picture = FilePayload(
+            name=f"photo{i}.png", mimeType="image/png", buffer=PNG_HEAD + os.urandom(3 * MB // 2)
+        )
+        page.locator("#compose_files input[type=file]").set_input_files(files=[picture])
+        remove = page.get_by_role("button", name=f"Remove photo{i}.png")
+        remove.click()
+        expect(remove).to_have_count(0)
+
+    after = (folder_size(storage), stored_files(reflex_uploads), _spooled_uploads(workspace))
+    assert after == before
+
+
+def test_the_workspace_deletes_stored_bytes_nothing_refers_to_once_past_the_grace(
+    workspace: WorkspaceServer,
+) -> None:
+    data = b"bytes a crash left behind"
+    left = Path(workspace.env["AW_STORAGE_DIR"]) / content_key(hashlib.sha256(data).hexdigest())
+    left.parent.mkdir(parents=True, exist_ok=True)
+    left.write_bytes(data)
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(left, (two_days_ago, two_days_ago))
+
+    deadline = time.monotonic() + 20  # the servers here collect every second
+    while left.exists():
+        assert time.monotonic() < deadline, "the workspace's file collector never deleted it"
+        time.sleep(0.1)
+
+
+def _spooled_uploads(workspace: WorkspaceServer) -> int:
+    """Files the workspace's processes hold open in the temp folder that have no name any more:
+    how Starlette spools an upload Reflex is reading (or never closed)."""
+    assert workspace.process is not None
+    temp = tempfile.gettempdir()
+    processes = held = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.getsid(int(pid)) != workspace.process.pid:
+                continue
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:  # ended meanwhile, or not ours to read
+            continue
+        processes += 1
+        for fd in fds:
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            held += target.startswith(temp) and target.endswith(" (deleted)")
+    assert processes > 1, "the workspace's processes were not found"
+    return held

@@ -15,7 +15,7 @@ from agent_workspace.domain.media_types import detect_content_type
 from agent_workspace.models import Attachment, Message, utcnow
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, AuditAction, record
-from agent_workspace.services.files.storage import store_bytes
+from agent_workspace.services.files.storage import store_files
 
 # With the backoff (1 s, 2 s, 4 s ...) this rides out a provider outage of a minute
 # or more before the reason is shown.
@@ -59,13 +59,13 @@ def store_media(
     A consumer's phone says what it likes: "image/jpeg" on an HTML page would otherwise be
     stored, shown and served as a picture.
     """
-    key, digest = store_bytes(data)
     detected = detect_content_type(data)
     declared = declared_type.split(";")[0].strip().lower()
     with transaction(engine) as session:
         attachment = session.get(Attachment, attachment_id)
         if attachment is None or attachment.storage_key is not None:
             return
+        [(key, digest)] = store_files(session, [data])
         attachment.storage_key, attachment.sha256, attachment.size = key, digest, len(data)
         attachment.content_type = detected
         attachment.filename = sanitize_filename(attachment.filename, detected)

@@ -3,13 +3,18 @@
 Each file is judged the moment it is attached (type from its bytes, the policy's count and size
 for everything attached so far), so a refusal shows at once and the agent sees a thumbnail,
 name and size of what will go. Send takes the staged files with the message; a staged file
-nobody sends is removed with `discard` or goes stale.
+nobody sends is removed with `discard` (its bytes at once, unless another attachment shares
+them), or goes stale and is expired by the file collector (files/collection.py).
+
+Send, discard and the collector take a staged row with its row lock: a file Send is taking
+cannot expire under it, and one that expired first is "gone" to Send, never half there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -25,7 +30,11 @@ from agent_workspace.models import Attachment, Role
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.channels.settings import sms_channel
 from agent_workspace.services.errors import InvalidInput, NotFound
-from agent_workspace.services.files.storage import read_bytes, store_bytes
+from agent_workspace.services.files import unreferenced
+from agent_workspace.services.files.storage import read_bytes, store_files
+
+# Staged: neither a message's file nor an inbound download.
+_UNSENT = (col(Attachment.message_id).is_(None), col(Attachment.provider_media_url).is_(None))
 
 
 @dataclass(frozen=True)
@@ -56,8 +65,8 @@ def stage(
         except AttachmentRejected as rejected:
             raise InvalidInput(rejected.message) from rejected
         added = []
-        for file, ok in zip(files, accepted, strict=True):
-            key, digest = store_bytes(file.data)
+        stored = store_files(session, [file.data for file in files])
+        for (key, digest), ok in zip(stored, accepted, strict=True):
             row = Attachment(
                 filename=ok.filename,
                 content_type=ok.content_type,
@@ -93,8 +102,9 @@ def discard(*, actor: Actor | None, attachment_id: int, engine: Engine | None = 
     """Removes a staged file the agent no longer wants (never a sent one, never another's)."""
     agent = require_role(actor, Role.AGENT)
     with transaction(engine) as session:
-        for row in _mine(session, agent, [attachment_id]):
-            session.delete(row)
+        [row] = _mine(session, agent, [attachment_id])
+        session.delete(row)
+    unreferenced.release([row.storage_key] if row.storage_key else [], engine=engine)
 
 
 def forget_sent(session: Session, agent: Actor, ids: Sequence[int]) -> None:
@@ -103,21 +113,39 @@ def forget_sent(session: Session, agent: Actor, ids: Sequence[int]) -> None:
         session.delete(row)
 
 
+def expire_unsent(
+    *, attached_before: datetime, limit: int = 500, engine: Engine | None = None
+) -> list[str]:
+    """Removes up to `limit` staged files attached before `attached_before` and never sent (the
+    tab closed, the session ended): the storage keys they held. Rows a Send holds are skipped."""
+    with transaction(engine) as session:
+        query = select(Attachment).where(*_UNSENT, Attachment.created_at < attached_before)
+        rows = session.exec(
+            query.order_by(col(Attachment.id)).limit(limit).with_for_update(skip_locked=True)
+        ).all()
+        for row in rows:
+            session.delete(row)
+        return [row.storage_key for row in rows if row.storage_key]
+
+
 def _mine(session: Session, agent: Actor, ids: Sequence[int]) -> list[Attachment]:
     if not ids:
         return []
     rows = session.exec(
-        select(Attachment).where(
+        select(Attachment)
+        .where(
             col(Attachment.id).in_(list(ids)),
-            col(Attachment.message_id).is_(None),
-            col(Attachment.provider_media_url).is_(None),
+            *_UNSENT,
             Attachment.uploaded_by_id == agent.user_id,
         )
+        .with_for_update()
     ).all()
     by_id = {a.id: a for a in rows}
     missing = [i for i in ids if i not in by_id]
     if missing:
-        raise NotFound("An attached file is gone (sent or removed already); attach it again.")
+        raise NotFound(
+            "An attached file is gone (sent, removed, or kept unsent too long); attach it again."
+        )
     return [by_id[i] for i in ids]
 
 

@@ -44,7 +44,7 @@ from agent_workspace.services.channels.numbers import not_a_sender
 from agent_workspace.services.channels.settings import ChannelView, sms_channel
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.files.staged import forget_sent, load_staged
-from agent_workspace.services.files.storage import store_bytes
+from agent_workspace.services.files.storage import store_files
 from agent_workspace.services.interactions.lifecycle import note_last_message
 from agent_workspace.services.interactions.lists import watcher_ids
 from agent_workspace.services.interactions.notices import notify
@@ -280,8 +280,8 @@ def _apply_and_queue(
         at=message.created_at,
     )
     session.add(target)
-    for candidate, accepted in zip(request.files, prepared.files, strict=True):
-        key, digest = store_bytes(candidate.data)
+    stored = store_files(session, [candidate.data for candidate in request.files])
+    for (key, digest), accepted in zip(stored, prepared.files, strict=True):
         session.add(
             Attachment(
                 message_id=message.id,

@@ -12,7 +12,7 @@ from agent_workspace.db.engine import transaction
 from agent_workspace.domain.attachments import CandidateFile
 from agent_workspace.models import Attachment
 from agent_workspace.services.files import media_links
-from agent_workspace.services.files.storage import store_bytes
+from agent_workspace.services.files.storage import store_files
 from tests.integration.pipeline.conftest import CONSUMER_PHONE, PNG, Pipeline
 
 
@@ -74,8 +74,8 @@ HTML = b"<html><script>fetch('/_event')</script></html>"
 
 def _stored(data: bytes, content_type: str, filename: str) -> Attachment:
     """A stored file as an inbound download (or a row from before types came from bytes) left it."""
-    key, digest = store_bytes(data)
     with transaction() as session:
+        [(key, digest)] = store_files(session, [data])
         row = Attachment(
             filename=filename,
             content_type=content_type,

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import reflex as rx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from agent_workspace.config import get_settings
 from agent_workspace.domain.attachments import AttachmentPolicy
 from agent_workspace.models import Message, Role
 from agent_workspace.services.accounts import auth
 from agent_workspace.state.compose import ComposeState
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 from tests.integration.state.test_access_checks import NO_AGENT_ROLE, run, state_for
+from tests.storage import folder_size
 
 MB = 1024 * 1024
 TO = "+14155550123"
@@ -154,3 +157,17 @@ def test_files_within_the_limits_are_sent(engine: Engine) -> None:
     assert state.error == ""
     assert _messages(engine) == 1
     assert state.files == []
+
+
+def test_attaching_and_removing_leaves_the_storage_folder_as_it_was(engine: Engine) -> None:
+    state = _compose(_agent_token())
+    before = folder_size(get_settings().storage_dir)
+
+    for i in range(10):
+        upload, _ = _upload(f"{i}.png", PNG + os.urandom(4 * MB))
+        run(ComposeState.attach.fn(state, [upload]))  # type: ignore[attr-defined]
+        assert (state.attach_error, [f.name for f in state.files]) == ("", [f"{i}.png"])
+        run(ComposeState.remove_file.fn(state, state.files[0].id))  # type: ignore[attr-defined]
+        assert state.files == []
+
+    assert folder_size(get_settings().storage_dir) == before
