@@ -18,6 +18,7 @@ from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.session import LoginState, SessionState
 from agent_workspace.state.supervisor import SupervisorState
 from agent_workspace.state.workspace import WorkspaceState
+from agent_workspace.web.body_guard import BodyGuard
 from agent_workspace.web.collector import tune_collector
 from agent_workspace.web.notifier import Notifier
 from agent_workspace.web.routes import create_api
@@ -29,11 +30,12 @@ def _app() -> rx.App:
     return app
 
 
-# The upload guard wraps everything (the /api/ routes and Reflex's own), so it sees /_upload
-# before Reflex reads a byte of it.
+# Each transformer wraps the ones before it: the /api/ routes and Reflex's own (pages, assets,
+# /_upload) are behind the upload guard, which sees /_upload before Reflex reads a byte of it;
+# and the body guard bounds every body (and a webhook's size) before any of them reads it.
 app = rx.App(
     head_components=[rx.script(src="/workspace.js")],
-    api_transformer=[create_api(), guard_uploads(_app)],
+    api_transformer=[create_api(), guard_uploads(_app), BodyGuard],
     # Every toast bottom left: over neither Send (bottom right) nor Sign out (top right).
     toaster=rx.toast.provider(position="bottom-left"),
 )

@@ -70,6 +70,8 @@ def test_a_text_with_a_nul_is_stored_and_shown_and_its_webhook_kept_as_posted(
 def test_a_body_longer_than_an_sms_is_cut_at_1600_characters_with_a_visible_mark(
     pipeline: Pipeline,
 ) -> None:
+    """Behind the served app's body guard a body this large is refused first (413 past
+    AW_WEBHOOK_MAX_BYTES, tests/e2e/test_edge.py); the routes keep the rule for any that pass."""
     body = "".join(chr(ord("a") + i % 26) for i in range(MB))
     params = _params(pipeline, 2, body)
 
