@@ -23,6 +23,7 @@ from agent_workspace.web.collector import tune_collector
 from agent_workspace.web.notifier import Notifier
 from agent_workspace.web.routes import create_api
 from agent_workspace.web.runtime import run_dispatcher, run_router
+from agent_workspace.web.security_headers import SecurityHeaders
 from agent_workspace.web.upload_guard import guard_uploads
 
 
@@ -32,10 +33,11 @@ def _app() -> rx.App:
 
 # Each transformer wraps the ones before it: the /api/ routes and Reflex's own (pages, assets,
 # /_upload) are behind the upload guard, which sees /_upload before Reflex reads a byte of it;
-# and the body guard bounds every body (and a webhook's size) before any of them reads it.
+# the body guard bounds every body (and a webhook's size) before any of them reads it; and the
+# security headers go on every answer, the guards' refusals included.
 app = rx.App(
     head_components=[rx.script(src="/workspace.js")],
-    api_transformer=[create_api(), guard_uploads(_app), BodyGuard],
+    api_transformer=[create_api(), guard_uploads(_app), BodyGuard, SecurityHeaders],
     # Every toast bottom left: over neither Send (bottom right) nor Sign out (top right).
     toaster=rx.toast.provider(position="bottom-left"),
 )

@@ -129,6 +129,11 @@ class Settings(BaseSettings):
         return not (self.twilio_account_sid and self.twilio_auth_token)
 
     @property
+    def public_over_https(self) -> bool:
+        """Browsers reach the workspace over https (so it may ask them never to use http)."""
+        return urlsplit(self.public_base_url).scheme == "https"
+
+    @property
     def simulator_url(self) -> str:
         return f"http://127.0.0.1:{self.simulator_port}"
 

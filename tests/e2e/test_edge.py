@@ -1,8 +1,9 @@
 """The HTTP edge of a served workspace (Granian, as `cli serve` runs it), attacked from raw
-sockets: slow bodies and oversized webhooks.
+sockets: slow bodies, oversized webhooks, and the headers every answer carries.
 
-The workspace here has a short body timeout and a small cap on slow readers, so an attack ends
-in seconds.
+The workspace here is public at an https URL (so it sends HSTS) and has a short body timeout
+and a small cap on slow readers, so an attack ends in seconds; the session's `workspace` is
+the plain http one.
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ def _host_port(server: WorkspaceServer) -> tuple[str, int]:
 
 
 def _signed_inbound(server: WorkspaceServer, n: int) -> tuple[dict[str, str], dict[str, str]]:
-    """A correctly signed inbound webhook (the simulator's account, signed for the public URL)."""
+    """A correctly signed inbound webhook (the simulator's account, signed for the server's
+    public URL)."""
     sid = f"SM{n:032x}"
     params = {
         "MessageSid": sid,
@@ -65,7 +67,8 @@ def _signed_inbound(server: WorkspaceServer, n: int) -> tuple[dict[str, str], di
         "NumMedia": "0",
     }
     token = config.get_settings().provider_account().auth_token
-    signature = compute_signature(token, f"{PUBLIC_URL}/api/twilio/inbound", params)
+    public = server.env["AW_PUBLIC_BASE_URL"]
+    signature = compute_signature(token, f"{public}/api/twilio/inbound", params)
     return params, {"X-Twilio-Signature": signature}
 
 
@@ -158,3 +161,54 @@ def test_an_oversized_webhook_is_refused_before_its_body_is_read(
     # a server that read the body to its end would have had it all.
     assert answer.sent < 16 * MB
     assert httpx.get(f"{edge.url}/ping", timeout=5).status_code == 200
+
+
+HEADERS = {
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+}
+
+
+@pytest.fixture(params=["http", "https"])
+def served(request: pytest.FixtureRequest) -> tuple[WorkspaceServer, bool]:
+    """The session's plain http workspace, or this module's https one (which sends HSTS)."""
+    https = request.param == "https"
+    server: WorkspaceServer = request.getfixturevalue("edge" if https else "workspace")
+    return server, https
+
+
+def test_every_answer_carries_the_security_headers(served: tuple[WorkspaceServer, bool]) -> None:
+    server, https = served
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        page = client.get("/")
+        assets = re.findall(r'(?:src|href)="(/assets/[^"]+)"', page.text)
+        assert assets, "the page links no built asset"
+        params, signed = _signed_inbound(server, 2)
+        answers = {
+            "/": page,
+            "/login": client.get("/login"),
+            "/admin": client.get("/admin"),
+            "/supervisor": client.get("/supervisor"),
+            "/interactions/1": client.get("/interactions/1"),
+            "/no/such/page": client.get("/no/such/page"),
+            assets[0]: client.get(assets[0]),
+            "/favicon.ico": client.get("/favicon.ico"),
+            "/workspace.js": client.get("/workspace.js"),
+            "/ping": client.get("/ping"),
+            "/api/media/1/x.png": client.get("/api/media/1/x.png"),
+            "/api/twilio/inbound (unsigned)": client.post("/api/twilio/inbound", data=params),
+            "/api/twilio/inbound (signed)": client.post(
+                "/api/twilio/inbound", data=params, headers=signed
+            ),
+        }
+    assert answers["/api/twilio/inbound (signed)"].status_code == 200
+    for what, answer in answers.items():
+        assert answer.status_code < 500, what
+        headers = answer.headers
+        policies = headers.get_list("content-security-policy")
+        assert any("frame-ancestors 'none'" in p for p in policies), (what, policies)
+        for name, value in HEADERS.items():
+            assert headers.get(name) == value, (what, name, headers.get(name))
+        hsts = headers.get("strict-transport-security")
+        assert hsts == ("max-age=31536000" if https else None), (what, hsts)
