@@ -1,11 +1,12 @@
 """Bounds on every request body, kept before the app reads it: how long, how many slowly, and
 (for webhooks) how big.
 
-Granian, as `reflex run --env prod` starts it, holds at most 1,024 connections per worker (its
-backpressure: more wait in the kernel's queue), reads headers for at most 30 s (its default),
-and never bounds a body; Reflex passes it no other setting. So 1,100 clients each sending a
-byte every few seconds had taken every connection, and `/ping`, the sign-in page and Twilio's
-webhooks timed out. This ASGI middleware, installed with `rx.App(api_transformer=...)`, keeps:
+Granian, as `reflex run --env prod` starts it, holds at most 1,024 open connections, 1,024 / N
+per worker (its backpressure: more wait in the kernel's queue), reads headers for at most 30 s
+(its default), and never bounds a body; Reflex passes it no other setting. So 1,100 clients
+each sending a byte every few seconds had taken every connection, and `/ping`, the sign-in
+page and Twilio's webhooks timed out. This ASGI middleware, installed with
+`rx.App(api_transformer=...)`, keeps:
 
 - a body arrives within `body_timeout_seconds` plus what its size needs at
   `body_min_bytes_per_second`, or 408 and the connection is closed;

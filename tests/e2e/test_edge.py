@@ -27,8 +27,8 @@ from tests.servers import WorkspaceServer
 PUBLIC_URL = "https://aw.example"
 BODY_TIMEOUT = 6  # seconds a slow body may take here (AW_BODY_TIMEOUT_SECONDS)
 SLOW_READERS = 8  # AW_SLOW_BODY_READERS
-# More slow connections than Granian's 1,024 per worker (its backpressure: connections past
-# it wait in the kernel's queue), as in the attack that stalled the workspace.
+# More slow connections than Granian holds open (1,024 with one worker, its backpressure: more
+# wait in the kernel's queue), as in the attack that stalled the workspace.
 ATTACKERS = 1100
 SUPPORT_NUMBER = "+14155550100"  # the demo data's Support line
 CONSUMER = "+14155550123"
