@@ -18,10 +18,12 @@ from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.session import LoginState, SessionState
 from agent_workspace.state.supervisor import SupervisorState
 from agent_workspace.state.workspace import WorkspaceState
+from agent_workspace.web.body_guard import BodyGuard
 from agent_workspace.web.collector import tune_collector
 from agent_workspace.web.notifier import Notifier
 from agent_workspace.web.routes import create_api
 from agent_workspace.web.runtime import run_dispatcher, run_file_collector, run_router
+from agent_workspace.web.security_headers import SecurityHeaders
 from agent_workspace.web.socket_guard import guard_sockets
 from agent_workspace.web.upload_guard import guard_uploads
 
@@ -30,11 +32,20 @@ def _app() -> rx.App:
     return app
 
 
-# The guards wrap everything (the /api/ routes and Reflex's own), so they see /_upload before
-# Reflex reads a byte of it, and an event socket's token before Reflex links it to any state.
+# Each transformer wraps the ones before it: the /api/ routes and Reflex's own (pages, assets,
+# /_upload) are behind the upload guard, which sees /_upload before Reflex reads a byte of it;
+# the socket guard sees an event socket's token before Reflex links it to any state; the body
+# guard bounds every body (and a webhook's size) before any of them reads it; and the security
+# headers go on every answer, the guards' refusals included.
 app = rx.App(
     head_components=[rx.script(src="/workspace.js")],
-    api_transformer=[create_api(), guard_uploads(_app), guard_sockets],
+    api_transformer=[
+        create_api(),
+        guard_uploads(_app),
+        guard_sockets,
+        BodyGuard,
+        SecurityHeaders,
+    ],
     # Every toast bottom left: over neither Send (bottom right) nor Sign out (top right).
     toaster=rx.toast.provider(position="bottom-left"),
 )

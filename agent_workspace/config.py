@@ -81,6 +81,17 @@ class Settings(BaseSettings):
     # looking it up: a lookup that runs first would miss it and send it a second time.
     outbox_reconcile_settle_seconds: float = Field(default=30.0, ge=0.0, le=3600.0)
 
+    # The HTTP edge (web/body_guard.py). A webhook is a few KB (1,600 characters of Body at
+    # most): a larger body is refused before it is read.
+    webhook_max_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
+    # Every request body must arrive within this, plus what its size needs at the rate below
+    # (a 5 MB upload over a slow phone link still fits; a byte every few seconds does not).
+    body_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
+    body_min_bytes_per_second: int = Field(default=8 * 1024, ge=1)
+    # Requests per worker process whose body is still arriving after a second; the next one
+    # is answered 503 at once, so slow clients never hold more of the server's connections.
+    slow_body_readers: int = Field(default=32, ge=1, le=512)
+
     # Explicit opt-ins; unset means "only in development" (see deployment_problems).
     demo_data: bool | None = None
     simulator: bool | None = None
@@ -121,6 +132,11 @@ class Settings(BaseSettings):
     def uses_simulator(self) -> bool:
         """No Twilio credentials means the built-in simulator stands in for Twilio."""
         return not (self.twilio_account_sid and self.twilio_auth_token)
+
+    @property
+    def public_over_https(self) -> bool:
+        """Browsers reach the workspace over https (so it may ask them never to use http)."""
+        return urlsplit(self.public_base_url).scheme == "https"
 
     @property
     def simulator_url(self) -> str:

@@ -3,6 +3,9 @@
 A signature proves who sent a request, not that it is well formed: a signed form can still
 name ten media with no URL, carry a WhatsApp address on the SMS channel, or a number longer
 than any phone. Each check names the field, so the 400 tells the sender what to fix.
+
+The Body is never refused: what a text column cannot hold is replaced, and what is longer than
+an SMS is cut with a mark the agent reads; the stored webhook keeps it as posted.
 """
 
 import re
@@ -10,12 +13,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from agent_workspace.domain.segments import MAX_BODY_CHARS
+
 MAX_MEDIA = 10
 """Twilio's limit of media per message."""
 MAX_ADDRESS_CHARS = 16
 MAX_URL_CHARS = 500
 MAX_CONTENT_TYPE_CHARS = 100
 
+# NUL (no PostgreSQL text column holds it) and lone surrogates (UTF-8 cannot encode them).
+_UNHOLDABLE = re.compile("[\x00\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 _SID = re.compile(r"(SM|MM)[0-9a-fA-F]{32}")
 _E164 = re.compile(r"\+[1-9]\d{1,14}")
 _SHORT_CODE = re.compile(r"\d{3,8}")
@@ -88,9 +96,22 @@ def parse_inbound(form: Mapping[str, str]) -> InboundText | Malformed:
         sid=sid,
         from_=addresses["From"],
         to=addresses["To"],
-        body=form.get("Body", ""),
+        body=message_body(form.get("Body", "")),
         media=media,
         opt_out_type=opt_out_type,
+    )
+
+
+def message_body(posted: str) -> str:
+    """The Body as a message keeps it: what no column can hold becomes U+FFFD (seen as �, so
+    the agent knows something was there), and a text longer than an SMS can be is cut at
+    MAX_BODY_CHARS with a line saying so."""
+    kept = _UNHOLDABLE.sub("\ufffd", posted)
+    if len(kept) <= MAX_BODY_CHARS:
+        return kept
+    return kept[:MAX_BODY_CHARS] + (
+        f"\n[Cut: the text received was {len(kept):,} characters long; a message keeps the "
+        f"first {MAX_BODY_CHARS:,}. The whole text is kept with the provider's webhook.]"
     )
 
 
@@ -147,5 +168,8 @@ def _media(form: Mapping[str, str]) -> tuple[tuple[str, str], ...] | Malformed:
         content_type = form.get(f"MediaContentType{index}", "")
         if len(content_type) > MAX_CONTENT_TYPE_CHARS:
             return Malformed(f"MediaContentType{index} is longer than {MAX_CONTENT_TYPE_CHARS}.")
+        for field, value in ((f"MediaUrl{index}", url), (f"MediaContentType{index}", content_type)):
+            if _CONTROL.search(value):
+                return Malformed(f"{field} holds a control character.")
         media.append((url, content_type))
     return tuple(media)

@@ -1,1 +1,3 @@
-"""HTTP routes under /api/: provider webhooks and signed media."""
+"""The app's HTTP side: routes under /api/ (provider webhooks, signed media), the ASGI guards
+in front of every route (bodies, uploads, security headers), and the app's background tasks
+(dispatcher, inbound router, live pushes)."""

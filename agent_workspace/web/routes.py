@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import parse_qsl, quote
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -82,7 +83,15 @@ async def inbound(request: Request) -> Response:
         return PlainTextResponse(
             f"{sms.to} is not a provider number of any channel.", status_code=404
         )
-    await run_in_threadpool(accept_inbound, sms=sms, channel_id=channel_id, fields=fields)
+    try:
+        await run_in_threadpool(accept_inbound, sms=sms, channel_id=channel_id, fields=fields)
+    except SQLAlchemyError:
+        # Never a 200 for what was not kept: the provider is told, and may send it again.
+        log.exception("inbound %s could not be stored", sms.sid)
+        return PlainTextResponse(
+            "The message could not be stored; it was not accepted. Send it again later.",
+            status_code=503,
+        )
     return Response(EMPTY_TWIML, media_type="text/xml")
 
 

@@ -17,14 +17,13 @@ The Send handler then checks each file against the policy (state/compose.py).
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 
 import reflex as rx
 from reflex.istate.manager import get_state_manager
 from reflex.istate.manager.token import BaseStateToken
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from agent_workspace.domain.attachments import (
     AttachmentPolicy,
@@ -35,6 +34,13 @@ from agent_workspace.services.errors import AccessDenied, ServiceError
 from agent_workspace.services.files import uploads
 from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.session import SessionState
+from agent_workspace.web.body_meter import (
+    BodyMeter,
+    Cut,
+    answer,
+    declares_more_than,
+    run_metered,
+)
 from agent_workspace.web.socket_guard import is_client_token
 
 Allowance = Callable[[str], Awaitable[AttachmentPolicy]]
@@ -80,69 +86,21 @@ class UploadGuard:
         try:
             policy = await self.allowance(client_token)
         except ServiceError as refused:
-            await _answer(send, 403, refused.message)
+            await answer(send, 403, refused.message)
             return
         limit = upload_body_limit(policy)
-        declared = headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        if declares_more_than(headers, limit):
             await self._too_large(send, client_token, policy)
             return
-        metered = _Meter(receive, send, limit)
-        try:
-            await self.app(scope, metered.receive, metered.send)
-        except Exception:
-            if not metered.cut_off:
-                raise
-            # Reflex answers a vanished client with an empty 200; other apps may raise.
-        if metered.cut_off:
+        meter = BodyMeter(receive, send, limit=limit)
+        if await run_metered(self.app, scope, meter) is Cut.TOO_LARGE:
             await self._too_large(send, client_token, policy)
 
     async def _too_large(self, send: Send, client_token: str, policy: AttachmentPolicy) -> None:
         message = upload_too_large(policy).message
         if self.tell_tab is not None:
             await self.tell_tab(client_token, message)
-        await _answer(send, 413, message)
-
-
-class _Meter:
-    """Passes the body on until it passes `limit`; then the app hears the client leave, and
-    whatever it answers to that is dropped for the guard's 413."""
-
-    def __init__(self, receive: Receive, send: Send, limit: int) -> None:
-        self._receive, self._send, self._limit = receive, send, limit
-        self.received = 0
-        self.cut_off = False
-
-    async def receive(self) -> Message:
-        if self.cut_off:
-            return {"type": "http.disconnect"}
-        message = await self._receive()
-        if message["type"] == "http.request":
-            self.received += len(message.get("body", b""))
-            if self.received > self._limit:
-                self.cut_off = True
-                return {"type": "http.disconnect"}
-        return message
-
-    async def send(self, message: Message) -> None:
-        if not self.cut_off:
-            await self._send(message)
-
-
-async def _answer(send: Send, status: int, detail: str) -> None:
-    body = json.dumps({"detail": detail}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),  # the unread body is not worth draining
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+        await answer(send, 413, message)
 
 
 async def _reflex_session_token(client_token: str) -> str:

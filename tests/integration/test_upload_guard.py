@@ -9,9 +9,6 @@ from a tab's client token to its session token, which lives in Reflex state, is 
 from __future__ import annotations
 
 import asyncio
-import http.client
-import json
-import select
 import socket
 import threading
 import time
@@ -34,6 +31,7 @@ from agent_workspace.models import Role
 from agent_workspace.services.accounts import auth
 from agent_workspace.web.upload_guard import UploadGuard, allowance_for
 from tests.factories import make_channel, make_user
+from tests.http_pieces import Answer, post_in_pieces
 
 MB = 1024 * 1024
 PNG_HEAD = b"\x89PNG\r\n\x1a\n"
@@ -126,22 +124,8 @@ def _signed_in(stack: Stack, username: str, roles: tuple[Role, ...] = (Role.AGEN
     return client_token
 
 
-@dataclass(frozen=True)
-class Answer:
-    status_code: int
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
 def _post(stack: Stack, client_token: str | None, *sizes: int, chunked: bool = False) -> Answer:
-    """A browser-like multipart upload; `chunked` sends it without a Content-Length.
-
-    Like a browser, it watches for an early answer while it sends and stops sending when one
-    comes. The guard answers a refusal with `Connection: close`, and the server then closes
-    with body bytes unread: a client that wrote on regardless (httpx) could have its answer
-    cut off by the reset that follows (seen once in CI)."""
+    """A browser-like multipart upload; `chunked` sends it without a Content-Length."""
     headers = {"Reflex-Event-Handler": "state.compose_state.send"}
     if client_token is not None:
         headers["Reflex-Client-Token"] = client_token
@@ -152,31 +136,9 @@ def _post(stack: Stack, client_token: str | None, *sizes: int, chunked: bool = F
     form = httpx.Request("POST", stack.url, files=files)
     body = form.read()
     headers["Content-Type"] = form.headers["Content-Type"]
-    if chunked:
-        headers["Transfer-Encoding"] = "chunked"
-        pieces = [body[i : i + 64 * 1024] for i in range(0, len(body), 64 * 1024)]
-        framed = [b"%x\r\n%b\r\n" % (len(piece), piece) for piece in pieces] + [b"0\r\n\r\n"]
-    else:
-        headers["Content-Length"] = str(len(body))
-        framed = [body[i : i + 64 * 1024] for i in range(0, len(body), 64 * 1024)]
-    host, port = stack.url.removeprefix("http://").split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=10)
-    try:
-        conn.putrequest("POST", "/_upload", skip_accept_encoding=True)
-        for name, value in headers.items():
-            conn.putheader(name, value)
-        conn.endheaders()
-        for piece in framed:
-            if select.select([conn.sock], [], [], 0)[0]:
-                break  # the server has answered: the rest is not wanted
-            try:
-                conn.send(piece)
-            except (BrokenPipeError, ConnectionResetError):
-                break  # it answered and closed meanwhile; the answer is read below
-        answer = conn.getresponse()
-        return Answer(answer.status, answer.read())
-    finally:
-        conn.close()
+    pieces = [body[i : i + 64 * 1024] for i in range(0, len(body), 64 * 1024)]
+    length = None if chunked else len(body)
+    return post_in_pieces(stack.url, "/_upload", pieces, headers=headers, length=length)
 
 
 @pytest.mark.parametrize("client_token", [None, "", "a-tab-nobody-signed-in-on"])

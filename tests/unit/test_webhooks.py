@@ -8,6 +8,7 @@ from agent_workspace.domain.webhooks import (
     InboundText,
     Malformed,
     StatusReport,
+    message_body,
     parse_inbound,
     parse_status,
 )
@@ -46,6 +47,38 @@ def test_sms_sid_stands_in_for_message_sid_and_short_codes_are_senders() -> None
 
 
 @pytest.mark.parametrize(
+    ("posted", "kept"),
+    [
+        ("", ""),
+        ("Hi", "Hi"),
+        ("a\x00b", "a\ufffdb"),  # a text column cannot hold NUL (PostgreSQL)
+        ("\x00\x00", "\ufffd\ufffd"),
+        ("lone \ud800 surrogate", "lone \ufffd surrogate"),  # nor what UTF-8 cannot encode
+        ("tab\tline\nfeed\r\n", "tab\tline\nfeed\r\n"),
+        ("é" * 1600, "é" * 1600),  # at the limit, whole
+    ],
+)
+def test_a_body_keeps_what_a_column_can_hold(posted: str, kept: str) -> None:
+    assert message_body(posted) == kept
+    assert parse_inbound(form(Body=posted)) == InboundText(
+        SID, "+14155550123", "+14155550100", kept
+    )
+
+
+@pytest.mark.parametrize(("length", "shown"), [(1601, "1,601"), (1024 * 1024, "1,048,576")])
+def test_a_body_longer_than_an_sms_is_cut_at_1600_characters_and_says_so(
+    length: int, shown: str
+) -> None:
+    posted = "x" * 1599 + "\x00" + "y" * (length - 1600)
+    kept = message_body(posted)
+    assert kept.startswith("x" * 1599 + "\ufffd")
+    assert kept[1600:] == (
+        f"\n[Cut: the text received was {shown} characters long; a message keeps the first "
+        "1,600. The whole text is kept with the provider's webhook.]"
+    )
+
+
+@pytest.mark.parametrize(
     ("fields", "reason"),
     [
         ({"MessageSid": ""}, "MessageSid is required"),
@@ -68,6 +101,12 @@ def test_sms_sid_stands_in_for_message_sid_and_short_codes_are_senders() -> None
         ({"NumMedia": "2", "MediaUrl0": MEDIA}, "MediaUrl1"),
         ({"NumMedia": "1", "MediaUrl0": MEDIA, "MediaContentType0": "x" * 101}, "Content"),
         ({"OptOutType": "X" * 21}, "OptOutType"),
+        ({"NumMedia": "1", "MediaUrl0": MEDIA + "\x00"}, "MediaUrl0 holds a control character"),
+        ({"NumMedia": "1", "MediaUrl0": MEDIA + "\n"}, "MediaUrl0 holds a control character"),
+        (
+            {"NumMedia": "1", "MediaUrl0": MEDIA, "MediaContentType0": "image/png\x00"},
+            "MediaContentType0 holds a control character",
+        ),
     ],
 )
 def test_malformed_inbound_forms_name_the_field(fields: dict[str, str], reason: str) -> None:

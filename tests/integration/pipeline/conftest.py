@@ -17,6 +17,7 @@ import sqlalchemy as sa
 import uvicorn
 from sqlalchemy.engine import Engine
 from sqlmodel import col, func, select
+from starlette.types import ASGIApp
 
 from agent_workspace import config
 from agent_workspace.db.engine import transaction
@@ -43,9 +44,10 @@ STATUS_DELAYS = (0.01, 0.01, 0.01)
 
 
 class ApiServer:
-    """`create_api()` under uvicorn in a background thread on a free loopback port."""
+    """`create_api()` (or another ASGI app) under uvicorn in a background thread on a free
+    loopback port."""
 
-    def __init__(self) -> None:
+    def __init__(self, app: ASGIApp | None = None) -> None:
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", 0))
@@ -53,7 +55,10 @@ class ApiServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self._server = uvicorn.Server(
             uvicorn.Config(
-                create_api(), log_level="warning", access_log=False, timeout_graceful_shutdown=1
+                app or create_api(),
+                log_level="warning",
+                access_log=False,
+                timeout_graceful_shutdown=1,
             )
         )
         self._thread = threading.Thread(
