@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from agent_workspace.db.locks import lock_phone
+from agent_workspace.domain.inputs import is_row_id
 from agent_workspace.models import ACTIVE_STATES, Interaction, Role
 from agent_workspace.services.errors import AccessDenied, InvalidInput, NotFound
 
@@ -48,6 +49,8 @@ def access_interaction(
     routing take) and its row lock, so what the caller checks next stays true until commit.
     """
     checked = require_role(actor, role)
+    if not is_row_id(interaction_id):  # sent by a client: never a query's parameter
+        raise NotFound("That interaction does not exist.")
     interaction = session.get(Interaction, interaction_id)
     if interaction is None:
         raise NotFound(f"Interaction {interaction_id} does not exist.")

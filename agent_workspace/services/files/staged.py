@@ -21,11 +21,14 @@ from agent_workspace.domain.attachments import (
     check_attachments,
     describe_size,
 )
+from agent_workspace.domain.inputs import is_row_id
 from agent_workspace.models import Attachment, Role
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.channels.settings import sms_channel
 from agent_workspace.services.errors import InvalidInput, NotFound
 from agent_workspace.services.files.storage import read_bytes, store_bytes
+
+GONE = "An attached file is gone (sent or removed already); attach it again."
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,8 @@ def forget_sent(session: Session, agent: Actor, ids: Sequence[int]) -> None:
 def _mine(session: Session, agent: Actor, ids: Sequence[int]) -> list[Attachment]:
     if not ids:
         return []
+    if not all(is_row_id(i) for i in ids):  # sent by a client: only ids a row can have
+        raise NotFound(GONE)
     rows = session.exec(
         select(Attachment).where(
             col(Attachment.id).in_(list(ids)),
@@ -117,7 +122,7 @@ def _mine(session: Session, agent: Actor, ids: Sequence[int]) -> list[Attachment
     by_id = {a.id: a for a in rows}
     missing = [i for i in ids if i not in by_id]
     if missing:
-        raise NotFound("An attached file is gone (sent or removed already); attach it again.")
+        raise NotFound(GONE)
     return [by_id[i] for i in ids]
 
 

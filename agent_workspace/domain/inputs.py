@@ -1,0 +1,43 @@
+"""What a browser may send: the bounds on ids, searches and typed text.
+
+Any connected client can call any public handler with arguments of its choosing (JSON: any
+type, any size), so a value is checked here before it reaches a query or a tab's memory.
+PostgreSQL refuses NUL in text and integers past its column types; SQLite refuses LIKE
+patterns past 50,000 bytes; a search's cost grows with its words. Each rule says in words
+what was wrong, for the person at the screen.
+"""
+
+from __future__ import annotations
+
+MAX_ROW_ID = 2**31 - 1  # every id column is an INTEGER (PostgreSQL's int4)
+SEARCH_CHARS = 80
+SEARCH_WORDS = 8
+TYPED_CHARS = 5_000  # any one typed field a tab keeps: above every field's own limit
+
+
+def is_row_id(value: object) -> bool:
+    """Whether `value` can be the id of a row: an int (not a bool) the columns can hold."""
+    return type(value) is int and 0 < value <= MAX_ROW_ID
+
+
+def text_problem(value: object, *, what: str, limit: int = TYPED_CHARS) -> str:
+    """Why `value` cannot be taken as typed text, or "": text, no NUL (no database stores
+    it), at most `limit` characters. `what` names it ("The title")."""
+    if not isinstance(value, str):
+        return f"{what} must be text."
+    if "\x00" in value:
+        return f"{what} cannot contain a NUL character."
+    if len(value) > limit:
+        return f"{what} holds at most {limit:,} characters ({len(value):,} given)."
+    return ""
+
+
+def search_problem(value: object) -> str:
+    """Why `value` cannot be searched for, or "": text of at most SEARCH_CHARS characters
+    and SEARCH_WORDS words (each word is a condition of its own)."""
+    problem = text_problem(value, what="A search", limit=SEARCH_CHARS)
+    if problem or not isinstance(value, str):
+        return problem
+    if len(value.split()) > SEARCH_WORDS:
+        return f"Search for at most {SEARCH_WORDS} words."
+    return ""
