@@ -9,10 +9,14 @@ what was wrong, for the person at the screen.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 MAX_ROW_ID = 2**31 - 1  # every id column is an INTEGER (PostgreSQL's int4)
 SEARCH_CHARS = 80
 SEARCH_WORDS = 8
 TYPED_CHARS = 5_000  # any one typed field a tab keeps: above every field's own limit
+CHOICE_CHARS = 100  # a value picked from a list, a phone number typed, a filter
+DRAFTS = 20  # unsent messages a tab keeps, one per interaction it showed
 
 
 def is_row_id(value: object) -> bool:
@@ -41,3 +45,21 @@ def search_problem(value: object) -> str:
     if len(value.split()) > SEARCH_WORDS:
         return f"Search for at most {SEARCH_WORDS} words."
     return ""
+
+
+def is_choice(value: object, options: Iterable[str]) -> bool:
+    """Whether `value` is one of the `options` a page offers (a list or dict sent instead is
+    no option, and is never hashed)."""
+    return isinstance(value, str) and value in set(options)
+
+
+def kept_drafts(
+    drafts: Mapping[int, str], interaction_id: int, body: str, *, keep: int = DRAFTS
+) -> dict[int, str]:
+    """The drafts a tab keeps after the agent leaves `interaction_id` with `body` typed: the
+    newest last, none for an empty body or an id no row can have, the oldest dropped beyond
+    `keep`."""
+    kept = {i: text for i, text in drafts.items() if i != interaction_id}
+    if body and is_row_id(interaction_id):
+        kept[interaction_id] = body
+    return dict(list(kept.items())[-keep:])

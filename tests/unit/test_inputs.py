@@ -7,11 +7,14 @@ from typing import Any
 import pytest
 
 from agent_workspace.domain.inputs import (
+    DRAFTS,
     MAX_ROW_ID,
     SEARCH_CHARS,
     SEARCH_WORDS,
     TYPED_CHARS,
+    is_choice,
     is_row_id,
+    kept_drafts,
     search_problem,
     text_problem,
 )
@@ -76,3 +79,37 @@ def test_typed_text_is_a_string_without_nul_within_its_limit(value: Any, problem
 def test_a_search_is_short_text_of_a_few_words(value: Any, problem: str) -> None:
     found = search_problem(value)
     assert found.startswith(problem) and bool(found) == bool(problem)
+
+
+@pytest.mark.parametrize(
+    ("value", "chosen"),
+    [("open", True), ("", False), ("OPEN", False), (["open"], False), ({"open": 1}, False)],
+    ids=repr,
+)
+def test_a_choice_is_one_of_the_offered_strings(value: Any, chosen: bool) -> None:
+    assert is_choice(value, ["open", "closed"]) is chosen
+
+
+@pytest.mark.parametrize(
+    ("drafts", "interaction_id", "body", "kept"),
+    [
+        ({}, 1, "hi", {1: "hi"}),
+        ({1: "old"}, 1, "new", {1: "new"}),
+        ({1: "a", 2: "b"}, 1, "a2", {2: "b", 1: "a2"}),  # the newest goes last
+        ({1: "a", 2: "b"}, 1, "", {2: "b"}),  # sent or cleared: no draft
+        ({2: "b"}, MAX_ROW_ID + 1, "x", {2: "b"}),  # no row has that id
+        (
+            {i: "d" for i in range(1, DRAFTS + 1)},
+            99,
+            "new",
+            {
+                **{i: "d" for i in range(2, DRAFTS + 1)},
+                99: "new",
+            },
+        ),  # the oldest goes
+    ],
+)
+def test_a_tab_keeps_its_newest_drafts(
+    drafts: dict[int, str], interaction_id: int, body: str, kept: dict[int, str]
+) -> None:
+    assert list(kept_drafts(drafts, interaction_id, body).items()) == list(kept.items())
