@@ -36,13 +36,13 @@ def text_problem(value: object, *, what: str, limit: int = TYPED_CHARS) -> str:
     return ""
 
 
-def search_problem(value: object) -> str:
-    """Why `value` cannot be searched for, or "": text of at most SEARCH_CHARS characters
-    and SEARCH_WORDS words (each word is a condition of its own)."""
+def search_problem(value: object, *, by_words: bool = False) -> str:
+    """Why `value` cannot be searched for, or "": text of at most SEARCH_CHARS characters;
+    a search matched `by_words` (each word a condition of its own) has at most SEARCH_WORDS."""
     problem = text_problem(value, what="A search", limit=SEARCH_CHARS)
     if problem or not isinstance(value, str):
         return problem
-    if len(value.split()) > SEARCH_WORDS:
+    if by_words and len(value.split()) > SEARCH_WORDS:
         return f"Search for at most {SEARCH_WORDS} words."
     return ""
 

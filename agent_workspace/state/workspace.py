@@ -49,6 +49,7 @@ SORTS = [
 ]
 APP_TITLE = "Agent Workspace"
 FEEDS = ("agent", "lists")  # the list feeds whose versions the page reports
+SHOWN_ROWS = 1_000  # rows a tab keeps (Show more stops there): its memory, and every push
 
 
 class WorkspaceState(SessionState):
@@ -194,16 +195,23 @@ class WorkspaceState(SessionState):
 
     @rx.event
     async def load_more(self) -> None:
-        """The next page, after the last row shown (keyset: no row twice, none skipped)."""
-        if not self._cursor:
+        """The next page, after the last row shown (keyset: no row twice, none skipped), up
+        to SHOWN_ROWS rows."""
+        if not self._cursor or len(self.rows) >= SHOWN_ROWS:
             return
         try:
             page = await self._page(self._cursor_value())
         except ServiceError as refused:
             self.list_error = refused.message
             return
-        self.rows = [*self.rows, *[row_item(r) for r in page.rows]]
+        self.rows = [*self.rows, *[row_item(r) for r in page.rows]][:SHOWN_ROWS]
         self._remember_cursor(page.next)
+        if self.has_more and len(self.rows) >= SHOWN_ROWS:
+            self.has_more = False
+            self.list_error = (
+                f"The list shows {SHOWN_ROWS:,} interactions at most: search or filter to find "
+                "the others."
+            )
 
     @rx.event
     async def set_notify_sound(self, value: bool) -> None:

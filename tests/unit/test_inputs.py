@@ -76,9 +76,13 @@ def test_typed_text_is_a_string_without_nul_within_its_limit(value: Any, problem
     ],
     ids=repr,
 )
-def test_a_search_is_short_text_of_a_few_words(value: Any, problem: str) -> None:
-    found = search_problem(value)
+def test_a_search_by_words_is_short_text_of_a_few_words(value: Any, problem: str) -> None:
+    found = search_problem(value, by_words=True)
     assert found.startswith(problem) and bool(found) == bool(problem)
+
+
+def test_a_phrase_search_may_have_as_many_words_as_fit() -> None:
+    assert search_problem(" ".join(["w"] * (SEARCH_WORDS + 1))) == ""
 
 
 @pytest.mark.parametrize(

@@ -54,7 +54,7 @@ def replies_for(
     """What an agent may insert: shared replies and their own, by title; `search` matches
     words of the title in any case (a bounded search: each word is a condition)."""
     agent = require_role(actor, Role.AGENT)
-    if problem := search_problem(search):
+    if problem := search_problem(search, by_words=True):
         raise InvalidInput(problem)
     words = [
         col(CannedReply.title).ilike(f"%{_escaped(word)}%", escape="\\") for word in search.split()

@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from agent_workspace.domain.inputs import DRAFTS, MAX_ROW_ID, TYPED_CHARS
-from agent_workspace.models import Role
+from agent_workspace.models import InteractionType, Role
 from agent_workspace.services.accounts import auth
 from agent_workspace.services.demo_data import load_demo_data
+from agent_workspace.services.interactions.lifecycle import create_interaction
+from agent_workspace.state import workspace
 from agent_workspace.state.admin_audit import FIELDS, AuditAdminState
 from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.details import DetailsState
@@ -116,3 +118,23 @@ def test_an_interaction_url_no_row_can_have_is_refused_in_words(
     assert details.save_error == "That interaction does not exist."
     exported = run(TranscriptState.export.fn(state_for(TranscriptState, page.token), "text"))  # type: ignore[attr-defined]
     assert "That interaction does not exist." in str(exported)
+
+
+def test_show_more_stops_at_the_rows_a_tab_keeps(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, unlinked_feeds: None
+) -> None:
+    # Each Show more had added 50 rows for good: a client calling it in a loop held the whole
+    # table (100,000 interactions) in its tab, and every push re-sent it.
+    monkeypatch.setattr(workspace, "SHOWN_ROWS", 60)
+    state = _signed_in(WorkspaceState, "alice", (Role.AGENT,))
+    alice = auth.actor_for_token(state.token)
+    for _ in range(110):
+        create_interaction(actor=alice, type=InteractionType.PHONE, person=None)
+    run(WorkspaceState.load.fn(state))  # type: ignore[attr-defined]
+    assert (len(state.rows), state.has_more) == (50, True)
+    for _ in range(3):
+        run(WorkspaceState.load_more.fn(state))  # type: ignore[attr-defined]
+    assert (len(state.rows), state.has_more) == (60, False)
+    assert state.list_error == (
+        "The list shows 60 interactions at most: search or filter to find the others."
+    )
