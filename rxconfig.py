@@ -10,6 +10,9 @@ config = rx.Config(
     app_name="agent_workspace",
     db_url=settings.database_url,
     redis_url=settings.redis_url,
+    # The disk, memory and Redis state managers all drop a tab's state this long after its
+    # last event (REFLEX_REDIS_TOKEN_EXPIRATION, if set, wins).
+    redis_token_expiration=settings.tab_state_seconds,
     backend_host="127.0.0.1",
     telemetry_enabled=False,
     show_built_with_reflex=False,

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:3000"
     secret_key: str = DEV_SECRET
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # How long the server keeps a browser tab's page state after the tab's last event (a closed
+    # tab's, and an idle one's: it reloads its page at its next event, unsent text gone).
+    tab_state_seconds: int = Field(default=3600, ge=60, le=24 * 3600)
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
 
     twilio_account_sid: str | None = None

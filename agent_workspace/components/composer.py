@@ -7,6 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from agent_workspace.components.forms import badge, callout, callout_root, native_select
+from agent_workspace.domain.inputs import SEARCH_CHARS, TYPED_CHARS
 from agent_workspace.state.channel_feed import ChannelFeed
 from agent_workspace.state.compose import BODY_ID, NOTE, OTHER, SMS, UPLOAD_ID, ComposeState
 from agent_workspace.state.live import ConversationFeed
@@ -209,6 +210,7 @@ def _replies() -> rx.Component:
             rx.input(
                 value=state.reply_search,
                 on_change=state.set_reply_search.debounce(200),
+                max_length=SEARCH_CHARS,
                 placeholder="Search canned replies by title",
                 aria_label="Search canned replies",
                 width="100%",
@@ -332,6 +334,7 @@ def _open() -> rx.Component:
             id=BODY_ID,
             value=state.body,
             on_change=state.set_body,
+            max_length=TYPED_CHARS,  # what the server keeps; the counter shows the SMS limit
             rows="3",
             width="100%",
             placeholder="Write a reply. Enter sends, Shift+Enter adds a line.",

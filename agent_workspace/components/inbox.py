@@ -9,6 +9,7 @@ import reflex as rx
 
 from agent_workspace.components.forms import badge, callout, native_select
 from agent_workspace.components.layout import VISUALLY_HIDDEN
+from agent_workspace.domain.inputs import SEARCH_CHARS
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.interactions import MyInteractionsState
 from agent_workspace.state.live import AgentListFeed, ListsFeed
@@ -105,6 +106,7 @@ def _filters() -> rx.Component:
             placeholder="Search interactions (number, person, phone, text)",
             value=state.search,
             on_change=state.set_search.debounce(300),
+            max_length=SEARCH_CHARS,
             type="search",
             width="100%",
             aria_label="Search interactions",

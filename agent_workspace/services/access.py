@@ -3,15 +3,19 @@ interaction the one access rule (domain/access.py) over the actor's standing on 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
 from agent_workspace.db.locks import lock_phone
 from agent_workspace.domain.access import Need, Standing, may, work_refusal
+from agent_workspace.domain.inputs import is_row_id
 from agent_workspace.models import ACTIVE_STATES, Interaction, Role
 from agent_workspace.services.errors import AccessDenied, InvalidInput, NotFound
 from agent_workspace.services.membership import is_member
+
+NO_SUCH_INTERACTION = "That interaction does not exist."
 
 
 @dataclass(frozen=True)
@@ -31,10 +35,20 @@ class Actor:
 def require_role(actor: Actor | None, role: Role) -> Actor:
     """Refuses anyone not signed in or without `role`."""
     if actor is None:
-        raise AccessDenied("Please sign in first.")
-    if not actor.has(role):
-        raise AccessDenied(f"Your account ({actor.username}) does not have the {role.value} role.")
+        raise AccessDenied(role_refusal(None, (), role))
+    if problem := role_refusal(actor.username, actor.roles, role):
+        raise AccessDenied(problem)
     return actor
+
+
+def role_refusal(username: str | None, roles: Collection[str], role: Role) -> str:
+    """Why `username` (None: nobody is signed in) holding `roles` may not act with `role`,
+    or "" when they may."""
+    if username is None:
+        return "Please sign in first."
+    if role not in roles:
+        return f"Your account ({username}) does not have the {role.value} role."
+    return ""
 
 
 def access_interaction(
@@ -52,6 +66,8 @@ def access_interaction(
     routing take) and its row lock, so what the caller checks next stays true until commit.
     """
     checked = require_role(actor, Role.SUPERVISOR if need is Need.SUPERVISE else Role.AGENT)
+    if not is_row_id(interaction_id):  # sent by a client: never a query's parameter
+        raise NotFound(NO_SUCH_INTERACTION)
     interaction = session.get(Interaction, interaction_id)
     if interaction is None:
         raise NotFound(f"Interaction {interaction_id} does not exist.")

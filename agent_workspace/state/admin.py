@@ -8,10 +8,13 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from agent_workspace.domain.attachments import KNOWN_TYPES, TYPE_NAMES
+from agent_workspace.domain.inputs import CHOICE_CHARS
 from agent_workspace.domain.phone import display_phone
+from agent_workspace.models import Role
 from agent_workspace.services.channels import admin
 from agent_workspace.services.channels.settings import ChannelView
 from agent_workspace.services.errors import AccessDenied, ServiceError
+from agent_workspace.state.client_input import choice_refusal, typed_refusal
 from agent_workspace.state.session import LOGIN_ROUTE, SessionState
 
 MB = 1024 * 1024
@@ -64,16 +67,26 @@ class AdminState(SessionState):
 
     @rx.event
     def set_type_allowed(self, value: str, allowed: bool) -> None:
+        if problem := choice_refusal(self, Role.ADMIN, value, KNOWN_TYPES, what="a file type"):
+            self.error = problem
+            return
         self.types = [
-            dataclasses.replace(t, allowed=allowed) if t.value == value else t for t in self.types
+            dataclasses.replace(t, allowed=allowed is True) if t.value == value else t
+            for t in self.types
         ]
 
     @rx.event
     def set_max_mb(self, value: str) -> None:
+        if problem := typed_refusal(self, Role.ADMIN, value, what="The size", limit=CHOICE_CHARS):
+            self.error = problem
+            return
         self.max_mb = value
 
     @rx.event
     def set_max_files(self, value: str) -> None:
+        if problem := typed_refusal(self, Role.ADMIN, value, what="The count", limit=CHOICE_CHARS):
+            self.error = problem
+            return
         self.max_files = value
 
     @rx.event
@@ -81,7 +94,7 @@ class AdminState(SessionState):
         try:
             max_bytes = round(float(self.max_mb) * MB)
             max_files = int(self.max_files)
-        except ValueError:
+        except (ValueError, OverflowError):  # not a number, NaN, or infinity (1e400)
             self.error = (
                 "Enter the size limit in MB (e.g. 5 or 0.5) and the file limit as a number."
             )

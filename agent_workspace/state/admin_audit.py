@@ -7,9 +7,11 @@ from datetime import date
 
 import reflex as rx
 
+from agent_workspace.domain.inputs import CHOICE_CHARS
 from agent_workspace.models import Role
 from agent_workspace.services.audit_log import AuditFilter, audit_log
 from agent_workspace.services.errors import FieldProblems, ServiceError
+from agent_workspace.state.client_input import choice_refusal, typed_refusal
 from agent_workspace.state.session import SessionState
 
 FIELDS = ("username", "interaction", "date_from", "date_to")
@@ -36,6 +38,13 @@ class AuditAdminState(SessionState):
 
     @rx.event
     def set_filter(self, name: str, value: str) -> None:
+        """One of the page's filters (FIELDS); no other key is kept."""
+        if problem := choice_refusal(self, Role.ADMIN, name, FIELDS, what="a filter"):
+            self.error = problem
+            return
+        if problem := typed_refusal(self, Role.ADMIN, value, what="A filter", limit=CHOICE_CHARS):
+            self.problems = {**self.problems, name: problem}
+            return
         self.filters = {**self.filters, name: value}
 
     @rx.event

@@ -16,6 +16,7 @@ from agent_workspace.models import Role
 from agent_workspace.services.channels import admin, numbers
 from agent_workspace.services.channels.numbers import NumberView
 from agent_workspace.services.errors import FieldProblems, ServiceError
+from agent_workspace.state.client_input import choice_refusal, typed_refusal
 from agent_workspace.state.session import SessionState
 
 DEFAULT_CHOICE = ""  # the radio value for "the deployment's default"
@@ -56,10 +57,16 @@ class NumbersAdminState(SessionState):
 
     @rx.event
     def set_new_number(self, value: str) -> None:
+        if problem := typed_refusal(self, Role.ADMIN, value, what="The number"):
+            self.number_error = problem
+            return
         self.new_number = value
 
     @rx.event
     def set_new_label(self, value: str) -> None:
+        if problem := typed_refusal(self, Role.ADMIN, value, what="The label"):
+            self.label_error = problem
+            return
         self.new_label = value
 
     @rx.event
@@ -118,6 +125,10 @@ class ResolverAdminState(SessionState):
 
     @rx.event
     def select(self, name: str) -> None:
+        options = [DEFAULT_CHOICE, *(r.name for r in self.installed)]
+        if problem := choice_refusal(self, Role.ADMIN, name, options, what="a resolver"):
+            self.error = problem
+            return
         self.selected = name
 
     @rx.event

@@ -12,6 +12,7 @@ from reflex.event import EventSpec
 from agent_workspace.models import Role
 from agent_workspace.services.errors import FieldProblems, ServiceError
 from agent_workspace.services.messaging import canned_replies
+from agent_workspace.state.client_input import typed_refusal
 from agent_workspace.state.session import SessionState
 
 
@@ -52,10 +53,16 @@ class RepliesAdminState(SessionState):
 
     @rx.event
     def set_title(self, value: str) -> None:
+        if problem := typed_refusal(self, Role.ADMIN, value, what="The title"):
+            self.title_error = problem
+            return
         self.title = value
 
     @rx.event
     def set_body(self, value: str) -> None:
+        if problem := typed_refusal(self, Role.ADMIN, value, what="The text"):
+            self.body_error = problem
+            return
         self.body = value
 
     @rx.event

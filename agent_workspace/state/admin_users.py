@@ -13,10 +13,12 @@ import dataclasses
 import reflex as rx
 from reflex.event import EventSpec
 
+from agent_workspace.domain.inputs import CHOICE_CHARS
 from agent_workspace.models import Role
 from agent_workspace.services.accounts import roles, users
 from agent_workspace.services.accounts.users import UserView
 from agent_workspace.services.errors import FieldProblems, ServiceError
+from agent_workspace.state.client_input import choice_refusal, typed_refusal
 from agent_workspace.state.session import SessionState
 
 ROLE_NAMES = {
@@ -91,12 +93,26 @@ class UsersAdminState(SessionState):
 
     @rx.event
     def set_form(self, name: str, value: str) -> None:
+        """One field of the create form; no other key is kept."""
+        if problem := choice_refusal(self, Role.ADMIN, name, self.form, what="a field"):
+            self.error = problem
+            return
+        if problem := typed_refusal(self, Role.ADMIN, value, what="The field"):
+            self.problems = {**self.problems, name: problem}
+            return
         self.form = {**self.form, name: value}
 
     @rx.event
     def toggle_form_role(self, role: str, on: bool) -> None:
+        if problem := choice_refusal(self, Role.ADMIN, role, ROLE_NAMES, what="a role"):
+            self.problems = {**self.problems, "roles": problem}
+            return
         kept = [r for r in self.form_roles if r != role]
-        self.form_roles = [*kept, role] if on else kept
+        self.form_roles = [*kept, role] if on is True else kept
+
+    def _account_refusal(self, username: object) -> str:
+        """Why `username` names no account an admin acts on here (it is the list's)."""
+        return typed_refusal(self, Role.ADMIN, username, what="The username", limit=CHOICE_CHARS)
 
     @rx.event
     async def create(self) -> EventSpec | None:
@@ -126,10 +142,14 @@ class UsersAdminState(SessionState):
 
     @rx.event
     async def set_role(self, username: str, role: str, on: bool) -> EventSpec | None:
-        self.error = ""
-        name = ROLE_NAMES.get(role, role)
+        self.error = self._account_refusal(username) or choice_refusal(
+            self, Role.ADMIN, role, ROLE_NAMES, what="a role"
+        )
+        if self.error:
+            return None
+        name = ROLE_NAMES[role]
         try:
-            change = roles.grant_role if on else roles.revoke_role
+            change = roles.grant_role if on is True else roles.revoke_role
             _, changed = await self._off_loop(
                 change, actor=await self._require(Role.ADMIN), username=username, role=Role(role)
             )
@@ -146,7 +166,9 @@ class UsersAdminState(SessionState):
 
     @rx.event
     async def deactivate(self, username: str) -> EventSpec | None:
-        self.error = ""
+        self.error = self._account_refusal(username)
+        if self.error:
+            return None
         try:
             done = await self._off_loop(
                 users.deactivate_user,
@@ -169,6 +191,9 @@ class UsersAdminState(SessionState):
 
     @rx.event
     def start_reset(self, username: str) -> None:
+        if problem := self._account_refusal(username):
+            self.error = problem
+            return
         self.reset_for, self.reset_password, self.reset_error = username, "", ""
 
     @rx.event
@@ -177,6 +202,9 @@ class UsersAdminState(SessionState):
 
     @rx.event
     def set_reset_password(self, value: str) -> None:
+        if problem := typed_refusal(self, Role.ADMIN, value, what="The password"):
+            self.reset_error = problem
+            return
         self.reset_password = value
 
     @rx.event

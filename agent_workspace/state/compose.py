@@ -20,6 +20,7 @@ from agent_workspace.domain.attachments import (
     file_too_large,
     too_many_files,
 )
+from agent_workspace.domain.inputs import CHOICE_CHARS, kept_drafts
 from agent_workspace.domain.phone import PhoneOk, display_phone, read_typed_number
 from agent_workspace.domain.segments import MAX_BODY_CHARS, count_segments
 from agent_workspace.models import Role
@@ -30,6 +31,7 @@ from agent_workspace.services.files.media_links import media_path
 from agent_workspace.services.messaging import canned_replies, compose, notes, sending
 from agent_workspace.services.messaging.confirmations import ConfirmationNeeded
 from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
+from agent_workspace.state.client_input import choice_refusal, refusal, typed_refusal
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import Choice, ReplyItem, StagedItem
 
@@ -38,6 +40,7 @@ OTHER = "other"
 SMS, NOTE = "sms", "note"
 BODY_ID = "compose-body"
 THUMB_TTL = 3600
+NAMED_REJECTS = 3  # files a refusal of the picker names (it says how many more)
 
 
 # Left alone when the agent is already in a field: this lands a round trip and 60 ms after the
@@ -91,7 +94,8 @@ class ComposeState(SessionState):
     idempotency_key: str = ""
     # The file picker offers what the channel's policy allows (the server checks the bytes).
     accept: dict[str, list[str]] = {t: list(KNOWN_TYPES[t]) for t in DEFAULT_ALLOWED_TYPES}
-    _drafts: dict[int, str] = {}  # what the agent had typed in other interactions of this tab
+    # What the agent had typed in other interactions of this tab (domain/inputs.py DRAFTS).
+    _drafts: dict[int, str] = {}
 
     @rx.var
     def route_summary(self) -> str:
@@ -108,7 +112,7 @@ class ComposeState(SessionState):
         """on_load of an interaction: the composer for it, open at once where replying is the
         natural next step, with the draft the agent left there."""
         if self.interaction_id:
-            self._drafts = {**self._drafts, self.interaction_id: self.body}
+            self._drafts = kept_drafts(self._drafts, self.interaction_id, self.body)
         interaction_id = self._interaction_in_url() or 0
         self.interaction_id = interaction_id
         self.is_open = self.inline = False
@@ -177,11 +181,18 @@ class ComposeState(SessionState):
 
     @rx.event
     async def set_from(self, value: str) -> None:
+        if problem := typed_refusal(self, Role.AGENT, value, what="From", limit=CHOICE_CHARS):
+            self.from_error = problem
+            return
         self.from_number = value
         await self._preview()
 
     @rx.event
     async def set_to_choice(self, value: str) -> None:
+        options = [c.value for c in self.to_options]
+        if problem := choice_refusal(self, Role.AGENT, value, options, what="To"):
+            self.error = problem
+            return
         self.to_choice = value
         if value != OTHER:
             self.other_error = ""  # that cause is gone
@@ -191,6 +202,9 @@ class ComposeState(SessionState):
     async def set_other_text(self, value: str) -> None:
         """Converts what the agent types to E.164 as they type, saying which country it read a
         number without a country code in (the person's, else the workspace's)."""
+        if problem := typed_refusal(self, Role.AGENT, value, what="The number", limit=CHOICE_CHARS):
+            self.other_error = problem
+            return
         self.other_text = value
         reading = read_typed_number(
             value, person_region=self.person_region or None, default_region=self.region
@@ -205,6 +219,9 @@ class ComposeState(SessionState):
     async def set_body(self, value: str) -> None:
         """Typing "/" at the start of the message lists the canned replies, filtered by what
         follows it."""
+        if problem := typed_refusal(self, Role.AGENT, value, what="The message"):
+            self.error = problem
+            return
         self._set_body(value)
         if _slash_search(value) is not None:
             self.replies_open = True
@@ -230,7 +247,7 @@ class ComposeState(SessionState):
         await self._find_replies(value)
 
     async def _find_replies(self, search: str) -> None:
-        self.reply_search, self.reply_error = search, ""
+        """The replies matching `search`, kept only once the service took it as a search."""
         try:
             found = await self._off_loop(
                 canned_replies.replies_for, actor=await self._require(Role.AGENT), search=search
@@ -238,6 +255,7 @@ class ComposeState(SessionState):
         except ServiceError as refused:
             self.reply_error = refused.message
             return
+        self.reply_search, self.reply_error = search, ""
         self.replies = [
             ReplyItem(r.id, r.title, r.body[:80], "Shared" if r.shared else "Mine") for r in found
         ]
@@ -262,6 +280,9 @@ class ComposeState(SessionState):
 
     @rx.event
     def set_new_reply_title(self, value: str) -> None:
+        if problem := typed_refusal(self, Role.AGENT, value, what="The title"):
+            self.reply_error = problem
+            return
         self.new_reply_title = value
 
     @rx.event
@@ -331,6 +352,9 @@ class ComposeState(SessionState):
         """Attach File: each file is judged now (type from its bytes, the policy's limits for
         all attached so far), read no further than the policy allows."""
         self.attach_error = ""
+        if not isinstance(files, list) or not all(isinstance(f, rx.UploadFile) for f in files):
+            self.attach_error = "Attach files with Attach File."  # an upload, not an event
+            return
         try:
             actor = await self._require(Role.AGENT)
             policy = await self._off_loop(uploads.upload_policy, actor=actor)
@@ -361,9 +385,15 @@ class ComposeState(SessionState):
     @rx.event
     def files_rejected(self, rejected: list[dict[str, Any]]) -> None:
         """The browser's picker refused a file (its type is not one the channel allows)."""
-        names = ", ".join(str((r.get("file") or {}).get("path") or "a file") for r in rejected)
+        if problem := refusal(self, Role.AGENT):
+            self.attach_error = problem
+            return
+        files = rejected if isinstance(rejected, list) else []
+        names = ", ".join(_rejected_name(r) for r in files[:NAMED_REJECTS])
+        if len(files) > NAMED_REJECTS:
+            names += f" and {len(files) - NAMED_REJECTS} more"
         allowed = ", ".join(sorted(TYPE_NAMES.get(t, t) for t in self.accept))
-        self.attach_error = f"{names}: not a type you may attach. Allowed: {allowed}."
+        self.attach_error = f"{names or 'A file'}: not a type you may attach. Allowed: {allowed}."
 
     @rx.event
     async def remove_file(self, attachment_id: int) -> None:
@@ -398,7 +428,9 @@ class ComposeState(SessionState):
 
     @rx.event
     def set_confirm(self, value: str) -> None:
-        self.confirm = value
+        """The question's Cancel (the page sends ""): Send asks again when it must."""
+        if value == "":
+            self.confirm = ""
 
     @rx.event
     async def send_confirmed(self) -> list[EventSpec] | EventSpec | None:
@@ -452,6 +484,13 @@ class ComposeState(SessionState):
             await self._preview()
             events.append(focus_message())
         return events
+
+
+def _rejected_name(rejected: object) -> str:
+    """The name the picker gave a refused file (`{"file": {"path": ...}}`), briefly."""
+    file = rejected.get("file") if isinstance(rejected, dict) else None
+    path = file.get("path") if isinstance(file, dict) else None
+    return path[:CHOICE_CHARS] if isinstance(path, str) and path else "a file"
 
 
 def _slash_search(body: str) -> str | None:

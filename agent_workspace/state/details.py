@@ -16,6 +16,7 @@ from agent_workspace.services.interactions import details as details_service
 from agent_workspace.services.interactions import work
 from agent_workspace.services.messaging.confirmations import ConfirmationNeeded
 from agent_workspace.services.people import directory
+from agent_workspace.state.client_input import choice_refusal, typed_refusal
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import Choice
 
@@ -114,6 +115,9 @@ class DetailsState(SessionState):
 
     @rx.event
     async def search_person(self, text: str) -> None:
+        if problem := typed_refusal(self, Role.AGENT, text, what="The lookup"):
+            self.save_error = problem
+            return
         self.person_query = text
         if len(text.strip()) < 2:
             self.person_results = []
@@ -132,16 +136,27 @@ class DetailsState(SessionState):
 
     @rx.event
     def choose_person(self, value: str, label: str) -> None:
-        self.person_value, self.person_label = value, label.split(" · ")[0]
+        """One of the people the lookup found (its label is the server's, not the client's)."""
+        options = {c.value: c.label for c in self.person_results}
+        if problem := choice_refusal(self, Role.AGENT, value, options, what="the person"):
+            self.save_error = problem
+            return
+        self.person_value, self.person_label = value, options[value].split(" · ")[0]
         self.person_query, self.person_results = "", []
 
     @rx.event
     def set_case_number(self, value: str) -> None:
+        if problem := typed_refusal(self, Role.AGENT, value, what="The case number"):
+            self.case_error = problem
+            return
         self.case_number = value
         self.case_error = ""
 
     @rx.event
     def set_short_description(self, value: str) -> None:
+        if problem := typed_refusal(self, Role.AGENT, value, what="The short description"):
+            self.description_error = problem
+            return
         self.short_description = value
         too_long = len(value.strip()) > work.MAX_DESCRIPTION
         self.description_error = (
@@ -152,6 +167,10 @@ class DetailsState(SessionState):
 
     @rx.event
     def set_state_value(self, value: str) -> None:
+        options = [c.value for c in self.state_options]
+        if problem := choice_refusal(self, Role.AGENT, value, options, what="the state"):
+            self.save_error = problem
+            return
         self.state_value = value
 
     @rx.event

@@ -6,11 +6,13 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventSpec
 
+from agent_workspace.domain.inputs import is_row_id
 from agent_workspace.models import Role
-from agent_workspace.services.access import Actor
-from agent_workspace.services.errors import ServiceError
+from agent_workspace.services.access import NO_SUCH_INTERACTION, Actor
+from agent_workspace.services.errors import NotFound, ServiceError
 from agent_workspace.services.interactions import inbox, lifecycle, work
 from agent_workspace.services.messaging import conversation, messages
+from agent_workspace.state.client_input import refusal
 from agent_workspace.state.live import ConversationFeed, conversation_token
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import MessageItem, message_item
@@ -35,6 +37,8 @@ class InteractionPageState(SessionState):
             return None
         try:
             actor = await self._require(Role.AGENT)
+            if not is_row_id(interaction_id):  # the URL is the client's: no feed for it
+                raise NotFound(NO_SUCH_INTERACTION)
             # A viewer before the read: a text routed after the read is pushed to this tab;
             # linked after it, a text in between reached nobody and stayed off the page.
             feed = await self._link_feed(
@@ -88,7 +92,7 @@ class InteractionPageState(SessionState):
 
     @rx.event
     def show_pane(self, pane: str) -> None:
-        if pane in ("list", "conversation", "details"):
+        if pane in ("list", "conversation", "details") and not refusal(self, Role.AGENT):
             self.pane = pane
 
     @rx.event

@@ -10,6 +10,7 @@ from agent_workspace.models import InteractionType, Role
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import lifecycle
 from agent_workspace.services.people import directory as people
+from agent_workspace.state.client_input import choice_refusal, typed_refusal
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import Choice
 
@@ -54,18 +55,29 @@ class MyInteractionsState(SessionState):
 
     @rx.event
     def set_new_open(self, value: bool) -> None:
-        self.new_open = value
+        self.new_open = value is True
 
     @rx.event
     def set_new_person(self, value: str) -> None:
+        options = [c.value for c in self.people]
+        if problem := choice_refusal(self, Role.AGENT, value, options, what="the person"):
+            self.new_error = problem
+            return
         self.new_person = value
 
     @rx.event
     def set_new_type(self, value: str) -> None:
+        options = [t.value for t in lifecycle.NEW_TYPES]
+        if problem := choice_refusal(self, Role.AGENT, value, options, what="the type"):
+            self.new_error = problem
+            return
         self.new_type = value
 
     @rx.event
     def set_new_description(self, value: str) -> None:
+        if problem := typed_refusal(self, Role.AGENT, value, what="The description"):
+            self.new_error = problem
+            return
         self.new_description = value
 
     @rx.event

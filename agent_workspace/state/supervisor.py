@@ -9,20 +9,24 @@ supervisor role on the server.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 
 import reflex as rx
 from reflex.event import EventSpec
 
-from agent_workspace.models import Role
+from agent_workspace.domain.inputs import CHOICE_CHARS, is_row_id, text_problem
+from agent_workspace.models import ACTIVE_STATES, Role
 from agent_workspace.services.access import require_role
 from agent_workspace.services.accounts import roles
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import live_group, supervision
+from agent_workspace.state.client_input import choice_refusal, refusal
 from agent_workspace.state.live import BOARD_LINK, SupervisorBoardFeed
 from agent_workspace.state.session import LOGIN_ROUTE, SessionState
 from agent_workspace.state.views import Choice
 
 ANY = ""
+VIRTUAL_CHOICES = (ANY, "yes", "no")
 _TIME = "%Y-%m-%d %H:%M:%S UTC"
 
 
@@ -77,16 +81,36 @@ class SupervisorState(SessionState):
         return None
 
     @rx.event
-    def set_filter_agent(self, value: str) -> None:
-        self.filter_agent = value
+    def set_filter_agent(self, value: str) -> EventSpec | None:
+        agents = [ANY, *(a.value for a in self.agents)]
+        return self._filter("filter_agent", value, agents, "an agent")
 
     @rx.event
-    def set_filter_state(self, value: str) -> None:
-        self.filter_state = value
+    def set_filter_state(self, value: str) -> EventSpec | None:
+        states = [ANY, *(s.value for s in ACTIVE_STATES)]
+        return self._filter("filter_state", value, states, "a state")
 
     @rx.event
-    def set_filter_virtual(self, value: str) -> None:
-        self.filter_virtual = value
+    def set_filter_virtual(self, value: str) -> EventSpec | None:
+        return self._filter("filter_virtual", value, VIRTUAL_CHOICES, "whose interactions")
+
+    def _filter(
+        self, field: str, value: object, options: Iterable[str], what: str
+    ) -> EventSpec | None:
+        """A filter, to one of the values the board offers."""
+        if problem := choice_refusal(self, Role.SUPERVISOR, value, options, what=what):
+            return rx.toast.error(problem)
+        setattr(self, field, value)
+        return None
+
+    def _row_refusal(self, interaction_id: object, number: object) -> str:
+        """Why no dialog opens for this row, or "": an id a row can have, and its number as
+        the board shows it."""
+        if problem := refusal(self, Role.SUPERVISOR):
+            return problem
+        if not is_row_id(interaction_id):
+            return "That interaction is not on the board."
+        return text_problem(number, what="The interaction's number", limit=CHOICE_CHARS)
 
     @rx.event
     async def join(self, interaction_id: int) -> EventSpec:
@@ -117,12 +141,19 @@ class SupervisorState(SessionState):
         return rx.toast.success(f"You left the live group of {outcome.number}.")
 
     @rx.event
-    def start_reassign(self, interaction_id: int, number: str) -> None:
+    def start_reassign(self, interaction_id: int, number: str) -> EventSpec | None:
+        if problem := self._row_refusal(interaction_id, number):
+            return rx.toast.error(problem)
         self.reassign_id, self.reassign_number = interaction_id, number
         self.reassign_to = self.reassign_error = ""
+        return None
 
     @rx.event
     def set_reassign_to(self, value: str) -> None:
+        options = [a.value for a in self.agents]
+        if problem := choice_refusal(self, Role.SUPERVISOR, value, options, what="the agent"):
+            self.reassign_error = problem
+            return
         self.reassign_to = value
 
     @rx.event
@@ -153,8 +184,11 @@ class SupervisorState(SessionState):
         return rx.toast.success(f"{outcome.number} is now assigned to {chosen}; both were told.")
 
     @rx.event
-    def start_take_over(self, interaction_id: int, number: str) -> None:
+    def start_take_over(self, interaction_id: int, number: str) -> EventSpec | None:
+        if problem := self._row_refusal(interaction_id, number):
+            return rx.toast.error(problem)
         self.takeover_id, self.takeover_number = interaction_id, number
+        return None
 
     @rx.event
     async def take_over(self) -> EventSpec | list[EventSpec]:
@@ -176,6 +210,8 @@ class SupervisorState(SessionState):
 
     @rx.event
     async def show_history(self, interaction_id: int, number: str) -> EventSpec | None:
+        if problem := self._row_refusal(interaction_id, number):
+            return rx.toast.error(problem)
         try:
             stays = await self._off_loop(
                 live_group.history,

@@ -14,11 +14,13 @@ from datetime import datetime
 import reflex as rx
 from reflex.event import EventSpec
 
+from agent_workspace.domain.inputs import is_row_id, search_problem
 from agent_workspace.models import InteractionType, Role
 from agent_workspace.services.accounts import preferences
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import inbox
 from agent_workspace.services.interactions.lists import InteractionRow
+from agent_workspace.state.client_input import choice_refusal, refusal
 from agent_workspace.state.live import (
     LISTS_LINK,
     AgentListFeed,
@@ -46,6 +48,8 @@ SORTS = [
     Choice(inbox.Sort.NEWEST.value, "Newest first"),
 ]
 APP_TITLE = "Agent Workspace"
+FEEDS = ("agent", "lists")  # the list feeds whose versions the page reports
+SHOWN_ROWS = 1_000  # rows a tab keeps (Show more stops there): its memory, and every push
 
 
 class WorkspaceState(SessionState):
@@ -79,12 +83,13 @@ class WorkspaceState(SessionState):
     async def load(self) -> list[EventSpec] | None:
         """on_load of the workspace: link this tab's list feeds, read the list, and remember
         which interaction the URL opens (the conversation pane loads it)."""
-        self.selected_id = self._interaction_in_url() or 0
         try:
             actor = await self._require(Role.AGENT)
         except ServiceError as refused:
             self.list_error, self.rows = refused.message, []
             return None
+        selected = self._interaction_in_url() or 0
+        self.selected_id = selected if is_row_id(selected) else 0
         agent_feed = await self._link_feed(AgentListFeed, agent_token(actor.user_id), actor)
         # The page read below covers every change so far: later pushes patch it.
         self._versions = {**self._versions, "agent": agent_feed.version}
@@ -97,6 +102,11 @@ class WorkspaceState(SessionState):
     async def feed_changed(self, feed: str, version: int) -> list[EventSpec] | None:
         """A list feed moved on (a hidden element remounts with its version): patch the rows
         it pushed into the page, or read the page again when they cannot say enough."""
+        if problem := choice_refusal(self, Role.AGENT, feed, FEEDS, what="a list feed"):
+            self.list_error = problem
+            return None
+        if type(version) is not int:
+            return None  # the page sends a feed's version: nothing else is one
         before = self._versions.get(feed, -1)  # -1: this tab never read the list
         if before == version:
             return None
@@ -141,52 +151,67 @@ class WorkspaceState(SessionState):
         events: list[EventSpec] = [rx.call_script(_title_script(self.unread_total))]
         shown = {r.id for r in rows}
         events += self._announce(tuple(r for r in latest.values() if r.id in shown))
-        self._known_unread = {**self._known_unread, **{i: r.unread for i, r in latest.items()}}
+        known = {**self._known_unread, **{i: r.unread for i, r in latest.items()}}
+        self._known_unread = {i: n for i, n in known.items() if i in shown}  # bounded: the rows
         return events
 
     @rx.event
     async def set_scope(self, value: str) -> list[EventSpec] | None:
-        if value not in {c.value for c in self.scope_options}:
-            return None
-        self.scope = value
-        await self._follow_scope()
-        return await self._read_list(announce=False)
+        return await self._choose("scope", value, self.scope_options, "a list")
 
     @rx.event
     async def set_state_filter(self, value: str) -> list[EventSpec] | None:
-        if value in {c.value for c in STATES}:
-            self.state_filter = value
-        return await self._read_list(announce=False)
+        return await self._choose("state_filter", value, STATES, "open or closed")
 
     @rx.event
     async def set_type_filter(self, value: str) -> list[EventSpec] | None:
-        if value in {c.value for c in TYPES}:
-            self.type_filter = value
-        return await self._read_list(announce=False)
+        return await self._choose("type_filter", value, TYPES, "a type")
 
     @rx.event
     async def set_sort(self, value: str) -> list[EventSpec] | None:
-        if value in {c.value for c in SORTS}:
-            self.sort = value
+        return await self._choose("sort", value, SORTS, "an order")
+
+    async def _choose(
+        self, field: str, value: object, options: list[Choice], what: str
+    ) -> list[EventSpec] | None:
+        """The list, a filter or the order, to one of the values the page offers."""
+        if problem := choice_refusal(
+            self, Role.AGENT, value, [c.value for c in options], what=what
+        ):
+            self.list_error = problem
+            return None
+        setattr(self, field, value)
+        if field == "scope":
+            await self._follow_scope()
         return await self._read_list(announce=False)
 
     @rx.event
     async def set_search(self, value: str) -> list[EventSpec] | None:
+        if problem := refusal(self, Role.AGENT) or search_problem(value):
+            self.list_error = problem  # the list shown stays that of the last search
+            return None
         self.search = value
         return await self._read_list(announce=False)
 
     @rx.event
     async def load_more(self) -> None:
-        """The next page, after the last row shown (keyset: no row twice, none skipped)."""
-        if not self._cursor:
+        """The next page, after the last row shown (keyset: no row twice, none skipped), up
+        to SHOWN_ROWS rows."""
+        if not self._cursor or len(self.rows) >= SHOWN_ROWS:
             return
         try:
             page = await self._page(self._cursor_value())
         except ServiceError as refused:
             self.list_error = refused.message
             return
-        self.rows = [*self.rows, *[row_item(r) for r in page.rows]]
+        self.rows = [*self.rows, *[row_item(r) for r in page.rows]][:SHOWN_ROWS]
         self._remember_cursor(page.next)
+        if self.has_more and len(self.rows) >= SHOWN_ROWS:
+            self.has_more = False
+            self.list_error = (
+                f"The list shows {SHOWN_ROWS:,} interactions at most: search or filter to find "
+                "the others."
+            )
 
     @rx.event
     async def set_notify_sound(self, value: bool) -> None:
@@ -194,14 +219,17 @@ class WorkspaceState(SessionState):
 
     @rx.event
     async def set_notify_desktop(self, value: bool) -> EventSpec | None:
-        await self._save_notifications(sound=self.notify_sound, desktop=value)
+        saved = await self._save_notifications(sound=self.notify_sound, desktop=value)
         return (
             rx.call_script("window.awAskNotifications && window.awAskNotifications()")
-            if value
+            if saved and value
             else None
         )
 
-    async def _save_notifications(self, *, sound: bool, desktop: bool) -> None:
+    async def _save_notifications(self, *, sound: object, desktop: object) -> bool:
+        if type(sound) is not bool or type(desktop) is not bool:
+            self.list_error = "A notification is switched on or off."
+            return False
         try:
             saved = await self._off_loop(
                 preferences.set_notification_choices,
@@ -211,8 +239,9 @@ class WorkspaceState(SessionState):
             )
         except ServiceError as refused:
             self.list_error = refused.message
-            return
+            return False
         self.notify_sound, self.notify_desktop = saved.sound, saved.desktop
+        return True
 
     async def _follow_scope(self) -> None:
         """Lists beyond one's own change with everyone's work: follow that feed only then."""

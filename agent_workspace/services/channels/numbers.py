@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from agent_workspace.config import get_settings
 from agent_workspace.db.engine import reading, transaction
+from agent_workspace.domain.inputs import is_row_id
 from agent_workspace.domain.phone import PhoneOk, display_phone, parse_phone
 from agent_workspace.models import Channel, ProviderNumber, Role
 from agent_workspace.services import events
@@ -184,7 +185,7 @@ def _locked_channel(session: Session) -> Channel:
 
 
 def _active_number(session: Session, number_id: int) -> ProviderNumber:
-    found = session.get(ProviderNumber, number_id)
+    found = session.get(ProviderNumber, number_id) if is_row_id(number_id) else None
     if found is None or not found.is_active:
         raise NotFound("That number is no longer a sending number (someone removed it).")
     return found

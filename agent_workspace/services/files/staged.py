@@ -26,6 +26,7 @@ from agent_workspace.domain.attachments import (
     check_attachments,
     describe_size,
 )
+from agent_workspace.domain.inputs import is_row_id
 from agent_workspace.models import Attachment, Role
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.channels.settings import sms_channel
@@ -35,6 +36,8 @@ from agent_workspace.services.files.storage import read_bytes, store_files
 
 # Staged: neither a message's file nor an inbound download.
 _UNSENT = (col(Attachment.message_id).is_(None), col(Attachment.provider_media_url).is_(None))
+
+GONE = "An attached file is gone (sent, removed, or kept unsent too long); attach it again."
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,8 @@ def expire_unsent(
 def _mine(session: Session, agent: Actor, ids: Sequence[int]) -> list[Attachment]:
     if not ids:
         return []
+    if not all(is_row_id(i) for i in ids):  # sent by a client: only ids a row can have
+        raise NotFound(GONE)
     rows = session.exec(
         select(Attachment)
         .where(
@@ -143,9 +148,7 @@ def _mine(session: Session, agent: Actor, ids: Sequence[int]) -> list[Attachment
     by_id = {a.id: a for a in rows}
     missing = [i for i in ids if i not in by_id]
     if missing:
-        raise NotFound(
-            "An attached file is gone (sent, removed, or kept unsent too long); attach it again."
-        )
+        raise NotFound(GONE)
     return [by_id[i] for i in ids]
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, or_, select
 
 from agent_workspace.db.engine import reading, transaction
+from agent_workspace.domain.inputs import search_problem
 from agent_workspace.models import (
     ACTIVE_STATES,
     AuthSession,
@@ -47,7 +48,6 @@ from agent_workspace.services.interactions.unread import (
 from agent_workspace.services.membership import current
 
 PAGE = 50
-MAX_SEARCH_CHARS = 80
 
 
 class Scope(StrEnum):
@@ -99,8 +99,8 @@ def inbox(*, actor: Actor | None, query: ListQuery, engine: Engine | None = None
     agent = require_role(actor, Role.AGENT)
     if query.scope is Scope.ALL and not agent.has(Role.SUPERVISOR):
         raise AccessDenied("All Interactions is for supervisors; choose My Interactions.")
-    if len(query.search) > MAX_SEARCH_CHARS:
-        raise InvalidInput(f"Search for at most {MAX_SEARCH_CHARS} characters.")
+    if problem := search_problem(query.search):
+        raise InvalidInput(problem)
     with reading(engine) as session:
         common = bool(query.search.strip()) and is_common(session, query.search.strip())
         dialect = session.get_bind().dialect.name

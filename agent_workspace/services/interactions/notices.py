@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import reading, transaction
+from agent_workspace.domain.inputs import is_row_id
 from agent_workspace.models import Notice, Role, utcnow
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor, require_role
@@ -55,7 +56,7 @@ def dismiss(*, actor: Actor | None, notice_id: int, engine: Engine | None = None
     """The agent has read it; only their own notices, and a second dismiss changes nothing."""
     agent = require_role(actor, Role.AGENT)
     with transaction(engine) as session:
-        notice = session.get(Notice, notice_id)
+        notice = session.get(Notice, notice_id) if is_row_id(notice_id) else None
         if notice is None or notice.agent_id != agent.user_id or notice.read_at is not None:
             return
         notice.read_at = utcnow()

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.domain.access import Need
+from agent_workspace.domain.inputs import is_row_id
 from agent_workspace.models import Interaction, LiveGroupReason, Role, User, UserRole
 from agent_workspace.services import events
 from agent_workspace.services.access import (
@@ -190,7 +191,7 @@ def _locked(session: Session, supervisor: Actor, interaction_id: int, what: str)
 
 
 def _assignable(session: Session, agent_id: int) -> User:
-    user = session.get(User, agent_id)
+    user = session.get(User, agent_id) if is_row_id(agent_id) else None
     if user is None:
         raise NotFound("That agent does not exist.")
     is_agent = session.exec(

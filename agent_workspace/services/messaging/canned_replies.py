@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, or_, select
 
 from agent_workspace.db.engine import reading, transaction
+from agent_workspace.domain.inputs import is_row_id, search_problem
 from agent_workspace.domain.routing import PersonKind
 from agent_workspace.domain.templates import check_template, fill
 from agent_workspace.models import CannedReply, Consumer, Contact, Role, utcnow
@@ -51,14 +52,17 @@ def replies_for(
     *, actor: Actor | None, search: str = "", engine: Engine | None = None
 ) -> list[ReplyView]:
     """What an agent may insert: shared replies and their own, by title; `search` matches
-    words of the title in any case."""
+    words of the title in any case (a bounded search: each word is a condition)."""
     agent = require_role(actor, Role.AGENT)
+    if problem := search_problem(search, by_words=True):
+        raise InvalidInput(problem)
+    words = [
+        col(CannedReply.title).ilike(f"%{_escaped(word)}%", escape="\\") for word in search.split()
+    ]
+    query = select(CannedReply).where(
+        or_(col(CannedReply.owner_id).is_(None), CannedReply.owner_id == agent.user_id), *words
+    )
     with reading(engine) as session:
-        query = select(CannedReply).where(
-            or_(col(CannedReply.owner_id).is_(None), CannedReply.owner_id == agent.user_id)
-        )
-        for word in search.split():
-            query = query.where(col(CannedReply.title).ilike(f"%{_escaped(word)}%", escape="\\"))
         found = session.exec(
             query.order_by(col(CannedReply.title), col(CannedReply.id)).limit(LISTED)
         ).all()
@@ -139,7 +143,7 @@ def render(
     """The reply's text for this interaction, placeholders filled (an unknown name is empty)."""
     with reading(engine) as session:
         agent, interaction = access_interaction(session, actor, interaction_id)
-        reply = session.get(CannedReply, reply_id)
+        reply = session.get(CannedReply, reply_id) if is_row_id(reply_id) else None
         if reply is None or reply.owner_id not in (None, agent.user_id):
             raise NotFound("That canned reply does not exist (any more).")
         first, last = _names(session, interaction.consumer_id, interaction.contact_id)
@@ -162,9 +166,13 @@ def _editable(session: Session, actor: Actor | None, reply_id: int) -> tuple[Act
     if actor is None:
         require_role(actor, Role.AGENT)  # refuses: nobody is signed in
     assert actor is not None
-    reply = session.exec(
-        select(CannedReply).where(CannedReply.id == reply_id).with_for_update()
-    ).first()
+    reply = (
+        session.exec(
+            select(CannedReply).where(CannedReply.id == reply_id).with_for_update()
+        ).first()
+        if is_row_id(reply_id)
+        else None
+    )
     if reply is None or (reply.owner_id is not None and reply.owner_id != actor.user_id):
         raise NotFound("That canned reply does not exist any more (someone deleted it).")
     who = require_role(actor, Role.ADMIN if reply.owner_id is None else Role.AGENT)

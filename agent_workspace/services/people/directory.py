@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from agent_workspace.db.engine import reading
+from agent_workspace.domain.inputs import is_row_id, search_problem
 from agent_workspace.domain.routing import PersonKind, PersonRef
 from agent_workspace.models import (
     Account,
@@ -21,6 +22,7 @@ from agent_workspace.models import (
     Role,
 )
 from agent_workspace.services.access import Actor, require_role
+from agent_workspace.services.errors import InvalidInput
 
 PersonRows = type[PersonPhone] | type[ChannelUserProfile] | type[Interaction]
 """Tables whose rows belong to a consumer or a contact (one of the two ids is set)."""
@@ -57,8 +59,9 @@ def get_person(session: Session, ref: PersonRef) -> PersonView | None:
 
 
 def get_people(session: Session, refs: Iterable[PersonRef]) -> dict[PersonRef, PersonView]:
-    """Many people in a fixed number of queries (lists show hundreds of rows)."""
-    wanted = set(refs)
+    """Many people in a fixed number of queries (lists show hundreds of rows); a ref whose id
+    no row can have (sent by a client) is nobody."""
+    wanted = {r for r in refs if is_row_id(r.id)}
     consumer_ids = [r.id for r in wanted if r.kind is PersonKind.CONSUMER]
     contact_ids = [r.id for r in wanted if r.kind is PersonKind.CONTACT]
     rows: dict[PersonRef, Consumer | Contact] = {}
@@ -189,6 +192,8 @@ def search_people(
 ) -> list[PersonView]:
     """Consumers and contacts whose name or number contains `text` (the Details lookup)."""
     require_role(actor, Role.AGENT)
+    if problem := search_problem(text):
+        raise InvalidInput(problem)
     wanted = text.strip()
     if not wanted:
         return []
