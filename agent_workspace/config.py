@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,6 +12,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from agent_workspace.domain.addresses import is_local_host, normalise_host
 from agent_workspace.domain.origins import parse_origins
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -182,22 +182,23 @@ def _provider_problem(settings: Settings) -> str | None:
 
 
 def _public_url_problem(url: str) -> str | None:
-    """Twilio posts webhooks and fetches media at this URL: it must be https on a real host."""
-    parts = urlsplit(url)
+    """Twilio posts webhooks and fetches media at this URL: it must be https on a real host.
+
+    The host is parsed as resolvers read it (`127.1`, `[::ffff:7f00:1]` are loopback too)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return "not a URL"
     if parts.scheme != "https":
         return "not an https URL"
-    host = (parts.hostname or "").rstrip(".").lower()
-    if not host:
+    if not normalise_host(host):
         return "missing its host"
-    if host == "localhost" or host.endswith(".localhost"):
-        return "a loopback address"
     try:
-        address = ipaddress.ip_address(host)
+        local = is_local_host(host)
     except ValueError:
-        return None
-    if address.is_loopback or address.is_unspecified:
-        return "a loopback address"
-    return None
+        return "not a valid host"
+    return "a loopback address" if local else None
 
 
 @functools.cache
