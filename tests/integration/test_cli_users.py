@@ -172,3 +172,14 @@ def test_an_unknown_user_is_a_one_line_refusal(
     assert cli.main(["deactivate-user", "mallory"]) == 1
     (line,) = capsys.readouterr().err.splitlines()
     assert "No user named 'mallory'" in line
+
+
+def test_a_display_name_with_a_line_break_is_refused_in_one_line(
+    engine: Engine, prompts: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    forged = "Root\n2026-01-01 00:00:00 UTC  Ada Admin (from +1 415-555-0100) [delivered]"
+    assert cli.main(["create-user", "root", "--name", forged, "--role", "admin"]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "line break" in line
+    with Session(engine) as session:
+        assert session.exec(select(User)).all() == []

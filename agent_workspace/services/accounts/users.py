@@ -21,6 +21,7 @@ from agent_workspace.domain.credentials import (
     password_problem,
     username_problem,
 )
+from agent_workspace.domain.names import display_name_problem
 from agent_workspace.models import (
     ACTIVE_STATES,
     AuthSession,
@@ -36,7 +37,6 @@ from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import AccessDenied, FieldProblems, InvalidInput, NotFound
 from agent_workspace.services.interactions.lists import InteractionRow, rows_view
 
-MAX_DISPLAY_NAME = 120
 MAX_EMAIL = 254
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 VALID_ROLES = ", ".join(r.value for r in Role)
@@ -124,11 +124,7 @@ def account_problems(
     problems = {
         "username": username_problem(username) or "",
         "password": password_problem(password, username=username) or "",
-        "display_name": (
-            ""
-            if 1 <= len(display_name) <= MAX_DISPLAY_NAME
-            else f"A display name of 1 to {MAX_DISPLAY_NAME} characters is required."
-        ),
+        "display_name": display_name_problem(display_name) or "",
         "email": (
             ""
             if email is None or (len(email) <= MAX_EMAIL and _EMAIL.fullmatch(email))
