@@ -32,11 +32,16 @@ def username_problem(username: str) -> str | None:
     return None
 
 
+def too_long_for_bcrypt(password: str) -> bool:
+    """bcrypt reads 72 bytes at most (and the library refuses more): no such password exists."""
+    return len(password.encode()) > MAX_PASSWORD_BYTES
+
+
 def password_problem(password: str, *, username: str) -> str | None:
     """Why a password cannot be used for `username`, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"The password must be at least {MIN_PASSWORD_LENGTH} characters."
-    if len(password.encode()) > MAX_PASSWORD_BYTES:
+    if too_long_for_bcrypt(password):
         return f"The password must be at most {MAX_PASSWORD_BYTES} bytes (UTF-8)."
     if normalise_username(password) == username:
         return "The password must not be the username."

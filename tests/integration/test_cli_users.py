@@ -160,7 +160,7 @@ def test_deactivate_user_refuses_sign_in_and_a_second_run_changes_nothing(
 ) -> None:
     make_user("alice")
     assert cli.main(["deactivate-user", "alice"]) == 0
-    with pytest.raises(AccessDenied, match="disabled"):
+    with pytest.raises(AccessDenied, match="Unknown username or wrong password"):
         auth.sign_in(username="alice", password="alice-password")
     assert cli.main(["deactivate-user", "alice"]) == 0
     assert "already deactivated" in capsys.readouterr().out
@@ -183,3 +183,18 @@ def test_a_display_name_with_a_line_break_is_refused_in_one_line(
     assert "line break" in line
     with Session(engine) as session:
         assert session.exec(select(User)).all() == []
+
+
+@pytest.mark.parametrize("command", [CREATE, ["reset-password", "alice"]])
+def test_a_password_over_72_bytes_is_refused_in_one_line(
+    engine: Engine,
+    command: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    make_user("alice")
+    _stdin(monkeypatch, "é" * 37 + "\n")  # 74 bytes: bcrypt would refuse it
+    assert cli.main([*command, "--password-stdin"]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "at most 72 bytes" in line
+    auth.sign_in(username="alice", password="alice-password")

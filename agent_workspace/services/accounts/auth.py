@@ -17,10 +17,11 @@ from sqlmodel import Session, col, delete, select
 
 from agent_workspace.config import get_settings
 from agent_workspace.db.engine import reading, transaction
+from agent_workspace.domain.credentials import MAX_PASSWORD_BYTES, too_long_for_bcrypt
 from agent_workspace.models import AuthSession, LiveView, Role, User, UserRole, utcnow
 from agent_workspace.services.access import Actor
 from agent_workspace.services.audit import AuditAction, record
-from agent_workspace.services.errors import AccessDenied
+from agent_workspace.services.errors import AccessDenied, InvalidInput
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
@@ -28,6 +29,10 @@ FAILED_SIGN_IN = AuditAction.AUTH_SIGN_IN_FAILED
 SIGN_IN_REFUSED = (
     f"Unknown username or wrong password. After {MAX_FAILURES} failed tries sign-in is paused "
     f"for {int(LOCKOUT.total_seconds() // 60)} minutes."
+)
+TOO_LONG = (
+    f"Passwords are at most {MAX_PASSWORD_BYTES} bytes (UTF-8); the one entered is longer, "
+    "so it cannot be right."
 )
 
 
@@ -61,9 +66,13 @@ def sign_in(*, username: str, password: str, engine: Engine | None = None) -> tu
     """Checks the password and opens a session; returns the raw token (stored only hashed).
 
     Each try is counted before the password is checked, so parallel guesses cannot slip past
-    the lockout; bcrypt runs with no transaction open. Unknown, wrong and locked all get the
-    same answer after the same bcrypt work, so nothing tells which usernames exist.
+    the lockout; bcrypt runs with no transaction open. Unknown, wrong, locked and deactivated
+    all get the same answer after the same bcrypt work, so nothing tells which usernames exist
+    or which password was right. A password longer than bcrypt reads is refused in words
+    before anything is counted: it cannot be anyone's.
     """
+    if too_long_for_bcrypt(password):
+        raise InvalidInput(TOO_LONG)
     attempt = _reserve_attempt(username.strip().lower(), engine)
     if attempt is None:
         bcrypt.checkpw(password.encode(), _dummy_hash())
@@ -71,9 +80,12 @@ def sign_in(*, username: str, password: str, engine: Engine | None = None) -> tu
     correct = verify_password(password, attempt.password_hash)
     with transaction(engine) as session:
         user = _locked_user(session, attempt.user_id)
-        if user is not None and correct and user.password_hash == attempt.password_hash:
-            if not user.is_active:
-                raise AccessDenied("This account is disabled. Ask an administrator.")
+        if (
+            user is not None
+            and user.is_active
+            and correct
+            and user.password_hash == attempt.password_hash
+        ):
             user.failed_sign_ins, user.first_failed_at, user.locked_until = 0, None, None
             session.add(user)
             return _open_session(session, user)

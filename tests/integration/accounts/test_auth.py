@@ -45,7 +45,7 @@ def test_disabled_user_cannot_sign_in(engine: Engine) -> None:
     with transaction() as session:
         user = session.exec(select(User)).one()
         user.is_active = False
-    with pytest.raises(AccessDenied, match="disabled"):
+    with pytest.raises(AccessDenied, match="Unknown username or wrong password"):
         auth.sign_in(username="alice", password="alice-password")
 
 
