@@ -146,7 +146,7 @@ def _create_form() -> rx.Component:
         _text_field("Name", "display_name", auto_complete="off"),
         _text_field("E-mail (optional)", "email", auto_complete="off"),
         _text_field(
-            "Password (at least 12 characters)",
+            "Password (at least 12 characters, hard to guess)",
             "password",
             type="password",
             auto_complete="new-password",

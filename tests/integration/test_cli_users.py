@@ -138,7 +138,7 @@ def test_reset_password_signs_the_user_out_everywhere(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     make_user("alice")  # signs in once itself
-    token, _ = auth.sign_in(username="alice", password="alice-password")
+    token, _ = auth.sign_in(username="alice", password="alice-pass-phrase")
     _stdin(monkeypatch, PASSWORD + "\n")
     assert cli.main(["reset-password", "alice", "--password-stdin"]) == 0
     assert auth.actor_for_token(token) is None
@@ -161,7 +161,7 @@ def test_deactivate_user_refuses_sign_in_and_a_second_run_changes_nothing(
     make_user("alice")
     assert cli.main(["deactivate-user", "alice"]) == 0
     with pytest.raises(AccessDenied, match="Unknown username or wrong password"):
-        auth.sign_in(username="alice", password="alice-password")
+        auth.sign_in(username="alice", password="alice-pass-phrase")
     assert cli.main(["deactivate-user", "alice"]) == 0
     assert "already deactivated" in capsys.readouterr().out
 
@@ -197,4 +197,4 @@ def test_a_password_over_72_bytes_is_refused_in_one_line(
     assert cli.main([*command, "--password-stdin"]) == 1
     (line,) = capsys.readouterr().err.splitlines()
     assert "at most 72 bytes" in line
-    auth.sign_in(username="alice", password="alice-password")
+    auth.sign_in(username="alice", password="alice-pass-phrase")

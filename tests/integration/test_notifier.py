@@ -235,7 +235,7 @@ def test_only_valid_sessions_allowed_to_see_a_feed_are_pushed_to(engine: Engine)
     ix, agent = f"ix{sent.interaction_id}", f"agent{alice.user_id}"
     alice_tokens = _shows(alice, ix, "board", agent)
     sam_tokens = _shows(sam, ix, "board", agent)  # sam may not see Alice's own list
-    gone_token, gone = auth.sign_in(username="alice", password="alice-password")
+    gone_token, gone = auth.sign_in(username="alice", password="alice-pass-phrase")
     gone_tokens = _shows(gone, ix, agent)
     auth.sign_out(gone_token)
     app = FakeApp()

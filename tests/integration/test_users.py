@@ -58,6 +58,8 @@ def test_the_first_admin_is_noticed(engine: Engine) -> None:
     [
         ({"password": "too-short"}, "at least 12 characters"),
         ({"password": "root"}, "at least 12"),
+        ({"password": "password1234"}, "too easy to guess. This is a very common password."),
+        ({"password": "aaaaaaaaaaaa"}, "too easy to guess. Repeats like"),
         ({"username": "john doe"}, "letters"),
         ({"display_name": "  "}, "display name"),
         ({"display_name": "x" * 121}, "display name"),
@@ -102,8 +104,8 @@ def test_reset_password_replaces_it_signs_every_session_out_and_lifts_a_lock(
     engine: Engine,
 ) -> None:
     make_user("alice")  # signs in once itself
-    first, _ = auth.sign_in(username="alice", password="alice-password")
-    second, _ = auth.sign_in(username="alice", password="alice-password")
+    first, _ = auth.sign_in(username="alice", password="alice-pass-phrase")
+    second, _ = auth.sign_in(username="alice", password="alice-pass-phrase")
     with Session(engine) as session:
         alice = session.exec(select(User)).one()
         alice.failed_sign_ins, alice.first_failed_at = 3, utcnow()
@@ -118,7 +120,7 @@ def test_reset_password_replaces_it_signs_every_session_out_and_lifts_a_lock(
     assert (alice.failed_sign_ins, alice.first_failed_at, alice.locked_until) == (0, None, None)
     auth.sign_in(username="alice", password=PASSWORD)
     with pytest.raises(AccessDenied):
-        auth.sign_in(username="alice", password="alice-password")
+        auth.sign_in(username="alice", password="alice-pass-phrase")
     (event,) = _audit(engine, "user.password_reset")
     assert event.actor == "system"
     assert event.detail == {"via": "cli", "sessions_revoked": 3}
@@ -128,7 +130,9 @@ def test_reset_refuses_a_weak_password_and_changes_nothing(engine: Engine) -> No
     make_user("alice")
     with pytest.raises(InvalidInput, match="at least 12"):
         users.reset_password(username="alice", password="short", via="cli")
-    auth.sign_in(username="alice", password="alice-password")
+    with pytest.raises(InvalidInput, match="too easy to guess"):
+        users.reset_password(username="alice", password="alice1234567", via="cli")
+    auth.sign_in(username="alice", password="alice-pass-phrase")
 
 
 def test_an_unknown_username_is_not_found(engine: Engine) -> None:
@@ -140,11 +144,11 @@ def test_an_unknown_username_is_not_found(engine: Engine) -> None:
 
 def test_deactivating_signs_the_user_out_and_refuses_sign_in(engine: Engine) -> None:
     make_user("alice")  # signs in once itself
-    token, _ = auth.sign_in(username="alice", password="alice-password")
+    token, _ = auth.sign_in(username="alice", password="alice-pass-phrase")
     assert users.deactivate_user(username="alice", via="cli").changed is True
     assert auth.actor_for_token(token) is None
     with pytest.raises(AccessDenied, match="Unknown username or wrong password"):
-        auth.sign_in(username="alice", password="alice-password")
+        auth.sign_in(username="alice", password="alice-pass-phrase")
     with Session(engine) as session:
         sessions = session.exec(select(AuthSession)).all()
     assert all(s.revoked_at is not None for s in sessions)

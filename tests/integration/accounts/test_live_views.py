@@ -14,7 +14,7 @@ from tests.factories import make_user
 
 def _signed_in(username: str, roles: tuple[Role, ...]) -> int:
     make_user(username, roles=roles)
-    token, _ = auth.sign_in(username=username, password=f"{username}-password")
+    token, _ = auth.sign_in(username=username, password=f"{username}-pass-phrase")
     actor = auth.actor_for_token(token)
     assert actor is not None and actor.session_id is not None
     live_views.register(actor=actor, feed="ix1")
@@ -36,7 +36,7 @@ def test_a_user_with_several_roles_is_one_viewer_with_all_of_them(engine: Engine
 
 def test_a_signed_out_session_shows_nothing(engine: Engine) -> None:
     make_user("bob")
-    token, _ = auth.sign_in(username="bob", password="bob-password")
+    token, _ = auth.sign_in(username="bob", password="bob-pass-phrase")
     actor = auth.actor_for_token(token)
     assert actor is not None
     live_views.register(actor=actor, feed="ix1")

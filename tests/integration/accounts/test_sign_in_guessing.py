@@ -47,8 +47,8 @@ def test_unknown_usernames_cost_the_same_bcrypt_work_as_known_ones(
 def test_a_locked_account_answers_exactly_like_an_unknown_username(engine: Engine) -> None:
     make_user("alice")
     wrong = [_refusal("alice", "wrong-password") for _ in range(auth.MAX_FAILURES)]
-    locked_with_the_right_password = _refusal("alice", "alice-password")
-    unknown = _refusal("mallory", "alice-password")
+    locked_with_the_right_password = _refusal("alice", "alice-pass-phrase")
+    unknown = _refusal("mallory", "alice-pass-phrase")
     assert set(wrong) == {unknown}
     assert locked_with_the_right_password == unknown
 
@@ -80,7 +80,7 @@ def test_parallel_guesses_cannot_pass_the_lockout(
         thread.join()
     assert len(checked) <= auth.MAX_FAILURES
     with pytest.raises(AccessDenied):
-        auth.sign_in(username="alice", password="alice-password")
+        auth.sign_in(username="alice", password="alice-pass-phrase")
 
 
 def test_no_database_connection_is_held_while_bcrypt_runs(
@@ -97,7 +97,7 @@ def test_no_database_connection_is_held_while_bcrypt_runs(
         return real(password, hashed)
 
     monkeypatch.setattr(bcrypt, "checkpw", spy)
-    auth.sign_in(username="alice", password="alice-password")
+    auth.sign_in(username="alice", password="alice-pass-phrase")
     _refusal("alice", "wrong-password")
     _refusal("mallory", "wrong-password")
     assert held == [0, 0, 0]
@@ -118,9 +118,9 @@ def test_a_deactivated_account_answers_like_a_wrong_password_even_with_the_right
         return real(password, hashed)
 
     monkeypatch.setattr(bcrypt, "checkpw", spy)
-    deactivated = _refusal("alice", "alice-password")
+    deactivated = _refusal("alice", "alice-pass-phrase")
     wrong = _refusal("bob", "wrong-password")
-    unknown = _refusal("mallory", "alice-password")
+    unknown = _refusal("mallory", "alice-pass-phrase")
     assert deactivated == wrong == unknown == auth.SIGN_IN_REFUSED
     assert costs == ["$2b$04$"] * 3  # one bcrypt check of the same cost each
 
@@ -137,4 +137,4 @@ def test_a_password_over_72_bytes_is_refused_in_words_and_counts_as_no_guess(
                 auth.sign_in(username=username, password=password)
             assert refused.value.message == auth.TOO_LONG
     assert "72 bytes" in auth.TOO_LONG
-    auth.sign_in(username="alice", password="alice-password")
+    auth.sign_in(username="alice", password="alice-pass-phrase")

@@ -28,4 +28,4 @@ def test_a_deactivated_account_reads_like_a_wrong_password(engine: Engine) -> No
 
     make_user("alice")
     users.deactivate_user(username="alice", via="cli")
-    assert _submit("alice", "alice-password").error == _submit("mallory", "x" * 12).error
+    assert _submit("alice", "alice-pass-phrase").error == _submit("mallory", "x" * 12).error

@@ -25,7 +25,7 @@ from tests.integration.state.test_access_checks import run, state_for
 
 def _token(username: str, roles: tuple[Role, ...]) -> str:
     make_user(username, roles=roles)
-    token, _ = auth.sign_in(username=username, password=f"{username}-password")
+    token, _ = auth.sign_in(username=username, password=f"{username}-pass-phrase")
     return token
 
 
