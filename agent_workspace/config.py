@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     secret_key: str = DEV_SECRET
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
+    # Reverse proxies in front of the app that append to X-Forwarded-For (1 behind one TLS
+    # proxy). 0 reads the connection's peer: behind a proxy that is the proxy, and sign-in
+    # throttling would count every client as one address.
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
 
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None

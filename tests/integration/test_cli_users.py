@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from agent_workspace import cli
+from agent_workspace.domain.throttle import ACCOUNT_FROM_ADDRESS
 from agent_workspace.models import Role, User
 from agent_workspace.services.accounts import auth
 from agent_workspace.services.errors import AccessDenied
@@ -198,3 +199,18 @@ def test_a_password_over_72_bytes_is_refused_in_one_line(
     (line,) = capsys.readouterr().err.splitlines()
     assert "at most 72 bytes" in line
     auth.sign_in(username="alice", password="alice-pass-phrase")
+
+
+def test_unlock_user_lifts_a_pause_and_says_when_there_was_none(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_user("alice")
+    for _ in range(ACCOUNT_FROM_ADDRESS.failures):
+        with pytest.raises(AccessDenied):
+            auth.sign_in(username="alice", password="a-wrong-guess")
+    assert cli.main(["unlock-user", "Alice"]) == 0
+    assert "Sign-in of alice is no longer paused." in capsys.readouterr().out
+    auth.sign_in(username="alice", password="alice-pass-phrase")
+    assert cli.main(["unlock-user", "alice"]) == 0
+    assert "alice was not paused; nothing changed." in capsys.readouterr().out
+    assert cli.main(["unlock-user", "nobody"]) == 1

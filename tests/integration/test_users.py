@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from agent_workspace.models import AuditEvent, AuthSession, Role, User, utcnow
+from agent_workspace.domain.throttle import ACCOUNT_FROM_ADDRESS
+from agent_workspace.models import AuditEvent, AuthSession, Role, SignInThrottle, User
 from agent_workspace.services.accounts import auth, users
 from agent_workspace.services.errors import AccessDenied, InvalidInput, NotFound
 from tests.factories import make_user
@@ -106,18 +105,15 @@ def test_reset_password_replaces_it_signs_every_session_out_and_lifts_a_lock(
     make_user("alice")  # signs in once itself
     first, _ = auth.sign_in(username="alice", password="alice-pass-phrase")
     second, _ = auth.sign_in(username="alice", password="alice-pass-phrase")
-    with Session(engine) as session:
-        alice = session.exec(select(User)).one()
-        alice.failed_sign_ins, alice.first_failed_at = 3, utcnow()
-        alice.locked_until = utcnow() + timedelta(minutes=10)
-        session.add(alice)
-        session.commit()
+    for _ in range(ACCOUNT_FROM_ADDRESS.failures):
+        with pytest.raises(AccessDenied):
+            auth.sign_in(username="alice", password="a-wrong-guess")
     assert users.reset_password(username="Alice", password=PASSWORD, via="cli") == 3
     assert auth.actor_for_token(first) is None
     assert auth.actor_for_token(second) is None
     with Session(engine) as session:
-        alice = session.exec(select(User)).one()
-    assert (alice.failed_sign_ins, alice.first_failed_at, alice.locked_until) == (0, None, None)
+        held = select(SignInThrottle).where(col(SignInThrottle.user_id).is_not(None))
+        assert session.exec(held).all() == []
     auth.sign_in(username="alice", password=PASSWORD)
     with pytest.raises(AccessDenied):
         auth.sign_in(username="alice", password="alice-pass-phrase")

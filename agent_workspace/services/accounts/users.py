@@ -32,6 +32,7 @@ from agent_workspace.models import (
     utcnow,
 )
 from agent_workspace.services.access import Actor, require_role
+from agent_workspace.services.accounts import throttle
 from agent_workspace.services.accounts.auth import forget_views, hash_password
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import AccessDenied, FieldProblems, InvalidInput, NotFound
@@ -54,6 +55,7 @@ class UserView:
     email: str | None
     roles: tuple[Role, ...]
     is_active: bool
+    paused: bool = False  # sign-in paused after failed tries (only the admin's list fills it)
 
 
 def parse_role(name: str) -> Role:
@@ -181,8 +183,9 @@ def reset_password(
         if problem:
             raise InvalidInput(problem)
         user.password_hash = hash_password(password)
-        user.failed_sign_ins, user.first_failed_at, user.locked_until = 0, None, None
         session.add(user)
+        assert user.id is not None
+        throttle.clear_account(session, user.id, utcnow())
         revoked = _revoke_sessions(session, user)
         record(
             session=session,
@@ -192,6 +195,31 @@ def reset_password(
             detail={"via": via, "sessions_revoked": revoked},
         )
         return revoked
+
+
+def unlock_user(
+    *, username: str, via: str, actor: Actor | None = None, engine: Engine | None = None
+) -> bool:
+    """Lifts every sign-in pause of the account (from any address) and clears its counts;
+    returns whether it was paused. Audited only when something was lifted.
+
+    The way back in for someone whose account was guessed at, without a new password; an
+    address's own pause (many accounts guessed from it) is not the account's and ends by itself.
+    """
+    _check_may_manage(actor)
+    with transaction(engine) as session:
+        user = user_for_update(session, username)
+        assert user.id is not None
+        if not throttle.clear_account(session, user.id, utcnow()):
+            return False
+        record(
+            session=session,
+            actor=actor,
+            action=AuditAction.USER_SIGN_IN_UNLOCKED,
+            entity=user,
+            detail={"via": via},
+        )
+        return True
 
 
 @dataclass(frozen=True)

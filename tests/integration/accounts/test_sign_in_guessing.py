@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import QueuePool
 
 from agent_workspace import config
+from agent_workspace.domain.throttle import ACCOUNT_FROM_ADDRESS
 from agent_workspace.services.accounts import auth, users
 from agent_workspace.services.errors import AccessDenied, InvalidInput
 from tests.factories import make_user
@@ -46,7 +47,7 @@ def test_unknown_usernames_cost_the_same_bcrypt_work_as_known_ones(
 
 def test_a_locked_account_answers_exactly_like_an_unknown_username(engine: Engine) -> None:
     make_user("alice")
-    wrong = [_refusal("alice", "wrong-password") for _ in range(auth.MAX_FAILURES)]
+    wrong = [_refusal("alice", "wrong-password") for _ in range(ACCOUNT_FROM_ADDRESS.failures)]
     locked_with_the_right_password = _refusal("alice", "alice-pass-phrase")
     unknown = _refusal("mallory", "alice-pass-phrase")
     assert set(wrong) == {unknown}
@@ -78,7 +79,7 @@ def test_parallel_guesses_cannot_pass_the_lockout(
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(checked) <= auth.MAX_FAILURES
+    assert len(checked) <= ACCOUNT_FROM_ADDRESS.failures
     with pytest.raises(AccessDenied):
         auth.sign_in(username="alice", password="alice-pass-phrase")
 
@@ -132,7 +133,7 @@ def test_a_password_over_72_bytes_is_refused_in_words_and_counts_as_no_guess(
     """bcrypt refuses such input: the answer says what is wrong, the same for every username."""
     make_user("alice")
     for password in ("x" * 73, "é" * 37):
-        for _ in range(auth.MAX_FAILURES + 1):
+        for _ in range(ACCOUNT_FROM_ADDRESS.failures + 1):
             with pytest.raises(InvalidInput) as refused:
                 auth.sign_in(username=username, password=password)
             assert refused.value.message == auth.TOO_LONG
