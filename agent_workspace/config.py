@@ -113,7 +113,8 @@ class Settings(BaseSettings):
 
     @property
     def loads_demo_data(self) -> bool:
-        """Demo users have published passwords: outside development only when asked for."""
+        """Demo users have published passwords: outside development only when asked for, and
+        never in production (refused by deployment_problems)."""
         return self.environment == "development" if self.demo_data is None else self.demo_data
 
     @property
@@ -151,6 +152,11 @@ def deployment_problems(settings: Settings) -> list[str]:
     provider = _provider_problem(settings)
     if provider:
         problems.append(provider)
+    if settings.environment == "production" and settings.demo_data:
+        problems.append(
+            "AW_DEMO_DATA=true in production: the demo users' passwords are published; "
+            "unset it (demo data is for development, or a trial with AW_ENVIRONMENT=test)"
+        )
     if settings.environment != "development" and not settings.allow_insecure_public_url:
         url = _public_url_problem(settings.public_base_url)
         if url:

@@ -78,7 +78,14 @@ def test_a_real_deployment_with_twilio_and_an_https_url_is_accepted() -> None:
 @pytest.mark.parametrize("environment", ["production", "test"])
 def test_outside_development_demo_data_is_loaded_only_when_asked_for(environment: str) -> None:
     assert not _deployed(environment).loads_demo_data
-    assert _deployed(environment, demo_data=True).loads_demo_data
+    assert _deployed("test", demo_data=True).loads_demo_data
+
+
+def test_production_refuses_the_demo_data_whose_passwords_are_published() -> None:
+    with pytest.raises(ValidationError, match="AW_DEMO_DATA=true") as refusal:
+        _deployed("production", demo_data=True)
+    assert "published" in str(refusal.value)
+    assert not _deployed("production", demo_data=False).loads_demo_data
 
 
 def test_in_development_demo_data_is_loaded_unless_switched_off() -> None:
