@@ -14,6 +14,8 @@ config = rx.Config(
     # last event (REFLEX_REDIS_TOKEN_EXPIRATION, if set, wins).
     redis_token_expiration=settings.tab_state_seconds,
     backend_host="127.0.0.1",
+    # Where a tab's client address is read from (sign-in throttling counts tries by it).
+    trusted_proxy_hops=settings.trusted_proxy_hops,
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],

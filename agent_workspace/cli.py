@@ -27,7 +27,12 @@ from agent_workspace import cli_accounts
 from agent_workspace.config import PROJECT_ROOT, get_settings
 from agent_workspace.domain.attachments import describe_size
 from agent_workspace.services.accounts.users import has_active_admin
-from agent_workspace.services.demo_data import DemoUser, load_demo_data, working_demo_sign_ins
+from agent_workspace.services.demo_data import (
+    DemoUser,
+    demo_account_problems,
+    load_demo_data,
+    working_demo_sign_ins,
+)
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.files import collection
 from alembic import command
@@ -47,8 +52,12 @@ def migrate(database_url: str | None = None) -> None:
     command.upgrade(config, "head")
 
 
-def prepare() -> None:
-    """Migrates; loads the demo data (published passwords) only where settings allow it."""
+def prepare() -> int:
+    """Migrates; loads the demo data (published passwords) only where settings allow it.
+
+    Outside development, unless a trial asked for the demo data, it then refuses (exit 1)
+    while a demo account still signs in with its published password, as `serve` does.
+    """
     migrate()
     settings = get_settings()
     if not settings.loads_demo_data:
@@ -64,6 +73,20 @@ def prepare() -> None:
         print("Demo data already present; nothing changed.")
     if not has_active_admin():
         print(FIRST_ADMIN_HINT)
+    return _refuse_demo_accounts()
+
+
+def _refuse_demo_accounts() -> int:
+    """Outside development a database may hold demo accounts (a trial, a copied database):
+    their passwords are in the README. Refused, one line each, until they are deactivated or
+    given real passwords; a trial that set AW_DEMO_DATA=true (never production) may keep them."""
+    settings = get_settings()
+    if settings.environment == "development" or settings.loads_demo_data:
+        return 0
+    problems = demo_account_problems()
+    for line in problems:
+        print(f"{PROG}: {line}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def _start_simulator() -> subprocess.Popen[bytes]:
@@ -103,6 +126,15 @@ def banner(url: str, *, sign_ins: tuple[DemoUser, ...], phone_url: str | None) -
     return "\n".join(lines)
 
 
+def ready_banner(url: str, *, simulator: bool) -> str:
+    """The banner for this deployment: demo sign-ins (published passwords, and only those that
+    work) are printed in development alone; a trial elsewhere does not echo them to its logs."""
+    settings = get_settings()
+    demo = working_demo_sign_ins() if settings.environment == "development" else ()
+    phone = f"{settings.simulator_url}/phone" if simulator else None
+    return banner(url, sign_ins=demo, phone_url=phone)
+
+
 def _announce_when_ready(url: str, simulator: bool) -> None:
     for _ in range(600):
         try:
@@ -111,8 +143,7 @@ def _announce_when_ready(url: str, simulator: bool) -> None:
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
-    phone = f"{get_settings().simulator_url}/phone" if simulator else None
-    print(banner(url, sign_ins=working_demo_sign_ins(), phone_url=phone), flush=True)
+    print(ready_banner(url, simulator=simulator), flush=True)
 
 
 def _tool_env() -> dict[str, str]:
@@ -155,6 +186,8 @@ def serve(port: int, workers: int = 1) -> int:
     if (problem := workers_problem(workers)) is not None:
         print(f"{PROG}: {problem}", file=sys.stderr)
         return 2
+    if _refuse_demo_accounts():
+        return 1
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     simulator: subprocess.Popen[bytes] | None = None
     reflex: subprocess.Popen[bytes] | None = None

@@ -1,4 +1,5 @@
-"""Account commands: `create-user`, `reset-password`, `deactivate-user` (see README, "Real Twilio").
+"""Account commands: `create-user`, `reset-password`, `deactivate-user`, `unlock-user` (see
+README, "Real Twilio").
 
 A password never travels on the command line, where `ps`, shell history and CI logs would keep
 it: it is typed twice at a prompt that does not echo, or read as one line from stdin
@@ -51,6 +52,14 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     deactivate.add_argument("username")
     deactivate.set_defaults(handler=_deactivate_user)
+
+    unlock = sub.add_parser(
+        "unlock-user",
+        help="lift a sign-in pause after failed tries (e.g. the only admin's)",
+        allow_abbrev=False,
+    )
+    unlock.add_argument("username")
+    unlock.set_defaults(handler=_unlock_user)
 
 
 def _password_stdin_flag(parser: argparse.ArgumentParser) -> None:
@@ -112,6 +121,15 @@ def _deactivate_user(args: argparse.Namespace) -> int:
     if done.open_interactions:
         numbers = ", ".join(row.number for row in done.open_interactions)
         print(f"Still assigned to {name}, to reassign: {numbers}.")
+    return 0
+
+
+def _unlock_user(args: argparse.Namespace) -> int:
+    name = args.username.strip().lower()
+    if users.unlock_user(username=args.username, via=VIA):
+        print(f"Sign-in of {name} is no longer paused.")
+    else:
+        print(f"{name} was not paused; nothing changed.")
     return 0
 
 

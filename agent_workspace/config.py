@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,6 +12,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from agent_workspace.domain.addresses import is_local_host, normalise_host
 from agent_workspace.domain.origins import parse_origins
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     # tab's, and an idle one's: it reloads its page at its next event, unsent text gone).
     tab_state_seconds: int = Field(default=3600, ge=60, le=24 * 3600)
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
+    # Reverse proxies in front of the app that append to X-Forwarded-For (1 behind one TLS
+    # proxy). 0 reads the connection's peer: behind a proxy that is the proxy, and sign-in
+    # throttling would count every client as one address.
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=10)
 
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
@@ -128,7 +132,8 @@ class Settings(BaseSettings):
 
     @property
     def loads_demo_data(self) -> bool:
-        """Demo users have published passwords: outside development only when asked for."""
+        """Demo users have published passwords: outside development only when asked for, and
+        never in production (refused by deployment_problems)."""
         return self.environment == "development" if self.demo_data is None else self.demo_data
 
     @property
@@ -171,6 +176,11 @@ def deployment_problems(settings: Settings) -> list[str]:
     provider = _provider_problem(settings)
     if provider:
         problems.append(provider)
+    if settings.environment == "production" and settings.demo_data:
+        problems.append(
+            "AW_DEMO_DATA=true in production: the demo users' passwords are published; "
+            "unset it (demo data is for development, or a trial with AW_ENVIRONMENT=test)"
+        )
     if settings.environment != "development" and not settings.allow_insecure_public_url:
         url = _public_url_problem(settings.public_base_url)
         if url:
@@ -206,22 +216,23 @@ def _provider_problem(settings: Settings) -> str | None:
 
 
 def _public_url_problem(url: str) -> str | None:
-    """Twilio posts webhooks and fetches media at this URL: it must be https on a real host."""
-    parts = urlsplit(url)
+    """Twilio posts webhooks and fetches media at this URL: it must be https on a real host.
+
+    The host is parsed as resolvers read it (`127.1`, `[::ffff:7f00:1]` are loopback too)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return "not a URL"
     if parts.scheme != "https":
         return "not an https URL"
-    host = (parts.hostname or "").rstrip(".").lower()
-    if not host:
+    if not normalise_host(host):
         return "missing its host"
-    if host == "localhost" or host.endswith(".localhost"):
-        return "a loopback address"
     try:
-        address = ipaddress.ip_address(host)
+        local = is_local_host(host)
     except ValueError:
-        return None
-    if address.is_loopback or address.is_unspecified:
-        return "a loopback address"
-    return None
+        return "not a valid host"
+    return "a loopback address" if local else None
 
 
 @functools.cache

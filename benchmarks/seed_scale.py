@@ -283,7 +283,6 @@ def _agents(writer: _Writer, facts: SeedFacts) -> list[int]:
                 "password_hash": PASSWORD_HASH,
                 "is_active": True,
                 "created_at": now,
-                "failed_sign_ins": 0,
                 "notify_sound": False,
                 "notify_desktop": False,
             }

@@ -86,8 +86,7 @@ class AgentTab:
         if self._ws is None:
             await self.connect("/login")
         self._hydrated.clear()
-        payload = {"form_data": wire.form_data({"username": username, "password": password})}
-        await self._send(wire.event(_SIGN_IN, payload, self.path))
+        await self.submit_sign_in(username, password)
         await self._until_hydrated()
         if not self.session_token or self.path == "/login":
             raise SessionFailed(f"sign-in as {username} was refused")
@@ -98,6 +97,11 @@ class AgentTab:
         self._hydrated.clear()
         await self._send(wire.event(_SIGN_OUT, None, self.path))
         await self._until_hydrated()
+
+    async def submit_sign_in(self, username: str, password: str) -> None:
+        """Sends the sign-in form and returns at once; watch for its answer with `expect`."""
+        payload = {"form_data": wire.form_data({"username": username, "password": password})}
+        await self._send(wire.event(_SIGN_IN, payload, self.path))
 
     async def open(self, path: str) -> None:
         """A client-side navigation (a click on a row's link): the page's on_load runs again."""

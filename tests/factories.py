@@ -18,16 +18,16 @@ BILLING_NUMBER = "+14155550199"
 
 
 def make_user(username: str, *, roles: Iterable[Role] = (Role.AGENT,)) -> Actor:
-    """A user whose password is '<username>-password'; returns the signed-in actor."""
+    """A user whose password is '<username>-pass-phrase'; returns the signed-in actor."""
     with transaction() as session:
         users.create_user(
             session=session,
             username=username,
             display_name=username.title(),
-            password=f"{username}-password",
+            password=f"{username}-pass-phrase",
             roles=tuple(roles),
         )
-    _, actor = auth.sign_in(username=username, password=f"{username}-password")
+    _, actor = auth.sign_in(username=username, password=f"{username}-pass-phrase")
     return actor
 
 

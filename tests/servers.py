@@ -76,6 +76,16 @@ class WorkspaceServer:
         }
         self.process: subprocess.Popen[bytes] | None = None
 
+    def cli(self, *args: str, stdin: str | None = None) -> None:
+        """Runs a command of the CLI against this workspace, as its operator would."""
+        subprocess.run(
+            [sys.executable, "-m", "agent_workspace.cli", *args],
+            input=None if stdin is None else stdin.encode(),
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            check=True,
+        )
+
     def start(self, timeout: float = 240) -> None:
         cli = [sys.executable, "-m", "agent_workspace.cli"]
         subprocess.run([*cli, "prepare"], cwd=PROJECT_ROOT, env=self.env, check=True)

@@ -30,7 +30,13 @@ def _user_row(item: UserItem) -> rx.Component:
         rx.table.cell(_role_box(item, Role.AGENT.value, item.agent)),
         rx.table.cell(_role_box(item, Role.SUPERVISOR.value, item.supervisor)),
         rx.table.cell(_role_box(item, Role.ADMIN.value, item.admin)),
-        rx.table.cell(rx.cond(item.is_active, "Active", "Deactivated")),
+        rx.table.cell(
+            rx.cond(
+                item.is_active,
+                rx.cond(item.paused, "Sign-in paused", "Active"),
+                "Deactivated",
+            )
+        ),
         rx.table.cell(
             rx.hstack(
                 rx.button(
@@ -39,6 +45,16 @@ def _user_row(item: UserItem) -> rx.Component:
                     variant="soft",
                     on_click=S.start_reset(item.username),
                     aria_label=f"Reset password of {item.username}",
+                ),
+                rx.cond(
+                    item.paused,
+                    rx.button(
+                        "Unlock sign-in",
+                        size="1",
+                        variant="soft",
+                        on_click=S.unlock(item.username),
+                        aria_label=f"Unlock sign-in of {item.username}",
+                    ),
                 ),
                 rx.cond(
                     item.is_active,
@@ -146,7 +162,7 @@ def _create_form() -> rx.Component:
         _text_field("Name", "display_name", auto_complete="off"),
         _text_field("E-mail (optional)", "email", auto_complete="off"),
         _text_field(
-            "Password (at least 12 characters)",
+            "Password (at least 12 characters, hard to guess)",
             "password",
             type="password",
             auto_complete="new-password",

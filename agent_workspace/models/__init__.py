@@ -1,6 +1,13 @@
 """All tables; importing this package registers them on `SQLModel.metadata`."""
 
-from agent_workspace.models.auth import AuthSession, LiveView, Role, User, UserRole
+from agent_workspace.models.auth import (
+    AuthSession,
+    LiveView,
+    Role,
+    SignInThrottle,
+    User,
+    UserRole,
+)
 from agent_workspace.models.channel import (
     Channel,
     ChannelKind,
@@ -71,6 +78,7 @@ __all__ = [
     "PhoneKind",
     "ProviderNumber",
     "Role",
+    "SignInThrottle",
     "User",
     "UserRole",
     "utcnow",

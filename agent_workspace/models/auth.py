@@ -29,11 +29,6 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=200)
     is_active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    # Sign-in attempts are counted before the password is checked, so parallel guesses cannot
-    # slip past the lockout; a correct password resets the count.
-    failed_sign_ins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
-    first_failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Optional ways to hear about new messages, off until the user turns them on.
     notify_sound: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     notify_desktop: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
@@ -81,3 +76,22 @@ class LiveView(SQLModel, table=True):
         sa.UniqueConstraint("feed", "session_id", name="uq_live_view_feed_session"),
         sa.Index("ix_live_view_session", "session_id"),
     )
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Failed sign-in tries counted under one key (a client address, an account, or an account
+    from one address) in a bounded window; at its limit the key is paused until `paused_until`
+    (domain/throttle.py). Kept in the database so every worker process counts the same tries;
+    a row is deleted once `expires_at` has passed."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: str = Field(primary_key=True, max_length=100)
+    # The account the key concerns, so an administrator's unlock clears all of its keys.
+    user_id: int | None = Field(
+        default=None, foreign_key="app_user.id", index=True, ondelete="CASCADE"
+    )
+    failures: int = 0
+    window_started_at: datetime = Field(sa_type=UTCDateTime)
+    paused_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime, index=True)

@@ -53,6 +53,7 @@ class AuditAction(StrEnum):
     USER_PASSWORD_RESET = "user.password_reset"  # noqa: S105 (an action, not a secret)
     USER_ROLE_GRANTED = "user.role_granted"
     USER_ROLE_REVOKED = "user.role_revoked"
+    USER_SIGN_IN_UNLOCKED = "user.sign_in_unlocked"
 
 
 PROVIDER = "provider"

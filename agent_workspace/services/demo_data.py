@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from agent_workspace.config import get_settings
-from agent_workspace.db.engine import reading, transaction
+from agent_workspace.db.engine import get_engine, reading, transaction
 from agent_workspace.domain.attachments import AttachmentPolicy
 from agent_workspace.domain.routing import PersonKind, PersonRef
 from agent_workspace.models import (
@@ -116,6 +117,20 @@ def working_demo_sign_ins(engine: Engine | None = None) -> tuple[DemoUser, ...]:
         for demo in DEMO_USERS
         if demo.username in hashes and verify_password(demo.password, hashes[demo.username])
     )
+
+
+def demo_account_problems(engine: Engine | None = None) -> list[str]:
+    """One line per demo account that still signs in with its published password, saying how
+    to stop it: what refuses a deployment outside development that did not ask for a trial.
+    A database not migrated yet has no accounts at all."""
+    if not sa.inspect(engine or get_engine()).has_table(User.__tablename__):
+        return []
+    return [
+        f"the demo account {demo.username!r} signs in with its published password: deactivate "
+        f"it (python -m agent_workspace.cli deactivate-user {demo.username}) or give it a "
+        f"password of its own (reset-password {demo.username})"
+        for demo in working_demo_sign_ins(engine)
+    ]
 
 
 def _channel(session: Session) -> Channel:

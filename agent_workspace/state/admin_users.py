@@ -1,4 +1,4 @@
-"""Administration of accounts: create, roles, deactivate, reset a password.
+"""Administration of accounts: create, roles, deactivate, reset a password, unlock sign-in.
 
 Every handler re-checks the admin role on the server (the services refuse anyone else). When
 another admin changed the same account a moment earlier, the list is reloaded and the message
@@ -38,6 +38,7 @@ class UserItem:
     agent: bool
     supervisor: bool
     admin: bool
+    paused: bool  # sign-in paused after failed tries
 
 
 @dataclasses.dataclass
@@ -56,6 +57,7 @@ def _item(view: UserView) -> UserItem:
         Role.AGENT in held,
         Role.SUPERVISOR in held,
         Role.ADMIN in held,
+        view.paused,
     )
 
 
@@ -188,6 +190,26 @@ class UsersAdminState(SessionState):
         if not done.changed:
             return rx.toast.info(f"{username} was already deactivated.")
         return rx.toast.success(f"Deactivated {username}; their sessions have ended.")
+
+    @rx.event
+    async def unlock(self, username: str) -> EventSpec | None:
+        """Lifts the account's sign-in pauses (guessed at from elsewhere); audited."""
+        self.error = ""
+        try:
+            lifted = await self._off_loop(
+                users.unlock_user,
+                actor=await self._require(Role.ADMIN),
+                username=username,
+                via=VIA,
+            )
+        except ServiceError as refused:
+            self.error = refused.message
+            await self._reload_quietly()
+            return None
+        await self._reload()
+        if not lifted:
+            return rx.toast.info(f"Sign-in of {username} was not paused (it ended meanwhile).")
+        return rx.toast.success(f"Sign-in of {username} is no longer paused.")
 
     @rx.event
     def start_reset(self, username: str) -> None:

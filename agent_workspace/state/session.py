@@ -150,7 +150,14 @@ class LoginState(SessionState):
             return None
         await self._unlink_feeds()  # whatever this tab showed before belongs to its old session
         try:
-            token, actor = await self._off_loop(auth.sign_in, username=username, password=password)
+            token, actor = await self._off_loop(
+                auth.sign_in,
+                username=username,
+                password=password,
+                # The socket's peer, or what rxconfig's trusted_proxy_hops reads from
+                # X-Forwarded-For: tries are counted per address, never trusted otherwise.
+                client_address=self.router.session.client_ip,
+            )
         except ServiceError as refused:
             self.error = refused.message
             return None

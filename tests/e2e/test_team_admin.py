@@ -7,6 +7,7 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
+from agent_workspace.domain.throttle import ACCOUNT_FROM_ADDRESS
 from tests.e2e.axe import assert_accessible
 from tests.e2e.pages import (
     messages,
@@ -83,12 +84,17 @@ def test_an_admin_creates_an_agent_who_signs_in_and_works(
     admin.get_by_role("tab", name="Users and roles").click()
     admin.get_by_label("Username").fill("nina")
     admin.get_by_label("Name", exact=True).fill("Nina Novak")
-    admin.get_by_label("Password (at least 12 characters)").fill("short")
+    password = admin.get_by_label("Password (at least 12 characters, hard to guess)")
+    password.fill("short")
     admin.get_by_role("button", name="Create user").click()
-    password = admin.get_by_label("Password (at least 12 characters)")
     expect(password).to_have_attribute("aria-invalid", "true")
     expect(admin.locator("#new-user-password-error")).to_contain_text("at least 12 characters")
     assert_accessible(admin, "the create-user form with an error")
+    password.fill("password1234")
+    admin.get_by_role("button", name="Create user").click()
+    expect(admin.locator("#new-user-password-error")).to_contain_text(
+        "too easy to guess. This is a very common password."
+    )
     password.fill("nina-works-here")
     admin.get_by_role("button", name="Create user").click()
     accounts = admin.get_by_role("table", name="Users")
@@ -133,3 +139,30 @@ def test_every_administration_tab_is_accessible(page: Page, workspace: Workspace
     log = page.get_by_role("table", name="Audit log")
     expect(log).to_contain_text("canned_reply.created")
     assert_accessible(page, "the filtered audit log")
+
+
+def test_an_admin_unlocks_an_agent_whose_sign_in_was_paused_by_guesses(
+    page: Page, browser: Browser, workspace: WorkspaceServer
+) -> None:
+    workspace.cli(
+        *("create-user", "omar", "--name", "Omar", "--role", "agent_workspace_user"),
+        "--password-stdin",
+        stdin="omar-unlock-phrase\n",
+    )
+    for _ in range(ACCOUNT_FROM_ADDRESS.failures):
+        sign_in(page, workspace, "omar", "a-wrong-guess")
+        expect(page.get_by_role("alert")).to_contain_text("Unknown username or wrong password")
+    sign_in(page, workspace, "omar", "omar-unlock-phrase")
+    expect(page.get_by_role("alert")).to_contain_text("paused")
+
+    admin = _admin(browser, workspace)
+    admin.get_by_role("tab", name="Users and roles").click()
+    row = admin.get_by_role("table", name="Users").get_by_role("row", name=re.compile("omar"))
+    expect(row).to_contain_text("Sign-in paused")
+    admin.get_by_role("button", name="Unlock sign-in of omar").click()
+    expect(row).to_contain_text("Active")
+    expect(admin.get_by_role("button", name="Unlock sign-in of omar")).to_have_count(0)
+    admin.context.close()
+
+    sign_in(page, workspace, "omar", "omar-unlock-phrase")
+    expect(page.get_by_role("heading", name="My Interactions")).to_be_visible()

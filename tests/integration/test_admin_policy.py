@@ -91,7 +91,7 @@ def test_admins_can_allow_every_type_the_detector_knows(engine: Engine) -> None:
     make_consumer("Dana", "+14155550123")
     agent = make_user("alice")
     make_user("ada", roles=(Role.ADMIN,))
-    token, _ = auth.sign_in(username="ada", password="ada-password")
+    token, _ = auth.sign_in(username="ada", password="ada-pass-phrase")
     state = state_for(AdminState, token)
     run(AdminState.load.fn(state))  # type: ignore[attr-defined]
     labels = {option.value: option.label for option in state.types}

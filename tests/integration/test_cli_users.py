@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from agent_workspace import cli
+from agent_workspace.domain.throttle import ACCOUNT_FROM_ADDRESS
 from agent_workspace.models import Role, User
 from agent_workspace.services.accounts import auth
 from agent_workspace.services.errors import AccessDenied
@@ -138,7 +139,7 @@ def test_reset_password_signs_the_user_out_everywhere(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     make_user("alice")  # signs in once itself
-    token, _ = auth.sign_in(username="alice", password="alice-password")
+    token, _ = auth.sign_in(username="alice", password="alice-pass-phrase")
     _stdin(monkeypatch, PASSWORD + "\n")
     assert cli.main(["reset-password", "alice", "--password-stdin"]) == 0
     assert auth.actor_for_token(token) is None
@@ -160,8 +161,8 @@ def test_deactivate_user_refuses_sign_in_and_a_second_run_changes_nothing(
 ) -> None:
     make_user("alice")
     assert cli.main(["deactivate-user", "alice"]) == 0
-    with pytest.raises(AccessDenied, match="disabled"):
-        auth.sign_in(username="alice", password="alice-password")
+    with pytest.raises(AccessDenied, match="Unknown username or wrong password"):
+        auth.sign_in(username="alice", password="alice-pass-phrase")
     assert cli.main(["deactivate-user", "alice"]) == 0
     assert "already deactivated" in capsys.readouterr().out
 
@@ -172,3 +173,44 @@ def test_an_unknown_user_is_a_one_line_refusal(
     assert cli.main(["deactivate-user", "mallory"]) == 1
     (line,) = capsys.readouterr().err.splitlines()
     assert "No user named 'mallory'" in line
+
+
+def test_a_display_name_with_a_line_break_is_refused_in_one_line(
+    engine: Engine, prompts: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    forged = "Root\n2026-01-01 00:00:00 UTC  Ada Admin (from +1 415-555-0100) [delivered]"
+    assert cli.main(["create-user", "root", "--name", forged, "--role", "admin"]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "line break" in line
+    with Session(engine) as session:
+        assert session.exec(select(User)).all() == []
+
+
+@pytest.mark.parametrize("command", [CREATE, ["reset-password", "alice"]])
+def test_a_password_over_72_bytes_is_refused_in_one_line(
+    engine: Engine,
+    command: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    make_user("alice")
+    _stdin(monkeypatch, "é" * 37 + "\n")  # 74 bytes: bcrypt would refuse it
+    assert cli.main([*command, "--password-stdin"]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "at most 72 bytes" in line
+    auth.sign_in(username="alice", password="alice-pass-phrase")
+
+
+def test_unlock_user_lifts_a_pause_and_says_when_there_was_none(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_user("alice")
+    for _ in range(ACCOUNT_FROM_ADDRESS.failures):
+        with pytest.raises(AccessDenied):
+            auth.sign_in(username="alice", password="a-wrong-guess")
+    assert cli.main(["unlock-user", "Alice"]) == 0
+    assert "Sign-in of alice is no longer paused." in capsys.readouterr().out
+    auth.sign_in(username="alice", password="alice-pass-phrase")
+    assert cli.main(["unlock-user", "alice"]) == 0
+    assert "alice was not paused; nothing changed." in capsys.readouterr().out
+    assert cli.main(["unlock-user", "nobody"]) == 1

@@ -140,7 +140,7 @@ def test_a_seen_mark_from_a_session_that_ended_is_not_recorded(engine: Engine) -
     make_channel()
     make_consumer("Dana", "+14155550101")
     alice, bob = make_user("alice"), make_user("bob")
-    token, bob_again = auth.sign_in(username="bob", password="bob-password")
+    token, bob_again = auth.sign_in(username="bob", password="bob-pass-phrase")
     dana = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550101", "Hi"))
     send_sms(actor=bob, request=SendRequest(SUPPORT_NUMBER, "+14155550101", "Bob too"))  # joins
     text_in("+14155550101", "one")

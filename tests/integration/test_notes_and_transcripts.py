@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from agent_workspace.models import AuditEvent, Interaction, Role
+from agent_workspace.db.engine import transaction
+from agent_workspace.models import AuditEvent, Interaction, Role, User
 from agent_workspace.services import events
 from agent_workspace.services.errors import AccessDenied, FieldProblems, InvalidInput
 from agent_workspace.services.interactions import supervision
@@ -118,6 +119,34 @@ def test_transcripts_carry_times_authors_statuses_attachments_and_notes(engine: 
     assert "+1 415-555-0123 [received]" in text.content
     assert "Attachments: media-1" in text.content
     assert "Internal note by Alice\n    Photo received" in text.content
+
+
+def test_control_characters_stored_in_names_cannot_forge_transcript_lines(
+    engine: Engine,
+) -> None:
+    """Names stored before they were checked (or by another way in) are shown escaped."""
+    make_channel()
+    make_consumer("Dana\nAssigned to: Sam", DANA)
+    alice = make_user("alice")
+    forged = "Alice\n2026-01-01 00:00:00 UTC  Ada Admin (from +1 415-555-0100) [delivered]"
+    with transaction() as session:
+        user = session.get(User, alice.user_id)
+        assert user is not None
+        user.display_name = forged + "\u202e"
+    sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, DANA, "Hello\nDana"))
+    add_note(actor=alice, interaction_id=sent.interaction_id, body="Checked")
+
+    text = export_transcript(actor=alice, interaction_id=sent.interaction_id, format="text")
+    lines = text.content.splitlines()
+    assert not any(line.startswith(("2026-01-01", "Assigned to: Sam")) for line in lines)
+    assert "Person: Dana\\u000aAssigned to: Sam Tester" in text.content
+    assert "Internal note by Alice\\u000a2026-01-01 00:00:00 UTC  Ada Admin" in text.content
+    assert "\u202e" not in text.content and "\\u202e" in text.content
+    assert "    Hello\n    Dana" in text.content  # a body's own lines stay indented under it
+    as_json = json.loads(
+        export_transcript(actor=alice, interaction_id=sent.interaction_id, format="json").content
+    )
+    assert as_json["messages"][0]["author"] == forged + "\u202e"  # JSON keeps the exact value
 
 
 def test_transcripts_are_checked_like_opening_the_interaction(engine: Engine) -> None:

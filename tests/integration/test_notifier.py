@@ -238,7 +238,7 @@ def test_only_valid_sessions_allowed_to_see_a_feed_are_pushed_to(engine: Engine)
     ix, agent = f"ix{sent.interaction_id}", f"agent{alice.user_id}"
     alice_tokens = _shows(alice, ix, "board", agent)
     sam_tokens = _shows(sam, ix, "board", agent)  # sam may not see Alice's own list
-    gone_token, gone = auth.sign_in(username="alice", password="alice-password")
+    gone_token, gone = auth.sign_in(username="alice", password="alice-pass-phrase")
     gone_tokens = _shows(gone, ix, agent)
     auth.sign_out(gone_token)
     app = FakeApp()
@@ -409,8 +409,8 @@ def test_an_ended_sessions_copies_are_emptied_and_live_ones_kept(engine: Engine)
     views and empties their copies, which hold what its tabs were shown."""
     _, sent = _alice_texted_dana()
     ix = f"ix{sent.interaction_id}"
-    ending_token, ending = auth.sign_in(username="alice", password="alice-password")
-    _, staying = auth.sign_in(username="alice", password="alice-password")
+    ending_token, ending = auth.sign_in(username="alice", password="alice-pass-phrase")
+    _, staying = auth.sign_in(username="alice", password="alice-pass-phrase")
     [ended_copy] = _shows(ending, ix)
     [kept_copy] = _shows(staying, ix)
     app = StatesApp()

@@ -118,7 +118,7 @@ def stack(_stack: Stack, engine: Engine) -> Stack:
 
 def _signed_in(stack: Stack, username: str, roles: tuple[Role, ...] = (Role.AGENT,)) -> str:
     make_user(username, roles=roles)
-    session_token, _ = auth.sign_in(username=username, password=f"{username}-password")
+    session_token, _ = auth.sign_in(username=username, password=f"{username}-pass-phrase")
     client_token = str(uuid.uuid4())  # as the browser makes a tab's token
     stack.sessions[client_token] = session_token
     return client_token

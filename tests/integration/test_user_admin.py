@@ -127,7 +127,7 @@ def test_deactivating_ends_sessions_at_once_and_lists_open_work(engine: Engine) 
     make_consumer("Dana", "+14155550123")
     ada = make_user("ada", roles=(Role.ADMIN,))
     alice = make_user("alice")
-    token, _ = auth.sign_in(username="alice", password="alice-password")
+    token, _ = auth.sign_in(username="alice", password="alice-pass-phrase")
     sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550123", "Hi"))
     done = users.deactivate_user(username="alice", actor=ada, via=VIA)
     assert done.changed and done.sessions_revoked == 2

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from agent_workspace.models import AuditEvent, AuthSession, Role, User, utcnow
+from agent_workspace.domain.throttle import ACCOUNT_FROM_ADDRESS
+from agent_workspace.models import AuditEvent, AuthSession, Role, SignInThrottle, User
 from agent_workspace.services.accounts import auth, users
 from agent_workspace.services.errors import AccessDenied, InvalidInput, NotFound
 from tests.factories import make_user
@@ -58,9 +57,18 @@ def test_the_first_admin_is_noticed(engine: Engine) -> None:
     [
         ({"password": "too-short"}, "at least 12 characters"),
         ({"password": "root"}, "at least 12"),
+        ({"password": "password1234"}, "too easy to guess. This is a very common password."),
+        ({"password": "aaaaaaaaaaaa"}, "too easy to guess. Repeats like"),
         ({"username": "john doe"}, "letters"),
         ({"display_name": "  "}, "display name"),
         ({"display_name": "x" * 121}, "display name"),
+        ({"display_name": "Mallory\n2026-01-01 00:00:00 UTC  Ada"}, r"line break \(U\+000A\)"),
+        ({"display_name": "Mal\rlory"}, r"U\+000D"),
+        ({"display_name": "Mal\x00lory"}, r"U\+0000"),
+        ({"display_name": "Mal\tlory"}, r"tab \(U\+0009\)"),
+        ({"display_name": "Mal\u2028lory"}, r"U\+2028"),
+        ({"display_name": "Mallory \u202eknil.exe"}, r"U\+202E"),
+        ({"display_name": "\u2066Mallory"}, r"U\+2066"),
         ({"email": "not-an-email"}, "e-mail"),
         ({"roles": ()}, "at least one role"),
     ],
@@ -95,23 +103,20 @@ def test_reset_password_replaces_it_signs_every_session_out_and_lifts_a_lock(
     engine: Engine,
 ) -> None:
     make_user("alice")  # signs in once itself
-    first, _ = auth.sign_in(username="alice", password="alice-password")
-    second, _ = auth.sign_in(username="alice", password="alice-password")
-    with Session(engine) as session:
-        alice = session.exec(select(User)).one()
-        alice.failed_sign_ins, alice.first_failed_at = 3, utcnow()
-        alice.locked_until = utcnow() + timedelta(minutes=10)
-        session.add(alice)
-        session.commit()
+    first, _ = auth.sign_in(username="alice", password="alice-pass-phrase")
+    second, _ = auth.sign_in(username="alice", password="alice-pass-phrase")
+    for _ in range(ACCOUNT_FROM_ADDRESS.failures):
+        with pytest.raises(AccessDenied):
+            auth.sign_in(username="alice", password="a-wrong-guess")
     assert users.reset_password(username="Alice", password=PASSWORD, via="cli") == 3
     assert auth.actor_for_token(first) is None
     assert auth.actor_for_token(second) is None
     with Session(engine) as session:
-        alice = session.exec(select(User)).one()
-    assert (alice.failed_sign_ins, alice.first_failed_at, alice.locked_until) == (0, None, None)
+        held = select(SignInThrottle).where(col(SignInThrottle.user_id).is_not(None))
+        assert session.exec(held).all() == []
     auth.sign_in(username="alice", password=PASSWORD)
     with pytest.raises(AccessDenied):
-        auth.sign_in(username="alice", password="alice-password")
+        auth.sign_in(username="alice", password="alice-pass-phrase")
     (event,) = _audit(engine, "user.password_reset")
     assert event.actor == "system"
     assert event.detail == {"via": "cli", "sessions_revoked": 3}
@@ -121,7 +126,9 @@ def test_reset_refuses_a_weak_password_and_changes_nothing(engine: Engine) -> No
     make_user("alice")
     with pytest.raises(InvalidInput, match="at least 12"):
         users.reset_password(username="alice", password="short", via="cli")
-    auth.sign_in(username="alice", password="alice-password")
+    with pytest.raises(InvalidInput, match="too easy to guess"):
+        users.reset_password(username="alice", password="alice1234567", via="cli")
+    auth.sign_in(username="alice", password="alice-pass-phrase")
 
 
 def test_an_unknown_username_is_not_found(engine: Engine) -> None:
@@ -133,11 +140,11 @@ def test_an_unknown_username_is_not_found(engine: Engine) -> None:
 
 def test_deactivating_signs_the_user_out_and_refuses_sign_in(engine: Engine) -> None:
     make_user("alice")  # signs in once itself
-    token, _ = auth.sign_in(username="alice", password="alice-password")
+    token, _ = auth.sign_in(username="alice", password="alice-pass-phrase")
     assert users.deactivate_user(username="alice", via="cli").changed is True
     assert auth.actor_for_token(token) is None
-    with pytest.raises(AccessDenied, match="disabled"):
-        auth.sign_in(username="alice", password="alice-password")
+    with pytest.raises(AccessDenied, match="Unknown username or wrong password"):
+        auth.sign_in(username="alice", password="alice-pass-phrase")
     with Session(engine) as session:
         sessions = session.exec(select(AuthSession)).all()
     assert all(s.revoked_at is not None for s in sessions)

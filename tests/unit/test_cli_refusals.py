@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from agent_workspace import cli, config
-from agent_workspace.services.demo_data import DEMO_USERS
+from agent_workspace.services.demo_data import DEMO_USERS, demo_account_problems
 
 
 @pytest.fixture(autouse=True)
@@ -95,3 +95,7 @@ def test_several_workers_with_redis_pass_the_worker_check(monkeypatch: pytest.Mo
     config.get_settings.cache_clear()
     assert cli.workers_problem(4) is None
     assert cli.workers_problem(0) == "--workers must be at least 1"
+
+
+def test_a_database_not_migrated_yet_holds_no_demo_accounts() -> None:
+    assert demo_account_problems() == []

@@ -78,7 +78,14 @@ def test_a_real_deployment_with_twilio_and_an_https_url_is_accepted() -> None:
 @pytest.mark.parametrize("environment", ["production", "test"])
 def test_outside_development_demo_data_is_loaded_only_when_asked_for(environment: str) -> None:
     assert not _deployed(environment).loads_demo_data
-    assert _deployed(environment, demo_data=True).loads_demo_data
+    assert _deployed("test", demo_data=True).loads_demo_data
+
+
+def test_production_refuses_the_demo_data_whose_passwords_are_published() -> None:
+    with pytest.raises(ValidationError, match="AW_DEMO_DATA=true") as refusal:
+        _deployed("production", demo_data=True)
+    assert "published" in str(refusal.value)
+    assert not _deployed("production", demo_data=False).loads_demo_data
 
 
 def test_in_development_demo_data_is_loaded_unless_switched_off() -> None:
@@ -122,6 +129,22 @@ def test_half_the_twilio_credentials_is_refused_rather_than_silently_simulated(
         "https://app.localhost",
         "https://[::1]:3000",
         "https://0.0.0.0",
+        # Other spellings of the same addresses that resolvers and browsers accept.
+        "https://127.1",
+        "https://2130706433",
+        "https://0x7f.1",
+        "https://0177.0.0.1:8443",
+        "https://127.000.000.001",
+        "https://0x7F000001/",
+        "https://[::ffff:7f00:1]",
+        "https://[::ffff:127.0.0.1]:3000",
+        "https://[0:0:0:0:0:0:0:1]",
+        "https://[::]",
+        "https://0",
+        "https://%31%32%37.0.0.1",
+        "https://localhost./",
+        "https://127.0.0.1.",
+        "https://1.2.3.4.5",
         "workspace.example.com",
         "https://",
     ],

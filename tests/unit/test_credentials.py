@@ -45,6 +45,16 @@ def test_the_demo_passwords_meet_the_rules() -> None:
         (" leading-space-pw", "start or end with a space"),
         ("trailing-space-pw ", "start or end with a space"),
         ("tab\tinside-the-pw", "control characters"),
+        # Long enough, yet among the first guesses of any attacker (issue 22 item 11).
+        ("aaaaaaaaaaaa", "Repeats like"),
+        ("password1234", "very common password"),
+        ("Password1234", "easy to guess"),
+        ("qwertyuiopas", "easy to guess"),
+        ("123456789012", "easy to guess"),
+        ("abcabcabcabc", "Repeats like"),
+        ("abcdefghijkl", "easy to guess"),
+        ("iloveyou2024!", "easy to guess"),
+        ("rosalind-franklin-1", "easy to guess"),  # the username and a digit
     ],
 )
 def test_weak_or_unusable_passwords_are_refused_with_the_rule(password: str, why: str) -> None:
@@ -54,3 +64,17 @@ def test_weak_or_unusable_passwords_are_refused_with_the_rule(password: str, why
 
 def test_a_long_passphrase_with_spaces_is_accepted() -> None:
     assert password_problem("correct horse battery staple", username="alice") is None
+
+
+def test_a_guessable_password_is_refused_with_what_to_do_instead() -> None:
+    problem = password_problem("password1234", username="alice")
+    assert problem is not None
+    assert problem.startswith("The password is too easy to guess")
+    assert "Add another word or two" in problem
+
+
+@pytest.mark.parametrize(
+    "password", ["nina-works-here", "a-long-enough-secret", "Tr0ub4dor&3xyz", "alice-pass-phrase"]
+)
+def test_passwords_that_resist_guessing_are_accepted(password: str) -> None:
+    assert password_problem(password, username="alice") is None

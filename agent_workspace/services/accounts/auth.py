@@ -17,18 +17,28 @@ from sqlmodel import Session, col, select
 
 from agent_workspace.config import get_settings
 from agent_workspace.db.engine import reading, transaction
+from agent_workspace.domain.addresses import client_key
+from agent_workspace.domain.credentials import (
+    MAX_PASSWORD_BYTES,
+    normalise_username,
+    too_long_for_bcrypt,
+)
+from agent_workspace.domain.throttle import WINDOW
 from agent_workspace.models import AuthSession, Role, User, UserRole, utcnow
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor
+from agent_workspace.services.accounts import throttle
 from agent_workspace.services.audit import AuditAction, record
-from agent_workspace.services.errors import AccessDenied
+from agent_workspace.services.errors import AccessDenied, InvalidInput
 
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
 FAILED_SIGN_IN = AuditAction.AUTH_SIGN_IN_FAILED
 SIGN_IN_REFUSED = (
-    f"Unknown username or wrong password. After {MAX_FAILURES} failed tries sign-in is paused "
-    f"for {int(LOCKOUT.total_seconds() // 60)} minutes."
+    "Unknown username or wrong password. After repeated failed tries sign-in is paused for "
+    f"{int(WINDOW.total_seconds() // 60)} minutes (an administrator can lift it sooner)."
+)
+TOO_LONG = (
+    f"Passwords are at most {MAX_PASSWORD_BYTES} bytes (UTF-8); the one entered is longer, "
+    "so it cannot be right."
 )
 
 
@@ -58,25 +68,36 @@ def _actor_for(session: Session, user: User, session_id: int | None = None) -> A
     )
 
 
-def sign_in(*, username: str, password: str, engine: Engine | None = None) -> tuple[str, Actor]:
+def sign_in(
+    *, username: str, password: str, client_address: str = "", engine: Engine | None = None
+) -> tuple[str, Actor]:
     """Checks the password and opens a session; returns the raw token (stored only hashed).
 
-    Each try is counted before the password is checked, so parallel guesses cannot slip past
-    the lockout; bcrypt runs with no transaction open. Unknown, wrong and locked all get the
-    same answer after the same bcrypt work, so nothing tells which usernames exist.
+    `client_address` is where the try comes from (the connection, or a trusted proxy's
+    X-Forwarded-For): input, used only to count tries (services/accounts/throttle.py). Each try
+    is counted before the password is checked, so parallel guesses cannot slip past a pause;
+    bcrypt runs with no transaction open. Unknown, wrong, paused and deactivated all get the
+    same answer after the same bcrypt work, so nothing tells which usernames exist or which
+    password was right. A password longer than bcrypt reads is refused in words before
+    anything is counted: it cannot be anyone's.
     """
-    attempt = _reserve_attempt(username.strip().lower(), engine)
+    if too_long_for_bcrypt(password):
+        raise InvalidInput(TOO_LONG)
+    client = client_key(client_address)
+    attempt = _reserve_attempt(normalise_username(username), client, engine)
     if attempt is None:
         bcrypt.checkpw(password.encode(), _dummy_hash())
         raise AccessDenied(SIGN_IN_REFUSED)
     correct = verify_password(password, attempt.password_hash)
     with transaction(engine) as session:
-        user = _locked_user(session, attempt.user_id)
-        if user is not None and correct and user.password_hash == attempt.password_hash:
-            if not user.is_active:
-                raise AccessDenied("This account is disabled. Ask an administrator.")
-            user.failed_sign_ins, user.first_failed_at, user.locked_until = 0, None, None
-            session.add(user)
+        user = session.get(User, attempt.user_id)
+        if (
+            user is not None
+            and user.is_active
+            and correct
+            and user.password_hash == attempt.password_hash
+        ):
+            throttle.forgive(session, user_id=attempt.user_id, client=client, now=utcnow())
             return _open_session(session, user)
         if user is not None:
             record(session=session, actor=None, action=FAILED_SIGN_IN, entity=user)
@@ -89,34 +110,18 @@ class _Attempt:
     password_hash: str
 
 
-def _reserve_attempt(username: str, engine: Engine | None) -> _Attempt | None:
-    """Counts one try against the account; None when it is unknown or locked right now.
-
-    The try is counted as failed until the password proves right, and the account locks when the
-    count reaches MAX_FAILURES within LOCKOUT: the row lock makes parallel tries count in turn.
-    """
-    now = utcnow()
+def _reserve_attempt(username: str, client: str, engine: Engine | None) -> _Attempt | None:
+    """Counts one try against the client's address and the account; None when the username is
+    unknown, or the address or the account (from anywhere or from this address) is paused."""
     with transaction(engine) as session:
-        found = session.exec(select(User.id).where(User.username == username)).first()
-        user = _locked_user(session, found) if found is not None else None
-        if user is None or user.id is None:
-            return None
-        if user.locked_until is not None and user.locked_until > now:
-            return None
-        if user.first_failed_at is None or user.first_failed_at <= now - LOCKOUT:
-            user.failed_sign_ins, user.first_failed_at = 0, now
-        user.failed_sign_ins += 1
-        if user.failed_sign_ins >= MAX_FAILURES:
-            user.locked_until = now + LOCKOUT
-        session.add(user)
-        return _Attempt(user.id, user.password_hash)
-
-
-def _locked_user(session: Session, user_id: int | None) -> User | None:
-    """The user row, locked for this transaction (SQLite's BEGIN IMMEDIATE already is)."""
-    if user_id is None:
+        found = session.exec(
+            select(User.id, User.password_hash).where(User.username == username)
+        ).first()
+        user_id = found[0] if found is not None else None
+        counted = throttle.reserve(session, user_id=user_id, client=client, now=utcnow())
+    if not counted or found is None or user_id is None:
         return None
-    return session.exec(select(User).where(User.id == user_id).with_for_update()).first()
+    return _Attempt(user_id, found[1])
 
 
 @functools.cache

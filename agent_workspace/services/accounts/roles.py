@@ -9,13 +9,16 @@ admins demoting themselves at the same moment cannot both succeed.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import reading, transaction
 from agent_workspace.db.locks import advisory_lock
-from agent_workspace.models import Role, User, UserRole
+from agent_workspace.models import Role, User, UserRole, utcnow
 from agent_workspace.services.access import Actor, require_role
+from agent_workspace.services.accounts import throttle
 from agent_workspace.services.accounts.users import ADMIN_LOCK, UserView, user_for_update, view_of
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import InvalidInput
@@ -24,13 +27,14 @@ LISTED = 500  # accounts the admin page lists at once
 
 
 def list_users(*, actor: Actor | None, engine: Engine | None = None) -> list[UserView]:
-    """Every account, active first, then by username."""
+    """Every account, active first, then by username, with whether its sign-in is paused."""
     require_role(actor, Role.ADMIN)
     with reading(engine) as session:
         found = session.exec(
             select(User).order_by(col(User.is_active).desc(), col(User.username)).limit(LISTED)
         ).all()
-        return [view_of(session, u) for u in found]
+        paused = throttle.paused_accounts(session, [u.id for u in found if u.id], utcnow())
+        return [replace(view_of(session, u), paused=u.id in paused) for u in found]
 
 
 def list_agents(*, actor: Actor | None, engine: Engine | None = None) -> list[UserView]:

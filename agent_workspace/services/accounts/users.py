@@ -21,6 +21,7 @@ from agent_workspace.domain.credentials import (
     password_problem,
     username_problem,
 )
+from agent_workspace.domain.names import display_name_problem
 from agent_workspace.models import (
     ACTIVE_STATES,
     AuthSession,
@@ -31,12 +32,12 @@ from agent_workspace.models import (
     utcnow,
 )
 from agent_workspace.services.access import Actor, require_role
+from agent_workspace.services.accounts import throttle
 from agent_workspace.services.accounts.auth import forget_views, hash_password
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import AccessDenied, FieldProblems, InvalidInput, NotFound
 from agent_workspace.services.interactions.lists import InteractionRow, rows_view
 
-MAX_DISPLAY_NAME = 120
 MAX_EMAIL = 254
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 VALID_ROLES = ", ".join(r.value for r in Role)
@@ -54,6 +55,7 @@ class UserView:
     email: str | None
     roles: tuple[Role, ...]
     is_active: bool
+    paused: bool = False  # sign-in paused after failed tries (only the admin's list fills it)
 
 
 def parse_role(name: str) -> Role:
@@ -124,11 +126,7 @@ def account_problems(
     problems = {
         "username": username_problem(username) or "",
         "password": password_problem(password, username=username) or "",
-        "display_name": (
-            ""
-            if 1 <= len(display_name) <= MAX_DISPLAY_NAME
-            else f"A display name of 1 to {MAX_DISPLAY_NAME} characters is required."
-        ),
+        "display_name": display_name_problem(display_name) or "",
         "email": (
             ""
             if email is None or (len(email) <= MAX_EMAIL and _EMAIL.fullmatch(email))
@@ -185,8 +183,9 @@ def reset_password(
         if problem:
             raise InvalidInput(problem)
         user.password_hash = hash_password(password)
-        user.failed_sign_ins, user.first_failed_at, user.locked_until = 0, None, None
         session.add(user)
+        assert user.id is not None
+        throttle.clear_account(session, user.id, utcnow())
         revoked = _revoke_sessions(session, user)
         record(
             session=session,
@@ -196,6 +195,31 @@ def reset_password(
             detail={"via": via, "sessions_revoked": revoked},
         )
         return revoked
+
+
+def unlock_user(
+    *, username: str, via: str, actor: Actor | None = None, engine: Engine | None = None
+) -> bool:
+    """Lifts every sign-in pause of the account (from any address) and clears its counts;
+    returns whether it was paused. Audited only when something was lifted.
+
+    The way back in for someone whose account was guessed at, without a new password; an
+    address's own pause (many accounts guessed from it) is not the account's and ends by itself.
+    """
+    _check_may_manage(actor)
+    with transaction(engine) as session:
+        user = user_for_update(session, username)
+        assert user.id is not None
+        if not throttle.clear_account(session, user.id, utcnow()):
+            return False
+        record(
+            session=session,
+            actor=actor,
+            action=AuditAction.USER_SIGN_IN_UNLOCKED,
+            entity=user,
+            detail={"via": via},
+        )
+        return True
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from sqlalchemy.engine import Engine
 
 from agent_workspace.db.engine import reading
+from agent_workspace.domain.names import one_line
 from agent_workspace.domain.phone import display_phone
 from agent_workspace.services.access import Actor, access_interaction
 from agent_workspace.services.errors import InvalidInput
@@ -59,9 +60,9 @@ def export_transcript(
 
 def _author(m: MessageView) -> str:
     if m.direction == "note":
-        return f"Internal note by {m.author or 'an agent'}"
+        return f"Internal note by {one_line(m.author or 'an agent')}"
     if m.direction == "outbound":
-        return f"{m.author or 'Agent'} (from {display_phone(m.from_number)})"
+        return f"{one_line(m.author or 'Agent')} (from {display_phone(m.from_number)})"
     return display_phone(m.from_number)
 
 
@@ -80,6 +81,10 @@ def _as_json(m: MessageView) -> dict[str, Any]:
 
 
 def _as_text(header: dict[str, Any], messages: tuple[MessageView, ...]) -> str:
+    """One line per field: names and other one-line values are printed with their hidden
+    characters escaped (a stored line break would forge a line); bodies keep their own lines,
+    each indented under the message."""
+    header = {k: one_line(v) if isinstance(v, str) else v for k, v in header.items()}
     lines = [
         f"Transcript of {header['interaction']} ({header['type']}, {header['state']})",
         f"Person: {header['person'] or '-'}  Phone: {header['phone'] or '-'}",
@@ -88,12 +93,12 @@ def _as_text(header: dict[str, Any], messages: tuple[MessageView, ...]) -> str:
         "",
     ]
     for m in messages:
-        status = (
-            "" if m.direction == "note" else f" [{m.status}{': ' + m.problem if m.problem else ''}]"
-        )
+        problem = f": {one_line(m.problem)}" if m.problem else ""
+        status = "" if m.direction == "note" else f" [{m.status}{problem}]"
         lines.append(f"{m.at.strftime(_TIME)}  {_author(m)}{status}")
         lines.extend(f"    {line}" for line in (m.body.splitlines() or [""]))
         if m.attachments:
-            lines.append("    Attachments: " + ", ".join(a.filename for a in m.attachments))
+            names = ", ".join(one_line(a.filename) for a in m.attachments)
+            lines.append(f"    Attachments: {names}")
         lines.append("")
     return "\n".join(lines)

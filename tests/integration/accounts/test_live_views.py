@@ -15,7 +15,7 @@ from tests.factories import make_user
 
 def _signed_in(username: str, roles: tuple[Role, ...]) -> int:
     make_user(username, roles=roles)
-    token, _ = auth.sign_in(username=username, password=f"{username}-password")
+    token, _ = auth.sign_in(username=username, password=f"{username}-pass-phrase")
     actor = auth.actor_for_token(token)
     assert actor is not None and actor.session_id is not None
     live_views.register(actor=actor, feed="ix1")
@@ -37,7 +37,7 @@ def test_a_user_with_several_roles_is_one_viewer_with_all_of_them(engine: Engine
 
 def test_a_signed_out_session_shows_nothing(engine: Engine) -> None:
     make_user("bob")
-    token, _ = auth.sign_in(username="bob", password="bob-password")
+    token, _ = auth.sign_in(username="bob", password="bob-pass-phrase")
     actor = auth.actor_for_token(token)
     assert actor is not None
     live_views.register(actor=actor, feed="ix1")
@@ -62,7 +62,7 @@ def test_a_copys_name_is_the_servers_own_and_differs_per_session_and_feed(engine
     make_user("dana")
     names = []
     for _ in range(2):
-        _, actor = auth.sign_in(username="dana", password="dana-password")
+        _, actor = auth.sign_in(username="dana", password="dana-pass-phrase")
         names += [
             live_views.register(actor=actor, feed="ix1"),
             live_views.register(actor=actor, feed="ix2"),
@@ -76,8 +76,8 @@ def test_views_of_sessions_that_ended_are_taken_once_with_their_copies(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_user("erin")
-    out_token, out = auth.sign_in(username="erin", password="erin-password")
-    _, expiring = auth.sign_in(username="erin", password="erin-password")
+    out_token, out = auth.sign_in(username="erin", password="erin-pass-phrase")
+    _, expiring = auth.sign_in(username="erin", password="erin-pass-phrase")
     signed_out = live_views.register(actor=out, feed="ix1")
     expired = live_views.register(actor=expiring, feed="board")
     _signed_in("sam", (Role.AGENT, Role.SUPERVISOR))

@@ -14,8 +14,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import QueuePool
 
 from agent_workspace import config
-from agent_workspace.services.accounts import auth
-from agent_workspace.services.errors import AccessDenied
+from agent_workspace.domain.throttle import ACCOUNT_FROM_ADDRESS
+from agent_workspace.services.accounts import auth, users
+from agent_workspace.services.errors import AccessDenied, InvalidInput
 from tests.factories import make_user
 
 
@@ -46,9 +47,9 @@ def test_unknown_usernames_cost_the_same_bcrypt_work_as_known_ones(
 
 def test_a_locked_account_answers_exactly_like_an_unknown_username(engine: Engine) -> None:
     make_user("alice")
-    wrong = [_refusal("alice", "wrong-password") for _ in range(auth.MAX_FAILURES)]
-    locked_with_the_right_password = _refusal("alice", "alice-password")
-    unknown = _refusal("mallory", "alice-password")
+    wrong = [_refusal("alice", "wrong-password") for _ in range(ACCOUNT_FROM_ADDRESS.failures)]
+    locked_with_the_right_password = _refusal("alice", "alice-pass-phrase")
+    unknown = _refusal("mallory", "alice-pass-phrase")
     assert set(wrong) == {unknown}
     assert locked_with_the_right_password == unknown
 
@@ -78,9 +79,9 @@ def test_parallel_guesses_cannot_pass_the_lockout(
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(checked) <= auth.MAX_FAILURES
+    assert len(checked) <= ACCOUNT_FROM_ADDRESS.failures
     with pytest.raises(AccessDenied):
-        auth.sign_in(username="alice", password="alice-password")
+        auth.sign_in(username="alice", password="alice-pass-phrase")
 
 
 def test_no_database_connection_is_held_while_bcrypt_runs(
@@ -97,7 +98,44 @@ def test_no_database_connection_is_held_while_bcrypt_runs(
         return real(password, hashed)
 
     monkeypatch.setattr(bcrypt, "checkpw", spy)
-    auth.sign_in(username="alice", password="alice-password")
+    auth.sign_in(username="alice", password="alice-pass-phrase")
     _refusal("alice", "wrong-password")
     _refusal("mallory", "wrong-password")
     assert held == [0, 0, 0]
+
+
+def test_a_deactivated_account_answers_like_a_wrong_password_even_with_the_right_one(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the right password could tell "deactivated" apart: it must not."""
+    make_user("alice")
+    make_user("bob")
+    users.deactivate_user(username="alice", via="cli")
+    costs: list[str] = []
+    real = bcrypt.checkpw
+
+    def spy(password: bytes, hashed: bytes) -> bool:
+        costs.append(hashed.decode()[:7])
+        return real(password, hashed)
+
+    monkeypatch.setattr(bcrypt, "checkpw", spy)
+    deactivated = _refusal("alice", "alice-pass-phrase")
+    wrong = _refusal("bob", "wrong-password")
+    unknown = _refusal("mallory", "alice-pass-phrase")
+    assert deactivated == wrong == unknown == auth.SIGN_IN_REFUSED
+    assert costs == ["$2b$04$"] * 3  # one bcrypt check of the same cost each
+
+
+@pytest.mark.parametrize("username", ["alice", "mallory"])
+def test_a_password_over_72_bytes_is_refused_in_words_and_counts_as_no_guess(
+    engine: Engine, username: str
+) -> None:
+    """bcrypt refuses such input: the answer says what is wrong, the same for every username."""
+    make_user("alice")
+    for password in ("x" * 73, "é" * 37):
+        for _ in range(ACCOUNT_FROM_ADDRESS.failures + 1):
+            with pytest.raises(InvalidInput) as refused:
+                auth.sign_in(username=username, password=password)
+            assert refused.value.message == auth.TOO_LONG
+    assert "72 bytes" in auth.TOO_LONG
+    auth.sign_in(username="alice", password="alice-pass-phrase")

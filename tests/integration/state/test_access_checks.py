@@ -46,7 +46,7 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
 def admin_token() -> str:
     """A signed-in administrator without the agent role (the demo data has one, 'ada')."""
     make_user("root", roles=(Role.ADMIN,))
-    token, _ = auth.sign_in(username="root", password="root-password")
+    token, _ = auth.sign_in(username="root", password="root-pass-phrase")
     return token
 
 

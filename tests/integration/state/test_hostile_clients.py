@@ -186,7 +186,7 @@ def test_a_signed_in_tab_refuses_hostile_arguments_and_stays_bounded(
 ) -> None:
     load_demo_data()
     make_user("root", roles=(Role.AGENT, Role.SUPERVISOR, Role.ADMIN))
-    token, _ = auth.sign_in(username="root", password="root-password")
+    token, _ = auth.sign_in(username="root", password="root-pass-phrase")
     monkeypatch.setattr(SessionState, "_interaction_in_url", lambda self: 1)
     root = _root(token)
     run(SessionState.guard_agent_page.fn(_substate(root, SessionState)))  # type: ignore[attr-defined]

@@ -31,7 +31,7 @@ NOT_IDS = [MAX_ROW_ID + 1, 2**63, 10**30]
 def _signed_in(cls: type[Any], username: str, roles: tuple[Role, ...]) -> Any:
     """The state of a tab whose page was loaded signed in (the server noted who and roles)."""
     make_user(username, roles=roles)
-    token, _ = auth.sign_in(username=username, password=f"{username}-password")
+    token, _ = auth.sign_in(username=username, password=f"{username}-pass-phrase")
     state = state_for(cls, token)
     state.username, state.roles = username, sorted(r.value for r in roles)
     return state

@@ -8,8 +8,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
+from agent_workspace.domain.throttle import ACCOUNT_FROM_ADDRESS
 from agent_workspace.models import AuditEvent, Role
 from agent_workspace.services.accounts import auth, live_views
+from agent_workspace.services.errors import AccessDenied
 from agent_workspace.services.interactions import supervision
 from agent_workspace.services.messaging import conversation
 from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
@@ -25,7 +27,7 @@ from tests.integration.state.test_access_checks import run, state_for
 
 def _token(username: str, roles: tuple[Role, ...]) -> str:
     make_user(username, roles=roles)
-    token, _ = auth.sign_in(username=username, password=f"{username}-password")
+    token, _ = auth.sign_in(username=username, password=f"{username}-pass-phrase")
     return token
 
 
@@ -83,6 +85,44 @@ def test_the_create_user_form_marks_each_wrong_field(engine: Engine) -> None:
     assert accounts.problems["display_name"] and accounts.problems["email"]
     assert accounts.problems["roles"]
     assert accounts.form["username"] == "ada"  # nothing the admin typed is lost
+
+
+def _pause(username: str) -> None:
+    for _ in range(ACCOUNT_FROM_ADDRESS.failures):
+        with pytest.raises(AccessDenied):
+            auth.sign_in(username=username, password="a-wrong-guess")
+
+
+def test_an_agent_cannot_unlock_an_account(engine: Engine) -> None:
+    token = _token("alice", (Role.AGENT,))
+    make_user("bob")
+    _pause("bob")
+    before = _audit_rows(engine)
+    accounts = state_for(UsersAdminState, token)
+    run(UsersAdminState.unlock.fn(accounts, "bob"))  # type: ignore[attr-defined]
+    assert "admin role" in accounts.error
+    assert _audit_rows(engine) == before
+    with pytest.raises(AccessDenied):
+        auth.sign_in(username="bob", password="bob-pass-phrase")
+
+
+def test_an_admin_sees_a_paused_account_and_unlocks_it(engine: Engine) -> None:
+    token = _token("ada", (Role.ADMIN,))
+    make_user("bob")
+    _pause("bob")
+    accounts = state_for(UsersAdminState, token)
+    run(UsersAdminState.load.fn(accounts))  # type: ignore[attr-defined]
+    assert [a.paused for a in accounts.accounts if a.username == "bob"] == [True]
+    toast = run(UsersAdminState.unlock.fn(accounts, "bob"))  # type: ignore[attr-defined]
+    assert accounts.error == ""
+    assert "no longer paused" in str(toast)
+    assert [a.paused for a in accounts.accounts if a.username == "bob"] == [False]
+    auth.sign_in(username="bob", password="bob-pass-phrase")
+    with Session(engine) as session:
+        (event,) = session.exec(
+            select(AuditEvent).where(AuditEvent.action == "user.sign_in_unlocked")
+        ).all()
+    assert event.detail == {"via": "admin page"}
 
 
 def test_the_board_is_read_only_once_the_tab_is_a_viewer(

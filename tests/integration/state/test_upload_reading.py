@@ -58,7 +58,7 @@ def _agent_token(policy: AttachmentPolicy | None = None) -> str:
     make_channel(policy=policy)
     make_consumer("Dana", TO)
     make_user("alice")
-    token, _ = auth.sign_in(username="alice", password="alice-password")
+    token, _ = auth.sign_in(username="alice", password="alice-pass-phrase")
     return token
 
 
@@ -84,7 +84,7 @@ def test_a_user_without_the_agent_role_is_refused_before_any_file_is_read(
 ) -> None:
     make_channel()
     make_user("root", roles=(Role.ADMIN,))
-    token, _ = auth.sign_in(username="root", password="root-password")
+    token, _ = auth.sign_in(username="root", password="root-pass-phrase")
     upload, spooled = _upload("photo.png", PNG)
     state = _compose(token)
 

@@ -1,0 +1,49 @@
+"""The sign-in form's handler: refusals are words on the form, never a traceback."""
+
+from __future__ import annotations
+
+from reflex.constants import RouteVar
+from reflex.istate.data import RouterData
+from sqlalchemy.engine import Engine
+
+from agent_workspace.domain.throttle import ACCOUNT_FROM_ADDRESS
+from agent_workspace.services.accounts import auth
+from agent_workspace.state.session import LoginState
+from tests.factories import make_user
+from tests.integration.state.test_access_checks import run, state_for
+
+
+def _submit(username: str, password: str, client_ip: str = "192.0.2.1") -> LoginState:
+    """Submits the form from a tab whose connection comes from `client_ip` (Reflex fills the
+    router data from the socket's address, or a trusted proxy's X-Forwarded-For)."""
+    form = state_for(LoginState, "")
+    form._get_root_state().router = RouterData.from_router_data({RouteVar.CLIENT_IP: client_ip})
+    run(LoginState.sign_in.fn(form, {"username": username, "password": password}))  # type: ignore[attr-defined]
+    return form
+
+
+def test_an_overlong_password_is_refused_on_the_form(engine: Engine) -> None:
+    make_user("alice")
+    form = _submit("alice", "é" * 40)
+    assert form.error == auth.TOO_LONG
+    assert form.token == ""
+
+
+def test_a_deactivated_account_reads_like_a_wrong_password(engine: Engine) -> None:
+    from agent_workspace.services.accounts import users
+
+    make_user("alice")
+    users.deactivate_user(username="alice", via="cli")
+    assert _submit("alice", "alice-pass-phrase").error == _submit("mallory", "x" * 12).error
+
+
+def test_the_form_counts_tries_by_the_tabs_address_so_a_guesser_pauses_only_themself(
+    engine: Engine,
+) -> None:
+    make_user("alice")
+    for _ in range(ACCOUNT_FROM_ADDRESS.failures):
+        assert _submit("alice", "a-wrong-guess", "203.0.113.9").error == auth.SIGN_IN_REFUSED
+    assert _submit("alice", "alice-pass-phrase", "203.0.113.9").token == ""
+    owner = _submit("alice", "alice-pass-phrase", "198.51.100.7")
+    assert owner.error == ""
+    assert auth.actor_for_token(owner.token) is not None
