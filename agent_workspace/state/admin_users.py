@@ -194,7 +194,9 @@ class UsersAdminState(SessionState):
     @rx.event
     async def unlock(self, username: str) -> EventSpec | None:
         """Lifts the account's sign-in pauses (guessed at from elsewhere); audited."""
-        self.error = ""
+        self.error = self._account_refusal(username)
+        if self.error:
+            return None
         try:
             lifted = await self._off_loop(
                 users.unlock_user,
