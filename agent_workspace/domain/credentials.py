@@ -75,3 +75,13 @@ def guessability_problem(password: str, *, username: str) -> str | None:
     return " ".join(
         ["The password is too easy to guess.", *filter(None, [feedback["warning"]]), *advice]
     )
+
+
+SESSION_TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 43 URL-safe characters
+_SESSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+def is_session_token(value: object) -> bool:
+    """Whether `value` can be a sign-in token at all (the browser stores it and sends it back:
+    anything else, of any type or size, is nobody's session and is never looked up)."""
+    return isinstance(value, str) and _SESSION_TOKEN.fullmatch(value) is not None

@@ -13,7 +13,7 @@ import dataclasses
 import reflex as rx
 from reflex.event import EventSpec
 
-from agent_workspace.domain.inputs import CHOICE_CHARS
+from agent_workspace.domain.inputs import CHOICE_CHARS, text_problem
 from agent_workspace.models import Role
 from agent_workspace.services.accounts import roles, users
 from agent_workspace.services.accounts.users import UserView
@@ -193,8 +193,9 @@ class UsersAdminState(SessionState):
 
     @rx.event
     async def unlock(self, username: str) -> EventSpec | None:
-        """Lifts the account's sign-in pauses (guessed at from elsewhere); audited."""
-        self.error = self._account_refusal(username)
+        """Lifts the account's sign-in pauses (guessed at from elsewhere); audited. The service
+        checks the admin role; the name is only checked to be one."""
+        self.error = text_problem(username, what="The username", limit=CHOICE_CHARS)
         if self.error:
             return None
         try:

@@ -6,10 +6,9 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventSpec
 
-from agent_workspace.domain.inputs import is_row_id
 from agent_workspace.models import Role
-from agent_workspace.services.access import NO_SUCH_INTERACTION, Actor
-from agent_workspace.services.errors import NotFound, ServiceError
+from agent_workspace.services.access import Actor
+from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import inbox, lifecycle, work
 from agent_workspace.services.messaging import conversation, messages
 from agent_workspace.state.client_input import refusal
@@ -37,8 +36,10 @@ class InteractionPageState(SessionState):
             return None
         try:
             actor = await self._require(Role.AGENT)
-            if not is_row_id(interaction_id):  # the URL is the client's: no feed for it
-                raise NotFound(NO_SUCH_INTERACTION)
+            # The URL is the client's: a feed only for an interaction there is.
+            await self._off_loop(
+                conversation.require_viewable, actor=actor, interaction_id=interaction_id
+            )
             # A viewer before the read: a text routed after the read is pushed to this tab;
             # linked after it, a text in between reached nobody and stayed off the page.
             feed = await self._link_feed(

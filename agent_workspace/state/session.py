@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 import reflex as rx
 from reflex.event import EventSpec
 
+from agent_workspace.domain.credentials import is_session_token
+from agent_workspace.domain.inputs import CHOICE_CHARS, text_problem
 from agent_workspace.models import Role
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.accounts import auth, live_views
@@ -25,7 +27,9 @@ HOME_ROUTE = "/"
 ADMIN_ROUTE = "/admin"
 
 
-_INTERACTION_PATH = re.compile(r"/interactions/(\d+)/?")
+# Ten digits at most: a row id (domain/inputs.py) has no more, and int() of a client's URL of
+# thousands of digits raises.
+_INTERACTION_PATH = re.compile(r"/interactions/(\d{1,10})/?")
 
 
 class SessionState(rx.State):
@@ -48,6 +52,8 @@ class SessionState(rx.State):
         its live feeds here, at its next event: any event of a linked tab would otherwise
         re-link it and carry the feeds' latest contents back to it.
         """
+        if self.token and not is_session_token(self.token):
+            self.token = ""  # the client's storage held no token: nothing of it is kept
         actor = await self._off_loop(auth.actor_for_token, token=self.token)
         if actor is None and self._reflex_internal_links:
             await self._unlink_feeds()
@@ -143,10 +149,17 @@ class LoginState(SessionState):
 
     @rx.event
     async def sign_in(self, form_data: dict[str, str]) -> EventSpec | None:
-        username = (form_data.get("username") or "").strip()
-        password = form_data.get("password") or ""
-        if not username or not password:
+        fields = form_data if isinstance(form_data, dict) else {}
+        username, password = fields.get("username"), fields.get("password")
+        if not (isinstance(username, str) and username.strip() and isinstance(password, str)):
             self.error = "Enter your username and password."
+            return None
+        if not password:
+            self.error = "Enter your username and password."
+            return None
+        username = username.strip()
+        if problem := text_problem(username, what="The username", limit=CHOICE_CHARS):
+            self.error = problem
             return None
         await self._unlink_feeds()  # whatever this tab showed before belongs to its old session
         try:

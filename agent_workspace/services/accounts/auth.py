@@ -20,6 +20,8 @@ from agent_workspace.db.engine import reading, transaction
 from agent_workspace.domain.addresses import client_key
 from agent_workspace.domain.credentials import (
     MAX_PASSWORD_BYTES,
+    SESSION_TOKEN_BYTES,
+    is_session_token,
     normalise_username,
     too_long_for_bcrypt,
 )
@@ -135,7 +137,7 @@ def _dummy_hash() -> bytes:
 
 
 def _open_session(session: Session, user: User) -> tuple[str, Actor]:
-    token = secrets.token_urlsafe(32)
+    token = secrets.token_urlsafe(SESSION_TOKEN_BYTES)
     hours = get_settings().session_hours
     assert user.id is not None
     opened = AuthSession(
@@ -160,8 +162,9 @@ def live_session(now: Any = None) -> Any:
 
 
 def actor_for_token(token: str, *, engine: Engine | None = None) -> Actor | None:
-    """The user behind a live session token, or None if it is unknown, expired or revoked."""
-    if not token:
+    """The user behind a live session token, or None if it is unknown, expired or revoked (or
+    is no token: the browser sends it back, any value of any size)."""
+    if not is_session_token(token):
         return None
     with reading(engine) as session:
         row = session.exec(
@@ -181,7 +184,7 @@ def actor_for_token(token: str, *, engine: Engine | None = None) -> Actor | None
 
 def sign_out(token: str, *, engine: Engine | None = None) -> None:
     """Revokes the session so the token can never be used again."""
-    if not token:
+    if not is_session_token(token):
         return
     with transaction(engine) as session:
         auth_session = session.exec(

@@ -42,6 +42,15 @@ def conversation(
         return _view(session, interaction)
 
 
+def require_viewable(
+    *, actor: Actor | None, interaction_id: int, engine: Engine | None = None
+) -> None:
+    """Raises unless the actor may view the interaction (it exists): asked before a tab links
+    to its live feed, so a URL naming no interaction registers no viewer."""
+    with reading(engine) as session:
+        access_interaction(session, actor, interaction_id)
+
+
 def load_conversation(interaction_id: int, *, engine: Engine | None = None) -> ConversationView:
     """Unchecked read for the live notifier, which pushes only to already-authorised viewers."""
     with reading(engine) as session:
