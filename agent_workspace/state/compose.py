@@ -110,7 +110,10 @@ class ComposeState(SessionState):
     @rx.event
     async def prepare(self) -> EventSpec | None:
         """on_load of an interaction: the composer for it, open at once where replying is the
-        natural next step, with the draft the agent left there."""
+        natural next step, with the draft the agent left there. Files attached and not sent
+        are removed (their bytes too): the composer starts afresh."""
+        if self.files:
+            await self._discard_all()
         if self.interaction_id:
             self._drafts = kept_drafts(self._drafts, self.interaction_id, self.body)
         interaction_id = self._interaction_in_url() or 0

@@ -171,3 +171,20 @@ def test_attaching_and_removing_leaves_the_storage_folder_as_it_was(engine: Engi
         assert state.files == []
 
     assert folder_size(get_settings().storage_dir) == before
+
+
+def test_a_file_left_attached_when_the_agent_opens_another_page_is_deleted(
+    engine: Engine,
+) -> None:
+    """The composer starts afresh for the next interaction: what was attached and not sent
+    goes then, not a day later with the collector."""
+    state = _compose(_agent_token())
+    before = folder_size(get_settings().storage_dir)
+    upload, _ = _upload("left.png", PNG + os.urandom(MB))
+    run(ComposeState.attach.fn(state, [upload]))  # type: ignore[attr-defined]
+    assert folder_size(get_settings().storage_dir) > before
+
+    run(ComposeState.prepare.fn(state))  # type: ignore[attr-defined]  # the list page: no URL id
+
+    assert state.files == []
+    assert folder_size(get_settings().storage_dir) == before
