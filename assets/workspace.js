@@ -2,6 +2,101 @@
 (function () {
   "use strict";
 
+  // Canned replies by their shortcut ("/ref" in the Message box): while the list is open,
+  // Enter and Tab insert the highlighted reply, the arrows move the highlight and Escape
+  // closes the list. Enter on a shortcut the list has not caught up with yet waits for it
+  // (the server answers each keystroke): "/ref" and a quick Enter never sends "/ref".
+  var highlight = 0;
+  var shownSearch = null;
+  var pendingChoice = false;
+  var escapedValue = null;
+
+  function replyList() {
+    return document.querySelector('ul[aria-label="Canned replies"]');
+  }
+
+  function replyButtons(list) {
+    return Array.prototype.slice.call(list.querySelectorAll("button"));
+  }
+
+  function showHighlight() {
+    var list = replyList();
+    if (!list) {
+      shownSearch = null;
+      return;
+    }
+    if (list.dataset.search !== shownSearch) {
+      shownSearch = list.dataset.search;
+      highlight = 0;
+    }
+    var buttons = replyButtons(list);
+    highlight = Math.max(0, Math.min(highlight, buttons.length - 1));
+    buttons.forEach(function (button, i) {
+      var on = i === highlight;
+      if (on) button.setAttribute("aria-current", "true");
+      else button.removeAttribute("aria-current");
+      button.style.background = on ? "var(--accent-a4)" : "";
+    });
+  }
+
+  function shortcutOf(box) {
+    return /^\/\S*$/.test(box.value) ? box.value.slice(1) : null;
+  }
+
+  function chooseIfCaughtUp(box) {
+    // The list shows the shortcut now typed: insert its highlighted reply (none: nothing).
+    var list = replyList();
+    var search = shortcutOf(box);
+    if (!list || search === null || list.dataset.search !== search) return false;
+    var buttons = replyButtons(list);
+    showHighlight();
+    if (buttons.length) buttons[highlight].click();
+    return true;
+  }
+
+  function resolvePending() {
+    if (!pendingChoice) return;
+    var box = document.getElementById("compose-body");
+    if (!box || shortcutOf(box) === null) {
+      pendingChoice = false;
+      return;
+    }
+    if (chooseIfCaughtUp(box)) pendingChoice = false;
+  }
+
+  document.addEventListener(
+    "keydown",
+    function (event) {
+      var box = event.target;
+      if (!box || box.id !== "compose-body" || event.isComposing) return;
+      var list = replyList();
+      var key = event.key;
+      if (key !== "Enter" && key !== "Tab") pendingChoice = false;
+      if (key === "Escape" && list) {
+        event.preventDefault();
+        escapedValue = box.value;
+        var close = document.getElementById("replies-close");
+        if (close) close.click();
+        return;
+      }
+      if ((key === "ArrowDown" || key === "ArrowUp") && list && replyButtons(list).length) {
+        event.preventDefault();
+        highlight += key === "ArrowDown" ? 1 : -1;
+        showHighlight();
+        return;
+      }
+      if ((key !== "Enter" && key !== "Tab") || event.shiftKey || event.altKey) return;
+      if (event.ctrlKey || event.metaKey) return;
+      if (shortcutOf(box) === null || box.value === escapedValue) return;
+      var caughtUp = list && list.dataset.search === shortcutOf(box);
+      if (caughtUp && !replyButtons(list).length) return; // no reply matches: as usual
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      if (!chooseIfCaughtUp(box)) pendingChoice = true;
+    },
+    true
+  );
+
   // Enter sends, Shift+Enter makes a new line (the composer's Message box).
   document.addEventListener(
     "keydown",
@@ -120,6 +215,8 @@
     // At once, not at the next frame: a frame can be late (or never come, for a page that is
     // not visible), and the picker must never be on the page without its name.
     labelFilePickers();
+    showHighlight();
+    resolvePending();
     if (pending) return;
     pending = true;
     requestAnimationFrame(function () {

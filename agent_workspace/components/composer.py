@@ -207,6 +207,24 @@ def _replies() -> rx.Component:
     return rx.cond(
         state.replies_open,
         rx.vstack(
+            rx.hstack(
+                rx.text(
+                    "Enter or Tab inserts the highlighted reply; the arrows move; Esc closes.",
+                    size="1",
+                    color_scheme="gray",
+                ),
+                rx.spacer(),
+                rx.button(
+                    "Close",
+                    on_click=state.close_replies,
+                    id="replies-close",
+                    aria_label="Close canned replies",
+                    size="1",
+                    variant="ghost",
+                ),
+                width="100%",
+                align="center",
+            ),
             rx.input(
                 value=state.reply_search,
                 on_change=state.set_reply_search.debounce(200),
@@ -219,6 +237,9 @@ def _replies() -> rx.Component:
             rx.el.ul(
                 rx.foreach(state.replies, _reply_item),
                 aria_label="Canned replies",
+                # What the list was found for: the page's keys act on it only once it shows
+                # the shortcut now typed (assets/workspace.js).
+                custom_attrs={"data-search": state.reply_search},
                 style={
                     "padding": "0",
                     "margin": "0",

@@ -93,3 +93,23 @@ def fill(body: str, values: Mapping[str, str]) -> str:
         return values.get(name.strip(), "")
 
     return _TOKEN.sub(replace, body)
+
+
+def shortcut_search(body: str) -> str | None:
+    """What follows a leading "/" while the message is one word (a canned reply's shortcut
+    being typed, searched by title), else None."""
+    if not body.startswith("/") or any(c.isspace() for c in body):
+        return None
+    return body[1:]
+
+
+def shortcut_question(body: str) -> str:
+    """The question a message that is only a shortcut ("/ref") asks before it goes, or "":
+    typed and sent by a quick Enter, it would reach the consumer as "/ref"."""
+    word = body.strip()
+    if shortcut_search(word) is None:
+        return ""
+    return (
+        f'The message is only "{word[:40]}", which looks like a canned reply\'s shortcut; '
+        "choose the reply from the list to insert it. Send it as it is?"
+    )

@@ -23,6 +23,7 @@ from agent_workspace.domain.attachments import (
 from agent_workspace.domain.inputs import CHOICE_CHARS, kept_drafts
 from agent_workspace.domain.phone import PhoneOk, display_phone, read_typed_number
 from agent_workspace.domain.segments import MAX_BODY_CHARS, count_segments
+from agent_workspace.domain.templates import shortcut_search
 from agent_workspace.models import Role
 from agent_workspace.services.channels import numbers
 from agent_workspace.services.errors import InvalidInput, ServiceError
@@ -226,9 +227,9 @@ class ComposeState(SessionState):
             self.error = problem
             return
         self._set_body(value)
-        if _slash_search(value) is not None:
+        if shortcut_search(value) is not None:
             self.replies_open = True
-            await self._find_replies(_slash_search(value) or "")
+            await self._find_replies(shortcut_search(value) or "")
         elif self.replies_open and self.reply_search and not value.startswith("/"):
             self.replies_open = False
 
@@ -244,6 +245,12 @@ class ComposeState(SessionState):
         self.replies_open = not self.replies_open
         if self.replies_open:
             await self._find_replies("")
+
+    @rx.event
+    def close_replies(self) -> EventSpec:
+        """Escape or Close: the list goes, what was typed stays, the Message box keeps focus."""
+        self.replies_open = False
+        return focus_message()
 
     @rx.event
     async def set_reply_search(self, value: str) -> None:
@@ -276,7 +283,7 @@ class ComposeState(SessionState):
         except ServiceError as refused:
             self.reply_error = refused.message
             return None
-        typed = "" if _slash_search(self.body) is not None else self.body.rstrip()
+        typed = "" if shortcut_search(self.body) is not None else self.body.rstrip()
         self._set_body(f"{typed} {text}".strip() if typed else text)
         self.replies_open = False
         return focus_message()
@@ -494,13 +501,6 @@ def _rejected_name(rejected: object) -> str:
     file = rejected.get("file") if isinstance(rejected, dict) else None
     path = file.get("path") if isinstance(file, dict) else None
     return path[:CHOICE_CHARS] if isinstance(path, str) and path else "a file"
-
-
-def _slash_search(body: str) -> str | None:
-    """What follows a leading "/" while it is one word (the canned-reply search), else None."""
-    if not body.startswith("/") or any(c.isspace() for c in body):
-        return None
-    return body[1:]
 
 
 async def _read_files(

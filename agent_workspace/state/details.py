@@ -16,7 +16,7 @@ from agent_workspace.services.interactions import details as details_service
 from agent_workspace.services.interactions import work
 from agent_workspace.services.messaging.confirmations import ConfirmationNeeded
 from agent_workspace.services.people import directory
-from agent_workspace.state.client_input import choice_refusal, typed_refusal
+from agent_workspace.state.client_input import choice_refusal, refusal, typed_refusal
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import Choice
 
@@ -70,6 +70,7 @@ class DetailsState(SessionState):
     description_error: str = ""
     save_error: str = ""
     confirm: str = ""  # the question a Save that moves the number to another person asks
+    _seen: dict[str, str] = {}  # each editable field as the form last showed it stored
 
     @rx.event
     async def load(self) -> None:
@@ -88,13 +89,42 @@ class DetailsState(SessionState):
             return
         self._show(view)
 
-    def _show(self, view: details_service.DetailsView) -> None:
+    def _form(self) -> dict[str, str]:
+        """The editable fields as the form holds them now."""
+        return {
+            "person": self.person_value,
+            "case_number": self.case_number.strip().upper(),
+            "short_description": self.short_description.strip(),
+            "state": self.state_value,
+        }
+
+    def _edited(self) -> set[str]:
+        """The fields the agent changed since the form last showed the stored values."""
+        form = self._form()
+        return {field for field, value in form.items() if value != self._seen.get(field, "")}
+
+    def _show(self, view: details_service.DetailsView, *, keep_edits: bool = False) -> None:
+        """Shows the stored values; with `keep_edits`, what the agent is editing stays (and
+        stays compared with what they saw: a Save over a change made meanwhile is refused)."""
+        edited = self._edited() if keep_edits else set()
+        stored = {
+            "person": _person_value(view.person),
+            "case_number": view.case_number,
+            "short_description": view.short_description,
+            "state": view.state,
+        }
+        self._seen = {f: self._seen.get(f, "") if f in edited else v for f, v in stored.items()}
         self.number = view.number
-        self.person_value, self.person_label = _person_value(view.person), view.person_name
-        self.person_query, self.person_results = "", []
+        if "person" not in edited:
+            self.person_value, self.person_label = stored["person"], view.person_name
+            self.person_query, self.person_results = "", []
         self.account = view.account
-        self.case_number, self.short_description = view.case_number, view.short_description
-        self.state_value = view.state
+        if "case_number" not in edited:
+            self.case_number = view.case_number
+        if "short_description" not in edited:
+            self.short_description = view.short_description
+        if "state" not in edited:
+            self.state_value = view.state
         active = InteractionState(view.state) in ACTIVE_STATES
         allowed = [s for s in InteractionState if active or s.value == view.state]
         self.state_options = [Choice(s.value, STATE_LABELS[s.value]) for s in allowed]
@@ -111,7 +141,24 @@ class DetailsState(SessionState):
             OtherItem(o.id, o.number, o.type, STATE_LABELS.get(o.state, o.state), o.active)
             for o in view.others
         ]
-        self.case_error = self.description_error = self.save_error = self.confirm = ""
+        if not keep_edits:
+            self.case_error = self.description_error = self.save_error = self.confirm = ""
+
+    @rx.event
+    async def follow(self, _key: str = "") -> None:
+        """The interaction changed (picked up, reassigned, closed, another agent's save): the
+        form shows it at once, keeping what this agent is editing."""
+        if not self.interaction_id or refusal(self, Role.AGENT):
+            return
+        try:
+            view = await self._off_loop(
+                details_service.details,
+                actor=await self._require(Role.AGENT),
+                interaction_id=self.interaction_id,
+            )
+        except ServiceError:
+            return  # the conversation pane says why it cannot be shown
+        self._show(view, keep_edits=True)
 
     @rx.event
     async def search_person(self, text: str) -> None:
@@ -187,20 +234,24 @@ class DetailsState(SessionState):
         return await self._save(confirmed=False)
 
     async def _save(self, *, confirmed: bool) -> EventSpec | None:
+        """Sends the fields the agent edited, each with the value the form showed: what they
+        left alone is never sent, so it cannot undo a change made meanwhile."""
         case = self.case_number.strip().upper()
         self.case_error = (
             "" if not case or _CASE.fullmatch(case) else "A case number looks like CS0001001."
         )
         if self.case_error or self.description_error:
             return None
+        edited = self._edited()
         person = _parse_person(self.person_value)
         change = work.DetailsChange(
-            person=person,
-            clear_person=person is None,
-            case_number=case,
-            short_description=self.short_description,
-            state=InteractionState(self.state_value) if self.state_value else None,
+            person=person if "person" in edited else None,
+            clear_person="person" in edited and person is None,
+            case_number=case if "case_number" in edited else None,
+            short_description=self.short_description if "short_description" in edited else None,
+            state=InteractionState(self.state_value) if "state" in edited else None,
             confirmed=confirmed,
+            seen=dict(self._seen),
         )
         try:
             actor = await self._require(Role.AGENT)

@@ -67,6 +67,7 @@ class ConversationFeed(rx.SharedState):
     opted_out_from: list[str] = []
     earlier: list[MessageItem] = []  # the closed interaction this one took over from
     routing: str = ""  # what Send's decision depends on here: state, people, opt-outs
+    details: str = ""  # what the Details form shows: it re-reads when this changes
     _person: str = ""  # as the last whole view named them, for the messages pushed alone
     _labels: tuple[tuple[str, str], ...] = ()
 
@@ -89,6 +90,10 @@ class ConversationFeed(rx.SharedState):
         info = self.info
         self.routing = "|".join(
             (info.state, info.assigned_to, info.members, *sorted(view.opted_out_from))
+        )
+        self.details = (
+            "|".join((info.state, info.assigned_to, info.person_name, info.short_description))
+            + f"|{view.case_id or ''}|{info.account}"
         )
 
     def _show_latest(self, latest: LatestMessages) -> bool:

@@ -8,8 +8,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 
+from tests import databases
 from tests.servers import CHROMIUM, CHROMIUM_FLAGS, WorkspaceServer
+
+REDIS_URL = "redis://127.0.0.1:6379/7"
+REDIS_HELP = (
+    "Redis is not reachable at 127.0.0.1:6379; the PostgreSQL workspace needs it. Start it with: "
+    "redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no"
+)
+MARIA = "+14155550123"
+SUPPORT = "+14155550100"
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +37,39 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkspaceSer
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkspaceServer]:
+    """The documented several-worker deployment: PostgreSQL, Redis, `serve --workers 2`."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"{REDIS_HELP} ({exc})", pytrace=False)
+    with databases.postgres_database() as database_url:
+        server = WorkspaceServer(
+            Path(tmp_path_factory.mktemp("scaled")),
+            extra_env={
+                "AW_REDIS_URL": REDIS_URL,
+                "AW_DATABASE_URL": database_url,
+                "AW_OUTBOX_POLL_SECONDS": "3600",  # only wake-ups (NOTIFY) make them send
+            },
+            serve_args=("--workers", "2"),
+        )
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_workspace(request: pytest.FixtureRequest) -> WorkspaceServer:
+    """A journey that must hold on both deployments: the embedded one and PostgreSQL + Redis
+    with two workers (the same two servers every test shares)."""
+    name = "workspace" if request.param == "sqlite" else "pg_workspace"
+    server: WorkspaceServer = request.getfixturevalue(name)
+    return server
 
 
 @pytest.fixture(autouse=True)

@@ -9,15 +9,11 @@ one worker would pass without showing it, never fail wrongly).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import httpx
-import pytest
 import redis
 from playwright.sync_api import Browser, expect
 
-from tests import databases
+from tests.e2e.conftest import MARIA, REDIS_URL, SUPPORT
 from tests.e2e.feed_attack import (
     WAIT_S,
     close_tab,
@@ -30,47 +26,16 @@ from tests.e2e.test_feed_tokens import assert_nothing_leaks
 from tests.servers import WorkspaceServer
 from tests.waiting import wait_until
 
-REDIS_URL = "redis://127.0.0.1:6379/7"
-REDIS_HELP = (
-    "Redis is not reachable at 127.0.0.1:6379; the scale-out test needs it. Start it with: "
-    "redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no"
-)
-MARIA = "+14155550123"
-SUPPORT = "+14155550100"
-
-
-@pytest.fixture(scope="module")
-def scaled_workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkspaceServer]:
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        pytest.fail(f"{REDIS_HELP} ({exc})", pytrace=False)
-    with databases.postgres_database() as database_url:
-        server = WorkspaceServer(
-            Path(tmp_path_factory.mktemp("scaled")),
-            extra_env={
-                "AW_REDIS_URL": REDIS_URL,
-                "AW_DATABASE_URL": database_url,
-                "AW_OUTBOX_POLL_SECONDS": "3600",  # only wake-ups (NOTIFY) make them send
-            },
-            serve_args=("--workers", "2"),
-        )
-        server.start()
-        try:
-            yield server
-        finally:
-            server.stop()
-
 
 def test_agents_on_either_worker_see_replies_and_delivery_live(
-    browser: Browser, scaled_workspace: WorkspaceServer
+    browser: Browser, pg_workspace: WorkspaceServer
 ) -> None:
     alice = browser.new_context().new_page()
     bob = browser.new_context().new_page()
     alice_again = browser.new_context().new_page()
-    sign_in_as_agent(alice, scaled_workspace, "alice")
-    sign_in_as_agent(bob, scaled_workspace, "bob")
-    sign_in_as_agent(alice_again, scaled_workspace, "alice")
+    sign_in_as_agent(alice, pg_workspace, "alice")
+    sign_in_as_agent(bob, pg_workspace, "bob")
+    sign_in_as_agent(alice_again, pg_workspace, "alice")
     open_interaction_of(alice, "Maria Garcia")  # IMS0001001, Alice's live conversation
     open_interaction_of(alice_again, "Maria Garcia")
     open_interaction_of(bob, "Maria Garcia")  # Bob's phone interaction about Maria
@@ -82,13 +47,13 @@ def test_agents_on_either_worker_see_replies_and_delivery_live(
     for page in tabs:
         sent = messages(page).get_by_role("listitem").filter(has_text="other worker")
         expect(sent.get_by_label("Delivery status")).to_have_text("Delivered", timeout=15_000)
-    creates = httpx.get(f"{scaled_workspace.simulator_url}/_sim/messages", timeout=10).json()
+    creates = httpx.get(f"{pg_workspace.simulator_url}/_sim/messages", timeout=10).json()
     bodies = [m["body"] for m in creates["messages"] if m["direction"] == "outbound-api"]
     assert bodies.count("Bob joining from the other worker.") == 1
 
     for n in range(4):  # each webhook is served by whichever worker accepts it
         httpx.post(
-            f"{scaled_workspace.simulator_url}/_sim/inbound",
+            f"{pg_workspace.simulator_url}/_sim/inbound",
             json={"from": MARIA, "to": SUPPORT, "body": f"Thanks to you all, {n}!"},
             timeout=10,
         ).raise_for_status()
@@ -99,24 +64,24 @@ def test_agents_on_either_worker_see_replies_and_delivery_live(
 
 
 def test_nobody_reads_a_feed_without_signing_in_on_either_worker(
-    scaled_workspace: WorkspaceServer,
+    pg_workspace: WorkspaceServer,
 ) -> None:
     """Copies live in Redis here, shared by both workers: each worker refuses the names."""
-    assert_nothing_leaks(scaled_workspace)
+    assert_nothing_leaks(pg_workspace)
 
 
 def test_a_signed_out_sessions_copies_keep_nothing_in_redis(
-    scaled_workspace: WorkspaceServer,
+    pg_workspace: WorkspaceServer,
 ) -> None:
     store = redis.Redis.from_url(REDIS_URL)
-    database_url = scaled_workspace.env["AW_DATABASE_URL"]
+    database_url = pg_workspace.env["AW_DATABASE_URL"]
 
     def holding(copies: list[str], secret: str) -> list[bytes]:
         keys = [k for c in copies for k in store.scan_iter(match=f"{c}*")]
         return [k for k in keys if secret.encode() in bytes(store.get(k) or b"")]  # type: ignore[arg-type]
 
     async def main() -> tuple[str, list[str], list[bytes]]:
-        secret, opened = await secret_in_an_open_conversation(scaled_workspace)
+        secret, opened = await secret_in_an_open_conversation(pg_workspace)
         tab, _ = opened
         try:
             copies = copies_of(database_url, tab.session_token)

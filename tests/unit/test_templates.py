@@ -10,6 +10,8 @@ from agent_workspace.domain.templates import (
     check_template,
     fill,
     placeholders_in,
+    shortcut_question,
+    shortcut_search,
 )
 
 
@@ -51,3 +53,22 @@ def test_each_field_gets_its_own_problem() -> None:
     assert "{x} is not a placeholder" in problems.body
     assert not check_template("Greeting", "Hello {first_name}")
     assert "at most 80" in check_template("t" * 81, "ok").title
+
+
+@pytest.mark.parametrize(
+    ("body", "search"),
+    [("/ref", "ref"), ("/", ""), ("/ref now", None), ("ref", None), (" /ref", None), ("", None)],
+)
+def test_a_shortcut_is_one_word_after_a_slash(body: str, search: str | None) -> None:
+    assert shortcut_search(body) == search
+
+
+@pytest.mark.parametrize(
+    ("body", "asks"),
+    [("/ref", True), ("  /clos \n", True), ("/", True), ("/ref please", False), ("ok", False)],
+)
+def test_a_message_that_is_only_a_shortcut_asks_before_it_goes(body: str, asks: bool) -> None:
+    question = shortcut_question(body)
+    assert bool(question) is asks
+    if asks:
+        assert f'only "{body.strip()}"' in question

@@ -3,6 +3,7 @@ queue, and the Details form (person, linked case, short description, state)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -10,6 +11,7 @@ from sqlmodel import Session, select
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.domain.access import Need
+from agent_workspace.domain.details import conflict_message, edit_conflicts
 from agent_workspace.domain.routing import Confirmation, PersonRef
 from agent_workspace.models import (
     ACTIVE_STATES,
@@ -29,7 +31,7 @@ from agent_workspace.services.interactions.lists import watcher_ids
 from agent_workspace.services.interactions.live_group import join_live_group
 from agent_workspace.services.messaging.confirmations import ConfirmationNeeded, confirmation_text
 from agent_workspace.services.messaging.routing import create_profile, deactivate_profile
-from agent_workspace.services.people.directory import get_person, person_ids
+from agent_workspace.services.people.directory import get_person, person_ids, person_ref
 from agent_workspace.services.people.resolvers import active_profile
 
 MAX_DESCRIPTION = 200
@@ -76,6 +78,19 @@ class DetailsChange:
     short_description: str | None = None
     state: InteractionState | None = None
     confirmed: bool = False  # the agent said yes to what the save asked (a number moving)
+    # Each field as the form showed it ("consumer:3", "CS0001001", the text, "new"): an edited
+    # field that has moved on since is refused (domain/details.py). None: not checked (CLI).
+    seen: Mapping[str, str] | None = None
+
+    def edited(self) -> list[str]:
+        """The fields this change sets."""
+        fields = {
+            "person": self.person is not None or self.clear_person,
+            "case_number": self.case_number is not None,
+            "short_description": self.short_description is not None,
+            "state": self.state is not None,
+        }
+        return [name for name, set_ in fields.items() if set_]
 
 
 def update_details(
@@ -95,6 +110,10 @@ def update_details(
         agent, interaction = access_interaction(
             session, actor, interaction_id, need=Need.WORK, lock=True
         )
+        if change.seen is not None:
+            now = shown_fields(session, interaction)
+            if conflicts := edit_conflicts(change.seen, now, change.edited()):
+                raise InvalidInput(conflict_message(conflicts, now))
         before = {
             "person": f"{interaction.consumer_id}/{interaction.contact_id}",
             "case_id": interaction.case_id,
@@ -140,6 +159,18 @@ def update_details(
         affected = watcher_ids(session, interaction_id)
         events.after_commit(session, events.InteractionChanged(interaction_id, frozenset(affected)))
         return changed
+
+
+def shown_fields(session: Session, interaction: Interaction) -> dict[str, str]:
+    """The Details form's fields as it shows them (what `DetailsChange.seen` holds)."""
+    ref = person_ref(interaction.consumer_id, interaction.contact_id)
+    case = session.get(CustomerCase, interaction.case_id) if interaction.case_id else None
+    return {
+        "person": f"{ref.kind.value}:{ref.id}" if ref else "",
+        "case_number": case.number if case else "",
+        "short_description": interaction.short_description,
+        "state": interaction.state.value,
+    }
 
 
 def _case_id(session: Session, number: str) -> int | None:

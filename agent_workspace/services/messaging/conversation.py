@@ -32,6 +32,7 @@ class ConversationView:
     earlier_number: str = ""
     earlier: tuple[MessageView, ...] = ()  # its latest messages, for context
     labels: tuple[tuple[str, str], ...] = ()  # the channel's numbers and their labels
+    case_id: int | None = None  # the linked case (the Details form follows it)
 
 
 def conversation(
@@ -104,6 +105,7 @@ def _view(session: Session, interaction: Interaction) -> ConversationView:
         tail=shown,
         opted_out_from=opted,
         labels=_labels(session),
+        case_id=interaction.case_id,
         **_earlier(session, interaction.previous_interaction_id),
     )
 

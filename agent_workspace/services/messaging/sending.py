@@ -29,6 +29,7 @@ from agent_workspace.domain.routing import (
     confirmation_needed,
 )
 from agent_workspace.domain.segments import check_body, count_segments
+from agent_workspace.domain.templates import shortcut_question
 from agent_workspace.models import (
     Attachment,
     Direction,
@@ -131,8 +132,13 @@ def send_sms(
                 resolver=resolver or get_resolver(session=session, channel_id=prepared.channel.id),
             )
             asked = confirmation_needed(situation, decision)
-            if asked is not None and not request.confirmed:
-                raise ConfirmationNeeded(confirmation_text(session, asked, prepared.to, person))
+            if not request.confirmed:
+                # One question for all there is to ask: the one yes answers them all.
+                questions = [shortcut_question(request.body)]
+                if asked is not None:
+                    questions.append(confirmation_text(session, asked, prepared.to, person))
+                if question := " ".join(q for q in questions if q):
+                    raise ConfirmationNeeded(question)
             result = _apply_and_queue(session, agent, request, prepared, decision, person)
             forget_sent(session, agent, request.staged)
     except sa.exc.IntegrityError:

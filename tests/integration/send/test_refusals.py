@@ -13,6 +13,7 @@ from agent_workspace.models import Attachment, Role
 from agent_workspace.services.access import Actor
 from agent_workspace.services.errors import AccessDenied, InvalidInput, NotFound, ServiceError
 from agent_workspace.services.files.storage import read_bytes
+from agent_workspace.services.messaging.confirmations import ConfirmationNeeded
 from agent_workspace.services.messaging.sending import SendRequest, send_sms
 from tests.factories import (
     BILLING_NUMBER,
@@ -102,6 +103,16 @@ def test_an_empty_body_without_files_is_refused(engine: Engine, agent: Actor) ->
     assert_refused(
         engine, agent, request(body="  \n "), InvalidInput, "Write a message or attach a file"
     )
+
+
+@pytest.mark.usefixtures("carol")
+def test_a_message_that_is_only_a_shortcut_goes_only_when_the_agent_says_so(
+    engine: Engine, agent: Actor
+) -> None:
+    """ "/ref" and a quick Enter had reached the consumer as "/ref"."""
+    assert_refused(engine, agent, request(body="/ref"), ConfirmationNeeded, 'only "/ref"')
+    sent = send_sms(actor=agent, request=request(body="/ref", confirmed=True))
+    assert sent.message_id
 
 
 @pytest.mark.usefixtures("carol")
