@@ -236,18 +236,47 @@ class PhoneReading:
         return region_name(self.assumed_region) if self.assumed_region else ""
 
 
+# Refusals that say the same whichever region a number is read in, or that say most (a landline).
+_SAME_EVERYWHERE = frozenset(
+    {PhoneProblem.EMPTY, PhoneProblem.NOT_A_NUMBER, PhoneProblem.EXTENSION, PhoneProblem.NOT_MOBILE}
+)
+
+
 def read_typed_number(text: str, *, person_region: str | None, default_region: str) -> PhoneReading:
     """Reads what an agent typed in Other: with its country code as given; without one, in the
-    person's region when the number is valid there, else in the workspace's default region."""
+    person's region when the number is valid there, else in the workspace's default region.
+
+    A number valid in neither is refused naming both regions, so an agent writing to someone
+    abroad learns that the workspace's numbers were tried too."""
     shown = text.strip()
     if shown.startswith("+"):
         return PhoneReading(parse_phone(shown, default_region=default_region), None)
-    regions = [r.upper() for r in (person_region, default_region) if r]
-    for region in dict.fromkeys(regions):
+    regions = list(dict.fromkeys(r.strip().upper() for r in (person_region, default_region) if r))
+    refusals: list[tuple[str, PhoneRejected]] = []
+    for region in regions:
         result = parse_phone(shown, default_region=region)
         if isinstance(result, PhoneOk):
             return PhoneReading(result, region)
-    return PhoneReading(parse_phone(shown, default_region=default_region), None)
+        refusals.append((region, result))
+    if not refusals:
+        return PhoneReading(parse_phone(shown, default_region=default_region), None)
+    return PhoneReading(_refusal(shown, refusals), None)
+
+
+def _refusal(shown: str, refusals: list[tuple[str, PhoneRejected]]) -> PhoneRejected:
+    """The most useful refusal of a number read in each region, in the order tried."""
+    specific = [r for _, r in refusals if r.problem in _SAME_EVERYWHERE]
+    if specific or len(refusals) == 1:
+        return (specific or [refusals[0][1]])[0]
+    known = [region for region, _ in refusals if region in phonenumbers.SUPPORTED_REGIONS]
+    if len(known) < 2:
+        return refusals[-1][1]
+    plans = " or ".join(f"{r} (+{phonenumbers.country_code_for_region(r)})" for r in known)
+    return PhoneRejected(
+        refusals[0][1].problem,
+        f"{shown} is not a valid number in {plans}; "
+        "type a number from elsewhere with + and its country code.",
+    )
 
 
 def region_name(region: str) -> str:

@@ -146,7 +146,7 @@ class ComposeState(SessionState):
             return False
         self.inline = options.inline
         self.editing_route = False
-        self.region, self.person_region = options.region, options.person_region or ""
+        self.region, self.person_region = options.workspace_region, options.person_region or ""
         self.accept = {t: list(KNOWN_TYPES.get(t, ())) for t in options.allowed_types}
         self.from_options = [
             Choice(n, f"{label} ({display_phone(n)})" if label else display_phone(n))

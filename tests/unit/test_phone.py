@@ -354,3 +354,40 @@ def test_a_number_valid_nowhere_is_refused_with_the_default_regions_reason() -> 
     reading = read_typed_number("12", person_region="AU", default_region="US")
     assert isinstance(reading.result, PhoneRejected)
     assert reading.assumed_region is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "person_region", "message"),
+    [
+        # Valid in neither region: both are named, with the way out.
+        (
+            "0412 345 67",
+            "AU",
+            "0412 345 67 is not a valid number in AU (+61) or US (+1); "
+            "type a number from elsewhere with + and its country code.",
+        ),
+        # A landline in the person's region says so, wherever else it was tried.
+        (
+            "020 7946 0958",
+            "GB",
+            "+44 20 7946 0958 is a landline (fixed-line) number and cannot receive SMS.",
+        ),
+        # The same in every region: said once.
+        ("call me", "AU", "call me does not look like a phone number."),
+        (
+            "415 555 0100 x12",
+            "AU",
+            "415 555 0100 x12 has an extension; SMS numbers cannot have an extension.",
+        ),
+        # One region only (the person's is the workspace's, or unknown): its own reason.
+        ("(415) 555-01", "US", "(415) 555-01 is too short for a number in US (+1)."),
+        ("(415) 555-01", None, "(415) 555-01 is too short for a number in US (+1)."),
+        ("(415) 555-01", "XX", "(415) 555-01 is too short for a number in US (+1)."),
+    ],
+)
+def test_a_number_valid_in_neither_region_is_refused_saying_where_it_was_tried(
+    typed: str, person_region: str | None, message: str
+) -> None:
+    reading = read_typed_number(typed, person_region=person_region, default_region="US")
+    assert isinstance(reading.result, PhoneRejected)
+    assert (reading.result.message, reading.assumed_region) == (message, None)

@@ -29,8 +29,10 @@ class ComposeOptions:
     # The person's valid mobile numbers: the interaction's first, then their stored ones, then
     # those that are theirs on the SMS channel only.
     to_options: tuple[ToOption, ...]
-    region: str  # the person's region, else the workspace's: how stored numbers are read
-    person_region: str | None  # typed numbers are tried in it first
+    # A number typed without its country code is read in the person's region when it is valid
+    # there, else in the workspace's (domain.phone.read_typed_number), as Send reads it.
+    person_region: str | None
+    workspace_region: str
     allowed_types: frozenset[str]  # the channel's attachment policy
     inline: bool  # an active messaging interaction: the reply box is open from the start
 
@@ -61,8 +63,8 @@ def compose_options(
             from_numbers=tuple((n, channel.label(n)) for n in own),
             default_from=last or (own[0] if own else ""),
             to_options=tuple(options),
-            region=region,
             person_region=person_region,
+            workspace_region=default_region,
             allowed_types=channel.policy.allowed_types,
             inline=interaction.type is InteractionType.MESSAGING
             and interaction.state in ACTIVE_STATES
