@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 
+import httpx
 from playwright.sync_api import Page, expect
 
-from tests.e2e.pages import compose, open_interaction_of, sign_in_as_agent
+from tests.e2e.pages import compose, messages, open_interaction_of, send, sign_in_as_agent
+from tests.e2e.people import add_consumer, fresh_mobile, fresh_name
 from tests.servers import WorkspaceServer
 
 SUPPORT = "+14155550100"
@@ -53,3 +55,42 @@ def test_other_on_a_foreign_persons_interaction_reads_the_workspaces_numbers_too
     expect(read_as).to_have_text("Will send to +61412345678 (read as a number in Australia)")
     composer.get_by_label("Other number").fill("+1 415 555 0177")
     expect(read_as).to_have_text("Will send to +14155550177")
+
+
+def test_the_earlier_conversation_names_the_person_each_message_was_with(
+    page: Page, workspace: WorkspaceServer
+) -> None:
+    """Workflow 4: Tomas takes over the phone Rosa texted from; the earlier conversation shown
+    above Tomas's still says Rosa wrote it."""
+    shared = fresh_mobile()
+    rosa, tomas = fresh_name("Rosa"), fresh_name("Tomas")
+    add_consumer(workspace, rosa, shared, country="US")
+    add_consumer(workspace, tomas, shared, country="US")
+    sign_in_as_agent(page, workspace, "alice")
+    _new_interaction(page, workspace, rosa)
+    compose(page, body="Hello Rosa, your order is packed.")
+    send(page)
+    expect(messages(page)).to_contain_text("your order is packed")
+    httpx.post(
+        f"{workspace.simulator_url}/_sim/inbound",
+        json={"from": shared, "to": SUPPORT, "body": "Rosa here, thank you!"},
+        timeout=10,
+    ).raise_for_status()
+    expect(messages(page)).to_contain_text("Rosa here, thank you!")
+    rosas = _heading(page)
+
+    _new_interaction(page, workspace, tomas)
+    compose(page, body="Hello Tomas, this is about your invoice.")
+    send(page)
+    page.get_by_role("alertdialog", name="Confirm Send").get_by_role(
+        "button", name="Send anyway"
+    ).click()
+    expect(messages(page)).to_contain_text("about your invoice")
+    earlier = page.get_by_text(f"Earlier conversation {rosas}", exact=True)
+    earlier.click()
+    said = page.get_by_role("list", name="Earlier conversation").get_by_test_id("inbound-message")
+    expect(said).to_contain_text("Rosa here, thank you!")
+    expect(said).to_contain_text(rosa)
+    expect(said).not_to_contain_text(tomas)
+    mine = messages(page).get_by_test_id("outbound-message").filter(has_text="your invoice")
+    expect(mine).to_contain_text("Alice Agent")
