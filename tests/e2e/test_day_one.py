@@ -9,7 +9,7 @@ import re
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.e2e.pages import compose, messages, open_interaction_of, send, sign_in_as_agent
+from tests.e2e.pages import compose, messages, open_interaction_of, row_of, send, sign_in_as_agent
 from tests.e2e.people import add_consumer, fresh_mobile, fresh_name
 from tests.servers import WorkspaceServer
 
@@ -94,3 +94,25 @@ def test_the_earlier_conversation_names_the_person_each_message_was_with(
     expect(said).not_to_contain_text(tomas)
     mine = messages(page).get_by_test_id("outbound-message").filter(has_text="your invoice")
     expect(mine).to_contain_text("Alice Agent")
+
+
+def test_after_sending_from_a_phone_interaction_the_list_tells_the_sms_row_apart(
+    page: Page, workspace: WorkspaceServer
+) -> None:
+    ivy = fresh_name("Ivy")
+    add_consumer(workspace, ivy, fresh_mobile(), country="US")
+    sign_in_as_agent(page, workspace, "alice")
+    call = _new_interaction(page, workspace, ivy, about="Warranty call back")
+    compose(page, body="Hi Ivy, following up on your call.")
+    send(page)
+    expect(messages(page)).to_contain_text("following up on your call")
+    texting = _heading(page)
+    assert texting != call
+
+    mine = page.get_by_role("list", name="My Interactions")
+    sms_row, phone_row = row_of(mine, ivy, texting), row_of(mine, ivy, call)
+    expect(sms_row.get_by_text("SMS", exact=True)).to_be_visible()
+    expect(sms_row).to_contain_text("following up on your call")
+    expect(phone_row.get_by_text("Phone", exact=True)).to_be_visible()
+    expect(phone_row).to_contain_text("Warranty call back")
+    expect(phone_row.get_by_text("SMS", exact=True)).to_have_count(0)
