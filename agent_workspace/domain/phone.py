@@ -46,6 +46,19 @@ _TYPE_WORDS: dict[int, str] = {
     NumberType.VOICEMAIL: "a voicemail access number",
 }
 
+# What a number that cannot take SMS is, in a word or two (a badge, a To option's reason).
+_TYPE_NAMES: dict[int, str] = {
+    NumberType.FIXED_LINE: "landline",
+    NumberType.TOLL_FREE: "toll-free",
+    NumberType.PREMIUM_RATE: "premium-rate",
+    NumberType.SHARED_COST: "shared-cost",
+    NumberType.VOIP: "VoIP",
+    NumberType.PERSONAL_NUMBER: "personal (follow-me)",
+    NumberType.PAGER: "pager",
+    NumberType.UAN: "company (universal access)",
+    NumberType.VOICEMAIL: "voicemail access",
+}
+
 
 class PhoneProblem(StrEnum):
     """Why a typed number was refused, so callers can react without parsing messages."""
@@ -89,6 +102,21 @@ def is_e164(text: str) -> bool:
     ASCII digits only: ``\\d`` would also admit other scripts' digits.
     """
     return _E164.fullmatch(text) is not None
+
+
+def non_mobile_kind(e164: str) -> str | None:
+    """What a valid stored number is when it cannot take SMS, e.g. "landline"; None when it can
+    (or is no valid number: parse_phone says why)."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    kind = phonenumbers.number_type(number)
+    if kind in MOBILE_CAPABLE_TYPES:
+        return None
+    return _TYPE_NAMES.get(kind, "not a mobile")
 
 
 def display_phone(e164: str) -> str:

@@ -153,9 +153,9 @@ class ComposeState(SessionState):
             for n, label in options.from_numbers
         ]
         self.from_number = options.default_from
-        self.to_options = [Choice(o.e164, o.label) for o in options.to_options]
+        self.to_options = [Choice(o.e164, o.label, not o.sendable) for o in options.to_options]
         self.to_options.append(Choice(OTHER, "Other…"))
-        self.to_choice = options.to_options[0].e164 if options.to_options else OTHER
+        self.to_choice = options.default_to or OTHER
         self.other_text = self.other_e164 = self.other_country = self.other_error = ""
         self.error = self.attach_error = self.confirm = ""
         self.files = []

@@ -36,6 +36,7 @@ class Choice:
 
     value: str
     label: str
+    disabled: bool = False  # shown, not choosable (e.g. a landline under To)
 
 
 @dataclasses.dataclass

@@ -96,6 +96,44 @@ def test_the_earlier_conversation_names_the_person_each_message_was_with(
     expect(mine).to_contain_text("Alice Agent")
 
 
+def test_stored_numbers_that_cannot_take_a_text_say_so_under_to_and_in_the_panel(
+    page: Page, workspace: WorkspaceServer
+) -> None:
+    """A landline is shown and cannot be chosen; a number whose last text failed for good
+    (30005) is offered with the reason; neither is called "mobile"; To starts on one that works."""
+    nora, works = fresh_name("Nora"), fresh_mobile()
+    add_consumer(workspace, nora, UNKNOWN_NUMBER, LANDLINE, works, country="US")
+    sign_in_as_agent(page, workspace, "sam")
+    call = _new_interaction(page, workspace, nora)
+    compose(page, body="Checking the number on file.")
+    to = _composer(page).get_by_label("To", exact=True)
+    landline = to.get_by_role("option", name="+44 20 7946 0958 · landline, cannot receive SMS")
+    expect(landline).to_be_disabled()
+    to.select_option(UNKNOWN_NUMBER)
+    send(page)
+    outbound = messages(page).get_by_role("listitem").filter(has_text="number on file")
+    expect(outbound.get_by_label("Delivery status")).to_have_text("Undelivered", timeout=15_000)
+
+    page.get_by_role("list", name="Other interactions").get_by_role("link", name=call).click()
+    expect(page.get_by_role("heading", level=2, name=call)).to_be_visible()
+    panel = page.get_by_role("list", name="Numbers")
+    expect(panel.get_by_role("listitem").filter(has_text="+44 20 7946 0958")).to_have_text(
+        re.compile(r"landline, cannot receive SMS")
+    )
+    failed = panel.get_by_role("listitem").filter(has_text="+1 201-555-0135")
+    expect(failed).to_contain_text("last text failed: unknown number (30005)")
+    expect(failed).not_to_contain_text("mobile")
+    expect(panel.get_by_role("listitem").filter(has_text="+44 20 7946 0958")).not_to_contain_text(
+        "mobile"
+    )
+    page.get_by_role("button", name="Compose SMS").click()
+    expect(to).to_have_value(works)  # not the number that failed
+    expect(
+        to.get_by_role("option", name="+1 201-555-0135 · last text failed: unknown number (30005)")
+    ).to_be_enabled()
+    expect(landline).to_be_disabled()
+
+
 def test_after_sending_from_a_phone_interaction_the_list_tells_the_sms_row_apart(
     page: Page, workspace: WorkspaceServer
 ) -> None:

@@ -8,6 +8,7 @@ from agent_workspace.domain.phone import (
     PhoneRejected,
     display_phone,
     is_e164,
+    non_mobile_kind,
     parse_phone,
     read_typed_number,
     region_name,
@@ -391,3 +392,23 @@ def test_a_number_valid_in_neither_region_is_refused_saying_where_it_was_tried(
     reading = read_typed_number(typed, person_region=person_region, default_region="US")
     assert isinstance(reading.result, PhoneRejected)
     assert (reading.result.message, reading.assumed_region) == (message, None)
+
+
+@pytest.mark.parametrize(
+    ("e164", "kind"),
+    [
+        ("+442079460958", "landline"),
+        ("+18003569377", "toll-free"),
+        ("+19002345678", "premium-rate"),
+        ("+445612345678", "VoIP"),
+        ("+447640123456", "pager"),
+        ("+447400123456", None),  # mobile
+        ("+14155550111", None),  # fixed line or mobile: North America
+        ("+15555555555", None),  # no valid number: parse_phone says why
+        ("garbage", None),
+    ],
+)
+def test_non_mobile_kind_names_what_a_number_that_cannot_take_sms_is(
+    e164: str, kind: str | None
+) -> None:
+    assert non_mobile_kind(e164) == kind

@@ -13,8 +13,9 @@ from sqlalchemy.engine import Engine
 from agent_workspace.models import InteractionType
 from agent_workspace.services.accounts import auth
 from agent_workspace.services.interactions.lifecycle import create_interaction
+from agent_workspace.services.messaging.sending import SendRequest, send_sms
 from agent_workspace.state.compose import OTHER, ComposeState
-from tests.factories import make_channel, make_consumer, make_user
+from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user, undelivered
 from tests.integration.state.test_access_checks import run, state_for
 
 LIAM = "+61412345678"
@@ -76,3 +77,21 @@ def test_other_on_an_australians_interaction_takes_a_number_of_the_workspaces_re
     _type_other(state, "0412 345 67")  # valid in neither region: both are named
     assert state.other_e164 == ""
     assert "AU (+61)" in state.other_error and "US (+1)" in state.other_error
+
+
+def test_to_shows_a_landline_and_a_number_that_failed_for_good_and_starts_on_one_that_works(
+    engine: Engine, composer: Any
+) -> None:
+    make_channel()
+    nora = make_consumer("Nora", GONE, LANDLINE, WORKS)
+    alice = make_user("alice")
+    call = create_interaction(actor=alice, type=InteractionType.PHONE, person=nora)
+    send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, GONE, "Hi", call.id))
+    undelivered(30005)
+
+    state = composer(call.id)
+    options = {c.value: (c.label, c.disabled) for c in state.to_options}
+    assert options[LANDLINE] == ("+44 20 7946 0958 · landline, cannot receive SMS", True)
+    assert options[GONE] == ("+1 201-555-0135 · last text failed: unknown number (30005)", False)
+    assert options[WORKS] == ("+1 415-555-0111", False)
+    assert state.to_choice == WORKS
