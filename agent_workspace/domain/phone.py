@@ -13,6 +13,7 @@ Which number types count as mobile-capable:
   UAN, voicemail) is refused with the kind named in words.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -305,6 +306,35 @@ def _refusal(shown: str, refusals: list[tuple[str, PhoneRejected]]) -> PhoneReje
         f"{shown} is not a valid number in {plans}; "
         "type a number from elsewhere with + and its country code.",
     )
+
+
+# What a number written in its own country's notation looks like: digits and the usual
+# separators, no country code (a "+" number is matched by its digits), 6 to 17 digits.
+_NATIONAL_NOTATION = re.compile(r"[0-9(][0-9 ().\-/]{4,24}")
+
+
+@functools.lru_cache(maxsize=256)
+def national_readings(text: str) -> frozenset[str]:
+    """The numbers `text` is written as in their own country, in E.164: "0412 345 678" is
+    +61 412 345 678 in Australia (and +49 412 345678 in Germany). Empty when `text` carries a
+    country code or does not look like a phone number.
+
+    Search uses it to find a person by a number typed as people write it at home, without
+    knowing their country first: every region is tried (a few milliseconds; cached, since a
+    list's later pages and refreshes search the same text again)."""
+    shown = text.strip()
+    digits = sum(c.isdigit() for c in shown)
+    if not _NATIONAL_NOTATION.fullmatch(shown) or not 6 <= digits <= 17:
+        return frozenset()
+    found = set()
+    for region in phonenumbers.SUPPORTED_REGIONS:
+        try:
+            number = phonenumbers.parse(shown, region)
+        except NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            found.add(phonenumbers.format_number(number, PhoneNumberFormat.E164))
+    return frozenset(found)
 
 
 def region_name(region: str) -> str:

@@ -5,6 +5,7 @@ conversation, and search by any of the person's numbers. Each test brings its ow
 from __future__ import annotations
 
 import re
+import uuid
 
 import httpx
 from playwright.sync_api import Page, expect
@@ -154,3 +155,21 @@ def test_after_sending_from_a_phone_interaction_the_list_tells_the_sms_row_apart
     expect(phone_row.get_by_text("Phone", exact=True)).to_be_visible()
     expect(phone_row).to_contain_text("Warranty call back")
     expect(phone_row.get_by_text("SMS", exact=True)).to_have_count(0)
+
+
+def test_search_finds_an_interaction_by_any_number_of_its_person_and_its_description(
+    page: Page, workspace: WorkspaceServer
+) -> None:
+    pia, number = fresh_name("Pia"), f"+61412345{uuid.uuid4().int % 600 + 100}"  # not Liam's
+    add_consumer(workspace, pia, number, country="AU")
+    sign_in_as_agent(page, workspace, "bob")
+    call = _new_interaction(page, workspace, pia, about="Lost luggage claim")
+    search = page.get_by_label("Search interactions")
+    mine = page.get_by_role("list", name="My Interactions")
+    national = f"0412 345 {number[-3:]}"
+    for text in (number, national, "luggage claim"):
+        search.fill("no such thing")  # the list empties first: what follows is this search's
+        expect(page.get_by_text("Nothing here.")).to_be_visible()
+        search.fill(text)
+        expect(row_of(mine, pia, call)).to_be_visible()
+        expect(mine.get_by_role("link")).to_have_count(1)

@@ -8,6 +8,7 @@ from agent_workspace.domain.phone import (
     PhoneRejected,
     display_phone,
     is_e164,
+    national_readings,
     non_mobile_kind,
     parse_phone,
     read_typed_number,
@@ -412,3 +413,40 @@ def test_non_mobile_kind_names_what_a_number_that_cannot_take_sms_is(
     e164: str, kind: str | None
 ) -> None:
     assert non_mobile_kind(e164) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "includes", "excludes"),
+    [
+        # As written in the number's own country.
+        ("0412 345 678", {"+61412345678"}, {"+61412345679"}),
+        ("0412-345-678", {"+61412345678"}, set()),
+        ("07400 123456", {"+447400123456"}, set()),
+        ("06 12 34 56 78", {"+33612345678"}, set()),
+        ("(415) 555-0123", {"+14155550123"}, set()),
+        ("090-1234-5678", {"+819012345678"}, set()),
+    ],
+)
+def test_national_readings_are_the_numbers_a_text_is_in_their_own_country(
+    text: str, includes: set[str], excludes: set[str]
+) -> None:
+    found = national_readings(text)
+    assert includes <= found
+    assert not excludes & found
+    assert all(is_e164(n) for n in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "+61 412 345 678",  # its own country code: matched by its digits
+        "IMS0001001",
+        "0160",  # too short to be a whole number
+        "luggage claim",
+        "0412 345 678 x",
+        "",
+        "1" * 18,
+    ],
+)
+def test_national_readings_of_what_is_no_national_number_are_none(text: str) -> None:
+    assert national_readings(text) == frozenset()
