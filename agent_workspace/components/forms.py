@@ -14,7 +14,7 @@ def field(label: str, control: rx.Component, html_for: str) -> rx.Component:
 
 
 def _option(choice: Choice) -> rx.Component:
-    return rx.el.option(choice.label, value=choice.value)
+    return rx.el.option(choice.label, value=choice.value, disabled=choice.disabled)
 
 
 def native_select(

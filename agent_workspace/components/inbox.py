@@ -44,14 +44,27 @@ def _row(item: RowItem) -> rx.Component:
                     align="center",
                 ),
                 rx.hstack(
-                    rx.text(
-                        item.preview,
-                        size="2",
-                        color=rx.cond(item.awaiting, "var(--gray-12)", "var(--gray-11)"),
-                        weight=rx.cond(item.awaiting, "medium", "regular"),
-                        style={"overflow": "hidden", "text_overflow": "ellipsis"},
-                        white_space="nowrap",
-                        flex="1",
+                    rx.cond(
+                        (item.preview == "") & (item.about != ""),
+                        # No message yet: what the interaction is about.
+                        rx.text(
+                            item.about,
+                            size="2",
+                            color="var(--gray-11)",
+                            style={"overflow": "hidden", "text_overflow": "ellipsis"},
+                            font_style="italic",
+                            white_space="nowrap",
+                            flex="1",
+                        ),
+                        rx.text(
+                            item.preview,
+                            size="2",
+                            color=rx.cond(item.awaiting, "var(--gray-12)", "var(--gray-11)"),
+                            weight=rx.cond(item.awaiting, "medium", "regular"),
+                            style={"overflow": "hidden", "text_overflow": "ellipsis"},
+                            white_space="nowrap",
+                            flex="1",
+                        ),
                     ),
                     rx.cond(
                         item.unread > 0,
@@ -67,8 +80,15 @@ def _row(item: RowItem) -> rx.Component:
                     align="center",
                 ),
                 rx.hstack(
+                    # The type first: a phone call and the SMS conversation Send opened from it
+                    # are one person's two rows.
+                    badge(
+                        item.kind,
+                        variant=rx.cond(item.kind == "SMS", "solid", "outline"),
+                        color_scheme=rx.cond(item.kind == "SMS", "blue", "gray"),
+                        size="1",
+                    ),
                     rx.text(item.number, size="1", color="var(--gray-11)"),
-                    rx.text(item.type, size="1", color="var(--gray-11)"),
                     rx.text(item.state, size="1", color="var(--gray-11)"),
                     rx.cond(
                         item.awaiting,
@@ -77,6 +97,7 @@ def _row(item: RowItem) -> rx.Component:
                     rx.cond(item.virtual_agent, badge("Virtual agent", size="1")),
                     spacing="2",
                     wrap="wrap",
+                    align="center",
                 ),
                 spacing="1",
                 width="100%",

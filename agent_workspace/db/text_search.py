@@ -2,11 +2,12 @@
 
 Searching a million messages for a word must not read a million rows. PostgreSQL keeps a
 pg_trgm GIN index on `message.body` (it serves `ILIKE '%word%'`), and on the interaction number,
-phone and person names that search also looks inside; SQLite keeps an FTS5 table
-with the trigram tokenizer over the same column (it serves `MATCH '"word"'`, a case-insensitive
-substring), kept in step with `message` by triggers, so every path that stores a message
-(Send, inbound, notes, demo data, bulk loads) is indexed without knowing about it. Both need at
-least three characters: shorter words are matched in numbers, names and phones only.
+phone and short description, person names and stored numbers that search also looks inside;
+SQLite keeps an FTS5 table with the trigram tokenizer over the same column (it serves
+`MATCH '"word"'`, a case-insensitive substring), kept in step with `message` by triggers, so
+every path that stores a message (Send, inbound, notes, demo data, bulk loads) is indexed
+without knowing about it. Both need at least three characters: shorter words are matched in
+numbers, names, descriptions and phones only.
 
 Neither can be spelled as a portable SQLAlchemy `Index`, so the migration creates them and
 Alembic's autogenerate is told to leave them alone (`include_name`).
@@ -17,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 SQLITE_FTS_TABLE = "message_fts"
-# pg_trgm GIN indexes: message text, and what else search matches inside (numbers, phones, names).
+# pg_trgm GIN indexes: message text, and what else search matches inside (numbers, phones,
+# names, the person's stored numbers, short descriptions).
 POSTGRES_INDEXES = frozenset(
     {
         "ix_message_body_trgm",
@@ -25,6 +27,8 @@ POSTGRES_INDEXES = frozenset(
         "ix_interaction_phone_trgm",
         "ix_consumer_name_trgm",
         "ix_contact_name_trgm",
+        "ix_person_phone_e164_trgm",
+        "ix_interaction_short_description_trgm",
     }
 )
 MIN_CHARS = 3  # one trigram

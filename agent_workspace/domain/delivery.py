@@ -1,6 +1,7 @@
 """Delivery statuses only move forward: callbacks arrive late, twice, or out of order."""
 
 from datetime import timedelta
+from types import MappingProxyType
 
 _RANK = {
     "accepted": 0,
@@ -16,6 +17,25 @@ _RANK = {
 FINAL = frozenset({"delivered", "undelivered", "failed"})
 # Provider statuses the workspace stores as one of its own.
 STORED_AS = {"accepted": "queued", "scheduled": "queued", "read": "delivered", "canceled": "failed"}
+
+# Final errors that say the number itself cannot take texts, so sending again will not help:
+# Twilio's 30005 (unknown destination: the number does not exist or no longer does), 30006
+# (landline, or a carrier that cannot take SMS) and 21614 (refused at create: not a mobile).
+FAILED_FOR_GOOD = MappingProxyType(
+    {
+        30005: "unknown number",
+        30006: "landline or unreachable carrier",
+        21614: "not a mobile number",
+    }
+)
+
+
+def failed_for_good(status: str, error_code: int | None) -> str | None:
+    """Why texts to a number will keep failing, after a message ended `status` with
+    `error_code`; None when that outcome says nothing about the number."""
+    if status not in ("undelivered", "failed") or error_code is None:
+        return None
+    return FAILED_FOR_GOOD.get(error_code)
 
 
 def stored_status(provider_status: str) -> str | None:

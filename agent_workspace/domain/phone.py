@@ -13,6 +13,7 @@ Which number types count as mobile-capable:
   UAN, voicemail) is refused with the kind named in words.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -44,6 +45,19 @@ _TYPE_WORDS: dict[int, str] = {
     NumberType.PAGER: "a pager number",
     NumberType.UAN: "a company (universal access) number",
     NumberType.VOICEMAIL: "a voicemail access number",
+}
+
+# What a number that cannot take SMS is, in a word or two (a badge, a To option's reason).
+_TYPE_NAMES: dict[int, str] = {
+    NumberType.FIXED_LINE: "landline",
+    NumberType.TOLL_FREE: "toll-free",
+    NumberType.PREMIUM_RATE: "premium-rate",
+    NumberType.SHARED_COST: "shared-cost",
+    NumberType.VOIP: "VoIP",
+    NumberType.PERSONAL_NUMBER: "personal (follow-me)",
+    NumberType.PAGER: "pager",
+    NumberType.UAN: "company (universal access)",
+    NumberType.VOICEMAIL: "voicemail access",
 }
 
 
@@ -89,6 +103,21 @@ def is_e164(text: str) -> bool:
     ASCII digits only: ``\\d`` would also admit other scripts' digits.
     """
     return _E164.fullmatch(text) is not None
+
+
+def non_mobile_kind(e164: str) -> str | None:
+    """What a valid stored number is when it cannot take SMS, e.g. "landline"; None when it can
+    (or is no valid number: parse_phone says why)."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    kind = phonenumbers.number_type(number)
+    if kind in MOBILE_CAPABLE_TYPES:
+        return None
+    return _TYPE_NAMES.get(kind, "not a mobile")
 
 
 def display_phone(e164: str) -> str:
@@ -236,18 +265,76 @@ class PhoneReading:
         return region_name(self.assumed_region) if self.assumed_region else ""
 
 
+# Refusals that say the same whichever region a number is read in, or that say most (a landline).
+_SAME_EVERYWHERE = frozenset(
+    {PhoneProblem.EMPTY, PhoneProblem.NOT_A_NUMBER, PhoneProblem.EXTENSION, PhoneProblem.NOT_MOBILE}
+)
+
+
 def read_typed_number(text: str, *, person_region: str | None, default_region: str) -> PhoneReading:
     """Reads what an agent typed in Other: with its country code as given; without one, in the
-    person's region when the number is valid there, else in the workspace's default region."""
+    person's region when the number is valid there, else in the workspace's default region.
+
+    A number valid in neither is refused naming both regions, so an agent writing to someone
+    abroad learns that the workspace's numbers were tried too."""
     shown = text.strip()
     if shown.startswith("+"):
         return PhoneReading(parse_phone(shown, default_region=default_region), None)
-    regions = [r.upper() for r in (person_region, default_region) if r]
-    for region in dict.fromkeys(regions):
+    regions = list(dict.fromkeys(r.strip().upper() for r in (person_region, default_region) if r))
+    refusals: list[tuple[str, PhoneRejected]] = []
+    for region in regions:
         result = parse_phone(shown, default_region=region)
         if isinstance(result, PhoneOk):
             return PhoneReading(result, region)
-    return PhoneReading(parse_phone(shown, default_region=default_region), None)
+        refusals.append((region, result))
+    if not refusals:
+        return PhoneReading(parse_phone(shown, default_region=default_region), None)
+    return PhoneReading(_refusal(shown, refusals), None)
+
+
+def _refusal(shown: str, refusals: list[tuple[str, PhoneRejected]]) -> PhoneRejected:
+    """The most useful refusal of a number read in each region, in the order tried."""
+    specific = [r for _, r in refusals if r.problem in _SAME_EVERYWHERE]
+    if specific or len(refusals) == 1:
+        return (specific or [refusals[0][1]])[0]
+    known = [region for region, _ in refusals if region in phonenumbers.SUPPORTED_REGIONS]
+    if len(known) < 2:
+        return refusals[-1][1]
+    plans = " or ".join(f"{r} (+{phonenumbers.country_code_for_region(r)})" for r in known)
+    return PhoneRejected(
+        refusals[0][1].problem,
+        f"{shown} is not a valid number in {plans}; "
+        "type a number from elsewhere with + and its country code.",
+    )
+
+
+# What a number written in its own country's notation looks like: digits and the usual
+# separators, no country code (a "+" number is matched by its digits), 6 to 17 digits.
+_NATIONAL_NOTATION = re.compile(r"[0-9(][0-9 ().\-/]{4,24}")
+
+
+@functools.lru_cache(maxsize=256)
+def national_readings(text: str) -> frozenset[str]:
+    """The numbers `text` is written as in their own country, in E.164: "0412 345 678" is
+    +61 412 345 678 in Australia (and +49 412 345678 in Germany). Empty when `text` carries a
+    country code or does not look like a phone number.
+
+    Search uses it to find a person by a number typed as people write it at home, without
+    knowing their country first: every region is tried (a few milliseconds; cached, since a
+    list's later pages and refreshes search the same text again)."""
+    shown = text.strip()
+    digits = sum(c.isdigit() for c in shown)
+    if not _NATIONAL_NOTATION.fullmatch(shown) or not 6 <= digits <= 17:
+        return frozenset()
+    found = set()
+    for region in phonenumbers.SUPPORTED_REGIONS:
+        try:
+            number = phonenumbers.parse(shown, region)
+        except NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            found.add(phonenumbers.format_number(number, PhoneNumberFormat.E164))
+    return frozenset(found)
 
 
 def region_name(region: str) -> str:

@@ -154,16 +154,16 @@ class ComposeState(SessionState):
             return False
         self.inline = options.inline
         self.editing_route = False
-        self.region, self.person_region = options.region, options.person_region or ""
+        self.region, self.person_region = options.workspace_region, options.person_region or ""
         self.accept = {t: list(KNOWN_TYPES.get(t, ())) for t in options.allowed_types}
         self.from_options = [
             Choice(n, f"{label} ({display_phone(n)})" if label else display_phone(n))
             for n, label in options.from_numbers
         ]
         self.from_number = options.default_from
-        self.to_options = [Choice(o.e164, o.label) for o in options.to_options]
+        self.to_options = [Choice(o.e164, o.label, not o.sendable) for o in options.to_options]
         self.to_options.append(Choice(OTHER, "Other…"))
-        self.to_choice = options.to_options[0].e164 if options.to_options else OTHER
+        self.to_choice = options.default_to or OTHER
         self.other_text = self.other_e164 = self.other_country = self.other_error = ""
         self.error = self.attach_error = self.confirm = ""
         self.files = []

@@ -86,7 +86,7 @@ class ConversationFeed(rx.SharedState):
             f"{labels[n]} ({display_phone(n)})" if labels.get(n) else display_phone(n)
             for n in view.opted_out_from
         ]
-        self.earlier = _items(view.earlier, name, view.labels)
+        self.earlier = _items(view.earlier, view.earlier_person, view.labels)
         info = self.info
         self.routing = "|".join(
             (info.state, info.assigned_to, info.members, *sorted(view.opted_out_from))

@@ -23,6 +23,9 @@ STATUS_LABELS = {
     "received": "Received",
     "note": "Internal note",
 }
+# What each interaction type is called on screen: "SMS", not "messaging", beside the person's
+# name, so a phone call and the SMS conversation Send opened from it are told apart at a glance.
+TYPE_LABELS = {"messaging": "SMS", "phone": "Phone", "chat": "Chat", "email": "Email"}
 VIEW_LINK_TTL = 6 * 3600
 EMPTY = "—"  # shown for a detail that has no value
 
@@ -33,6 +36,7 @@ class Choice:
 
     value: str
     label: str
+    disabled: bool = False  # shown, not choosable (e.g. a landline under To)
 
 
 @dataclasses.dataclass
@@ -119,6 +123,8 @@ class RowItem:
     virtual_agent: bool
     active: bool
     updated: str = ""  # ISO 8601 UTC of updated_at: the "Latest activity" sort key
+    kind: str = ""  # the type in words (TYPE_LABELS)
+    about: str = ""  # the short description, shown while there is no message
 
 
 @dataclasses.dataclass
@@ -158,7 +164,7 @@ def header(view: ConversationView) -> InteractionHeader:
     return InteractionHeader(
         id=row.id,
         number=row.number,
-        type=row.type,
+        type=type_label(row.type),
         state=row.state.replace("_", " "),
         active=row.is_active,
         person_name=row.person_name or "No person yet",
@@ -190,7 +196,13 @@ def row_item(row: InteractionRow) -> RowItem:
         virtual_agent=row.virtual_agent,
         active=row.is_active,
         updated=_iso(row.updated_at),
+        kind=type_label(row.type),
+        about=row.short_description,
     )
+
+
+def type_label(interaction_type: str) -> str:
+    return TYPE_LABELS.get(interaction_type, interaction_type.capitalize())
 
 
 def patch_rows(

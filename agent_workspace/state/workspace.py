@@ -29,7 +29,7 @@ from agent_workspace.state.live import (
     agent_token,
 )
 from agent_workspace.state.session import SessionState
-from agent_workspace.state.views import Choice, RowItem, patch_rows, row_item
+from agent_workspace.state.views import Choice, RowItem, patch_rows, row_item, type_label
 
 SCOPES = [
     Choice(inbox.Scope.MINE.value, "My Interactions"),
@@ -40,7 +40,7 @@ ALL_SCOPE = Choice(inbox.Scope.ALL.value, "All Interactions")
 STATES = [Choice("open", "Open"), Choice("closed", "Closed"), Choice("any", "Open and closed")]
 ANY_TYPE = "any"
 TYPES = [Choice(ANY_TYPE, "Any type")] + [
-    Choice(t.value, t.value.capitalize()) for t in InteractionType
+    Choice(t.value, type_label(t.value)) for t in InteractionType
 ]
 SORTS = [
     Choice(inbox.Sort.RECENT.value, "Latest activity"),

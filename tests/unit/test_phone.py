@@ -8,6 +8,8 @@ from agent_workspace.domain.phone import (
     PhoneRejected,
     display_phone,
     is_e164,
+    national_readings,
+    non_mobile_kind,
     parse_phone,
     read_typed_number,
     region_name,
@@ -354,3 +356,97 @@ def test_a_number_valid_nowhere_is_refused_with_the_default_regions_reason() -> 
     reading = read_typed_number("12", person_region="AU", default_region="US")
     assert isinstance(reading.result, PhoneRejected)
     assert reading.assumed_region is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "person_region", "message"),
+    [
+        # Valid in neither region: both are named, with the way out.
+        (
+            "0412 345 67",
+            "AU",
+            "0412 345 67 is not a valid number in AU (+61) or US (+1); "
+            "type a number from elsewhere with + and its country code.",
+        ),
+        # A landline in the person's region says so, wherever else it was tried.
+        (
+            "020 7946 0958",
+            "GB",
+            "+44 20 7946 0958 is a landline (fixed-line) number and cannot receive SMS.",
+        ),
+        # The same in every region: said once.
+        ("call me", "AU", "call me does not look like a phone number."),
+        (
+            "415 555 0100 x12",
+            "AU",
+            "415 555 0100 x12 has an extension; SMS numbers cannot have an extension.",
+        ),
+        # One region only (the person's is the workspace's, or unknown): its own reason.
+        ("(415) 555-01", "US", "(415) 555-01 is too short for a number in US (+1)."),
+        ("(415) 555-01", None, "(415) 555-01 is too short for a number in US (+1)."),
+        ("(415) 555-01", "XX", "(415) 555-01 is too short for a number in US (+1)."),
+    ],
+)
+def test_a_number_valid_in_neither_region_is_refused_saying_where_it_was_tried(
+    typed: str, person_region: str | None, message: str
+) -> None:
+    reading = read_typed_number(typed, person_region=person_region, default_region="US")
+    assert isinstance(reading.result, PhoneRejected)
+    assert (reading.result.message, reading.assumed_region) == (message, None)
+
+
+@pytest.mark.parametrize(
+    ("e164", "kind"),
+    [
+        ("+442079460958", "landline"),
+        ("+18003569377", "toll-free"),
+        ("+19002345678", "premium-rate"),
+        ("+445612345678", "VoIP"),
+        ("+447640123456", "pager"),
+        ("+447400123456", None),  # mobile
+        ("+14155550111", None),  # fixed line or mobile: North America
+        ("+15555555555", None),  # no valid number: parse_phone says why
+        ("garbage", None),
+    ],
+)
+def test_non_mobile_kind_names_what_a_number_that_cannot_take_sms_is(
+    e164: str, kind: str | None
+) -> None:
+    assert non_mobile_kind(e164) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "includes", "excludes"),
+    [
+        # As written in the number's own country.
+        ("0412 345 678", {"+61412345678"}, {"+61412345679"}),
+        ("0412-345-678", {"+61412345678"}, set()),
+        ("07400 123456", {"+447400123456"}, set()),
+        ("06 12 34 56 78", {"+33612345678"}, set()),
+        ("(415) 555-0123", {"+14155550123"}, set()),
+        ("090-1234-5678", {"+819012345678"}, set()),
+    ],
+)
+def test_national_readings_are_the_numbers_a_text_is_in_their_own_country(
+    text: str, includes: set[str], excludes: set[str]
+) -> None:
+    found = national_readings(text)
+    assert includes <= found
+    assert not excludes & found
+    assert all(is_e164(n) for n in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "+61 412 345 678",  # its own country code: matched by its digits
+        "IMS0001001",
+        "0160",  # too short to be a whole number
+        "luggage claim",
+        "0412 345 678 x",
+        "",
+        "1" * 18,
+    ],
+)
+def test_national_readings_of_what_is_no_national_number_are_none(text: str) -> None:
+    assert national_readings(text) == frozenset()

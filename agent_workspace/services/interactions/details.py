@@ -16,7 +16,6 @@ from agent_workspace.models import (
     CustomerCase,
     Interaction,
     OptOut,
-    PersonPhone,
     ProviderNumber,
 )
 from agent_workspace.services.access import Actor, access_interaction
@@ -25,7 +24,8 @@ from agent_workspace.services.people.directory import (
     belongs_to,
     get_person,
     person_ref,
-    sms_phones,
+    reach_of,
+    stored_kinds,
 )
 
 OTHER_INTERACTIONS = 20
@@ -34,7 +34,7 @@ OTHER_INTERACTIONS = 20
 @dataclass(frozen=True)
 class NumberView:
     e164: str
-    kind: str
+    kind: str  # what it is, and why a text would not reach it: "phone · landline, cannot …"
     opted_out_from: tuple[str, ...]  # labels of the sending numbers it texted STOP to
 
 
@@ -88,20 +88,11 @@ def details(
         )
 
 
-#: The kind shown for a number the person has only as their SMS profile (not stored with them).
-SMS_PROFILE = "sms profile"
-
-
 def _numbers(session: Session, ref: PersonRef) -> tuple[NumberView, ...]:
-    """Their stored numbers, then those that are theirs on the SMS channel only."""
-    phones = session.exec(
-        select(PersonPhone)
-        .where(belongs_to(PersonPhone, ref))
-        .order_by(col(PersonPhone.is_primary).desc(), col(PersonPhone.id))
-    ).all()
-    kinds = {p.e164: p.kind.value for p in phones}
-    for phone in sms_phones(session, ref):
-        kinds.setdefault(phone, SMS_PROFILE)
+    """Their stored numbers, then those that are theirs on the SMS channel only, each called
+    what it is (a landline, or one whose last text failed for good, is not "mobile")."""
+    kinds = stored_kinds(session, ref)
+    reached = reach_of(session, kinds)
     labels = {n.e164: n.label or n.e164 for n in session.exec(select(ProviderNumber)).all()}
     opted: dict[str, list[str]] = {}
     if kinds:
@@ -110,7 +101,7 @@ def _numbers(session: Session, ref: PersonRef) -> tuple[NumberView, ...]:
         ).all():
             opted.setdefault(row.phone, []).append(labels.get(row.sender, row.sender))
     return tuple(
-        NumberView(e164, kind, tuple(sorted(opted.get(e164, [])))) for e164, kind in kinds.items()
+        NumberView(e164, reached[e164].label, tuple(sorted(opted.get(e164, [])))) for e164 in kinds
     )
 
 

@@ -44,6 +44,7 @@ class InteractionRow:
     last_message_inbound: bool = False
     awaiting_reply_since: datetime | None = None
     unread: int = 0  # inbound messages since the reading agent last looked
+    short_description: str = ""  # what it is about: a row with no message yet says this
 
     @property
     def is_active(self) -> bool:
@@ -95,6 +96,7 @@ def rows_view(session: Session, interactions: Sequence[Interaction]) -> list[Int
                 last_message_at=interaction.last_message_at,
                 last_message_inbound=interaction.last_message_inbound,
                 awaiting_reply_since=interaction.awaiting_reply_since,
+                short_description=interaction.short_description,
             )
         )
     return rows

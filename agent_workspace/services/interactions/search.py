@@ -1,4 +1,6 @@
-"""Search interactions: by number, person name, phone or message text, as one set of ids.
+"""Search interactions: by number, person name, phone (the interaction's, or any of its
+person's, also as written in the number's own country), short description or message text, as
+one set of ids.
 
 Each way of matching is its own indexed lookup and the list takes their union, instead of one
 OR that makes the database test every interaction against every way. Message text goes through
@@ -15,7 +17,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from agent_workspace.db.text_search import MIN_CHARS, SQLITE_FTS_TABLE, fts_phrase
-from agent_workspace.models import Consumer, Contact, Direction, Interaction, Message
+from agent_workspace.domain.phone import national_readings
+from agent_workspace.models import Consumer, Contact, Direction, Interaction, Message, PersonPhone
 
 MIN_PHONE_DIGITS = 3
 
@@ -65,8 +68,12 @@ def matching(text: str, dialect: str, *, common: bool = False) -> Any:
 
 
 def matching_ids(text: str, dialect: str, *, text_too: bool = True) -> Any:
-    """The ids of interactions whose number, person, phone or messages contain `text`,
-    case-insensitively; LIKE wildcards in `text` are taken literally."""
+    """The ids of interactions whose number, person, phone, short description or messages
+    contain `text`, case-insensitively; LIKE wildcards in `text` are taken literally.
+
+    A phone is the interaction's own or any stored number of its person, whatever the
+    interaction's type (a phone call has no phone of its own); it matches the digits typed, or
+    the numbers the text is in its country's own notation ("0412 345 678" in Australia)."""
     like = f"%{_escape(text)}%"
     ways = [
         select(Interaction.id).where(col(Interaction.number).ilike(like, escape="\\")),
@@ -78,13 +85,32 @@ def matching_ids(text: str, dialect: str, *, text_too: bool = True) -> Any:
         select(Interaction.id).where(
             col(Interaction.contact_id).in_(select(Contact.id).where(_name_matches(Contact, like)))
         ),
+        select(Interaction.id).where(col(Interaction.short_description).ilike(like, escape="\\")),
     ]
     digits = re.sub(r"\D", "", text)
     if len(digits) >= MIN_PHONE_DIGITS:
-        ways.append(select(Interaction.id).where(col(Interaction.phone).like(f"%{digits}%")))
+        ways += _with_phone(col(Interaction.phone).like(f"%{digits}%"), f"%{digits}%")
+    if national := sorted(national_readings(text)):
+        ways += _with_phone(col(Interaction.phone).in_(national), national)
     if text_too and len(text) >= MIN_CHARS:
         ways.append(_message_text(text, like, dialect))
     return sa.union(*ways)
+
+
+def _with_phone(own: Any, phones: str | list[str]) -> list[Any]:
+    """Interactions whose own phone matches (`own`), and those whose person has a stored
+    number that is LIKE `phones` (a pattern) or one of `phones` (a list)."""
+    number = col(PersonPhone.e164)
+    stored = number.like(phones) if isinstance(phones, str) else number.in_(phones)
+    return [
+        select(Interaction.id).where(own),
+        select(Interaction.id).where(
+            col(Interaction.consumer_id).in_(select(PersonPhone.consumer_id).where(stored))
+        ),
+        select(Interaction.id).where(
+            col(Interaction.contact_id).in_(select(PersonPhone.contact_id).where(stored))
+        ),
+    ]
 
 
 def _message_text(text: str, like: str, dialect: str) -> Any:

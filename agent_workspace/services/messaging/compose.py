@@ -1,5 +1,6 @@
 """What the composer offers: From numbers with their labels and the one to preselect, the
-person's numbers that can take SMS, and the regions typed numbers are read in."""
+person's numbers (each saying why a text would not reach it), and the regions typed numbers are
+read in."""
 
 from __future__ import annotations
 
@@ -9,28 +10,38 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, or_, select
 
 from agent_workspace.db.engine import reading
-from agent_workspace.domain.phone import PhoneOk, display_phone, parse_phone
+from agent_workspace.domain.phone import display_phone
 from agent_workspace.models import ACTIVE_STATES, Direction, InteractionType, Message
 from agent_workspace.services.access import Actor, access_interaction
 from agent_workspace.services.channels.settings import sms_channel
-from agent_workspace.services.people.directory import get_person, person_ref, sms_phones
+from agent_workspace.services.people.directory import (
+    get_person,
+    person_ref,
+    reach_of,
+    stored_kinds,
+)
 
 
 @dataclass(frozen=True)
 class ToOption:
     e164: str
-    label: str
+    label: str  # the number, and why a text would not reach it ("… · landline, cannot …")
+    sendable: bool = True  # False: its digits say no text reaches it (shown, not choosable)
+    warned: bool = False  # something says a text may not reach it (e.g. its last one failed)
 
 
 @dataclass(frozen=True)
 class ComposeOptions:
     from_numbers: tuple[tuple[str, str], ...]  # (E.164, label or ""), the channel's order
     default_from: str  # the number the consumer last wrote to or was written from; else first
-    # The person's valid mobile numbers: the interaction's first, then their stored ones, then
-    # those that are theirs on the SMS channel only.
+    # The person's numbers: the interaction's first, then their stored ones, then those that
+    # are theirs on the SMS channel only; one that cannot take a text says why.
     to_options: tuple[ToOption, ...]
-    region: str  # the person's region, else the workspace's: how stored numbers are read
-    person_region: str | None  # typed numbers are tried in it first
+    default_to: str  # the first that nothing warns about, else the first sendable, else ""
+    # A number typed without its country code is read in the person's region when it is valid
+    # there, else in the workspace's (domain.phone.read_typed_number), as Send reads it.
+    person_region: str | None
+    workspace_region: str
     allowed_types: frozenset[str]  # the channel's attachment policy
     inline: bool  # an active messaging interaction: the reply box is open from the start
 
@@ -44,16 +55,11 @@ def compose_options(
         ref = person_ref(interaction.consumer_id, interaction.contact_id)
         person = get_person(session, ref) if ref else None
         person_region = person.country if person and person.country else None
-        region = person_region or default_region
-        numbers = [interaction.phone] if interaction.phone else []
-        stored = person.phones if person else ()
-        for phone in [*stored, *(sms_phones(session, ref) if ref else ())]:
-            if phone not in numbers:
-                numbers.append(phone)
+        kinds = {interaction.phone: ""} if interaction.phone else {}
+        kinds.update(stored_kinds(session, ref) if ref else {})
         options = [
-            ToOption(n, display_phone(n))
-            for n in numbers
-            if isinstance(parse_phone(n, default_region=region), PhoneOk)
+            ToOption(n, found.option(display_phone(n)), found.sendable, bool(found.warning))
+            for n, found in reach_of(session, kinds).items()
         ]
         own = channel.provider_numbers
         last = _last_number_used(session, options[0].e164, own) if options else None
@@ -61,13 +67,21 @@ def compose_options(
             from_numbers=tuple((n, channel.label(n)) for n in own),
             default_from=last or (own[0] if own else ""),
             to_options=tuple(options),
-            region=region,
+            default_to=_default_to(options),
             person_region=person_region,
+            workspace_region=default_region,
             allowed_types=channel.policy.allowed_types,
             inline=interaction.type is InteractionType.MESSAGING
             and interaction.state in ACTIVE_STATES
             and interaction.last_message_at is not None,
         )
+
+
+def _default_to(options: list[ToOption]) -> str:
+    """The To preselected: a number nothing warns about, else one a text can still reach."""
+    fine = [o.e164 for o in options if not o.warned]
+    usable = [o.e164 for o in options if o.sendable]
+    return (fine or usable or [""])[0]
 
 
 def _last_number_used(session: Session, phone: str, own: tuple[str, ...]) -> str | None:

@@ -31,6 +31,7 @@ class ConversationView:
     earlier_id: int = 0  # the interaction this one took over from (workflow 3 or 4)
     earlier_number: str = ""
     earlier: tuple[MessageView, ...] = ()  # its latest messages, for context
+    earlier_person: str = ""  # whom they were exchanged with (workflow 4: another person)
     labels: tuple[tuple[str, str], ...] = ()  # the channel's numbers and their labels
     case_id: int | None = None  # the linked case (the Details form follows it)
 
@@ -118,12 +119,16 @@ def _labels(session: Session) -> tuple[tuple[str, str], ...]:
 
 
 def _earlier(session: Session, previous_id: int | None) -> dict[str, Any]:
-    """What the consumer said before the hand-over (e.g. to the virtual agent)."""
+    """What the consumer said before the hand-over (e.g. to the virtual agent), and who said
+    it: after workflow 4 that is another person than the new interaction's."""
     previous = session.get(Interaction, previous_id) if previous_id else None
     if previous is None or previous.id is None:
         return {}
+    ref = person_ref(previous.consumer_id, previous.contact_id)
+    person = get_person(session, ref) if ref else None
     return {
         "earlier_id": previous.id,
         "earlier_number": previous.number,
         "earlier": latest(session, previous.id)[1],
+        "earlier_person": person.name if person else "",
     }

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, and_, col, func, or_, select
 
 from agent_workspace.db.engine import reading
 from agent_workspace.domain.inputs import is_row_id, search_problem
+from agent_workspace.domain.reach import LastOutcome, Reach, reach
 from agent_workspace.domain.routing import PersonKind, PersonRef
 from agent_workspace.models import (
     Account,
+    Channel,
     ChannelUserProfile,
     Consumer,
     Contact,
+    Direction,
     Interaction,
+    InteractionType,
+    Message,
+    MessageStatus,
     PersonPhone,
     Role,
 )
@@ -124,6 +130,61 @@ def sms_phones(session: Session, ref: PersonRef) -> list[str]:
             .order_by(col(ChannelUserProfile.id))
         ).all()
     )
+
+
+#: The kind of a number the person has only as their SMS profile (not stored with them).
+SMS_PROFILE = "sms profile"
+
+
+def stored_kinds(session: Session, ref: PersonRef) -> dict[str, str]:
+    """The person's numbers and the kind each is stored as: their own numbers (primary
+    first), then those that are theirs on the SMS channel only (`SMS_PROFILE`)."""
+    phones = session.exec(
+        select(PersonPhone)
+        .where(belongs_to(PersonPhone, ref))
+        .order_by(col(PersonPhone.is_primary).desc(), col(PersonPhone.id))
+    ).all()
+    kinds = {p.e164: p.kind.value for p in phones}
+    for phone in sms_phones(session, ref):
+        kinds.setdefault(phone, SMS_PROFILE)
+    return kinds
+
+
+_ENDED = (MessageStatus.DELIVERED, MessageStatus.UNDELIVERED, MessageStatus.FAILED)
+
+
+def reach_of(session: Session, kinds: Mapping[str, str]) -> dict[str, Reach]:
+    """Each number (E.164 → the kind it is stored as) as a sender meets it: what its digits
+    say, and how the latest message exchanged with it ended (domain/reach.py)."""
+    return {
+        e164: reach(e164, kind=kind, last=_last_outcome(session, e164))
+        for e164, kind in kinds.items()
+    }
+
+
+def _last_outcome(session: Session, e164: str) -> LastOutcome | None:
+    """The latest of our messages to `e164` that ended, or of its texts to us. Read through
+    the phone's messaging interactions (every message with a number is in one), so the
+    (channel, phone) and (interaction, time) indexes serve it however long the history."""
+    found = session.exec(
+        select(Message.status, Message.error_code)
+        .join(Interaction, col(Interaction.id) == Message.interaction_id)
+        .where(
+            col(Interaction.channel_id).in_(select(Channel.id)),
+            Interaction.phone == e164,
+            Interaction.type == InteractionType.MESSAGING,
+            or_(
+                and_(col(Message.direction) == Direction.OUTBOUND, col(Message.status).in_(_ENDED)),
+                col(Message.direction) == Direction.INBOUND,
+            ),
+        )
+        .order_by(col(Message.created_at).desc(), col(Message.id).desc())
+        .limit(1)
+    ).first()
+    if found is None:
+        return None
+    status, code = found
+    return LastOutcome(MessageStatus(status).value, code)
 
 
 def owners_of_phone(session: Session, e164: str) -> list[PersonRef]:

@@ -1,0 +1,40 @@
+"""People a test adds to the running workspace's database (no screen creates them yet), each
+with a name and numbers of its own, so no other test's demo data changes."""
+
+from __future__ import annotations
+
+import uuid
+
+from agent_workspace.db.engine import make_engine, transaction
+from agent_workspace.domain.routing import PersonKind
+from agent_workspace.services.people.directory import add_person
+from tests.servers import WorkspaceServer
+
+
+def fresh_mobile() -> str:
+    """A US number no other test uses (555-1000 to 555-9999)."""
+    return f"+1415555{uuid.uuid4().int % 9000 + 1000}"
+
+
+def fresh_name(first: str) -> str:
+    """A first name and a last name of letters only, e.g. "Rosa Cceac": rows read as names."""
+    letters = "".join(c for c in uuid.uuid4().hex if c.isalpha())[:5] or "abcde"
+    return f"{first} {letters.capitalize()}"
+
+
+def add_consumer(workspace: WorkspaceServer, name: str, *phones: str, country: str) -> None:
+    """A consumer with stored numbers (E.164, primary first), as a CSV import would add one."""
+    first, last = name.split(" ", 1)
+    engine = make_engine(workspace.env["AW_DATABASE_URL"])
+    try:
+        with transaction(engine) as session:
+            add_person(
+                session=session,
+                kind=PersonKind.CONSUMER,
+                first_name=first,
+                last_name=last,
+                phones=phones,
+                country=country,
+            )
+    finally:
+        engine.dispose()
