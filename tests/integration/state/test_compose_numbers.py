@@ -15,6 +15,7 @@ from agent_workspace.services.accounts import auth
 from agent_workspace.services.interactions.lifecycle import create_interaction
 from agent_workspace.services.messaging.sending import SendRequest, send_sms
 from agent_workspace.state.compose import OTHER, ComposeState
+from agent_workspace.state.session import SessionState
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user, undelivered
 from tests.integration.state.test_access_checks import run, state_for
 
@@ -39,9 +40,10 @@ def composer(monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(ComposeState, "_link_feed", link_feed)
 
     def open_on(interaction_id: int) -> ComposeState:
-        token, _ = auth.sign_in(username="alice", password="alice-password")
+        token, _ = auth.sign_in(username="alice", password="alice-pass-phrase")
         state = state_for(ComposeState, token)
         monkeypatch.setattr(ComposeState, "_interaction_in_url", lambda self: interaction_id)
+        run(SessionState.guard_agent_page.fn(state))  # type: ignore[attr-defined]  # on_load
         run(ComposeState.start.fn(state))  # type: ignore[attr-defined]
         assert state.error == ""
         return state
