@@ -154,12 +154,14 @@
   }
 
   function labelFilePickers() {
-    // The picker behind "Attach File" is a hidden input: give it the button's name.
-    document.querySelectorAll(".rx-Upload input[type=file]:not([aria-label])").forEach(
-      function (input) {
-        input.setAttribute("aria-label", "Attach File");
-      }
-    );
+    // The picker behind "Attach File" is a hidden input: give it the button's name, and the
+    // types the channel allows to offer first (the server judges every file by its bytes).
+    document.querySelectorAll(".rx-Upload input[type=file]").forEach(function (input) {
+      if (!input.hasAttribute("aria-label")) input.setAttribute("aria-label", "Attach File");
+      var root = input.closest(".rx-Upload");
+      var accept = root && root.getAttribute("data-accept");
+      if (accept && input.getAttribute("accept") !== accept) input.setAttribute("accept", accept);
+    });
   }
 
   function watchScrolling(el) {

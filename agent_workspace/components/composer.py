@@ -350,6 +350,12 @@ def _open() -> rx.Component:
             state.from_error != "",
             rx.text(state.from_error, size="2", color_scheme="red", role="alert"),
         ),
+        # An administrator added or removed a number: From and its summary follow.
+        rx.box(
+            rx.el.span(on_mount=state.follow_numbers(ChannelFeed.key)),
+            key=ChannelFeed.key,
+            display="none",
+        ),
         rx.el.label("Message", html_for=BODY_ID, style=LABEL),
         rx.text_area(
             id=BODY_ID,
@@ -413,11 +419,14 @@ def _open() -> rx.Component:
             rx.upload.root(
                 rx.button("Attach File", type="button", variant="soft", size="2", disabled=note),
                 id=UPLOAD_ID,
-                accept=state.accept,
                 multiple=True,
                 no_drag=True,
                 on_drop=state.attach,
-                on_drop_rejected=state.files_rejected,
+                # No `accept`: the dropzone would refuse a file of another type in the browser,
+                # where its event was lost (issue 23); each file goes to the server, which
+                # judges it by its bytes and says which types are allowed. The picker still
+                # offers the allowed types first (assets/workspace.js reads this).
+                custom_attrs={"data-accept": state.picker_accept},
             ),
             rx.spacer(),
             rx.cond(

@@ -21,6 +21,7 @@ class ChannelFeed(rx.SharedState):
     """The From options: value E.164, label "Support line (+1 415-555-0100)"."""
 
     numbers: list[Choice] = []
+    key: str = ""  # the numbers in one string: composers follow when it changes
 
     @staticmethod
     def _may_view(actor: Actor, ident: str) -> bool:
@@ -28,3 +29,4 @@ class ChannelFeed(rx.SharedState):
 
     def _show(self, numbers: list[NumberView]) -> None:
         self.numbers = [Choice(n.e164, n.shown) for n in numbers]
+        self.key = "|".join(f"{n.e164}={n.shown}" for n in numbers)

@@ -5,7 +5,6 @@ elsewhere Compose SMS opens the same form (the seed's flow)."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -14,7 +13,6 @@ from agent_workspace.config import get_settings
 from agent_workspace.domain.attachments import (
     DEFAULT_ALLOWED_TYPES,
     KNOWN_TYPES,
-    TYPE_NAMES,
     AttachmentPolicy,
     CandidateFile,
     file_too_large,
@@ -99,6 +97,12 @@ class ComposeState(SessionState):
     _drafts: dict[int, str] = {}
 
     @rx.var
+    def picker_accept(self) -> str:
+        """What the file picker offers first (its "All files" still lets any file through, and
+        the server judges each by its bytes when it is attached)."""
+        return ",".join([*self.accept, *(ext for exts in self.accept.values() for ext in exts)])
+
+    @rx.var
     def route_summary(self) -> str:
         """From and To in one line, for the compact composer."""
         sender = next((c.label for c in self.from_options if c.value == self.from_number), "")
@@ -178,6 +182,24 @@ class ComposeState(SessionState):
         await self._discard_all()
         self.is_open = False
         return None
+
+    @rx.event
+    async def follow_numbers(self, _key: str = "") -> None:
+        """An administrator added or removed a sending number: From and its summary follow, and
+        a From that was removed is let go, saying so (Send would refuse it)."""
+        if not self.is_open or refusal(self, Role.AGENT):
+            return
+        live = [c for c in (await self.get_state(ChannelFeed)).numbers if c.value]
+        if not live:
+            return  # the feed has not been filled yet
+        self.from_options = live
+        if not self.from_number or any(c.value == self.from_number for c in live):
+            return
+        removed, self.from_number = self.from_number, live[0].value if len(live) == 1 else ""
+        await self._preview()
+        self.from_error = f"{display_phone(removed)} is no longer a sending number: " + (
+            f"sending from {live[0].label} now." if self.from_number else "choose another From."
+        )
 
     @rx.event
     def edit_route(self) -> None:
@@ -314,8 +336,10 @@ class ComposeState(SessionState):
 
     @rx.event
     async def refresh_preview(self, _version: int = 0) -> None:
-        """The conversation changed (e.g. the consumer texted START): say what Send does now."""
+        """The conversation changed (e.g. the consumer texted START): say what Send does now.
+        A refusal of an earlier Send described that moment; what holds now is the preview's."""
         if self.is_open:
+            self.error = ""
             await self._preview()
 
     def _set_body(self, value: str) -> None:
@@ -393,19 +417,6 @@ class ComposeState(SessionState):
         ]
 
     @rx.event
-    def files_rejected(self, rejected: list[dict[str, Any]]) -> None:
-        """The browser's picker refused a file (its type is not one the channel allows)."""
-        if problem := refusal(self, Role.AGENT):
-            self.attach_error = problem
-            return
-        files = rejected if isinstance(rejected, list) else []
-        names = ", ".join(_rejected_name(r) for r in files[:NAMED_REJECTS])
-        if len(files) > NAMED_REJECTS:
-            names += f" and {len(files) - NAMED_REJECTS} more"
-        allowed = ", ".join(sorted(TYPE_NAMES.get(t, t) for t in self.accept))
-        self.attach_error = f"{names or 'A file'}: not a type you may attach. Allowed: {allowed}."
-
-    @rx.event
     async def remove_file(self, attachment_id: int) -> None:
         try:
             await self._off_loop(
@@ -479,7 +490,7 @@ class ComposeState(SessionState):
             self.error = refused.message
             await self._preview()  # the situation may have changed (e.g. the number opted out)
             return None
-        self.confirm = ""
+        self.confirm = self.attach_error = ""
         self.files = []
         self._set_body("")
         self._drafts = {k: v for k, v in self._drafts.items() if k != self.interaction_id}
@@ -494,13 +505,6 @@ class ComposeState(SessionState):
             await self._preview()
             events.append(focus_message())
         return events
-
-
-def _rejected_name(rejected: object) -> str:
-    """The name the picker gave a refused file (`{"file": {"path": ...}}`), briefly."""
-    file = rejected.get("file") if isinstance(rejected, dict) else None
-    path = file.get("path") if isinstance(file, dict) else None
-    return path[:CHOICE_CHARS] if isinstance(path, str) and path else "a file"
 
 
 async def _read_files(

@@ -120,6 +120,8 @@ def test_stop_opts_the_number_out_and_the_workspace_refuses_until_start(
     expect(page.get_by_role("status").filter(has_text="This number has opted out")).to_have_count(
         0, timeout=10_000
     )
+    # The refusal of the Send tried while opted out describes the past now: it goes too.
+    expect(page.get_by_role("alert").filter(has_text="opted out")).to_have_count(0)
     phone.close()
 
 

@@ -74,6 +74,12 @@ def test_an_admin_adds_a_number_and_an_open_composer_sends_from_it_without_reloa
 
     admin.get_by_role("button", name="Remove +1 415-555-0142").click()
     expect(numbers.get_by_role("row", name=re.compile("Weekend line"))).to_have_count(0)
+    # The open composer no longer offers or names the removed number, and says so.
+    composer = page.get_by_role("region", name="Compose SMS")
+    expect(composer.get_by_role("alert")).to_contain_text(
+        "+1 415-555-0142 is no longer a sending number"
+    )
+    expect(composer).not_to_contain_text("Weekend line")
     admin.context.close()
 
 

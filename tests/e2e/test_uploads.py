@@ -69,6 +69,34 @@ def test_an_agents_oversized_upload_is_refused_up_front_and_the_form_says_why(
         r"These attachments are larger than the \d+ MB a message may take\.", message
     )
     expect(page.get_by_role("alert")).to_contain_text(message)
+    # Every message describes the present: a later send that goes through clears it.
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_text("Queued in IMS")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="larger than")).to_have_count(0)
+
+
+def test_a_file_of_a_type_not_allowed_says_so_and_which_types_are(
+    page: Page, workspace: WorkspaceServer
+) -> None:
+    """The picker's "All files" lets an agent choose any file: it is refused by its bytes with
+    which types are allowed (it had shown "An error occurred. Contact the website
+    administrator.")."""
+    sign_in_as_agent(page, workspace)
+    open_interaction_of(page, "Maria Garcia")
+    compose(page, body="the logo")
+    picker = page.locator("#compose_files input[type=file]")
+    expect(picker).to_have_attribute("accept", re.compile(r"image/png"))  # offered first
+    logo: FilePayload = {
+        "name": "logo.svg",
+        "mimeType": "image/svg+xml",
+        "buffer": b'<svg xmlns="http://www.w3.org/2000/svg"/>',
+    }
+    picker.set_input_files(files=[logo])
+    expect(page.get_by_role("alert").filter(has_text="logo.svg")).to_contain_text(
+        re.compile(r"logo\.svg is .+, which is not allowed\. Allowed: .*JPEG.*PNG")
+    )
+    expect(page.get_by_text("An error occurred")).to_have_count(0)
+    expect(page.get_by_role("list", name="Attached files")).to_have_count(0)
 
 
 def test_attaching_and_removing_files_leaves_nothing_behind_on_the_server(
