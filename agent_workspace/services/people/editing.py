@@ -170,6 +170,13 @@ def person_fields(
         )
 
 
+def person_view(*, actor: Actor | None, ref: PersonRef, engine: Engine | None = None) -> PersonView:
+    require_editor(actor)
+    with reading(engine) as session:
+        _row(session, ref)
+        return _view(session, ref)
+
+
 def merge_placeholder(
     *, actor: Actor | None, placeholder: PersonRef, into: PersonRef, engine: Engine | None = None
 ) -> PersonView:
