@@ -8,11 +8,16 @@ recorded in the audit log as done by the system through the CLI.
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
+from agent_workspace.domain.people_csv import TARGET_NAMES, CsvProblem, guess_mapping, read_csv
 from agent_workspace.domain.phone import display_phone
 from agent_workspace.services.access import CLI
 from agent_workspace.services.channels import numbers, setup
 from agent_workspace.services.channels.setup import ChannelSummary
+from agent_workspace.services.errors import InvalidInput
+from agent_workspace.services.people import importing
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,6 +48,33 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     add.add_argument("number", help="E.164, e.g. +14155550100 (or in the channel's region)")
     add.add_argument("--label", default="")
     add.set_defaults(handler=_add_number)
+
+    people = sub.add_parser(
+        "import-people",
+        help="import consumers and contacts from a CSV file (all or nothing)",
+        allow_abbrev=False,
+    )
+    people.add_argument("file", type=Path, help="UTF-8 CSV whose first row names the columns")
+    people.add_argument(
+        "--map",
+        dest="mapping",
+        metavar="FIELD=COLUMN",
+        action="append",
+        default=[],
+        type=_mapped,
+        help=f"which column feeds a field ({', '.join(TARGET_NAMES)}); "
+        "unmapped fields are guessed from the column names",
+    )
+    people.set_defaults(handler=_import_people)
+
+
+def _mapped(text: str) -> tuple[str, str]:
+    field, sep, column = text.partition("=")
+    if not sep or field.strip() not in TARGET_NAMES:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: write FIELD=COLUMN with FIELD one of {', '.join(TARGET_NAMES)}"
+        )
+    return field.strip(), column.strip()
 
 
 def _shown(channel: ChannelSummary) -> str:
@@ -86,4 +118,39 @@ def _add_number(args: argparse.Namespace) -> int:
     print(f"Added {added.shown}; agents can send from it now.")
     if not added.label:
         print(f"(no label: agents see {display_phone(added.e164)})")
+    return 0
+
+
+def _import_people(args: argparse.Namespace) -> int:
+    try:
+        text = args.file.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise InvalidInput(f"{args.file} cannot be read: {error.strerror}.") from None
+    except UnicodeDecodeError as error:
+        raise InvalidInput(
+            f"{args.file} is not UTF-8 text (byte {error.start + 1}); save it as CSV UTF-8."
+        ) from None
+    try:
+        header = read_csv(text)[0]
+    except CsvProblem:
+        header = ()  # import_people says what is wrong with the file
+    mapping = {**guess_mapping(header), **dict(args.mapping)} if header else None
+    report = importing.import_people(
+        actor=None, text=text, mapping=mapping, source=args.file.name, via=CLI
+    )
+    columns = ", ".join(f"{f}={c}" for f, c in report.mapping.items() if c)
+    print(f"Columns: {columns}.")
+    if report.refused:
+        print(
+            f"Nothing imported: {len(report.refused):,} of {report.rows:,} rows refused "
+            "(fix them and import the file again):",
+            file=sys.stderr,
+        )
+        for refusal in report.refused:
+            print(f"  row {refusal.row}: {refusal.reason}", file=sys.stderr)
+        return 1
+    print(
+        f"Imported {report.rows:,} rows: {report.created:,} created, {report.updated:,} "
+        f"updated, {report.unchanged:,} unchanged."
+    )
     return 0

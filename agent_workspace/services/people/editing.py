@@ -107,8 +107,8 @@ def create_person(
             session=session,
             actor=editor,
             action=AuditAction.PERSON_CREATED,
-            entity=_row(session, ref),
-            detail=_detail(draft),
+            entity=stored_row(session, ref),
+            detail=audit_detail(draft),
         )
         view = get_person(session, ref)
         assert view is not None
@@ -128,22 +128,22 @@ def update_person(
     SMS profiles follow. The same values again write nothing."""
     editor = require_editor(actor)
     with transaction(engine) as session:
-        row = _row(session, ref)
+        row = stored_row(session, ref)
         draft = checked(session, fields)
-        stored = _draft_of(session, ref, row)
+        stored = stored_draft(session, ref, row)
         if not share_numbers:  # a number they already share stays shared
             added = tuple(p for p in draft.phones if p not in stored.phones)
             refuse_duplicates(session, added, ref)
-        before = _detail(stored)
-        if before == _detail(draft):
+        before = audit_detail(stored)
+        if before == audit_detail(draft):
             return Saved(_view(session, ref), False)
-        target = _apply(session, ref, row, draft, editor)
+        target = apply_draft(session, ref, row, draft, editor)
         record(
             session=session,
             actor=editor,
             action=AuditAction.PERSON_UPDATED,
-            entity=_row(session, target),
-            detail={"before": before, "after": _detail(draft), "was": _name(ref)},
+            entity=stored_row(session, target),
+            detail={"before": before, "after": audit_detail(draft), "was": _name(ref)},
         )
         return Saved(_view(session, target), True)
 
@@ -154,8 +154,8 @@ def person_fields(
     """The person as the edit form shows them; a stand-in ("Unknown (+1…)") has no name yet."""
     require_editor(actor)
     with reading(engine) as session:
-        row = _row(session, ref)
-        draft = _draft_of(session, ref, row)
+        row = stored_row(session, ref)
+        draft = stored_draft(session, ref, row)
         mobile = [n for n, kind in draft.numbers if kind == PhoneKind.MOBILE.value][:1]
         others = [n for n, _ in draft.numbers if n not in mobile]
         placeholder = is_placeholder(row.first_name, row.last_name)
@@ -173,7 +173,7 @@ def person_fields(
 def person_view(*, actor: Actor | None, ref: PersonRef, engine: Engine | None = None) -> PersonView:
     require_editor(actor)
     with reading(engine) as session:
-        _row(session, ref)
+        stored_row(session, ref)
         return _view(session, ref)
 
 
@@ -184,13 +184,13 @@ def merge_placeholder(
     SMS profile and numbers are theirs, and the stand-in is gone."""
     editor = require_editor(actor)
     with transaction(engine) as session:
-        source = _row(session, placeholder)
+        source = stored_row(session, placeholder)
         if not is_placeholder(source.first_name, source.last_name):
             raise InvalidInput(
                 f"{source.first_name} {source.last_name} is a known person; only an "
                 "unknown number's stand-in can be merged into someone."
             )
-        _row(session, into)
+        stored_row(session, into)
         if into == placeholder:
             raise InvalidInput("Choose another person to merge into.")
         move_person(session, placeholder, into)
@@ -198,7 +198,7 @@ def merge_placeholder(
             session=session,
             actor=editor,
             action=AuditAction.PERSON_MERGED,
-            entity=_row(session, into),
+            entity=stored_row(session, into),
             detail={"from": _name(placeholder), "stand_in": source.last_name},
         )
         return _view(session, into)
@@ -290,13 +290,19 @@ def move_person(session: Session, source: PersonRef, target: PersonRef) -> None:
             phone.is_primary = False
             session.add(phone)
     session.flush()
-    session.delete(_row(session, source))
+    session.delete(stored_row(session, source))
     session.flush()
 
 
-def _apply(
-    session: Session, ref: PersonRef, row: Consumer | Contact, draft: PersonDraft, editor: Actor
+def apply_draft(
+    session: Session,
+    ref: PersonRef,
+    row: Consumer | Contact,
+    draft: PersonDraft,
+    editor: Actor | str,
 ) -> PersonRef:
+    """Makes the stored person the draft, in the caller's transaction; a change of kind
+    (an account named or dropped) moves them to a new row, whose ref is returned."""
     if draft.kind is not ref.kind:
         target = insert_person(session, draft, editor)
         move_person(session, ref, target)
@@ -328,7 +334,7 @@ def _store_numbers(session: Session, ref: PersonRef, draft: PersonDraft) -> None
     session.flush()
 
 
-def _draft_of(session: Session, ref: PersonRef, row: Consumer | Contact) -> PersonDraft:
+def stored_draft(session: Session, ref: PersonRef, row: Consumer | Contact) -> PersonDraft:
     phones = session.exec(
         select(PersonPhone)
         .where(belongs_to(PersonPhone, ref))
@@ -355,7 +361,7 @@ def _columns(draft: PersonDraft) -> dict[str, object]:
     }
 
 
-def _detail(draft: PersonDraft) -> dict[str, object]:
+def audit_detail(draft: PersonDraft) -> dict[str, object]:
     return {
         "kind": draft.kind.value,
         "name": f"{draft.first_name} {draft.last_name}".strip(),
@@ -367,7 +373,7 @@ def _detail(draft: PersonDraft) -> dict[str, object]:
     }
 
 
-def _row(session: Session, ref: PersonRef) -> Consumer | Contact:
+def stored_row(session: Session, ref: PersonRef) -> Consumer | Contact:
     row: Consumer | Contact | None = None
     if is_row_id(ref.id) and ref.kind is PersonKind.CONSUMER:
         row = session.get(Consumer, ref.id)
