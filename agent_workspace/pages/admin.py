@@ -7,6 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from agent_workspace.components.admin_channel import numbers_section, resolver_section
+from agent_workspace.components.admin_import import import_section
 from agent_workspace.components.admin_replies import audit_section, replies_section
 from agent_workspace.components.admin_setup import channel_section, first_steps
 from agent_workspace.components.admin_users import users_section
@@ -22,6 +23,7 @@ SECTIONS = (
     ("resolver", "Profile resolver"),
     ("attachments", "Attachment policy"),
     ("replies", "Canned replies"),
+    ("import", "Import people"),
     ("audit", "Audit log"),
 )
 
@@ -83,6 +85,7 @@ def admin_page() -> rx.Component:
         "resolver": resolver_section(),
         "attachments": policy_form(),
         "replies": replies_section(),
+        "import": import_section(),
         "audit": audit_section(),
     }
     return role_page(

@@ -143,3 +143,45 @@ def test_an_empty_install_is_set_up_and_an_agent_texts_a_person_they_created(
     form.get_by_role("button", name="Save person").click()
     expect(agent.get_by_text("Tom Baker saved.")).to_be_visible()
     expect(agent.get_by_role("heading", name="Tom Baker", level=2)).to_be_visible()
+
+
+def test_an_admin_imports_people_all_or_nothing_and_an_agent_finds_them(
+    page: Page, browser: Browser, empty_install: WorkspaceServer
+) -> None:
+    sign_in(page, empty_install, "root", ADMIN_PASSWORD)
+    page.get_by_role("tab", name="Import people").click()
+    bad = "Vorname;Surname;Cell;Company\nIda;Imported;+1 415 555 0191;Initech\nJo;Two;12;\n"
+    page.get_by_label("CSV file").set_input_files(
+        files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": bad.encode()}]
+    )
+    expect(page.get_by_text("File: people.csv")).to_be_visible()
+    expect(page.get_by_label("Last name")).to_have_value("Surname")  # guessed by name
+    expect(page.get_by_label("First name")).to_have_value("")
+    page.get_by_label("First name").select_option("Vorname")
+    page.get_by_role("button", name="Import").click()
+    report = page.get_by_role("status").filter(has_text="Nothing imported")
+    expect(report).to_contain_text("1 of 2 rows refused")
+    refused = page.get_by_role("table", name="Refused rows")
+    expect(refused.get_by_role("row", name=re.compile(r"^3 12 is too short"))).to_have_count(1)
+
+    good = bad.replace(";12;", ";+1 415 555 0192;")
+    page.get_by_label("CSV file").set_input_files(
+        files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": good.encode()}]
+    )
+    page.get_by_label("First name").select_option("Vorname")
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("status").filter(has_text="Imported 2 rows")).to_contain_text(
+        "2 created, 0 updated"
+    )
+    empty_install.cli(  # a scripted install makes its agents with the CLI
+        *("create-user", "ivy", "--name", "Ivy Agent", "--role", "agent_workspace_user"),
+        "--password-stdin",
+        stdin="ivy-works-here-too\n",
+    )
+    agent = browser.new_context().new_page()
+    sign_in(agent, empty_install, "ivy", "ivy-works-here-too")
+    agent.get_by_role("button", name="New").click()
+    dialog = agent.get_by_role("dialog", name="New interaction")
+    dialog.get_by_label("Find a person (name or number)").fill("555-0191")
+    person = dialog.get_by_label("Consumer or contact")
+    expect(person.get_by_role("option", name="Ida Imported · Initech")).to_have_count(1)

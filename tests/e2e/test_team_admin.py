@@ -25,6 +25,7 @@ TABS = (
     "Profile resolver",
     "Attachment policy",
     "Canned replies",
+    "Import people",
     "Audit log",
 )
 
