@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from tests import databases
 from tests.e2e.pages import messages, sign_in
@@ -145,15 +145,17 @@ def test_an_empty_install_is_set_up_and_an_agent_texts_a_person_they_created(
     expect(agent.get_by_role("heading", name="Tom Baker", level=2)).to_be_visible()
 
 
+def _csv(text: str) -> FilePayload:
+    return {"name": "people.csv", "mimeType": "text/csv", "buffer": text.encode()}
+
+
 def test_an_admin_imports_people_all_or_nothing_and_an_agent_finds_them(
     page: Page, browser: Browser, empty_install: WorkspaceServer
 ) -> None:
     sign_in(page, empty_install, "root", ADMIN_PASSWORD)
     page.get_by_role("tab", name="Import people").click()
     bad = "Vorname;Surname;Cell;Company\nIda;Imported;+1 415 555 0191;Initech\nJo;Two;12;\n"
-    page.get_by_label("CSV file").set_input_files(
-        files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": bad.encode()}]
-    )
+    page.get_by_label("CSV file").set_input_files(files=_csv(bad))
     expect(page.get_by_text("File: people.csv")).to_be_visible()
     expect(page.get_by_label("Last name")).to_have_value("Surname")  # guessed by name
     expect(page.get_by_label("First name")).to_have_value("")
@@ -165,9 +167,7 @@ def test_an_admin_imports_people_all_or_nothing_and_an_agent_finds_them(
     expect(refused.get_by_role("row", name=re.compile(r"^3 12 is too short"))).to_have_count(1)
 
     good = bad.replace(";12;", ";+1 415 555 0192;")
-    page.get_by_label("CSV file").set_input_files(
-        files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": good.encode()}]
-    )
+    page.get_by_label("CSV file").set_input_files(files=_csv(good))
     page.get_by_label("First name").select_option("Vorname")
     page.get_by_role("button", name="Import").click()
     expect(page.get_by_role("status").filter(has_text="Imported 2 rows")).to_contain_text(
