@@ -12,7 +12,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventSpec
 
-from agent_workspace.domain.people import PersonFields
+from agent_workspace.domain.people import PersonFields, is_placeholder
 from agent_workspace.domain.routing import PersonKind, PersonRef
 from agent_workspace.models import Role
 from agent_workspace.services.errors import FieldProblems, ServiceError
@@ -76,7 +76,8 @@ class PersonFormState(SessionState):
         except ServiceError as refused:
             return rx.toast.error(refused.message)
         self._ref = person_value(view.person)
-        self.stand_in = view.person_name.startswith("Unknown (")
+        first, _, last = view.person_name.partition(" ")
+        self.stand_in = is_placeholder(first, last)
         self._reset(EDIT, {f: getattr(fields, f) for f in FIELDS})
         return None
 
