@@ -11,6 +11,7 @@ from agent_workspace.state.admin import AdminState
 from agent_workspace.state.admin_audit import AuditAdminState
 from agent_workspace.state.admin_channel import NumbersAdminState, ResolverAdminState
 from agent_workspace.state.admin_replies import RepliesAdminState
+from agent_workspace.state.admin_setup import ChannelAdminState
 from agent_workspace.state.admin_users import UsersAdminState
 from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.details import DetailsState
@@ -72,6 +73,7 @@ app.add_page(
     title="Administration · Agent Workspace",
     on_load=[
         AdminState.load,
+        ChannelAdminState.load,
         NumbersAdminState.load,
         UsersAdminState.load,
         ResolverAdminState.load,

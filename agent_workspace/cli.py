@@ -1,5 +1,5 @@
 """Command line: `prepare` (migrate + demo data) and `serve` for the run script, and the
-account commands (cli_accounts.py).
+account and set-up commands (cli_accounts.py, cli_setup.py).
 
 Every command first builds the Settings; an unsafe deployment (see config.deployment_problems)
 is refused there with one line per problem and what to set, before anything is touched.
@@ -23,7 +23,7 @@ import httpx
 from alembic.config import Config
 from pydantic import ValidationError
 
-from agent_workspace import cli_accounts
+from agent_workspace import cli_accounts, cli_setup
 from agent_workspace.config import PROJECT_ROOT, get_settings
 from agent_workspace.domain.attachments import describe_size
 from agent_workspace.services.accounts.users import has_active_admin
@@ -283,6 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     collect_parser.set_defaults(handler=lambda _: collect_files())
     cli_accounts.add_commands(sub)
+    cli_setup.add_commands(sub)
     return parser
 
 

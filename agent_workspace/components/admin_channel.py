@@ -14,6 +14,7 @@ from agent_workspace.state.admin_channel import (
     NumbersAdminState,
     ResolverAdminState,
 )
+from agent_workspace.state.admin_setup import ChannelAdminState
 
 
 def _alert(message: Any) -> rx.Component:
@@ -32,7 +33,7 @@ def _number_row(item: NumberItem) -> rx.Component:
                 size="1",
                 variant="soft",
                 color_scheme="red",
-                on_click=NumbersAdminState.remove(item.id),
+                on_click=[NumbersAdminState.remove(item.id), ChannelAdminState.load()],
                 aria_label=f"Remove {item.shown}",
             )
         ),
@@ -85,7 +86,8 @@ def numbers_section() -> rx.Component:
                 spacing="2",
                 width="100%",
             ),
-            on_submit=lambda _: state.add(),
+            # The first number ticks a first step off (components/admin_setup.py).
+            on_submit=lambda _: [state.add(), ChannelAdminState.load()],
             reset_on_submit=False,
             width="100%",
         ),

@@ -5,9 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from agent_workspace.components.forms import badge, callout, callout_root, native_select
+from agent_workspace.components.person_form import person_form
 from agent_workspace.state.details import DetailsState, NumberItem, OtherItem
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.live import ConversationFeed
+from agent_workspace.state.person_form import EDIT, PersonFormState
 from agent_workspace.state.views import Choice
 
 LABEL = {"font_size": "0.85em", "font_weight": "500"}
@@ -231,8 +233,28 @@ def person_panel() -> rx.Component:
             style={"padding": "0", "margin": "0"},
         ),
         rx.cond(state.others.length() == 0, rx.text("None.", size="1", color_scheme="gray")),
+        _edit_person(),
         spacing="2",
         width="100%",
+    )
+
+
+def _edit_person() -> rx.Component:
+    """Edit the person (names, numbers, e-mail, account); an unknown number's stand-in is
+    saved as a person, or said to be someone already known."""
+    unknown = DetailsState.person_label.contains("Unknown (")
+    return rx.cond(
+        PersonFormState.purpose == EDIT,
+        person_form(rx.cond(unknown, "Save as a person", "Edit person")),
+        rx.cond(
+            DetailsState.person_label != "",
+            rx.button(
+                rx.cond(unknown, "Save as a person", "Edit person"),
+                on_click=PersonFormState.start_edit,
+                variant="soft",
+                size="2",
+            ),
+        ),
     )
 
 

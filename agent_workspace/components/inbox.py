@@ -13,6 +13,7 @@ from agent_workspace.domain.inputs import SEARCH_CHARS
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.interactions import MyInteractionsState
 from agent_workspace.state.live import AgentListFeed, ListsFeed
+from agent_workspace.state.person_form import PersonFormState
 from agent_workspace.state.views import RowItem
 from agent_workspace.state.workspace import SORTS, STATES, TYPES, WorkspaceState
 
@@ -168,7 +169,9 @@ def list_pane() -> rx.Component:
         rx.hstack(
             rx.heading(state.list_title, size="4", as_="h2"),
             rx.spacer(),
-            rx.button("New", on_click=MyInteractionsState.open_new, size="2"),
+            rx.button(
+                "New", on_click=[MyInteractionsState.open_new, PersonFormState.cancel], size="2"
+            ),
             width="100%",
             align="center",
         ),

@@ -1,13 +1,16 @@
-"""The New button's dialog: an interaction (phone, chat, email) about a person, assigned to the
-agent who creates it; messaging interactions start with Send."""
+"""The New button's dialog: an interaction (phone, chat, email) about a person, found by name or
+number or created right there, assigned to the agent who creates it; messaging interactions
+start with Send."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from agent_workspace.components.forms import callout, field, native_select
+from agent_workspace.components.person_form import person_form
 from agent_workspace.services.interactions.lifecycle import NEW_TYPES
 from agent_workspace.state.interactions import MyInteractionsState
+from agent_workspace.state.person_form import NEW, PersonFormState
 from agent_workspace.state.views import Choice
 
 TYPE_CHOICES = [Choice(t.value, t.value.capitalize()) for t in NEW_TYPES]
@@ -20,6 +23,16 @@ def new_interaction_dialog() -> rx.Component:
             rx.dialog.title("New interaction"),
             rx.vstack(
                 field(
+                    "Find a person (name or number)",
+                    rx.input(
+                        id="new-find",
+                        value=state.new_query,
+                        on_change=state.find_person.debounce(250),
+                        width="100%",
+                    ),
+                    "new-find",
+                ),
+                field(
                     "Consumer or contact",
                     native_select(
                         "new-person",
@@ -29,6 +42,16 @@ def new_interaction_dialog() -> rx.Component:
                         "Choose a person",
                     ),
                     "new-person",
+                ),
+                rx.cond(
+                    PersonFormState.purpose == NEW,
+                    person_form("Add a person"),
+                    rx.button(
+                        "Add a person",
+                        on_click=PersonFormState.start_new,
+                        variant="soft",
+                        size="2",
+                    ),
                 ),
                 field(
                     "Type",

@@ -271,24 +271,30 @@ _SAME_EVERYWHERE = frozenset(
 )
 
 
-def read_typed_number(text: str, *, person_region: str | None, default_region: str) -> PhoneReading:
+def read_typed_number(
+    text: str, *, person_region: str | None, default_region: str, require_mobile: bool = True
+) -> PhoneReading:
     """Reads what an agent typed in Other: with its country code as given; without one, in the
     person's region when the number is valid there, else in the workspace's default region.
 
     A number valid in neither is refused naming both regions, so an agent writing to someone
-    abroad learns that the workspace's numbers were tried too."""
+    abroad learns that the workspace's numbers were tried too. People's other numbers
+    (a landline at work) are read the same way with `require_mobile=False`."""
     shown = text.strip()
+    mobile = require_mobile
     if shown.startswith("+"):
-        return PhoneReading(parse_phone(shown, default_region=default_region), None)
+        parsed = parse_phone(shown, default_region=default_region, require_mobile=mobile)
+        return PhoneReading(parsed, None)
     regions = list(dict.fromkeys(r.strip().upper() for r in (person_region, default_region) if r))
     refusals: list[tuple[str, PhoneRejected]] = []
     for region in regions:
-        result = parse_phone(shown, default_region=region)
+        result = parse_phone(shown, default_region=region, require_mobile=mobile)
         if isinstance(result, PhoneOk):
             return PhoneReading(result, region)
         refusals.append((region, result))
     if not refusals:
-        return PhoneReading(parse_phone(shown, default_region=default_region), None)
+        parsed = parse_phone(shown, default_region=default_region, require_mobile=mobile)
+        return PhoneReading(parsed, None)
     return PhoneReading(_refusal(shown, refusals), None)
 
 

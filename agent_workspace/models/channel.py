@@ -26,6 +26,8 @@ class Channel(SQLModel, table=True):
     attachment_max_files: int = 10
     # The installed profile resolver an admin chose; None: AW_PROFILE_RESOLVER.
     profile_resolver: str | None = Field(default=None, max_length=80)
+    # Where numbers typed without a country code are read; None: AW_DEFAULT_REGION.
+    default_region: str | None = Field(default=None, max_length=2)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -1,24 +1,29 @@
-"""Administration: provider numbers, users and roles, the profile resolver, the attachment
-policy, canned replies and the audit log, one tab each (admins only; every handler re-checks)."""
+"""Administration: the SMS channel and its provider numbers, users and roles, the profile
+resolver, the attachment policy, canned replies and the audit log, one tab each (admins only;
+every handler re-checks). A fresh install shows its first steps above the tabs."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from agent_workspace.components.admin_channel import numbers_section, resolver_section
+from agent_workspace.components.admin_import import import_section
 from agent_workspace.components.admin_replies import audit_section, replies_section
+from agent_workspace.components.admin_setup import channel_section, first_steps
 from agent_workspace.components.admin_users import users_section
 from agent_workspace.components.forms import field
 from agent_workspace.components.layout import role_page
 from agent_workspace.state.admin import AdminState, TypeOption
+from agent_workspace.state.admin_setup import ChannelAdminState
 
 ROUTE = "/admin"
 SECTIONS = (
-    ("numbers", "Provider numbers"),
+    ("channel", "SMS channel"),
     ("users", "Users and roles"),
     ("resolver", "Profile resolver"),
     ("attachments", "Attachment policy"),
     ("replies", "Canned replies"),
+    ("import", "Import people"),
     ("audit", "Audit log"),
 )
 
@@ -70,25 +75,37 @@ def policy_form() -> rx.Component:
 
 def admin_page() -> rx.Component:
     contents = {
-        "numbers": numbers_section(),
+        "channel": rx.vstack(
+            channel_section(),
+            rx.cond(ChannelAdminState.has_channel, numbers_section()),
+            spacing="6",
+            width="100%",
+        ),
         "users": users_section(),
         "resolver": resolver_section(),
         "attachments": policy_form(),
         "replies": replies_section(),
+        "import": import_section(),
         "audit": audit_section(),
     }
     return role_page(
         AdminState.refusal,
         rx.vstack(
             rx.heading("Administration", size="5"),
-            rx.text("Channel: ", rx.text.strong(AdminState.channel_name)),
+            first_steps(),
+            rx.cond(
+                AdminState.channel_name != "",
+                rx.text("Channel: ", rx.text.strong(AdminState.channel_name)),
+            ),
             rx.tabs.root(
                 rx.tabs.list(*[rx.tabs.trigger(title, value=key) for key, title in SECTIONS]),
                 *[
                     rx.tabs.content(contents[key], value=key, padding_top="1em")
                     for key, _ in SECTIONS
                 ],
-                default_value="numbers",
+                default_value="channel",
+                # Another tab may have made what a first step waits for (an agent).
+                on_change=lambda _: ChannelAdminState.load(),
                 width="100%",
             ),
             padding="1.5em",

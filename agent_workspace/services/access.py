@@ -41,6 +41,18 @@ def require_role(actor: Actor | None, role: Role) -> Actor:
     return actor
 
 
+CLI = "cli"
+
+
+def admin_or_cli(actor: Actor | None, via: str | None) -> Actor | str:
+    """Who an administrative change is recorded as: the signed-in administrator, or "system"
+    when it comes from the CLI (`actor=None, via=CLI`: whoever runs it already holds the
+    server). Anyone else is refused."""
+    if actor is None and via == CLI:
+        return "system"
+    return require_role(actor, Role.ADMIN)
+
+
 def role_refusal(username: str | None, roles: Collection[str], role: Role) -> str:
     """Why `username` (None: nobody is signed in) holding `roles` may not act with `role`,
     or "" when they may."""

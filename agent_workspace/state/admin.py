@@ -13,7 +13,7 @@ from agent_workspace.domain.phone import display_phone
 from agent_workspace.models import Role
 from agent_workspace.services.channels import admin
 from agent_workspace.services.channels.settings import ChannelView
-from agent_workspace.services.errors import AccessDenied, ServiceError
+from agent_workspace.services.errors import AccessDenied, NotFound, ServiceError
 from agent_workspace.state.client_input import choice_refusal, typed_refusal
 from agent_workspace.state.session import LOGIN_ROUTE, SessionState
 
@@ -60,6 +60,8 @@ class AdminState(SessionState):
         except AccessDenied as refused:
             self.refusal = refused.message
             return None
+        except NotFound:  # a fresh install: the SMS channel tab says what to do first
+            self.channel_name = ""
         except ServiceError as problem:
             self.error = problem.message
         self.refusal = ""

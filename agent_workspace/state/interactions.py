@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventSpec
 
+from agent_workspace.domain.inputs import SEARCH_CHARS
 from agent_workspace.domain.routing import PersonKind, PersonRef
 from agent_workspace.models import InteractionType, Role
 from agent_workspace.services.errors import ServiceError
@@ -36,6 +37,7 @@ class MyInteractionsState(SessionState):
     new_type: str = InteractionType.PHONE.value
     new_description: str = ""
     new_error: str = ""
+    new_query: str = ""
 
     @rx.event
     async def open_new(self) -> None:
@@ -50,8 +52,34 @@ class MyInteractionsState(SessionState):
             for p in found
         ]
         self.new_person, self.new_description, self.new_error = "", "", ""
+        self.new_query = ""
         self.new_type = InteractionType.PHONE.value
         self.new_open = True
+
+    @rx.event
+    async def find_person(self, text: str) -> None:
+        """Narrows New's list to the people whose name or number matches (the list holds the
+        first 1,000 by name; an imported directory has many more)."""
+        if problem := typed_refusal(self, Role.AGENT, text, what="The search", limit=SEARCH_CHARS):
+            self.new_error = problem
+            return
+        self.new_query = text
+        try:
+            actor = await self._require(Role.AGENT)
+            if len(text.strip()) >= 2:
+                found = await self._off_loop(people.search_people, actor=actor, text=text)
+            else:
+                found = await self._off_loop(people.list_people, actor=actor)
+        except ServiceError as refused:
+            self.new_error = refused.message
+            return
+        chosen = [c for c in self.people if c.value == self.new_person]
+        shown = [
+            Choice(_person_value(p.ref), f"{p.name} · {p.account or p.ref.kind.value}")
+            for p in found
+        ]
+        self.people = chosen + [c for c in shown if c.value != self.new_person]
+        self.new_error = ""
 
     @rx.event
     def set_new_open(self, value: bool) -> None:

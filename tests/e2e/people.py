@@ -1,5 +1,6 @@
-"""People a test adds to the running workspace's database (no screen creates them yet), each
-with a name and numbers of its own, so no other test's demo data changes."""
+"""People a test adds to the running workspace's database directly (the screens that create
+them have their own tests), each with a name and numbers of its own, so no other test's demo data
+changes."""
 
 from __future__ import annotations
 

@@ -20,11 +20,12 @@ from tests.servers import WorkspaceServer
 
 NEW_NUMBER = "+14155550142"
 TABS = (
-    "Provider numbers",
+    "SMS channel",
     "Users and roles",
     "Profile resolver",
     "Attachment policy",
     "Canned replies",
+    "Import people",
     "Audit log",
 )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from agent_workspace.config import get_settings
 from agent_workspace.db.engine import reading, transaction
@@ -14,6 +14,7 @@ from agent_workspace.domain.attachments import AttachmentPolicy, describe_size
 from agent_workspace.models import Channel, Role
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import AuditAction, record
+from agent_workspace.services.channels.numbers import NO_CHANNEL_YET
 from agent_workspace.services.channels.settings import ChannelView, sms_channel
 from agent_workspace.services.errors import InvalidInput, NotFound
 from agent_workspace.services.people import resolvers
@@ -26,7 +27,7 @@ MMS_MAX_FILES = 10  # Twilio's limit of MediaUrl per message
 def channel_settings(*, actor: Actor | None, engine: Engine | None = None) -> ChannelView:
     require_role(actor, Role.ADMIN)
     with reading(engine) as session:
-        return sms_channel(session)
+        return _sms_channel(session)
 
 
 def update_attachment_policy(
@@ -53,7 +54,7 @@ def update_attachment_policy(
     except ValueError as invalid:
         raise InvalidInput(str(invalid)) from invalid
     with transaction(engine) as session:
-        current = sms_channel(session)
+        current = _sms_channel(session)
         channel = session.exec(select(Channel).where(Channel.id == current.id)).first()
         if channel is None:
             raise NotFound("No SMS channel is configured.")
@@ -98,7 +99,7 @@ class ResolverChoice:
 def resolver_choice(*, actor: Actor | None, engine: Engine | None = None) -> ResolverChoice:
     require_role(actor, Role.ADMIN)
     with reading(engine) as session:
-        channel = session.get(Channel, sms_channel(session).id)
+        channel = session.get(Channel, _sms_channel(session).id)
         assert channel is not None
         chosen = channel.profile_resolver
     return ResolverChoice(
@@ -117,7 +118,7 @@ def choose_resolver(
         known = ", ".join(sorted(resolvers.installed_names()))
         raise InvalidInput(f"No profile resolver named {name!r} is installed (installed: {known}).")
     with transaction(engine) as session:
-        current = sms_channel(session)
+        current = _sms_channel(session)
         channel = session.exec(select(Channel).where(Channel.id == current.id).with_for_update())
         locked = channel.first()
         assert locked is not None
@@ -132,3 +133,12 @@ def choose_resolver(
                 detail={"before": before, "after": name},
             )
     return resolver_choice(actor=admin, engine=engine)
+
+
+def _sms_channel(session: Session) -> ChannelView:
+    """The channel, or what the administrator must do first (agents hear "ask an
+    administrator"; the administrator hears how)."""
+    try:
+        return sms_channel(session)
+    except NotFound:
+        raise NotFound(NO_CHANNEL_YET) from None

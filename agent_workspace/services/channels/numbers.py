@@ -18,14 +18,18 @@ from agent_workspace.config import get_settings
 from agent_workspace.db.engine import reading, transaction
 from agent_workspace.domain.inputs import is_row_id
 from agent_workspace.domain.phone import PhoneOk, display_phone, parse_phone
-from agent_workspace.models import Channel, ProviderNumber, Role
+from agent_workspace.models import Channel, ChannelKind, ProviderNumber, Role
 from agent_workspace.services import events
-from agent_workspace.services.access import Actor, require_role
+from agent_workspace.services.access import Actor, admin_or_cli, require_role
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.channels.settings import ChannelView, sms_channel
 from agent_workspace.services.errors import FieldProblems, InvalidInput, NotFound
 
 MAX_LABEL = 80
+NO_CHANNEL_YET = (
+    "There is no SMS channel yet: create it first (Administration, SMS channel), "
+    "then add its numbers."
+)
 
 
 @dataclass(frozen=True)
@@ -42,9 +46,13 @@ class NumberView:
 
 
 def list_numbers(*, actor: Actor | None, engine: Engine | None = None) -> list[NumberView]:
-    """The channel's active numbers, for the administration page."""
+    """The channel's active numbers, for the administration page (none before the channel)."""
     require_role(actor, Role.ADMIN)
-    return load_numbers(engine=engine)
+    with reading(engine) as session:
+        channel_id = session.exec(
+            select(Channel.id).where(Channel.kind == ChannelKind.SMS).order_by(col(Channel.id))
+        ).first()
+        return _active(session, channel_id) if channel_id is not None else []
 
 
 def sending_numbers(*, actor: Actor | None, engine: Engine | None = None) -> list[NumberView]:
@@ -60,34 +68,48 @@ def load_numbers(*, engine: Engine | None = None) -> list[NumberView]:
 
 
 def add_number(
-    *, actor: Actor | None, number: str, label: str, engine: Engine | None = None
+    *,
+    actor: Actor | None,
+    number: str,
+    label: str,
+    via: str | None = None,
+    engine: Engine | None = None,
 ) -> NumberView:
-    """Adds a From number (any common notation, stored E.164); a removed one comes back."""
-    admin = require_role(actor, Role.ADMIN)
-    e164, label = _checked(number, label)
+    """Adds a From number (any common notation, read in the channel's region, stored E.164);
+    a removed one comes back. The CLI adds one as the system (`actor=None, via="cli"`)."""
+    admin = admin_or_cli(actor, via)
     with transaction(engine) as session:
-        channel = _locked_channel(session)
-        assert channel.id is not None
-        found = session.exec(select(ProviderNumber).where(ProviderNumber.e164 == e164)).first()
-        if found is not None and (found.is_active or found.channel_id != channel.id):
-            where = "this channel" if found.channel_id == channel.id else "another channel"
-            raise FieldProblems(
-                {"number": f"{display_phone(e164)} is already a sending number of {where}."}
-            )
-        if found is None:
-            found = ProviderNumber(channel_id=channel.id, e164=e164, label=label)
-        found.is_active, found.label = True, label
-        session.add(found)
-        session.flush()
-        record(
-            session=session,
-            actor=admin,
-            action=AuditAction.CHANNEL_NUMBER_ADDED,
-            entity=found,
-            detail={"number": e164, "label": label},
+        return add_to_channel(session, _locked_channel(session), admin, number, label, via)
+
+
+def add_to_channel(
+    session: Session, channel: Channel, admin: Actor | str, number: str, label: str, via: str | None
+) -> NumberView:
+    """`add_number` in the caller's transaction, on the channel row it has locked (creating the
+    channel adds its first number in the same transaction)."""
+    assert channel.id is not None
+    e164, label = _checked(number, label, channel.default_region)
+    found = session.exec(select(ProviderNumber).where(ProviderNumber.e164 == e164)).first()
+    if found is not None and (found.is_active or found.channel_id != channel.id):
+        where = "this channel" if found.channel_id == channel.id else "another channel"
+        raise FieldProblems(
+            {"number": f"{display_phone(e164)} is already a sending number of {where}."}
         )
-        events.after_commit(session, events.ChannelChanged())
-        return _view(found)
+    if found is None:
+        found = ProviderNumber(channel_id=channel.id, e164=e164, label=label)
+    found.is_active, found.label = True, label
+    session.add(found)
+    session.flush()
+    detail = {"number": e164, "label": label}
+    record(
+        session=session,
+        actor=admin,
+        action=AuditAction.CHANNEL_NUMBER_ADDED,
+        entity=found,
+        detail={**detail, "via": via} if via else detail,
+    )
+    events.after_commit(session, events.ChannelChanged())
+    return _view(found)
 
 
 def relabel_number(
@@ -151,9 +173,10 @@ def not_a_sender(session: Session, channel: ChannelView, number: str) -> str:
     return f"{shown} is not a sending number of the {channel.name} channel."
 
 
-def _checked(number: str, label: str) -> tuple[str, str]:
+def _checked(number: str, label: str, region: str | None) -> tuple[str, str]:
     problems: dict[str, str] = {}
-    parsed = parse_phone(number, default_region=get_settings().default_region, require_mobile=False)
+    region = region or get_settings().default_region
+    parsed = parse_phone(number, default_region=region, require_mobile=False)
     if not isinstance(parsed, PhoneOk):
         problems["number"] = parsed.message
     try:
@@ -175,12 +198,15 @@ def _checked_label(label: str) -> str:
 
 def _locked_channel(session: Session) -> Channel:
     """The SMS channel row, locked: number changes on one channel happen one at a time."""
-    current = sms_channel(session)
+    try:
+        current = sms_channel(session)
+    except NotFound:
+        raise NotFound(NO_CHANNEL_YET) from None
     channel = session.exec(
         select(Channel).where(Channel.id == current.id).with_for_update()
     ).first()
     if channel is None:
-        raise NotFound("No SMS channel is configured.")
+        raise NotFound(NO_CHANNEL_YET)
     return channel
 
 

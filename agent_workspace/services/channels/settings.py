@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from agent_workspace.config import get_settings
 from agent_workspace.domain.attachments import AttachmentPolicy
 from agent_workspace.models import Channel, ChannelKind, ProviderNumber
 from agent_workspace.services.errors import NotFound
@@ -18,6 +19,7 @@ class ChannelView:
     provider_numbers: tuple[str, ...]
     policy: AttachmentPolicy
     labels: tuple[tuple[str, str], ...] = ()  # (E.164, "Support line") of each number
+    region: str = ""  # where numbers typed without a country code are read
 
     def label(self, e164: str) -> str:
         return dict(self.labels).get(e164, "")
@@ -68,4 +70,5 @@ def sms_channel(session: Session, channel_id: int | None = None) -> ChannelView:
         policy=AttachmentPolicy.from_settings(
             channel.attachment_types, channel.attachment_max_bytes, channel.attachment_max_files
         ),
+        region=channel.default_region or get_settings().default_region,
     )

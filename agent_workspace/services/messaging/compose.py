@@ -69,7 +69,7 @@ def compose_options(
             to_options=tuple(options),
             default_to=_default_to(options),
             person_region=person_region,
-            workspace_region=default_region,
+            workspace_region=channel.region or default_region,
             allowed_types=channel.policy.allowed_types,
             inline=interaction.type is InteractionType.MESSAGING
             and interaction.state in ACTIVE_STATES

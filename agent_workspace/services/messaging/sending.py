@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from agent_workspace.config import get_settings
 from agent_workspace.db.engine import reading, transaction
 from agent_workspace.db.locks import lock_phone
 from agent_workspace.domain.attachments import (
@@ -205,7 +204,7 @@ def _prepare(session: Session, agent: Actor, request: SendRequest) -> _Prepared:
     context = person_ref(source.consumer_id, source.contact_id) if source else None
     if request.from_number not in channel.provider_numbers:
         raise InvalidInput(not_a_sender(session, channel, request.from_number))
-    to, assumed = _parse_to(request.to, _region_of(session, context))
+    to, assumed = _parse_to(request.to, _region_of(session, context), channel.region)
     if to in channel.provider_numbers:
         raise InvalidInput(f"{to} is one of the {channel.name} channel's own numbers, not a phone.")
     if problem := check_body(request.body, has_media=bool(request.files)):
@@ -228,11 +227,9 @@ def _region_of(session: Session, person: PersonRef | None) -> str | None:
     return view.country if view and view.country else None
 
 
-def _parse_to(raw: str, person_region: str | None) -> tuple[str, str]:
-    """E.164 and the country assumed: the person's region first, then the workspace's."""
-    reading = read_typed_number(
-        raw, person_region=person_region, default_region=get_settings().default_region
-    )
+def _parse_to(raw: str, person_region: str | None, region: str) -> tuple[str, str]:
+    """E.164 and the country assumed: the person's region first, then the channel's."""
+    reading = read_typed_number(raw, person_region=person_region, default_region=region)
     if not isinstance(reading.result, PhoneOk):
         raise InvalidInput(reading.result.message)
     return reading.result.e164, reading.assumed_country

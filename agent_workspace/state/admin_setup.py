@@ -1,0 +1,120 @@
+"""Administration, SMS channel tab: create the channel from nothing (with its first number) or
+edit its name and default region, and what a fresh install still lacks.
+
+Every handler re-checks the admin role on the server (the services refuse anyone else).
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from agent_workspace.config import get_settings
+from agent_workspace.domain.channels import region_choices
+from agent_workspace.models import Role
+from agent_workspace.services.channels import setup
+from agent_workspace.services.errors import FieldProblems, ServiceError
+from agent_workspace.state.admin import AdminState
+from agent_workspace.state.admin_channel import NumbersAdminState
+from agent_workspace.state.client_input import choice_refusal, typed_refusal
+from agent_workspace.state.session import SessionState
+
+REGIONS = [code for code, _ in region_choices()]
+FIELDS = ("name", "region", "number", "label")
+
+
+class ChannelAdminState(SessionState):
+    has_channel: bool = False
+    loaded: bool = False
+    name: str = ""
+    region: str = ""
+    number: str = ""  # the first sending number, while there is no channel
+    label: str = ""
+    errors: dict[str, str] = {}
+    error: str = ""
+    # What a fresh install still lacks (Administration says it first).
+    needs_channel: bool = False
+    needs_number: bool = False
+    needs_agent: bool = False
+
+    def _show(self, status: setup.SetupStatus) -> None:
+        self.loaded = True
+        self.has_channel = status.channel is not None
+        if status.channel is not None:
+            self.name, self.region = status.channel.name, status.channel.region
+        self.needs_channel = status.channel is None
+        self.needs_number = status.numbers == 0
+        self.needs_agent = status.agents == 0
+
+    @rx.var
+    def setup_complete(self) -> bool:
+        return self.loaded and not (self.needs_channel or self.needs_number or self.needs_agent)
+
+    @rx.event
+    async def load(self) -> None:
+        """on_load of Administration, and after a change another tab makes (numbers, users)."""
+        try:
+            actor = await self._require(Role.ADMIN)
+            self._show(await self._off_loop(setup.setup_status, actor=actor))
+        except ServiceError as refused:
+            self.error = refused.message
+            return
+        if not self.has_channel:  # what the form suggests for a new channel
+            self.name = self.name or "SMS"
+            self.region = self.region or get_settings().default_region
+
+    @rx.event
+    def set_name(self, value: str) -> None:
+        self._typed("name", value, "The channel name")
+
+    @rx.event
+    def set_number(self, value: str) -> None:
+        self._typed("number", value, "The number")
+
+    @rx.event
+    def set_label(self, value: str) -> None:
+        self._typed("label", value, "The label")
+
+    def _typed(self, field: str, value: str, what: str) -> None:
+        if problem := typed_refusal(self, Role.ADMIN, value, what=what):
+            self.errors = {**self.errors, field: problem}
+            return
+        setattr(self, field, value)
+
+    @rx.event
+    def set_region(self, value: str) -> None:
+        if problem := choice_refusal(self, Role.ADMIN, value, REGIONS, what="a region"):
+            self.errors = {**self.errors, "region": problem}
+            return
+        self.region = value
+
+    @rx.event
+    async def save(self) -> EventSpec | list[EventSpec] | None:
+        """Creates the channel (and its first number), or saves its name and region."""
+        self.errors, self.error = {}, ""
+        creating = not self.has_channel
+        try:
+            actor = await self._require(Role.ADMIN)
+            if creating:
+                await self._off_loop(
+                    setup.create_sms_channel,
+                    actor=actor,
+                    name=self.name,
+                    region=self.region,
+                    number=self.number,
+                    label=self.label,
+                )
+            else:
+                await self._off_loop(
+                    setup.update_sms_channel, actor=actor, name=self.name, region=self.region
+                )
+            self._show(await self._off_loop(setup.setup_status, actor=actor))
+        except FieldProblems as refused:
+            self.errors = {f: refused.problems.get(f, "") for f in FIELDS}
+            return None
+        except ServiceError as refused:
+            self.error = refused.message
+            return None
+        self.number = self.label = ""
+        said = "SMS channel created." if creating else "SMS channel saved."
+        return [rx.toast.success(said), NumbersAdminState.load, AdminState.load]
