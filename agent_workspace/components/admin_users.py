@@ -6,18 +6,20 @@ from typing import Any
 
 import reflex as rx
 
-from agent_workspace.components.forms import checked_field, checked_input, error_id
+from agent_workspace.components.forms import checked_field, checked_input, error_id, native_select
 from agent_workspace.components.layout import VISUALLY_HIDDEN
 from agent_workspace.models import Role
-from agent_workspace.state.admin_users import ROLE_NAMES, OpenWork, UserItem, UsersAdminState
+from agent_workspace.state.admin_offboarding import OffboardingState, OpenWork
+from agent_workspace.state.admin_users import ROLE_NAMES, UserItem, UsersAdminState
 
 S = UsersAdminState
+OFF = OffboardingState
 
 
 def _role_box(item: UserItem, role: str, held: Any) -> rx.Component:
     return rx.checkbox(
         checked=held,
-        on_change=lambda on: S.set_role(item.username, role, on),
+        on_change=lambda on: OFF.change_role(item.username, role, on),
         aria_label=f"{ROLE_NAMES[role]} role for {item.username}",
         disabled=~item.is_active,
     )
@@ -63,8 +65,25 @@ def _user_row(item: UserItem) -> rx.Component:
                         size="1",
                         variant="soft",
                         color_scheme="red",
-                        on_click=S.deactivate(item.username),
+                        on_click=OFF.ask_deactivate(item.username),
                         aria_label=f"Deactivate {item.username}",
+                    ),
+                    rx.hstack(
+                        rx.button(
+                            "Reactivate",
+                            size="1",
+                            variant="soft",
+                            on_click=OFF.reactivate(item.username),
+                            aria_label=f"Reactivate {item.username}",
+                        ),
+                        rx.button(
+                            "Open work",
+                            size="1",
+                            variant="soft",
+                            on_click=OFF.show_work(item.username),
+                            aria_label=f"Open work of {item.username}",
+                        ),
+                        spacing="2",
                     ),
                 ),
                 spacing="2",
@@ -78,27 +97,65 @@ def _open_work(item: OpenWork) -> rx.Component:
 
 
 def _deactivated_panel() -> rx.Component:
+    """A deactivated account's open interactions, handed on here (an administrator cannot
+    open the supervisor board)."""
     return rx.cond(
-        S.deactivated != "",
+        OFF.work_of != "",
         rx.box(
             rx.cond(
-                S.open_work.length() > 0,
+                OFF.open_work.length() > 0,
                 rx.vstack(
-                    rx.text(
-                        S.deactivated + " still holds these open interactions; reassign them "
-                        "on the Supervisor board:"
+                    rx.text(OFF.work_of + " still holds these open interactions:"),
+                    rx.el.ul(rx.foreach(OFF.open_work, _open_work)),
+                    rx.hstack(
+                        rx.el.label("Hand them to", html_for="hand-to"),
+                        native_select(
+                            "hand-to", OFF.hand_to, OFF.agents, OFF.set_hand_to, "Choose an agent"
+                        ),
+                        rx.button("Reassign", on_click=OFF.hand_on, size="2"),
+                        align="center",
+                        spacing="2",
+                        wrap="wrap",
                     ),
-                    rx.el.ul(rx.foreach(S.open_work, _open_work)),
-                    spacing="1",
+                    spacing="2",
                 ),
-                rx.text(S.deactivated + " holds no open interactions."),
+                rx.text(OFF.work_of + " holds no open interactions."),
             ),
             role="status",
+            aria_label="Open work",
             background="var(--amber-3)",
             padding="0.75em",
             border_radius="6px",
             width="100%",
         ),
+    )
+
+
+def _confirm_dialog() -> rx.Component:
+    """Deactivating and removing a role end the account's sessions: asked first."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(
+                rx.cond(OFF.asking == "deactivate", "Deactivate account", "Remove role")
+            ),
+            rx.alert_dialog.description(OFF.question, size="2"),
+            rx.hstack(
+                rx.alert_dialog.cancel(
+                    rx.button("Cancel", on_click=OFF.cancel, variant="soft", color_scheme="gray")
+                ),
+                rx.alert_dialog.action(
+                    rx.button(
+                        rx.cond(OFF.asking == "deactivate", "Deactivate", "Remove role"),
+                        on_click=OFF.confirm,
+                        color_scheme="red",
+                    )
+                ),
+                spacing="2",
+                justify="end",
+                margin_top="1em",
+            ),
+        ),
+        open=OFF.asking != "",
     )
 
 
@@ -215,6 +272,7 @@ def users_section() -> rx.Component:
         rx.cond(S.error != "", rx.callout(S.error, color_scheme="red", role="alert", width="100%")),
         _deactivated_panel(),
         _reset_dialog(),
+        _confirm_dialog(),
         _create_form(),
         spacing="3",
         width="100%",

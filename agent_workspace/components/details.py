@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agent_workspace.components.forms import badge, callout, callout_root, native_select
+from agent_workspace.components.forms import (
+    badge,
+    callout,
+    callout_root,
+    native_select,
+    sent_at_once,
+)
 from agent_workspace.components.person_form import person_form
 from agent_workspace.state.details import DetailsState, NumberItem, OtherItem
 from agent_workspace.state.interaction_page import InteractionPageState
@@ -25,13 +31,6 @@ def _field(label: str, html_for: str, control: rx.Component, error: object = Non
             )
         )
     return rx.vstack(*parts, spacing="1", width="100%")
-
-
-def _sent_at_once(field: rx.Component) -> rx.Component:
-    """Each keystroke goes to the server at once (no 300 ms debounce): the form follows other
-    agents' changes for the fields the agent is not editing, and the server learns that a
-    field is being edited before the tab's next event (a follow) in the order it was typed."""
-    return rx.debounce_input(field, debounce_timeout=0)
 
 
 def _person_result(choice: Choice) -> rx.Component:
@@ -91,7 +90,7 @@ def details_form() -> rx.Component:
         _field(
             "Linked case",
             "details-case",
-            _sent_at_once(
+            sent_at_once(
                 rx.input(
                     id="details-case",
                     value=state.case_number,
@@ -107,7 +106,7 @@ def details_form() -> rx.Component:
         _field(
             "Short description",
             "details-description",
-            _sent_at_once(
+            sent_at_once(
                 rx.input(
                     id="details-description",
                     value=state.short_description,

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from agent_workspace.db.locks import lock_phone
-from agent_workspace.domain.access import Need, Standing, may, work_refusal
+from agent_workspace.domain.access import Need, Standing, may, refusal
 from agent_workspace.domain.inputs import is_row_id
-from agent_workspace.models import ACTIVE_STATES, Interaction, Role
+from agent_workspace.models import ACTIVE_STATES, Interaction, Role, User
 from agent_workspace.services.errors import AccessDenied, InvalidInput, NotFound
 from agent_workspace.services.membership import is_member
 
@@ -77,7 +77,7 @@ def access_interaction(
     With `lock`, the interaction is re-read under its phone's lock (the one Send and inbound
     routing take) and its row lock, so what the caller checks next stays true until commit.
     """
-    checked = require_role(actor, Role.SUPERVISOR if need is Need.SUPERVISE else Role.AGENT)
+    checked = _signed_in_for(actor, need)
     if not is_row_id(interaction_id):  # sent by a client: never a query's parameter
         raise NotFound(NO_SUCH_INTERACTION)
     interaction = session.get(Interaction, interaction_id)
@@ -87,21 +87,45 @@ def access_interaction(
         if interaction.channel_id is not None and interaction.phone:
             lock_phone(session, interaction.channel_id, interaction.phone)
         session.refresh(interaction, with_for_update=True)
-    if need is Need.WORK and not may(need, standing(session, checked, interaction)):
-        raise AccessDenied(work_refusal(interaction.number))
+    if need in (Need.WORK, Need.REASSIGN) and not may(
+        need, standing(session, checked, interaction)
+    ):
+        raise AccessDenied(refusal(need, interaction.number))
     return checked, interaction
 
 
+def _signed_in_for(actor: Actor | None, need: Need) -> Actor:
+    """The role `need` asks for: the agent role, a supervisor's, or (to reassign) either a
+    supervisor's or an administrator's; the standing on the interaction is checked next."""
+    if need is Need.SUPERVISE:
+        return require_role(actor, Role.SUPERVISOR)
+    if need is Need.REASSIGN and actor is not None and actor.has(Role.ADMIN):
+        return actor
+    if need is Need.REASSIGN:
+        return require_role(actor, Role.SUPERVISOR)
+    return require_role(actor, Role.AGENT)
+
+
 def standing(session: Session, actor: Actor, interaction: Interaction) -> Standing:
-    """The actor's standing on the interaction (membership is read only when it decides)."""
+    """The actor's standing on the interaction (a fact is read only when it decides)."""
     assignee = interaction.assigned_agent_id == actor.user_id
     supervisor = actor.has(Role.SUPERVISOR)
+    admin = actor.has(Role.ADMIN)
     member = (
         not (assignee or supervisor)
         and interaction.id is not None
         and is_member(session, interaction.id, actor.user_id)
     )
-    return Standing(supervisor=supervisor, assignee=assignee, member=member)
+    holder = (
+        session.get(User, interaction.assigned_agent_id) if interaction.assigned_agent_id else None
+    )
+    return Standing(
+        supervisor=supervisor,
+        assignee=assignee,
+        member=member,
+        admin=admin,
+        holder_deactivated=holder is not None and not holder.is_active,
+    )
 
 
 def require_active(interaction: Interaction, refusal: str = "{number} is closed.") -> None:

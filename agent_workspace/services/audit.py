@@ -57,6 +57,7 @@ class AuditAction(StrEnum):
     PROFILE_DEACTIVATED = "profile.deactivated"
     USER_CREATED = "user.created"
     USER_DEACTIVATED = "user.deactivated"
+    USER_REACTIVATED = "user.reactivated"
     USER_NOTIFICATIONS_CHANGED = "user.notifications_changed"
     USER_PASSWORD_RESET = "user.password_reset"  # noqa: S105 (an action, not a secret)
     USER_ROLE_GRANTED = "user.role_granted"

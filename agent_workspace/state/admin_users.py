@@ -1,4 +1,5 @@
-"""Administration of accounts: create, roles, deactivate, reset a password, unlock sign-in.
+"""Administration of accounts: create, reset a password, unlock sign-in (roles, deactivating
+and reactivating, and handing on a deactivated agent's work are in admin_offboarding.py).
 
 Every handler re-checks the admin role on the server (the services refuse anyone else). When
 another admin changed the same account a moment earlier, the list is reloaded and the message
@@ -41,13 +42,6 @@ class UserItem:
     paused: bool  # sign-in paused after failed tries
 
 
-@dataclasses.dataclass
-class OpenWork:
-    number: str
-    person: str
-    link: str
-
-
 def _item(view: UserView) -> UserItem:
     held = set(view.roles)
     return UserItem(
@@ -72,9 +66,6 @@ class UsersAdminState(SessionState):
     reset_for: str = ""
     reset_password: str = ""
     reset_error: str = ""
-    # After a deactivation: the account's open interactions, to reassign.
-    deactivated: str = ""
-    open_work: list[OpenWork] = []
 
     async def _reload_quietly(self) -> None:
         """After a refusal: show what is true now, if this tab may see it at all."""
@@ -141,55 +132,6 @@ class UsersAdminState(SessionState):
         self.form_roles = [Role.AGENT.value]
         await self._reload()
         return rx.toast.success(f"Created {view.username}; they can sign in now.")
-
-    @rx.event
-    async def set_role(self, username: str, role: str, on: bool) -> EventSpec | None:
-        self.error = self._account_refusal(username) or choice_refusal(
-            self, Role.ADMIN, role, ROLE_NAMES, what="a role"
-        )
-        if self.error:
-            return None
-        name = ROLE_NAMES[role]
-        try:
-            change = roles.grant_role if on is True else roles.revoke_role
-            _, changed = await self._off_loop(
-                change, actor=await self._require(Role.ADMIN), username=username, role=Role(role)
-            )
-        except (ServiceError, ValueError) as refused:
-            self.error = getattr(refused, "message", str(refused))
-            await self._reload_quietly()
-            return None
-        await self._reload()
-        if not changed:
-            state = "already had" if on else "no longer had"
-            return rx.toast.info(f"{username} {state} the {name} role (changed meanwhile).")
-        verb = "now has" if on else "no longer has"
-        return rx.toast.success(f"{username} {verb} the {name} role.")
-
-    @rx.event
-    async def deactivate(self, username: str) -> EventSpec | None:
-        self.error = self._account_refusal(username)
-        if self.error:
-            return None
-        try:
-            done = await self._off_loop(
-                users.deactivate_user,
-                actor=await self._require(Role.ADMIN),
-                username=username,
-                via=VIA,
-            )
-        except ServiceError as refused:
-            self.error = refused.message
-            return None
-        await self._reload()
-        self.deactivated = username
-        self.open_work = [
-            OpenWork(r.number, r.person_name or r.phone, f"/interactions/{r.id}")
-            for r in done.open_interactions
-        ]
-        if not done.changed:
-            return rx.toast.info(f"{username} was already deactivated.")
-        return rx.toast.success(f"Deactivated {username}; their sessions have ended.")
 
     @rx.event
     async def unlock(self, username: str) -> EventSpec | None:

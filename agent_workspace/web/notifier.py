@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
+from reflex.event import Event
 from reflex.state import StateUpdate
 
 from agent_workspace.db.engine import reading
@@ -55,7 +56,8 @@ Noted = (
 )
 # How often copies of sessions that ended on their own (expired) are looked for; a sign-out or
 # a revoke is announced and handled at once.
-ENDED_SWEEP_SECONDS = 60.0
+ENDED_SWEEP_SECONDS = 10.0
+_TO_SIGN_IN = rx.redirect("/login", replace=True)
 
 
 @dataclasses.dataclass
@@ -286,16 +288,20 @@ class Notifier:
     async def _send(self, delta: dict[str, Any], tabs: list[str]) -> int:
         """One delta to each tab still connected (to this worker or, through Redis, another);
         returns to how many."""
+        return await self._send_update(StateUpdate(delta=delta), tabs)
+
+    async def _send_update(self, update: StateUpdate, tabs: list[str]) -> int:
         namespace, sent = self.app.event_namespace, 0
         for tab in tabs:
             if await namespace._token_manager.is_token_connected(tab):
-                await namespace.emit_update(StateUpdate(delta=delta), tab)
+                await namespace.emit_update(update, tab)
                 sent += 1
         return sent
 
     async def drop_ended(self) -> None:
-        """Empties the copies of feeds whose session has ended: what a signed-in tab was shown
-        is not kept for a session nobody may use any more."""
+        """Empties the copies of feeds whose session has ended (signed out, revoked when the
+        user was deactivated or lost a role, expired): what its tabs were shown is not kept,
+        and each tab still connected is sent the emptied feed and the sign-in page at once."""
         ended = await asyncio.to_thread(_attempt, live_views.take_ended) or []
         for feed, copy in ended:
             feed_cls = feed_class(feed)
@@ -307,12 +313,18 @@ class Notifier:
                 log.exception("emptying the ended copy %s failed", copy)
 
     async def _empty(self, token: str, feed_cls: type[rx.State]) -> None:
-        """Resets the copy to a feed's defaults (no tab is sent anything: its session ended)."""
+        """Resets the copy to a feed's defaults and sends its linked tabs there."""
         with self.app.set_contexts():
             async with self.app.state_manager.modify_state(
                 rx.BaseStateToken(ident=token, cls=feed_cls)
             ) as root:
-                (await root.get_state(feed_cls)).reset()
+                feed = await root.get_state(feed_cls)
+                tabs = sorted(feed._linked_from)
+                feed.reset()
+                delta = await root._get_resolved_delta()
+                root._clean()
+            update = StateUpdate(delta=delta, events=Event.from_event_type(_TO_SIGN_IN))
+            await self._send_update(update, tabs)
 
     async def run(self) -> None:
         """Lifespan task: subscribes for the life of the app."""

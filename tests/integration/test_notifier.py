@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -383,18 +384,37 @@ class StatesApp:
     """Reflex's own in-memory state manager, where the copies of feeds really live."""
 
     state_manager: Any = field(default_factory=StateManagerMemory)
+    connected: set[str] = field(default_factory=set)
+    sent: list[tuple[str, Any]] = field(default_factory=list)  # (tab, StateUpdate)
+
+    @property
+    def event_namespace(self) -> StatesApp:
+        return self
+
+    @property
+    def _token_manager(self) -> StatesApp:
+        return self
+
+    async def is_token_connected(self, tab: str) -> bool:
+        return tab in self.connected
+
+    async def emit_update(self, update: Any, tab: str) -> None:
+        self.sent.append((tab, update))
 
     @contextlib.contextmanager
     def set_contexts(self) -> Iterator[None]:
         yield
 
 
-async def _fill(app: StatesApp, token: str, routing: str) -> None:
+async def _fill(app: StatesApp, token: str, routing: str, tab: str = "") -> None:
+    """The copy as a push leaves it, linked from `tab` (a browser tab's token)."""
     async with app.state_manager.modify_state(
         rx.BaseStateToken(ident=token, cls=ConversationFeed)
     ) as root:
         feed = await root.get_state(ConversationFeed)
         feed.total, feed.routing = 3, routing
+        if tab:
+            feed._linked_from.add(tab)
 
 
 async def _routing_of(app: StatesApp, token: str) -> str:
@@ -422,9 +442,13 @@ def test_an_ended_sessions_copies_are_emptied_and_live_ones_kept(engine: Engine)
     finally:
         unsubscribe()
 
+    ended_tab, kept_tab, closed_tab = (str(uuid.uuid4()) for _ in range(3))
+    app.connected |= {ended_tab, kept_tab}
+
     async def main() -> tuple[str, str]:
-        await _fill(app, ended_copy, "card 4111 1111 1111 1111")
-        await _fill(app, kept_copy, "card 4111 1111 1111 1111")
+        await _fill(app, ended_copy, "card 4111 1111 1111 1111", ended_tab)
+        await _fill(app, ended_copy, "card 4111 1111 1111 1111", closed_tab)
+        await _fill(app, kept_copy, "card 4111 1111 1111 1111", kept_tab)
         for event in announced:
             if isinstance(event, events.SessionsEnded):
                 notifier._note(event)
@@ -435,3 +459,8 @@ def test_an_ended_sessions_copies_are_emptied_and_live_ones_kept(engine: Engine)
         ended, kept = pool.submit(contextvars.copy_context().run, asyncio.run, main()).result()
     assert (ended, kept) == ("", "card 4111 1111 1111 1111")
     assert live_views.take_ended() == []  # taken once
+    # The ended session's connected tab is told at once: the feed emptied, and to sign in.
+    [(tab, update)] = app.sent
+    assert tab == ended_tab
+    assert "card" not in str(update.delta)
+    assert [(e.name, e.payload.get("path")) for e in update.events] == [("_redirect", "/login")]

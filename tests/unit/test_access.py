@@ -24,6 +24,11 @@ SUPERVISOR = Standing(supervisor=True)
         (Need.SUPERVISE, ASSIGNEE, False),  # holding it is not supervising it
         (Need.SUPERVISE, MEMBER, False),
         (Need.SUPERVISE, SUPERVISOR, True),
+        (Need.REASSIGN, SUPERVISOR, True),
+        (Need.REASSIGN, ASSIGNEE, False),
+        (Need.REASSIGN, Standing(supervisor=False, admin=True), False),  # an active agent's
+        (Need.REASSIGN, Standing(supervisor=False, admin=True, holder_deactivated=True), True),
+        (Need.WORK, Standing(supervisor=False, admin=True, holder_deactivated=True), False),
     ],
 )
 def test_what_each_need_allows(need: Need, standing: Standing, allowed: bool) -> None:

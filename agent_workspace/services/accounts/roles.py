@@ -19,7 +19,13 @@ from agent_workspace.db.locks import advisory_lock
 from agent_workspace.models import Role, User, UserRole, utcnow
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.accounts import throttle
-from agent_workspace.services.accounts.users import ADMIN_LOCK, UserView, user_for_update, view_of
+from agent_workspace.services.accounts.users import (
+    ADMIN_LOCK,
+    UserView,
+    revoke_sessions,
+    user_for_update,
+    view_of,
+)
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import InvalidInput
 
@@ -38,8 +44,10 @@ def list_users(*, actor: Actor | None, engine: Engine | None = None) -> list[Use
 
 
 def list_agents(*, actor: Actor | None, engine: Engine | None = None) -> list[UserView]:
-    """Active accounts with the agent role: who work can be reassigned to (supervisors)."""
-    require_role(actor, Role.SUPERVISOR)
+    """Active accounts with the agent role: who work can be reassigned to (by supervisors, and
+    by administrators handing on a deactivated agent's work)."""
+    if actor is None or not actor.has(Role.ADMIN):
+        require_role(actor, Role.SUPERVISOR)
     with reading(engine) as session:
         found = session.exec(
             select(User)
@@ -99,12 +107,15 @@ def revoke_role(
         link = session.get(UserRole, (user.id, role))
         assert link is not None
         session.delete(link)
+        # What they may see changed: their tabs go to sign-in, and they come back with the
+        # roles they have now (a session's roles are read when it acts, its feeds when linked).
+        revoked = revoke_sessions(session, user)
         record(
             session=session,
             actor=admin,
             action=AuditAction.USER_ROLE_REVOKED,
             entity=user,
-            detail={"username": user.username, "role": role.value},
+            detail={"username": user.username, "role": role.value, "sessions_revoked": revoked},
         )
         session.flush()
         return view_of(session, user), True

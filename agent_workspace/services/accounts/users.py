@@ -186,7 +186,7 @@ def reset_password(
         session.add(user)
         assert user.id is not None
         throttle.clear_account(session, user.id, utcnow())
-        revoked = _revoke_sessions(session, user)
+        revoked = revoke_sessions(session, user)
         record(
             session=session,
             actor=actor,
@@ -250,7 +250,7 @@ def deactivate_user(
         if changed:
             user.is_active = False
             session.add(user)
-            revoked = _revoke_sessions(session, user)
+            revoked = revoke_sessions(session, user)
             record(
                 session=session,
                 actor=actor,
@@ -259,6 +259,43 @@ def deactivate_user(
                 detail={"via": via, "sessions_revoked": revoked},
             )
         return Deactivation(changed, revoked, tuple(_open_work(session, user)))
+
+
+def reactivate_user(
+    *, username: str, via: str, actor: Actor | None = None, engine: Engine | None = None
+) -> bool:
+    """Lets a deactivated user sign in again (their ended sessions stay ended); returns whether
+    it changed anything."""
+    _check_may_manage(actor)
+    with transaction(engine) as session:
+        advisory_lock(session, ADMIN_LOCK)
+        user = user_for_update(session, username)
+        if user.is_active:
+            return False
+        user.is_active = True
+        session.add(user)
+        record(
+            session=session,
+            actor=actor,
+            action=AuditAction.USER_REACTIVATED,
+            entity=user,
+            detail={"via": via},
+        )
+        return True
+
+
+def open_work_of(
+    *, actor: Actor | None, username: str, engine: Engine | None = None
+) -> list[InteractionRow]:
+    """The open interactions a user holds, for an administrator to hand on (a deactivated
+    agent's, which only a supervisor or an administrator may reassign)."""
+    _check_may_manage(actor)
+    with reading(engine) as session:
+        user = session.exec(select(User).where(User.username == normalise_username(username)))
+        found = user.first()
+        if found is None:
+            raise NotFound(f"No user named {normalise_username(username)!r}.")
+        return _open_work(session, found)
 
 
 def has_active_admin(*, engine: Engine | None = None) -> bool:
@@ -298,7 +335,8 @@ def user_for_update(session: Session, username: str) -> User:
     return user
 
 
-def _revoke_sessions(session: Session, user: User) -> int:
+def revoke_sessions(session: Session, user: User) -> int:
+    """Ends every live session of the user (deactivated, a role removed, a new password)."""
     now = utcnow()
     live = session.exec(
         select(AuthSession).where(

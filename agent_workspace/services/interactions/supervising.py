@@ -79,11 +79,14 @@ def take_over(*, actor: Actor | None, interaction_id: int, engine: Engine | None
 def reassign(
     *, actor: Actor | None, interaction_id: int, agent_id: int, engine: Engine | None = None
 ) -> Outcome:
-    """Hands the interaction to another agent; both agents get a notice."""
-    supervisor = require_role(actor, Role.SUPERVISOR)
+    """Hands the interaction to another agent; both agents get a notice. A supervisor may, or
+    an administrator when the agent who holds it is deactivated (domain/access.py)."""
     with transaction(engine) as session:
+        supervisor, interaction = access_interaction(
+            session, actor, interaction_id, need=Need.REASSIGN, lock=True
+        )
+        require_active(interaction, "{number} is closed; there is nothing to reassign.")
         target = _assignable(session, agent_id)
-        interaction = _locked(session, supervisor, interaction_id, "reassign")
         if interaction.assigned_agent_id == agent_id:
             return Outcome(interaction.number, False)
         affected = watcher_ids(session, interaction_id)
