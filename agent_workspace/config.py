@@ -114,16 +114,6 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _refuse_placeholder_secrets(self) -> Settings:
-        if self.environment != "development" and self.secret_key in PLACEHOLDER_SECRETS:
-            raise ValueError(f"AW_SECRET_KEY must be set to a real secret in {self.environment}")
-        if self.environment == "production" and self.bcrypt_rounds < 12:
-            raise ValueError("AW_BCRYPT_ROUNDS below 12 is for tests only")
-        if self.environment != "development" and len(self.secret_key) < 32:
-            raise ValueError(f"AW_SECRET_KEY must be at least 32 characters in {self.environment}")
-        return self
-
-    @model_validator(mode="after")
     def _refuse_unsafe_deployment(self) -> Settings:
         problems = deployment_problems(self)
         if problems:
@@ -167,12 +157,13 @@ class Settings(BaseSettings):
 
 
 def deployment_problems(settings: Settings) -> list[str]:
-    """What stops these settings from being a safe deployment, one line each with what to set.
+    """What stops these settings from being a safe deployment, one line each with what to set,
+    every one at once: an operator fixes them in one go, not one restart per problem.
 
     Every process (the CLI, the Reflex app, migrations) builds Settings, so a refusal here
     stops all of them: no path runs a production workspace on the simulator by accident.
     """
-    problems = []
+    problems = _secret_problems(settings)
     provider = _provider_problem(settings)
     if provider:
         problems.append(provider)
@@ -189,6 +180,19 @@ def deployment_problems(settings: Settings) -> list[str]:
                 f"{settings.environment}: set it to the https address Twilio reaches this "
                 "workspace at, or AW_ALLOW_INSECURE_PUBLIC_URL=true for a trial on this machine"
             )
+    return problems
+
+
+def _secret_problems(settings: Settings) -> list[str]:
+    environment = settings.environment
+    problems = []
+    if environment != "development":
+        if settings.secret_key in PLACEHOLDER_SECRETS:
+            problems.append(f"AW_SECRET_KEY must be set to a real secret in {environment}")
+        elif len(settings.secret_key) < 32:
+            problems.append(f"AW_SECRET_KEY must be at least 32 characters in {environment}")
+    if environment == "production" and settings.bcrypt_rounds < 12:
+        problems.append("AW_BCRYPT_ROUNDS below 12 is for tests only: unset it in production")
     return problems
 
 
