@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from agent_workspace.logs import configure_worker
 from agent_workspace.pages import admin, supervisor, workspace
 from agent_workspace.pages.login import login_page
 from agent_workspace.state.admin import AdminState
@@ -18,6 +19,7 @@ from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.session import LoginState, SessionState
 from agent_workspace.state.supervisor import SupervisorState
 from agent_workspace.state.workspace import WorkspaceState
+from agent_workspace.web.access_log import AccessLog
 from agent_workspace.web.body_guard import BodyGuard
 from agent_workspace.web.collector import tune_collector
 from agent_workspace.web.notifier import Notifier
@@ -35,8 +37,9 @@ def _app() -> rx.App:
 # Each transformer wraps the ones before it: the /api/ routes and Reflex's own (pages, assets,
 # /_upload) are behind the upload guard, which sees /_upload before Reflex reads a byte of it;
 # the socket guard sees an event socket's token before Reflex links it to any state; the body
-# guard bounds every body (and a webhook's size) before any of them reads it; and the security
-# headers go on every answer, the guards' refusals included.
+# guard bounds every body (and a webhook's size) before any of them reads it; the security
+# headers go on every answer, the guards' refusals included; and every request, refused or
+# not, gets its access-log line.
 app = rx.App(
     head_components=[rx.script(src="/workspace.js")],
     api_transformer=[
@@ -45,6 +48,7 @@ app = rx.App(
         guard_sockets,
         BodyGuard,
         SecurityHeaders,
+        AccessLog,
     ],
     # Every toast bottom left: over neither Send (bottom right) nor Sign out (top right).
     toaster=rx.toast.provider(position="bottom-left"),
@@ -85,6 +89,7 @@ app.add_page(
     title="Supervisor board · Agent Workspace",
     on_load=SupervisorState.load,
 )
+app.register_lifespan_task(configure_worker)  # Granian's workers set up logging of their own
 app.register_lifespan_task(tune_collector)
 app.register_lifespan_task(run_dispatcher)
 app.register_lifespan_task(run_router)

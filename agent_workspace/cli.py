@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
+import logging
 import os
 import signal
 import subprocess
@@ -18,12 +20,13 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import TextIO
 
 import httpx
 from alembic.config import Config
 from pydantic import ValidationError
 
-from agent_workspace import cli_accounts
+from agent_workspace import cli_accounts, log_lines, logs
 from agent_workspace.config import PROJECT_ROOT, get_settings
 from agent_workspace.domain.attachments import describe_size
 from agent_workspace.services.accounts.users import has_active_admin
@@ -38,6 +41,7 @@ from agent_workspace.services.files import collection
 from alembic import command
 
 PROG = "agent_workspace"
+log = logging.getLogger("agent_workspace.cli")  # also when run as __main__
 FIRST_ADMIN_HINT = (
     "No administrator yet: create one with\n"
     '  python -m agent_workspace.cli create-user USERNAME --name "Full Name" --role admin'
@@ -89,10 +93,49 @@ def _refuse_demo_accounts() -> int:
     return 1 if problems else 0
 
 
+def _start_logged(
+    name: str,
+    command: list[str],
+    *,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.Popen[bytes]:
+    """Starts a child whose output leaves this process as log lines (log_lines.py): what it
+    prints without a logger is stamped with the time, a level and `name`."""
+    settings = get_settings()
+    child = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=cwd,
+        env=env,
+    )
+    for stream, out, level in (
+        (child.stdout, sys.stdout, "INFO"),
+        (child.stderr, sys.stderr, "WARNING"),
+    ):
+        assert stream is not None
+        stamper = log_lines.Stamper(
+            source=name,
+            default_level=level,
+            log_format=settings.log_format,
+            level=settings.log_level,
+        )
+        log_lines.pump(stream, functools.partial(_write_line, out), stamper)
+    return child
+
+
+def _write_line(out: TextIO, line: str) -> None:
+    with contextlib.suppress(OSError, ValueError):  # nobody reads our output any more
+        out.write(line + "\n")
+        out.flush()
+
+
 def _start_simulator() -> subprocess.Popen[bytes]:
     settings = get_settings()
     account = settings.provider_account()
-    return subprocess.Popen(
+    return _start_logged(
+        "simulator",
         [
             sys.executable,
             "-m",
@@ -107,7 +150,7 @@ def _start_simulator() -> subprocess.Popen[bytes]:
             account.auth_token,
             "--inbound-webhook-url",
             f"{settings.public_base_url}/api/twilio/inbound",
-        ]
+        ],
     )
 
 
@@ -143,7 +186,7 @@ def _announce_when_ready(url: str, simulator: bool) -> None:
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
-    print(ready_banner(url, simulator=simulator), flush=True)
+    log.info("%s", ready_banner(url, simulator=simulator).strip("\n"))
 
 
 def _tool_env() -> dict[str, str]:
@@ -200,7 +243,7 @@ def serve(port: int, workers: int = 1) -> int:
         command = [sys.executable, "-m", "reflex", "run", "--env", "prod"]
         command += ["--backend-host", "127.0.0.1", "--frontend-port", str(port)]
         env = {**_tool_env(), "GRANIAN_WORKERS": str(workers)}
-        reflex = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env)
+        reflex = _start_logged("reflex", command, cwd=PROJECT_ROOT, env=env)
         return reflex.wait()
     except KeyboardInterrupt:
         return _stop(reflex) if reflex is not None else 130
@@ -290,11 +333,12 @@ def main(argv: list[str] | None = None) -> int:
     """Runs one command; a refusal is printed as one line per problem, exit status 1 or 2."""
     args = build_parser().parse_args(argv)
     try:
-        get_settings()
+        settings = get_settings()
     except ValidationError as error:
         for line in settings_refusals(error):
             print(f"{PROG}: {line}", file=sys.stderr)
         return 2
+    logs.configure(settings.log_level, settings.log_format)
     try:
         return int(args.handler(args) or 0)
     except ServiceError as error:

@@ -99,10 +99,19 @@ class Settings(BaseSettings):
     # is answered 503 at once, so slow clients never hold more of the server's connections.
     slow_body_readers: int = Field(default=32, ge=1, le=512)
 
+    # Every line of every process: a UTC timestamp, the level, the logger (agent_workspace/logs.py).
+    log_level: str = Field(default="info", pattern="^(?i:debug|info|warning|error)$")
+    log_format: str = Field(default="text", pattern="^(?i:text|json)$")
+
     # Explicit opt-ins; unset means "only in development" (see deployment_problems).
     demo_data: bool | None = None
     simulator: bool | None = None
     allow_insecure_public_url: bool = False
+
+    @field_validator("log_level", "log_format")
+    @classmethod
+    def _lowercase(cls, value: str) -> str:
+        return value.lower()
 
     @field_validator("media_hosts")
     @classmethod
