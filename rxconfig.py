@@ -2,8 +2,8 @@
 
 import reflex as rx
 
-from agent_workspace import logs
 from agent_workspace.config import get_settings
+from agent_workspace.ops import logs
 
 settings = get_settings()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agent_workspace.logs import configure_worker
+from agent_workspace.ops.logs import configure_worker
 from agent_workspace.pages import admin, supervisor, workspace
 from agent_workspace.pages.login import login_page
 from agent_workspace.state.admin import AdminState

@@ -26,9 +26,10 @@ import httpx
 from alembic.config import Config
 from pydantic import ValidationError
 
-from agent_workspace import cli_accounts, log_lines, logs
+from agent_workspace import cli_accounts
 from agent_workspace.config import PROJECT_ROOT, get_settings
 from agent_workspace.domain.attachments import describe_size
+from agent_workspace.ops import log_lines, logs
 from agent_workspace.services.accounts.users import has_active_admin
 from agent_workspace.services.demo_data import (
     DemoUser,

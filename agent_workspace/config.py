@@ -99,7 +99,7 @@ class Settings(BaseSettings):
     # is answered 503 at once, so slow clients never hold more of the server's connections.
     slow_body_readers: int = Field(default=32, ge=1, le=512)
 
-    # Every line of every process: a UTC timestamp, the level, the logger (agent_workspace/logs.py).
+    # Every line of every process: a UTC timestamp, the level, the logger (ops/logs.py).
     log_level: str = Field(default="info", pattern="^(?i:debug|info|warning|error)$")
     log_format: str = Field(default="text", pattern="^(?i:text|json)$")
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from agent_workspace.log_lines import Stamper, is_log_line, level_of
+from agent_workspace.ops.log_lines import Stamper, is_log_line, level_of
 
 AT = 1_800_000_000.25  # 2027-01-15T08:00:00.250Z
 

@@ -8,7 +8,7 @@ import logging
 import pytest
 from reflex.utils import prerequisites
 
-from agent_workspace import logs
+from agent_workspace.ops import logs
 
 
 def _record(

@@ -16,7 +16,7 @@ import sys
 
 import uvicorn
 
-from agent_workspace import logs
+from agent_workspace.ops import logs
 from agent_workspace.sms.simulator.app import create_simulator_app
 
 DEFAULT_ACCOUNT_SID = "AC" + "0" * 32

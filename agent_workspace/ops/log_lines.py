@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from typing import IO
 
-from agent_workspace.logs import formatter
+from agent_workspace.ops.logs import formatter
 
 _TEXT_LINE = re.compile(
     r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (DEBUG|INFO|WARNING|ERROR|CRITICAL) \S+ "
