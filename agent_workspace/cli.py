@@ -25,11 +25,12 @@ from typing import TextIO
 import httpx
 from alembic.config import Config
 from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
 
 from agent_workspace import cli_accounts
 from agent_workspace.config import PROJECT_ROOT, get_settings
 from agent_workspace.domain.attachments import describe_size
-from agent_workspace.ops import log_lines, logs
+from agent_workspace.ops import health, log_lines, logs
 from agent_workspace.services.accounts.users import has_active_admin
 from agent_workspace.services.demo_data import (
     DemoUser,
@@ -92,6 +93,16 @@ def _refuse_demo_accounts() -> int:
     for line in problems:
         print(f"{PROG}: {line}", file=sys.stderr)
     return 1 if problems else 0
+
+
+def _refuse_missing_dependencies(*, redis: bool = True) -> int:
+    """Before anything starts: the database answers and is migrated, Redis (if set) answers;
+    else one line each naming the setting and the address tried, and 1."""
+    settings = get_settings()
+    found = health.problems(settings.database_url, settings.redis_url if redis else None)
+    for problem in found:
+        print(f"{PROG}: {problem.line}", file=sys.stderr)
+    return 1 if found else 0
 
 
 def _start_logged(
@@ -230,6 +241,8 @@ def serve(port: int, workers: int = 1) -> int:
     if (problem := workers_problem(workers)) is not None:
         print(f"{PROG}: {problem}", file=sys.stderr)
         return 2
+    if _refuse_missing_dependencies():
+        return 1
     if _refuse_demo_accounts():
         return 1
     signal.signal(signal.SIGTERM, signal.default_int_handler)
@@ -268,6 +281,8 @@ def dispatch() -> int:
     processes beside the web workers, on the same database."""
     from agent_workspace.web.runtime import run_dispatcher
 
+    if _refuse_missing_dependencies(redis=False):
+        return 1
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C: cleanly
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_dispatcher())
@@ -344,6 +359,12 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except ServiceError as error:
         print(f"{PROG}: {error.message}", file=sys.stderr)
+        return 1
+    except OperationalError as error:  # the database went away, or never answered
+        print(
+            f"{PROG}: {health.database_unreachable(settings.database_url, error).line}",
+            file=sys.stderr,
+        )
         return 1
 
 

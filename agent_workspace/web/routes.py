@@ -1,4 +1,5 @@
-"""Twilio webhooks (signed) and media links (HMAC-signed), as a Starlette app under /api/."""
+"""Twilio webhooks (signed) and media links (HMAC-signed), as a Starlette app under /api/; the
+operators' /readyz (web/probes.py) beside them."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from agent_workspace.services.ingest import numbers
 from agent_workspace.services.ingest.accept import accept_inbound
 from agent_workspace.services.messaging import outbox
 from agent_workspace.sms import SIGNATURE_HEADER, validate_signature
+from agent_workspace.web import probes
 
 log = logging.getLogger(__name__)
 # Nothing a stored file says may load, run or navigate: it is shown, never executed.
@@ -182,5 +184,6 @@ def create_api() -> Starlette:
             Route("/api/twilio/inbound", inbound, methods=["POST"]),
             Route("/api/twilio/status", status, methods=["POST"]),
             Route("/api/media/{attachment_id}/{filename}", media, methods=["GET"]),
+            *probes.routes,
         ]
     )
