@@ -87,6 +87,10 @@ class Settings(BaseSettings):
     # After a create got no answer (timeout), how long to let the provider finish it before
     # looking it up: a lookup that runs first would miss it and send it a second time.
     outbox_reconcile_settle_seconds: float = Field(default=30.0, ge=0.0, le=3600.0)
+    # A message the provider took and whose final status callback has not come this long
+    # after is looked up at the provider (then after twice as long, ... up to 6 h, for 3 days):
+    # Twilio sends each callback once, and one that came while the app was down is lost.
+    status_check_seconds: float = Field(default=600.0, ge=0.0, le=24 * 3600.0)
 
     # The HTTP edge (web/body_guard.py). A webhook is a few KB (1,600 characters of Body at
     # most): a larger body is refused before it is read.

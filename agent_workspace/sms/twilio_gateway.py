@@ -35,6 +35,7 @@ from agent_workspace.sms.gateway import (
     RetryableSmsError,
     SmsError,
     UncertainSmsError,
+    UndecidedLookupError,
 )
 from agent_workspace.sms.media_fetch import TWILIO_MEDIA_HOSTS, MediaFetcher
 from agent_workspace.sms.twilio_http import PooledHttpClient
@@ -170,22 +171,42 @@ class TwilioGateway:
                 if page.next_page_url is None:
                     return found
                 if number >= self._list_max_pages:
-                    raise RetryableSmsError(
-                        f"More than {number * self._list_page_size} recent messages between "
-                        "these numbers: the provider's copy could not be looked up."
+                    raise UndecidedLookupError(
+                        f"Not confirmed: there were more than {number * self._list_page_size:,}"
+                        " recent messages between these numbers, too many to look for this one"
+                        " among them. It may have reached the consumer: check with them before"
+                        " sending it again."
                     )
                 page = self._within(deadline, page.next_page)
         except SmsError:
             raise
         except Exception as exc:
-            if (error := self._translate(exc)) is None:
+            if (error := self._read_error(exc)) is None:
                 raise
-            if isinstance(error, UncertainSmsError):  # a read is safe to repeat
-                error = RetryableSmsError(
-                    error.message, code=error.code, http_status=error.http_status
-                )
             raise error from exc
         raise AssertionError("unreachable")
+
+    def fetch_message(self, sid: str, *, timeout: float | None = None) -> ProviderMessage:
+        """One message as the provider has it now (a read: safe to repeat)."""
+        try:
+            record = self._within(
+                None if timeout is None else time.monotonic() + timeout,
+                lambda: self._messages(sid).fetch(),
+            )
+        except SmsError:
+            raise
+        except Exception as exc:
+            if (error := self._read_error(exc)) is None:
+                raise
+            raise error from exc
+        return _provider_message(record)
+
+    def _read_error(self, exc: Exception) -> SmsError | None:
+        """`_translate` for a read: one that may not have been answered is safe to repeat."""
+        error = self._translate(exc)
+        if isinstance(error, UncertainSmsError):
+            return RetryableSmsError(error.message, code=error.code, http_status=error.http_status)
+        return error
 
     def _within(self, deadline: float | None, request: Callable[[], T]) -> T:
         """One SDK request, capped to what is left until `deadline` (monotonic seconds)."""

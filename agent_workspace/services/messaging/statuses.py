@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from agent_workspace.domain.delivery import forward_to
+from agent_workspace.domain.delivery import FINAL, forward_to
 from agent_workspace.models import Message, MessageStatus, utcnow
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, AuditAction, record
@@ -25,6 +25,8 @@ def advance(session: Session, message: Message, status: str, error_code: int | N
     message.updated_at = utcnow()
     if new == "delivered":
         message.delivered_at = message.updated_at
+    if new in FINAL:
+        message.status_check_due_at = None  # nothing left to ask the provider (settling.py)
     if new in ("failed", "undelivered"):
         message.error_code = error_code
         message.error_message = (
