@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from agent_workspace.ops.logs import configure_worker
+from agent_workspace.ops.metrics import worker_started
 from agent_workspace.pages import admin, supervisor, workspace
 from agent_workspace.pages.login import login_page
 from agent_workspace.state.admin import AdminState
@@ -90,6 +91,7 @@ app.add_page(
     on_load=SupervisorState.load,
 )
 app.register_lifespan_task(configure_worker)  # Granian's workers set up logging of their own
+app.register_lifespan_task(worker_started)
 app.register_lifespan_task(tune_collector)
 app.register_lifespan_task(run_dispatcher)
 app.register_lifespan_task(run_router)

@@ -13,9 +13,11 @@ import contextlib
 import functools
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import timedelta
@@ -31,6 +33,7 @@ from agent_workspace import cli_accounts
 from agent_workspace.config import PROJECT_ROOT, get_settings
 from agent_workspace.domain.attachments import describe_size
 from agent_workspace.ops import health, log_lines, logs
+from agent_workspace.ops.metrics import MULTIPROC_ENV
 from agent_workspace.services.accounts.users import has_active_admin
 from agent_workspace.services.demo_data import (
     DemoUser,
@@ -248,6 +251,7 @@ def serve(port: int, workers: int = 1) -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     simulator: subprocess.Popen[bytes] | None = None
     reflex: subprocess.Popen[bytes] | None = None
+    metrics_dir = _metrics_dir()
     try:
         simulator = _start_simulator() if get_settings().uses_simulator else None
         url = f"http://127.0.0.1:{port}"
@@ -256,7 +260,7 @@ def serve(port: int, workers: int = 1) -> int:
         ).start()
         command = [sys.executable, "-m", "reflex", "run", "--env", "prod"]
         command += ["--backend-host", "127.0.0.1", "--frontend-port", str(port)]
-        env = {**_tool_env(), "GRANIAN_WORKERS": str(workers)}
+        env = {**_tool_env(), "GRANIAN_WORKERS": str(workers), MULTIPROC_ENV: str(metrics_dir)}
         reflex = _start_logged("reflex", command, cwd=PROJECT_ROOT, env=env)
         return reflex.wait()
     except KeyboardInterrupt:
@@ -264,6 +268,21 @@ def serve(port: int, workers: int = 1) -> int:
     finally:
         if simulator is not None:
             _stop(simulator)
+        if MULTIPROC_ENV not in os.environ:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _metrics_dir() -> Path:
+    """Where the workers keep their metrics for /metrics to add up (ops/metrics.py): the
+    operator's PROMETHEUS_MULTIPROC_DIR, emptied (counts of an earlier run are not this
+    one's), or a fresh folder removed when serve ends."""
+    if given := os.environ.get(MULTIPROC_ENV):
+        folder = Path(given)
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*.db"):
+            stale.unlink()
+        return folder
+    return Path(tempfile.mkdtemp(prefix="aw-metrics-"))
 
 
 def _stop(process: subprocess.Popen[bytes], grace: float = 20) -> int:

@@ -103,6 +103,9 @@ class Settings(BaseSettings):
     # is answered 503 at once, so slow clients never hold more of the server's connections.
     slow_body_readers: int = Field(default=32, ge=1, le=512)
 
+    # The bearer token a Prometheus scraper sends to GET /metrics; unset, /metrics is off.
+    metrics_token: str | None = None
+
     # Every line of every process: a UTC timestamp, the level, the logger (ops/logs.py).
     log_level: str = Field(default="info", pattern="^(?i:debug|info|warning|error)$")
     log_format: str = Field(default="text", pattern="^(?i:text|json)$")
@@ -204,6 +207,8 @@ def _secret_problems(settings: Settings) -> list[str]:
             problems.append(f"AW_SECRET_KEY must be set to a real secret in {environment}")
         elif len(settings.secret_key) < 32:
             problems.append(f"AW_SECRET_KEY must be at least 32 characters in {environment}")
+    if environment != "development" and settings.metrics_token and len(settings.metrics_token) < 32:
+        problems.append(f"AW_METRICS_TOKEN must be at least 32 characters in {environment}")
     if environment == "production" and settings.bcrypt_rounds < 12:
         problems.append("AW_BCRYPT_ROUNDS below 12 is for tests only: unset it in production")
     return problems

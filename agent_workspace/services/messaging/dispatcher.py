@@ -30,6 +30,7 @@ from sqlalchemy.engine import Engine
 
 from agent_workspace.domain.delivery import retry_delay
 from agent_workspace.domain.outbox import Sent, call_budget, could_be_ours, provider_copy
+from agent_workspace.ops.metrics import SENDS, error_label
 from agent_workspace.services import events
 from agent_workspace.services.files import inbound_media
 from agent_workspace.services.messaging import outbox, settling, wakeups
@@ -166,6 +167,7 @@ class Dispatcher:
             try:
                 found = self._already_at_provider(job, budget)
             except UndecidedLookupError as undecided:  # asking again would not tell either
+                SENDS.labels("unconfirmed", "").inc()
                 outbox.mark_unconfirmed(
                     message_id=job.message_id,
                     lease_token=job.lease_token,
@@ -194,6 +196,7 @@ class Dispatcher:
                 timeout=budget,
             )
         except PermanentSmsError as refused:
+            SENDS.labels("failed", error_label(refused.code)).inc()
             outbox.mark_failed(
                 message_id=job.message_id,
                 lease_token=job.lease_token,
@@ -203,8 +206,11 @@ class Dispatcher:
                 engine=self.engine,
             )
         except (RetryableSmsError, UncertainSmsError) as problem:
-            self._retry(job, problem, uncertain=isinstance(problem, UncertainSmsError))
+            uncertain = isinstance(problem, UncertainSmsError)
+            SENDS.labels("uncertain" if uncertain else "retry", error_label(problem.code)).inc()
+            self._retry(job, problem, uncertain=uncertain)
         else:
+            SENDS.labels("accepted", "").inc()
             return _answer(job, accepted)
         return None
 

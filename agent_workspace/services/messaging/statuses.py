@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from agent_workspace.domain.delivery import FINAL, forward_to
 from agent_workspace.models import Message, MessageStatus, utcnow
+from agent_workspace.ops.metrics import DELIVERY, count_after_commit, error_label
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, AuditAction, record
 from agent_workspace.services.messaging.opt_outs import set_opt_out
@@ -35,6 +36,8 @@ def advance(session: Session, message: Message, status: str, error_code: int | N
         if error_code == 21610:
             provider_opt_out(session, message)
     session.add(message)
+    code = error_label(error_code if new in ("failed", "undelivered") else None)
+    count_after_commit(session, DELIVERY, status=new, error_code=code)
     record(
         session=session,
         actor=PROVIDER,
