@@ -24,6 +24,7 @@ from agent_workspace.web.access_log import AccessLog
 from agent_workspace.web.body_guard import BodyGuard
 from agent_workspace.web.collector import tune_collector
 from agent_workspace.web.notifier import Notifier
+from agent_workspace.web.outage import OutageWatch, dependency_exception_handler
 from agent_workspace.web.routes import create_api
 from agent_workspace.web.runtime import run_dispatcher, run_file_collector, run_router
 from agent_workspace.web.security_headers import SecurityHeaders
@@ -53,6 +54,8 @@ app = rx.App(
     ],
     # Every toast bottom left: over neither Send (bottom right) nor Sign out (top right).
     toaster=rx.toast.provider(position="bottom-left"),
+    # A lost database or Redis is the reconnecting banner's to say, not a toast per event.
+    backend_exception_handler=dependency_exception_handler,
 )
 app.add_page(
     login_page,
@@ -97,3 +100,4 @@ app.register_lifespan_task(run_dispatcher)
 app.register_lifespan_task(run_router)
 app.register_lifespan_task(run_file_collector)
 app.register_lifespan_task(Notifier(app).run)
+app.register_lifespan_task(OutageWatch(app).run)

@@ -23,6 +23,14 @@ from sqlalchemy.engine import Engine, make_url
 from agent_workspace.config import PROJECT_ROOT
 
 PREPARE = "python -m agent_workspace.cli prepare"
+#: Failures that mean a dependency is away, not a bug in the workspace.
+DEPENDENCY_ERRORS: tuple[type[BaseException], ...] = (
+    sa.exc.OperationalError,
+    sa.exc.DBAPIError,
+    redis.RedisError,
+    ConnectionError,
+    TimeoutError,
+)
 #: Seconds a check waits for a connection before it says the dependency does not answer.
 CONNECT_SECONDS = 3
 
@@ -159,3 +167,23 @@ def problems(database_url: str, redis_url: str | None) -> list[Problem]:
     """Every dependency problem now (blocking: run it off the event loop)."""
     found = [database_problem(database_url), redis_problem(redis_url)]
     return [p for p in found if p is not None]
+
+
+# What agents read while a dependency is away: what is wrong in their words, and that nothing
+# they type is lost (the browser keeps the draft: assets/workspace.js).
+_AGENT_WORDS = {
+    "database_unreachable": "the workspace has lost its database",
+    "database_unmigrated": "the workspace is being upgraded",
+    "redis_unreachable": "the workspace has lost its connection store (Redis)",
+}
+
+
+def agent_notice(found: list[Problem]) -> str:
+    """The banner's text for these problems ("" when there are none)."""
+    if not found:
+        return ""
+    what = " and ".join(dict.fromkeys(_AGENT_WORDS[p.kind] for p in found))
+    return (
+        f"Reconnecting: {what}. Sending is paused until it is back; what you type is kept "
+        "in this browser."
+    )

@@ -14,6 +14,8 @@ import json
 import logging
 import re
 import sys
+import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -78,6 +80,63 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
     """The workspace's handler on the root logger (found again, and replaced, by its type)."""
 
 
+#: Warnings and errors of one kind are written once per this many seconds.
+STORM_SECONDS = 60.0
+
+
+class StormFilter(logging.Filter):
+    """One line per kind of failure per interval: while the database or Redis is away, every
+    event of every tab, every pass of every background task fails the same way, and each had
+    written its traceback (153 lines in 5 s with two tabs). A kind is the logger, the level,
+    the message before its arguments and the exception's type; the next one written after
+    the interval says how many like it were left out."""
+
+    def __init__(self, interval: float = STORM_SECONDS) -> None:
+        super().__init__()
+        self.interval = interval
+        self._lock = threading.Lock()
+        self._kinds: dict[
+            tuple[object, ...], tuple[float, int]
+        ] = {}  # kind -> (shown at, left out)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return True
+        kind = _kind(record)
+        now = time.monotonic()
+        with self._lock:
+            shown_at, left_out = self._kinds.get(kind, (-float("inf"), 0))
+            if now - shown_at < self.interval:
+                self._kinds[kind] = (shown_at, left_out + 1)
+                return False
+            self._kinds[kind] = (now, 0)
+            if len(self._kinds) > 10_000:  # kinds are few; never let them grow without bound
+                self._kinds = {kind: (now, 0)}
+        if left_out:
+            record.msg = (
+                f"{record.getMessage()} ({left_out} more like it in the last {self.interval:g} s)"
+            )
+            record.args = None
+        _without_dependency_traceback(record)
+        return True
+
+
+def _without_dependency_traceback(record: logging.LogRecord) -> None:
+    """A lost database or Redis is one line with the driver's words: its traceback (sixty
+    lines of chained exceptions) says nothing the first line does not."""
+    from agent_workspace.ops.health import DEPENDENCY_ERRORS, first_line
+
+    error = record.exc_info[1] if record.exc_info else None
+    if isinstance(error, DEPENDENCY_ERRORS):
+        record.msg, record.args = f"{record.getMessage()}: {first_line(error)}", None
+        record.exc_info, record.exc_text = None, None
+
+
+def _kind(record: logging.LogRecord) -> tuple[object, ...]:
+    error = record.exc_info[0].__name__ if record.exc_info and record.exc_info[0] else ""
+    return (record.name, record.levelno, str(record.msg)[:200], error)
+
+
 def formatter(log_format: str) -> logging.Formatter:
     return JsonFormatter() if log_format == "json" else TextFormatter()
 
@@ -92,6 +151,7 @@ def configure(level: str = "info", log_format: str = "text") -> None:
         root.removeHandler(handler)
     handler = _Handler(sys.stdout)
     handler.setFormatter(formatter(log_format))
+    handler.addFilter(StormFilter())
     root.addHandler(handler)
     wanted = logging.getLevelName(level.upper())
     root.setLevel(wanted)

@@ -66,6 +66,12 @@ TABS = Gauge(
     ["worker"],
     multiprocess_mode="livesum",
 )
+DEPENDENCY_UP = Gauge(
+    "aw_dependency_up",
+    "1 while the dependency (database, redis) answers this worker's checks, else 0.",
+    ["dependency"],
+    multiprocess_mode="livemin",
+)
 #: An accepted webhook whose conversation nobody shows is forgotten after this long.
 PENDING_PUSH_SECONDS = 60.0
 

@@ -125,6 +125,11 @@ async def status(request: Request) -> Response:
         )
     except InvalidInput as refused:
         return _refused("status", "not_outbound", refused.message, 409)
+    except SQLAlchemyError:
+        # Twilio never retries a status callback; the message's status is looked up at the
+        # provider later (services/messaging/settling.py). The 503 says it was not kept.
+        log.exception("status callback for %s could not be stored", report.sid)
+        return _refused("status", "not_stored", "The status could not be stored.", 503)
     WEBHOOKS.labels("status", "accepted", "").inc()
     return Response(status_code=204)
 
