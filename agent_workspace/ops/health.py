@@ -171,10 +171,9 @@ def problems(database_url: str, redis_url: str | None) -> list[Problem]:
 
 # What agents read while a dependency is away: what is wrong in their words, and that nothing
 # they type is lost (the browser keeps the draft: assets/workspace.js).
-_AGENT_WORDS = {
-    "database_unreachable": "the workspace has lost its database",
-    "database_unmigrated": "the workspace is being upgraded",
-    "redis_unreachable": "the workspace has lost its connection store (Redis)",
+_LOST = {
+    "database_unreachable": "its database",
+    "redis_unreachable": "its connection store (Redis)",
 }
 
 
@@ -182,8 +181,12 @@ def agent_notice(found: list[Problem]) -> str:
     """The banner's text for these problems ("" when there are none)."""
     if not found:
         return ""
-    what = " and ".join(dict.fromkeys(_AGENT_WORDS[p.kind] for p in found))
+    what = []
+    if lost := [_LOST[p.kind] for p in found if p.kind in _LOST]:
+        what.append("the workspace has lost " + " and ".join(dict.fromkeys(lost)))
+    if any(p.kind == "database_unmigrated" for p in found):
+        what.append("the workspace is being upgraded")
     return (
-        f"Reconnecting: {what}. Sending is paused until it is back; what you type is kept "
-        "in this browser."
+        f"Reconnecting: {'; '.join(what)}. Sending is paused until it is back; what you type "
+        "is kept in this browser."
     )

@@ -7,11 +7,12 @@ built-in simulator. No request is ever retried here: the app's outbox decides.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
@@ -157,7 +158,7 @@ class TwilioGateway:
         cutoff = created_after.astimezone(UTC)
         deadline = None if timeout is None else time.monotonic() + timeout
         found: list[ProviderMessage] = []
-        try:
+        with self._reading():
             page = self._within(
                 deadline,
                 lambda: self._messages.page(to=to, from_=from_, page_size=self._list_page_size),
@@ -178,35 +179,34 @@ class TwilioGateway:
                         " sending it again."
                     )
                 page = self._within(deadline, page.next_page)
-        except SmsError:
-            raise
-        except Exception as exc:
-            if (error := self._read_error(exc)) is None:
-                raise
-            raise error from exc
         raise AssertionError("unreachable")
 
     def fetch_message(self, sid: str, *, timeout: float | None = None) -> ProviderMessage:
         """One message as the provider has it now (a read: safe to repeat)."""
-        try:
+        with self._reading():
             record = self._within(
                 None if timeout is None else time.monotonic() + timeout,
                 lambda: self._messages(sid).fetch(),
             )
+        return _provider_message(record)
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """SDK and transport errors of a read as `SmsError`s; one that may not have been
+        answered is retryable (a read is safe to repeat)."""
+        try:
+            yield
         except SmsError:
             raise
         except Exception as exc:
-            if (error := self._read_error(exc)) is None:
+            error = self._translate(exc)
+            if error is None:
                 raise
+            if isinstance(error, UncertainSmsError):
+                error = RetryableSmsError(
+                    error.message, code=error.code, http_status=error.http_status
+                )
             raise error from exc
-        return _provider_message(record)
-
-    def _read_error(self, exc: Exception) -> SmsError | None:
-        """`_translate` for a read: one that may not have been answered is safe to repeat."""
-        error = self._translate(exc)
-        if isinstance(error, UncertainSmsError):
-            return RetryableSmsError(error.message, code=error.code, http_status=error.http_status)
-        return error
 
     def _within(self, deadline: float | None, request: Callable[[], T]) -> T:
         """One SDK request, capped to what is left until `deadline` (monotonic seconds)."""
