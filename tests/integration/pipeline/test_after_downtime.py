@@ -54,6 +54,10 @@ def test_a_message_whose_callbacks_came_while_the_app_was_down_is_settled(
 
     settled = pipeline.drain(sent.message_id, "delivered", dispatcher=down, step=down.settle_once)
     assert settled.status_check_due_at is None  # final: never asked again
+    (copy,) = pipeline.sim_messages(sid=sid)
+    assert [c["status"] for c in copy["callbacks"]].count("delivered") == 1, (
+        "posted once, as Twilio"
+    )
     (row,) = [
         r for r in audit_rows("message.status", sent.message_id) if r.detail["to"] == "delivered"
     ]
