@@ -27,26 +27,27 @@ PENDING = sa.text("status_check_due_at IS NOT NULL")
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("message", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "status_check_due_at",
-                agent_workspace.models.types.UTCDateTime(timezone=True),
-                nullable=True,
-            )
-        )
-        batch_op.add_column(
-            sa.Column("status_checks", sa.Integer(), nullable=False, server_default="0")
-        )
-    with op.batch_alter_table("message", schema=None) as batch_op:
-        batch_op.alter_column("status_checks", server_default=None)
-        batch_op.create_index(
-            "ix_message_status_check_due",
-            ["status_check_due_at"],
-            unique=False,
-            sqlite_where=PENDING,
-            postgresql_where=PENDING,
-        )
+    # Plain ALTER TABLE, never batch mode: on SQLite a batch copies `message` into a new table,
+    # and its triggers (the text-search index's, db/text_search.py) would not come along.
+    op.add_column(
+        "message",
+        sa.Column(
+            "status_check_due_at",
+            agent_workspace.models.types.UTCDateTime(timezone=True),
+            nullable=True,
+        ),
+    )
+    op.add_column(
+        "message", sa.Column("status_checks", sa.Integer(), nullable=False, server_default="0")
+    )
+    op.create_index(
+        "ix_message_status_check_due",
+        "message",
+        ["status_check_due_at"],
+        unique=False,
+        sqlite_where=PENDING,
+        postgresql_where=PENDING,
+    )
     now = sa.bindparam("now", datetime.now(UTC), type_=agent_workspace.models.types.UTCDateTime())
     op.execute(
         sa.text(
@@ -57,7 +58,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("message", schema=None) as batch_op:
-        batch_op.drop_index("ix_message_status_check_due", sqlite_where=PENDING, postgresql_where=PENDING)
-        batch_op.drop_column("status_checks")
-        batch_op.drop_column("status_check_due_at")
+    op.drop_index("ix_message_status_check_due", table_name="message")
+    op.drop_column("message", "status_checks")
+    op.drop_column("message", "status_check_due_at")
