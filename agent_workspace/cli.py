@@ -136,8 +136,19 @@ def _start_logged(
             log_format=settings.log_format,
             level=settings.log_level,
         )
-        log_lines.pump(stream, functools.partial(_write_line, out), stamper)
+        _pumps.append(log_lines.pump(stream, functools.partial(_write_line, out), stamper))
     return child
+
+
+_pumps: list[threading.Thread] = []
+PUMP_DRAIN_SECONDS = 5.0
+
+
+def _drain_pumps() -> None:
+    """The children's last lines (how they stopped) are written before serve returns."""
+    deadline = time.monotonic() + PUMP_DRAIN_SECONDS
+    while _pumps:
+        _pumps.pop().join(max(0.0, deadline - time.monotonic()))
 
 
 def _write_line(out: TextIO, line: str) -> None:
@@ -268,6 +279,7 @@ def serve(port: int, workers: int = 1) -> int:
     finally:
         if simulator is not None:
             _stop(simulator)
+        _drain_pumps()
         if MULTIPROC_ENV not in os.environ:
             shutil.rmtree(metrics_dir, ignore_errors=True)
 
