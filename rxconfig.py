@@ -3,6 +3,7 @@
 import reflex as rx
 
 from agent_workspace.config import get_settings
+from agent_workspace.ops import logs
 
 settings = get_settings()
 
@@ -21,3 +22,8 @@ config = rx.Config(
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )
+
+# Every process Reflex starts reads this file (its CLI, the compile worker, each web worker):
+# their records get the workspace's format, and Reflex's hints that do not apply are dropped.
+logs.configure(settings.log_level, settings.log_format)
+logs.quiet_reflex()

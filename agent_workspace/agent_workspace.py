@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from agent_workspace.ops.logs import configure_worker
+from agent_workspace.ops.metrics import worker_started
 from agent_workspace.pages import admin, supervisor, workspace
 from agent_workspace.pages.login import login_page
 from agent_workspace.state.admin import AdminState
@@ -19,9 +21,11 @@ from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.session import LoginState, SessionState
 from agent_workspace.state.supervisor import SupervisorState
 from agent_workspace.state.workspace import WorkspaceState
+from agent_workspace.web.access_log import AccessLog
 from agent_workspace.web.body_guard import BodyGuard
 from agent_workspace.web.collector import tune_collector
 from agent_workspace.web.notifier import Notifier
+from agent_workspace.web.outage import OutageWatch, dependency_exception_handler
 from agent_workspace.web.routes import create_api
 from agent_workspace.web.runtime import run_dispatcher, run_file_collector, run_router
 from agent_workspace.web.security_headers import SecurityHeaders
@@ -36,8 +40,9 @@ def _app() -> rx.App:
 # Each transformer wraps the ones before it: the /api/ routes and Reflex's own (pages, assets,
 # /_upload) are behind the upload guard, which sees /_upload before Reflex reads a byte of it;
 # the socket guard sees an event socket's token before Reflex links it to any state; the body
-# guard bounds every body (and a webhook's size) before any of them reads it; and the security
-# headers go on every answer, the guards' refusals included.
+# guard bounds every body (and a webhook's size) before any of them reads it; the security
+# headers go on every answer, the guards' refusals included; and every request, refused or
+# not, gets its access-log line.
 app = rx.App(
     head_components=[rx.script(src="/workspace.js")],
     api_transformer=[
@@ -46,9 +51,12 @@ app = rx.App(
         guard_sockets,
         BodyGuard,
         SecurityHeaders,
+        AccessLog,
     ],
     # Every toast bottom left: over neither Send (bottom right) nor Sign out (top right).
     toaster=rx.toast.provider(position="bottom-left"),
+    # A lost database or Redis is the reconnecting banner's to say, not a toast per event.
+    backend_exception_handler=dependency_exception_handler,
 )
 app.add_page(
     login_page,
@@ -87,8 +95,11 @@ app.add_page(
     title="Supervisor board · Agent Workspace",
     on_load=SupervisorState.load,
 )
+app.register_lifespan_task(configure_worker)  # Granian's workers set up logging of their own
+app.register_lifespan_task(worker_started)
 app.register_lifespan_task(tune_collector)
 app.register_lifespan_task(run_dispatcher)
 app.register_lifespan_task(run_router)
 app.register_lifespan_task(run_file_collector)
 app.register_lifespan_task(Notifier(app).run)
+app.register_lifespan_task(OutageWatch(app).run)

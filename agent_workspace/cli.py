@@ -10,22 +10,30 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
+import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import TextIO
 
 import httpx
 from alembic.config import Config
 from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
 
 from agent_workspace import cli_accounts, cli_setup
 from agent_workspace.config import PROJECT_ROOT, get_settings
 from agent_workspace.domain.attachments import describe_size
+from agent_workspace.ops import health, log_lines, logs
+from agent_workspace.ops.metrics import MULTIPROC_ENV
 from agent_workspace.services.accounts.users import has_active_admin
 from agent_workspace.services.demo_data import (
     DemoUser,
@@ -38,6 +46,7 @@ from agent_workspace.services.files import collection
 from alembic import command
 
 PROG = "agent_workspace"
+log = logging.getLogger("agent_workspace.cli")  # also when run as __main__
 FIRST_ADMIN_HINT = (
     "No administrator yet: create one with\n"
     '  python -m agent_workspace.cli create-user USERNAME --name "Full Name" --role admin'
@@ -89,10 +98,70 @@ def _refuse_demo_accounts() -> int:
     return 1 if problems else 0
 
 
+def _refuse_missing_dependencies(*, redis: bool = True) -> int:
+    """Before anything starts: the database answers and is migrated, Redis (if set) answers;
+    else one line each naming the setting and the address tried, and 1."""
+    settings = get_settings()
+    found = health.problems(settings.database_url, settings.redis_url if redis else None)
+    for problem in found:
+        print(f"{PROG}: {problem.line}", file=sys.stderr)
+    return 1 if found else 0
+
+
+def _start_logged(
+    name: str,
+    command: list[str],
+    *,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.Popen[bytes]:
+    """Starts a child whose output leaves this process as log lines (log_lines.py): what it
+    prints without a logger is stamped with the time, a level and `name`."""
+    settings = get_settings()
+    child = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=cwd,
+        env=env,
+    )
+    for stream, out, level in (
+        (child.stdout, sys.stdout, "INFO"),
+        (child.stderr, sys.stderr, "WARNING"),
+    ):
+        assert stream is not None
+        stamper = log_lines.Stamper(
+            source=name,
+            default_level=level,
+            log_format=settings.log_format,
+            level=settings.log_level,
+        )
+        _pumps.append(log_lines.pump(stream, functools.partial(_write_line, out), stamper))
+    return child
+
+
+_pumps: list[threading.Thread] = []
+PUMP_DRAIN_SECONDS = 5.0
+
+
+def _drain_pumps() -> None:
+    """The children's last lines (how they stopped) are written before serve returns."""
+    deadline = time.monotonic() + PUMP_DRAIN_SECONDS
+    while _pumps:
+        _pumps.pop().join(max(0.0, deadline - time.monotonic()))
+
+
+def _write_line(out: TextIO, line: str) -> None:
+    with contextlib.suppress(OSError, ValueError):  # nobody reads our output any more
+        out.write(line + "\n")
+        out.flush()
+
+
 def _start_simulator() -> subprocess.Popen[bytes]:
     settings = get_settings()
     account = settings.provider_account()
-    return subprocess.Popen(
+    return _start_logged(
+        "simulator",
         [
             sys.executable,
             "-m",
@@ -107,7 +176,7 @@ def _start_simulator() -> subprocess.Popen[bytes]:
             account.auth_token,
             "--inbound-webhook-url",
             f"{settings.public_base_url}/api/twilio/inbound",
-        ]
+        ],
     )
 
 
@@ -143,7 +212,7 @@ def _announce_when_ready(url: str, simulator: bool) -> None:
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
-    print(ready_banner(url, simulator=simulator), flush=True)
+    log.info("%s", ready_banner(url, simulator=simulator).strip("\n"))
 
 
 def _tool_env() -> dict[str, str]:
@@ -186,11 +255,14 @@ def serve(port: int, workers: int = 1) -> int:
     if (problem := workers_problem(workers)) is not None:
         print(f"{PROG}: {problem}", file=sys.stderr)
         return 2
+    if _refuse_missing_dependencies():
+        return 1
     if _refuse_demo_accounts():
         return 1
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     simulator: subprocess.Popen[bytes] | None = None
     reflex: subprocess.Popen[bytes] | None = None
+    metrics_dir = _metrics_dir()
     try:
         simulator = _start_simulator() if get_settings().uses_simulator else None
         url = f"http://127.0.0.1:{port}"
@@ -199,14 +271,30 @@ def serve(port: int, workers: int = 1) -> int:
         ).start()
         command = [sys.executable, "-m", "reflex", "run", "--env", "prod"]
         command += ["--backend-host", "127.0.0.1", "--frontend-port", str(port)]
-        env = {**_tool_env(), "GRANIAN_WORKERS": str(workers)}
-        reflex = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env)
+        env = {**_tool_env(), "GRANIAN_WORKERS": str(workers), MULTIPROC_ENV: str(metrics_dir)}
+        reflex = _start_logged("reflex", command, cwd=PROJECT_ROOT, env=env)
         return reflex.wait()
     except KeyboardInterrupt:
         return _stop(reflex) if reflex is not None else 130
     finally:
         if simulator is not None:
             _stop(simulator)
+        _drain_pumps()
+        if MULTIPROC_ENV not in os.environ:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _metrics_dir() -> Path:
+    """Where the workers keep their metrics for /metrics to add up (ops/metrics.py): the
+    operator's PROMETHEUS_MULTIPROC_DIR, emptied (counts of an earlier run are not this
+    one's), or a fresh folder removed when serve ends."""
+    if given := os.environ.get(MULTIPROC_ENV):
+        folder = Path(given)
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*.db"):
+            stale.unlink()
+        return folder
+    return Path(tempfile.mkdtemp(prefix="aw-metrics-"))
 
 
 def _stop(process: subprocess.Popen[bytes], grace: float = 20) -> int:
@@ -224,6 +312,8 @@ def dispatch() -> int:
     processes beside the web workers, on the same database."""
     from agent_workspace.web.runtime import run_dispatcher
 
+    if _refuse_missing_dependencies(redis=False):
+        return 1
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop like Ctrl-C: cleanly
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_dispatcher())
@@ -291,15 +381,22 @@ def main(argv: list[str] | None = None) -> int:
     """Runs one command; a refusal is printed as one line per problem, exit status 1 or 2."""
     args = build_parser().parse_args(argv)
     try:
-        get_settings()
+        settings = get_settings()
     except ValidationError as error:
         for line in settings_refusals(error):
             print(f"{PROG}: {line}", file=sys.stderr)
         return 2
+    logs.configure(settings.log_level, settings.log_format)
     try:
         return int(args.handler(args) or 0)
     except ServiceError as error:
         print(f"{PROG}: {error.message}", file=sys.stderr)
+        return 1
+    except OperationalError as error:  # the database went away, or never answered
+        print(
+            f"{PROG}: {health.database_unreachable(settings.database_url, error).line}",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -87,6 +87,10 @@ class Settings(BaseSettings):
     # After a create got no answer (timeout), how long to let the provider finish it before
     # looking it up: a lookup that runs first would miss it and send it a second time.
     outbox_reconcile_settle_seconds: float = Field(default=30.0, ge=0.0, le=3600.0)
+    # A message the provider took and whose final status callback has not come this long
+    # after is looked up at the provider (then after twice as long, ... up to 6 h, for 3 days):
+    # Twilio sends each callback once, and one that came while the app was down is lost.
+    status_check_seconds: float = Field(default=600.0, ge=0.0, le=24 * 3600.0)
 
     # The HTTP edge (web/body_guard.py). A webhook is a few KB (1,600 characters of Body at
     # most): a larger body is refused before it is read.
@@ -99,10 +103,22 @@ class Settings(BaseSettings):
     # is answered 503 at once, so slow clients never hold more of the server's connections.
     slow_body_readers: int = Field(default=32, ge=1, le=512)
 
+    # The bearer token a Prometheus scraper sends to GET /metrics; unset, /metrics is off.
+    metrics_token: str | None = None
+
+    # Every line of every process: a UTC timestamp, the level, the logger (ops/logs.py).
+    log_level: str = Field(default="info", pattern="^(?i:debug|info|warning|error)$")
+    log_format: str = Field(default="text", pattern="^(?i:text|json)$")
+
     # Explicit opt-ins; unset means "only in development" (see deployment_problems).
     demo_data: bool | None = None
     simulator: bool | None = None
     allow_insecure_public_url: bool = False
+
+    @field_validator("log_level", "log_format")
+    @classmethod
+    def _lowercase(cls, value: str) -> str:
+        return value.lower()
 
     @field_validator("media_hosts")
     @classmethod
@@ -112,16 +128,6 @@ class Settings(BaseSettings):
         except ValueError as problem:
             raise ValueError(f"AW_MEDIA_HOSTS: {problem}") from None
         return value
-
-    @model_validator(mode="after")
-    def _refuse_placeholder_secrets(self) -> Settings:
-        if self.environment != "development" and self.secret_key in PLACEHOLDER_SECRETS:
-            raise ValueError(f"AW_SECRET_KEY must be set to a real secret in {self.environment}")
-        if self.environment == "production" and self.bcrypt_rounds < 12:
-            raise ValueError("AW_BCRYPT_ROUNDS below 12 is for tests only")
-        if self.environment != "development" and len(self.secret_key) < 32:
-            raise ValueError(f"AW_SECRET_KEY must be at least 32 characters in {self.environment}")
-        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_deployment(self) -> Settings:
@@ -167,12 +173,13 @@ class Settings(BaseSettings):
 
 
 def deployment_problems(settings: Settings) -> list[str]:
-    """What stops these settings from being a safe deployment, one line each with what to set.
+    """What stops these settings from being a safe deployment, one line each with what to set,
+    every one at once: an operator fixes them in one go, not one restart per problem.
 
     Every process (the CLI, the Reflex app, migrations) builds Settings, so a refusal here
     stops all of them: no path runs a production workspace on the simulator by accident.
     """
-    problems = []
+    problems = _secret_problems(settings)
     provider = _provider_problem(settings)
     if provider:
         problems.append(provider)
@@ -189,6 +196,21 @@ def deployment_problems(settings: Settings) -> list[str]:
                 f"{settings.environment}: set it to the https address Twilio reaches this "
                 "workspace at, or AW_ALLOW_INSECURE_PUBLIC_URL=true for a trial on this machine"
             )
+    return problems
+
+
+def _secret_problems(settings: Settings) -> list[str]:
+    environment = settings.environment
+    problems = []
+    if environment != "development":
+        if settings.secret_key in PLACEHOLDER_SECRETS:
+            problems.append(f"AW_SECRET_KEY must be set to a real secret in {environment}")
+        elif len(settings.secret_key) < 32:
+            problems.append(f"AW_SECRET_KEY must be at least 32 characters in {environment}")
+    if environment != "development" and settings.metrics_token and len(settings.metrics_token) < 32:
+        problems.append(f"AW_METRICS_TOKEN must be at least 32 characters in {environment}")
+    if environment == "production" and settings.bcrypt_rounds < 12:
+        problems.append("AW_BCRYPT_ROUNDS below 12 is for tests only: unset it in production")
     return problems
 
 

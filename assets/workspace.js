@@ -212,6 +212,114 @@
     lastCount = count;
   }
 
+  // What the agent types in Message is kept in this browser, per agent and interaction
+  // (data-draft-key), until it is sent: the server's copy lives with the tab's state, which a
+  // lost database or Redis, a reload or an expired sign-in can take away. A composer that
+  // opens empty gets the kept text back. Kept drafts go after a week, the oldest past 50.
+  var DRAFT = "aw-draft:";
+  var DRAFT_DAYS = 7;
+  var MAX_DRAFTS = 50;
+  var restoredBox = null;
+  var restoredKey = null;
+
+  function draftKeys() {
+    var keys = [];
+    for (var i = 0; i < localStorage.length; i++) {
+      var key = localStorage.key(i);
+      if (key && key.indexOf(DRAFT) === 0) keys.push(key);
+    }
+    return keys;
+  }
+
+  function readDraft(key) {
+    try {
+      var kept = JSON.parse(localStorage.getItem(key) || "null");
+      return kept && typeof kept.text === "string" ? kept : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function pruneDrafts() {
+    var oldest = Date.now() - DRAFT_DAYS * 86400000;
+    var kept = [];
+    draftKeys().forEach(function (key) {
+      var draft = readDraft(key);
+      if (!draft || !(draft.at > oldest)) localStorage.removeItem(key);
+      else kept.push([draft.at, key]);
+    });
+    kept.sort(function (a, b) { return a[0] - b[0]; });
+    kept.slice(0, Math.max(0, kept.length - MAX_DRAFTS)).forEach(function (item) {
+      localStorage.removeItem(item[1]);
+    });
+  }
+
+  function keepDraft(box) {
+    var key = box.dataset.draftKey;
+    if (!key) return;
+    try {
+      if (box.value) localStorage.setItem(DRAFT + key, JSON.stringify({ text: box.value, at: Date.now() }));
+      else localStorage.removeItem(DRAFT + key);
+    } catch (e) {
+      /* storage full or off: the server's copy is all there is */
+    }
+  }
+
+  function restoreDraft() {
+    var box = document.getElementById("compose-body");
+    var key = box && box.dataset.draftKey;
+    if (!box || !key || (box === restoredBox && key === restoredKey)) return;
+    restoredBox = box;
+    restoredKey = key;
+    var draft = readDraft(DRAFT + key);
+    if (!draft || !draft.text || box.value) return;
+    // As if typed: React's own value setter, then the input event its onChange listens to.
+    var setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set;
+    setter.call(box, draft.text);
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  window.awDrafts = {
+    forget: function (key) {
+      try {
+        localStorage.removeItem(DRAFT + key);
+      } catch (e) {
+        /* nothing kept */
+      }
+    },
+  };
+
+  document.addEventListener(
+    "input",
+    function (event) {
+      if (event.target && event.target.id === "compose-body") keepDraft(event.target);
+    },
+    true
+  );
+  try {
+    pruneDrafts();
+  } catch (e) {
+    /* storage off */
+  }
+
+  // The reconnecting banner (components/outage.py): when the server's reason clears, the
+  // page reloads itself, a moment apart from the other tabs, to show what changed meanwhile
+  // and to sign in again from its stored session. The draft comes back (above).
+  var outageShown = false;
+  var reloading = false;
+
+  function followOutage() {
+    var banner = document.getElementById("aw-outage");
+    var now = !!(banner && banner.dataset.outage);
+    if (outageShown && !now && !reloading) {
+      reloading = true;
+      setTimeout(function () {
+        window.location.reload();
+      }, 500 + Math.random() * 2000);
+    }
+    outageShown = now;
+  }
+
   var pending = false;
   new MutationObserver(function () {
     // At once, not at the next frame: a frame can be late (or never come, for a page that is
@@ -219,13 +327,21 @@
     labelFilePickers();
     showHighlight();
     resolvePending();
+    restoreDraft();
+    followOutage();
     if (pending) return;
     pending = true;
     requestAnimationFrame(function () {
       pending = false;
       onChange();
     });
-  }).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+  }).observe(document.documentElement, {
+    childList: true,
+    subtree: true,
+    characterData: true,
+    attributes: true,
+    attributeFilter: ["data-outage", "data-draft-key"],
+  });
 
   document.addEventListener("click", function (event) {
     var button = event.target && event.target.closest && event.target.closest("#new-messages");

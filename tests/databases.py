@@ -37,8 +37,9 @@ def fresh_sqlite(template: Path, directory: Path) -> str:
 
 
 @contextmanager
-def postgres_database() -> Iterator[str]:
-    """Creates a throwaway database beside 'test', migrates it, and drops it afterwards."""
+def postgres_database(*, migrated: bool = True) -> Iterator[str]:
+    """Creates a throwaway database beside 'test', migrates it (unless told not to), and drops
+    it afterwards."""
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
@@ -50,7 +51,8 @@ def postgres_database() -> Iterator[str]:
         )
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     try:
-        migrate(url)
+        if migrated:
+            migrate(url)
         yield url
     finally:
         with admin.connect() as conn:
@@ -65,5 +67,15 @@ def truncate_all(url: str) -> None:
     try:
         with engine.begin() as conn:
             conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    finally:
+        engine.dispose()
+
+
+def set_revision(url: str, revision: str) -> None:
+    """Marks the database as migrated only up to `revision` (as an older version left it)."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE alembic_version SET version_num = %s", (revision,))
     finally:
         engine.dispose()

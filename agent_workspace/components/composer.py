@@ -7,6 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from agent_workspace.components.forms import badge, callout, callout_root, native_select
+from agent_workspace.components.outage import PAUSED_REASON, sending_paused
 from agent_workspace.domain.inputs import SEARCH_CHARS, TYPED_CHARS
 from agent_workspace.state.channel_feed import ChannelFeed
 from agent_workspace.state.compose import BODY_ID, NOTE, OTHER, SMS, UPLOAD_ID, ComposeState
@@ -366,6 +367,9 @@ def _open() -> rx.Component:
             width="100%",
             placeholder="Write a reply. Enter sends, Shift+Enter adds a line.",
             aria_describedby="compose-counter",
+            # What is typed is kept in this browser per agent and interaction until it is sent
+            # (assets/workspace.js): a reload, a lost connection or a new sign-in keeps it.
+            custom_attrs={"data-draft-key": state.draft_key},
         ),
         _replies(),
         rx.hstack(
@@ -443,11 +447,24 @@ def _open() -> rx.Component:
                     id="compose-send",
                     size="2",
                     color_scheme="amber",
+                    disabled=sending_paused,
                 ),
-                rx.button("Send", on_click=state.send, id="compose-send", size="2"),
+                rx.button(
+                    "Send",
+                    on_click=state.send,
+                    id="compose-send",
+                    size="2",
+                    disabled=sending_paused,
+                ),
             ),
             width="100%",
             align="center",
+        ),
+        rx.cond(
+            sending_paused,
+            rx.text(
+                PAUSED_REASON, size="2", color_scheme="orange", role="status", id="compose-paused"
+            ),
         ),
         width="100%",
         spacing="2",

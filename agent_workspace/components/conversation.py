@@ -20,6 +20,7 @@ STATUS_COLORS = {
     "delivered": "green",
     "undelivered": "red",
     "failed": "red",
+    "unconfirmed": "orange",
     "received": "indigo",
     "note": "amber",
 }

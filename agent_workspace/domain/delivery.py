@@ -13,8 +13,15 @@ _RANK = {
     "undelivered": 3,
     "failed": 3,
     "read": 4,
+    "unconfirmed": 3,
 }
-FINAL = frozenset({"delivered", "undelivered", "failed"})
+# "unconfirmed" is the outbox's own end: it could not tell whether the provider has the message.
+FINAL = frozenset({"delivered", "undelivered", "failed", "unconfirmed"})
+#: What a provider may still move: its status is asked for when no final callback came.
+SETTLEABLE = frozenset({"queued", "sending", "sent"})
+#: After this long a message still "sent" is left so: some carriers never report delivery.
+STATUS_CHECKS_END = timedelta(days=3)
+MAX_STATUS_CHECK_GAP = timedelta(hours=6)
 # Provider statuses the workspace stores as one of its own.
 STORED_AS = {"accepted": "queued", "scheduled": "queued", "read": "delivered", "canceled": "failed"}
 
@@ -67,3 +74,12 @@ def retry_delay(attempt: int, *, retry_after: float | None, jitter: float) -> ti
     if retry_after is not None:
         delay = max(delay, retry_after)
     return timedelta(seconds=delay)
+
+
+def next_status_check(checks: int, *, first: timedelta) -> timedelta:
+    """How long after its `checks`-th look-up a message's status is asked for again: twice
+    `first` after the first, twice as long again each time, at most MAX_STATUS_CHECK_GAP (a
+    long-code queue can hold a message for hours; a carrier without delivery reports leaves it
+    "sent" for good)."""
+    doubled: timedelta = first * 2 ** min(checks, 16)
+    return min(doubled, MAX_STATUS_CHECK_GAP)

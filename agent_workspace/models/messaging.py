@@ -11,6 +11,8 @@ from sqlmodel import Field, SQLModel
 
 from agent_workspace.models.types import UTCDateTime, enum_type, utcnow
 
+STATUS_CHECK_PENDING = sa.text("status_check_due_at IS NOT NULL")
+
 
 class Direction(StrEnum):
     OUTBOUND = "outbound"
@@ -27,6 +29,9 @@ class MessageStatus(StrEnum):
     FAILED = "failed"
     RECEIVED = "received"
     NOTE = "note"  # internal notes have no delivery
+    # The outbox could not tell whether the provider has it (its list was too long to search):
+    # never sent again by itself; the agent decides.
+    UNCONFIRMED = "unconfirmed"
 
 
 class Message(SQLModel, table=True):
@@ -61,9 +66,20 @@ class Message(SQLModel, table=True):
         default=None, max_length=32, description="the fence: only its holder may act on a claim"
     )
     needs_reconcile: bool = False
+    # When to ask the provider for the status of a message it took, should no final status
+    # callback have come by then (Twilio sends each callback once: one that came while the
+    # app was down is lost); how often it was asked. None once the status is final.
+    status_check_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    status_checks: int = 0
 
     __table_args__ = (
         sa.Index("ix_message_outbox", "status", "next_attempt_at"),
+        sa.Index(
+            "ix_message_status_check_due",
+            "status_check_due_at",
+            sqlite_where=STATUS_CHECK_PENDING,
+            postgresql_where=STATUS_CHECK_PENDING,
+        ),
         sa.Index("ix_message_interaction_order", "interaction_id", "created_at", "id"),
     )
 

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
+from agent_workspace.components.outage import outage_banner
 from agent_workspace.state.session import LoginState
 
 
 def login_page() -> rx.Component:
+    return rx.fragment(outage_banner(), _sign_in())
+
+
+def _sign_in() -> rx.Component:
     return rx.center(
         rx.card(
             rx.form(

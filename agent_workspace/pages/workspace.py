@@ -11,6 +11,7 @@ from agent_workspace.components.details import details_pane
 from agent_workspace.components.inbox import list_pane
 from agent_workspace.components.layout import workspace_page
 from agent_workspace.components.new_interaction import new_interaction_dialog
+from agent_workspace.components.outage import outage_banner
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.live import ConversationFeed
 
@@ -41,6 +42,10 @@ def _conversation() -> rx.Component:
 
 
 def workspace() -> rx.Component:
+    return rx.fragment(outage_banner(), _workspace())
+
+
+def _workspace() -> rx.Component:
     open_one = InteractionPageState.interaction_id != 0
     return workspace_page(
         rx.grid(

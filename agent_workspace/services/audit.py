@@ -47,6 +47,8 @@ class AuditAction(StrEnum):
     MESSAGE_RECEIVED = "message.received"
     MESSAGE_RETRY_SCHEDULED = "message.retry_scheduled"
     MESSAGE_STATUS = "message.status"
+    MESSAGE_STATUS_CHECKED = "message.status_checked"
+    MESSAGE_UNCONFIRMED = "message.unconfirmed"
     OPT_OUT_CHANGED = "opt_out.changed"
     PEOPLE_IMPORTED = "people.imported"
     PERSON_CREATED = "person.created"

@@ -14,6 +14,7 @@ from agent_workspace.sms.gateway import (
     SmsError,
     SmsGateway,
     UncertainSmsError,
+    UndecidedLookupError,
 )
 from agent_workspace.sms.signature import (
     SIGNATURE_HEADER,
@@ -34,6 +35,7 @@ __all__ = [
     "SmsGateway",
     "TwilioGateway",
     "UncertainSmsError",
+    "UndecidedLookupError",
     "classify",
     "compute_signature",
     "describe_error",

@@ -110,6 +110,11 @@ class RetryableSmsError(SmsError):
         self.retry_after = retry_after
 
 
+class UndecidedLookupError(SmsError):
+    """A reconcile lookup cannot tell whether the provider has the message (more recent
+    messages between the two numbers than it may read): looking again will not tell either."""
+
+
 class UncertainSmsError(SmsError):
     """The request may have reached the provider (timeout, 5xx).
 
@@ -137,9 +142,15 @@ class SmsGateway(Protocol):
         `created_after`, whatever its status (queued ones included), newest first.
 
         For reconciliation: it must never miss a message the provider still holds. Raises
-        `RetryableSmsError` when it cannot tell (provider unreachable, out of `timeout`, too
-        many messages to look through).
+        `RetryableSmsError` when it cannot tell now (provider unreachable, out of `timeout`),
+        `UndecidedLookupError` when it never will (too many messages to look through).
         """
+        ...
+
+    def fetch_message(self, sid: str, *, timeout: float | None = None) -> ProviderMessage:
+        """The provider's current view of one message it took (its status, error code), for a
+        message whose final status callback never came. `PermanentSmsError` when the provider
+        does not know `sid`."""
         ...
 
     def fetch_media(self, url: str) -> FetchedMedia:

@@ -7,11 +7,12 @@ built-in simulator. No request is ever retried here: the app's outbox decides.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
@@ -35,6 +36,7 @@ from agent_workspace.sms.gateway import (
     RetryableSmsError,
     SmsError,
     UncertainSmsError,
+    UndecidedLookupError,
 )
 from agent_workspace.sms.media_fetch import TWILIO_MEDIA_HOSTS, MediaFetcher
 from agent_workspace.sms.twilio_http import PooledHttpClient
@@ -156,7 +158,7 @@ class TwilioGateway:
         cutoff = created_after.astimezone(UTC)
         deadline = None if timeout is None else time.monotonic() + timeout
         found: list[ProviderMessage] = []
-        try:
+        with self._reading():
             page = self._within(
                 deadline,
                 lambda: self._messages.page(to=to, from_=from_, page_size=self._list_page_size),
@@ -170,22 +172,41 @@ class TwilioGateway:
                 if page.next_page_url is None:
                     return found
                 if number >= self._list_max_pages:
-                    raise RetryableSmsError(
-                        f"More than {number * self._list_page_size} recent messages between "
-                        "these numbers: the provider's copy could not be looked up."
+                    raise UndecidedLookupError(
+                        f"Not confirmed: there were more than {number * self._list_page_size:,}"
+                        " recent messages between these numbers, too many to look for this one"
+                        " among them. It may have reached the consumer: check with them before"
+                        " sending it again."
                     )
                 page = self._within(deadline, page.next_page)
+        raise AssertionError("unreachable")
+
+    def fetch_message(self, sid: str, *, timeout: float | None = None) -> ProviderMessage:
+        """One message as the provider has it now (a read: safe to repeat)."""
+        with self._reading():
+            record = self._within(
+                None if timeout is None else time.monotonic() + timeout,
+                lambda: self._messages(sid).fetch(),
+            )
+        return _provider_message(record)
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """SDK and transport errors of a read as `SmsError`s; one that may not have been
+        answered is retryable (a read is safe to repeat)."""
+        try:
+            yield
         except SmsError:
             raise
         except Exception as exc:
-            if (error := self._translate(exc)) is None:
+            error = self._translate(exc)
+            if error is None:
                 raise
-            if isinstance(error, UncertainSmsError):  # a read is safe to repeat
+            if isinstance(error, UncertainSmsError):
                 error = RetryableSmsError(
                     error.message, code=error.code, http_status=error.http_status
                 )
             raise error from exc
-        raise AssertionError("unreachable")
 
     def _within(self, deadline: float | None, request: Callable[[], T]) -> T:
         """One SDK request, capped to what is left until `deadline` (monotonic seconds)."""

@@ -4,6 +4,7 @@ elsewhere Compose SMS opens the same form (the seed's flow)."""
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import reflex as rx
@@ -91,10 +92,12 @@ class ComposeState(SessionState):
     reply_error: str = ""
     new_reply_title: str = ""
     idempotency_key: str = ""
+    draft_key: str = ""  # the browser's copy of the draft: "<agent id>-<interaction id>"
     # The file picker offers what the channel's policy allows (the server checks the bytes).
     accept: dict[str, list[str]] = {t: list(KNOWN_TYPES[t]) for t in DEFAULT_ALLOWED_TYPES}
     # What the agent had typed in other interactions of this tab (domain/inputs.py DRAFTS).
     _drafts: dict[int, str] = {}
+    _drafts_of: str = ""  # who typed them: another agent signing in on this tab never sees them
 
     @rx.var
     def picker_accept(self) -> str:
@@ -119,7 +122,10 @@ class ComposeState(SessionState):
         are removed (their bytes too): the composer starts afresh."""
         if self.files:
             await self._discard_all()
-        if self.interaction_id:
+        if self._drafts_of != self.username:  # another agent signed in on this tab
+            self._drafts, self._drafts_of = {}, self.username
+            self._set_body("")
+        elif self.interaction_id:
             self._drafts = kept_drafts(self._drafts, self.interaction_id, self.body)
         interaction_id = self._interaction_in_url() or 0
         self.interaction_id = interaction_id
@@ -157,6 +163,7 @@ class ComposeState(SessionState):
             self.error = refused.message
             return False
         self.inline = options.inline
+        self.draft_key = f"{actor.user_id}-{self.interaction_id}"
         self.editing_route = False
         self.region, self.person_region = options.workspace_region, options.person_region or ""
         self.accept = {t: list(KNOWN_TYPES.get(t, ())) for t in options.allowed_types}
@@ -445,7 +452,11 @@ class ComposeState(SessionState):
             return None
         self._set_body("")
         self._drafts = {k: v for k, v in self._drafts.items() if k != self.interaction_id}
-        return [rx.toast.success(f"Note added to {added.interaction_number}."), focus_message()]
+        return [
+            rx.toast.success(f"Note added to {added.interaction_number}."),
+            self._forget_browser_draft(),
+            focus_message(),
+        ]
 
     @rx.event
     def set_confirm(self, value: str) -> None:
@@ -498,6 +509,7 @@ class ComposeState(SessionState):
         self.is_open = self.inline or result.interaction_id != self.interaction_id
         events: list[EventSpec] = [
             rx.toast.success(f"Queued in {result.interaction_number}: {result.summary}."),
+            self._forget_browser_draft(),
         ]
         if result.interaction_id != self.interaction_id:
             events.append(rx.redirect(f"/interactions/{result.interaction_id}"))
@@ -505,6 +517,12 @@ class ComposeState(SessionState):
             await self._preview()
             events.append(focus_message())
         return events
+
+    def _forget_browser_draft(self) -> EventSpec:
+        """The text went: the browser's copy of it goes too (assets/workspace.js)."""
+        return rx.call_script(
+            f"window.awDrafts && window.awDrafts.forget({json.dumps(self.draft_key)})"
+        )
 
 
 async def _read_files(

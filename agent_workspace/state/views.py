@@ -20,6 +20,7 @@ STATUS_LABELS = {
     "delivered": "Delivered",
     "undelivered": "Undelivered",
     "failed": "Failed",
+    "unconfirmed": "Not confirmed",
     "received": "Received",
     "note": "Internal note",
 }

@@ -22,6 +22,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from agent_workspace.config import get_settings
+from agent_workspace.ops.metrics import WEBHOOKS
 from agent_workspace.web.body_meter import (
     BodyMeter,
     Cut,
@@ -50,17 +51,26 @@ class BodyGuard:
         settings = get_settings()
         limit = settings.webhook_max_bytes if scope["path"].startswith(WEBHOOK_PREFIX) else None
         if limit is not None and declares_more_than(Headers(scope=scope), limit):
+            _count_too_large(scope)
             await answer(send, 413, _too_large(limit))
             return
         pace = Pace(settings.body_timeout_seconds, settings.body_min_bytes_per_second, self.readers)
         cut = await run_metered(self.app, scope, BodyMeter(receive, send, limit=limit, pace=pace))
         if cut is Cut.TOO_LARGE:
+            _count_too_large(scope)
             await answer(send, 413, _too_large(limit or 0))
         elif cut is Cut.TOO_SLOW:
             await answer(send, 408, "The request body did not arrive in time.")
         elif cut is Cut.BUSY:
             detail = "Too many requests are sending their bodies slowly; try again shortly."
             await answer(send, 503, detail, _BUSY_RETRY)
+
+
+def _count_too_large(scope: Scope) -> None:
+    kind = scope["path"].removeprefix(WEBHOOK_PREFIX).split("/")[0] or "unknown"
+    WEBHOOKS.labels(
+        kind if kind in ("inbound", "status") else "other", "refused", "too_large"
+    ).inc()
 
 
 def _too_large(limit: int) -> str:

@@ -19,6 +19,7 @@ from reflex.event import Event
 from reflex.state import StateUpdate
 
 from agent_workspace.db.engine import reading
+from agent_workspace.ops import metrics
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts import live_views
@@ -220,6 +221,7 @@ class Notifier:
             token = conversation_token(interaction_id)
             for actor in await self._show(shown, token, ConversationFeed, view):
                 seen.append((actor, interaction_id))
+        metrics.conversations_pushed(first.conversations)  # webhook → screen latency
         if LISTS_LINK in shown:
             await self._show(shown, LISTS_LINK, ListsFeed, None)
         listed = {a: set(ids) for a, ids in agents.items() if agent_token(a) in shown}

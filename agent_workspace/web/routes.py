@@ -1,4 +1,5 @@
-"""Twilio webhooks (signed) and media links (HMAC-signed), as a Starlette app under /api/."""
+"""Twilio webhooks (signed) and media links (HMAC-signed), as a Starlette app under /api/; the
+operators' /readyz (web/probes.py) and /metrics (web/metrics.py) beside them."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from agent_workspace.db.engine import transaction
 from agent_workspace.domain.media_types import OCTET_STREAM, is_inline_safe
 from agent_workspace.domain.webhooks import Malformed, parse_inbound, parse_status
 from agent_workspace.models import Attachment
+from agent_workspace.ops.metrics import WEBHOOKS
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.files import media_links
 from agent_workspace.services.files.storage import read_bytes
@@ -24,6 +26,7 @@ from agent_workspace.services.ingest import numbers
 from agent_workspace.services.ingest.accept import accept_inbound
 from agent_workspace.services.messaging import outbox
 from agent_workspace.sms import SIGNATURE_HEADER, validate_signature
+from agent_workspace.web import metrics, probes
 
 log = logging.getLogger(__name__)
 # Nothing a stored file says may load, run or navigate: it is shown, never executed.
@@ -70,38 +73,49 @@ async def inbound(request: Request) -> Response:
     """
     pairs = await _signed_form(request)
     if pairs is None:
-        return PlainTextResponse("invalid signature", status_code=403)
+        return _refused("inbound", "signature", "invalid signature", 403)
     fields = _fields(pairs)
     sms = parse_inbound(fields)
     if isinstance(sms, Malformed):
-        return PlainTextResponse(sms.reason, status_code=400)
+        return _refused("inbound", "malformed", sms.reason, 400)
     channel_id = numbers.cached_channel(sms.to)
-    if channel_id is None:
-        # Blocking DB work runs off the event loop (it is the app's loop, shared with Reflex).
-        channel_id = await run_in_threadpool(numbers.channel_of, sms.to)
-    if channel_id is None:
-        return PlainTextResponse(
-            f"{sms.to} is not a provider number of any channel.", status_code=404
-        )
     try:
-        await run_in_threadpool(accept_inbound, sms=sms, channel_id=channel_id, fields=fields)
+        if channel_id is None:
+            # Blocking DB work runs off the event loop (it is the app's loop, shared with Reflex).
+            channel_id = await run_in_threadpool(numbers.channel_of, sms.to)
+        if channel_id is None:
+            return _refused(
+                "inbound",
+                "unknown_number",
+                f"{sms.to} is not a provider number of any channel.",
+                404,
+            )
+        new = await run_in_threadpool(accept_inbound, sms=sms, channel_id=channel_id, fields=fields)
     except SQLAlchemyError:
         # Never a 200 for what was not kept: the provider is told, and may send it again.
         log.exception("inbound %s could not be stored", sms.sid)
-        return PlainTextResponse(
+        return _refused(
+            "inbound",
+            "not_stored",
             "The message could not be stored; it was not accepted. Send it again later.",
-            status_code=503,
+            503,
         )
+    WEBHOOKS.labels("inbound", "accepted", "new" if new else "duplicate").inc()
     return Response(EMPTY_TWIML, media_type="text/xml")
+
+
+def _refused(kind: str, reason: str, text: str, status: int) -> Response:
+    WEBHOOKS.labels(kind, "refused", reason).inc()
+    return PlainTextResponse(text, status_code=status)
 
 
 async def status(request: Request) -> Response:
     pairs = await _signed_form(request)
     if pairs is None:
-        return PlainTextResponse("invalid signature", status_code=403)
+        return _refused("status", "signature", "invalid signature", 403)
     report = parse_status(_fields(pairs))
     if isinstance(report, Malformed):
-        return PlainTextResponse(report.reason, status_code=400)
+        return _refused("status", "malformed", report.reason, 400)
     try:
         await run_in_threadpool(
             outbox.apply_delivery_status,
@@ -110,7 +124,13 @@ async def status(request: Request) -> Response:
             error_code=report.error_code,
         )
     except InvalidInput as refused:
-        return PlainTextResponse(refused.message, status_code=409)
+        return _refused("status", "not_outbound", refused.message, 409)
+    except SQLAlchemyError:
+        # Twilio never retries a status callback; the message's status is looked up at the
+        # provider later (services/messaging/settling.py). The 503 says it was not kept.
+        log.exception("status callback for %s could not be stored", report.sid)
+        return _refused("status", "not_stored", "The status could not be stored.", 503)
+    WEBHOOKS.labels("status", "accepted", "").inc()
     return Response(status_code=204)
 
 
@@ -182,5 +202,7 @@ def create_api() -> Starlette:
             Route("/api/twilio/inbound", inbound, methods=["POST"]),
             Route("/api/twilio/status", status, methods=["POST"]),
             Route("/api/media/{attachment_id}/{filename}", media, methods=["GET"]),
+            *probes.routes,
+            *metrics.routes,
         ]
     )

@@ -37,6 +37,7 @@ def make_dispatcher(gateway: SmsGateway | None = None) -> Dispatcher:
         settle=timedelta(seconds=settings.outbox_reconcile_settle_seconds),
         concurrency=settings.outbox_concurrency,
         listener=wakeups.listener_for(settings.database_url, settings.redis_url),
+        status_check_after=timedelta(seconds=settings.status_check_seconds),
     )
 
 

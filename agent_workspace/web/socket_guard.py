@@ -16,6 +16,8 @@ from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from agent_workspace.ops.metrics import worker_tabs
+
 EVENT_PATH = "/_event"
 # As Reflex's state.js generateUUID writes it (its variant digit is 8-f, not only 8-b) and as
 # its server hands out a new one (uuid4).
@@ -42,14 +44,22 @@ class SocketGuard:
         self.app, self.path = app, path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] in ("http", "websocket")
-            and (scope["path"] == self.path or scope["path"].startswith(f"{self.path}/"))
-            and named_token(scope.get("query_string", b"")) is None
-        ):
+        events = scope["path"] == self.path or scope["path"].startswith(f"{self.path}/")
+        if not (events and scope["type"] in ("http", "websocket")):
+            await self.app(scope, receive, send)
+            return
+        if named_token(scope.get("query_string", b"")) is None:
             await _refuse(scope, receive, send)
             return
-        await self.app(scope, receive, send)
+        if scope["type"] != "websocket":
+            await self.app(scope, receive, send)
+            return
+        tabs = worker_tabs()  # a tab connected to this worker (/metrics), until its socket closes
+        tabs.inc()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            tabs.dec()
 
 
 async def _refuse(scope: Scope, receive: Receive, send: Send) -> None:

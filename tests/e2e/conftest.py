@@ -14,6 +14,7 @@ from tests import databases
 from tests.servers import CHROMIUM, CHROMIUM_FLAGS, WorkspaceServer
 
 REDIS_URL = "redis://127.0.0.1:6379/7"
+METRICS_TOKEN = "e2e-metrics-token-" + "m" * 20  # Prometheus's bearer token for /metrics
 REDIS_HELP = (
     "Redis is not reachable at 127.0.0.1:6379; the PostgreSQL workspace needs it. Start it with: "
     "redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no"
@@ -53,6 +54,7 @@ def pg_workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace
                 "AW_REDIS_URL": REDIS_URL,
                 "AW_DATABASE_URL": database_url,
                 "AW_OUTBOX_POLL_SECONDS": "3600",  # only wake-ups (NOTIFY) make them send
+                "AW_METRICS_TOKEN": METRICS_TOKEN,
             },
             serve_args=("--workers", "2"),
         )

@@ -63,6 +63,9 @@ class FakeGateway:
     def fetch_media(self, url: str) -> FetchedMedia:
         raise AssertionError("no media in these tests")
 
+    def fetch_message(self, sid: str, *, timeout: float | None = None) -> ProviderMessage:
+        raise AssertionError("no status checks in these tests")
+
 
 def _provider_copy(sid: str, body: str, status: str = "sent") -> ProviderMessage:
     return ProviderMessage(

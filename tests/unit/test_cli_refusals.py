@@ -99,3 +99,22 @@ def test_several_workers_with_redis_pass_the_worker_check(monkeypatch: pytest.Mo
 
 def test_a_database_not_migrated_yet_holds_no_demo_accounts() -> None:
     assert demo_account_problems() == []
+
+
+def test_production_lists_every_problem_at_once_not_only_the_short_secret(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A short secret had hidden the http URL, the missing credentials, the test-only hashing
+    and the demo data: the operator fixed one, restarted, and met the next."""
+    monkeypatch.setenv("AW_ENVIRONMENT", "production")
+    monkeypatch.setenv("AW_SECRET_KEY", "too-short")
+    monkeypatch.setenv("AW_PUBLIC_BASE_URL", "http://ws.example.com")
+    monkeypatch.setenv("AW_DEMO_DATA", "true")
+    for opt_in in ("AW_SIMULATOR", "AW_ALLOW_INSECURE_PUBLIC_URL"):
+        monkeypatch.delenv(opt_in)
+    assert cli.main(["serve"]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    named = ["AW_SECRET_KEY", "AW_BCRYPT_ROUNDS", "AW_TWILIO_ACCOUNT_SID", "AW_DEMO_DATA"]
+    named.append("AW_PUBLIC_BASE_URL")
+    assert [next((n for n in named if n in line), line) for line in lines] == named
+    assert all(line.startswith("agent_workspace: ") for line in lines)

@@ -4,7 +4,14 @@ from datetime import timedelta
 
 import pytest
 
-from agent_workspace.domain.delivery import advances, forward_to, retry_delay, stored_status
+from agent_workspace.domain.delivery import (
+    FINAL,
+    advances,
+    forward_to,
+    next_status_check,
+    retry_delay,
+    stored_status,
+)
 
 
 @pytest.mark.parametrize(
@@ -88,3 +95,22 @@ def test_jitter_spreads_retries_between_half_and_full_delay() -> None:
 def test_retry_after_is_a_floor() -> None:
     assert retry_delay(1, retry_after=30, jitter=0.0) == timedelta(seconds=30)
     assert retry_delay(10, retry_after=1, jitter=1.0) == timedelta(seconds=300)
+
+
+@pytest.mark.parametrize(
+    ("checks", "gap"),
+    [
+        (1, timedelta(minutes=20)),
+        (2, timedelta(minutes=40)),
+        (5, timedelta(hours=5, minutes=20)),
+        (6, timedelta(hours=6)),
+        (60, timedelta(hours=6)),
+    ],
+)
+def test_status_checks_back_off_to_six_hours(checks: int, gap: timedelta) -> None:
+    assert next_status_check(checks, first=timedelta(minutes=10)) == gap
+
+
+def test_the_outbox_giving_up_is_final() -> None:
+    assert "unconfirmed" in FINAL
+    assert forward_to("unconfirmed", "delivered") is None

@@ -22,6 +22,7 @@ from agent_workspace.db.locks import lock_phone
 from agent_workspace.domain.webhooks import Malformed, parse_inbound
 from agent_workspace.models import AcceptedWebhook, utcnow
 from agent_workspace.models.types import UTCDateTime
+from agent_workspace.ops import metrics
 from agent_workspace.services.errors import InvalidInput, ServiceError
 from agent_workspace.services.ingest import gate
 from agent_workspace.services.messaging.inbound import receive_in
@@ -109,6 +110,8 @@ def route_next(*, channel_id: int, phone: str, engine: Engine | None = None) -> 
             received = receive_in(session, sms=sms, phone_locked=True)
             settled = {"row_id": row_id, "at_": utcnow(), "message_id_": received.message_id}
             session.execute(_SETTLE, settled)
+            # Before the commit, whose event the notifier may push at once: push latency.
+            metrics.inbound_routed(received.interaction_id, rows[0].accepted_at)
             return Outcome.ROUTED if len(rows) > 1 else Outcome.ROUTED_LAST
     except Exception as problem:
         if row_id is None:
@@ -120,7 +123,7 @@ def route_next(*, channel_id: int, phone: str, engine: Engine | None = None) -> 
 _T: sa.Table = AcceptedWebhook.__table__  # type: ignore[attr-defined]
 # Built once, plain rows: every routed text runs these.
 _OLDEST = (
-    sa.select(_T.c.id, _T.c.fields)
+    sa.select(_T.c.id, _T.c.fields, _T.c.accepted_at)
     .where(
         _T.c.channel_id == sa.bindparam("channel_id"),
         _T.c.from_number == sa.bindparam("phone"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,6 +26,7 @@ from agent_workspace.domain.delivery import forward_to
 from agent_workspace.models import EarlyStatus, Message, MessageStatus, utcnow
 from agent_workspace.services import audit, events
 from agent_workspace.services.audit import PROVIDER, AuditAction
+from agent_workspace.services.messaging.settling import STATUS_CHECK_AFTER
 from agent_workspace.services.messaging.statuses import advance
 
 _MESSAGES: sa.Table = Message.__table__  # type: ignore[attr-defined]
@@ -42,9 +44,15 @@ class Accepted:
     error_code: int | None = None
 
 
-def record_accepted(accepted: list[Accepted], *, engine: Engine | None = None) -> set[int]:
+def record_accepted(
+    accepted: list[Accepted],
+    *,
+    check_after: timedelta = STATUS_CHECK_AFTER,
+    engine: Engine | None = None,
+) -> set[int]:
     """Keeps each message's sid and status, then applies callbacks that beat us here; returns the
-    ids recorded. A message whose lease was lost is left untouched (and not returned).
+    ids recorded. A message whose lease was lost is left untouched (and not returned). Should
+    no final status come within `check_after`, the provider is asked (settling.py).
 
     Core statements on the transaction's connection, not ORM objects: this runs for every
     message the outbox sends, and the ORM's load, flush and audit objects were half of a
@@ -58,7 +66,9 @@ def record_accepted(accepted: list[Accepted], *, engine: Engine | None = None) -
         lock_sids(session, [a.sid for a in accepted])
         conn = session.connection()
         fenced, answers = _FENCED[conn.dialect.name]
-        won = conn.execute(fenced, {**answers(accepted), "now": utcnow()}).all()
+        now = utcnow()
+        values = {**answers(accepted), "now": now, "check_due": now + check_after}
+        won = conn.execute(fenced, values).all()
         if not won:
             return set()
         early_by_sid = _early_statuses(conn, [by_id[row.id].sid for row in won if row.early])
@@ -109,6 +119,7 @@ def _fenced_update(answer: sa.Subquery) -> sa.Update:
             error_message=None,  # no "Retrying: ..." left once it went out
             updated_at=now,
             sent_at=sa.func.coalesce(_MESSAGES.c.sent_at, now),
+            status_check_due_at=sa.bindparam("check_due", type_=_MESSAGES.c.updated_at.type),
         )
         .returning(
             _MESSAGES.c.id,

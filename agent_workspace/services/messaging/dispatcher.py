@@ -30,9 +30,10 @@ from sqlalchemy.engine import Engine
 
 from agent_workspace.domain.delivery import retry_delay
 from agent_workspace.domain.outbox import Sent, call_budget, could_be_ours, provider_copy
+from agent_workspace.ops.metrics import SENDS, error_label
 from agent_workspace.services import events
 from agent_workspace.services.files import inbound_media
-from agent_workspace.services.messaging import outbox, wakeups
+from agent_workspace.services.messaging import outbox, settling, wakeups
 from agent_workspace.services.messaging.acceptance import Accepted, record_accepted
 from agent_workspace.sms.gateway import (
     OptedOutError,
@@ -43,11 +44,14 @@ from agent_workspace.sms.gateway import (
     SmsError,
     SmsGateway,
     UncertainSmsError,
+    UndecidedLookupError,
 )
 
 log = logging.getLogger(__name__)
 #: After a create that got no answer at all, how long the provider may still be working on it.
 SETTLE = timedelta(seconds=30)
+#: Messages asked about per pass, and how long one question may take.
+SETTLE_BATCH, STATUS_CHECK_TIMEOUT = 50, 10.0
 #: HTTP answers that come from a proxy in front of the provider, which may still be working.
 _NOT_THE_PROVIDERS_ANSWER = frozenset({502, 504})
 
@@ -73,6 +77,7 @@ class Dispatcher:
         batch: int = 10,
         concurrency: int = 8,
         listener: wakeups.Listener | None = None,
+        status_check_after: timedelta = settling.STATUS_CHECK_AFTER,
     ) -> None:
         self.gateway = gateway
         self.status_callback_url = status_callback_url
@@ -84,6 +89,7 @@ class Dispatcher:
         self.batch = batch
         self.concurrency = max(1, concurrency)
         self.listener = listener
+        self.status_check_after = status_check_after
         self.wakeups: Counter[str] = Counter()
         #: Set while it waits with nothing to claim (tests queue work only then).
         self.idle = threading.Event()
@@ -107,9 +113,38 @@ class Dispatcher:
                 answers = [self._send(jobs[0])]
             else:
                 answers = list(self._threads().map(self._send, jobs))
-            record_accepted([a for a in answers if a is not None], engine=self.engine)
+            self._record([a for a in answers if a is not None])
             sent += len(jobs)
         return sent + self._fetch_pending()
+
+    def _record(self, answers: list[Accepted]) -> set[int]:
+        return record_accepted(answers, check_after=self.status_check_after, engine=self.engine)
+
+    def settle_once(self, limit: int = SETTLE_BATCH) -> int:
+        """Asks the provider for the status of up to `limit` messages whose final status
+        callback has not come (settling.py), and applies each answer as a callback; returns
+        how many it asked about."""
+        due = settling.claim_unsettled(
+            limit=limit, first=self.status_check_after, engine=self.engine
+        )
+        for message in due:
+            try:
+                found = self.gateway.fetch_message(message.sid, timeout=STATUS_CHECK_TIMEOUT)
+            except PermanentSmsError as unknown:
+                settling.unknown_to_provider(
+                    message_id=message.message_id, reason=unknown.message, engine=self.engine
+                )
+                continue
+            except SmsError as problem:  # asked again at its next check time
+                log.info("status check of message %s: %s", message.message_id, problem.message)
+                continue
+            outbox.apply_delivery_status(
+                sid=message.sid,
+                status=found.status,
+                error_code=found.error_code,
+                engine=self.engine,
+            )
+        return len(due)
 
     def _threads(self) -> ThreadPoolExecutor:
         if self._pool is None:
@@ -131,6 +166,15 @@ class Dispatcher:
                 return None
             try:
                 found = self._already_at_provider(job, budget)
+            except UndecidedLookupError as undecided:  # asking again would not tell either
+                SENDS.labels("unconfirmed", "").inc()
+                outbox.mark_unconfirmed(
+                    message_id=job.message_id,
+                    lease_token=job.lease_token,
+                    reason=undecided.message,
+                    engine=self.engine,
+                )
+                return None
             except SmsError as problem:
                 # Whether it has a copy is unknown: never send blind, look again later.
                 self._retry(job, problem, uncertain=True)
@@ -152,6 +196,7 @@ class Dispatcher:
                 timeout=budget,
             )
         except PermanentSmsError as refused:
+            SENDS.labels("failed", error_label(refused.code)).inc()
             outbox.mark_failed(
                 message_id=job.message_id,
                 lease_token=job.lease_token,
@@ -161,8 +206,11 @@ class Dispatcher:
                 engine=self.engine,
             )
         except (RetryableSmsError, UncertainSmsError) as problem:
-            self._retry(job, problem, uncertain=isinstance(problem, UncertainSmsError))
+            uncertain = isinstance(problem, UncertainSmsError)
+            SENDS.labels("uncertain" if uncertain else "retry", error_label(problem.code)).inc()
+            self._retry(job, problem, uncertain=uncertain)
         else:
+            SENDS.labels("accepted", "").inc()
             return _answer(job, accepted)
         return None
 
@@ -257,6 +305,7 @@ class Dispatcher:
         helpers = [
             asyncio.create_task(self._fetch_forever()),
             asyncio.create_task(self._record_forever()),
+            asyncio.create_task(self._settle_forever()),
         ]
         if self.listener is not None:
             helpers.append(asyncio.create_task(self.listener.run(self.wake)))
@@ -345,9 +394,21 @@ class Dispatcher:
             self._answered.clear()
             answers, self._answers = self._answers, []
             try:
-                await asyncio.to_thread(record_accepted, answers, engine=self.engine)
+                await asyncio.to_thread(self._record, answers)
             except Exception:
                 log.exception("recording %d accepted messages failed", len(answers))
+
+    async def _settle_forever(self) -> None:
+        """Asks about unsettled messages a few times per `status_check_after` (every 2.5 min
+        by default), and at once after a start: callbacks lost while it was down are due."""
+        every = min(max(self.status_check_after.total_seconds() / 4, 1.0), 150.0)
+        while True:
+            try:
+                while await asyncio.to_thread(self.settle_once) == SETTLE_BATCH:
+                    pass  # more are due
+            except Exception:
+                log.exception("status check pass failed")
+            await asyncio.sleep(every)
 
     async def _fetch_forever(self) -> None:
         assert self._media_wake is not None

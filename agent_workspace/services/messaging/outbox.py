@@ -112,12 +112,52 @@ def mark_failed(
     engine: Engine | None = None,
 ) -> bool:
     """The provider refused the message for good; an opt-out refusal also records the opt-out."""
+    return _end(
+        message_id,
+        lease_token,
+        MessageStatus.FAILED,
+        AuditAction.MESSAGE_FAILED,
+        code=code,
+        reason=reason,
+        opted_out=opted_out,
+        engine=engine,
+    )
+
+
+def mark_unconfirmed(
+    *, message_id: int, lease_token: str, reason: str, engine: Engine | None = None
+) -> bool:
+    """A lookup could not tell whether the provider has the message, and never will: it is not
+    sent again by itself (it may have gone out), and the agent reads why."""
+    return _end(
+        message_id,
+        lease_token,
+        MessageStatus.UNCONFIRMED,
+        AuditAction.MESSAGE_UNCONFIRMED,
+        code=None,
+        reason=reason,
+        engine=engine,
+    )
+
+
+def _end(
+    message_id: int,
+    lease_token: str,
+    status: MessageStatus,
+    action: AuditAction,
+    *,
+    code: int | None,
+    reason: str,
+    opted_out: bool = False,
+    engine: Engine | None = None,
+) -> bool:
+    """The outbox's last word on a message it holds: `status`, why, and an audit row."""
     with transaction(engine) as session:
         message = _fenced(
             session,
             message_id,
             lease_token,
-            status=MessageStatus.FAILED,
+            status=status,
             error_code=code,
             error_message=reason[:400],
             lease_until=None,
@@ -131,8 +171,8 @@ def mark_failed(
             provider_opt_out(session, message)
         record(
             session=session,
-            actor=PROVIDER,
-            action=AuditAction.MESSAGE_FAILED,
+            actor=PROVIDER if status is MessageStatus.FAILED else SYSTEM,
+            action=action,
             entity=message,
             detail={"code": code, "reason": reason},
         )

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from agent_workspace.domain.delivery import forward_to
+from agent_workspace.domain.delivery import FINAL, forward_to
 from agent_workspace.models import Message, MessageStatus, utcnow
+from agent_workspace.ops.metrics import DELIVERY, count_after_commit, error_label
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, AuditAction, record
 from agent_workspace.services.messaging.opt_outs import set_opt_out
@@ -25,6 +26,8 @@ def advance(session: Session, message: Message, status: str, error_code: int | N
     message.updated_at = utcnow()
     if new == "delivered":
         message.delivered_at = message.updated_at
+    if new in FINAL:
+        message.status_check_due_at = None  # nothing left to ask the provider (settling.py)
     if new in ("failed", "undelivered"):
         message.error_code = error_code
         message.error_message = (
@@ -33,6 +36,8 @@ def advance(session: Session, message: Message, status: str, error_code: int | N
         if error_code == 21610:
             provider_opt_out(session, message)
     session.add(message)
+    code = error_label(error_code if new in ("failed", "undelivered") else None)
+    count_after_commit(session, DELIVERY, status=new, error_code=code)
     record(
         session=session,
         actor=PROVIDER,

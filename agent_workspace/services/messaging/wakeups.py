@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from agent_workspace.config import get_settings
+from agent_workspace.ops.health import first_line
 from agent_workspace.services import events
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def _publish_to_redis(session: Any) -> None:
     try:
         _redis(url).publish(CHANNEL, b"")
     except redis.RedisError as problem:  # the poll still finds the work
-        log.warning("could not announce queued messages over Redis: %s", problem)
+        log.warning("could not announce queued messages over Redis: %s", first_line(problem))
 
 
 @event.listens_for(Session, "after_rollback")
@@ -107,7 +108,11 @@ class PostgresListener:
                     async for _ in conn.notifies():
                         wake(self.name)
             except (psycopg.Error, OSError) as problem:
-                log.warning("outbox LISTEN connection lost (%s); again in %.1f s", problem, pause)
+                log.warning(
+                    "outbox LISTEN connection lost (%s); again in %.1f s",
+                    first_line(problem),
+                    pause,
+                )
             self.listening.clear()
             await asyncio.sleep(pause)
             pause = min(pause * 2, RETRY_MOST)
@@ -136,7 +141,11 @@ class RedisListener:
                         if message.get("type") == "message":
                             wake(self.name)
             except (redis.RedisError, OSError) as problem:
-                log.warning("outbox Redis subscription lost (%s); again in %.1f s", problem, pause)
+                log.warning(
+                    "outbox Redis subscription lost (%s); again in %.1f s",
+                    first_line(problem),
+                    pause,
+                )
             finally:
                 await client.aclose()
             self.listening.clear()

@@ -10,11 +10,13 @@ SMS_SIMULATOR_HOLD_QUEUED=1).
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 
 import uvicorn
 
+from agent_workspace.ops import logs
 from agent_workspace.sms.simulator.app import create_simulator_app
 
 DEFAULT_ACCOUNT_SID = "AC" + "0" * 32
@@ -75,8 +77,14 @@ def main(argv: list[str] | None = None) -> None:
         media_first_fetch_404=args.media_first_404,
         hold_queued=args.hold_queued,
     )
-    print(f"SMS simulator: API {public}/2010-04-01, phone page {public}/phone", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    # The workspace's log format (`serve` passes AW_LOG_* on); Uvicorn's loggers go through it.
+    logs.configure(
+        os.environ.get("AW_LOG_LEVEL", args.log_level), os.environ.get("AW_LOG_FORMAT", "text")
+    )
+    logging.getLogger("agent_workspace.sms.simulator").info(
+        "SMS simulator: API %s/2010-04-01, phone page %s/phone", public, public
+    )
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, log_config=None)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,8 +124,9 @@ class Pipeline:
         *statuses: str,
         timeout: float = 8.0,
         dispatcher: Dispatcher | None = None,
+        step: Callable[[], object] | None = None,
     ) -> Message:
-        """Runs dispatcher passes until the message reaches one of `statuses`."""
+        """Runs dispatcher passes (or `step`) until the message reaches one of `statuses`."""
         found: list[Message] = []
 
         def reached() -> bool:
@@ -135,7 +136,7 @@ class Pipeline:
         wait_until(
             reached,
             timeout=timeout,
-            step=(dispatcher or self.dispatcher).run_once,
+            step=step or (dispatcher or self.dispatcher).run_once,
             what=f"message {message_id} to become {statuses} (now {found and found[0].status})",
         )
         return found[0]

@@ -14,6 +14,7 @@ from agent_workspace.sms import (
     RetryableSmsError,
     TwilioGateway,
     UncertainSmsError,
+    UndecidedLookupError,
 )
 from agent_workspace.sms.simulator import SimulatorServer
 from tests.integration.sms.conftest import ACCOUNT_SID, AUTH_TOKEN, PHONE, PROVIDER, sim_messages
@@ -73,7 +74,7 @@ def test_the_lookup_gives_up_rather_than_guess_when_there_is_too_much(
     before = datetime.now(UTC) - timedelta(seconds=1)
     for i in range(3):
         gateway.send(OutboundSms(to=PHONE, from_=PROVIDER, body=f"m{i}"))
-    with pytest.raises(RetryableSmsError, match="could not be looked up"):
+    with pytest.raises(UndecidedLookupError, match="Not confirmed: there were more than 2 recent"):
         gateway.list_messages(to=PHONE, from_=PROVIDER, created_after=before)
 
 
