@@ -6,7 +6,7 @@ its status should no final callback have come by then (services/messaging/settli
 Messages the provider already took and that are not final are due at once after upgrading.
 
 Revision ID: a7e3c91d5b20
-Revises: c5d2e8a41f07
+Revises: d8a3f1c2b9e0
 Create Date: 2026-12-09 09:00:00.000000
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 import agent_workspace.models.types
 
 revision: str = "a7e3c91d5b20"
-down_revision: str | None = "c5d2e8a41f07"
+down_revision: str | None = "d8a3f1c2b9e0"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
