@@ -14,7 +14,7 @@ from agent_workspace.config import PROJECT_ROOT
 from alembic import command
 from tests import databases
 
-BEFORE = "c5d2e8a41f07"
+BEFORE = "d8a3f1c2b9e0"
 MESSAGE = (
     "INSERT INTO message (interaction_id, direction, body, from_number, to_number, status,"
     " provider_sid, segments, created_at, updated_at, attempts, needs_reconcile)"
