@@ -37,8 +37,9 @@ def fresh_sqlite(template: Path, directory: Path) -> str:
 
 
 @contextmanager
-def postgres_database() -> Iterator[str]:
-    """Creates a throwaway database beside 'test', migrates it, and drops it afterwards."""
+def postgres_database(*, migrated: bool = True) -> Iterator[str]:
+    """Creates a throwaway database beside 'test', migrates it (unless a test migrates it as
+    its operator would), and drops it afterwards."""
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
@@ -50,7 +51,8 @@ def postgres_database() -> Iterator[str]:
         )
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     try:
-        migrate(url)
+        if migrated:
+            migrate(url)
         yield url
     finally:
         with admin.connect() as conn:
