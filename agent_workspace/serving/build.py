@@ -61,7 +61,10 @@ def build(settings: Settings, *, force: bool = False) -> int:
             check=False,
         )
         if done.returncode != 0:
-            print(f"agent_workspace: the frontend build failed; {web_dir} is unchanged.")
+            print(
+                f"agent_workspace: the frontend build failed; {web_dir} is unchanged.",
+                file=sys.stderr,
+            )
             return 1
         _install(work / ".web", web_dir, wanted)
     print(f"Built the frontend for {wanted['public_url']} into {web_dir}.")
@@ -103,8 +106,8 @@ def source_fingerprint() -> str:
 
 
 def tool_path() -> str:
-    """PATH for the build: bun and node from PATH, or from .tools where scripts/bootstrap.sh
-    installs them in a checkout; this Python's own folder for Reflex's helpers."""
+    """PATH for the build: in a checkout, .tools first (the bun and node 22 scripts/bootstrap.sh
+    installs); then PATH (an install's build tools); then this Python's own folder."""
     bundled = SOURCE_ROOT / ".tools" / "node_modules" / ".bin"
     here = Path(sys.executable).parent
     return os.pathsep.join([str(bundled), os.environ.get("PATH", ""), str(here)])
