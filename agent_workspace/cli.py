@@ -1,5 +1,6 @@
-"""Command line: `prepare` (migrate + demo data) and `serve` for the run script, and the
-account and set-up commands (cli_accounts.py, cli_setup.py).
+"""Command line (`agent-workspace`, or `python -m agent_workspace.cli`): `prepare` (migrate +
+demo data), `build` (the frontend, once) and `serve` for the run script, and the account and
+set-up commands (cli_accounts.py, cli_setup.py).
 
 Every command first builds the Settings; an unsafe deployment (see config.deployment_problems)
 is refused there with one line per problem and what to set, before anything is touched.
@@ -30,7 +31,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 
 from agent_workspace import cli_accounts, cli_setup
-from agent_workspace.config import PROJECT_ROOT, get_settings
+from agent_workspace.config import get_settings
 from agent_workspace.domain.attachments import describe_size
 from agent_workspace.ops import health, log_lines, logs
 from agent_workspace.ops.metrics import MULTIPROC_ENV
@@ -43,6 +44,9 @@ from agent_workspace.services.demo_data import (
 )
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.files import collection
+from agent_workspace.serving import build as frontend
+from agent_workspace.serving.run_dir import reflex_env, run_dir
+from agent_workspace.sources import MIGRATIONS
 from alembic import command
 
 PROG = "agent_workspace"
@@ -55,8 +59,9 @@ FIRST_ADMIN_HINT = (
 
 def migrate(database_url: str | None = None) -> None:
     """Applies every Alembic migration (the prestart step; never done at import)."""
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("path_separator", "os")
     config.set_main_option("sqlalchemy.url", database_url or get_settings().database_url)
     command.upgrade(config, "head")
 
@@ -215,20 +220,6 @@ def _announce_when_ready(url: str, simulator: bool) -> None:
     log.info("%s", ready_banner(url, simulator=simulator).strip("\n"))
 
 
-def _tool_env() -> dict[str, str]:
-    """Reflex finds bun and node 22 in .tools (installed by scripts/bootstrap.sh), never online."""
-    tools = PROJECT_ROOT / ".tools" / "node_modules" / ".bin"
-    path = os.pathsep.join(
-        [str(tools), str(Path(sys.executable).parent), os.environ.get("PATH", "")]
-    )
-    return {
-        **os.environ,
-        "PATH": path,
-        "REFLEX_USE_SYSTEM_BUN": "1",
-        "REFLEX_TELEMETRY_ENABLED": "false",
-    }
-
-
 def workers_problem(workers: int) -> str | None:
     """Why `serve --workers N` cannot run here, or None.
 
@@ -245,9 +236,10 @@ def workers_problem(workers: int) -> str | None:
     return None
 
 
-def serve(port: int, workers: int = 1) -> int:
-    """Runs the production build on 127.0.0.1 with `workers` Granian worker processes (and the
-    simulator); stops them together. Each worker runs an outbox dispatcher.
+def serve(port: int, workers: int = 1, host: str = "127.0.0.1") -> int:
+    """Serves the frontend `build` made (AW_WEB_DIR) on host:port with `workers` Granian worker
+    processes (and the simulator); stops them together. Each worker runs an outbox dispatcher.
+    It needs neither bun nor node and writes only into a folder of its own (run_dir.py).
 
     SIGTERM stops it as Ctrl-C does: a supervisor (systemd, a container runtime) sends it to
     this process alone, and Python's default would end it there and leave the web server and
@@ -259,23 +251,34 @@ def serve(port: int, workers: int = 1) -> int:
         return 1
     if _refuse_demo_accounts():
         return 1
+    if (unbuilt := frontend.serving_problem(get_settings())) is not None:
+        print(f"{PROG}: {unbuilt}", file=sys.stderr)
+        return 1
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     simulator: subprocess.Popen[bytes] | None = None
-    reflex: subprocess.Popen[bytes] | None = None
     metrics_dir = _metrics_dir()
     try:
         simulator = _start_simulator() if get_settings().uses_simulator else None
-        url = f"http://127.0.0.1:{port}"
+        url = f"http://{_reachable(host)}:{port}"
         threading.Thread(
             target=_announce_when_ready, args=(url, simulator is not None), daemon=True
         ).start()
-        command = [sys.executable, "-m", "reflex", "run", "--env", "prod"]
-        command += ["--backend-host", "127.0.0.1", "--frontend-port", str(port)]
-        env = {**_tool_env(), "GRANIAN_WORKERS": str(workers), MULTIPROC_ENV: str(metrics_dir)}
-        reflex = _start_logged("reflex", command, cwd=PROJECT_ROOT, env=env)
-        return reflex.wait()
+        with run_dir(get_settings().web_dir) as root:
+            command = [sys.executable, "-m", "agent_workspace.serving.granian"]
+            command += ["--host", host, "--port", str(port)]
+            env = {
+                **os.environ,
+                **reflex_env(root),
+                "GRANIAN_WORKERS": str(workers),
+                MULTIPROC_ENV: str(metrics_dir),
+            }
+            reflex = _start_logged("reflex", command, cwd=root, env=env)
+            try:
+                return reflex.wait()
+            except KeyboardInterrupt:
+                return _stop(reflex)  # before its folder goes
     except KeyboardInterrupt:
-        return _stop(reflex) if reflex is not None else 130
+        return 130
     finally:
         if simulator is not None:
             _stop(simulator)
@@ -295,6 +298,15 @@ def _metrics_dir() -> Path:
             stale.unlink()
         return folder
     return Path(tempfile.mkdtemp(prefix="aw-metrics-"))
+
+
+def _reachable(host: str) -> str:
+    """Where this machine reaches a server bound to `host` (all interfaces: loopback)."""
+    if host in ("0.0.0.0", ""):  # noqa: S104 (a name for "every interface", not a bind)
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
 
 
 def _stop(process: subprocess.Popen[bytes], grace: float = 20) -> int:
@@ -356,12 +368,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve_parser.add_argument("--port", type=int, default=3000)
     serve_parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (127.0.0.1: only a proxy on this machine reaches it; "
+        "0.0.0.0 in a container)",
+    )
+    serve_parser.add_argument(
         "--workers",
         type=int,
         default=int(os.environ.get("GRANIAN_WORKERS", "1")),
         help="Granian worker processes (more than 1 needs AW_REDIS_URL)",
     )
-    serve_parser.set_defaults(handler=lambda args: serve(args.port, args.workers))
+    serve_parser.set_defaults(handler=lambda args: serve(args.port, args.workers, args.host))
+    build_command = sub.add_parser(
+        "build",
+        help="build the frontend for AW_PUBLIC_BASE_URL into AW_WEB_DIR (needs bun and node 22)",
+        allow_abbrev=False,
+    )
+    build_command.add_argument(
+        "--force", action="store_true", help="build even if the build there is up to date"
+    )
+    build_command.set_defaults(handler=lambda a: frontend.build(get_settings(), force=a.force))
     dispatch_parser = sub.add_parser(
         "dispatch", help="run only the outbox dispatcher", allow_abbrev=False
     )

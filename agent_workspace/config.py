@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -67,6 +68,8 @@ class Settings(BaseSettings):
     attachment_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
     attachment_max_files: int = Field(default=10, ge=1, le=10)
     storage_dir: Path = PROJECT_ROOT / "data" / "files"
+    # Where `build` puts the built frontend and `serve` reads it from (never writing to it).
+    web_dir: Path = PROJECT_ROOT / "data" / "web"
     media_url_ttl_seconds: int = Field(default=3600, ge=60)
     # A file attached in a composer and not sent within this long is deleted (Send then asks
     # to attach it again), and so are stored bytes nothing refers to once this old.
@@ -110,6 +113,10 @@ class Settings(BaseSettings):
     log_level: str = Field(default="info", pattern="^(?i:debug|info|warning|error)$")
     log_format: str = Field(default="text", pattern="^(?i:text|json)$")
 
+    # The settings file every command and worker reads (see env_file); named here only so a
+    # wrong path is refused rather than silently read as no settings at all.
+    env_file: Path | None = None
+
     # Explicit opt-ins; unset means "only in development" (see deployment_problems).
     demo_data: bool | None = None
     simulator: bool | None = None
@@ -127,6 +134,13 @@ class Settings(BaseSettings):
             parse_origins(value)
         except ValueError as problem:
             raise ValueError(f"AW_MEDIA_HOSTS: {problem}") from None
+        return value
+
+    @field_validator("env_file")
+    @classmethod
+    def _env_file_is_readable(cls, value: Path | None) -> Path | None:
+        if value is not None and not os.access(value, os.R_OK):
+            raise ValueError(f"cannot read {value}")
         return value
 
     @model_validator(mode="after")
@@ -257,7 +271,18 @@ def _public_url_problem(url: str) -> str | None:
     return "a loopback address" if local else None
 
 
+def env_file() -> Path | None:
+    """The settings file: the one AW_ENV_FILE names (a service and its CLI share it), else
+    `.env` in the working directory when there is one. Absolute, so the processes `serve`
+    starts elsewhere read the same file."""
+    named = os.environ.get("AW_ENV_FILE")
+    if named:
+        return Path(named).absolute()
+    local = Path(".env")
+    return local.absolute() if local.is_file() else None
+
+
 @functools.cache
 def get_settings() -> Settings:
     """The process-wide settings; tests clear the cache after changing the environment."""
-    return Settings()
+    return Settings(_env_file=env_file())

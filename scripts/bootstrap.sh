@@ -65,6 +65,30 @@ ensure_chromium() {
   fi
 }
 
+apt_install() {
+  # Debian packages, as root (or through sudo). RUNLEVEL=1: a service a package brings (nginx)
+  # is not started; the tests run their own on free ports.
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_production_tools() {
+  # What tests/e2e/test_production.py and test_service_files.py run: nginx in front of the
+  # workspace on a self-signed certificate (openssl), pg_dump for the backups, and
+  # systemd-analyze for the unit files. None of it is needed to run or develop the workspace.
+  local missing=()
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v pg_dump >/dev/null || missing+=(postgresql-client)
+  command -v systemd-analyze >/dev/null || missing+=(systemd)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "Installing Debian's ${missing[*]} for the production tests"
+    apt_install "${missing[@]}"
+  fi
+}
+
 ensure_wrk() {
   # wrk (Debian), the HTTP load generator of benchmarks/ingest.py; not needed to run or test.
   if ! command -v wrk >/dev/null; then

@@ -38,8 +38,8 @@ def fresh_sqlite(template: Path, directory: Path) -> str:
 
 @contextmanager
 def postgres_database(*, migrated: bool = True) -> Iterator[str]:
-    """Creates a throwaway database beside 'test', migrates it (unless told not to), and drops
-    it afterwards."""
+    """Creates a throwaway database beside 'test', migrates it (unless a test migrates it as
+    its operator would), and drops it afterwards."""
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:

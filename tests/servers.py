@@ -41,18 +41,21 @@ def free_port() -> int:
 
 
 class WorkspaceServer:
-    """`agent_workspace.cli prepare` then `serve` on a free loopback port, in its own group."""
+    """`agent_workspace.cli build`, `prepare` then `serve` on a free loopback port, in its own
+    process group."""
 
     def __init__(
         self,
         data_dir: Path,
         extra_env: dict[str, str] | None = None,
         serve_args: tuple[str, ...] = (),
+        host: str = "127.0.0.1",
     ) -> None:
         self.serve_args = serve_args
+        self.host = host
         self.port = free_port()
         self.simulator_port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"http://{host}:{self.port}"
         self.simulator_url = f"http://127.0.0.1:{self.simulator_port}"
         self.log_path = data_dir / "server.log"
         self.env = {
@@ -68,10 +71,9 @@ class WorkspaceServer:
             "AW_FILE_SWEEP_SECONDS": "1",
             **TEST_OPT_INS,
             "AW_DEMO_DATA": "true",
-            # Its own build and state folders: the build bakes in this server's port, so a
-            # workspace already running from the checkout (or another test run) is not touched.
-            "REFLEX_WEB_WORKDIR": str(data_dir / "web"),
-            "REFLEX_STATES_WORKDIR": str(data_dir / "states"),
+            # Its own build: the pages connect to this server's URL, so a workspace already
+            # running from the checkout (or another test run) is not touched.
+            "AW_WEB_DIR": str(data_dir / "web"),
             **(extra_env or {}),
         }
         self.process: subprocess.Popen[bytes] | None = None
@@ -88,10 +90,11 @@ class WorkspaceServer:
 
     def start(self, timeout: float = 240) -> None:
         cli = [sys.executable, "-m", "agent_workspace.cli"]
+        subprocess.run([*cli, "build"], cwd=PROJECT_ROOT, env=self.env, check=True)
         subprocess.run([*cli, "prepare"], cwd=PROJECT_ROOT, env=self.env, check=True)
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [*cli, "serve", "--port", str(self.port), *self.serve_args],
+            [*cli, "serve", "--host", self.host, "--port", str(self.port), *self.serve_args],
             cwd=PROJECT_ROOT,
             env=self.env,
             stdout=log,

@@ -1,5 +1,6 @@
 """`cli serve` stops with everything it started when a supervisor (systemd, a container runtime)
-sends SIGTERM to it alone, not to its process group as a terminal's Ctrl-C does."""
+sends SIGTERM to it alone, not to its process group as a terminal's Ctrl-C does; it listens
+where `--host` says (issue 24 item 4)."""
 
 from __future__ import annotations
 
@@ -28,15 +29,17 @@ def _group(pgid: int) -> list[int]:
     return found
 
 
-def _listening(port: int) -> bool:
+def _listening(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
+        return sock.connect_ex((host, port)) == 0
 
 
 def test_sigterm_to_serve_stops_the_web_workers_and_the_simulator(tmp_path: Path) -> None:
-    server = WorkspaceServer(tmp_path)
+    server = WorkspaceServer(tmp_path, host="127.0.0.2")  # `serve --host 127.0.0.2`
     server.start()
     assert server.process is not None
+    assert _listening(server.port, "127.0.0.2")
+    assert not _listening(server.port, "127.0.0.1")  # only where --host said
     leader = server.process.pid
     assert len(_group(leader)) >= 3  # serve, the simulator, the web server and its workers
     try:
@@ -47,7 +50,7 @@ def test_sigterm_to_serve_stops_the_web_workers_and_the_simulator(tmp_path: Path
             time.sleep(0.2)
         left = _group(leader)
         assert left == [], f"left running after serve stopped: {left}"
-        assert not _listening(server.port)
+        assert not _listening(server.port, "127.0.0.2")
         assert not _listening(server.simulator_port)
     finally:
         for pid in _group(leader):  # whatever it left behind, ended by this test

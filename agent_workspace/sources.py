@@ -1,0 +1,29 @@
+"""Where the files the workspace needs beside its code are: in a checkout, at its root; in an
+installed package (`pip install .`), in the copies it carries (setup.py puts them there).
+
+They are the Reflex project (`rxconfig.py`, `assets/`, `reflex.lock/`), which `build` compiles
+and `serve` reads its config from, and the Alembic migrations `migrate` applies. A package
+installed outside a checkout has no project root to find them in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The folder setup.py copies the project files into, inside the installed package.
+CARRIED = "_project"
+# What setup.py copies; the checkout keeps them at its root.
+PROJECT_FILES = ("rxconfig.py", "assets", "reflex.lock", "alembic")
+
+
+def _source_root() -> Path:
+    checkout = PACKAGE_DIR.parent
+    if (checkout / "rxconfig.py").is_file() and (checkout / "alembic" / "env.py").is_file():
+        return checkout
+    return PACKAGE_DIR / CARRIED
+
+
+SOURCE_ROOT = _source_root()
+MIGRATIONS = SOURCE_ROOT / "alembic"
+RXCONFIG = SOURCE_ROOT / "rxconfig.py"
