@@ -8,6 +8,7 @@ installed outside a checkout has no project root to find them in.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -27,3 +28,11 @@ def _source_root() -> Path:
 SOURCE_ROOT = _source_root()
 MIGRATIONS = SOURCE_ROOT / "alembic"
 RXCONFIG = SOURCE_ROOT / "rxconfig.py"
+
+
+def import_path() -> str:
+    """PYTHONPATH for a Reflex process started outside the checkout (a build's scratch folder,
+    serve's run folder): Reflex looks for the app module in sys.path's folders only, so an
+    editable install (a checkout, as the run and test commands make) is found there too; the
+    folder that holds this package leads, then whatever PYTHONPATH was."""
+    return os.pathsep.join(p for p in (str(PACKAGE_DIR.parent), os.environ.get("PYTHONPATH")) if p)

@@ -22,7 +22,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from agent_workspace.config import Settings, env_file
-from agent_workspace.sources import PACKAGE_DIR, PROJECT_FILES, SOURCE_ROOT
+from agent_workspace.sources import PACKAGE_DIR, PROJECT_FILES, SOURCE_ROOT, import_path
 
 STAMP = "build.json"
 TOOLS_HINT = (
@@ -132,6 +132,7 @@ def _build_env(work: Path, public_url: str, path: str) -> dict[str, str]:
         "PATH": path,
         "REFLEX_USE_SYSTEM_BUN": "1",
         "REFLEX_TELEMETRY_ENABLED": "false",
+        "PYTHONPATH": import_path(),
         # The pages open their websocket to the public URL (ARCHITECTURE.md: behind a proxy).
         "REFLEX_API_URL": public_url.rstrip("/"),
         "REFLEX_DEPLOY_URL": public_url.rstrip("/"),

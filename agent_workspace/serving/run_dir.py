@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from agent_workspace.config import env_file
-from agent_workspace.sources import RXCONFIG
+from agent_workspace.sources import RXCONFIG, import_path
 
 
 @contextmanager
@@ -42,4 +42,5 @@ def reflex_env(root: Path) -> dict[str, str]:
         "REFLEX_UPLOADED_FILES_DIR": str(root / "uploaded_files"),
         "REFLEX_DIR": str(root / ".reflex"),
         "REFLEX_TELEMETRY_ENABLED": "false",
+        "PYTHONPATH": import_path(),
     }
