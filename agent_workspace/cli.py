@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import TextIO
 
 import httpx
-from alembic.config import Config
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 
@@ -46,7 +45,7 @@ from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.files import collection
 from agent_workspace.serving import build as frontend
 from agent_workspace.serving.run_dir import reflex_env, run_dir
-from agent_workspace.sources import MIGRATIONS
+from agent_workspace.sources import migration_config
 from alembic import command
 
 PROG = "agent_workspace"
@@ -59,11 +58,7 @@ FIRST_ADMIN_HINT = (
 
 def migrate(database_url: str | None = None) -> None:
     """Applies every Alembic migration (the prestart step; never done at import)."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("path_separator", "os")
-    config.set_main_option("sqlalchemy.url", database_url or get_settings().database_url)
-    command.upgrade(config, "head")
+    command.upgrade(migration_config(database_url or get_settings().database_url), "head")
 
 
 def prepare() -> int:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from alembic.config import Config
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 # The folder setup.py copies the project files into, inside the installed package.
 CARRIED = "_project"
@@ -36,3 +38,14 @@ def import_path() -> str:
     editable install (a checkout, as the run and test commands make) is found there too; the
     folder that holds this package leads, then whatever PYTHONPATH was."""
     return os.pathsep.join(p for p in (str(PACKAGE_DIR.parent), os.environ.get("PYTHONPATH")) if p)
+
+
+def migration_config(database_url: str | None = None) -> Config:
+    """Alembic's settings for this version's migrations, wherever they are (checkout or package):
+    `migrate` applies them and the health checks compare the database with their heads."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("path_separator", "os")
+    if database_url is not None:
+        config.set_main_option("sqlalchemy.url", database_url)
+    return config

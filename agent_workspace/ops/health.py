@@ -14,13 +14,12 @@ from pathlib import Path
 
 import redis
 import sqlalchemy as sa
-from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy.engine import Engine, make_url
 
-from agent_workspace.config import PROJECT_ROOT
+from agent_workspace.sources import migration_config
 
 PREPARE = "python -m agent_workspace.cli prepare"
 #: Failures that mean a dependency is away, not a bug in the workspace.
@@ -90,9 +89,7 @@ def probe_engine(url: str) -> Engine:
 
 @functools.cache
 def _scripts() -> ScriptDirectory:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
-    return ScriptDirectory.from_config(config)
+    return ScriptDirectory.from_config(migration_config())
 
 
 def script_heads() -> frozenset[str]:
