@@ -193,6 +193,8 @@ def test_a_draft_is_kept_across_a_new_sign_in(deployment: Deployment, page: Page
     open_interaction(page, server, 1)
     expect(_composer(page).get_by_label("Message", exact=True)).to_have_value("")
     page.get_by_role("button", name="Sign out").click()
+    # Signed out first (as an agent sees it): a sign-in begun before, lost the race to it.
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     sign_in_as_agent(page, server)
     open_interaction(page, server, 1)
     expect(_composer(page).get_by_label("Message", exact=True)).to_have_value(draft)
