@@ -3,6 +3,7 @@ database refusing connections. Never the shared ones."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,14 @@ from tests.servers import free_port
 from tests.waiting import wait_until
 
 NO_DISK = ("--save", "", "--appendonly", "no")
+
+
+def shared_redis_url(db: int) -> str:
+    """Database `db` of the shared Redis for this test process: each pytest-xdist worker takes
+    the next one (gw0 `db`, gw1 `db + 1`), so two workers' workspaces never share keys or
+    channels. Tests give each use a number four apart (7 and 11)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    return f"redis://127.0.0.1:6379/{db + int(worker or 0)}"
 
 
 class RedisServer:

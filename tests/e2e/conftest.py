@@ -11,9 +11,10 @@ import pytest
 import redis
 
 from tests import databases
+from tests.dependencies import shared_redis_url
 from tests.servers import CHROMIUM, CHROMIUM_FLAGS, WorkspaceServer
 
-REDIS_URL = "redis://127.0.0.1:6379/7"
+REDIS_URL = shared_redis_url(7)
 METRICS_TOKEN = "e2e-metrics-token-" + "m" * 20  # Prometheus's bearer token for /metrics
 REDIS_HELP = (
     "Redis is not reachable at 127.0.0.1:6379; the PostgreSQL workspace needs it. Start it with: "
@@ -77,3 +78,26 @@ def any_workspace(request: pytest.FixtureRequest) -> WorkspaceServer:
 @pytest.fixture(autouse=True)
 def _e2e_marker(request: pytest.FixtureRequest) -> None:
     request.node.add_marker(pytest.mark.e2e)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`--dist loadgroup`), a server is started by one worker only: the
+    tests on the shared SQLite workspace are one group, those on the PostgreSQL one another
+    (each worker builds what its group needs), and a module with a server of its own is a
+    group of its own."""
+    here = Path(__file__).parent
+    for item in items:
+        if not item.path.is_relative_to(here):
+            continue
+        item.add_marker(pytest.mark.xdist_group(_server_group(item)))
+
+
+def _server_group(item: pytest.Item) -> str:
+    names = set(getattr(item, "fixturenames", ()))
+    callspec = getattr(item, "callspec", None)
+    both = callspec.params.get("any_workspace") if callspec is not None else None
+    if "pg_workspace" in names or both == "postgresql":
+        return "pg_workspace"
+    if "workspace" in names or both == "sqlite":
+        return "workspace"
+    return item.path.stem

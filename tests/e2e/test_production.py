@@ -28,6 +28,7 @@ from playwright.sync_api import Browser, BrowserContext, FilePayload, Page, expe
 from agent_workspace.config import PROJECT_ROOT
 from agent_workspace.sms import compute_signature
 from tests import databases
+from tests.dependencies import shared_redis_url
 from tests.e2e.pages import messages
 from tests.e2e.tls_proxy import SITE, Nginx, self_signed, site_for_test
 from tests.production import DEPLOY, Scratch, Unit, marked_blocks, pieces
@@ -35,6 +36,9 @@ from tests.servers import free_port
 from tests.waiting import wait_until
 
 REDIS_DB = 11  # this test's own Redis database
+# Every test here is "for chromium", as the browser one is: pytest groups a browser's tests
+# together, and a test left out of the group would be run apart and set the install up again.
+pytestmark = pytest.mark.usefixtures("browser_name")
 PASSWORDS = {"ada": "ada-runs-the-desk-here", "nina": "nina-answers-texts-all-day"}
 SUPPORT = "+14155550100"
 ROSA = "+14155550177"
@@ -221,7 +225,7 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Install]:
     root = tmp_path_factory.mktemp("production")
     src = root / "opt" / "agent-workspace" / "src"
     _copy_checkout(src)
-    redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
+    redis_url = shared_redis_url(REDIS_DB)
     redis.Redis.from_url(redis_url).flushdb()
     tls = self_signed(root)
     https_port, http_port, app_port, sim_port = (free_port() for _ in range(4))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from agent_workspace.services.accounts.live_views import COPY_PREFIX
@@ -16,7 +14,7 @@ TAB = "0f8fad5b-d9cb-469f-a165-70867728950e"
     ("token", "allowed"),
     [
         (TAB, True),
-        (str(uuid.uuid4()), True),
+        ("9b2e4c1a-7d3f-4e8b-a6c5-2f1d0e9b8a7c", True),  # another uuid4
         (TAB.upper(), False),  # the browser writes lowercase hex
         ("0f8fad5b-d9cb-169f-a165-70867728950e", False),  # not version 4
         ("3c1dcb95-de2b-455f-d678-628895a54e38", True),  # as Chromium's tab made it

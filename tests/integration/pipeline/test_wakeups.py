@@ -16,12 +16,13 @@ from agent_workspace import config
 from agent_workspace.db.engine import transaction
 from agent_workspace.services.messaging import wakeups
 from agent_workspace.services.messaging.dispatcher import Dispatcher
+from tests.dependencies import shared_redis_url
 from tests.integration.pipeline.conftest import CONSUMER_PHONE, Pipeline
 from tests.outbox_load import queue_from_another_process, running
 from tests.waiting import wait_until
 
 AN_HOUR = 3600.0
-REDIS_URL = "redis://127.0.0.1:6379/7"
+REDIS_URL = shared_redis_url(7)
 REDIS_HELP = (
     "Redis is not reachable at 127.0.0.1:6379; the SQLite wake-up test needs it. Start it with: "
     "redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no"
