@@ -2,6 +2,18 @@
 (function () {
   "use strict";
 
+  // The agent's time zone for times the server writes (state/session.py reads this cookie
+  // with the tab's first event); the server checks the name and falls back to UTC.
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone) {
+      document.cookie =
+        "aw_tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Strict";
+    }
+  } catch (e) {
+    /* no Intl: times stay in UTC, and say so */
+  }
+
   // Canned replies by their shortcut ("/ref" in the Message box): while the list is open,
   // Enter and Tab insert the highlighted reply, the arrows move the highlight and Escape
   // closes the list. Enter on a shortcut the list has not caught up with yet waits for it
@@ -386,4 +398,20 @@
       };
     }
   };
+
+  // The skip link: focus the list of conversations (the next Tab is its first row) without a
+  // hash in the URL, which the router would take for a page change. Captured before React's
+  // own handler: the router's link leaves a click that is already handled alone.
+  document.addEventListener(
+    "click",
+    function (event) {
+      var link = event.target && event.target.closest && event.target.closest("a.aw-skip");
+      if (!link) return;
+      var target = document.getElementById(link.hash.slice(1));
+      if (!target) return;
+      event.preventDefault();
+      target.focus();
+    },
+    true
+  );
 })();

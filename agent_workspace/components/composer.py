@@ -459,6 +459,7 @@ def _open() -> rx.Component:
             ),
             width="100%",
             align="center",
+            wrap="wrap",  # on a phone the buttons take a second line; Send stays on screen
         ),
         rx.cond(
             sending_paused,

@@ -11,6 +11,7 @@ from agent_workspace.components.transcript import export_transcript_menu
 from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.live import ConversationFeed
+from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import AttachmentItem, MessageItem
 
 STATUS_COLORS = {
@@ -24,6 +25,8 @@ STATUS_COLORS = {
     "received": "indigo",
     "note": "amber",
 }
+# Bubble times are the browser's (the agent's) zone; hovering one says the date and offset.
+TITLE_FORMAT = "D MMM YYYY HH:mm:ss [UTC]Z"
 DAYS = {
     "sameDay": "[Today]",
     "lastDay": "[Yesterday]",
@@ -97,7 +100,7 @@ def _bubble(message: rx.Var[MessageItem], rest: rx.RestProp) -> rx.Component:
                             message.at,
                             format="HH:mm",
                             with_title=True,
-                            title_format="D MMM YYYY HH:mm:ss",
+                            title_format=TITLE_FORMAT,
                         ),
                         size="1",
                         color="var(--gray-11)",
@@ -158,6 +161,9 @@ def _header() -> rx.Component:
                 spacing="2",
             ),
             rx.text(info.person_name, " · ", info.phone, size="2", color_scheme="gray"),
+            rx.text(
+                "Times in ", SessionState.zone_label, size="1", color="var(--gray-11)", id="aw-zone"
+            ),
             spacing="1",
         ),
         rx.spacer(),

@@ -8,7 +8,7 @@ from typing import Any
 import reflex as rx
 
 from agent_workspace.components.forms import badge, callout, native_select
-from agent_workspace.components.layout import VISUALLY_HIDDEN
+from agent_workspace.components.layout import CONVERSATIONS_ID, VISUALLY_HIDDEN
 from agent_workspace.domain.inputs import SEARCH_CHARS
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.interactions import MyInteractionsState
@@ -28,7 +28,7 @@ def _when(iso: Any) -> rx.Component:
         format="D MMM",
         interval=30000,
         with_title=True,
-        title_format="D MMM YYYY HH:mm",
+        title_format="D MMM YYYY HH:mm [UTC]Z",
     )
 
 
@@ -183,7 +183,9 @@ def list_pane() -> rx.Component:
         rx.el.ul(
             rx.foreach(state.rows, _row),
             aria_label=state.list_title,
-            style={"padding": "0", "margin": "0", "width": "100%"},
+            id=CONVERSATIONS_ID,  # the skip link's target: the next Tab is the first row
+            tab_index=-1,
+            style={"padding": "0", "margin": "0", "width": "100%", "outline": "none"},
         ),
         rx.cond(
             state.rows.length() == 0,

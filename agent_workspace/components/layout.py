@@ -6,9 +6,12 @@ from typing import Any
 
 import reflex as rx
 
-from agent_workspace.components.forms import callout, callout_root
+from agent_workspace.components.forms import callout
 from agent_workspace.state.live import NoticeFeed
 from agent_workspace.state.session import SessionState
+from agent_workspace.state.views import NoticeItem
+
+CONVERSATIONS_ID = "conversations"  # the skip link's target: the rows of the list
 
 # Read by screen readers (and role-based test selectors), not shown.
 VISUALLY_HIDDEN = {
@@ -48,48 +51,100 @@ def header() -> rx.Component:
     )
 
 
+def _notice(notice: rx.Var[NoticeItem]) -> rx.Component:
+    """One line per notice: Open reads it (it goes), Dismiss reads it without opening."""
+    return rx.el.li(
+        rx.hstack(
+            rx.text(notice.text, size="2", flex="1", min_width="0"),
+            rx.cond(
+                notice.interaction_id > 0,
+                rx.link(
+                    "Open",
+                    href=f"/interactions/{notice.interaction_id}",
+                    on_click=SessionState.dismiss_notice(notice.id),
+                    size="2",
+                    color="var(--gray-12)",
+                    underline="always",
+                ),
+            ),
+            rx.icon_button(
+                rx.icon("x", size=14),
+                on_click=SessionState.dismiss_notice(notice.id),
+                size="1",
+                variant="ghost",
+                color_scheme="gray",
+                high_contrast=True,
+                aria_label="Dismiss notice",
+                title="Dismiss",
+            ),
+            align="center",
+            spacing="2",
+            width="100%",
+            role="note",
+        ),
+        style={
+            "background": "var(--amber-3)",
+            "border_left": "3px solid var(--amber-9)",
+            "border_radius": "4px",
+            "padding": "0.2em 0.5em",
+            "list_style": "none",
+        },
+    )
+
+
 def notices() -> rx.Component:
-    """Live notices about this agent's work that someone else did, until dismissed."""
+    """Live notices about this agent's work that someone else did, until read: a compact strip
+    that scrolls past a few lines, so however many come Send stays on screen."""
+    several = NoticeFeed.items.length() > 1
     return rx.cond(
         NoticeFeed.items.length() > 0,
-        rx.vstack(
-            rx.foreach(
-                NoticeFeed.items,
-                lambda notice: callout_root(
-                    rx.hstack(
-                        rx.callout.text(notice.text),
-                        rx.spacer(),
-                        rx.cond(
-                            notice.interaction_id > 0,
-                            rx.link(
-                                "Open",
-                                href=f"/interactions/{notice.interaction_id}",
-                                color="var(--gray-12)",
-                                underline="always",
-                            ),
-                        ),
-                        rx.button(
-                            "Dismiss",
-                            on_click=SessionState.dismiss_notice(notice.id),
-                            size="1",
-                            variant="soft",
-                            high_contrast=True,
-                            aria_label="Dismiss notice",
-                        ),
-                        align="center",
-                        width="100%",
-                    ),
-                    color_scheme="amber",
-                    width="100%",
-                    role="note",
+        rx.el.section(
+            rx.hstack(
+                rx.text(
+                    NoticeFeed.items.length(),
+                    rx.cond(several, " notices", " notice"),
+                    size="1",
+                    weight="bold",
+                    color="var(--gray-12)",
                 ),
+                rx.spacer(),
+                rx.cond(
+                    several,
+                    rx.button(
+                        "Dismiss all",
+                        on_click=SessionState.dismiss_all_notices,
+                        size="1",
+                        variant="soft",
+                        high_contrast=True,
+                        aria_label="Dismiss all notices",
+                    ),
+                ),
+                align="center",
+                width="100%",
+            ),
+            rx.el.ul(
+                rx.foreach(NoticeFeed.items, _notice),
+                style={
+                    "display": "flex",
+                    "flex_direction": "column",
+                    "gap": "0.25em",
+                    "overflow_y": "auto",
+                    "max_height": "min(14vh, 7.5em)",
+                    "margin": "0",
+                    "padding": "0",
+                },
             ),
             role="region",
             aria_label="Notices",
             aria_live="polite",
-            width="100%",
-            padding_x="1.5em",
-            padding_top="0.75em",
+            style={
+                "display": "flex",
+                "flex_direction": "column",
+                "gap": "0.25em",
+                "flex_shrink": "0",
+                "padding": "0.4em 1.5em",
+                "border_bottom": "1px solid var(--gray-5)",
+            },
         ),
     )
 
@@ -111,9 +166,40 @@ def role_page(refusal: Any, content: rx.Component) -> rx.Component:
     )
 
 
-def workspace_page(*children: rx.Component) -> rx.Component:
-    """Wraps a workspace page: content only for agents, a refusal for signed-in non-agents."""
+def skip_link() -> rx.Component:
+    """First in tab order, shown when focused: one Enter past the header and the notices."""
+    return rx.el.a(
+        "Skip to conversations",
+        href=f"#{CONVERSATIONS_ID}",
+        class_name="aw-skip",  # assets/workspace.js moves the focus without changing the URL
+        style={
+            **VISUALLY_HIDDEN,
+            "z_index": "1000",
+            "&:focus": {
+                "width": "auto",
+                "height": "auto",
+                "clip": "auto",
+                "top": "0.5em",
+                "left": "0.5em",
+                "padding": "0.5em 1em",
+                "background": "var(--gray-1)",
+                "color": "var(--gray-12)",
+                "border": "2px solid var(--accent-9)",
+                "border_radius": "6px",
+            },
+        },
+    )
+
+
+def workspace_page(*children: rx.Component, top: rx.Component | None = None) -> rx.Component:
+    """Wraps a workspace page: content only for agents, a refusal for signed-in non-agents.
+
+    The page is exactly the viewport high: the header and the notices take what they need and
+    the panes the rest, so the composer at the bottom of the conversation stays on screen.
+    """
     return rx.box(
+        skip_link(),
+        top or rx.fragment(),
         header(),
         notices(),
         rx.el.main(
@@ -122,12 +208,16 @@ def workspace_page(*children: rx.Component) -> rx.Component:
                 refused_panel(),
                 rx.cond(
                     SessionState.signed_in,
-                    rx.box(*children, width="100%"),
+                    rx.box(*children, width="100%", height="100%"),
                     rx.center(rx.spinner(), padding="3em"),
                 ),
             ),
             width="100%",
+            flex="1",
+            min_height="0",
         ),
         width="100%",
-        min_height="100vh",
+        height="100dvh",
+        display="flex",
+        flex_direction="column",
     )

@@ -16,7 +16,7 @@ from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.live import ConversationFeed
 
 ROUTE = "/interactions/[interaction]"
-PANE = {"height": "calc(100vh - 64px)", "overflow_y": "auto", "padding": "1em"}
+PANE = {"height": "100%", "min_height": "0", "overflow_y": "auto", "padding": "1em"}
 
 
 def _shown(pane: str, wide: str) -> object:
@@ -42,7 +42,7 @@ def _conversation() -> rx.Component:
 
 
 def workspace() -> rx.Component:
-    return rx.fragment(outage_banner(), _workspace())
+    return _workspace()
 
 
 def _workspace() -> rx.Component:
@@ -67,9 +67,16 @@ def _workspace() -> rx.Component:
                 display=_shown("details", "lg"),
             ),
             grid_template_columns=rx.breakpoints(
-                initial="1fr", md="320px 1fr", lg="340px minmax(0, 1fr) 340px"
+                # minmax(0, …): a long line in a pane wraps; it never widens the page past the
+                # screen (which pushed Send off a phone's right edge).
+                initial="minmax(0, 1fr)",
+                md="320px minmax(0, 1fr)",
+                lg="340px minmax(0, 1fr) 340px",
             ),
+            grid_template_rows="minmax(0, 1fr)",
             width="100%",
+            height="100%",
         ),
         new_interaction_dialog(),
+        top=outage_banner(),
     )

@@ -8,6 +8,7 @@ from datetime import date
 import reflex as rx
 
 from agent_workspace.domain.inputs import CHOICE_CHARS
+from agent_workspace.domain.times import local_text
 from agent_workspace.models import Role
 from agent_workspace.services.audit_log import AuditFilter, audit_log
 from agent_workspace.services.errors import FieldProblems, ServiceError
@@ -85,7 +86,7 @@ class AuditAdminState(SessionState):
         self.rows = [
             AuditItem(
                 r.id,
-                r.at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+                local_text(r.at, self.time_zone, seconds=True),
                 r.who,
                 r.action,
                 r.entity,

@@ -10,8 +10,10 @@ from typing import Any, TypeVar
 import reflex as rx
 from reflex.event import EventSpec
 
+from agent_workspace.domain import times
 from agent_workspace.domain.credentials import is_session_token
 from agent_workspace.domain.inputs import CHOICE_CHARS, text_problem
+from agent_workspace.domain.times import FALLBACK
 from agent_workspace.models import Role
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.accounts import auth, live_views
@@ -40,6 +42,10 @@ class SessionState(rx.State):
     display_name: str = ""
     roles: list[str] = []
     denied_reason: str = ""
+    # The browser's IANA zone (Intl), which assets/workspace.js keeps in this cookie: it comes
+    # with the tab's first event, so times are shown in it from the first page on. It is
+    # input: every use goes through domain/times.py, which falls back to UTC.
+    time_zone: str = rx.Cookie(FALLBACK, name="aw_tz", same_site="strict")
 
     async def _off_loop(self, service: Callable[..., T], /, **kwargs: Any) -> T:
         """Runs a blocking service call in a thread: the loop is shared by every tab."""
@@ -94,6 +100,11 @@ class SessionState(rx.State):
         self.roles = sorted(r.value for r in actor.roles) if actor else []
 
     @rx.var
+    def zone_label(self) -> str:
+        """The zone this tab's times are in, e.g. "Asia/Tokyo (JST, UTC+09:00)"."""
+        return times.zone_label(self.time_zone)
+
+    @rx.var
     def signed_in(self) -> bool:
         return bool(self.username)
 
@@ -130,6 +141,15 @@ class SessionState(rx.State):
         try:
             actor = await self._require(Role.AGENT)
             await self._off_loop(notices.dismiss, actor=actor, notice_id=notice_id)
+        except ServiceError:
+            return
+
+    @rx.event
+    async def dismiss_all_notices(self) -> None:
+        """The agent has read every notice (the live feed empties in every tab)."""
+        try:
+            actor = await self._require(Role.AGENT)
+            await self._off_loop(notices.dismiss_all, actor=actor)
         except ServiceError:
             return
 

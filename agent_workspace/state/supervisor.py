@@ -15,6 +15,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from agent_workspace.domain.inputs import CHOICE_CHARS, is_row_id, text_problem
+from agent_workspace.domain.times import local_text
 from agent_workspace.models import ACTIVE_STATES, Role
 from agent_workspace.services.access import require_role
 from agent_workspace.services.accounts import roles
@@ -27,7 +28,6 @@ from agent_workspace.state.views import Choice
 
 ANY = ""
 VIRTUAL_CHOICES = (ANY, "yes", "no")
-_TIME = "%Y-%m-%d %H:%M:%S UTC"
 
 
 @dataclasses.dataclass
@@ -224,9 +224,9 @@ class SupervisorState(SessionState):
         self.history = [
             StayItem(
                 s.agent,
-                s.joined_at.strftime(_TIME),
+                local_text(s.joined_at, self.time_zone, seconds=True),
                 _reason(s.join_reason),
-                s.left_at.strftime(_TIME) if s.left_at else "still in it",
+                local_text(s.left_at, self.time_zone, seconds=True) if s.left_at else "still in it",
                 _reason(s.left_reason),
             )
             for s in stays

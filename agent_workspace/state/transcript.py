@@ -25,6 +25,7 @@ class TranscriptState(SessionState):
                 actor=await self._require(Role.AGENT),
                 interaction_id=interaction_id,
                 format=format,
+                zone=self.time_zone,
             )
         except ServiceError as refused:
             return rx.toast.error(refused.message)

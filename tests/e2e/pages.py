@@ -16,8 +16,11 @@ def sign_in(page: Page, workspace: WorkspaceServer, username: str, password: str
     page.get_by_role("button", name="Sign in").click()
 
 
-def sign_in_as_agent(page: Page, workspace: WorkspaceServer, username: str = "alice") -> None:
-    sign_in(page, workspace, username, f"{username}-demo-pass")
+def sign_in_as_agent(
+    page: Page, workspace: WorkspaceServer, username: str = "alice", password: str = ""
+) -> None:
+    """Signs in (a demo agent's password unless given) and waits for the workspace."""
+    sign_in(page, workspace, username, password or f"{username}-demo-pass")
     expect(page.get_by_role("heading", name="My Interactions")).to_be_visible()
 
 

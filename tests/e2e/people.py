@@ -8,6 +8,9 @@ import uuid
 
 from agent_workspace.db.engine import make_engine, transaction
 from agent_workspace.domain.routing import PersonKind
+from agent_workspace.models import Role
+from agent_workspace.services.accounts import users
+from agent_workspace.services.interactions import notices
 from agent_workspace.services.people.directory import add_person
 from tests.servers import WorkspaceServer
 
@@ -37,5 +40,39 @@ def add_consumer(workspace: WorkspaceServer, name: str, *phones: str, country: s
                 phones=phones,
                 country=country,
             )
+    finally:
+        engine.dispose()
+
+
+def add_agent(workspace: WorkspaceServer, first: str) -> tuple[str, int]:
+    """A fresh agent of the running workspace (password '<username>-pass-phrase'), so notices
+    and lists a test gives them reach no other test's agent; returns username and id."""
+    username = f"{first.lower()}{uuid.uuid4().hex[:6]}"
+    engine = make_engine(workspace.env["AW_DATABASE_URL"])
+    try:
+        with transaction(engine) as session:
+            user = users.create_user(
+                session=session,
+                username=username,
+                display_name=f"{first} Agent",
+                password=f"{username}-pass-phrase",
+                roles=(Role.AGENT,),
+            )
+            assert user.id is not None
+            return username, user.id
+    finally:
+        engine.dispose()
+
+
+def leave_notices(
+    workspace: WorkspaceServer, agent_id: int, *texts: str, interaction_id: int | None = None
+) -> None:
+    """Notices as reassigning or taking over the agent's work leaves them (the agent's next
+    page load shows them)."""
+    engine = make_engine(workspace.env["AW_DATABASE_URL"])
+    try:
+        with transaction(engine) as session:
+            for text in texts:
+                notices.notify(session, agent_id=agent_id, text=text, interaction_id=interaction_id)
     finally:
         engine.dispose()

@@ -109,7 +109,7 @@ def test_an_admin_creates_an_agent_who_signs_in_and_works(
     admin.get_by_role("button", name="Create user").click()
     accounts = admin.get_by_role("table", name="Users")
     expect(accounts.get_by_role("row", name=re.compile("Nina Novak"))).to_have_count(1)
-    expect(admin.get_by_role("checkbox", name="Agent role for nina")).to_be_checked()
+    expect(admin.get_by_role("checkbox", name="Agent role for nina", exact=True)).to_be_checked()
 
     sign_in(page, workspace, "nina", "nina-works-here")
     expect(page.get_by_role("heading", name="My Interactions")).to_be_visible()

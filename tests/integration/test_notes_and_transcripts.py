@@ -159,3 +159,31 @@ def test_transcripts_are_checked_like_opening_the_interaction(engine: Engine) ->
         export_transcript(actor=ada, interaction_id=sent.interaction_id, format="text")
     with pytest.raises(InvalidInput, match="text or JSON"):
         export_transcript(actor=alice, interaction_id=sent.interaction_id, format="pdf")
+
+
+@pytest.mark.parametrize(
+    ("zone", "offset", "said"),
+    [
+        ("Asia/Tokyo", "+09:00", "Asia/Tokyo (JST, UTC+09:00)"),
+        ("Mars/Base", "+00:00", "UTC"),  # not a zone: UTC, and it says so
+    ],
+)
+def test_a_transcript_says_the_zone_its_times_are_in(
+    engine: Engine, zone: str, offset: str, said: str
+) -> None:
+    make_channel()
+    make_consumer("Dana", DANA)
+    alice = make_user("alice")
+    sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, DANA, "Hello"))
+
+    def export(format: str) -> str:
+        return export_transcript(
+            actor=alice, interaction_id=sent.interaction_id, format=format, zone=zone
+        ).content
+
+    data = json.loads(export("json"))
+    assert data["time_zone"] == said.split(" ")[0]
+    assert data["opened_at"].endswith(offset) and data["messages"][0]["at"].endswith(offset)
+    text = export("text")
+    assert f"Times: ISO 8601 in {said}" in text
+    assert f"{data['messages'][0]['at']}  Alice (from +1 415-555-0100) [queued]" in text

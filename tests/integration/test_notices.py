@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
+from agent_workspace.db.engine import transaction
 from agent_workspace.models import InteractionType, Role
 from agent_workspace.services.interactions import notices, supervision
 from agent_workspace.services.interactions.lifecycle import create_interaction
@@ -54,3 +55,14 @@ def test_taking_over_tells_the_agent_who_had_it(engine: Engine) -> None:
     supervision.take_over(actor=sam, interaction_id=sent.interaction_id)
     [notice] = notices.unread_notices(actor=alice)
     assert notice.text == f"Sam took over {sent.interaction_number}; it is theirs now."
+
+
+def test_dismiss_all_reads_only_the_agents_own_notices(engine: Engine) -> None:
+    alice, bob = make_user("alice"), make_user("bob")
+    with transaction() as session:
+        for who in (alice, alice, bob):
+            notices.notify(session, agent_id=who.user_id, text="Reassigned", interaction_id=None)
+    assert notices.dismiss_all(actor=alice) == 2
+    assert notices.unread_notices(actor=alice) == []
+    assert len(notices.unread_notices(actor=bob)) == 1
+    assert notices.dismiss_all(actor=alice) == 0  # nothing left: nothing written

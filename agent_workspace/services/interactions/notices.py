@@ -62,3 +62,20 @@ def dismiss(*, actor: Actor | None, notice_id: int, engine: Engine | None = None
         notice.read_at = utcnow()
         session.add(notice)
         events.after_commit(session, events.NoticeCreated(agent.user_id))
+
+
+def dismiss_all(*, actor: Actor | None, engine: Engine | None = None) -> int:
+    """The agent has read every notice waiting for them; returns how many that was."""
+    agent = require_role(actor, Role.AGENT)
+    with transaction(engine) as session:
+        unread = session.exec(
+            select(Notice).where(Notice.agent_id == agent.user_id, col(Notice.read_at).is_(None))
+        ).all()
+        if not unread:
+            return 0
+        now = utcnow()
+        for notice in unread:
+            notice.read_at = now
+            session.add(notice)
+        events.after_commit(session, events.NoticeCreated(agent.user_id))
+        return len(unread)

@@ -12,13 +12,13 @@ from sqlalchemy.engine import Engine
 from agent_workspace.db.engine import reading
 from agent_workspace.domain.names import one_line
 from agent_workspace.domain.phone import display_phone
+from agent_workspace.domain.times import FALLBACK, iso_local, known_zone, zone_label
 from agent_workspace.services.access import Actor, access_interaction
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.interactions.lists import row_view
 from agent_workspace.services.messaging.messages import MessageView, all_messages
 
 Format = Literal["text", "json"]
-_TIME = "%Y-%m-%d %H:%M:%S UTC"
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,16 @@ class Transcript:
 
 
 def export_transcript(
-    *, actor: Actor | None, interaction_id: int, format: str, engine: Engine | None = None
+    *,
+    actor: Actor | None,
+    interaction_id: int,
+    format: str,
+    zone: str = FALLBACK,
+    engine: Engine | None = None,
 ) -> Transcript:
+    """Times in the agent's `zone` (UTC if unknown), ISO 8601 with the offset, and the zone
+    named at the top: whoever reads the file later knows which clock it was."""
+    zone = known_zone(zone)
     if format not in ("text", "json"):
         raise InvalidInput("A transcript is exported as text or JSON.")
     with reading(engine) as session:
@@ -45,17 +53,18 @@ def export_transcript(
         "person": row.person_name,
         "phone": row.phone,
         "assigned_to": row.assigned_to,
-        "opened_at": opened.isoformat(),
-        "closed_at": closed.isoformat() if closed else None,
+        "time_zone": zone,
+        "opened_at": iso_local(opened, zone),
+        "closed_at": iso_local(closed, zone) if closed else None,
     }
     if format == "json":
-        body = {**header, "messages": [_as_json(m) for m in messages]}
+        body = {**header, "messages": [_as_json(m, zone) for m in messages]}
         return Transcript(
             f"{row.number}.json",
             "application/json",
             json.dumps(body, ensure_ascii=False, indent=2),
         )
-    return Transcript(f"{row.number}.txt", "text/plain", _as_text(header, messages))
+    return Transcript(f"{row.number}.txt", "text/plain", _as_text(header, messages, zone))
 
 
 def _author(m: MessageView) -> str:
@@ -66,9 +75,9 @@ def _author(m: MessageView) -> str:
     return display_phone(m.from_number)
 
 
-def _as_json(m: MessageView) -> dict[str, Any]:
+def _as_json(m: MessageView, zone: str) -> dict[str, Any]:
     return {
-        "at": m.at.isoformat(),
+        "at": iso_local(m.at, zone),
         "direction": m.direction,
         "author": m.author or None,
         "from": m.from_number or None,
@@ -80,7 +89,7 @@ def _as_json(m: MessageView) -> dict[str, Any]:
     }
 
 
-def _as_text(header: dict[str, Any], messages: tuple[MessageView, ...]) -> str:
+def _as_text(header: dict[str, Any], messages: tuple[MessageView, ...], zone: str) -> str:
     """One line per field: names and other one-line values are printed with their hidden
     characters escaped (a stored line break would forge a line); bodies keep their own lines,
     each indented under the message."""
@@ -90,12 +99,13 @@ def _as_text(header: dict[str, Any], messages: tuple[MessageView, ...]) -> str:
         f"Person: {header['person'] or '-'}  Phone: {header['phone'] or '-'}",
         f"Assigned to: {header['assigned_to'] or '-'}",
         f"Opened: {header['opened_at']}  Closed: {header['closed_at'] or '-'}",
+        f"Times: ISO 8601 in {zone_label(zone)}",
         "",
     ]
     for m in messages:
         problem = f": {one_line(m.problem)}" if m.problem else ""
         status = "" if m.direction == "note" else f" [{m.status}{problem}]"
-        lines.append(f"{m.at.strftime(_TIME)}  {_author(m)}{status}")
+        lines.append(f"{iso_local(m.at, zone)}  {_author(m)}{status}")
         lines.extend(f"    {line}" for line in (m.body.splitlines() or [""]))
         if m.attachments:
             names = ", ".join(one_line(a.filename) for a in m.attachments)
