@@ -8,7 +8,7 @@ from typing import Any
 import reflex as rx
 
 from agent_workspace.components.forms import badge, callout, native_select
-from agent_workspace.components.layout import CONVERSATIONS_ID, VISUALLY_HIDDEN
+from agent_workspace.components.layout import CONVERSATIONS_ID, TIME_TITLE, VISUALLY_HIDDEN
 from agent_workspace.domain.inputs import SEARCH_CHARS
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.interactions import MyInteractionsState
@@ -28,7 +28,7 @@ def _when(iso: Any) -> rx.Component:
         format="D MMM",
         interval=30000,
         with_title=True,
-        title_format="D MMM YYYY HH:mm [UTC]Z",
+        title_format=TIME_TITLE,
     )
 
 

@@ -12,6 +12,8 @@ from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import NoticeItem
 
 CONVERSATIONS_ID = "conversations"  # the skip link's target: the rows of the list
+# A time's title (on hover) in the browser's, the agent's, zone: the date and the offset.
+TIME_TITLE = "D MMM YYYY HH:mm [UTC]Z"
 
 # Read by screen readers (and role-based test selectors), not shown.
 VISUALLY_HIDDEN = {
@@ -55,6 +57,11 @@ def _notice(notice: rx.Var[NoticeItem]) -> rx.Component:
     """One line per notice: Open reads it (it goes), Dismiss reads it without opening."""
     return rx.el.li(
         rx.hstack(
+            rx.text(
+                rx.moment(notice.at, format="HH:mm", with_title=True, title_format=TIME_TITLE),
+                size="1",
+                color="var(--gray-11)",
+            ),
             rx.text(notice.text, size="2", flex="1", min_width="0"),
             rx.cond(
                 notice.interaction_id > 0,

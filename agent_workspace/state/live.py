@@ -36,6 +36,7 @@ from agent_workspace.state.views import (
     board_item,
     header,
     message_item,
+    notice_item,
     patch_board,
 )
 
@@ -227,7 +228,7 @@ class NoticeFeed(rx.SharedState):
         return actor.has(Role.AGENT) and ident == notices_token(actor.user_id)
 
     def _show(self, notices: list[NoticeView]) -> None:
-        self.items = [NoticeItem(n.id, n.text, n.interaction_id or 0) for n in notices]
+        self.items = [notice_item(n) for n in notices]
 
 
 FEEDS: tuple[type[rx.SharedState], ...] = (

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from agent_workspace.domain.phone import display_phone
 from agent_workspace.services.files.media_links import media_path
 from agent_workspace.services.interactions.lists import InteractionRow
+from agent_workspace.services.interactions.notices import NoticeView
 from agent_workspace.services.interactions.supervision import AgentLoad, BoardRow
 from agent_workspace.services.messaging.conversation import ConversationView
 from agent_workspace.services.messaging.messages import AttachmentView, MessageView
@@ -57,6 +58,11 @@ class NoticeItem:
     id: int
     text: str
     interaction_id: int  # 0 when it concerns none
+    at: str  # ISO 8601 in UTC; the page shows it in the agent's zone
+
+
+def notice_item(notice: NoticeView) -> NoticeItem:
+    return NoticeItem(notice.id, notice.text, notice.interaction_id or 0, _iso(notice.created_at))
 
 
 @dataclasses.dataclass

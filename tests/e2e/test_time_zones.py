@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.pages import compose, messages, new_interaction, send, sign_in_as_agent
-from tests.e2e.people import fresh_mobile
+from tests.e2e.people import add_agent, fresh_mobile, leave_notices
 from tests.servers import WorkspaceServer
 
 
@@ -56,4 +56,23 @@ def test_conversation_and_history_times_are_in_the_agents_zone(
     assert shown[11:16] in minutes and shown[:10] in {
         (now - timedelta(minutes=m)).strftime("%Y-%m-%d") for m in (0, 1)
     }, (shown, now)
+    context.close()
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Tokyo"])
+def test_a_notice_says_when_in_the_agents_zone(
+    browser: Browser, workspace: WorkspaceServer, zone: str
+) -> None:
+    username, agent_id = add_agent(workspace, "Quinn")
+    leave_notices(workspace, agent_id, "Sam Supervisor assigned IMS9900200 to you.")
+    now = datetime.now(ZoneInfo(zone))
+    minutes = {(now - timedelta(minutes=m)).strftime("%H:%M") for m in (0, 1)}
+    context = browser.new_context(timezone_id=zone)
+    page = context.new_page()
+    sign_in_as_agent(page, workspace, username, f"{username}-pass-phrase")
+    notice = page.get_by_role("region", name="Notices").get_by_role("note")
+    when = notice.filter(has_text="assigned IMS9900200").locator("time")
+    expect(when).to_have_text(re.compile(r"^\d\d:\d\d$"))
+    assert when.inner_text() in minutes, (when.inner_text(), minutes)
+    expect(when).to_have_attribute("title", re.compile(rf"UTC{re.escape(_offset(now))}$"))
     context.close()
