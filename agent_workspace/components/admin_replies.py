@@ -9,6 +9,7 @@ from agent_workspace.components.layout import VISUALLY_HIDDEN
 from agent_workspace.domain.templates import PLACEHOLDERS
 from agent_workspace.state.admin_audit import AuditAdminState, AuditItem
 from agent_workspace.state.admin_replies import RepliesAdminState, ReplyItem
+from agent_workspace.state.session import SessionState
 
 R = RepliesAdminState
 A = AuditAdminState
@@ -135,6 +136,7 @@ def audit_section() -> rx.Component:
     headers = ("When", "Who", "Action", "Changed", "Interaction", "Details")
     return rx.vstack(
         rx.heading("Audit log", size="4"),
+        rx.text("Times and days in ", SessionState.zone_label, size="1", color="var(--gray-11)"),
         rx.grid(
             _filter("User (username)", "username", "e.g. alice"),
             _filter("Interaction number", "interaction", "e.g. IMS0001001"),

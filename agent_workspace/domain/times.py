@@ -4,7 +4,7 @@ the zone said, and UTC when the zone is unknown. Exports use ISO 8601 with the o
 from __future__ import annotations
 
 import functools
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 FALLBACK = "UTC"
@@ -67,3 +67,14 @@ def zone_label(zone: str, at: datetime | None = None) -> str:
     offset = f"UTC{_offset(local)}"
     said = short if short == offset else f"{short}, {offset}"
     return name if name == FALLBACK else f"{name} ({said})"
+
+
+def day_start(day: date, zone: str) -> datetime:
+    """When `day` begins in the zone (its local midnight), as a moment in UTC: a filter "from
+    the 8th" read by an agent in Tokyo starts at 15:00 UTC on the 7th."""
+    return datetime.combine(day, time.min, _zone(zone)).astimezone(UTC)
+
+
+def day_end(day: date, zone: str) -> datetime:
+    """When `day` ends in the zone (the next day's start), as a moment in UTC; exclusive."""
+    return day_start(day + timedelta(days=1), zone)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 
 from sqlalchemy import ColumnElement
 from sqlalchemy.engine import Engine
@@ -14,6 +14,7 @@ from sqlmodel import Session, and_, col, or_, select
 
 from agent_workspace.db.engine import reading
 from agent_workspace.domain.credentials import normalise_username
+from agent_workspace.domain.times import day_end, day_start
 from agent_workspace.models import AuditEvent, Interaction, Role, User
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.errors import FieldProblems
@@ -28,6 +29,7 @@ class AuditFilter:
     interaction_number: str = ""
     date_from: date | None = None
     date_to: date | None = None  # inclusive
+    time_zone: str = "UTC"  # the zone the days are the reader's days in
 
 
 @dataclass(frozen=True)
@@ -100,10 +102,9 @@ def _conditions(session: Session, filters: AuditFilter) -> list[ColumnElement[bo
     if start and end and end < start:
         problems["date_to"] = "The end date is before the start date."
     if start:
-        conditions.append(col(AuditEvent.at) >= datetime.combine(start, time.min, UTC))
+        conditions.append(col(AuditEvent.at) >= day_start(start, filters.time_zone))
     if end:
-        after = datetime.combine(end + timedelta(days=1), time.min, UTC)
-        conditions.append(col(AuditEvent.at) < after)
+        conditions.append(col(AuditEvent.at) < day_end(end, filters.time_zone))
     if problems:
         raise FieldProblems(problems)
     return conditions

@@ -112,6 +112,7 @@ class AuditAdminState(SessionState):
             interaction_number=self.filters["interaction"],
             date_from=dates["date_from"],
             date_to=dates["date_to"],
+            time_zone=self.time_zone,
         )
 
     @rx.var

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, select, update
 
 from agent_workspace.models import AuditEvent, Role, utcnow
 from agent_workspace.services.audit_log import AuditFilter, audit_log
@@ -61,6 +61,27 @@ def test_filters_by_user_interaction_and_dates(engine: Engine) -> None:
     )
     tomorrow = today + timedelta(days=1)
     assert audit_log(actor=ada, filters=AuditFilter(date_from=tomorrow)).rows == ()
+
+
+def test_a_days_filter_is_that_day_in_the_readers_time_zone(engine: Engine) -> None:
+    """23:30 UTC on 7 December is already the 8th in Tokyo and still the 7th in New York."""
+    ada = make_user("ada", roles=(Role.ADMIN,))
+    with Session(engine) as session:  # the rows' moment, as if written then
+        session.exec(update(AuditEvent).values(at=datetime(2026, 12, 7, 23, 30, tzinfo=UTC)))
+        session.commit()
+    every = len(_all_ids(engine))
+
+    def on(day: date, zone: str) -> int:
+        return len(
+            audit_log(
+                actor=ada, filters=AuditFilter(date_from=day, date_to=day, time_zone=zone)
+            ).rows
+        )
+
+    seventh, eighth = date(2026, 12, 7), date(2026, 12, 8)
+    assert (on(seventh, "UTC"), on(eighth, "UTC")) == (every, 0)
+    assert (on(seventh, "Asia/Tokyo"), on(eighth, "Asia/Tokyo")) == (0, every)
+    assert (on(seventh, "America/New_York"), on(eighth, "America/New_York")) == (every, 0)
 
 
 def test_filters_that_match_nothing_known_are_refused_by_field(engine: Engine) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
+from agent_workspace.domain import times
 from agent_workspace.domain.times import iso_local, known_zone, local_text, zone_label
 
 WINTER = datetime(2025, 1, 15, 14, 30, 5, tzinfo=UTC)
@@ -82,3 +83,25 @@ def test_the_zone_is_named_with_its_abbreviation_and_offset(
 def test_a_naive_datetime_is_refused() -> None:
     with pytest.raises(ValueError):
         local_text(datetime(2025, 1, 15, 14, 30), "UTC")
+
+
+@pytest.mark.parametrize(
+    ("day", "zone", "start", "end"),
+    [
+        (date(2026, 12, 8), "UTC", "2026-12-08T00:00:00+00:00", "2026-12-09T00:00:00+00:00"),
+        (date(2026, 12, 8), "Asia/Tokyo", "2026-12-07T15:00:00+00:00", "2026-12-08T15:00:00+00:00"),
+        # New York's spring change: that day is 23 hours long
+        (
+            date(2026, 3, 8),
+            "America/New_York",
+            "2026-03-08T05:00:00+00:00",
+            "2026-03-09T04:00:00+00:00",
+        ),
+        (date(2026, 12, 8), "Not/AZone", "2026-12-08T00:00:00+00:00", "2026-12-09T00:00:00+00:00"),
+    ],
+)
+def test_a_day_is_the_readers_day(day: date, zone: str, start: str, end: str) -> None:
+    assert (times.day_start(day, zone).isoformat(), times.day_end(day, zone).isoformat()) == (
+        start,
+        end,
+    )
