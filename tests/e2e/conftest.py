@@ -78,26 +78,3 @@ def any_workspace(request: pytest.FixtureRequest) -> WorkspaceServer:
 @pytest.fixture(autouse=True)
 def _e2e_marker(request: pytest.FixtureRequest) -> None:
     request.node.add_marker(pytest.mark.e2e)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (`--dist loadgroup`), a server is started by one worker only: the
-    tests on the shared SQLite workspace are one group, those on the PostgreSQL one another
-    (each worker builds what its group needs), and a module with a server of its own is a
-    group of its own."""
-    here = Path(__file__).parent
-    for item in items:
-        if not item.path.is_relative_to(here):
-            continue
-        item.add_marker(pytest.mark.xdist_group(_server_group(item)))
-
-
-def _server_group(item: pytest.Item) -> str:
-    names = set(getattr(item, "fixturenames", ()))
-    callspec = getattr(item, "callspec", None)
-    both = callspec.params.get("any_workspace") if callspec is not None else None
-    if "pg_workspace" in names or both == "postgresql":
-        return "pg_workspace"
-    if "workspace" in names or both == "sqlite":
-        return "workspace"
-    return item.path.stem
