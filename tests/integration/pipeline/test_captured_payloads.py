@@ -7,6 +7,8 @@ expectation below (keywords, status order) is written from Twilio's docs, not fr
 
 from __future__ import annotations
 
+import logging
+
 import httpx
 import pytest
 from sqlmodel import col, select
@@ -323,3 +325,19 @@ def test_late_callbacks_never_move_a_message_backwards(
     for name in order:
         assert _callback(pipeline, name).status_code in (200, 204)
     assert _status(pipeline, message_id) == final
+
+
+def test_a_status_twilio_adds_later_is_taken_logged_and_moves_nothing(
+    pipeline: Pipeline, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Twilio's docs warn that callbacks evolve; a new status must not be refused (Twilio logs
+    a refusal as an error against our webhook) nor fail."""
+    message_id = _accepted_message(pipeline)
+    assert _callback(pipeline, "sent").status_code in (200, 204)
+    with caplog.at_level(logging.INFO):
+        response = _callback(
+            pipeline, "sent", MessageStatus="delivered_to_handset", SmsStatus="delivered_to_handset"
+        )
+    assert response.status_code in (200, 204), response.text
+    assert _status(pipeline, message_id) == "sent"
+    assert any("delivered_to_handset" in r.getMessage() for r in caplog.records)
