@@ -28,7 +28,7 @@ _SID = re.compile(r"(SM|MM)[0-9a-fA-F]{32}")
 _E164 = re.compile(r"\+[1-9]\d{1,14}")
 _SHORT_CODE = re.compile(r"\d{3,8}")
 _PREFIX = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
-_STATUSES = frozenset(
+TWILIO_STATUSES = frozenset(
     {
         "accepted",
         "scheduled",
@@ -45,6 +45,10 @@ _STATUSES = frozenset(
         "partially_delivered",
     }
 )
+"""The Message statuses Twilio documents (its OpenAPI `message_enum_status`)."""
+# Twilio adds statuses over time (accepted, scheduled, read, canceled came later): a new word is
+# taken and logged, never refused; only what cannot be a status word is malformed.
+_STATUS_WORD = re.compile(r"[a-z][a-z_-]{0,39}")
 
 
 @dataclass(frozen=True)
@@ -121,9 +125,9 @@ def parse_status(form: Mapping[str, str]) -> StatusReport | Malformed:
     if (problem := _check_sid(sid)) is not None:
         return problem
     status = (form.get("MessageStatus") or form.get("SmsStatus") or "").strip().lower()
-    if status not in _STATUSES:
-        shown = status or "(missing)"
-        return Malformed(f"MessageStatus {shown!r} is not a status Twilio reports.")
+    if not _STATUS_WORD.fullmatch(status):
+        shown = status[:40] or "(missing)"
+        return Malformed(f"MessageStatus {shown!r} is not a status word (letters and _).")
     code = form.get("ErrorCode", "").strip()
     if code and not (code.isdigit() and len(code) <= 6):
         return Malformed(f"ErrorCode {code[:20]!r} is not a Twilio error code (digits).")

@@ -10,7 +10,7 @@
 - POST /_sim/inbound {"from": phone, "to": provider, "body": "...",
                       "media": [{"content_type": "image/png", "data_base64": "..."}]}
 - POST /_sim/settings {"inbound_webhook_url", "media_first_fetch_404", "provider_numbers",
-                       "status_delays", "hold_queued"}
+                       "status_delays", "hold_queued", "advanced_opt_out_service"}
 """
 
 from __future__ import annotations
@@ -127,6 +127,8 @@ async def settings(request: Request) -> Response:
         config.status_delays = (first, second, third)
     if "hold_queued" in data:
         config.hold_queued = bool(data["hold_queued"])
+    if "advanced_opt_out_service" in data:
+        config.advanced_opt_out_service = data["advanced_opt_out_service"] or None
     return JSONResponse(
         {
             "inbound_webhook_url": config.inbound_webhook_url,
@@ -134,6 +136,7 @@ async def settings(request: Request) -> Response:
             "provider_numbers": sorted(config.provider_numbers),
             "status_delays": list(config.status_delays),
             "hold_queued": config.hold_queued,
+            "advanced_opt_out_service": config.advanced_opt_out_service,
         }
     )
 

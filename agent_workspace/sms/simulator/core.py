@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 
 import httpx
 
-from agent_workspace.domain.optout import opt_action
 from agent_workspace.sms.simulator import delivery
+from agent_workspace.sms.simulator.keywords import keyword_type
 from agent_workspace.sms.simulator.magic import E164
 from agent_workspace.sms.simulator.render import API_VERSION, message_uri
 from agent_workspace.sms.simulator.store import (
@@ -42,16 +42,14 @@ class SimulatorConfig:
     media_first_fetch_404: bool = False
     media_fetch_timeout: float = 5.0
     webhook_timeout: float = 5.0
+    # The sid of a Messaging Service with Advanced Opt-Out that holds every provider number:
+    # Twilio then adds MessagingServiceSid, and OptOutType for a keyword, to inbound webhooks.
+    # None: plain numbers, whose webhooks carry neither (Twilio's default STOP filtering).
+    advanced_opt_out_service: str | None = None
 
 
 class InboundError(ValueError):
     """A phone reply that cannot be accepted (bad number)."""
-
-
-def opt_out_type(body: str) -> str | None:
-    """Twilio's `OptOutType` for a single-keyword text: STOP, START, HELP or None."""
-    action = opt_action(body)
-    return action.value if action else None
 
 
 class Simulator:
@@ -138,7 +136,7 @@ class Simulator:
             date_sent=utcnow(),  # Twilio: when it posted the message to the webhook
             media=[SimMedia(new_sid("ME"), ctype, data) for ctype, data in media],
         )
-        keyword = opt_out_type(body)
+        keyword = keyword_type(body)
         if keyword == "STOP":
             self.store.opt_out(provider, phone)
         elif keyword == "START":
@@ -148,7 +146,8 @@ class Simulator:
         return message
 
     def inbound_params(self, message: SimMessage, opt_out: str | None) -> dict[str, str]:
-        """The form Twilio posts to the number's messaging webhook."""
+        """The form Twilio posts to the number's messaging webhook; `opt_out` is the text's
+        keyword type, posted as OptOutType only under Advanced Opt-Out, as Twilio does."""
         params = {
             "ToCountry": "US" if message.to.startswith("+1") else "",
             "FromCountry": "US" if message.from_.startswith("+1") else "",
@@ -169,8 +168,11 @@ class Simulator:
         for index, media in enumerate(message.media):
             params[f"MediaUrl{index}"] = self.media_url(message.sid, media.sid)
             params[f"MediaContentType{index}"] = media.content_type
-        if opt_out:
-            params["OptOutType"] = opt_out
+        service = self.config.advanced_opt_out_service
+        if service:
+            params["MessagingServiceSid"] = service
+            if opt_out:
+                params["OptOutType"] = opt_out
         return params
 
     def spawn(self, coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:

@@ -289,6 +289,7 @@ def pipeline(
             "provider_numbers": [],
             "status_delays": list(STATUS_DELAYS),
             "hold_queued": False,
+            "advanced_opt_out_service": None,
         },
         timeout=5,
     ).raise_for_status()

@@ -80,7 +80,7 @@ def test_a_status_callback_for_an_inbound_message_changes_nothing(pipeline: Pipe
 @pytest.mark.parametrize(
     ("params", "reason"),
     [
-        ({"MessageSid": "SM" + "f" * 32, "MessageStatus": "exploded"}, "MessageStatus"),
+        ({"MessageSid": "SM" + "f" * 32, "MessageStatus": "sent!"}, "MessageStatus"),
         ({"MessageSid": "SM" + "f" * 32, "MessageStatus": "sent", "ErrorCode": "x"}, "ErrorCode"),
         ({"MessageSid": "nonsense", "MessageStatus": "sent"}, "MessageSid"),
     ],

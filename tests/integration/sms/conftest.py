@@ -159,6 +159,7 @@ def simulator(
             "provider_numbers": [],
             "status_delays": [0.02, 0.02, 0.02],
             "hold_queued": False,
+            "advanced_opt_out_service": None,
         },
     ).raise_for_status()
     receiver.clear()

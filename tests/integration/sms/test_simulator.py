@@ -250,16 +250,47 @@ def test_reply_needs_valid_numbers_and_some_content(simulator: SimulatorServer) 
     assert sim_messages(simulator) == []
 
 
+MESSAGING_SERVICE = "MG" + "4" * 32
+
+
 @pytest.mark.parametrize(
     ("body", "opt_out_type"),
-    [("STOPALL", "STOP"), ("unsubscribe", "STOP"), ("help", "HELP"), ("stop please", None)],
+    [
+        ("STOPALL", "STOP"),
+        ("unsubscribe", "STOP"),
+        ("Revoke", "STOP"),
+        ("optout", "STOP"),
+        ("unstop", "START"),
+        ("help", "HELP"),
+        ("info", "HELP"),
+        ("stop please", None),
+    ],
 )
-def test_keywords_set_opt_out_type(
+def test_keywords_set_opt_out_type_with_advanced_opt_out(
     simulator: SimulatorServer, receiver: WebhookReceiver, body: str, opt_out_type: str | None
 ) -> None:
+    """Twilio posts OptOutType (and the service's sid) for a number in a Messaging Service with
+    Advanced Opt-Out; the keywords are Twilio's documented defaults."""
+    httpx.post(
+        f"{simulator.url}/_sim/settings", json={"advanced_opt_out_service": MESSAGING_SERVICE}
+    ).raise_for_status()
     httpx.post(f"{simulator.url}/_sim/inbound", json={"from": PHONE, "to": PROVIDER, "body": body})
     [post] = receiver.posts("/inbound")
     assert post.params().get("OptOutType") == opt_out_type
+    assert post.params()["MessagingServiceSid"] == MESSAGING_SERVICE
+
+
+@pytest.mark.parametrize("body", ["STOP", "start", "HELP"])
+def test_a_plain_number_gets_keywords_without_opt_out_type(
+    simulator: SimulatorServer, receiver: WebhookReceiver, body: str
+) -> None:
+    """Without a Messaging Service, Twilio's default filtering still acts on the keyword, but
+    the webhook is a plain one: no OptOutType, no MessagingServiceSid."""
+    httpx.post(f"{simulator.url}/_sim/inbound", json={"from": PHONE, "to": PROVIDER, "body": body})
+    [post] = receiver.posts("/inbound")
+    assert post.params()["Body"] == body
+    assert "OptOutType" not in post.params()
+    assert "MessagingServiceSid" not in post.params()
 
 
 def test_a_media_url_redirects_like_twilio_to_a_short_lived_unauthenticated_copy(
