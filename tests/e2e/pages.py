@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, WebSocket, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.servers import WorkspaceServer
@@ -99,3 +99,20 @@ def new_interaction(page: Page, workspace: WorkspaceServer, person: str) -> None
     dialog.get_by_role("button", name="Create").click()
     expect(page.get_by_role("button", name="Compose SMS")).to_be_visible()
     expect(dialog).to_be_hidden()
+
+
+class Frames:
+    """Every websocket frame a page sends and receives from now on (socket.io text frames)."""
+
+    def __init__(self, page: Page) -> None:
+        self.sent: list[str] = []
+        self.received: list[str] = []
+        page.on("websocket", self._watch)
+
+    def _watch(self, socket: WebSocket) -> None:
+        socket.on("framesent", lambda frame: self.sent.append(str(frame)))
+        socket.on("framereceived", lambda frame: self.received.append(str(frame)))
+
+    def mention(self, text: str) -> bool:
+        """Whether a frame the page received since it was watched holds `text`."""
+        return any(text in frame for frame in self.received)

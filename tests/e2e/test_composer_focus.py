@@ -18,9 +18,23 @@ FIELDS = f"""
 """
 
 
+# The script focuses from a timer: every timer the page sets from now on says when it has run.
+TIMERS_SETTLE = """() => {
+    const real = window.setTimeout;
+    window.timersRun = [];
+    window.setTimeout = (run, ms, ...args) => {
+        let done;
+        window.timersRun.push(new Promise((resolve) => { done = resolve; }));
+        return real(() => { try { run(...args); } finally { done(); } }, ms);
+    };
+}"""
+
+
 def _run_focus_script(page: Page) -> None:
-    page.evaluate(f"() => {{ {FOCUS_MESSAGE_JS}; }}")  # what focus_message() has the page run
-    page.wait_for_timeout(150)  # the script focuses after a short delay
+    """Runs what focus_message() has the page run, and returns once its timer has run."""
+    page.evaluate(TIMERS_SETTLE)
+    page.evaluate(f"() => {{ {FOCUS_MESSAGE_JS}; }}")
+    assert page.evaluate("() => Promise.all(window.timersRun).then(() => window.timersRun.length)")
 
 
 def _focused(page: Page) -> str:

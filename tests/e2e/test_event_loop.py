@@ -11,9 +11,10 @@ from playwright.sync_api import Browser, expect
 from sqlmodel import Session, select
 
 from agent_workspace.db.engine import make_engine
-from agent_workspace.models import Role, User, UserRole
+from agent_workspace.models import Role, SignInThrottle, User, UserRole
 from tests.e2e.pages import messages, sign_in_as_agent
 from tests.servers import WorkspaceServer
+from tests.waiting import wait_until
 
 SLOW_ROUNDS = 16  # several seconds of bcrypt on this kind of machine
 
@@ -36,6 +37,19 @@ def _slow_user(workspace: WorkspaceServer) -> str:
     return "slowpoke"
 
 
+def _tries_of(workspace: WorkspaceServer, username: str) -> set[tuple[object, ...]]:
+    """The sign-in tries counted against the account: one is counted just before bcrypt runs."""
+    engine = make_engine(workspace.env["AW_DATABASE_URL"])
+    try:
+        with Session(engine) as session:
+            rows = session.exec(
+                select(SignInThrottle).join(User).where(User.username == username)
+            ).all()
+            return {(r.key, r.failures, r.window_started_at, r.paused_until) for r in rows}
+    finally:
+        engine.dispose()
+
+
 def test_a_reply_is_pushed_while_another_tab_is_signing_in(
     browser: Browser, workspace: WorkspaceServer
 ) -> None:
@@ -49,8 +63,10 @@ def test_a_reply_is_pushed_while_another_tab_is_signing_in(
     slow.goto(f"{workspace.url}/login")
     slow.get_by_label("Username").fill(username)
     slow.get_by_label("Password").fill("a wrong guess")
+    before = _tries_of(workspace, username)
     slow.get_by_role("button", name="Sign in").click()
-    slow.wait_for_timeout(300)  # the sign-in event has reached the server and bcrypt runs
+    # The server counted the try: the sign-in event has reached it, and bcrypt runs now.
+    wait_until(lambda: _tries_of(workspace, username) != before, what="the try to be counted")
 
     secret = f"Pushed during a sign-in {uuid.uuid4().hex[:8]}"
     httpx.post(

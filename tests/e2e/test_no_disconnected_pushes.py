@@ -5,17 +5,22 @@ whose tab was closed (its session still shows it), and the server never logs Ref
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 import threading
 
 import httpx
 from playwright.sync_api import Browser, expect
 
+from agent_workspace.domain.segments import count_segments
 from benchmarks import wsclient
+from tests.e2e.pages import Frames
 from tests.servers import WorkspaceServer
+from tests.waiting import wait_until
 
 WAIT_S = 20  # a bound on a wait, not a speed figure
 WARNING = "disconnected client"
+_LIST_VERSION = re.compile(r'agent_list_feed":\{"version_rx_state_":(\d+)')
 
 
 def _text(workspace: WorkspaceServer, body: str) -> None:
@@ -53,23 +58,42 @@ def _in_own_thread(workspace: WorkspaceServer, bodies: list[str]) -> bool:
     return result == [True]
 
 
+def _list_reaction_sent(frames: Frames, pushed: int) -> bool:
+    """The page has asked for the rows of the list version pushed with the text."""
+    versions = [int(v) for f in frames.received[pushed:] for v in re.findall(_LIST_VERSION, f)]
+    asked = f'"feed":"agent","version":{max(versions, default=-1)}}}'
+    return bool(versions) and any(asked in frame for frame in frames.sent)
+
+
 def test_texts_for_a_closed_tab_are_never_sent_to_it(
     browser: Browser, workspace: WorkspaceServer
 ) -> None:
     start = workspace.log_path.stat().st_size
     context = browser.new_context()
     page = context.new_page()
+    frames = Frames(page)
     page.goto(f"{workspace.url}/login")
     page.get_by_label("Username").fill("alice")
     page.get_by_label("Password").fill("alice-demo-pass")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="IMS0001001").first.click()
     first = f"while open {secrets.token_hex(3)}"
+    pushed = len(frames.received)
     _text(workspace, first)
     expect(page.get_by_role("list", name="Messages").get_by_text(first)).to_be_visible()
-    # Let the page's own reactions to that text (seen, the list) be answered: a tab closed
-    # while its own event is answered is the one case Reflex may warn about, and not this one.
-    page.wait_for_timeout(1000)
+    # Let the page's own reaction to that text be answered: a tab closed while its own event
+    # is answered is the one case Reflex may warn about, and not this one. The list's push
+    # makes the page ask for its rows; then a later event of its own (typing in Message) is
+    # answered after it, as the server takes one tab's events in order.
+    wait_until(
+        lambda: _list_reaction_sent(frames, pushed),
+        step=page.title,  # a call into Playwright delivers the frame events that came meanwhile
+        what="the list's reaction",
+    )
+    typed = "ok"
+    page.get_by_label("Message", exact=True).fill(typed)
+    left = count_segments(typed).chars_left
+    expect(page.locator("#compose-counter")).to_contain_text(f"{left} characters left")
     context.close()  # the tab is gone; alice's session still shows the conversation
 
     later = [f"after close {n} {secrets.token_hex(3)}" for n in range(3)]

@@ -7,41 +7,13 @@ import re
 import uuid
 
 import httpx
-from playwright.sync_api import Browser, Page, WebSocket, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.e2e.pages import messages, sign_in, sign_in_as_agent
+from tests.e2e.pages import Frames, messages, sign_in, sign_in_as_agent, the_list
 from tests.servers import WorkspaceServer
 
 MARIA = "+14155550123"
 SUPPORT = "+14155550100"
-
-
-class Frames:
-    """Every websocket frame a page receives from now on."""
-
-    def __init__(self, page: Page) -> None:
-        self.received: list[str] = []
-        page.on("websocket", self._watch)
-
-    def _watch(self, socket: WebSocket) -> None:
-        socket.on("framereceived", lambda frame: self.received.append(str(frame)))
-
-    def mention(self, text: str) -> bool:
-        for f in self.received:
-            if f.startswith("SENT"):
-                print(f)
-        hits = [frame for frame in self.received if text in frame and not frame.startswith("SENT")]
-        for hit in hits:
-            import json as _j
-
-            body = _j.loads(hit[hit.index("[") :])
-            print(
-                "FRAME WITH SECRET:",
-                list(body[1]["delta"].keys()),
-                body[1].get("events"),
-                body[1].get("final"),
-            )
-        return bool(hits)
 
 
 def _text_in(workspace: WorkspaceServer, phone: str, body: str, to: str = SUPPORT) -> None:
@@ -56,6 +28,25 @@ def _open_marias(page: Page, workspace: WorkspaceServer) -> None:
     """IMS0001001, the demo's messaging interaction with Maria (the first one created)."""
     page.goto(f"{workspace.url}/interactions/1")
     expect(page.get_by_role("heading", name="IMS0001001")).to_be_visible()
+
+
+def _later_text_seen(shown_in: Locator, workspace: WorkspaceServer) -> None:
+    """Texts Maria again and waits for a tab that must get it to show it in `shown_in`. The notifier
+    pushes round by round, in order, and a socket delivers in order: once this later text is
+    shown, whatever an earlier round sent to any tab has been sent."""
+    later = f"Later {uuid.uuid4().hex[:8]}"
+    _text_in(workspace, MARIA, later)
+    expect(shown_in.get_by_text(later).first).to_be_visible(timeout=10_000)
+
+
+def _own_round_trip(page: Page) -> None:
+    """An empty sign-in on the signed-out tab, answered on its own socket: once the answer is
+    shown, every frame the server had sent that tab before has been received."""
+    alert = page.get_by_role("alert")
+    expect(page.get_by_label("Username")).to_be_visible()
+    expect(alert).to_have_count(0)
+    page.get_by_role("button", name="Sign in").click()
+    expect(alert).to_contain_text("Enter your username and password.")
 
 
 def _viewer(browser: Browser, workspace: WorkspaceServer, user: str) -> Page:
@@ -82,7 +73,8 @@ def test_a_signed_out_tab_receives_no_more_conversation_or_list_pushes(
     _text_in(workspace, MARIA, secret)
 
     expect(messages(bob).get_by_text(secret)).to_be_visible(timeout=10_000)
-    page.wait_for_timeout(500)  # a push to the signed-out tab would have landed by now
+    _later_text_seen(messages(bob), workspace)
+    _own_round_trip(page)
     assert not frames.mention(secret)
     assert not frames.mention("IMS0001001")
 
@@ -103,7 +95,8 @@ def test_a_tab_whose_session_ended_in_another_tab_receives_no_more_pushes(
     _text_in(workspace, MARIA, secret)
 
     expect(messages(bob).get_by_text(secret)).to_be_visible(timeout=10_000)
-    second.wait_for_timeout(500)
+    _later_text_seen(messages(bob), workspace)
+    _own_round_trip(second)  # the ended session's tab was sent to the sign-in page
     assert not frames.mention(secret)
 
 
@@ -127,5 +120,5 @@ def test_a_tab_signed_in_again_as_an_agent_receives_no_supervisor_board(
 
     board = watcher.get_by_role("table", name="Active interactions")
     expect(board.get_by_role("row", name=re.compile(secret))).to_be_visible(timeout=10_000)
-    page.wait_for_timeout(500)
+    _later_text_seen(the_list(page), workspace)  # Maria's conversation is Alice's
     assert not frames.mention(secret)

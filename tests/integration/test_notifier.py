@@ -118,13 +118,12 @@ class FakeApp:
         yield Root()
 
 
-def _run(notifier: Notifier, burst: list[Any], *later: list[Any], wait: float = 0) -> None:
-    """Pushes the burst, then each later burst as a round of its own (after `wait` s)."""
+def _run(notifier: Notifier, burst: list[Any], *later: list[Any]) -> None:
+    """Pushes the burst, then each later burst as a round of its own."""
 
     async def main() -> None:
         notifier.loop, notifier._wake = asyncio.get_running_loop(), asyncio.Event()
         for events_of_round in (burst, *later):
-            await asyncio.sleep(wait if events_of_round is not burst else 0)
             for event in events_of_round:
                 notifier._note(event)
             await notifier.push_pending()

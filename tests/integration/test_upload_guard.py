@@ -8,10 +8,6 @@ from a tab's client token to its session token, which lives in Reflex state, is 
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,7 +15,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -32,6 +27,7 @@ from agent_workspace.services.accounts import auth
 from agent_workspace.web.upload_guard import UploadGuard, allowance_for
 from tests.factories import make_channel, make_user
 from tests.http_pieces import Answer, post_in_pieces
+from tests.threaded_server import ThreadedServer
 
 MB = 1024 * 1024
 PNG_HEAD = b"\x89PNG\r\n\x1a\n"
@@ -93,20 +89,9 @@ def _build(stack: Stack) -> Any:
 @pytest.fixture(scope="module")
 def _stack() -> Iterator[Stack]:
     stack = Stack()
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    stack.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server = uvicorn.Server(uvicorn.Config(_build(stack), log_level="warning"))
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "guarded app did not start"
-        time.sleep(0.01)
-    yield stack
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
+    with ThreadedServer(_build(stack), name="guarded-upload-app") as server:
+        stack.url = server.url
+        yield stack
 
 
 @pytest.fixture

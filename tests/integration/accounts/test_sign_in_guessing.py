@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import time
 from collections.abc import Callable
 
 import bcrypt
@@ -59,26 +58,42 @@ def test_parallel_guesses_cannot_pass_the_lockout(
 ) -> None:
     make_user("alice")
     checked: list[bool] = []
+    stalled: list[bool] = []
     real_verify: Callable[[str, str], bool] = auth.verify_password
+    guesses = 12
+    lock, arrived, everyone = threading.Lock(), set[int](), threading.Event()
 
-    def slow_verify(password: str, password_hash: str) -> bool:
+    def arrive() -> None:
+        """This guess is checking its password, or has been refused."""
+        with lock:
+            arrived.add(threading.get_ident())
+            if len(arrived) == guesses:
+                everyone.set()
+
+    def held_verify(password: str, password_hash: str) -> bool:
+        # Every check waits for every other guess to be checking too, or refused: the guesses
+        # overlap as much as they can, however the threads are scheduled.
         checked.append(True)
-        time.sleep(0.05)  # widen the window in which parallel guesses overlap
+        arrive()
+        if not everyone.wait(10):
+            stalled.append(True)
         return real_verify(password, password_hash)
 
-    monkeypatch.setattr(auth, "verify_password", slow_verify)
-    start = threading.Barrier(12)
+    monkeypatch.setattr(auth, "verify_password", held_verify)
+    start = threading.Barrier(guesses)
 
     def guess(i: int) -> None:
         start.wait()
         with contextlib.suppress(AccessDenied):
             auth.sign_in(username="alice", password=f"guess-{i}")
+        arrive()
 
-    threads = [threading.Thread(target=guess, args=(i,)) for i in range(12)]
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(guesses)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    assert not stalled, "a check waited for guesses that never came"
     assert len(checked) <= ACCOUNT_FROM_ADDRESS.failures
     with pytest.raises(AccessDenied):
         auth.sign_in(username="alice", password="alice-pass-phrase")

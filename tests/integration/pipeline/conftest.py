@@ -3,10 +3,6 @@ uvicorn, the Twilio-compatible simulator, and a dispatcher driven pass by pass b
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +10,6 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
-import uvicorn
 from sqlalchemy.engine import Engine
 from sqlmodel import col, func, select
 from starlette.types import ASGIApp
@@ -32,6 +27,7 @@ from agent_workspace.sms.simulator import SimulatorServer
 from agent_workspace.web.routes import create_api
 from agent_workspace.web.runtime import make_dispatcher
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.threaded_server import ThreadedServer
 from tests.waiting import wait_until
 
 CONSUMER_PHONE = "+12015550150"
@@ -43,43 +39,11 @@ PNG = bytes.fromhex(
 STATUS_DELAYS = (0.01, 0.01, 0.01)
 
 
-class ApiServer:
-    """`create_api()` (or another ASGI app) under uvicorn in a background thread on a free
-    loopback port."""
+class ApiServer(ThreadedServer):
+    """`create_api()` (or another ASGI app) served in a thread on a free loopback port."""
 
     def __init__(self, app: ASGIApp | None = None) -> None:
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind(("127.0.0.1", 0))
-        self.port: int = self._socket.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._server = uvicorn.Server(
-            uvicorn.Config(
-                app or create_api(),
-                log_level="warning",
-                access_log=False,
-                timeout_graceful_shutdown=1,
-            )
-        )
-        self._thread = threading.Thread(
-            target=lambda: asyncio.run(self._server.serve(sockets=[self._socket])),
-            name=f"workspace-api-{self.port}",
-            daemon=True,
-        )
-
-    def start(self) -> ApiServer:
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the workspace API did not start")
-            time.sleep(0.01)
-        return self
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(10)
-        self._socket.close()
+        super().__init__(app or create_api(), name="workspace-api")
 
 
 @dataclass

@@ -10,6 +10,8 @@ import asyncio
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from unittest import mock
 
 import httpx
 import pytest
@@ -18,6 +20,7 @@ from sqlmodel import col, select
 from agent_workspace.db.engine import transaction
 from agent_workspace.domain.webhooks import InboundText
 from agent_workspace.models import AcceptedWebhook, AuditEvent, Message, ProviderNumber, utcnow
+from agent_workspace.services.ingest import router as router_module
 from agent_workspace.services.ingest.accept import accept_inbound
 from agent_workspace.services.ingest.router import InboundRouter
 from agent_workspace.services.ingest.routing import PER_PHONE, route_pending, route_phones
@@ -157,10 +160,19 @@ def _run_router(
 ) -> bool:
     """Runs the app's router task until `until()` holds (bounded), calling `before` once it runs."""
 
+    first_pass = threading.Event()
+
+    def route_and_tell(*args: Any, **kwargs: Any) -> int:
+        try:
+            return route_pending(*args, **kwargs)
+        finally:
+            first_pass.set()
+
     async def main() -> bool:
         task = asyncio.create_task(InboundRouter(sweep_seconds=sweep_seconds).run_forever())
         try:
-            await asyncio.sleep(0.2)  # its first pass (the start-up recovery) runs meanwhile
+            # Its first pass (the start-up recovery) is over before `before` accepts anything.
+            assert await asyncio.to_thread(first_pass.wait, 10), "the router never made a pass"
             await asyncio.to_thread(before)
             for _ in range(400):
                 if await asyncio.to_thread(until):
@@ -170,7 +182,8 @@ def _run_router(
         finally:
             task.cancel()
 
-    return asyncio.run(main())
+    with mock.patch.object(router_module, "route_pending", route_and_tell):
+        return asyncio.run(main())
 
 
 def test_what_a_crash_left_accepted_is_routed_when_the_router_starts(pipeline: Pipeline) -> None:

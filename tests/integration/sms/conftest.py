@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import httpx
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,6 +15,8 @@ from starlette.routing import Route
 
 from agent_workspace.sms import TwilioGateway
 from agent_workspace.sms.simulator import SimulatorServer
+from tests.threaded_server import ThreadedServer
+from tests.waiting import wait_until
 
 ACCOUNT_SID = "AC" + "5" * 32
 AUTH_TOKEN = "simulator-test-token"
@@ -51,8 +49,7 @@ class WebhookReceiver:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.received: list[Received] = []
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = ""  # where it is served, once it is
         self.app = Starlette(
             routes=[
                 Route("/media/{name}", self._media, methods=["GET"]),
@@ -94,41 +91,26 @@ class WebhookReceiver:
     def wait_for(
         self, path: str, predicate: Callable[[list[Received]], bool], timeout: float = 5.0
     ) -> list[Received]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = self.posts(path)
-            if predicate(found):
-                return found
-            time.sleep(0.02)
-        raise AssertionError(f"timed out waiting on {path}: {self.posts(path)}")
+        def matched() -> tuple[list[Received]] | None:
+            posts = self.posts(path)
+            return (posts,) if predicate(posts) else None
+
+        found: tuple[list[Received]] = wait_until(
+            matched, timeout=timeout, what=f"the posts to {path} the test expects"
+        )
+        return found[0]
 
     def clear(self) -> None:
         with self._lock:
             self.received.clear()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def receiver() -> Iterator[WebhookReceiver]:
     rec = WebhookReceiver()
-    server = uvicorn.Server(
-        uvicorn.Config(rec.app, host="127.0.0.1", port=rec.port, log_level="warning")
-    )
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "receiver did not start"
-        time.sleep(0.01)
-    yield rec
-    server.should_exit = True
-    thread.join(10)
+    with ThreadedServer(rec.app, name="webhook-receiver") as server:
+        rec.url = server.url
+        yield rec
 
 
 @pytest.fixture(scope="session")

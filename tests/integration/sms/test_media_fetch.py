@@ -6,15 +6,12 @@ A scripted "provider API" (the MediaUrl host, Basic auth like Twilio) redirects 
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import threading
-import time
+import contextlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 
 import pytest
-import uvicorn
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from starlette.applications import Starlette
@@ -29,7 +26,8 @@ from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.sms import PermanentSmsError, RetryableSmsError, TwilioGateway
 from agent_workspace.web.runtime import make_dispatcher, make_gateway
 from tests.factories import SUPPORT_NUMBER, make_channel
-from tests.integration.sms.conftest import ACCOUNT_SID, AUTH_TOKEN, PNG, _free_port
+from tests.integration.sms.conftest import ACCOUNT_SID, AUTH_TOKEN, PNG
+from tests.threaded_server import ThreadedServer
 
 MEDIA = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/MM{'1' * 32}/Media/ME{'2' * 32}"
 FIVE_MB = 5 * 1024 * 1024
@@ -46,13 +44,9 @@ class Hit:
 class Host:
     """One loopback server; `answer` decides each response, `hits` records each request."""
 
-    port: int = field(default_factory=_free_port)
+    url: str = ""  # where it is served, once it is
     hits: list[Hit] = field(default_factory=list)
     answer: dict[str, Response] = field(default_factory=dict)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     async def _handle(self, request: Request) -> Response:
         self.hits.append(Hit(request.url.path, request.headers.get("authorization")))
@@ -66,31 +60,14 @@ class Host:
         return self.answer.get(request.url.path) or Response("missing", status_code=404)
 
 
-def _serve(host: Host) -> Iterator[Host]:
-    app = Starlette(routes=[Route("/{path:path}", host._handle, methods=["GET"])])
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=host.port, log_level="warning")
-    )
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "test host did not start"
-        time.sleep(0.01)
-    yield host
-    server.should_exit = True
-    thread.join(10)
-
-
 @pytest.fixture(scope="module")
 def _hosts() -> Iterator[tuple[Host, Host, Host]]:
-    api, cdn, foreign = Host(), Host(), Host()
-    serving = [_serve(api), _serve(cdn), _serve(foreign)]
-    for server in serving:
-        next(server)
-    yield api, cdn, foreign
-    for server in serving:
-        next(server, None)
+    hosts = Host(), Host(), Host()
+    with contextlib.ExitStack() as serving:
+        for host in hosts:
+            app = Starlette(routes=[Route("/{path:path}", host._handle, methods=["GET"])])
+            host.url = serving.enter_context(ThreadedServer(app, name="media-host")).url
+        yield hosts
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import ast
 import copy
 import json
 import re
-import time
 from collections.abc import Iterator, Mapping
 from email.utils import parsedate_to_datetime
 from functools import cache
@@ -33,6 +32,7 @@ from tests.integration.sms.conftest import (
     WebhookReceiver,
     sim_messages,
 )
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
 SPEC_PATH = (
@@ -267,13 +267,12 @@ def _create(simulator: SimulatorServer, form: list[tuple[str, str]]) -> httpx.Re
 
 def _wait_final(simulator: SimulatorServer, sids: set[str], timeout: float = 4.0) -> None:
     final = {"delivered", "undelivered", "failed", "received"}
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def settled() -> bool:
         statuses = {str(m["sid"]): m["status"] for m in sim_messages(simulator)}
-        if all(statuses.get(sid) in final for sid in sids):
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"messages did not reach a final status: {sim_messages(simulator)}")
+        return all(statuses.get(sid) in final for sid in sids)
+
+    wait_until(settled, timeout=timeout, what=f"a final status for each of {sorted(sids)}")
 
 
 # The tests

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import re
-import time
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlsplit
 
@@ -30,6 +29,7 @@ from tests.integration.sms.conftest import (
     WebhookReceiver,
     sim_messages,
 )
+from tests.waiting import wait_until
 
 API = f"/2010-04-01/Accounts/{ACCOUNT_SID}"
 
@@ -146,10 +146,9 @@ def test_phone_page_shows_the_conversation_and_a_labelled_reply_form(
     assert index.status_code == 200
     assert PHONE in index.text
     assert '<label for="number">' in index.text
-    deadline = time.monotonic() + 5
-    while sim_messages(simulator)[0]["status"] != "delivered":  # media fetched and shown
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
+    wait_until(  # media fetched and shown
+        lambda: sim_messages(simulator)[0]["status"] == "delivered", timeout=5, what="delivery"
+    )
     page = httpx.get(f"{simulator.url}/phone/{PHONE}")
     assert page.status_code == 200
     assert "Your order &lt;shipped&gt;" in page.text
