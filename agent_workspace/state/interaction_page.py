@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventSpec
 
+from agent_workspace import reflex_internals
 from agent_workspace.models import Role
 from agent_workspace.services.access import Actor
 from agent_workspace.services.errors import ServiceError
@@ -60,10 +61,8 @@ class InteractionPageState(SessionState):
         return None
 
     async def _leave_conversation(self) -> None:
-        links = self._reflex_internal_links or {}
-        if ConversationFeed.get_full_name() in links:
-            feed = await self.get_state(ConversationFeed)
-            await feed._unlink()  # type: ignore[no-untyped-call]
+        if reflex_internals.is_linked(self, ConversationFeed):
+            await reflex_internals.unlink(await self.get_state(ConversationFeed))
 
     async def _load_history(self, actor: Actor | None, upto: int) -> None:
         """Messages up to position `upto`; the page hides those the live tail also shows, so

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import reflex as rx
 from reflex.event import EventSpec
 
+from agent_workspace import reflex_internals
 from agent_workspace.domain import times
 from agent_workspace.domain.credentials import is_session_token
 from agent_workspace.domain.inputs import CHOICE_CHARS, text_problem
@@ -61,7 +62,7 @@ class SessionState(rx.State):
         if self.token and not is_session_token(self.token):
             self.token = ""  # the client's storage held no token: nothing of it is kept
         actor = await self._off_loop(auth.actor_for_token, token=self.token)
-        if actor is None and self._reflex_internal_links:
+        if actor is None and reflex_internals.links(self):
             await self._unlink_feeds()
         return actor
 
@@ -74,19 +75,18 @@ class SessionState(rx.State):
         while the session is valid (services/accounts/live_views.py)."""
         actor = actor or await self._actor()
         token = await self._off_loop(live_views.register, actor=actor, feed=feed)
-        return await (await self.get_state(feed_cls))._link_to(token)
+        return await reflex_internals.link(await self.get_state(feed_cls), token)
 
     async def _unlink_feeds(self) -> list[Any]:
         """Ends every live feed of this tab (sign-out, another user signing in)."""
-        links = self._reflex_internal_links or {}
         events: list[Any] = []
         for feed_cls in FEEDS:
-            if feed_cls.get_full_name() not in links:
+            if not reflex_internals.is_linked(self, feed_cls):
                 continue
             # Only the link goes: touching the shared feed here would send its contents to
             # this tab in the reply. The notifier drops the stale viewer entry at its next push.
             feed = await self.get_state(feed_cls)
-            events.extend(await feed._unlink() or [])  # type: ignore[no-untyped-call]
+            events.extend(await reflex_internals.unlink(feed))
         return events
 
     def _interaction_in_url(self) -> int | None:

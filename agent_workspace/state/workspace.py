@@ -14,6 +14,7 @@ from datetime import datetime
 import reflex as rx
 from reflex.event import EventSpec
 
+from agent_workspace import reflex_internals
 from agent_workspace.domain.inputs import is_row_id, search_problem
 from agent_workspace.models import InteractionType, Role
 from agent_workspace.services.accounts import preferences
@@ -245,13 +246,11 @@ class WorkspaceState(SessionState):
 
     async def _follow_scope(self) -> None:
         """Lists beyond one's own change with everyone's work: follow that feed only then."""
-        links = self._reflex_internal_links or {}
-        following = ListsFeed.get_full_name() in links
+        following = reflex_internals.is_linked(self, ListsFeed)
         if self.scope != inbox.Scope.MINE.value and not following:
             await self._link_feed(ListsFeed, LISTS_LINK)
         elif self.scope == inbox.Scope.MINE.value and following:
-            feed = await self.get_state(ListsFeed)
-            await feed._unlink()  # type: ignore[no-untyped-call]
+            await reflex_internals.unlink(await self.get_state(ListsFeed))
 
     def _query(self, after: inbox.Cursor | None = None) -> inbox.ListQuery:
         return inbox.ListQuery(

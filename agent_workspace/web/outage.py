@@ -23,6 +23,7 @@ from reflex.state import StateUpdate
 from reflex_base.constants import SocketEvent
 from reflex_base.constants.state import FIELD_MARKER
 
+from agent_workspace import reflex_internals
 from agent_workspace.ops import health
 from agent_workspace.ops.metrics import DEPENDENCY_UP
 from agent_workspace.state.outage import OutageState
@@ -30,14 +31,6 @@ from agent_workspace.web.probes import readiness
 
 log = logging.getLogger(__name__)
 WATCH_SECONDS = 2.0
-
-
-def local_tabs(app: Any) -> list[str]:
-    """The socket ids of the tabs connected to this worker (Reflex 0.10.1's token manager keeps
-    a record per tab and the instance it is connected to)."""
-    manager = app.event_namespace._token_manager
-    here = manager.instance_id
-    return [r.sid for r in list(manager.token_to_socket.values()) if r.instance_id == here]
 
 
 def outage_delta(text: str) -> dict[str, dict[str, Any]]:
@@ -90,7 +83,7 @@ class OutageWatch:
     async def _tell_tabs(self, notice: str) -> None:
         update = StateUpdate(delta=outage_delta(notice))
         namespace = self.app.event_namespace
-        for sid in local_tabs(self.app):
+        for sid in reflex_internals.local_tabs(self.app):
             try:
                 await namespace.emit(str(SocketEvent.EVENT), update, to=sid)
             except Exception:

@@ -20,11 +20,10 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 import reflex as rx
-from reflex.istate.manager import get_state_manager
-from reflex.istate.manager.token import BaseStateToken
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from agent_workspace import reflex_internals
 from agent_workspace.domain.attachments import (
     AttachmentPolicy,
     upload_body_limit,
@@ -105,17 +104,14 @@ class UploadGuard:
 
 async def _reflex_session_token(client_token: str) -> str:
     """The session token the tab's state holds (read without taking the tab's state lock)."""
-    manager = get_state_manager()  # set for each request by Reflex's context middleware
-    root = await manager.get_state(BaseStateToken(ident=client_token, cls=SessionState))
-    session = await root.get_state(SessionState)
-    return str(session.token)
+    return str((await reflex_internals.tab_state(client_token, SessionState)).token)
 
 
 def guard_uploads(app_of: Callable[[], rx.App]) -> Callable[[ASGIApp], ASGIApp]:
     """The `api_transformer` that puts the guard in front of the Reflex app's routes."""
 
     async def tell_tab(client_token: str, message: str) -> None:
-        token = BaseStateToken(ident=client_token, cls=ComposeState)
+        token = rx.BaseStateToken(ident=client_token, cls=ComposeState)
         async with app_of().modify_state(token) as root:
             compose = await root.get_state(ComposeState)
             compose.attach_error = message
