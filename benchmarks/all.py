@@ -21,7 +21,17 @@ from pathlib import Path
 
 from benchmarks.figures import Figure
 
-SUITES = ("ingest", "push", "send", "lists", "searches", "sessions", "outbox", "people_import")
+SUITES = (
+    "ingest",
+    "burst",
+    "push",
+    "send",
+    "lists",
+    "searches",
+    "sessions",
+    "outbox",
+    "people_import",
+)
 GROUPS = {"sessions": ("memory", "capacity")}  # a suite's figure groups, where not its own name
 RESULTS = Path(__file__).with_name("results.json")
 

@@ -112,16 +112,25 @@ class BenchWorkspace:
 
 @contextmanager
 def seeded_workspace(
-    data_dir: Path, agents: int, join_live_group: bool
+    data_dir: Path,
+    agents: int,
+    join_live_group: bool,
+    extra_env: dict[str, str] | None = None,
+    serve_args: tuple[str, ...] = (),
 ) -> Iterator[BenchWorkspace]:
     """The production workspace with demo data plus `agents` bench agents (in IMS0001001's
-    live group when asked, so its every message is on their lists too); stopped on exit."""
+    live group when asked, so its every message is on their lists too); stopped on exit.
+    `extra_env` and `serve_args` as tests/servers.py takes them (another database, workers)."""
     raise_open_files_limit()
     # A benchmark stopped with SIGTERM still stops its server (finally blocks run on exit).
     previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     # The production poll (a fallback: commits wake the dispatcher), not the tests' 0.2 s,
     # whose passes would otherwise share the cores with every measured push.
-    server = WorkspaceServer(data_dir, extra_env={"AW_OUTBOX_POLL_SECONDS": "5"})
+    server = WorkspaceServer(
+        data_dir,
+        extra_env={"AW_OUTBOX_POLL_SECONDS": "5", **(extra_env or {})},
+        serve_args=serve_args,
+    )
     try:
         cli = [sys.executable, "-m", "agent_workspace.cli", "prepare"]
         subprocess.run(cli, cwd=PROJECT_ROOT, env=server.env, check=True, stdout=subprocess.DEVNULL)

@@ -1,7 +1,9 @@
 """Benchmark 1, ingest: signed inbound webhooks per second into the workspace vs the bare floor.
 
 For each database (SQLite file, PostgreSQL) and concurrency (c=1, c=8) it starts, on a free
-127.0.0.1 port, first the bare endpoint (benchmarks/bare_ingest.py: signature check + one INSERT)
+127.0.0.1 port, first the bare endpoint (benchmarks/bare_ingest.py: the same signature check and
+the same accepted_webhook row, stored with the raw driver: sqlite3 inline on the loop, psycopg
+on kept connections; no ORM, no thread hop)
 and then the workspace's backend the way production serves it (`reflex run --env prod
 --backend-only`, Granian, one worker), each on a fresh database, and drives them with `wrk`
 (Debian package; installed by `ensure_wrk` in scripts/bootstrap.sh) cycling through pre-signed
@@ -47,6 +49,8 @@ PROVIDER = "+14155550100"
 PHONES = 50
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SECRET = "ingest-benchmark-secret-" + "x" * 16
+RATE_SHARE = 0.6  # of the raw-driver floor's rate, at c=1 and c=8
+P99_MS = 30.0  # at c=8
 
 
 def say(text: str) -> None:
@@ -325,7 +329,7 @@ def _run(quick: bool, kinds: tuple[str, ...]) -> list[Figure]:
                 prefix="aw-ingest-", ignore_cleanup_errors=True
             ) as tmp:
                 work = Path(tmp)
-                say(f"{names[kind]} c={connections}: bare endpoint")
+                say(f"{names[kind]} c={connections}: bare endpoint (raw driver)")
                 bare, _ = measure(wrk, kind, "bare", connections, seconds, work)
                 say(f"  bare {bare}")
                 say(f"{names[kind]} c={connections}: workspace")
@@ -342,7 +346,7 @@ def _figures(
     note = f"{app.requests} requests, {app.errors} errors" + (
         f", {app.wrapped} wraps (repeated sids)" if app.wrapped else ""
     )
-    rate_met = app.rate >= 0.5 * bare.rate and app.errors == 0
+    rate_met = app.rate >= RATE_SHARE * bare.rate and app.errors == 0
     figures = [
         Figure(
             "ingest",
@@ -350,8 +354,8 @@ def _figures(
             app.rate,
             "/s",
             bare.rate,
-            "bare endpoint",
-            ">= 0.5x baseline",
+            "raw-driver floor",
+            f">= {RATE_SHARE}x baseline",
             rate_met,
             note,
         ),
@@ -361,7 +365,7 @@ def _figures(
             app.p50_ms,
             "ms",
             bare.p50_ms,
-            "bare endpoint",
+            "raw-driver floor",
             "<= 2 ms" if c == 1 else "",
             app.p50_ms <= 2 if c == 1 else None,
         ),
@@ -371,9 +375,9 @@ def _figures(
             app.p99_ms,
             "ms",
             bare.p99_ms,
-            "bare endpoint",
-            "<= 50 ms" if c == 8 else "",
-            app.p99_ms <= 50 if c == 8 else None,
+            "raw-driver floor",
+            f"<= {P99_MS:g} ms" if c == 8 else "",
+            app.p99_ms <= P99_MS if c == 8 else None,
         ),
     ]
     if routed is not None:

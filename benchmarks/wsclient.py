@@ -37,6 +37,7 @@ _SIGN_IN = wire.handler_name(LoginState, "sign_in")
 _SIGN_OUT = wire.handler_name(SessionState, "sign_out")
 _PARSE_WHEN = (_SESSION, _CONVERSATION, *_LIST_FEEDS, '"_redirect"', _HYDRATED)
 _SHOW_PANE = wire.handler_name(InteractionPageState, "show_pane")
+_SET_SCOPE = wire.handler_name(WorkspaceState, "set_scope")
 
 
 class SessionFailed(RuntimeError):
@@ -107,6 +108,13 @@ class AgentTab:
         """A client-side navigation (a click on a row's link): the page's on_load runs again."""
         await self._navigate(path)
         await self._until_hydrated()
+
+    async def choose_list(self, scope: str) -> None:
+        """Picks a list in the scope menu (My Interactions, Virtual agent, ...) and waits
+        until the tab shows it."""
+        shown = self.expect(f'"{wire.field("scope")}":"{scope}"')
+        await self._send(wire.event(_SET_SCOPE, {"value": scope}, self.path))
+        await asyncio.wait_for(shown, self.timeout)
 
     async def close(self) -> None:
         if self._reader is not None:

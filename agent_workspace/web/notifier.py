@@ -1,8 +1,17 @@
 """Turns committed events into pushes to the pages that show the changed thing.
 
-One loop per app process does all pushing, in order: events that arrive while it works are
-merged into its next round, so a burst of webhooks costs one refresh per interaction, and an
-older view can never overwrite a newer one.
+One loop per app process does all pushing, in order: events that arrive while it works or
+waits are merged into its next round, so a burst of webhooks costs one refresh per interaction,
+and an older view can never overwrite a newer one.
+
+Pushing never comes before accepting. A round's cost grows with its viewers, and a tab shown a
+new version of a list it cannot patch reads its page again: during a flood of webhooks, rounds
+back to back (each with ten tabs on a queue re-reading it) had kept both cores busy, and the
+webhooks' answers waited 100 times longer (benchmarks/burst.py). So a round starts at once
+only when the last one is long enough past; otherwise it waits a gap that grows with what the
+last round cost and with how many tabs it made read again, and every event of the gap goes in
+the one round after it (the newest state wins). Within a round the loop is handed back every
+few milliseconds, so a request never waits for all of a round's copies.
 """
 
 from __future__ import annotations
@@ -11,7 +20,8 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import reflex as rx
@@ -59,6 +69,14 @@ Noted = (
 # a revoke is announced and handled at once.
 ENDED_SWEEP_SECONDS = 10.0
 _TO_SIGN_IN = rx.redirect("/login", replace=True)
+# The pace of rounds: after a round, the next waits MIN_GAP, plus as long as the round took
+# (so pushing takes at most about half the loop), plus REREAD_COST for each copy it pushed
+# whose tabs read their list again (a queue, All Interactions: a page read per tab).
+MIN_GAP = 0.02
+REREAD_COST = 0.05
+MAX_GAP = 2.0
+# Work on the loop between hand-backs within a round.
+SLICE = 0.004
 
 
 @dataclasses.dataclass
@@ -151,10 +169,20 @@ def _mark_seen(seen: list[tuple[Actor, int]]) -> int:
 class Notifier:
     """Subscribed to service events; pushes run on the app loop, not the committing thread."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(
+        self,
+        app: Any,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        pause: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
         self.app = app
         self.loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
+        self._clock, self._pause = clock, pause
+        self._next_round = -float("inf")  # the clock's time before which no round starts
+        self._sliced = 0.0  # when the loop was last handed back within a round
+        self._rereads = 0  # copies this round pushed whose tabs read their list again
         self._interactions: set[int] = set()
         self._whole: set[int] = set()  # interactions changed beyond their messages
         self._agents: dict[int, set[int]] = {}  # agent -> the rows of their list that changed
@@ -223,7 +251,7 @@ class Notifier:
                 seen.append((actor, interaction_id))
         metrics.conversations_pushed(first.conversations)  # webhook → screen latency
         if LISTS_LINK in shown:
-            await self._show(shown, LISTS_LINK, ListsFeed, None)
+            self._rereads += len(await self._show(shown, LISTS_LINK, ListsFeed, None, all_=True))
         listed = {a: set(ids) for a, ids in agents.items() if agent_token(a) in shown}
         for actor, interaction_id in seen:
             if agent_token(actor.user_id) in shown:
@@ -237,7 +265,10 @@ class Notifier:
             await self._show(shown, BOARD_LINK, SupervisorBoardFeed, second.board)
         for agent_id in sorted(listed):
             # The changed rows themselves, so the agent's tabs patch their lists unread.
-            await self._show(shown, agent_token(agent_id), AgentListFeed, second.rows.get(agent_id))
+            changed = second.rows.get(agent_id)
+            token = agent_token(agent_id)
+            pushed = await self._show(shown, token, AgentListFeed, changed, all_=True)
+            self._rereads += len(pushed) if changed is None else 0
 
     async def _show(
         self,
@@ -245,22 +276,35 @@ class Notifier:
         feed: str,
         feed_cls: type[rx.State],
         value: Any,
+        all_: bool = False,
     ) -> list[Actor]:
         """Pushes to each valid session's copy of the feed whose user may see it; sessions
         that ended, or tabs nobody has open, get nothing. Returns the sessions whose open tab
-        was sent a new message of a conversation it already showed."""
+        was sent a new message of a conversation it already showed (`all_`: every session
+        whose tabs were sent the push)."""
         shown_new = []
         for token, actor in shown.get(feed, []):
             if not feed_cls._may_view(actor, feed):  # type: ignore[attr-defined]
                 continue
             try:
-                if await self._apply(token, feed_cls, value):
+                if await self._apply(token, feed_cls, value, all_):
                     shown_new.append(actor)
             except Exception:
                 log.exception("live push to %s failed", token)
+            await self._hand_back()
         return shown_new
 
-    async def _apply(self, token: str, feed_cls: type[rx.State], value: Any) -> bool:
+    async def _hand_back(self) -> None:
+        """Gives the loop to whatever waits (a webhook's request, a tab's event) once this
+        round has held it for SLICE: a round over many copies is not one long turn."""
+        now = time.perf_counter()
+        if now - self._sliced >= SLICE:
+            await asyncio.sleep(0)
+            self._sliced = time.perf_counter()
+
+    async def _apply(
+        self, token: str, feed_cls: type[rx.State], value: Any, sent_any: bool = False
+    ) -> bool:
         """Changes the session's copy of the feed and sends the copy's delta to its tabs.
 
         Not through Reflex's linked-state fan-out: that loaded and re-resolved each tab's whole
@@ -285,6 +329,8 @@ class Notifier:
                 root._clean()
                 tabs = sorted(feed._linked_from)
             sent = await self._send(delta, tabs) if delta else 0
+        if sent_any:
+            return bool(sent)
         return bool(sent and 0 < before < feed.total)  # a tab that showed messages got more
 
     async def _send(self, delta: dict[str, Any], tabs: list[str]) -> int:
@@ -338,7 +384,24 @@ class Notifier:
                     await asyncio.wait_for(self._wake.wait(), ENDED_SWEEP_SECONDS)
                 except TimeoutError:
                     self._ended = True  # sessions also end by expiring, announced by nobody
+                if (wait := self._next_round - self._clock()) > 0:
+                    await self._pause(wait)  # what comes meanwhile joins this round
                 self._wake.clear()
-                await self.push_pending()
+                await self.paced_round()
         finally:
             unsubscribe()
+
+    async def paced_round(self) -> None:
+        """One round of everything pending, and when the next may start."""
+        started, self._rereads = self._clock(), 0
+        self._sliced = time.perf_counter()
+        try:
+            await self.push_pending()
+        finally:
+            ended = self._clock()
+            self._next_round = ended + next_gap(ended - started, self._rereads)
+
+
+def next_gap(took: float, rereads: int) -> float:
+    """How long after a round the next one waits: see the module's docstring."""
+    return min(MAX_GAP, MIN_GAP + took + REREAD_COST * rereads)

@@ -463,3 +463,52 @@ def test_an_ended_sessions_copies_are_emptied_and_live_ones_kept(engine: Engine)
     assert tab == ended_tab
     assert "card" not in str(update.delta)
     assert [(e.name, e.payload.get("path")) for e in update.events] == [("_redirect", "/login")]
+
+
+async def _until(condition: Any, what: str) -> None:
+    """Waits (up to 10 s) for the loop to have done what the test waits for."""
+    for _ in range(2000):
+        if condition():
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError(f"never happened: {what}")
+
+
+def test_a_flood_for_one_feed_is_two_rounds_the_first_at_once(engine: Engine) -> None:
+    """Twenty texts, each after the notifier was idle again: the first is pushed at once, the
+    others wait out the gap the first round left and go in one round (the newest state wins).
+    Pushing every one as it came had kept a queue's tabs re-reading while webhooks waited.
+    The clock stands still, so the gap ends only when the test ends it."""
+    _, sent = _alice_texted_dana()
+    [queue] = _shows(make_user("bob"), "lists")
+    app = FakeApp(tabs={queue: {"tab"}}, connected={"tab"})
+    text = events.InteractionChanged(sent.interaction_id, messages_only=True)
+    waits: list[float] = []
+
+    async def main() -> None:
+        gap_over = asyncio.Event()
+
+        async def pause(seconds: float) -> None:
+            waits.append(seconds)
+            await gap_over.wait()
+
+        notifier = Notifier(app, clock=lambda: 0.0, pause=pause)
+        running = asyncio.create_task(notifier.run())
+        await _until(lambda: notifier.loop is not None, "the notifier subscribed")
+        notifier.on_event(text)
+        await _until(lambda: len(app.sent) == 1, "the first text pushed")
+        notifier.on_event(text)
+        await _until(lambda: waits, "the notifier waiting out its gap")
+        for _ in range(18):
+            notifier.on_event(text)
+        gap_over.set()
+        await _until(lambda: len(app.sent) == 2, "the other texts pushed")
+        await _until(lambda: not notifier._interactions, "nothing left to push")
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, main()).result()
+    assert [ident for ident, _, _ in app.shown] == [queue, queue]
+    assert len(waits) == 1 and waits[0] > 0
