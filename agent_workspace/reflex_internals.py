@@ -9,7 +9,7 @@ tabs are connected, and the state manager of the request an ASGI middleware is i
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager
 from typing import Any, TypeVar
 
 import reflex as rx
@@ -50,13 +50,17 @@ def linked_tabs(copy: rx.State) -> list[str]:
 # Changing a shared copy outside any tab's event (the notifier), and sending its delta.
 
 
+def app_contexts(app: rx.App) -> AbstractContextManager[object]:
+    """The contexts an event handler runs in (the app, its state manager), for work done
+    outside any event: changing a copy and emitting to tabs."""
+    return app.set_contexts()
+
+
 @asynccontextmanager
-async def modified(app: rx.App, token: str, cls: type[rx.State]) -> AsyncIterator[BaseState]:
-    """The root state of `token` (a shared copy's name), locked and written back on exit, in
-    the app's contexts as an event handler would have it."""
-    with app.set_contexts():
-        async with app.state_manager.modify_state(rx.BaseStateToken(ident=token, cls=cls)) as root:
-            yield root
+async def modified(app: rx.App, token: str, cls: type[rx.State]) -> AsyncIterator[Any]:
+    """The root state of `token` (a shared copy's name), locked and written back on exit."""
+    async with app.state_manager.modify_state(rx.BaseStateToken(ident=token, cls=cls)) as root:
+        yield root
 
 
 async def take_delta(root: BaseState) -> dict[str, Any]:

@@ -28,6 +28,7 @@ import reflex as rx
 from reflex.event import Event
 from reflex.state import StateUpdate
 
+from agent_workspace import reflex_internals
 from agent_workspace.db.engine import reading
 from agent_workspace.ops import metrics
 from agent_workspace.services import events
@@ -314,10 +315,8 @@ class Notifier:
         tab would be sent: it is resolved once and emitted to each connected tab in turn. The
         tab's own state needs nothing: its next event reads the linked copy again. Nothing is
         emitted to the copy itself, which is no tab ("disconnected client")."""
-        with self.app.set_contexts():
-            async with self.app.state_manager.modify_state(
-                rx.BaseStateToken(ident=token, cls=feed_cls)
-            ) as root:
+        with reflex_internals.app_contexts(self.app):
+            async with reflex_internals.modified(self.app, token, feed_cls) as root:
                 feed = await root.get_state(feed_cls)
                 before = feed.total if feed_cls is ConversationFeed else 0
                 if not isinstance(value, LatestMessages):
@@ -325,9 +324,8 @@ class Notifier:
                 elif not feed._show_latest(value):  # this copy never had the whole view
                     whole = await asyncio.to_thread(load_conversation, value.interaction_id)
                     feed._show(whole)
-                delta = await root._get_resolved_delta()
-                root._clean()
-                tabs = sorted(feed._linked_from)
+                delta = await reflex_internals.take_delta(root)
+                tabs = reflex_internals.linked_tabs(feed)
             sent = await self._send(delta, tabs) if delta else 0
         if sent_any:
             return bool(sent)
@@ -341,7 +339,7 @@ class Notifier:
     async def _send_update(self, update: StateUpdate, tabs: list[str]) -> int:
         namespace, sent = self.app.event_namespace, 0
         for tab in tabs:
-            if await namespace._token_manager.is_token_connected(tab):
+            if await reflex_internals.is_connected(self.app, tab):
                 await namespace.emit_update(update, tab)
                 sent += 1
         return sent
@@ -362,15 +360,12 @@ class Notifier:
 
     async def _empty(self, token: str, feed_cls: type[rx.State]) -> None:
         """Resets the copy to a feed's defaults and sends its linked tabs there."""
-        with self.app.set_contexts():
-            async with self.app.state_manager.modify_state(
-                rx.BaseStateToken(ident=token, cls=feed_cls)
-            ) as root:
+        with reflex_internals.app_contexts(self.app):
+            async with reflex_internals.modified(self.app, token, feed_cls) as root:
                 feed = await root.get_state(feed_cls)
-                tabs = sorted(feed._linked_from)
+                tabs = reflex_internals.linked_tabs(feed)
                 feed.reset()
-                delta = await root._get_resolved_delta()
-                root._clean()
+                delta = await reflex_internals.take_delta(root)
             update = StateUpdate(delta=delta, events=Event.from_event_type(_TO_SIGN_IN))
             await self._send_update(update, tabs)
 

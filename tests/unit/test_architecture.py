@@ -4,6 +4,7 @@ and only the sms package talks to Twilio's SDK."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -57,4 +58,22 @@ def test_every_audit_row_names_its_action_from_the_enum() -> None:
             for keyword in node.keywords:
                 if keyword.arg == "action" and isinstance(keyword.value, ast.Constant):
                     offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert offenders == []
+
+
+# Reflex's private parts the workspace needs (no public API does it); reflex_internals.py only.
+REFLEX_PRIVATE = re.compile(
+    r"_reflex_internal_links|\._link_to\(|\._unlink\(|_linked_from|_token_manager|set_contexts"
+    r"|_get_resolved_delta|\._clean\(|get_state_manager|reflex\.istate\.manager"
+)
+
+
+def test_only_the_adapter_touches_reflex_internals() -> None:
+    offenders = sorted(
+        f"{path.relative_to(PACKAGE)}:{number}"
+        for path in PACKAGE.rglob("*.py")
+        if path.name != "reflex_internals.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if REFLEX_PRIVATE.search(line)
+    )
     assert offenders == []
