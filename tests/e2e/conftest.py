@@ -9,12 +9,17 @@ from typing import Any
 
 import pytest
 import redis
+from playwright.sync_api import expect
 
 from tests import databases
 from tests.dependencies import shared_redis_url
 from tests.servers import CHROMIUM, CHROMIUM_FLAGS, WorkspaceServer
 
 REDIS_URL = shared_redis_url(7)
+# Playwright's assertions give up after 5 s by default; on a loaded machine (two test processes,
+# other work beside them) a page's first load or a push can take longer. Each still returns as
+# soon as what it waits for is there.
+expect.set_options(timeout=15_000)
 METRICS_TOKEN = "e2e-metrics-token-" + "m" * 20  # Prometheus's bearer token for /metrics
 REDIS_HELP = (
     "Redis is not reachable at 127.0.0.1:6379; the PostgreSQL workspace needs it. Start it with: "
