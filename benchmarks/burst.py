@@ -21,25 +21,20 @@ Usage: .venv/bin/python -m benchmarks.all --only burst [--quick]
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
-import json
 import tempfile
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
 
-import httpx
 import sqlalchemy as sa
-from twilio.request_validator import RequestValidator
 
 from agent_workspace.config import SIMULATOR_ACCOUNT_SID
 from benchmarks import harness, wsclient
-from benchmarks.figures import Figure, median, percentile
+from benchmarks.figures import Figure, main_by_database, median, percentile
 
 GROUP = "burst"
 WEBHOOKS = 2_000
@@ -73,29 +68,18 @@ class Burst:
         return self.answered + [TWILIO_TIMEOUT_S * 1000] * (self.late + self.failed)
 
 
-class Twilio:
+class Twilio(harness.WebhookTarget):
     """Writes prepared signed webhooks, a connection each while others await answers; kept-alive
     connections are reused, one not answered in time is closed."""
 
     def __init__(self, bench: harness.BenchWorkspace) -> None:
-        server = bench.server
-        self.url = f"{server.env['AW_PUBLIC_BASE_URL'].rstrip('/')}/api/twilio/inbound"
-        address = httpx.URL(server.url)
-        self.host, self.port = address.host, address.port or 80
-        self.validator = RequestValidator(bench.auth_token)
+        super().__init__(bench)
         self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
 
     def request(self, sid: str, phone: str, body: str) -> bytes:
         form = {**harness.inbound_form(body), "From": phone, "To": harness.PROVIDER}
         form.update(SmsMessageSid=sid, SmsSid=sid, MessageSid=sid, AccountSid=SIMULATOR_ACCOUNT_SID)
-        payload = urlencode(form).encode()
-        signature = self.validator.compute_signature(self.url, form)
-        head = (
-            f"POST /api/twilio/inbound HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
-            "Content-Type: application/x-www-form-urlencoded\r\n"
-            f"X-Twilio-Signature: {signature}\r\nContent-Length: {len(payload)}\r\n\r\n"
-        )
-        return head.encode() + payload
+        return self.signed(form)
 
     async def post(self, request: bytes, burst: Burst) -> float | None:
         """The round trip of one webhook in ms, or None (late or refused: counted in burst)."""
@@ -319,14 +303,7 @@ def _run(quick: bool, kinds: tuple[str, ...]) -> list[Figure]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--only", choices=("sqlite", "postgresql"))
-    args = parser.parse_args(argv)
-    kinds = (args.only,) if args.only else ("sqlite", "postgresql")
-    for figure in _run(args.quick, kinds):
-        print(json.dumps(figure.as_json()))
-    return 0
+    return main_by_database(__doc__, _run, argv)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,11 @@ and writes `benchmarks/results.json`.
 
 from __future__ import annotations
 
+import argparse
+import json
 import math
 import statistics
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 
@@ -44,3 +47,20 @@ def percentile(samples: list[float], q: float) -> float:
 
 def median(samples: list[float]) -> float:
     return statistics.median(samples) if samples else float("nan")
+
+
+def main_by_database(
+    description: str | None,
+    run: Callable[[bool, tuple[str, ...]], list[Figure]],
+    argv: list[str] | None,
+) -> int:
+    """The command line of a suite measured on each database: --quick, --only sqlite|postgresql;
+    one figure per line as JSON."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    args = parser.parse_args(argv)
+    kinds = (args.only,) if args.only else ("sqlite", "postgresql")
+    for figure in run(args.quick, kinds):
+        print(json.dumps(figure.as_json()))
+    return 0

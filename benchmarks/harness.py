@@ -214,7 +214,29 @@ def inbound_form(body: str) -> dict[str, str]:
     }
 
 
-class Webhooks:
+class WebhookTarget:
+    """Where a bench workspace takes inbound webhooks, and one as the bytes Twilio would send."""
+
+    def __init__(self, bench: BenchWorkspace) -> None:
+        server = bench.server
+        self.url = f"{server.env['AW_PUBLIC_BASE_URL'].rstrip('/')}/api/twilio/inbound"
+        address = httpx.URL(server.url)
+        self.host, self.port = address.host, address.port or 80
+        self.validator = RequestValidator(bench.auth_token)
+
+    def signed(self, form: dict[str, str]) -> bytes:
+        """The whole signed request for `form`, ready to write to a kept-alive connection."""
+        payload = urlencode(form).encode()
+        signature = self.validator.compute_signature(self.url, form)
+        head = (
+            f"POST /api/twilio/inbound HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"X-Twilio-Signature: {signature}\r\nContent-Length: {len(payload)}\r\n\r\n"
+        )
+        return head.encode() + payload
+
+
+class Webhooks(WebhookTarget):
     """Posts signed inbound webhooks straight to /api/twilio/inbound, signed over
     AW_PUBLIC_BASE_URL + path exactly as Twilio signs them.
 
@@ -223,11 +245,7 @@ class Webhooks:
     (httpx had spent about a millisecond building each request before its first byte left)."""
 
     def __init__(self, bench: BenchWorkspace) -> None:
-        server = bench.server
-        self.url = f"{server.env['AW_PUBLIC_BASE_URL'].rstrip('/')}/api/twilio/inbound"
-        address = httpx.URL(server.url)
-        self.host, self.port = address.host, address.port or 80
-        self.validator = RequestValidator(bench.auth_token)
+        super().__init__(bench)
         self._stream: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
 
     async def prepare(self, body: str) -> bytes:
@@ -235,19 +253,12 @@ class Webhooks:
         and an open connection to write it to. One the server closed while it sat idle
         (Granian ends idle keep-alive connections; the capacity ramp waits half a minute
         between steps) is opened again here, not inside the measured round trip."""
-        form = inbound_form(body)
-        payload = urlencode(form).encode()
-        signature = self.validator.compute_signature(self.url, form)
-        head = (
-            f"POST /api/twilio/inbound HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
-            "Content-Type: application/x-www-form-urlencoded\r\n"
-            f"X-Twilio-Signature: {signature}\r\nContent-Length: {len(payload)}\r\n\r\n"
-        )
+        request = self.signed(inbound_form(body))
         if self._stream is not None and self._stream[0].at_eof():
             await self.close()
         if self._stream is None:
             self._stream = await asyncio.open_connection(self.host, self.port)
-        return head.encode() + payload
+        return request
 
     async def send(self, request: bytes) -> float:
         """Writes one prepared request; returns its round trip in ms (raises unless answered

@@ -18,7 +18,6 @@ Usage: .venv/bin/python -m benchmarks.ingest [--quick] [--only sqlite|postgresql
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -38,7 +37,7 @@ from urllib.parse import urlencode
 import httpx
 import sqlalchemy as sa
 
-from benchmarks.figures import Figure
+from benchmarks.figures import Figure, main_by_database
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA = Path(__file__).with_name("wrk_signed.lua")
@@ -395,14 +394,7 @@ def _figures(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--only", choices=("sqlite", "postgresql"))
-    args = parser.parse_args(argv)
-    kinds = (args.only,) if args.only else ("sqlite", "postgresql")
-    for figure in _run(args.quick, kinds):
-        print(json.dumps(figure.as_json()))
-    return 0
+    return main_by_database(__doc__, _run, argv)
 
 
 if __name__ == "__main__":
