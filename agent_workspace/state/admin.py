@@ -101,16 +101,14 @@ class AdminState(SessionState):
                 "Enter the size limit in MB (e.g. 5 or 0.5) and the file limit as a number."
             )
             return None
-        try:
-            channel = await self._off_loop(
-                admin.update_attachment_policy,
-                actor=await self._actor(),
-                types=[t.value for t in self.types if t.allowed],
-                max_total_bytes=max_bytes,
-                max_files=max_files,
-            )
-        except ServiceError as refused:
-            self.error = refused.message
+        channel = await self._serve(
+            Role.ADMIN,
+            admin.update_attachment_policy,
+            types=[t.value for t in self.types if t.allowed],
+            max_total_bytes=max_bytes,
+            max_files=max_files,
+        )
+        if isinstance(channel, ServiceError):
             return None
         self.error = ""
         self._show(channel)

@@ -11,7 +11,7 @@ from agent_workspace.domain.inputs import CHOICE_CHARS
 from agent_workspace.domain.times import local_text
 from agent_workspace.models import Role
 from agent_workspace.services.audit_log import AuditFilter, audit_log
-from agent_workspace.services.errors import FieldProblems, ServiceError
+from agent_workspace.services.errors import ServiceError
 from agent_workspace.state.client_input import choice_refusal, typed_refusal
 from agent_workspace.state.session import SessionState
 
@@ -70,16 +70,13 @@ class AuditAdminState(SessionState):
     async def _page(self, cursor: str, *, before: list[str]) -> None:
         self.problems = {f: "" for f in FIELDS}
         self.error = ""
-        try:
-            filters = self._parsed()
-            page = await self._off_loop(
-                audit_log, actor=await self._require(Role.ADMIN), filters=filters, cursor=cursor
-            )
-        except FieldProblems as refused:
-            self.problems = {f: refused.problems.get(f, "") for f in FIELDS}
+        filters = self._parsed()
+        if filters is None:
             return
-        except ServiceError as refused:
-            self.error = refused.message
+        page = await self._serve(
+            Role.ADMIN, audit_log, on_fields=self._mark, filters=filters, cursor=cursor
+        )
+        if isinstance(page, ServiceError):
             return
         self.cursors = [*before, cursor]
         self.next_cursor = page.next_cursor
@@ -96,7 +93,11 @@ class AuditAdminState(SessionState):
             for r in page.rows
         ]
 
-    def _parsed(self) -> AuditFilter:
+    def _mark(self, problems: dict[str, str]) -> None:
+        self.problems = {f: problems.get(f, "") for f in FIELDS}
+
+    def _parsed(self) -> AuditFilter | None:
+        """The filters, or None when a date is no date (marked next to its field)."""
         dates: dict[str, date | None] = {}
         problems = {}
         for name in ("date_from", "date_to"):
@@ -106,7 +107,8 @@ class AuditAdminState(SessionState):
             except ValueError:
                 problems[name] = f"{raw!r} is not a date (YYYY-MM-DD)."
         if problems:
-            raise FieldProblems(problems)
+            self._mark(problems)
+            return None
         return AuditFilter(
             username=self.filters["username"],
             interaction_number=self.filters["interaction"],

@@ -5,7 +5,6 @@ Every handler re-checks the admin role on the server (the services refuse anyone
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 
 import reflex as rx
@@ -15,7 +14,7 @@ from agent_workspace.domain.phone import display_phone
 from agent_workspace.models import Role
 from agent_workspace.services.channels import admin, numbers
 from agent_workspace.services.channels.numbers import NumberView
-from agent_workspace.services.errors import FieldProblems, ServiceError
+from agent_workspace.services.errors import ServiceError
 from agent_workspace.state.client_input import choice_refusal, typed_refusal
 from agent_workspace.state.session import SessionState
 
@@ -47,13 +46,15 @@ class NumbersAdminState(SessionState):
     def _show(self, found: list[NumberView]) -> None:
         self.numbers = [NumberItem(n.id, n.e164, display_phone(n.e164), n.label) for n in found]
 
+    def _mark(self, problems: dict[str, str]) -> None:
+        self.number_error = problems.get("number", "")
+        self.label_error = problems.get("label", "")
+
     @rx.event
     async def load(self) -> None:
-        try:
-            actor = await self._require(Role.ADMIN)
-            self._show(await self._off_loop(numbers.list_numbers, actor=actor))
-        except ServiceError as refused:
-            self.error = refused.message
+        found = await self._serve(Role.ADMIN, numbers.list_numbers)
+        if not isinstance(found, ServiceError):
+            self._show(found)
 
     @rx.event
     def set_new_number(self, value: str) -> None:
@@ -72,35 +73,36 @@ class NumbersAdminState(SessionState):
     @rx.event
     async def add(self) -> EventSpec | None:
         self.number_error = self.label_error = self.error = ""
-        try:
-            actor = await self._require(Role.ADMIN)
-            added = await self._off_loop(
-                numbers.add_number, actor=actor, number=self.new_number, label=self.new_label
-            )
-            self._show(await self._off_loop(numbers.list_numbers, actor=actor))
-        except FieldProblems as refused:
-            self.number_error = refused.problems.get("number", "")
-            self.label_error = refused.problems.get("label", "")
+        if (actor := await self._actor_as(Role.ADMIN)) is None:
             return None
-        except ServiceError as refused:
-            self.error = refused.message
+        added = await self._serve(
+            actor,
+            numbers.add_number,
+            on_fields=self._mark,
+            number=self.new_number,
+            label=self.new_label,
+        )
+        if isinstance(added, ServiceError):
             return None
+        found = await self._serve(actor, numbers.list_numbers)
+        if isinstance(found, ServiceError):
+            return None
+        self._show(found)
         self.new_number = self.new_label = ""
         return rx.toast.success(f"Added {added.shown}; agents can send from it now.")
 
     @rx.event
     async def remove(self, number_id: int) -> EventSpec | None:
         self.error = ""
-        try:
-            actor = await self._require(Role.ADMIN)
-            removed = await self._off_loop(numbers.remove_number, actor=actor, number_id=number_id)
-            result: EventSpec | None = rx.toast.success(f"Removed {display_phone(removed)}.")
-        except ServiceError as refused:
-            self.error = refused.message
-            result = None
-        with contextlib.suppress(ServiceError):  # show what is true now, whatever happened
-            self._show(await self._off_loop(numbers.list_numbers, actor=await self._actor()))
-        return result
+        if (actor := await self._actor_as(Role.ADMIN)) is None:
+            return None
+        removed = await self._serve(actor, numbers.remove_number, number_id=number_id)
+        found = await self._serve(actor, numbers.list_numbers, show="")
+        if not isinstance(found, ServiceError):  # show what is true now, whatever happened
+            self._show(found)
+        if isinstance(removed, ServiceError):
+            return None
+        return rx.toast.success(f"Removed {display_phone(removed)}.")
 
 
 class ResolverAdminState(SessionState):
@@ -117,11 +119,9 @@ class ResolverAdminState(SessionState):
 
     @rx.event
     async def load(self) -> None:
-        try:
-            actor = await self._require(Role.ADMIN)
-            self._show(await self._off_loop(admin.resolver_choice, actor=actor))
-        except ServiceError as refused:
-            self.error = refused.message
+        choice = await self._serve(Role.ADMIN, admin.resolver_choice)
+        if not isinstance(choice, ServiceError):
+            self._show(choice)
 
     @rx.event
     def select(self, name: str) -> None:
@@ -134,13 +134,8 @@ class ResolverAdminState(SessionState):
     @rx.event
     async def save(self) -> EventSpec | None:
         self.error = ""
-        try:
-            actor = await self._require(Role.ADMIN)
-            choice = await self._off_loop(
-                admin.choose_resolver, actor=actor, name=self.selected or None
-            )
-        except ServiceError as refused:
-            self.error = refused.message
+        choice = await self._serve(Role.ADMIN, admin.choose_resolver, name=self.selected or None)
+        if isinstance(choice, ServiceError):
             return None
         self._show(choice)
         used = choice.chosen or f"the default ({choice.default})"

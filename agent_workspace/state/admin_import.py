@@ -130,16 +130,14 @@ class ImportAdminState(SessionState):
         if size > UI_MAX_BYTES or not text:
             self.error = f"The file is too large for this page; import it with {CLI_HINT}."
             return
-        try:
-            report = await self._off_loop(
-                importing.import_people,
-                actor=await self._require(Role.ADMIN),
-                text=text,
-                mapping={f: self.mapping.get(f, "") for f in TARGET_NAMES},
-                source=name,
-            )
-        except ServiceError as refused:
-            self.error = refused.message
+        report = await self._serve(
+            Role.ADMIN,
+            importing.import_people,
+            text=text,
+            mapping={f: self.mapping.get(f, "") for f in TARGET_NAMES},
+            source=name,
+        )
+        if isinstance(report, ServiceError):
             return
         if report.refused:
             self.summary = (

@@ -15,6 +15,7 @@ from reflex.event import EventSpec
 
 from agent_workspace.domain.inputs import CHOICE_CHARS, is_choice, text_problem
 from agent_workspace.models import Role
+from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts import roles, users
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import supervising
@@ -99,16 +100,13 @@ class OffboardingState(UsersAdminState):
 
     async def _set_role(self, username: str, role: str, on: bool) -> EventSpec | None:
         name = ROLE_NAMES[role]
-        try:
-            change = roles.grant_role if on else roles.revoke_role
-            _, changed = await self._off_loop(
-                change, actor=await self._require(Role.ADMIN), username=username, role=Role(role)
-            )
-        except ServiceError as refused:
-            self.error = refused.message
-            await self._reload_quietly()
+        change = roles.grant_role if on else roles.revoke_role
+        done = await self._serve(Role.ADMIN, change, username=username, role=Role(role))
+        # Read again: a removed role ends the account's sessions, perhaps this tab's own.
+        await self._reload(Role.ADMIN)
+        if isinstance(done, ServiceError):
             return None
-        await self._reload()
+        _, changed = done
         if not changed:
             state = "already had" if on else "no longer had"
             return rx.toast.info(f"{username} {state} the {name} role (changed meanwhile).")
@@ -117,18 +115,13 @@ class OffboardingState(UsersAdminState):
         return rx.toast.success(f"{username} no longer has the {name} role; signed out.")
 
     async def _deactivate(self, username: str) -> EventSpec | None:
-        try:
-            done = await self._off_loop(
-                users.deactivate_user,
-                actor=await self._require(Role.ADMIN),
-                username=username,
-                via=VIA,
-            )
-        except ServiceError as refused:
-            self.error = refused.message
+        if (actor := await self._actor_as(Role.ADMIN)) is None:
             return None
-        await self._reload()
-        await self._show_work(username, done.open_interactions)
+        done = await self._serve(actor, users.deactivate_user, username=username, via=VIA)
+        if isinstance(done, ServiceError):
+            return None
+        await self._reload(actor)
+        await self._show_work(actor, username, done.open_interactions)
         if not done.changed:
             return rx.toast.info(f"{username} was already deactivated.")
         return rx.toast.success(f"Deactivated {username}; their sessions have ended.")
@@ -138,18 +131,12 @@ class OffboardingState(UsersAdminState):
         if problem := self._name_problem(username):
             self.error = problem
             return None
-        try:
-            changed = await self._off_loop(
-                users.reactivate_user,
-                actor=await self._require(Role.ADMIN),
-                username=username,
-                via=VIA,
-            )
-        except ServiceError as refused:
-            self.error = refused.message
-            await self._reload_quietly()
+        if (actor := await self._actor_as(Role.ADMIN)) is None:
             return None
-        await self._reload()
+        changed = await self._serve(actor, users.reactivate_user, username=username, via=VIA)
+        await self._reload(actor)
+        if isinstance(changed, ServiceError):
+            return None
         if self.work_of == username:
             self.work_of, self.open_work = "", []
         if not changed:
@@ -162,20 +149,18 @@ class OffboardingState(UsersAdminState):
         if problem := self._name_problem(username):
             self.error = problem
             return
-        try:
-            rows = await self._off_loop(
-                users.open_work_of, actor=await self._require(Role.ADMIN), username=username
-            )
-        except ServiceError as refused:
-            self.error = refused.message
+        if (actor := await self._actor_as(Role.ADMIN)) is None:
             return
-        await self._show_work(username, rows)
+        rows = await self._serve(actor, users.open_work_of, username=username)
+        if isinstance(rows, ServiceError):
+            return
+        await self._show_work(actor, username, rows)
 
     async def _show_work(
-        self, username: str, rows: list[InteractionRow] | tuple[InteractionRow, ...]
+        self, actor: Actor, username: str, rows: list[InteractionRow] | tuple[InteractionRow, ...]
     ) -> None:
         self.work_of, self.open_work = username, _open_work(rows)
-        found = await self._off_loop(roles.list_agents, actor=await self._require(Role.ADMIN))
+        found = await self._off_loop(roles.list_agents, actor=actor)
         self.agents = [Choice(str(a.id), a.display_name) for a in found]
         self.hand_to = ""
 
@@ -195,22 +180,15 @@ class OffboardingState(UsersAdminState):
             return None
         to = next(a for a in self.agents if a.value == self.hand_to)
         moved = []
-        try:
-            actor = await self._require(Role.ADMIN)
-        except ServiceError as refused:
-            self.error = refused.message
+        if (actor := await self._actor_as(Role.ADMIN)) is None:
             return None
-        try:
-            for item in self.open_work:
-                await self._off_loop(
-                    supervising.reassign,
-                    actor=actor,
-                    interaction_id=item.id,
-                    agent_id=int(to.value),
-                )
-                moved.append(item.number)
-        except ServiceError as refused:
-            self.error = refused.message
+        for item in self.open_work:
+            done = await self._serve(
+                actor, supervising.reassign, interaction_id=item.id, agent_id=int(to.value)
+            )
+            if isinstance(done, ServiceError):
+                break
+            moved.append(item.number)
         rows = await self._off_loop(users.open_work_of, actor=actor, username=self.work_of)
         self.open_work = _open_work(rows)
         if not moved:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 from datetime import datetime
 
@@ -10,6 +9,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from agent_workspace.models import Role
+from agent_workspace.services.access import Actor
 from agent_workspace.services.errors import FieldProblems, ServiceError
 from agent_workspace.services.messaging import canned_replies
 from agent_workspace.state.client_input import typed_refusal
@@ -34,22 +34,21 @@ class RepliesAdminState(SessionState):
     body_error: str = ""
     error: str = ""
 
-    async def _reload_quietly(self) -> None:
-        """After a refusal: show what is true now, if this tab may see it at all."""
-        with contextlib.suppress(ServiceError):
-            await self._reload()
+    async def _reload(self, who: Role | Actor, *, show: str = "") -> None:
+        """The list as it is now (after a change or a refusal), if this tab may see it."""
+        found = await self._serve(who, canned_replies.list_shared, show=show)
+        if not isinstance(found, ServiceError):
+            self.replies = [
+                ReplyItem(r.id, r.title, r.body, r.updated_at.isoformat()) for r in found
+            ]
 
-    async def _reload(self) -> None:
-        found = await self._off_loop(canned_replies.list_shared, actor=await self._actor())
-        self.replies = [ReplyItem(r.id, r.title, r.body, r.updated_at.isoformat()) for r in found]
+    def _mark(self, problems: dict[str, str]) -> None:
+        self.title_error = problems.get("title", "")
+        self.body_error = problems.get("body", "")
 
     @rx.event
     async def load(self) -> None:
-        try:
-            await self._require(Role.ADMIN)
-            await self._reload()
-        except ServiceError as refused:
-            self.error = refused.message
+        await self._reload(Role.ADMIN, show="error")
 
     @rx.event
     def set_title(self, value: str) -> None:
@@ -81,52 +80,46 @@ class RepliesAdminState(SessionState):
     @rx.event
     async def save(self) -> EventSpec | None:
         self.title_error = self.body_error = self.error = ""
-        try:
-            actor = await self._require(Role.ADMIN)
-            if self.editing_id:
-                await self._off_loop(
-                    canned_replies.update_reply,
-                    actor=actor,
-                    reply_id=self.editing_id,
-                    title=self.title,
-                    body=self.body,
-                    version=datetime.fromisoformat(self.editing_version),
-                )
-            else:
-                await self._off_loop(
-                    canned_replies.create_reply,
-                    actor=actor,
-                    title=self.title,
-                    body=self.body,
-                    shared=True,
-                )
-        except FieldProblems as refused:
-            self.title_error = refused.problems.get("title", "")
-            self.body_error = refused.problems.get("body", "")
+        if (actor := await self._actor_as(Role.ADMIN)) is None:
             return None
-        except ServiceError as refused:
-            self.error = refused.message
-            await self._reload_quietly()
+        if self.editing_id:
+            done = await self._serve(
+                actor,
+                canned_replies.update_reply,
+                on_fields=self._mark,
+                reply_id=self.editing_id,
+                title=self.title,
+                body=self.body,
+                version=datetime.fromisoformat(self.editing_version),
+            )
+        else:
+            done = await self._serve(
+                actor,
+                canned_replies.create_reply,
+                on_fields=self._mark,
+                title=self.title,
+                body=self.body,
+                shared=True,
+            )
+        if isinstance(done, FieldProblems):
+            return None
+        if isinstance(done, ServiceError):
+            await self._reload(actor)
             return None
         saved = self.title.strip()
         self.cancel()
-        await self._reload()
+        await self._reload(actor)
         return rx.toast.success(f"Saved the reply {saved!r}.")
 
     @rx.event
     async def delete(self, reply_id: int) -> EventSpec | None:
         self.error = ""
-        try:
-            title = await self._off_loop(
-                canned_replies.delete_reply,
-                actor=await self._require(Role.ADMIN),
-                reply_id=reply_id,
-            )
-        except ServiceError as refused:
-            self.error = refused.message
-            await self._reload_quietly()
+        if (actor := await self._actor_as(Role.ADMIN)) is None:
+            return None
+        title = await self._serve(actor, canned_replies.delete_reply, reply_id=reply_id)
+        await self._reload(actor)
+        if isinstance(title, ServiceError):
             return None
         if self.editing_id == reply_id:
             self.cancel()
-        await self._reload()
         return rx.toast.success(f"Deleted the reply {title!r}.")

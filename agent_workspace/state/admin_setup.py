@@ -13,7 +13,7 @@ from agent_workspace.config import get_settings
 from agent_workspace.domain.channels import region_choices
 from agent_workspace.models import Role
 from agent_workspace.services.channels import setup
-from agent_workspace.services.errors import FieldProblems, ServiceError
+from agent_workspace.services.errors import ServiceError
 from agent_workspace.state.admin import AdminState
 from agent_workspace.state.admin_channel import NumbersAdminState
 from agent_workspace.state.client_input import choice_refusal, typed_refusal
@@ -46,6 +46,9 @@ class ChannelAdminState(SessionState):
         self.needs_number = status.numbers == 0
         self.needs_agent = status.agents == 0
 
+    def _mark(self, problems: dict[str, str]) -> None:
+        self.errors = {f: problems.get(f, "") for f in FIELDS}
+
     @rx.var
     def setup_complete(self) -> bool:
         return self.loaded and not (self.needs_channel or self.needs_number or self.needs_agent)
@@ -53,12 +56,10 @@ class ChannelAdminState(SessionState):
     @rx.event
     async def load(self) -> None:
         """on_load of Administration, and after a change another tab makes (numbers, users)."""
-        try:
-            actor = await self._require(Role.ADMIN)
-            self._show(await self._off_loop(setup.setup_status, actor=actor))
-        except ServiceError as refused:
-            self.error = refused.message
+        status = await self._serve(Role.ADMIN, setup.setup_status)
+        if isinstance(status, ServiceError):
             return
+        self._show(status)
         if not self.has_channel:  # what the form suggests for a new channel
             self.name = self.name or "SMS"
             self.region = self.region or get_settings().default_region
@@ -93,28 +94,19 @@ class ChannelAdminState(SessionState):
         """Creates the channel (and its first number), or saves its name and region."""
         self.errors, self.error = {}, ""
         creating = not self.has_channel
-        try:
-            actor = await self._require(Role.ADMIN)
-            if creating:
-                await self._off_loop(
-                    setup.create_sms_channel,
-                    actor=actor,
-                    name=self.name,
-                    region=self.region,
-                    number=self.number,
-                    label=self.label,
-                )
-            else:
-                await self._off_loop(
-                    setup.update_sms_channel, actor=actor, name=self.name, region=self.region
-                )
-            self._show(await self._off_loop(setup.setup_status, actor=actor))
-        except FieldProblems as refused:
-            self.errors = {f: refused.problems.get(f, "") for f in FIELDS}
+        if (actor := await self._actor_as(Role.ADMIN)) is None:
             return None
-        except ServiceError as refused:
-            self.error = refused.message
+        change = setup.create_sms_channel if creating else setup.update_sms_channel
+        first = {"number": self.number, "label": self.label} if creating else {}
+        done = await self._serve(
+            actor, change, on_fields=self._mark, name=self.name, region=self.region, **first
+        )
+        if isinstance(done, ServiceError):
             return None
+        status = await self._serve(actor, setup.setup_status)
+        if isinstance(status, ServiceError):
+            return None
+        self._show(status)
         self.number = self.label = ""
         said = "SMS channel created." if creating else "SMS channel saved."
         return [rx.toast.success(said), NumbersAdminState.load, AdminState.load]

@@ -8,7 +8,6 @@ says what happened, so the screen never shows a state that is not true.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 
 import reflex as rx
@@ -16,9 +15,10 @@ from reflex.event import EventSpec
 
 from agent_workspace.domain.inputs import CHOICE_CHARS, text_problem
 from agent_workspace.models import Role
+from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts import roles, users
 from agent_workspace.services.accounts.users import UserView
-from agent_workspace.services.errors import FieldProblems, ServiceError
+from agent_workspace.services.errors import ServiceError
 from agent_workspace.state.client_input import choice_refusal, typed_refusal
 from agent_workspace.state.session import SessionState
 
@@ -67,22 +67,18 @@ class UsersAdminState(SessionState):
     reset_password: str = ""
     reset_error: str = ""
 
-    async def _reload_quietly(self) -> None:
-        """After a refusal: show what is true now, if this tab may see it at all."""
-        with contextlib.suppress(ServiceError):
-            await self._reload()
+    async def _reload(self, who: Role | Actor, *, show: str = "") -> None:
+        """The list as it is now (after a change or a refusal), if this tab may see it."""
+        found = await self._serve(who, roles.list_users, show=show)
+        if not isinstance(found, ServiceError):
+            self.accounts = [_item(v) for v in found]
 
-    async def _reload(self) -> None:
-        found = await self._off_loop(roles.list_users, actor=await self._actor())
-        self.accounts = [_item(v) for v in found]
+    def _mark(self, problems: dict[str, str]) -> None:
+        self.problems = {f: problems.get(f, "") for f in FIELDS}
 
     @rx.event
     async def load(self) -> None:
-        try:
-            await self._require(Role.ADMIN)
-            await self._reload()
-        except ServiceError as refused:
-            self.error = refused.message
+        await self._reload(Role.ADMIN, show="error")
 
     @rx.event
     def set_form(self, name: str, value: str) -> None:
@@ -111,26 +107,24 @@ class UsersAdminState(SessionState):
     async def create(self) -> EventSpec | None:
         self.problems = {f: "" for f in FIELDS}
         self.error = ""
-        try:
-            view = await self._off_loop(
-                users.add_user,
-                actor=await self._require(Role.ADMIN),
-                username=self.form["username"],
-                display_name=self.form["display_name"],
-                password=self.form["password"],
-                roles=[Role(r) for r in self.form_roles],
-                email=self.form["email"].strip() or None,
-                via=VIA,
-            )
-        except FieldProblems as refused:
-            self.problems = {f: refused.problems.get(f, "") for f in FIELDS}
+        if (actor := await self._actor_as(Role.ADMIN)) is None:
             return None
-        except ServiceError as refused:
-            self.error = refused.message
+        view = await self._serve(
+            actor,
+            users.add_user,
+            on_fields=self._mark,
+            username=self.form["username"],
+            display_name=self.form["display_name"],
+            password=self.form["password"],
+            roles=[Role(r) for r in self.form_roles],
+            email=self.form["email"].strip() or None,
+            via=VIA,
+        )
+        if isinstance(view, ServiceError):
             return None
         self.form = {k: "" for k in self.form}
         self.form_roles = [Role.AGENT.value]
-        await self._reload()
+        await self._reload(actor)
         return rx.toast.success(f"Created {view.username}; they can sign in now.")
 
     @rx.event
@@ -140,18 +134,12 @@ class UsersAdminState(SessionState):
         self.error = text_problem(username, what="The username", limit=CHOICE_CHARS)
         if self.error:
             return None
-        try:
-            lifted = await self._off_loop(
-                users.unlock_user,
-                actor=await self._require(Role.ADMIN),
-                username=username,
-                via=VIA,
-            )
-        except ServiceError as refused:
-            self.error = refused.message
-            await self._reload_quietly()
+        if (actor := await self._actor_as(Role.ADMIN)) is None:
             return None
-        await self._reload()
+        lifted = await self._serve(actor, users.unlock_user, username=username, via=VIA)
+        await self._reload(actor)
+        if isinstance(lifted, ServiceError):
+            return None
         if not lifted:
             return rx.toast.info(f"Sign-in of {username} was not paused (it ended meanwhile).")
         return rx.toast.success(f"Sign-in of {username} is no longer paused.")
@@ -176,16 +164,15 @@ class UsersAdminState(SessionState):
 
     @rx.event
     async def save_reset(self) -> EventSpec | None:
-        try:
-            revoked = await self._off_loop(
-                users.reset_password,
-                actor=await self._require(Role.ADMIN),
-                username=self.reset_for,
-                password=self.reset_password,
-                via=VIA,
-            )
-        except ServiceError as refused:
-            self.reset_error = refused.message
+        revoked = await self._serve(
+            Role.ADMIN,
+            users.reset_password,
+            show="reset_error",
+            username=self.reset_for,
+            password=self.reset_password,
+            via=VIA,
+        )
+        if isinstance(revoked, ServiceError):
             return None
         who = self.reset_for
         self.reset_for = self.reset_password = self.reset_error = ""

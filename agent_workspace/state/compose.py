@@ -24,6 +24,7 @@ from agent_workspace.domain.phone import PhoneOk, display_phone, read_typed_numb
 from agent_workspace.domain.segments import MAX_BODY_CHARS, count_segments
 from agent_workspace.domain.templates import shortcut_search
 from agent_workspace.models import Role
+from agent_workspace.services.access import Actor
 from agent_workspace.services.channels import numbers
 from agent_workspace.services.errors import InvalidInput, ServiceError
 from agent_workspace.services.files import staged, uploads
@@ -181,7 +182,7 @@ class ComposeState(SessionState):
         self.mode, self.replies_open = SMS, False
         self._set_body(self._drafts.get(self.interaction_id, ""))
         self.idempotency_key = uuid.uuid4().hex
-        await self._preview()
+        await self._preview(actor)
         return True
 
     @rx.event
@@ -287,12 +288,10 @@ class ComposeState(SessionState):
 
     async def _find_replies(self, search: str) -> None:
         """The replies matching `search`, kept only once the service took it as a search."""
-        try:
-            found = await self._off_loop(
-                canned_replies.replies_for, actor=await self._require(Role.AGENT), search=search
-            )
-        except ServiceError as refused:
-            self.reply_error = refused.message
+        found = await self._serve(
+            Role.AGENT, canned_replies.replies_for, show="reply_error", search=search
+        )
+        if isinstance(found, ServiceError):
             return
         self.reply_search, self.reply_error = search, ""
         self.replies = [
@@ -302,15 +301,14 @@ class ComposeState(SessionState):
     @rx.event
     async def choose_reply(self, reply_id: int) -> EventSpec | None:
         """Inserts the reply with its placeholders filled for this interaction's person."""
-        try:
-            text = await self._off_loop(
-                canned_replies.render,
-                actor=await self._require(Role.AGENT),
-                reply_id=reply_id,
-                interaction_id=self.interaction_id,
-            )
-        except ServiceError as refused:
-            self.reply_error = refused.message
+        text = await self._serve(
+            Role.AGENT,
+            canned_replies.render,
+            show="reply_error",
+            reply_id=reply_id,
+            interaction_id=self.interaction_id,
+        )
+        if isinstance(text, ServiceError):
             return None
         typed = "" if shortcut_search(self.body) is not None else self.body.rstrip()
         self._set_body(f"{typed} {text}".strip() if typed else text)
@@ -327,16 +325,15 @@ class ComposeState(SessionState):
     @rx.event
     async def save_my_reply(self) -> None:
         """Keeps the message as one of the agent's own canned replies."""
-        try:
-            await self._off_loop(
-                canned_replies.create_reply,
-                actor=await self._require(Role.AGENT),
-                title=self.new_reply_title,
-                body=self.body,
-                shared=False,
-            )
-        except ServiceError as refused:
-            self.reply_error = refused.message
+        saved = await self._serve(
+            Role.AGENT,
+            canned_replies.create_reply,
+            show="reply_error",
+            title=self.new_reply_title,
+            body=self.body,
+            shared=False,
+        )
+        if isinstance(saved, ServiceError):
             return
         self.new_reply_title = ""
         await self._find_replies(self.reply_search)
@@ -364,7 +361,7 @@ class ComposeState(SessionState):
     def _recipient(self) -> str:
         return self.other_text if self.to_choice == OTHER else self.to_choice
 
-    async def _preview(self) -> None:
+    async def _preview(self, who: Role | Actor = Role.AGENT) -> None:
         """Tells the agent which workflow Send will take, before they send; every message here
         is recomputed from scratch, so one whose cause is fixed is gone."""
         self.preview = self.refusal = self.confirm = ""
@@ -375,16 +372,15 @@ class ComposeState(SessionState):
             or (self.to_choice == OTHER and self.other_error)
         ):
             return
-        try:
-            result = await self._off_loop(
-                sending.preview_send,
-                actor=await self._require(Role.AGENT),
-                interaction_id=self.interaction_id,
-                from_number=self.from_number,
-                to=self._recipient(),
-            )
-        except ServiceError as refused:
-            self.refusal = refused.message
+        result = await self._serve(
+            who,
+            sending.preview_send,
+            show="refusal",
+            interaction_id=self.interaction_id,
+            from_number=self.from_number,
+            to=self._recipient(),
+        )
+        if isinstance(result, ServiceError):
             return
         self.preview = f"Send will {result.plan}."
 
@@ -425,12 +421,10 @@ class ComposeState(SessionState):
 
     @rx.event
     async def remove_file(self, attachment_id: int) -> None:
-        try:
-            await self._off_loop(
-                staged.discard, actor=await self._require(Role.AGENT), attachment_id=attachment_id
-            )
-        except ServiceError as refused:
-            self.attach_error = refused.message
+        discarded = await self._serve(
+            Role.AGENT, staged.discard, show="attach_error", attachment_id=attachment_id
+        )
+        if isinstance(discarded, ServiceError):
             return
         self.files = [f for f in self.files if f.id != attachment_id]
         self.attach_error = ""
@@ -440,15 +434,10 @@ class ComposeState(SessionState):
             await self.remove_file(item.id)
 
     async def _add_note(self) -> list[EventSpec] | None:
-        try:
-            added = await self._off_loop(
-                notes.add_note,
-                actor=await self._require(Role.AGENT),
-                interaction_id=self.interaction_id,
-                body=self.body,
-            )
-        except ServiceError as refused:
-            self.error = refused.message
+        added = await self._serve(
+            Role.AGENT, notes.add_note, interaction_id=self.interaction_id, body=self.body
+        )
+        if isinstance(added, ServiceError):
             return None
         self._set_body("")
         self._drafts = {k: v for k, v in self._drafts.items() if k != self.interaction_id}
@@ -491,9 +480,8 @@ class ComposeState(SessionState):
                 confirmed=confirmed,
                 staged=tuple(f.id for f in self.files),
             )
-            result = await self._off_loop(
-                sending.send_sms, actor=await self._require(Role.AGENT), request=request
-            )
+            actor = await self._require(Role.AGENT)
+            result = await self._off_loop(sending.send_sms, actor=actor, request=request)
         except ConfirmationNeeded as question:
             self.confirm = question.message
             return None
@@ -514,7 +502,7 @@ class ComposeState(SessionState):
         if result.interaction_id != self.interaction_id:
             events.append(rx.redirect(f"/interactions/{result.interaction_id}"))
         else:
-            await self._preview()
+            await self._preview(actor)
             events.append(focus_message())
         return events
 

@@ -78,16 +78,14 @@ class DetailsState(SessionState):
         self.interaction_id = self._interaction_in_url() or 0
         if not self.interaction_id:
             return
-        try:
-            view = await self._off_loop(
-                details_service.details,
-                actor=await self._require(Role.AGENT),
-                interaction_id=self.interaction_id,
-            )
-        except ServiceError as refused:
-            self.save_error = refused.message
-            return
-        self._show(view)
+        view = await self._serve(
+            Role.AGENT,
+            details_service.details,
+            show="save_error",
+            interaction_id=self.interaction_id,
+        )
+        if not isinstance(view, ServiceError):
+            self._show(view)
 
     def _form(self) -> dict[str, str]:
         """The editable fields as the form holds them now."""
@@ -150,15 +148,11 @@ class DetailsState(SessionState):
         form shows it at once, keeping what this agent is editing."""
         if not self.interaction_id or refusal(self, Role.AGENT):
             return
-        try:
-            view = await self._off_loop(
-                details_service.details,
-                actor=await self._require(Role.AGENT),
-                interaction_id=self.interaction_id,
-            )
-        except ServiceError:
-            return  # the conversation pane says why it cannot be shown
-        self._show(view, keep_edits=True)
+        view = await self._serve(  # a refusal: the conversation pane says why
+            Role.AGENT, details_service.details, show="", interaction_id=self.interaction_id
+        )
+        if not isinstance(view, ServiceError):
+            self._show(view, keep_edits=True)
 
     @rx.event
     async def search_person(self, text: str) -> None:
@@ -169,12 +163,8 @@ class DetailsState(SessionState):
         if len(text.strip()) < 2:
             self.person_results = []
             return
-        try:
-            found = await self._off_loop(
-                directory.search_people, actor=await self._require(Role.AGENT), text=text
-            )
-        except ServiceError as refused:
-            self.save_error = refused.message
+        found = await self._serve(Role.AGENT, directory.search_people, show="save_error", text=text)
+        if isinstance(found, ServiceError):
             return
         self.person_results = [
             Choice(_person_value(p.ref), f"{p.name} · {p.account or p.ref.kind.value}")

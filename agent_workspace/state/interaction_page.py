@@ -56,7 +56,7 @@ class InteractionPageState(SessionState):
         self.load_error = ""
         self.interaction_id, self.pane = interaction_id, "conversation"
         feed._show(view)
-        await self._load_history(actor, view.total)
+        await self._load_history(actor, upto=view.total)
         await self._mark_seen(actor)
         return None
 
@@ -64,31 +64,31 @@ class InteractionPageState(SessionState):
         if reflex_internals.is_linked(self, ConversationFeed):
             await reflex_internals.unlink(await self.get_state(ConversationFeed))
 
-    async def _load_history(self, actor: Actor | None, upto: int) -> None:
+    async def _load_history(self, who: Role | Actor, *, upto: int) -> None:
         """Messages up to position `upto`; the page hides those the live tail also shows, so
         messages leaving the tail stay on screen."""
-        older = await self._off_loop(
-            messages.history, actor=actor, interaction_id=self.interaction_id, before_seq=upto + 1
+        older = await self._serve(
+            who,
+            messages.history,
+            show="load_error",
+            interaction_id=self.interaction_id,
+            before_seq=upto + 1,
         )
+        if isinstance(older, ServiceError):
+            return
         feed = await self.get_state(ConversationFeed)
         name = feed.info.person_name
         self.history = [message_item(m, name) for m in older]
         self.history_upto = upto
 
     async def _mark_seen(self, actor: Actor) -> None:
-        try:
-            await self._off_loop(inbox.mark_seen, actor=actor, interaction_id=self.interaction_id)
-        except ServiceError:
-            return
+        await self._serve(actor, inbox.mark_seen, show="", interaction_id=self.interaction_id)
 
     @rx.event
     async def load_earlier(self) -> None:
         """Catches up after more new messages arrived than the live feed carries."""
         feed = await self.get_state(ConversationFeed)
-        try:
-            await self._load_history(await self._actor(), feed.total)
-        except ServiceError as refused:
-            self.load_error = refused.message
+        await self._load_history(Role.AGENT, upto=feed.total)
 
     @rx.event
     def show_pane(self, pane: str) -> None:
@@ -98,25 +98,19 @@ class InteractionPageState(SessionState):
     @rx.event
     async def close_interaction(self) -> EventSpec:
         """Closes the interaction as complete; every viewer sees the new state."""
-        try:
-            number = await self._off_loop(
-                lifecycle.close_by_agent,
-                actor=await self._require(Role.AGENT),
-                interaction_id=self.interaction_id,
-            )
-        except ServiceError as refused:
-            return rx.toast.error(refused.message)
+        number = await self._serve(
+            Role.AGENT, lifecycle.close_by_agent, show="", interaction_id=self.interaction_id
+        )
+        if isinstance(number, ServiceError):
+            return rx.toast.error(number.message)
         return rx.toast.success(f"{number} is closed.")
 
     @rx.event
     async def pick_up(self) -> EventSpec:
         """Takes the conversation from the virtual agent's queue (audited)."""
-        try:
-            number = await self._off_loop(
-                work.pick_up,
-                actor=await self._require(Role.AGENT),
-                interaction_id=self.interaction_id,
-            )
-        except ServiceError as refused:
-            return rx.toast.error(refused.message)
+        number = await self._serve(
+            Role.AGENT, work.pick_up, show="", interaction_id=self.interaction_id
+        )
+        if isinstance(number, ServiceError):
+            return rx.toast.error(number.message)
         return rx.toast.success(f"{number} is yours now.")

@@ -42,10 +42,8 @@ class MyInteractionsState(SessionState):
     @rx.event
     async def open_new(self) -> None:
         """The New button: a dialog asking who the interaction is about."""
-        try:
-            found = await self._off_loop(people.list_people, actor=await self._require(Role.AGENT))
-        except ServiceError as refused:
-            self.error = refused.message
+        found = await self._serve(Role.AGENT, people.list_people)
+        if isinstance(found, ServiceError):
             return
         self.people = [
             Choice(_person_value(p.ref), f"{p.name} · {p.account or p.ref.kind.value}")
@@ -64,14 +62,11 @@ class MyInteractionsState(SessionState):
             self.new_error = problem
             return
         self.new_query = text
-        try:
-            actor = await self._require(Role.AGENT)
-            if len(text.strip()) >= 2:
-                found = await self._off_loop(people.search_people, actor=actor, text=text)
-            else:
-                found = await self._off_loop(people.list_people, actor=actor)
-        except ServiceError as refused:
-            self.new_error = refused.message
+        if len(text.strip()) >= 2:
+            found = await self._serve(Role.AGENT, people.search_people, show="new_error", text=text)
+        else:
+            found = await self._serve(Role.AGENT, people.list_people, show="new_error")
+        if isinstance(found, ServiceError):
             return
         chosen = [c for c in self.people if c.value == self.new_person]
         shown = [
@@ -117,16 +112,15 @@ class MyInteractionsState(SessionState):
         if self.new_type not in {t.value for t in InteractionType}:
             self.new_error = "Choose the type of interaction."
             return None
-        try:
-            row = await self._off_loop(
-                lifecycle.create_interaction,
-                actor=await self._require(Role.AGENT),
-                type=InteractionType(self.new_type),
-                person=person,
-                short_description=self.new_description,
-            )
-        except ServiceError as refused:
-            self.new_error = refused.message
+        row = await self._serve(
+            Role.AGENT,
+            lifecycle.create_interaction,
+            show="new_error",
+            type=InteractionType(self.new_type),
+            person=person,
+            short_description=self.new_description,
+        )
+        if isinstance(row, ServiceError):
             return None
         self.new_open = False
         return rx.redirect(f"/interactions/{row.id}")

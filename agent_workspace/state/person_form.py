@@ -15,7 +15,7 @@ from reflex.event import EventSpec
 from agent_workspace.domain.people import PersonFields, is_placeholder
 from agent_workspace.domain.routing import PersonKind, PersonRef
 from agent_workspace.models import Role
-from agent_workspace.services.errors import FieldProblems, ServiceError
+from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import details as details_service
 from agent_workspace.services.people import editing
 from agent_workspace.services.people.directory import PersonView
@@ -109,32 +109,45 @@ class PersonFormState(SessionState):
             return None
         fields = PersonFields(**{f: str(self.values.get(f, "")) for f in FIELDS})
         self.errors, self.error, self.offered = {}, "", []
-        try:
-            actor = await self._require(Role.AGENT)
-            if self.purpose == NEW:
-                view = await self._off_loop(
-                    editing.create_person, actor=actor, fields=fields, share_numbers=share
-                )
-                return await self._chosen_in_new(view, f"{view.name} added.")
-            ref = _parse(self._ref)
-            if ref is None:
-                return None
-            saved = await self._off_loop(
-                editing.update_person, actor=actor, ref=ref, fields=fields, share_numbers=share
+        if (actor := await self._actor_as(Role.AGENT)) is None:
+            return None
+        if self.purpose == NEW:
+            view = await self._serve(
+                actor,
+                editing.create_person,
+                on_fields=self._mark,
+                fields=fields,
+                share_numbers=share,
             )
-        except editing.DuplicateNumbers as duplicate:
-            self.error = duplicate.message
-            self.offered = [person_choice(v) for v in duplicate.owners]
+            if isinstance(view, ServiceError):
+                self._offer(view)
+                return None
+            return await self._chosen_in_new(view, f"{view.name} added.")
+        ref = _parse(self._ref)
+        if ref is None:
             return None
-        except FieldProblems as refused:
-            self.errors = dict(refused.problems)
-            return None
-        except ServiceError as refused:
-            self.error = refused.message
+        saved = await self._serve(
+            actor,
+            editing.update_person,
+            on_fields=self._mark,
+            ref=ref,
+            fields=fields,
+            share_numbers=share,
+        )
+        if isinstance(saved, ServiceError):
+            self._offer(saved)
             return None
         self.purpose = ""
         said = f"{saved.person.name} saved." if saved.changed else "Nothing to save: no changes."
         return [rx.toast.success(said), DetailsState.load]
+
+    def _mark(self, problems: dict[str, str]) -> None:
+        self.errors = dict(problems)
+
+    def _offer(self, refused: ServiceError) -> None:
+        """A number already someone else's: those people are offered (the message is shown)."""
+        if isinstance(refused, editing.DuplicateNumbers):
+            self.offered = [person_choice(v) for v in refused.owners]
 
     @rx.event
     async def use_offered(self, value: str) -> EventSpec | list[EventSpec] | None:
@@ -147,19 +160,18 @@ class PersonFormState(SessionState):
         ref = _parse(value)
         if ref is None:
             return None
-        try:
-            actor = await self._require(Role.AGENT)
-            if self.purpose == NEW:
-                found = await self._off_loop(editing.person_view, actor=actor, ref=ref)
-                return await self._chosen_in_new(found, f"{found.name} chosen.")
-            stand_in = _parse(self._ref)
-            if stand_in is None:
+        if (actor := await self._actor_as(Role.AGENT)) is None:
+            return None
+        if self.purpose == NEW:
+            found = await self._serve(actor, editing.person_view, ref=ref)
+            if isinstance(found, ServiceError):
                 return None
-            merged = await self._off_loop(
-                editing.merge_placeholder, actor=actor, placeholder=stand_in, into=ref
-            )
-        except ServiceError as refused:
-            self.error = refused.message
+            return await self._chosen_in_new(found, f"{found.name} chosen.")
+        stand_in = _parse(self._ref)
+        if stand_in is None:
+            return None
+        merged = await self._serve(actor, editing.merge_placeholder, placeholder=stand_in, into=ref)
+        if isinstance(merged, ServiceError):
             return None
         self.purpose, self.offered = "", []
         return [rx.toast.success(f"This number is {merged.name}'s now."), DetailsState.load]

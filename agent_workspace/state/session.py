@@ -18,7 +18,7 @@ from agent_workspace.domain.times import FALLBACK
 from agent_workspace.models import Role
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.accounts import auth, live_views
-from agent_workspace.services.errors import AccessDenied, ServiceError
+from agent_workspace.services.errors import AccessDenied, FieldProblems, ServiceError
 from agent_workspace.services.interactions import notices
 from agent_workspace.state.live import FEEDS, NoticeFeed, notices_token
 
@@ -69,6 +69,43 @@ class SessionState(rx.State):
     async def _require(self, role: Role) -> Actor:
         """Raises AccessDenied unless the tab is signed in with `role` right now."""
         return require_role(await self._actor(), role)
+
+    async def _serve(
+        self,
+        who: Role | Actor,
+        service: Callable[..., T],
+        /,
+        *,
+        show: str = "error",
+        on_fields: Callable[[dict[str, str]], None] | None = None,
+        **kwargs: Any,
+    ) -> T | ServiceError:
+        """`service(actor=..., **kwargs)` off the loop; a refusal is shown and returned.
+
+        `who` is the role the tab must hold now (the session is read here, once), or the actor
+        a handler already read for an earlier step. A refusal's message goes to the var named
+        `show` ("" for nowhere) or, for a FieldProblems, its problems to `on_fields` when given;
+        the handler then only says what follows: `if isinstance(result, ServiceError)`.
+        """
+        try:
+            actor = await self._require(who) if isinstance(who, Role) else who
+            return await self._off_loop(service, actor=actor, **kwargs)
+        except ServiceError as refused:
+            if on_fields is not None and isinstance(refused, FieldProblems):
+                on_fields(refused.problems)
+            elif show:
+                setattr(self, show, refused.message)
+            return refused
+
+    async def _actor_as(self, role: Role, *, show: str = "error") -> Actor | None:
+        """The tab's actor if it holds `role` now, read once for a handler of several steps
+        (each `_serve(actor, ...)`); otherwise the refusal goes to the var named `show`."""
+        try:
+            return await self._require(role)
+        except ServiceError as refused:
+            if show:
+                setattr(self, show, refused.message)
+            return None
 
     async def _link_feed(self, feed_cls: type[F], feed: str, actor: Actor | None = None) -> F:
         """Links this tab to its session's copy of a live feed: pushes reach that copy only
@@ -138,20 +175,12 @@ class SessionState(rx.State):
     @rx.event
     async def dismiss_notice(self, notice_id: int) -> None:
         """The agent has read a notice (the live feed drops it in every tab)."""
-        try:
-            actor = await self._require(Role.AGENT)
-            await self._off_loop(notices.dismiss, actor=actor, notice_id=notice_id)
-        except ServiceError:
-            return
+        await self._serve(Role.AGENT, notices.dismiss, show="", notice_id=notice_id)
 
     @rx.event
     async def dismiss_all_notices(self) -> None:
         """The agent has read every notice (the live feed empties in every tab)."""
-        try:
-            actor = await self._require(Role.AGENT)
-            await self._off_loop(notices.dismiss_all, actor=actor)
-        except ServiceError:
-            return
+        await self._serve(Role.AGENT, notices.dismiss_all, show="")
 
     @rx.event
     async def sign_out(self) -> EventSpec:

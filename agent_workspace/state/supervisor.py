@@ -114,28 +114,22 @@ class SupervisorState(SessionState):
 
     @rx.event
     async def join(self, interaction_id: int) -> EventSpec:
-        try:
-            outcome = await self._off_loop(
-                supervision.join_as_supervisor,
-                actor=await self._require(Role.SUPERVISOR),
-                interaction_id=interaction_id,
-            )
-        except ServiceError as refused:
-            return rx.toast.error(refused.message)
+        outcome = await self._serve(
+            Role.SUPERVISOR, supervision.join_as_supervisor, show="", interaction_id=interaction_id
+        )
+        if isinstance(outcome, ServiceError):
+            return rx.toast.error(outcome.message)
         if not outcome.changed:
             return rx.toast.info(f"You are already in the live group of {outcome.number}.")
         return rx.toast.success(f"You joined the live group of {outcome.number}.")
 
     @rx.event
     async def leave(self, interaction_id: int) -> EventSpec:
-        try:
-            outcome = await self._off_loop(
-                supervision.leave_as_supervisor,
-                actor=await self._require(Role.SUPERVISOR),
-                interaction_id=interaction_id,
-            )
-        except ServiceError as refused:
-            return rx.toast.error(refused.message)
+        outcome = await self._serve(
+            Role.SUPERVISOR, supervision.leave_as_supervisor, show="", interaction_id=interaction_id
+        )
+        if isinstance(outcome, ServiceError):
+            return rx.toast.error(outcome.message)
         if not outcome.changed:
             return rx.toast.info(f"You were not in the live group of {outcome.number}.")
         return rx.toast.success(f"You left the live group of {outcome.number}.")
@@ -168,15 +162,14 @@ class SupervisorState(SessionState):
             self.reassign_error = "Choose the agent to hand it to."
             return None
         chosen = next((a.label for a in self.agents if a.value == self.reassign_to), "them")
-        try:
-            outcome = await self._off_loop(
-                supervision.reassign,
-                actor=await self._require(Role.SUPERVISOR),
-                interaction_id=self.reassign_id,
-                agent_id=int(self.reassign_to),
-            )
-        except ServiceError as refused:
-            self.reassign_error = refused.message
+        outcome = await self._serve(
+            Role.SUPERVISOR,
+            supervision.reassign,
+            show="reassign_error",
+            interaction_id=self.reassign_id,
+            agent_id=int(self.reassign_to),
+        )
+        if isinstance(outcome, ServiceError):
             return None
         self.close_dialogs()
         if not outcome.changed:
@@ -195,14 +188,11 @@ class SupervisorState(SessionState):
         """Assigns the confirmed interaction to this supervisor and opens it."""
         interaction_id = self.takeover_id
         self.close_dialogs()
-        try:
-            number = await self._off_loop(
-                supervision.take_over,
-                actor=await self._require(Role.SUPERVISOR),
-                interaction_id=interaction_id,
-            )
-        except ServiceError as refused:
-            return rx.toast.error(refused.message)
+        number = await self._serve(
+            Role.SUPERVISOR, supervision.take_over, show="", interaction_id=interaction_id
+        )
+        if isinstance(number, ServiceError):
+            return rx.toast.error(number.message)
         return [
             rx.toast.success(f"You now hold {number}."),
             rx.redirect(f"/interactions/{interaction_id}"),
@@ -212,14 +202,11 @@ class SupervisorState(SessionState):
     async def show_history(self, interaction_id: int, number: str) -> EventSpec | None:
         if problem := self._row_refusal(interaction_id, number):
             return rx.toast.error(problem)
-        try:
-            stays = await self._off_loop(
-                live_group.history,
-                actor=await self._require(Role.SUPERVISOR),
-                interaction_id=interaction_id,
-            )
-        except ServiceError as refused:
-            return rx.toast.error(refused.message)
+        stays = await self._serve(
+            Role.SUPERVISOR, live_group.history, show="", interaction_id=interaction_id
+        )
+        if isinstance(stays, ServiceError):
+            return rx.toast.error(stays.message)
         self.history_number = number
         self.history = [
             StayItem(

@@ -19,16 +19,16 @@ class TranscriptState(SessionState):
         interaction_id = self._interaction_in_url()
         if interaction_id is None:
             return rx.toast.error("Open an interaction to export its transcript.")
-        try:
-            transcript = await self._off_loop(
-                export_transcript,
-                actor=await self._require(Role.AGENT),
-                interaction_id=interaction_id,
-                format=format,
-                zone=self.time_zone,
-            )
-        except ServiceError as refused:
-            return rx.toast.error(refused.message)
+        transcript = await self._serve(
+            Role.AGENT,
+            export_transcript,
+            show="",
+            interaction_id=interaction_id,
+            format=format,
+            zone=self.time_zone,
+        )
+        if isinstance(transcript, ServiceError):
+            return rx.toast.error(transcript.message)
         return rx.download(
             data=transcript.content, filename=transcript.filename, mime_type=transcript.mime_type
         )

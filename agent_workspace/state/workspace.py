@@ -17,6 +17,7 @@ from reflex.event import EventSpec
 from agent_workspace import reflex_internals
 from agent_workspace.domain.inputs import is_row_id, search_problem
 from agent_workspace.models import InteractionType, Role
+from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts import preferences
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import inbox
@@ -84,20 +85,18 @@ class WorkspaceState(SessionState):
     async def load(self) -> list[EventSpec] | None:
         """on_load of the workspace: link this tab's list feeds, read the list, and remember
         which interaction the URL opens (the conversation pane loads it)."""
-        try:
-            actor = await self._require(Role.AGENT)
-        except ServiceError as refused:
-            self.list_error, self.rows = refused.message, []
+        if (actor := await self._actor_as(Role.AGENT, show="list_error")) is None:
+            self.rows = []
             return None
         selected = self._interaction_in_url() or 0
         self.selected_id = selected if is_row_id(selected) else 0
         agent_feed = await self._link_feed(AgentListFeed, agent_token(actor.user_id), actor)
         # The page read below covers every change so far: later pushes patch it.
         self._versions = {**self._versions, "agent": agent_feed.version}
-        await self._follow_scope()
+        await self._follow_scope(actor)
         prefs = await self._off_loop(preferences.notification_choices, actor=actor)
         self.notify_sound, self.notify_desktop = prefs.sound, prefs.desktop
-        return await self._read_list(announce=False)
+        return await self._read_list(actor, announce=False)
 
     @rx.event
     async def feed_changed(self, feed: str, version: int) -> list[EventSpec] | None:
@@ -200,10 +199,10 @@ class WorkspaceState(SessionState):
         to SHOWN_ROWS rows."""
         if not self._cursor or len(self.rows) >= SHOWN_ROWS:
             return
-        try:
-            page = await self._page(self._cursor_value())
-        except ServiceError as refused:
-            self.list_error = refused.message
+        page = await self._serve(
+            Role.AGENT, inbox.inbox, show="list_error", query=self._query(self._cursor_value())
+        )
+        if isinstance(page, ServiceError):
             return
         self.rows = [*self.rows, *[row_item(r) for r in page.rows]][:SHOWN_ROWS]
         self._remember_cursor(page.next)
@@ -231,24 +230,23 @@ class WorkspaceState(SessionState):
         if type(sound) is not bool or type(desktop) is not bool:
             self.list_error = "A notification is switched on or off."
             return False
-        try:
-            saved = await self._off_loop(
-                preferences.set_notification_choices,
-                actor=await self._require(Role.AGENT),
-                sound=sound,
-                desktop=desktop,
-            )
-        except ServiceError as refused:
-            self.list_error = refused.message
+        saved = await self._serve(
+            Role.AGENT,
+            preferences.set_notification_choices,
+            show="list_error",
+            sound=sound,
+            desktop=desktop,
+        )
+        if isinstance(saved, ServiceError):
             return False
         self.notify_sound, self.notify_desktop = saved.sound, saved.desktop
         return True
 
-    async def _follow_scope(self) -> None:
+    async def _follow_scope(self, actor: Actor | None = None) -> None:
         """Lists beyond one's own change with everyone's work: follow that feed only then."""
         following = reflex_internals.is_linked(self, ListsFeed)
         if self.scope != inbox.Scope.MINE.value and not following:
-            await self._link_feed(ListsFeed, LISTS_LINK)
+            await self._link_feed(ListsFeed, LISTS_LINK, actor)
         elif self.scope == inbox.Scope.MINE.value and following:
             await reflex_internals.unlink(await self.get_state(ListsFeed))
 
@@ -262,19 +260,13 @@ class WorkspaceState(SessionState):
             after=after,
         )
 
-    async def _page(self, after: inbox.Cursor | None = None) -> inbox.InboxPage:
-        return await self._off_loop(
-            inbox.inbox, actor=await self._require(Role.AGENT), query=self._query(after)
-        )
-
-    async def _read_list(self, *, announce: bool) -> list[EventSpec] | None:
-        try:
-            actor = await self._require(Role.AGENT)
-            page = await self._page()
-            total = await self._off_loop(inbox.unread_total, actor=actor)
-        except ServiceError as refused:
-            self.list_error = refused.message
+    async def _read_list(
+        self, who: Role | Actor = Role.AGENT, *, announce: bool
+    ) -> list[EventSpec] | None:
+        read = await self._serve(who, _page_and_unread, show="list_error", query=self._query())
+        if isinstance(read, ServiceError):
             return None
+        page, total = read
         self.list_error = ""
         self.rows = [row_item(r) for r in page.rows]
         self._remember_cursor(page.next)
@@ -325,6 +317,11 @@ class WorkspaceState(SessionState):
         data = json.loads(self._cursor)
         key = datetime.fromisoformat(data["key"]) if data["key"] else None
         return inbox.Cursor(key=key, id=int(data["id"]))
+
+
+def _page_and_unread(*, actor: Actor, query: inbox.ListQuery) -> tuple[inbox.InboxPage, int]:
+    """The list's page and the unread total, in one trip off the loop."""
+    return inbox.inbox(actor=actor, query=query), inbox.unread_total(actor=actor)
 
 
 def _title_script(unread: int) -> str:

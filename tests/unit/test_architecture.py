@@ -77,3 +77,44 @@ def test_only_the_adapter_touches_reflex_internals() -> None:
         if REFLEX_PRIVATE.search(line)
     )
     assert offenders == []
+
+
+# Handlers reach services through SessionState._serve (actor, off the loop, the refusal shown);
+# these still catch a refusal themselves, each for the reason given.
+CATCHES_REFUSALS = {
+    ("session.py", "_serve"): "the helper itself",
+    ("session.py", "_actor_as"): "the helper's actor read, for handlers of several steps",
+    ("session.py", "sign_in"): "nobody is signed in yet: there is no actor to serve",
+    ("admin.py", "load"): "three outcomes: refused, a fresh install, another refusal",
+    ("interaction_page.py", "open"): "a live feed is linked between two reads; leaves the pane",
+    ("supervisor.py", "load"): "a live feed is linked between two reads",
+    ("compose.py", "_load_options"): "a live feed is linked between two reads",
+    ("compose.py", "attach"): "the upload is read on the loop between two service calls",
+    ("compose.py", "_send"): "a question to ask (ConfirmationNeeded), not a refusal",
+    ("details.py", "_save"): "a question to ask (ConfirmationNeeded), not a refusal",
+    ("person_form.py", "start_edit"): "two reads with a stop between, each refusal a toast",
+}
+NOT_OURS = {"live.py", "live_tail.py", "channel_feed.py"}
+
+
+def _catches_refusals(handler: ast.ExceptHandler) -> bool:
+    caught = handler.type
+    names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+    return any(isinstance(n, ast.Name) and n.id == "ServiceError" for n in names)
+
+
+def test_state_handlers_leave_refusals_to_serve() -> None:
+    """`except ServiceError` in a handler is the 47-times-repeated block _serve replaced."""
+    found: dict[tuple[str, str], str] = {}
+    for path in sorted((PACKAGE / "state").glob("*.py")):
+        if path.name in NOT_OURS:
+            continue
+        for func in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(func):
+                if isinstance(node, ast.ExceptHandler) and _catches_refusals(node):
+                    found[(path.name, func.name)] = CATCHES_REFUSALS.get(
+                        (path.name, func.name), "?"
+                    )
+    assert found == CATCHES_REFUSALS
