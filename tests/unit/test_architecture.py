@@ -118,3 +118,36 @@ def test_state_handlers_leave_refusals_to_serve() -> None:
                         (path.name, func.name), "?"
                     )
     assert found == CATCHES_REFUSALS
+
+
+def _declared_vars(path: Path) -> set[str]:
+    """Names a state module declares as class-level vars (annotated assignments)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    return {
+        node.target.id
+        for cls in ast.walk(tree)
+        if isinstance(cls, ast.ClassDef)
+        for node in cls.body
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+    }
+
+
+def test_every_refusal_is_shown_in_a_declared_var() -> None:
+    """`_serve(..., show="x")` sets the var by name: a misspelt one would be a plain attribute
+    in production (no var, nothing on screen). Each must be declared in its module or by
+    SessionState (the default, "error", is declared by each pane that shows it)."""
+    state = PACKAGE / "state"
+    inherited = _declared_vars(state / "session.py")
+    offenders = []
+    for path in sorted(state.glob("*.py")):
+        declared = _declared_vars(path) | inherited
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            if node.func.attr not in ("_serve", "_actor_as"):
+                continue
+            shown = [k.value for k in node.keywords if k.arg == "show"]
+            name = shown[0].value if shown and isinstance(shown[0], ast.Constant) else "error"
+            if name and name not in declared:
+                offenders.append(f"{path.name}:{node.lineno} show={name!r}")
+    assert offenders == []
