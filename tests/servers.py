@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -32,6 +36,44 @@ TEST_SECRET = secrets.token_urlsafe(32)
 # Tests run in `test`, which (like production) allows the simulator and a loopback http URL only
 # when asked for; every test process asks, and the e2e workspace also asks for the demo data.
 TEST_OPT_INS = {"AW_SIMULATOR": "true", "AW_ALLOW_INSECURE_PUBLIC_URL": "true"}
+
+
+_BUILT: dict[str, Path] = {}  # this test process's first build
+
+
+def relocate(built: Path, web: Path, url: str) -> bool:
+    """Copies the build in `built` to `web` for the public `url`; False (and nothing in `web`)
+    when the build's own URL is not where it is expected."""
+    stamp = json.loads((built / "build.json").read_text())
+    old, new = urlsplit(stamp["public_url"]), urlsplit(url)
+    pairs = [
+        (f"{old.scheme}://{old.netloc}", f"{new.scheme}://{new.netloc}"),
+        (f"{_WS[old.scheme]}://{old.netloc}", f"{_WS[new.scheme]}://{new.netloc}"),
+    ]
+    shutil.rmtree(web, ignore_errors=True)
+    shutil.copytree(built, web)
+    modules = list((web / "client" / "assets").glob("reflex-env-*.js"))
+    for module in modules:
+        text = module.read_text()
+        for before, after in pairs:
+            text = text.replace(before, after)
+        module.write_text(text)
+        zipped = module.with_name(module.name + ".gz")
+        if zipped.exists():
+            zipped.write_bytes(gzip.compress(text.encode()))
+    left = [
+        path
+        for path in web.rglob("*")
+        if path.is_file() and path.suffix != ".gz" and old.netloc.encode() in path.read_bytes()
+    ]
+    if len(modules) != 1 or left != [web / "build.json"]:
+        shutil.rmtree(web, ignore_errors=True)
+        return False
+    (web / "build.json").write_text(json.dumps({**stamp, "public_url": url}, indent=2))
+    return True
+
+
+_WS = {"http": "ws", "https": "wss"}
 
 
 def free_port() -> int:
@@ -90,7 +132,7 @@ class WorkspaceServer:
 
     def start(self, timeout: float = 240) -> None:
         cli = [sys.executable, "-m", "agent_workspace.cli"]
-        subprocess.run([*cli, "build"], cwd=PROJECT_ROOT, env=self.env, check=True)
+        self._frontend(cli)
         subprocess.run([*cli, "prepare"], cwd=PROJECT_ROOT, env=self.env, check=True)
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
@@ -115,6 +157,20 @@ class WorkspaceServer:
             time.sleep(0.5)
         self.stop()
         raise RuntimeError(f"workspace did not start:\n{self.log_path.read_text()[-4000:]}")
+
+    def _frontend(self, cli: list[str]) -> None:
+        """This server's pages. The first server of a test process builds them (`build`, 15-25 s
+        of both cores); the next copy that build and put their own URL where Reflex put the
+        first one's, in one module and its gzip copy, and stamp it for their URL, as `build`
+        would have. The code it was compiled from is the same, so its stamp's fingerprint holds.
+        Should Reflex put the URL elsewhere, the copy is dropped and the server builds."""
+        web = Path(self.env["AW_WEB_DIR"])
+        url = self.env["AW_PUBLIC_BASE_URL"].rstrip("/")
+        built = _BUILT.get("web")
+        if built is not None and relocate(built, web, url):
+            return
+        subprocess.run([*cli, "build"], cwd=PROJECT_ROOT, env=self.env, check=True)
+        _BUILT.setdefault("web", web)
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
