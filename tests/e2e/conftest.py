@@ -83,3 +83,22 @@ def any_workspace(request: pytest.FixtureRequest) -> WorkspaceServer:
 @pytest.fixture(autouse=True)
 def _e2e_marker(request: pytest.FixtureRequest) -> None:
     request.node.add_marker(pytest.mark.e2e)
+
+
+# The longest file (a whole production install, about three minutes) goes first among the e2e
+# files: under two test processes the other one runs the rest meanwhile, instead of the run
+# waiting for it at the end. e2e files still come after every unit and integration file.
+FIRST = ("test_production.py",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    e2e = [i for i, item in enumerate(items) if item.path.is_relative_to(here)]
+    if not e2e:
+        return
+    start = e2e[0]
+    ours = items[start:]
+    if any(not item.path.is_relative_to(here) for item in ours):
+        return  # e2e files are not last here (a hand-picked order): leave it be
+    ours.sort(key=lambda item: item.path.name not in FIRST)  # stable: the rest keep their order
+    items[start:] = ours
