@@ -77,8 +77,18 @@ def compose(
         change.click()
     choose_from.select_option(from_number)
     if to is not None:
-        composer.get_by_label("To", exact=True).select_option("other")
-        composer.get_by_label("Other number").fill(to)
+        choose_to, other = (
+            composer.get_by_label("To", exact=True),
+            composer.get_by_label("Other number"),
+        )
+        for _ in range(3):
+            # A page still loading (just reloaded) may put To back to its default once its
+            # own load lands: then Other is chosen again, as an agent would.
+            choose_to.select_option("other")
+            with contextlib.suppress(PlaywrightTimeoutError):
+                other.wait_for(state="visible", timeout=5_000)
+                break
+        other.fill(to)
     composer.get_by_label("Message", exact=True).fill(body)
 
 
