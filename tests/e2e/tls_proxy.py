@@ -8,7 +8,6 @@ import shutil
 import signal
 import ssl
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import httpx
 import pytest
 
 from tests.production import DEPLOY
+from tests.waiting import wait_until
 
 SITE = DEPLOY / "nginx" / "agent-workspace.conf"
 NGINX_HELP = "nginx is missing: run ./scripts/test (ensure_production_tools installs it)."
@@ -100,18 +100,17 @@ class Nginx:
         self.process = subprocess.Popen(
             [self.binary, "-c", str(self.conf)], stdout=log, stderr=subprocess.STDOUT
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
+        trusted = ssl.create_default_context(cafile=str(verify))
+
+        def answers() -> bool:
+            if self.process is not None and self.process.poll() is not None:
                 raise RuntimeError(f"nginx exited: {self.log()}")
             try:
-                trusted = ssl.create_default_context(cafile=str(verify))
-                if httpx.get(ready_url, verify=trusted, timeout=2).status_code == 200:
-                    return
+                return httpx.get(ready_url, verify=trusted, timeout=2).status_code == 200
             except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"nginx did not answer {ready_url}: {self.log()}")
+                return False
+
+        wait_until(answers, timeout=timeout, what=f"nginx answering {ready_url} ({log.name})")
 
     def log(self) -> str:
         return "\n".join(

@@ -40,6 +40,7 @@ from agent_workspace.state.live import (
 from agent_workspace.web import notifier as notifier_module
 from agent_workspace.web.notifier import Notifier
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.waiting import wait_until_async
 
 
 @dataclass
@@ -465,15 +466,6 @@ def test_an_ended_sessions_copies_are_emptied_and_live_ones_kept(engine: Engine)
     assert [(e.name, e.payload.get("path")) for e in update.events] == [("_redirect", "/login")]
 
 
-async def _until(condition: Any, what: str) -> None:
-    """Waits (up to 10 s) for the loop to have done what the test waits for."""
-    for _ in range(2000):
-        if condition():
-            return
-        await asyncio.sleep(0.005)
-    raise AssertionError(f"never happened: {what}")
-
-
 def test_a_flood_for_one_feed_is_two_rounds_the_first_at_once(engine: Engine) -> None:
     """Twenty texts, each after the notifier was idle again: the first is pushed at once, the
     others wait out the gap the first round left and go in one round (the newest state wins).
@@ -494,16 +486,16 @@ def test_a_flood_for_one_feed_is_two_rounds_the_first_at_once(engine: Engine) ->
 
         notifier = Notifier(app, clock=lambda: 0.0, pause=pause)
         running = asyncio.create_task(notifier.run())
-        await _until(lambda: notifier.loop is not None, "the notifier subscribed")
+        await wait_until_async(lambda: notifier.loop is not None, what="the notifier subscribed")
         notifier.on_event(text)
-        await _until(lambda: len(app.sent) == 1, "the first text pushed")
+        await wait_until_async(lambda: len(app.sent) == 1, what="the first text pushed")
         notifier.on_event(text)
-        await _until(lambda: waits, "the notifier waiting out its gap")
+        await wait_until_async(lambda: waits, what="the notifier waiting out its gap")
         for _ in range(18):
             notifier.on_event(text)
         gap_over.set()
-        await _until(lambda: len(app.sent) == 2, "the other texts pushed")
-        await _until(lambda: not notifier._interactions, "nothing left to push")
+        await wait_until_async(lambda: len(app.sent) == 2, what="the other texts pushed")
+        await wait_until_async(lambda: not notifier._interactions, what="nothing left to push")
         running.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await running
