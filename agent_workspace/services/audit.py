@@ -80,8 +80,10 @@ def record(
     detail: dict[str, Any] | None = None,
     actor_user_id: int | None = None,
     interaction_id: int | None = None,
+    via: str | None = None,
 ) -> None:
-    """Adds an audit row in the caller's transaction; `actor` is a user, "provider" or "system".
+    """Adds an audit row in the caller's transaction; `actor` is a user, "provider" or "system";
+    `via` says where an administrator did it (e.g. the CLI), kept in the detail.
 
     The row names the interaction it concerns (the entity's own, unless given) so the audit log
     can be read per interaction.
@@ -96,6 +98,7 @@ def record(
                 interaction_id=interaction_id or _interaction_of(entity),
                 detail=detail,
                 actor_user_id=actor_user_id,
+                via=via,
             )
         )
     )
@@ -110,8 +113,12 @@ def row(
     interaction_id: int | None,
     detail: dict[str, Any] | None = None,
     actor_user_id: int | None = None,
+    via: str | None = None,
 ) -> dict[str, Any]:
-    """One audit row's columns: what `record` adds as an object and `record_rows` in bulk."""
+    """One audit row's columns: what `record` adds as an object and `record_rows` in bulk;
+    `via` (where an administrator did it, e.g. the CLI) goes into the detail."""
+    if via:
+        detail = {**(detail or {}), "via": via}
     if isinstance(actor, Actor):
         actor_name, actor_user_id = "user", actor.user_id
     else:

@@ -109,7 +109,8 @@ def create_user(
         actor=actor,
         action=AuditAction.USER_CREATED,
         entity=user,
-        detail={**detail, "via": via} if via else detail,
+        detail=detail,
+        via=via,
     )
     return user
 

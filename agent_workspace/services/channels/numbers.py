@@ -106,7 +106,8 @@ def add_to_channel(
         actor=admin,
         action=AuditAction.CHANNEL_NUMBER_ADDED,
         entity=found,
-        detail={**detail, "via": via} if via else detail,
+        detail=detail,
+        via=via,
     )
     events.after_commit(session, events.ChannelChanged())
     return _view(found)

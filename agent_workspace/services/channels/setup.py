@@ -117,7 +117,8 @@ def create_sms_channel(
             actor=admin,
             action=AuditAction.CHANNEL_CREATED,
             entity=channel,
-            detail={**detail, "via": via} if via else detail,
+            detail=detail,
+            via=via,
         )
         if number.strip():
             numbers.add_to_channel(session, channel, admin, number, label, via)
@@ -160,7 +161,8 @@ def update_sms_channel(
             actor=admin,
             action=AuditAction.CHANNEL_UPDATED,
             entity=channel,
-            detail={**detail, "via": via} if via else detail,
+            detail=detail,
+            via=via,
         )
         events.after_commit(session, events.ChannelChanged())
         return _summary(channel)

@@ -136,7 +136,8 @@ def import_people(
                 entity_type="person",
                 entity_id=None,
                 interaction_id=None,
-                detail={**detail, "via": via} if via else detail,
+                detail=detail,
+                via=via,
             )
             record_rows(session.connection(), [imported])
             return report
