@@ -36,7 +36,7 @@ _DAYS = {name.lower(): i for i, name in enumerate(DAY_NAMES)} | {
 _PART = re.compile(r"^([^\d]*?)\s*(\d.*)?$")
 _SPAN = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 _CLOSED = "closed"
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 class HoursTextError(ValueError):
@@ -190,7 +190,7 @@ def calendar_from_text(*, zone: str, hours: str, holidays: str = "") -> Calendar
     return Calendar(read_zone, week, frozenset(days))
 
 
-def _attempt(read: Callable[[str], T], text: str, problems: list[str]) -> T | None:
+def _attempt(read: Callable[[str], _T], text: str, problems: list[str]) -> _T | None:
     try:
         return read(text)
     except HoursTextError as error:

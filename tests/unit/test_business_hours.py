@@ -167,3 +167,26 @@ def test_a_calendar_that_cannot_work_is_refused(
 def test_a_span_runs_forwards_within_a_day(start: int, end: int) -> None:
     with pytest.raises(ValueError, match="forwards"):
         Span(start, end)
+
+
+ODD = Calendar(
+    "Europe/London", parse_hours("Mon-Sun 00:00-01:30, 22:00-24:00"), frozenset({date(2026, 3, 30)})
+)
+"""Open across midnight and over London's changes (01:00 on 2026-03-29 and 2026-10-25)."""
+
+
+@pytest.mark.parametrize("calendar", [DESK, NIGHT, ODD], ids=["desk", "night", "odd"])
+@pytest.mark.parametrize("first", [utc(3, 6, 12), utc(3, 27, 12), utc(10, 23, 12), utc(10, 30, 12)])
+def test_business_time_agrees_with_counting_minute_by_minute(
+    calendar: Calendar, first: datetime
+) -> None:
+    minutes = [first + timedelta(minutes=i) for i in range(4 * 24 * 60)]
+    open_ = [is_open(calendar, minute) for minute in minutes]
+    for i, j in [(0, 5759), (7, 3001), (1500, 4000), (2200, 2900), (3100, 5700), (600, 601)]:
+        counted = timedelta(minutes=sum(open_[i:j]))
+        assert business_elapsed(calendar, minutes[i], minutes[j]) == counted
+        opened = [k for k in range(i, j) if open_[k]]
+        if opened:  # due at the end of the last open minute; the clock starts at the first
+            due = minutes[opened[-1]] + timedelta(minutes=1)
+            assert add_business_time(calendar, minutes[i], counted) == due
+            assert next_open(calendar, minutes[i]) == minutes[opened[0]]
