@@ -1,6 +1,6 @@
 """Service levels: the clocks of one conversation against its policy's targets.
 
-A policy (per channel, optionally per label) sets up to three targets:
+A policy (per channel, optionally per label: policy_for) sets up to three targets:
 - first response: from the consumer's first message to the first agent reply after it;
 - next response: from each later consumer message that follows an agent reply (the first of
   a run: the consumer waits since then) to the next agent reply;
@@ -93,6 +93,26 @@ class Policy:
         if self.calendar is None:
             return end - start
         return business_elapsed(self.calendar, start, end)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A policy as the administrator sets it: for a channel, and optionally one label."""
+
+    channel_id: int
+    policy: Policy
+    label: str | None = None
+
+
+def policy_for(rules: Iterable[Rule], *, channel_id: int, labels: Iterable[str]) -> Policy | None:
+    """The policy a conversation answers to: the first rule (in the administrator's order) for
+    its channel and one of its labels, else the channel's rule without a label, else None."""
+    carried = set(labels)
+    own = [rule for rule in rules if rule.channel_id == channel_id]
+    for rule in own:
+        if rule.label is not None and rule.label in carried:
+            return rule.policy
+    return next((rule.policy for rule in own if rule.label is None), None)
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,14 @@ from agent_workspace.domain.business_hours_text import parse_hours
 from agent_workspace.domain.sla import (
     Facts,
     Policy,
+    Rule,
     Status,
     Target,
     clocks,
     met,
     nearest,
     new_breaches,
+    policy_for,
     readings,
 )
 
@@ -200,3 +202,32 @@ def test_a_policy_that_cannot_be_met_is_refused(arguments: dict[str, object], wo
 def test_a_naive_moment_is_refused() -> None:
     with pytest.raises(ValueError, match="naive"):
         Facts(opened_at=MONDAY_0930, consumer_messages=(datetime(2026, 3, 9, 9, 30),))
+
+
+CHANNEL_DEFAULT = Policy(first_response=4 * H)
+VIP = Policy(first_response=H)
+BILLING = Policy(first_response=2 * H)
+RULES = [
+    Rule(1, VIP, "vip"),
+    Rule(1, CHANNEL_DEFAULT),
+    Rule(1, BILLING, "billing"),
+    Rule(2, BILLING, "vip"),
+]
+
+
+@pytest.mark.parametrize(
+    ("channel_id", "labels", "policy"),
+    [
+        (1, [], CHANNEL_DEFAULT),
+        (1, ["billing"], BILLING),
+        (1, ["billing", "vip"], VIP),  # the administrator's order decides
+        (1, ["other"], CHANNEL_DEFAULT),
+        (2, [], None),  # no policy for the channel: no clocks
+        (2, ["vip"], BILLING),
+        (3, ["vip"], None),
+    ],
+)
+def test_a_label_policy_wins_over_the_channels(
+    channel_id: int, labels: list[str], policy: Policy | None
+) -> None:
+    assert policy_for(RULES, channel_id=channel_id, labels=labels) is policy
