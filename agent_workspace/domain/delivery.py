@@ -14,16 +14,18 @@ _RANK = {
     "failed": 3,
     "read": 4,
     "unconfirmed": 3,
+    "canceled": 3,
 }
 # "unconfirmed" is the outbox's own end: it could not tell whether the provider has the message.
-FINAL = frozenset({"delivered", "undelivered", "failed", "unconfirmed"})
+# "canceled": the provider canceled it before sending it (a scheduled message canceled).
+FINAL = frozenset({"delivered", "undelivered", "failed", "unconfirmed", "canceled"})
 #: What a provider may still move: its status is asked for when no final callback came.
 SETTLEABLE = frozenset({"queued", "sending", "sent"})
 #: After this long a message still "sent" is left so: some carriers never report delivery.
 STATUS_CHECKS_END = timedelta(days=3)
 MAX_STATUS_CHECK_GAP = timedelta(hours=6)
 # Provider statuses the workspace stores as one of its own.
-STORED_AS = {"accepted": "queued", "scheduled": "queued", "read": "delivered", "canceled": "failed"}
+STORED_AS = {"accepted": "queued", "scheduled": "queued", "read": "delivered"}
 
 # Final errors that say the number itself cannot take texts, so sending again will not help:
 # Twilio's 30005 (unknown destination: the number does not exist or no longer does), 30006

@@ -53,7 +53,7 @@ def test_backward_repeated_and_after_final_moves_do_not_apply(current: str, new:
         ("accepted", "queued"),
         ("Delivered", "delivered"),
         ("read", "delivered"),
-        ("canceled", "failed"),
+        ("canceled", "canceled"),
         ("receiving", None),
         ("nonsense", None),
     ],
@@ -69,7 +69,8 @@ def test_provider_statuses_map_to_workspace_statuses(provider: str, stored: str 
         ("queued", "accepted", None),  # stored as queued: no move
         ("queued", "queued", None),
         ("sent", "read", "delivered"),
-        ("sent", "canceled", "failed"),
+        ("sent", "canceled", "canceled"),
+        ("canceled", "delivered", None),  # canceled is final
         ("delivered", "failed", None),  # nothing replaces a final status
         ("sent", "sending", None),  # late
         ("queued", "receiving", None),  # not an outbound status

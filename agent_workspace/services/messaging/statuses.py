@@ -14,6 +14,8 @@ from agent_workspace.services.audit import PROVIDER, AuditAction, record
 from agent_workspace.services.messaging.opt_outs import set_opt_out
 from agent_workspace.sms.errors import describe_error
 
+CANCELED = "Canceled before it was sent."
+
 
 def advance(session: Session, message: Message, status: str, error_code: int | None) -> bool:
     """Moves the message to `status` if that is forward (callbacks come late, twice or out of
@@ -35,6 +37,8 @@ def advance(session: Session, message: Message, status: str, error_code: int | N
         )
         if error_code == 21610:
             provider_opt_out(session, message)
+    if new == "canceled":
+        message.error_message = CANCELED
     session.add(message)
     code = error_label(error_code if new in ("failed", "undelivered") else None)
     count_after_commit(session, DELIVERY, status=new, error_code=code)
