@@ -29,7 +29,7 @@ from agent_workspace.services.files import media_links
 from agent_workspace.services.files.storage import read_bytes
 from agent_workspace.services.ingest import numbers
 from agent_workspace.services.ingest.accept import accept_inbound
-from agent_workspace.services.messaging import outbox
+from agent_workspace.services.outbox import statuses
 from agent_workspace.sms import SIGNATURE_HEADER, validate_signature
 from agent_workspace.web import metrics, probes
 
@@ -132,7 +132,7 @@ async def status(request: Request) -> Response:
         return Response(status_code=204)
     try:
         await run_in_threadpool(
-            outbox.apply_delivery_status,
+            statuses.apply_delivery_status,
             sid=report.sid,
             status=report.status,
             error_code=report.error_code,
@@ -141,7 +141,7 @@ async def status(request: Request) -> Response:
         return _refused("status", "not_outbound", refused.message, 409)
     except SQLAlchemyError:
         # Twilio never retries a status callback; the message's status is looked up at the
-        # provider later (services/messaging/settling.py). The 503 says it was not kept.
+        # provider later (services/outbox/statuses.py). The 503 says it was not kept.
         log.exception("status callback for %s could not be stored", report.sid)
         return _refused("status", "not_stored", "The status could not be stored.", 503)
     WEBHOOKS.labels("status", "accepted", "").inc()

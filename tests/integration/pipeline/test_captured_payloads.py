@@ -18,8 +18,8 @@ from agent_workspace.domain.attachments import AttachmentPolicy
 from agent_workspace.models import AcceptedWebhook, Attachment, Interaction, Message, OptOut
 from agent_workspace.services.channels.settings import create_channel
 from agent_workspace.services.errors import InvalidInput
-from agent_workspace.services.messaging import outbox
 from agent_workspace.services.messaging.conversation import load_conversation
+from agent_workspace.services.outbox import claims, statuses
 from tests import twilio_payloads
 from tests.factories import SUPPORT_NUMBER
 from tests.integration.pipeline.conftest import CONSUMER_PHONE, Pipeline, audit_rows
@@ -238,8 +238,8 @@ def test_help_keywords_neither_opt_out_nor_back_in(pipeline: Pipeline, keyword: 
 def _accepted_message(pipeline: Pipeline) -> int:
     """An outbound message the provider took as OUTBOUND_SID (queued, no callback yet)."""
     sent = pipeline.send(CONSUMER_PHONE, "Your parcel left the depot")
-    (job,) = outbox.claim_due()
-    assert outbox.mark_accepted(
+    (job,) = claims.claim_due()
+    assert statuses.mark_accepted(
         message_id=job.message_id, lease_token=job.lease_token, sid=OUTBOUND_SID, status="queued"
     )
     return sent.message_id
