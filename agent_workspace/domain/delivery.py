@@ -48,24 +48,22 @@ def failed_for_good(status: str, error_code: int | None) -> str | None:
 
 
 def stored_status(provider_status: str) -> str | None:
-    """The workspace status for a provider status, or None if it is not an outbound status."""
+    """The workspace status for a provider status, or None if it is not an outbound status.
+
+    The one place a provider's word becomes ours: a callback (parse_status), a create's answer
+    and a looked-up status are turned into a stored status here, and only `advances` is applied
+    to it after that."""
     status = provider_status.strip().lower()
     status = STORED_AS.get(status, status)
     return status if status in _RANK else None
 
 
 def advances(current: str, new: str) -> bool:
-    """True if `new` moves the message forward; a final status is never replaced."""
+    """True if stored status `new` moves a message at `current` forward (callbacks come late,
+    twice or out of order); a final status is never replaced."""
     if current in FINAL or current == new:
         return False
     return _RANK.get(new, -1) > _RANK.get(current, -1)
-
-
-def forward_to(current: str, provider_status: str) -> str | None:
-    """The stored status a provider status moves `current` to, or None when it does not move it
-    (not an outbound status, the same, behind, or after a final one)."""
-    new = stored_status(provider_status)
-    return new if new is not None and advances(current, new) else None
 
 
 def retry_delay(attempt: int, *, retry_after: float | None, jitter: float) -> timedelta:

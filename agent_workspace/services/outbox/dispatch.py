@@ -28,8 +28,9 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from agent_workspace.domain.delivery import retry_delay
+from agent_workspace.domain.delivery import retry_delay, stored_status
 from agent_workspace.domain.outbox import Sent, call_budget, could_be_ours, provider_copy
+from agent_workspace.models import MessageStatus
 from agent_workspace.ops.metrics import SENDS, error_label
 from agent_workspace.services import events
 from agent_workspace.services.files import inbound_media
@@ -57,7 +58,10 @@ _NOT_THE_PROVIDERS_ANSWER = frozenset({502, 504})
 
 
 def _answer(job: claims.OutboundJob, copy: ProviderMessage) -> Accepted:
-    return Accepted(job.message_id, job.lease_token, copy.sid, copy.status, copy.error_code)
+    """The provider's copy under the claim's token, its status in our words: a word we do not
+    know leaves the message where it is (queued)."""
+    status = stored_status(copy.status) or MessageStatus.QUEUED.value
+    return Accepted(job.message_id, job.lease_token, copy.sid, status, copy.error_code)
 
 
 class Dispatcher:
@@ -138,12 +142,10 @@ class Dispatcher:
             except SmsError as problem:  # asked again at its next check time
                 log.info("status check of message %s: %s", message.message_id, problem.message)
                 continue
-            statuses.apply_delivery_status(
-                sid=message.sid,
-                status=found.status,
-                error_code=found.error_code,
-                engine=self.engine,
-            )
+            if (status := stored_status(found.status)) is not None:
+                statuses.apply_delivery_status(
+                    sid=message.sid, status=status, error_code=found.error_code, engine=self.engine
+                )
         return len(due)
 
     def _threads(self) -> ThreadPoolExecutor:

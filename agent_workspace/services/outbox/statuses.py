@@ -37,9 +37,8 @@ from agent_workspace.domain.delivery import (
     FINAL,
     SETTLEABLE,
     STATUS_CHECKS_END,
-    forward_to,
+    advances,
     next_status_check,
-    stored_status,
 )
 from agent_workspace.models import Direction, EarlyStatus, Message, MessageStatus, utcnow
 from agent_workspace.ops.metrics import DELIVERY, count_after_commit, error_label
@@ -56,11 +55,10 @@ _MESSAGES: sa.Table = Message.__table__  # type: ignore[attr-defined]
 _EARLY: sa.Table = EarlyStatus.__table__  # type: ignore[attr-defined]
 
 
-def advance(session: Session, message: Message, status: str, error_code: int | None) -> bool:
-    """Moves the message to `status` if that is forward (callbacks come late, twice or out of
-    order); True when it moved."""
-    new = forward_to(message.status.value, status)
-    if new is None:
+def advance(session: Session, message: Message, new: str, error_code: int | None) -> bool:
+    """Moves the message to stored status `new` if that is forward (callbacks come late, twice
+    or out of order); True when it moved."""
+    if not advances(message.status.value, new):
         return False
     previous = message.status
     message.status = MessageStatus(new)
@@ -108,23 +106,22 @@ def provider_opt_out(session: Session, message: Message) -> None:
 def apply_delivery_status(
     *, sid: str, status: str, error_code: int | None, engine: Engine | None = None
 ) -> bool:
-    """A status callback: applied if it moves the message on; kept if the sid is not known yet."""
-    new = stored_status(status)
-    if new is None:
-        return False
+    """A status callback: applied if it moves the message on; kept if the sid is not known yet.
+
+    `status` is already ours (domain/delivery.py stored_status: parse_status gives it).
+    """
+    new = MessageStatus(status)
     with transaction(engine) as session:
         lock_sid(session, sid)
         message = session.exec(select(Message).where(Message.provider_sid == sid)).first()
         if message is None:
-            session.add(
-                EarlyStatus(provider_sid=sid, status=MessageStatus(new), error_code=error_code)
-            )
+            session.add(EarlyStatus(provider_sid=sid, status=new, error_code=error_code))
             return False
         if message.direction is Direction.INBOUND:
             raise InvalidInput(
                 f"{sid} is an inbound message; status callbacks are for messages we send."
             )
-        changed = advance(session, message, new, error_code)
+        changed = advance(session, message, new.value, error_code)
         if changed:
             events.after_commit(
                 session, events.InteractionChanged(message.interaction_id, messages_only=True)
@@ -134,7 +131,8 @@ def apply_delivery_status(
 
 @dataclass(frozen=True)
 class Accepted:
-    """The provider's answer to one create (or the copy a lookup found), under `lease_token`."""
+    """The provider's answer to one create (or the copy a lookup found), under `lease_token`;
+    `status` is the stored status it means (domain/delivery.py stored_status)."""
 
     message_id: int
     lease_token: str
@@ -175,7 +173,7 @@ def record_accepted(
             row.id
             for row in won
             if by_id[row.id].sid in early_by_sid
-            or forward_to(MessageStatus(row.status).value, by_id[row.id].status) is not None
+            or advances(MessageStatus(row.status).value, by_id[row.id].status)
         ]
         final = {row.id: MessageStatus(row.status).value for row in won}
         if moving:
