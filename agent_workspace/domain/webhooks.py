@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from agent_workspace.domain.delivery import stored_status
+from agent_workspace.domain.provider import stored_status
 from agent_workspace.domain.segments import MAX_BODY_CHARS
 
 MAX_MEDIA = 10
@@ -51,7 +51,7 @@ class StatusReport:
     """A delivery-status callback, every field checked.
 
     Attributes:
-        status: The status it means for a message we send (domain/delivery.py), or None when
+        status: The status it means for a message we send (domain/provider.py), or None when
             it means none: an inbound message's (received), or a word Twilio added later.
         posted: The status word as posted, in lower case.
     """

@@ -43,7 +43,7 @@ from twilio.rest import Client
 from urllib3.exceptions import ConnectTimeoutError, HTTPError, MaxRetryError, ProxyError
 from urllib3.util import make_headers
 
-from agent_workspace.domain.outbox import looked_far_enough
+from agent_workspace.domain.provider import looked_far_enough
 from agent_workspace.sms.errors import classify
 from agent_workspace.sms.gateway import (
     FetchedMedia,

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from agent_workspace.domain.delivery import (
+from agent_workspace.domain.provider import (
     FINAL,
     advances,
     next_status_check,

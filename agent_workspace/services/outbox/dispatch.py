@@ -28,8 +28,14 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from agent_workspace.domain.delivery import retry_delay, stored_status
-from agent_workspace.domain.outbox import Sent, call_budget, could_be_ours, provider_copy
+from agent_workspace.domain.provider import (
+    Sent,
+    call_budget,
+    could_be_ours,
+    provider_copy,
+    retry_delay,
+    stored_status,
+)
 from agent_workspace.models import MessageStatus
 from agent_workspace.ops.metrics import SENDS, error_label
 from agent_workspace.services import events

@@ -33,7 +33,7 @@ from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.db.locks import lock_sid, lock_sids
-from agent_workspace.domain.delivery import (
+from agent_workspace.domain.provider import (
     FINAL,
     SETTLEABLE,
     STATUS_CHECKS_END,
@@ -108,7 +108,7 @@ def apply_delivery_status(
 ) -> bool:
     """A status callback: applied if it moves the message on; kept if the sid is not known yet.
 
-    `status` is already ours (domain/delivery.py stored_status: parse_status gives it).
+    `status` is already ours (domain/provider.py stored_status: parse_status gives it).
     """
     new = MessageStatus(status)
     with transaction(engine) as session:
@@ -132,7 +132,7 @@ def apply_delivery_status(
 @dataclass(frozen=True)
 class Accepted:
     """The provider's answer to one create (or the copy a lookup found), under `lease_token`;
-    `status` is the stored status it means (domain/delivery.py stored_status)."""
+    `status` is the stored status it means (domain/provider.py stored_status)."""
 
     message_id: int
     lease_token: str
