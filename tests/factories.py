@@ -11,7 +11,7 @@ from agent_workspace.models import Account, Role
 from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts import auth, users
 from agent_workspace.services.channels.settings import create_channel
-from agent_workspace.services.messaging import outbox
+from agent_workspace.services.outbox import claims, statuses
 from agent_workspace.services.people.directory import add_person
 
 SUPPORT_NUMBER = "+14155550100"
@@ -77,9 +77,9 @@ def make_contact(first: str, *phones: str, account: str = "Globex") -> PersonRef
 def undelivered(code: int, sid: str = "SM" + "d" * 32) -> int:
     """The next queued message goes out and its carrier reports it undelivered with `code`
     (as a status callback would); returns the message's id."""
-    (job,) = outbox.claim_due()
-    outbox.mark_accepted(
+    (job,) = claims.claim_due()
+    statuses.mark_accepted(
         message_id=job.message_id, lease_token=job.lease_token, sid=sid, status="queued"
     )
-    outbox.apply_delivery_status(sid=sid, status="undelivered", error_code=code)
+    statuses.apply_delivery_status(sid=sid, status="undelivered", error_code=code)
     return job.message_id

@@ -22,6 +22,7 @@ STATUS_COLORS = {
     "undelivered": "red",
     "failed": "red",
     "unconfirmed": "orange",
+    "canceled": "gray",
     "received": "indigo",
     "note": "amber",
 }

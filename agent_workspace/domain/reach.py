@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agent_workspace.domain.delivery import failed_for_good
 from agent_workspace.domain.phone import PhoneOk, PhoneProblem, non_mobile_kind, parse_phone
+from agent_workspace.domain.provider import failed_for_good
 
 MOBILE = "mobile"
 # What a number stored as "mobile" is called once its digits or the carrier say otherwise.

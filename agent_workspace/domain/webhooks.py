@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from agent_workspace.domain.provider import stored_status
 from agent_workspace.domain.segments import MAX_BODY_CHARS
 
 MAX_MEDIA = 10
@@ -28,24 +29,6 @@ _SID = re.compile(r"(SM|MM)[0-9a-fA-F]{32}")
 _E164 = re.compile(r"\+[1-9]\d{1,14}")
 _SHORT_CODE = re.compile(r"\d{3,8}")
 _PREFIX = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
-TWILIO_STATUSES = frozenset(
-    {
-        "accepted",
-        "scheduled",
-        "queued",
-        "sending",
-        "sent",
-        "delivered",
-        "undelivered",
-        "failed",
-        "read",
-        "canceled",
-        "receiving",
-        "received",
-        "partially_delivered",
-    }
-)
-"""The Message statuses Twilio documents (its OpenAPI `message_enum_status`)."""
 # Twilio adds statuses over time (accepted, scheduled, read, canceled came later): a new word is
 # taken and logged, never refused; only what cannot be a status word is malformed.
 _STATUS_WORD = re.compile(r"[a-z][a-z_-]{0,39}")
@@ -65,11 +48,18 @@ class InboundText:
 
 @dataclass(frozen=True)
 class StatusReport:
-    """A delivery-status callback, every field checked."""
+    """A delivery-status callback, every field checked.
+
+    Attributes:
+        status: The status it means for a message we send (domain/provider.py), or None when
+            it means none: an inbound message's (received), or a word Twilio added later.
+        posted: The status word as posted, in lower case.
+    """
 
     sid: str
-    status: str
+    status: str | None
     error_code: int | None
+    posted: str
 
 
 @dataclass(frozen=True)
@@ -122,7 +112,8 @@ def message_body(posted: str) -> str:
 
 
 def parse_status(form: Mapping[str, str]) -> StatusReport | Malformed:
-    """The status callback a signed form describes, or what is wrong with it."""
+    """The status callback a signed form describes, in our status words, or what is wrong
+    with it."""
     sid = form.get("MessageSid") or form.get("SmsSid") or ""
     if (problem := _check_sid(sid)) is not None:
         return problem
@@ -133,7 +124,12 @@ def parse_status(form: Mapping[str, str]) -> StatusReport | Malformed:
     code = form.get("ErrorCode", "").strip()
     if code and not (code.isdigit() and len(code) <= 6):
         return Malformed(f"ErrorCode {code[:20]!r} is not a Twilio error code (digits).")
-    return StatusReport(sid=sid, status=status, error_code=int(code) if code else None)
+    return StatusReport(
+        sid=sid,
+        status=stored_status(status),
+        error_code=int(code) if code else None,
+        posted=status,
+    )
 
 
 def _check_sid(sid: str) -> Malformed | None:

@@ -32,6 +32,8 @@ class MessageStatus(StrEnum):
     # The outbox could not tell whether the provider has it (its list was too long to search):
     # never sent again by itself; the agent decides.
     UNCONFIRMED = "unconfirmed"
+    # Canceled at the provider before it was sent (Twilio cancels scheduled messages only).
+    CANCELED = "canceled"
 
 
 class Message(SQLModel, table=True):

@@ -22,6 +22,7 @@ STATUS_LABELS = {
     "undelivered": "Undelivered",
     "failed": "Failed",
     "unconfirmed": "Not confirmed",
+    "canceled": "Canceled",
     "received": "Received",
     "note": "Internal note",
 }

@@ -17,7 +17,6 @@ from agent_workspace.config import get_settings
 from agent_workspace.db.engine import transaction
 from agent_workspace.domain.media_types import OCTET_STREAM, is_inline_safe
 from agent_workspace.domain.webhooks import (
-    TWILIO_STATUSES,
     Malformed,
     parse_inbound,
     parse_status,
@@ -29,7 +28,7 @@ from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.files import media_links
 from agent_workspace.services.files.storage import read_bytes
 from agent_workspace.services.inbound.accept import accept_inbound
-from agent_workspace.services.messaging import outbox
+from agent_workspace.services.outbox import statuses
 from agent_workspace.sms import SIGNATURE_HEADER, validate_signature
 from agent_workspace.web import metrics, probes
 
@@ -121,18 +120,19 @@ async def status(request: Request) -> Response:
     report = parse_status(_fields(pairs))
     if isinstance(report, Malformed):
         return _refused("status", "malformed", report.reason, 400)
-    if report.status not in TWILIO_STATUSES:
-        # A status Twilio added after this code: refusing it would only log an error at Twilio.
+    if report.status is None:
+        # Not a status of a message we send: an inbound one's, or a word Twilio added after
+        # this code (refusing it would only log an error at Twilio).
         log.warning(
             "status callback for %s: unknown status %r, taken, nothing changed",
             report.sid,
-            report.status,
+            report.posted,
         )
         WEBHOOKS.labels("status", "accepted", "unknown_status").inc()
         return Response(status_code=204)
     try:
         await run_in_threadpool(
-            outbox.apply_delivery_status,
+            statuses.apply_delivery_status,
             sid=report.sid,
             status=report.status,
             error_code=report.error_code,
@@ -141,7 +141,7 @@ async def status(request: Request) -> Response:
         return _refused("status", "not_outbound", refused.message, 409)
     except SQLAlchemyError:
         # Twilio never retries a status callback; the message's status is looked up at the
-        # provider later (services/messaging/settling.py). The 503 says it was not kept.
+        # provider later (services/outbox/statuses.py). The 503 says it was not kept.
         log.exception("status callback for %s could not be stored", report.sid)
         return _refused("status", "not_stored", "The status could not be stored.", 503)
     WEBHOOKS.labels("status", "accepted", "").inc()

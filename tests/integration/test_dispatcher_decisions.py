@@ -12,9 +12,9 @@ from sqlmodel import select
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.models import AuditEvent, Message, MessageStatus, utcnow
-from agent_workspace.services.messaging import outbox
-from agent_workspace.services.messaging.dispatcher import Dispatcher
 from agent_workspace.services.messaging.sending import SendRequest, send_sms
+from agent_workspace.services.outbox import claims
+from agent_workspace.services.outbox.dispatch import Dispatcher
 from agent_workspace.sms.gateway import (
     FetchedMedia,
     OutboundSms,
@@ -160,7 +160,7 @@ def _another_dispatcher_takes_over(message_id: int) -> Callable[[], object]:
             message = session.get(Message, message_id)
             assert message is not None
             message.lease_until = utcnow() - timedelta(seconds=1)
-        assert [job.message_id for job in outbox.claim_due()] == [message_id]
+        assert [job.message_id for job in claims.claim_due()] == [message_id]
 
     return take_over
 

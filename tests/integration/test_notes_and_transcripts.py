@@ -14,11 +14,11 @@ from agent_workspace.services import events
 from agent_workspace.services.errors import AccessDenied, FieldProblems, InvalidInput
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions import supervision
-from agent_workspace.services.messaging import outbox
 from agent_workspace.services.messaging.conversation import conversation
 from agent_workspace.services.messaging.notes import add_note
 from agent_workspace.services.messaging.sending import SendRequest, send_sms
 from agent_workspace.services.messaging.transcript import export_transcript
+from agent_workspace.services.outbox import claims
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 DANA = "+14155550123"
@@ -39,7 +39,7 @@ def test_a_note_is_in_the_conversation_for_colleagues_but_never_sent_or_previewe
     alice, bob = make_user("alice"), make_user("bob")
     sam = make_user("sam", roles=(Role.AGENT, Role.SUPERVISOR))
     sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, DANA, "Hello"))
-    assert [job.message_id for job in outbox.claim_due(limit=10)] == [sent.message_id]
+    assert [job.message_id for job in claims.claim_due(limit=10)] == [sent.message_id]
     receive_sms(sms=InboundSms(sid="SM" + "a" * 32, from_=DANA, to=SUPPORT_NUMBER, body="Help?"))
     before = _waiting_row(engine, sent.interaction_id)
     seen: list[events.Event] = []
@@ -50,7 +50,7 @@ def test_a_note_is_in_the_conversation_for_colleagues_but_never_sent_or_previewe
         unsubscribe()
 
     assert events.InteractionChanged(sent.interaction_id, messages_only=True) in seen
-    assert outbox.claim_due(limit=10) == []  # the dispatcher only sends outbound messages
+    assert claims.claim_due(limit=10) == []  # the dispatcher only sends outbound messages
     assert _waiting_row(engine, sent.interaction_id) == before  # still waiting for an answer
     board = {r.interaction.id: r for r in supervision.board(actor=sam).rows}
     assert board[sent.interaction_id].last_message == "← Help?"

@@ -4,10 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from agent_workspace.domain.delivery import (
+from agent_workspace.domain.provider import (
     FINAL,
     advances,
-    forward_to,
     next_status_check,
     retry_delay,
     stored_status,
@@ -53,7 +52,7 @@ def test_backward_repeated_and_after_final_moves_do_not_apply(current: str, new:
         ("accepted", "queued"),
         ("Delivered", "delivered"),
         ("read", "delivered"),
-        ("canceled", "failed"),
+        ("canceled", "canceled"),
         ("receiving", None),
         ("nonsense", None),
     ],
@@ -69,16 +68,18 @@ def test_provider_statuses_map_to_workspace_statuses(provider: str, stored: str 
         ("queued", "accepted", None),  # stored as queued: no move
         ("queued", "queued", None),
         ("sent", "read", "delivered"),
-        ("sent", "canceled", "failed"),
+        ("sent", "canceled", "canceled"),
+        ("canceled", "delivered", None),  # canceled is final
         ("delivered", "failed", None),  # nothing replaces a final status
         ("sent", "sending", None),  # late
         ("queued", "receiving", None),  # not an outbound status
     ],
 )
-def test_forward_to_says_where_a_provider_status_moves_a_message(
+def test_a_provider_status_moves_a_message_through_its_stored_word(
     current: str, provider: str, moved_to: str | None
 ) -> None:
-    assert forward_to(current, provider) == moved_to
+    stored = stored_status(provider)
+    assert (stored if stored is not None and advances(current, stored) else None) == moved_to
 
 
 def test_backoff_doubles_and_is_capped() -> None:
@@ -113,4 +114,4 @@ def test_status_checks_back_off_to_six_hours(checks: int, gap: timedelta) -> Non
 
 def test_the_outbox_giving_up_is_final() -> None:
     assert "unconfirmed" in FINAL
-    assert forward_to("unconfirmed", "delivered") is None
+    assert not advances("unconfirmed", "delivered")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from agent_workspace.domain.outbox import (
+from agent_workspace.domain.provider import (
     CLOCK_SKEW,
     Sent,
     call_budget,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent_workspace.domain.delivery import FAILED_FOR_GOOD, failed_for_good
+from agent_workspace.domain.provider import FAILED_FOR_GOOD, failed_for_good
 from agent_workspace.domain.reach import LastOutcome, Reach, reach
 
 MOBILE, LANDLINE, TOLL_FREE = "+14155550111", "+442079460958", "+18003569377"

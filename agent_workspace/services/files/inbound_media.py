@@ -10,8 +10,8 @@ from sqlmodel import Session, col, or_, select
 
 from agent_workspace.db.engine import reading, transaction
 from agent_workspace.domain.attachments import sanitize_filename
-from agent_workspace.domain.delivery import retry_delay
 from agent_workspace.domain.media_types import detect_content_type
+from agent_workspace.domain.provider import retry_delay
 from agent_workspace.models import Attachment, Message, utcnow
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, AuditAction, record

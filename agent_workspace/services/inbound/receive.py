@@ -45,7 +45,6 @@ from agent_workspace.services.interactions.lifecycle import (
     open_interaction,
 )
 from agent_workspace.services.interactions.live_group import member_ids
-from agent_workspace.services.messaging import wakeups
 from agent_workspace.services.messaging.opt_outs import set_opt_out
 from agent_workspace.services.messaging.routing import (
     active_views,
@@ -53,6 +52,7 @@ from agent_workspace.services.messaging.routing import (
     create_profile,
     deactivate_profile,
 )
+from agent_workspace.services.outbox import wakeups
 from agent_workspace.services.people.directory import add_person
 from agent_workspace.services.people.resolvers import ProfileResolver, resolver_for
 

@@ -160,6 +160,8 @@ def _views(
 def _problem(status: MessageStatus, error_message: str | None, error_code: int | None) -> str:
     if status.value == "unconfirmed":
         return error_message or "Not confirmed: it may have reached the consumer."
+    if status.value == "canceled":
+        return error_message or "Canceled before it was sent."
     if status.value in ("failed", "undelivered"):
         if error_message:
             return error_message

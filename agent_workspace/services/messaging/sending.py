@@ -48,13 +48,13 @@ from agent_workspace.services.files.storage import store_files
 from agent_workspace.services.interactions.lifecycle import note_last_message
 from agent_workspace.services.interactions.lists import watcher_ids
 from agent_workspace.services.interactions.notices import notify
-from agent_workspace.services.messaging import wakeups
 from agent_workspace.services.messaging.confirmations import ConfirmationNeeded, confirmation_text
 from agent_workspace.services.messaging.opt_outs import opt_out_of
 from agent_workspace.services.messaging.routing import (
     apply_send_decision,
     decide,
 )
+from agent_workspace.services.outbox import wakeups
 from agent_workspace.services.people.directory import get_person, person_ref
 from agent_workspace.services.people.resolvers import ProfileResolver, get_resolver
 

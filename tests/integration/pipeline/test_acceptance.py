@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from agent_workspace.models import EarlyStatus, MessageStatus
-from agent_workspace.services.messaging import outbox
-from agent_workspace.services.messaging.acceptance import Accepted, record_accepted
+from agent_workspace.services.outbox import claims
+from agent_workspace.services.outbox.statuses import Accepted, record_accepted
 from tests.integration.pipeline.conftest import CONSUMER_PHONE, Pipeline, audit_rows, count
 
 LOST, EARLY, PLAIN = (f"SM{n:032x}" for n in (0xA1, 0xA2, 0xA3))
@@ -15,8 +15,8 @@ LOST, EARLY, PLAIN = (f"SM{n:032x}" for n in (0xA1, 0xA2, 0xA3))
 def test_a_group_records_each_answer_under_its_own_lease(pipeline: Pipeline) -> None:
     ids = [pipeline.send(CONSUMER_PHONE, f"group {n}").message_id for n in range(3)]
     # Claimed with a lease that has already run out: another dispatcher takes the first one.
-    tokens = {j.message_id: j.lease_token for j in outbox.claim_due(limit=3, lease=timedelta(0))}
-    (taken,) = outbox.claim_due(limit=1)
+    tokens = {j.message_id: j.lease_token for j in claims.claim_due(limit=3, lease=timedelta(0))}
+    (taken,) = claims.claim_due(limit=1)
     assert taken.message_id == ids[0]
     assert pipeline.status_callback(EARLY, "sent") == 204  # beat the create's answer
 

@@ -18,7 +18,8 @@ from agent_workspace.domain.attachments import AttachmentPolicy
 from agent_workspace.models import AcceptedWebhook, Attachment, Interaction, Message, OptOut
 from agent_workspace.services.channels.settings import create_channel
 from agent_workspace.services.errors import InvalidInput
-from agent_workspace.services.messaging import outbox
+from agent_workspace.services.messaging.conversation import load_conversation
+from agent_workspace.services.outbox import claims, statuses
 from tests import twilio_payloads
 from tests.factories import SUPPORT_NUMBER
 from tests.integration.pipeline.conftest import CONSUMER_PHONE, Pipeline, audit_rows
@@ -237,8 +238,8 @@ def test_help_keywords_neither_opt_out_nor_back_in(pipeline: Pipeline, keyword: 
 def _accepted_message(pipeline: Pipeline) -> int:
     """An outbound message the provider took as OUTBOUND_SID (queued, no callback yet)."""
     sent = pipeline.send(CONSUMER_PHONE, "Your parcel left the depot")
-    (job,) = outbox.claim_due()
-    assert outbox.mark_accepted(
+    (job,) = claims.claim_due()
+    assert statuses.mark_accepted(
         message_id=job.message_id, lease_token=job.lease_token, sid=OUTBOUND_SID, status="queued"
     )
     return sent.message_id
@@ -261,7 +262,8 @@ def _status(pipeline: Pipeline, message_id: int) -> str:
 
 
 # What each callback leaves a queued message as, from Twilio's status descriptions: accepted,
-# scheduled and queued come before sending; read is delivered and more; canceled is final.
+# scheduled and queued come before sending; read is delivered and more; canceled (a scheduled
+# message canceled before it was sent) is final.
 AFTER_ONE_CALLBACK = {
     "accepted": "queued",
     "scheduled": "queued",
@@ -273,7 +275,7 @@ AFTER_ONE_CALLBACK = {
     "read": "delivered",
     "undelivered_30003": "undelivered",
     "failed_30007": "failed",
-    "canceled": "failed",
+    "canceled": "canceled",
     "partially_delivered": "queued",
 }
 
@@ -297,6 +299,18 @@ def test_each_status_callback_is_taken_and_moves_the_message_as_documented(
         assert message.error_message
 
 
+def test_a_canceled_message_is_shown_as_canceled_before_it_was_sent(pipeline: Pipeline) -> None:
+    """Twilio's canceled is a scheduled message canceled before it was sent: not a carrier's
+    failure to deliver it."""
+    message_id = _accepted_message(pipeline)
+    assert _callback(pipeline, "canceled").status_code in (200, 204)
+    message = pipeline.message(message_id)
+    (shown,) = [m for m in load_conversation(message.interaction_id).tail if m.id == message_id]
+    assert shown.status == "canceled"
+    assert shown.problem == "Canceled before it was sent."
+    assert message.delivered_at is None and message.error_code is None
+
+
 def test_statuses_in_twilios_order_move_the_message_forward(pipeline: Pipeline) -> None:
     message_id = _accepted_message(pipeline)
     seen = []
@@ -314,7 +328,7 @@ def test_statuses_in_twilios_order_move_the_message_forward(pipeline: Pipeline) 
         (("delivered", "undelivered_30003", "sent"), "delivered"),
         (("undelivered_30003", "delivered", "sending"), "undelivered"),
         (("failed_30007", "sent", "delivered", "read"), "failed"),
-        (("canceled", "queued", "sending", "sent", "delivered"), "failed"),
+        (("canceled", "queued", "sending", "sent", "delivered"), "canceled"),
         (("sent", "scheduled", "accepted", "sending"), "sent"),
     ],
 )

@@ -17,7 +17,7 @@ from sqlmodel import col
 
 from agent_workspace import config
 from agent_workspace.models import EarlyStatus, Message, MessageStatus
-from agent_workspace.services.messaging.dispatcher import Dispatcher
+from agent_workspace.services.outbox.dispatch import Dispatcher
 from agent_workspace.sms import TwilioGateway
 from agent_workspace.web.runtime import make_dispatcher
 from tests.factories import make_consumer

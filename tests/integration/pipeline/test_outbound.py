@@ -13,7 +13,7 @@ from agent_workspace.db.engine import transaction
 from agent_workspace.domain.attachments import CandidateFile
 from agent_workspace.models import Message, MessageStatus, OptOut, utcnow
 from agent_workspace.services.errors import InvalidInput
-from agent_workspace.services.messaging.dispatcher import Dispatcher
+from agent_workspace.services.outbox.dispatch import Dispatcher
 from agent_workspace.sms import describe_error
 from tests.factories import BILLING_NUMBER, SUPPORT_NUMBER
 from tests.integration.pipeline.conftest import (

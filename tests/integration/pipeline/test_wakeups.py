@@ -14,8 +14,8 @@ from sqlalchemy.engine import Engine
 
 from agent_workspace import config
 from agent_workspace.db.engine import transaction
-from agent_workspace.services.messaging import wakeups
-from agent_workspace.services.messaging.dispatcher import Dispatcher
+from agent_workspace.services.outbox import wakeups
+from agent_workspace.services.outbox.dispatch import Dispatcher
 from tests.dependencies import shared_redis_url
 from tests.integration.pipeline.conftest import CONSUMER_PHONE, Pipeline
 from tests.outbox_load import queue_from_another_process, running

@@ -10,7 +10,7 @@ from sqlmodel import select
 from agent_workspace import config
 from agent_workspace.db.engine import transaction
 from agent_workspace.models import AcceptedWebhook, AuditEvent, EarlyStatus, Message, MessageStatus
-from agent_workspace.services.messaging import outbox
+from agent_workspace.services.outbox import claims, statuses
 from agent_workspace.sms import compute_signature
 from tests.factories import SUPPORT_NUMBER
 from tests.integration.pipeline.conftest import (
@@ -133,8 +133,8 @@ def test_the_same_inbound_webhook_twice_stores_one_message(pipeline: Pipeline) -
 def test_the_same_status_callback_twice_is_applied_once(pipeline: Pipeline) -> None:
     sent = pipeline.send(CONSUMER_PHONE, "twice")
     # Nothing from the simulator: accept by hand so only our callbacks move it.
-    (job,) = outbox.claim_due()
-    outbox.mark_accepted(
+    (job,) = claims.claim_due()
+    statuses.mark_accepted(
         message_id=sent.message_id,
         lease_token=job.lease_token,
         sid="SM" + "d" * 32,
@@ -166,8 +166,8 @@ def test_statuses_out_of_order_only_move_forward(pipeline: Pipeline) -> None:
 def test_delivered_before_sent_stays_delivered(pipeline: Pipeline) -> None:
     sent = pipeline.send(CONSUMER_PHONE, "out of order")
     sid = "SM" + "e" * 32
-    (job,) = outbox.claim_due()
-    outbox.mark_accepted(
+    (job,) = claims.claim_due()
+    statuses.mark_accepted(
         message_id=sent.message_id, lease_token=job.lease_token, sid=sid, status="queued"
     )
     assert pipeline.status_callback(sid, "delivered") == 204
@@ -179,13 +179,13 @@ def test_delivered_before_sent_stays_delivered(pipeline: Pipeline) -> None:
 def test_a_callback_for_an_unknown_sid_is_kept_and_applied_on_accept(pipeline: Pipeline) -> None:
     sent = pipeline.send(CONSUMER_PHONE, "early bird")
     sid = "SM" + "f" * 32
-    (job,) = outbox.claim_due()
+    (job,) = claims.claim_due()
     assert pipeline.status_callback(sid, "sent") == 204
     assert pipeline.status_callback(sid, "delivered") == 204
     assert count(EarlyStatus) == 2
     assert pipeline.message(sent.message_id).status is MessageStatus.QUEUED
 
-    outbox.mark_accepted(
+    statuses.mark_accepted(
         message_id=sent.message_id, lease_token=job.lease_token, sid=sid, status="queued"
     )
     message = pipeline.message(sent.message_id)
@@ -225,7 +225,7 @@ def test_unsigned_status_for_unknown_sid_is_not_kept(pipeline: Pipeline) -> None
 def test_a_callback_racing_the_accept_is_never_lost(pipeline: Pipeline) -> None:
     """The callback and the accept commit at the same moment, many times over."""
     ids = [pipeline.send(CONSUMER_PHONE, f"race {n}").message_id for n in range(12)]
-    tokens = {job.message_id: job.lease_token for job in outbox.claim_due(limit=len(ids))}
+    tokens = {job.message_id: job.lease_token for job in claims.claim_due(limit=len(ids))}
     for n, message_id in enumerate(ids):
         sid = f"SM{n:032x}"
         barrier = threading.Barrier(2)
@@ -234,13 +234,13 @@ def test_a_callback_racing_the_accept_is_never_lost(pipeline: Pipeline) -> None:
             message_id: int = message_id, sid: str = sid, barrier: threading.Barrier = barrier
         ) -> None:
             barrier.wait(5)
-            outbox.mark_accepted(
+            statuses.mark_accepted(
                 message_id=message_id, lease_token=tokens[message_id], sid=sid, status="queued"
             )
 
         def callback(sid: str = sid, barrier: threading.Barrier = barrier) -> None:
             barrier.wait(5)
-            outbox.apply_delivery_status(sid=sid, status="delivered", error_code=None)
+            statuses.apply_delivery_status(sid=sid, status="delivered", error_code=None)
 
         threads = [threading.Thread(target=accept), threading.Thread(target=callback)]
         for thread in threads:

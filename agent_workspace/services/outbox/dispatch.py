@@ -28,13 +28,20 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from agent_workspace.domain.delivery import retry_delay
-from agent_workspace.domain.outbox import Sent, call_budget, could_be_ours, provider_copy
+from agent_workspace.domain.provider import (
+    Sent,
+    call_budget,
+    could_be_ours,
+    provider_copy,
+    retry_delay,
+    stored_status,
+)
+from agent_workspace.models import MessageStatus
 from agent_workspace.ops.metrics import SENDS, error_label
 from agent_workspace.services import events
 from agent_workspace.services.files import inbound_media
-from agent_workspace.services.messaging import outbox, settling, wakeups
-from agent_workspace.services.messaging.acceptance import Accepted, record_accepted
+from agent_workspace.services.outbox import claims, statuses, wakeups
+from agent_workspace.services.outbox.statuses import Accepted, record_accepted
 from agent_workspace.sms.gateway import (
     OptedOutError,
     OutboundSms,
@@ -56,8 +63,11 @@ SETTLE_BATCH, STATUS_CHECK_TIMEOUT = 50, 10.0
 _NOT_THE_PROVIDERS_ANSWER = frozenset({502, 504})
 
 
-def _answer(job: outbox.OutboundJob, copy: ProviderMessage) -> Accepted:
-    return Accepted(job.message_id, job.lease_token, copy.sid, copy.status, copy.error_code)
+def _answer(job: claims.OutboundJob, copy: ProviderMessage) -> Accepted:
+    """The provider's copy under the claim's token, its status in our words: a word we do not
+    know leaves the message where it is (queued)."""
+    status = stored_status(copy.status) or MessageStatus.QUEUED.value
+    return Accepted(job.message_id, job.lease_token, copy.sid, status, copy.error_code)
 
 
 class Dispatcher:
@@ -72,12 +82,12 @@ class Dispatcher:
         media_url: Callable[[int, str], str],
         engine: Engine | None = None,
         poll_seconds: float = 1.0,
-        lease: timedelta = outbox.LEASE,
+        lease: timedelta = claims.LEASE,
         settle: timedelta = SETTLE,
         batch: int = 10,
         concurrency: int = 8,
         listener: wakeups.Listener | None = None,
-        status_check_after: timedelta = settling.STATUS_CHECK_AFTER,
+        status_check_after: timedelta = statuses.STATUS_CHECK_AFTER,
     ) -> None:
         self.gateway = gateway
         self.status_callback_url = status_callback_url
@@ -106,7 +116,7 @@ class Dispatcher:
         sent = 0
         while sent < self.batch:
             limit = min(self.concurrency, self.batch - sent)
-            jobs = outbox.claim_due(limit=limit, lease=self.lease, engine=self.engine)
+            jobs = claims.claim_due(limit=limit, lease=self.lease, engine=self.engine)
             if not jobs:
                 break
             if len(jobs) == 1:
@@ -122,28 +132,26 @@ class Dispatcher:
 
     def settle_once(self, limit: int = SETTLE_BATCH) -> int:
         """Asks the provider for the status of up to `limit` messages whose final status
-        callback has not come (settling.py), and applies each answer as a callback; returns
-        how many it asked about."""
-        due = settling.claim_unsettled(
+        callback has not come (statuses.claim_unsettled), and applies each answer as a
+        callback; returns how many it asked about."""
+        due = statuses.claim_unsettled(
             limit=limit, first=self.status_check_after, engine=self.engine
         )
         for message in due:
             try:
                 found = self.gateway.fetch_message(message.sid, timeout=STATUS_CHECK_TIMEOUT)
             except PermanentSmsError as unknown:
-                settling.unknown_to_provider(
+                statuses.unknown_to_provider(
                     message_id=message.message_id, reason=unknown.message, engine=self.engine
                 )
                 continue
             except SmsError as problem:  # asked again at its next check time
                 log.info("status check of message %s: %s", message.message_id, problem.message)
                 continue
-            outbox.apply_delivery_status(
-                sid=message.sid,
-                status=found.status,
-                error_code=found.error_code,
-                engine=self.engine,
-            )
+            if (status := stored_status(found.status)) is not None:
+                statuses.apply_delivery_status(
+                    sid=message.sid, status=status, error_code=found.error_code, engine=self.engine
+                )
         return len(due)
 
     def _threads(self) -> ThreadPoolExecutor:
@@ -157,7 +165,7 @@ class Dispatcher:
             self._fetch(item)
         return len(media)
 
-    def _send(self, job: outbox.OutboundJob) -> Accepted | None:
+    def _send(self, job: claims.OutboundJob) -> Accepted | None:
         """One message's provider calls. A refusal or a retry is recorded here; an acceptance is
         returned for the caller to record with others (None: nothing more to record)."""
         budget = self._fresh_budget(job)
@@ -168,7 +176,7 @@ class Dispatcher:
                 found = self._already_at_provider(job, budget)
             except UndecidedLookupError as undecided:  # asking again would not tell either
                 SENDS.labels("unconfirmed", "").inc()
-                outbox.mark_unconfirmed(
+                claims.mark_unconfirmed(
                     message_id=job.message_id,
                     lease_token=job.lease_token,
                     reason=undecided.message,
@@ -197,7 +205,7 @@ class Dispatcher:
             )
         except PermanentSmsError as refused:
             SENDS.labels("failed", error_label(refused.code)).inc()
-            outbox.mark_failed(
+            claims.mark_failed(
                 message_id=job.message_id,
                 lease_token=job.lease_token,
                 code=refused.code,
@@ -214,17 +222,17 @@ class Dispatcher:
             return _answer(job, accepted)
         return None
 
-    def _fresh_budget(self, job: outbox.OutboundJob) -> float | None:
+    def _fresh_budget(self, job: claims.OutboundJob) -> float | None:
         """The seconds a first call may take under the claim's own lease, while at least half of
         it is left (no renewal needed: nobody may claim before it ends); else None."""
         spent = timedelta(seconds=time.monotonic() - job.claimed_at)
         return call_budget(self.lease, spent=spent) if spent < self.lease / 2 else None
 
-    def _hold(self, job: outbox.OutboundJob) -> float | None:
+    def _hold(self, job: claims.OutboundJob) -> float | None:
         """Renews the lease before a provider call: the seconds the call may take, or None when
         another dispatcher has claimed the message (then this one must not touch it)."""
         started = time.monotonic()
-        if not outbox.renew_lease(
+        if not claims.renew_lease(
             message_id=job.message_id,
             lease_token=job.lease_token,
             lease=self.lease,
@@ -233,7 +241,7 @@ class Dispatcher:
             return None
         return call_budget(self.lease, spent=timedelta(seconds=time.monotonic() - started))
 
-    def _retry(self, job: outbox.OutboundJob, problem: SmsError, *, uncertain: bool) -> None:
+    def _retry(self, job: claims.OutboundJob, problem: SmsError, *, uncertain: bool) -> None:
         retry_after = problem.retry_after if isinstance(problem, RetryableSmsError) else None
         delay = retry_delay(job.attempts, retry_after=retry_after, jitter=random.random())
         if isinstance(problem, UncertainSmsError) and (
@@ -242,7 +250,7 @@ class Dispatcher:
             # No answer: the provider may still be storing the create; a lookup before it has
             # finished would find nothing and send a second copy.
             delay = max(delay, self.settle)
-        outbox.mark_retry(
+        claims.mark_retry(
             message_id=job.message_id,
             lease_token=job.lease_token,
             delay=delay,
@@ -252,7 +260,7 @@ class Dispatcher:
         )
 
     def _already_at_provider(
-        self, job: outbox.OutboundJob, budget: float
+        self, job: claims.OutboundJob, budget: float
     ) -> ProviderMessage | None:
         """After an uncertain attempt: the provider's copy of this message, if it has one."""
         sent = Sent(body=job.body, num_media=len(job.media), created_at=job.created_at)
@@ -260,7 +268,7 @@ class Dispatcher:
             to=job.to, from_=job.from_, created_after=sent.cutoff, timeout=budget
         )
         candidates = [m for m in listed if could_be_ours(m, sent)]
-        taken = outbox.sids_in_use([m.sid for m in candidates], engine=self.engine)
+        taken = claims.sids_in_use([m.sid for m in candidates], engine=self.engine)
         return provider_copy(candidates, sent, taken=taken)
 
     def _fetch(self, item: inbound_media.MediaJob) -> None:
@@ -329,7 +337,7 @@ class Dispatcher:
             free = self.concurrency - len(in_flight)
             try:
                 jobs = await asyncio.to_thread(
-                    outbox.claim_due, limit=free, lease=self.lease, engine=self.engine
+                    claims.claim_due, limit=free, lease=self.lease, engine=self.engine
                 )
             except Exception:  # the loop must survive a DB hiccup
                 log.exception("outbox claim failed")
@@ -354,7 +362,7 @@ class Dispatcher:
         assert self._wake is not None
         timeout = self.poll_seconds
         with contextlib.suppress(Exception):
-            due = await asyncio.to_thread(outbox.next_due_in, engine=self.engine)
+            due = await asyncio.to_thread(claims.next_due_in, engine=self.engine)
             if due is not None:
                 timeout = min(timeout, due)
         woken: asyncio.Future[Any] = asyncio.ensure_future(self._wake.wait())
@@ -371,7 +379,7 @@ class Dispatcher:
             self.wakeups["poll"] += 1
         return {f for f in in_flight if not f.done()}
 
-    def _send_safely(self, job: outbox.OutboundJob) -> Accepted | None:
+    def _send_safely(self, job: claims.OutboundJob) -> Accepted | None:
         try:
             return self._send(job)
         except Exception:  # its lease runs out and a later claim looks it up first
