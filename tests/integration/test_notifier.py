@@ -23,7 +23,7 @@ from agent_workspace.services import events
 from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts import auth, live_views
 from agent_workspace.services.channels import numbers
-from agent_workspace.services.messaging.conversation import (
+from agent_workspace.services.conversation.conversation import (
     ConversationView,
     LatestMessages,
     latest_messages_in,

@@ -11,7 +11,7 @@ from agent_workspace.models import Message, MessageStatus, utcnow
 from agent_workspace.ops.metrics import DELIVERY, count_after_commit, error_label
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, AuditAction, record
-from agent_workspace.services.messaging.opt_outs import set_opt_out
+from agent_workspace.services.conversation.opt_outs import set_opt_out
 from agent_workspace.sms.errors import describe_error
 
 
