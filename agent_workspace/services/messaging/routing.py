@@ -21,6 +21,7 @@ from agent_workspace.models import (
     Interaction,
     InteractionState,
     InteractionType,
+    LiveGroupMember,
     LiveGroupReason,
     utcnow,
 )
@@ -29,12 +30,11 @@ from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.interactions.lifecycle import close_interaction, open_interaction
 from agent_workspace.services.interactions.live_group import join_live_group
-from agent_workspace.services.membership import current
 from agent_workspace.services.people.directory import add_person, get_people, person_ids
 from agent_workspace.services.people.resolvers import ProfileResolver, Resolution
 
 _I: sa.Table = Interaction.__table__  # type: ignore[attr-defined]
-_G = current().order_by(None).subquery()  # the live group now: the one query of it
+_G: sa.Table = LiveGroupMember.__table__  # type: ignore[attr-defined]
 # Built once, plain rows, one statement with the live groups: every inbound text runs it.
 _ACTIVE = (
     sa.select(
@@ -46,7 +46,7 @@ _ACTIVE = (
         _I.c.opened_at,
         _G.c.agent_id,
     )
-    .select_from(_I.outerjoin(_G, _G.c.interaction_id == _I.c.id))
+    .select_from(_I.outerjoin(_G, sa.and_(_G.c.interaction_id == _I.c.id, _G.c.left_at.is_(None))))
     .where(
         _I.c.channel_id == sa.bindparam("channel_id"),
         _I.c.phone == sa.bindparam("phone"),
