@@ -32,8 +32,7 @@ from agent_workspace.models import (
     utcnow,
 )
 from agent_workspace.services import events
-from agent_workspace.services.access import Actor, access_interaction, require_role
-from agent_workspace.services.accounts.auth import live_session
+from agent_workspace.services.access import Actor, access_interaction, live_session, require_role
 from agent_workspace.services.errors import AccessDenied, InvalidInput, ServiceError
 from agent_workspace.services.interactions.lists import InteractionRow, rows_view
 from agent_workspace.services.interactions.search import is_common, matching
