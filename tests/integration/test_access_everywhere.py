@@ -9,7 +9,8 @@ way into an interaction, found by enumeration rather than by memory:
   (a step inside an entry point that already applied the rule);
 - every public event handler of every State class in agent_workspace.state reaches interactions
   only through services proven here (state cannot reach the database itself:
-  tests/unit/test_architecture.py).
+  tests/unit/test_architecture.py), and each one reaching them, run on a signed-out tab,
+  writes nothing.
 
 A new service or handler that reaches an interaction some other way makes this file fail.
 """
@@ -45,7 +46,9 @@ from agent_workspace.services.conversation.canned_replies import create_reply
 from agent_workspace.services.errors import AccessDenied, InvalidInput, NotFound
 from agent_workspace.services.interactions.work import DetailsChange
 from agent_workspace.services.messaging.sending import SendRequest, send_sms
+from agent_workspace.state.session import SessionState
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.integration.state.test_access_checks import run, state_for
 
 MARIA_PHONE = "+14155550123"
 MISSING = 10**9
@@ -373,3 +376,57 @@ def test_the_handler_walk_finds_the_ways_in() -> None:
     assert "conversation.messages.history" in reached["InteractionPageState.load_earlier"]
     assert "interactions.supervising.take_over" in reached["SupervisorState.take_over"]
     assert "messaging.sending.send_sms" in reached["ComposeState.send"]
+
+
+def test_a_signed_out_tab_changes_nothing_through_any_handler_that_reaches_one(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each handler the walk finds reaching a service of NEEDS, run on a signed-out tab with
+    the interaction in its URL and its form filled, is refused and writes nothing."""
+    world = _world()
+    iid = world.interaction_id
+    monkeypatch.setattr(SessionState, "_interaction_in_url", lambda self: iid)
+    form = {
+        "interaction_id": iid,
+        "from_number": SUPPORT_NUMBER,
+        "to_choice": MARIA_PHONE,
+        "body": "Hello",
+        "short_description": "Changed",
+        "reassign_to": str(world.bob.user_id),
+    }
+    arguments = {int: iid, str: "text"}
+    classes = {cls.__name__: cls for cls in _state_classes()}
+    before = _everything(engine)
+    refused = []
+    for handler, reached in sorted(_reached().items()):
+        if not reached & set(NEEDS):
+            continue
+        state: Any = state_for(classes[handler.split(".")[0]], "")
+        for var, value in form.items():
+            if var in state.vars:
+                setattr(state, var, value)
+        code = _handlers()[handler]
+        hints = typing.get_type_hints(code)
+        args = [
+            arguments[hints[p.name]]
+            for p in list(inspect.signature(code).parameters.values())[1:]
+            if p.default is inspect.Parameter.empty
+        ]
+        result = code(state, *args)
+        if inspect.iscoroutine(result):
+            result = run(result)
+        shown = [str(result), *(str(getattr(state, var)) for var in state.vars)]
+        if any("Please sign in first." in text for text in shown):
+            refused.append(handler)
+    assert _everything(engine) == before
+    assert {  # the refusal was shown (others stop earlier: no form filled, or a redirect)
+        "ComposeState.send",
+        "DetailsState.save",
+        "InteractionPageState.close_interaction",
+        "InteractionPageState.open",
+        "InteractionPageState.pick_up",
+        "SupervisorState.join",
+        "SupervisorState.reassign",
+        "SupervisorState.take_over",
+        "TranscriptState.export",
+    } <= set(refused)
