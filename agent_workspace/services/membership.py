@@ -1,5 +1,5 @@
 """Who takes part in which interaction: the one query for each question, asked by the access
-rule, the live group's actions, the lists, the unread counts and Send's routing alike.
+rule, the live group's actions, the lists and the unread counts alike.
 
 - `current`: the live group's members now (an agent who left is no member).
 - `interactions_of`: an agent's interactions, open ones unless asked otherwise: those assigned
