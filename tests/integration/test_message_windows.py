@@ -13,7 +13,7 @@ from agent_workspace.services.conversation.conversation import (
     load_latest_messages,
 )
 from agent_workspace.services.errors import AccessDenied
-from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
+from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from tests.factories import SUPPORT_NUMBER, make_channel, make_user
 
 

@@ -15,9 +15,9 @@ from agent_workspace.services.conversation.conversation import conversation
 from agent_workspace.services.conversation.notes import add_note
 from agent_workspace.services.conversation.transcript import export_transcript
 from agent_workspace.services.errors import AccessDenied, FieldProblems, InvalidInput
+from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions import supervision
 from agent_workspace.services.messaging import outbox
-from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.services.messaging.sending import SendRequest, send_sms
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 

@@ -1,2 +1,2 @@
-"""Messaging: Send and its routing, inbound texts, the outbox and its dispatcher (the
-conversation as agents read it, and opt-outs, are services/conversation)."""
+"""Messaging: Send and its routing, the outbox and its dispatcher (inbound texts are
+services/inbound; the conversation as agents read it, and opt-outs, services/conversation)."""

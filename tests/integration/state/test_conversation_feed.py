@@ -10,7 +10,7 @@ from agent_workspace.services.conversation.conversation import (
     load_latest_messages,
 )
 from agent_workspace.services.conversation.messages import TAIL
-from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
+from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.messaging.sending import SendRequest, send_sms
 from agent_workspace.state.live import ConversationFeed
 from agent_workspace.state.live_tail import FOLD_AT
