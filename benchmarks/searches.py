@@ -28,8 +28,8 @@ from agent_workspace.domain.inputs import SEARCH_WORDS
 from agent_workspace.models import Role
 from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts.users import create_user
+from agent_workspace.services.conversation.canned_replies import LISTED, create_reply, replies_for
 from agent_workspace.services.errors import InvalidInput
-from agent_workspace.services.messaging.canned_replies import LISTED, create_reply, replies_for
 from benchmarks.figures import Figure, median, percentile
 from tests import databases
 

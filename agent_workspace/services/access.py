@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlmodel import Session
+import sqlalchemy as sa
+from sqlmodel import Session, col
 
 from agent_workspace.db.locks import lock_phone
 from agent_workspace.domain.access import Need, Standing, may, refusal
 from agent_workspace.domain.inputs import is_row_id
-from agent_workspace.models import ACTIVE_STATES, Interaction, Role, User
+from agent_workspace.models import ACTIVE_STATES, AuthSession, Interaction, Role, User, utcnow
 from agent_workspace.services.errors import AccessDenied, InvalidInput, NotFound
 from agent_workspace.services.membership import is_member
 
@@ -39,6 +41,17 @@ def require_role(actor: Actor | None, role: Role) -> Actor:
     if problem := role_refusal(actor.username, actor.roles, role):
         raise AccessDenied(problem)
     return actor
+
+
+def live_session(now: Any = None) -> Any:
+    """What makes a session one that may act now, for a query that joins AuthSession and its
+    User: not revoked, not expired, the user not deactivated. `now` may be a bound parameter,
+    for a statement built once."""
+    return sa.and_(
+        col(AuthSession.revoked_at).is_(None),
+        col(AuthSession.expires_at) > (utcnow() if now is None else now),
+        col(User.is_active),
+    )
 
 
 CLI = "cli"

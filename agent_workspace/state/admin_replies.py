@@ -10,8 +10,8 @@ from reflex.event import EventSpec
 
 from agent_workspace.models import Role
 from agent_workspace.services.access import Actor
+from agent_workspace.services.conversation import canned_replies
 from agent_workspace.services.errors import FieldProblems, ServiceError
-from agent_workspace.services.messaging import canned_replies
 from agent_workspace.state.client_input import typed_refusal
 from agent_workspace.state.session import SessionState
 

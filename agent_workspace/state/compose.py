@@ -26,10 +26,11 @@ from agent_workspace.domain.templates import shortcut_search
 from agent_workspace.models import Role
 from agent_workspace.services.access import Actor
 from agent_workspace.services.channels import numbers
+from agent_workspace.services.conversation import canned_replies, notes
 from agent_workspace.services.errors import InvalidInput, ServiceError
 from agent_workspace.services.files import staged, uploads
 from agent_workspace.services.files.media_links import media_path
-from agent_workspace.services.messaging import canned_replies, compose, notes, sending
+from agent_workspace.services.messaging import compose, sending
 from agent_workspace.services.messaging.confirmations import ConfirmationNeeded
 from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
 from agent_workspace.state.client_input import choice_refusal, refusal, typed_refusal

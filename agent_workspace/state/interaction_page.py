@@ -9,9 +9,9 @@ from reflex.event import EventSpec
 from agent_workspace import reflex_internals
 from agent_workspace.models import Role
 from agent_workspace.services.access import Actor
+from agent_workspace.services.conversation import conversation, messages
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import inbox, lifecycle, work
-from agent_workspace.services.messaging import conversation, messages
 from agent_workspace.state.client_input import refusal
 from agent_workspace.state.live import ConversationFeed, conversation_token
 from agent_workspace.state.session import SessionState

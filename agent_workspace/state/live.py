@@ -17,12 +17,12 @@ import reflex as rx
 from agent_workspace.domain.phone import display_phone
 from agent_workspace.models import Role
 from agent_workspace.services.access import Actor
+from agent_workspace.services.conversation.conversation import ConversationView, LatestMessages
+from agent_workspace.services.conversation.messages import TAIL, MessageView
 from agent_workspace.services.interactions.inbox import RowChanges
 from agent_workspace.services.interactions.lists import InteractionRow
 from agent_workspace.services.interactions.notices import NoticeView
 from agent_workspace.services.interactions.supervision import BOARD_LIMIT, Board, BoardChanges
-from agent_workspace.services.messaging.conversation import ConversationView, LatestMessages
-from agent_workspace.services.messaging.messages import TAIL, MessageView
 from agent_workspace.state import live_tail
 from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
 from agent_workspace.state.live_tail import LiveTail

@@ -6,8 +6,8 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from agent_workspace.models import Role
+from agent_workspace.services.conversation.transcript import export_transcript
 from agent_workspace.services.errors import ServiceError
-from agent_workspace.services.messaging.transcript import export_transcript
 from agent_workspace.state.session import SessionState
 
 

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from agent_workspace.domain.phone import display_phone
+from agent_workspace.services.conversation.conversation import ConversationView
+from agent_workspace.services.conversation.messages import AttachmentView, MessageView
 from agent_workspace.services.files.media_links import media_path
 from agent_workspace.services.interactions.lists import InteractionRow
 from agent_workspace.services.interactions.notices import NoticeView
 from agent_workspace.services.interactions.supervision import AgentLoad, BoardRow
-from agent_workspace.services.messaging.conversation import ConversationView
-from agent_workspace.services.messaging.messages import AttachmentView, MessageView
 
 STATUS_LABELS = {
     "queued": "Queued",

@@ -35,14 +35,14 @@ from agent_workspace.services import events
 from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts import live_views
 from agent_workspace.services.channels.numbers import load_numbers
-from agent_workspace.services.interactions.inbox import RowChanges, mark_seen_many, row_changes_for
-from agent_workspace.services.interactions.notices import load_unread
-from agent_workspace.services.interactions.supervision import load_board_changes
-from agent_workspace.services.messaging.conversation import (
+from agent_workspace.services.conversation.conversation import (
     LatestMessages,
     latest_messages_in,
     load_conversation,
 )
+from agent_workspace.services.interactions.inbox import RowChanges, mark_seen_many, row_changes_for
+from agent_workspace.services.interactions.notices import load_unread
+from agent_workspace.services.interactions.supervision import load_board_changes
 from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
 from agent_workspace.state.live import (
     BOARD_LINK,

@@ -7,9 +7,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from agent_workspace.models import AuditEvent, InteractionType, Role
+from agent_workspace.services.conversation import canned_replies as replies
 from agent_workspace.services.errors import AccessDenied, FieldProblems, InvalidInput, NotFound
 from agent_workspace.services.interactions.lifecycle import create_interaction
-from agent_workspace.services.messaging import canned_replies as replies
 from tests.factories import make_channel, make_consumer, make_user
 
 GREETING = "Hi {first_name} {last_name}, this is {agent_name}. {{Ref}}"

@@ -17,13 +17,13 @@ from agent_workspace.domain.inputs import MAX_ROW_ID, SEARCH_CHARS, SEARCH_WORDS
 from agent_workspace.domain.routing import PersonKind, PersonRef
 from agent_workspace.models import InteractionType, Role
 from agent_workspace.services.channels import numbers
+from agent_workspace.services.conversation import canned_replies as replies
+from agent_workspace.services.conversation.conversation import conversation
 from agent_workspace.services.errors import InvalidInput, NotFound
 from agent_workspace.services.files import staged
 from agent_workspace.services.interactions import notices, supervising
 from agent_workspace.services.interactions.inbox import ListQuery, inbox
 from agent_workspace.services.interactions.lifecycle import create_interaction
-from agent_workspace.services.messaging import canned_replies as replies
-from agent_workspace.services.messaging.conversation import conversation
 from agent_workspace.services.people.directory import get_people, search_people
 from tests.factories import make_channel, make_consumer, make_user
 

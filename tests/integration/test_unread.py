@@ -8,12 +8,12 @@ from sqlmodel import Session
 from agent_workspace.services.interactions.inbox import mark_seen
 from agent_workspace.services.interactions.lifecycle import close_by_agent
 from agent_workspace.services.interactions.unread import (
-    my_open,
     unread_in,
     unread_of_many,
     unread_query,
     unread_totals,
 )
+from agent_workspace.services.membership import interaction_ids_of
 from agent_workspace.services.messaging.sending import SendRequest, send_sms
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 from tests.integration.test_inbox import text_in
@@ -71,7 +71,8 @@ def test_many_agents_totals_equal_each_agents_own_over_open_interactions(engine:
     agents, _ = _floor()
     with Session(engine) as session:
         one_by_one = {
-            a: int(session.exec(unread_query(a, my_open(a), total=True)).one()) for a in agents
+            a: int(session.exec(unread_query(a, interaction_ids_of(a), total=True)).one())
+            for a in agents
         }
         together = unread_totals(session, agents)
     alice, bob, cy = agents

@@ -15,6 +15,7 @@ from agent_workspace.models import (
     InteractionType,
 )
 from agent_workspace.services.audit import AuditAction
+from agent_workspace.services.conversation.conversation import conversation
 from agent_workspace.services.errors import InvalidInput, NotFound
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions import details as details_service
@@ -22,7 +23,6 @@ from agent_workspace.services.interactions.inbox import ListQuery, Scope, inbox
 from agent_workspace.services.interactions.lifecycle import create_interaction
 from agent_workspace.services.interactions.work import DetailsChange, pick_up, update_details
 from agent_workspace.services.messaging.compose import compose_options
-from agent_workspace.services.messaging.conversation import conversation
 from agent_workspace.services.messaging.sending import SendRequest, send_sms
 from tests.factories import (
     BILLING_NUMBER,

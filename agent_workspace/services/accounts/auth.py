@@ -8,10 +8,8 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 import bcrypt
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -148,17 +146,6 @@ def _open_session(session: Session, user: User) -> tuple[str, Actor]:
     actor = _actor_for(session, user, opened.id)
     record(session=session, actor=actor, action=AuditAction.AUTH_SIGNED_IN, entity=user)
     return token, actor
-
-
-def live_session(now: Any = None) -> Any:
-    """What makes a session one that may act now, for a query that joins AuthSession and its
-    User: not revoked, not expired, the user not deactivated. `now` may be a bound parameter,
-    for a statement built once."""
-    return sa.and_(
-        col(AuthSession.revoked_at).is_(None),
-        col(AuthSession.expires_at) > (utcnow() if now is None else now),
-        col(User.is_active),
-    )
 
 
 def actor_for_token(token: str, *, engine: Engine | None = None) -> Actor | None:

@@ -23,8 +23,7 @@ from agent_workspace.config import get_settings
 from agent_workspace.db.engine import reading, transaction
 from agent_workspace.models import AuthSession, LiveView, Role, User, UserRole, utcnow
 from agent_workspace.models.types import UTCDateTime
-from agent_workspace.services.access import Actor
-from agent_workspace.services.accounts.auth import live_session
+from agent_workspace.services.access import Actor, live_session
 from agent_workspace.services.errors import AccessDenied
 
 COPY_PREFIX = "copy"

@@ -38,6 +38,7 @@ from agent_workspace.models import (
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, AuditAction, record_rows, row
 from agent_workspace.services.channels.numbers import NumberOwner, owner_in
+from agent_workspace.services.conversation.opt_outs import set_opt_out
 from agent_workspace.services.errors import NotFound
 from agent_workspace.services.interactions.lifecycle import (
     close_interaction,
@@ -45,7 +46,6 @@ from agent_workspace.services.interactions.lifecycle import (
     open_interaction,
 )
 from agent_workspace.services.interactions.live_group import member_ids
-from agent_workspace.services.messaging.opt_outs import set_opt_out
 from agent_workspace.services.messaging.routing import (
     active_views,
     as_active,

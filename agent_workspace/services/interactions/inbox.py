@@ -26,26 +26,23 @@ from agent_workspace.models import (
     Interaction,
     InteractionType,
     InteractionView,
-    LiveGroupMember,
     Message,
     Role,
     User,
     utcnow,
 )
 from agent_workspace.services import events
-from agent_workspace.services.access import Actor, access_interaction, require_role
-from agent_workspace.services.accounts.auth import live_session
+from agent_workspace.services.access import Actor, access_interaction, live_session, require_role
 from agent_workspace.services.errors import AccessDenied, InvalidInput, ServiceError
 from agent_workspace.services.interactions.lists import InteractionRow, rows_view
 from agent_workspace.services.interactions.search import is_common, matching
 from agent_workspace.services.interactions.unread import (
-    my_open,
     unread_in,
     unread_of_many,
     unread_query,
     unread_totals,
 )
-from agent_workspace.services.membership import current
+from agent_workspace.services.membership import interaction_ids_of, interactions_of
 
 PAGE = 50
 
@@ -143,18 +140,11 @@ def row_changes_for(
     every = sorted(set().union(*changes.values())) if changes else []
     with reading(engine) as session:
         found = list(session.exec(select(Interaction).where(col(Interaction.id).in_(every))))
-        members = {
-            (m.interaction_id, m.agent_id) for m in session.exec(current(interaction_ids=every))
-        }
+        held = interactions_of(changes, open_only=False, among=every)
+        theirs = {(a, i) for a, i in session.connection().execute(held)}
         views = {row.id: row for row in rows_view(session, found)}
-        by_id = {i.id: i for i in found}
         mine_of = {
-            agent_id: [
-                i
-                for i in sorted(ids)
-                if (found_row := by_id.get(i)) is not None
-                and (found_row.assigned_agent_id == agent_id or (i, agent_id) in members)
-            ]
+            agent_id: [i for i in sorted(ids) if (agent_id, i) in theirs and i in views]
             for agent_id, ids in changes.items()
         }
         # Two statements for every agent of the round (they had been two per agent).
@@ -173,7 +163,9 @@ def unread_total(*, actor: Actor | None, engine: Engine | None = None) -> int:
     agent = require_role(actor, Role.AGENT)
     with reading(engine) as session:
         return int(
-            session.exec(unread_query(agent.user_id, my_open(agent.user_id), total=True)).one()
+            session.exec(
+                unread_query(agent.user_id, interaction_ids_of(agent.user_id), total=True)
+            ).one()
         )
 
 
@@ -265,14 +257,8 @@ def _valid_sessions(session: Session, session_ids: set[int | None]) -> set[int]:
 def _filtered(query: ListQuery, agent_id: int, dialect: str, *, common_text: bool = False) -> Any:
     statement = select(Interaction)
     if query.scope is Scope.MINE:
-        member_of = (
-            current(agent_id=agent_id)
-            .with_only_columns(col(LiveGroupMember.interaction_id))
-            .order_by(None)
-        )
-        statement = statement.where(
-            or_(Interaction.assigned_agent_id == agent_id, col(Interaction.id).in_(member_of))
-        )
+        mine = interaction_ids_of(agent_id, open_only=query.state is StateFilter.OPEN)
+        statement = statement.where(col(Interaction.id).in_(mine))
     elif query.scope is Scope.UNASSIGNED:
         statement = statement.where(
             col(Interaction.assigned_agent_id).is_(None), col(Interaction.virtual_agent).is_(False)

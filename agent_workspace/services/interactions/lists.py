@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import reading
 from agent_workspace.models import (
@@ -19,7 +19,7 @@ from agent_workspace.models import (
     User,
 )
 from agent_workspace.services.access import Actor, require_role
-from agent_workspace.services.membership import current
+from agent_workspace.services.membership import interaction_ids_of
 from agent_workspace.services.people.directory import get_people, person_ref
 
 VIRTUAL_AGENT_NAME = "Virtual Agent"
@@ -115,16 +115,8 @@ def agent_interactions(
 ) -> list[InteractionRow]:
     """Unchecked read for callers that already know the agent (the live notifier)."""
     with reading(engine) as session:
-        member_of = (
-            current(agent_id=agent_id)
-            .with_only_columns(col(LiveGroupMember.interaction_id))
-            .order_by(None)
-        )
-        query = select(Interaction).where(
-            or_(Interaction.assigned_agent_id == agent_id, col(Interaction.id).in_(member_of))
-        )
-        if not include_closed:
-            query = query.where(col(Interaction.state).in_(list(ACTIVE_STATES)))
+        mine = interaction_ids_of(agent_id, open_only=not include_closed)
+        query = select(Interaction).where(col(Interaction.id).in_(mine))
         found = session.exec(query.order_by(col(Interaction.updated_at).desc()).limit(500)).all()
         return rows_view(session, found)
 

@@ -12,15 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from agent_workspace.models import (
-    ACTIVE_STATES,
-    Direction,
-    Interaction,
-    InteractionView,
-    LiveGroupMember,
-    Message,
-    User,
-)
+from agent_workspace.models import Direction, Interaction, InteractionView, Message, User
+from agent_workspace.services.membership import interactions_of
 
 
 def unread_query(agent_id: int, interaction_ids: Any, *, total: bool = False) -> Any:
@@ -50,31 +43,6 @@ def unread_in(session: Session, agent_id: int, ids: list[int]) -> dict[int, int]
     }
 
 
-def my_open(agent_id: int) -> Any:
-    """Ids of the agent's open interactions (assigned, or in the live group) as a union of
-    two index lookups: the OR of both makes PostgreSQL walk every interaction."""
-    parts = _open_parts([agent_id])
-    return sa.union(*(part.with_only_columns(part.selected_columns.ix) for part in parts))
-
-
-def _open_parts(agent_ids: list[int]) -> tuple[Any, Any]:
-    """(agent_id, ix) of the agents' open interactions: assigned ones, and live-group ones."""
-    active = [s.value for s in ACTIVE_STATES]
-    assigned: Any = select(
-        col(Interaction.assigned_agent_id).label("agent_id"), col(Interaction.id).label("ix")
-    ).where(col(Interaction.assigned_agent_id).in_(agent_ids), col(Interaction.state).in_(active))
-    member: Any = (
-        select(col(LiveGroupMember.agent_id).label("agent_id"), col(Interaction.id).label("ix"))
-        .join(Interaction, col(Interaction.id) == LiveGroupMember.interaction_id)
-        .where(
-            col(LiveGroupMember.agent_id).in_(agent_ids),
-            col(LiveGroupMember.left_at).is_(None),
-            col(Interaction.state).in_(active),
-        )
-    )
-    return assigned, member
-
-
 def unread_of_many(
     session: Session, pairs: Iterable[tuple[int, int]]
 ) -> dict[tuple[int, int], int]:
@@ -100,7 +68,7 @@ def unread_totals(session: Session, agent_ids: Iterable[int]) -> dict[int, int]:
     agents = sorted(set(agent_ids))
     if not agents:
         return {}
-    rows = session.connection().execute(_counted(sa.union(*_open_parts(agents)), False)).all()
+    rows = session.connection().execute(_counted(interactions_of(agents), False)).all()
     return {int(agent): int(n) for agent, n in rows}
 
 

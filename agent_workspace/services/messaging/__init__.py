@@ -1,2 +1,3 @@
-"""Messaging: Send and its routing, inbound texts, opt-outs and the conversation as agents
-read it (the outbox and its dispatcher are services/outbox/)."""
+"""Messaging: Send and its routing (inbound texts are services/inbound; the outbox and its
+dispatcher services/outbox; the conversation as agents read it, and opt-outs,
+services/conversation)."""

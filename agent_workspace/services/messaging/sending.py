@@ -42,6 +42,7 @@ from agent_workspace.services.access import Actor, access_interaction, require_r
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.channels.numbers import not_a_sender
 from agent_workspace.services.channels.settings import ChannelView, sms_channel
+from agent_workspace.services.conversation.opt_outs import opt_out_of
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.files.staged import forget_sent, load_staged
 from agent_workspace.services.files.storage import store_files
@@ -49,7 +50,6 @@ from agent_workspace.services.interactions.lifecycle import note_last_message
 from agent_workspace.services.interactions.lists import watcher_ids
 from agent_workspace.services.interactions.notices import notify
 from agent_workspace.services.messaging.confirmations import ConfirmationNeeded, confirmation_text
-from agent_workspace.services.messaging.opt_outs import opt_out_of
 from agent_workspace.services.messaging.routing import (
     apply_send_decision,
     decide,

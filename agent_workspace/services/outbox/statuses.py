@@ -44,8 +44,8 @@ from agent_workspace.models import Direction, EarlyStatus, Message, MessageStatu
 from agent_workspace.ops.metrics import DELIVERY, count_after_commit, error_label
 from agent_workspace.services import audit, events
 from agent_workspace.services.audit import PROVIDER, SYSTEM, AuditAction, record
+from agent_workspace.services.conversation.opt_outs import set_opt_out
 from agent_workspace.services.errors import InvalidInput
-from agent_workspace.services.messaging.opt_outs import set_opt_out
 from agent_workspace.sms.errors import describe_error
 
 CANCELED = "Canceled before it was sent."

@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.models import Message, MessageStatus, utcnow
-from agent_workspace.services.messaging.conversation import load_conversation
+from agent_workspace.services.conversation.conversation import load_conversation
 from agent_workspace.services.outbox.dispatch import Dispatcher
 from agent_workspace.services.outbox.statuses import claim_unsettled
 from agent_workspace.sms import OutboundSms, TwilioGateway

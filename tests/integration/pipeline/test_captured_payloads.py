@@ -17,8 +17,8 @@ from agent_workspace.db.engine import transaction
 from agent_workspace.domain.attachments import AttachmentPolicy
 from agent_workspace.models import AcceptedWebhook, Attachment, Interaction, Message, OptOut
 from agent_workspace.services.channels.settings import create_channel
+from agent_workspace.services.conversation.conversation import load_conversation
 from agent_workspace.services.errors import InvalidInput
-from agent_workspace.services.messaging.conversation import load_conversation
 from agent_workspace.services.outbox import claims, statuses
 from tests import twilio_payloads
 from tests.factories import SUPPORT_NUMBER

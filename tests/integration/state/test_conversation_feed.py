@@ -5,9 +5,12 @@ from __future__ import annotations
 import reflex as rx
 from sqlalchemy.engine import Engine
 
+from agent_workspace.services.conversation.conversation import (
+    load_conversation,
+    load_latest_messages,
+)
+from agent_workspace.services.conversation.messages import TAIL
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
-from agent_workspace.services.messaging.conversation import load_conversation, load_latest_messages
-from agent_workspace.services.messaging.messages import TAIL
 from agent_workspace.services.messaging.sending import SendRequest, send_sms
 from agent_workspace.state.live import ConversationFeed
 from agent_workspace.state.live_tail import FOLD_AT

@@ -16,8 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from agent_workspace.db.engine import reading
-from agent_workspace.models import Attachment, Message, MessageStatus, Role, User
-from agent_workspace.services.access import Actor, require_role
+from agent_workspace.models import Attachment, Message, MessageStatus, User
+from agent_workspace.services.access import Actor, access_interaction
 from agent_workspace.sms.errors import describe_error
 
 TAIL = 20  # messages every push carries
@@ -69,10 +69,10 @@ def history(
     *, actor: Actor | None, interaction_id: int, before_seq: int, engine: Engine | None = None
 ) -> tuple[MessageView, ...]:
     """Up to MAX_HISTORY messages just before position `before_seq`, oldest first."""
-    require_role(actor, Role.AGENT)
     end = max(0, before_seq - 1)
     start = max(0, end - MAX_HISTORY)
     with reading(engine) as session:
+        access_interaction(session, actor, interaction_id)
         return _window(session, interaction_id, offset=start, limit=end - start)
 
 

@@ -12,10 +12,10 @@ from agent_workspace.db.engine import reading
 from agent_workspace.models import Interaction, OptOut
 from agent_workspace.services.access import Actor, access_interaction
 from agent_workspace.services.channels.settings import sms_channel
+from agent_workspace.services.conversation.messages import MessageView, latest
 from agent_workspace.services.errors import NotFound
 from agent_workspace.services.interactions.lists import InteractionRow, row_view
 from agent_workspace.services.interactions.live_group import member_names
-from agent_workspace.services.messaging.messages import MessageView, latest
 from agent_workspace.services.people.directory import get_person, person_ref
 
 

@@ -14,9 +14,9 @@ from agent_workspace.domain.names import one_line
 from agent_workspace.domain.phone import display_phone
 from agent_workspace.domain.times import FALLBACK, iso_local, known_zone, zone_label
 from agent_workspace.services.access import Actor, access_interaction
+from agent_workspace.services.conversation.messages import MessageView, all_messages
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.interactions.lists import row_view
-from agent_workspace.services.messaging.messages import MessageView, all_messages
 
 Format = Literal["text", "json"]
 
