@@ -164,7 +164,7 @@ class DetailsState(SessionState):
             more = ", …" if len(where.candidates) > SHOWN_CANDIDATES else ""
             self.zone_hint = (
                 f"Their number spans several time zones ({named}{more}): set the person's "
-                "time zone under Edit person to see their time."
+                "time zone (Edit person, below) to see their time."
             )
 
     @rx.event
