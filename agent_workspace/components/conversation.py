@@ -9,6 +9,7 @@ from agent_workspace.components.composer import composer
 from agent_workspace.components.forms import badge, callout_root
 from agent_workspace.components.transcript import export_transcript_menu
 from agent_workspace.state.compose import ComposeState
+from agent_workspace.state.details import DetailsState
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.live import ConversationFeed
 from agent_workspace.state.session import SessionState
@@ -28,6 +29,7 @@ STATUS_COLORS = {
 }
 # Bubble times are the browser's (the agent's) zone; hovering one says the date and offset.
 TITLE_FORMAT = "D MMM YYYY HH:mm:ss [UTC]Z"
+TICK_MS = 30_000  # how often the consumer's local time is said again
 DAYS = {
     "sameDay": "[Today]",
     "lastDay": "[Yesterday]",
@@ -161,7 +163,14 @@ def _header() -> rx.Component:
                 align="center",
                 spacing="2",
             ),
-            rx.text(info.person_name, " · ", info.phone, size="2", color_scheme="gray"),
+            rx.text(
+                info.person_name,
+                " · ",
+                info.phone,
+                _their_time(),
+                size="2",
+                color_scheme="gray",
+            ),
             rx.text(
                 "Times in ", SessionState.zone_label, size="1", color="var(--gray-11)", id="aw-zone"
             ),
@@ -200,6 +209,32 @@ def _header() -> rx.Component:
         width="100%",
         align="start",
         wrap="wrap",
+    )
+
+
+def _their_time() -> rx.Component:
+    """The consumer's local time beside their number, e.g. "14:05 for them, Pacific Time".
+
+    Said by the server when the page loads (domain/consumer_time.py has the one wording, spans
+    of several zones included) and again on a timer in the browser: the hidden moment changes
+    each half minute and its on_change asks this tab's state to say the time again, from the
+    zone it already holds. Nothing reads the database and nothing is pushed per minute to the
+    feed's other viewers; the time is at most half a minute late.
+    """
+    state = DetailsState
+    return rx.cond(
+        state.their_time != "",
+        rx.el.span(
+            " · ",
+            rx.el.span(state.their_time, id="aw-their-time"),
+            rx.moment(
+                format="HH:mm:ss",
+                interval=TICK_MS,
+                on_change=state.tick_their_time,
+                display="none",
+                aria_hidden="true",
+            ),
+        ),
     )
 
 

@@ -225,6 +225,7 @@ def person_panel() -> rx.Component:
             style={"padding": "0", "margin": "0"},
         ),
         rx.cond(state.numbers.length() == 0, rx.text("No numbers.", size="1", color_scheme="gray")),
+        _time_zone(),
         rx.text("Other interactions", style=LABEL),
         rx.el.ul(
             rx.foreach(state.others, _other),
@@ -235,6 +236,25 @@ def person_panel() -> rx.Component:
         _edit_person(),
         spacing="2",
         width="100%",
+    )
+
+
+def _time_zone() -> rx.Component:
+    """Which zone their time is read in, or, for a number in several, a nudge to set one."""
+    state = DetailsState
+    return rx.fragment(
+        rx.cond(
+            state.zone_label != "",
+            rx.vstack(
+                rx.text("Time zone", style=LABEL),
+                rx.text(state.zone_label, size="2", aria_label="Time zone"),
+                spacing="1",
+            ),
+        ),
+        rx.cond(
+            state.zone_hint != "",
+            callout(state.zone_hint, color_scheme="amber", size="1", width="100%", role="note"),
+        ),
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from agent_workspace.components.forms import callout_root, checked_field, checked_input
+from agent_workspace.domain.consumer_time import zone_choices
 from agent_workspace.state.person_form import NEW, PersonFormState
 from agent_workspace.state.views import Choice
 
@@ -18,19 +19,29 @@ LABELS = (
     ("email", "E-mail"),
     ("account", "Account (a customer company; empty for a consumer)"),
     ("country", "Country (two letters, e.g. US; numbers without +code are read there)"),
+    ("time_zone", "Time zone (e.g. Asia/Tokyo; empty: from their number)"),
 )
+ZONES = "person-zones"  # the datalist the time zone field suggests from
 
 
 def _input(field: str, label: str) -> rx.Component:
     html_for = f"person-{field.replace('_', '-')}"
     error = PersonFormState.errors.get(field, "")
+    suggest = {"custom_attrs": {"list": ZONES}, "auto_complete": "off"}
     control = checked_input(
         html_for,
         PersonFormState.values.get(field, ""),
         lambda value: PersonFormState.set_value(field, value),
         error,
+        **(suggest if field == "time_zone" else {}),
     )
     return checked_field(label, control, html_for, error)
+
+
+def _zones() -> rx.Component:
+    """The IANA zones the time zone field suggests (a list of ~420 is easier typed than
+    scrolled: "Tok" offers Asia/Tokyo); whatever is typed is checked by the server."""
+    return rx.el.datalist(*[rx.el.option(value=z) for z in zone_choices()], id=ZONES)
 
 
 def _offer(choice: Choice) -> rx.Component:
@@ -83,6 +94,7 @@ def person_form(title: Any) -> rx.Component:
     return rx.vstack(
         rx.heading(title, size="3", as_="h3"),
         *[_input(field, label) for field, label in LABELS],
+        _zones(),
         _problem(),
         rx.hstack(
             rx.button("Save person", on_click=state.save),

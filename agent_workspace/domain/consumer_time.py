@@ -8,9 +8,10 @@ code split by a zone line) says so, and the person's stored zone decides when on
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 import phonenumbers
 from phonenumbers import timezone as number_zones_data
@@ -18,6 +19,20 @@ from phonenumbers import timezone as number_zones_data
 from agent_workspace.domain.times import known_zone
 
 UNKNOWN_ZONE = "Etc/Unknown"
+# Where people live; the database's other names are aliases ("US/Pacific", "Etc/GMT+8").
+_REGIONS = frozenset(
+    {
+        "Africa",
+        "America",
+        "Antarctica",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    }
+)
 
 # What people call the zones a US/Canadian desk meets most; other zones read as their city.
 _COMMON_NAMES = {
@@ -82,6 +97,14 @@ def consumer_zone(e164: str, stored_zone: str | None = None) -> ConsumerZone:
     if len(candidates) == 1:
         return ConsumerZone(candidates[0], candidates)
     return ConsumerZone(None, candidates)
+
+
+@functools.cache
+def zone_choices() -> tuple[str, ...]:
+    """The zones a person's time zone is chosen from, sorted: the IANA database's places."""
+    return tuple(
+        sorted(z for z in available_timezones() if z.split("/", 1)[0] in _REGIONS and "/" in z)
+    )
 
 
 def zone_name(zone: str) -> str:

@@ -17,6 +17,7 @@ import phonenumbers
 from agent_workspace.domain.names import hidden_character_problem
 from agent_workspace.domain.phone import PhoneOk, display_phone, read_typed_number
 from agent_workspace.domain.routing import PersonKind
+from agent_workspace.domain.times import known_zone
 
 MAX_NAME = 80  # Consumer/Contact first_name, last_name
 MAX_ACCOUNT = 160  # Account.name
@@ -42,6 +43,7 @@ class PersonFields:
     email: str = ""
     account: str = ""  # a contact's account; empty for a consumer
     country: str = ""  # ISO region numbers without a country code are read in first
+    time_zone: str = ""  # IANA zone their time is read in; empty: their number's
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class PersonDraft:
     email: str | None
     account: str | None
     country: str | None
+    time_zone: str | None = None
 
     @property
     def phones(self) -> tuple[str, ...]:
@@ -87,6 +90,12 @@ def check_person(fields: PersonFields, *, default_region: str) -> PersonDraft | 
         problems["email"] = f"{email!r} is not an e-mail address."
     if problem := _account_problem(account):
         problems["account"] = problem
+    zone = fields.time_zone.strip()
+    if zone and known_zone(zone) != zone:
+        problems["time_zone"] = (
+            f"{zone[:40]!r} is not a time zone (e.g. America/Los_Angeles, Asia/Tokyo): "
+            "choose one from the list."
+        )
     if problems:
         return problems
     return PersonDraft(
@@ -97,6 +106,7 @@ def check_person(fields: PersonFields, *, default_region: str) -> PersonDraft | 
         email=email or None,
         account=account or None,
         country=country or None,
+        time_zone=zone or None,
     )
 
 

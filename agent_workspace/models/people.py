@@ -10,6 +10,8 @@ from sqlmodel import Field, SQLModel
 
 from agent_workspace.models.types import UTCDateTime, enum_type, utcnow
 
+TIME_ZONE = "IANA zone their time is read in; NULL: their number's zone"
+
 
 class PhoneKind(StrEnum):
     MOBILE = "mobile"
@@ -34,6 +36,7 @@ class Consumer(SQLModel, table=True):
     last_name: str = Field(max_length=80)
     email: str | None = Field(default=None, max_length=254)
     country: str | None = Field(default=None, max_length=2, description="ISO region for parsing")
+    time_zone: str | None = Field(default=None, max_length=64, description=TIME_ZONE)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -46,6 +49,7 @@ class Contact(SQLModel, table=True):
     last_name: str = Field(max_length=80)
     email: str | None = Field(default=None, max_length=254)
     country: str | None = Field(default=None, max_length=2)
+    time_zone: str | None = Field(default=None, max_length=64, description=TIME_ZONE)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

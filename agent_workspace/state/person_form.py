@@ -25,7 +25,16 @@ from agent_workspace.state.interactions import MyInteractionsState
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import Choice
 
-FIELDS = ("first_name", "last_name", "mobile", "other_numbers", "email", "account", "country")
+FIELDS = (
+    "first_name",
+    "last_name",
+    "mobile",
+    "other_numbers",
+    "email",
+    "account",
+    "country",
+    "time_zone",
+)
 NEW, EDIT = "new", "edit"
 
 

@@ -11,6 +11,7 @@ from agent_workspace.domain.consumer_time import (
     consumer_zone,
     number_zones,
     their_time,
+    zone_choices,
     zone_name,
 )
 
@@ -63,3 +64,10 @@ def test_zone_names_read_as_people_say_them() -> None:
 def test_a_naive_moment_is_refused() -> None:
     with pytest.raises(ValueError):
         their_time(datetime(2026, 12, 7, 12, 0), consumer_zone("+14155550123"))
+
+
+def test_a_persons_zone_is_chosen_from_places_not_aliases() -> None:
+    choices = zone_choices()
+    assert {"America/Los_Angeles", "Asia/Tokyo", "Australia/Perth"} <= set(choices)
+    assert not {"US/Pacific", "Etc/GMT+8", "UTC", "Japan"} & set(choices)
+    assert list(choices) == sorted(choices)

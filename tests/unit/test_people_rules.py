@@ -72,3 +72,25 @@ def test_the_stand_in_for_an_unknown_number_is_recognised() -> None:
     assert is_placeholder("Unknown", "(+14155550123)")
     assert not is_placeholder("Unknown", "Smith")
     assert not is_placeholder("Maria", "(+14155550123)")
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("", None),
+        ("  ", None),
+        ("Asia/Tokyo", "Asia/Tokyo"),
+        (" America/Chicago ", "America/Chicago"),
+    ],
+)
+def test_a_persons_time_zone_is_an_iana_zone_or_none(typed: str, stored: str | None) -> None:
+    draft = check_person(PersonFields(first_name="Li", time_zone=typed), default_region="US")
+    assert isinstance(draft, PersonDraft) and draft.time_zone == stored
+
+
+@pytest.mark.parametrize("typed", ["Mars/Olympus", "asia/tokyo", "Pacific Time", "PST", "X" * 70])
+def test_a_time_zone_that_is_no_iana_zone_is_refused_by_name(typed: str) -> None:
+    problems = check_person(PersonFields(first_name="Li", time_zone=typed), default_region="US")
+    assert isinstance(problems, dict)
+    assert typed[:40] in problems["time_zone"]
+    assert "is not a time zone (e.g. America/Los_Angeles" in problems["time_zone"]

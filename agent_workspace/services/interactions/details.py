@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import reading
+from agent_workspace.domain.consumer_time import ConsumerZone, consumer_zone
 from agent_workspace.domain.routing import PersonRef
 from agent_workspace.models import (
     ACTIVE_STATES,
@@ -21,6 +22,7 @@ from agent_workspace.models import (
 from agent_workspace.services.access import Actor, access_interaction
 from agent_workspace.services.interactions.lists import VIRTUAL_AGENT_NAME, row_view
 from agent_workspace.services.people.directory import (
+    PersonView,
     belongs_to,
     get_person,
     person_ref,
@@ -61,6 +63,7 @@ class DetailsView:
     assigned_to: str
     numbers: tuple[NumberView, ...]
     others: tuple[OtherInteraction, ...]
+    where: ConsumerZone | None = None  # the zone their number (or they) are in; None: no number
 
 
 def details(
@@ -85,7 +88,13 @@ def details(
             assigned_to=VIRTUAL_AGENT_NAME if interaction.virtual_agent else row.assigned_to,
             numbers=_numbers(session, ref) if ref else (),
             others=_others(session, ref, interaction.id) if ref else (),
+            where=_where(row.phone, person),
         )
+
+
+def _where(phone: str, person: PersonView | None) -> ConsumerZone | None:
+    """The zone their time is read in: theirs when set, else their number's."""
+    return consumer_zone(phone, person.time_zone if person else None) if phone else None
 
 
 def _numbers(session: Session, ref: PersonRef) -> tuple[NumberView, ...]:

@@ -41,6 +41,7 @@ class PersonView:
     account: str | None
     country: str | None
     phones: tuple[str, ...]  # E.164, primary first
+    time_zone: str | None = None  # their own IANA zone, when an agent set one
 
 
 def person_ref(consumer_id: int | None, contact_id: int | None) -> PersonRef | None:
@@ -106,6 +107,7 @@ def get_people(session: Session, refs: Iterable[PersonRef]) -> dict[PersonRef, P
             account=accounts.get(row.account_id) if isinstance(row, Contact) else None,
             country=row.country,
             phones=tuple(phones.get(ref, ())),
+            time_zone=row.time_zone,
         )
         for ref, row in rows.items()
     }

@@ -167,6 +167,7 @@ def person_fields(
             email=row.email or "",
             account=draft.account or "",
             country=row.country or "",
+            time_zone=row.time_zone or "",
         )
 
 
@@ -349,6 +350,7 @@ def stored_draft(session: Session, ref: PersonRef, row: Consumer | Contact) -> P
         email=row.email,
         account=account.name if account else None,
         country=row.country,
+        time_zone=row.time_zone,
     )
 
 
@@ -358,6 +360,7 @@ def _columns(draft: PersonDraft) -> dict[str, object]:
         "last_name": draft.last_name,
         "email": draft.email,
         "country": draft.country,
+        "time_zone": draft.time_zone,
     }
 
 
@@ -370,6 +373,7 @@ def audit_detail(draft: PersonDraft) -> dict[str, object]:
         "email": draft.email,
         "account": draft.account,
         "country": draft.country,
+        "time_zone": draft.time_zone,
     }
 
 

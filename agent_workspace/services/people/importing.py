@@ -216,6 +216,7 @@ def _update(session: Session, ref: PersonRef, draft: PersonDraft, editor: Actor 
         email=draft.email or stored.email,
         account=draft.account or stored.account,
         country=draft.country or stored.country,
+        time_zone=draft.time_zone or stored.time_zone,
         numbers=stored.numbers + tuple(n for n in draft.numbers if n[0] not in stored.phones),
     )
     merged = replace(merged, kind=PersonKind.CONTACT if merged.account else PersonKind.CONSUMER)
