@@ -29,8 +29,10 @@ from agent_workspace.services.channels import numbers
 from agent_workspace.services.errors import InvalidInput, ServiceError
 from agent_workspace.services.files import staged, uploads
 from agent_workspace.services.files.media_links import media_path
-from agent_workspace.services.messaging import canned_replies, compose, notes, sending
-from agent_workspace.services.messaging.confirmations import ConfirmationNeeded
+from agent_workspace.services.interactions.confirmations import ConfirmationNeeded
+from agent_workspace.services.messaging import canned_replies, notes
+from agent_workspace.services.sending import options as compose
+from agent_workspace.services.sending import send as sending
 from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
 from agent_workspace.state.client_input import choice_refusal, refusal, typed_refusal
 from agent_workspace.state.session import SessionState

@@ -14,7 +14,7 @@ from agent_workspace.db.engine import transaction
 from agent_workspace.models import AuditEvent, Message, MessageStatus, utcnow
 from agent_workspace.services.messaging import outbox
 from agent_workspace.services.messaging.dispatcher import Dispatcher
-from agent_workspace.services.messaging.sending import SendRequest, send_sms
+from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.sms.gateway import (
     FetchedMedia,
     OutboundSms,

@@ -17,8 +17,8 @@ from agent_workspace.services.messaging import outbox
 from agent_workspace.services.messaging.conversation import conversation
 from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.services.messaging.notes import add_note
-from agent_workspace.services.messaging.sending import SendRequest, send_sms
 from agent_workspace.services.messaging.transcript import export_transcript
+from agent_workspace.services.sending.send import SendRequest, send_sms
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 DANA = "+14155550123"

@@ -1,2 +1,2 @@
-"""Messaging: Send and its routing, inbound texts, the outbox and its dispatcher, opt-outs and
+"""Messaging: inbound texts, the outbox and its dispatcher, opt-outs and
 the conversation as agents read it."""

@@ -32,6 +32,7 @@ from agent_workspace.models import (
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, AuditAction, record_rows, row
 from agent_workspace.services.errors import NotFound
+from agent_workspace.services.interactions.active import active_views, as_active
 from agent_workspace.services.interactions.lifecycle import (
     close_interaction,
     note_inbound_message,
@@ -40,13 +41,8 @@ from agent_workspace.services.interactions.lifecycle import (
 from agent_workspace.services.interactions.live_group import member_ids
 from agent_workspace.services.messaging import wakeups
 from agent_workspace.services.messaging.opt_outs import set_opt_out
-from agent_workspace.services.messaging.routing import (
-    active_views,
-    as_active,
-    create_profile,
-    deactivate_profile,
-)
 from agent_workspace.services.people.directory import add_person
+from agent_workspace.services.people.profiles import create_profile, deactivate_profile
 from agent_workspace.services.people.resolvers import ProfileResolver, get_resolver
 
 InboundSms = InboundText

@@ -21,7 +21,7 @@ from agent_workspace.models import AuditEvent, Message
 from agent_workspace.services.access import Actor
 from agent_workspace.services.ingest.routing import route_pending
 from agent_workspace.services.messaging.dispatcher import Dispatcher
-from agent_workspace.services.messaging.sending import SendRequest, SendResult, send_sms
+from agent_workspace.services.sending.send import SendRequest, SendResult, send_sms
 from agent_workspace.sms import TwilioGateway, compute_signature
 from agent_workspace.sms.simulator import SimulatorServer
 from agent_workspace.web.routes import create_api

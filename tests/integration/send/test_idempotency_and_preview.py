@@ -15,7 +15,7 @@ from agent_workspace.domain.routing import Workflow
 from agent_workspace.models import Consumer, InteractionType, Message
 from agent_workspace.services.access import Actor
 from agent_workspace.services.interactions.lifecycle import close_interaction, create_interaction
-from agent_workspace.services.messaging.sending import (
+from agent_workspace.services.sending.send import (
     SendRequest,
     SendResult,
     preview_send,

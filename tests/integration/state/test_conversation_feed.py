@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from agent_workspace.services.messaging.conversation import load_conversation, load_latest_messages
 from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.services.messaging.messages import TAIL
-from agent_workspace.services.messaging.sending import SendRequest, send_sms
+from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.state.live import ConversationFeed
 from agent_workspace.state.live_tail import FOLD_AT
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user

@@ -45,18 +45,18 @@ from agent_workspace.services.channels.settings import ChannelView, sms_channel
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.files.staged import forget_sent, load_staged
 from agent_workspace.services.files.storage import store_files
+from agent_workspace.services.interactions.confirmations import (
+    ConfirmationNeeded,
+    confirmation_text,
+)
 from agent_workspace.services.interactions.lifecycle import note_last_message
 from agent_workspace.services.interactions.lists import watcher_ids
 from agent_workspace.services.interactions.notices import notify
 from agent_workspace.services.messaging import wakeups
-from agent_workspace.services.messaging.confirmations import ConfirmationNeeded, confirmation_text
 from agent_workspace.services.messaging.opt_outs import opt_out_of
-from agent_workspace.services.messaging.routing import (
-    apply_send_decision,
-    decide,
-)
 from agent_workspace.services.people.directory import get_person, person_ref
 from agent_workspace.services.people.resolvers import ProfileResolver, get_resolver
+from agent_workspace.services.sending.decision import apply_send_decision, decide
 
 
 @dataclass(frozen=True)
