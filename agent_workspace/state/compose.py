@@ -382,9 +382,11 @@ class ComposeState(SessionState):
             from_number=self.from_number,
             to=self._recipient(),
         )
-        if isinstance(result, ServiceError):
-            return
-        self.preview = f"Send will {result.plan}."
+        if not isinstance(result, ServiceError):
+            self._show_preview(result)
+
+    def _show_preview(self, preview: sending.Preview) -> None:
+        self.preview, self.refusal, self.from_error = f"Send will {preview.plan}.", "", ""
 
     @rx.event
     async def attach(self, files: list[rx.UploadFile]) -> None:
@@ -472,24 +474,26 @@ class ComposeState(SessionState):
         if not self.body.strip() and not self.files:
             self.error = "Write a message or attach a file."
             return focus_message()
+        actor = await self._actor_as(Role.AGENT)
+        if actor is None:
+            return None
+        request = sending.SendRequest(
+            from_number=self.from_number,
+            to=self._recipient(),
+            body=self.body,
+            interaction_id=self.interaction_id,
+            idempotency_key=self.idempotency_key,
+            confirmed=confirmed,
+            staged=tuple(f.id for f in self.files),
+        )
         try:
-            request = sending.SendRequest(
-                from_number=self.from_number,
-                to=self._recipient(),
-                body=self.body,
-                interaction_id=self.interaction_id,
-                idempotency_key=self.idempotency_key,
-                confirmed=confirmed,
-                staged=tuple(f.id for f in self.files),
-            )
-            actor = await self._require(Role.AGENT)
             result = await self._off_loop(sending.send_sms, actor=actor, request=request)
         except ConfirmationNeeded as question:
             self.confirm = question.message
             return None
         except ServiceError as refused:
             self.error = refused.message
-            await self._preview()  # the situation may have changed (e.g. the number opted out)
+            await self._preview(actor)  # the situation may have changed (e.g. the number opted out)
             return None
         self.confirm = self.attach_error = ""
         self.files = []
@@ -503,9 +507,12 @@ class ComposeState(SessionState):
         ]
         if result.interaction_id != self.interaction_id:
             events.append(rx.redirect(f"/interactions/{result.interaction_id}"))
-        else:
+            return events
+        if result.next is None:  # a repeated click: the first Send's result, said again
             await self._preview(actor)
-            events.append(focus_message())
+        else:
+            self._show_preview(result.next)
+        events.append(focus_message())
         return events
 
     def _forget_browser_draft(self) -> EventSpec:

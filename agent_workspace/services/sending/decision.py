@@ -3,6 +3,8 @@ effect applied, in the caller's transaction."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import Session
 
 from agent_workspace.domain.routing import (
@@ -20,11 +22,14 @@ from agent_workspace.models import (
     LiveGroupReason,
     utcnow,
 )
+from agent_workspace.services import events
 from agent_workspace.services.access import Actor
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.interactions.active import active_views
 from agent_workspace.services.interactions.lifecycle import close_interaction, open_interaction
+from agent_workspace.services.interactions.lists import watcher_ids
 from agent_workspace.services.interactions.live_group import join_live_group
+from agent_workspace.services.interactions.notices import notify
 from agent_workspace.services.people.directory import add_person, get_people
 from agent_workspace.services.people.profiles import create_profile, deactivate_profile
 from agent_workspace.services.people.resolvers import ProfileResolver, Resolution
@@ -43,6 +48,49 @@ def send_situation(
         active_profile=resolution.active_profile,
         active=active,
     )
+
+
+@dataclass(frozen=True)
+class Closing:
+    """Who hears of the interactions a Send closes, read before the closing ends their live
+    groups: whose lists show each, and (number, assignee) of those another agent holds."""
+
+    watchers: dict[int, frozenset[int]]
+    holders: list[tuple[str, int]]
+
+
+def closing_of(session: Session, decision: SendDecision, sender_id: int) -> Closing:
+    ids = decision.close_interaction_ids
+    found = [session.get(Interaction, i) for i in ids]
+    return Closing(
+        watchers={closed: frozenset(watcher_ids(session, closed)) for closed in ids},
+        holders=[
+            (i.number, i.assigned_agent_id)
+            for i in found
+            if i is not None
+            and i.assigned_agent_id is not None
+            and i.assigned_agent_id != sender_id
+        ],
+    )
+
+
+def tell_closing(
+    session: Session, closing: Closing, agent: Actor, phone: str, target: Interaction
+) -> None:
+    """After commit, the closed interactions' lists change, and each agent who held one is
+    told where the conversation went."""
+    for closed, watching in closing.watchers.items():
+        events.after_commit(session, events.InteractionChanged(closed, watching))
+    for closed_number, holder in closing.holders:
+        notify(
+            session,
+            agent_id=holder,
+            text=(
+                f"{agent.display_name} texted {phone} and closed your {closed_number}; "
+                f"the conversation continues in {target.number}."
+            ),
+            interaction_id=target.id,
+        )
 
 
 def apply_send_decision(
