@@ -18,8 +18,10 @@ from agent_workspace.services.accounts import auth
 from agent_workspace.services.interactions.lifecycle import create_interaction
 from agent_workspace.services.sending import decision, send
 from agent_workspace.services.sending.send import SendRequest, send_sms
+from agent_workspace.state import compose_to
 from agent_workspace.state import session as session_state
-from agent_workspace.state.compose import OTHER, ComposeState
+from agent_workspace.state.compose import ComposeState
+from agent_workspace.state.compose_to import OTHER
 from agent_workspace.state.session import SessionState
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 from tests.integration.state.test_access_checks import run, state_for
@@ -46,7 +48,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     for module in (access, send, session_state):
         counting(module, "require_role")
     counting(decision, "decide_send")
-    counting(send, "preview_send")
+    counting(compose_to, "preview_send")
     counting(send, "load_staged")
     counting(send, "forget_sent")
     counting(send, "store_files")
