@@ -35,11 +35,11 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     them."""
     counted: Counter[str] = Counter()
 
-    def counting(module: Any, name: str, label: str | None = None) -> None:
+    def counting(module: Any, name: str) -> None:
         original: Callable[..., Any] = getattr(module, name)
 
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            counted[label or name] += 1
+            counted[name] += 1
             return original(*args, **kwargs)
 
         monkeypatch.setattr(module, name, wrapper)
