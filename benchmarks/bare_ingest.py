@@ -3,11 +3,12 @@ raw driver.
 
 Served like the app (Granian, one worker) against the same migrated database, it does what no
 webhook route can do with less: reads the url-encoded form, checks the same signature, INSERTs
-the same `accepted_webhook` row the app's accept stores (every field as JSON, a retried
-MessageSid inserting nothing) and answers the empty TwiML. No ORM, no SQLAlchemy, no thread hop:
-on SQLite with `sqlite3` inline on the loop (the app's pragmas, a `BEGIN IMMEDIATE`
-transaction), on PostgreSQL with psycopg's async connections kept open in autocommit (one per
-request in flight, up to KEPT). `benchmarks/ingest.py` compares the workspace's route with it.
+the same `accepted_webhook` row the app's accept stores (the text's columns as posted, every
+field as JSON, a retried MessageSid inserting nothing) and answers the empty TwiML. No ORM, no
+SQLAlchemy, no thread hop: on SQLite with `sqlite3` inline on the loop (the app's pragmas, a
+`BEGIN IMMEDIATE` transaction), on PostgreSQL with psycopg's async connections kept open in
+autocommit (one per request in flight, up to KEPT). `benchmarks/ingest.py` compares the
+workspace's route with it.
 
 Configured by the environment: AW_DATABASE_URL, AW_PUBLIC_BASE_URL, BARE_AUTH_TOKEN.
 Run: python -m granian --interface asgi --workers 1 benchmarks.bare_ingest:app
@@ -35,7 +36,8 @@ _URL = os.environ["AW_DATABASE_URL"]
 _validator = RequestValidator(os.environ["BARE_AUTH_TOKEN"])
 _public = os.environ["AW_PUBLIC_BASE_URL"].rstrip("/") + PATH
 _INSERT = (
-    "INSERT INTO accepted_webhook (sid, channel_id, from_number, fields, accepted_at, attempts)"
+    "INSERT INTO accepted_webhook (sid, channel_id, from_number, to_number, body, media,"
+    " opt_out_type, fields, accepted_at, attempts)"
     " VALUES ({values}, 0) ON CONFLICT (sid) DO NOTHING RETURNING id"
 )
 
@@ -50,7 +52,7 @@ class _SQLite:
         self.conn.execute("PRAGMA busy_timeout=30000")
         found = self.conn.execute("SELECT e164, channel_id FROM provider_number")
         self.channels: dict[str, int] = dict(found)
-        self.insert = _INSERT.format(values="?, ?, ?, ?, ?")
+        self.insert = _INSERT.format(values="?, ?, ?, ?, ?, ?, ?, ?, ?")
 
     async def store(self, row: tuple[Any, ...]) -> bool:
         conn = self.conn
@@ -76,7 +78,7 @@ class _Postgres:
 
         self.dsn = dsn
         self.idle: list[psycopg.AsyncConnection[Any]] = []
-        self.insert = _INSERT.format(values="%s, %s, %s, %s::json, %s")
+        self.insert = _INSERT.format(values="%s, %s, %s, %s, %s, %s::json, %s, %s::json, %s")
         with psycopg.connect(dsn) as conn:
             found = conn.execute("SELECT e164, channel_id FROM provider_number").fetchall()
         self.channels: dict[str, int] = dict(found)
@@ -125,10 +127,18 @@ async def inbound(request: Request) -> Response:
     channel_id = _db.channels.get(fields.get("To", ""))
     if channel_id is None:
         return PlainTextResponse("unknown number", status_code=404)
+    media = [
+        [fields.get(f"MediaUrl{i}", ""), fields.get(f"MediaContentType{i}", "")]
+        for i in range(int(fields.get("NumMedia") or 0))
+    ]
     row = (
         fields["MessageSid"],
         channel_id,
         fields.get("From", ""),
+        fields["To"],
+        fields.get("Body", ""),
+        json.dumps(media),
+        fields.get("OptOutType") or None,
         json.dumps(fields),
         _db.when(),
     )

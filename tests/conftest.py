@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from agent_workspace import config
 from agent_workspace.db import engine as engine_module
-from agent_workspace.services.ingest import numbers
+from agent_workspace.services.channels import numbers
 from tests import databases
 from tests.servers import TEST_OPT_INS, TEST_SECRET
 

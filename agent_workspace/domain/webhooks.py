@@ -96,6 +96,8 @@ def parse_inbound(form: Mapping[str, str]) -> InboundText | Malformed:
     opt_out_type = form.get("OptOutType") or None
     if opt_out_type is not None and len(opt_out_type) > 20:
         return Malformed("OptOutType is longer than 20 characters.")
+    if opt_out_type is not None:  # kept in a column, like the Body (it is then no keyword)
+        opt_out_type = _UNHOLDABLE.sub("\ufffd", opt_out_type)
     return InboundText(
         sid=sid,
         from_=addresses["From"],

@@ -138,7 +138,7 @@ push_clock = _PushClock()
 
 
 def inbound_routed(interaction_id: int, accepted_at: datetime) -> None:
-    """The router filed an inbound text (services/ingest/routing.py)."""
+    """The router filed an inbound text (services/inbound/route.py)."""
     push_clock.routed(interaction_id, accepted_at)
 
 

@@ -62,7 +62,7 @@ class SessionsEnded:
 
 @dataclass(frozen=True)
 class InboundAccepted:
-    """An inbound webhook was accepted and waits to be routed (services/ingest): the router
+    """An inbound webhook was accepted and waits to be routed (services/inbound): the router
     routes this phone's rows without looking for others."""
 
     channel_id: int

@@ -24,11 +24,11 @@ from agent_workspace.domain.webhooks import (
 )
 from agent_workspace.models import Attachment
 from agent_workspace.ops.metrics import WEBHOOKS
+from agent_workspace.services.channels import numbers
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.files import media_links
 from agent_workspace.services.files.storage import read_bytes
-from agent_workspace.services.ingest import numbers
-from agent_workspace.services.ingest.accept import accept_inbound
+from agent_workspace.services.inbound.accept import accept_inbound
 from agent_workspace.services.messaging import outbox
 from agent_workspace.sms import SIGNATURE_HEADER, validate_signature
 from agent_workspace.web import metrics, probes

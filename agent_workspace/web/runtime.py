@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from agent_workspace.config import get_settings
 from agent_workspace.services.files import collection, media_links
-from agent_workspace.services.ingest.router import InboundRouter
+from agent_workspace.services.inbound.route import InboundRouter
 from agent_workspace.services.messaging import wakeups
 from agent_workspace.services.messaging.dispatcher import Dispatcher
 from agent_workspace.sms import SmsGateway, TwilioGateway

@@ -127,8 +127,8 @@ def test_an_edit_of_a_stale_version_is_refused_and_the_same_text_writes_nothing(
 
 
 def test_an_unknown_person_fills_no_name(engine: Engine) -> None:
+    from agent_workspace.services.inbound.receive import InboundSms, receive_sms
     from agent_workspace.services.interactions import supervision
-    from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 
     make_channel()
     sam = make_user("sam", roles=(Role.AGENT, Role.SUPERVISOR))

@@ -13,6 +13,7 @@ from agent_workspace.models import InteractionType, Role
 from agent_workspace.services import events
 from agent_workspace.services.accounts import auth
 from agent_workspace.services.errors import AccessDenied, InvalidInput
+from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions.inbox import (
     ListQuery,
     RowChanges,
@@ -27,7 +28,6 @@ from agent_workspace.services.interactions.inbox import (
     unread_total,
 )
 from agent_workspace.services.interactions.lifecycle import close_by_agent, create_interaction
-from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 

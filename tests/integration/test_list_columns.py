@@ -7,7 +7,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from agent_workspace.models import Interaction
-from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
+from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 

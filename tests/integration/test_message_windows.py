@@ -8,12 +8,12 @@ from sqlalchemy.engine import Engine
 
 from agent_workspace.models import Message, utcnow
 from agent_workspace.services.errors import AccessDenied
+from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.messaging import messages
 from agent_workspace.services.messaging.conversation import (
     load_conversation,
     load_latest_messages,
 )
-from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from tests.factories import SUPPORT_NUMBER, make_channel, make_user
 
 

@@ -12,10 +12,10 @@ from agent_workspace.db.engine import transaction
 from agent_workspace.models import AuditEvent, Interaction, Role, User
 from agent_workspace.services import events
 from agent_workspace.services.errors import AccessDenied, FieldProblems, InvalidInput
+from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions import supervision
 from agent_workspace.services.messaging import outbox
 from agent_workspace.services.messaging.conversation import conversation
-from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.services.messaging.notes import add_note
 from agent_workspace.services.messaging.transcript import export_transcript
 from agent_workspace.services.sending.send import SendRequest, send_sms

@@ -23,12 +23,12 @@ from agent_workspace.services import events
 from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts import auth, live_views
 from agent_workspace.services.channels import numbers
+from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.messaging.conversation import (
     ConversationView,
     LatestMessages,
     latest_messages_in,
 )
-from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
 from agent_workspace.state.live import (

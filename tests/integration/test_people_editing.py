@@ -20,7 +20,7 @@ from agent_workspace.models import (
 )
 from agent_workspace.services.channels import setup
 from agent_workspace.services.errors import AccessDenied, FieldProblems, InvalidInput, NotFound
-from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
+from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.people import editing
 from agent_workspace.services.people.directory import search_people
 from tests.factories import make_channel, make_consumer, make_user

@@ -12,9 +12,9 @@ from sqlmodel import Session
 
 from agent_workspace.models import Interaction, Role, utcnow
 from agent_workspace.services.access import Actor
+from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions import search
 from agent_workspace.services.interactions.inbox import ListQuery, Scope, Sort, StateFilter, inbox
-from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.services.messaging.notes import add_note
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user

@@ -8,11 +8,11 @@ from sqlmodel import Session, col, select
 
 from agent_workspace.models import AuditEvent, InteractionState, Role
 from agent_workspace.services.errors import AccessDenied, InvalidInput
+from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions import notices, supervision
 from agent_workspace.services.interactions.lifecycle import close_by_agent
 from agent_workspace.services.interactions.live_group import history
 from agent_workspace.services.interactions.supervision import BoardFilter
-from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 

@@ -16,12 +16,12 @@ from agent_workspace.models import (
 )
 from agent_workspace.services.audit import AuditAction
 from agent_workspace.services.errors import InvalidInput, NotFound
+from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions import details as details_service
 from agent_workspace.services.interactions.inbox import ListQuery, Scope, inbox
 from agent_workspace.services.interactions.lifecycle import create_interaction
 from agent_workspace.services.interactions.work import DetailsChange, pick_up, update_details
 from agent_workspace.services.messaging.conversation import conversation
-from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.services.sending.options import compose_options
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from tests.factories import (

@@ -1,6 +1,6 @@
 """When the router gives way to accepts: during a stream, never for a webhook that comes alone."""
 
-from agent_workspace.services.ingest.gate import QUIET, must_wait
+from agent_workspace.services.inbound.accept import QUIET, must_wait
 
 NOW = 100.0
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from agent_workspace.domain.optout import OptAction, opt_action
+from agent_workspace.domain.optout import OptAction, asks_to_stop, opt_action
 
 
 @pytest.mark.parametrize(
@@ -18,6 +18,10 @@ from agent_workspace.domain.optout import OptAction, opt_action
         "quit",
         "REVOKE",
         "optout",
+        "STOP!",
+        "stop.",
+        '  "Stop"  ',
+        "¿QUIT?",
     ],
 )
 def test_opt_out_keywords_opt_out(body: str) -> None:
@@ -34,7 +38,9 @@ def test_help_keywords_are_recognised(body: str) -> None:
     assert opt_action(body) is OptAction.HELP
 
 
-@pytest.mark.parametrize("body", ["please stop", "stop it", "STOP!", "", "started", "yes please"])
+@pytest.mark.parametrize(
+    "body", ["please stop", "stop it", "STOP STOP", "", "!!", "started", "yes please", "s.t.o.p"]
+)
 def test_sentences_and_other_words_are_ordinary_messages(body: str) -> None:
     assert opt_action(body) is None
 
@@ -47,3 +53,42 @@ def test_opt_out_type_from_the_provider_wins_over_the_body() -> None:
 
 def test_unknown_opt_out_type_is_ignored() -> None:
     assert opt_action("STOP", "SOMETHING") is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "please stop texting me",
+        "Stop messaging me!!",
+        "no more messages",
+        "No more texts please",
+        "don't text me again",
+        "Do not contact me",
+        "remove me from your list",
+        "take my number off",
+        "ALTO",
+        "arr\u00eat",
+        "ARRETE",
+        "Baja.",
+        "please stop",
+        "I want to opt out",
+    ],
+)
+def test_free_text_requests_to_stop_are_flagged_not_applied(body: str) -> None:
+    assert opt_action(body) is None
+    assert asks_to_stop(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "STOP",  # a keyword: applied, not flagged
+        "Can I stop by the store tomorrow?",
+        "The bus didn't stop",
+        "Yes, that works",
+        "more messages to follow",
+        "What time do you close?",
+    ],
+)
+def test_ordinary_messages_and_keywords_are_not_flagged(body: str) -> None:
+    assert not asks_to_stop(body)

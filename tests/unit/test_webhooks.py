@@ -144,3 +144,9 @@ def test_malformed_status_forms_name_the_field(fields: dict[str, str], reason: s
     parsed = parse_status(fields)
     assert isinstance(parsed, Malformed)
     assert reason in parsed.reason
+
+
+def test_an_opt_out_type_no_column_can_hold_is_replaced_and_matches_no_keyword() -> None:
+    """The checked text is stored in columns (accepted_webhook): a NUL would not go in."""
+    parsed = parse_inbound(form(OptOutType="ST\x00OP"))
+    assert isinstance(parsed, InboundText) and parsed.opt_out_type == "ST\ufffdOP"

@@ -5,17 +5,21 @@ channel; adding it again brings it back. The channel is never left without a num
 from: the last one cannot be removed, and the channel row is locked while that is checked, so
 two admins removing the last two numbers at once leave one. Every change publishes
 ChannelChanged after commit, so open composers' From lists follow.
+
+It is also the one home of "which channel owns this number": the inbound route asks it once per
+text (from memory after the first read), and the channel found travels with the text from there.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from agent_workspace.config import get_settings
-from agent_workspace.db.engine import reading, transaction
+from agent_workspace.db.engine import get_engine, reading, transaction
 from agent_workspace.domain.inputs import is_row_id
 from agent_workspace.domain.phone import PhoneOk, display_phone, parse_phone
 from agent_workspace.models import Channel, ChannelKind, ProviderNumber, Role
@@ -30,6 +34,73 @@ NO_CHANNEL_YET = (
     "There is no SMS channel yet: create it first (Administration, SMS channel), "
     "then add its numbers."
 )
+
+
+@dataclass(frozen=True)
+class NumberOwner:
+    """The channel a provider number belongs to, with the profile resolver an administrator
+    chose for it (None: the deployment's default)."""
+
+    channel_id: int
+    resolver: str | None
+
+
+_known: dict[tuple[str, str], int] = {}
+_PN: sa.Table = ProviderNumber.__table__  # type: ignore[attr-defined]
+_CH: sa.Table = Channel.__table__  # type: ignore[attr-defined]
+_OWNER = (
+    sa.select(_PN.c.channel_id, _CH.c.profile_resolver)
+    .join(_CH, _CH.c.id == _PN.c.channel_id)
+    .where(_PN.c.e164 == sa.bindparam("e164"))
+)
+
+
+def owner_in(session: Session, e164: str) -> NumberOwner | None:
+    """The channel of a provider number, read in the caller's transaction (a second connection
+    could wait for the SQLite write lock this one holds); None when it is none of ours."""
+    found = session.execute(_OWNER, {"e164": e164}).first()
+    return None if found is None else NumberOwner(found.channel_id, found.profile_resolver)
+
+
+def cached_channel(e164: str, engine: Engine | None = None) -> int | None:
+    """The channel of a provider number if it is in memory; never touches the database.
+
+    A provider number is never deleted nor moved (a removed one stays, inactive, and still
+    receives), so a number once found stays true; a miss reads again (channel_of), since another
+    worker may just have added it. ChannelChanged clears the memory anyway, and tests clear it
+    with the engine cache. The resolver is not kept: an administrator changes it at any time.
+    """
+    return _known.get((_where(engine), e164))
+
+
+def channel_of(e164: str, engine: Engine | None = None) -> int | None:
+    """The channel of a provider number, or None when it is none of ours (a blocking read on a
+    miss)."""
+    key = (_where(engine), e164)
+    if (known := _known.get(key)) is not None:
+        return known
+    with reading(engine) as session:
+        owner = owner_in(session, e164)
+    if owner is None:
+        return None
+    _known[key] = owner.channel_id
+    return owner.channel_id
+
+
+def forget() -> None:
+    _known.clear()
+
+
+def _where(engine: Engine | None) -> str:
+    return str((engine or get_engine()).url)
+
+
+def _on_event(event: events.Event) -> None:
+    if isinstance(event, events.ChannelChanged):
+        forget()
+
+
+events.subscribe(_on_event)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ class ChannelView:
     policy: AttachmentPolicy
     labels: tuple[tuple[str, str], ...] = ()  # (E.164, "Support line") of each number
     region: str = ""  # where numbers typed without a country code are read
+    resolver: str | None = None  # the profile resolver an admin chose (resolvers.resolver_for)
 
     def label(self, e164: str) -> str:
         return dict(self.labels).get(e164, "")
@@ -71,4 +72,5 @@ def sms_channel(session: Session, channel_id: int | None = None) -> ChannelView:
             channel.attachment_types, channel.attachment_max_bytes, channel.attachment_max_files
         ),
         region=channel.default_region or get_settings().default_region,
+        resolver=channel.profile_resolver,
     )

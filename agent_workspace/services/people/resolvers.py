@@ -105,24 +105,32 @@ def get_resolver(
 ) -> ProfileResolver:
     """The resolver to use now: `name`, else the one an admin chose for the channel (read in
     the caller's transaction, so a new choice applies to the next Send or inbound text with no
-    restart), else `AW_PROFILE_RESOLVER`.
+    restart), else `AW_PROFILE_RESOLVER`."""
+    if name is not None:
+        return _load(name)
+    chosen = None
+    if session is not None and channel_id is not None:
+        chosen = session.exec(
+            select(Channel.profile_resolver).where(Channel.id == channel_id)
+        ).first()
+    return resolver_for(chosen, strict=strict)
+
+
+def resolver_for(chosen: str | None, *, strict: bool = True) -> ProfileResolver:
+    """The resolver an admin chose for a channel (`chosen`, already read with the channel),
+    else `AW_PROFILE_RESOLVER`.
 
     A chosen resolver that is no longer installed refuses a Send (`strict`); an inbound text
     (not strict) must still be stored, so it falls back to `AW_PROFILE_RESOLVER` and logs it.
     """
-    chosen = name
-    if chosen is None and session is not None and channel_id is not None:
-        chosen = session.exec(
-            select(Channel.profile_resolver).where(Channel.id == channel_id)
-        ).first()
-        if chosen is not None and chosen not in installed_names():
-            if strict:
-                raise InvalidInput(
-                    f"The profile resolver {chosen!r} an administrator chose is no longer "
-                    "installed; ask an administrator to choose another one."
-                )
-            log.warning("profile resolver %r is not installed; using the default", chosen)
-            chosen = None
+    if chosen is not None and chosen not in installed_names():
+        if strict:
+            raise InvalidInput(
+                f"The profile resolver {chosen!r} an administrator chose is no longer "
+                "installed; ask an administrator to choose another one."
+            )
+        log.warning("profile resolver %r is not installed; using the default", chosen)
+        chosen = None
     return _load(chosen or get_settings().profile_resolver)
 
 

@@ -7,6 +7,8 @@ Twilio, so a keyword the workspace misses shows up as a difference in the tests.
 
 from __future__ import annotations
 
+import string
+
 _TYPES = {
     **dict.fromkeys(
         ("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"), "STOP"
@@ -18,5 +20,5 @@ _TYPES = {
 
 def keyword_type(body: str) -> str | None:
     """STOP, START or HELP (Twilio's `OptOutType`) when the whole body is a keyword, in any
-    case; None otherwise ("stop please" is no keyword)."""
-    return _TYPES.get(body.strip().upper())
+    case, with spaces and punctuation around it ("Stop!"); None otherwise ("stop please")."""
+    return _TYPES.get(body.strip(string.whitespace + string.punctuation + "¡¿").upper())

@@ -19,7 +19,7 @@ from agent_workspace.db.engine import transaction
 from agent_workspace.domain.attachments import CandidateFile
 from agent_workspace.models import AuditEvent, Message
 from agent_workspace.services.access import Actor
-from agent_workspace.services.ingest.routing import route_pending
+from agent_workspace.services.inbound.route import route_pending
 from agent_workspace.services.messaging.dispatcher import Dispatcher
 from agent_workspace.services.sending.send import SendRequest, SendResult, send_sms
 from agent_workspace.sms import TwilioGateway, compute_signature

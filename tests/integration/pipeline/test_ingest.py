@@ -20,10 +20,14 @@ from sqlmodel import col, select
 from agent_workspace.db.engine import transaction
 from agent_workspace.domain.webhooks import InboundText
 from agent_workspace.models import AcceptedWebhook, AuditEvent, Message, ProviderNumber, utcnow
-from agent_workspace.services.ingest import router as router_module
-from agent_workspace.services.ingest.accept import accept_inbound
-from agent_workspace.services.ingest.router import InboundRouter
-from agent_workspace.services.ingest.routing import PER_PHONE, route_pending, route_phones
+from agent_workspace.services.inbound import route as router_module
+from agent_workspace.services.inbound.accept import accept_inbound
+from agent_workspace.services.inbound.route import (
+    PER_PHONE,
+    InboundRouter,
+    route_pending,
+    route_phones,
+)
 from agent_workspace.sms import compute_signature
 from tests.factories import SUPPORT_NUMBER
 from tests.integration.pipeline.conftest import (

@@ -20,7 +20,7 @@ from agent_workspace.models import (
     Message,
 )
 from agent_workspace.services.access import Actor
-from agent_workspace.services.messaging.inbound import InboundSms, Received, receive_sms
+from agent_workspace.services.inbound.receive import InboundSms, Received, receive_sms
 from agent_workspace.services.people import resolvers
 from tests.factories import SUPPORT_NUMBER, make_channel, make_user
 

@@ -22,7 +22,7 @@ from starlette.routing import Route
 from agent_workspace import config
 from agent_workspace.models import Attachment, AuditEvent
 from agent_workspace.services.files import inbound_media
-from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
+from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.sms import PermanentSmsError, RetryableSmsError, TwilioGateway
 from agent_workspace.web.runtime import make_dispatcher, make_gateway
 from tests.factories import SUPPORT_NUMBER, make_channel

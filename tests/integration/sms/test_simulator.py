@@ -262,7 +262,10 @@ MESSAGING_SERVICE = "MG" + "4" * 32
         ("unstop", "START"),
         ("help", "HELP"),
         ("info", "HELP"),
+        ("Stop!", "STOP"),
+        (" yes. ", "START"),
         ("stop please", None),
+        ("ALTO", None),
     ],
 )
 def test_keywords_set_opt_out_type_with_advanced_opt_out(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 from sqlalchemy.engine import Engine
 
+from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.messaging.conversation import load_conversation, load_latest_messages
-from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.services.messaging.messages import TAIL
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.state.live import ConversationFeed

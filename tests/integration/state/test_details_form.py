@@ -8,8 +8,8 @@ from sqlmodel import Session
 
 from agent_workspace.models import Interaction, InteractionState, Role
 from agent_workspace.services.accounts import auth
+from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions.work import DetailsChange, pick_up, update_details
-from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.state.details import DetailsState
 from agent_workspace.state.session import SessionState
 from tests.factories import SUPPORT_NUMBER, make_channel, make_user

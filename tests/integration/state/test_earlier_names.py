@@ -7,9 +7,9 @@ import reflex as rx
 from sqlalchemy.engine import Engine
 
 from agent_workspace.models import InteractionType
+from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions.lifecycle import create_interaction
 from agent_workspace.services.messaging.conversation import conversation, load_conversation
-from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.state.live import ConversationFeed
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_contact, make_user

@@ -12,9 +12,9 @@ from agent_workspace.domain.throttle import ACCOUNT_FROM_ADDRESS
 from agent_workspace.models import AuditEvent, Role
 from agent_workspace.services.accounts import auth, live_views
 from agent_workspace.services.errors import AccessDenied
+from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions import supervision
 from agent_workspace.services.messaging import conversation
-from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.state.admin_channel import NumbersAdminState
 from agent_workspace.state.admin_replies import RepliesAdminState
 from agent_workspace.state.admin_users import UsersAdminState

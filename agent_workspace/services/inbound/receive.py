@@ -1,4 +1,11 @@
-"""receive_sms: an inbound message from the provider's webhook, stored once and routed."""
+"""An inbound text becomes a message of the phone's interaction: opt-outs, the profile, the
+routing decision, the message row, its audit row and events.
+
+The router (route.py) calls receive_in with the text and channel it read from the accepted row,
+holding the phone's lock, the row's unique MessageSid already standing for "never twice".
+receive_sms is the same for a caller with nothing accepted (tests, tools): it finds the channel
+and rules out a MessageSid stored before, itself.
+"""
 
 from __future__ import annotations
 
@@ -26,11 +33,11 @@ from agent_workspace.models import (
     InteractionType,
     Message,
     MessageStatus,
-    ProviderNumber,
     utcnow,
 )
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, AuditAction, record_rows, row
+from agent_workspace.services.channels.numbers import NumberOwner, owner_in
 from agent_workspace.services.errors import NotFound
 from agent_workspace.services.interactions.active import active_views, as_active
 from agent_workspace.services.interactions.lifecycle import (
@@ -43,7 +50,7 @@ from agent_workspace.services.messaging import wakeups
 from agent_workspace.services.messaging.opt_outs import set_opt_out
 from agent_workspace.services.people.directory import add_person
 from agent_workspace.services.people.profiles import create_profile, deactivate_profile
-from agent_workspace.services.people.resolvers import ProfileResolver, get_resolver
+from agent_workspace.services.people.resolvers import ProfileResolver, resolver_for
 
 InboundSms = InboundText
 """The parts of Twilio's inbound webhook the workspace keeps (checked by the webhook route)."""
@@ -62,34 +69,38 @@ def receive_sms(
     """Idempotent by MessageSid: a webhook delivered twice stores one message. A text that
     opens an interaction goes to the person the profile resolver names, as Send does."""
     with transaction(engine) as session:
-        return receive_in(session, sms=sms, resolver=resolver)
+        if (earlier := _earlier(session, sms.sid)) is not None:
+            return earlier  # a provider retry, told before waiting for the lock
+        # In this transaction: a second connection may wait for the SQLite write lock this
+        # one holds, and with the pool taken by writers waiting for it, the two waited for
+        # each other (tests/integration/send/test_concurrency.py).
+        owner = owner_in(session, sms.to)
+        if owner is None:
+            raise NotFound(f"{sms.to} is not a provider number of any channel.")
+        lock_phone(session, owner.channel_id, sms.from_)
+        # The same webhook may be in flight twice: the one that waited for the lock finds it.
+        if (earlier := _earlier(session, sms.sid)) is not None:
+            return earlier
+        return receive_in(session, sms=sms, channel=owner, resolver=resolver)
 
 
 def receive_in(
     session: Session,
     *,
     sms: InboundSms,
+    channel: NumberOwner,
     resolver: ProfileResolver | None = None,
-    phone_locked: bool = False,
 ) -> Received:
-    """receive_sms inside the caller's transaction (the router settles its row in the same one,
-    having taken the sender's phone lock, `phone_locked`).
+    """receive_sms's work inside the caller's transaction, which holds the sender's phone lock
+    and knows the MessageSid is new (the router settles its row in the same one).
 
     A text into the phone's one active interaction, the usual case, is a few plain statements
     built once (a router pass had spent ~9 ms of ORM work on it); opening, closing and opt-outs
     go through the lifecycle services."""
-    if not phone_locked and (earlier := _earlier(session, sms.sid)) is not None:
-        return earlier  # a provider retry, told before waiting for the lock
-    channel_id = _channel_of(session, sms.to)  # a number may have stopped being ours
-    if not phone_locked:
-        lock_phone(session, channel_id, sms.from_)
-    # The same webhook may be in flight twice: the one that waited for the lock finds it.
-    if (earlier := _earlier(session, sms.sid)) is not None:
-        return earlier
     action = opt_action(sms.body, sms.opt_out_type)
     if action in (OptAction.OPT_OUT, OptAction.OPT_IN):
         _record_opt(session, sms, action)
-    target, reused = _target_interaction(session, channel_id, sms.from_, resolver)
+    target, reused = _target_interaction(session, channel, sms.from_, resolver)
     session.flush()  # what the lifecycle services added, before the plain statements below
     message_id = _store(session, sms, target)
     audit = [
@@ -128,25 +139,12 @@ _EARLIER = (
     .join(_I, _I.c.id == _M.c.interaction_id)
     .where(_M.c.provider_sid == sa.bindparam("sid"))
 )
-_NUMBER = sa.select(ProviderNumber.__table__.c.channel_id).where(  # type: ignore[attr-defined]
-    ProviderNumber.__table__.c.e164 == sa.bindparam("e164")  # type: ignore[attr-defined]
-)
 _INSERT_MESSAGE = sa.insert(_M).returning(_M.c.id)
 
 
 def _earlier(session: Session, sid: str) -> Received | None:
     found = session.execute(_EARLIER, {"sid": sid}).first()
     return None if found is None else Received(found.id, found.interaction_id, found.number)
-
-
-def _channel_of(session: Session, e164: str) -> int:
-    """In the caller's transaction, not numbers.channel_of: that reads on a second connection
-    while this one may hold SQLite's write lock, and with the pool taken by writers waiting
-    for the lock, the two waited for each other (tests/integration/send/test_concurrency.py)."""
-    channel_id = session.execute(_NUMBER, {"e164": e164}).scalar()
-    if channel_id is None:
-        raise NotFound(f"{e164} is not a provider number of any channel.")
-    return int(channel_id)
 
 
 def _audit(
@@ -177,11 +175,12 @@ def _record_opt(session: Session, sms: InboundSms, action: OptAction) -> None:
 
 
 def _target_interaction(
-    session: Session, channel_id: int, phone: str, resolver: ProfileResolver | None
+    session: Session, channel: NumberOwner, phone: str, resolver: ProfileResolver | None
 ) -> tuple[ActiveInteraction, bool]:
     """The active interaction for the phone, or a new one held by the virtual agent, with its
     live group; True when it is the one that was active, and nothing else changed (no
     duplicate closed). Its updated_at moves with the message stored next."""
+    channel_id = channel.channel_id
     views = active_views(session, channel_id, phone)
     decision = decide_inbound(views)
     if decision.close_interaction_ids:
@@ -198,8 +197,8 @@ def _target_interaction(
         target = next(v for v in views if v.id == decision.target_interaction_id)
         return target, not decision.close_interaction_ids
     session.flush()
-    # The resolver is read only here: a text into an active interaction never needs it.
-    chosen = resolver or get_resolver(session=session, channel_id=channel_id, strict=False)
+    # Loaded only here: a text into an active interaction never needs it.
+    chosen = resolver or resolver_for(channel.resolver, strict=False)
     person, profile_id = _sender(session, channel_id, phone, chosen)
     opened = open_interaction(
         session=session,
