@@ -27,7 +27,7 @@ from agent_workspace.domain.routing import (
     decide_send,
 )
 from agent_workspace.domain.segments import count_segments
-from agent_workspace.services.messaging.sending import SendRequest, send_sms
+from agent_workspace.services.sending.send import SendRequest, send_sms
 from tests import databases
 from tests.factories import make_channel, make_consumer, make_user
 

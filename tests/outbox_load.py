@@ -18,8 +18,8 @@ from pathlib import Path
 from agent_workspace.config import PROJECT_ROOT
 from agent_workspace.models import Role
 from agent_workspace.services.access import Actor
-from agent_workspace.services.messaging.sending import SendRequest, send_sms
 from agent_workspace.services.outbox.dispatch import Dispatcher
+from agent_workspace.services.sending.send import SendRequest, send_sms
 from tests.factories import SUPPORT_NUMBER, make_consumer
 
 PHONES = tuple(f"+1201555{n:04d}" for n in range(2000, 2020))  # outside the magic block

@@ -10,11 +10,18 @@ from agent_workspace.components.forms import badge, callout, callout_root, nativ
 from agent_workspace.components.outage import PAUSED_REASON, sending_paused
 from agent_workspace.domain.inputs import SEARCH_CHARS, TYPED_CHARS
 from agent_workspace.state.channel_feed import ChannelFeed
-from agent_workspace.state.compose import BODY_ID, NOTE, OTHER, SMS, UPLOAD_ID, ComposeState
+from agent_workspace.state.compose import NOTE, SMS, ComposeState
+from agent_workspace.state.compose_files import UPLOAD_ID
+from agent_workspace.state.compose_message import BODY_ID
+from agent_workspace.state.compose_to import OTHER
 from agent_workspace.state.live import ConversationFeed
 from agent_workspace.state.views import ReplyItem, StagedItem
 
 LABEL = {"font_size": "0.85em", "font_weight": "500"}
+# Other reports what was typed once the agent pauses this long (or presses Enter, or leaves the
+# field): each report runs the routing decision for the preview, so a number typed key by key
+# is decided once, not once per keystroke.
+OTHER_PAUSE_MS = 300
 
 
 def _labelled(label: str, control: rx.Component, html_for: str) -> rx.Component:
@@ -77,14 +84,19 @@ def _other() -> rx.Component:
     invalid = state.other_error != ""
     return rx.vstack(
         rx.el.label("Other number", html_for="compose-other", style=LABEL),
-        rx.input(
-            id="compose-other",
-            value=state.other_text,
-            on_change=state.set_other_text,
-            placeholder="e.g. (415) 555-0100 or +44 7400 123456",
-            width="100%",
-            aria_invalid=rx.cond(invalid, "true", "false"),
-            aria_describedby=rx.cond(invalid, "compose-other-error", "compose-other-e164"),
+        rx.debounce_input(
+            rx.input(
+                id="compose-other",
+                value=state.other_text,
+                on_change=state.set_other_text,
+                placeholder="e.g. (415) 555-0100 or +44 7400 123456",
+                width="100%",
+                aria_invalid=rx.cond(invalid, "true", "false"),
+                aria_describedby=rx.cond(invalid, "compose-other-error", "compose-other-e164"),
+            ),
+            debounce_timeout=OTHER_PAUSE_MS,
+            force_notify_by_enter=True,
+            force_notify_on_blur=True,  # a click on Send comes after the number it sends to
         ),
         rx.cond(
             state.other_e164 != "",

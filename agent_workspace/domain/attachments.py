@@ -231,3 +231,27 @@ def too_many_files(count: int, policy: AttachmentPolicy) -> AttachmentRejected:
     return AttachmentRejected(
         f"{count} files are attached; a message can carry at most {policy.max_files}."
     )
+
+
+def room_for(adding: int, policy: AttachmentPolicy, *, attached: int = 0, used: int = 0) -> int:
+    """The bytes `adding` more files may take together beside the `attached` files of `used`
+    bytes, or AttachmentRejected when they would be too many (judged before any is read)."""
+    if attached + adding > policy.max_files:
+        raise too_many_files(attached + adding, policy)
+    return policy.max_total_bytes - used
+
+
+def read_limit(name: str, declared: int | None, room: int, policy: AttachmentPolicy) -> int:
+    """How much of the next file to read: its own limit or the room left, whichever is less.
+    A file whose declared size is over it is refused unread; one byte read past it shows
+    (over_limit) that a file that declared nothing, or too little, is over."""
+    allowed = min(policy.max_file_bytes, room)
+    if declared is not None and declared > allowed:
+        raise file_too_large(name, policy)
+    return allowed
+
+
+def over_limit(name: str, read: int, allowed: int, policy: AttachmentPolicy) -> None:
+    """Refuses a file of which more than `allowed` bytes were read (read_limit's + 1)."""
+    if read > allowed:
+        raise file_too_large(name, policy)

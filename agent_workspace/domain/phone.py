@@ -265,6 +265,26 @@ class PhoneReading:
         return region_name(self.assumed_region) if self.assumed_region else ""
 
 
+@dataclass(frozen=True)
+class OtherNumber:
+    """What the composer says of the number typed in Other: the E.164 Send will use and the
+    country it was read in, or why it cannot be used (all "" while nothing is typed)."""
+
+    e164: str = ""
+    country: str = ""
+    problem: str = ""
+
+
+def read_other(text: str, *, person_region: str | None, default_region: str) -> OtherNumber:
+    """Other as the composer shows it, read as Send reads it (read_typed_number)."""
+    if not text.strip():
+        return OtherNumber()
+    reading = read_typed_number(text, person_region=person_region, default_region=default_region)
+    if isinstance(reading.result, PhoneOk):
+        return OtherNumber(reading.result.e164, reading.assumed_country)
+    return OtherNumber(problem=reading.result.message)
+
+
 # Refusals that say the same whichever region a number is read in, or that say most (a landline).
 _SAME_EVERYWHERE = frozenset(
     {PhoneProblem.EMPTY, PhoneProblem.NOT_A_NUMBER, PhoneProblem.EXTENSION, PhoneProblem.NOT_MOBILE}

@@ -10,6 +10,8 @@ that is not the one receiving the message is closed (there should only ever be o
 always leaves the phone with an active profile for the person written to.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -114,6 +116,24 @@ class SendDecision:
         """The same as what Send will do, for the composer's line before the agent sends."""
         steps = [step.format_map(_TO_DO) for step in self._steps()]
         return ", ".join(steps[:-1]) + " and " + steps[-1] if len(steps) > 1 else steps[0]
+
+    def followed_by(self, target_id: int, number: str, profile_id: int | None) -> SendDecision:
+        """What the same Send decides right after this one was applied: whatever this one
+        closed, opened or joined, the phone now has one active interaction, `target_id`, with
+        the agent in its live group and the person's profile, so the message only joins it
+        (what decide_send returns for that situation, without gathering it again)."""
+        return SendDecision(
+            workflow=Workflow.ACTIVE_LIVE_AGENT,
+            close_interaction_ids=(),
+            deactivate_profile_id=None,
+            create_profile_for=None,
+            use_profile_id=profile_id,
+            create_interaction=False,
+            target_interaction_id=target_id,
+            assign_to_agent_id=None,
+            join_live_group_agent_id=None,
+            target_interaction_number=number,
+        )
 
     def _steps(self) -> list[str]:
         """Each step with its verbs as {placeholders}, said in either tense."""

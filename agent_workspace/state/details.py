@@ -16,7 +16,7 @@ from agent_workspace.models import ACTIVE_STATES, InteractionState, Role
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import details as details_service
 from agent_workspace.services.interactions import work
-from agent_workspace.services.messaging.confirmations import ConfirmationNeeded
+from agent_workspace.services.interactions.confirmations import ConfirmationNeeded
 from agent_workspace.services.people import directory
 from agent_workspace.state.client_input import choice_refusal, refusal, typed_refusal
 from agent_workspace.state.session import SessionState

@@ -11,7 +11,7 @@ with `rx.App(api_transformer=...)`, answers first:
 - 413 when the declared Content-Length is over what the channel's policy can need;
 - and it counts the body as it streams, so a chunked or lying body is cut off at that limit.
 
-The Send handler then checks each file against the policy (state/compose.py).
+The Send handler then checks each file against the policy (state/compose_files.py).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from agent_workspace.state.compose import BODY_ID, FOCUS_MESSAGE_JS
+from agent_workspace.state.compose_message import BODY_ID, FOCUS_MESSAGE_JS
 
 FIELDS = f"""
 <button id="start">Compose SMS</button>

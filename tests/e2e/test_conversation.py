@@ -74,6 +74,33 @@ def test_other_number_is_converted_to_e164_as_typed_and_landlines_are_refused(
     expect(page.get_by_role("alert")).to_contain_text("landline")
 
 
+def test_a_number_typed_into_other_key_by_key_is_decided_once(
+    page: Page, workspace: WorkspaceServer
+) -> None:
+    """Other reports what was typed once the agent pauses (components/composer.py
+    OTHER_PAUSE_MS): ten keystrokes reach the server as one change, and the preview's routing
+    decision runs once per change (tests/integration/state/test_send_walk.py), not per key."""
+    changes: list[str] = []
+    page.on(
+        "websocket",
+        lambda socket: socket.on(
+            "framesent",
+            lambda frame: changes.append(str(frame)) if "set_other_text" in str(frame) else None,
+        ),
+    )
+    sign_in_as_agent(page, workspace)
+    open_interaction_of(page, "Carlos Garcia")
+    compose(page, body="hi")
+    composer = page.get_by_role("region", name="Compose SMS")
+    composer.get_by_label("To", exact=True).select_option("other")
+
+    composer.get_by_label("Other number").press_sequentially("4155550177")
+
+    expect(composer.get_by_label("Number in E.164")).to_contain_text("+14155550177")
+    expect(composer.get_by_role("status").filter(has_text="Send will")).to_be_visible()
+    assert len(changes) == 1, changes
+
+
 def test_row3_sending_to_a_virtual_agent_conversation_closes_it_and_picture_is_delivered(
     page: Page, workspace: WorkspaceServer
 ) -> None:

@@ -45,7 +45,7 @@ from agent_workspace.services.access import Actor
 from agent_workspace.services.conversation.canned_replies import create_reply
 from agent_workspace.services.errors import AccessDenied, InvalidInput, NotFound
 from agent_workspace.services.interactions.work import DetailsChange
-from agent_workspace.services.messaging.sending import SendRequest, send_sms
+from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.state.session import SessionState
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 from tests.integration.state.test_access_checks import run, state_for
@@ -74,9 +74,9 @@ NEEDS: dict[str, Need] = {
     "interactions.supervising.take_over": Need.SUPERVISE,
     "interactions.work.pick_up": Need.VIEW,
     "interactions.work.update_details": Need.WORK,
-    "messaging.compose.compose_options": Need.VIEW,
-    "messaging.sending.preview_send": Need.VIEW,
-    "messaging.sending.send_sms": Need.VIEW,
+    "sending.options.compose_options": Need.VIEW,
+    "sending.send.preview_send": Need.VIEW,
+    "sending.send.send_sms": Need.VIEW,
 }
 
 # Names an interaction, acts for nobody: each reason says why no rule applies.
@@ -179,10 +179,10 @@ def _arguments(name: str, world: World, interaction_id: int) -> dict[str, Any]:
         "conversation.transcript.export_transcript": {"format": "text"},
         "interactions.supervising.reassign": {"agent_id": world.bob.user_id},
         "interactions.work.update_details": {"change": DetailsChange(short_description="Refund")},
-        "messaging.compose.compose_options": {"default_region": "US"},
-        "messaging.sending.preview_send": {"from_number": SUPPORT_NUMBER, "to": MARIA_PHONE},
+        "sending.options.compose_options": {"default_region": "US"},
+        "sending.send.preview_send": {"from_number": SUPPORT_NUMBER, "to": MARIA_PHONE},
     }
-    if name == "messaging.sending.send_sms":
+    if name == "sending.send.send_sms":
         request = SendRequest(SUPPORT_NUMBER, MARIA_PHONE, "Hi", interaction_id=interaction_id)
         return {"request": request}
     return {"interaction_id": interaction_id, **extra.get(name, {})}
@@ -375,7 +375,7 @@ def test_the_handler_walk_finds_the_ways_in() -> None:
     )
     assert "conversation.messages.history" in reached["InteractionPageState.load_earlier"]
     assert "interactions.supervising.take_over" in reached["SupervisorState.take_over"]
-    assert "messaging.sending.send_sms" in reached["ComposeState.send"]
+    assert "sending.send.send_sms" in reached["ComposeState.send"]
 
 
 def test_a_signed_out_tab_changes_nothing_through_any_handler_that_reaches_one(

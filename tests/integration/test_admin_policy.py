@@ -13,7 +13,7 @@ from agent_workspace.models import AuditEvent, Channel, Role
 from agent_workspace.services.accounts import auth
 from agent_workspace.services.channels import admin
 from agent_workspace.services.errors import AccessDenied, InvalidInput
-from agent_workspace.services.messaging.sending import SendRequest, send_sms
+from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.state.admin import AdminState
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 from tests.integration.state.test_access_checks import run, state_for

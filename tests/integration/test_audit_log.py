@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select, update
 from agent_workspace.models import AuditEvent, Role, utcnow
 from agent_workspace.services.audit_log import AuditFilter, audit_log
 from agent_workspace.services.errors import AccessDenied, FieldProblems
-from agent_workspace.services.messaging.sending import SendRequest, send_sms
+from agent_workspace.services.sending.send import SendRequest, send_sms
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 

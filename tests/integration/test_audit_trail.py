@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from agent_workspace.models import AuditEvent
 from agent_workspace.services.audit import AuditAction
-from agent_workspace.services.messaging.sending import SendRequest, send_sms
+from agent_workspace.services.sending.send import SendRequest, send_sms
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 

@@ -17,11 +17,11 @@ from agent_workspace.models import (
 )
 from agent_workspace.services.access import Actor
 from agent_workspace.services.errors import AccessDenied
+from agent_workspace.services.interactions.confirmations import ConfirmationNeeded
 from agent_workspace.services.interactions.lifecycle import close_by_agent
 from agent_workspace.services.interactions.notices import unread_notices
 from agent_workspace.services.interactions.work import DetailsChange, update_details
-from agent_workspace.services.messaging.confirmations import ConfirmationNeeded
-from agent_workspace.services.messaging.sending import SendRequest, send_sms
+from agent_workspace.services.sending.send import SendRequest, send_sms
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 MARIA_PHONE = "+14155550123"

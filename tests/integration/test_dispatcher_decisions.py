@@ -12,9 +12,9 @@ from sqlmodel import select
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.models import AuditEvent, Message, MessageStatus, utcnow
-from agent_workspace.services.messaging.sending import SendRequest, send_sms
 from agent_workspace.services.outbox import claims
 from agent_workspace.services.outbox.dispatch import Dispatcher
+from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.sms.gateway import (
     FetchedMedia,
     OutboundSms,

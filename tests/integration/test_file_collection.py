@@ -32,8 +32,8 @@ from agent_workspace.models import Attachment, utcnow
 from agent_workspace.services.errors import NotFound
 from agent_workspace.services.files import collection, inbound_media, staged, storage
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
-from agent_workspace.services.messaging import sending
-from agent_workspace.services.messaging.sending import SendRequest, SendResult, send_sms
+from agent_workspace.services.sending import send as sending
+from agent_workspace.services.sending.send import SendRequest, SendResult, send_sms
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 from tests.integration.send.conftest import PNG
 from tests.storage import stored_files

@@ -29,7 +29,7 @@ from agent_workspace.services.conversation.conversation import (
     latest_messages_in,
 )
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
-from agent_workspace.services.messaging.sending import SendRequest, send_sms
+from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
 from agent_workspace.state.live import (
     AgentListFeed,

@@ -13,7 +13,7 @@ from agent_workspace.models import AuditEvent, Role
 from agent_workspace.services import events
 from agent_workspace.services.channels import numbers
 from agent_workspace.services.errors import AccessDenied, FieldProblems, InvalidInput, NotFound
-from agent_workspace.services.messaging.sending import SendRequest, send_sms
+from agent_workspace.services.sending.send import SendRequest, send_sms
 from tests.factories import BILLING_NUMBER, SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 NEW_NUMBER = "+14155550142"

@@ -10,7 +10,7 @@ from agent_workspace.domain.attachments import AttachmentPolicy, CandidateFile
 from agent_workspace.models import Attachment
 from agent_workspace.services.errors import InvalidInput, NotFound
 from agent_workspace.services.files import staged
-from agent_workspace.services.messaging.sending import SendRequest, send_sms
+from agent_workspace.services.sending.send import SendRequest, send_sms
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 from tests.integration.send.conftest import JPEG, PDF, PNG
 

@@ -14,7 +14,7 @@ from agent_workspace.services.interactions.unread import (
     unread_totals,
 )
 from agent_workspace.services.membership import interaction_ids_of
-from agent_workspace.services.messaging.sending import SendRequest, send_sms
+from agent_workspace.services.sending.send import SendRequest, send_sms
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 from tests.integration.test_inbox import text_in
 

@@ -22,8 +22,8 @@ from agent_workspace.services.interactions import details as details_service
 from agent_workspace.services.interactions.inbox import ListQuery, Scope, inbox
 from agent_workspace.services.interactions.lifecycle import create_interaction
 from agent_workspace.services.interactions.work import DetailsChange, pick_up, update_details
-from agent_workspace.services.messaging.compose import compose_options
-from agent_workspace.services.messaging.sending import SendRequest, send_sms
+from agent_workspace.services.sending.options import compose_options
+from agent_workspace.services.sending.send import SendRequest, send_sms
 from tests.factories import (
     BILLING_NUMBER,
     SUPPORT_NUMBER,

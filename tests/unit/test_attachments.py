@@ -18,6 +18,9 @@ from agent_workspace.domain.attachments import (
     check_attachments,
     describe_size,
     file_too_large,
+    over_limit,
+    read_limit,
+    room_for,
     sanitize_filename,
     sniff_content_type,
     upload_body_limit,
@@ -398,3 +401,58 @@ def test_size_refusals_name_the_file_and_the_limit() -> None:
     assert upload_too_large(policy).message == (
         "These attachments are larger than the 2 MB a message may take."
     )
+
+
+SMALL = AttachmentPolicy(DEFAULT_ALLOWED_TYPES, max_total_bytes=100, max_files=3)
+
+
+@pytest.mark.parametrize(
+    ("adding", "attached", "used", "room"),
+    [
+        (1, 0, 0, 100),  # the first file: the whole total
+        (2, 1, 30, 70),  # beside one of 30 bytes
+        (3, 0, 0, 100),  # exactly the most files
+        (0, 3, 100, 0),  # nothing more: no room, no refusal
+        (2, 2, 10, None),  # four files: refused before any is read
+        (4, 0, 0, None),
+    ],
+)
+def test_room_for_counts_the_files_first_then_leaves_what_the_total_has_left(
+    adding: int, attached: int, used: int, room: int | None
+) -> None:
+    if room is None:
+        with pytest.raises(AttachmentRejected, match=f"{attached + adding} files are attached"):
+            room_for(adding, SMALL, attached=attached, used=used)
+    else:
+        assert room_for(adding, SMALL, attached=attached, used=used) == room
+
+
+@pytest.mark.parametrize(
+    ("declared", "room", "allowed"),
+    [
+        (None, 100, 100),  # nothing declared: the file's own limit (the whole total)
+        (10, 100, 100),
+        (100, 100, 100),  # exactly the limit
+        (None, 25, 25),  # the room left is less than a file's limit
+        (25, 25, 25),
+        (101, 100, None),  # declared over the file's limit: refused unread
+        (26, 25, None),  # declared over the room left
+    ],
+)
+def test_read_limit_is_the_smaller_of_the_file_limit_and_the_room_left(
+    declared: int | None, room: int, allowed: int | None
+) -> None:
+    if allowed is None:
+        with pytest.raises(AttachmentRejected, match=r"label\.png is larger than"):
+            read_limit("label.png", declared, room, SMALL)
+    else:
+        assert read_limit("label.png", declared, room, SMALL) == allowed
+
+
+@pytest.mark.parametrize(("read", "over"), [(0, False), (59, False), (60, False), (61, True)])
+def test_over_limit_refuses_a_file_read_past_its_limit(read: int, over: bool) -> None:
+    if over:
+        with pytest.raises(AttachmentRejected, match=r"label\.png is larger than"):
+            over_limit("label.png", read, 60, SMALL)
+    else:
+        over_limit("label.png", read, 60, SMALL)

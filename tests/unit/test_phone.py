@@ -3,6 +3,7 @@
 import pytest
 
 from agent_workspace.domain.phone import (
+    OtherNumber,
     PhoneOk,
     PhoneProblem,
     PhoneRejected,
@@ -11,6 +12,7 @@ from agent_workspace.domain.phone import (
     national_readings,
     non_mobile_kind,
     parse_phone,
+    read_other,
     read_typed_number,
     region_name,
 )
@@ -450,3 +452,34 @@ def test_national_readings_are_the_numbers_a_text_is_in_their_own_country(
 )
 def test_national_readings_of_what_is_no_national_number_are_none(text: str) -> None:
     assert national_readings(text) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("typed", "person_region", "shown"),
+    [
+        ("", "AU", OtherNumber()),
+        ("   ", None, OtherNumber()),
+        ("0412 345 678", "AU", OtherNumber("+61412345678", "Australia")),
+        ("(415) 555-0177", "AU", OtherNumber("+14155550177", "United States")),
+        ("(415) 555-0177", None, OtherNumber("+14155550177", "United States")),
+        ("+1 415 555 0177", "AU", OtherNumber("+14155550177", "")),
+    ],
+)
+def test_other_says_the_number_and_the_country_it_was_read_in(
+    typed: str, person_region: str | None, shown: OtherNumber
+) -> None:
+    assert read_other(typed, person_region=person_region, default_region="US") == shown
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("+44 20 7946 0958", "landline"),
+        ("0412 345 67", "AU (+61) or US (+1)"),
+        ("hello", ""),
+    ],
+)
+def test_other_says_why_a_number_cannot_be_used(typed: str, says: str) -> None:
+    shown = read_other(typed, person_region="AU", default_region="US")
+    assert (shown.e164, shown.country) == ("", "")
+    assert shown.problem and says in shown.problem

@@ -1,5 +1,6 @@
 """Routing decisions: every SPEC.md "What Send does" row by name, then priorities and invariants."""
 
+import dataclasses
 import itertools
 from datetime import UTC, datetime, timedelta
 
@@ -379,6 +380,39 @@ def test_every_situation_satisfies_the_routing_invariants(
     assert d.use_profile_id in (None, MY_PROFILE.id)
     assert d.close_interaction_numbers == tuple(f"IMS{i:07d}" for i in d.close_interaction_ids)
     assert d.describe() and d.plan()
+
+
+def _applied(s: SendSituation, d: SendDecision) -> tuple[SendSituation, int, str, int]:
+    """The situation once the decision's effects are written: one active interaction (the new
+    one, 99, or the target with the agent in its live group) and the person's profile."""
+    profile_id = d.use_profile_id if d.use_profile_id is not None else 77
+    if d.create_interaction:
+        target = ActiveInteraction(
+            99, "IMS0000099", profile_id, False, AGENT, frozenset({AGENT}), T0 + timedelta(1)
+        )
+    else:
+        [kept] = [i for i in s.active if i.id == d.target_interaction_id]
+        target = dataclasses.replace(kept, live_group=kept.live_group | {AGENT})
+    after = SendSituation(AGENT, s.person, ProfileRef(profile_id, s.person), (target,))
+    return after, target.id, target.number, profile_id
+
+
+@pytest.mark.parametrize(
+    ("profile_name", "active_name"), list(itertools.product(PROFILES, ACTIVE_SETS))
+)
+def test_the_send_after_a_send_only_adds_to_where_the_first_went(
+    profile_name: str, active_name: str
+) -> None:
+    """followed_by (the composer's next preview, said by send_sms) is what decide_send says
+    for the situation the first Send left, in every row."""
+    s = situation(*ACTIVE_SETS[active_name], profile=PROFILES[profile_name])
+    d = decide_send(s)
+    after, target_id, number, profile_id = _applied(s, d)
+
+    assert d.followed_by(target_id, number, profile_id) == decide_send(after)
+    assert d.followed_by(target_id, number, profile_id).plan() == (
+        f"add the message to interaction {number}"
+    )
 
 
 def _confirmation(s: SendSituation) -> Confirmation | None:

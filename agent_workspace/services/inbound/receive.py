@@ -40,20 +40,16 @@ from agent_workspace.services.audit import PROVIDER, AuditAction, record_rows, r
 from agent_workspace.services.channels.numbers import NumberOwner, owner_in
 from agent_workspace.services.conversation.opt_outs import set_opt_out
 from agent_workspace.services.errors import NotFound
+from agent_workspace.services.interactions.active import active_views, as_active
 from agent_workspace.services.interactions.lifecycle import (
     close_interaction,
     note_inbound_message,
     open_interaction,
 )
 from agent_workspace.services.interactions.live_group import member_ids
-from agent_workspace.services.messaging.routing import (
-    active_views,
-    as_active,
-    create_profile,
-    deactivate_profile,
-)
 from agent_workspace.services.outbox import wakeups
 from agent_workspace.services.people.directory import add_person
+from agent_workspace.services.people.profiles import create_profile, deactivate_profile
 from agent_workspace.services.people.resolvers import ProfileResolver, resolver_for
 
 InboundSms = InboundText

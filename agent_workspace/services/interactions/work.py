@@ -26,12 +26,15 @@ from agent_workspace.services import events
 from agent_workspace.services.access import Actor, access_interaction, require_active, require_role
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import InvalidInput, NotFound
+from agent_workspace.services.interactions.confirmations import (
+    ConfirmationNeeded,
+    confirmation_text,
+)
 from agent_workspace.services.interactions.lifecycle import assign, close_for
 from agent_workspace.services.interactions.lists import watcher_ids
 from agent_workspace.services.interactions.live_group import join_live_group
-from agent_workspace.services.messaging.confirmations import ConfirmationNeeded, confirmation_text
-from agent_workspace.services.messaging.routing import create_profile, deactivate_profile
 from agent_workspace.services.people.directory import get_person, person_ids, person_ref
+from agent_workspace.services.people.profiles import create_profile, deactivate_profile
 from agent_workspace.services.people.resolvers import active_profile
 
 MAX_DESCRIPTION = 200

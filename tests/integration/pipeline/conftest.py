@@ -20,8 +20,8 @@ from agent_workspace.domain.attachments import CandidateFile
 from agent_workspace.models import AuditEvent, Message
 from agent_workspace.services.access import Actor
 from agent_workspace.services.inbound.route import route_pending
-from agent_workspace.services.messaging.sending import SendRequest, SendResult, send_sms
 from agent_workspace.services.outbox.dispatch import Dispatcher
+from agent_workspace.services.sending.send import SendRequest, SendResult, send_sms
 from agent_workspace.sms import TwilioGateway, compute_signature
 from agent_workspace.sms.simulator import SimulatorServer
 from agent_workspace.web.routes import create_api

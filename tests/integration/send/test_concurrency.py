@@ -25,7 +25,7 @@ from agent_workspace.models import (
 )
 from agent_workspace.services.access import Actor
 from agent_workspace.services.interactions.lifecycle import create_interaction
-from agent_workspace.services.messaging.sending import SendRequest, SendResult, send_sms
+from agent_workspace.services.sending.send import SendRequest, SendResult, send_sms
 from tests.factories import SUPPORT_NUMBER, make_consumer, make_user
 from tests.integration.send.conftest import (
     PHONE,

@@ -15,7 +15,7 @@ from agent_workspace.domain.routing import Workflow
 from agent_workspace.models import Consumer, InteractionType, Message
 from agent_workspace.services.access import Actor
 from agent_workspace.services.interactions.lifecycle import close_interaction, create_interaction
-from agent_workspace.services.messaging.sending import (
+from agent_workspace.services.sending.send import (
     SendRequest,
     SendResult,
     preview_send,
@@ -114,6 +114,38 @@ def test_preview_names_the_workflow_send_then_takes_and_writes_nothing(
     inbound("hello again")
     preview_then_send(agent, about_erin, Workflow.ACTIVE_VIRTUAL_AGENT)
     assert_invariants(engine)
+
+
+def test_a_send_says_what_the_next_send_does_as_preview_send_would(
+    engine: Engine, channel_id: int, agent: Actor, other_agent: Actor
+) -> None:
+    """send_sms returns the composer's next preview (no second preview_send per Send), and it
+    is preview_send's, whichever workflow the first Send took."""
+    carol = make_consumer("Carol", PHONE)
+    erin = make_contact("Erin", PHONE)
+    about_carol = create_interaction(actor=agent, type=InteractionType.PHONE, person=carol).id
+    about_erin = create_interaction(actor=agent, type=InteractionType.PHONE, person=erin).id
+
+    def send_then_preview(actor: Actor, interaction_id: int | None, expected: Workflow) -> None:
+        request = SendRequest(
+            SUPPORT_NUMBER, PHONE, "Hello", interaction_id=interaction_id, confirmed=True
+        )
+        sent = send_sms(actor=actor, request=request)
+        assert sent.workflow is expected
+        preview = preview_send(
+            actor=actor, interaction_id=interaction_id, from_number=SUPPORT_NUMBER, to=PHONE
+        )
+        assert sent.next == preview
+        assert preview.plan == f"add the message to interaction {sent.interaction_number}"
+
+    send_then_preview(agent, about_carol, Workflow.NO_ACTIVE)
+    send_then_preview(other_agent, about_carol, Workflow.ACTIVE_LIVE_AGENT)
+    send_then_preview(other_agent, about_erin, Workflow.ACTIVE_DIFFERENT_USER)
+    with transaction(engine) as session:
+        for interaction in active_for(session, PHONE):
+            close_interaction(session=session, actor=agent, interaction=interaction, reason="done")
+    inbound("hello again")
+    send_then_preview(agent, None, Workflow.ACTIVE_VIRTUAL_AGENT)
 
 
 def test_preview_of_a_number_nobody_has_creates_no_consumer(

@@ -13,8 +13,8 @@ from agent_workspace.models import Attachment, Role
 from agent_workspace.services.access import Actor
 from agent_workspace.services.errors import AccessDenied, InvalidInput, NotFound, ServiceError
 from agent_workspace.services.files.storage import read_bytes
-from agent_workspace.services.messaging.confirmations import ConfirmationNeeded
-from agent_workspace.services.messaging.sending import SendRequest, send_sms
+from agent_workspace.services.interactions.confirmations import ConfirmationNeeded
+from agent_workspace.services.sending.send import SendRequest, send_sms
 from tests.factories import (
     BILLING_NUMBER,
     SUPPORT_NUMBER,

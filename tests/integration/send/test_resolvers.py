@@ -18,8 +18,8 @@ from agent_workspace.domain.routing import PersonKind, PersonRef, Workflow
 from agent_workspace.models import ChannelUserProfile, Consumer, Interaction
 from agent_workspace.services.access import Actor
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
-from agent_workspace.services.messaging.sending import SendRequest, preview_send, send_sms
 from agent_workspace.services.people import resolvers
+from agent_workspace.services.sending.send import SendRequest, preview_send, send_sms
 from tests.factories import SUPPORT_NUMBER, make_consumer
 from tests.integration.send.conftest import PHONE, assert_invariants, counts
 

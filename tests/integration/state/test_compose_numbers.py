@@ -13,8 +13,9 @@ from sqlalchemy.engine import Engine
 from agent_workspace.models import InteractionType
 from agent_workspace.services.accounts import auth
 from agent_workspace.services.interactions.lifecycle import create_interaction
-from agent_workspace.services.messaging.sending import SendRequest, send_sms
-from agent_workspace.state.compose import OTHER, ComposeState
+from agent_workspace.services.sending.send import SendRequest, send_sms
+from agent_workspace.state.compose import ComposeState
+from agent_workspace.state.compose_to import OTHER
 from agent_workspace.state.session import SessionState
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user, undelivered
 from tests.integration.state.test_access_checks import run, state_for

@@ -10,7 +10,7 @@ from agent_workspace.models import InteractionType
 from agent_workspace.services.conversation.conversation import conversation, load_conversation
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions.lifecycle import create_interaction
-from agent_workspace.services.messaging.sending import SendRequest, send_sms
+from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.state.live import ConversationFeed
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_contact, make_user
 

@@ -1,10 +1,10 @@
-"""Gathers the facts for a routing decision and applies it, in the caller's transaction."""
+"""The routing decision of a Send: its facts gathered (domain/routing.py decides) and every
+effect applied, in the caller's transaction."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
-import sqlalchemy as sa
 from sqlmodel import Session
 
 from agent_workspace.domain.routing import (
@@ -16,71 +16,23 @@ from agent_workspace.domain.routing import (
     decide_send,
 )
 from agent_workspace.models import (
-    ACTIVE_STATES,
-    ChannelUserProfile,
     Interaction,
     InteractionState,
     InteractionType,
-    LiveGroupMember,
     LiveGroupReason,
     utcnow,
 )
+from agent_workspace.services import events
 from agent_workspace.services.access import Actor
-from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import InvalidInput
+from agent_workspace.services.interactions.active import active_views
 from agent_workspace.services.interactions.lifecycle import close_interaction, open_interaction
+from agent_workspace.services.interactions.lists import watcher_ids
 from agent_workspace.services.interactions.live_group import join_live_group
-from agent_workspace.services.people.directory import add_person, get_people, person_ids
+from agent_workspace.services.interactions.notices import notify
+from agent_workspace.services.people.directory import add_person, get_people
+from agent_workspace.services.people.profiles import create_profile, deactivate_profile
 from agent_workspace.services.people.resolvers import ProfileResolver, Resolution
-
-_I: sa.Table = Interaction.__table__  # type: ignore[attr-defined]
-_G: sa.Table = LiveGroupMember.__table__  # type: ignore[attr-defined]
-# Built once, plain rows, one statement with the live groups: every inbound text runs it.
-_ACTIVE = (
-    sa.select(
-        _I.c.id,
-        _I.c.number,
-        _I.c.profile_id,
-        _I.c.virtual_agent,
-        _I.c.assigned_agent_id,
-        _I.c.opened_at,
-        _G.c.agent_id,
-    )
-    .select_from(_I.outerjoin(_G, sa.and_(_G.c.interaction_id == _I.c.id, _G.c.left_at.is_(None))))
-    .where(
-        _I.c.channel_id == sa.bindparam("channel_id"),
-        _I.c.phone == sa.bindparam("phone"),
-        _I.c.type == InteractionType.MESSAGING,
-        _I.c.state.in_(sorted(ACTIVE_STATES)),
-    )
-    .order_by(_I.c.id)
-)
-
-
-def active_views(session: Session, channel_id: int, phone: str) -> tuple[ActiveInteraction, ...]:
-    """The phone's active messaging interactions as the pure routing decisions take them."""
-    rows = session.execute(_ACTIVE, {"channel_id": channel_id, "phone": phone}).all()
-    heads: dict[int, sa.Row[Any]] = {}  # a row per member: the first one of each interaction
-    groups: dict[int, set[int]] = {}
-    for row in rows:
-        heads.setdefault(row.id, row)
-        members = groups.setdefault(row.id, set())
-        if row.agent_id is not None:
-            members.add(row.agent_id)
-    return tuple(as_active(row, frozenset(groups[row.id])) for row in heads.values())
-
-
-def as_active(interaction: Any, live_group: frozenset[int]) -> ActiveInteraction:
-    """The plain-value view the pure decisions take, of a row or an Interaction object."""
-    return ActiveInteraction(
-        id=interaction.id,
-        number=interaction.number,
-        profile_id=interaction.profile_id,
-        virtual_agent=interaction.virtual_agent,
-        assigned_agent_id=interaction.assigned_agent_id,
-        live_group=live_group,
-        opened_at=interaction.opened_at,
-    )
 
 
 def send_situation(
@@ -98,41 +50,47 @@ def send_situation(
     )
 
 
-def create_profile(
-    session: Session, channel_id: int, phone: str, person: PersonRef, actor: Actor | str
-) -> int:
-    consumer_id, contact_id = person_ids(person)
-    profile = ChannelUserProfile(
-        channel_id=channel_id, phone=phone, consumer_id=consumer_id, contact_id=contact_id
-    )
-    session.add(profile)
-    session.flush()
-    record(
-        session=session,
-        actor=actor,
-        action=AuditAction.PROFILE_CREATED,
-        entity=profile,
-        detail={"phone": phone, "person": f"{person.kind.value}:{person.id}"},
-    )
-    assert profile.id is not None
-    return profile.id
+@dataclass(frozen=True)
+class Closing:
+    """Who hears of the interactions a Send closes, read before the closing ends their live
+    groups: whose lists show each, and (number, assignee) of those another agent holds."""
+
+    watchers: dict[int, frozenset[int]]
+    holders: list[tuple[str, int]]
 
 
-def deactivate_profile(session: Session, profile_id: int, actor: Actor | str, reason: str) -> None:
-    profile = session.get(ChannelUserProfile, profile_id)
-    if profile is None or not profile.is_active:
-        return
-    profile.is_active = False
-    profile.deactivated_at = utcnow()
-    session.add(profile)
-    session.flush()  # the unique active-profile index must see this before a new one is added
-    record(
-        session=session,
-        actor=actor,
-        action=AuditAction.PROFILE_DEACTIVATED,
-        entity=profile,
-        detail={"reason": reason},
+def closing_of(session: Session, decision: SendDecision, sender_id: int) -> Closing:
+    ids = decision.close_interaction_ids
+    found = [session.get(Interaction, i) for i in ids]
+    return Closing(
+        watchers={closed: frozenset(watcher_ids(session, closed)) for closed in ids},
+        holders=[
+            (i.number, i.assigned_agent_id)
+            for i in found
+            if i is not None
+            and i.assigned_agent_id is not None
+            and i.assigned_agent_id != sender_id
+        ],
     )
+
+
+def tell_closing(
+    session: Session, closing: Closing, agent: Actor, phone: str, target: Interaction
+) -> None:
+    """After commit, the closed interactions' lists change, and each agent who held one is
+    told where the conversation went."""
+    for closed, watching in closing.watchers.items():
+        events.after_commit(session, events.InteractionChanged(closed, watching))
+    for closed_number, holder in closing.holders:
+        notify(
+            session,
+            agent_id=holder,
+            text=(
+                f"{agent.display_name} texted {phone} and closed your {closed_number}; "
+                f"the conversation continues in {target.number}."
+            ),
+            interaction_id=target.id,
+        )
 
 
 def apply_send_decision(

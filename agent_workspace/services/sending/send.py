@@ -46,17 +46,20 @@ from agent_workspace.services.conversation.opt_outs import opt_out_of
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.files.staged import forget_sent, load_staged
 from agent_workspace.services.files.storage import store_files
-from agent_workspace.services.interactions.lifecycle import note_last_message
-from agent_workspace.services.interactions.lists import watcher_ids
-from agent_workspace.services.interactions.notices import notify
-from agent_workspace.services.messaging.confirmations import ConfirmationNeeded, confirmation_text
-from agent_workspace.services.messaging.routing import (
-    apply_send_decision,
-    decide,
+from agent_workspace.services.interactions.confirmations import (
+    ConfirmationNeeded,
+    confirmation_text,
 )
+from agent_workspace.services.interactions.lifecycle import note_last_message
 from agent_workspace.services.outbox import wakeups
 from agent_workspace.services.people.directory import get_person, person_ref
 from agent_workspace.services.people.resolvers import ProfileResolver, get_resolver
+from agent_workspace.services.sending.decision import (
+    apply_send_decision,
+    closing_of,
+    decide,
+    tell_closing,
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,15 @@ class SendRequest:
 
 
 @dataclass(frozen=True)
+class Preview:
+    workflow: Workflow
+    plan: str  # what Send will do, e.g. "add the message to interaction IMS0001001"
+    to: str
+    confirm: str = ""  # the question Send must ask first, when it changes someone else's work
+    assumed_country: str = ""  # the country a number without a country code was read in
+
+
+@dataclass(frozen=True)
 class SendResult:
     message_id: int
     interaction_id: int
@@ -81,15 +93,9 @@ class SendResult:
     workflow: Workflow | None  # None when an idempotent retry returned the earlier result
     summary: str
     duplicate: bool = False
-
-
-@dataclass(frozen=True)
-class Preview:
-    workflow: Workflow
-    plan: str  # what Send will do, e.g. "add the message to interaction IMS0001001"
-    to: str
-    confirm: str = ""  # the question Send must ask first, when it changes someone else's work
-    assumed_country: str = ""  # the country a number without a country code was read in
+    # What the same Send would do now, said by the send that made it so (None for a retry):
+    # the composer shows it without asking preview_send again.
+    next: Preview | None = None
 
 
 @dataclass(frozen=True)
@@ -112,15 +118,15 @@ def send_sms(
     engine: Engine | None = None,
 ) -> SendResult:
     """Routes per SPEC "What Send does" and stores the message `queued`, in one transaction."""
-    agent = require_role(actor, Role.AGENT)
     try:
         with transaction(engine) as session:
+            agent, source = _entry(session, actor, request.interaction_id)
             if (done := _earlier_result(session, request.idempotency_key)) is not None:
                 return done
             if request.staged:
                 staged = load_staged(session, agent, request.staged)
                 request = dataclasses.replace(request, files=(*request.files, *staged))
-            prepared = _prepare(session, agent, request)
+            prepared = _prepare(session, request, source)
             lock_phone(session, prepared.channel.id, prepared.to)
             situation, decision, person = decide(
                 session,
@@ -139,7 +145,8 @@ def send_sms(
                 if question := " ".join(q for q in questions if q):
                     raise ConfirmationNeeded(question)
             result = _apply_and_queue(session, agent, request, prepared, decision, person)
-            forget_sent(session, agent, request.staged)
+            if request.staged:
+                forget_sent(session, agent, request.staged)
     except sa.exc.IntegrityError:
         # A concurrent double-click with the same idempotency key committed first.
         with transaction(engine) as session:
@@ -159,12 +166,12 @@ def preview_send(
     engine: Engine | None = None,
 ) -> Preview:
     """Which workflow Send would take now, in words; writes nothing."""
-    agent = require_role(actor, Role.AGENT)
     request = SendRequest(
         from_number=from_number, to=to, body="preview", interaction_id=interaction_id
     )
     with reading(engine) as session:
-        prepared = _prepare(session, agent, request)
+        agent, source = _entry(session, actor, interaction_id)
+        prepared = _prepare(session, request, source)
         situation, decision, person = decide(
             session,
             agent=agent,
@@ -177,6 +184,16 @@ def preview_send(
         asked = confirmation_needed(situation, decision)
         question = confirmation_text(session, asked, prepared.to, person) if asked else ""
     return Preview(decision.workflow, decision.plan(), prepared.to, question, prepared.assumed)
+
+
+def _entry(
+    session: Session, actor: Actor | None, interaction_id: int | None
+) -> tuple[Actor, Interaction | None]:
+    """The one role check of a Send or a preview: the agent's, with the interaction composed
+    from (the access rule checks the role with it). Nothing after this checks it again."""
+    if interaction_id:
+        return access_interaction(session, actor, interaction_id)
+    return require_role(actor, Role.AGENT), None
 
 
 def _earlier_result(session: Session, key: str | None) -> SendResult | None:
@@ -193,14 +210,9 @@ def _earlier_result(session: Session, key: str | None) -> SendResult | None:
     return SendResult(message.id, interaction.id, interaction.number, None, summary, duplicate=True)
 
 
-def _prepare(session: Session, agent: Actor, request: SendRequest) -> _Prepared:
+def _prepare(session: Session, request: SendRequest, source: Interaction | None) -> _Prepared:
     """Every refusal happens here, before anything is written."""
     channel = sms_channel(session)
-    source = (
-        access_interaction(session, agent, request.interaction_id)[1]
-        if request.interaction_id
-        else None
-    )
     context = person_ref(source.consumer_id, source.contact_id) if source else None
     if request.from_number not in channel.provider_numbers:
         raise InvalidInput(not_a_sender(session, channel, request.from_number))
@@ -244,11 +256,8 @@ def _apply_and_queue(
     person: PersonRef,
 ) -> SendResult:
     source = prepared.source
-    # Whose lists show what this send closes, read before the closing ends their live groups.
-    closed_watchers = {
-        closed: frozenset(watcher_ids(session, closed)) for closed in decision.close_interaction_ids
-    }
-    closed_holders = _holders(session, decision.close_interaction_ids, agent.user_id)
+    closes = decision.close_interaction_ids
+    closing = closing_of(session, decision, agent.user_id) if closes else None
     target = apply_send_decision(
         session,
         agent=agent,
@@ -283,19 +292,8 @@ def _apply_and_queue(
         at=message.created_at,
     )
     session.add(target)
-    stored = store_files(session, [candidate.data for candidate in request.files])
-    for (key, digest), accepted in zip(stored, prepared.files, strict=True):
-        session.add(
-            Attachment(
-                message_id=message.id,
-                filename=accepted.filename,
-                content_type=accepted.content_type,
-                size=accepted.size,
-                sha256=digest,
-                storage_key=key,
-                uploaded_by_id=agent.user_id,
-            )
-        )
+    if request.files:
+        _attach(session, agent, message.id, request.files, prepared.files)
     summary = _summary(decision, target.number)
     record(
         session=session,
@@ -312,32 +310,37 @@ def _apply_and_queue(
     )
     watchers = {agent.user_id, *(a for a in (target.assigned_agent_id,) if a)}
     events.after_commit(session, events.InteractionChanged(target.id, frozenset(watchers)))
-    for closed, watching in closed_watchers.items():
-        events.after_commit(session, events.InteractionChanged(closed, watching))
-    for closed_number, holder in closed_holders:
-        notify(
-            session,
-            agent_id=holder,
-            text=(
-                f"{agent.display_name} texted {prepared.to} and closed your {closed_number}; "
-                f"the conversation continues in {target.number}."
-            ),
-            interaction_id=target.id,
-        )
+    if closing is not None:
+        tell_closing(session, closing, agent, prepared.to, target)
     wakeups.announce(session)
-    return SendResult(message.id, target.id, target.number, decision.workflow, summary)
+    after = decision.followed_by(target.id, target.number, target.profile_id)
+    next_send = Preview(after.workflow, after.plan(), prepared.to, "", prepared.assumed)
+    return SendResult(
+        message.id, target.id, target.number, decision.workflow, summary, next=next_send
+    )
 
 
-def _holders(
-    session: Session, interaction_ids: tuple[int, ...], sender_id: int
-) -> list[tuple[str, int]]:
-    """(number, assignee) of the interactions a send closes that another agent holds."""
-    found = [session.get(Interaction, i) for i in interaction_ids]
-    return [
-        (i.number, i.assigned_agent_id)
-        for i in found
-        if i is not None and i.assigned_agent_id is not None and i.assigned_agent_id != sender_id
-    ]
+def _attach(
+    session: Session,
+    agent: Actor,
+    message_id: int,
+    files: tuple[CandidateFile, ...],
+    accepted: list[AcceptedFile],
+) -> None:
+    """The files' bytes stored and their rows, in the order they were attached."""
+    stored = store_files(session, [candidate.data for candidate in files])
+    for (key, digest), file in zip(stored, accepted, strict=True):
+        session.add(
+            Attachment(
+                message_id=message_id,
+                filename=file.filename,
+                content_type=file.content_type,
+                size=file.size,
+                sha256=digest,
+                storage_key=key,
+                uploaded_by_id=agent.user_id,
+            )
+        )
 
 
 def _summary(decision: SendDecision, number: str) -> str:

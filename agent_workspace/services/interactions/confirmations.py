@@ -1,4 +1,5 @@
-"""The question a Send asks before it changes someone else's work, in words that name it."""
+"""The question a change to someone else's work asks first (a Send, a Details Save), in words
+that name it."""
 
 from __future__ import annotations
 
