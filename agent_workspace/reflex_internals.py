@@ -42,6 +42,12 @@ async def unlink(feed: rx.State) -> list[Any]:
     return list(await feed._unlink() or [])  # type: ignore[attr-defined]
 
 
+def is_mixin(state_cls: type[rx.State]) -> bool:
+    """A state mixin (`class X(rx.State, mixin=True)`): its handlers run only as part of the
+    states that mix it in, never as a substate of their own."""
+    return bool(state_cls._mixin)
+
+
 def linked_tabs(copy: rx.State) -> list[str]:
     """The tabs linked to a shared copy, by their client tokens."""
     return sorted(copy._linked_from)  # type: ignore[attr-defined]

@@ -40,6 +40,7 @@ import agent_workspace.services
 import agent_workspace.state
 from agent_workspace.domain.access import Need
 from agent_workspace.models import Role
+from agent_workspace.reflex_internals import is_mixin
 from agent_workspace.services import access
 from agent_workspace.services.access import Actor
 from agent_workspace.services.conversation.canned_replies import create_reply
@@ -270,6 +271,7 @@ def _state_classes() -> list[type[rx.State]]:
         if inspect.isclass(value)
         and issubclass(value, rx.State)
         and value.__module__ == module.__name__
+        and not is_mixin(value)  # its handlers are listed with the states that mix it in
     ]
 
 

@@ -36,6 +36,17 @@ def test_shared_state_links() -> None:
     assert "_linked_from" in rx.SharedState.__annotations__
 
 
+def test_state_mixins() -> None:
+    class Part(rx.State, mixin=True):
+        pass
+
+    class Whole(Part, rx.State):
+        pass
+
+    assert reflex_internals.is_mixin(Part)
+    assert not reflex_internals.is_mixin(Whole)
+
+
 def test_a_copy_changed_outside_a_tabs_event() -> None:
     assert inspect.iscoroutinefunction(BaseState._get_resolved_delta)
     assert _parameters(BaseState._get_resolved_delta) == ["self"]
