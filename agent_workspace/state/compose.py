@@ -31,8 +31,8 @@ from agent_workspace.services.files import staged, uploads
 from agent_workspace.services.files.media_links import media_path
 from agent_workspace.services.messaging import canned_replies, compose, notes, sending
 from agent_workspace.services.messaging.confirmations import ConfirmationNeeded
-from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
 from agent_workspace.state.client_input import choice_refusal, refusal, typed_refusal
+from agent_workspace.state.live import CHANNEL_LINK, ChannelFeed
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import Choice, ReplyItem, StagedItem
 

@@ -1,5 +1,5 @@
 """The conversation pane: opening an interaction links the tab to its live feed, loads its older
-messages once, and marks what the agent has seen."""
+messages once, and marks what the agent has seen: on opening, and when a push shows new ones."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import inbox, lifecycle, work
 from agent_workspace.services.messaging import conversation, messages
 from agent_workspace.state.client_input import refusal
-from agent_workspace.state.live import ConversationFeed, conversation_token
+from agent_workspace.state.conversation_feed import ConversationFeed, MessageItem, message_item
+from agent_workspace.state.live import conversation_token
 from agent_workspace.state.session import SessionState
-from agent_workspace.state.views import MessageItem, message_item
 
 
 class InteractionPageState(SessionState):
@@ -26,6 +26,7 @@ class InteractionPageState(SessionState):
     history: list[MessageItem] = []  # messages as they were when the tab opened
     history_upto: int = 0  # position of the last message in `history`
     pane: str = "list"  # on a narrow screen the one pane shown: list, conversation, details
+    _seen_total: int = 0  # the conversation's message count when this tab last marked it seen
 
     @rx.event
     async def open(self) -> EventSpec | None:
@@ -57,8 +58,18 @@ class InteractionPageState(SessionState):
         self.interaction_id, self.pane = interaction_id, "conversation"
         feed._show(view)
         await self._load_history(actor, upto=view.total)
+        self._seen_total = view.total
         await self._mark_seen(actor)
         return None
+
+    @rx.event
+    async def messages_shown(self, total: int) -> None:
+        """A push showed this tab new messages of its conversation (a hidden element remounts
+        with the count): the agent has seen them, and the service tells the agent's lists."""
+        if not self.interaction_id or type(total) is not int or total <= self._seen_total:
+            return
+        self._seen_total = total
+        await self._mark_seen(Role.AGENT)
 
     async def _leave_conversation(self) -> None:
         if reflex_internals.is_linked(self, ConversationFeed):
@@ -81,8 +92,8 @@ class InteractionPageState(SessionState):
         self.history = [message_item(m, name) for m in older]
         self.history_upto = upto
 
-    async def _mark_seen(self, actor: Actor) -> None:
-        await self._serve(actor, inbox.mark_seen, show="", interaction_id=self.interaction_id)
+    async def _mark_seen(self, who: Role | Actor) -> None:
+        await self._serve(who, inbox.mark_seen, show="", interaction_id=self.interaction_id)
 
     @rx.event
     async def load_earlier(self) -> None:

@@ -9,8 +9,7 @@ from agent_workspace.services.messaging.conversation import load_conversation, l
 from agent_workspace.services.messaging.inbound import InboundSms, receive_sms
 from agent_workspace.services.messaging.messages import TAIL
 from agent_workspace.services.messaging.sending import SendRequest, send_sms
-from agent_workspace.state.live import ConversationFeed
-from agent_workspace.state.live_tail import FOLD_AT
+from agent_workspace.state.conversation_feed import FOLD_AT, ConversationFeed
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 PHONE = "+14155550123"
