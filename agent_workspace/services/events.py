@@ -124,8 +124,8 @@ class InboundAccepted:
     phone: str
 
 
-# An event that one live pane shows whole (state/live.py PANES): its `pane`, `key` and
-# `audience` are all the notifier needs.
+# What one live pane shows changed (state/live.py PANES): its `pane`, `key` and `audience` are
+# all the notifier needs, so a new pane's event is a class here with those three, added below.
 PaneChanged = NoticeCreated | ChannelChanged
 Event = (
     InteractionChanged

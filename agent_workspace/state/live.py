@@ -5,7 +5,8 @@ Interactions page `agent<id>`: an update goes only to those who show the thing. 
 session links its tabs to a copy of its own under a name only the server can make
 (services/accounts/live_views.py). Who may hear a change rides on its event, decided by the
 service that committed it (services/events.py `Audience`); the notifier (web/notifier.py)
-pushes to the sessions that rule lets hear it and reads or writes nothing else.
+pushes to the sessions the access rule lets hear it, reading only who shows a feed and what
+the feed holds, and writing nothing.
 
 A new live pane is one feed row plus one component:
 
@@ -17,9 +18,10 @@ A new live pane is one feed row plus one component:
    `SessionState.follow_pane("<name>")`, which checks the role, links the session's copy and
    shows the current value.
 
-The service that changes what the pane shows publishes an event with `pane`, `key` and
-`audience` (services/events.py `PaneChanged`): the notifier then reads it and pushes it to
-the sessions in the audience that show the pane, with no code of its own for it.
+The service that changes what the pane shows publishes its event after commit: a class in
+services/events.py with `pane`, `key` and `audience`, one of `PaneChanged` (as NoticeCreated
+is). The notifier then reads the pane and pushes it to the sessions of the audience that show
+it, with no code of its own for it.
 """
 
 from __future__ import annotations

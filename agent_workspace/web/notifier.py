@@ -61,13 +61,7 @@ from agent_workspace.state.live import (
 )
 
 log = logging.getLogger(__name__)
-Noted = (
-    events.InteractionChanged
-    | events.NoticeCreated
-    | events.ChannelChanged
-    | events.ListsChanged
-    | events.SessionsEnded
-)
+Noted = events.InteractionChanged | events.PaneChanged | events.ListsChanged | events.SessionsEnded
 # How often copies of sessions that ended on their own (expired) are looked for; a sign-out or
 # a revoke is announced and handled at once.
 ENDED_SWEEP_SECONDS = 10.0
@@ -192,7 +186,7 @@ class Notifier:
     def _note(self, event: Noted) -> None:
         if isinstance(event, events.SessionsEnded):
             self._ended = True
-        elif isinstance(event, events.NoticeCreated | events.ChannelChanged):
+        elif isinstance(event, events.PaneChanged):
             self._panes.add((event.pane, event.key))
             self._hears(PANES[event.pane].token(event.key), event.audience)
         elif isinstance(event, events.ListsChanged):
