@@ -42,8 +42,8 @@ from agent_workspace.state.live import (
 )
 from agent_workspace.web import notifier as notifier_module
 from agent_workspace.web.notifier import Notifier
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
-from tests.waiting import wait_until_async
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.support.waiting import wait_until_async
 
 
 @dataclass

@@ -14,8 +14,8 @@ from agent_workspace.services.accounts import auth
 from agent_workspace.services.interactions.notices import notify
 from agent_workspace.state.live import NOTICES, NoticeFeed
 from agent_workspace.state.session import SessionState
-from tests.factories import make_user
 from tests.integration.state.test_access_checks import run, state_for
+from tests.support.factories import make_user
 
 
 @pytest.fixture

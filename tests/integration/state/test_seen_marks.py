@@ -17,8 +17,8 @@ from agent_workspace.services.interactions.unread import unread_totals
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.state.interaction_page import InteractionPageState, SeenMarks, seen_marks
 from agent_workspace.state.session import SessionState
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 from tests.integration.state.test_access_checks import run, state_for
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 
 async def _shown(state: InteractionPageState, total: object) -> None:
