@@ -16,9 +16,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from agent_workspace.db.engine import reading
+from agent_workspace.domain.error_playbook import failure_text
 from agent_workspace.models import Attachment, Message, MessageStatus, Role, User
 from agent_workspace.services.access import Actor, require_role
-from agent_workspace.sms.errors import describe_error
 
 TAIL = 20  # messages every push carries
 MAX_HISTORY = 200  # older messages a tab loads at once
@@ -163,11 +163,11 @@ def _problem(status: MessageStatus, error_message: str | None, error_code: int |
     if status.value == "canceled":
         return error_message or "Canceled before it was sent."
     if status.value in ("failed", "undelivered"):
-        if error_message:
-            return error_message
-        return describe_error(error_code) if error_code else "Not delivered."
+        if error_code:  # the playbook's words now, also for messages that failed before
+            return failure_text(error_code)
+        return error_message or "Not delivered."
     if status.value == "queued" and error_message:
-        return error_message  # e.g. "Retrying: the provider is unreachable"
+        return error_message  # e.g. "Sending again shortly (attempt 2): the SMS provider ..."
     return ""
 
 

@@ -1,0 +1,106 @@
+"""The error playbook's next steps, taken when a message fails (domain/error_playbook.py).
+
+Called in the transaction that records the failure (a refused create or a failed or
+undelivered status): a passing reason (RETRY_LATER) sends the message once more by itself after
+AW_AUTO_RETRY_SECONDS, as a linked retry (retry.py); a number that cannot receive texts
+(NOT_TEXTABLE) is marked so on every person who has it, for the composer to say so; a problem
+of the account or number setup (ALERT_ADMIN) leaves a notice for each administrator, once
+until they read it, so the agent is not the one blamed.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from agent_workspace.config import get_settings
+from agent_workspace.domain.error_playbook import NextStep, Play, play_for
+from agent_workspace.models import Message, Notice, PersonPhone, Role, User, UserRole
+from agent_workspace.services import events
+from agent_workspace.services.audit import PROVIDER, SYSTEM, AuditAction, record
+from agent_workspace.services.interactions.notices import notify
+from agent_workspace.services.outbox.retry import queue_retry
+
+
+def follow_play(session: Session, message: Message, code: int | None) -> None:
+    """What the workspace does by itself about `message` failing with `code`."""
+    play = play_for(code)
+    if play.step is NextStep.RETRY_LATER and message.retry_of_id is None:
+        after = timedelta(seconds=get_settings().auto_retry_seconds)
+        queue_retry(
+            session,
+            message,
+            author_id=message.author_id,
+            actor=SYSTEM,
+            after=after,
+            waiting=f"Sending again by itself in {_minutes(after)}: the last try failed.",
+        )
+    elif play.step is NextStep.NOT_TEXTABLE and code is not None:
+        mark_not_textable(session, message, code)
+    elif play.step is NextStep.ALERT_ADMIN:
+        alert_admins(session, message, play)
+
+
+def mark_not_textable(session: Session, message: Message, code: int) -> None:
+    """Every stored copy of the number is marked with the code that showed it cannot text."""
+    phones = session.exec(
+        select(PersonPhone).where(
+            PersonPhone.e164 == message.to_number, col(PersonPhone.not_textable_code).is_(None)
+        )
+    ).all()
+    for phone in phones:
+        phone.not_textable_code = code
+        session.add(phone)
+        record(
+            session=session,
+            actor=PROVIDER,
+            action=AuditAction.PERSON_NUMBER_NOT_TEXTABLE,
+            entity=phone,
+            detail={"phone": phone.e164, "code": code, "message": message.id},
+            interaction_id=message.interaction_id,
+        )
+    if phones:  # what the composer offers changed
+        events.after_commit(session, events.InteractionChanged(message.interaction_id))
+
+
+def textable_again(session: Session, phone: str) -> None:
+    """A text reached `phone` after all: its not-textable marks go."""
+    session.execute(
+        sa.update(PersonPhone)
+        .where(
+            col(PersonPhone.e164) == phone,
+            col(PersonPhone.not_textable_code).is_not(None),
+        )
+        .values(not_textable_code=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def alert_admins(session: Session, message: Message, play: Play) -> None:
+    """A notice for each active administrator, unless an unread one already says the same."""
+    text = (
+        f"Texts from {message.from_number} fail because of the account or number setup: "
+        f"{play.words[:-1]} (error {play.code or 'unknown'}). Agents have been told it is not them."
+    )
+    admins = session.exec(
+        select(User.id)
+        .join(UserRole, col(UserRole.user_id) == User.id)
+        .where(UserRole.role == Role.ADMIN, col(User.is_active).is_(True))
+    ).all()
+    told = set(
+        session.exec(
+            select(Notice.agent_id).where(Notice.text == text[:400], col(Notice.read_at).is_(None))
+        ).all()
+    )
+    for admin_id in admins:
+        if admin_id is not None and admin_id not in told:
+            notify(session, agent_id=admin_id, text=text, interaction_id=message.interaction_id)
+
+
+def _minutes(after: timedelta) -> str:
+    minutes = round(after.total_seconds() / 60)
+    if minutes < 1:
+        return "a moment"
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
