@@ -60,9 +60,6 @@ class PersonPhone(SQLModel, table=True):
     e164: str = Field(max_length=16, index=True)
     kind: PhoneKind = Field(default=PhoneKind.MOBILE, sa_type=enum_type(PhoneKind))
     is_primary: bool = False
-    # The provider's error code that showed the number cannot receive texts (30005, 30006,
-    # 21614, ...; the error playbook's NOT_TEXTABLE); None while texts may reach it.
-    not_textable_code: int | None = None
 
     __table_args__ = (
         sa.CheckConstraint("(consumer_id IS NULL) <> (contact_id IS NULL)", name="one_owner"),

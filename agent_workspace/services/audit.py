@@ -54,7 +54,6 @@ class AuditAction(StrEnum):
     PEOPLE_IMPORTED = "people.imported"
     PERSON_CREATED = "person.created"
     PERSON_MERGED = "person.merged"
-    PERSON_NUMBER_NOT_TEXTABLE = "person.number_not_textable"
     PERSON_UPDATED = "person.updated"
     OPT_OUT_HELP_REQUESTED = "opt_out.help_requested"
     PROFILE_CREATED = "profile.created"

@@ -2,24 +2,23 @@
 
 Called in the transaction that records the failure (a refused create or a failed or
 undelivered status): a passing reason (RETRY_LATER) sends the message once more by itself after
-AW_AUTO_RETRY_SECONDS, as a linked retry (retry.py); a number that cannot receive texts
-(NOT_TEXTABLE) is marked so on every person who has it, for the composer to say so; a problem
-of the account or number setup (ALERT_ADMIN) leaves a notice for each administrator, once
-until they read it, so the agent is not the one blamed.
+AW_AUTO_RETRY_SECONDS, as a linked retry (retry.py); a problem of the account or number setup
+(ALERT_ADMIN) leaves a notice for each administrator, once until they read it, so the agent is
+not the one blamed. A number that cannot receive texts (NOT_TEXTABLE) needs no write: the To
+list and the person's panel read it from the number's last outcome (domain/reach.py), so a
+later delivery or a text from the number clears it.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from agent_workspace.config import get_settings
 from agent_workspace.domain.error_playbook import NextStep, Play, play_for
-from agent_workspace.models import Message, Notice, PersonPhone, Role, User, UserRole
-from agent_workspace.services import events
-from agent_workspace.services.audit import PROVIDER, SYSTEM, AuditAction, record
+from agent_workspace.models import Message, Notice, Role, User, UserRole
+from agent_workspace.services.audit import SYSTEM
 from agent_workspace.services.interactions.notices import notify
 from agent_workspace.services.outbox.retry import queue_retry
 
@@ -37,45 +36,8 @@ def follow_play(session: Session, message: Message, code: int | None) -> None:
             after=after,
             waiting=f"Sending again by itself in {_minutes(after)}: the last try failed.",
         )
-    elif play.step is NextStep.NOT_TEXTABLE and code is not None:
-        mark_not_textable(session, message, code)
     elif play.step is NextStep.ALERT_ADMIN:
         alert_admins(session, message, play)
-
-
-def mark_not_textable(session: Session, message: Message, code: int) -> None:
-    """Every stored copy of the number is marked with the code that showed it cannot text."""
-    phones = session.exec(
-        select(PersonPhone).where(
-            PersonPhone.e164 == message.to_number, col(PersonPhone.not_textable_code).is_(None)
-        )
-    ).all()
-    for phone in phones:
-        phone.not_textable_code = code
-        session.add(phone)
-        record(
-            session=session,
-            actor=PROVIDER,
-            action=AuditAction.PERSON_NUMBER_NOT_TEXTABLE,
-            entity=phone,
-            detail={"phone": phone.e164, "code": code, "message": message.id},
-            interaction_id=message.interaction_id,
-        )
-    if phones:  # what the composer offers changed
-        events.after_commit(session, events.InteractionChanged(message.interaction_id))
-
-
-def textable_again(session: Session, phone: str) -> None:
-    """A text reached `phone` after all: its not-textable marks go."""
-    session.execute(
-        sa.update(PersonPhone)
-        .where(
-            col(PersonPhone.e164) == phone,
-            col(PersonPhone.not_textable_code).is_not(None),
-        )
-        .values(not_textable_code=None)
-        .execution_options(synchronize_session=False)
-    )
 
 
 def alert_admins(session: Session, message: Message, play: Play) -> None:

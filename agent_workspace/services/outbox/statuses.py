@@ -47,7 +47,7 @@ from agent_workspace.services import audit, events
 from agent_workspace.services.audit import PROVIDER, SYSTEM, AuditAction, record
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.messaging.opt_outs import set_opt_out
-from agent_workspace.services.outbox.playbook import follow_play, textable_again
+from agent_workspace.services.outbox.playbook import follow_play
 
 CANCELED = "Canceled before it was sent."
 #: The first look-up this long after the provider took the message (AW_STATUS_CHECK_SECONDS).
@@ -66,7 +66,6 @@ def advance(session: Session, message: Message, new: str, error_code: int | None
     message.updated_at = utcnow()
     if new == "delivered":
         message.delivered_at = message.updated_at
-        textable_again(session, message.to_number)
     if new in FINAL:
         message.status_check_due_at = None  # nothing left to ask the provider
     if new in ("failed", "undelivered"):

@@ -1,9 +1,8 @@
-"""retry link and numbers not textable
+"""retry link
 
 Issue 26 items 4 and 5. A Retry (or the error playbook's one automatic retry) is a new
 message linked to the failed one by `message.retry_of_id`, unique so a message is retried once
-however many click or work at once. A number the provider reported as unable to receive texts
-(30005, 30006, 21614, ...) keeps that code on `person_phone.not_textable_code`.
+however many click or work at once.
 
 Revision ID: b3f1d2c4a5e6
 Revises: e5e986d60325
@@ -32,10 +31,8 @@ def upgrade() -> None:
             "message_retry_of_id_fkey", "message", "message", ["retry_of_id"], ["id"]
         )
     op.create_index("ix_message_retry_of_id", "message", ["retry_of_id"], unique=True)
-    op.add_column("person_phone", sa.Column("not_textable_code", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
-    op.drop_column("person_phone", "not_textable_code")
     op.drop_index("ix_message_retry_of_id", table_name="message")
     op.drop_column("message", "retry_of_id")
