@@ -8,6 +8,7 @@ itself later; a setup failure tells the administrators, not the agent.
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -74,7 +75,7 @@ def test_two_tabs_and_two_workers_retrying_at_once_send_one_message(
     colleague = make_user("carol")
     actors = [agent, colleague] * 4
 
-    results = all_at_once([lambda a=a: retry_message(actor=a, message_id=failed) for a in actors])
+    results = all_at_once([partial(retry_message, actor=a, message_id=failed) for a in actors])
 
     assert len({r.message_id for r in results}) == 1
     assert sum(r.queued for r in results) == 1
