@@ -89,6 +89,8 @@ class MessageItem:
     who: str = ""  # the agent for outbound and notes, the person's name for inbound
     at: str = ""  # ISO 8601 UTC; the browser shows it in its own time zone
     via: str = ""  # the sending number and its label, for outbound
+    link: str = ""  # "Retry of ..." / "Retried as ..." (services/outbox/retry.py)
+    retryable: bool = False  # failed or undelivered, and not retried yet: Retry is offered
 
 
 @dataclasses.dataclass
@@ -133,6 +135,7 @@ class RowItem:
     updated: str = ""  # ISO 8601 UTC of updated_at: the "Latest activity" sort key
     kind: str = ""  # the type in words (TYPE_LABELS)
     about: str = ""  # the short description, shown while there is no message
+    failed: bool = False  # our latest text failed: Retry is on its bubble
 
 
 @dataclasses.dataclass
@@ -206,6 +209,7 @@ def row_item(row: InteractionRow) -> RowItem:
         updated=_iso(row.updated_at),
         kind=type_label(row.type),
         about=row.short_description,
+        failed=row.last_outbound_failed,
     )
 
 
@@ -275,7 +279,15 @@ def message_item(
         who=who,
         at=_iso(m.at),
         via=via if outbound else "",
+        link=_retry_link(m),
+        retryable=outbound and m.status in ("failed", "undelivered") and m.retried_by is None,
     )
+
+
+def _retry_link(m: MessageView) -> str:
+    if m.retried_by is not None:
+        return "Retried: sent again as a new message below."
+    return "Retry of a message that failed above." if m.retry_of is not None else ""
 
 
 @dataclasses.dataclass

@@ -47,6 +47,10 @@ class MessageView:
     to_number: str
     at: datetime
     attachments: tuple[AttachmentView, ...]
+    retry_of: int | None = (
+        None  # the failed message this one sends again (services/outbox/retry.py)
+    )
+    retried_by: int | None = None  # the message that sent this one again
 
 
 def latest(session: Session, interaction_id: int) -> tuple[int, tuple[MessageView, ...]]:
@@ -83,6 +87,7 @@ _M: sa.Table = Message.__table__  # type: ignore[attr-defined]
 _U: sa.Table = User.__table__  # type: ignore[attr-defined]
 _F: sa.Table = Attachment.__table__  # type: ignore[attr-defined]
 _ORDER = (_M.c.created_at, _M.c.id)  # positions count in this order
+_RETRY = _M.alias("retry")
 _ROWS = (
     sa.select(
         _M.c.id,
@@ -95,6 +100,11 @@ _ROWS = (
         _M.c.to_number,
         _M.c.created_at,
         _U.c.display_name.label("author"),
+        _M.c.retry_of_id,
+        sa.select(_RETRY.c.id)
+        .where(_RETRY.c.retry_of_id == _M.c.id)
+        .scalar_subquery()
+        .label("retried_by"),
     )
     .select_from(_M.outerjoin(_U, _U.c.id == _M.c.author_id))
     .where(_M.c.interaction_id == sa.bindparam("interaction_id"))
@@ -152,6 +162,8 @@ def _views(
             to_number=m.to_number,
             at=m.created_at,
             attachments=tuple(files.get(m.id, [])),
+            retry_of=m.retry_of_id,
+            retried_by=m.retried_by,
         )
         for position, m in enumerate(rows, start=first_seq)
     )

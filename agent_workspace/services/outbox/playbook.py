@@ -17,7 +17,8 @@ from sqlmodel import Session, col, select
 
 from agent_workspace.config import get_settings
 from agent_workspace.domain.error_playbook import NextStep, Play, play_for
-from agent_workspace.models import Message, Notice, Role, User, UserRole
+from agent_workspace.models import Interaction, Message, Notice, Role, User, UserRole
+from agent_workspace.services import events
 from agent_workspace.services.audit import SYSTEM
 from agent_workspace.services.interactions.notices import notify
 from agent_workspace.services.outbox.retry import queue_retry
@@ -26,6 +27,15 @@ from agent_workspace.services.outbox.retry import queue_retry
 def follow_play(session: Session, message: Message, code: int | None) -> None:
     """What the workspace does by itself about `message` failing with `code`."""
     play = play_for(code)
+    interaction = session.get(Interaction, message.interaction_id)
+    lists = {message.author_id, interaction.assigned_agent_id if interaction else None}
+    # Their lists flag the row (its latest text failed).
+    events.after_commit(
+        session,
+        events.InteractionChanged(
+            message.interaction_id, frozenset(i for i in lists if i), messages_only=True
+        ),
+    )
     if play.step is NextStep.RETRY_LATER and message.retry_of_id is None:
         after = timedelta(seconds=get_settings().auto_retry_seconds)
         queue_retry(

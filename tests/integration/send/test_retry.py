@@ -15,13 +15,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from agent_workspace.domain.attachments import CandidateFile
-from agent_workspace.models import Message, MessageStatus, Notice, Role, utcnow
+from agent_workspace.models import Interaction, Message, MessageStatus, Notice, Role, utcnow
 from agent_workspace.services.access import Actor
 from agent_workspace.services.errors import AccessDenied, InvalidInput, NotFound
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
+from agent_workspace.services.interactions.lists import row_view
+from agent_workspace.services.messaging.messages import latest
 from agent_workspace.services.messaging.sending import SendRequest, send_sms
 from agent_workspace.services.outbox import claims, statuses
 from agent_workspace.services.outbox.retry import retry_message
+from agent_workspace.state.views import MessageItem, message_item
 from tests.factories import SUPPORT_NUMBER, make_user, undelivered
 from tests.integration.send.conftest import PHONE, PNG
 from tests.integration.send.test_concurrency import all_at_once
@@ -149,3 +152,27 @@ def test_a_setup_failure_alerts_the_administrators_once_not_the_agent(
         notices = list(session.exec(select(Notice).order_by(col(Notice.id))))
     assert [n.agent_id for n in notices] == [admin.user_id]
     assert "not registered" in notices[0].text and "30034" in notices[0].text
+
+
+def test_the_conversation_shows_the_link_and_the_list_flags_the_failure(
+    engine: Engine, agent: Actor
+) -> None:
+    failed = _failed(agent, 30007)
+    interaction_id = _message(engine, failed).interaction_id
+
+    def seen() -> tuple[bool, list[MessageItem]]:
+        with Session(engine) as session:
+            interaction = session.get(Interaction, interaction_id)
+            assert interaction is not None
+            flagged = row_view(session, interaction).last_outbound_failed
+            return flagged, [message_item(m) for m in latest(session, interaction_id)[1]]
+
+    flagged, (bubble,) = seen()
+    assert flagged and bubble.retryable and bubble.link == ""
+    assert "Rephrase it" in bubble.problem  # what happened, then what to do
+
+    retry_message(actor=agent, message_id=failed)
+    flagged, (before, after) = seen()
+    assert not flagged  # the latest outbound is the retry, on its way
+    assert not before.retryable and before.link.startswith("Retried")
+    assert not after.retryable and after.link.startswith("Retry of")
