@@ -280,11 +280,15 @@ def message_item(
         at=_iso(m.at),
         via=via if outbound else "",
         link=_retry_link(m),
-        retryable=outbound and m.status in ("failed", "undelivered") and m.retried_by is None,
+        retryable=outbound
+        and m.status in ("failed", "undelivered")
+        and (m.retried_by is None or m.retry_waiting),
     )
 
 
 def _retry_link(m: MessageView) -> str:
+    if m.retry_waiting:
+        return "It is sent again by itself later; Retry sends it now."
     if m.retried_by is not None:
         return "Retried: sent again as a new message below."
     return "Retry of a message that failed above." if m.retry_of is not None else ""

@@ -51,6 +51,7 @@ class MessageView:
         None  # the failed message this one sends again (services/outbox/retry.py)
     )
     retried_by: int | None = None  # the message that sent this one again
+    retry_waiting: bool = False  # that retry waits for its time (the playbook's): Retry sends now
 
 
 def latest(session: Session, interaction_id: int) -> tuple[int, tuple[MessageView, ...]]:
@@ -105,6 +106,14 @@ _ROWS = (
         .where(_RETRY.c.retry_of_id == _M.c.id)
         .scalar_subquery()
         .label("retried_by"),
+        sa.exists()
+        .where(
+            _RETRY.c.retry_of_id == _M.c.id,
+            _RETRY.c.next_attempt_at.is_not(None),
+            _RETRY.c.provider_sid.is_(None),
+            _RETRY.c.status == MessageStatus.QUEUED,
+        )
+        .label("retry_waiting"),
     )
     .select_from(_M.outerjoin(_U, _U.c.id == _M.c.author_id))
     .where(_M.c.interaction_id == sa.bindparam("interaction_id"))
@@ -164,6 +173,7 @@ def _views(
             attachments=tuple(files.get(m.id, [])),
             retry_of=m.retry_of_id,
             retried_by=m.retried_by,
+            retry_waiting=bool(m.retry_waiting),
         )
         for position, m in enumerate(rows, start=first_seq)
     )

@@ -47,6 +47,13 @@ def _retries_of(engine: Engine, message_id: int) -> list[Message]:
         return list(session.exec(select(Message).where(Message.retry_of_id == message_id)))
 
 
+def _bubble(engine: Engine, message_id: int) -> MessageItem:
+    interaction_id = _message(engine, message_id).interaction_id
+    with Session(engine) as session:
+        (found,) = [m for m in latest(session, interaction_id)[1] if m.id == message_id]
+        return message_item(found)
+
+
 def test_retry_sends_a_new_linked_message_with_its_own_sid(engine: Engine, agent: Actor) -> None:
     failed = _failed(agent, 30007)  # filtered: nothing is retried by itself
     assert claims.claim_due() == []
@@ -126,10 +133,12 @@ def test_an_unreachable_phone_is_tried_once_more_by_itself_later(
     assert auto.next_attempt_at >= before + timedelta(seconds=900)  # AW_AUTO_RETRY_SECONDS
     assert "by itself in 15 minutes" in (auto.error_message or "")
     assert claims.claim_due() == []  # not due yet
+    assert _bubble(engine, failed).retryable  # "you can retry now"
 
     # The agent retries now: the same retry goes now, no second one.
     now = retry_message(actor=agent, message_id=failed)
     assert (now.message_id, now.queued) == (auto.id, False)
+    assert not _bubble(engine, failed).retryable
     (job,) = claims.claim_due()
     assert job.message_id == auto.id
 
