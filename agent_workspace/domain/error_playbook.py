@@ -106,6 +106,7 @@ def failure_text(code: int | None) -> str:
 def retry_text(code: int | None, *, attempt: int, said: str = "") -> str:
     """What a provider-side retry says while it waits, e.g. "Sending again shortly (attempt
     2): the SMS provider is busy." instead of a bare code; with no code, what the transport
-    `said` (e.g. "The SMS provider cannot be reached; retry later.") up to its first ";"."""
-    words = play_for(code).words if code or not said else said.split(";")[0].rstrip(".") + "."
+    `said` (e.g. "The SMS provider cannot be reached; retry later."), less its "retry later"."""
+    words = play_for(code).words if code or not said else said.removesuffix("; retry later.")
+    words = words if words.endswith(".") else f"{words}."
     return f"Sending again shortly (attempt {attempt}): {words[0].lower()}{words[1:]}"

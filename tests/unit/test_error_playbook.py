@@ -83,6 +83,8 @@ def test_a_provider_retry_says_what_is_happening_in_words() -> None:
     assert retry_text(None, attempt=3, said=said) == (
         "Sending again shortly (attempt 3): the SMS provider cannot be reached."
     )
+    unsure = "The SMS provider did not confirm the message; it may have been sent."
+    assert retry_text(None, attempt=2, said=unsure).endswith("; it may have been sent.")
 
 
 def test_each_not_textable_code_names_what_the_number_is() -> None:
