@@ -17,10 +17,11 @@ from sqlmodel import Session, col, select
 
 from agent_workspace.config import get_settings
 from agent_workspace.domain.error_playbook import NextStep, Play, play_for
-from agent_workspace.models import Interaction, Message, Notice, Role, User, UserRole
+from agent_workspace.models import ACTIVE_STATES, Interaction, Message, Notice, Role, User, UserRole
 from agent_workspace.services import events
 from agent_workspace.services.audit import SYSTEM
 from agent_workspace.services.interactions.notices import notify
+from agent_workspace.services.messaging.opt_outs import opt_out_of
 from agent_workspace.services.outbox.retry import queue_retry
 
 
@@ -36,7 +37,7 @@ def follow_play(session: Session, message: Message, code: int | None) -> None:
             message.interaction_id, frozenset(i for i in lists if i), messages_only=True
         ),
     )
-    if play.step is NextStep.RETRY_LATER and message.retry_of_id is None:
+    if play.step is NextStep.RETRY_LATER and _may_retry_by_itself(session, message, interaction):
         after = timedelta(seconds=get_settings().auto_retry_seconds)
         queue_retry(
             session,
@@ -48,6 +49,18 @@ def follow_play(session: Session, message: Message, code: int | None) -> None:
         )
     elif play.step is NextStep.ALERT_ADMIN:
         alert_admins(session, message, play)
+
+
+def _may_retry_by_itself(
+    session: Session, message: Message, interaction: Interaction | None
+) -> bool:
+    """Once (never a retry's retry), while the interaction is open and they have not opted out."""
+    return (
+        message.retry_of_id is None
+        and interaction is not None
+        and interaction.state in ACTIVE_STATES
+        and opt_out_of(session, sender=message.from_number, phone=message.to_number) is None
+    )
 
 
 def alert_admins(session: Session, message: Message, play: Play) -> None:

@@ -14,11 +14,13 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from agent_workspace.db.engine import transaction
 from agent_workspace.domain.attachments import CandidateFile
 from agent_workspace.models import Interaction, Message, MessageStatus, Notice, Role, utcnow
 from agent_workspace.services.access import Actor
 from agent_workspace.services.errors import AccessDenied, InvalidInput, NotFound
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
+from agent_workspace.services.interactions.lifecycle import close_interaction
 from agent_workspace.services.interactions.lists import row_view
 from agent_workspace.services.messaging.messages import latest
 from agent_workspace.services.messaging.sending import SendRequest, send_sms
@@ -185,3 +187,20 @@ def test_the_conversation_shows_the_link_and_the_list_flags_the_failure(
     assert not flagged  # the latest outbound is the retry, on its way
     assert not before.retryable and before.link.startswith("Retried")
     assert not after.retryable and after.link.startswith("Retry of")
+
+
+def test_no_retry_by_itself_into_a_closed_interaction_or_to_an_opted_out_phone(
+    engine: Engine, agent: Actor
+) -> None:
+    sent = send_sms(actor=agent, request=SendRequest(SUPPORT_NUMBER, PHONE, "one"))
+    with transaction() as session:
+        interaction = session.get(Interaction, sent.interaction_id)
+        assert interaction is not None
+        close_interaction(session=session, actor=agent, interaction=interaction, reason="done")
+    closed = undelivered(30003, sid="SM" + "c" * 32)
+    assert _retries_of(engine, closed) == []
+
+    send_sms(actor=agent, request=SendRequest(SUPPORT_NUMBER, PHONE, "two"))
+    receive_sms(sms=InboundSms("SM" + "s" * 32, PHONE, SUPPORT_NUMBER, "STOP"))
+    opted_out = undelivered(30003, sid="SM" + "o" * 32)
+    assert _retries_of(engine, opted_out) == []
