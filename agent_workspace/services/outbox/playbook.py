@@ -13,16 +13,31 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from agent_workspace.config import get_settings
+from agent_workspace.db.engine import reading, transaction
 from agent_workspace.domain.error_playbook import NextStep, Play, play_for
-from agent_workspace.models import ACTIVE_STATES, Interaction, Message, Notice, Role, User, UserRole
+from agent_workspace.models import (
+    ACTIVE_STATES,
+    Interaction,
+    Message,
+    Notice,
+    Role,
+    User,
+    UserRole,
+    utcnow,
+)
 from agent_workspace.services import events
+from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import SYSTEM
-from agent_workspace.services.interactions.notices import notify
+from agent_workspace.services.interactions.notices import SHOWN, notify
 from agent_workspace.services.messaging.opt_outs import opt_out_of
 from agent_workspace.services.outbox.retry import queue_retry
+
+ALERT_PREFIX = "Setup problem: "
 
 
 def follow_play(session: Session, message: Message, code: int | None) -> None:
@@ -66,7 +81,8 @@ def _may_retry_by_itself(
 def alert_admins(session: Session, message: Message, play: Play) -> None:
     """A notice for each active administrator, unless an unread one already says the same."""
     text = (
-        f"Texts from {message.from_number} fail because of the account or number setup: "
+        f"{ALERT_PREFIX}texts from {message.from_number} fail because of the account or number "
+        "setup: "
         f"{play.words[:-1]} (error {play.code or 'unknown'}). Agents have been told it is not them."
     )
     admins = session.exec(
@@ -82,6 +98,41 @@ def alert_admins(session: Session, message: Message, play: Play) -> None:
     for admin_id in admins:
         if admin_id is not None and admin_id not in told:
             notify(session, agent_id=admin_id, text=text, interaction_id=message.interaction_id)
+
+
+def setup_alerts(*, actor: Actor | None, engine: Engine | None = None) -> list[str]:
+    """What the administration page shows above its tabs: the administrator's unread alerts."""
+    admin = require_role(actor, Role.ADMIN)
+    with reading(engine) as session:
+        return list(
+            session.exec(
+                select(Notice.text)
+                .where(*_unread_alerts(admin))
+                .order_by(col(Notice.created_at).desc(), col(Notice.id).desc())
+                .limit(SHOWN)
+            ).all()
+        )
+
+
+def dismiss_setup_alerts(*, actor: Actor | None, engine: Engine | None = None) -> None:
+    """The administrator has read them (in every tab, the workspace's notices too)."""
+    admin = require_role(actor, Role.ADMIN)
+    with transaction(engine) as session:
+        session.execute(
+            sa.update(Notice)
+            .where(*_unread_alerts(admin))
+            .values(read_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        events.after_commit(session, events.NoticeCreated(admin.user_id))
+
+
+def _unread_alerts(admin: Actor) -> tuple[sa.ColumnElement[bool], ...]:
+    return (
+        col(Notice.agent_id) == admin.user_id,
+        col(Notice.read_at).is_(None),
+        col(Notice.text).startswith(ALERT_PREFIX),
+    )
 
 
 def _minutes(after: timedelta) -> str:

@@ -25,6 +25,7 @@ from agent_workspace.services.interactions.lists import row_view
 from agent_workspace.services.messaging.messages import latest
 from agent_workspace.services.messaging.sending import SendRequest, send_sms
 from agent_workspace.services.outbox import claims, statuses
+from agent_workspace.services.outbox.playbook import dismiss_setup_alerts, setup_alerts
 from agent_workspace.services.outbox.retry import retry_message
 from agent_workspace.state.views import MessageItem, message_item
 from tests.factories import SUPPORT_NUMBER, make_user, undelivered
@@ -163,6 +164,13 @@ def test_a_setup_failure_alerts_the_administrators_once_not_the_agent(
         notices = list(session.exec(select(Notice).order_by(col(Notice.id))))
     assert [n.agent_id for n in notices] == [admin.user_id]
     assert "not registered" in notices[0].text and "30034" in notices[0].text
+
+    # The administration page shows it until the administrator has read it.
+    with pytest.raises(AccessDenied):
+        setup_alerts(actor=agent)
+    assert setup_alerts(actor=admin) == [notices[0].text]
+    dismiss_setup_alerts(actor=admin)
+    assert setup_alerts(actor=admin) == []
 
 
 def test_the_conversation_shows_the_link_and_the_list_flags_the_failure(
