@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     # after is looked up at the provider (then after twice as long, ... up to 6 h, for 3 days):
     # Twilio sends each callback once, and one that came while the app was down is lost.
     status_check_seconds: float = Field(default=600.0, ge=0.0, le=24 * 3600.0)
+    # A message undelivered for a passing reason (30003 unreachable, ...: the error playbook's
+    # RETRY_LATER) is sent once more by itself this long after.
+    auto_retry_seconds: float = Field(default=900.0, ge=0.0, le=7 * 24 * 3600.0)
 
     # The HTTP edge (web/body_guard.py). A webhook is a few KB (1,600 characters of Body at
     # most): a larger body is refused before it is read.

@@ -61,6 +61,10 @@ def _route() -> rx.Component:
                 width="100%",
             ),
             rx.cond(state.to_choice == OTHER, _other()),
+            rx.cond(
+                state.to_advice != "",
+                rx.text(state.to_advice, size="2", color_scheme="amber", id="compose-to-advice"),
+            ),
             width="100%",
             spacing="2",
         ),

@@ -120,6 +120,20 @@ def _bubble(message: rx.Var[MessageItem], rest: rx.RestProp) -> rx.Component:
                     message.problem != "",
                     rx.text(message.problem, size="1", color_scheme="red", role="note"),
                 ),
+                rx.cond(
+                    message.link != "",
+                    rx.text(message.link, size="1", color="var(--gray-11)"),
+                ),
+                rx.cond(
+                    message.retryable,
+                    rx.button(
+                        "Retry",
+                        on_click=InteractionPageState.retry_failed(message.id),
+                        size="1",
+                        variant="soft",
+                        aria_label="Retry: send this message again",
+                    ),
+                ),
                 spacing="1",
                 align=rx.cond(mine, "end", "start"),
             ),

@@ -94,6 +94,7 @@ def _row(item: RowItem) -> rx.Component:
                         item.awaiting,
                         badge("Awaiting reply", color_scheme="amber", size="1"),
                     ),
+                    rx.cond(item.failed, badge("Last text failed", color_scheme="red", size="1")),
                     rx.cond(item.virtual_agent, badge("Virtual agent", size="1")),
                     spacing="2",
                     wrap="wrap",

@@ -39,12 +39,14 @@ class Play:
         words: What happened, in the agent's words.
         advice: What to do next.
         step: What the workspace does by itself.
+        short: For a NOT_TEXTABLE code, what the number is called (e.g. "unknown number").
     """
 
     code: int
     words: str
     advice: str
     step: NextStep
+    short: str = ""
 
     @property
     def blames_setup(self) -> bool:
@@ -59,7 +61,8 @@ def _load() -> tuple[tuple[Play, ...], tuple[tuple[range, Play], ...], Play]:
     data = tomllib.loads(files(__package__).joinpath(PLAYBOOK_FILE).read_text("utf-8"))
 
     def play(entry: dict[str, Any], code: int = 0) -> Play:
-        return Play(code, entry["words"], entry["advice"], NextStep(entry["step"]))
+        step = NextStep(entry["step"])
+        return Play(code, entry["words"], entry["advice"], step, entry.get("short", ""))
 
     plays = tuple(play(entry, entry["code"]) for entry in data["play"])
     families = tuple(
@@ -84,6 +87,15 @@ def play_for(code: int | None) -> Play:
     return UNKNOWN
 
 
+def not_textable_because(code: int | None) -> str | None:
+    """What a number is, when a message to it failed with `code` because the number itself
+    cannot take texts (NOT_TEXTABLE: sending again will not help); None otherwise."""
+    play = play_for(code) if code else None
+    if play is None or play.step is not NextStep.NOT_TEXTABLE:
+        return None
+    return play.short or "cannot receive texts"
+
+
 def failure_text(code: int | None) -> str:
     """What the bubble says of a failed message: what happened, then what to do."""
     play = play_for(code)
@@ -91,8 +103,10 @@ def failure_text(code: int | None) -> str:
     return f"{said} {play.advice}"
 
 
-def retry_text(code: int | None, *, attempt: int) -> str:
+def retry_text(code: int | None, *, attempt: int, said: str = "") -> str:
     """What a provider-side retry says while it waits, e.g. "Sending again shortly (attempt
-    2): the SMS provider is busy." instead of a bare code."""
-    words = play_for(code).words
+    2): the SMS provider is busy." instead of a bare code; with no code, what the transport
+    `said` (e.g. "The SMS provider cannot be reached; retry later."), less its "retry later"."""
+    words = play_for(code).words if code or not said else said.removesuffix("; retry later.")
+    words = words if words.endswith(".") else f"{words}."
     return f"Sending again shortly (attempt {attempt}): {words[0].lower()}{words[1:]}"

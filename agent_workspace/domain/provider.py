@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from types import MappingProxyType
 from typing import Protocol, TypeVar
+
+from agent_workspace.domain.error_playbook import not_textable_because
 
 _RANK = {
     "accepted": 0,
@@ -42,24 +43,13 @@ MAX_STATUS_CHECK_GAP = timedelta(hours=6)
 # Provider statuses the workspace stores as one of its own.
 STORED_AS = {"accepted": "queued", "scheduled": "queued", "read": "delivered"}
 
-# Final errors that say the number itself cannot take texts, so sending again will not help:
-# Twilio's 30005 (unknown destination: the number does not exist or no longer does), 30006
-# (landline, or a carrier that cannot take SMS) and 21614 (refused at create: not a mobile).
-FAILED_FOR_GOOD = MappingProxyType(
-    {
-        30005: "unknown number",
-        30006: "landline or unreachable carrier",
-        21614: "not a mobile number",
-    }
-)
-
 
 def failed_for_good(status: str, error_code: int | None) -> str | None:
     """Why texts to a number will keep failing, after a message ended `status` with
     `error_code`; None when that outcome says nothing about the number."""
-    if status not in ("undelivered", "failed") or error_code is None:
+    if status not in ("undelivered", "failed"):
         return None
-    return FAILED_FOR_GOOD.get(error_code)
+    return not_textable_because(error_code)  # the error playbook's NOT_TEXTABLE codes
 
 
 def stored_status(provider_status: str) -> str | None:

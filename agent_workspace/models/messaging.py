@@ -73,6 +73,11 @@ class Message(SQLModel, table=True):
     # app was down is lost); how often it was asked. None once the status is final.
     status_check_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     status_checks: int = 0
+    # The failed or undelivered message this one sends again (a Retry, or the playbook's one
+    # automatic retry); unique, so a message is retried once however many click or work at once.
+    retry_of_id: int | None = Field(
+        default=None, foreign_key="message.id", unique=True, index=True, nullable=True
+    )
 
     __table_args__ = (
         sa.Index("ix_message_outbox", "status", "next_attempt_at"),

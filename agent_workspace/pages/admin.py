@@ -73,6 +73,24 @@ def policy_form() -> rx.Component:
     )
 
 
+def _alerts() -> rx.Component:
+    """Texts failing because of the account or number setup (the error playbook's alerts)."""
+    return rx.cond(
+        AdminState.alerts.length() > 0,
+        rx.callout.root(
+            rx.vstack(
+                rx.text("Texts are failing because of the setup", weight="bold"),
+                rx.el.ul(rx.foreach(AdminState.alerts, lambda text: rx.el.li(text))),
+                rx.button("Mark as read", on_click=AdminState.dismiss_alerts, size="1"),
+                spacing="2",
+            ),
+            color_scheme="red",
+            role="alert",
+            width="100%",
+        ),
+    )
+
+
 def admin_page() -> rx.Component:
     contents = {
         "channel": rx.vstack(
@@ -92,6 +110,7 @@ def admin_page() -> rx.Component:
         AdminState.refusal,
         rx.vstack(
             rx.heading("Administration", size="5"),
+            _alerts(),
             first_steps(),
             rx.cond(
                 AdminState.channel_name != "",

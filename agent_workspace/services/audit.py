@@ -45,6 +45,7 @@ class AuditAction(StrEnum):
     MESSAGE_NOTE_ADDED = "message.note_added"
     MESSAGE_QUEUED = "message.queued"
     MESSAGE_RECEIVED = "message.received"
+    MESSAGE_RETRIED = "message.retried"
     MESSAGE_RETRY_SCHEDULED = "message.retry_scheduled"
     MESSAGE_STATUS = "message.status"
     MESSAGE_STATUS_CHECKED = "message.status_checked"

@@ -1,9 +1,9 @@
-"""SMS provider layer: the `SmsGateway` port, the Twilio adapter, signatures, error words.
+"""SMS provider layer: the `SmsGateway` port, the Twilio adapter, signatures, error classes.
 
 Nothing outside this package imports `twilio`; use the names exported here.
 """
 
-from agent_workspace.sms.errors import classify, describe_error
+from agent_workspace.sms.errors import classify
 from agent_workspace.sms.gateway import (
     FetchedMedia,
     OptedOutError,
@@ -38,6 +38,5 @@ __all__ = [
     "UndecidedLookupError",
     "classify",
     "compute_signature",
-    "describe_error",
     "validate_signature",
 ]

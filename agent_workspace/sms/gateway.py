@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from agent_workspace.domain.error_playbook import play_for
+
 
 @dataclass(frozen=True)
 class OutboundSms:
@@ -68,9 +70,7 @@ class SmsError(Exception):
         http_status: int | None = None,
     ) -> None:
         if not message:
-            from agent_workspace.sms.errors import describe_error
-
-            message = describe_error(code)
+            message = play_for(code).words
         super().__init__(message)
         self.message = message
         self.code = code

@@ -14,6 +14,7 @@ from agent_workspace.models import Role
 from agent_workspace.services.channels import admin
 from agent_workspace.services.channels.settings import ChannelView
 from agent_workspace.services.errors import AccessDenied, NotFound, ServiceError
+from agent_workspace.services.outbox import playbook
 from agent_workspace.state.client_input import choice_refusal, typed_refusal
 from agent_workspace.state.session import LOGIN_ROUTE, SessionState
 
@@ -37,6 +38,7 @@ class AdminState(SessionState):
     max_mb: str = ""
     max_files: str = ""
     error: str = ""
+    alerts: list[str] = []  # the error playbook's setup alerts (services/outbox/playbook.py)
 
     def _show(self, channel: ChannelView) -> None:
         policy = channel.policy
@@ -56,6 +58,7 @@ class AdminState(SessionState):
         if actor is None:
             return rx.redirect(LOGIN_ROUTE)
         try:
+            self.alerts = await self._off_loop(playbook.setup_alerts, actor=actor)
             self._show(await self._off_loop(admin.channel_settings, actor=actor))
         except AccessDenied as refused:
             self.refusal = refused.message
@@ -66,6 +69,15 @@ class AdminState(SessionState):
             self.error = problem.message
         self.refusal = ""
         return None
+
+    @rx.event
+    async def dismiss_alerts(self) -> None:
+        """The administrator has read the setup alerts."""
+        if not isinstance(
+            await self._serve(Role.ADMIN, playbook.dismiss_setup_alerts, show="error"),
+            ServiceError,
+        ):
+            self.alerts = []
 
     @rx.event
     def set_type_allowed(self, value: str, allowed: bool) -> None:

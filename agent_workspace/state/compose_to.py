@@ -28,6 +28,7 @@ class ComposeToMixin(ComposerBase, mixin=True):
     from_error: str = ""
     to_options: list[Choice] = []
     to_choice: str = ""
+    to_failed: list[str] = []  # numbers whose last text failed for good (the error playbook)
     other_text: str = ""
     other_e164: str = ""
     other_country: str = ""
@@ -35,6 +36,13 @@ class ComposeToMixin(ComposerBase, mixin=True):
     preview: str = ""  # "Send will …"
     refusal: str = ""  # why Send would be refused right now
     confirm: str = ""  # the question a Send that changes someone else's work asks first
+
+    @rx.var
+    def to_advice(self) -> str:
+        """What to do instead when the chosen number's last text failed for good."""
+        if self.to_choice not in self.to_failed:
+            return ""
+        return "Texts to this number failed for good: call or email them instead."
 
     @rx.var
     def route_summary(self) -> str:
@@ -56,6 +64,7 @@ class ComposeToMixin(ComposerBase, mixin=True):
         ]
         self.from_number = options.default_from
         self.to_options = [Choice(o.e164, o.label, not o.sendable) for o in options.to_options]
+        self.to_failed = [o.e164 for o in options.to_options if o.warned and o.sendable]
         self.to_options.append(Choice(OTHER, "Other…"))
         self.to_choice = options.default_to or OTHER
         self.other_text = self.other_e164 = self.other_country = self.other_error = ""

@@ -61,6 +61,8 @@ class MessageItem:
     who: str = ""  # the agent for outbound and notes, the person's name for inbound
     at: str = ""  # ISO 8601 UTC; the browser shows it in its own time zone
     via: str = ""  # the sending number and its label, for outbound
+    link: str = ""  # "Retry of ..." / "Retried as ..." (services/outbox/retry.py)
+    retryable: bool = False  # failed or undelivered, and not retried yet: Retry is offered
 
 
 class ConversationFeed(rx.SharedState):
@@ -146,7 +148,19 @@ def message_item(
         who=who,
         at=iso(m.at),
         via=via if outbound else "",
+        link=_retry_link(m),
+        retryable=outbound
+        and m.status in ("failed", "undelivered")
+        and (m.retried_by is None or m.retry_waiting),
     )
+
+
+def _retry_link(m: MessageView) -> str:
+    if m.retry_waiting:
+        return "It is sent again by itself later; Retry sends it now."
+    if m.retried_by is not None:
+        return "Retried: sent again as a new message below."
+    return "Retry of a message that failed above." if m.retry_of is not None else ""
 
 
 def _attachment(a: AttachmentView) -> AttachmentItem:

@@ -24,6 +24,7 @@ from agent_workspace.services.access import Actor
 from agent_workspace.services.conversation import conversation, messages
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import inbox, lifecycle, work
+from agent_workspace.services.outbox import retry
 from agent_workspace.state.client_input import refusal
 from agent_workspace.state.conversation_feed import ConversationFeed, MessageItem, message_item
 from agent_workspace.state.live import conversation_token
@@ -166,6 +167,16 @@ class InteractionPageState(SessionState):
         if isinstance(number, ServiceError):
             return rx.toast.error(number.message)
         return rx.toast.success(f"{number} is closed.")
+
+    @rx.event
+    async def retry_failed(self, message_id: int) -> EventSpec:
+        """Retry on a failed bubble: the message sent again as a new one, linked, once."""
+        result = await self._serve(Role.AGENT, retry.retry_message, show="", message_id=message_id)
+        if isinstance(result, ServiceError):
+            return rx.toast.error(result.message)
+        return rx.toast.success(
+            "Sending it again." if result.queued else "It is already sent again."
+        )
 
     @rx.event
     async def pick_up(self) -> EventSpec:

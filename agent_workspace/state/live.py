@@ -88,6 +88,7 @@ class RowItem:
     updated: str = ""  # ISO 8601 UTC of updated_at: the "Latest activity" sort key
     kind: str = ""  # the type in words (TYPE_LABELS)
     about: str = ""  # the short description, shown while there is no message
+    failed: bool = False  # our latest text failed: Retry is on its bubble
 
 
 def row_item(row: InteractionRow) -> RowItem:
@@ -108,6 +109,7 @@ def row_item(row: InteractionRow) -> RowItem:
         updated=iso(row.updated_at),
         kind=type_label(row.type),
         about=row.short_description,
+        failed=row.last_outbound_failed,
     )
 
 

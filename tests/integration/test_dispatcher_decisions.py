@@ -149,7 +149,7 @@ def test_a_failed_lookup_never_fails_the_message_nor_sends_it_blind(engine: Engi
     assert message.status is MessageStatus.QUEUED
     assert message.needs_reconcile
     assert message.error_message is not None
-    assert message.error_message.startswith("Retrying")
+    assert message.error_message.startswith("Sending again shortly")
 
 
 def _another_dispatcher_takes_over(message_id: int) -> Callable[[], object]:
@@ -191,7 +191,9 @@ def test_a_dispatcher_that_lost_its_lease_while_looking_does_not_send(engine: En
     dispatcher.run_once()
     assert len(gateway.sent) == 1, "the lookup found nothing, but the lease was gone: no send"
     message = _message(message_id)
-    assert message.error_message is not None and message.error_message.startswith("Retrying")
+    assert message.error_message is not None and message.error_message.startswith(
+        "Sending again shortly"
+    )
     assert message.lease_until is not None and message.lease_until > utcnow()
 
 

@@ -9,6 +9,7 @@ from agent_workspace.domain.error_playbook import (
     UNKNOWN,
     NextStep,
     failure_text,
+    not_textable_because,
     play_for,
     retry_text,
 )
@@ -78,3 +79,18 @@ def test_a_provider_retry_says_what_is_happening_in_words() -> None:
     assert retry_text(20503, attempt=2) == (
         "Sending again shortly (attempt 2): the SMS provider is briefly unavailable."
     )
+    said = "The SMS provider cannot be reached; retry later."  # no code: the transport's words
+    assert retry_text(None, attempt=3, said=said) == (
+        "Sending again shortly (attempt 3): the SMS provider cannot be reached."
+    )
+    unsure = "The SMS provider did not confirm the message; it may have been sent."
+    assert retry_text(None, attempt=2, said=unsure).endswith("; it may have been sent.")
+
+
+def test_each_not_textable_code_names_what_the_number_is() -> None:
+    for play in PLAYBOOK:
+        said = not_textable_because(play.code)
+        assert (said is not None) == (play.step is NextStep.NOT_TEXTABLE)
+        assert said is None or (play.short and said == play.short)
+    assert not_textable_because(None) is None
+    assert not_textable_because(30003) is None  # switched off: may work tomorrow

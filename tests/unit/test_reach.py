@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent_workspace.domain.provider import FAILED_FOR_GOOD, failed_for_good
+from agent_workspace.domain.error_playbook import NextStep, play_for
+from agent_workspace.domain.provider import failed_for_good
 from agent_workspace.domain.reach import LastOutcome, Reach, reach
 
 MOBILE, LANDLINE, TOLL_FREE = "+14155550111", "+442079460958", "+18003569377"
@@ -77,6 +78,8 @@ def test_the_panel_and_the_to_list_say_the_reason_beside_the_number(
     [
         ("undelivered", 30005, "unknown number"),
         ("undelivered", 30006, "landline or unreachable carrier"),
+        ("failed", 21612, "cannot be reached from our number"),  # the playbook's NOT_TEXTABLE
+        ("failed", 21211, "not a valid number"),
         ("failed", 21614, "not a mobile number"),
         ("undelivered", 30003, None),  # switched off: may work tomorrow
         ("failed", 21610, None),  # opted out: the number is fine
@@ -88,4 +91,4 @@ def test_which_final_errors_say_the_number_cannot_take_texts(
     status: str, code: int | None, expected: str | None
 ) -> None:
     assert failed_for_good(status, code) == expected
-    assert expected is None or FAILED_FOR_GOOD[code or 0] == expected
+    assert expected is None or play_for(code).step is NextStep.NOT_TEXTABLE

@@ -16,9 +16,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from agent_workspace.db.engine import reading
+from agent_workspace.domain.error_playbook import failure_text
 from agent_workspace.models import Attachment, Message, MessageStatus, User
 from agent_workspace.services.access import Actor, access_interaction
-from agent_workspace.sms.errors import describe_error
 
 TAIL = 20  # messages every push carries
 MAX_HISTORY = 200  # older messages a tab loads at once
@@ -47,6 +47,11 @@ class MessageView:
     to_number: str
     at: datetime
     attachments: tuple[AttachmentView, ...]
+    retry_of: int | None = (
+        None  # the failed message this one sends again (services/outbox/retry.py)
+    )
+    retried_by: int | None = None  # the message that sent this one again
+    retry_waiting: bool = False  # that retry waits for its time (the playbook's): Retry sends now
 
 
 def latest(session: Session, interaction_id: int) -> tuple[int, tuple[MessageView, ...]]:
@@ -83,6 +88,7 @@ _M: sa.Table = Message.__table__  # type: ignore[attr-defined]
 _U: sa.Table = User.__table__  # type: ignore[attr-defined]
 _F: sa.Table = Attachment.__table__  # type: ignore[attr-defined]
 _ORDER = (_M.c.created_at, _M.c.id)  # positions count in this order
+_RETRY = _M.alias("retry")
 _ROWS = (
     sa.select(
         _M.c.id,
@@ -95,6 +101,19 @@ _ROWS = (
         _M.c.to_number,
         _M.c.created_at,
         _U.c.display_name.label("author"),
+        _M.c.retry_of_id,
+        sa.select(_RETRY.c.id)
+        .where(_RETRY.c.retry_of_id == _M.c.id)
+        .scalar_subquery()
+        .label("retried_by"),
+        sa.exists()
+        .where(
+            _RETRY.c.retry_of_id == _M.c.id,
+            _RETRY.c.next_attempt_at.is_not(None),
+            _RETRY.c.provider_sid.is_(None),
+            _RETRY.c.status == MessageStatus.QUEUED,
+        )
+        .label("retry_waiting"),
     )
     .select_from(_M.outerjoin(_U, _U.c.id == _M.c.author_id))
     .where(_M.c.interaction_id == sa.bindparam("interaction_id"))
@@ -152,6 +171,9 @@ def _views(
             to_number=m.to_number,
             at=m.created_at,
             attachments=tuple(files.get(m.id, [])),
+            retry_of=m.retry_of_id,
+            retried_by=m.retried_by,
+            retry_waiting=bool(m.retry_waiting),
         )
         for position, m in enumerate(rows, start=first_seq)
     )
@@ -163,11 +185,11 @@ def _problem(status: MessageStatus, error_message: str | None, error_code: int |
     if status.value == "canceled":
         return error_message or "Canceled before it was sent."
     if status.value in ("failed", "undelivered"):
-        if error_message:
-            return error_message
-        return describe_error(error_code) if error_code else "Not delivered."
+        if error_code:  # the playbook's words now, also for messages that failed before
+            return failure_text(error_code)
+        return error_message or "Not delivered."
     if status.value == "queued" and error_message:
-        return error_message  # e.g. "Retrying: the provider is unreachable"
+        return error_message  # e.g. "Sending again shortly (attempt 2): the SMS provider ..."
     return ""
 
 

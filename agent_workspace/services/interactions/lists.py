@@ -12,9 +12,12 @@ from sqlmodel import Session, col, select
 from agent_workspace.db.engine import reading
 from agent_workspace.models import (
     ACTIVE_STATES,
+    Direction,
     Interaction,
     InteractionState,
     LiveGroupMember,
+    Message,
+    MessageStatus,
     Role,
     User,
 )
@@ -45,6 +48,7 @@ class InteractionRow:
     awaiting_reply_since: datetime | None = None
     unread: int = 0  # inbound messages since the reading agent last looked
     short_description: str = ""  # what it is about: a row with no message yet says this
+    last_outbound_failed: bool = False  # our latest text failed or was undelivered
 
     @property
     def is_active(self) -> bool:
@@ -68,6 +72,7 @@ def rows_view(session: Session, interactions: Sequence[Interaction]) -> list[Int
         if agent_ids
         else {}
     )
+    failing = _last_outbound_failed(session, [i.id for i in interactions if i.id is not None])
     rows = []
     for interaction, ref in zip(interactions, refs, strict=True):
         person = people.get(ref) if ref else None
@@ -97,9 +102,29 @@ def rows_view(session: Session, interactions: Sequence[Interaction]) -> list[Int
                 last_message_inbound=interaction.last_message_inbound,
                 awaiting_reply_since=interaction.awaiting_reply_since,
                 short_description=interaction.short_description,
+                last_outbound_failed=interaction.id in failing,
             )
         )
     return rows
+
+
+def _last_outbound_failed(session: Session, ids: list[int]) -> set[int]:
+    """Which of these interactions' latest outbound message failed (each read from the end of
+    its (interaction, time) index: the cost does not grow with the conversation)."""
+    if not ids:
+        return set()
+    last_status = (
+        select(Message.status)
+        .where(Message.interaction_id == Interaction.id, Message.direction == Direction.OUTBOUND)
+        .order_by(col(Message.created_at).desc(), col(Message.id).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    failed = [MessageStatus.FAILED, MessageStatus.UNDELIVERED]
+    found = session.exec(
+        select(Interaction.id).where(col(Interaction.id).in_(ids), last_status.in_(failed))
+    )
+    return {i for i in found.all() if i is not None}
 
 
 def list_my_interactions(

@@ -38,6 +38,7 @@ from agent_workspace.models import (
 )
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, SYSTEM, AuditAction, record
+from agent_workspace.services.outbox.playbook import follow_play
 from agent_workspace.services.outbox.statuses import provider_opt_out
 
 log = logging.getLogger(__name__)
@@ -244,6 +245,8 @@ def _end(
             return False
         if opted_out:
             provider_opt_out(session, message)
+        if status is MessageStatus.FAILED:
+            follow_play(session, message, code)
         record(
             session=session,
             actor=PROVIDER if status is MessageStatus.FAILED else SYSTEM,
@@ -266,7 +269,8 @@ def mark_retry(
     reason: str,
     engine: Engine | None = None,
 ) -> bool:
-    """Try again later; `uncertain` means the provider may have it, so look before re-sending."""
+    """Try again later; `uncertain` means the provider may have it, so look before re-sending.
+    `reason` is what the bubble says meanwhile."""
     with transaction(engine) as session:
         now = utcnow()
         message = _fenced(
@@ -277,7 +281,7 @@ def mark_retry(
             lease_until=None,
             lease_token=None,
             needs_reconcile=uncertain,
-            error_message=f"Retrying: {reason}"[:400],
+            error_message=reason[:400],  # domain/error_playbook.py retry_text
             updated_at=now,
         )
         if message is None:

@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from agent_workspace.domain.error_playbook import failure_text, retry_text
 from agent_workspace.domain.provider import (
     Sent,
     call_budget,
@@ -209,7 +210,7 @@ class Dispatcher:
                 message_id=job.message_id,
                 lease_token=job.lease_token,
                 code=refused.code,
-                reason=refused.message,
+                reason=failure_text(refused.code) if refused.code else refused.message,
                 opted_out=isinstance(refused, OptedOutError),
                 engine=self.engine,
             )
@@ -255,7 +256,7 @@ class Dispatcher:
             lease_token=job.lease_token,
             delay=delay,
             uncertain=uncertain,
-            reason=problem.message,
+            reason=retry_text(problem.code, attempt=job.attempts + 1, said=problem.message),
             engine=self.engine,
         )
 

@@ -33,6 +33,7 @@ from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.db.locks import lock_sid, lock_sids
+from agent_workspace.domain.error_playbook import failure_text
 from agent_workspace.domain.provider import (
     FINAL,
     SETTLEABLE,
@@ -46,7 +47,7 @@ from agent_workspace.services import audit, events
 from agent_workspace.services.audit import PROVIDER, SYSTEM, AuditAction, record
 from agent_workspace.services.conversation.opt_outs import set_opt_out
 from agent_workspace.services.errors import InvalidInput
-from agent_workspace.sms.errors import describe_error
+from agent_workspace.services.outbox.playbook import follow_play
 
 CANCELED = "Canceled before it was sent."
 #: The first look-up this long after the provider took the message (AW_STATUS_CHECK_SECONDS).
@@ -70,10 +71,11 @@ def advance(session: Session, message: Message, new: str, error_code: int | None
     if new in ("failed", "undelivered"):
         message.error_code = error_code
         message.error_message = (
-            describe_error(error_code) if error_code else "The carrier did not deliver it."
+            failure_text(error_code) if error_code else "The carrier did not deliver it."
         )
         if error_code == 21610:
             provider_opt_out(session, message)
+        follow_play(session, message, error_code)
     if new == "canceled":
         message.error_message = CANCELED
     session.add(message)

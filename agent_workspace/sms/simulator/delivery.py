@@ -68,6 +68,8 @@ async def progress_outbound(sim: Simulator, sid: str) -> None:
             await _advance(sim, sid, "failed", code)
             return
     magic = MAGIC_NUMBERS.get(message.to)
+    if magic is not None and magic.once and _sent_before(sim, message):
+        magic = None  # the phone is back on: a Retry gets through
     await asyncio.sleep(second)
     if magic is not None and magic.final_status == "failed":
         await _advance(sim, sid, "failed", magic.code)
@@ -79,6 +81,20 @@ async def progress_outbound(sim: Simulator, sid: str) -> None:
         await _advance(sim, sid, "undelivered", magic.code)
     else:
         await _advance(sim, sid, "delivered")
+
+
+def _sent_before(sim: Simulator, message: SimMessage) -> bool:
+    """Whether an earlier message went to the same number (created before this one)."""
+    return bool(
+        sim.store.messages(
+            lambda m: (
+                m.to == message.to
+                and m.sid != message.sid
+                and m.direction == message.direction
+                and (m.date_created, m.sid) < (message.date_created, message.sid)
+            )
+        )
+    )
 
 
 async def _advance(sim: Simulator, sid: str, status: str, error_code: int | None = None) -> bool:

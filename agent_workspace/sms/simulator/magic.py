@@ -31,6 +31,7 @@ class Magic:
     final_status: str | None
     description: str
     retry_after: float | None = None
+    once: bool = False  # only the first message to the number: later ones go through
 
 
 MAGIC_NUMBERS: Mapping[str, Magic] = MappingProxyType(
@@ -48,6 +49,9 @@ MAGIC_NUMBERS: Mapping[str, Magic] = MappingProxyType(
         "+12015550136": Magic(30006, None, "undelivered", "landline or unreachable carrier"),
         "+12015550137": Magic(30007, None, "undelivered", "carrier filtering (spam)"),
         "+12015550138": Magic(30008, None, "failed", "unknown error"),
+        "+12015550139": Magic(
+            30003, None, "undelivered", "unreachable handset, once (then back on)", once=True
+        ),
     }
 )
 

@@ -56,7 +56,7 @@ def _assert_kept_the_first_copy(pipeline: Pipeline, message: Message, fault: str
     assert copy["fault"] == fault, "the copy kept is the one the uncertain attempt created"
     assert message.provider_sid == copy["sid"]
     assert message.status is MessageStatus.DELIVERED
-    assert message.error_message is None, "no leftover 'Retrying: ...' once it went out"
+    assert message.error_message is None, "no leftover 'Sending again shortly ...' once it went out"
     assert [c["status"] for c in copy["callbacks"]] == ["sending", "sent", "delivered"]
     assert all(c["ok"] for c in copy["callbacks"]), copy["callbacks"]
     # Callbacks that came before the adoption were kept and applied when it was adopted.
@@ -99,7 +99,9 @@ def test_a_retry_that_succeeds_leaves_no_retrying_text(pipeline: Pipeline) -> No
     pipeline.sim_post("faults", {"kind": "429", "retry_after": 0})
     sent = pipeline.send(CONSUMER_PHONE, "after a rate limit")
     assert pipeline.dispatcher.run_once() == 1
-    assert (pipeline.message(sent.message_id).error_message or "").startswith("Retrying")
+    assert (pipeline.message(sent.message_id).error_message or "").startswith(
+        "Sending again shortly"
+    )
     delivered = pipeline.drain(sent.message_id, "delivered")
     assert delivered.error_message is None
 

@@ -11,10 +11,10 @@ from sqlmodel import select
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.domain.attachments import CandidateFile
+from agent_workspace.domain.error_playbook import failure_text, play_for
 from agent_workspace.models import Message, MessageStatus, OptOut, utcnow
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.outbox.dispatch import Dispatcher
-from agent_workspace.sms import describe_error
 from tests.integration.pipeline.conftest import (
     CONSUMER_PHONE,
     PNG,
@@ -104,8 +104,8 @@ def test_synchronous_refusals_fail_the_message_with_plain_words(pipeline: Pipeli
         message = pipeline.message(message_id)
         assert message.status is MessageStatus.FAILED, (code, message.error_message)
         assert message.error_code == code
-        assert message.error_message == describe_error(code)
-        assert not message.error_message.startswith("Provider error")
+        assert message.error_message == failure_text(code)
+        assert (message.error_message or "").endswith(play_for(code).advice)
         assert message.provider_sid is None and message.needs_reconcile is False
         assert len(audit_rows("message.failed", message_id)) == 1
     assert pipeline.sim_messages(direction="outbound-api") == []
@@ -123,7 +123,7 @@ def test_a_media_link_that_is_not_http_is_refused_with_21620(pipeline: Pipeline)
     assert dispatcher.run_once() == 1
     message = pipeline.message(sent.message_id)
     assert (message.status, message.error_code) == (MessageStatus.FAILED, 21620)
-    assert message.error_message == describe_error(21620)
+    assert message.error_message == failure_text(21620)
 
 
 def test_opted_out_refusal_records_the_opt_out_and_blocks_the_next_send(
@@ -163,7 +163,7 @@ def test_rate_limits_keep_the_message_queued_and_rescheduled(
     assert message.next_attempt_at is not None and message.next_attempt_at > before
     if retry_after is not None:
         assert message.next_attempt_at >= before + timedelta(seconds=retry_after)
-    assert "Retrying" in (message.error_message or "")
+    assert (message.error_message or "").startswith("Sending again shortly (attempt 2): ")
     assert pipeline.dispatcher.run_once() == 0  # not due yet
     assert pipeline.sim_messages() == []
 
@@ -212,7 +212,7 @@ def test_asynchronous_failures_arrive_by_status_callback(pipeline: Pipeline) -> 
         message = pipeline.message(message_id)
         code = ASYNC_FAILURES[to][1]
         assert message.error_code == code
-        assert message.error_message == describe_error(code)
+        assert message.error_message == failure_text(code)
         assert message.provider_sid is not None and message.delivered_at is None
     copies = pipeline.sim_messages(direction="outbound-api")
     assert len(copies) == len(sent)

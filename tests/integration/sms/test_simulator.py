@@ -332,3 +332,25 @@ def test_a_media_url_redirects_like_twilio_to_a_short_lived_unauthenticated_copy
         base,
     ):
         assert httpx.get(forged).status_code == 403
+
+
+def test_the_number_that_fails_once_delivers_the_next_message(
+    gateway: TwilioGateway, simulator: SimulatorServer
+) -> None:
+    once = "+12015550139"
+    first = gateway.send(OutboundSms(to=once, from_=PROVIDER, body="are you there?"))
+    wait_until(
+        lambda: (
+            {m["sid"]: m for m in sim_messages(simulator)}[first.sid]["status"] == "undelivered"
+        ),
+        timeout=5,
+        what="the first message undelivered",
+    )
+    (failed,) = sim_messages(simulator)
+    assert failed["error_code"] == 30003
+    second = gateway.send(OutboundSms(to=once, from_=PROVIDER, body="are you there?"))
+    wait_until(
+        lambda: {m["sid"]: m for m in sim_messages(simulator)}[second.sid]["status"] == "delivered",
+        timeout=5,
+        what="the retry delivered",
+    )

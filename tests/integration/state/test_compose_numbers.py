@@ -104,3 +104,20 @@ def test_to_shows_a_landline_and_a_number_that_failed_for_good_and_starts_on_one
     assert options[GONE] == ("+1 201-555-0135 · last text failed: unknown number (30005)", False)
     assert options[WORKS] == ("+1 415-555-0111", False)
     assert state.to_choice == WORKS
+
+
+@pytest.mark.parametrize("code", [30005, 30006, 21612, 21614, 21211])
+def test_choosing_a_number_that_cannot_take_texts_suggests_calling_or_emailing(
+    engine: Engine, composer: Any, code: int
+) -> None:
+    make_channel()
+    nora = make_consumer("Nora", GONE, WORKS)
+    alice = make_user("alice")
+    call = create_interaction(actor=alice, type=InteractionType.PHONE, person=nora)
+    send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, GONE, "Hi", call.id))
+    undelivered(code)  # the error playbook's NOT_TEXTABLE codes
+
+    state = composer(call.id)
+    assert (state.to_choice, state.to_advice) == (WORKS, "")
+    run(ComposeState.set_to_choice.fn(state, GONE))  # type: ignore[attr-defined]
+    assert "call or email them instead" in state.to_advice

@@ -1,9 +1,10 @@
-"""Provider error codes in words, and their error classes."""
+"""Provider answers and their error classes (the words are the error playbook's)."""
 
 from __future__ import annotations
 
 import pytest
 
+from agent_workspace.domain.error_playbook import play_for
 from agent_workspace.sms import (
     OptedOutError,
     PermanentSmsError,
@@ -11,46 +12,7 @@ from agent_workspace.sms import (
     SmsError,
     UncertainSmsError,
     classify,
-    describe_error,
 )
-
-EXPECTED_WORDS = {
-    21211: "not a valid phone number",
-    21408: "not enabled",
-    21610: "replied STOP",
-    21612: "cannot route",
-    21614: "not a mobile number",
-    21617: "1600 characters",
-    21620: "not a valid public http(s) URL",
-    21602: "empty",
-    21606: "cannot send SMS",
-    21611: "queue is full",
-    20429: "too many requests",
-    20003: "credentials",
-    30003: "unreachable",
-    30004: "blocked",
-    30005: "unknown or no longer exists",
-    30006: "landline",
-    30007: "spam",
-    30008: "unknown reason",
-    30019: "larger than the carrier allows",
-    11200: "could not download an attachment",
-    12300: "file type",
-}
-
-
-@pytest.mark.parametrize(("code", "words"), sorted(EXPECTED_WORDS.items()))
-def test_every_known_code_is_explained_in_plain_words(code: int, words: str) -> None:
-    assert words in describe_error(code)
-    assert str(code) not in describe_error(code)
-
-
-def test_unknown_code_names_the_code() -> None:
-    assert describe_error(99999) == "Provider error 99999"
-
-
-def test_missing_code_still_reads_as_a_sentence() -> None:
-    assert describe_error(None) == "The SMS provider reported an error."
 
 
 @pytest.mark.parametrize(
@@ -84,7 +46,7 @@ def test_classify_chooses_the_error_class(
 
 def test_errors_default_their_message_from_the_code() -> None:
     error = OptedOutError(code=21610, http_status=400)
-    assert error.message == describe_error(21610) == str(error)
+    assert error.message == play_for(21610).words == str(error)
     assert isinstance(error, PermanentSmsError)
     retry = RetryableSmsError("busy", code=20429, retry_after=2.5)
     assert (retry.message, retry.retry_after, retry.http_status) == ("busy", 2.5, None)
