@@ -1,6 +1,6 @@
 """Burst: a flood of signed webhooks while agents watch a list, as Twilio would send it.
 
-A production workspace started as the e2e tests start it (tests/servers.py): SQLite with one
+A production workspace started as the e2e tests start it (tests/support/servers.py): SQLite with one
 worker, and PostgreSQL + Redis with two workers. WEBHOOKS signed inbound webhooks from PHONES new
 numbers are written over about SECONDS (one every 5 ms, each on a connection of its own while the
 others wait for answers, as Twilio opens them), each given TWILIO_TIMEOUT_S to be answered 200,

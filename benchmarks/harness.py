@@ -28,7 +28,7 @@ from playwright.async_api import Browser, Page
 from twilio.request_validator import RequestValidator
 
 from agent_workspace.config import PROJECT_ROOT, SIMULATOR_ACCOUNT_SID
-from tests.servers import CHROMIUM, WorkspaceServer
+from tests.support.servers import CHROMIUM, WorkspaceServer
 
 INTERACTION_ID = 1  # IMS0001001, Maria Garcia's conversation with alice (demo data)
 PHONE = "+14155550123"  # Maria Garcia
@@ -120,7 +120,8 @@ def seeded_workspace(
 ) -> Iterator[BenchWorkspace]:
     """The production workspace with demo data plus `agents` bench agents (in IMS0001001's
     live group when asked, so its every message is on their lists too); stopped on exit.
-    `extra_env` and `serve_args` as tests/servers.py takes them (another database, workers)."""
+    `extra_env` and `serve_args` as tests/support/servers.py takes them (another database,
+    workers)."""
     raise_open_files_limit()
     # A benchmark stopped with SIGTERM still stops its server (finally blocks run on exit).
     previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

@@ -39,7 +39,7 @@ from agent_workspace.services.interactions.inbox import (
 from agent_workspace.web import collector
 from benchmarks.figures import Figure, median, percentile
 from benchmarks.seed_scale import SeedFacts, seed
-from tests import databases
+from tests.support import databases
 
 TARGET_MS = 300.0
 BASELINE_SQL = "SELECT * FROM interaction ORDER BY id DESC LIMIT 50"

@@ -37,10 +37,10 @@ from agent_workspace.models import Message, utcnow
 from agent_workspace.sms import TwilioGateway
 from agent_workspace.sms.gateway import OutboundSms
 from benchmarks.figures import Figure
-from tests import databases
-from tests.factories import SUPPORT_NUMBER, make_channel, make_user
-from tests.outbox_load import DispatcherProcesses, make_recipients, queue_messages
-from tests.servers import TEST_OPT_INS, TEST_SECRET, free_port
+from tests.support import databases
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_user
+from tests.support.outbox_load import DispatcherProcesses, make_recipients, queue_messages
+from tests.support.servers import TEST_OPT_INS, TEST_SECRET, free_port
 
 CONCURRENCY = 16  # AW_OUTBOX_CONCURRENCY of each dispatcher process
 TARGET = 500.0  # messages/s

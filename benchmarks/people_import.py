@@ -28,7 +28,7 @@ from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts.users import create_user
 from agent_workspace.services.people.importing import import_people
 from benchmarks.figures import Figure
-from tests import databases
+from tests.support import databases
 
 ROWS = 100_000
 TARGET_S = 60.0

@@ -1,8 +1,8 @@
 """Live push: how long a consumer's text takes from Twilio's webhook to the agent's screen.
 
-One production workspace (tests/servers.py) with the demo data and 50 bench agents in the live
-group of IMS0001001. Alice views it in Chromium; a MutationObserver stores Date.now() when the
-text first shows in its Messages list, and t0 is time.time() just before the signed POST to
+One production workspace (tests/support/servers.py) with the demo data and 50 bench agents in
+the live group of IMS0001001. Alice views it in Chromium; a MutationObserver stores Date.now()
+when the text first shows in its Messages list, and t0 is time.time() just before the signed POST to
 /api/twilio/inbound, built beforehand, is written to its socket (both read this machine's wall
 clock). Measured in one run:
 - alone: only alice's tab is connected;
@@ -29,7 +29,7 @@ from playwright.async_api import async_playwright
 
 from benchmarks import harness, wsclient
 from benchmarks.figures import Figure, median, percentile
-from tests.servers import CHROMIUM, CHROMIUM_FLAGS
+from tests.support.servers import CHROMIUM, CHROMIUM_FLAGS
 
 GROUP = "push"
 OTHERS = 50

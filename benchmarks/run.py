@@ -28,8 +28,8 @@ from agent_workspace.domain.routing import (
 )
 from agent_workspace.domain.segments import count_segments
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from tests import databases
-from tests.factories import make_channel, make_consumer, make_user
+from tests.support import databases
+from tests.support.factories import make_channel, make_consumer, make_user
 
 
 def _timed(label: str, runs: int, fn: Callable[[int], object]) -> None:

@@ -31,7 +31,7 @@ from agent_workspace.services.accounts.users import create_user
 from agent_workspace.services.conversation.canned_replies import LISTED, create_reply, replies_for
 from agent_workspace.services.errors import InvalidInput
 from benchmarks.figures import Figure, median, percentile
-from tests import databases
+from tests.support import databases
 
 TARGET_MS = 50.0
 WORDS = ("refund", "policy", "store", "credit", "thirty", "days", "receipt", "manager")

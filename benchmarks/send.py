@@ -1,6 +1,6 @@
 """Send clicked -> the create request arrives at the provider (the built-in simulator).
 
-Starts the production workspace (tests/servers.py: prepare + serve, its simulator in its own
+Starts the production workspace (tests/support/servers.py: prepare + serve, its simulator in its own
 process) with the outbox poll at 60 s, so only the commit's wake-up can make the dispatcher send
 in time. One Chromium page signs in as bob, opens Maria Garcia (his first send joins IMS0001001)
 and, per sample, composes a unique
@@ -31,7 +31,13 @@ from agent_workspace.sms import TwilioGateway
 from agent_workspace.sms.gateway import OutboundSms
 from benchmarks.figures import Figure, median, percentile
 from tests.e2e.pages import compose, messages, open_interaction_of, sign_in
-from tests.servers import CHROMIUM, CHROMIUM_FLAGS, TEST_OPT_INS, TEST_SECRET, WorkspaceServer
+from tests.support.servers import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    TEST_OPT_INS,
+    TEST_SECRET,
+    WorkspaceServer,
+)
 
 PROVIDER = "+14155550100"
 PHONE = "+14155550123"

@@ -28,7 +28,7 @@ from playwright.async_api import async_playwright
 
 from benchmarks import harness, wsclient
 from benchmarks.figures import Figure, percentile
-from tests.servers import CHROMIUM, CHROMIUM_FLAGS
+from tests.support.servers import CHROMIUM, CHROMIUM_FLAGS
 
 STEPS = (100, 200, 500, 1000)
 QUICK_STEPS = (10, 20)

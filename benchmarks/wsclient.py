@@ -3,8 +3,8 @@ Reflex's own websocket protocol (benchmarks/reflex_wire.py), so one process hold
 
 It does what the page's JavaScript would do for the server to see a real tab: answers pings,
 follows `_redirect`s as client-side navigations, and fires the page's mount triggers (the list
-re-reads itself when a list feed's version moves; the open conversation re-checks the
-composer). It renders nothing: a time it records is when the frame arrived.
+re-reads itself when a list feed's version moves; the open conversation marks new messages seen
+and re-checks the composer). It renders nothing: a time it records is when the frame arrived.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from typing import Any
 import aiohttp
 
 from agent_workspace.state.compose import ComposeState
+from agent_workspace.state.conversation_feed import ConversationFeed
 from agent_workspace.state.interaction_page import InteractionPageState
-from agent_workspace.state.live import AgentListFeed, ConversationFeed, ListsFeed
+from agent_workspace.state.live import AgentListFeed, ListsFeed
 from agent_workspace.state.session import LoginState, SessionState
 from agent_workspace.state.workspace import WorkspaceState
 from benchmarks import reflex_wire as wire
@@ -32,6 +33,7 @@ _LIST_FEEDS = {wire.state_name(AgentListFeed): "agent", wire.state_name(ListsFee
 _CONVERSATION = wire.state_name(ConversationFeed)
 _SESSION = wire.state_name(SessionState)
 _FEED_CHANGED = wire.handler_name(WorkspaceState, "feed_changed")
+_SEEN = wire.handler_name(InteractionPageState, "messages_shown")
 _REFRESH_PREVIEW = wire.handler_name(ComposeState, "refresh_preview")
 _SIGN_IN = wire.handler_name(LoginState, "sign_in")
 _SIGN_OUT = wire.handler_name(SessionState, "sign_out")
@@ -227,6 +229,7 @@ class AgentTab:
         total = wire.var_value(delta, ConversationFeed, "total")
         if isinstance(total, int) and total != self._total:
             self._total = total
+            await self._send(wire.event(_SEEN, {"total": total}, self.path))
         # As the page: the preview is re-checked when what Send depends on changed.
         routing = wire.var_value(delta, ConversationFeed, "routing")
         if isinstance(routing, str) and routing != self._routing:

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.e2e.pages import messages, row_of, sign_in_as_agent  # noqa: E402
-from tests.servers import CHROMIUM, CHROMIUM_FLAGS, WorkspaceServer  # noqa: E402
+from tests.support.servers import CHROMIUM, CHROMIUM_FLAGS, WorkspaceServer  # noqa: E402
 
 DOCS = ROOT / "docs"
 WIDE = {"width": 1440, "height": 900}

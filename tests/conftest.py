@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 from agent_workspace import config
 from agent_workspace.db import engine as engine_module
 from agent_workspace.services.channels import numbers
-from tests import databases
-from tests.servers import TEST_OPT_INS, TEST_SECRET
+from tests.support import databases
+from tests.support.servers import TEST_OPT_INS, TEST_SECRET
 
 
 @pytest.fixture(autouse=True)

@@ -10,13 +10,13 @@ from agent_workspace.components.forms import badge, callout, callout_root, nativ
 from agent_workspace.components.outage import PAUSED_REASON, sending_paused
 from agent_workspace.components.their_time import their_time_text
 from agent_workspace.domain.inputs import SEARCH_CHARS, TYPED_CHARS
-from agent_workspace.state.channel_feed import ChannelFeed
 from agent_workspace.state.compose import NOTE, SMS, ComposeState
 from agent_workspace.state.compose_checks import CheckItem
 from agent_workspace.state.compose_files import UPLOAD_ID
 from agent_workspace.state.compose_message import BODY_ID
 from agent_workspace.state.compose_to import OTHER
-from agent_workspace.state.live import ConversationFeed
+from agent_workspace.state.conversation_feed import ConversationFeed
+from agent_workspace.state.live import ChannelFeed
 from agent_workspace.state.views import ReplyItem, StagedItem
 
 LABEL = {"font_size": "0.85em", "font_weight": "500"}

@@ -10,11 +10,10 @@ from agent_workspace.components.forms import badge, callout_root
 from agent_workspace.components.their_time import their_time_text
 from agent_workspace.components.transcript import export_transcript_menu
 from agent_workspace.state.compose import ComposeState
+from agent_workspace.state.conversation_feed import AttachmentItem, ConversationFeed, MessageItem
 from agent_workspace.state.details import DetailsState
 from agent_workspace.state.interaction_page import InteractionPageState
-from agent_workspace.state.live import ConversationFeed
 from agent_workspace.state.session import SessionState
-from agent_workspace.state.views import AttachmentItem, MessageItem
 
 STATUS_COLORS = {
     "queued": "gray",
@@ -333,7 +332,12 @@ def conversation_pane() -> rx.Component:
             display="flex",
         ),
         composer(),
-        # A new message pushed while the agent looks is marked read by the push (web/notifier).
+        # A new message pushed while the agent looks: the tab marks it read.
+        rx.box(
+            rx.el.span(on_mount=InteractionPageState.messages_shown(ConversationFeed.total)),
+            key=ConversationFeed.total.to_string(),
+            display="none",
+        ),
         # What Send would do changes only with the state, the people or an opt-out: re-check
         # then, not on every message.
         rx.box(

@@ -12,9 +12,9 @@ from agent_workspace.components.forms import (
     sent_at_once,
 )
 from agent_workspace.components.person_form import person_form
+from agent_workspace.state.conversation_feed import ConversationFeed
 from agent_workspace.state.details import DetailsState, NumberItem, OtherItem
 from agent_workspace.state.interaction_page import InteractionPageState
-from agent_workspace.state.live import ConversationFeed
 from agent_workspace.state.person_form import EDIT, PersonFormState
 from agent_workspace.state.views import Choice
 

@@ -12,9 +12,8 @@ from agent_workspace.components.layout import CONVERSATIONS_ID, TIME_TITLE, VISU
 from agent_workspace.domain.inputs import SEARCH_CHARS
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.interactions import MyInteractionsState
-from agent_workspace.state.live import AgentListFeed, ListsFeed
+from agent_workspace.state.live import AgentListFeed, ListsFeed, RowItem
 from agent_workspace.state.person_form import PersonFormState
-from agent_workspace.state.views import RowItem
 from agent_workspace.state.workspace import SORTS, STATES, TYPES, WorkspaceState
 
 DAY_MS = 24 * 3600 * 1000

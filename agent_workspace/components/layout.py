@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from agent_workspace.components.forms import callout
-from agent_workspace.state.live import NoticeFeed
+from agent_workspace.state.live import NOTICES, NoticeFeed
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import NoticeItem
 
@@ -103,6 +103,14 @@ def notices() -> rx.Component:
     """Live notices about this agent's work that someone else did, until read: a compact strip
     that scrolls past a few lines, so however many come Send stays on screen."""
     several = NoticeFeed.items.length() > 1
+    return rx.fragment(
+        # The pane follows its live feed (state/live.py PANES) from the moment it is on screen.
+        rx.box(rx.el.span(on_mount=SessionState.follow_pane(NOTICES)), display="none"),
+        _notices(several),
+    )
+
+
+def _notices(several: rx.Var[bool]) -> rx.Component:
     return rx.cond(
         NoticeFeed.items.length() > 0,
         rx.el.section(

@@ -12,8 +12,8 @@ from agent_workspace.components.inbox import list_pane
 from agent_workspace.components.layout import workspace_page
 from agent_workspace.components.new_interaction import new_interaction_dialog
 from agent_workspace.components.outage import outage_banner
+from agent_workspace.state.conversation_feed import ConversationFeed
 from agent_workspace.state.interaction_page import InteractionPageState
-from agent_workspace.state.live import ConversationFeed
 
 ROUTE = "/interactions/[interaction]"
 PANE = {"height": "100%", "min_height": "0", "overflow_y": "auto", "padding": "1em"}

@@ -145,3 +145,14 @@ def require_active(interaction: Interaction, refusal: str = "{number} is closed.
     """Refuses to act on a closed interaction, in the caller's words (`{number}` is filled)."""
     if interaction.state not in ACTIVE_STATES:
         raise InvalidInput(refusal.format(number=interaction.number))
+
+
+def may_hear(actor: Actor, need: Need, agents: Collection[int] | None = None) -> bool:
+    """The access rule for a push, over the viewer's session alone (no read): the viewer holds
+    the role `need` asks for and `may` lets their standing `need` it; a change meant for some
+    agents (their own list, their notices) reaches only those."""
+    if agents is not None and actor.user_id not in agents:
+        return False
+    supervisor = actor.has(Role.SUPERVISOR)
+    role = supervisor if need is Need.SUPERVISE else actor.has(Role.AGENT)
+    return role and may(need, Standing(supervisor=supervisor))

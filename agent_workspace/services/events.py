@@ -2,18 +2,48 @@
 
 Subscribers (the live-update notifier, the outbox wake-up) run in the committing thread and
 must hand work off quickly; a rolled-back transaction publishes nothing.
+
+An event a page shows carries its audience, decided by the service that committed: who may
+hear it under the access rule (services/access.py `may_hear`), and which agents when it is
+theirs alone. The notifier delivers to that audience and decides nothing of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import event
 from sqlmodel import Session
 
+from agent_workspace.domain.access import Need
+
 _PENDING = "aw_pending_events"
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who may hear a change: every signed-in user the access rule lets `need` it, and when
+    `agents` names some, only those agents (a change to their own list or notices)."""
+
+    need: Need = Need.VIEW
+    agents: frozenset[int] | None = None
+
+    def __or__(self, other: Audience) -> Audience:
+        """Both audiences, for two changes pushed in one round (the same need)."""
+        if self.agents is None or other.agents is None:
+            return Audience(self.need)
+        return Audience(self.need, self.agents | other.agents)
+
+
+EVERY_AGENT = Audience(Need.VIEW)
+SUPERVISORS = Audience(Need.SUPERVISE)
+
+
+def agents(ids: Iterable[int]) -> Audience:
+    """The agents named, each with the agent role."""
+    return Audience(Need.VIEW, frozenset(ids))
 
 
 @dataclass(frozen=True)
@@ -26,6 +56,14 @@ class InteractionChanged:
     # Only its messages changed (one came in, a status moved, a note): the conversation's
     # viewers need the latest messages, not a re-read of the header, people and opt-outs.
     messages_only: bool = False
+    # Who may view its conversation (and the lists beyond one's own), and the board.
+    viewers: Audience = EVERY_AGENT
+    board: Audience = SUPERVISORS
+
+    @property
+    def listed(self) -> Audience:
+        """Who hears the rows of their own lists: the agents whose lists show it."""
+        return agents(self.agent_ids)
 
 
 @dataclass(frozen=True)
@@ -38,6 +76,15 @@ class NoticeCreated:
     """An agent has a new notice (someone closed, took over or reassigned their work)."""
 
     agent_id: int
+    pane: ClassVar[str] = "notices"  # the live pane that shows it (state/live.py PANES)
+
+    @property
+    def key(self) -> int:
+        return self.agent_id
+
+    @property
+    def audience(self) -> Audience:
+        return agents({self.agent_id})
 
 
 @dataclass(frozen=True)
@@ -48,10 +95,18 @@ class ListsChanged:
     agent_ids: frozenset[int]
     interaction_ids: frozenset[int] = field(default_factory=frozenset)
 
+    @property
+    def audience(self) -> Audience:
+        return agents(self.agent_ids)
+
 
 @dataclass(frozen=True)
 class ChannelChanged:
     """The SMS channel's provider numbers or policy changed: open composers follow."""
+
+    pane: ClassVar[str] = "channel"
+    key: ClassVar[int | None] = None  # one channel: the pane has no key
+    audience: ClassVar[Audience] = EVERY_AGENT
 
 
 @dataclass(frozen=True)
@@ -69,6 +124,9 @@ class InboundAccepted:
     phone: str
 
 
+# What one live pane shows changed (state/live.py PANES): its `pane`, `key` and `audience` are
+# all the notifier needs, so a new pane's event is a class here with those three, added below.
+PaneChanged = NoticeCreated | ChannelChanged
 Event = (
     InteractionChanged
     | OutboxChanged

@@ -23,11 +23,11 @@ from agent_workspace.services.conversation import notes
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions.confirmations import ConfirmationNeeded
 from agent_workspace.services.sending import options, send
-from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
 from agent_workspace.state.compose_checks import ComposeChecksMixin
 from agent_workspace.state.compose_files import ComposeFilesMixin
 from agent_workspace.state.compose_message import ComposeMessageMixin, focus_message
 from agent_workspace.state.compose_to import ComposeToMixin
+from agent_workspace.state.live import CHANNEL_LINK, ChannelFeed
 from agent_workspace.state.session import SessionState
 
 SMS, NOTE = "sms", "note"

@@ -11,9 +11,9 @@ from agent_workspace.services.access import Actor
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.sending.options import ComposeOptions
 from agent_workspace.services.sending.send import Preview, preview_send
-from agent_workspace.state.channel_feed import ChannelFeed
 from agent_workspace.state.client_input import choice_refusal, refusal, typed_refusal
 from agent_workspace.state.compose_base import ComposerBase
+from agent_workspace.state.live import ChannelFeed
 from agent_workspace.state.views import Choice
 
 OTHER = "other"

@@ -1,7 +1,19 @@
 """The conversation pane: opening an interaction links the tab to its live feed, loads its older
-messages once, and marks what the agent has seen."""
+messages once, and marks what the agent has seen: on opening, and when a push shows new ones.
+
+The marks a push brings are written together: every tab showing a conversation says when a new
+message reached it, and with fifty agents on one conversation one write per tab per message
+had queued behind SQLite's one writer, each followed by a push round of its own. A mark is
+noted on the loop and written by one drain task per process (`inbox.mark_seen_many`, which
+re-checks every session in one read): whatever arrives while a write runs goes into the next
+one. A mark lost to a crash only leaves a message counted unread, which the next look clears.
+"""
 
 from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -13,9 +25,44 @@ from agent_workspace.services.conversation import conversation, messages
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import inbox, lifecycle, work
 from agent_workspace.state.client_input import refusal
-from agent_workspace.state.live import ConversationFeed, conversation_token
+from agent_workspace.state.conversation_feed import ConversationFeed, MessageItem, message_item
+from agent_workspace.state.live import conversation_token
 from agent_workspace.state.session import SessionState
-from agent_workspace.state.views import MessageItem, message_item
+
+log = logging.getLogger(__name__)
+Write = Callable[[Sequence[tuple[Actor | None, int]]], int]
+
+
+class SeenMarks:
+    """Used on the event loop only (no lock): note() never waits for the database."""
+
+    def __init__(self, write: Write = inbox.mark_seen_many) -> None:
+        self._write = write
+        self._pending: dict[tuple[int, int], Actor] = {}  # (agent, interaction) -> who
+        self._task: asyncio.Task[None] | None = None
+
+    def note(self, actor: Actor, interaction_id: int) -> None:
+        self._pending[(actor.user_id, interaction_id)] = actor
+        loop = asyncio.get_running_loop()
+        if self._task is None or self._task.done() or self._task.get_loop() is not loop:
+            self._task = loop.create_task(self._drain())
+
+    async def drained(self) -> None:
+        """Until every mark noted so far is written (for tests and shutdown)."""
+        while self._task is not None and not self._task.done():
+            await asyncio.shield(self._task)
+
+    async def _drain(self) -> None:
+        while self._pending:
+            marks, self._pending = self._pending, {}
+            batch = [(actor, interaction_id) for (_, interaction_id), actor in marks.items()]
+            try:
+                await asyncio.to_thread(self._write, batch)
+            except Exception:  # the next look marks them again
+                log.exception("recording %d seen marks failed", len(batch))
+
+
+seen_marks = SeenMarks()
 
 
 class InteractionPageState(SessionState):
@@ -26,6 +73,8 @@ class InteractionPageState(SessionState):
     history: list[MessageItem] = []  # messages as they were when the tab opened
     history_upto: int = 0  # position of the last message in `history`
     pane: str = "list"  # on a narrow screen the one pane shown: list, conversation, details
+    _seen_total: int = 0  # the conversation's message count when this tab last marked it seen
+    _viewer: tuple[str, Actor | None] = ("", None)  # (token, its user) when it opened
 
     @rx.event
     async def open(self) -> EventSpec | None:
@@ -57,8 +106,21 @@ class InteractionPageState(SessionState):
         self.interaction_id, self.pane = interaction_id, "conversation"
         feed._show(view)
         await self._load_history(actor, upto=view.total)
+        self._seen_total, self._viewer = view.total, (self.token, actor)
         await self._mark_seen(actor)
         return None
+
+    @rx.event
+    async def messages_shown(self, total: int) -> None:
+        """A push showed this tab new messages of its conversation (a hidden element remounts
+        with the count): the agent has seen them. Written with the other tabs' marks; the
+        service then tells the agents' lists."""
+        if not self.interaction_id or type(total) is not int or total <= self._seen_total:
+            return
+        self._seen_total = total
+        token, actor = self._viewer
+        if actor is not None and token == self.token:  # the session is re-checked with the write
+            seen_marks.note(actor, self.interaction_id)
 
     async def _leave_conversation(self) -> None:
         if reflex_internals.is_linked(self, ConversationFeed):

@@ -1,46 +1,59 @@
-"""Shared states that webhooks and other agents' sends push into, so pages update with no reload.
+"""The live feeds: shared states that services' events fill, so pages update with no reload.
 
-Each open interaction page shows the feed `ix<id>`, each My Interactions page `agent<id>`: an
-update goes only to those who show the thing. Each signed-in session links its tabs to a copy
-of its own under a name only the server can make (services/accounts/live_views.py); each feed
-says who may view it, so the notifier skips sessions whose user may not see it.
+Each open interaction page shows the feed `ix<id>` (state/conversation_feed.py), each My
+Interactions page `agent<id>`: an update goes only to those who show the thing. Each signed-in
+session links its tabs to a copy of its own under a name only the server can make
+(services/accounts/live_views.py). Who may hear a change rides on its event, decided by the
+service that committed it (services/events.py `Audience`); the notifier (web/notifier.py)
+pushes to the sessions the access rule lets hear it, reading only who shows a feed and what
+the feed holds, and writing nothing.
+
+A new live pane is one feed row plus one component:
+
+1. The row: a `Pane` in PANES below, with the shared state it fills (an `rx.SharedState`
+   whose `_show(value)` sets its vars), the read that gives the value (called off the loop by
+   the notifier with the pane's key), and whether it is keyed by an agent (one copy per agent,
+   like notices) or one for everybody (like the channel's numbers).
+2. The component: shows the state's vars and links the tab on mount with
+   `SessionState.follow_pane("<name>")`, which checks the role, links the session's copy and
+   shows the current value.
+
+The service that changes what the pane shows publishes its event after commit: a class in
+services/events.py with `pane`, `key` and `audience`, one of `PaneChanged` (as NoticeCreated
+is). The notifier then reads the pane and pushes it to the sessions of the audience that show
+it, with no code of its own for it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
-from collections.abc import Iterable
+from collections.abc import Callable
+from typing import Any
 
 import reflex as rx
 
 from agent_workspace.domain.phone import display_phone
-from agent_workspace.models import Role
-from agent_workspace.services.access import Actor
-from agent_workspace.services.conversation.conversation import ConversationView, LatestMessages
-from agent_workspace.services.conversation.messages import TAIL, MessageView
+from agent_workspace.services.channels.numbers import NumberView, load_numbers
 from agent_workspace.services.interactions.inbox import RowChanges
 from agent_workspace.services.interactions.lists import InteractionRow
-from agent_workspace.services.interactions.notices import NoticeView
+from agent_workspace.services.interactions.notices import NoticeView, load_unread
 from agent_workspace.services.interactions.supervision import BOARD_LIMIT, Board, BoardChanges
-from agent_workspace.state import live_tail
-from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
-from agent_workspace.state.live_tail import LiveTail
+from agent_workspace.state.conversation_feed import ConversationFeed
 from agent_workspace.state.views import (
     AgentLoadItem,
     BoardItem,
-    InteractionHeader,
-    MessageItem,
+    Choice,
     NoticeItem,
     agent_load_item,
     board_item,
-    header,
-    message_item,
+    iso,
     notice_item,
     patch_board,
+    type_label,
 )
 
 CONVERSATION, AGENT_LIST, NOTICES = "ix", "agent", "notices"  # + the id: a feed's name
+LISTS_LINK, BOARD_LINK, CHANNEL_LINK = "lists", "board", "channel"
 
 
 def conversation_token(interaction_id: int) -> str:
@@ -55,84 +68,70 @@ def notices_token(agent_id: int) -> str:
     return f"{NOTICES}{agent_id}"
 
 
-class ConversationFeed(rx.SharedState):
-    """One interaction's header, latest messages and opt-outs, as every viewer sees them."""
+@dataclasses.dataclass
+class RowItem:
+    """A row of the interaction list."""
 
-    info: InteractionHeader = InteractionHeader()
-    # The latest few (pushes stay small however long the talk) as two lists: a new message
-    # changes `fresh` alone, so the push carries it and not the messages already shown.
-    tail: list[MessageItem] = []
-    fresh: list[MessageItem] = []
-    total: int = 0
-    first_tail_seq: int = 1
-    opted_out_from: list[str] = []
-    earlier: list[MessageItem] = []  # the closed interaction this one took over from
-    routing: str = ""  # what Send's decision depends on here: state, people, opt-outs
-    details: str = ""  # what the Details form shows: it re-reads when this changes
-    _person: str = ""  # as the last whole view named them, for the messages pushed alone
-    _labels: tuple[tuple[str, str], ...] = ()
-
-    @staticmethod
-    def _may_view(actor: Actor, ident: str) -> bool:
-        return actor.has(Role.AGENT)
-
-    def _show(self, view: ConversationView) -> None:
-        labels = dict(view.labels)
-        name = view.interaction.person_name
-        self._person, self._labels = name, view.labels
-        same = self.info.id == view.interaction.id
-        self.info = header(view)
-        self._show_messages(_items(view.tail, name, view.labels), view.total, same)
-        self.opted_out_from = [
-            f"{labels[n]} ({display_phone(n)})" if labels.get(n) else display_phone(n)
-            for n in view.opted_out_from
-        ]
-        self.earlier = _items(view.earlier, view.earlier_person, view.labels)
-        info = self.info
-        self.routing = "|".join(
-            (info.state, info.assigned_to, info.members, *sorted(view.opted_out_from))
-        )
-        self.details = (
-            "|".join((info.state, info.assigned_to, info.person_name, info.short_description))
-            + f"|{view.case_id or ''}|{info.account}"
-        )
-
-    def _show_latest(self, latest: LatestMessages) -> bool:
-        """Only the messages changed: the rest stays as the last whole view left it. False
-        when this copy holds no whole view of the interaction yet (it needs one)."""
-        if self.info.id != latest.interaction_id:
-            return False
-        self._show_messages(_items(latest.tail, self._person, self._labels), latest.total, True)
-        return True
-
-    def _show_messages(self, latest: list[MessageItem], total: int, same: bool) -> None:
-        """Assigns only the list that changed: an assigned var is pushed whole."""
-        shown = LiveTail(_unproxied(self.tail), _unproxied(self.fresh))
-        moved = live_tail.advance(shown, latest, TAIL) if same else LiveTail(latest, [])
-        if moved.base is not shown.base:
-            self.tail = moved.base
-            self.first_tail_seq = moved.base[0].seq if moved.base else total + 1
-        if moved.fresh is not shown.fresh:
-            self.fresh = moved.fresh
-        self.total = total
+    id: int
+    number: str
+    type: str
+    state: str
+    person_name: str
+    phone: str
+    assigned_to: str
+    preview: str
+    last_at: str  # ISO 8601 UTC of the last message ("" if none)
+    awaiting: bool  # the consumer wrote last and waits for an answer
+    unread: int
+    virtual_agent: bool
+    active: bool
+    updated: str = ""  # ISO 8601 UTC of updated_at: the "Latest activity" sort key
+    kind: str = ""  # the type in words (TYPE_LABELS)
+    about: str = ""  # the short description, shown while there is no message
 
 
-def _items(
-    messages: Iterable[MessageView], person: str, labels: tuple[tuple[str, str], ...]
-) -> list[MessageItem]:
-    """Built once per message version, not once per viewer: every session's copy of a feed
-    gets the same push, and fifty copies had built the same twenty items fifty times."""
-    return [_item(m, person, labels) for m in messages]
+def row_item(row: InteractionRow) -> RowItem:
+    return RowItem(
+        id=row.id,
+        number=row.number,
+        type=row.type,
+        state=row.state.replace("_", " "),
+        person_name=row.person_name or display_phone(row.phone) or "Unknown",
+        phone=display_phone(row.phone) if row.phone else "",
+        assigned_to=row.assigned_to,
+        preview=row.preview,
+        last_at=iso(row.last_message_at or row.updated_at),
+        awaiting=row.is_active and row.awaiting_reply_since is not None,
+        unread=row.unread,
+        virtual_agent=row.virtual_agent,
+        active=row.is_active,
+        updated=iso(row.updated_at),
+        kind=type_label(row.type),
+        about=row.short_description,
+    )
 
 
-@functools.lru_cache(maxsize=1024)
-def _item(m: MessageView, person: str, labels: tuple[tuple[str, str], ...]) -> MessageItem:
-    return message_item(m, person, dict(labels))
-
-
-def _unproxied(value: list[MessageItem]) -> list[MessageItem]:
-    """The list itself: Reflex hands out a state's lists wrapped in a change-tracking proxy."""
-    return getattr(value, "__wrapped__", value)
+def patch_rows(
+    rows: list[RowItem],
+    changed: list[RowItem],
+    gone: frozenset[int],
+    *,
+    belongs: Callable[[RowItem], bool],
+    has_more: bool,
+) -> list[RowItem]:
+    """A list sorted by latest activity after some rows changed: a changed row that still
+    belongs takes its place by (updated, id), newest first, unless it falls past the last row
+    shown while more pages exist (it is on a later page); the others leave."""
+    leaving = gone | {r.id for r in changed}
+    kept = [r for r in rows if r.id not in leaving]
+    last = (rows[-1].updated, rows[-1].id) if rows else None
+    for row in changed:
+        key = (row.updated, row.id)
+        if not belongs(row) or (has_more and last is not None and key < last):
+            continue
+        at = next((i for i, r in enumerate(kept) if (r.updated, r.id) < key), len(kept))
+        kept.insert(at, row)
+    return kept
 
 
 @dataclasses.dataclass(frozen=True)
@@ -156,10 +155,6 @@ class AgentListFeed(rx.SharedState):
     version: int = 0
     _changes: list[ListChange] = []  # the latest few, oldest first
 
-    @staticmethod
-    def _may_view(actor: Actor, ident: str) -> bool:
-        return actor.has(Role.AGENT) and ident == agent_token(actor.user_id)
-
     def _show(self, changed: RowChanges | None = None) -> None:
         self.version += 1
         change = (
@@ -179,24 +174,14 @@ class AgentListFeed(rx.SharedState):
         return pending
 
 
-LISTS_LINK = "lists"
-
-
 class ListsFeed(rx.SharedState):
     """The same for the lists beyond one's own (the virtual-agent queue, unassigned, All
     Interactions): linked only by tabs showing one of them."""
 
     version: int = 0
 
-    @staticmethod
-    def _may_view(actor: Actor, ident: str) -> bool:
-        return actor.has(Role.AGENT)
-
     def _show(self, _changed: object = None) -> None:
         self.version += 1
-
-
-BOARD_LINK = "board"
 
 
 class SupervisorBoardFeed(rx.SharedState):
@@ -204,10 +189,6 @@ class SupervisorBoardFeed(rx.SharedState):
 
     items: list[BoardItem] = []
     agents: list[AgentLoadItem] = []  # every active agent and their active interactions
-
-    @staticmethod
-    def _may_view(actor: Actor, ident: str) -> bool:
-        return actor.has(Role.SUPERVISOR)
 
     def _show(self, board: Board | BoardChanges) -> None:
         if isinstance(board, Board):
@@ -223,32 +204,65 @@ class NoticeFeed(rx.SharedState):
 
     items: list[NoticeItem] = []
 
-    @staticmethod
-    def _may_view(actor: Actor, ident: str) -> bool:
-        return actor.has(Role.AGENT) and ident == notices_token(actor.user_id)
-
     def _show(self, notices: list[NoticeView]) -> None:
         self.items = [notice_item(n) for n in notices]
 
 
+class ChannelFeed(rx.SharedState):
+    """The SMS channel's sending numbers, live in every open composer: an admin adding or
+    removing one pushes the new From options (value E.164, label "Support line (+1
+    415-555-0100)"). A composer that still holds a number removed meanwhile is refused by
+    Send, saying so."""
+
+    numbers: list[Choice] = []
+    key: str = ""  # the numbers in one string: composers follow when it changes
+
+    def _show(self, numbers: list[NumberView]) -> None:
+        self.numbers = [Choice(n.e164, n.shown) for n in numbers]
+        self.key = "|".join(f"{n.e164}={n.shown}" for n in numbers)
+
+
+@dataclasses.dataclass(frozen=True)
+class Pane:
+    """A live pane the notifier fills with no code of its own (see the module's docstring)."""
+
+    name: str
+    feed: type[rx.SharedState]
+    read: Callable[..., Any]  # (key) for a pane keyed by agent, else (): what it shows now
+    by_agent: bool
+
+    def token(self, key: int | None) -> str:
+        """The feed's name: the pane's, and the agent's id when it is keyed by agent."""
+        return f"{self.name}{key}" if self.by_agent else self.name
+
+    def value(self, key: int | None) -> Any:
+        return self.read(key) if self.by_agent else self.read()
+
+
+PANES: dict[str, Pane] = {
+    p.name: p
+    for p in (
+        Pane(NOTICES, NoticeFeed, load_unread, by_agent=True),
+        Pane(CHANNEL_LINK, ChannelFeed, load_numbers, by_agent=False),
+    )
+}
 FEEDS: tuple[type[rx.SharedState], ...] = (
     ConversationFeed,
     AgentListFeed,
     ListsFeed,
     SupervisorBoardFeed,
-    NoticeFeed,
-    ChannelFeed,
+    *(p.feed for p in PANES.values()),
 )
 # A feed's name says which feed it is: a prefix and an id, or a fixed name.
 _BY_PREFIX: tuple[tuple[str, type[rx.SharedState]], ...] = (
     (CONVERSATION, ConversationFeed),
     (AGENT_LIST, AgentListFeed),
-    (NOTICES, NoticeFeed),
+    *((p.name, p.feed) for p in PANES.values() if p.by_agent),
 )
 _BY_NAME: dict[str, type[rx.SharedState]] = {
     LISTS_LINK: ListsFeed,
     BOARD_LINK: SupervisorBoardFeed,
-    CHANNEL_LINK: ChannelFeed,
+    **{p.name: p.feed for p in PANES.values() if not p.by_agent},
 }
 
 

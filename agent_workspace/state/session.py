@@ -20,7 +20,7 @@ from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.accounts import auth, live_views
 from agent_workspace.services.errors import AccessDenied, FieldProblems, ServiceError
 from agent_workspace.services.interactions import notices
-from agent_workspace.state.live import FEEDS, NoticeFeed, notices_token
+from agent_workspace.state.live import FEEDS, PANES, Pane
 
 T = TypeVar("T")
 F = TypeVar("F", bound=rx.SharedState)
@@ -168,9 +168,22 @@ class SessionState(rx.State):
             self.denied_reason = refused.message
             return None
         self.denied_reason = ""
-        feed = await self._link_feed(NoticeFeed, notices_token(actor.user_id), actor)
-        feed._show(await self._off_loop(notices.unread_notices, actor=actor))
         return None
+
+    @rx.event
+    async def follow_pane(self, name: str) -> None:
+        """on_mount of a live pane's component (state/live.py PANES): this tab follows it."""
+        if not isinstance(name, str) or name not in PANES:
+            return  # the page names a pane: nothing else is one
+        if (actor := await self._actor_as(Role.AGENT, show="")) is not None:
+            await self._follow(PANES[name], actor)
+
+    async def _follow(self, pane: Pane, actor: Actor) -> None:
+        """Links the tab to its session's copy of a live pane and shows what it holds now;
+        the notifier pushes what changes later."""
+        key = actor.user_id if pane.by_agent else None
+        feed = await self._link_feed(pane.feed, pane.token(key), actor)
+        feed._show(await self._off_loop(pane.value, key=key))
 
     @rx.event
     async def dismiss_notice(self, notice_id: int) -> None:

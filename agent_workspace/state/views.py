@@ -3,33 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from agent_workspace.domain.phone import display_phone
 from agent_workspace.services.conversation.conversation import ConversationView
-from agent_workspace.services.conversation.messages import AttachmentView, MessageView
-from agent_workspace.services.files.media_links import media_path
 from agent_workspace.services.interactions.lists import InteractionRow
 from agent_workspace.services.interactions.notices import NoticeView
 from agent_workspace.services.interactions.supervision import AgentLoad, BoardRow
 
-STATUS_LABELS = {
-    "queued": "Queued",
-    "sending": "Sending",
-    "sent": "Sent",
-    "delivered": "Delivered",
-    "undelivered": "Undelivered",
-    "failed": "Failed",
-    "unconfirmed": "Not confirmed",
-    "canceled": "Canceled",
-    "received": "Received",
-    "note": "Internal note",
-}
 # What each interaction type is called on screen: "SMS", not "messaging", beside the person's
 # name, so a phone call and the SMS conversation Send opened from it are told apart at a glance.
 TYPE_LABELS = {"messaging": "SMS", "phone": "Phone", "chat": "Chat", "email": "Email"}
-VIEW_LINK_TTL = 6 * 3600
 EMPTY = "—"  # shown for a detail that has no value
 
 
@@ -63,32 +47,7 @@ class NoticeItem:
 
 
 def notice_item(notice: NoticeView) -> NoticeItem:
-    return NoticeItem(notice.id, notice.text, notice.interaction_id or 0, _iso(notice.created_at))
-
-
-@dataclasses.dataclass
-class AttachmentItem:
-    name: str
-    url: str
-    is_image: bool
-    note: str  # "fetching…" or why it failed
-
-
-@dataclasses.dataclass
-class MessageItem:
-    id: int
-    seq: int
-    outbound: bool
-    body: str
-    status: str
-    status_label: str
-    problem: str
-    meta: str
-    attachments: list[AttachmentItem]
-    note: bool = False  # an internal note: never sent, shown apart
-    who: str = ""  # the agent for outbound and notes, the person's name for inbound
-    at: str = ""  # ISO 8601 UTC; the browser shows it in its own time zone
-    via: str = ""  # the sending number and its label, for outbound
+    return NoticeItem(notice.id, notice.text, notice.interaction_id or 0, iso(notice.created_at))
 
 
 @dataclasses.dataclass
@@ -111,28 +70,6 @@ class ReplyItem:
     title: str
     preview: str
     owner: str  # "Shared" or "Mine"
-
-
-@dataclasses.dataclass
-class RowItem:
-    """A row of the interaction list."""
-
-    id: int
-    number: str
-    type: str
-    state: str
-    person_name: str
-    phone: str
-    assigned_to: str
-    preview: str
-    last_at: str  # ISO 8601 UTC of the last message ("" if none)
-    awaiting: bool  # the consumer wrote last and waits for an answer
-    unread: int
-    virtual_agent: bool
-    active: bool
-    updated: str = ""  # ISO 8601 UTC of updated_at: the "Latest activity" sort key
-    kind: str = ""  # the type in words (TYPE_LABELS)
-    about: str = ""  # the short description, shown while there is no message
 
 
 @dataclasses.dataclass
@@ -188,94 +125,12 @@ def header(view: ConversationView) -> InteractionHeader:
     )
 
 
-def row_item(row: InteractionRow) -> RowItem:
-    return RowItem(
-        id=row.id,
-        number=row.number,
-        type=row.type,
-        state=row.state.replace("_", " "),
-        person_name=row.person_name or display_phone(row.phone) or "Unknown",
-        phone=display_phone(row.phone) if row.phone else "",
-        assigned_to=row.assigned_to,
-        preview=row.preview,
-        last_at=_iso(row.last_message_at or row.updated_at),
-        awaiting=row.is_active and row.awaiting_reply_since is not None,
-        unread=row.unread,
-        virtual_agent=row.virtual_agent,
-        active=row.is_active,
-        updated=_iso(row.updated_at),
-        kind=type_label(row.type),
-        about=row.short_description,
-    )
-
-
 def type_label(interaction_type: str) -> str:
     return TYPE_LABELS.get(interaction_type, interaction_type.capitalize())
 
 
-def patch_rows(
-    rows: list[RowItem],
-    changed: list[RowItem],
-    gone: frozenset[int],
-    *,
-    belongs: Callable[[RowItem], bool],
-    has_more: bool,
-) -> list[RowItem]:
-    """A list sorted by latest activity after some rows changed: a changed row that still
-    belongs takes its place by (updated, id), newest first, unless it falls past the last row
-    shown while more pages exist (it is on a later page); the others leave."""
-    leaving = gone | {r.id for r in changed}
-    kept = [r for r in rows if r.id not in leaving]
-    last = (rows[-1].updated, rows[-1].id) if rows else None
-    for row in changed:
-        key = (row.updated, row.id)
-        if not belongs(row) or (has_more and last is not None and key < last):
-            continue
-        at = next((i for i, r in enumerate(kept) if (r.updated, r.id) < key), len(kept))
-        kept.insert(at, row)
-    return kept
-
-
-def _iso(at: datetime | None) -> str:
+def iso(at: datetime | None) -> str:
     return at.astimezone(UTC).isoformat() if at else ""
-
-
-def _attachment(a: AttachmentView) -> AttachmentItem:
-    if not a.ready:
-        return AttachmentItem(a.filename, "", False, a.error or "Fetching from the provider…")
-    return AttachmentItem(
-        a.filename,
-        media_path(a.id, a.filename, ttl=VIEW_LINK_TTL),
-        a.content_type.startswith("image/"),
-        "",
-    )
-
-
-def message_item(
-    m: MessageView, person_name: str = "", labels: dict[str, str] | None = None
-) -> MessageItem:
-    outbound = m.direction == "outbound"
-    note = m.direction == "note"
-    sender = person_name or display_phone(m.from_number)
-    who = (m.author or "Agent") if outbound or note else sender
-    label = (labels or {}).get(m.from_number, "")
-    via = f"{label} ({display_phone(m.from_number)})" if label else display_phone(m.from_number)
-    return MessageItem(
-        id=m.id,
-        seq=m.seq,
-        outbound=outbound,
-        body=m.body,
-        status=m.status,
-        status_label=STATUS_LABELS.get(m.status, m.status),
-        problem=m.problem,
-        meta=f"{who} · {m.at.strftime('%Y-%m-%d %H:%M:%S UTC')}"
-        + (f" · from {display_phone(m.from_number)}" if outbound else ""),
-        attachments=[_attachment(a) for a in m.attachments],
-        note=note,
-        who=who,
-        at=_iso(m.at),
-        via=via if outbound else "",
-    )
 
 
 @dataclasses.dataclass

@@ -28,10 +28,13 @@ from agent_workspace.state.live import (
     AgentListFeed,
     ListChange,
     ListsFeed,
+    RowItem,
     agent_token,
+    patch_rows,
+    row_item,
 )
 from agent_workspace.state.session import SessionState
-from agent_workspace.state.views import Choice, RowItem, patch_rows, row_item, type_label
+from agent_workspace.state.views import Choice, type_label
 
 SCOPES = [
     Choice(inbox.Scope.MINE.value, "My Interactions"),

@@ -1,5 +1,11 @@
 """Turns committed events into pushes to the pages that show the changed thing.
 
+A fan-out loop: each event says who may hear it (services/events.py, set by the service that
+committed), and the notifier delivers to the live sessions showing the feed that the one
+access rule lets hear it (services/access.py `may_hear`). It reads where to deliver (the
+sessions showing a feed) and what to deliver (the feed's contents), and writes nothing: a tab
+shown a new message marks it seen in its own event (state/interaction_page.py).
+
 One loop per app process does all pushing, in order: events that arrive while it works or
 waits are merged into its next round, so a burst of webhooks costs one refresh per interaction,
 and an older view can never overwrite a newer one.
@@ -32,40 +38,30 @@ from agent_workspace import reflex_internals
 from agent_workspace.db.engine import reading
 from agent_workspace.ops import metrics
 from agent_workspace.services import events
-from agent_workspace.services.access import Actor
+from agent_workspace.services.access import may_hear
 from agent_workspace.services.accounts import live_views
-from agent_workspace.services.channels.numbers import load_numbers
 from agent_workspace.services.conversation.conversation import (
     LatestMessages,
     latest_messages_in,
     load_conversation,
 )
-from agent_workspace.services.interactions.inbox import RowChanges, mark_seen_many, row_changes_for
-from agent_workspace.services.interactions.notices import load_unread
+from agent_workspace.services.interactions.inbox import RowChanges, row_changes_for
 from agent_workspace.services.interactions.supervision import load_board_changes
-from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
+from agent_workspace.state.conversation_feed import ConversationFeed
 from agent_workspace.state.live import (
     BOARD_LINK,
     LISTS_LINK,
+    PANES,
     AgentListFeed,
-    ConversationFeed,
     ListsFeed,
-    NoticeFeed,
     SupervisorBoardFeed,
     agent_token,
     conversation_token,
     feed_class,
-    notices_token,
 )
 
 log = logging.getLogger(__name__)
-Noted = (
-    events.InteractionChanged
-    | events.NoticeCreated
-    | events.ChannelChanged
-    | events.ListsChanged
-    | events.SessionsEnded
-)
+Noted = events.InteractionChanged | events.PaneChanged | events.ListsChanged | events.SessionsEnded
 # How often copies of sessions that ended on their own (expired) are looked for; a sign-out or
 # a revoke is announced and handled at once.
 ENDED_SWEEP_SECONDS = 10.0
@@ -78,13 +74,13 @@ REREAD_COST = 0.05
 MAX_GAP = 2.0
 # Work on the loop between hand-backs within a round.
 SLICE = 0.004
+PaneKey = tuple[str, int | None]  # a pane of state/live.py PANES, and whose (None: everyone's)
 
 
 @dataclasses.dataclass
 class _Views:
     shown: dict[str, list[live_views.Viewer]]
-    numbers: Any = None
-    notices: dict[int, Any] = dataclasses.field(default_factory=dict)
+    panes: dict[PaneKey, Any] = dataclasses.field(default_factory=dict)
     conversations: dict[int, Any] = dataclasses.field(default_factory=dict)
 
 
@@ -109,9 +105,9 @@ def _attempt(read: Any, *args: Any, undo: Callable[[], object] | None = None) ->
 
 
 def _read_views(
-    wanted: list[str], channel: bool, noticed: set[int], interactions: set[int], whole: set[int]
+    wanted: list[str], panes: set[PaneKey], interactions: set[int], whole: set[int]
 ) -> _Views:
-    """Who looks at what, then only the feeds somebody shows.
+    """Which sessions show the feeds a change reached, then only the feeds somebody shows.
 
     Who looks and the latest messages (the usual round: a text came in) share one read
     session: two sessions had cost about half a millisecond more, a fifth of the round's read
@@ -130,13 +126,10 @@ def _read_views(
     except Exception:  # ending the read failed: what was read stands
         log.exception("live push: closing the round's read failed")
     shown = views.shown
-    if channel and CHANNEL_LINK in shown:
-        views.numbers = _attempt(load_numbers)
-    for agent_id in sorted(noticed):
-        if notices_token(agent_id) not in shown:
-            continue
-        if (notices := _attempt(load_unread, agent_id)) is not None:
-            views.notices[agent_id] = notices
+    for name, key in sorted(panes, key=lambda p: (p[0], p[1] or 0)):
+        pane = PANES[name]
+        if pane.token(key) in shown and (value := _attempt(pane.value, key)) is not None:
+            views.panes[(name, key)] = value
     for interaction_id in sorted(whole):
         if conversation_token(interaction_id) not in shown:
             continue
@@ -145,16 +138,8 @@ def _read_views(
     return views
 
 
-def _read_lists(
-    board: set[int],
-    listed: dict[int, frozenset[int]],
-    reread: set[int],
-    seen: list[tuple[Actor, int]],
-) -> _Lists:
-    """The marks first: the rows are then read with the texts already seen (unread 0)."""
+def _read_lists(board: set[int], listed: dict[int, frozenset[int]], reread: set[int]) -> _Lists:
     lists = _Lists()
-    if seen:
-        _attempt(_mark_seen, seen)
     if board:
         lists.board = _attempt(load_board_changes, board)
     patched = {a: ids for a, ids in listed.items() if a not in reread}
@@ -163,12 +148,13 @@ def _read_lists(
     return lists
 
 
-def _mark_seen(seen: list[tuple[Actor, int]]) -> int:
-    return mark_seen_many(seen, announce=False)
-
-
 class Notifier:
-    """Subscribed to service events; pushes run on the app loop, not the committing thread."""
+    """Subscribed to service events; pushes run on the app loop, not the committing thread.
+
+    Each event says who may hear it (services/events.py); a feed's copy is pushed only when
+    its session may, under the one access rule (services/access.py `may_hear`), checked once
+    per copy and round from the roles the viewers' read brought. The notifier writes nothing.
+    """
 
     def __init__(
         self,
@@ -188,8 +174,8 @@ class Notifier:
         self._whole: set[int] = set()  # interactions changed beyond their messages
         self._agents: dict[int, set[int]] = {}  # agent -> the rows of their list that changed
         self._reread: set[int] = set()  # agents whose lists must be read whole
-        self._noticed: set[int] = set()
-        self._channel = False
+        self._panes: set[PaneKey] = set()
+        self._heard: dict[str, events.Audience] = {}  # feed -> who may hear this round's push
         self._ended = False
 
     def on_event(self, event: events.Event) -> None:
@@ -200,23 +186,33 @@ class Notifier:
     def _note(self, event: Noted) -> None:
         if isinstance(event, events.SessionsEnded):
             self._ended = True
-        elif isinstance(event, events.ChannelChanged):
-            self._channel = True
-        elif isinstance(event, events.NoticeCreated):
-            self._noticed.add(event.agent_id)
+        elif isinstance(event, events.PaneChanged):
+            self._panes.add((event.pane, event.key))
+            self._hears(PANES[event.pane].token(event.key), event.audience)
         elif isinstance(event, events.ListsChanged):
-            for agent_id in event.agent_ids:
-                self._agents.setdefault(agent_id, set()).update(event.interaction_ids)
-                if not event.interaction_ids:
-                    self._reread.add(agent_id)
+            self._lists(event.audience, event.interaction_ids, reread=not event.interaction_ids)
         else:
             self._interactions.add(event.interaction_id)
             if not event.messages_only:
                 self._whole.add(event.interaction_id)
-            for agent_id in event.agent_ids:
-                self._agents.setdefault(agent_id, set()).add(event.interaction_id)
+            self._hears(conversation_token(event.interaction_id), event.viewers)
+            self._hears(LISTS_LINK, event.viewers)
+            self._hears(BOARD_LINK, event.board)
+            self._lists(event.listed, frozenset({event.interaction_id}))
         if self._wake is not None:
             self._wake.set()
+
+    def _hears(self, feed: str, audience: events.Audience) -> None:
+        heard = self._heard.get(feed)
+        self._heard[feed] = audience if heard is None else heard | audience
+
+    def _lists(self, audience: events.Audience, rows: frozenset[int], reread: bool = False) -> None:
+        """Each agent of the audience hears the rows on their own list only."""
+        for agent_id in audience.agents or ():
+            self._agents.setdefault(agent_id, set()).update(rows)
+            if reread:
+                self._reread.add(agent_id)
+            self._hears(agent_token(agent_id), events.agents({agent_id}))
 
     async def push_pending(self) -> None:
         if self._ended:
@@ -226,74 +222,56 @@ class Notifier:
         whole, self._whole = self._whole, set()
         agents, self._agents = self._agents, {}
         reread, self._reread = self._reread, set()
-        noticed, self._noticed = self._noticed, set()
-        channel, self._channel = self._channel, False
-        wanted = [CHANNEL_LINK] if channel else []
-        wanted += [notices_token(a) for a in sorted(noticed)]
-        wanted += [conversation_token(i) for i in sorted(interactions)]
-        if interactions:
-            wanted += [BOARD_LINK, LISTS_LINK]
-        wanted += [agent_token(a) for a in sorted(agents)]
+        panes, self._panes = self._panes, set()
+        heard, self._heard = self._heard, {}
         # Two reads off the loop per round, each a single hop to a thread (a hop waits for the
         # loop, which every tab shares): first what the viewers wait for, then the lists.
-        first = await asyncio.to_thread(_read_views, wanted, channel, noticed, interactions, whole)
+        first = await asyncio.to_thread(_read_views, list(heard), panes, interactions, whole)
         shown = first.shown
-        if first.numbers is not None:
-            await self._show(shown, CHANNEL_LINK, ChannelFeed, first.numbers)
-        for agent_id, notices in first.notices.items():
-            await self._show(shown, notices_token(agent_id), NoticeFeed, notices)
-        # A tab shown a new text has seen it: marked here, in this round's second read, so the
-        # agent's list rows go once with it (the page's own mark had come back as an event per
-        # tab per text, and changed the same rows again).
-        seen: list[tuple[Actor, int]] = []
+        for (name, key), value in first.panes.items():
+            pane = PANES[name]
+            await self._show(shown, heard, pane.token(key), pane.feed, value)
         for interaction_id, view in first.conversations.items():
             token = conversation_token(interaction_id)
-            for actor in await self._show(shown, token, ConversationFeed, view):
-                seen.append((actor, interaction_id))
+            await self._show(shown, heard, token, ConversationFeed, view)
         metrics.conversations_pushed(first.conversations)  # webhook → screen latency
         if LISTS_LINK in shown:
-            self._rereads += len(await self._show(shown, LISTS_LINK, ListsFeed, None, all_=True))
-        listed = {a: set(ids) for a, ids in agents.items() if agent_token(a) in shown}
-        for actor, interaction_id in seen:
-            if agent_token(actor.user_id) in shown:
-                listed.setdefault(actor.user_id, set()).add(interaction_id)
+            self._rereads += await self._show(shown, heard, LISTS_LINK, ListsFeed, None)
+        listed = {a: frozenset(ids) for a, ids in agents.items() if agent_token(a) in shown}
         board = interactions if BOARD_LINK in shown else set()
-        if not (listed or board or seen):
+        if not (listed or board):
             return
-        rows = {a: frozenset(ids) for a, ids in listed.items()}
-        second = await asyncio.to_thread(_read_lists, board, rows, reread, seen)
+        second = await asyncio.to_thread(_read_lists, board, listed, reread)
         if second.board is not None:  # only the changed rows: the board is never re-read
-            await self._show(shown, BOARD_LINK, SupervisorBoardFeed, second.board)
+            await self._show(shown, heard, BOARD_LINK, SupervisorBoardFeed, second.board)
         for agent_id in sorted(listed):
             # The changed rows themselves, so the agent's tabs patch their lists unread.
             changed = second.rows.get(agent_id)
             token = agent_token(agent_id)
-            pushed = await self._show(shown, token, AgentListFeed, changed, all_=True)
-            self._rereads += len(pushed) if changed is None else 0
+            pushed = await self._show(shown, heard, token, AgentListFeed, changed)
+            self._rereads += pushed if changed is None else 0
 
     async def _show(
         self,
         shown: dict[str, list[live_views.Viewer]],
+        heard: dict[str, events.Audience],
         feed: str,
         feed_cls: type[rx.State],
         value: Any,
-        all_: bool = False,
-    ) -> list[Actor]:
-        """Pushes to each valid session's copy of the feed whose user may see it; sessions
-        that ended, or tabs nobody has open, get nothing. Returns the sessions whose open tab
-        was sent a new message of a conversation it already showed (`all_`: every session
-        whose tabs were sent the push)."""
-        shown_new = []
+    ) -> int:
+        """Pushes to each valid session's copy of the feed whose user is in the audience;
+        sessions that ended, or tabs nobody has open, get nothing. Returns how many copies
+        had a tab that was sent the push."""
+        audience, pushed = heard[feed], 0
         for token, actor in shown.get(feed, []):
-            if not feed_cls._may_view(actor, feed):  # type: ignore[attr-defined]
+            if not may_hear(actor, audience.need, audience.agents):
                 continue
             try:
-                if await self._apply(token, feed_cls, value, all_):
-                    shown_new.append(actor)
+                pushed += await self._apply(token, feed_cls, value)
             except Exception:
                 log.exception("live push to %s failed", token)
             await self._hand_back()
-        return shown_new
+        return pushed
 
     async def _hand_back(self) -> None:
         """Gives the loop to whatever waits (a webhook's request, a tab's event) once this
@@ -303,10 +281,9 @@ class Notifier:
             await asyncio.sleep(0)
             self._sliced = time.perf_counter()
 
-    async def _apply(
-        self, token: str, feed_cls: type[rx.State], value: Any, sent_any: bool = False
-    ) -> bool:
-        """Changes the session's copy of the feed and sends the copy's delta to its tabs.
+    async def _apply(self, token: str, feed_cls: type[rx.State], value: Any) -> bool:
+        """Changes the session's copy of the feed and sends the copy's delta to its tabs;
+        returns whether a tab was sent it.
 
         Not through Reflex's linked-state fan-out: that loaded and re-resolved each tab's whole
         state tree in a task of its own, and as those tasks took turns every tab's packet
@@ -318,7 +295,6 @@ class Notifier:
         with reflex_internals.app_contexts(self.app):
             async with reflex_internals.modified(self.app, token, feed_cls) as root:
                 feed = await root.get_state(feed_cls)
-                before = feed.total if feed_cls is ConversationFeed else 0
                 if not isinstance(value, LatestMessages):
                     feed._show(value)
                 elif not feed._show_latest(value):  # this copy never had the whole view
@@ -327,9 +303,7 @@ class Notifier:
                 delta = await reflex_internals.take_delta(root)
                 tabs = reflex_internals.linked_tabs(feed)
             sent = await self._send(delta, tabs) if delta else 0
-        if sent_any:
-            return bool(sent)
-        return bool(sent and 0 < before < feed.total)  # a tab that showed messages got more
+        return sent > 0
 
     async def _send(self, delta: dict[str, Any], tabs: list[str]) -> int:
         """One delta to each tab still connected (to this worker or, through Redis, another);

@@ -11,9 +11,9 @@ import pytest
 import redis
 from playwright.sync_api import expect
 
-from tests import databases
-from tests.dependencies import shared_redis_url
-from tests.servers import CHROMIUM, CHROMIUM_FLAGS, WorkspaceServer
+from tests.support import databases
+from tests.support.dependencies import shared_redis_url
+from tests.support.servers import CHROMIUM, CHROMIUM_FLAGS, WorkspaceServer
 
 REDIS_URL = shared_redis_url(7)
 # Playwright's assertions give up after 5 s by default; on a loaded machine (two test processes,

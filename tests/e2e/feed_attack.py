@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from agent_workspace.db.engine import make_engine
 from benchmarks import reflex_wire as wire
 from benchmarks import wsclient
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 WAIT_S = 20  # a bound on each wait, not a speed figure
 MARIA, SUPPORT = "+14155550123", "+14155550100"

@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import Locator, Page, WebSocket, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 
 def sign_in(page: Page, workspace: WorkspaceServer, username: str, password: str) -> None:

@@ -12,7 +12,7 @@ from agent_workspace.models import Role
 from agent_workspace.services.accounts import users
 from agent_workspace.services.interactions import notices
 from agent_workspace.services.people.directory import add_person
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 
 def fresh_mobile() -> str:

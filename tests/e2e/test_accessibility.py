@@ -18,7 +18,7 @@ from tests.e2e.pages import (
     sign_in_as_agent,
 )
 from tests.e2e.people import add_agent, fresh_mobile, leave_notices
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 
 def test_a_send_with_its_toast_showing_passes_axe(page: Page, workspace: WorkspaceServer) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.e2e.pages import sign_in, sign_in_as_agent
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 
 def test_admin_allows_pdfs_and_a_smaller_limit_and_it_persists(

@@ -10,7 +10,7 @@ import httpx
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.pages import open_interaction_of, sign_in_as_agent
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 REFUND = "Good news Maria: your refund is on its way (3-5 days)."
 CLOSING = "Thanks Maria, anything else we can help with? Reply here any time."

@@ -16,7 +16,7 @@ from tests.e2e.pages import (
     row_of,
     sign_in_as_agent,
 )
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAcCBlCwAAAABJRU5ErkJggg=="

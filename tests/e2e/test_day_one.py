@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.pages import compose, messages, open_interaction_of, row_of, send, sign_in_as_agent
 from tests.e2e.people import add_consumer, fresh_mobile, fresh_name
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 SUPPORT = "+14155550100"
 UNKNOWN_NUMBER = "+12015550135"  # the simulator ends texts to it undelivered, 30005

@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import SUPPORT
 from tests.e2e.pages import sign_in_as_agent
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 
 def _waiting(workspace: WorkspaceServer) -> str:

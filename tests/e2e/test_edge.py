@@ -21,8 +21,8 @@ import pytest
 
 from agent_workspace import config
 from agent_workspace.sms import compute_signature
-from tests.http_pieces import post_in_pieces
-from tests.servers import WorkspaceServer
+from tests.support.http_pieces import post_in_pieces
+from tests.support.servers import WorkspaceServer
 
 PUBLIC_URL = "https://aw.example"
 BODY_TIMEOUT = 6  # seconds a slow body may take here (AW_BODY_TIMEOUT_SECONDS)

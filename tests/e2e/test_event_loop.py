@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 from agent_workspace.db.engine import make_engine
 from agent_workspace.models import Role, SignInThrottle, User, UserRole
 from tests.e2e.pages import messages, sign_in_as_agent
-from tests.servers import WorkspaceServer
-from tests.waiting import wait_until
+from tests.support.servers import WorkspaceServer
+from tests.support.waiting import wait_until
 
 SLOW_ROUNDS = 16  # several seconds of bcrypt on this kind of machine
 

@@ -13,7 +13,7 @@ from tests.e2e.feed_attack import (
     polling_handshake,
     secret_in_an_open_conversation,
 )
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 HYDRATED = '"is_hydrated_rx_state_":true'
 

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from agent_workspace.db.engine import make_engine
 from tests.e2e.pages import open_interaction, row_of, sign_in_as_agent
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 
 def test_new_interaction_about_a_person_then_close_it(

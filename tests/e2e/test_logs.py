@@ -22,7 +22,7 @@ import pytest
 from agent_workspace.config import PROJECT_ROOT
 from benchmarks import wsclient
 from tests.e2e.conftest import MARIA, SUPPORT
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 UTC_STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 TEXT_LINE = re.compile(

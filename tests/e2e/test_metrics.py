@@ -14,8 +14,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from benchmarks import wsclient
 from tests.e2e.conftest import MARIA, METRICS_TOKEN, SUPPORT
-from tests.servers import WorkspaceServer
-from tests.waiting import wait_until
+from tests.support.servers import WorkspaceServer
+from tests.support.waiting import wait_until
 
 WAIT_S = 30
 

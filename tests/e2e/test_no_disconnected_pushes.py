@@ -15,8 +15,8 @@ from playwright.sync_api import Browser, expect
 from agent_workspace.domain.segments import count_segments
 from benchmarks import wsclient
 from tests.e2e.pages import Frames
-from tests.servers import WorkspaceServer
-from tests.waiting import wait_until
+from tests.support.servers import WorkspaceServer
+from tests.support.waiting import wait_until
 
 WAIT_S = 20  # a bound on a wait, not a speed figure
 WARNING = "disconnected client"

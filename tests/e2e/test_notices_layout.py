@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, FloatRect, Locator, Page, expect
 
 from tests.e2e.pages import compose, new_interaction, send, sign_in_as_agent
 from tests.e2e.people import add_agent, fresh_mobile, leave_notices
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 SIZES = [pytest.param((1440, 900), id="desktop"), pytest.param((390, 844), id="phone")]
 

@@ -11,7 +11,7 @@ import uuid
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.pages import new_interaction, sign_in
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 SIGNED_OUT_WITHIN_MS = 15_000  # a bound on the wait (the notifier acts at once on a revoke)
 

@@ -16,12 +16,12 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests import databases
-from tests.dependencies import RedisServer, set_connections
 from tests.e2e.conftest import MARIA, SUPPORT
 from tests.e2e.pages import messages, open_interaction, sign_in_as_agent
-from tests.servers import WorkspaceServer
-from tests.waiting import wait_until
+from tests.support import databases
+from tests.support.dependencies import RedisServer, set_connections
+from tests.support.servers import WorkspaceServer
+from tests.support.waiting import wait_until
 
 WAIT_MS = 30_000
 RECONNECTING = re.compile(r"^Reconnecting: ")

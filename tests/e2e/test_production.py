@@ -27,13 +27,13 @@ from playwright.sync_api import Browser, BrowserContext, FilePayload, Page, expe
 
 from agent_workspace.config import PROJECT_ROOT
 from agent_workspace.sms import compute_signature
-from tests import databases
-from tests.dependencies import shared_redis_url
 from tests.e2e.pages import messages
 from tests.e2e.tls_proxy import SITE, Nginx, self_signed, site_for_test
-from tests.production import DEPLOY, Scratch, Unit, marked_blocks, pieces
-from tests.servers import free_port
-from tests.waiting import wait_until
+from tests.support import databases
+from tests.support.dependencies import shared_redis_url
+from tests.support.production import DEPLOY, Scratch, Unit, marked_blocks, pieces
+from tests.support.servers import free_port
+from tests.support.waiting import wait_until
 
 REDIS_DB = 11  # this test's own Redis database
 # Every test here is "for chromium", as the browser one is: pytest groups a browser's tests

@@ -23,8 +23,8 @@ from tests.e2e.feed_attack import (
 )
 from tests.e2e.pages import compose, messages, open_interaction_of, sign_in_as_agent
 from tests.e2e.test_feed_tokens import assert_nothing_leaks
-from tests.servers import WorkspaceServer
-from tests.waiting import wait_until
+from tests.support.servers import WorkspaceServer
+from tests.support.waiting import wait_until
 
 
 def test_agents_on_either_worker_see_replies_and_delivery_live(

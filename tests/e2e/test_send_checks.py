@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, expect
 from tests.e2e.conftest import SUPPORT
 from tests.e2e.pages import sign_in_as_agent
 from tests.e2e.people import fresh_mobile
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 # 100 characters with one smart quote: 2 segments as Unicode, 1 once the quote is plain.
 SMART = "Don\u2019t worry, " + "x" * 86

@@ -10,7 +10,7 @@ import socket
 import time
 from pathlib import Path
 
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 
 def _group(pgid: int) -> list[int]:

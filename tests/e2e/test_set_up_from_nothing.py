@@ -13,9 +13,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, FilePayload, Page, expect
 
-from tests import databases
 from tests.e2e.pages import messages, sign_in
-from tests.servers import WorkspaceServer
+from tests.support import databases
+from tests.support.servers import WorkspaceServer
 
 ADMIN_PASSWORD = "root-admin-pass-phrase"
 AGENT_PASSWORD = "nina-works-here"

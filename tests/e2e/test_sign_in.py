@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 
 def sign_in(page: Page, workspace: WorkspaceServer, username: str, password: str) -> None:

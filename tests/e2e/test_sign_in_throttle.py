@@ -19,7 +19,7 @@ from agent_workspace.domain.throttle import ACCOUNT_FROM_ADDRESS
 from agent_workspace.services.accounts.auth import SIGN_IN_REFUSED
 from benchmarks import wsclient
 from tests.integration.state.test_access_checks import run  # on its own loop and thread
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 WAIT_S = 30  # a bound on a wait, not a speed figure
 

@@ -10,7 +10,7 @@ import httpx
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.pages import Frames, messages, sign_in, sign_in_as_agent, the_list
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 MARIA = "+14155550123"
 SUPPORT = "+14155550100"

@@ -8,7 +8,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from tests.e2e.pages import sign_in_as_agent
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 
 def _text_in(workspace: WorkspaceServer, phone: str, body: str) -> None:

@@ -16,7 +16,7 @@ from tests.e2e.pages import (
     sign_in,
     sign_in_as_agent,
 )
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 NEW_NUMBER = "+14155550142"
 TABS = (

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, WebSocket, expect
 from tests.e2e.conftest import SUPPORT
 from tests.e2e.pages import sign_in_as_agent
 from tests.e2e.people import fresh_mobile
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 
 def _minutes(zone: str) -> set[str]:

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.e2e.pages import compose, messages, new_interaction, send, sign_in_as_agent
 from tests.e2e.people import add_agent, fresh_mobile, leave_notices
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 
 def _offset(now: datetime) -> str:

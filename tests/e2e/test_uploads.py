@@ -17,8 +17,8 @@ from playwright.sync_api import FilePayload, Page, expect
 from agent_workspace.config import PROJECT_ROOT
 from agent_workspace.domain.file_retention import content_key
 from tests.e2e.pages import compose, open_interaction_of, sign_in_as_agent
-from tests.servers import WorkspaceServer
-from tests.storage import folder_size, stored_files
+from tests.support.servers import WorkspaceServer
+from tests.support.storage import folder_size, stored_files
 
 HANDLER = "reflex___state____state.agent_workspace___state___compose____compose_state.send"
 BOUNDARY = "----guardtest"

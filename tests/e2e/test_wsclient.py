@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from benchmarks import wsclient
-from tests.servers import WorkspaceServer
+from tests.support.servers import WorkspaceServer
 
 WAIT_S = 20  # a bound on a wait, not a speed figure
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.production import DEPLOY
-from tests.waiting import wait_until
+from tests.support.production import DEPLOY
+from tests.support.waiting import wait_until
 
 SITE = DEPLOY / "nginx" / "agent-workspace.conf"
 NGINX_HELP = "nginx is missing: run ./scripts/test (ensure_production_tools installs it)."

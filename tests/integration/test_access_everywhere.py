@@ -48,8 +48,8 @@ from agent_workspace.services.errors import AccessDenied, InvalidInput, NotFound
 from agent_workspace.services.interactions.work import DetailsChange
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.state.session import SessionState
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 from tests.integration.state.test_access_checks import run, state_for
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 MARIA_PHONE = "+14155550123"
 MISSING = 10**9

@@ -15,8 +15,8 @@ from agent_workspace.services.channels import admin
 from agent_workspace.services.errors import AccessDenied, InvalidInput
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.state.admin import AdminState
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 from tests.integration.state.test_access_checks import run, state_for
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 

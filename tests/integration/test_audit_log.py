@@ -12,7 +12,7 @@ from agent_workspace.models import AuditEvent, Role, utcnow
 from agent_workspace.services.audit_log import AuditFilter, audit_log
 from agent_workspace.services.errors import AccessDenied, FieldProblems
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 
 def _all_ids(engine: Engine) -> list[int]:

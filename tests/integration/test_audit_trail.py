@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from agent_workspace.models import AuditEvent
 from agent_workspace.services.audit import AuditAction
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 
 def test_rows_about_an_interactions_messages_and_live_group_carry_its_id(engine: Engine) -> None:

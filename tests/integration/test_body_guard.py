@@ -15,8 +15,8 @@ from starlette.routing import Route
 
 from agent_workspace import config
 from agent_workspace.web.body_guard import BodyGuard
-from tests.http_pieces import post_in_pieces
 from tests.integration.pipeline.conftest import ApiServer
+from tests.support.http_pieces import post_in_pieces
 
 
 async def _count(request: Request) -> Response:

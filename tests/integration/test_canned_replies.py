@@ -10,7 +10,7 @@ from agent_workspace.models import AuditEvent, InteractionType, Role
 from agent_workspace.services.conversation import canned_replies as replies
 from agent_workspace.services.errors import AccessDenied, FieldProblems, InvalidInput, NotFound
 from agent_workspace.services.interactions.lifecycle import create_interaction
-from tests.factories import make_channel, make_consumer, make_user
+from tests.support.factories import make_channel, make_consumer, make_user
 
 GREETING = "Hi {first_name} {last_name}, this is {agent_name}. {{Ref}}"
 

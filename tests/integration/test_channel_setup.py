@@ -12,7 +12,7 @@ from agent_workspace.models import AuditEvent, Channel, ProviderNumber, Role
 from agent_workspace.services.channels import numbers, setup
 from agent_workspace.services.errors import AccessDenied, FieldProblems, NotFound
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from tests.factories import make_consumer, make_user
+from tests.support.factories import make_consumer, make_user
 
 SUPPORT = "+14155550100"
 

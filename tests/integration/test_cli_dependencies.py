@@ -13,8 +13,8 @@ import sys
 import pytest
 
 from agent_workspace.config import PROJECT_ROOT
-from tests import databases
-from tests.servers import free_port
+from tests.support import databases
+from tests.support.servers import free_port
 
 WAIT_S = 60  # a refusal comes in seconds; a server that starts instead is stopped by then
 

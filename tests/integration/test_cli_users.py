@@ -15,7 +15,7 @@ from agent_workspace.domain.throttle import ACCOUNT_FROM_ADDRESS
 from agent_workspace.models import Role, User
 from agent_workspace.services.accounts import auth
 from agent_workspace.services.errors import AccessDenied
-from tests.factories import make_user
+from tests.support.factories import make_user
 
 PASSWORD = "a-long-enough-secret"
 CREATE = ["create-user", "root", "--name", "Root Admin", "--role", "admin"]

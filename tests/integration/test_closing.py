@@ -18,7 +18,7 @@ from agent_workspace.services.errors import AccessDenied, InvalidInput
 from agent_workspace.services.interactions.lifecycle import close_by_agent, create_interaction
 from agent_workspace.services.interactions.lists import list_my_interactions
 from agent_workspace.services.people.directory import list_people
-from tests.factories import make_consumer, make_contact, make_user
+from tests.support.factories import make_consumer, make_contact, make_user
 
 
 def _open(engine: Engine) -> tuple[int, Actor]:

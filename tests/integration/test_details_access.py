@@ -22,7 +22,7 @@ from agent_workspace.services.interactions.lifecycle import close_by_agent
 from agent_workspace.services.interactions.notices import unread_notices
 from agent_workspace.services.interactions.work import DetailsChange, update_details
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 MARIA_PHONE = "+14155550123"
 CLOSE = DetailsChange(state=InteractionState.CLOSED_COMPLETE)

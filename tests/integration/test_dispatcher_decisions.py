@@ -23,7 +23,7 @@ from agent_workspace.sms.gateway import (
     SmsError,
     UncertainSmsError,
 )
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 TO = "+14155550123"
 

@@ -34,9 +34,9 @@ from agent_workspace.services.files import collection, inbound_media, staged, st
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.sending import send as sending
 from agent_workspace.services.sending.send import SendRequest, SendResult, send_sms
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 from tests.integration.send.conftest import PNG
-from tests.storage import stored_files
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.support.storage import stored_files
 
 PHONE = "+14155550123"
 GRACE = timedelta(hours=1)

@@ -11,7 +11,7 @@ from agent_workspace.db.engine import transaction
 from agent_workspace.models import Attachment, utcnow
 from agent_workspace.services.files import inbound_media
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
-from tests.factories import SUPPORT_NUMBER, make_channel
+from tests.support.factories import SUPPORT_NUMBER, make_channel
 
 MEDIA_URL = "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1"
 

@@ -29,7 +29,7 @@ from agent_workspace.services.interactions.inbox import (
 )
 from agent_workspace.services.interactions.lifecycle import close_by_agent, create_interaction
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 _sids = iter(range(1, 10_000))
 

@@ -25,7 +25,7 @@ from agent_workspace.services.interactions import notices, supervising
 from agent_workspace.services.interactions.inbox import ListQuery, inbox
 from agent_workspace.services.interactions.lifecycle import create_interaction
 from agent_workspace.services.people.directory import get_people, search_people
-from tests.factories import make_channel, make_consumer, make_user
+from tests.support.factories import make_channel, make_consumer, make_user
 
 NUL = "Dana\x00Tester"
 # Not ids any row can have: past PostgreSQL's INTEGER and BIGINT, zero, negative, not ints.

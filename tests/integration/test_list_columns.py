@@ -9,7 +9,7 @@ from sqlmodel import Session
 from agent_workspace.models import Interaction
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 PHONE = "+14155550123"
 

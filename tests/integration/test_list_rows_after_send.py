@@ -9,8 +9,8 @@ from agent_workspace.models import InteractionType
 from agent_workspace.services.interactions.inbox import ListQuery, inbox
 from agent_workspace.services.interactions.lifecycle import create_interaction
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from agent_workspace.state.views import row_item
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from agent_workspace.state.live import row_item
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 PHONE = "+14155550123"
 

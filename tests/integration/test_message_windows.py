@@ -14,7 +14,7 @@ from agent_workspace.services.conversation.conversation import (
 )
 from agent_workspace.services.errors import AccessDenied
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
-from tests.factories import SUPPORT_NUMBER, make_channel, make_user
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_user
 
 
 def _conversation_of(count: int) -> int:

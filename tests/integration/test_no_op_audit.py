@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from agent_workspace.models import AuditEvent, Role
 from agent_workspace.services.channels import admin
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
-from tests.factories import SUPPORT_NUMBER, make_channel, make_user
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_user
 
 
 def _actions(engine: Engine, action: str) -> int:

@@ -9,7 +9,7 @@ from agent_workspace.models import InteractionType, Role
 from agent_workspace.services.interactions import notices, supervision
 from agent_workspace.services.interactions.lifecycle import create_interaction
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 SHARED = "+14155550123"
 

@@ -9,7 +9,7 @@ import contextvars
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
@@ -29,18 +29,21 @@ from agent_workspace.services.conversation.conversation import (
     latest_messages_in,
 )
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
+from agent_workspace.services.interactions.inbox import mark_seen
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
+from agent_workspace.state import live
+from agent_workspace.state.conversation_feed import ConversationFeed
 from agent_workspace.state.live import (
+    CHANNEL_LINK,
     AgentListFeed,
-    ConversationFeed,
+    ChannelFeed,
     ListsFeed,
     SupervisorBoardFeed,
 )
 from agent_workspace.web import notifier as notifier_module
 from agent_workspace.web.notifier import Notifier
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
-from tests.waiting import wait_until_async
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.support.waiting import wait_until_async
 
 
 @dataclass
@@ -273,17 +276,17 @@ def test_nothing_is_read_for_a_feed_nobody_shows(
     alice, sent = _alice_texted_dana()
     reads: list[str] = []
 
-    def counted(name: str) -> Any:
-        real = getattr(notifier_module, name)
-
+    def counted(name: str, real: Any) -> Any:
         def read(*args: Any) -> Any:
             reads.append(name)
             return real(*args)
 
         return read
 
-    for name in ("load_conversation", "load_board_changes", "load_numbers"):
-        monkeypatch.setattr(notifier_module, name, counted(name))
+    for name in ("load_conversation", "load_board_changes"):
+        monkeypatch.setattr(notifier_module, name, counted(name, getattr(notifier_module, name)))
+    for name, pane in live.PANES.items():
+        monkeypatch.setitem(live.PANES, name, replace(pane, read=counted(name, pane.read)))
     app = FakeApp()
     _run(
         Notifier(app),
@@ -337,20 +340,33 @@ def _pushed(app: FakeApp, *bursts: list[Any]) -> list[events.Event]:
     return published
 
 
-def test_a_text_shown_to_a_viewers_tab_is_read_and_their_list_goes_once_with_it(
+def test_a_push_writes_nothing_and_the_tabs_mark_goes_to_the_agents_lists(
     engine: Engine,
 ) -> None:
-    """The push marks it seen (no event back from each tab) before the list rows are read."""
+    """Delivery only: the text goes out unread; the tab that showed it marks it seen
+    (InteractionPageState.messages_shown), and that mark's event brings the agent's rows
+    with unread 0 and the title's count cleared."""
     alice, interaction_id, conversation, mine = _viewing_alice()
     app = FakeApp(totals={conversation: 1}, tabs={conversation: {"tab"}}, connected={"tab"})
     text = events.InteractionChanged(interaction_id, frozenset({alice.user_id}), True)
     published = _pushed(app, [text])
     assert [i for i, _, _ in app.shown] == [conversation, mine]
     [changes] = [value for ident, _, value in app.shown if ident == mine]
+    assert [(r.id, r.unread) for r in changes.rows] == [(interaction_id, 1)]
+    assert not [e for e in published if isinstance(e, events.ListsChanged)]
+
+    marked: list[events.Event] = []
+    unsubscribe = events.subscribe(marked.append)
+    try:
+        assert mark_seen(actor=alice, interaction_id=interaction_id)
+    finally:
+        unsubscribe()
+    app = FakeApp()
+    _run(Notifier(app), marked)
+    [(ident, _, changes)] = app.shown
+    assert ident == mine
     assert [(r.id, r.unread) for r in changes.rows] == [(interaction_id, 0)]
     assert changes.unread_total == 0
-    # Nothing announces the marks: their rows went in this round, not in a second one.
-    assert not [e for e in published if isinstance(e, events.ListsChanged)]
 
 
 def test_a_text_no_tab_was_sent_stays_unread(engine: Engine) -> None:

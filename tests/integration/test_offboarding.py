@@ -13,7 +13,7 @@ from agent_workspace.services.errors import AccessDenied
 from agent_workspace.services.interactions.lifecycle import create_interaction
 from agent_workspace.services.interactions.notices import unread_notices
 from agent_workspace.services.interactions.supervising import reassign
-from tests.factories import make_consumer, make_user
+from tests.support.factories import make_consumer, make_user
 
 
 def _dora_with_work() -> tuple[int, str]:

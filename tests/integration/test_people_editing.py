@@ -23,7 +23,7 @@ from agent_workspace.services.errors import AccessDenied, FieldProblems, Invalid
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.people import editing
 from agent_workspace.services.people.directory import search_people
-from tests.factories import make_channel, make_consumer, make_user
+from tests.support.factories import make_channel, make_consumer, make_user
 
 MARIA = "+14155550123"
 

@@ -14,7 +14,7 @@ from agent_workspace.models import Account, AuditEvent, Consumer, Contact, Perso
 from agent_workspace.services.errors import AccessDenied, InvalidInput
 from agent_workspace.services.people import importing
 from agent_workspace.services.people.importing import Refusal
-from tests.factories import make_consumer, make_user
+from tests.support.factories import make_consumer, make_user
 
 GOOD = (
     "Given name;Surname;Cell;E-mail;Company;Country\n"

@@ -11,7 +11,13 @@ from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions.details import details
 from agent_workspace.services.interactions.lifecycle import create_interaction
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user, undelivered
+from tests.support.factories import (
+    SUPPORT_NUMBER,
+    make_channel,
+    make_consumer,
+    make_user,
+    undelivered,
+)
 
 GONE = "+12015550135"
 UNREACHABLE = "+12015550136"

@@ -12,7 +12,7 @@ from agent_workspace.domain.people import PersonFields
 from agent_workspace.models import AuditEvent, Consumer, Role
 from agent_workspace.services.errors import FieldProblems
 from agent_workspace.services.people import editing, importing
-from tests.factories import make_channel, make_consumer, make_user
+from tests.support.factories import make_channel, make_consumer, make_user
 
 MARIA = "+14155550123"
 

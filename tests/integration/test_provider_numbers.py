@@ -14,7 +14,13 @@ from agent_workspace.services import events
 from agent_workspace.services.channels import numbers
 from agent_workspace.services.errors import AccessDenied, FieldProblems, InvalidInput, NotFound
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from tests.factories import BILLING_NUMBER, SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.support.factories import (
+    BILLING_NUMBER,
+    SUPPORT_NUMBER,
+    make_channel,
+    make_consumer,
+    make_user,
+)
 
 NEW_NUMBER = "+14155550142"
 

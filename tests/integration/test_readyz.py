@@ -10,10 +10,10 @@ import pytest
 
 from agent_workspace import config
 from agent_workspace.ops import health
-from tests import databases
-from tests.dependencies import RedisServer, redis_server, set_connections
 from tests.integration.pipeline.conftest import ApiServer
-from tests.waiting import wait_until
+from tests.support import databases
+from tests.support.dependencies import RedisServer, redis_server, set_connections
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture

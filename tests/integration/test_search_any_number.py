@@ -12,7 +12,7 @@ from agent_workspace.models import InteractionType, Role
 from agent_workspace.services.interactions.inbox import ListQuery, Scope, StateFilter, inbox
 from agent_workspace.services.interactions.lifecycle import create_interaction
 from agent_workspace.services.people.directory import add_person
-from tests.factories import make_channel, make_consumer, make_contact, make_user
+from tests.support.factories import make_channel, make_consumer, make_contact, make_user
 
 LIAM = "+61412345678"
 CARLOS = "+14155550123"

@@ -17,7 +17,7 @@ from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions import search
 from agent_workspace.services.interactions.inbox import ListQuery, Scope, Sort, StateFilter, inbox
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 _sids = iter(range(1, 100_000))
 

@@ -15,7 +15,7 @@ import yaml
 
 from agent_workspace import cli
 from agent_workspace.config import PROJECT_ROOT, Settings
-from tests.production import DEPLOY, Unit
+from tests.support.production import DEPLOY, Unit
 
 UNITS = sorted((DEPLOY / "systemd").glob("*.service"))
 CONTAINER = DEPLOY / "container"

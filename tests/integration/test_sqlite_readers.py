@@ -9,7 +9,7 @@ from sqlmodel import func, select
 
 from agent_workspace.db.engine import make_engine, reading, transaction
 from agent_workspace.models import Consumer
-from tests import databases
+from tests.support import databases
 
 
 def test_a_reader_is_not_blocked_by_an_open_write_transaction(

@@ -11,8 +11,8 @@ from agent_workspace.models import Attachment
 from agent_workspace.services.errors import InvalidInput, NotFound
 from agent_workspace.services.files import staged
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 from tests.integration.send.conftest import JPEG, PDF, PNG
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 
 def test_staged_files_are_judged_at_once_and_go_with_the_message(engine: Engine) -> None:

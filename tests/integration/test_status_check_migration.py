@@ -12,7 +12,7 @@ from alembic.config import Config
 
 from agent_workspace.config import PROJECT_ROOT
 from alembic import command
-from tests import databases
+from tests.support import databases
 
 BEFORE = "d8a3f1c2b9e0"
 MESSAGE = (

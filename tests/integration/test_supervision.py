@@ -12,7 +12,7 @@ from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions import supervision
 from agent_workspace.services.interactions.lifecycle import close_by_agent
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 SUPERVISOR_ROLES = (Role.AGENT, Role.SUPERVISOR)
 

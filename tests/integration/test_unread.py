@@ -15,8 +15,8 @@ from agent_workspace.services.interactions.unread import (
 )
 from agent_workspace.services.membership import interaction_ids_of
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 from tests.integration.test_inbox import text_in
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 DANA, ELI, FAY = "+14155550101", "+14155550102", "+14155550103"
 

@@ -25,9 +25,9 @@ from agent_workspace.domain.attachments import AttachmentPolicy
 from agent_workspace.models import Role
 from agent_workspace.services.accounts import auth
 from agent_workspace.web.upload_guard import UploadGuard, allowance_for
-from tests.factories import make_channel, make_user
-from tests.http_pieces import Answer, post_in_pieces
-from tests.threaded_server import ThreadedServer
+from tests.support.factories import make_channel, make_user
+from tests.support.http_pieces import Answer, post_in_pieces
+from tests.support.threaded_server import ThreadedServer
 
 MB = 1024 * 1024
 PNG_HEAD = b"\x89PNG\r\n\x1a\n"

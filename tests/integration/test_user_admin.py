@@ -12,7 +12,7 @@ from agent_workspace.models import AuditEvent, Role
 from agent_workspace.services.accounts import auth, roles, users
 from agent_workspace.services.errors import AccessDenied, FieldProblems, InvalidInput
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 PASSWORD = "a-long-enough-secret"
 VIA = "admin page"

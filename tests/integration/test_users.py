@@ -10,7 +10,7 @@ from agent_workspace.domain.throttle import ACCOUNT_FROM_ADDRESS
 from agent_workspace.models import AuditEvent, AuthSession, Role, SignInThrottle, User
 from agent_workspace.services.accounts import auth, users
 from agent_workspace.services.errors import AccessDenied, InvalidInput, NotFound
-from tests.factories import make_user
+from tests.support.factories import make_user
 
 PASSWORD = "a-long-enough-secret"
 

@@ -24,7 +24,7 @@ from agent_workspace.services.interactions.lifecycle import create_interaction
 from agent_workspace.services.interactions.work import DetailsChange, pick_up, update_details
 from agent_workspace.services.sending.options import compose_options
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from tests.factories import (
+from tests.support.factories import (
     BILLING_NUMBER,
     SUPPORT_NUMBER,
     make_channel,

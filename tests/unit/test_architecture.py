@@ -94,7 +94,7 @@ CATCHES_REFUSALS = {
     ("details.py", "_save"): "a question to ask (ConfirmationNeeded), not a refusal",
     ("person_form.py", "start_edit"): "two reads with a stop between, each refusal a toast",
 }
-NOT_OURS = {"live.py", "live_tail.py", "channel_feed.py"}
+NOT_OURS = {"live.py", "conversation_feed.py"}
 
 
 def _catches_refusals(handler: ast.ExceptHandler) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent_workspace.state.views import RowItem, patch_rows
+from agent_workspace.state.live import RowItem, patch_rows
 
 
 def _row(ident: int, minute: int, *, active: bool = True, unread: int = 0) -> RowItem:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from agent_workspace.state.live_tail import FOLD_AT, LiveTail, advance
-from agent_workspace.state.views import MessageItem
+from agent_workspace.state.conversation_feed import FOLD_AT, LiveTail, MessageItem, advance
 
 KEEP = 5
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from agent_workspace.config import Settings
-from tests.production import README
+from tests.support.production import README
 
 # Read by scripts/run, not by Settings.
 SCRIPT_VARIABLES = {"AW_PORT"}

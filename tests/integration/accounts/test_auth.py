@@ -13,7 +13,7 @@ from agent_workspace.domain.throttle import ACCOUNT_FROM_ADDRESS
 from agent_workspace.models import AuditEvent, AuthSession, Role, User, utcnow
 from agent_workspace.services.accounts import auth
 from agent_workspace.services.errors import AccessDenied
-from tests.factories import make_user
+from tests.support.factories import make_user
 
 
 def test_sign_in_returns_a_token_that_resolves_to_the_user_and_roles(engine: Engine) -> None:

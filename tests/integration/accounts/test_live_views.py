@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from agent_workspace.models import Role, utcnow
 from agent_workspace.services.accounts import auth, live_views
 from agent_workspace.web.socket_guard import is_client_token
-from tests.factories import make_user
+from tests.support.factories import make_user
 
 
 def _signed_in(username: str, roles: tuple[Role, ...]) -> int:

@@ -16,7 +16,7 @@ from agent_workspace import config
 from agent_workspace.domain.throttle import ACCOUNT_FROM_ADDRESS
 from agent_workspace.services.accounts import auth, users
 from agent_workspace.services.errors import AccessDenied, InvalidInput
-from tests.factories import make_user
+from tests.support.factories import make_user
 
 
 def _refusal(username: str, password: str) -> str:

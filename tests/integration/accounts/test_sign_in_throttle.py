@@ -14,7 +14,7 @@ from agent_workspace.domain.throttle import ACCOUNT, ACCOUNT_FROM_ADDRESS, ADDRE
 from agent_workspace.models import AuditEvent, Role, SignInThrottle, User, utcnow
 from agent_workspace.services.accounts import auth, roles, users
 from agent_workspace.services.errors import AccessDenied
-from tests.factories import make_user
+from tests.support.factories import make_user
 
 GUESSER = "203.0.113.9"
 OWNER = "198.51.100.7"

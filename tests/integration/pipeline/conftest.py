@@ -26,9 +26,9 @@ from agent_workspace.sms import TwilioGateway, compute_signature
 from agent_workspace.sms.simulator import SimulatorServer
 from agent_workspace.web.routes import create_api
 from agent_workspace.web.runtime import make_dispatcher
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
-from tests.threaded_server import ThreadedServer
-from tests.waiting import wait_until
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.support.threaded_server import ThreadedServer
+from tests.support.waiting import wait_until
 
 CONSUMER_PHONE = "+12015550150"
 # A 1x1 transparent PNG.

@@ -15,10 +15,10 @@ from agent_workspace.services.outbox.dispatch import Dispatcher
 from agent_workspace.services.outbox.statuses import claim_unsettled
 from agent_workspace.sms import OutboundSms, TwilioGateway
 from agent_workspace.web.runtime import make_dispatcher
-from tests.factories import SUPPORT_NUMBER, make_consumer
 from tests.integration.pipeline.conftest import CONSUMER_PHONE, Pipeline, audit_rows, count
-from tests.servers import free_port
-from tests.waiting import wait_until
+from tests.support.factories import SUPPORT_NUMBER, make_consumer
+from tests.support.servers import free_port
+from tests.support.waiting import wait_until
 
 
 def _down_app_dispatcher(pipeline: Pipeline, *, check_after: timedelta) -> Dispatcher:

@@ -20,10 +20,10 @@ from agent_workspace.services.channels.settings import create_channel
 from agent_workspace.services.conversation.conversation import load_conversation
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.outbox import claims, statuses
-from tests import twilio_payloads
-from tests.factories import SUPPORT_NUMBER
 from tests.integration.pipeline.conftest import CONSUMER_PHONE, Pipeline, audit_rows
-from tests.twilio_payloads import Form
+from tests.support import twilio_payloads
+from tests.support.factories import SUPPORT_NUMBER
+from tests.support.twilio_payloads import Form
 
 INBOUND = "/api/twilio/inbound"
 STATUS = "/api/twilio/status"

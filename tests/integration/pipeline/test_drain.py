@@ -9,8 +9,8 @@ from sqlmodel import col
 
 from agent_workspace.models import Direction, Message
 from tests.integration.pipeline.conftest import Pipeline, count
-from tests.outbox_load import DispatcherProcesses, make_recipients, queue_messages
-from tests.waiting import wait_until
+from tests.support.outbox_load import DispatcherProcesses, make_recipients, queue_messages
+from tests.support.waiting import wait_until
 
 HOW_MANY = 500
 

@@ -21,7 +21,6 @@ from agent_workspace.models import (
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.files import media_links
 from agent_workspace.services.files.storage import read_bytes
-from tests.factories import SUPPORT_NUMBER
 from tests.integration.pipeline.conftest import (
     CONSUMER_PHONE,
     PNG,
@@ -29,7 +28,8 @@ from tests.integration.pipeline.conftest import (
     audit_rows,
     count,
 )
-from tests.waiting import wait_until
+from tests.support.factories import SUPPORT_NUMBER
+from tests.support.waiting import wait_until
 
 STRANGER = "+12015550180"
 

@@ -16,8 +16,8 @@ from sqlmodel import select
 from agent_workspace.db.engine import transaction
 from agent_workspace.models import AcceptedWebhook, Message
 from agent_workspace.services.conversation.conversation import load_conversation
-from tests.factories import SUPPORT_NUMBER
 from tests.integration.pipeline.conftest import CONSUMER_PHONE, Pipeline, count
+from tests.support.factories import SUPPORT_NUMBER
 
 INBOUND = "/api/twilio/inbound"
 MB = 1024 * 1024

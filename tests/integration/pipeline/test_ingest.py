@@ -29,13 +29,13 @@ from agent_workspace.services.inbound.route import (
     route_phones,
 )
 from agent_workspace.sms import compute_signature
-from tests.factories import SUPPORT_NUMBER
 from tests.integration.pipeline.conftest import (
     CONSUMER_PHONE,
     Pipeline,
     count,
     end_other_connections,
 )
+from tests.support.factories import SUPPORT_NUMBER
 
 INBOUND = "/api/twilio/inbound"
 

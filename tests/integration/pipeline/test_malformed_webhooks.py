@@ -9,8 +9,8 @@ from agent_workspace.db.engine import transaction
 from agent_workspace.models import Attachment, AuditEvent, EarlyStatus, Interaction, Message
 from agent_workspace.services.files import inbound_media
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
-from tests.factories import SUPPORT_NUMBER
 from tests.integration.pipeline.conftest import CONSUMER_PHONE, Pipeline, count
+from tests.support.factories import SUPPORT_NUMBER
 
 INBOUND = "/api/twilio/inbound"
 STATUS = "/api/twilio/status"

@@ -16,8 +16,8 @@ from sqlmodel import select
 from agent_workspace import config
 from agent_workspace.db.engine import transaction
 from agent_workspace.models import AcceptedWebhook, Message, utcnow
-from tests.factories import SUPPORT_NUMBER, make_consumer
 from tests.integration.pipeline.conftest import CONSUMER_PHONE, Pipeline
+from tests.support.factories import SUPPORT_NUMBER, make_consumer
 
 TOKEN = secrets.token_urlsafe(32)
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]

@@ -20,13 +20,13 @@ from agent_workspace.models import EarlyStatus, Message, MessageStatus
 from agent_workspace.services.outbox.dispatch import Dispatcher
 from agent_workspace.sms import TwilioGateway
 from agent_workspace.web.runtime import make_dispatcher
-from tests.factories import make_consumer
 from tests.integration.pipeline.conftest import (
     CONSUMER_PHONE,
     Pipeline,
     audit_rows,
     count,
 )
+from tests.support.factories import make_consumer
 
 QUEUED_FOR_SECONDS = 3.0
 

@@ -15,7 +15,6 @@ from agent_workspace.models import Message, MessageStatus, OptOut, utcnow
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.outbox.dispatch import Dispatcher
 from agent_workspace.sms import describe_error
-from tests.factories import BILLING_NUMBER, SUPPORT_NUMBER
 from tests.integration.pipeline.conftest import (
     CONSUMER_PHONE,
     PNG,
@@ -23,7 +22,8 @@ from tests.integration.pipeline.conftest import (
     audit_rows,
     count,
 )
-from tests.waiting import wait_until
+from tests.support.factories import BILLING_NUMBER, SUPPORT_NUMBER
+from tests.support.waiting import wait_until
 
 
 def test_send_mms_reaches_the_provider_exactly_and_ends_delivered(pipeline: Pipeline) -> None:

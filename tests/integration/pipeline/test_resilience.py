@@ -7,13 +7,13 @@ import threading
 from agent_workspace.models import MessageStatus, utcnow
 from agent_workspace.sms import TwilioGateway
 from agent_workspace.web.runtime import make_dispatcher
-from tests.factories import make_consumer
 from tests.integration.pipeline.conftest import (
     CONSUMER_PHONE,
     Pipeline,
     audit_rows,
 )
-from tests.waiting import wait_until
+from tests.support.factories import make_consumer
+from tests.support.waiting import wait_until
 
 
 def _due(pipeline: Pipeline, message_id: int) -> bool:

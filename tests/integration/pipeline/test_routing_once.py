@@ -19,8 +19,8 @@ from agent_workspace.db.engine import transaction
 from agent_workspace.domain.webhooks import message_body
 from agent_workspace.models import AcceptedWebhook, Message, ProviderNumber, utcnow
 from agent_workspace.services.inbound.route import route_pending
-from tests.factories import SUPPORT_NUMBER
 from tests.integration.pipeline.conftest import CONSUMER_PHONE, Pipeline, count
+from tests.support.factories import SUPPORT_NUMBER
 
 INBOUND = "/api/twilio/inbound"
 MEDIA = "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME"

@@ -16,10 +16,10 @@ from agent_workspace import config
 from agent_workspace.db.engine import transaction
 from agent_workspace.services.outbox import wakeups
 from agent_workspace.services.outbox.dispatch import Dispatcher
-from tests.dependencies import shared_redis_url
 from tests.integration.pipeline.conftest import CONSUMER_PHONE, Pipeline
-from tests.outbox_load import queue_from_another_process, running
-from tests.waiting import wait_until
+from tests.support.dependencies import shared_redis_url
+from tests.support.outbox_load import queue_from_another_process, running
+from tests.support.waiting import wait_until
 
 AN_HOUR = 3600.0
 REDIS_URL = shared_redis_url(7)

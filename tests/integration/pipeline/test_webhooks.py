@@ -12,14 +12,14 @@ from agent_workspace.db.engine import transaction
 from agent_workspace.models import AcceptedWebhook, AuditEvent, EarlyStatus, Message, MessageStatus
 from agent_workspace.services.outbox import claims, statuses
 from agent_workspace.sms import compute_signature
-from tests.factories import SUPPORT_NUMBER
 from tests.integration.pipeline.conftest import (
     CONSUMER_PHONE,
     Pipeline,
     audit_rows,
     count,
 )
-from tests.waiting import wait_until
+from tests.support.factories import SUPPORT_NUMBER
+from tests.support.waiting import wait_until
 
 INBOUND = "/api/twilio/inbound"
 STATUS = "/api/twilio/status"

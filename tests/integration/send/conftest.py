@@ -22,7 +22,7 @@ from agent_workspace.models import (
 from agent_workspace.services.access import Actor
 from agent_workspace.services.inbound.receive import InboundSms, Received, receive_sms
 from agent_workspace.services.people import resolvers
-from tests.factories import SUPPORT_NUMBER, make_channel, make_user
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_user
 
 PHONE = "+14155550150"
 """The recipient's mobile in most tests."""

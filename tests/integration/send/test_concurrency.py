@@ -26,7 +26,6 @@ from agent_workspace.models import (
 from agent_workspace.services.access import Actor
 from agent_workspace.services.interactions.lifecycle import create_interaction
 from agent_workspace.services.sending.send import SendRequest, SendResult, send_sms
-from tests.factories import SUPPORT_NUMBER, make_consumer, make_user
 from tests.integration.send.conftest import (
     PHONE,
     PNG,
@@ -35,6 +34,7 @@ from tests.integration.send.conftest import (
     inbound,
     live_group,
 )
+from tests.support.factories import SUPPORT_NUMBER, make_consumer, make_user
 
 AGENTS = 20
 T = TypeVar("T")

@@ -21,7 +21,6 @@ from agent_workspace.services.sending.send import (
     preview_send,
     send_sms,
 )
-from tests.factories import SUPPORT_NUMBER, make_consumer, make_contact
 from tests.integration.send.conftest import (
     PHONE,
     active_for,
@@ -30,6 +29,7 @@ from tests.integration.send.conftest import (
     inbound,
     messages_of,
 )
+from tests.support.factories import SUPPORT_NUMBER, make_consumer, make_contact
 
 
 def message_count(engine: Engine) -> int:

@@ -16,7 +16,7 @@ from agent_workspace.services.interactions.lifecycle import create_interaction
 from agent_workspace.services.people import editing
 from agent_workspace.services.sending.facts import recipient_facts
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 MARIA = "+14155550123"  # San Francisco
 OTHER = "+447400123456"  # a UK mobile

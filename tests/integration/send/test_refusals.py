@@ -15,7 +15,8 @@ from agent_workspace.services.errors import AccessDenied, InvalidInput, NotFound
 from agent_workspace.services.files.storage import read_bytes
 from agent_workspace.services.interactions.confirmations import ConfirmationNeeded
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from tests.factories import (
+from tests.integration.send.conftest import JPEG, PDF, PHONE, PNG, counts, inbound
+from tests.support.factories import (
     BILLING_NUMBER,
     SUPPORT_NUMBER,
     make_channel,
@@ -23,7 +24,6 @@ from tests.factories import (
     make_contact,
     make_user,
 )
-from tests.integration.send.conftest import JPEG, PDF, PHONE, PNG, counts, inbound
 
 
 def request(**changes: object) -> SendRequest:

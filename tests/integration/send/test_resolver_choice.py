@@ -16,9 +16,9 @@ from agent_workspace.services.channels import admin
 from agent_workspace.services.errors import AccessDenied, InvalidInput
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from tests.factories import SUPPORT_NUMBER, make_consumer, make_user
 from tests.integration.send.conftest import PHONE, counts
 from tests.integration.send.test_resolvers import plugin_site
+from tests.support.factories import SUPPORT_NUMBER, make_consumer, make_user
 
 __all__ = ["plugin_site"]  # the fixture, used by name below
 

@@ -20,8 +20,8 @@ from agent_workspace.services.access import Actor
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.people import resolvers
 from agent_workspace.services.sending.send import SendRequest, preview_send, send_sms
-from tests.factories import SUPPORT_NUMBER, make_consumer
 from tests.integration.send.conftest import PHONE, assert_invariants, counts
+from tests.support.factories import SUPPORT_NUMBER, make_consumer
 
 PLUGIN = '''
 """A deployment's rule: every send starts over with a new person for the number."""

@@ -19,7 +19,6 @@ from agent_workspace.services.access import Actor
 from agent_workspace.services.interactions.confirmations import ConfirmationNeeded
 from agent_workspace.services.interactions.lifecycle import create_interaction
 from agent_workspace.services.sending.send import SendRequest, SendResult, send_sms
-from tests.factories import SUPPORT_NUMBER, make_consumer, make_contact
 from tests.integration.send.conftest import (
     PHONE,
     active_for,
@@ -30,6 +29,7 @@ from tests.integration.send.conftest import (
     live_group,
     messages_of,
 )
+from tests.support.factories import SUPPORT_NUMBER, make_consumer, make_contact
 
 
 def send(

@@ -15,8 +15,8 @@ from starlette.routing import Route
 
 from agent_workspace.sms import TwilioGateway
 from agent_workspace.sms.simulator import SimulatorServer
-from tests.threaded_server import ThreadedServer
-from tests.waiting import wait_until
+from tests.support.threaded_server import ThreadedServer
+from tests.support.waiting import wait_until
 
 ACCOUNT_SID = "AC" + "5" * 32
 AUTH_TOKEN = "simulator-test-token"

@@ -25,9 +25,9 @@ from agent_workspace.services.files import inbound_media
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.sms import PermanentSmsError, RetryableSmsError, TwilioGateway
 from agent_workspace.web.runtime import make_dispatcher, make_gateway
-from tests.factories import SUPPORT_NUMBER, make_channel
 from tests.integration.sms.conftest import ACCOUNT_SID, AUTH_TOKEN, PNG
-from tests.threaded_server import ThreadedServer
+from tests.support.factories import SUPPORT_NUMBER, make_channel
+from tests.support.threaded_server import ThreadedServer
 
 MEDIA = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/MM{'1' * 32}/Media/ME{'2' * 32}"
 FIVE_MB = 5 * 1024 * 1024

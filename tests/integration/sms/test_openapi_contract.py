@@ -32,7 +32,7 @@ from tests.integration.sms.conftest import (
     WebhookReceiver,
     sim_messages,
 )
-from tests.waiting import wait_until
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
 SPEC_PATH = (

@@ -29,7 +29,7 @@ from tests.integration.sms.conftest import (
     WebhookReceiver,
     sim_messages,
 )
-from tests.waiting import wait_until
+from tests.support.waiting import wait_until
 
 API = f"/2010-04-01/Accounts/{ACCOUNT_SID}"
 

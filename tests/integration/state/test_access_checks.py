@@ -22,7 +22,7 @@ from agent_workspace.state.interactions import MyInteractionsState
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.supervisor import SupervisorState
 from agent_workspace.state.workspace import WorkspaceState
-from tests.factories import make_user
+from tests.support.factories import make_user
 
 S = TypeVar("S", bound=rx.State)
 T = TypeVar("T")

@@ -12,8 +12,8 @@ from agent_workspace.models import Role
 from agent_workspace.services.channels import setup
 from agent_workspace.state.admin_setup import ChannelAdminState
 from agent_workspace.state.session import SessionState
-from tests.factories import SUPPORT_NUMBER, make_user
 from tests.integration.state.test_access_checks import admin_token, run, state_for
+from tests.support.factories import SUPPORT_NUMBER, make_user
 
 
 def _form(token: str) -> ChannelAdminState:

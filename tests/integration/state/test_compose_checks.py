@@ -12,9 +12,9 @@ from agent_workspace.services.interactions.lifecycle import create_interaction
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.compose_to import OTHER
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 from tests.integration.state.test_access_checks import run
 from tests.integration.state.test_compose_numbers import composer
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 __all__ = ["composer"]  # the fixture, shared with the To tests
 

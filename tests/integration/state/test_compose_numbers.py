@@ -17,8 +17,14 @@ from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.compose_to import OTHER
 from agent_workspace.state.session import SessionState
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user, undelivered
 from tests.integration.state.test_access_checks import run, state_for
+from tests.support.factories import (
+    SUPPORT_NUMBER,
+    make_channel,
+    make_consumer,
+    make_user,
+    undelivered,
+)
 
 LIAM = "+61412345678"
 LANDLINE = "+442079460958"

@@ -12,9 +12,8 @@ from agent_workspace.services.conversation.conversation import (
 from agent_workspace.services.conversation.messages import TAIL
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from agent_workspace.state.live import ConversationFeed
-from agent_workspace.state.live_tail import FOLD_AT
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from agent_workspace.state.conversation_feed import FOLD_AT, ConversationFeed
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 PHONE = "+14155550123"
 

@@ -12,8 +12,8 @@ from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions.work import DetailsChange, pick_up, update_details
 from agent_workspace.state.details import DetailsState
 from agent_workspace.state.session import SessionState
-from tests.factories import SUPPORT_NUMBER, make_channel, make_user
 from tests.integration.state.test_access_checks import run, state_for
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_user
 
 STRANGER = "+14155550177"
 

@@ -11,8 +11,14 @@ from agent_workspace.services.conversation.conversation import conversation, loa
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions.lifecycle import create_interaction
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from agent_workspace.state.live import ConversationFeed
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_contact, make_user
+from agent_workspace.state.conversation_feed import ConversationFeed
+from tests.support.factories import (
+    SUPPORT_NUMBER,
+    make_channel,
+    make_consumer,
+    make_contact,
+    make_user,
+)
 
 SHARED = "+14155550123"  # Maria's and Carlos's family phone
 

@@ -27,8 +27,8 @@ from agent_workspace.models import Role
 from agent_workspace.services.accounts import auth
 from agent_workspace.services.demo_data import load_demo_data
 from agent_workspace.state.session import SessionState
-from tests.factories import make_user
 from tests.integration.state.test_access_checks import run
+from tests.support.factories import make_user
 
 # Handlers this change does not own; each is named with why it is left out.
 NOT_CALLED: dict[str, str] = {}

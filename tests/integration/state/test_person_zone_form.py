@@ -16,9 +16,9 @@ from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions import details as details_service
 from agent_workspace.state.details import DetailsState
 from agent_workspace.state.person_form import PersonFormState
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 from tests.integration.state.test_access_checks import run
 from tests.integration.state.test_details_form import _details
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 MARIA = "+14155550123"
 AUSTRALIAN = "+61412345678"  # a mobile: anywhere in Australia's zones

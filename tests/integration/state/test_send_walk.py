@@ -23,8 +23,8 @@ from agent_workspace.state import session as session_state
 from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.compose_to import OTHER
 from agent_workspace.state.session import SessionState
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 from tests.integration.state.test_access_checks import run, state_for
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 CAROL = "+14155550123"
 

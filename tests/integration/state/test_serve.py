@@ -11,8 +11,8 @@ from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.accounts import auth
 from agent_workspace.services.errors import FieldProblems, NotFound, ServiceError
 from agent_workspace.state.admin_channel import NumbersAdminState
-from tests.factories import make_user
 from tests.integration.state.test_access_checks import run, state_for
+from tests.support.factories import make_user
 
 
 @pytest.fixture

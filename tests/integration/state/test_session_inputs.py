@@ -15,8 +15,8 @@ from agent_workspace.services.accounts import auth, live_views
 from agent_workspace.services.demo_data import load_demo_data
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.session import LoginState, SessionState
-from tests.factories import make_user
 from tests.integration.state.test_access_checks import run, state_for
+from tests.support.factories import make_user
 
 HOSTILE_TOKENS: list[Any] = ["x" * 200_000, "tok\x00en", 7, 1.5, None, ["a"], {"a": "b"}]
 

@@ -9,8 +9,8 @@ from sqlalchemy.engine import Engine
 from agent_workspace.domain.throttle import ACCOUNT_FROM_ADDRESS
 from agent_workspace.services.accounts import auth
 from agent_workspace.state.session import LoginState
-from tests.factories import make_user
 from tests.integration.state.test_access_checks import run, state_for
+from tests.support.factories import make_user
 
 
 def _submit(username: str, password: str, client_ip: str = "192.0.2.1") -> LoginState:

@@ -21,9 +21,9 @@ from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.transcript import TranscriptState
 from agent_workspace.state.workspace import SCOPES, WorkspaceState
-from tests.factories import make_user
 from tests.integration.state.test_access_checks import run, state_for
 from tests.integration.state.test_hostile_clients import _tab_bytes
+from tests.support.factories import make_user
 
 NOT_IDS = [MAX_ROW_ID + 1, 2**63, 10**30]
 

@@ -21,8 +21,8 @@ from agent_workspace.state.admin_users import UsersAdminState
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.live import BOARD_LINK, conversation_token
 from agent_workspace.state.supervisor import SupervisorState
-from tests.factories import SUPPORT_NUMBER, make_channel, make_user
 from tests.integration.state.test_access_checks import run, state_for
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_user
 
 
 def _token(username: str, roles: tuple[Role, ...]) -> str:

@@ -15,9 +15,9 @@ from agent_workspace.domain.attachments import AttachmentPolicy
 from agent_workspace.models import Message, Role
 from agent_workspace.services.accounts import auth
 from agent_workspace.state.compose import ComposeState
-from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 from tests.integration.state.test_access_checks import NO_AGENT_ROLE, run, state_for
-from tests.storage import folder_size
+from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.support.storage import folder_size
 
 MB = 1024 * 1024
 TO = "+14155550123"

@@ -1,6 +1,6 @@
 """Queued messages and running dispatchers for the outbox tests and benchmarks, built through the
-real services; `python -m tests.outbox_load USER_ID USERNAME TO BODY` queues one message from
-another process (so only a cross-process wake-up can tell this one's dispatcher about it)."""
+real services; `python -m tests.support.outbox_load USER_ID USERNAME TO BODY` queues one message
+from another process (so only a cross-process wake-up can tell this one's dispatcher about it)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from agent_workspace.models import Role
 from agent_workspace.services.access import Actor
 from agent_workspace.services.outbox.dispatch import Dispatcher
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from tests.factories import SUPPORT_NUMBER, make_consumer
+from tests.support.factories import SUPPORT_NUMBER, make_consumer
 
 PHONES = tuple(f"+1201555{n:04d}" for n in range(2000, 2020))  # outside the magic block
 
@@ -123,7 +123,7 @@ def queue_from_another_process(agent: Actor, to: str, body: str) -> None:
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
     # Run from the test's folder (no .env of the checkout), as the test process does.
     subprocess.run(
-        [sys.executable, "-m", "tests.outbox_load", *args], env=env, check=True, timeout=120
+        [sys.executable, "-m", "tests.support.outbox_load", *args], env=env, check=True, timeout=120
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any, Self
 
 import uvicorn
 
-from tests.waiting import wait_until
+from tests.support.waiting import wait_until
 
 
 class ThreadedServer:

@@ -11,9 +11,9 @@ from contextlib import contextmanager
 import redis
 import sqlalchemy as sa
 
-from tests.databases import PG_ADMIN_URL
-from tests.servers import free_port
-from tests.waiting import wait_until
+from tests.support.databases import PG_ADMIN_URL
+from tests.support.servers import free_port
+from tests.support.waiting import wait_until
 
 NO_DISK = ("--save", "", "--appendonly", "no")
 

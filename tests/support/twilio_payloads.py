@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlencode
 import httpx
 from twilio.request_validator import RequestValidator
 
-FIXTURES = Path(__file__).parent / "fixtures" / "twilio"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "twilio"
 # The values the fixture files hold (README.md there).
 ACCOUNT_SID = "ACd90142ad8f5e65b52139c43aba5a4cf9"
 OUR_NUMBER = "+15558675310"

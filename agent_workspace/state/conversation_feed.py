@@ -1,0 +1,213 @@
+"""The conversation's live feed `ix<id>`: its header, latest messages and opt-outs as every
+viewer sees them, the bubbles' fields, and the live tail that keeps a new message a small push.
+
+The live tail: Reflex sends a changed list whole, and the browser keeps an item's identity only
+where the same item sits at the same index. A sliding window of the latest messages moves every
+item by one on each new message: the push carried all of them and the page re-rendered every
+bubble. Here the `base` stays put while messages arrive; they go to `fresh`, which alone is
+pushed, and only every FOLD_AT messages is the window moved (the base replaced, `fresh` emptied).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Iterable
+
+import reflex as rx
+
+from agent_workspace.domain.phone import display_phone
+from agent_workspace.services.conversation.conversation import ConversationView, LatestMessages
+from agent_workspace.services.conversation.messages import TAIL, AttachmentView, MessageView
+from agent_workspace.services.files.media_links import media_path
+from agent_workspace.state.views import InteractionHeader, header, iso
+
+STATUS_LABELS = {
+    "queued": "Queued",
+    "sending": "Sending",
+    "sent": "Sent",
+    "delivered": "Delivered",
+    "undelivered": "Undelivered",
+    "failed": "Failed",
+    "unconfirmed": "Not confirmed",
+    "canceled": "Canceled",
+    "received": "Received",
+    "note": "Internal note",
+}
+VIEW_LINK_TTL = 6 * 3600
+FOLD_AT = 20  # fresh messages before the window moves on
+
+
+@dataclasses.dataclass
+class AttachmentItem:
+    name: str
+    url: str
+    is_image: bool
+    note: str  # "fetching…" or why it failed
+
+
+@dataclasses.dataclass
+class MessageItem:
+    id: int
+    seq: int
+    outbound: bool
+    body: str
+    status: str
+    status_label: str
+    problem: str
+    meta: str
+    attachments: list[AttachmentItem]
+    note: bool = False  # an internal note: never sent, shown apart
+    who: str = ""  # the agent for outbound and notes, the person's name for inbound
+    at: str = ""  # ISO 8601 UTC; the browser shows it in its own time zone
+    via: str = ""  # the sending number and its label, for outbound
+
+
+class ConversationFeed(rx.SharedState):
+    """One interaction's header, latest messages and opt-outs, as every viewer sees them."""
+
+    info: InteractionHeader = InteractionHeader()
+    # The latest few (pushes stay small however long the talk) as two lists: a new message
+    # changes `fresh` alone, so the push carries it and not the messages already shown.
+    tail: list[MessageItem] = []
+    fresh: list[MessageItem] = []
+    total: int = 0
+    first_tail_seq: int = 1
+    opted_out_from: list[str] = []
+    earlier: list[MessageItem] = []  # the closed interaction this one took over from
+    routing: str = ""  # what Send's decision depends on here: state, people, opt-outs
+    details: str = ""  # what the Details form shows: it re-reads when this changes
+    _person: str = ""  # as the last whole view named them, for the messages pushed alone
+    _labels: tuple[tuple[str, str], ...] = ()
+
+    def _show(self, view: ConversationView) -> None:
+        labels = dict(view.labels)
+        name = view.interaction.person_name
+        self._person, self._labels = name, view.labels
+        same = self.info.id == view.interaction.id
+        self.info = header(view)
+        self._show_messages(_items(view.tail, name, view.labels), view.total, same)
+        self.opted_out_from = [
+            f"{labels[n]} ({display_phone(n)})" if labels.get(n) else display_phone(n)
+            for n in view.opted_out_from
+        ]
+        self.earlier = _items(view.earlier, view.earlier_person, view.labels)
+        info = self.info
+        self.routing = "|".join(
+            (info.state, info.assigned_to, info.members, *sorted(view.opted_out_from))
+        )
+        self.details = (
+            "|".join((info.state, info.assigned_to, info.person_name, info.short_description))
+            + f"|{view.case_id or ''}|{info.account}"
+        )
+
+    def _show_latest(self, latest: LatestMessages) -> bool:
+        """Only the messages changed: the rest stays as the last whole view left it. False
+        when this copy holds no whole view of the interaction yet (it needs one)."""
+        if self.info.id != latest.interaction_id:
+            return False
+        self._show_messages(_items(latest.tail, self._person, self._labels), latest.total, True)
+        return True
+
+    def _show_messages(self, latest: list[MessageItem], total: int, same: bool) -> None:
+        """Assigns only the list that changed: an assigned var is pushed whole."""
+        shown = LiveTail(_unproxied(self.tail), _unproxied(self.fresh))
+        moved = advance(shown, latest, TAIL) if same else LiveTail(latest, [])
+        if moved.base is not shown.base:
+            self.tail = moved.base
+            self.first_tail_seq = moved.base[0].seq if moved.base else total + 1
+        if moved.fresh is not shown.fresh:
+            self.fresh = moved.fresh
+        self.total = total
+
+
+def message_item(
+    m: MessageView, person_name: str = "", labels: dict[str, str] | None = None
+) -> MessageItem:
+    """A bubble's fields: who, the status in words, the times, the sending number."""
+    outbound = m.direction == "outbound"
+    note = m.direction == "note"
+    sender = person_name or display_phone(m.from_number)
+    who = (m.author or "Agent") if outbound or note else sender
+    label = (labels or {}).get(m.from_number, "")
+    via = f"{label} ({display_phone(m.from_number)})" if label else display_phone(m.from_number)
+    return MessageItem(
+        id=m.id,
+        seq=m.seq,
+        outbound=outbound,
+        body=m.body,
+        status=m.status,
+        status_label=STATUS_LABELS.get(m.status, m.status),
+        problem=m.problem,
+        meta=f"{who} · {m.at.strftime('%Y-%m-%d %H:%M:%S UTC')}"
+        + (f" · from {display_phone(m.from_number)}" if outbound else ""),
+        attachments=[_attachment(a) for a in m.attachments],
+        note=note,
+        who=who,
+        at=iso(m.at),
+        via=via if outbound else "",
+    )
+
+
+def _attachment(a: AttachmentView) -> AttachmentItem:
+    if not a.ready:
+        return AttachmentItem(a.filename, "", False, a.error or "Fetching from the provider…")
+    return AttachmentItem(
+        a.filename,
+        media_path(a.id, a.filename, ttl=VIEW_LINK_TTL),
+        a.content_type.startswith("image/"),
+        "",
+    )
+
+
+def _items(
+    messages: Iterable[MessageView], person: str, labels: tuple[tuple[str, str], ...]
+) -> list[MessageItem]:
+    """Built once per message version, not once per viewer: every session's copy of a feed
+    gets the same push, and fifty copies had built the same twenty items fifty times."""
+    return [_item(m, person, labels) for m in messages]
+
+
+@functools.lru_cache(maxsize=1024)
+def _item(m: MessageView, person: str, labels: tuple[tuple[str, str], ...]) -> MessageItem:
+    return message_item(m, person, dict(labels))
+
+
+def _unproxied(value: list[MessageItem]) -> list[MessageItem]:
+    """The list itself: Reflex hands out a state's lists wrapped in a change-tracking proxy."""
+    return getattr(value, "__wrapped__", value)
+
+
+@dataclasses.dataclass(frozen=True)
+class LiveTail:
+    base: list[MessageItem]
+    fresh: list[MessageItem]
+
+
+def advance(current: LiveTail, latest: list[MessageItem], keep: int) -> LiveTail:
+    """The tail after the latest `keep` messages were read again (oldest first).
+
+    Unchanged lists come back as the same objects, so the caller assigns (and pushes) only
+    the list that changed. Messages already shown take their new state (a delivery status);
+    newer ones join `fresh`. When the latest no longer meet what is shown (more arrived than
+    were read), or `fresh` would pass FOLD_AT, the window moves: the latest become the base.
+    """
+    by_id = {m.id: m for m in latest}
+    base = _refreshed(current.base, by_id)
+    fresh = _refreshed(current.fresh, by_id)
+    shown = base + fresh
+    last_seq = shown[-1].seq if shown else 0
+    newer = [m for m in latest if m.seq > last_seq]
+    if not shown or (newer and newer[0].seq > last_seq + 1):
+        return LiveTail(latest[-keep:], []) if latest else current
+    if len(fresh) + len(newer) > FOLD_AT:
+        return LiveTail((shown + newer)[-keep:], [])
+    if newer:
+        fresh = [*fresh, *newer]
+    return LiveTail(base, fresh)
+
+
+def _refreshed(items: list[MessageItem], by_id: dict[int, MessageItem]) -> list[MessageItem]:
+    """`items` itself when none of them changed, else a copy with the new versions."""
+    changed = [by_id.get(m.id, m) for m in items]
+    return items if changed == items else changed
