@@ -62,6 +62,18 @@ def _field(label: str, html_for: str, key: str, value: Any, on_change: Any) -> r
     return checked_field(label, checked_input(html_for, value, on_change, error), html_for, error)
 
 
+def _business_name_field() -> rx.Component:
+    """Who a first text to a consumer says is writing: the composer's checks look for it."""
+    state = ChannelAdminState
+    return _field(
+        "Business name (a first text to a consumer should say it)",
+        "channel-business-name",
+        "business_name",
+        state.business_name,
+        state.set_business_name,
+    )
+
+
 def channel_section() -> rx.Component:
     state = ChannelAdminState
     return rx.vstack(
@@ -85,6 +97,7 @@ def channel_section() -> rx.Component:
                     "channel-region",
                     state.errors.get("region", ""),
                 ),
+                rx.cond(state.has_channel, _business_name_field()),
                 rx.cond(
                     ~state.has_channel,
                     rx.vstack(

@@ -8,8 +8,10 @@ import reflex as rx
 
 from agent_workspace.components.forms import badge, callout, callout_root, native_select
 from agent_workspace.components.outage import PAUSED_REASON, sending_paused
+from agent_workspace.components.their_time import their_time_text
 from agent_workspace.domain.inputs import SEARCH_CHARS, TYPED_CHARS
 from agent_workspace.state.compose import NOTE, SMS, ComposeState
+from agent_workspace.state.compose_checks import CheckItem
 from agent_workspace.state.compose_files import UPLOAD_ID
 from agent_workspace.state.compose_message import BODY_ID
 from agent_workspace.state.compose_to import OTHER
@@ -65,11 +67,13 @@ def _route() -> rx.Component:
                 state.to_advice != "",
                 rx.text(state.to_advice, size="2", color_scheme="amber", id="compose-to-advice"),
             ),
+            _their_time_to(),
             width="100%",
             spacing="2",
         ),
         rx.hstack(
             rx.text(state.route_summary, size="2", color_scheme="gray", id="compose-route"),
+            _their_time_to(),
             rx.button(
                 "Change",
                 on_click=state.edit_route,
@@ -80,6 +84,57 @@ def _route() -> rx.Component:
             align="center",
             spacing="2",
         ),
+    )
+
+
+def _their_time_to() -> rx.Component:
+    """The consumer's local time next to To, e.g. "14:05 for them, Pacific Time" (for Other,
+    the typed number's), kept current by the browser's timer."""
+    state = ComposeState
+    return rx.cond(
+        state.their_time != "",
+        rx.text(
+            their_time_text(state, "compose-their-time"),
+            size="2",
+            color_scheme="gray",
+        ),
+    )
+
+
+def _check_item(item: CheckItem) -> rx.Component:
+    return rx.el.li(
+        rx.text(item.words, size="1", color_scheme="amber", as_="span"),
+        rx.cond(
+            item.fix_label != "",
+            rx.button(
+                item.fix_label,
+                on_click=ComposeState.apply_fix(item.kind),
+                size="1",
+                variant="soft",
+                type="button",
+                margin_left="0.5em",
+            ),
+        ),
+        style={"list_style": "none", "margin": "0.15em 0"},
+    )
+
+
+def _send_checks() -> rx.Component:
+    """What may cost more, be filtered or arrive badly, as the agent types (a live region:
+    a screen reader hears a check come and go), each with its one-click fix where one exists."""
+    state = ComposeState
+    return rx.box(
+        rx.cond(
+            state.send_checks.length() > 0,
+            rx.el.ul(
+                rx.foreach(state.send_checks, _check_item),
+                aria_label="Checks before Send",
+                style={"padding": "0", "margin": "0"},
+            ),
+        ),
+        role="status",
+        id="compose-checks",
+        width="100%",
     )
 
 
@@ -404,6 +459,7 @@ def _open() -> rx.Component:
             width="100%",
             wrap="wrap",
         ),
+        rx.cond(~note, _send_checks()),
         rx.cond(
             (state.refusal != "") & ~note,
             rx.text("Cannot send: ", state.refusal, size="2", color_scheme="red", role="alert"),

@@ -7,6 +7,7 @@ import reflex as rx
 
 from agent_workspace.components.composer import composer
 from agent_workspace.components.forms import badge, callout_root
+from agent_workspace.components.their_time import their_time_text
 from agent_workspace.components.transcript import export_transcript_menu
 from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.conversation_feed import AttachmentItem, ConversationFeed, MessageItem
@@ -28,7 +29,6 @@ STATUS_COLORS = {
 }
 # Bubble times are the browser's (the agent's) zone; hovering one says the date and offset.
 TITLE_FORMAT = "D MMM YYYY HH:mm:ss [UTC]Z"
-TICK_MS = 30_000  # how often the consumer's local time is said again
 DAYS = {
     "sameDay": "[Today]",
     "lastDay": "[Yesterday]",
@@ -226,28 +226,11 @@ def _header() -> rx.Component:
 
 
 def _their_time() -> rx.Component:
-    """The consumer's local time beside their number, e.g. "14:05 for them, Pacific Time".
-
-    Said by the server when the page loads (domain/consumer_time.py has the one wording, spans
-    of several zones included) and again on a timer in the browser: the hidden moment changes
-    each half minute and its on_change asks this tab's state to say the time again, from the
-    zone it already holds. Nothing reads the database and nothing is pushed per minute to the
-    feed's other viewers; the time is at most half a minute late.
-    """
-    state = DetailsState
+    """The consumer's local time beside their number, e.g. "14:05 for them, Pacific Time"
+    (components/their_time.py keeps it current)."""
     return rx.cond(
-        state.their_time != "",
-        rx.el.span(
-            " · ",
-            rx.el.span(state.their_time, id="aw-their-time"),
-            rx.moment(
-                format="HH:mm:ss",
-                interval=TICK_MS,
-                on_change=state.tick_their_time,
-                display="none",
-                aria_hidden="true",
-            ),
-        ),
+        DetailsState.their_time != "",
+        rx.el.span(" · ", their_time_text(DetailsState, "aw-their-time")),
     )
 
 

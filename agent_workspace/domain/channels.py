@@ -1,5 +1,6 @@
-"""What an SMS channel's settings must be: a name people read, and the region numbers typed
-without a country code are read in (Compose's Other, provider numbers, people's numbers)."""
+"""What an SMS channel's settings must be: a name people read, the region numbers typed
+without a country code are read in (Compose's Other, provider numbers, people's numbers), and
+the business name a first text to a consumer should carry (domain/deliverability.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,20 @@ from agent_workspace.domain.names import hidden_character_problem
 from agent_workspace.domain.phone import region_name
 
 MAX_CHANNEL_NAME = 80  # Channel.name
+MAX_BUSINESS_NAME = 80  # Channel.business_name
 
 
-def channel_problems(name: str, region: str) -> dict[str, str]:
-    """What is wrong with a channel's (trimmed) name and (upper-cased) region, by field."""
+def channel_problems(name: str, region: str, business_name: str = "") -> dict[str, str]:
+    """What is wrong with a channel's (trimmed) name, (upper-cased) region and (trimmed)
+    business name, by field. No business name ("") is allowed: the checks then ask for one."""
     problems: dict[str, str] = {}
+    if len(business_name) > MAX_BUSINESS_NAME:
+        problems["business_name"] = (
+            f"The business name must be at most {MAX_BUSINESS_NAME} characters "
+            f"({len(business_name)} now)."
+        )
+    elif problem := hidden_character_problem(business_name, what="The business name"):
+        problems["business_name"] = problem
     if not 1 <= len(name) <= MAX_CHANNEL_NAME:
         problems["name"] = f"A channel name of 1 to {MAX_CHANNEL_NAME} characters is required."
     elif problem := hidden_character_problem(name, what="The channel name"):

@@ -105,6 +105,16 @@ def is_e164(text: str) -> bool:
     return _E164.fullmatch(text) is not None
 
 
+def country_of(e164: str) -> str | None:
+    """The country (ISO 3166 alpha-2) a number belongs to, e.g. "US"; None when it is no valid
+    number or belongs to none (a non-geographic "+800" number)."""
+    try:
+        region = phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
+    except NumberParseException:
+        return None
+    return region if region and region in phonenumbers.SUPPORTED_REGIONS else None
+
+
 def non_mobile_kind(e164: str) -> str | None:
     """What a valid stored number is when it cannot take SMS, e.g. "landline"; None when it can
     (or is no valid number: parse_phone says why)."""

@@ -28,6 +28,8 @@ class Channel(SQLModel, table=True):
     profile_resolver: str | None = Field(default=None, max_length=80)
     # Where numbers typed without a country code are read; None: AW_DEFAULT_REGION.
     default_region: str | None = Field(default=None, max_length=2)
+    # Who a first text to a consumer says is writing ("" when none is set; Compose checks).
+    business_name: str = Field(default="", max_length=80, sa_column_kwargs={"server_default": ""})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -1,5 +1,5 @@
 """Administration, SMS channel tab: create the channel from nothing (with its first number) or
-edit its name and default region, and what a fresh install still lacks.
+edit its name, default region and business name, and what a fresh install still lacks.
 
 Every handler re-checks the admin role on the server (the services refuse anyone else).
 """
@@ -20,7 +20,7 @@ from agent_workspace.state.client_input import choice_refusal, typed_refusal
 from agent_workspace.state.session import SessionState
 
 REGIONS = [code for code, _ in region_choices()]
-FIELDS = ("name", "region", "number", "label")
+FIELDS = ("name", "region", "number", "label", "business_name")
 
 
 class ChannelAdminState(SessionState):
@@ -30,6 +30,7 @@ class ChannelAdminState(SessionState):
     region: str = ""
     number: str = ""  # the first sending number, while there is no channel
     label: str = ""
+    business_name: str = ""  # who a first text to a consumer says is writing
     errors: dict[str, str] = {}
     error: str = ""
     # What a fresh install still lacks (Administration says it first).
@@ -42,6 +43,7 @@ class ChannelAdminState(SessionState):
         self.has_channel = status.channel is not None
         if status.channel is not None:
             self.name, self.region = status.channel.name, status.channel.region
+            self.business_name = status.channel.business_name
         self.needs_channel = status.channel is None
         self.needs_number = status.numbers == 0
         self.needs_agent = status.agents == 0
@@ -76,6 +78,10 @@ class ChannelAdminState(SessionState):
     def set_label(self, value: str) -> None:
         self._typed("label", value, "The label")
 
+    @rx.event
+    def set_business_name(self, value: str) -> None:
+        self._typed("business_name", value, "The business name")
+
     def _typed(self, field: str, value: str, what: str) -> None:
         if problem := typed_refusal(self, Role.ADMIN, value, what=what):
             self.errors = {**self.errors, field: problem}
@@ -97,7 +103,11 @@ class ChannelAdminState(SessionState):
         if (actor := await self._actor_as(Role.ADMIN)) is None:
             return None
         change = setup.create_sms_channel if creating else setup.update_sms_channel
-        first = {"number": self.number, "label": self.label} if creating else {}
+        first = (
+            {"number": self.number, "label": self.label}
+            if creating
+            else {"business_name": self.business_name}
+        )
         done = await self._serve(
             actor, change, on_fields=self._mark, name=self.name, region=self.region, **first
         )

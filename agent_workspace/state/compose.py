@@ -3,8 +3,9 @@ Send. On an active messaging interaction it is open from the start with From and
 elsewhere Compose SMS opens the same form (the seed's flow).
 
 One state per tab, ComposeState, made of its parts: From/To and the preview (compose_to.py),
-Message and canned replies (compose_message.py), the files (compose_files.py). Here: opening
-it for an interaction, the Note/SMS switch, and Send."""
+Message and canned replies (compose_message.py), the files (compose_files.py), the checks and
+the consumer's time (compose_checks.py). Here: opening it for an interaction, the Note/SMS
+switch, and Send."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from agent_workspace.services.conversation import notes
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions.confirmations import ConfirmationNeeded
 from agent_workspace.services.sending import options, send
+from agent_workspace.state.compose_checks import ComposeChecksMixin
 from agent_workspace.state.compose_files import ComposeFilesMixin
 from agent_workspace.state.compose_message import ComposeMessageMixin, focus_message
 from agent_workspace.state.compose_to import ComposeToMixin
@@ -31,7 +33,9 @@ from agent_workspace.state.session import SessionState
 SMS, NOTE = "sms", "note"
 
 
-class ComposeState(ComposeToMixin, ComposeMessageMixin, ComposeFilesMixin, SessionState):
+class ComposeState(
+    ComposeChecksMixin, ComposeToMixin, ComposeMessageMixin, ComposeFilesMixin, SessionState
+):
     """One composer per tab; every handler re-checks the agent role on the server."""
 
     inline: bool = False  # open from the start (an active messaging interaction)
@@ -99,6 +103,7 @@ class ComposeState(ComposeToMixin, ComposeMessageMixin, ComposeFilesMixin, Sessi
         self._set_body(self._drafts.get(self.interaction_id, ""))
         self.idempotency_key = uuid.uuid4().hex
         await self._preview(actor)
+        await self._to_changed()
         return True
 
     @rx.event
@@ -179,6 +184,7 @@ class ComposeState(ComposeToMixin, ComposeMessageMixin, ComposeFilesMixin, Sessi
         self._set_body("")
         self._drafts = {k: v for k, v in self._drafts.items() if k != self.interaction_id}
         self.idempotency_key = uuid.uuid4().hex
+        self._text_went()  # the next text to this number is no longer a first
         self.is_open = self.inline or result.interaction_id != self.interaction_id
         events: list[EventSpec] = [
             rx.toast.success(f"Queued in {result.interaction_number}: {result.summary}."),

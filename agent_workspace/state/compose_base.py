@@ -13,3 +13,13 @@ class ComposerBase(SessionState, mixin=True):
     is_open: bool = False
     interaction_id: int = 0
     error: str = ""
+
+    async def _to_changed(self) -> None:
+        """To changed, the composer opened, or a text went: compose_checks.py reads what the
+        checks need of the recipient."""
+
+    def _text_went(self) -> None:
+        """A Send went to To: compose_checks.py knows the next text is no first."""
+
+    def _message_changed(self) -> None:
+        """The message or its files changed: compose_checks.py checks them again."""

@@ -74,6 +74,7 @@ class ComposeFilesMixin(ComposerBase, mixin=True):
             )
             for f in kept
         ]
+        self._message_changed()
 
     @rx.event
     async def remove_file(self, attachment_id: int) -> None:
@@ -84,6 +85,7 @@ class ComposeFilesMixin(ComposerBase, mixin=True):
             return
         self.files = [f for f in self.files if f.id != attachment_id]
         self.attach_error = ""
+        self._message_changed()
 
     async def _discard_all(self) -> None:
         for item in list(self.files):

@@ -134,3 +134,4 @@ class ComposeMessageMixin(ComposerBase, mixin=True):
         plural = "s" if info.segments != 1 else ""
         self.counter = f"{left} · {info.segments} segment{plural} ({info.encoding.value})"
         self.over_limit = info.too_long
+        self._message_changed()

@@ -110,6 +110,7 @@ class ComposeToMixin(ComposerBase, mixin=True):
         if value != OTHER:
             self.other_error = ""  # that cause is gone
         await self._preview()
+        await self._to_changed()
 
     @rx.event
     async def set_other_text(self, value: str) -> None:
@@ -123,12 +124,15 @@ class ComposeToMixin(ComposerBase, mixin=True):
         other = read_other(
             value, person_region=self.person_region or None, default_region=self.region
         )
+        before = self.other_e164
         self.other_e164, self.other_country, self.other_error = (
             other.e164,
             other.country,
             other.problem,
         )
         await self._preview()
+        if self.other_e164 != before:
+            await self._to_changed()
 
     @rx.event
     async def refresh_preview(self, _version: int = 0) -> None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import UTC, datetime
 
 import reflex as rx
 from reflex.event import EventSpec
 
-from agent_workspace.domain.consumer_time import ConsumerZone, their_time
+from agent_workspace.domain.consumer_time import ConsumerZone
 from agent_workspace.domain.phone import display_phone
 from agent_workspace.domain.routing import PersonKind, PersonRef
 from agent_workspace.models import ACTIVE_STATES, InteractionState, Role
@@ -20,6 +19,7 @@ from agent_workspace.services.interactions.confirmations import ConfirmationNeed
 from agent_workspace.services.people import directory
 from agent_workspace.state.client_input import choice_refusal, refusal, typed_refusal
 from agent_workspace.state.session import SessionState
+from agent_workspace.state.their_time import TheirTimeMixin
 from agent_workspace.state.views import Choice
 
 SHOWN_CANDIDATES = 4  # zones a hint names before "…"
@@ -54,7 +54,7 @@ def _parse_person(value: str) -> PersonRef | None:
     return PersonRef(PersonKind(kind), int(raw))
 
 
-class DetailsState(SessionState):
+class DetailsState(TheirTimeMixin, SessionState):
     interaction_id: int = 0
     number: str = ""
     person_value: str = ""
@@ -73,10 +73,8 @@ class DetailsState(SessionState):
     description_error: str = ""
     save_error: str = ""
     confirm: str = ""  # the question a Save that moves the number to another person asks
-    their_time: str = ""  # "14:05 for them, Pacific Time" beside their number in the header
     zone_label: str = ""  # the panel's "Time zone": "Asia/Tokyo (set on the person)"
     zone_hint: str = ""  # their number spans several zones and none is set: set one
-    _where: ConsumerZone | None = None  # the zone `their_time` is read in, for the ticks
     _seen: dict[str, str] = {}  # each editable field as the form last showed it stored
 
     @rx.event
@@ -151,8 +149,7 @@ class DetailsState(SessionState):
             self.case_error = self.description_error = self.save_error = self.confirm = ""
 
     def _show_zone(self, where: ConsumerZone | None) -> None:
-        self._where = where
-        self.their_time = their_time(datetime.now(UTC), where) if where else ""
+        self._show_their_time(where)  # beside their number in the header
         self.zone_label = self.zone_hint = ""
         if where is None:
             return
@@ -166,16 +163,6 @@ class DetailsState(SessionState):
                 f"Their number spans several time zones ({named}{more}): set the person's "
                 "time zone (Edit person, below) to see their time."
             )
-
-    @rx.event
-    def tick_their_time(self, _shown: str = "") -> None:
-        """The browser's minute timer: their time again, from the zone the load read (no
-        database, no push from the server)."""
-        if self._where is None or refusal(self, Role.AGENT):
-            return
-        now = their_time(datetime.now(UTC), self._where)
-        if now != self.their_time:
-            self.their_time = now
 
     @rx.event
     async def follow(self, _key: str = "") -> None:

@@ -75,6 +75,7 @@ NEEDS: dict[str, Need] = {
     "interactions.supervising.take_over": Need.SUPERVISE,
     "interactions.work.pick_up": Need.VIEW,
     "interactions.work.update_details": Need.WORK,
+    "sending.facts.recipient_facts": Need.VIEW,
     "sending.options.compose_options": Need.VIEW,
     "sending.send.preview_send": Need.VIEW,
     "sending.send.send_sms": Need.VIEW,
@@ -180,6 +181,7 @@ def _arguments(name: str, world: World, interaction_id: int) -> dict[str, Any]:
         "conversation.transcript.export_transcript": {"format": "text"},
         "interactions.supervising.reassign": {"agent_id": world.bob.user_id},
         "interactions.work.update_details": {"change": DetailsChange(short_description="Refund")},
+        "sending.facts.recipient_facts": {"to": MARIA_PHONE},
         "sending.options.compose_options": {"default_region": "US"},
         "sending.send.preview_send": {"from_number": SUPPORT_NUMBER, "to": MARIA_PHONE},
     }

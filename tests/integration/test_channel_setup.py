@@ -136,3 +136,54 @@ def test_the_cli_creates_and_edits_the_channel_and_adds_numbers(
     assert cli.main(["update-channel", "--region", "ZZ"]) == 1
     assert "'ZZ' is not a region code" in capsys.readouterr().err
     assert _count(engine, ProviderNumber) == 2
+
+
+def test_an_admin_sets_the_business_name_first_messages_must_carry_audited(
+    engine: Engine,
+) -> None:
+    """Issue 26 item 8: the name a first text should say; blank means none; 80 at most."""
+    ada = make_user("ada", roles=(Role.ADMIN,))
+    setup.create_sms_channel(actor=ada, name="SMS", region="US", number=SUPPORT)
+    assert setup.setup_status(actor=ada).channel.business_name == ""  # type: ignore[union-attr]
+    named = setup.update_sms_channel(
+        actor=ada, name="SMS", region="US", business_name="  Acme   Support "
+    )
+    assert named.business_name == "Acme Support"
+    # Leaving it out (the CLI's edit) keeps it; the same value again writes nothing.
+    assert setup.update_sms_channel(actor=ada, name="SMS", region="US").business_name == (
+        "Acme Support"
+    )
+    setup.update_sms_channel(actor=ada, name="SMS", region="US", business_name="Acme Support")
+    updates = [d for a, _, d in _actions(engine) if a == "channel.updated"]
+    assert updates == [
+        {
+            "before": {"name": "SMS", "region": "US", "business_name": ""},
+            "after": {"name": "SMS", "region": "US", "business_name": "Acme Support"},
+        }
+    ]
+    assert (
+        setup.update_sms_channel(
+            actor=ada, name="SMS", region="US", business_name=" "
+        ).business_name
+        == ""
+    )
+
+
+@pytest.mark.parametrize(
+    ("business_name", "reason"),
+    [
+        ("A" * 81, "at most 80 characters"),
+        ("Acme\x00Support", "one line of visible text"),
+        ("Acme\u202eSupport", "one line of visible text"),
+    ],
+)
+def test_a_business_name_too_long_or_hidden_is_refused_and_nothing_changes(
+    engine: Engine, business_name: str, reason: str
+) -> None:
+    ada = make_user("ada", roles=(Role.ADMIN,))
+    setup.create_sms_channel(actor=ada, name="SMS", region="US", number=SUPPORT)
+    with pytest.raises(FieldProblems) as refused:
+        setup.update_sms_channel(actor=ada, name="SMS", region="US", business_name=business_name)
+    assert reason in refused.value.problems["business_name"]
+    assert setup.setup_status(actor=ada).channel.business_name == ""  # type: ignore[union-attr]
+    assert "channel.updated" not in [a for a, _, _ in _actions(engine)]

@@ -7,6 +7,7 @@ from agent_workspace.domain.phone import (
     PhoneOk,
     PhoneProblem,
     PhoneRejected,
+    country_of,
     display_phone,
     is_e164,
     national_readings,
@@ -483,3 +484,18 @@ def test_other_says_why_a_number_cannot_be_used(typed: str, says: str) -> None:
     shown = read_other(typed, person_region="AU", default_region="US")
     assert (shown.e164, shown.country) == ("", "")
     assert shown.problem and says in shown.problem
+
+
+@pytest.mark.parametrize(
+    ("e164", "country"),
+    [
+        ("+14155550123", "US"),
+        ("+16135550123", "CA"),
+        ("+447400123456", "GB"),
+        ("+61412345678", "AU"),
+        ("+80012345678", None),  # non-geographic: no country
+        ("garbage", None),
+    ],
+)
+def test_a_numbers_country_is_read_from_its_digits(e164: str, country: str | None) -> None:
+    assert country_of(e164) == country

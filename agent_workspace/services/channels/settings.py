@@ -21,6 +21,7 @@ class ChannelView:
     labels: tuple[tuple[str, str], ...] = ()  # (E.164, "Support line") of each number
     region: str = ""  # where numbers typed without a country code are read
     resolver: str | None = None  # the profile resolver an admin chose (resolvers.resolver_for)
+    business_name: str = ""  # who a first text says is writing ("" while none is set)
 
     def label(self, e164: str) -> str:
         return dict(self.labels).get(e164, "")
@@ -73,4 +74,5 @@ def sms_channel(session: Session, channel_id: int | None = None) -> ChannelView:
         ),
         region=channel.default_region or get_settings().default_region,
         resolver=channel.profile_resolver,
+        business_name=channel.business_name,
     )

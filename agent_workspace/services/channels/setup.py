@@ -35,6 +35,7 @@ class ChannelSummary:
     id: int
     name: str
     region: str  # as set, or AW_DEFAULT_REGION while none is
+    business_name: str = ""  # who a first text says is writing; "" while none is set
 
 
 @dataclass(frozen=True)
@@ -131,12 +132,17 @@ def update_sms_channel(
     actor: Actor | None,
     name: str,
     region: str,
+    business_name: str | None = None,
     via: str | None = None,
     engine: Engine | None = None,
 ) -> ChannelSummary:
-    """Renames the channel or changes its default region; the same values write nothing."""
+    """Renames the channel, changes its default region or its business name (None keeps it,
+    blank clears it); the same values write nothing."""
     admin = admin_or_cli(actor, via)
     name, region = _checked(name, region)
+    business = None if business_name is None else " ".join(business_name.split())
+    if business is not None and (problems := channel_problems(name, region, business)):
+        raise FieldProblems(problems)
     with transaction(engine) as session:
         found = _first(session)
         if found is None:
@@ -146,6 +152,8 @@ def update_sms_channel(
         ).one()
         before = {"name": channel.name, "region": _region(channel)}
         after = {"name": name, "region": region}
+        if business is not None:
+            before["business_name"], after["business_name"] = channel.business_name, business
         if before == after:
             return _summary(channel)
         clash = session.exec(
@@ -154,6 +162,7 @@ def update_sms_channel(
         if clash:
             raise FieldProblems({"name": f"A channel named {name!r} already exists."})
         channel.name, channel.default_region = name, region
+        channel.business_name = after.get("business_name", channel.business_name)
         session.add(channel)
         detail: dict[str, object] = {"before": before, "after": after}
         record(
@@ -187,4 +196,4 @@ def _region(channel: Channel) -> str:
 
 def _summary(channel: Channel) -> ChannelSummary:
     assert channel.id is not None
-    return ChannelSummary(channel.id, channel.name, _region(channel))
+    return ChannelSummary(channel.id, channel.name, _region(channel), channel.business_name)
