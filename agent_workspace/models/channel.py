@@ -28,6 +28,14 @@ class Channel(SQLModel, table=True):
     profile_resolver: str | None = Field(default=None, max_length=80)
     # Where numbers typed without a country code are read; None: AW_DEFAULT_REGION.
     default_region: str | None = Field(default=None, max_length=2)
+    # Quiet hours (domain/quiet_hours.py Policy): texts go only inside this window of the
+    # recipient's local time, narrowed by US state rules when on; a reply within
+    # `quiet_reply_exempt_hours` of the consumer's last message goes at any hour.
+    quiet_hours_enabled: bool = True
+    quiet_start_minute: int = 8 * 60  # minutes after local midnight
+    quiet_end_minute: int = 21 * 60
+    quiet_state_rules: bool = True
+    quiet_reply_exempt_hours: int = 24
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

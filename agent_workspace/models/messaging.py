@@ -12,6 +12,7 @@ from sqlmodel import Field, SQLModel
 from agent_workspace.models.types import UTCDateTime, enum_type, utcnow
 
 STATUS_CHECK_PENDING = sa.text("status_check_due_at IS NOT NULL")
+SCHEDULED_ONLY = sa.text("status = 'scheduled'")
 
 
 class Direction(StrEnum):
@@ -34,6 +35,8 @@ class MessageStatus(StrEnum):
     UNCONFIRMED = "unconfirmed"
     # Canceled at the provider before it was sent (Twilio cancels scheduled messages only).
     CANCELED = "canceled"
+    # Waiting for `scheduled_for`: the outbox takes it then (after checking it may still go).
+    SCHEDULED = "scheduled"
 
 
 class Message(SQLModel, table=True):
@@ -73,6 +76,8 @@ class Message(SQLModel, table=True):
     # app was down is lost); how often it was asked. None once the status is final.
     status_check_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     status_checks: int = 0
+    # When a `scheduled` message is to go (UTC); kept after it went, for the record.
+    scheduled_for: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     __table_args__ = (
         sa.Index("ix_message_outbox", "status", "next_attempt_at"),
@@ -83,6 +88,12 @@ class Message(SQLModel, table=True):
             postgresql_where=STATUS_CHECK_PENDING,
         ),
         sa.Index("ix_message_interaction_order", "interaction_id", "created_at", "id"),
+        sa.Index(
+            "ix_message_scheduled_due",
+            "scheduled_for",
+            sqlite_where=SCHEDULED_ONLY,
+            postgresql_where=SCHEDULED_ONLY,
+        ),
     )
 
 
