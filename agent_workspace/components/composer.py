@@ -8,6 +8,7 @@ import reflex as rx
 
 from agent_workspace.components.forms import badge, callout, callout_root, native_select
 from agent_workspace.components.outage import PAUSED_REASON, sending_paused
+from agent_workspace.components.quiet_prompt import quiet_prompt
 from agent_workspace.domain.inputs import SEARCH_CHARS, TYPED_CHARS
 from agent_workspace.state.channel_feed import ChannelFeed
 from agent_workspace.state.compose import NOTE, SMS, ComposeState
@@ -419,6 +420,7 @@ def _open() -> rx.Component:
             rx.text(state.attach_error, size="2", color_scheme="red", role="alert"),
         ),
         _confirm(),
+        quiet_prompt(),
         rx.cond(
             (state.error != "") & (state.error != state.refusal),
             callout(state.error, color_scheme="red", role="alert", width="100%", size="1"),

@@ -7,6 +7,7 @@ import reflex as rx
 
 from agent_workspace.components.composer import composer
 from agent_workspace.components.forms import badge, callout_root
+from agent_workspace.components.scheduled import scheduled_line
 from agent_workspace.components.transcript import export_transcript_menu
 from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.details import DetailsState
@@ -24,6 +25,7 @@ STATUS_COLORS = {
     "failed": "red",
     "unconfirmed": "orange",
     "canceled": "gray",
+    "scheduled": "blue",
     "received": "indigo",
     "note": "amber",
 }
@@ -121,6 +123,7 @@ def _bubble(message: rx.Var[MessageItem], rest: rx.RestProp) -> rx.Component:
                     message.problem != "",
                     rx.text(message.problem, size="1", color_scheme="red", role="note"),
                 ),
+                rx.cond(message.scheduled != "", scheduled_line(message)),
                 spacing="1",
                 align=rx.cond(mine, "end", "start"),
             ),

@@ -23,6 +23,7 @@ STATUS_LABELS = {
     "failed": "Failed",
     "unconfirmed": "Not confirmed",
     "canceled": "Canceled",
+    "scheduled": "Scheduled",
     "received": "Received",
     "note": "Internal note",
 }
@@ -89,6 +90,7 @@ class MessageItem:
     who: str = ""  # the agent for outbound and notes, the person's name for inbound
     at: str = ""  # ISO 8601 UTC; the browser shows it in its own time zone
     via: str = ""  # the sending number and its label, for outbound
+    scheduled: str = ""  # "Scheduled for 08:00 their time (Tue)" until it goes
 
 
 @dataclasses.dataclass
@@ -275,6 +277,7 @@ def message_item(
         who=who,
         at=_iso(m.at),
         via=via if outbound else "",
+        scheduled=m.scheduled,
     )
 
 

@@ -16,6 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from agent_workspace.db.engine import reading
+from agent_workspace.domain.consumer_time import consumer_zone
+from agent_workspace.domain.quiet_hours import scheduled_text
 from agent_workspace.models import Attachment, Message, MessageStatus, User
 from agent_workspace.services.access import Actor, access_interaction
 from agent_workspace.sms.errors import describe_error
@@ -47,6 +49,8 @@ class MessageView:
     to_number: str
     at: datetime
     attachments: tuple[AttachmentView, ...]
+    # A scheduled message: when it goes, in words ("Scheduled for 08:00 their time (Tue)").
+    scheduled: str = ""
 
 
 def latest(session: Session, interaction_id: int) -> tuple[int, tuple[MessageView, ...]]:
@@ -94,6 +98,7 @@ _ROWS = (
         _M.c.from_number,
         _M.c.to_number,
         _M.c.created_at,
+        _M.c.scheduled_for,
         _U.c.display_name.label("author"),
     )
     .select_from(_M.outerjoin(_U, _U.c.id == _M.c.author_id))
@@ -152,9 +157,17 @@ def _views(
             to_number=m.to_number,
             at=m.created_at,
             attachments=tuple(files.get(m.id, [])),
+            scheduled=_scheduled(m.status, m.scheduled_for, m.to_number),
         )
         for position, m in enumerate(rows, start=first_seq)
     )
+
+
+def _scheduled(status: MessageStatus, at: datetime | None, to_number: str) -> str:
+    if status is not MessageStatus.SCHEDULED or at is None:
+        return ""
+    where = consumer_zone(to_number)
+    return scheduled_text(at, (where.zone,) if where.zone else where.candidates)
 
 
 def _problem(status: MessageStatus, error_message: str | None, error_code: int | None) -> str:

@@ -24,16 +24,20 @@ class OutsideQuietHours(ServiceError):
     consumer. The message says so; `opens_at` (UTC) and `opening` ("08:00 their time
     (Tuesday)") are what the Send-later choice offers; None and "" when no time fits."""
 
-    def __init__(self, message: str, *, opens_at: datetime | None, opening: str) -> None:
+    def __init__(
+        self, message: str, *, opens_at: datetime | None, opening: str, zone: str = ""
+    ) -> None:
         super().__init__(message)
         self.opens_at = opens_at
         self.opening = opening
+        self.zone = zone  # the consumer's zone the times are said in
 
 
 @dataclass(frozen=True)
 class Judged:
     verdict: Verdict
     opening: str  # e.g. "08:00 their time (Tuesday)", "" when allowed or nothing fits
+    zone: str = ""  # the consumer's zone the opening is said in
 
 
 def judge_quiet(
@@ -56,10 +60,10 @@ def judge_quiet(
         policy=channel.quiet,
         last_inbound_at=last_inbound_at(session, channel=channel, phone=phone),
     )
-    if verdict.allowed or verdict.opens_at is None:
-        return Judged(verdict, "")
     zones = (where.zone,) if where.zone else where.candidates
-    return Judged(verdict, opening_text(verdict.opens_at, zones))
+    if verdict.allowed or verdict.opens_at is None:
+        return Judged(verdict, "", zones[0] if zones else "")
+    return Judged(verdict, opening_text(verdict.opens_at, zones), zones[0])
 
 
 def last_inbound_at(session: Session, *, channel: ChannelView, phone: str) -> datetime | None:
@@ -80,5 +84,8 @@ def last_inbound_at(session: Session, *, channel: ChannelView, phone: str) -> da
 
 def refusal(judged: Judged) -> OutsideQuietHours:
     return OutsideQuietHours(
-        judged.verdict.words, opens_at=judged.verdict.opens_at, opening=judged.opening
+        judged.verdict.words,
+        opens_at=judged.verdict.opens_at,
+        opening=judged.opening,
+        zone=judged.zone,
     )

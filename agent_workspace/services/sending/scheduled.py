@@ -5,6 +5,7 @@ claimed it, the agent is told it is on its way."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,8 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from agent_workspace.db.engine import transaction
+from agent_workspace.db.engine import reading, transaction
 from agent_workspace.domain.access import Need
+from agent_workspace.domain.consumer_time import consumer_zone
 from agent_workspace.domain.inputs import is_row_id
 from agent_workspace.domain.segments import check_body, count_segments
 from agent_workspace.models import Direction, Interaction, Message, MessageStatus, utcnow
@@ -25,7 +27,7 @@ from agent_workspace.services.channels.settings import sms_channel
 from agent_workspace.services.conversation.quiet_hours import judge_quiet, refusal
 from agent_workspace.services.errors import InvalidInput, NotFound
 from agent_workspace.services.outbox import wakeups
-from agent_workspace.services.people.directory import person_ref
+from agent_workspace.services.people.directory import get_person, person_ref
 
 GONE = "That message is no longer scheduled: it has gone, failed or was cancelled."
 
@@ -35,6 +37,20 @@ class ScheduledView:
     message_id: int
     body: str
     scheduled_for: datetime
+    zone: str = ""  # the consumer's zone, for a time picked in their time ("" unknown)
+
+
+def scheduled_message(
+    *, actor: Actor | None, message_id: int, engine: Engine | None = None
+) -> ScheduledView:
+    """A scheduled message as the Edit form starts from."""
+    with reading(engine) as session:
+        _, message, interaction = _scheduled(session, actor, message_id)
+        person = person_ref(interaction.consumer_id, interaction.contact_id)
+        view = get_person(session, person) if person else None
+        where = consumer_zone(message.to_number, view.time_zone if view else None)
+        zone = where.zone or (where.candidates[0] if where.candidates else "")
+        return dataclasses.replace(_view(message), zone=zone)
 
 
 def reschedule(
