@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from agent_workspace.domain.times import known_zone
+from agent_workspace.models import Role
 from agent_workspace.services.conversation.quiet_hours import OutsideQuietHours
+from agent_workspace.state.client_input import choice_refusal, typed_refusal
 from agent_workspace.state.compose_base import ComposerBase
 
 THEIRS, MINE = "theirs", "mine"
@@ -61,20 +63,32 @@ class ComposeScheduleMixin(ComposerBase, mixin=True):
 
     @rx.event
     def set_quiet_reason(self, value: str) -> None:
-        self.quiet_reason = str(value)[:REASON_CHARS]
+        if problem := typed_refusal(self, Role.AGENT, value, what="The reason", limit=REASON_CHARS):
+            self.error = problem
+            return
+        self.quiet_reason = value
 
     @rx.event
     def set_pick_time(self, value: str) -> None:
-        self.pick_time = str(value)[:32]
+        if problem := typed_refusal(self, Role.AGENT, value, what="The time", limit=32):
+            self.error = problem
+            return
+        self.pick_time = value
 
     @rx.event
     def set_pick_in(self, value: str) -> None:
-        self.pick_in = MINE if value == MINE else THEIRS
+        if problem := choice_refusal(self, Role.AGENT, value, (THEIRS, MINE), what="whose time"):
+            self.error = problem
+            return
+        self.pick_in = value
 
     @rx.event
     def set_agent_zone(self, value: str) -> None:
         """The browser's zone (Intl), for "my time"; a name that is no zone reads as UTC."""
-        self.agent_zone = known_zone(str(value))
+        if problem := typed_refusal(self, Role.AGENT, value, what="The time zone", limit=64):
+            self.error = problem
+            return
+        self.agent_zone = known_zone(value)
 
     def _picked_at(self) -> datetime | None:
         """The picker's time as an aware moment, or None (error set) when it is no time."""

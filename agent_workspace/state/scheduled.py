@@ -12,6 +12,7 @@ from reflex.event import EventSpec
 from agent_workspace.models import Role
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.sending import scheduled
+from agent_workspace.state.client_input import typed_refusal
 from agent_workspace.state.session import SessionState
 
 
@@ -39,11 +40,17 @@ class ScheduledState(SessionState):
 
     @rx.event
     def set_edit_body(self, value: str) -> None:
-        self.edit_body = str(value)[:1600]
+        if problem := typed_refusal(self, Role.AGENT, value, what="The message"):
+            self.edit_error = problem
+            return
+        self.edit_body = value
 
     @rx.event
     def set_edit_time(self, value: str) -> None:
-        self.edit_time = str(value)[:32]
+        if problem := typed_refusal(self, Role.AGENT, value, what="The time", limit=32):
+            self.edit_error = problem
+            return
+        self.edit_time = value
 
     @rx.event
     def stop_edit(self) -> None:
