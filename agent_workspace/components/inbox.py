@@ -96,6 +96,7 @@ def _row(item: RowItem) -> rx.Component:
                         badge("Awaiting reply", color_scheme="amber", size="1"),
                     ),
                     rx.cond(item.virtual_agent, badge("Virtual agent", size="1")),
+                    rx.cond(item.scheduled, badge("Scheduled", color_scheme="blue", size="1")),
                     spacing="2",
                     wrap="wrap",
                     align="center",

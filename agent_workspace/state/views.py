@@ -135,6 +135,7 @@ class RowItem:
     updated: str = ""  # ISO 8601 UTC of updated_at: the "Latest activity" sort key
     kind: str = ""  # the type in words (TYPE_LABELS)
     about: str = ""  # the short description, shown while there is no message
+    scheduled: bool = False  # a message waits to go later
 
 
 @dataclasses.dataclass
@@ -208,6 +209,7 @@ def row_item(row: InteractionRow) -> RowItem:
         updated=_iso(row.updated_at),
         kind=type_label(row.type),
         about=row.short_description,
+        scheduled=row.scheduled,
     )
 
 
@@ -292,6 +294,7 @@ class BoardItem:
     virtual_agent: bool
     state_value: str  # e.g. "work_in_progress"
     waiting_since: str  # ISO time of the consumer's first unanswered text, or ""
+    scheduled: bool = False  # a message waits to go later
 
 
 @dataclasses.dataclass
@@ -310,6 +313,7 @@ def board_item(row: BoardRow) -> BoardItem:
         row.virtual_agent,
         row.interaction.state,
         row.waiting_since.isoformat() if row.waiting_since else "",
+        row.interaction.scheduled,
     )
 
 

@@ -15,6 +15,8 @@ from agent_workspace.models import (
     Interaction,
     InteractionState,
     LiveGroupMember,
+    Message,
+    MessageStatus,
     Role,
     User,
 )
@@ -45,6 +47,7 @@ class InteractionRow:
     awaiting_reply_since: datetime | None = None
     unread: int = 0  # inbound messages since the reading agent last looked
     short_description: str = ""  # what it is about: a row with no message yet says this
+    scheduled: bool = False  # a message waits to go at a later time (issue 26 item 3)
 
     @property
     def is_active(self) -> bool:
@@ -68,6 +71,7 @@ def rows_view(session: Session, interactions: Sequence[Interaction]) -> list[Int
         if agent_ids
         else {}
     )
+    scheduled = _with_scheduled(session, [i.id for i in interactions if i.id is not None])
     rows = []
     for interaction, ref in zip(interactions, refs, strict=True):
         person = people.get(ref) if ref else None
@@ -97,9 +101,22 @@ def rows_view(session: Session, interactions: Sequence[Interaction]) -> list[Int
                 last_message_inbound=interaction.last_message_inbound,
                 awaiting_reply_since=interaction.awaiting_reply_since,
                 short_description=interaction.short_description,
+                scheduled=interaction.id in scheduled,
             )
         )
     return rows
+
+
+def _with_scheduled(session: Session, ids: list[int]) -> set[int]:
+    """Which of these interactions have a message scheduled to go later (one query)."""
+    if not ids:
+        return set()
+    found = session.exec(
+        select(Message.interaction_id)
+        .where(col(Message.interaction_id).in_(ids), Message.status == MessageStatus.SCHEDULED)
+        .distinct()
+    )
+    return set(found.all())
 
 
 def list_my_interactions(

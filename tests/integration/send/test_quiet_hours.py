@@ -15,6 +15,8 @@ from agent_workspace.services.access import Actor
 from agent_workspace.services.channels.quiet_hours import QuietHours, update_quiet_hours
 from agent_workspace.services.conversation.quiet_hours import OutsideQuietHours
 from agent_workspace.services.errors import AccessDenied, InvalidInput
+from agent_workspace.services.interactions.lists import list_my_interactions
+from agent_workspace.services.interactions.supervision import load_board_changes
 from agent_workspace.services.sending.scheduled import cancel_scheduled, reschedule
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from tests.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
@@ -184,3 +186,16 @@ def test_another_agent_not_on_the_interaction_cannot_edit_or_cancel(
     with pytest.raises(AccessDenied):
         cancel_scheduled(actor=bob, message_id=message_id)
     assert _message(engine, message_id).status is MessageStatus.SCHEDULED
+
+
+def test_the_list_row_and_the_board_mark_an_interaction_with_a_scheduled_message(
+    engine: Engine, agent: Actor
+) -> None:
+    message_id, _ = _scheduled(engine, agent)
+    [row] = list_my_interactions(actor=agent)
+    assert row.scheduled
+    assert [r.interaction.scheduled for r in load_board_changes({row.id}).rows] == [True]
+
+    cancel_scheduled(actor=agent, message_id=message_id)
+    [row] = list_my_interactions(actor=agent)
+    assert not row.scheduled
