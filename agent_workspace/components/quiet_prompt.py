@@ -47,13 +47,42 @@ def _picker() -> rx.Component:
             on_change=state.set_pick_in,
             aria_label="Whose time",
         ),
-        rx.button("Schedule", on_click=state.send_at_picked),
+        rx.button("Schedule it", on_click=state.send_at_picked),
         align="center",
         wrap="wrap",
     )
 
 
+def send_later_button() -> rx.Component:
+    """Beside Send: schedule this message for a time picked in their time or the agent's (not
+    named "Send…": tests and screen readers find Send by its name)."""
+    state = ComposeState
+    return rx.button(
+        "Schedule…",
+        on_click=[
+            state.start_schedule,
+            rx.call_script(BROWSER_ZONE, callback=state.set_agent_zone),
+        ],
+        variant="soft",
+        size="2",
+        type="button",
+        aria_expanded=rx.cond(state.scheduling, "true", "false"),
+    )
+
+
 def quiet_prompt() -> rx.Component:
+    """The prompt after a refused Send, or the picker "Send later…" opened."""
+    state = ComposeState
+    return rx.fragment(
+        _prompt(),
+        rx.cond(
+            state.scheduling & (state.quiet == ""),
+            rx.box(_picker(), role="group", aria_label="Schedule", width="100%"),
+        ),
+    )
+
+
+def _prompt() -> rx.Component:
     state = ComposeState
     return rx.cond(
         state.quiet != "",

@@ -25,10 +25,11 @@ from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions.confirmations import ConfirmationNeeded
 from agent_workspace.services.sending import options, send
 from agent_workspace.state.channel_feed import CHANNEL_LINK, ChannelFeed
+from agent_workspace.state.client_input import refusal
 from agent_workspace.state.compose_files import ComposeFilesMixin
 from agent_workspace.state.compose_message import ComposeMessageMixin, focus_message
 from agent_workspace.state.compose_schedule import ComposeScheduleMixin
-from agent_workspace.state.compose_to import ComposeToMixin
+from agent_workspace.state.compose_to import OTHER, ComposeToMixin
 from agent_workspace.state.session import SessionState
 
 SMS, NOTE = "sms", "note"
@@ -156,6 +157,14 @@ class ComposeState(
             return None
         self._override, self._send_at = "", self._quiet_opens_at
         return await self._send(confirmed=False)
+
+    @rx.event
+    def start_schedule(self) -> None:
+        """ "Send later…" in the composer: a time picker in their time or the agent's."""
+        if problem := refusal(self, Role.AGENT):
+            self.error = problem
+            return
+        self._start_schedule(self.other_e164 if self.to_choice == OTHER else self.to_choice)
 
     @rx.event
     async def send_at_picked(self) -> list[EventSpec] | EventSpec | None:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import reflex as rx
 
+from agent_workspace.domain.consumer_time import consumer_zone
 from agent_workspace.domain.times import known_zone
 from agent_workspace.models import Role
 from agent_workspace.services.conversation.quiet_hours import OutsideQuietHours
@@ -31,6 +32,7 @@ class ComposeScheduleMixin(ComposerBase, mixin=True):
     pick_time: str = ""  # "2026-12-08T09:30" from the time picker
     pick_in: str = THEIRS  # whose time pick_time is in
     agent_zone: str = ""  # the agent's browser zone (sent with the choice)
+    scheduling: bool = False  # "Schedule…" chosen without a refusal: the picker shows
     # What the next Send carries: the reason to send now anyway, or when to send (ISO, UTC).
     _override: str = ""
     _send_at: str = ""
@@ -45,8 +47,14 @@ class ComposeScheduleMixin(ComposerBase, mixin=True):
 
     def _clear_quiet(self) -> None:
         self.quiet = self.quiet_opening = self.quiet_reason = ""
-        self.quiet_overriding = self.quiet_picking = False
+        self.quiet_overriding = self.quiet_picking = self.scheduling = False
         self._override = self._send_at = ""
+
+    def _start_schedule(self, e164: str) -> None:
+        """ "Send later…": the picker, in the consumer's time read from their number."""
+        where = consumer_zone(e164)
+        self.quiet_zone = where.zone or (where.candidates[0] if where.candidates else "")
+        self.scheduling, self.pick_time, self.error = not self.scheduling, "", ""
 
     @rx.event
     def dismiss_quiet(self) -> None:

@@ -3,7 +3,9 @@ handlers as a browser would (issue 26 items 2 and 3), on SQLite and PostgreSQL."
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -119,3 +121,38 @@ def test_a_hostile_message_id_is_refused_in_words(
     run(SessionState.guard_agent_page.fn(bubble))  # type: ignore[attr-defined]
     run(ScheduledState.start_edit.fn(bubble, hostile))  # type: ignore[attr-defined]
     assert bubble.edit_error == "No such message."
+
+
+def test_send_later_schedules_at_a_time_picked_in_their_time_or_mine(
+    engine: Engine,
+    composer: Any,  # noqa: F811
+) -> None:
+    state, _ = _open(engine, composer)
+    ComposeState.dismiss_quiet.fn(state)  # type: ignore[attr-defined]
+    ComposeState.start_schedule.fn(state)  # type: ignore[attr-defined]
+    assert (state.scheduling, bool(state.quiet_zone)) == (True, True)
+    zone = ZoneInfo(state.quiet_zone)
+    tomorrow = (utcnow().astimezone(zone) + timedelta(days=1)).date()
+    ComposeState.set_pick_time.fn(state, f"{tomorrow}T10:30")  # type: ignore[attr-defined]
+
+    run(ComposeState.send_at_picked.fn(state))  # type: ignore[attr-defined]
+
+    [message] = _messages(engine)
+    assert message.status is MessageStatus.SCHEDULED and message.scheduled_for is not None
+    local = message.scheduled_for.astimezone(zone)
+    assert (local.date(), local.hour, local.minute) == (tomorrow, 10, 30)
+    assert (state.scheduling, state.quiet) == (False, "")
+
+    # In the agent's own time (their browser's zone): 10:30 UTC may be night for them: then
+    # the prompt says so and offers the opening instead.
+    run(ComposeState.set_body.fn(state, "Second"))  # type: ignore[attr-defined]
+    ComposeState.start_schedule.fn(state)  # type: ignore[attr-defined]
+    ComposeState.set_agent_zone.fn(state, "UTC")  # type: ignore[attr-defined]
+    ComposeState.set_pick_in.fn(state, "mine")  # type: ignore[attr-defined]
+    ComposeState.set_pick_time.fn(state, f"{tomorrow}T10:30")  # type: ignore[attr-defined]
+    run(ComposeState.send_at_picked.fn(state))  # type: ignore[attr-defined]
+    at = datetime.combine(tomorrow, time(10, 30), tzinfo=UTC)
+    if state.quiet:
+        assert len(_messages(engine)) == 1
+    else:
+        assert _messages(engine)[-1].scheduled_for == at
