@@ -71,7 +71,7 @@ def send_later_button() -> rx.Component:
 
 
 def quiet_prompt() -> rx.Component:
-    """The prompt after a refused Send, or the picker "Send later…" opened."""
+    """The prompt after a refused Send, or the picker "Schedule…" opened."""
     state = ComposeState
     return rx.fragment(
         _prompt(),

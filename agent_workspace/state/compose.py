@@ -160,7 +160,7 @@ class ComposeState(
 
     @rx.event
     def start_schedule(self) -> None:
-        """ "Send later…" in the composer: a time picker in their time or the agent's."""
+        """ "Schedule…" in the composer: a time picker in their time or the agent's."""
         if problem := refusal(self, Role.AGENT):
             self.error = problem
             return

@@ -51,7 +51,7 @@ class ComposeScheduleMixin(ComposerBase, mixin=True):
         self._override = self._send_at = ""
 
     def _start_schedule(self, e164: str) -> None:
-        """ "Send later…": the picker, in the consumer's time read from their number."""
+        """ "Schedule…": the picker, in the consumer's time read from their number."""
         where = consumer_zone(e164)
         self.quiet_zone = where.zone or (where.candidates[0] if where.candidates else "")
         self.scheduling, self.pick_time, self.error = not self.scheduling, "", ""
