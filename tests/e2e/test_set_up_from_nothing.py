@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from tests import databases
-from tests.e2e.pages import messages, sign_in
+from tests.e2e.pages import messages, send_now_if_quiet, sign_in
 from tests.servers import WorkspaceServer
 
 ADMIN_PASSWORD = "root-admin-pass-phrase"
@@ -108,14 +108,7 @@ def test_an_empty_install_is_set_up_and_an_agent_texts_a_person_they_created(
     composer.get_by_label("Message", exact=True).fill("Welcome aboard, Rosa!")
     composer.get_by_role("button", name="Send", exact=True).click()
     outbound = messages(agent).get_by_test_id("outbound-message").last
-    # A new channel respects quiet hours (issue 26): at night in San Francisco (the real
-    # clock) Send asks first; this welcome goes now, with the agent's reason.
-    quiet = composer.get_by_role("alertdialog", name="Outside quiet hours")
-    expect(outbound.or_(quiet).first).to_be_visible()
-    if quiet.is_visible():
-        quiet.get_by_role("button", name="Send now anyway").click()
-        quiet.get_by_label("Reason to send now").fill("They asked for a welcome text now")
-        quiet.get_by_role("button", name="Send now", exact=True).click()
+    send_now_if_quiet(composer, outbound)  # at night in San Francisco, on the real clock
     expect(outbound).to_contain_text("Welcome aboard, Rosa!")
     expect(outbound.get_by_label("Delivery status")).to_have_text("Delivered", timeout=15_000)
     sent = httpx.get(f"{server.simulator_url}/_sim/messages", timeout=10).json()["messages"]
