@@ -8,6 +8,7 @@ import reflex as rx
 
 from agent_workspace.components.forms import badge, callout, callout_root, native_select
 from agent_workspace.components.outage import PAUSED_REASON, sending_paused
+from agent_workspace.components.quiet_prompt import quiet_prompt, send_later_button
 from agent_workspace.components.their_time import their_time_text
 from agent_workspace.domain.inputs import SEARCH_CHARS, TYPED_CHARS
 from agent_workspace.state.compose import NOTE, SMS, ComposeState
@@ -479,6 +480,7 @@ def _open() -> rx.Component:
             rx.text(state.attach_error, size="2", color_scheme="red", role="alert"),
         ),
         _confirm(),
+        quiet_prompt(),
         rx.cond(
             (state.error != "") & (state.error != state.refusal),
             callout(state.error, color_scheme="red", role="alert", width="100%", size="1"),
@@ -511,6 +513,7 @@ def _open() -> rx.Component:
                     "Cancel", on_click=state.close, variant="soft", color_scheme="gray", size="2"
                 ),
             ),
+            rx.cond(~note, send_later_button()),
             rx.cond(
                 note,
                 rx.button(

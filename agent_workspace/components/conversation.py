@@ -7,6 +7,7 @@ import reflex as rx
 
 from agent_workspace.components.composer import composer
 from agent_workspace.components.forms import badge, callout_root
+from agent_workspace.components.scheduled import scheduled_line
 from agent_workspace.components.their_time import their_time_text
 from agent_workspace.components.transcript import export_transcript_menu
 from agent_workspace.state.compose import ComposeState
@@ -24,6 +25,7 @@ STATUS_COLORS = {
     "failed": "red",
     "unconfirmed": "orange",
     "canceled": "gray",
+    "scheduled": "blue",
     "received": "indigo",
     "note": "amber",
 }
@@ -134,6 +136,7 @@ def _bubble(message: rx.Var[MessageItem], rest: rx.RestProp) -> rx.Component:
                         aria_label="Retry: send this message again",
                     ),
                 ),
+                rx.cond(message.scheduled != "", scheduled_line(message)),
                 spacing="1",
                 align=rx.cond(mine, "end", "start"),
             ),

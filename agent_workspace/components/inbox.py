@@ -96,6 +96,7 @@ def _row(item: RowItem) -> rx.Component:
                     ),
                     rx.cond(item.failed, badge("Last text failed", color_scheme="red", size="1")),
                     rx.cond(item.virtual_agent, badge("Virtual agent", size="1")),
+                    rx.cond(item.scheduled, badge("Scheduled", color_scheme="blue", size="1")),
                     spacing="2",
                     wrap="wrap",
                     align="center",

@@ -257,6 +257,15 @@ def opening_text(opens: datetime, zones: tuple[str, ...]) -> str:
     return f"{local:%H:%M} their time ({DAYS[local.weekday()]})"
 
 
+def scheduled_text(at: datetime, zones: tuple[str, ...]) -> str:
+    """E.g. "Scheduled for 08:00 their time (Tue)" on a scheduled message's bubble; in UTC
+    when nothing is known of their zone."""
+    if not zones:
+        return f"Scheduled for {at.astimezone(UTC):%H:%M} UTC ({DAYS[at.weekday()][:3]})"
+    local = at.astimezone(ZoneInfo(zones[0]))
+    return f"Scheduled for {local:%H:%M} their time ({DAYS[local.weekday()][:3]})"
+
+
 _US_STATE_CODES = {
     "Alabama": "AL", "Alaska": "AK", "Arizona": "AZ", "Arkansas": "AR", "California": "CA",
     "Colorado": "CO", "Delaware": "DE", "Georgia": "GA", "Hawaii": "HI", "Idaho": "ID",

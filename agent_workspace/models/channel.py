@@ -30,6 +30,14 @@ class Channel(SQLModel, table=True):
     default_region: str | None = Field(default=None, max_length=2)
     # Who a first text to a consumer says is writing ("" when none is set; Compose checks).
     business_name: str = Field(default="", max_length=80, sa_column_kwargs={"server_default": ""})
+    # Quiet hours (domain/quiet_hours.py Policy): texts go only inside this window of the
+    # recipient's local time, narrowed by US state rules when on; a reply within
+    # `quiet_reply_exempt_hours` of the consumer's last message goes at any hour.
+    quiet_hours_enabled: bool = True
+    quiet_start_minute: int = 8 * 60  # minutes after local midnight
+    quiet_end_minute: int = 21 * 60
+    quiet_state_rules: bool = True
+    quiet_reply_exempt_hours: int = 24
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

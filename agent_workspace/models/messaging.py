@@ -12,6 +12,7 @@ from sqlmodel import Field, SQLModel
 from agent_workspace.models.types import UTCDateTime, enum_type, utcnow
 
 STATUS_CHECK_PENDING = sa.text("status_check_due_at IS NOT NULL")
+SCHEDULED_ONLY = sa.text("status = 'scheduled'")
 
 
 class Direction(StrEnum):
@@ -34,6 +35,8 @@ class MessageStatus(StrEnum):
     UNCONFIRMED = "unconfirmed"
     # Canceled at the provider before it was sent (Twilio cancels scheduled messages only).
     CANCELED = "canceled"
+    # Waiting for `scheduled_for`: the outbox takes it then (after checking it may still go).
+    SCHEDULED = "scheduled"
 
 
 class Message(SQLModel, table=True):
@@ -78,6 +81,8 @@ class Message(SQLModel, table=True):
     retry_of_id: int | None = Field(
         default=None, foreign_key="message.id", unique=True, index=True, nullable=True
     )
+    # When a `scheduled` message is to go (UTC); kept after it went, for the record.
+    scheduled_for: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     __table_args__ = (
         sa.Index("ix_message_outbox", "status", "next_attempt_at"),
@@ -88,6 +93,12 @@ class Message(SQLModel, table=True):
             postgresql_where=STATUS_CHECK_PENDING,
         ),
         sa.Index("ix_message_interaction_order", "interaction_id", "created_at", "id"),
+        sa.Index(
+            "ix_message_scheduled_due",
+            "scheduled_for",
+            sqlite_where=SCHEDULED_ONLY,
+            postgresql_where=SCHEDULED_ONLY,
+        ),
     )
 
 

@@ -1,6 +1,6 @@
 """Administration: the SMS channel and its provider numbers, users and roles, the profile
-resolver, the attachment policy, canned replies and the audit log, one tab each (admins only;
-every handler re-checks). A fresh install shows its first steps above the tabs."""
+resolver, the attachment policy, quiet hours, canned replies and the audit log, one tab each
+(admins only; every handler re-checks). A fresh install shows its first steps above the tabs."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import reflex as rx
 
 from agent_workspace.components.admin_channel import numbers_section, resolver_section
 from agent_workspace.components.admin_import import import_section
+from agent_workspace.components.admin_quiet import quiet_hours_section
 from agent_workspace.components.admin_replies import audit_section, replies_section
 from agent_workspace.components.admin_setup import channel_section, first_steps
 from agent_workspace.components.admin_users import users_section
@@ -22,6 +23,7 @@ SECTIONS = (
     ("users", "Users and roles"),
     ("resolver", "Profile resolver"),
     ("attachments", "Attachment policy"),
+    ("quiet", "Quiet hours"),
     ("replies", "Canned replies"),
     ("import", "Import people"),
     ("audit", "Audit log"),
@@ -102,6 +104,7 @@ def admin_page() -> rx.Component:
         "users": users_section(),
         "resolver": resolver_section(),
         "attachments": policy_form(),
+        "quiet": quiet_hours_section(),
         "replies": replies_section(),
         "import": import_section(),
         "audit": audit_section(),

@@ -7,7 +7,7 @@ from typing import Any
 
 import reflex as rx
 
-from agent_workspace.components.forms import field, native_select
+from agent_workspace.components.forms import badge, field, native_select
 from agent_workspace.components.layout import VISUALLY_HIDDEN, role_page
 from agent_workspace.state.live import SupervisorBoardFeed
 from agent_workspace.state.supervisor import ANY, StayItem, SupervisorState
@@ -98,7 +98,10 @@ def _row(item: BoardItem) -> rx.Component:
             rx.table.cell(row.person_name),
             rx.table.cell(row.assigned_to),
             rx.table.cell(item.live_group),
-            rx.table.cell(rx.text(item.last_message, size="2")),
+            rx.table.cell(
+                rx.text(item.last_message, size="2"),
+                rx.cond(item.scheduled, badge("Scheduled", color_scheme="blue", size="1")),
+            ),
             rx.table.cell(
                 rx.cond(
                     item.waiting_since != "",

@@ -138,8 +138,14 @@ def _channel(session: Session) -> Channel:
     policy = AttachmentPolicy.from_settings(
         settings.attachment_types, settings.attachment_max_bytes, settings.attachment_max_files
     )
+    # Quiet hours off: the demo's people are fictional 555 numbers, tried at any hour; an
+    # administrator turns them on in Administration (a real channel starts with them on).
     return create_channel(
-        session=session, name=SMS_CHANNEL, provider_numbers=PROVIDER_NUMBERS, policy=policy
+        session=session,
+        name=SMS_CHANNEL,
+        provider_numbers=PROVIDER_NUMBERS,
+        policy=policy,
+        quiet_hours=False,
     )
 
 

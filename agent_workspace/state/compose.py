@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -20,13 +21,16 @@ from agent_workspace.domain.inputs import kept_drafts
 from agent_workspace.models import Role
 from agent_workspace.services.channels import numbers
 from agent_workspace.services.conversation import notes
+from agent_workspace.services.conversation.quiet_hours import OutsideQuietHours
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions.confirmations import ConfirmationNeeded
 from agent_workspace.services.sending import options, send
+from agent_workspace.state.client_input import refusal
 from agent_workspace.state.compose_checks import ComposeChecksMixin
 from agent_workspace.state.compose_files import ComposeFilesMixin
 from agent_workspace.state.compose_message import ComposeMessageMixin, focus_message
-from agent_workspace.state.compose_to import ComposeToMixin
+from agent_workspace.state.compose_schedule import ComposeScheduleMixin
+from agent_workspace.state.compose_to import OTHER, ComposeToMixin
 from agent_workspace.state.live import CHANNEL_LINK, ChannelFeed
 from agent_workspace.state.session import SessionState
 
@@ -34,7 +38,12 @@ SMS, NOTE = "sms", "note"
 
 
 class ComposeState(
-    ComposeChecksMixin, ComposeToMixin, ComposeMessageMixin, ComposeFilesMixin, SessionState
+    ComposeChecksMixin,
+    ComposeToMixin,
+    ComposeMessageMixin,
+    ComposeFilesMixin,
+    ComposeScheduleMixin,
+    SessionState,
 ):
     """One composer per tab; every handler re-checks the agent role on the server."""
 
@@ -146,6 +155,41 @@ class ComposeState(
 
     @rx.event
     async def send(self) -> list[EventSpec] | EventSpec | None:
+        self._clear_quiet()
+        return await self._send(confirmed=False)
+
+    @rx.event
+    async def send_later(self) -> list[EventSpec] | EventSpec | None:
+        """Quiet hours: "Send at 08:00 their time": a message scheduled for the opening."""
+        if not self._quiet_opens_at:
+            return None
+        self._override, self._send_at = "", self._quiet_opens_at
+        return await self._send(confirmed=False)
+
+    @rx.event
+    def start_schedule(self) -> None:
+        """ "Schedule…" in the composer: a time picker in their time or the agent's."""
+        if problem := refusal(self, Role.AGENT):
+            self.error = problem
+            return
+        self._start_schedule(self.other_e164 if self.to_choice == OTHER else self.to_choice)
+
+    @rx.event
+    async def send_at_picked(self) -> list[EventSpec] | EventSpec | None:
+        """Quiet hours: scheduled for the time the agent picked (their time or the agent's)."""
+        self.error = ""
+        if (at := self._picked_at()) is None:
+            return None
+        self._override, self._send_at = "", at.isoformat()
+        return await self._send(confirmed=False)
+
+    @rx.event
+    async def send_anyway(self) -> list[EventSpec] | EventSpec | None:
+        """Quiet hours: "Send now anyway", with the agent's reason (audited)."""
+        if not self.quiet_reason.strip():
+            self.error = "Say why it must go now: the reason is kept in the audit trail."
+            return None
+        self._override, self._send_at = self.quiet_reason.strip(), ""
         return await self._send(confirmed=False)
 
     async def _send(self, *, confirmed: bool) -> list[EventSpec] | EventSpec | None:
@@ -169,9 +213,14 @@ class ComposeState(
             idempotency_key=self.idempotency_key,
             confirmed=confirmed,
             staged=tuple(f.id for f in self.files),
+            override_reason=self._override,
+            send_at=datetime.fromisoformat(self._send_at) if self._send_at else None,
         )
         try:
             result = await self._off_loop(send.send_sms, actor=actor, request=request)
+        except OutsideQuietHours as refused:
+            self._show_quiet(refused)
+            return None
         except ConfirmationNeeded as question:
             self.confirm = question.message
             return None
@@ -179,6 +228,8 @@ class ComposeState(
             self.error = refused.message
             await self._preview(actor)  # the situation may have changed (e.g. the number opted out)
             return None
+        scheduled = bool(self._send_at)
+        self._clear_quiet()
         self.confirm = self.attach_error = ""
         self.files = []
         self._set_body("")
@@ -187,7 +238,10 @@ class ComposeState(
         self._text_went()  # the next text to this number is no longer a first
         self.is_open = self.inline or result.interaction_id != self.interaction_id
         events: list[EventSpec] = [
-            rx.toast.success(f"Queued in {result.interaction_number}: {result.summary}."),
+            rx.toast.success(
+                f"{'Scheduled' if scheduled else 'Queued'} in {result.interaction_number}: "
+                f"{result.summary}."
+            ),
             self._forget_browser_draft(),
         ]
         if result.interaction_id != self.interaction_id:

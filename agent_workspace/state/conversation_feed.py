@@ -31,6 +31,7 @@ STATUS_LABELS = {
     "failed": "Failed",
     "unconfirmed": "Not confirmed",
     "canceled": "Canceled",
+    "scheduled": "Scheduled",
     "received": "Received",
     "note": "Internal note",
 }
@@ -63,6 +64,7 @@ class MessageItem:
     via: str = ""  # the sending number and its label, for outbound
     link: str = ""  # "Retry of ..." / "Retried as ..." (services/outbox/retry.py)
     retryable: bool = False  # failed or undelivered, and not retried yet: Retry is offered
+    scheduled: str = ""  # "Scheduled for 08:00 their time (Tue)" until it goes
 
 
 class ConversationFeed(rx.SharedState):
@@ -152,6 +154,7 @@ def message_item(
         retryable=outbound
         and m.status in ("failed", "undelivered")
         and (m.retried_by is None or m.retry_waiting),
+        scheduled=m.scheduled,
     )
 
 

@@ -89,6 +89,7 @@ class RowItem:
     kind: str = ""  # the type in words (TYPE_LABELS)
     about: str = ""  # the short description, shown while there is no message
     failed: bool = False  # our latest text failed: Retry is on its bubble
+    scheduled: bool = False  # a message waits to go later
 
 
 def row_item(row: InteractionRow) -> RowItem:
@@ -110,6 +111,7 @@ def row_item(row: InteractionRow) -> RowItem:
         kind=type_label(row.type),
         about=row.short_description,
         failed=row.last_outbound_failed,
+        scheduled=row.scheduled,
     )
 
 

@@ -144,6 +144,7 @@ class BoardItem:
     virtual_agent: bool
     state_value: str  # e.g. "work_in_progress"
     waiting_since: str  # ISO time of the consumer's first unanswered text, or ""
+    scheduled: bool = False  # a message waits to go later
 
 
 @dataclasses.dataclass
@@ -162,6 +163,7 @@ def board_item(row: BoardRow) -> BoardItem:
         row.virtual_agent,
         row.interaction.state,
         row.waiting_since.isoformat() if row.waiting_since else "",
+        row.interaction.scheduled,
     )
 
 

@@ -27,7 +27,7 @@ from playwright.sync_api import Browser, BrowserContext, FilePayload, Page, expe
 
 from agent_workspace.config import PROJECT_ROOT
 from agent_workspace.sms import compute_signature
-from tests.e2e.pages import messages
+from tests.e2e.pages import messages, send_now_if_quiet
 from tests.e2e.tls_proxy import SITE, Nginx, self_signed, site_for_test
 from tests.support import databases
 from tests.support.dependencies import shared_redis_url
@@ -402,8 +402,9 @@ def test_a_team_signs_in_over_https_texts_live_backs_up_restores_and_upgrades(
         files=[FilePayload(name="card.png", mimeType="image/png", buffer=PNG)]
     )
     expect(agent.get_by_label("Attached files")).to_contain_text("card.png")
-    composer.get_by_role("button", name="Send").click()
+    composer.get_by_role("button", name="Send", exact=True).click()
     outbound = messages(agent).get_by_test_id("outbound-message").last
+    send_now_if_quiet(composer, outbound)  # at night in San Francisco, on the real clock
     expect(outbound.get_by_role("img", name="card.png")).to_be_visible(timeout=15_000)
     # The provider's status callbacks came in through the proxy, signed for the public URL.
     expect(outbound.get_by_label("Delivery status")).to_have_text("Delivered", timeout=20_000)

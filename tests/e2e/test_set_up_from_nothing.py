@@ -13,7 +13,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, FilePayload, Page, expect
 
-from tests.e2e.pages import messages, sign_in
+from tests.e2e.pages import messages, send_now_if_quiet, sign_in
 from tests.support import databases
 from tests.support.servers import WorkspaceServer
 
@@ -106,8 +106,9 @@ def test_an_empty_install_is_set_up_and_an_agent_texts_a_person_they_created(
     composer = agent.get_by_role("region", name="Compose SMS")
     expect(composer.get_by_label("To", exact=True)).to_have_value(ROSA)
     composer.get_by_label("Message", exact=True).fill("Welcome aboard, Rosa!")
-    composer.get_by_role("button", name="Send").click()
+    composer.get_by_role("button", name="Send", exact=True).click()
     outbound = messages(agent).get_by_test_id("outbound-message").last
+    send_now_if_quiet(composer, outbound)  # at night in San Francisco, on the real clock
     expect(outbound).to_contain_text("Welcome aboard, Rosa!")
     expect(outbound.get_by_label("Delivery status")).to_have_text("Delivered", timeout=15_000)
     sent = httpx.get(f"{server.simulator_url}/_sim/messages", timeout=10).json()["messages"]

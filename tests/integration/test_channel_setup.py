@@ -8,11 +8,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from agent_workspace import cli
-from agent_workspace.models import AuditEvent, Channel, ProviderNumber, Role
+from agent_workspace.models import AuditEvent, Channel, ProviderNumber, Role, utcnow
 from agent_workspace.services.channels import numbers, setup
 from agent_workspace.services.errors import AccessDenied, FieldProblems, NotFound
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from tests.support.factories import make_consumer, make_user
+from tests.support.quiet_numbers import day_number
 
 SUPPORT = "+14155550100"
 
@@ -41,8 +42,10 @@ def test_an_admin_creates_the_channel_with_its_first_number_and_an_agent_sends(
     assert (made.name, made.region) == ("Support SMS", "US")
     assert setup.setup_status(actor=ada).complete
     assert [n.e164 for n in numbers.sending_numbers(actor=alice)] == [SUPPORT]
-    make_consumer("Dana", "+14155550123")
-    send_sms(actor=alice, request=SendRequest(SUPPORT, "+14155550123", "Hello from day one"))
+    # A new channel respects quiet hours (issue 26): Dana's number is one where it is day now.
+    dana = day_number(utcnow())
+    make_consumer("Dana", dana)
+    send_sms(actor=alice, request=SendRequest(SUPPORT, dana, "Hello from day one"))
     assert [a for a, _, _ in _actions(engine)] == ["channel.created", "channel.number_added"]
 
 

@@ -35,13 +35,16 @@ def make_user(username: str, *, roles: Iterable[Role] = (Role.AGENT,)) -> Actor:
 def make_channel(
     numbers: tuple[str, ...] = (SUPPORT_NUMBER, BILLING_NUMBER),
     policy: AttachmentPolicy | None = None,
+    quiet_hours: bool = False,
 ) -> int:
+    """The SMS channel; quiet hours off unless asked for (tests send at any wall-clock hour)."""
     with transaction() as session:
         channel = create_channel(
             session=session,
             name="SMS",
             provider_numbers=tuple((n, f"line {i}") for i, n in enumerate(numbers)),
             policy=policy or AttachmentPolicy(),
+            quiet_hours=quiet_hours,
         )
         assert channel.id is not None
         return channel.id

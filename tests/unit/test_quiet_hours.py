@@ -16,6 +16,7 @@ from agent_workspace.domain.quiet_hours import (
     is_exempt,
     judge,
     next_opening_in,
+    scheduled_text,
     us_state,
 )
 
@@ -191,3 +192,17 @@ def test_hours_refuse_an_empty_or_inverted_window() -> None:
         Window(time(21), time(8))
     with pytest.raises(ValueError):
         Hours((None,) * 6)
+
+
+@pytest.mark.parametrize(
+    ("at", "zones", "words"),
+    [
+        (datetime(2026, 12, 7, 23, 0, tzinfo=UTC), ("Asia/Tokyo",), "08:00 their time (Tue)"),
+        (datetime(2026, 3, 8, 16, 0, tzinfo=UTC), ("America/New_York",), "12:00 their time (Sun)"),
+        (datetime(2026, 12, 7, 8, 5, tzinfo=UTC), (), "08:05 UTC (Mon)"),
+    ],
+)
+def test_a_scheduled_message_says_when_it_goes_in_their_time(
+    at: datetime, zones: tuple[str, ...], words: str
+) -> None:
+    assert scheduled_text(at, zones) == f"Scheduled for {words}"

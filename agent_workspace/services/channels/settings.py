@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import time
 
 from sqlmodel import Session, col, select
 
 from agent_workspace.config import get_settings
 from agent_workspace.domain.attachments import AttachmentPolicy
+from agent_workspace.domain.quiet_hours import Policy, Window
 from agent_workspace.models import Channel, ChannelKind, ProviderNumber
 from agent_workspace.services.errors import NotFound
 
@@ -22,6 +24,7 @@ class ChannelView:
     region: str = ""  # where numbers typed without a country code are read
     resolver: str | None = None  # the profile resolver an admin chose (resolvers.resolver_for)
     business_name: str = ""  # who a first text says is writing ("" while none is set)
+    quiet: Policy = field(default_factory=Policy)  # quiet hours (domain/quiet_hours.py)
 
     def label(self, e164: str) -> str:
         return dict(self.labels).get(e164, "")
@@ -33,11 +36,14 @@ def create_channel(
     name: str,
     provider_numbers: tuple[tuple[str, str], ...],
     policy: AttachmentPolicy,
+    quiet_hours: bool = True,
 ) -> Channel:
-    """Adds an SMS channel with (E.164, label) provider numbers, in the caller's transaction."""
+    """Adds an SMS channel with (E.164, label) provider numbers, in the caller's transaction;
+    quiet hours on (the defaults) unless `quiet_hours` is False."""
     channel = Channel(
         name=name,
         kind=ChannelKind.SMS,
+        quiet_hours_enabled=quiet_hours,
         attachment_types=",".join(sorted(policy.allowed_types)),
         attachment_max_bytes=policy.max_total_bytes,
         attachment_max_files=policy.max_files,
@@ -75,4 +81,19 @@ def sms_channel(session: Session, channel_id: int | None = None) -> ChannelView:
         region=channel.default_region or get_settings().default_region,
         resolver=channel.profile_resolver,
         business_name=channel.business_name,
+        quiet=quiet_policy(channel),
     )
+
+
+def quiet_policy(channel: Channel) -> Policy:
+    """The channel's stored quiet hours as the rule's Policy."""
+    return Policy(
+        enabled=channel.quiet_hours_enabled,
+        window=Window(_clock(channel.quiet_start_minute), _clock(channel.quiet_end_minute)),
+        state_rules=channel.quiet_state_rules,
+        reply_exempt_hours=channel.quiet_reply_exempt_hours,
+    )
+
+
+def _clock(minute: int) -> time:
+    return time(minute // 60, minute % 60)

@@ -16,7 +16,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from agent_workspace.db.engine import reading
+from agent_workspace.domain.consumer_time import consumer_zone
 from agent_workspace.domain.error_playbook import failure_text
+from agent_workspace.domain.quiet_hours import scheduled_text
 from agent_workspace.models import Attachment, Message, MessageStatus, User
 from agent_workspace.services.access import Actor, access_interaction
 
@@ -52,6 +54,8 @@ class MessageView:
     )
     retried_by: int | None = None  # the message that sent this one again
     retry_waiting: bool = False  # that retry waits for its time (the playbook's): Retry sends now
+    # A scheduled message: when it goes, in words ("Scheduled for 08:00 their time (Tue)").
+    scheduled: str = ""
 
 
 def latest(session: Session, interaction_id: int) -> tuple[int, tuple[MessageView, ...]]:
@@ -100,6 +104,7 @@ _ROWS = (
         _M.c.from_number,
         _M.c.to_number,
         _M.c.created_at,
+        _M.c.scheduled_for,
         _U.c.display_name.label("author"),
         _M.c.retry_of_id,
         sa.select(_RETRY.c.id)
@@ -174,9 +179,17 @@ def _views(
             retry_of=m.retry_of_id,
             retried_by=m.retried_by,
             retry_waiting=bool(m.retry_waiting),
+            scheduled=_scheduled(m.status, m.scheduled_for, m.to_number),
         )
         for position, m in enumerate(rows, start=first_seq)
     )
+
+
+def _scheduled(status: MessageStatus, at: datetime | None, to_number: str) -> str:
+    if status is not MessageStatus.SCHEDULED or at is None:
+        return ""
+    where = consumer_zone(to_number)
+    return scheduled_text(at, (where.zone,) if where.zone else where.candidates)
 
 
 def _problem(status: MessageStatus, error_message: str | None, error_code: int | None) -> str:

@@ -49,6 +49,7 @@ class InteractionRow:
     unread: int = 0  # inbound messages since the reading agent last looked
     short_description: str = ""  # what it is about: a row with no message yet says this
     last_outbound_failed: bool = False  # our latest text failed or was undelivered
+    scheduled: bool = False  # a message waits to go at a later time (issue 26 item 3)
 
     @property
     def is_active(self) -> bool:
@@ -73,6 +74,7 @@ def rows_view(session: Session, interactions: Sequence[Interaction]) -> list[Int
         else {}
     )
     failing = _last_outbound_failed(session, [i.id for i in interactions if i.id is not None])
+    scheduled = _with_scheduled(session, [i.id for i in interactions if i.id is not None])
     rows = []
     for interaction, ref in zip(interactions, refs, strict=True):
         person = people.get(ref) if ref else None
@@ -103,6 +105,7 @@ def rows_view(session: Session, interactions: Sequence[Interaction]) -> list[Int
                 awaiting_reply_since=interaction.awaiting_reply_since,
                 short_description=interaction.short_description,
                 last_outbound_failed=interaction.id in failing,
+                scheduled=interaction.id in scheduled,
             )
         )
     return rows
@@ -125,6 +128,18 @@ def _last_outbound_failed(session: Session, ids: list[int]) -> set[int]:
         select(Interaction.id).where(col(Interaction.id).in_(ids), last_status.in_(failed))
     )
     return {i for i in found.all() if i is not None}
+
+
+def _with_scheduled(session: Session, ids: list[int]) -> set[int]:
+    """Which of these interactions have a message scheduled to go later (one query)."""
+    if not ids:
+        return set()
+    found = session.exec(
+        select(Message.interaction_id)
+        .where(col(Message.interaction_id).in_(ids), Message.status == MessageStatus.SCHEDULED)
+        .distinct()
+    )
+    return set(found.all())
 
 
 def list_my_interactions(

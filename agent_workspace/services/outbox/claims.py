@@ -59,6 +59,8 @@ class OutboundJob:
     lease_token: str
     #: time.monotonic() before the claim began: the lease runs from no earlier than this.
     claimed_at: float
+    #: A `scheduled` message whose time has come: checked again before it goes (scheduled.py).
+    scheduled: bool = False
 
 
 def claim_due(
@@ -103,6 +105,7 @@ def claim_due(
             reconcile_first=row.needs_reconcile,
             lease_token=token,
             claimed_at=claimed_at,
+            scheduled=row.status == MessageStatus.SCHEDULED,
         )
         for row in sorted(due, key=lambda row: row.id)
     ]
@@ -136,20 +139,30 @@ def _media(conn: Connection, message_ids: list[int]) -> dict[int, tuple[tuple[in
 
 
 def next_due_in(*, engine: Engine | None = None) -> float | None:
-    """Seconds until the earliest scheduled retry (0 if one is due), or None when none is."""
+    """Seconds until the earliest scheduled retry or scheduled message (0 if one is due), or
+    None when none is."""
     with reading(engine) as session:
-        earliest = session.exec(
+        retry = session.exec(
             select(sa.func.min(Message.next_attempt_at)).where(
                 Message.direction == Direction.OUTBOUND,
                 Message.status == MessageStatus.QUEUED,
                 col(Message.provider_sid).is_(None),
             )
         ).one()
-    if earliest is None:
+        scheduled = session.exec(
+            select(sa.func.min(Message.scheduled_for)).where(
+                Message.status == MessageStatus.SCHEDULED
+            )
+        ).one()
+    times = [_aware(t) for t in (retry, scheduled) if t is not None]
+    if not times:
         return None
-    if earliest.tzinfo is None:  # SQLite aggregates may come back without the column's type
-        earliest = earliest.replace(tzinfo=UTC)
-    return max(0.0, (earliest - utcnow()).total_seconds())
+    return max(0.0, (min(times) - utcnow()).total_seconds())
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite aggregates may come back without the column's type (and its zone)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def renew_lease(
@@ -325,13 +338,23 @@ _DUE = (
         _M.c.created_at,
         _M.c.attempts,
         _M.c.needs_reconcile,
+        _M.c.status,
         _HAS_MEDIA,
     )
     .where(
         _M.c.direction == Direction.OUTBOUND,
-        _M.c.status == MessageStatus.QUEUED,
         _M.c.provider_sid.is_(None),
-        sa.or_(_M.c.next_attempt_at.is_(None), _M.c.next_attempt_at <= sa.bindparam("now")),
+        sa.or_(
+            sa.and_(
+                _M.c.status == MessageStatus.QUEUED,
+                sa.or_(_M.c.next_attempt_at.is_(None), _M.c.next_attempt_at <= sa.bindparam("now")),
+            ),
+            # A scheduled message whose time has come (it goes after scheduled.py checks it).
+            sa.and_(
+                _M.c.status == MessageStatus.SCHEDULED,
+                _M.c.scheduled_for <= sa.bindparam("now"),
+            ),
+        ),
         sa.or_(_M.c.lease_until.is_(None), _M.c.lease_until < sa.bindparam("now")),
     )
     .order_by(_M.c.id)
@@ -363,6 +386,7 @@ _CLAIM = (
         _LOCKED.c.created_at,
         _LOCKED.c.attempts,
         _LOCKED.c.needs_reconcile,
+        _LOCKED.c.status,
         _LOCKED.c.has_media,
     )
 )

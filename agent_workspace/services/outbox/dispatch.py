@@ -41,7 +41,7 @@ from agent_workspace.models import MessageStatus
 from agent_workspace.ops.metrics import SENDS, error_label
 from agent_workspace.services import events
 from agent_workspace.services.files import inbound_media
-from agent_workspace.services.outbox import claims, statuses, wakeups
+from agent_workspace.services.outbox import claims, scheduled, statuses, wakeups
 from agent_workspace.services.outbox.statuses import Accepted, record_accepted
 from agent_workspace.sms.gateway import (
     OptedOutError,
@@ -168,7 +168,12 @@ class Dispatcher:
 
     def _send(self, job: claims.OutboundJob) -> Accepted | None:
         """One message's provider calls. A refusal or a retry is recorded here; an acceptance is
-        returned for the caller to record with others (None: nothing more to record)."""
+        returned for the caller to record with others (None: nothing more to record). A
+        scheduled message is checked again first (scheduled.py): it may wait or fail instead."""
+        if job.scheduled and not scheduled.release(
+            message_id=job.message_id, lease_token=job.lease_token, engine=self.engine
+        ):
+            return None
         budget = self._fresh_budget(job)
         if job.reconcile_first:  # an earlier attempt may have reached the provider
             if budget is None and (budget := self._hold(job)) is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -36,6 +37,7 @@ from agent_workspace.models import (
     Message,
     MessageStatus,
     Role,
+    utcnow,
 )
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor, access_interaction, require_role
@@ -43,6 +45,7 @@ from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.channels.numbers import not_a_sender
 from agent_workspace.services.channels.settings import ChannelView, sms_channel
 from agent_workspace.services.conversation.opt_outs import opt_out_of
+from agent_workspace.services.conversation.quiet_hours import judge_quiet, refusal
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.files.staged import forget_sent, load_staged
 from agent_workspace.services.files.storage import store_files
@@ -74,6 +77,10 @@ class SendRequest:
     idempotency_key: str | None = None
     confirmed: bool = False  # the agent said yes to what preview_send asked
     staged: tuple[int, ...] = ()  # files attached in the composer beforehand (files/staged.py)
+    # Outside quiet hours: the agent's typed reason to send now anyway (audited), or a time
+    # (UTC) to send it at instead (a `scheduled` message the outbox sends then).
+    override_reason: str = ""
+    send_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +143,7 @@ def send_sms(
                 context=prepared.context,
                 resolver=resolver or get_resolver(session=session, channel_id=prepared.channel.id),
             )
+            quiet = _quiet_hours(session, request, prepared, person)
             asked = confirmation_needed(situation, decision)
             if not request.confirmed:
                 # One question for all there is to ask: the one yes answers them all.
@@ -145,6 +153,8 @@ def send_sms(
                 if question := " ".join(q for q in questions if q):
                     raise ConfirmationNeeded(question)
             result = _apply_and_queue(session, agent, request, prepared, decision, person)
+            if quiet:
+                _record_override(session, agent, result.message_id, request, quiet)
             if request.staged:
                 forget_sent(session, agent, request.staged)
     except sa.exc.IntegrityError:
@@ -234,6 +244,36 @@ def _prepare(session: Session, request: SendRequest, source: Interaction | None)
     return _Prepared(channel, to, context, source, files, assumed)
 
 
+def _quiet_hours(
+    session: Session, request: SendRequest, prepared: _Prepared, person: PersonRef
+) -> str:
+    """Refuses a Send outside quiet hours (the same check on every Send path); "" when it may
+    go, or the words overridden when the agent gave a reason to send now anyway."""
+    at = request.send_at or utcnow()
+    if request.send_at is not None and request.send_at.tzinfo is None:
+        raise InvalidInput("A scheduled time needs its time zone.")
+    judged = judge_quiet(session, at=at, channel=prepared.channel, phone=prepared.to, person=person)
+    if judged.verdict.allowed:
+        return ""
+    if request.override_reason.strip() and request.send_at is None:
+        return judged.verdict.words
+    raise refusal(judged)
+
+
+def _record_override(
+    session: Session, agent: Actor, message_id: int, request: SendRequest, words: str
+) -> None:
+    message = session.get(Message, message_id)
+    assert message is not None
+    record(
+        session=session,
+        actor=agent,
+        action=AuditAction.MESSAGE_QUIET_HOURS_OVERRIDDEN,
+        entity=message,
+        detail={"reason": request.override_reason.strip()[:400], "quiet_hours": words},
+    )
+
+
 def _region_of(session: Session, person: PersonRef | None) -> str | None:
     view = get_person(session, person) if person else None
     return view.country if view and view.country else None
@@ -270,13 +310,15 @@ def _apply_and_queue(
     if source is not None and source.case_id and not target.case_id:
         target.case_id = source.case_id
     assert target.id is not None
+    scheduled = request.send_at is not None
     message = Message(
         interaction_id=target.id,
         direction=Direction.OUTBOUND,
         body=request.body,
         from_number=request.from_number,
         to_number=prepared.to,
-        status=MessageStatus.QUEUED,
+        status=MessageStatus.SCHEDULED if scheduled else MessageStatus.QUEUED,
+        scheduled_for=request.send_at,
         author_id=agent.user_id,
         idempotency_key=request.idempotency_key or None,
         segments=count_segments(request.body).segments,
@@ -284,13 +326,14 @@ def _apply_and_queue(
     session.add(message)
     session.flush()
     assert message.id is not None
-    note_last_message(
-        target,
-        body=request.body,
-        attachments=len(request.files),
-        inbound=False,
-        at=message.created_at,
-    )
+    if not scheduled:  # a scheduled message becomes the last one when it goes
+        note_last_message(
+            target,
+            body=request.body,
+            attachments=len(request.files),
+            inbound=False,
+            at=message.created_at,
+        )
     session.add(target)
     if request.files:
         _attach(session, agent, message.id, request.files, prepared.files)
@@ -298,7 +341,7 @@ def _apply_and_queue(
     record(
         session=session,
         actor=agent,
-        action=AuditAction.MESSAGE_QUEUED,
+        action=AuditAction.MESSAGE_SCHEDULED if scheduled else AuditAction.MESSAGE_QUEUED,
         entity=message,
         detail={
             "workflow": decision.workflow.value,
@@ -306,6 +349,7 @@ def _apply_and_queue(
             "to": prepared.to,
             "from": request.from_number,
             "summary": summary,
+            **({"scheduled_for": request.send_at.isoformat()} if request.send_at else {}),
         },
     )
     watchers = {agent.user_id, *(a for a in (target.assigned_agent_id,) if a)}
