@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from agent_workspace.state.scheduled import ScheduledState
-from agent_workspace.state.views import MessageItem
+from agent_workspace.state.conversation_feed import MessageItem
 
 
 def _edit_form() -> rx.Component:
