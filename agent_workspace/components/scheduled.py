@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agent_workspace.state.scheduled import ScheduledState
 from agent_workspace.state.conversation_feed import MessageItem
+from agent_workspace.state.scheduled import ScheduledState
 
 
 def _edit_form() -> rx.Component:
