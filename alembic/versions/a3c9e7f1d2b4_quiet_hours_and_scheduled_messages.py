@@ -46,9 +46,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("message") as batch:
-        batch.drop_index("ix_message_scheduled_due")
-        batch.drop_column("scheduled_for")
-    with op.batch_alter_table("channel") as batch:
-        for name, _, _ in reversed(_CHANNEL):
-            batch.drop_column(name)
+    # Plain DROP COLUMN, never a batch copy: on SQLite a copy of `message` would check every
+    # row's foreign keys again and drop its search triggers.
+    op.drop_index("ix_message_scheduled_due", table_name="message")
+    op.drop_column("message", "scheduled_for")
+    for name, _, _ in reversed(_CHANNEL):
+        op.drop_column("channel", name)
