@@ -41,9 +41,13 @@ def test_an_agent_fixes_a_smart_quote_is_warned_of_a_shortener_and_sees_their_ti
     counter = composer.locator("#compose-counter")
     checks = composer.get_by_role("list", name="Checks before Send")
 
+    send = composer.get_by_role("button", name="Send", exact=True)
+    before = send.bounding_box()
     box.fill(SMART)
     expect(counter).to_contain_text("2 segments")
     expect(checks).to_contain_text("(2 segments -> 1)")
+    # The checks come as the agent types: they must not move Send from under the pointer.
+    assert send.bounding_box() == before, (before, send.bounding_box())
     checks.get_by_role("button", name="Use plain characters").click()
     expect(box).to_have_value(SMART.replace("\u2019", "'"))
     expect(counter).to_contain_text("1 segment ")
