@@ -3,9 +3,11 @@ sign in and work, every administration tab accessible."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from agent_workspace.domain.throttle import ACCOUNT_FROM_ADDRESS
 from tests.e2e.axe import assert_accessible
@@ -17,6 +19,7 @@ from tests.e2e.pages import (
     sign_in_as_agent,
 )
 from tests.support.servers import WorkspaceServer
+from tests.support.waiting import wait_until
 
 NEW_NUMBER = "+14155550142"
 TABS = (
@@ -45,12 +48,8 @@ def test_an_admin_adds_a_number_and_an_open_composer_sends_from_it_without_reloa
 ) -> None:
     sign_in_as_agent(page, workspace, "alice")
     open_interaction_of(page, "Liam Wilson")
-    start = page.get_by_role("button", name="Compose SMS")
-    if start.is_visible():
-        start.click()
-    else:
-        page.get_by_role("button", name="Change From or To").click()
     from_list = page.get_by_label("From")
+    wait_until(lambda: _route_opened(page), timeout=15, what="the composer's From list")
     expect(from_list.get_by_role("option", name=re.compile("0142"))).to_have_count(0)
 
     admin = _admin(browser, workspace)
@@ -179,3 +178,17 @@ def test_an_admin_unlocks_an_agent_whose_sign_in_was_paused_by_guesses(
 
     sign_in(page, workspace, "omar", "omar-unlock-phrase")
     expect(page.get_by_role("heading", name="My Interactions")).to_be_visible()
+
+
+def _route_opened(page: Page) -> bool:
+    """Opens From/To whichever way the page offers it; a loading page may swap "Compose SMS"
+    for the open composer under the click, so it is tried again until From shows."""
+    if page.get_by_label("From").is_visible():
+        return True
+    for name in ("Change From or To", "Compose SMS"):
+        button = page.get_by_role("button", name=name)
+        if button.is_visible():
+            with contextlib.suppress(PlaywrightTimeoutError):
+                button.click(timeout=2_000)
+            break
+    return page.get_by_label("From").is_visible()
