@@ -43,7 +43,7 @@ from agent_workspace.state.live import (
 from agent_workspace.web import notifier as notifier_module
 from agent_workspace.web.notifier import Notifier
 from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
-from tests.support.waiting import wait_until_async
+from tests.support.waiting import Doorbell
 
 
 @dataclass
@@ -58,6 +58,7 @@ class FakeApp:
     tabs: dict[str, set[str]] = field(default_factory=dict)  # a copy's token -> its linked tabs
     connected: set[str] = field(default_factory=set)
     sent: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    doorbell: Doorbell = field(default_factory=Doorbell)  # rung at each update sent
 
     @property
     def state_manager(self) -> FakeApp:
@@ -76,6 +77,7 @@ class FakeApp:
 
     async def emit_update(self, update: Any, tab: str) -> None:
         self.sent.append((tab, update.delta))
+        self.doorbell.ring()
 
     @contextlib.contextmanager
     def set_contexts(self) -> Iterator[None]:
@@ -482,7 +484,9 @@ def test_an_ended_sessions_copies_are_emptied_and_live_ones_kept(engine: Engine)
     assert [(e.name, e.payload.get("path")) for e in update.events] == [("_redirect", "/login")]
 
 
-def test_a_flood_for_one_feed_is_two_rounds_the_first_at_once(engine: Engine) -> None:
+def test_a_flood_for_one_feed_is_two_rounds_the_first_at_once(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Twenty texts, each after the notifier was idle again: the first is pushed at once, the
     others wait out the gap the first round left and go in one round (the newest state wins).
     Pushing every one as it came had kept a queue's tabs re-reading while webhooks waited.
@@ -492,26 +496,35 @@ def test_a_flood_for_one_feed_is_two_rounds_the_first_at_once(engine: Engine) ->
     app = FakeApp(tabs={queue: {"tab"}}, connected={"tab"})
     text = events.InteractionChanged(sent.interaction_id, messages_only=True)
     waits: list[float] = []
+    subscribe = events.subscribe
+
+    def subscribed(handler: Any) -> Any:
+        unsubscribe = subscribe(handler)
+        app.doorbell.ring()
+        return unsubscribe
+
+    monkeypatch.setattr(events, "subscribe", subscribed)
 
     async def main() -> None:
         gap_over = asyncio.Event()
 
         async def pause(seconds: float) -> None:
             waits.append(seconds)
+            app.doorbell.ring()
             await gap_over.wait()
 
         notifier = Notifier(app, clock=lambda: 0.0, pause=pause)
         running = asyncio.create_task(notifier.run())
-        await wait_until_async(lambda: notifier.loop is not None, what="the notifier subscribed")
+        await app.doorbell.until(lambda: notifier.loop is not None, what="the notifier subscribed")
         notifier.on_event(text)
-        await wait_until_async(lambda: len(app.sent) == 1, what="the first text pushed")
+        await app.doorbell.until(lambda: len(app.sent) == 1, what="the first text pushed")
         notifier.on_event(text)
-        await wait_until_async(lambda: waits, what="the notifier waiting out its gap")
+        await app.doorbell.until(lambda: waits, what="the notifier waiting out its gap")
         for _ in range(18):
             notifier.on_event(text)
         gap_over.set()
-        await wait_until_async(lambda: len(app.sent) == 2, what="the other texts pushed")
-        await wait_until_async(lambda: not notifier._interactions, what="nothing left to push")
+        await app.doorbell.until(lambda: len(app.sent) == 2, what="the other texts pushed")
+        await app.doorbell.until(lambda: not notifier._interactions, what="nothing left to push")
         running.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await running

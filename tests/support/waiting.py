@@ -28,14 +28,26 @@ def wait_until(
         time.sleep(0.02)
 
 
-async def wait_until_async(
-    condition: Callable[[], Any], *, timeout: float = 8.0, what: str = "condition"
-) -> Any:
-    """`wait_until` for a test on the event loop: between checks the loop runs what the test
-    waits for (a task of the code under test)."""
-    deadline = time.monotonic() + timeout
-    while not (result := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        await asyncio.sleep(0.005)
-    return result
+class Doorbell:
+    """What a test on the event loop waits on: the fakes the code under test calls ring it,
+    and the test checks its condition again after each ring, never on a timer."""
+
+    def __init__(self) -> None:
+        self._rung = asyncio.Event()  # bound to the loop that first waits on it
+
+    def ring(self) -> None:
+        self._rung.set()
+
+    async def until(
+        self, condition: Callable[[], Any], *, timeout: float = 8.0, what: str = "condition"
+    ) -> Any:
+        """Returns `condition()` once it is truthy; fails after `timeout` seconds saying what
+        it waited for."""
+        try:
+            async with asyncio.timeout(timeout):
+                while not (result := condition()):
+                    await self._rung.wait()
+                    self._rung.clear()  # rung before the check above: the check saw it
+        except TimeoutError:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}") from None
+        return result
