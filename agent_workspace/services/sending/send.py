@@ -25,6 +25,7 @@ from agent_workspace.domain.phone import PhoneOk, read_typed_number
 from agent_workspace.domain.routing import (
     PersonRef,
     SendDecision,
+    SendSituation,
     Workflow,
     confirmation_needed,
 )
@@ -135,14 +136,7 @@ def send_sms(
                 request = dataclasses.replace(request, files=(*request.files, *staged))
             prepared = _prepare(session, request, source)
             lock_phone(session, prepared.channel.id, prepared.to)
-            situation, decision, person = decide(
-                session,
-                agent=agent,
-                channel_id=prepared.channel.id,
-                phone=prepared.to,
-                context=prepared.context,
-                resolver=resolver or get_resolver(session=session, channel_id=prepared.channel.id),
-            )
+            situation, decision, person = _decide(session, agent, prepared, resolver)
             quiet = _quiet_hours(session, request, prepared, person)
             asked = confirmation_needed(situation, decision)
             if not request.confirmed:
@@ -182,15 +176,7 @@ def preview_send(
     with reading(engine) as session:
         agent, source = _entry(session, actor, interaction_id)
         prepared = _prepare(session, request, source)
-        situation, decision, person = decide(
-            session,
-            agent=agent,
-            channel_id=prepared.channel.id,
-            phone=prepared.to,
-            context=prepared.context,
-            resolver=resolver or get_resolver(session=session, channel_id=prepared.channel.id),
-            dry_run=True,
-        )
+        situation, decision, person = _decide(session, agent, prepared, resolver, dry_run=True)
         asked = confirmation_needed(situation, decision)
         question = confirmation_text(session, asked, prepared.to, person) if asked else ""
     return Preview(decision.workflow, decision.plan(), prepared.to, question, prepared.assumed)
@@ -204,6 +190,27 @@ def _entry(
     if interaction_id:
         return access_interaction(session, actor, interaction_id)
     return require_role(actor, Role.AGENT), None
+
+
+def _decide(
+    session: Session,
+    agent: Actor,
+    prepared: _Prepared,
+    resolver: ProfileResolver | None,
+    *,
+    dry_run: bool = False,
+) -> tuple[SendSituation, SendDecision, PersonRef]:
+    """The routing decision for a prepared Send (or its preview, `dry_run`), with the channel's
+    chosen resolver unless one is given."""
+    return decide(
+        session,
+        agent=agent,
+        channel_id=prepared.channel.id,
+        phone=prepared.to,
+        context=prepared.context,
+        resolver=resolver or get_resolver(session=session, channel_id=prepared.channel.id),
+        dry_run=dry_run,
+    )
 
 
 def _earlier_result(session: Session, key: str | None) -> SendResult | None:
