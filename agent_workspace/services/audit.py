@@ -112,6 +112,22 @@ def record(
     )
 
 
+def save_and_record(
+    *,
+    session: Session,
+    actor: Actor | str | None,
+    action: AuditAction,
+    entity: SQLModel,
+    detail: dict[str, Any] | None = None,
+    via: str | None = None,
+) -> None:
+    """Writes `entity` at once (its id assigned, the table's constraints checked before
+    anything else happens) and records the change to it, in the caller's transaction."""
+    session.add(entity)
+    session.flush()
+    record(session=session, actor=actor, action=action, entity=entity, detail=detail, via=via)
+
+
 def row(
     *,
     actor: Actor | str | None,

@@ -25,7 +25,7 @@ from agent_workspace.domain.phone import PhoneOk, display_phone, parse_phone
 from agent_workspace.models import Channel, ChannelKind, ProviderNumber, Role
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor, admin_or_cli, require_role
-from agent_workspace.services.audit import AuditAction, record
+from agent_workspace.services.audit import AuditAction, record, save_and_record
 from agent_workspace.services.channels.settings import ChannelView, sms_channel
 from agent_workspace.services.errors import FieldProblems, InvalidInput, NotFound
 
@@ -169,10 +169,8 @@ def add_to_channel(
     if found is None:
         found = ProviderNumber(channel_id=channel.id, e164=e164, label=label)
     found.is_active, found.label = True, label
-    session.add(found)
-    session.flush()
     detail = {"number": e164, "label": label}
-    record(
+    save_and_record(
         session=session,
         actor=admin,
         action=AuditAction.CHANNEL_NUMBER_ADDED,

@@ -22,7 +22,7 @@ from agent_workspace.domain.channels import channel_problems
 from agent_workspace.models import Channel, ChannelKind, ProviderNumber, Role, User, UserRole
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor, admin_or_cli
-from agent_workspace.services.audit import AuditAction, record
+from agent_workspace.services.audit import AuditAction, record, save_and_record
 from agent_workspace.services.channels import numbers
 from agent_workspace.services.channels.settings import create_channel
 from agent_workspace.services.errors import FieldProblems, NotFound
@@ -110,10 +110,8 @@ def create_sms_channel(
             ),
         )
         channel.default_region = region
-        session.add(channel)
-        session.flush()
         detail: dict[str, object] = {"name": name, "region": region}
-        record(
+        save_and_record(
             session=session,
             actor=admin,
             action=AuditAction.CHANNEL_CREATED,

@@ -22,7 +22,7 @@ from agent_workspace.domain.routing import PersonKind
 from agent_workspace.domain.templates import check_template, fill
 from agent_workspace.models import CannedReply, Consumer, Contact, Role, utcnow
 from agent_workspace.services.access import Actor, access_interaction, require_role
-from agent_workspace.services.audit import AuditAction, record
+from agent_workspace.services.audit import AuditAction, record, save_and_record
 from agent_workspace.services.errors import FieldProblems, InvalidInput, NotFound
 from agent_workspace.services.people.directory import person_ref
 
@@ -77,9 +77,7 @@ def create_reply(
     title = _checked(title, body)
     with transaction(engine) as session:
         reply = CannedReply(title=title, body=body, owner_id=None if shared else author.user_id)
-        session.add(reply)
-        session.flush()
-        record(
+        save_and_record(
             session=session,
             actor=author,
             action=AuditAction.CANNED_REPLY_CREATED,

@@ -16,7 +16,7 @@ from agent_workspace.db.engine import transaction
 from agent_workspace.models import Direction, Message, MessageStatus
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor, access_interaction
-from agent_workspace.services.audit import AuditAction, record
+from agent_workspace.services.audit import AuditAction, save_and_record
 from agent_workspace.services.errors import FieldProblems
 
 MAX_NOTE = 4000
@@ -48,16 +48,14 @@ def add_note(
             status=MessageStatus.NOTE,
             author_id=agent.user_id,
         )
-        session.add(note)
-        session.flush()
-        assert note.id is not None
-        record(
+        save_and_record(
             session=session,
             actor=agent,
             action=AuditAction.MESSAGE_NOTE_ADDED,
             entity=note,
             detail={"interaction": interaction.number, "chars": len(text)},
         )
+        assert note.id is not None
         # The conversation's viewers see it; no list row changes, so no list is refreshed.
         events.after_commit(session, events.InteractionChanged(interaction_id, messages_only=True))
         return NoteAdded(note.id, interaction.number)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from agent_workspace.models import OptOut, utcnow
-from agent_workspace.services.audit import PROVIDER, AuditAction, record
+from agent_workspace.services.audit import PROVIDER, AuditAction, save_and_record
 
 
 def opt_out_of(session: Session, *, sender: str, phone: str) -> OptOut | None:
@@ -24,9 +24,7 @@ def set_opt_out(
         return
     row = row or OptOut(sender=sender, phone=phone)
     row.opted_out, row.keyword, row.updated_at = opted_out, keyword[:20], utcnow()
-    session.add(row)
-    session.flush()
-    record(
+    save_and_record(
         session=session,
         actor=PROVIDER,
         action=AuditAction.OPT_OUT_CHANGED,

@@ -29,7 +29,7 @@ from agent_workspace.services.access import (
     require_active,
     require_role,
 )
-from agent_workspace.services.audit import AuditAction, record
+from agent_workspace.services.audit import AuditAction, record, save_and_record
 from agent_workspace.services.errors import InvalidInput, NotFound
 from agent_workspace.services.interactions.lists import InteractionRow, row_view, watcher_ids
 from agent_workspace.services.interactions.live_group import end_live_group, join_live_group
@@ -71,9 +71,7 @@ def open_interaction(
         consumer_id=consumer_id,
         contact_id=contact_id,
     )
-    session.add(interaction)
-    session.flush()
-    record(
+    save_and_record(
         session=session,
         actor=actor,
         action=AuditAction.INTERACTION_OPENED,

@@ -17,7 +17,7 @@ from agent_workspace.db.engine import reading
 from agent_workspace.domain.access import Need
 from agent_workspace.models import Interaction, LiveGroupMember, LiveGroupReason, Role, User, utcnow
 from agent_workspace.services.access import Actor, access_interaction
-from agent_workspace.services.audit import AuditAction, record
+from agent_workspace.services.audit import AuditAction, save_and_record
 from agent_workspace.services.membership import current, is_member
 
 
@@ -53,9 +53,7 @@ def join_live_group(
     if is_member(session, interaction.id, agent_id):
         return False
     member = LiveGroupMember(interaction_id=interaction.id, agent_id=agent_id, join_reason=reason)
-    session.add(member)
-    session.flush()
-    record(
+    save_and_record(
         session=session,
         actor=actor,
         action=AuditAction.LIVE_GROUP_JOINED,
@@ -79,9 +77,7 @@ def leave_live_group(
     if member is None:
         return False
     member.left_at, member.left_reason = utcnow(), reason
-    session.add(member)
-    session.flush()
-    record(
+    save_and_record(
         session=session,
         actor=actor,
         action=AuditAction.LIVE_GROUP_LEFT,

@@ -36,7 +36,7 @@ from agent_workspace.models import (
     Role,
 )
 from agent_workspace.services.access import Actor, require_role
-from agent_workspace.services.audit import AuditAction, record
+from agent_workspace.services.audit import AuditAction, record, save_and_record
 from agent_workspace.services.errors import FieldProblems, InvalidInput, NotFound
 from agent_workspace.services.people.directory import (
     PersonView,
@@ -254,16 +254,14 @@ def account_for(session: Session, name: str, editor: Actor | str) -> int:
     if found is not None:
         return found
     account = Account(name=name)
-    session.add(account)
-    session.flush()
-    assert account.id is not None
-    record(
+    save_and_record(
         session=session,
         actor=editor,
         action=AuditAction.ACCOUNT_CREATED,
         entity=account,
         detail={"name": name},
     )
+    assert account.id is not None
     return account.id
 
 

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from agent_workspace.domain.routing import PersonRef
 from agent_workspace.models import ChannelUserProfile, utcnow
 from agent_workspace.services.access import Actor
-from agent_workspace.services.audit import AuditAction, record
+from agent_workspace.services.audit import AuditAction, save_and_record
 from agent_workspace.services.people.directory import person_ids
 
 
@@ -19,9 +19,7 @@ def create_profile(
     profile = ChannelUserProfile(
         channel_id=channel_id, phone=phone, consumer_id=consumer_id, contact_id=contact_id
     )
-    session.add(profile)
-    session.flush()
-    record(
+    save_and_record(
         session=session,
         actor=actor,
         action=AuditAction.PROFILE_CREATED,
@@ -38,9 +36,8 @@ def deactivate_profile(session: Session, profile_id: int, actor: Actor | str, re
         return
     profile.is_active = False
     profile.deactivated_at = utcnow()
-    session.add(profile)
-    session.flush()  # the unique active-profile index must see this before a new one is added
-    record(
+    # The unique active-profile index must see this before a new one is added.
+    save_and_record(
         session=session,
         actor=actor,
         action=AuditAction.PROFILE_DEACTIVATED,
