@@ -17,7 +17,7 @@ from starlette.types import ASGIApp
 from agent_workspace import config
 from agent_workspace.db.engine import transaction
 from agent_workspace.domain.attachments import CandidateFile
-from agent_workspace.models import AuditEvent, Message
+from agent_workspace.models import AcceptedWebhook, AuditEvent, Message
 from agent_workspace.services.access import Actor
 from agent_workspace.services.inbound.route import route_pending
 from agent_workspace.services.outbox.dispatch import Dispatcher
@@ -131,6 +131,21 @@ class Pipeline:
         return route_pending()
 
     # Webhooks posted by the test itself
+    def inbound_form(self, n: int, body: str, **extra: str) -> dict[str, str]:
+        """The form Twilio posts for text `n` (its MessageSid made of n) from CONSUMER_PHONE."""
+        sid = f"SM{n:032x}"
+        return {
+            "MessageSid": sid,
+            "SmsSid": sid,
+            "AccountSid": self.account_sid,
+            "From": CONSUMER_PHONE,
+            "To": SUPPORT_NUMBER,
+            "Body": body,
+            "NumMedia": "0",
+            "ApiVersion": "2010-04-01",
+            **extra,
+        }
+
     def post_webhook(
         self,
         path: str,
@@ -169,6 +184,14 @@ class Pipeline:
 def count(model: Any, *where: Any) -> int:
     with transaction() as session:
         return int(session.exec(select(func.count()).select_from(model).where(*where)).one())
+
+
+def accepted_row(sid: str) -> AcceptedWebhook:
+    """The accepted webhook row of `sid`, detached from its session."""
+    with transaction() as session:
+        row = session.exec(select(AcceptedWebhook).where(AcceptedWebhook.sid == sid)).one()
+        session.expunge(row)
+        return row
 
 
 def end_other_connections(engine: Engine) -> int:

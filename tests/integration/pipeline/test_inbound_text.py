@@ -16,32 +16,10 @@ from sqlmodel import select
 from agent_workspace.db.engine import transaction
 from agent_workspace.models import AcceptedWebhook, Message
 from agent_workspace.services.conversation.conversation import load_conversation
-from tests.integration.pipeline.conftest import CONSUMER_PHONE, Pipeline, count
-from tests.support.factories import SUPPORT_NUMBER
+from tests.integration.pipeline.conftest import Pipeline, accepted_row, count
 
 INBOUND = "/api/twilio/inbound"
 MB = 1024 * 1024
-
-
-def _params(pipeline: Pipeline, n: int, body: str) -> dict[str, str]:
-    sid = f"SM{n:032x}"
-    return {
-        "MessageSid": sid,
-        "SmsSid": sid,
-        "AccountSid": pipeline.account_sid,
-        "From": CONSUMER_PHONE,
-        "To": SUPPORT_NUMBER,
-        "Body": body,
-        "NumMedia": "0",
-        "ApiVersion": "2010-04-01",
-    }
-
-
-def _webhook(sid: str) -> AcceptedWebhook:
-    with transaction() as session:
-        row = session.exec(select(AcceptedWebhook).where(AcceptedWebhook.sid == sid)).one()
-        session.expunge(row)
-        return row
 
 
 def _shown(sid: str) -> str:
@@ -57,11 +35,11 @@ def _shown(sid: str) -> str:
 def test_a_text_with_a_nul_is_stored_and_shown_and_its_webhook_kept_as_posted(
     pipeline: Pipeline,
 ) -> None:
-    params = _params(pipeline, 1, "Call me\x00 at 5, my email is jo\x00example.com")
+    params = pipeline.inbound_form(1, "Call me\x00 at 5, my email is jo\x00example.com")
 
     assert pipeline.post_webhook(INBOUND, params).status_code == 200
 
-    row = _webhook(params["MessageSid"])
+    row = accepted_row(params["MessageSid"])
     assert (row.error, row.message_id is not None) == (None, True)
     assert row.fields["Body"] == params["Body"]  # the original, every character
     assert _shown(params["MessageSid"]) == "Call me\ufffd at 5, my email is jo\ufffdexample.com"
@@ -73,7 +51,7 @@ def test_a_body_longer_than_an_sms_is_cut_at_1600_characters_with_a_visible_mark
     """Behind the served app's body guard a body this large is refused first (413 past
     AW_WEBHOOK_MAX_BYTES, tests/e2e/test_edge.py); the routes keep the rule for any that pass."""
     body = "".join(chr(ord("a") + i % 26) for i in range(MB))
-    params = _params(pipeline, 2, body)
+    params = pipeline.inbound_form(2, body)
 
     assert pipeline.post_webhook(INBOUND, params).status_code == 200
 
@@ -82,7 +60,7 @@ def test_a_body_longer_than_an_sms_is_cut_at_1600_characters_with_a_visible_mark
     mark = shown[1600:]
     assert body[1600:1610] not in mark
     assert mark.startswith("\n[Cut:") and "1,048,576 characters" in mark and "1,600" in mark
-    assert _webhook(params["MessageSid"]).fields["Body"] == body  # the rest is kept
+    assert accepted_row(params["MessageSid"]).fields["Body"] == body  # the rest is kept
 
 
 @pytest.fixture
@@ -112,7 +90,7 @@ def refusing_database(engine: Engine) -> Iterator[None]:
 
 @pytest.mark.usefixtures("refusing_database")
 def test_a_webhook_the_database_cannot_keep_is_not_answered_200(pipeline: Pipeline) -> None:
-    params = _params(pipeline, 3, "Is anyone there?")
+    params = pipeline.inbound_form(3, "Is anyone there?")
 
     answer = pipeline.post_webhook(INBOUND, params)
 

@@ -19,33 +19,11 @@ from agent_workspace.db.engine import transaction
 from agent_workspace.domain.webhooks import message_body
 from agent_workspace.models import AcceptedWebhook, Message, ProviderNumber, utcnow
 from agent_workspace.services.inbound.route import route_pending
-from tests.integration.pipeline.conftest import CONSUMER_PHONE, Pipeline, count
+from tests.integration.pipeline.conftest import CONSUMER_PHONE, Pipeline, accepted_row, count
 from tests.support.factories import SUPPORT_NUMBER
 
 INBOUND = "/api/twilio/inbound"
 MEDIA = "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME"
-
-
-def _params(pipeline: Pipeline, n: int, body: str = "", **extra: str) -> dict[str, str]:
-    sid = f"SM{n:032x}"
-    return {
-        "MessageSid": sid,
-        "SmsSid": sid,
-        "AccountSid": pipeline.account_sid,
-        "From": CONSUMER_PHONE,
-        "To": SUPPORT_NUMBER,
-        "Body": body or f"text {n}",
-        "NumMedia": "0",
-        "ApiVersion": "2010-04-01",
-        **extra,
-    }
-
-
-def _row(sid: str) -> AcceptedWebhook:
-    with transaction() as session:
-        row = session.exec(select(AcceptedWebhook).where(AcceptedWebhook.sid == sid)).one()
-        session.expunge(row)
-        return row
 
 
 def _message(sid: str) -> Message:
@@ -57,8 +35,7 @@ def _message(sid: str) -> Message:
 
 def test_the_accepted_row_keeps_the_text_as_the_route_checked_it(pipeline: Pipeline) -> None:
     long_body = "x" * 2000
-    params = _params(
-        pipeline,
+    params = pipeline.inbound_form(
         1,
         long_body,
         NumMedia="2",
@@ -70,7 +47,7 @@ def test_the_accepted_row_keeps_the_text_as_the_route_checked_it(pipeline: Pipel
 
     assert pipeline.post_webhook(INBOUND, params, route=False).status_code == 200
 
-    row = _row(params["MessageSid"])
+    row = accepted_row(params["MessageSid"])
     assert (row.from_number, row.to_number, row.opt_out_type) == (
         CONSUMER_PHONE,
         SUPPORT_NUMBER,
@@ -82,18 +59,18 @@ def test_the_accepted_row_keeps_the_text_as_the_route_checked_it(pipeline: Pipel
 
 
 def test_an_opt_out_type_no_column_can_hold_is_accepted_and_routed(pipeline: Pipeline) -> None:
-    params = _params(pipeline, 2, "hello", OptOutType="ST\x00OP")
+    params = pipeline.inbound_form(2, "hello", OptOutType="ST\x00OP")
 
     assert pipeline.post_webhook(INBOUND, params).status_code == 200
 
-    assert _row(params["MessageSid"]).opt_out_type == "ST\ufffdOP"
+    assert accepted_row(params["MessageSid"]).opt_out_type == "ST\ufffdOP"
     assert _message(params["MessageSid"]).body == "hello"
 
 
 def test_routing_builds_the_text_from_the_row_and_never_parses_the_form_again(
     pipeline: Pipeline,
 ) -> None:
-    params = _params(pipeline, 3, "what the route checked")
+    params = pipeline.inbound_form(3, "what the route checked")
     assert pipeline.post_webhook(INBOUND, params, route=False).status_code == 200
     with transaction() as session:  # the kept form now says something else
         session.execute(
@@ -111,8 +88,8 @@ def test_a_row_accepted_before_the_text_was_kept_with_it_is_parsed_from_its_fiel
     pipeline: Pipeline,
 ) -> None:
     """Pending rows from before the upgrade have only the form: they are routed as they were."""
-    params = _params(
-        pipeline, 4, "accepted by the last version", NumMedia="1", MediaUrl0=MEDIA + "9"
+    params = pipeline.inbound_form(
+        4, "accepted by the last version", NumMedia="1", MediaUrl0=MEDIA + "9"
     )
     with transaction() as session:
         channel_id = session.exec(select(ProviderNumber.channel_id)).first()
@@ -132,7 +109,7 @@ def test_a_row_accepted_before_the_text_was_kept_with_it_is_parsed_from_its_fiel
 
     message = _message(params["MessageSid"])
     assert (message.body, message.to_number) == ("accepted by the last version", SUPPORT_NUMBER)
-    assert _row(params["MessageSid"]).message_id == message.id
+    assert accepted_row(params["MessageSid"]).message_id == message.id
 
 
 @pytest.fixture
@@ -152,7 +129,7 @@ def test_routing_a_text_looks_up_neither_its_channel_nor_its_message_sid_again(
     pipeline: Pipeline, statements: list[str]
 ) -> None:
     """The first text of a phone, which opens an interaction: the most the router does."""
-    params = _params(pipeline, 5, "first text")
+    params = pipeline.inbound_form(5, "first text")
     assert pipeline.post_webhook(INBOUND, params, route=False).status_code == 200
     statements.clear()
 
