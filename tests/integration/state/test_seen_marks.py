@@ -35,8 +35,10 @@ def _unread(engine: Engine, agent_id: int) -> int:
         return unread_totals(session, [agent_id]).get(agent_id, 0)
 
 
-def _open_tab(monkeypatch: pytest.MonkeyPatch, role: Role = Role.AGENT) -> tuple[int, int, str]:
-    """Alice has her conversation with Dana open in a tab; returns (alice, interaction, token)."""
+def _open_tab(
+    monkeypatch: pytest.MonkeyPatch, role: Role = Role.AGENT
+) -> tuple[int, int, InteractionPageState]:
+    """Alice has her conversation with Dana open in a tab; returns (alice, interaction, tab)."""
     make_channel()
     make_consumer("Dana", PHONE)
     alice = make_user("alice", roles=(role,))
@@ -45,17 +47,17 @@ def _open_tab(monkeypatch: pytest.MonkeyPatch, role: Role = Role.AGENT) -> tuple
     monkeypatch.setattr(
         InteractionPageState, "_interaction_in_url", lambda self: sent.interaction_id
     )
-    return alice.user_id, sent.interaction_id, token
+    state = state_for(InteractionPageState, token)
+    run(SessionState.guard_agent_page.fn(state))  # type: ignore[attr-defined]
+    run(InteractionPageState.open.fn(state))  # type: ignore[attr-defined]
+    return alice.user_id, sent.interaction_id, state
 
 
 @pytest.mark.usefixtures("unlinked_feeds")
 def test_new_messages_a_push_showed_the_tab_are_marked_seen_and_announced(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    alice, interaction_id, token = _open_tab(monkeypatch)
-    state = state_for(InteractionPageState, token)
-    run(SessionState.guard_agent_page.fn(state))  # type: ignore[attr-defined]
-    run(InteractionPageState.open.fn(state))  # type: ignore[attr-defined]
+    alice, interaction_id, state = _open_tab(monkeypatch)
     receive_sms(sms=InboundSms("SM" + "1" * 32, PHONE, SUPPORT_NUMBER, "Thanks!"))
     assert _unread(engine, alice) == 1
     published: list[events.Event] = []
@@ -72,10 +74,7 @@ def test_new_messages_a_push_showed_the_tab_are_marked_seen_and_announced(
 def test_a_count_the_tab_already_marked_or_sent_as_no_count_marks_nothing(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    alice, _, token = _open_tab(monkeypatch)
-    state = state_for(InteractionPageState, token)
-    run(SessionState.guard_agent_page.fn(state))  # type: ignore[attr-defined]
-    run(InteractionPageState.open.fn(state))  # type: ignore[attr-defined]
+    alice, _, state = _open_tab(monkeypatch)
     receive_sms(sms=InboundSms("SM" + "2" * 32, PHONE, SUPPORT_NUMBER, "Thanks!"))
     for total in (1, "2", None):  # the count it opened with; not a count
         run(_shown(state, total))
