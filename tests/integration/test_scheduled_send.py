@@ -98,6 +98,15 @@ def _message(engine: Engine, message_id: int) -> Message:
         return message
 
 
+def _one_pass_once_due(engine: Engine, message_id: int) -> tuple[list[OutboundSms], Message]:
+    """The message made due a second ago (as if its time had come), one dispatcher pass:
+    what the provider was asked to send, and the message after it."""
+    _move_to(message_id, utcnow() - timedelta(seconds=1))
+    gateway = CountingGateway()
+    _dispatcher(gateway).run_once()
+    return gateway.sent, _message(engine, message_id)
+
+
 def _soon_day_number() -> str:
     return day_number(utcnow(), margin=timedelta(minutes=30))
 
@@ -161,13 +170,10 @@ def test_still_night_at_its_time_it_waits_for_the_next_opening(
 ) -> None:
     message_id = _schedule(agent, night_number(utcnow()))
     opens = _message(engine, message_id).scheduled_for
-    _move_to(message_id, utcnow() - timedelta(seconds=1))  # as if the policy had changed
-    gateway = CountingGateway()
 
-    _dispatcher(gateway).run_once()
+    sent, message = _one_pass_once_due(engine, message_id)  # as if the policy had changed
 
-    assert gateway.sent == []
-    message = _message(engine, message_id)
+    assert sent == []
     assert message.status is MessageStatus.SCHEDULED
     assert message.scheduled_for == opens
     assert message.lease_token is None
@@ -189,13 +195,10 @@ def test_an_interaction_closed_before_its_time_fails_it_and_tells_the_author(
         assert interaction is not None
         interaction.state = InteractionState.CLOSED_COMPLETE
         session.add(interaction)
-    _move_to(message_id, utcnow() - timedelta(seconds=1))
-    gateway = CountingGateway()
 
-    _dispatcher(gateway).run_once()
+    sent, message = _one_pass_once_due(engine, message_id)
 
-    assert gateway.sent == []
-    message = _message(engine, message_id)
+    assert sent == []
     assert message.status is MessageStatus.FAILED
     assert message.error_message and "was closed before the message's time" in message.error_message
     [notice] = _notices(engine)
@@ -210,11 +213,9 @@ def test_a_from_number_removed_from_the_channel_fails_it(engine: Engine, agent: 
         ).one()
         number.is_active = False
         session.add(number)
-    _move_to(message_id, utcnow() - timedelta(seconds=1))
 
-    _dispatcher(CountingGateway()).run_once()
+    _, message = _one_pass_once_due(engine, message_id)
 
-    message = _message(engine, message_id)
     assert message.status is MessageStatus.FAILED
     assert "is no longer one of the SMS channel's numbers" in (message.error_message or "")
     assert len(_notices(engine)) == 1
@@ -226,12 +227,9 @@ def test_an_opt_out_since_it_was_scheduled_fails_it(engine: Engine, agent: Actor
     to = _soon_day_number()
     message_id = _schedule(agent, to, at=utcnow() + timedelta(minutes=5))
     inbound("STOP", from_=to)
-    _move_to(message_id, utcnow() - timedelta(seconds=1))
-    gateway = CountingGateway()
 
-    _dispatcher(gateway).run_once()
+    sent, message = _one_pass_once_due(engine, message_id)
 
-    assert gateway.sent == []
-    message = _message(engine, message_id)
+    assert sent == []
     assert message.status is MessageStatus.FAILED
     assert "has opted out since it was scheduled" in (message.error_message or "")
