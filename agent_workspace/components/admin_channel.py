@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from agent_workspace.components.forms import checked_field, checked_input
+from agent_workspace.components.forms import checked_field, checked_input, error_callout
 from agent_workspace.components.layout import VISUALLY_HIDDEN
 from agent_workspace.state.admin_channel import (
     DEFAULT_CHOICE,
@@ -15,12 +15,6 @@ from agent_workspace.state.admin_channel import (
     ResolverAdminState,
 )
 from agent_workspace.state.admin_setup import ChannelAdminState
-
-
-def _alert(message: Any) -> rx.Component:
-    return rx.cond(
-        message != "", rx.callout(message, color_scheme="red", role="alert", width="100%")
-    )
 
 
 def _number_row(item: NumberItem) -> rx.Component:
@@ -62,7 +56,7 @@ def numbers_section() -> rx.Component:
             rx.table.body(rx.foreach(state.numbers, _number_row)),
             width="100%",
         ),
-        _alert(state.error),
+        error_callout(state.error, width="100%"),
         rx.el.form(
             rx.vstack(
                 rx.heading("Add a number", size="3"),
@@ -144,7 +138,7 @@ def resolver_section() -> rx.Component:
             ),
             style={"border": "none", "padding": "0"},
         ),
-        _alert(state.error),
+        error_callout(state.error, width="100%"),
         rx.button("Save resolver", on_click=state.save, disabled=state.selected == state.chosen),
         spacing="3",
         max_width="46em",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agent_workspace.components.forms import field
+from agent_workspace.components.forms import error_callout, field
 from agent_workspace.components.layout import VISUALLY_HIDDEN
 from agent_workspace.domain.people_csv import TARGETS
 from agent_workspace.state.admin_import import (
@@ -120,10 +120,7 @@ def import_section() -> rx.Component:
                 style={"border": "none", "padding": "0", "width": "100%"},
             ),
         ),
-        rx.cond(
-            state.error != "",
-            rx.callout(state.error, color_scheme="red", role="alert", width="100%"),
-        ),
+        error_callout(state.error, width="100%"),
         rx.button("Import", on_click=state.start_import, disabled=state.headers.length() == 0),
         _report(),
         spacing="3",

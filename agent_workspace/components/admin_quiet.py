@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agent_workspace.components.forms import field
+from agent_workspace.components.forms import error_text, field
 from agent_workspace.state.admin_quiet import QuietHoursAdminState
 
 
 def _problem(name: str) -> rx.Component:
     state = QuietHoursAdminState
-    return rx.cond(
-        state.problems.contains(name),
-        rx.text(state.problems[name], size="1", color_scheme="red", role="alert"),
-    )
+    return error_text(state.problems[name], size="1", when=state.problems.contains(name))
 
 
 def quiet_hours_section() -> rx.Component:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agent_workspace.components.forms import checked_field, checked_input, error_id
+from agent_workspace.components.forms import checked_field, checked_input, error_callout, error_id
 from agent_workspace.components.layout import VISUALLY_HIDDEN
 from agent_workspace.domain.templates import PLACEHOLDERS
 from agent_workspace.state.admin_audit import AuditAdminState, AuditItem
@@ -65,7 +65,7 @@ def replies_section() -> rx.Component:
             rx.table.body(rx.foreach(R.replies, _reply_row)),
             width="100%",
         ),
-        rx.cond(R.error != "", rx.callout(R.error, color_scheme="red", role="alert", width="100%")),
+        error_callout(R.error, width="100%"),
         rx.vstack(
             rx.heading(rx.cond(R.editing_id != 0, "Edit reply", "New reply"), size="3"),
             checked_field(
@@ -147,7 +147,7 @@ def audit_section() -> rx.Component:
             width="100%",
         ),
         rx.button("Filter", on_click=A.search),
-        rx.cond(A.error != "", rx.callout(A.error, color_scheme="red", role="alert")),
+        error_callout(A.error),
         rx.table.root(
             rx.el.caption("Audit log", style=VISUALLY_HIDDEN),
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),

@@ -11,6 +11,7 @@ from agent_workspace.components.forms import (
     callout_root,
     checked_field,
     checked_input,
+    error_callout,
     error_id,
 )
 from agent_workspace.domain.channels import region_choices
@@ -119,10 +120,7 @@ def channel_section() -> rx.Component:
                         width="100%",
                     ),
                 ),
-                rx.cond(
-                    state.error != "",
-                    rx.callout(state.error, color_scheme="red", role="alert", width="100%"),
-                ),
+                error_callout(state.error, width="100%"),
                 rx.button(
                     rx.cond(state.has_channel, "Save channel", "Create channel"), type="submit"
                 ),

@@ -6,7 +6,13 @@ from typing import Any
 
 import reflex as rx
 
-from agent_workspace.components.forms import checked_field, checked_input, error_id, native_select
+from agent_workspace.components.forms import (
+    checked_field,
+    checked_input,
+    error_callout,
+    error_id,
+    native_select,
+)
 from agent_workspace.components.layout import VISUALLY_HIDDEN
 from agent_workspace.models import Role
 from agent_workspace.state.admin_offboarding import OffboardingState, OpenWork
@@ -269,7 +275,7 @@ def users_section() -> rx.Component:
             rx.table.body(rx.foreach(S.accounts, _user_row)),
             width="100%",
         ),
-        rx.cond(S.error != "", rx.callout(S.error, color_scheme="red", role="alert", width="100%")),
+        error_callout(S.error, width="100%"),
         _deactivated_panel(),
         _reset_dialog(),
         _confirm_dialog(),

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agent_workspace.components.forms import badge, callout, callout_root, native_select
+from agent_workspace.components.forms import (
+    badge,
+    callout,
+    callout_root,
+    error_callout,
+    error_text,
+    native_select,
+)
 from agent_workspace.components.outage import PAUSED_REASON, sending_paused
 from agent_workspace.components.quiet_prompt import quiet_prompt, send_later_button
 from agent_workspace.components.their_time import their_time_text
@@ -325,10 +332,7 @@ def _replies() -> rx.Component:
                 state.replies.length() == 0,
                 rx.text("No canned reply matches.", size="1", color_scheme="gray"),
             ),
-            rx.cond(
-                state.reply_error != "",
-                rx.text(state.reply_error, size="1", color_scheme="red", role="alert"),
-            ),
+            error_text(state.reply_error, size="1"),
             rx.hstack(
                 rx.input(
                     value=state.new_reply_title,
@@ -419,10 +423,7 @@ def _open() -> rx.Component:
             align="center",
             wrap="wrap",
         ),
-        rx.cond(
-            state.from_error != "",
-            rx.text(state.from_error, size="2", color_scheme="red", role="alert"),
-        ),
+        error_text(state.from_error),
         # An administrator added or removed a number: From and its summary follow.
         rx.box(
             rx.el.span(on_mount=state.follow_numbers(ChannelFeed.key)),
@@ -461,10 +462,7 @@ def _open() -> rx.Component:
             wrap="wrap",
         ),
         rx.cond(~note, _send_checks()),
-        rx.cond(
-            (state.refusal != "") & ~note,
-            rx.text("Cannot send: ", state.refusal, size="2", color_scheme="red", role="alert"),
-        ),
+        error_text("Cannot send: " + state.refusal, when=(state.refusal != "") & ~note),
         rx.cond(
             state.files.length() > 0,
             rx.flex(
@@ -475,15 +473,14 @@ def _open() -> rx.Component:
                 aria_label="Attached files",
             ),
         ),
-        rx.cond(
-            state.attach_error != "",
-            rx.text(state.attach_error, size="2", color_scheme="red", role="alert"),
-        ),
+        error_text(state.attach_error),
         _confirm(),
         quiet_prompt(),
-        rx.cond(
-            (state.error != "") & (state.error != state.refusal),
-            callout(state.error, color_scheme="red", role="alert", width="100%", size="1"),
+        error_callout(
+            state.error,
+            when=(state.error != "") & (state.error != state.refusal),
+            width="100%",
+            size="1",
         ),
         rx.hstack(
             rx.button(
@@ -558,10 +555,7 @@ def composer() -> rx.Component:
         _open(),
         rx.hstack(
             rx.button("Compose SMS", on_click=ComposeState.start),
-            rx.cond(
-                ComposeState.error != "",
-                rx.text(ComposeState.error, size="2", color_scheme="red", role="alert"),
-            ),
+            error_text(ComposeState.error),
             width="100%",
         ),
     )

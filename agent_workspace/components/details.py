@@ -8,6 +8,9 @@ from agent_workspace.components.forms import (
     badge,
     callout,
     callout_root,
+    error_callout,
+    error_id,
+    error_text,
     native_select,
     sent_at_once,
 )
@@ -24,12 +27,7 @@ LABEL = {"font_size": "0.85em", "font_weight": "500"}
 def _field(label: str, html_for: str, control: rx.Component, error: object = None) -> rx.Component:
     parts = [rx.el.label(label, html_for=html_for, style=LABEL), control]
     if error is not None:
-        parts.append(
-            rx.cond(
-                error != "",
-                rx.text(error, size="1", color_scheme="red", role="alert", id=f"{html_for}-error"),
-            )
-        )
+        parts.append(error_text(error, size="1", id=error_id(html_for)))
     return rx.vstack(*parts, spacing="1", width="100%")
 
 
@@ -143,10 +141,7 @@ def details_form() -> rx.Component:
             rx.text(ConversationFeed.info.members, size="2", aria_label="Live group"),
             spacing="1",
         ),
-        rx.cond(
-            state.save_error != "",
-            callout(state.save_error, color_scheme="red", role="alert", size="1", width="100%"),
-        ),
+        error_callout(state.save_error, size="1", width="100%"),
         _confirm_save(),
         rx.button("Save", on_click=state.save, size="2"),
         # Picked up, reassigned, closed or saved elsewhere: the form shows it at once.

@@ -85,5 +85,22 @@ def callout(*children: Any, **props: Any) -> rx.Component:
     return rx.callout(*children, **{"high_contrast": True, **props})
 
 
+def error_text(message: Any, *, size: str = "2", when: Any = None, **props: Any) -> rx.Component:
+    """What went wrong, in red and read out as it appears (role=alert); nothing while
+    `message` is empty (or while `when` is false, when given)."""
+    return rx.cond(
+        message != "" if when is None else when,
+        rx.text(message, size=size, color_scheme="red", role="alert", **props),
+    )
+
+
+def error_callout(message: Any, *, when: Any = None, **props: Any) -> rx.Component:
+    """`error_text` as a callout, for a problem with a whole form or page."""
+    return rx.cond(
+        message != "" if when is None else when,
+        callout(message, color_scheme="red", role="alert", **props),
+    )
+
+
 def callout_root(*children: Any, **props: Any) -> rx.Component:
     return rx.callout.root(*children, **{"high_contrast": True, **props})

@@ -7,7 +7,7 @@ from typing import Any
 
 import reflex as rx
 
-from agent_workspace.components.forms import badge, callout, native_select
+from agent_workspace.components.forms import badge, error_callout, native_select
 from agent_workspace.components.layout import CONVERSATIONS_ID, TIME_TITLE, VISUALLY_HIDDEN
 from agent_workspace.domain.inputs import SEARCH_CHARS
 from agent_workspace.state.interaction_page import InteractionPageState
@@ -177,10 +177,7 @@ def list_pane() -> rx.Component:
             align="center",
         ),
         _filters(),
-        rx.cond(
-            state.list_error != "",
-            callout(state.list_error, color_scheme="red", role="alert", width="100%"),
-        ),
+        error_callout(state.list_error, width="100%"),
         rx.el.ul(
             rx.foreach(state.rows, _row),
             aria_label=state.list_title,

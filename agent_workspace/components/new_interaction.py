@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agent_workspace.components.forms import callout, field, native_select
+from agent_workspace.components.forms import error_callout, field, native_select
 from agent_workspace.components.person_form import person_form
 from agent_workspace.services.interactions.lifecycle import NEW_TYPES
 from agent_workspace.state.interactions import MyInteractionsState
@@ -74,10 +74,7 @@ def new_interaction_dialog() -> rx.Component:
                     ),
                     "new-description",
                 ),
-                rx.cond(
-                    state.new_error != "",
-                    callout(state.new_error, color_scheme="red", role="alert", width="100%"),
-                ),
+                error_callout(state.new_error, width="100%"),
                 rx.hstack(
                     rx.button("Create", on_click=state.create_new),
                     rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from agent_workspace.components.forms import error_text
 from agent_workspace.state.conversation_feed import MessageItem
 from agent_workspace.state.scheduled import ScheduledState
 
@@ -38,10 +39,7 @@ def _edit_form() -> rx.Component:
             align="center",
             wrap="wrap",
         ),
-        rx.cond(
-            state.edit_error != "",
-            rx.text(state.edit_error, size="1", color_scheme="red", role="alert"),
-        ),
+        error_text(state.edit_error, size="1"),
         width="100%",
     )
 

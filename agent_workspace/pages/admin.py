@@ -12,7 +12,7 @@ from agent_workspace.components.admin_quiet import quiet_hours_section
 from agent_workspace.components.admin_replies import audit_section, replies_section
 from agent_workspace.components.admin_setup import channel_section, first_steps
 from agent_workspace.components.admin_users import users_section
-from agent_workspace.components.forms import field
+from agent_workspace.components.forms import error_callout, field
 from agent_workspace.components.layout import role_page
 from agent_workspace.state.admin import AdminState, TypeOption
 from agent_workspace.state.admin_setup import ChannelAdminState
@@ -64,10 +64,7 @@ def policy_form() -> rx.Component:
             ),
             "max-files",
         ),
-        rx.cond(
-            AdminState.error != "",
-            rx.callout(AdminState.error, color_scheme="red", role="alert", width="100%"),
-        ),
+        error_callout(AdminState.error, width="100%"),
         rx.button("Save policy", on_click=AdminState.save),
         spacing="3",
         width="100%",

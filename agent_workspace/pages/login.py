@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from agent_workspace.components.forms import error_callout
 from agent_workspace.components.outage import outage_banner
 from agent_workspace.state.session import LoginState
 
@@ -30,12 +31,7 @@ def _sign_in() -> rx.Component:
                         auto_complete="current-password",
                         width="100%",
                     ),
-                    rx.cond(
-                        LoginState.error != "",
-                        rx.callout(
-                            LoginState.error, color_scheme="red", role="alert", width="100%"
-                        ),
-                    ),
+                    error_callout(LoginState.error, width="100%"),
                     rx.button("Sign in", type="submit", width="100%"),
                     spacing="3",
                     width="100%",
