@@ -13,6 +13,7 @@ from agent_workspace.components.forms import (
     error_callout,
     error_text,
     native_select,
+    plain_list,
 )
 from agent_workspace.components.outage import PAUSED_REASON, sending_paused
 from agent_workspace.components.quiet_prompt import quiet_prompt, send_later_button
@@ -134,11 +135,7 @@ def _send_checks() -> rx.Component:
     return rx.box(
         rx.cond(
             state.send_checks.length() > 0,
-            rx.el.ul(
-                rx.foreach(state.send_checks, _check_item),
-                aria_label="Checks before Send",
-                style={"padding": "0", "margin": "0"},
-            ),
+            plain_list(state.send_checks, _check_item, "Checks before Send"),
         ),
         role="status",
         id="compose-checks",

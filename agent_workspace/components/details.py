@@ -12,6 +12,7 @@ from agent_workspace.components.forms import (
     error_id,
     error_text,
     native_select,
+    plain_list,
     sent_at_once,
 )
 from agent_workspace.components.person_form import person_form
@@ -64,11 +65,7 @@ def _person() -> rx.Component:
         ),
         rx.cond(
             state.person_results.length() > 0,
-            rx.el.ul(
-                rx.foreach(state.person_results, _person_result),
-                aria_label="People found",
-                style={"padding": "0", "margin": "0"},
-            ),
+            plain_list(state.person_results, _person_result, "People found"),
         ),
         spacing="1",
         width="100%",
@@ -214,19 +211,11 @@ def person_panel() -> rx.Component:
             rx.cond(state.person_label != "", state.person_label, "Person"), size="3", as_="h2"
         ),
         rx.text("Numbers", style=LABEL),
-        rx.el.ul(
-            rx.foreach(state.numbers, _number),
-            aria_label="Numbers",
-            style={"padding": "0", "margin": "0"},
-        ),
+        plain_list(state.numbers, _number, "Numbers"),
         rx.cond(state.numbers.length() == 0, rx.text("No numbers.", size="1", color_scheme="gray")),
         _time_zone(),
         rx.text("Other interactions", style=LABEL),
-        rx.el.ul(
-            rx.foreach(state.others, _other),
-            aria_label="Other interactions",
-            style={"padding": "0", "margin": "0"},
-        ),
+        plain_list(state.others, _other, "Other interactions"),
         rx.cond(state.others.length() == 0, rx.text("None.", size="1", color_scheme="gray")),
         _edit_person(),
         spacing="2",

@@ -37,6 +37,13 @@ def native_select(
     )
 
 
+def plain_list(items: Any, item: Any, label: Any) -> rx.Component:
+    """A named list (`ul` with an aria-label) with no bullets or indent of its own."""
+    return rx.el.ul(
+        rx.foreach(items, item), aria_label=label, style={"padding": "0", "margin": "0"}
+    )
+
+
 def error_id(html_for: str) -> str:
     return f"{html_for}-error"
 
