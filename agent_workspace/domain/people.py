@@ -16,7 +16,7 @@ import phonenumbers
 
 from agent_workspace.domain.names import hidden_character_problem
 from agent_workspace.domain.phone import PhoneOk, display_phone, read_typed_number
-from agent_workspace.domain.routing import PersonKind
+from agent_workspace.domain.routing import PersonKind, PersonRef
 from agent_workspace.domain.times import known_zone
 
 MAX_NAME = 80  # Consumer/Contact first_name, last_name
@@ -62,6 +62,20 @@ class PersonDraft:
     @property
     def phones(self) -> tuple[str, ...]:
         return tuple(e164 for e164, _ in self.numbers)
+
+
+def person_value(ref: PersonRef) -> str:
+    """A person as a list offers them and sends them back, e.g. "consumer:12"."""
+    return f"{ref.kind.value}:{ref.id}"
+
+
+def person_of_value(value: str) -> PersonRef | None:
+    """The person a list's value names; None for what `person_value` does not make (another
+    kind, no id, an id longer than ten digits)."""
+    kind, _, raw = value.partition(":")
+    if kind not in {k.value for k in PersonKind} or not raw.isdigit() or len(raw) > 10:
+        return None
+    return PersonRef(PersonKind(kind), int(raw))
 
 
 def is_placeholder(first_name: str, last_name: str) -> bool:

@@ -9,8 +9,8 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from agent_workspace.domain.consumer_time import ConsumerZone
+from agent_workspace.domain.people import person_of_value, person_value
 from agent_workspace.domain.phone import display_phone
-from agent_workspace.domain.routing import PersonKind, PersonRef
 from agent_workspace.models import ACTIVE_STATES, InteractionState, Role
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import details as details_service
@@ -20,7 +20,7 @@ from agent_workspace.services.people import directory
 from agent_workspace.state.client_input import choice_refusal, refusal, typed_refusal
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.their_time import TheirTimeMixin
-from agent_workspace.state.views import Choice
+from agent_workspace.state.views import Choice, person_choice
 
 SHOWN_CANDIDATES = 4  # zones a hint names before "…"
 STATE_LABELS = {s.value: s.value.replace("_", " ").capitalize() for s in InteractionState}
@@ -41,17 +41,6 @@ class OtherItem:
     type: str
     state: str
     active: bool
-
-
-def _person_value(ref: PersonRef | None) -> str:
-    return f"{ref.kind.value}:{ref.id}" if ref else ""
-
-
-def _parse_person(value: str) -> PersonRef | None:
-    kind, _, raw = value.partition(":")
-    if kind not in {k.value for k in PersonKind} or not raw.isdigit():
-        return None
-    return PersonRef(PersonKind(kind), int(raw))
 
 
 class DetailsState(TheirTimeMixin, SessionState):
@@ -111,7 +100,7 @@ class DetailsState(TheirTimeMixin, SessionState):
         stays compared with what they saw: a Save over a change made meanwhile is refused)."""
         edited = self._edited() if keep_edits else set()
         stored = {
-            "person": _person_value(view.person),
+            "person": person_value(view.person) if view.person else "",
             "case_number": view.case_number,
             "short_description": view.short_description,
             "state": view.state,
@@ -188,10 +177,7 @@ class DetailsState(TheirTimeMixin, SessionState):
         found = await self._serve(Role.AGENT, directory.search_people, show="save_error", text=text)
         if isinstance(found, ServiceError):
             return
-        self.person_results = [
-            Choice(_person_value(p.ref), f"{p.name} · {p.account or p.ref.kind.value}")
-            for p in found
-        ]
+        self.person_results = [person_choice(p) for p in found]
 
     @rx.event
     def choose_person(self, value: str, label: str) -> None:
@@ -255,7 +241,7 @@ class DetailsState(TheirTimeMixin, SessionState):
         if self.case_error or self.description_error:
             return None
         edited = self._edited()
-        person = _parse_person(self.person_value)
+        person = person_of_value(self.person_value)
         change = work.DetailsChange(
             person=person if "person" in edited else None,
             clear_person="person" in edited and person is None,

@@ -6,25 +6,14 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from agent_workspace.domain.inputs import SEARCH_CHARS
-from agent_workspace.domain.routing import PersonKind, PersonRef
+from agent_workspace.domain.people import person_of_value
 from agent_workspace.models import InteractionType, Role
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import lifecycle
 from agent_workspace.services.people import directory as people
 from agent_workspace.state.client_input import choice_refusal, typed_refusal
 from agent_workspace.state.session import SessionState
-from agent_workspace.state.views import Choice
-
-
-def _person_value(ref: PersonRef) -> str:
-    return f"{ref.kind.value}:{ref.id}"
-
-
-def _parse_person(value: str) -> PersonRef | None:
-    kind, _, raw = value.partition(":")
-    if kind not in {k.value for k in PersonKind} or not raw.isdigit():
-        return None
-    return PersonRef(PersonKind(kind), int(raw))
+from agent_workspace.state.views import Choice, person_choice
 
 
 class MyInteractionsState(SessionState):
@@ -45,10 +34,7 @@ class MyInteractionsState(SessionState):
         found = await self._serve(Role.AGENT, people.list_people)
         if isinstance(found, ServiceError):
             return
-        self.people = [
-            Choice(_person_value(p.ref), f"{p.name} · {p.account or p.ref.kind.value}")
-            for p in found
-        ]
+        self.people = [person_choice(p) for p in found]
         self.new_person, self.new_description, self.new_error = "", "", ""
         self.new_query = ""
         self.new_type = InteractionType.PHONE.value
@@ -69,10 +55,7 @@ class MyInteractionsState(SessionState):
         if isinstance(found, ServiceError):
             return
         chosen = [c for c in self.people if c.value == self.new_person]
-        shown = [
-            Choice(_person_value(p.ref), f"{p.name} · {p.account or p.ref.kind.value}")
-            for p in found
-        ]
+        shown = [person_choice(p) for p in found]
         self.people = chosen + [c for c in shown if c.value != self.new_person]
         self.new_error = ""
 
@@ -105,7 +88,7 @@ class MyInteractionsState(SessionState):
 
     @rx.event
     async def create_new(self) -> EventSpec | None:
-        person = _parse_person(self.new_person)
+        person = person_of_value(self.new_person)
         if person is None:
             self.new_error = "Choose the consumer or contact the interaction is about."
             return None

@@ -12,8 +12,12 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventSpec
 
-from agent_workspace.domain.people import PersonFields, is_placeholder
-from agent_workspace.domain.routing import PersonKind, PersonRef
+from agent_workspace.domain.people import (
+    PersonFields,
+    is_placeholder,
+    person_of_value,
+    person_value,
+)
 from agent_workspace.models import Role
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import details as details_service
@@ -23,7 +27,7 @@ from agent_workspace.state.client_input import choice_refusal, refusal, typed_re
 from agent_workspace.state.details import DetailsState
 from agent_workspace.state.interactions import MyInteractionsState
 from agent_workspace.state.session import SessionState
-from agent_workspace.state.views import Choice
+from agent_workspace.state.views import Choice, person_choice
 
 FIELDS = (
     "first_name",
@@ -36,15 +40,6 @@ FIELDS = (
     "time_zone",
 )
 NEW, EDIT = "new", "edit"
-
-
-def person_value(ref: PersonRef) -> str:
-    return f"{ref.kind.value}:{ref.id}"
-
-
-def person_choice(view: PersonView) -> Choice:
-    """How New's list names a person: "Ana Souza · Initech" or "Dana Lee · consumer"."""
-    return Choice(person_value(view.ref), f"{view.name} · {view.account or view.ref.kind.value}")
 
 
 class PersonFormState(SessionState):
@@ -132,7 +127,7 @@ class PersonFormState(SessionState):
                 self._offer(view)
                 return None
             return await self._chosen_in_new(view, f"{view.name} added.")
-        ref = _parse(self._ref)
+        ref = person_of_value(self._ref)
         if ref is None:
             return None
         saved = await self._serve(
@@ -166,7 +161,7 @@ class PersonFormState(SessionState):
         if problem := choice_refusal(self, Role.AGENT, value, options, what="the person"):
             self.error = problem
             return None
-        ref = _parse(value)
+        ref = person_of_value(value)
         if ref is None:
             return None
         if (actor := await self._actor_as(Role.AGENT)) is None:
@@ -176,7 +171,7 @@ class PersonFormState(SessionState):
             if isinstance(found, ServiceError):
                 return None
             return await self._chosen_in_new(found, f"{found.name} chosen.")
-        stand_in = _parse(self._ref)
+        stand_in = person_of_value(self._ref)
         if stand_in is None:
             return None
         merged = await self._serve(actor, editing.merge_placeholder, placeholder=stand_in, into=ref)
@@ -193,10 +188,3 @@ class PersonFormState(SessionState):
         new.people = [choice, *(c for c in new.people if c.value != choice.value)]
         new.new_person, new.new_error = choice.value, ""
         return rx.toast.success(said)
-
-
-def _parse(value: str) -> PersonRef | None:
-    kind, _, raw = value.partition(":")
-    if kind not in {k.value for k in PersonKind} or not raw.isdigit() or len(raw) > 10:
-        return None
-    return PersonRef(PersonKind(kind), int(raw))

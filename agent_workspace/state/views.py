@@ -5,11 +5,13 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime
 
+from agent_workspace.domain.people import person_value
 from agent_workspace.domain.phone import display_phone
 from agent_workspace.services.conversation.conversation import ConversationView
 from agent_workspace.services.interactions.lists import InteractionRow
 from agent_workspace.services.interactions.notices import NoticeView
 from agent_workspace.services.interactions.supervision import AgentLoad, BoardRow
+from agent_workspace.services.people.directory import PersonView
 
 # What each interaction type is called on screen: "SMS", not "messaging", beside the person's
 # name, so a phone call and the SMS conversation Send opened from it are told apart at a glance.
@@ -44,6 +46,11 @@ class NoticeItem:
     text: str
     interaction_id: int  # 0 when it concerns none
     at: str  # ISO 8601 in UTC; the page shows it in the agent's zone
+
+
+def person_choice(view: PersonView) -> Choice:
+    """How a list of people names one: "Ana Souza · Initech" or "Dana Lee · consumer"."""
+    return Choice(person_value(view.ref), f"{view.name} · {view.account or view.ref.kind.value}")
 
 
 def notice_item(notice: NoticeView) -> NoticeItem:

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from agent_workspace.domain.people import PersonDraft, PersonFields, check_person, is_placeholder
-from agent_workspace.domain.routing import PersonKind
+from agent_workspace.domain.people import (
+    PersonDraft,
+    PersonFields,
+    check_person,
+    is_placeholder,
+    person_of_value,
+    person_value,
+)
+from agent_workspace.domain.routing import PersonKind, PersonRef
 
 
 def test_a_contact_is_a_person_with_an_account_and_numbers_read_as_compose_reads_them() -> None:
@@ -94,3 +101,26 @@ def test_a_time_zone_that_is_no_iana_zone_is_refused_by_name(typed: str) -> None
     assert isinstance(problems, dict)
     assert typed[:40] in problems["time_zone"]
     assert "is not a time zone (e.g. America/Los_Angeles" in problems["time_zone"]
+
+
+@pytest.mark.parametrize(
+    ("value", "person"),
+    [
+        ("consumer:12", PersonRef(PersonKind.CONSUMER, 12)),
+        ("contact:7", PersonRef(PersonKind.CONTACT, 7)),
+        ("contact:9999999999", PersonRef(PersonKind.CONTACT, 9_999_999_999)),
+        ("contact:12345678901", None),  # longer than any id
+        ("account:3", None),
+        ("consumer:", None),
+        ("consumer:-1", None),
+        ("consumer:1.5", None),
+        ("consumer 12", None),
+        ("", None),
+    ],
+)
+def test_a_list_value_names_a_person_only_as_person_value_writes_one(
+    value: str, person: PersonRef | None
+) -> None:
+    assert person_of_value(value) == person
+    if person is not None:
+        assert person_value(person) == value
