@@ -69,6 +69,16 @@ def zone_label(zone: str, at: datetime | None = None) -> str:
     return name if name == FALLBACK else f"{name} ({said})"
 
 
+def typed_moment(text: str, zone: str) -> datetime | None:
+    """A date and time as a datetime-local field sends it ("2026-03-02T08:00"), read in `zone`
+    unless it carries its own offset; None when it is no date and time."""
+    try:
+        local = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return local if local.tzinfo is not None else local.replace(tzinfo=ZoneInfo(zone))
+
+
 def day_start(day: date, zone: str) -> datetime:
     """When `day` begins in the zone (its local midnight), as a moment in UTC: a filter "from
     the 8th" read by an agent in Tokyo starts at 15:00 UTC on the 7th."""

@@ -7,12 +7,11 @@ time, in their own time or the consumer's. The Send itself is ComposeState._send
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import reflex as rx
 
 from agent_workspace.domain.consumer_time import consumer_zone
-from agent_workspace.domain.times import known_zone
+from agent_workspace.domain.times import known_zone, typed_moment
 from agent_workspace.models import Role
 from agent_workspace.services.conversation.quiet_hours import OutsideQuietHours
 from agent_workspace.state.client_input import choice_refusal, typed_refusal
@@ -104,11 +103,6 @@ class ComposeScheduleMixin(ComposerBase, mixin=True):
         if not zone:
             self.error = "Whose time is that? Choose their time or yours."
             return None
-        try:
-            local = datetime.fromisoformat(self.pick_time)
-        except ValueError:
+        if (at := typed_moment(self.pick_time, zone)) is None:
             self.error = "Choose a date and time to send it at."
-            return None
-        if local.tzinfo is not None:
-            return local
-        return local.replace(tzinfo=ZoneInfo(zone))
+        return at

@@ -3,12 +3,12 @@ time (in the consumer's time) until the outbox takes it. The bubble itself follo
 
 from __future__ import annotations
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import reflex as rx
 from reflex.event import EventSpec
 
+from agent_workspace.domain.times import typed_moment
 from agent_workspace.models import Role
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.sending import scheduled
@@ -58,12 +58,10 @@ class ScheduledState(SessionState):
 
     @rx.event
     async def save_edit(self) -> None:
-        try:
-            local = datetime.fromisoformat(self.edit_time)
-        except ValueError:
+        at = typed_moment(self.edit_time, self.edit_zone or "UTC")
+        if at is None:
             self.edit_error = "Choose a date and time."
             return
-        at = local if local.tzinfo else local.replace(tzinfo=ZoneInfo(self.edit_zone or "UTC"))
         saved = await self._serve(
             Role.AGENT,
             scheduled.reschedule,

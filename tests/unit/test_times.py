@@ -105,3 +105,21 @@ def test_a_day_is_the_readers_day(day: date, zone: str, start: str, end: str) ->
         start,
         end,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "zone", "moment"),
+    [
+        ("2026-03-02T08:00", "Asia/Tokyo", datetime(2026, 3, 1, 23, 0, tzinfo=UTC)),
+        ("2026-07-01T09:30", "America/New_York", datetime(2026, 7, 1, 13, 30, tzinfo=UTC)),
+        ("2026-03-02T08:00+01:00", "Asia/Tokyo", datetime(2026, 3, 2, 7, 0, tzinfo=UTC)),
+        ("2026-03-02", "UTC", datetime(2026, 3, 2, tzinfo=UTC)),  # a day alone: its midnight
+        ("", "UTC", None),
+        ("tomorrow at 8", "UTC", None),
+        ("2026-02-30T08:00", "UTC", None),
+    ],
+)
+def test_a_typed_date_and_time_is_read_in_the_zone_unless_it_says_its_own(
+    text: str, zone: str, moment: datetime | None
+) -> None:
+    assert times.typed_moment(text, zone) == moment
