@@ -5,10 +5,12 @@ The form remembers each field as it showed it (`seen`); a Save sends only the fi
 edited. An edited field whose stored value has moved on since it was shown is a conflict: the
 Save is refused, saying what it is now, and nothing is written. Fields the agent left alone are
 never sent, so they can never undo another agent's change (a pick-up, a close, a reassign).
+A linked case is named by its number, CS and seven digits.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 FIELD_NAMES = {
@@ -17,6 +19,14 @@ FIELD_NAMES = {
     "short_description": "the short description",
     "state": "the state",
 }
+
+_CASE_NUMBER = re.compile(r"CS\d{7}")
+
+
+def case_number_problem(case: str) -> str:
+    """Why `case` (as the form sends it: trimmed, in capitals) names no case; "" when it does,
+    and when it is empty (that unlinks the case)."""
+    return "" if not case or _CASE_NUMBER.fullmatch(case) else "A case number looks like CS0001001."
 
 
 def edit_conflicts(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 
 import reflex as rx
 from reflex.event import EventSpec
 
 from agent_workspace.domain.consumer_time import ConsumerZone
+from agent_workspace.domain.details import case_number_problem
 from agent_workspace.domain.people import person_of_value, person_value
 from agent_workspace.domain.phone import display_phone
 from agent_workspace.models import ACTIVE_STATES, InteractionState, Role
@@ -24,7 +24,6 @@ from agent_workspace.state.views import Choice, person_choice
 
 SHOWN_CANDIDATES = 4  # zones a hint names before "…"
 STATE_LABELS = {s.value: s.value.replace("_", " ").capitalize() for s in InteractionState}
-_CASE = re.compile(r"CS\d{7}")
 
 
 @dataclasses.dataclass
@@ -235,9 +234,7 @@ class DetailsState(TheirTimeMixin, SessionState):
         """Sends the fields the agent edited, each with the value the form showed: what they
         left alone is never sent, so it cannot undo a change made meanwhile."""
         case = self.case_number.strip().upper()
-        self.case_error = (
-            "" if not case or _CASE.fullmatch(case) else "A case number looks like CS0001001."
-        )
+        self.case_error = case_number_problem(case)
         if self.case_error or self.description_error:
             return None
         edited = self._edited()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent_workspace.domain.details import conflict_message, edit_conflicts
+from agent_workspace.domain.details import case_number_problem, conflict_message, edit_conflicts
 
 SEEN = {"person": "consumer:1", "case_number": "", "short_description": "", "state": "new"}
 
@@ -38,3 +38,18 @@ def test_the_refusal_says_what_each_field_is_now() -> None:
         '"empty"; the state is now "work in progress". Nothing was saved: check your changes '
         "and save again."
     )
+
+
+@pytest.mark.parametrize(
+    ("case", "problem"),
+    [
+        ("CS0001001", ""),
+        ("", ""),  # unlinks the case
+        ("CS001001", "A case number looks like CS0001001."),
+        ("CS00010011", "A case number looks like CS0001001."),
+        ("IMS0001001", "A case number looks like CS0001001."),
+        ("CS000100A", "A case number looks like CS0001001."),
+    ],
+)
+def test_a_case_is_named_by_cs_and_seven_digits_or_by_nothing(case: str, problem: str) -> None:
+    assert case_number_problem(case) == problem
