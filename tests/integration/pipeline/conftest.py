@@ -132,7 +132,8 @@ class Pipeline:
 
     # Webhooks posted by the test itself
     def inbound_form(self, n: int, body: str, **extra: str) -> dict[str, str]:
-        """The form Twilio posts for text `n` (its MessageSid made of n) from CONSUMER_PHONE."""
+        """The form Twilio posts for text `n` (its MessageSid made of n), from CONSUMER_PHONE
+        to the support number unless `extra` says otherwise."""
         sid = f"SM{n:032x}"
         return {
             "MessageSid": sid,

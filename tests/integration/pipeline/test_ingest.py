@@ -43,17 +43,7 @@ INBOUND = "/api/twilio/inbound"
 def _params(
     pipeline: Pipeline, n: int, *, phone: str = CONSUMER_PHONE, to: str = SUPPORT_NUMBER
 ) -> dict[str, str]:
-    sid = f"SM{n:032x}"
-    return {
-        "MessageSid": sid,
-        "SmsSid": sid,
-        "AccountSid": pipeline.account_sid,
-        "From": phone,
-        "To": to,
-        "Body": f"text {n} from {phone}",
-        "NumMedia": "0",
-        "ApiVersion": "2010-04-01",
-    }
+    return pipeline.inbound_form(n, f"text {n} from {phone}", From=phone, To=to)
 
 
 def _accept(pipeline: Pipeline, params: dict[str, str]) -> httpx.Response:
