@@ -94,6 +94,16 @@ def guess_mapping(header: tuple[str, ...]) -> dict[str, str]:
     return found
 
 
+def mapping_for(
+    header: tuple[str, ...], before: tuple[str, ...], chosen: Mapping[str, str]
+) -> dict[str, str]:
+    """The fields' columns for a file just chosen: the admin's own choices when it has the same
+    columns as the file before (the fixed file, chosen again), else guessed by name."""
+    if before and [h for h in header if h] == [h for h in before if h]:
+        return {target: chosen.get(target, "") for target in TARGET_NAMES}
+    return guess_mapping(header)
+
+
 def mapping_problem(header: tuple[str, ...], mapping: Mapping[str, str]) -> str | None:
     """Why the mapping cannot be used with this header, or None."""
     unknown = [t for t in mapping if t not in TARGET_NAMES]

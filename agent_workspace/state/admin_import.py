@@ -20,7 +20,7 @@ from agent_workspace.domain.inputs import CHOICE_CHARS, MAX_ROW_ID, text_problem
 from agent_workspace.domain.people_csv import (
     TARGET_NAMES,
     CsvProblem,
-    guess_mapping,
+    mapping_for,
     read_csv,
 )
 from agent_workspace.models import Role
@@ -87,8 +87,8 @@ class ImportAdminState(SessionState):
             self.error = str(problem)
             return
         self.file_name = f"{name} ({size:,} bytes)"
+        self.mapping = mapping_for(header, tuple(self.headers), self.mapping)
         self.headers = [h for h in header if h]
-        self.mapping = guess_mapping(header)
         if size > UI_MAX_BYTES:
             self.error = (
                 f"The file has {size:,} bytes; this page imports up to {UI_MAX_BYTES:,} "
