@@ -23,6 +23,7 @@ from tests.e2e.pages import (
     sign_in_as_agent,
 )
 from tests.support.servers import WorkspaceServer
+from tests.support.waiting import wait_until
 
 SUPPORT = "+14155550100"
 
@@ -44,6 +45,12 @@ def _unread_in_title(page: Page) -> int:
     """The unread count the tab's title shows ("(3) Agent Workspace"), 0 when none."""
     found = re.match(r"^\((\d+)\) ", page.title())
     return int(found.group(1)) if found else 0
+
+
+def _unread_in_rows(page: Page) -> int:
+    """The unread counts the list's rows show, added up."""
+    labels = page.get_by_label(re.compile(r"^\d+ unread$")).all()
+    return sum(int((label.get_attribute("aria-label") or "0").split()[0]) for label in labels)
 
 
 def _bob_writes_to_priya(page: Page, workspace: WorkspaceServer, body: str) -> tuple[str, str]:
@@ -105,6 +112,14 @@ def test_a_reply_elsewhere_raises_the_unread_count_a_toast_and_the_title(
 ) -> None:
     phone, number = _bob_writes_to_priya(page, workspace, "Hello Priya, a quick question.")
     open_interaction_of(page, "Maria Garcia")  # another one in view now
+    # Opening Maria's marks her texts seen: the title drops once that push is in. Read before
+    # it, the count was the old one (5 where 1 was meant).
+    maria = row_of(page, "Maria Garcia").first
+    expect(maria.get_by_label(re.compile(r"\d+ unread"))).to_have_count(0)
+    wait_until(
+        lambda: _unread_in_title(page) == _unread_in_rows(page),
+        what="the title to count what the list shows unread",
+    )
     before = _unread_in_title(page)
 
     _text_in(workspace, phone, "Sure, what is it?\nI am free now")
