@@ -29,6 +29,19 @@ MARIA = "+14155550123"
 SUPPORT = "+14155550100"
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failed test's report ends with what its workspaces logged meanwhile (a push that
+    failed, a lock held too long): the server's side of what the browser did not see."""
+    report = yield
+    if report.when == "call" and report.failed:
+        for name, value in getattr(item, "funcargs", {}).items():
+            if isinstance(value, WorkspaceServer) and value.log_path.exists():
+                logged = value.log_path.read_bytes()[-6000:].decode(errors="replace")
+                report.sections.append((f"{name} server log (tail)", logged))
+    return report
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     if not shutil.which(CHROMIUM):
