@@ -22,7 +22,13 @@ from typing import Any
 #: Loggers that attach handlers of their own: routed to the root instead.
 FOREIGN = ("reflex", "_granian", "granian.access", "uvicorn", "uvicorn.error", "uvicorn.access")
 #: Libraries whose DEBUG (even INFO) records may carry URLs, bodies or credentials.
-QUIET = {"httpx": logging.WARNING, "httpcore": logging.WARNING, "twilio": logging.WARNING}
+QUIET = {
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "twilio": logging.WARNING,
+    # "Failed to connect to <a package mirror>": Reflex's build trying mirrors it never uses here
+    "reflex.utils.registry": logging.WARNING,
+}
 LIBRARY_FLOOR = logging.INFO
 #: Fields an access-log record carries (web/access_log.py); JSON keeps them apart.
 EXTRA_FIELDS = ("method", "path", "status", "ms")
@@ -164,6 +170,17 @@ def configure(level: str = "info", log_format: str = "text") -> None:
         logging.getLogger(name).setLevel(max(wanted, floor))
     if wanted < LIBRARY_FLOOR:  # DEBUG is for the workspace's own loggers only
         handler.addFilter(_library_floor)
+    handler.addFilter(_without_alembic_context)
+
+
+def _without_alembic_context(record: logging.LogRecord) -> bool:
+    """Drops Alembic's "Context impl SQLiteImpl." and "Will assume ... DDL.": it says them
+    each time anything asks where the database's migrations are, and every readiness probe
+    and each worker's outage watch (every 2 s) asks. What a migration does is still said."""
+    return not (record.name == "alembic.runtime.migration" and record.msg in _ALEMBIC_CONTEXT)
+
+
+_ALEMBIC_CONTEXT = ("Context impl %s.", "Will assume %s DDL.")
 
 
 def _library_floor(record: logging.LogRecord) -> bool:
@@ -184,7 +201,11 @@ async def configure_worker() -> None:
 
 
 # A sentence of a Reflex message that tells to run one of Reflex's own commands.
-_REFLEX_HINT = re.compile(r"\s*[^.]*\breflex (?:db|run|init)\b[^.]*\.", re.IGNORECASE)
+_REFLEX_HINT = re.compile(
+    r"\s*Install dependencies from `requirements\.txt`.*?`uv run reflex run`\."
+    r"|\s*[^.]*\breflex (?:db|run|init)\b[^.]*\.",
+    re.IGNORECASE,
+)
 _REFLEX_LOGGERS = ("reflex", "reflex.reflex", "reflex.utils.prerequisites")
 
 

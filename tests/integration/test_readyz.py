@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from agent_workspace import config
-from agent_workspace.ops import health
+from agent_workspace.ops import health, logs
 from tests.integration.pipeline.conftest import ApiServer
 from tests.support import databases
 from tests.support.dependencies import RedisServer, redis_server, set_connections
@@ -82,3 +82,18 @@ def test_ready_only_while_redis_answers_when_it_is_configured(
             _becomes(server, 200, "ready")
         finally:
             again.kill()
+
+
+def test_probes_write_nothing_to_the_log_while_all_is_well(
+    api: tuple[ApiServer, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every probe (and each worker's outage watch, every 2 s) asks Alembic where the database
+    is: its "Context impl PostgresqlImpl." lines had filled `./scripts/run`'s console, two
+    lines every two seconds, burying the sign-ins it had printed."""
+    server, _ = api
+    logs.configure("info")
+    capsys.readouterr()
+    for _ in range(3):
+        assert _answer(server)[0] == 200
+    written = capsys.readouterr().out
+    assert "alembic" not in written and "Context impl" not in written, written

@@ -51,6 +51,12 @@ def test_json_has_the_fields_a_shipper_reads() -> None:
             "Initialized agent_workspace.",
         ),
         ("Run [bold]reflex db makemigrations[/bold] to generate migration scripts.", None),
+        (
+            "Initialized agent_workspace. Install dependencies from `requirements.txt` with `uv"
+            " pip install -r requirements.txt` (or your preferred installer) before running"
+            " `uv run reflex run`.",
+            "Initialized agent_workspace.",
+        ),
         ("App running at: http://127.0.0.1:3000/", "App running at: http://127.0.0.1:3000/"),
     ],
 )
@@ -59,6 +65,11 @@ def test_reflex_hints_that_do_not_apply_are_cut(message: str, kept: str | None) 
     record = _record(message, name="reflex.reflex")
     shown = logging.getLogger("reflex.reflex").filter(record)
     assert (record.getMessage() if shown else None) == kept
+
+
+def test_reflex_trying_package_mirrors_at_build_is_not_written() -> None:
+    logs.configure("info")
+    assert not logging.getLogger("reflex.utils.registry").isEnabledFor(logging.INFO)
 
 
 def test_reflex_no_longer_compares_the_models_with_the_database_at_start() -> None:
