@@ -30,7 +30,7 @@ from agent_workspace.state.compose_checks import ComposeChecksMixin
 from agent_workspace.state.compose_files import ComposeFilesMixin
 from agent_workspace.state.compose_message import ComposeMessageMixin, focus_message
 from agent_workspace.state.compose_schedule import ComposeScheduleMixin
-from agent_workspace.state.compose_to import OTHER, ComposeToMixin
+from agent_workspace.state.compose_to import ComposeToMixin
 from agent_workspace.state.live import CHANNEL_LINK, ChannelFeed
 from agent_workspace.state.session import SessionState
 
@@ -172,7 +172,7 @@ class ComposeState(
         if problem := refusal(self, Role.AGENT):
             self.error = problem
             return
-        self._start_schedule(self.other_e164 if self.to_choice == OTHER else self.to_choice)
+        self._start_schedule(self._to_e164(), self._where)
 
     @rx.event
     async def send_at_picked(self) -> list[EventSpec] | EventSpec | None:

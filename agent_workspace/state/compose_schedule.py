@@ -10,7 +10,7 @@ from datetime import datetime
 
 import reflex as rx
 
-from agent_workspace.domain.consumer_time import consumer_zone
+from agent_workspace.domain.consumer_time import ConsumerZone, consumer_zone
 from agent_workspace.domain.times import known_zone, typed_moment
 from agent_workspace.models import Role
 from agent_workspace.services.conversation.quiet_hours import OutsideQuietHours
@@ -49,9 +49,10 @@ class ComposeScheduleMixin(ComposerBase, mixin=True):
         self.quiet_overriding = self.quiet_picking = self.scheduling = False
         self._override = self._send_at = ""
 
-    def _start_schedule(self, e164: str) -> None:
-        """ "Schedule…": the picker, in the consumer's time read from their number."""
-        where = consumer_zone(e164)
+    def _start_schedule(self, e164: str, known: ConsumerZone | None) -> None:
+        """ "Schedule…": the picker in the consumer's time: the zone the composer already says
+        their time in (set on the person, or read from the number), else the number's."""
+        where = known or consumer_zone(e164)
         self.quiet_zone = where.zone or (where.candidates[0] if where.candidates else "")
         self.scheduling, self.pick_time, self.error = not self.scheduling, "", ""
 

@@ -11,7 +11,14 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from agent_workspace.models import AuditEvent, InteractionType, Message, MessageStatus, utcnow
+from agent_workspace.models import (
+    AuditEvent,
+    Consumer,
+    InteractionType,
+    Message,
+    MessageStatus,
+    utcnow,
+)
 from agent_workspace.services.accounts import auth
 from agent_workspace.services.interactions.lifecycle import create_interaction
 from agent_workspace.state.compose import ComposeState
@@ -156,3 +163,29 @@ def test_send_later_schedules_at_a_time_picked_in_their_time_or_mine(
         assert len(_messages(engine)) == 1
     else:
         assert _messages(engine)[-1].scheduled_for == at
+
+
+def test_schedule_picks_in_the_zone_stored_on_the_person_not_only_their_numbers(
+    engine: Engine,
+    composer: Any,  # noqa: F811
+) -> None:
+    """A Californian number whose owner lives in Berlin (the zone set on the person): the
+    composer says their time in Berlin, and Schedule… picks in Berlin too. It had picked in
+    Los Angeles, nine hours off what the header said."""
+    make_channel()
+    number = "+14155550177"
+    greta = make_consumer("Greta", number)
+    with Session(engine) as session:
+        person = session.get(Consumer, greta.id)
+        assert person is not None
+        person.time_zone = "Europe/Berlin"
+        session.add(person)
+        session.commit()
+    call = create_interaction(actor=make_user("alice"), type=InteractionType.PHONE, person=greta)
+    state = composer(call.id)
+    run(ComposeState.set_to_choice.fn(state, number))  # type: ignore[attr-defined]
+    assert state.their_time.endswith("for them, Berlin time")
+
+    ComposeState.start_schedule.fn(state)  # type: ignore[attr-defined]
+
+    assert (state.scheduling, state.quiet_zone) == (True, "Europe/Berlin")
