@@ -58,6 +58,7 @@ class CheckKind(StrEnum):
     NO_OPT_OUT_HINT = "no_opt_out_hint"
     MMS_COUNTRY = "mms_country"
     LARGE_FILE = "large_file"
+    QUIET_HOURS = "quiet_hours"  # said by domain/quiet_hours.py, not by the text's checks
 
 
 @dataclass(frozen=True)

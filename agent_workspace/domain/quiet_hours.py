@@ -224,6 +224,14 @@ def judge(
     return Verdict(False, opens, _words(now, zones, hours, opens))
 
 
+def before_send(verdict: Verdict) -> str | None:
+    """What the composer says while the agent types when Send would meet quiet hours ("" is
+    never said: None when the text may go now)."""
+    if verdict.allowed:
+        return None
+    return f"Quiet hours: {verdict.words} Send asks first; Schedule… picks another time."
+
+
 def _common_opening(moment: datetime, zones: tuple[str, ...], hours: Hours) -> datetime | None:
     """The first moment allowed in every zone, or None when none comes within a fortnight."""
     limit = moment + timedelta(days=14)

@@ -3,17 +3,21 @@ fix where one exists, and the consumer's time next to To (domain/consumer_time.p
 
 What the checks need of the recipient (a first text? the business name, the country, the zone)
 is read once each time To changes and when the composer opens (services/sending/facts.py);
-each keystroke runs only the pure check, as the counter does."""
+each keystroke runs only the pure check, as the counter does. Quiet hours are judged at each
+keystroke too, from the channel's policy read with the facts: Send would ask first, so the
+agent is told before clicking."""
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import reflex as rx
 from reflex.event import EventSpec
 
 from agent_workspace.domain.deliverability import Attachment, Check, CheckKind, check_message
+from agent_workspace.domain.quiet_hours import before_send, judge
 from agent_workspace.models import Role
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.sending.facts import RecipientFacts, recipient_facts
@@ -77,13 +81,24 @@ class ComposeChecksMixin(
         if not self.body.strip() and not files:
             return []
         facts = self._facts
-        return check_message(
+        checks = check_message(
             self.body,
             first_message=facts.first_message if facts else False,
             business_name=facts.business_name if facts else "",
             region=facts.region if facts else None,
             attachments=files,
         )
+        if facts is not None and facts.quiet is not None:
+            verdict = judge(
+                datetime.now(UTC),
+                e164=self._to_e164(),
+                where=facts.where,
+                policy=facts.quiet,
+                last_inbound_at=facts.last_inbound_at,
+            )
+            if words := before_send(verdict):
+                checks.append(Check(CheckKind.QUIET_HOURS, words))
+        return checks
 
     def _message_changed(self) -> None:
         self.send_checks = [

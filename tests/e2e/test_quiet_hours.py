@@ -54,6 +54,10 @@ def test_a_text_at_night_is_scheduled_for_the_opening_and_goes_once(
     sign_in_as_agent(page, workspace, "alice")
     new_interaction(page, workspace, f"{name} · consumer")
     compose(page, body=body)
+    # Told while typing, before any click: Send will ask.
+    checks = page.get_by_role("list", name="Checks before Send")
+    expect(checks).to_contain_text("Quiet hours: It is ")
+    expect(checks).to_contain_text("Send asks first")
     send(page)
 
     prompt = page.get_by_role("alertdialog", name="Outside quiet hours")

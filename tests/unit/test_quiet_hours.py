@@ -10,8 +10,10 @@ from agent_workspace.domain.consumer_time import ConsumerZone, consumer_zone
 from agent_workspace.domain.quiet_hours import (
     Hours,
     Policy,
+    Verdict,
     Window,
     allowed_in,
+    before_send,
     hours_for,
     is_exempt,
     judge,
@@ -206,3 +208,20 @@ def test_a_scheduled_message_says_when_it_goes_in_their_time(
     at: datetime, zones: tuple[str, ...], words: str
 ) -> None:
     assert scheduled_text(at, zones) == f"Scheduled for {words}"
+
+
+@pytest.mark.parametrize(
+    ("verdict", "said"),
+    [
+        (Verdict(True), None),
+        (
+            Verdict(False, None, "It is 22:10 for them (Pacific Time): texts go 08:00-21:00."),
+            "Quiet hours: It is 22:10 for them (Pacific Time): texts go 08:00-21:00. Send asks"
+            " first; Schedule… picks another time.",
+        ),
+    ],
+)
+def test_before_send_says_quiet_hours_only_when_send_would_ask(
+    verdict: Verdict, said: str | None
+) -> None:
+    assert before_send(verdict) == said

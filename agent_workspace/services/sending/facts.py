@@ -6,6 +6,7 @@ The checks themselves are pure (domain/deliverability.py, domain/consumer_time.p
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, and_, col, or_, select
@@ -13,9 +14,11 @@ from sqlmodel import Session, and_, col, or_, select
 from agent_workspace.db.engine import reading
 from agent_workspace.domain.consumer_time import ConsumerZone, consumer_zone
 from agent_workspace.domain.phone import country_of, is_e164
+from agent_workspace.domain.quiet_hours import Policy
 from agent_workspace.models import Direction, Interaction, Message, Role
 from agent_workspace.services.access import Actor, access_interaction, require_role
 from agent_workspace.services.channels.settings import sms_channel
+from agent_workspace.services.conversation.quiet_hours import last_inbound_at
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.people.directory import get_person, person_ref, stored_kinds
 
@@ -30,12 +33,16 @@ class RecipientFacts:
         business_name: The channel's, "" while none is set.
         region: The number's country (ISO 3166 alpha-2), None when it has none.
         where: The zone their time is read in (the person's stored zone for their numbers).
+        quiet: The channel's quiet-hours policy, None while quiet hours are off.
+        last_inbound_at: When they last texted the channel (a reply soon after is exempt).
     """
 
     first_message: bool
     business_name: str
     region: str | None
     where: ConsumerZone
+    quiet: Policy | None = None
+    last_inbound_at: datetime | None = None
 
 
 def recipient_facts(
@@ -57,6 +64,8 @@ def recipient_facts(
             business_name=channel.business_name,
             region=country_of(to),
             where=consumer_zone(to, stored_zone),
+            quiet=channel.quiet if channel.quiet.enabled else None,
+            last_inbound_at=last_inbound_at(session, channel=channel, phone=to),
         )
 
 

@@ -189,3 +189,22 @@ def test_schedule_picks_in_the_zone_stored_on_the_person_not_only_their_numbers(
     ComposeState.start_schedule.fn(state)  # type: ignore[attr-defined]
 
     assert (state.scheduling, state.quiet_zone) == (True, "Europe/Berlin")
+
+
+def test_the_composer_warns_of_quiet_hours_before_send_is_clicked(
+    engine: Engine,
+    composer: Any,  # noqa: F811
+) -> None:
+    """It is night for Kenji: the checks say so while the agent types, before any click."""
+    make_channel(quiet_hours=True)
+    night = night_number(utcnow())
+    kenji = make_consumer("Kenji", night, country="JP")
+    call = create_interaction(actor=make_user("alice"), type=InteractionType.PHONE, person=kenji)
+    state = composer(call.id)
+    run(ComposeState.set_to_choice.fn(state, night))  # type: ignore[attr-defined]
+    run(ComposeState.set_body.fn(state, "Your parcel is ready"))  # type: ignore[attr-defined]
+
+    [quiet] = [c for c in state.send_checks if c.kind == "quiet_hours"]
+    assert quiet.words.startswith("Quiet hours: It is ") and "Send asks first" in quiet.words
+    assert quiet.fix_label == ""
+    assert _messages(engine) == []
