@@ -17,7 +17,7 @@ from agent_workspace.components.forms import (
 )
 from agent_workspace.components.person_form import person_form
 from agent_workspace.state.conversation_feed import ConversationFeed
-from agent_workspace.state.details import DetailsState, NumberItem, OtherItem
+from agent_workspace.state.details import ConsentItem, DetailsState, NumberItem, OtherItem
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.person_form import EDIT, PersonFormState
 from agent_workspace.state.views import Choice
@@ -204,6 +204,35 @@ def _other(item: OtherItem) -> rx.Component:
     )
 
 
+def _consent(item: ConsentItem) -> rx.Component:
+    return rx.el.li(
+        rx.text(
+            rx.moment(item.at, format="YYYY-MM-DD HH:mm", with_title=True),
+            " · ",
+            item.what,
+            " · ",
+            item.number,
+            size="1",
+        ),
+        rx.text(item.source, size="1", color="var(--gray-11)"),
+        list_style="none",
+    )
+
+
+def _consent_history() -> rx.Component:
+    """Every opt-out and opt-in of their numbers, newest first, with its source (issue 26)."""
+    state = DetailsState
+    return rx.cond(
+        state.consent.length() > 0,
+        rx.vstack(
+            rx.text("Consent history", style=LABEL),
+            plain_list(state.consent, _consent, "Consent history"),
+            spacing="1",
+            width="100%",
+        ),
+    )
+
+
 def person_panel() -> rx.Component:
     state = DetailsState
     return rx.vstack(
@@ -214,6 +243,7 @@ def person_panel() -> rx.Component:
         plain_list(state.numbers, _number, "Numbers"),
         rx.cond(state.numbers.length() == 0, rx.text("No numbers.", size="1", color_scheme="gray")),
         _time_zone(),
+        _consent_history(),
         rx.text("Other interactions", style=LABEL),
         plain_list(state.others, _other, "Other interactions"),
         rx.cond(state.others.length() == 0, rx.text("None.", size="1", color_scheme="gray")),

@@ -20,7 +20,7 @@ from agent_workspace.services.people import directory
 from agent_workspace.state.client_input import choice_refusal, refusal, typed_refusal
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.their_time import TheirTimeMixin
-from agent_workspace.state.views import Choice, person_choice
+from agent_workspace.state.views import Choice, iso, person_choice
 
 SHOWN_CANDIDATES = 4  # zones a hint names before "…"
 STATE_LABELS = {s.value: s.value.replace("_", " ").capitalize() for s in InteractionState}
@@ -31,6 +31,14 @@ class NumberItem:
     number: str
     kind: str
     opted_out: str  # "Opted out of Support line" or ""
+
+
+@dataclasses.dataclass
+class ConsentItem:
+    at: str  # ISO 8601 UTC; the browser shows it in its own time zone
+    what: str  # "Opted out of Support line" / "Opted in to Support line"
+    number: str
+    source: str  # 'Texted "STOP"', "Alice Agent: asked by phone", …
 
 
 @dataclasses.dataclass
@@ -57,6 +65,7 @@ class DetailsState(TheirTimeMixin, SessionState):
     assigned_to: str = ""
     numbers: list[NumberItem] = []
     others: list[OtherItem] = []
+    consent: list[ConsentItem] = []
     case_error: str = ""
     description_error: str = ""
     save_error: str = ""
@@ -131,6 +140,15 @@ class DetailsState(TheirTimeMixin, SessionState):
         self.others = [
             OtherItem(o.id, o.number, o.type, STATE_LABELS.get(o.state, o.state), o.active)
             for o in view.others
+        ]
+        self.consent = [
+            ConsentItem(
+                iso(c.at),
+                f"Opted out of {c.sender}" if c.opted_out else f"Opted in to {c.sender}",
+                display_phone(c.phone),
+                c.source,
+            )
+            for c in view.consent
         ]
         self._show_zone(view.where)
         if not keep_edits:

@@ -149,6 +149,11 @@ def test_stop_opts_the_number_out_and_the_workspace_refuses_until_start(
     )
     # The refusal of the Send tried while opted out describes the past now: it goes too.
     expect(page.get_by_role("alert").filter(has_text="opted out")).to_have_count(0)
+    # The person panel keeps both, newest first, with what the consumer texted.
+    history = page.get_by_role("list", name="Consent history").get_by_role("listitem")
+    expect(history.first).to_contain_text("Opted in to Support line")
+    expect(history.first).to_contain_text('Texted "START"')
+    expect(history.nth(1)).to_contain_text('Texted "STOP"')
     phone.close()
 
 

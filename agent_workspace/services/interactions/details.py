@@ -21,6 +21,7 @@ from agent_workspace.models import (
 )
 from agent_workspace.services.access import Actor, access_interaction
 from agent_workspace.services.interactions.lists import VIRTUAL_AGENT_NAME, row_view
+from agent_workspace.services.people.consent import ConsentEntry, consent_history
 from agent_workspace.services.people.directory import (
     PersonView,
     belongs_to,
@@ -64,6 +65,7 @@ class DetailsView:
     numbers: tuple[NumberView, ...]
     others: tuple[OtherInteraction, ...]
     where: ConsumerZone | None = None  # the zone their number (or they) are in; None: no number
+    consent: tuple[ConsentEntry, ...] = ()  # their numbers' opt-outs and opt-ins, newest first
 
 
 def details(
@@ -89,6 +91,7 @@ def details(
             numbers=_numbers(session, ref) if ref else (),
             others=_others(session, ref, interaction.id) if ref else (),
             where=_where(row.phone, person),
+            consent=consent_history(session, stored_kinds(session, ref)) if ref else (),
         )
 
 
