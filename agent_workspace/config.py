@@ -6,6 +6,7 @@ import functools
 import hashlib
 import hmac
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,6 +23,8 @@ DEV_SECRET = "dev-secret-change-me"  # noqa: S105 (refused outside development)
 
 
 SIMULATOR_ACCOUNT_SID = "AC" + "5" * 32
+#: What Twilio's console shows as the Account SID (the README's placeholder is not one).
+TWILIO_ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}")
 
 
 @dataclass(frozen=True)
@@ -242,6 +245,11 @@ def _provider_problem(settings: Settings) -> str | None:
         return (
             f"{missing} is not set but {present} is: set both to use Twilio, "
             "or neither for the built-in simulator"
+        )
+    if settings.environment != "development" and sid and not TWILIO_ACCOUNT_SID.fullmatch(sid):
+        return (
+            "AW_TWILIO_ACCOUNT_SID is not a Twilio Account SID (AC and 32 hex digits): copy it "
+            "and the auth token from the Twilio console, Account info"
         )
     allowed = (
         settings.environment == "development" if settings.simulator is None else settings.simulator

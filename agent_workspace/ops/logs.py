@@ -28,6 +28,8 @@ QUIET = {
     "twilio": logging.WARNING,
     # "Failed to connect to <a package mirror>": Reflex's build trying mirrors it never uses here
     "reflex.utils.registry": logging.WARNING,
+    # "setup plugin alembic.autogenerate.schemas" and six more, each time Alembic is imported
+    "alembic.runtime.plugins": logging.WARNING,
 }
 LIBRARY_FLOOR = logging.INFO
 #: Fields an access-log record carries (web/access_log.py); JSON keeps them apart.

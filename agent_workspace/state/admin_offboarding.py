@@ -20,7 +20,12 @@ from agent_workspace.services.accounts import roles, users
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import supervising
 from agent_workspace.services.interactions.lists import InteractionRow
-from agent_workspace.state.admin_users import ROLE_NAMES, VIA, UsersAdminState
+from agent_workspace.state.admin_users import (
+    ROLE_NAMES,
+    VIA,
+    UsersAdminState,
+    with_first_steps,
+)
 from agent_workspace.state.views import Choice
 
 DEACTIVATE, REMOVE_ROLE = "deactivate", "remove_role"
@@ -68,7 +73,9 @@ class OffboardingState(UsersAdminState):
         )
 
     @rx.event
-    async def change_role(self, username: str, role: str, on: bool) -> EventSpec | None:
+    async def change_role(
+        self, username: str, role: str, on: bool
+    ) -> EventSpec | list[EventSpec] | None:
         """Granting a role is done at once; removing one asks first."""
         self.error = self._name_problem(username)
         if not self.error and not is_choice(role, ROLE_NAMES):
@@ -89,7 +96,7 @@ class OffboardingState(UsersAdminState):
         self.asking = self.asking_user = self.asking_role = self.question = ""
 
     @rx.event
-    async def confirm(self) -> EventSpec | None:
+    async def confirm(self) -> EventSpec | list[EventSpec] | None:
         asking, username, role = self.asking, self.asking_user, self.asking_role
         self.cancel()
         if asking == DEACTIVATE:
@@ -98,7 +105,9 @@ class OffboardingState(UsersAdminState):
             return await self._set_role(username, role, False)
         return None
 
-    async def _set_role(self, username: str, role: str, on: bool) -> EventSpec | None:
+    async def _set_role(
+        self, username: str, role: str, on: bool
+    ) -> EventSpec | list[EventSpec] | None:
         name = ROLE_NAMES[role]
         change = roles.grant_role if on else roles.revoke_role
         done = await self._serve(Role.ADMIN, change, username=username, role=Role(role))
@@ -111,10 +120,10 @@ class OffboardingState(UsersAdminState):
             state = "already had" if on else "no longer had"
             return rx.toast.info(f"{username} {state} the {name} role (changed meanwhile).")
         if on:
-            return rx.toast.success(f"{username} now has the {name} role.")
-        return rx.toast.success(f"{username} no longer has the {name} role; signed out.")
+            return with_first_steps(f"{username} now has the {name} role.")
+        return with_first_steps(f"{username} no longer has the {name} role; signed out.")
 
-    async def _deactivate(self, username: str) -> EventSpec | None:
+    async def _deactivate(self, username: str) -> EventSpec | list[EventSpec] | None:
         if (actor := await self._actor_as(Role.ADMIN)) is None:
             return None
         done = await self._serve(actor, users.deactivate_user, username=username, via=VIA)
@@ -124,10 +133,10 @@ class OffboardingState(UsersAdminState):
         await self._show_work(actor, username, done.open_interactions)
         if not done.changed:
             return rx.toast.info(f"{username} was already deactivated.")
-        return rx.toast.success(f"Deactivated {username}; their sessions have ended.")
+        return with_first_steps(f"Deactivated {username}; their sessions have ended.")
 
     @rx.event
-    async def reactivate(self, username: str) -> EventSpec | None:
+    async def reactivate(self, username: str) -> EventSpec | list[EventSpec] | None:
         if problem := self._name_problem(username):
             self.error = problem
             return None
@@ -141,7 +150,7 @@ class OffboardingState(UsersAdminState):
             self.work_of, self.open_work = "", []
         if not changed:
             return rx.toast.info(f"{username} was already active.")
-        return rx.toast.success(f"Reactivated {username}; they can sign in again.")
+        return with_first_steps(f"Reactivated {username}; they can sign in again.")
 
     @rx.event
     async def show_work(self, username: str) -> None:

@@ -19,6 +19,7 @@ from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts import roles, users
 from agent_workspace.services.accounts.users import UserView
 from agent_workspace.services.errors import ServiceError
+from agent_workspace.state.admin_setup import ChannelAdminState
 from agent_workspace.state.client_input import choice_refusal, typed_refusal
 from agent_workspace.state.session import SessionState
 
@@ -40,6 +41,12 @@ class UserItem:
     supervisor: bool
     admin: bool
     paused: bool  # sign-in paused after failed tries
+
+
+def with_first_steps(said: str) -> list[EventSpec]:
+    """A success toast saying `said`, then First steps read again: an account that gained or
+    lost the agent role may be the agent a fresh install waited for (or its last one)."""
+    return [rx.toast.success(said), ChannelAdminState.load]
 
 
 def _item(view: UserView) -> UserItem:
@@ -104,7 +111,7 @@ class UsersAdminState(SessionState):
         return typed_refusal(self, Role.ADMIN, username, what="The username", limit=CHOICE_CHARS)
 
     @rx.event
-    async def create(self) -> EventSpec | None:
+    async def create(self) -> EventSpec | list[EventSpec] | None:
         self.problems = {f: "" for f in FIELDS}
         self.error = ""
         if (actor := await self._actor_as(Role.ADMIN)) is None:
@@ -125,7 +132,7 @@ class UsersAdminState(SessionState):
         self.form = {k: "" for k in self.form}
         self.form_roles = [Role.AGENT.value]
         await self._reload(actor)
-        return rx.toast.success(f"Created {view.username}; they can sign in now.")
+        return with_first_steps(f"Created {view.username}; they can sign in now.")
 
     @rx.event
     async def unlock(self, username: str) -> EventSpec | None:

@@ -108,6 +108,17 @@ def test_in_development_the_simulator_stands_in_unless_switched_off() -> None:
         Settings(environment="development", simulator=False)
 
 
+@pytest.mark.parametrize("environment", ["production", "test"])
+@pytest.mark.parametrize("sid", ["ACyour-account-sid", "AC" + "1" * 31, "SK" + "1" * 32])
+def test_outside_development_an_account_sid_not_shaped_as_twilios_is_refused(
+    environment: str, sid: str
+) -> None:
+    """The README's settings file says `AW_TWILIO_ACCOUNT_SID=ACyour-account-sid`: left as it
+    is, the workspace started, and every text failed at Twilio."""
+    with pytest.raises(ValidationError, match="AW_TWILIO_ACCOUNT_SID is not a Twilio Account SID"):
+        _deployed(environment, twilio_account_sid=sid)
+
+
 @pytest.mark.parametrize("environment", ["production", "development"])
 @pytest.mark.parametrize("missing", ["twilio_account_sid", "twilio_auth_token"])
 def test_half_the_twilio_credentials_is_refused_rather_than_silently_simulated(

@@ -72,6 +72,14 @@ def test_reflex_trying_package_mirrors_at_build_is_not_written() -> None:
     assert not logging.getLogger("reflex.utils.registry").isEnabledFor(logging.INFO)
 
 
+def test_alembic_announcing_its_plugins_is_not_written() -> None:
+    """Alembic 1.20 says "setup plugin alembic.autogenerate.schemas" (and six more) at INFO
+    whenever it is imported: seven lines in every `build` and at every `serve` start."""
+    logs.configure("info")
+    assert not logging.getLogger("alembic.runtime.plugins").isEnabledFor(logging.INFO)
+    assert logging.getLogger("alembic.runtime.migration").isEnabledFor(logging.INFO)
+
+
 def test_reflex_no_longer_compares_the_models_with_the_database_at_start() -> None:
     """A contract with Reflex 0.10.1: the check is looked up by this name when the app compiles."""
     logs.quiet_reflex()

@@ -16,7 +16,9 @@ from agent_workspace.services.errors import AccessDenied
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions import supervision
 from agent_workspace.state.admin_channel import NumbersAdminState
+from agent_workspace.state.admin_offboarding import DEACTIVATE, OffboardingState
 from agent_workspace.state.admin_replies import RepliesAdminState
+from agent_workspace.state.admin_setup import ChannelAdminState
 from agent_workspace.state.admin_users import UsersAdminState
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.live import BOARD_LINK, conversation_token
@@ -85,6 +87,45 @@ def test_the_create_user_form_marks_each_wrong_field(engine: Engine) -> None:
     assert accounts.problems["display_name"] and accounts.problems["email"]
     assert accounts.problems["roles"]
     assert accounts.form["username"] == "ada"  # nothing the admin typed is lost
+
+
+def _chained(returned: object) -> list[object]:
+    """The handler functions an event handler's return value chains after it."""
+    events = returned if isinstance(returned, list) else [returned]
+    return [getattr(getattr(e, "handler", e), "fn", None) for e in events]
+
+
+def test_first_steps_are_read_again_when_an_account_gains_or_loses_the_agent_role(
+    engine: Engine,
+) -> None:
+    """A fresh install's First steps said "To do: an agent can sign in" after Create user made
+    one, until another tab was opened: the users tab's changes did not read them again."""
+    make_channel()
+    token = _token("root", (Role.ADMIN,))
+    accounts = state_for(UsersAdminState, token)
+    accounts.form = {
+        "username": "nina",
+        "display_name": "Nina Novak",
+        "email": "",
+        "password": "nina-answers-texts-all-day",
+    }
+    created = run(UsersAdminState.create.fn(accounts))  # type: ignore[attr-defined]
+    assert accounts.error == "" and "Created nina" in str(created)
+    assert ChannelAdminState.load.fn in _chained(created)  # type: ignore[attr-defined]
+
+    roles_tab = state_for(OffboardingState, token)
+    granted = run(
+        OffboardingState.change_role.fn(roles_tab, "root", Role.AGENT.value, True)  # type: ignore[attr-defined]
+    )
+    assert "now has the Agent role" in str(granted)
+    assert ChannelAdminState.load.fn in _chained(granted)  # type: ignore[attr-defined]
+    roles_tab.asking, roles_tab.asking_user = DEACTIVATE, "nina"
+    deactivated = run(OffboardingState.confirm.fn(roles_tab))  # type: ignore[attr-defined]
+    assert "Deactivated nina" in str(deactivated)
+    assert ChannelAdminState.load.fn in _chained(deactivated)  # type: ignore[attr-defined]
+    back = run(OffboardingState.reactivate.fn(roles_tab, "nina"))  # type: ignore[attr-defined]
+    assert "Reactivated nina" in str(back)
+    assert ChannelAdminState.load.fn in _chained(back)  # type: ignore[attr-defined]
 
 
 def _pause(username: str) -> None:
