@@ -33,13 +33,19 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     create.add_argument("--number", default="", help="its first sending number (E.164)")
     create.add_argument("--label", default="", help='the number\'s label, e.g. "Support line"')
+    create.add_argument("--messaging-service", default="", help=_SERVICE_HELP)
     create.set_defaults(handler=_create_channel)
 
     update = sub.add_parser(
-        "update-channel", help="rename the SMS channel or change its region", allow_abbrev=False
+        "update-channel",
+        help="rename the SMS channel, change its region or its Messaging Service",
+        allow_abbrev=False,
     )
     update.add_argument("--name")
     update.add_argument("--region")
+    update.add_argument(
+        "--messaging-service", help=_SERVICE_HELP + ' ("" sends from the chosen numbers again)'
+    )
     update.set_defaults(handler=_update_channel)
 
     add = sub.add_parser(
@@ -68,6 +74,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     people.set_defaults(handler=_import_people)
 
 
+_SERVICE_HELP = "the Twilio Messaging Service SID (MG...) texts go through; Twilio picks the sender"
+
+
 def _mapped(text: str) -> tuple[str, str]:
     field, sep, column = text.partition("=")
     if not sep or field.strip() not in TARGET_NAMES:
@@ -78,7 +87,10 @@ def _mapped(text: str) -> tuple[str, str]:
 
 
 def _shown(channel: ChannelSummary) -> str:
-    return f"{channel.name} (default region {channel.region})"
+    service = channel.messaging_service_sid
+    return f"{channel.name} (default region {channel.region})" + (
+        f", through Messaging Service {service}" if service else ""
+    )
 
 
 def _create_channel(args: argparse.Namespace) -> int:
@@ -88,6 +100,7 @@ def _create_channel(args: argparse.Namespace) -> int:
         region=args.region,
         number=args.number,
         label=args.label,
+        messaging_service_sid=args.messaging_service,
         via=CLI,
     )
     print(f"Created the SMS channel {_shown(made)}.")
@@ -107,6 +120,7 @@ def _update_channel(args: argparse.Namespace) -> int:
         actor=None,
         name=status.channel.name if args.name is None else args.name,
         region=status.channel.region if args.region is None else args.region,
+        messaging_service_sid=args.messaging_service,
         via=CLI,
     )
     print(f"The SMS channel is {_shown(changed)}.")

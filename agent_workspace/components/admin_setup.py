@@ -75,6 +75,29 @@ def _business_name_field() -> rx.Component:
     )
 
 
+def _messaging_service_field() -> rx.Component:
+    """The Twilio Messaging Service texts go through (Twilio then picks the sender)."""
+    state = ChannelAdminState
+    return rx.vstack(
+        _field(
+            "Messaging Service SID (optional, MG followed by 32 hexadecimal digits)",
+            "channel-messaging-service",
+            "messaging_service_sid",
+            state.messaging_service_sid,
+            state.set_messaging_service_sid,
+        ),
+        rx.text(
+            "With a Messaging Service, Twilio picks the number each text goes from out of the "
+            "service's sender pool (the same one for a consumer, with Sticky Sender); "
+            "leave it empty to send from the number the agent chooses.",
+            size="1",
+            color_scheme="gray",
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
 def channel_section() -> rx.Component:
     state = ChannelAdminState
     return rx.vstack(
@@ -99,6 +122,7 @@ def channel_section() -> rx.Component:
                     state.errors.get("region", ""),
                 ),
                 rx.cond(state.has_channel, _business_name_field()),
+                rx.cond(state.has_channel, _messaging_service_field()),
                 rx.cond(
                     ~state.has_channel,
                     rx.vstack(

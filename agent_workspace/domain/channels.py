@@ -1,8 +1,11 @@
 """What an SMS channel's settings must be: a name people read, the region numbers typed
 without a country code are read in (Compose's Other, provider numbers, people's numbers), and
-the business name a first text to a consumer should carry (domain/deliverability.py)."""
+the business name a first text to a consumer should carry (domain/deliverability.py), and the
+Twilio Messaging Service it may send through."""
 
 from __future__ import annotations
+
+import re
 
 import phonenumbers
 
@@ -11,12 +14,36 @@ from agent_workspace.domain.phone import region_name
 
 MAX_CHANNEL_NAME = 80  # Channel.name
 MAX_BUSINESS_NAME = 80  # Channel.business_name
+#: Twilio's Messaging Service SID: "MG" and 32 hexadecimal digits (its OpenAPI pattern).
+MESSAGING_SERVICE_SID = re.compile(r"MG[0-9a-fA-F]{32}")
 
 
-def channel_problems(name: str, region: str, business_name: str = "") -> dict[str, str]:
-    """What is wrong with a channel's (trimmed) name, (upper-cased) region and (trimmed)
-    business name, by field. No business name ("") is allowed: the checks then ask for one."""
+def messaging_service_problem(sid: str) -> str | None:
+    """What is wrong with a (trimmed) Messaging Service SID; None when it has Twilio's shape
+    or is blank (no Messaging Service: texts go from the chosen number)."""
+    if not sid or MESSAGING_SERVICE_SID.fullmatch(sid):
+        return None
+    if not sid.startswith("MG"):
+        return (
+            "A Messaging Service SID starts with MG, in capitals (Twilio Console: Messaging >"
+            f" Services); {sid[:40]!r} does not."
+        )
+    return (
+        f"A Messaging Service SID is MG and 32 hexadecimal digits (34 characters); "
+        f"{sid[:40]!r} is {len(sid)} characters"
+        + ("." if len(sid) != 34 else " with a character that is not 0-9 or a-f.")
+    )
+
+
+def channel_problems(
+    name: str, region: str, business_name: str = "", messaging_service_sid: str = ""
+) -> dict[str, str]:
+    """What is wrong with a channel's (trimmed) name, (upper-cased) region, (trimmed)
+    business name and Messaging Service SID, by field. No business name ("") is allowed: the
+    checks then ask for one; no Messaging Service ("") either."""
     problems: dict[str, str] = {}
+    if problem := messaging_service_problem(messaging_service_sid):
+        problems["messaging_service_sid"] = problem
     if len(business_name) > MAX_BUSINESS_NAME:
         problems["business_name"] = (
             f"The business name must be at most {MAX_BUSINESS_NAME} characters "

@@ -28,6 +28,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 _SID = re.compile(r"(SM|MM)[0-9a-fA-F]{32}")
 _E164 = re.compile(r"\+[1-9]\d{1,14}")
 _SHORT_CODE = re.compile(r"\d{3,8}")
+_ALPHANUMERIC = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}")
 _PREFIX = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 # Twilio adds statuses over time (accepted, scheduled, read, canceled came later): a new word is
 # taken and logged, never refused; only what cannot be a status word is malformed.
@@ -54,12 +55,15 @@ class StatusReport:
         status: The status it means for a message we send (domain/provider.py), or None when
             it means none: an inbound message's (received), or a word Twilio added later.
         posted: The status word as posted, in lower case.
+        from_: The sender it names (through a Messaging Service, the one Twilio chose), or
+            None when it names none a message can keep (a status is never refused for it).
     """
 
     sid: str
     status: str | None
     error_code: int | None
     posted: str
+    from_: str | None = None
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,16 @@ def parse_status(form: Mapping[str, str]) -> StatusReport | Malformed:
         status=stored_status(status),
         error_code=int(code) if code else None,
         posted=status,
+        from_=_sender(form.get("From", "")),
     )
+
+
+def _sender(value: str) -> str | None:
+    """A status callback's From, when it is a sender: a number in E.164, a short code or an
+    alphanumeric sender ID (Twilio: at most 11 letters, digits and spaces)."""
+    if _E164.fullmatch(value) or _SHORT_CODE.fullmatch(value) or _ALPHANUMERIC.fullmatch(value):
+        return value
+    return None
 
 
 def _check_sid(sid: str) -> Malformed | None:

@@ -30,6 +30,9 @@ class Channel(SQLModel, table=True):
     default_region: str | None = Field(default=None, max_length=2)
     # Who a first text to a consumer says is writing ("" when none is set; Compose checks).
     business_name: str = Field(default="", max_length=80, sa_column_kwargs={"server_default": ""})
+    # The Twilio Messaging Service texts go through (MG + 32 hex), or None: from the chosen
+    # number. With one, Twilio picks the sender from the service's pool (Message.provider_from).
+    messaging_service_sid: str | None = Field(default=None, max_length=34)
     # Quiet hours (domain/quiet_hours.py Policy): texts go only inside this window of the
     # recipient's local time, narrowed by US state rules when on; a reply within
     # `quiet_reply_exempt_hours` of the consumer's last message goes at any hour.

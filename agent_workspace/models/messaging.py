@@ -81,6 +81,12 @@ class Message(SQLModel, table=True):
     retry_of_id: int | None = Field(
         default=None, foreign_key="message.id", unique=True, index=True, nullable=True
     )
+    # The Messaging Service it is sent through (the channel's when it was queued): Twilio then
+    # picks the sender, and `from_number` is only the number the agent chose.
+    messaging_service_sid: str | None = Field(default=None, max_length=34)
+    # The From the provider reports it went from (its answer or a status callback): with a
+    # Messaging Service, the sender Twilio chose (sticky per recipient, as Twilio decides).
+    provider_from: str | None = Field(default=None, max_length=16)
     # When a `scheduled` message is to go (UTC); kept after it went, for the record.
     scheduled_for: datetime | None = Field(default=None, sa_type=UTCDateTime)
 

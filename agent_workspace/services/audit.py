@@ -54,6 +54,7 @@ class AuditAction(StrEnum):
     MESSAGE_SCHEDULE_CHANGED = "message.schedule_changed"
     MESSAGE_SCHEDULE_DEFERRED = "message.schedule_deferred"
     MESSAGE_SCHEDULE_RELEASED = "message.schedule_released"
+    MESSAGE_SENDER_REPORTED = "message.sender_reported"
     MESSAGE_STATUS = "message.status"
     MESSAGE_STATUS_CHECKED = "message.status_checked"
     MESSAGE_UNCONFIRMED = "message.unconfirmed"

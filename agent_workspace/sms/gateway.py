@@ -16,13 +16,18 @@ from agent_workspace.domain.error_playbook import play_for
 
 @dataclass(frozen=True)
 class OutboundSms:
-    """One message the app asks the provider to send."""
+    """One message the app asks the provider to send.
+
+    With `messaging_service_sid` the provider picks the sender from the service's pool and
+    `from_` is not sent (Twilio: MessagingServiceSid without From); else it goes from `from_`.
+    """
 
     to: str
     from_: str
     body: str
     media_urls: tuple[str, ...] = ()
     status_callback: str | None = None
+    messaging_service_sid: str | None = None
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,8 @@ class ProviderMessage:
     """A message as the provider reports it (after create, or from a listing).
 
     `direction` is Twilio's ("outbound-api" for what we create, "inbound", ...); `date_sent` is
-    None until the message leaves the sender's queue.
+    None until the message leaves the sender's queue. `from_` is "" while a Messaging Service
+    has not picked the sender yet (Twilio answers `accepted` with a null `from`).
     """
 
     sid: str
@@ -43,6 +49,7 @@ class ProviderMessage:
     direction: str = ""
     num_media: int = 0
     date_sent: datetime | None = None
+    messaging_service_sid: str | None = None
 
 
 @dataclass(frozen=True)
@@ -136,10 +143,11 @@ class SmsGateway(Protocol):
         ...
 
     def list_messages(
-        self, *, to: str, from_: str, created_after: datetime, timeout: float | None = None
+        self, *, to: str, from_: str | None, created_after: datetime, timeout: float | None = None
     ) -> list[ProviderMessage]:
-        """Every message from `from_` to `to` that may have been created at or after
-        `created_after`, whatever its status (queued ones included), newest first.
+        """Every message from `from_` (None: from any sender, as a Messaging Service picks it)
+        to `to` that may have been created at or after `created_after`, whatever its status
+        (queued ones included), newest first.
 
         For reconciliation: it must never miss a message the provider still holds. Raises
         `RetryableSmsError` when it cannot tell now (provider unreachable, out of `timeout`),

@@ -148,7 +148,9 @@ class TwilioGateway:
             with self._http.capped(timeout):
                 created = self._messages.create(
                     to=msg.to,
-                    from_=msg.from_,
+                    # With a Messaging Service, Twilio picks the sender from its pool.
+                    from_=values.unset if msg.messaging_service_sid else msg.from_,
+                    messaging_service_sid=msg.messaging_service_sid or values.unset,
                     body=msg.body if msg.body else values.unset,
                     media_url=list(msg.media_urls) if msg.media_urls else values.unset,
                     status_callback=msg.status_callback or values.unset,
@@ -160,7 +162,7 @@ class TwilioGateway:
         return _provider_message(created)
 
     def list_messages(
-        self, *, to: str, from_: str, created_after: datetime, timeout: float | None = None
+        self, *, to: str, from_: str | None, created_after: datetime, timeout: float | None = None
     ) -> list[ProviderMessage]:
         """Every message from `from_` to `to` that may be as recent as `created_after`.
 
@@ -176,7 +178,9 @@ class TwilioGateway:
         with self._reading():
             page = self._within(
                 deadline,
-                lambda: self._messages.page(to=to, from_=from_, page_size=self._list_page_size),
+                lambda: self._messages.page(
+                    to=to, from_=from_ or values.unset, page_size=self._list_page_size
+                ),
             )
             for number in itertools.count(1):
                 for record in page:
@@ -301,13 +305,14 @@ def _provider_message(instance: Any) -> ProviderMessage:
         sid=str(instance.sid),
         status=str(instance.status),
         to=str(instance.to),
-        from_=str(instance.from_),
+        from_=str(instance.from_ or ""),  # null until a Messaging Service picks the sender
         body=instance.body or "",
         date_created=_utc(instance.date_created),
         error_code=_int_or_none(instance.error_code),
         direction=str(instance.direction or ""),
         num_media=_int_or_none(instance.num_media) or 0,
         date_sent=_utc(instance.date_sent),
+        messaging_service_sid=instance.messaging_service_sid or None,
     )
 
 

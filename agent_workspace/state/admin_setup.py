@@ -1,5 +1,6 @@
 """Administration, SMS channel tab: create the channel from nothing (with its first number) or
-edit its name, default region and business name, and what a fresh install still lacks.
+edit its name, default region, business name and Messaging Service, and what a fresh install
+still lacks.
 
 Every handler re-checks the admin role on the server (the services refuse anyone else).
 """
@@ -20,7 +21,7 @@ from agent_workspace.state.client_input import choice_refusal, typed_refusal
 from agent_workspace.state.session import SessionState
 
 REGIONS = [code for code, _ in region_choices()]
-FIELDS = ("name", "region", "number", "label", "business_name")
+FIELDS = ("name", "region", "number", "label", "business_name", "messaging_service_sid")
 
 
 class ChannelAdminState(SessionState):
@@ -31,6 +32,7 @@ class ChannelAdminState(SessionState):
     number: str = ""  # the first sending number, while there is no channel
     label: str = ""
     business_name: str = ""  # who a first text to a consumer says is writing
+    messaging_service_sid: str = ""  # the Twilio Messaging Service texts go through, or ""
     errors: dict[str, str] = {}
     error: str = ""
     # What a fresh install still lacks (Administration says it first).
@@ -44,6 +46,7 @@ class ChannelAdminState(SessionState):
         if status.channel is not None:
             self.name, self.region = status.channel.name, status.channel.region
             self.business_name = status.channel.business_name
+            self.messaging_service_sid = status.channel.messaging_service_sid
         self.needs_channel = status.channel is None
         self.needs_number = status.numbers == 0
         self.needs_agent = status.agents == 0
@@ -82,6 +85,10 @@ class ChannelAdminState(SessionState):
     def set_business_name(self, value: str) -> None:
         self._typed("business_name", value, "The business name")
 
+    @rx.event
+    def set_messaging_service_sid(self, value: str) -> None:
+        self._typed("messaging_service_sid", value, "The Messaging Service SID")
+
     def _typed(self, field: str, value: str, what: str) -> None:
         if problem := typed_refusal(self, Role.ADMIN, value, what=what):
             self.errors = {**self.errors, field: problem}
@@ -106,7 +113,10 @@ class ChannelAdminState(SessionState):
         first = (
             {"number": self.number, "label": self.label}
             if creating
-            else {"business_name": self.business_name}
+            else {
+                "business_name": self.business_name,
+                "messaging_service_sid": self.messaging_service_sid,
+            }
         )
         done = await self._serve(
             actor, change, on_fields=self._mark, name=self.name, region=self.region, **first

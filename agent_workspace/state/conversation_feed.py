@@ -134,8 +134,7 @@ def message_item(
     note = m.direction == "note"
     sender = person_name or display_phone(m.from_number)
     who = (m.author or "Agent") if outbound or note else sender
-    label = (labels or {}).get(m.from_number, "")
-    via = f"{label} ({display_phone(m.from_number)})" if label else display_phone(m.from_number)
+    via = _sent_from(m, labels or {})
     return MessageItem(
         id=m.id,
         seq=m.seq,
@@ -145,7 +144,7 @@ def message_item(
         status_label=STATUS_LABELS.get(m.status, m.status),
         problem=m.problem,
         meta=f"{who} · {m.at.strftime('%Y-%m-%d %H:%M:%S UTC')}"
-        + (f" · from {display_phone(m.from_number)}" if outbound else ""),
+        + (f" · from {via if m.via_service else display_phone(m.from_number)}" if outbound else ""),
         attachments=[_attachment(a) for a in m.attachments],
         note=note,
         who=who,
@@ -157,6 +156,17 @@ def message_item(
         and (m.retried_by is None or m.retry_waiting),
         scheduled=m.scheduled,
     )
+
+
+def _sent_from(m: MessageView, labels: dict[str, str]) -> str:
+    """The number an outbound text goes from, with its label; through a Messaging Service, the
+    sender Twilio reported ("+1 415-555-0100 via Messaging Service"), or that it has not yet."""
+    if m.via_service and not m.provider_from:
+        return "Messaging Service (Twilio has not said which number yet)"
+    number = m.provider_from if m.via_service else m.from_number
+    label = labels.get(number, "")
+    shown = f"{label} ({display_phone(number)})" if label else display_phone(number)
+    return f"{shown} via Messaging Service" if m.via_service else shown
 
 
 def _retry_link(m: MessageView) -> str:

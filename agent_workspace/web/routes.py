@@ -136,6 +136,7 @@ async def status(request: Request) -> Response:
             sid=report.sid,
             status=report.status,
             error_code=report.error_code,
+            from_=report.from_,
         )
     except InvalidInput as refused:
         return _refused("status", "not_outbound", refused.message, 409)

@@ -190,3 +190,64 @@ def test_a_business_name_too_long_or_hidden_is_refused_and_nothing_changes(
     assert reason in refused.value.problems["business_name"]
     assert setup.setup_status(actor=ada).channel.business_name == ""  # type: ignore[union-attr]
     assert "channel.updated" not in [a for a, _, _ in _actions(engine)]
+
+
+SERVICE = "MG4154e1578d6f7d406e99309eed40717d"
+
+
+def test_an_admin_sets_the_messaging_service_texts_go_through_audited(engine: Engine) -> None:
+    """Issue 26 item 9: the channel's Twilio Messaging Service; blank sends from numbers again."""
+    ada = make_user("ada", roles=(Role.ADMIN,))
+    setup.create_sms_channel(actor=ada, name="SMS", region="US", number=SUPPORT)
+    saved = setup.update_sms_channel(
+        actor=ada, name="SMS", region="US", messaging_service_sid=f" {SERVICE} "
+    )
+    assert saved.messaging_service_sid == SERVICE
+    # Left out (an edit that does not touch it) keeps it; the same value writes nothing.
+    assert setup.update_sms_channel(actor=ada, name="SMS", region="US").messaging_service_sid
+    setup.update_sms_channel(actor=ada, name="SMS", region="US", messaging_service_sid=SERVICE)
+    cleared = setup.update_sms_channel(actor=ada, name="SMS", region="US", messaging_service_sid="")
+    assert cleared.messaging_service_sid == ""
+    with Session(engine) as session:
+        assert session.exec(select(Channel.messaging_service_sid)).one() is None
+    updates = [d for a, _, d in _actions(engine) if a == "channel.updated"]
+    changes = [(u["before"], u["after"]) for u in updates]
+    assert [(b["messaging_service_sid"], a["messaging_service_sid"]) for b, a in changes] == [  # type: ignore[index]
+        ("", SERVICE),
+        (SERVICE, ""),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sid", "reason"),
+    [
+        ("PN4154e1578d6f7d406e99309eed40717d", "starts with MG"),
+        ("MG4154e1578d6f7d406e99309eed4071", "MG and 32 hexadecimal digits"),
+        ("MG4154e1578d6f7d406e99309eed40717z", "not 0-9 or a-f"),
+    ],
+)
+def test_a_messaging_service_sid_twilio_would_not_know_is_a_field_error(
+    engine: Engine, sid: str, reason: str
+) -> None:
+    ada = make_user("ada", roles=(Role.ADMIN,))
+    setup.create_sms_channel(actor=ada, name="SMS", region="US", number=SUPPORT)
+    with pytest.raises(FieldProblems) as refused:
+        setup.update_sms_channel(actor=ada, name="SMS", region="US", messaging_service_sid=sid)
+    assert reason in refused.value.problems["messaging_service_sid"]
+    assert setup.setup_status(actor=ada).channel.messaging_service_sid == ""  # type: ignore[union-attr]
+    assert "channel.updated" not in [a for a, _, _ in _actions(engine)]
+
+
+def test_the_cli_sets_and_clears_the_messaging_service(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    create = ["create-channel", "SMS", "--region", "US", "--messaging-service", SERVICE]
+    assert cli.main(create) == 0
+    assert f"through Messaging Service {SERVICE}" in capsys.readouterr().out
+    assert cli.main(["update-channel", "--messaging-service", "MG12"]) == 1
+    assert "MG and 32 hexadecimal digits" in capsys.readouterr().err
+    assert cli.main(["update-channel", "--region", "CA"]) == 0  # keeps the service
+    assert f"through Messaging Service {SERVICE}" in capsys.readouterr().out
+    assert cli.main(["update-channel", "--messaging-service", ""]) == 0
+    assert "Messaging Service" not in capsys.readouterr().out
+    assert cli.main(["create-channel", "X", "--region", "US", "--messaging-service", "x"]) == 1

@@ -51,7 +51,7 @@ class FakeGateway:
         return outcome
 
     def list_messages(
-        self, *, to: str, from_: str, created_after: datetime, timeout: float | None = None
+        self, *, to: str, from_: str | None, created_after: datetime, timeout: float | None = None
     ) -> list[ProviderMessage]:
         self.timeouts.append(timeout)
         self.during_call()

@@ -49,7 +49,7 @@ class CountingGateway:
         )
 
     def list_messages(
-        self, *, to: str, from_: str, created_after: datetime, timeout: float | None = None
+        self, *, to: str, from_: str | None, created_after: datetime, timeout: float | None = None
     ) -> list[ProviderMessage]:
         return []
 

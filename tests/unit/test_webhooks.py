@@ -141,6 +141,26 @@ def test_the_error_code_and_the_sms_fields_are_read() -> None:
 
 
 @pytest.mark.parametrize(
+    ("sender", "kept"),
+    [
+        ("+14155550100", "+14155550100"),  # a number a Messaging Service chose
+        ("12345", "12345"),  # a short code
+        ("Acme Co", "Acme Co"),  # an alphanumeric sender ID
+        ("", None),
+        ("+1415555010012345", None),  # longer than any number
+        ("Acme Company Ltd", None),  # longer than a sender ID may be
+        ("whatsapp:+14155550100", None),
+    ],
+)
+def test_the_sender_a_status_callback_names_is_kept_only_when_it_is_one(
+    sender: str, kept: str | None
+) -> None:
+    """A From that is no sender never refuses the status (Twilio would only log our error)."""
+    parsed = parse_status({"MessageSid": SID, "MessageStatus": "sent", "From": sender})
+    assert parsed == StatusReport(SID, "sent", None, posted="sent", from_=kept)
+
+
+@pytest.mark.parametrize(
     ("fields", "reason"),
     [
         ({"MessageStatus": "sent"}, "MessageSid is required"),

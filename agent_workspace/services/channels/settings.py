@@ -25,6 +25,7 @@ class ChannelView:
     resolver: str | None = None  # the profile resolver an admin chose (resolvers.resolver_for)
     business_name: str = ""  # who a first text says is writing ("" while none is set)
     quiet: Policy = field(default_factory=Policy)  # quiet hours (domain/quiet_hours.py)
+    messaging_service_sid: str | None = None  # texts go through it: Twilio picks the sender
 
     def label(self, e164: str) -> str:
         return dict(self.labels).get(e164, "")
@@ -82,6 +83,7 @@ def sms_channel(session: Session, channel_id: int | None = None) -> ChannelView:
         resolver=channel.profile_resolver,
         business_name=channel.business_name,
         quiet=quiet_policy(channel),
+        messaging_service_sid=channel.messaging_service_sid,
     )
 
 

@@ -36,6 +36,7 @@ class ChannelSummary:
     name: str
     region: str  # as set, or AW_DEFAULT_REGION while none is
     business_name: str = ""  # who a first text says is writing; "" while none is set
+    messaging_service_sid: str = ""  # the Twilio Messaging Service it sends through, or ""
 
 
 @dataclass(frozen=True)
@@ -79,13 +80,15 @@ def create_sms_channel(
     region: str,
     number: str = "",
     label: str = "",
+    messaging_service_sid: str = "",
     via: str | None = None,
     engine: Engine | None = None,
 ) -> ChannelSummary:
     """Creates the SMS channel with the deployment's attachment policy, and its first sending
     number when one is given. The CLI creates it as the system (`actor=None, via="cli"`)."""
     admin = admin_or_cli(actor, via)
-    name, region = _checked(name, region)
+    service = messaging_service_sid.strip()
+    name, region = _checked(name, region, service)
     settings = get_settings()
     with transaction(engine) as session:
         advisory_lock(session, SETUP_LOCK)
@@ -110,7 +113,10 @@ def create_sms_channel(
             ),
         )
         channel.default_region = region
+        channel.messaging_service_sid = service or None
         detail: dict[str, object] = {"name": name, "region": region}
+        if service:
+            detail["messaging_service_sid"] = service
         save_and_record(
             session=session,
             actor=admin,
@@ -131,13 +137,15 @@ def update_sms_channel(
     name: str,
     region: str,
     business_name: str | None = None,
+    messaging_service_sid: str | None = None,
     via: str | None = None,
     engine: Engine | None = None,
 ) -> ChannelSummary:
-    """Renames the channel, changes its default region or its business name (None keeps it,
-    blank clears it); the same values write nothing."""
+    """Renames the channel, changes its default region, its business name or its Messaging
+    Service (None keeps each, blank clears it); the same values write nothing."""
     admin = admin_or_cli(actor, via)
-    name, region = _checked(name, region)
+    service = None if messaging_service_sid is None else messaging_service_sid.strip()
+    name, region = _checked(name, region, service or "")
     business = None if business_name is None else " ".join(business_name.split())
     if business is not None and (problems := channel_problems(name, region, business)):
         raise FieldProblems(problems)
@@ -152,6 +160,9 @@ def update_sms_channel(
         after = {"name": name, "region": region}
         if business is not None:
             before["business_name"], after["business_name"] = channel.business_name, business
+        if service is not None:
+            before["messaging_service_sid"] = channel.messaging_service_sid or ""
+            after["messaging_service_sid"] = service
         if before == after:
             return _summary(channel)
         clash = session.exec(
@@ -161,6 +172,8 @@ def update_sms_channel(
             raise FieldProblems({"name": f"A channel named {name!r} already exists."})
         channel.name, channel.default_region = name, region
         channel.business_name = after.get("business_name", channel.business_name)
+        if service is not None:
+            channel.messaging_service_sid = service or None
         session.add(channel)
         detail: dict[str, object] = {"before": before, "after": after}
         record(
@@ -175,9 +188,9 @@ def update_sms_channel(
         return _summary(channel)
 
 
-def _checked(name: str, region: str) -> tuple[str, str]:
+def _checked(name: str, region: str, messaging_service_sid: str = "") -> tuple[str, str]:
     name, region = " ".join(name.split()), region.strip().upper()
-    if problems := channel_problems(name, region):
+    if problems := channel_problems(name, region, messaging_service_sid=messaging_service_sid):
         raise FieldProblems(problems)
     return name, region
 
@@ -194,4 +207,10 @@ def _region(channel: Channel) -> str:
 
 def _summary(channel: Channel) -> ChannelSummary:
     assert channel.id is not None
-    return ChannelSummary(channel.id, channel.name, _region(channel), channel.business_name)
+    return ChannelSummary(
+        channel.id,
+        channel.name,
+        _region(channel),
+        channel.business_name,
+        channel.messaging_service_sid or "",
+    )

@@ -56,6 +56,9 @@ class MessageView:
     retry_waiting: bool = False  # that retry waits for its time (the playbook's): Retry sends now
     # A scheduled message: when it goes, in words ("Scheduled for 08:00 their time (Tue)").
     scheduled: str = ""
+    # Sent through a Twilio Messaging Service, and the sender Twilio reported ("" until then).
+    via_service: bool = False
+    provider_from: str = ""
 
 
 def latest(session: Session, interaction_id: int) -> tuple[int, tuple[MessageView, ...]]:
@@ -105,6 +108,8 @@ _ROWS = (
         _M.c.to_number,
         _M.c.created_at,
         _M.c.scheduled_for,
+        _M.c.messaging_service_sid,
+        _M.c.provider_from,
         _U.c.display_name.label("author"),
         _M.c.retry_of_id,
         sa.select(_RETRY.c.id)
@@ -180,6 +185,8 @@ def _views(
             retried_by=m.retried_by,
             retry_waiting=bool(m.retry_waiting),
             scheduled=_scheduled(m.status, m.scheduled_for, m.to_number),
+            via_service=m.messaging_service_sid is not None,
+            provider_from=m.provider_from or "",
         )
         for position, m in enumerate(rows, start=first_seq)
     )

@@ -61,6 +61,8 @@ class OutboundJob:
     claimed_at: float
     #: A `scheduled` message whose time has come: checked again before it goes (scheduled.py).
     scheduled: bool = False
+    #: Sent through this Twilio Messaging Service (Twilio picks the sender), or from `from_`.
+    messaging_service_sid: str | None = None
 
 
 def claim_due(
@@ -106,6 +108,7 @@ def claim_due(
             lease_token=token,
             claimed_at=claimed_at,
             scheduled=row.status == MessageStatus.SCHEDULED,
+            messaging_service_sid=row.messaging_service_sid,
         )
         for row in sorted(due, key=lambda row: row.id)
     ]
@@ -339,6 +342,7 @@ _DUE = (
         _M.c.attempts,
         _M.c.needs_reconcile,
         _M.c.status,
+        _M.c.messaging_service_sid,
         _HAS_MEDIA,
     )
     .where(
@@ -387,6 +391,7 @@ _CLAIM = (
         _LOCKED.c.attempts,
         _LOCKED.c.needs_reconcile,
         _LOCKED.c.status,
+        _LOCKED.c.messaging_service_sid,
         _LOCKED.c.has_media,
     )
 )

@@ -68,7 +68,9 @@ def _answer(job: claims.OutboundJob, copy: ProviderMessage) -> Accepted:
     """The provider's copy under the claim's token, its status in our words: a word we do not
     know leaves the message where it is (queued)."""
     status = stored_status(copy.status) or MessageStatus.QUEUED.value
-    return Accepted(job.message_id, job.lease_token, copy.sid, status, copy.error_code)
+    return Accepted(
+        job.message_id, job.lease_token, copy.sid, status, copy.error_code, from_=copy.from_
+    )
 
 
 class Dispatcher:
@@ -151,7 +153,11 @@ class Dispatcher:
                 continue
             if (status := stored_status(found.status)) is not None:
                 statuses.apply_delivery_status(
-                    sid=message.sid, status=status, error_code=found.error_code, engine=self.engine
+                    sid=message.sid,
+                    status=status,
+                    error_code=found.error_code,
+                    from_=found.from_,
+                    engine=self.engine,
                 )
         return len(due)
 
@@ -206,6 +212,7 @@ class Dispatcher:
                     body=job.body,
                     media_urls=tuple(self.media_url(i, name) for i, name in job.media),
                     status_callback=self.status_callback_url,
+                    messaging_service_sid=job.messaging_service_sid,
                 ),
                 timeout=budget,
             )
@@ -270,8 +277,10 @@ class Dispatcher:
     ) -> ProviderMessage | None:
         """After an uncertain attempt: the provider's copy of this message, if it has one."""
         sent = Sent(body=job.body, num_media=len(job.media), created_at=job.created_at)
+        # Through a Messaging Service the sender is Twilio's choice: look at every sender's.
+        sender = None if job.messaging_service_sid else job.from_
         listed = self.gateway.list_messages(
-            to=job.to, from_=job.from_, created_after=sent.cutoff, timeout=budget
+            to=job.to, from_=sender, created_after=sent.cutoff, timeout=budget
         )
         candidates = [m for m in listed if could_be_ours(m, sent)]
         taken = claims.sids_in_use([m.sid for m in candidates], engine=self.engine)

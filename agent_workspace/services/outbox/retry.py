@@ -15,13 +15,14 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.db.locks import lock_phone
 from agent_workspace.domain.inputs import is_row_id
 from agent_workspace.models import (
     Attachment,
+    Channel,
     Direction,
     Interaction,
     Message,
@@ -102,6 +103,8 @@ def queue_retry(
         body=failed.body,
         from_number=failed.from_number,
         to_number=failed.to_number,
+        # The channel's Messaging Service now: an admin may have set one since.
+        messaging_service_sid=_messaging_service(session, failed.interaction_id),
         status=MessageStatus.QUEUED,
         author_id=author_id,
         segments=failed.segments,
@@ -173,3 +176,12 @@ def _due_now(session: Session, retry_id: int) -> None:
         .execution_options(synchronize_session=False)
     )
     announce(session)
+
+
+def _messaging_service(session: Session, interaction_id: int) -> str | None:
+    """The Messaging Service of the interaction's channel, if it sends through one."""
+    return session.exec(
+        select(Channel.messaging_service_sid)
+        .join(Interaction, col(Interaction.channel_id) == Channel.id)
+        .where(Interaction.id == interaction_id)
+    ).first()

@@ -95,7 +95,7 @@ def provider_opt_out(session: Session, message: Message) -> None:
     """Twilio refused with 21610: the recipient opted out of this sender, so record it."""
     set_opt_out(
         session,
-        sender=message.from_number,
+        sender=message.provider_from or message.from_number,
         phone=message.to_number,
         opted_out=True,
         keyword="STOP",
@@ -106,11 +106,18 @@ def provider_opt_out(session: Session, message: Message) -> None:
 
 
 def apply_delivery_status(
-    *, sid: str, status: str, error_code: int | None, engine: Engine | None = None
+    *,
+    sid: str,
+    status: str,
+    error_code: int | None,
+    from_: str | None = None,
+    engine: Engine | None = None,
 ) -> bool:
     """A status callback: applied if it moves the message on; kept if the sid is not known yet.
 
-    `status` is already ours (domain/provider.py stored_status: parse_status gives it).
+    `status` is already ours (domain/provider.py stored_status: parse_status gives it). `from_`
+    is the sender the callback names: through a Messaging Service, the one Twilio chose, kept
+    whether or not the status moves (callbacks come in any order). True when either changed.
     """
     new = MessageStatus(status)
     with transaction(engine) as session:
@@ -123,7 +130,8 @@ def apply_delivery_status(
             raise InvalidInput(
                 f"{sid} is an inbound message; status callbacks are for messages we send."
             )
-        changed = advance(session, message, new.value, error_code)
+        changed = note_sender(session, message, from_)
+        changed = advance(session, message, new.value, error_code) or changed
         if changed:
             events.after_commit(
                 session, events.InteractionChanged(message.interaction_id, messages_only=True)
@@ -131,16 +139,35 @@ def apply_delivery_status(
         return changed
 
 
+def note_sender(session: Session, message: Message, from_: str | None) -> bool:
+    """Keeps the sender the provider reports for `message` (a Messaging Service picks it, and
+    Sticky Sender keeps it per consumer as Twilio decides); True when it is new."""
+    if not from_ or from_ == message.provider_from:
+        return False
+    before, message.provider_from = message.provider_from, from_
+    session.add(message)
+    record(
+        session=session,
+        actor=PROVIDER,
+        action=AuditAction.MESSAGE_SENDER_REPORTED,
+        entity=message,
+        detail={"before": before, "from": from_, "service": message.messaging_service_sid},
+    )
+    return True
+
+
 @dataclass(frozen=True)
 class Accepted:
     """The provider's answer to one create (or the copy a lookup found), under `lease_token`;
-    `status` is the stored status it means (domain/provider.py stored_status)."""
+    `status` is the stored status it means (domain/provider.py stored_status); `from_` the
+    sender it names ("" while a Messaging Service has not picked one)."""
 
     message_id: int
     lease_token: str
     sid: str
     status: str
     error_code: int | None = None
+    from_: str = ""
 
 
 def record_accepted(
@@ -189,7 +216,11 @@ def record_accepted(
                     entity_type=_MESSAGES.name,
                     entity_id=row.id,
                     interaction_id=row.interaction_id,
-                    detail={"sid": by_id[row.id].sid, "status": final[row.id]},
+                    detail={
+                        "sid": by_id[row.id].sid,
+                        "status": final[row.id],
+                        "from": by_id[row.id].from_ or None,
+                    },
                 )
                 for row in won
             ],
@@ -229,6 +260,9 @@ def _fenced_update(answer: sa.Subquery) -> sa.Update:
         .where(_MESSAGES.c.id == answer.c.id, _MESSAGES.c.lease_token == answer.c.token)
         .values(
             provider_sid=answer.c.sid,
+            provider_from=sa.func.coalesce(
+                sa.func.nullif(answer.c.sender, ""), _MESSAGES.c.provider_from
+            ),
             lease_until=None,
             lease_token=None,
             needs_reconcile=False,
@@ -261,6 +295,7 @@ def _postgres_answers() -> sa.Subquery:
         sa.func.unnest(array("ids", sa.Integer())).label("id"),
         sa.func.unnest(array("tokens", sa.String())).label("token"),
         sa.func.unnest(array("sids", sa.String())).label("sid"),
+        sa.func.unnest(array("senders", sa.String())).label("sender"),
     ).subquery("answer")
 
 
@@ -269,6 +304,7 @@ def _postgres_params(accepted: list[Accepted]) -> dict[str, object]:
         "ids": [a.message_id for a in accepted],
         "tokens": [a.lease_token for a in accepted],
         "sids": [a.sid for a in accepted],
+        "senders": [a.from_ for a in accepted],
     }
 
 
@@ -278,11 +314,13 @@ def _sqlite_answers() -> sa.Subquery:
         sa.func.json_extract(each.c.value, "$[0]").label("id"),
         sa.func.json_extract(each.c.value, "$[1]").label("token"),
         sa.func.json_extract(each.c.value, "$[2]").label("sid"),
+        sa.func.json_extract(each.c.value, "$[3]").label("sender"),
     ).subquery("answer")
 
 
 def _sqlite_params(accepted: list[Accepted]) -> dict[str, object]:
-    return {"rows": json.dumps([[a.message_id, a.lease_token, a.sid] for a in accepted])}
+    rows = [[a.message_id, a.lease_token, a.sid, a.from_] for a in accepted]
+    return {"rows": json.dumps(rows)}
 
 
 # Per database: the fenced UPDATE over the group's answers, and how the answers are passed.

@@ -324,6 +324,7 @@ def _apply_and_queue(
         body=request.body,
         from_number=request.from_number,
         to_number=prepared.to,
+        messaging_service_sid=prepared.channel.messaging_service_sid,
         status=MessageStatus.SCHEDULED if scheduled else MessageStatus.QUEUED,
         scheduled_for=request.send_at,
         author_id=agent.user_id,

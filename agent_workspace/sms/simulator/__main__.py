@@ -41,6 +41,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="comma-separated From numbers to accept (default: any E.164 number)",
     )
     parser.add_argument(
+        "--messaging-services",
+        default=_env("MESSAGING_SERVICES", ""),
+        help="comma-separated Messaging Service SIDs (MG...) of the account; each sends from"
+        " the provider numbers, with Sticky Sender",
+    )
+    parser.add_argument(
         "--status-delays",
         default=_env("STATUS_DELAYS", "0.2,0.5,1.0"),
         help="seconds before sending, sent, delivered",
@@ -74,6 +80,7 @@ def main(argv: list[str] | None = None) -> None:
         public_base_url=public,
         status_delays=(delays[0], delays[1], delays[2]),
         provider_numbers=[n.strip() for n in args.provider_numbers.split(",") if n.strip()],
+        messaging_services=[s.strip() for s in args.messaging_services.split(",") if s.strip()],
         media_first_fetch_404=args.media_first_404,
         hold_queued=args.hold_queued,
     )

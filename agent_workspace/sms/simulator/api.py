@@ -77,10 +77,14 @@ async def create_message(request: Request) -> Response:
         return error_response(21611, 400, ERROR_MESSAGES[21611])
     to = params.get("To", [""])[0]
     from_ = params.get("From", [""])[0]
+    service = params.get("MessagingServiceSid", [""])[0]
+    if service and not from_ and sim.config.has_service(service):
+        from_ = sim.sender_for(service, to)  # the opt-out is the sender's it will go from
     rejected = validate_create(
         params,
         provider_numbers=sim.config.provider_numbers,
         is_opted_out=sim.store.is_opted_out(from_, to),
+        has_service=sim.config.has_service,
     )
     if rejected is not None:
         headers: dict[str, str] | None = None

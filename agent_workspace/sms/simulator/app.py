@@ -27,6 +27,7 @@ def create_simulator_app(
     public_base_url: str,
     status_delays: tuple[float, float, float] = (0.2, 0.5, 1.0),
     provider_numbers: Iterable[str] = (),
+    messaging_services: Iterable[str] = (),
     media_first_fetch_404: bool = False,
     hold_queued: bool = False,
     media_fetch_timeout: float = 5.0,
@@ -42,6 +43,8 @@ def create_simulator_app(
         public_base_url: The URL clients use to reach the simulator (for media URLs).
         status_delays: Seconds before "sending", before "sent", before "delivered".
         provider_numbers: Accepted From numbers; empty accepts any E.164 From.
+        messaging_services: The account's Messaging Service SIDs (MG...); each one's sender
+            pool is the provider numbers, with Sticky Sender.
         media_first_fetch_404: Answer 404 to the first fetch of each inbound media, like Twilio
             sometimes does right after the webhook.
         hold_queued: Keep accepted messages "queued" with no status callbacks (delivery pacing
@@ -61,6 +64,7 @@ def create_simulator_app(
             inbound_webhook_url=inbound_webhook_url,
             status_delays=status_delays,
             provider_numbers=frozenset(provider_numbers),
+            messaging_services=frozenset(messaging_services),
             media_first_fetch_404=media_first_fetch_404,
             hold_queued=hold_queued,
             media_fetch_timeout=media_fetch_timeout,

@@ -10,7 +10,8 @@
 - POST /_sim/inbound {"from": phone, "to": provider, "body": "...",
                       "media": [{"content_type": "image/png", "data_base64": "..."}]}
 - POST /_sim/settings {"inbound_webhook_url", "media_first_fetch_404", "provider_numbers",
-                       "status_delays", "hold_queued", "advanced_opt_out_service"}
+                       "status_delays", "hold_queued", "advanced_opt_out_service",
+                       "messaging_services"}
 """
 
 from __future__ import annotations
@@ -129,6 +130,8 @@ async def settings(request: Request) -> Response:
         config.hold_queued = bool(data["hold_queued"])
     if "advanced_opt_out_service" in data:
         config.advanced_opt_out_service = data["advanced_opt_out_service"] or None
+    if "messaging_services" in data:
+        config.messaging_services = frozenset(data["messaging_services"] or ())
     return JSONResponse(
         {
             "inbound_webhook_url": config.inbound_webhook_url,
@@ -137,6 +140,7 @@ async def settings(request: Request) -> Response:
             "status_delays": list(config.status_delays),
             "hold_queued": config.hold_queued,
             "advanced_opt_out_service": config.advanced_opt_out_service,
+            "messaging_services": sorted(config.messaging_services),
         }
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -46,6 +47,12 @@ class SimulatorConfig:
     # Twilio then adds MessagingServiceSid, and OptOutType for a keyword, to inbound webhooks.
     # None: plain numbers, whose webhooks carry neither (Twilio's default STOP filtering).
     advanced_opt_out_service: str | None = None
+    # The account's Messaging Services (MG sids), each with every provider number in its sender
+    # pool and Sticky Sender on; the Advanced Opt-Out service is one of them too.
+    messaging_services: frozenset[str] = field(default_factory=frozenset)
+
+    def has_service(self, sid: str) -> bool:
+        return sid in self.messaging_services or sid == self.advanced_opt_out_service
 
 
 class InboundError(ValueError):
@@ -77,6 +84,15 @@ class Simulator:
         base = self.config.public_base_url.rstrip("/")
         return f"{base}{message_uri(self.config.account_sid, message_sid)}/Media/{media_sid}"
 
+    def sender_for(self, service: str, to: str) -> str:
+        """The sender a Messaging Service picks for `to`: the one it used for `to` before
+        (Sticky Sender), else one from its pool; "" when the pool is empty."""
+        pool = sorted(self.config.provider_numbers)
+        used = self.store.sticky_sender(service, to)
+        if used in pool:
+            return used
+        return secrets.choice(pool) if pool else ""
+
     def create_outbound(
         self,
         params: Mapping[str, Sequence[str]],
@@ -87,23 +103,30 @@ class Simulator:
         """Store an accepted create as "queued" and start its status progression.
 
         A queued message has no DateSent: Twilio sets it when the message leaves the queue.
+        Through a Messaging Service with no From, it is "accepted" first: Twilio answers with no
+        `from` until it has picked the sender (here: the sticky one, else one of the pool).
         """
 
         def first(key: str) -> str | None:
             values = params.get(key)
             return values[0] if values else None
 
+        to, service = first("To") or "", first("MessagingServiceSid")
+        sender = first("From") or ""
+        if service and not sender:
+            sender = self.sender_for(service, to)
+            self.store.stick(service, to, sender)
         message = SimMessage(
             sid=new_sid("SM"),
             account_sid=self.config.account_sid,
             direction="outbound-api",
-            from_=first("From") or "",
-            to=first("To") or "",
+            from_=sender,
+            to=to,
             body=first("Body") or "",
-            status="queued",
+            status="accepted" if service and not first("From") else "queued",
             media_urls=list(params.get("MediaUrl", [])),
             status_callback=first("StatusCallback"),
-            messaging_service_sid=first("MessagingServiceSid"),
+            messaging_service_sid=service,
             request_params={key: list(values) for key, values in params.items()},
             fault=fault,
             arrived_at=arrived_at,

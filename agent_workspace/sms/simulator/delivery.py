@@ -54,8 +54,15 @@ def media_type_accepted(content_type: str) -> bool:
 
 
 async def progress_outbound(sim: Simulator, sid: str) -> None:
-    """queued → sending → (media fetch) → sent → delivered, or the failure a magic To asks for."""
+    """(accepted → queued →) sending → (media fetch) → sent → delivered, or the failure a magic
+    To asks for. An accepted message's first callback (queued) names the sender the Messaging
+    Service picked; Twilio sends none for the first status itself."""
     first, second, third = sim.config.status_delays
+    message = sim.store.get(sid)
+    if message is not None and message.status == "accepted":
+        await asyncio.sleep(first)
+        if not await _advance(sim, sid, "queued"):
+            return
     await asyncio.sleep(first)
     if not await _advance(sim, sid, "sending"):
         return

@@ -8,12 +8,13 @@ provider. See README.md for the table.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+MESSAGING_SERVICE_SID = re.compile(r"^MG[0-9a-fA-F]{32}$")
 MAX_BODY = 1600
 MAX_MEDIA = 10
 
@@ -79,6 +80,9 @@ ERROR_MESSAGES: Mapping[int, str] = MappingProxyType(
         21617: "The concatenated message body exceeds the 1600 character limit.",
         21620: "Invalid media URL(s).",
         21623: "Number of media files exceeds allowed limit.",
+        21701: "The Messaging Service does not exist",
+        21704: "The Messaging Service contains no phone numbers",
+        21705: "The Messaging Service is invalid",
     }
 )
 
@@ -98,8 +102,12 @@ def validate_create(
     *,
     provider_numbers: frozenset[str],
     is_opted_out: bool,
+    has_service: Callable[[str], bool] = lambda sid: False,
 ) -> CreateError | None:
-    """Check a create request like Twilio does; None when the message is accepted."""
+    """Check a create request like Twilio does; None when the message is accepted.
+
+    A MessagingServiceSid must have Twilio's shape (21705) and be one of the account's
+    services (21701), whose sender pool (the provider numbers) must not be empty (21704)."""
     to = _first(params, "To")
     from_ = _first(params, "From")
     body = _first(params, "Body")
@@ -109,9 +117,16 @@ def validate_create(
         message = ERROR_MESSAGES.get(code, "Error").format(to=to, from_=from_)
         return CreateError(code, http_status, message, retry_after)
 
+    service = _first(params, "MessagingServiceSid")
     if not to:
         return error(21604)
-    if not from_ and not _first(params, "MessagingServiceSid"):
+    if service and not MESSAGING_SERVICE_SID.match(service):
+        return error(21705)
+    if service and not has_service(service):
+        return error(21701)
+    if service and not from_ and not provider_numbers:
+        return error(21704)
+    if not from_ and not service:
         return error(21603)
     if not body and not media_urls:
         return error(21602)

@@ -36,6 +36,7 @@ def message_uri(account_sid: str, sid: str) -> str:
 
 def message_json(message: SimMessage) -> dict[str, Any]:
     uri = message_uri(message.account_sid, message.sid)
+    picking = message.status == "accepted"
     return {
         "account_sid": message.account_sid,
         "api_version": API_VERSION,
@@ -46,11 +47,12 @@ def message_json(message: SimMessage) -> dict[str, Any]:
         "direction": message.direction,
         "error_code": message.error_code,
         "error_message": message.error_message,
-        # Twilio answers null until it picks a sender for a MessagingServiceSid-only create.
-        "from": message.from_ or None,
+        # Twilio answers null until it picks a sender for a MessagingServiceSid-only create
+        # ("accepted"), and counts no segments until then.
+        "from": None if picking else message.from_ or None,
         "messaging_service_sid": message.messaging_service_sid,
         "num_media": str(len(message.media) or len(message.media_urls)),
-        "num_segments": str(num_segments(message.body)),
+        "num_segments": "0" if picking else str(num_segments(message.body)),
         "price": None,
         "price_unit": "USD",
         "sid": message.sid,

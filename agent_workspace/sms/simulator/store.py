@@ -117,9 +117,11 @@ class SimulatorStore:
         self._messages: dict[str, SimMessage] = {}
         self._opt_outs: set[tuple[str, str]] = set()  # (provider number, phone)
         self._faults: deque[Fault] = deque()
+        self._sticky: dict[tuple[str, str], str] = {}  # (service, phone) -> its sender
 
     def reset(self) -> None:
         with self._lock:
+            self._sticky.clear()
             self._messages.clear()
             self._opt_outs.clear()
             self._faults.clear()
@@ -207,6 +209,15 @@ class SimulatorStore:
             if number not in ordered:
                 ordered.append(number)
         return ordered
+
+    # Sticky Sender (per Messaging Service and phone)
+    def sticky_sender(self, service: str, phone: str) -> str:
+        with self._lock:
+            return self._sticky.get((service, phone), "")
+
+    def stick(self, service: str, phone: str, sender: str) -> None:
+        with self._lock:
+            self._sticky[(service, phone)] = sender
 
     # Opt-out (scoped to the provider number)
     def opt_out(self, provider: str, phone: str) -> None:

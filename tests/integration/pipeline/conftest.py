@@ -278,6 +278,7 @@ def pipeline(
             "status_delays": list(STATUS_DELAYS),
             "hold_queued": False,
             "advanced_opt_out_service": None,
+            "messaging_services": [],
         },
         timeout=5,
     ).raise_for_status()

@@ -355,3 +355,28 @@ def test_a_status_twilio_adds_later_is_taken_logged_and_moves_nothing(
     assert response.status_code in (200, 204), response.text
     assert _status(pipeline, message_id) == "sent"
     assert any("delivered_to_handset" in r.getMessage() for r in caplog.records)
+
+
+def test_a_messaging_service_callback_records_the_sender_twilio_chose(
+    pipeline: Pipeline,
+) -> None:
+    """Through a Messaging Service Twilio picks the sender; its callback's From says which."""
+    message_id = _accepted_message(pipeline)
+    chosen = "+14155550177"
+    with transaction() as session:  # as if the channel had sent it through the service
+        row = session.get(Message, message_id)
+        assert row is not None
+        row.messaging_service_sid = "MG4154e1578d6f7d406e99309eed40717d"
+        session.add(row)
+    form = twilio_payloads.load(
+        "status/delivered_messaging_service",
+        account_sid=pipeline.account_sid,
+        ours=chosen,
+        theirs=CONSUMER_PHONE,
+        sid=OUTBOUND_SID,
+        fields={},
+    )
+    assert dict(form)["MessagingServiceSid"] and dict(form)["From"] == chosen
+    assert _post(pipeline, STATUS, form).status_code in (200, 204)
+    message = pipeline.message(message_id)
+    assert (message.status.value, message.provider_from) == ("delivered", chosen)

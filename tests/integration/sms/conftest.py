@@ -142,6 +142,7 @@ def simulator(
             "status_delays": [0.02, 0.02, 0.02],
             "hold_queued": False,
             "advanced_opt_out_service": None,
+            "messaging_services": [],
         },
     ).raise_for_status()
     receiver.clear()
