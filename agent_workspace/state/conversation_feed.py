@@ -102,8 +102,10 @@ class ConversationFeed(rx.SharedState):
         )
         # Opt-outs too: the panel's numbers say them and its consent history lists them.
         self.details = "|".join(
-            (info.state, info.assigned_to, info.person_name, info.short_description)
-            + (str(view.case_id or ""), info.account, *sorted(view.opted_out_from))
+            (
+                *(info.state, info.assigned_to, info.person_name, info.short_description),
+                *(str(view.case_id or ""), info.account, *sorted(view.opted_out_from)),
+            )
         )
 
     def _show_latest(self, latest: LatestMessages) -> bool:
