@@ -45,14 +45,15 @@ from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.files import collection
 from agent_workspace.serving import build as frontend
 from agent_workspace.serving.run_dir import reflex_env, run_dir
-from agent_workspace.sources import migration_config
+from agent_workspace.sources import cli_command, migration_config
 from alembic import command
 
 PROG = "agent_workspace"
 log = logging.getLogger("agent_workspace.cli")  # also when run as __main__
 FIRST_ADMIN_HINT = (
     "No administrator yet: create one with\n"
-    '  python -m agent_workspace.cli create-user USERNAME --name "Full Name" --role admin'
+    + "  "
+    + cli_command('create-user USERNAME --name "Full Name" --role admin')
 )
 
 
@@ -75,7 +76,10 @@ def prepare() -> int:
             if settings.demo_data is False
             else f"AW_ENVIRONMENT={settings.environment}"
         )
-        print(f"Demo data not loaded ({why}; set AW_DEMO_DATA=true to load it).")
+        if settings.environment == "production":
+            print("Demo data not loaded: a production install starts empty.")
+        else:
+            print(f"Demo data not loaded ({why}; set AW_DEMO_DATA=true to load it).")
     elif load_demo_data():
         print("Demo data loaded.")
     else:

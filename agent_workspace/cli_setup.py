@@ -18,6 +18,7 @@ from agent_workspace.services.channels import numbers, setup
 from agent_workspace.services.channels.setup import ChannelSummary
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.people import importing
+from agent_workspace.sources import cli_command
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -107,7 +108,7 @@ def _create_channel(args: argparse.Namespace) -> int:
     if args.number.strip():
         print(f"Agents can send from {numbers.load_numbers()[0].shown}.")
     else:
-        print("Add the number agents send from: python -m agent_workspace.cli add-number E164")
+        print(f"Add the number agents send from: {cli_command('add-number E164')}")
     return 0
 
 

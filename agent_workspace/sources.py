@@ -30,6 +30,14 @@ def _source_root() -> Path:
 SOURCE_ROOT = _source_root()
 MIGRATIONS = SOURCE_ROOT / "alembic"
 RXCONFIG = SOURCE_ROOT / "rxconfig.py"
+# How an operator runs the CLI here: in a checkout its module, in an install the command
+# `pip install` made (the system python there has no such module).
+CLI = "python -m agent_workspace.cli" if PACKAGE_DIR.parent == SOURCE_ROOT else "agent-workspace"
+
+
+def cli_command(args: str) -> str:
+    """The command line that runs `args` of the CLI, as the operator types it here."""
+    return f"{CLI} {args}"
 
 
 def import_path() -> str:

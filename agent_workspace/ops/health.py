@@ -19,9 +19,9 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy.engine import Engine, make_url
 
-from agent_workspace.sources import migration_config
+from agent_workspace.sources import cli_command, migration_config
 
-PREPARE = "python -m agent_workspace.cli prepare"
+PREPARE = cli_command("prepare")
 #: Failures that mean a dependency is away, not a bug in the workspace.
 DEPENDENCY_ERRORS: tuple[type[BaseException], ...] = (
     sa.exc.OperationalError,

@@ -33,6 +33,7 @@ from agent_workspace.services.accounts.users import create_user
 from agent_workspace.services.channels.settings import create_channel
 from agent_workspace.services.interactions.lifecycle import note_last_message, open_interaction
 from agent_workspace.services.people.directory import add_person, person_ids
+from agent_workspace.sources import cli_command
 
 SMS_CHANNEL = "SMS"
 PROVIDER_NUMBERS = (("+14155550100", "Support line"), ("+14155550199", "Billing line"))
@@ -127,7 +128,7 @@ def demo_account_problems(engine: Engine | None = None) -> list[str]:
         return []
     return [
         f"the demo account {demo.username!r} signs in with its published password: deactivate "
-        f"it (python -m agent_workspace.cli deactivate-user {demo.username}) or give it a "
+        f"it ({cli_command('deactivate-user ' + demo.username)}) or give it a "
         f"password of its own (reset-password {demo.username})"
         for demo in working_demo_sign_ins(engine)
     ]

@@ -26,13 +26,14 @@ from agent_workspace.domain.people_csv import (
 from agent_workspace.models import Role
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.people import importing
+from agent_workspace.sources import cli_command
 from agent_workspace.state.client_input import choice_refusal, refusal
 from agent_workspace.state.session import SessionState
 
 UI_MAX_BYTES = 900_000  # about 10,000 people; the socket's limit is 1,000,000 bytes
 HEAD_BYTES = 65_536
 SHOWN_REFUSALS = 200
-CLI_HINT = "python -m agent_workspace.cli import-people FILE"
+CLI_HINT = cli_command("import-people FILE")
 _READ = (
     "(async () => {{"
     " const input = document.getElementById('import-file');"

@@ -40,6 +40,17 @@ def test_outside_development_prepare_loads_no_demo_data(
     assert "create-user" in out  # no administrator yet: it says how to make one
 
 
+def test_in_production_prepare_never_suggests_the_demo_data(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Production refuses AW_DEMO_DATA=true: prepare had suggested setting it."""
+    _setenv(monkeypatch, AW_ENVIRONMENT="production", AW_BCRYPT_ROUNDS=None)
+    assert cli.main(["prepare"]) == 0
+    out = capsys.readouterr().out
+    assert "AW_DEMO_DATA" not in out
+    assert "a production install starts empty" in out
+
+
 def test_outside_development_prepare_loads_the_demo_data_when_asked(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
