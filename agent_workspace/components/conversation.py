@@ -8,6 +8,7 @@ import reflex as rx
 from agent_workspace.components.composer import composer
 from agent_workspace.components.forms import badge, callout_root
 from agent_workspace.components.scheduled import scheduled_line
+from agent_workspace.components.stop_request import opt_out_dialog, stop_request_flag
 from agent_workspace.components.their_time import their_time_text
 from agent_workspace.components.transcript import export_transcript_menu
 from agent_workspace.state.compose import ComposeState
@@ -137,6 +138,7 @@ def _bubble(message: rx.Var[MessageItem], rest: rx.RestProp) -> rx.Component:
                     ),
                 ),
                 rx.cond(message.scheduled != "", scheduled_line(message)),
+                rx.cond(message.asks_to_stop, stop_request_flag(message)),
                 spacing="1",
                 align=rx.cond(mine, "end", "start"),
             ),
@@ -272,7 +274,7 @@ def _opted_out() -> rx.Component:
         callout_root(
             rx.callout.icon(rx.icon("ban")),
             rx.callout.text(
-                "This number has opted out (texted STOP) of messages from ",
+                "This number has opted out of messages from ",
                 ConversationFeed.opted_out_from.join(", "),
                 ". Sending from those numbers is refused until they text START.",
             ),
@@ -349,6 +351,7 @@ def conversation_pane() -> rx.Component:
             display="flex",
         ),
         composer(),
+        opt_out_dialog(),
         # A new message pushed while the agent looks: the tab marks it read.
         rx.box(
             rx.el.span(on_mount=InteractionPageState.messages_shown(ConversationFeed.total)),

@@ -1,8 +1,8 @@
 """Who may do what to an interaction: the one rule, over plain facts.
 
 - VIEW: open it, read it, Send from it, write a note: any agent.
-- WORK: change it (close it, edit its Details): its assignee, a member of its live group, or a
-  supervisor.
+- WORK: change it (close it, edit its Details, opt its phone out at the consumer's request):
+  its assignee, a member of its live group, or a supervisor.
 - SUPERVISE: the board's actions (join, leave, take over): a supervisor.
 - REASSIGN: hand it to another agent: a supervisor, or an administrator when the agent who
   holds it is deactivated (the administrator who took them off the desk hands on their work).

@@ -155,6 +155,9 @@ class OptOut(SQLModel, table=True):
     opted_out: bool = True
     keyword: str = Field(default="", max_length=20)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The agent who opted the phone out at its request (a free-text "please stop texting me");
+    # None when the phone or the provider did (a keyword, error 21610).
+    changed_by_id: int | None = Field(default=None, foreign_key="app_user.id", nullable=True)
 
     __table_args__ = (sa.UniqueConstraint("sender", "phone", name="uq_opt_out_sender_phone"),)
 

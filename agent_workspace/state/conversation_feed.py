@@ -65,6 +65,8 @@ class MessageItem:
     link: str = ""  # "Retry of ..." / "Retried as ..." (services/outbox/retry.py)
     retryable: bool = False  # failed or undelivered, and not retried yet: Retry is offered
     scheduled: str = ""  # "Scheduled for 08:00 their time (Tue)" until it goes
+    asks_to_stop: bool = False  # reads like a request to stop texting: flagged, one-click opt-out
+    opted_out: str = ""  # for such a text, "Opted out by Alice" once its phone opted out
 
 
 class ConversationFeed(rx.SharedState):
@@ -157,6 +159,8 @@ def message_item(
         and m.status in ("failed", "undelivered")
         and (m.retried_by is None or m.retry_waiting),
         scheduled=m.scheduled,
+        asks_to_stop=m.asks_to_stop,
+        opted_out=m.opted_out,
     )
 
 

@@ -21,7 +21,7 @@ from reflex.event import EventSpec
 from agent_workspace import reflex_internals
 from agent_workspace.models import Role
 from agent_workspace.services.access import Actor
-from agent_workspace.services.conversation import conversation, messages
+from agent_workspace.services.conversation import conversation, messages, opt_outs
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import inbox, lifecycle, work
 from agent_workspace.services.outbox import retry
@@ -74,6 +74,8 @@ class InteractionPageState(SessionState):
     history: list[MessageItem] = []  # messages as they were when the tab opened
     history_upto: int = 0  # position of the last message in `history`
     pane: str = "list"  # on a narrow screen the one pane shown: list, conversation, details
+    asking_opt_out: bool = False  # "Opt out this number?" is open
+    _opt_out_message: int = 0  # the text asking to stop that the question is about
     _seen_total: int = 0  # the conversation's message count when this tab last marked it seen
     _viewer: tuple[str, Actor | None] = ("", None)  # (token, its user) when it opened
 
@@ -177,6 +179,34 @@ class InteractionPageState(SessionState):
         return rx.toast.success(
             "Sending it again." if result.queued else "It is already sent again."
         )
+
+    @rx.event
+    def ask_opt_out(self, message_id: int) -> None:
+        """ "Opt out this number" on a text that asks to stop: the question before the change."""
+        if type(message_id) is int and not refusal(self, Role.AGENT):
+            self._opt_out_message, self.asking_opt_out = message_id, True
+
+    @rx.event
+    def cancel_opt_out(self) -> None:
+        self._opt_out_message, self.asking_opt_out = 0, False
+
+    @rx.event
+    async def opt_out_confirmed(self) -> EventSpec:
+        """The agent said yes: the phone that asked is opted out of the number it texted
+        (audited as theirs); every viewer's bubble then says who did it."""
+        message_id, self._opt_out_message, self.asking_opt_out = self._opt_out_message, 0, False
+        done = await self._serve(
+            Role.AGENT,
+            opt_outs.opt_out_at_request,
+            show="",
+            interaction_id=self.interaction_id,
+            message_id=message_id,
+        )
+        if isinstance(done, ServiceError):
+            return rx.toast.error(done.message)
+        if any(m.asks_to_stop for m in self.history):  # the live tail follows by itself
+            await self._load_history(Role.AGENT, upto=self.history_upto)
+        return rx.toast.success(done.summary())
 
     @rx.event
     async def pick_up(self) -> EventSpec:

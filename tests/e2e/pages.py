@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 
+import httpx
 from playwright.sync_api import Locator, Page, WebSocket, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -24,6 +25,15 @@ def sign_in_as_agent(
     """Signs in (a demo agent's password unless given) and waits for the workspace."""
     sign_in(page, workspace, username, password or f"{username}-demo-pass")
     expect(page.get_by_role("heading", name="My Interactions")).to_be_visible()
+
+
+def text_in(workspace: WorkspaceServer, phone: str, body: str, to: str = "+14155550100") -> None:
+    """The consumer at `phone` texts `body` to `to` (the Support line) through the simulator."""
+    httpx.post(
+        f"{workspace.simulator_url}/_sim/inbound",
+        json={"from": phone, "to": to, "body": body},
+        timeout=10,
+    ).raise_for_status()
 
 
 def the_list(page: Page):  # type: ignore[no-untyped-def]

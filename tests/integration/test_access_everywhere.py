@@ -55,15 +55,16 @@ MARIA_PHONE = "+14155550123"
 MISSING = 10**9
 
 # What each entry point needs of its actor (domain/access.py): VIEW any agent (open, read,
-# Send, note), WORK the assignee, a live-group member or a supervisor (close, Details),
-# SUPERVISE a supervisor (the board's actions), REASSIGN a supervisor (or an administrator
-# for a deactivated agent's work).
+# Send, note), WORK the assignee, a live-group member or a supervisor (close, Details, opting
+# the phone out at its request), SUPERVISE a supervisor (the board's actions), REASSIGN a
+# supervisor (or an administrator for a deactivated agent's work).
 NEEDS: dict[str, Need] = {
     "conversation.canned_replies.render": Need.VIEW,
     "conversation.conversation.conversation": Need.VIEW,
     "conversation.conversation.require_viewable": Need.VIEW,
     "conversation.messages.history": Need.VIEW,
     "conversation.notes.add_note": Need.VIEW,
+    "conversation.opt_outs.opt_out_at_request": Need.WORK,
     "conversation.transcript.export_transcript": Need.VIEW,
     "interactions.details.details": Need.VIEW,
     "interactions.inbox.mark_seen": Need.VIEW,
@@ -159,6 +160,7 @@ class World:
     ada: Actor  # an administrator only
     interaction_id: int
     shared_reply: int
+    message_id: int  # alice's first text in it
 
 
 def _world() -> World:
@@ -169,7 +171,7 @@ def _world() -> World:
     ada = make_user("ada", roles=(Role.ADMIN,))
     sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, MARIA_PHONE, "Hello"))
     reply = create_reply(actor=ada, title="Hi", body="Hi {first_name}", shared=True)
-    return World(alice, bob, sam, ada, sent.interaction_id, reply.id)
+    return World(alice, bob, sam, ada, sent.interaction_id, reply.id, sent.message_id)
 
 
 def _arguments(name: str, world: World, interaction_id: int) -> dict[str, Any]:
@@ -178,6 +180,7 @@ def _arguments(name: str, world: World, interaction_id: int) -> dict[str, Any]:
         "conversation.canned_replies.render": {"reply_id": world.shared_reply},
         "conversation.messages.history": {"before_seq": 5},
         "conversation.notes.add_note": {"body": "Called her back"},
+        "conversation.opt_outs.opt_out_at_request": {"message_id": world.message_id},
         "conversation.transcript.export_transcript": {"format": "text"},
         "interactions.supervising.reassign": {"agent_id": world.bob.user_id},
         "interactions.work.update_details": {"change": DetailsChange(short_description="Refund")},

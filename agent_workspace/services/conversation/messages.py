@@ -18,8 +18,9 @@ from sqlmodel import Session
 from agent_workspace.db.engine import reading
 from agent_workspace.domain.consumer_time import consumer_zone
 from agent_workspace.domain.error_playbook import failure_text
+from agent_workspace.domain.optout import asks_to_stop
 from agent_workspace.domain.quiet_hours import scheduled_text
-from agent_workspace.models import Attachment, Message, MessageStatus, User
+from agent_workspace.models import Attachment, Direction, Message, MessageStatus, OptOut, User
 from agent_workspace.services.access import Actor, access_interaction
 
 TAIL = 20  # messages every push carries
@@ -59,6 +60,12 @@ class MessageView:
     # Sent through a Twilio Messaging Service, and the sender Twilio reported ("" until then).
     via_service: bool = False
     provider_from: str = ""
+    # A text from the consumer that reads like a request to stop (no keyword caught it): the
+    # agent is offered a one-click opt-out (services/conversation/opt_outs.py).
+    asks_to_stop: bool = False
+    # For such a text, once its phone has opted out of the number it texted: "Opted out by
+    # Alice" (or "Opted out: they texted STOP"); "" while the phone may still be texted.
+    opted_out: str = ""
 
 
 def latest(session: Session, interaction_id: int) -> tuple[int, tuple[MessageView, ...]]:
@@ -94,6 +101,7 @@ def history(
 _M: sa.Table = Message.__table__  # type: ignore[attr-defined]
 _U: sa.Table = User.__table__  # type: ignore[attr-defined]
 _F: sa.Table = Attachment.__table__  # type: ignore[attr-defined]
+_O: sa.Table = OptOut.__table__  # type: ignore[attr-defined]
 _ORDER = (_M.c.created_at, _M.c.id)  # positions count in this order
 _RETRY = _M.alias("retry")
 _ROWS = (
@@ -168,6 +176,8 @@ def _views(
         files.setdefault(a.message_id, []).append(
             AttachmentView(a.id, a.filename, a.content_type, a.size, ready, a.fetch_error or "")
         )
+    asking = {m.id for m in rows if m.direction is Direction.INBOUND and asks_to_stop(m.body)}
+    opted = _opted_out(session, [m for m in rows if m.id in asking])
     return tuple(
         MessageView(
             id=m.id,
@@ -187,9 +197,30 @@ def _views(
             scheduled=_scheduled(m.status, m.scheduled_for, m.to_number),
             via_service=m.messaging_service_sid is not None,
             provider_from=m.provider_from or "",
+            asks_to_stop=m.id in asking,
+            opted_out=opted.get((m.to_number, m.from_number), "") if m.id in asking else "",
         )
         for position, m in enumerate(rows, start=first_seq)
     )
+
+
+def _opted_out(session: Session, asking: Sequence[sa.Row[Any]]) -> dict[tuple[str, str], str]:
+    """(sender, phone) -> who opted the phone out, for the texts asking to stop (read only
+    when there are some: most conversations have none)."""
+    if not asking:
+        return {}
+    pairs = {(m.to_number, m.from_number) for m in asking}
+    found = session.execute(
+        sa.select(_O.c.sender, _O.c.phone, _O.c.keyword, _U.c.display_name)
+        .select_from(_O.outerjoin(_U, _U.c.id == _O.c.changed_by_id))
+        .where(sa.tuple_(_O.c.sender, _O.c.phone).in_(pairs), _O.c.opted_out)
+    )
+    return {
+        (o.sender, o.phone): f"Opted out by {o.display_name}"
+        if o.display_name
+        else f"Opted out: they texted {o.keyword or 'STOP'}"
+        for o in found
+    }
 
 
 def _scheduled(status: MessageStatus, at: datetime | None, to_number: str) -> str:

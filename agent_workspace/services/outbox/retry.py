@@ -32,7 +32,7 @@ from agent_workspace.models import (
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor, access_interaction, require_active
 from agent_workspace.services.audit import AuditAction, record
-from agent_workspace.services.conversation.opt_outs import opt_out_of
+from agent_workspace.services.conversation.opt_outs import opt_out_of, opt_out_refusal
 from agent_workspace.services.errors import InvalidInput, NotFound
 from agent_workspace.services.interactions.lifecycle import note_last_message
 from agent_workspace.services.outbox.wakeups import announce
@@ -68,11 +68,7 @@ def retry_message(
             if failed.status not in RETRYABLE:
                 raise InvalidInput("Only a failed or undelivered message can be retried.")
             if opt_out := opt_out_of(session, sender=failed.from_number, phone=failed.to_number):
-                raise InvalidInput(
-                    f"{failed.to_number} has opted out of messages from {failed.from_number} "
-                    f"(they texted {opt_out.keyword or 'STOP'}). Sending is refused until they "
-                    "text START."
-                )
+                raise InvalidInput(opt_out_refusal(session, opt_out))
             if interaction.channel_id is not None:
                 lock_phone(session, interaction.channel_id, failed.to_number)
             retry = queue_retry(session, failed, author_id=checked.user_id, actor=checked)

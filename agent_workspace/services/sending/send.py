@@ -45,7 +45,7 @@ from agent_workspace.services.access import Actor, access_interaction, require_r
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.channels.numbers import not_a_sender
 from agent_workspace.services.channels.settings import ChannelView, sms_channel
-from agent_workspace.services.conversation.opt_outs import opt_out_of
+from agent_workspace.services.conversation.opt_outs import opt_out_of, opt_out_refusal
 from agent_workspace.services.conversation.quiet_hours import judge_quiet, refusal
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.files.staged import forget_sent, load_staged
@@ -244,10 +244,7 @@ def _prepare(session: Session, request: SendRequest, source: Interaction | None)
         raise InvalidInput(str(rejected)) from rejected
     opt_out = opt_out_of(session, sender=request.from_number, phone=to)
     if opt_out is not None:
-        raise InvalidInput(
-            f"{to} has opted out of messages from {request.from_number} (they texted "
-            f"{opt_out.keyword or 'STOP'}). Sending is refused until they text START."
-        )
+        raise InvalidInput(opt_out_refusal(session, opt_out))
     return _Prepared(channel, to, context, source, files, assumed)
 
 
