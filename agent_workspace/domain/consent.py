@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+# Why a change was made, as its audit row says (services/conversation/opt_outs.py writes it).
 PROVIDER_REFUSED = "provider error 21610"
 INBOUND_KEYWORD = "inbound keyword"
+AT_THEIR_REQUEST = "agent, at their request"
 
 
 @dataclass(frozen=True)
@@ -35,5 +37,7 @@ def source_words(detail: dict[str, Any], actor_name: str) -> str:
         return f'Texted "{keyword}"' if keyword else "Texted a keyword"
     if why == PROVIDER_REFUSED:
         return "Twilio refused a text: the phone had opted out (21610)"
+    if why == AT_THEIR_REQUEST:
+        return f"{actor_name or 'An agent'} opted them out at their request"
     said = why or ("opted out" if detail.get("opted_out") else "opted in")
     return f"{actor_name}: {said}" if actor_name else said

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 
 from agent_workspace.models import InteractionType
+from agent_workspace.services.conversation.opt_outs import opt_out_at_request
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions.details import details
 from agent_workspace.services.interactions.lifecycle import create_interaction
@@ -46,3 +47,17 @@ def test_the_panel_lists_each_change_with_its_source_newest_first(engine: Engine
         (True, NORA, LINE, 'Texted "STOP"'),
     ]
     assert history[0].at >= history[1].at >= history[2].at
+
+
+def test_an_agents_opt_out_at_their_request_names_the_agent(engine: Engine) -> None:
+    make_channel()
+    make_consumer("Nora", NORA)
+    alice = make_user("alice")
+    sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, NORA, "Your order shipped"))
+    sms = InboundSms("SM" + "6" * 32, NORA, SUPPORT_NUMBER, "Please stop texting me")
+    asked = receive_sms(sms=sms)
+
+    opt_out_at_request(actor=alice, interaction_id=sent.interaction_id, message_id=asked.message_id)
+
+    [entry] = details(actor=alice, interaction_id=sent.interaction_id).consent
+    assert (entry.opted_out, entry.source) == (True, "Alice opted them out at their request")

@@ -31,6 +31,11 @@ def _detail(**extra: Any) -> dict[str, Any]:
             "Alice Agent: asked by phone",
         ),
         (_detail(opted_out=False), "Ada Admin", "Ada Admin: opted in"),
+        (
+            _detail(opted_out=True, keyword="", why="agent, at their request"),
+            "Bob Agent",
+            "Bob Agent opted them out at their request",
+        ),
     ],
 )
 def test_each_source_is_said_in_words(detail: dict[str, Any], actor: str, said: str) -> None:

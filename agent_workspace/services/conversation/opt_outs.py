@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.domain.access import Need
+from agent_workspace.domain.consent import AT_THEIR_REQUEST
 from agent_workspace.domain.inputs import is_row_id
 from agent_workspace.domain.phone import display_phone
 from agent_workspace.models import Direction, Message, OptOut, User, utcnow
@@ -21,8 +22,6 @@ from agent_workspace.services import events
 from agent_workspace.services.access import Actor, access_interaction
 from agent_workspace.services.audit import PROVIDER, AuditAction, record
 from agent_workspace.services.errors import InvalidInput, NotFound
-
-AT_THEIR_REQUEST = "agent, at their request"
 
 
 def opt_out_of(session: Session, *, sender: str, phone: str) -> OptOut | None:

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.db.locks import lock_phone
+from agent_workspace.domain.consent import INBOUND_KEYWORD
 from agent_workspace.domain.optout import OptAction, opt_action
 from agent_workspace.domain.routing import (
     ActiveInteraction,
@@ -170,7 +171,7 @@ def _record_opt(session: Session, sms: InboundSms, action: OptAction) -> None:
         phone=sms.from_,
         opted_out=action is OptAction.OPT_OUT,
         keyword=keyword,
-        why="inbound keyword",
+        why=INBOUND_KEYWORD,
     )
 
 

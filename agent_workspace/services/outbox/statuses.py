@@ -33,6 +33,7 @@ from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.db.locks import lock_sid, lock_sids
+from agent_workspace.domain.consent import PROVIDER_REFUSED
 from agent_workspace.domain.error_playbook import failure_text
 from agent_workspace.domain.provider import (
     FINAL,
@@ -99,7 +100,7 @@ def provider_opt_out(session: Session, message: Message) -> None:
         phone=message.to_number,
         opted_out=True,
         keyword="STOP",
-        why="provider error 21610",
+        why=PROVIDER_REFUSED,
     )
     # What Send may do here changed, not only a message: the viewers' composers re-check.
     events.after_commit(session, events.InteractionChanged(message.interaction_id))
