@@ -15,6 +15,7 @@ from agent_workspace.components.admin_users import users_section
 from agent_workspace.components.forms import error_callout, field
 from agent_workspace.components.layout import role_page
 from agent_workspace.state.admin import AdminState, TypeOption
+from agent_workspace.state.admin_audit import AUDIT_TAB, AuditAdminState
 from agent_workspace.state.admin_setup import ChannelAdminState
 
 ROUTE = "/admin"
@@ -26,7 +27,7 @@ SECTIONS = (
     ("quiet", "Quiet hours"),
     ("replies", "Canned replies"),
     ("import", "Import people"),
-    ("audit", "Audit log"),
+    (AUDIT_TAB, "Audit log"),
 )
 
 
@@ -104,7 +105,7 @@ def admin_page() -> rx.Component:
         "quiet": quiet_hours_section(),
         "replies": replies_section(),
         "import": import_section(),
-        "audit": audit_section(),
+        AUDIT_TAB: audit_section(),
     }
     return role_page(
         AdminState.refusal,
@@ -124,7 +125,7 @@ def admin_page() -> rx.Component:
                 ],
                 default_value="channel",
                 # Another tab may have made what a first step waits for (an agent).
-                on_change=lambda _: ChannelAdminState.load(),
+                on_change=lambda tab: [ChannelAdminState.load(), AuditAdminState.tab_opened(tab)],
                 width="100%",
             ),
             padding="1.5em",

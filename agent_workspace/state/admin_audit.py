@@ -16,6 +16,7 @@ from agent_workspace.state.client_input import choice_refusal, typed_refusal
 from agent_workspace.state.session import SessionState
 
 FIELDS = ("username", "interaction", "date_from", "date_to")
+AUDIT_TAB = "audit"  # its tab's value on the administration page
 
 
 @dataclasses.dataclass
@@ -51,6 +52,13 @@ class AuditAdminState(SessionState):
     @rx.event
     async def load(self) -> None:
         await self._page("", before=[])
+
+    @rx.event
+    async def tab_opened(self, tab: str) -> None:
+        """The Audit log tab was opened: read afresh (what was done since the page loaded,
+        e.g. the user just created, is there), with the filters as they are."""
+        if tab == AUDIT_TAB:
+            await self._page("", before=[])
 
     @rx.event
     async def search(self) -> None:

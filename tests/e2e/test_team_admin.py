@@ -109,6 +109,10 @@ def test_an_admin_creates_an_agent_who_signs_in_and_works(
     accounts = admin.get_by_role("table", name="Users")
     expect(accounts.get_by_role("row", name=re.compile("Nina Novak"))).to_have_count(1)
     expect(admin.get_by_role("checkbox", name="Agent role for nina", exact=True)).to_be_checked()
+    # The audit log, opened now, has the row: it was read once with the page and had not.
+    admin.get_by_role("tab", name="Audit log").click()
+    audit = admin.get_by_role("table", name="Audit log")
+    expect(audit.get_by_role("row").filter(has_text="user.created").first).to_contain_text("nina")
 
     sign_in(page, workspace, "nina", "nina-works-here")
     expect(page.get_by_role("heading", name="My Interactions")).to_be_visible()
@@ -119,6 +123,7 @@ def test_an_admin_creates_an_agent_who_signs_in_and_works(
     page.get_by_role("button", name="Send").click()
     expect(messages(page).get_by_test_id("outbound-message").last).to_contain_text("Nina Novak")
 
+    admin.get_by_role("tab", name="Users and roles").click()
     admin.get_by_role("button", name="Deactivate nina").click()
     admin.get_by_role("alertdialog", name="Deactivate account").get_by_role(
         "button", name="Deactivate"
