@@ -401,7 +401,7 @@ def test_a_signed_out_tab_changes_nothing_through_any_handler_that_reaches_one(
         "short_description": "Changed",
         "reassign_to": str(world.bob.user_id),
     }
-    arguments = {int: iid, str: "text"}
+    arguments: dict[type, object] = {int: iid, str: "text", bool: True}
     classes = {cls.__name__: cls for cls in _state_classes()}
     before = _everything(engine)
     refused = []
