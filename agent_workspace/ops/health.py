@@ -53,7 +53,12 @@ def address(url: str) -> str:
     parts = make_url(url)
     if parts.get_backend_name() == "sqlite":
         return f"SQLite file {parts.database}"
-    host = f"{parts.host or 'localhost'}:{parts.port or _default_port(parts.get_backend_name())}"
+    port = parts.port or _default_port(parts.get_backend_name())
+    socket_dir = parts.query.get("host")  # libpq's ?host=/run/postgresql: a Unix socket
+    if not parts.host and isinstance(socket_dir, str) and socket_dir.startswith("/"):
+        host = f"the socket in {socket_dir} (port {port})"
+    else:
+        host = f"{parts.host or 'localhost'}:{port}"
     return f"{host}/{parts.database}" if parts.database else host
 
 
