@@ -62,6 +62,14 @@ def migrate(database_url: str | None = None) -> None:
     command.upgrade(migration_config(database_url or get_settings().database_url), "head")
 
 
+def _migrate_and_say() -> int:
+    """`migrate`: applies what is missing, then says where the database is."""
+    migrate()
+    heads = ", ".join(sorted(health.script_heads()))
+    print(f"The database is at the latest revision ({heads}).")
+    return 0
+
+
 def prepare() -> int:
     """Migrates; loads the demo data (published passwords) only where settings allow it.
 
@@ -357,7 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, allow_abbrev=False)
     sub = parser.add_subparsers(dest="command", required=True)
     migrate_parser = sub.add_parser("migrate", help="apply database migrations", allow_abbrev=False)
-    migrate_parser.set_defaults(handler=lambda _: migrate())
+    migrate_parser.set_defaults(handler=lambda _: _migrate_and_say())
     prepare_parser = sub.add_parser(
         "prepare", help="migrate; load the demo data where allowed", allow_abbrev=False
     )

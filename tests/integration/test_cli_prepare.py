@@ -11,6 +11,7 @@ from sqlmodel import Session, func, select
 
 from agent_workspace import cli, config
 from agent_workspace.models import Channel, User
+from agent_workspace.ops import health
 from agent_workspace.services.demo_data import DEMO_USERS, load_demo_data
 
 
@@ -143,3 +144,12 @@ def test_in_development_the_banner_shows_the_demo_sign_ins_that_work(
     banner = cli.ready_banner("http://127.0.0.1:3000", simulator=True)
     assert "alice-demo-pass" in banner and "ada-demo-pass" in banner
     assert "bob-demo-pass" not in banner
+
+
+def test_migrate_says_where_the_database_now_is(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An operator running `migrate` after an upgrade saw nothing, done or not."""
+    assert cli.main(["migrate"]) == 0
+    [head] = health.script_heads()
+    assert f"The database is at the latest revision ({head})." in capsys.readouterr().out
