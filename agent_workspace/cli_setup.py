@@ -35,6 +35,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     create.add_argument("--number", default="", help="its first sending number (E.164)")
     create.add_argument("--label", default="", help='the number\'s label, e.g. "Support line"')
     create.add_argument("--messaging-service", default="", help=_SERVICE_HELP)
+    create.add_argument("--business-name", default="", help=_BUSINESS_HELP)
     create.set_defaults(handler=_create_channel)
 
     update = sub.add_parser(
@@ -47,6 +48,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     update.add_argument(
         "--messaging-service", help=_SERVICE_HELP + ' ("" sends from the chosen numbers again)'
     )
+    update.add_argument("--business-name", help=_BUSINESS_HELP + ' ("" for none)')
     update.set_defaults(handler=_update_channel)
 
     add = sub.add_parser(
@@ -75,6 +77,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     people.set_defaults(handler=_import_people)
 
 
+_BUSINESS_HELP = 'who a first text to a consumer says is writing, e.g. "Acme Support"'
 _SERVICE_HELP = "the Twilio Messaging Service SID (MG...) texts go through; Twilio picks the sender"
 
 
@@ -102,6 +105,7 @@ def _create_channel(args: argparse.Namespace) -> int:
         number=args.number,
         label=args.label,
         messaging_service_sid=args.messaging_service,
+        business_name=args.business_name,
         via=CLI,
     )
     print(f"Created the SMS channel {_shown(made)}.")
@@ -122,6 +126,7 @@ def _update_channel(args: argparse.Namespace) -> int:
         name=status.channel.name if args.name is None else args.name,
         region=status.channel.region if args.region is None else args.region,
         messaging_service_sid=args.messaging_service,
+        business_name=args.business_name,
         via=CLI,
     )
     print(f"The SMS channel is {_shown(changed)}.")

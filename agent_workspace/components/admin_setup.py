@@ -121,7 +121,7 @@ def channel_section() -> rx.Component:
                     "channel-region",
                     state.errors.get("region", ""),
                 ),
-                rx.cond(state.has_channel, _business_name_field()),
+                _business_name_field(),
                 rx.cond(state.has_channel, _messaging_service_field()),
                 rx.cond(
                     ~state.has_channel,

@@ -111,7 +111,7 @@ class ChannelAdminState(SessionState):
             return None
         change = setup.create_sms_channel if creating else setup.update_sms_channel
         first = (
-            {"number": self.number, "label": self.label}
+            {"number": self.number, "label": self.label, "business_name": self.business_name}
             if creating
             else {
                 "business_name": self.business_name,

@@ -139,6 +139,8 @@ def test_the_cli_creates_and_edits_the_channel_and_adds_numbers(
     assert cli.main(["update-channel", "--region", "ZZ"]) == 1
     assert "'ZZ' is not a region code" in capsys.readouterr().err
     assert _count(engine, ProviderNumber) == 2
+    assert cli.main(["update-channel", "--business-name", "Acme Support"]) == 0
+    assert setup.setup_status(actor=None, via="cli").channel.business_name == "Acme Support"  # type: ignore[union-attr]
 
 
 def test_an_admin_sets_the_business_name_first_messages_must_carry_audited(
@@ -170,6 +172,23 @@ def test_an_admin_sets_the_business_name_first_messages_must_carry_audited(
         ).business_name
         == ""
     )
+
+
+def test_the_business_name_can_be_given_when_the_channel_is_created(engine: Engine) -> None:
+    """A fresh install's admin names the business in the Create channel form: agents' first
+    texts were warned 'should say who is writing' with no name to say until a later edit."""
+    ada = make_user("ada", roles=(Role.ADMIN,))
+    with pytest.raises(FieldProblems) as refused:
+        setup.create_sms_channel(
+            actor=ada, name="SMS", region="US", number=SUPPORT, business_name="x" * 81
+        )
+    assert "business_name" in refused.value.problems
+    setup.create_sms_channel(
+        actor=ada, name="SMS", region="US", number=SUPPORT, business_name=" Acme  Support "
+    )
+    assert setup.setup_status(actor=ada).channel.business_name == "Acme Support"  # type: ignore[union-attr]
+    [created] = [d for a, _, d in _actions(engine) if a == "channel.created"]
+    assert created["business_name"] == "Acme Support"
 
 
 @pytest.mark.parametrize(

@@ -81,6 +81,7 @@ def create_sms_channel(
     number: str = "",
     label: str = "",
     messaging_service_sid: str = "",
+    business_name: str = "",
     via: str | None = None,
     engine: Engine | None = None,
 ) -> ChannelSummary:
@@ -88,7 +89,8 @@ def create_sms_channel(
     number when one is given. The CLI creates it as the system (`actor=None, via="cli"`)."""
     admin = admin_or_cli(actor, via)
     service = messaging_service_sid.strip()
-    name, region = _checked(name, region, service)
+    business = " ".join(business_name.split())
+    name, region = _checked(name, region, service, business)
     settings = get_settings()
     with transaction(engine) as session:
         advisory_lock(session, SETUP_LOCK)
@@ -114,7 +116,10 @@ def create_sms_channel(
         )
         channel.default_region = region
         channel.messaging_service_sid = service or None
+        channel.business_name = business
         detail: dict[str, object] = {"name": name, "region": region}
+        if business:
+            detail["business_name"] = business
         if service:
             detail["messaging_service_sid"] = service
         save_and_record(
@@ -188,9 +193,13 @@ def update_sms_channel(
         return _summary(channel)
 
 
-def _checked(name: str, region: str, messaging_service_sid: str = "") -> tuple[str, str]:
+def _checked(
+    name: str, region: str, messaging_service_sid: str = "", business_name: str = ""
+) -> tuple[str, str]:
     name, region = " ".join(name.split()), region.strip().upper()
-    if problems := channel_problems(name, region, messaging_service_sid=messaging_service_sid):
+    if problems := channel_problems(
+        name, region, business_name, messaging_service_sid=messaging_service_sid
+    ):
         raise FieldProblems(problems)
     return name, region
 
