@@ -217,11 +217,9 @@ def record_accepted(
                     entity_type=_MESSAGES.name,
                     entity_id=row.id,
                     interaction_id=row.interaction_id,
-                    detail={
-                        "sid": by_id[row.id].sid,
-                        "status": final[row.id],
-                        "from": by_id[row.id].from_ or None,
-                    },
+                    # The sender Twilio chose (a Messaging Service) when its answer named one.
+                    detail={"sid": by_id[row.id].sid, "status": final[row.id]}
+                    | ({"from": by_id[row.id].from_} if by_id[row.id].from_ else {}),
                 )
                 for row in won
             ],
