@@ -72,6 +72,8 @@ class MessageItem:
 class ConversationFeed(rx.SharedState):
     """One interaction's header, latest messages and opt-outs, as every viewer sees them."""
 
+    _ended: bool = False  # its session ended and it was emptied: never pushed to again
+
     info: InteractionHeader = InteractionHeader()
     # The latest few (pushes stay small however long the talk) as two lists: a new message
     # changes `fresh` alone, so the push carries it and not the messages already shown.

@@ -156,6 +156,8 @@ class AgentListFeed(rx.SharedState):
     (in a backend var, so the browser gets only the version) and each tab patches what it
     shows; a tab that cannot (a search, another sort, a gap) reads its page instead."""
 
+    _ended: bool = False  # its session ended and it was emptied: never pushed to again
+
     version: int = 0
     _changes: list[ListChange] = []  # the latest few, oldest first
 
@@ -182,6 +184,8 @@ class ListsFeed(rx.SharedState):
     """The same for the lists beyond one's own (the virtual-agent queue, unassigned, All
     Interactions): linked only by tabs showing one of them."""
 
+    _ended: bool = False  # its session ended and it was emptied: never pushed to again
+
     version: int = 0
 
     def _show(self, _changed: object = None) -> None:
@@ -190,6 +194,8 @@ class ListsFeed(rx.SharedState):
 
 class SupervisorBoardFeed(rx.SharedState):
     """Every active interaction and its live group, for every supervisor's open board."""
+
+    _ended: bool = False  # its session ended and it was emptied: never pushed to again
 
     items: list[BoardItem] = []
     agents: list[AgentLoadItem] = []  # every active agent and their active interactions
@@ -206,6 +212,8 @@ class SupervisorBoardFeed(rx.SharedState):
 class NoticeFeed(rx.SharedState):
     """One agent's unread notices (someone closed, took over or reassigned their work)."""
 
+    _ended: bool = False  # its session ended and it was emptied: never pushed to again
+
     items: list[NoticeItem] = []
 
     def _show(self, notices: list[NoticeView]) -> None:
@@ -217,6 +225,8 @@ class ChannelFeed(rx.SharedState):
     removing one pushes the new From options (value E.164, label "Support line (+1
     415-555-0100)"). A composer that still holds a number removed meanwhile is refused by
     Send, saying so."""
+
+    _ended: bool = False  # its session ended and it was emptied: never pushed to again
 
     numbers: list[Choice] = []
     key: str = ""  # the numbers in one string: composers follow when it changes

@@ -295,6 +295,8 @@ class Notifier:
         with reflex_internals.app_contexts(self.app):
             async with reflex_internals.modified(self.app, token, feed_cls) as root:
                 feed = await root.get_state(feed_cls)
+                if feed._ended:  # read for a session that has ended since: keep it empty
+                    return False
                 if not isinstance(value, LatestMessages):
                     feed._show(value)
                 elif not feed._show_latest(value):  # this copy never had the whole view
@@ -339,6 +341,7 @@ class Notifier:
                 feed = await root.get_state(feed_cls)
                 tabs = reflex_internals.linked_tabs(feed)
                 feed.reset()
+                feed._ended = True  # a round that read its viewers before finds it so
                 delta = await reflex_internals.take_delta(root)
             update = StateUpdate(delta=delta, events=Event.from_event_type(_TO_SIGN_IN))
             await self._send_update(update, tabs)

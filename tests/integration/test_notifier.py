@@ -27,6 +27,7 @@ from agent_workspace.services.conversation.conversation import (
     ConversationView,
     LatestMessages,
     latest_messages_in,
+    load_conversation,
 )
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions.inbox import mark_seen
@@ -92,6 +93,7 @@ class FakeApp:
             async def get_state(self, cls: type) -> Any:
                 class Feed:
                     _linked_from = app.tabs.get(token.ident, set())
+                    _ended = False
 
                     @property
                     def total(self) -> int:
@@ -533,3 +535,32 @@ def test_a_flood_for_one_feed_is_two_rounds_the_first_at_once(
         pool.submit(asyncio.run, main()).result()
     assert [ident for ident, _, _ in app.shown] == [queue, queue]
     assert len(waits) == 1 and waits[0] > 0
+
+
+def test_a_push_read_before_a_sign_out_does_not_refill_the_emptied_copy(engine: Engine) -> None:
+    """A round reads who looks, the session then ends and its copy is emptied (by this worker
+    or another's sweep), and the round goes on to push the conversation it read: that copy
+    must stay empty, or what its tabs were shown is kept for a session nobody may use (seen
+    under load in test_scale_out: the card number stayed in Redis)."""
+    _, sent = _alice_texted_dana()
+    ix = f"ix{sent.interaction_id}"
+    token, alice = auth.sign_in(username="alice", password="alice-pass-phrase")
+    [copy] = _shows(alice, ix)
+    view = load_conversation(sent.interaction_id)
+    app = StatesApp()
+    notifier = Notifier(app)
+    auth.sign_out(token)
+
+    async def main() -> tuple[int, int]:
+        await _fill(app, copy, "card 4111 1111 1111 1111")
+        await notifier.drop_ended()  # emptied
+        await notifier._apply(copy, ConversationFeed, view)  # the round read before sign-out
+        async with app.state_manager.modify_state(
+            rx.BaseStateToken(ident=copy, cls=ConversationFeed)
+        ) as root:
+            feed = await root.get_state(ConversationFeed)
+            return feed.total, len(feed.tail)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        shown = pool.submit(contextvars.copy_context().run, asyncio.run, main()).result()
+    assert shown == (0, 0)
