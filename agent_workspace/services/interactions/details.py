@@ -77,6 +77,7 @@ def details(
         person = get_person(session, ref) if ref else None
         case = session.get(CustomerCase, interaction.case_id) if interaction.case_id else None
         row = row_view(session, interaction)
+        labels = {n.e164: n.label or n.e164 for n in session.exec(select(ProviderNumber)).all()}
         assert interaction.id is not None
         return DetailsView(
             interaction_id=interaction.id,
@@ -88,10 +89,10 @@ def details(
             short_description=interaction.short_description,
             state=interaction.state.value,
             assigned_to=VIRTUAL_AGENT_NAME if interaction.virtual_agent else row.assigned_to,
-            numbers=_numbers(session, ref) if ref else (),
+            numbers=_numbers(session, ref, labels) if ref else (),
             others=_others(session, ref, interaction.id) if ref else (),
             where=_where(row.phone, person),
-            consent=consent_history(session, stored_kinds(session, ref)) if ref else (),
+            consent=consent_history(session, stored_kinds(session, ref), labels) if ref else (),
         )
 
 
@@ -100,12 +101,11 @@ def _where(phone: str, person: PersonView | None) -> ConsumerZone | None:
     return consumer_zone(phone, person.time_zone if person else None) if phone else None
 
 
-def _numbers(session: Session, ref: PersonRef) -> tuple[NumberView, ...]:
+def _numbers(session: Session, ref: PersonRef, labels: dict[str, str]) -> tuple[NumberView, ...]:
     """Their stored numbers, then those that are theirs on the SMS channel only, each called
     what it is (a landline, or one whose last text failed for good, is not "mobile")."""
     kinds = stored_kinds(session, ref)
     reached = reach_of(session, kinds)
-    labels = {n.e164: n.label or n.e164 for n in session.exec(select(ProviderNumber)).all()}
     opted: dict[str, list[str]] = {}
     if kinds:
         for row in session.exec(

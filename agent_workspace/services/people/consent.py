@@ -5,14 +5,14 @@ recorded twice and nothing can change without a row here."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from agent_workspace.domain.consent import consent_change
-from agent_workspace.models import AuditEvent, OptOut, ProviderNumber, User
+from agent_workspace.models import AuditEvent, OptOut, User
 from agent_workspace.services.audit import AuditAction
 
 SHOWN = 20  # the panel's history; the audit log keeps every row
@@ -27,8 +27,11 @@ class ConsentEntry:
     source: str
 
 
-def consent_history(session: Session, phones: Collection[str]) -> tuple[ConsentEntry, ...]:
-    """The latest changes to the phones' consent, across every sending number."""
+def consent_history(
+    session: Session, phones: Collection[str], labels: Mapping[str, str]
+) -> tuple[ConsentEntry, ...]:
+    """The latest changes to the phones' consent, across every sending number (`labels`:
+    sending number -> its label, as the caller read them)."""
     if not phones:
         return ()
     ids = session.exec(select(OptOut.id).where(col(OptOut.phone).in_(list(phones)))).all()
@@ -45,7 +48,6 @@ def consent_history(session: Session, phones: Collection[str]) -> tuple[ConsentE
         .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
         .limit(SHOWN)
     ).all()
-    labels = {n.e164: n.label or n.e164 for n in session.exec(select(ProviderNumber)).all()}
     entries = []
     for event, actor_name in rows:
         change = consent_change(event.detail or {}, actor_name or "")
