@@ -103,6 +103,9 @@ class WorkspaceServer:
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("AW_", "TWILIO_"))},
             "AW_ENVIRONMENT": "test",
+            # Each line reaches server.log as written: a failed test's report shows its tail,
+            # and a block-buffered stdout lost the last seconds when the server was stopped.
+            "PYTHONUNBUFFERED": "1",
             "AW_BCRYPT_ROUNDS": "4",
             "AW_SECRET_KEY": TEST_SECRET,
             "AW_DATABASE_URL": f"sqlite:///{data_dir / 'workspace.db'}",
