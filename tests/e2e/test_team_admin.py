@@ -47,8 +47,10 @@ def test_an_admin_adds_a_number_and_an_open_composer_sends_from_it_without_reloa
     page: Page, browser: Browser, workspace: WorkspaceServer
 ) -> None:
     sign_in_as_agent(page, workspace, "alice")
-    open_interaction_of(page, "Liam Wilson")
-    from_list = page.get_by_label("From")
+    open_interaction_of(page, "Maria Garcia")
+    # Maria's conversation is an SMS one: its composer is open from the start, From behind
+    # "Change From or To" (whose name also holds "From": hence exact).
+    from_list = page.get_by_label("From", exact=True)
     wait_until(lambda: _route_opened(page), timeout=15, what="the composer's From list")
     expect(from_list.get_by_role("option", name=re.compile("0142"))).to_have_count(0)
 
@@ -188,7 +190,8 @@ def test_an_admin_unlocks_an_agent_whose_sign_in_was_paused_by_guesses(
 def _route_opened(page: Page) -> bool:
     """Opens From/To whichever way the page offers it; a loading page may swap "Compose SMS"
     for the open composer under the click, so it is tried again until From shows."""
-    if page.get_by_label("From").is_visible():
+    from_list = page.get_by_label("From", exact=True)
+    if from_list.is_visible():
         return True
     for name in ("Change From or To", "Compose SMS"):
         button = page.get_by_role("button", name=name)
@@ -196,4 +199,4 @@ def _route_opened(page: Page) -> bool:
             with contextlib.suppress(PlaywrightTimeoutError):
                 button.click(timeout=2_000)
             break
-    return page.get_by_label("From").is_visible()
+    return from_list.is_visible()
