@@ -13,6 +13,7 @@ from agent_workspace.components.forms import (
     error_callout,
     error_text,
     native_select,
+    once_loaded,
     plain_list,
 )
 from agent_workspace.components.outage import PAUSED_REASON, sending_paused
@@ -22,7 +23,7 @@ from agent_workspace.domain.inputs import SEARCH_CHARS, TYPED_CHARS
 from agent_workspace.state.compose import NOTE, SMS, ComposeState
 from agent_workspace.state.compose_checks import CheckItem
 from agent_workspace.state.compose_files import UPLOAD_ID
-from agent_workspace.state.compose_message import BODY_ID
+from agent_workspace.state.compose_message import BODY_ID, FOCUS_MESSAGE_JS
 from agent_workspace.state.compose_to import OTHER
 from agent_workspace.state.conversation_feed import ConversationFeed
 from agent_workspace.state.live import ChannelFeed
@@ -437,6 +438,9 @@ def _open() -> rx.Component:
             width="100%",
             placeholder="Write a reply. Enter sends, Shift+Enter adds a line.",
             aria_describedby="compose-counter",
+            # Opened where replying is next, it appears once the page has loaded: the cursor
+            # goes in then (not when the load ran, before Message was on the page).
+            on_mount=rx.call_script(FOCUS_MESSAGE_JS),
             # What is typed is kept in this browser per agent and interaction until it is sent
             # (assets/workspace.js): a reload, a lost connection or a new sign-in keeps it.
             custom_attrs={"data-draft-key": state.draft_key},
@@ -547,12 +551,15 @@ def _open() -> rx.Component:
 
 
 def composer() -> rx.Component:
-    return rx.cond(
-        ComposeState.is_open,
-        _open(),
-        rx.hstack(
-            rx.button("Compose SMS", on_click=ComposeState.start),
-            error_text(ComposeState.error),
-            width="100%",
+    return once_loaded(
+        "the composer",
+        rx.cond(
+            ComposeState.is_open,
+            _open(),
+            rx.hstack(
+                rx.button("Compose SMS", on_click=ComposeState.start),
+                error_text(ComposeState.error),
+                width="100%",
+            ),
         ),
     )

@@ -12,6 +12,7 @@ from agent_workspace.components.forms import (
     error_id,
     error_text,
     native_select,
+    once_loaded,
     plain_list,
     sent_at_once,
 )
@@ -300,7 +301,7 @@ def details_pane() -> rx.Component:
             size="2",
             display=rx.breakpoints(initial="inline-flex", lg="none"),
         ),
-        details_form(),
+        once_loaded("the details", details_form()),
         rx.separator(),
         person_panel(),
         spacing="4",

@@ -111,3 +111,20 @@ def error_callout(message: Any, *, when: Any = None, **props: Any) -> rx.Compone
 
 def callout_root(*children: Any, **props: Any) -> rx.Component:
     return rx.callout.root(*children, **{"high_contrast": True, **props})
+
+
+def once_loaded(what: str, form: rx.Component) -> rx.Component:
+    """`form` only once the page's on_load has run. Until then the tab shows the state it had
+    before a reload or reconnect, and the load (which decides the form afresh) would reset
+    whatever the agent opened or typed in between: "Loading <what>" holds its place."""
+    return rx.cond(
+        rx.State.is_hydrated,
+        form,
+        rx.text(
+            f"Loading {what}…",
+            role="status",
+            aria_label=f"Loading {what}",
+            size="2",
+            color_scheme="gray",
+        ),
+    )

@@ -235,6 +235,7 @@ def test_a_keyboard_only_agent_signs_in_opens_replies_and_sends(
     page.keyboard.press("Enter")
     box = _composer(page).get_by_label("Message", exact=True)
     compose_sms = page.get_by_role("button", name="Compose SMS")
+    expect(box.or_(compose_sms)).to_be_visible()  # once the interaction has loaded
     if compose_sms.is_visible():  # an interaction without messages: open the composer
         compose_sms.focus()
         page.keyboard.press("Enter")
