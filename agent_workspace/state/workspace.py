@@ -42,6 +42,7 @@ SCOPES = [
     Choice(inbox.Scope.UNASSIGNED.value, "Unassigned"),
 ]
 ALL_SCOPE = Choice(inbox.Scope.ALL.value, "All Interactions")
+TOAST_WITH_ACTION_MS = 15_000
 STATES = [Choice("open", "Open"), Choice("closed", "Closed"), Choice("any", "Open and closed")]
 ANY_TYPE = "any"
 TYPES = [Choice(ANY_TYPE, "Any type")] + [
@@ -294,6 +295,9 @@ class WorkspaceState(SessionState):
                 rx.toast.info(
                     text,
                     action={"label": "Open", "on_click": rx.redirect(f"/interactions/{row.id}")},
+                    # It offers an action: long enough to read and reach it (Sonner's 4 s
+                    # default went before an agent busy typing got to it); hovering holds it.
+                    duration=TOAST_WITH_ACTION_MS,
                 )
             )
             if self.notify_sound or self.notify_desktop:

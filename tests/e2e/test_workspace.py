@@ -124,11 +124,11 @@ def test_a_reply_elsewhere_raises_the_unread_count_a_toast_and_the_title(
 
     _text_in(workspace, phone, "Sure, what is it?\nI am free now")
     row = row_of(page, "Priya Sharma", number)
+    toast = page.locator("[data-sonner-toast]").filter(has_text="Priya Sharma: Sure, what is it?")
+    expect(toast).to_be_visible()  # first: it stays 15 s, the list and title may take a while
     expect(row.get_by_label("1 unread")).to_be_visible(timeout=10_000)
     expect(row).to_contain_text("Sure, what is it?")
     expect(page).to_have_title(f"({before + 1}) Agent Workspace")
-    toast = page.locator("[data-sonner-toast]").filter(has_text="Priya Sharma: Sure, what is it?")
-    expect(toast).to_be_visible()
     toast.get_by_role("button", name="Open").click()
     expect(page).to_have_url(re.compile(r"/interactions/\d+$"))
     expect(page.get_by_role("heading", level=2, name=number)).to_be_visible()
