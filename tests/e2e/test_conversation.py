@@ -14,6 +14,7 @@ from tests.e2e.pages import (
     new_interaction,
     open_interaction_of,
     row_of,
+    send,
     sign_in_as_agent,
 )
 from tests.support.servers import WorkspaceServer
@@ -33,7 +34,7 @@ def reply_from_phone(page: Page, workspace: WorkspaceServer, phone: str, body: s
     """The consumer answers on the simulator's phone page."""
     page.goto(f"{workspace.simulator_url}/phone/{phone}")
     page.get_by_label("Message").fill(body)
-    page.get_by_role("button", name="Send").click()
+    page.get_by_role("button", name="Send").click()  # the simulator's phone page
 
 
 def test_row1_send_opens_a_messaging_interaction_and_shows_delivery_then_the_reply_live(
@@ -45,13 +46,13 @@ def test_row1_send_opens_a_messaging_interaction_and_shows_delivery_then_the_rep
     expect(page.get_by_role("status").filter(has_text="Send will")).to_contain_text(
         "open a new interaction."
     )
-    page.get_by_role("button", name="Send").click()
+    send(page)
 
     expect(page).to_have_url(re.compile(r"/interactions/\d+$"))
     toast = page.locator("[data-sonner-toast]").filter(has_text="Queued in")
     expect(toast).to_be_visible()
-    send = page.get_by_role("button", name="Send")
-    assert not _overlap(toast.bounding_box(), send.bounding_box())
+    send_button = page.get_by_role("button", name="Send")
+    assert not _overlap(toast.bounding_box(), send_button.bounding_box())
     outbound = messages(page).get_by_role("listitem").filter(has_text="about your warranty")
     expect(outbound.get_by_label("Delivery status")).to_have_text("Delivered", timeout=15_000)
     expect(page.get_by_label("Interaction state")).to_have_text("work in progress")
@@ -114,7 +115,7 @@ def test_row3_sending_to_a_virtual_agent_conversation_closes_it_and_picture_is_d
         files=[FilePayload(name="label.png", mimeType="image/png", buffer=PNG)]
     )
     expect(page.get_by_label("Attached files")).to_contain_text("label.png")
-    page.get_by_role("button", name="Send").click()
+    send(page)
     outbound = messages(page).get_by_role("listitem").filter(has_text="on its way")
     expect(outbound.get_by_role("img", name="label.png")).to_be_visible(timeout=10_000)
     expect(outbound.get_by_label("Delivery status")).to_have_text("Delivered", timeout=15_000)
@@ -130,7 +131,7 @@ def test_stop_opts_the_number_out_and_the_workspace_refuses_until_start(
     sign_in_as_agent(page, workspace, "bob")
     open_interaction_of(page, "John Doe")
     compose(page, body="Welcome to Globex onboarding!")
-    page.get_by_role("button", name="Send").click()
+    send(page)
     outbound = messages(page).get_by_role("listitem").filter(has_text="Globex onboarding")
     expect(outbound.get_by_label("Delivery status")).to_have_text("Delivered", timeout=15_000)
 
@@ -140,7 +141,7 @@ def test_stop_opts_the_number_out_and_the_workspace_refuses_until_start(
         timeout=10_000
     )
     compose(page, body="Are you still there?")
-    page.get_by_role("button", name="Send").click()
+    send(page)
     expect(page.get_by_role("alert")).to_contain_text("opted out")
 
     reply_from_phone(phone, workspace, "+12025550143", "START")
@@ -185,7 +186,7 @@ def test_a_provider_refusal_is_shown_in_words_on_the_message(
     sign_in_as_agent(page, workspace, "sam")
     new_interaction(page, workspace, "Ana Souza · Initech")
     compose(page, body="Testing the landline on file.", to="+1 201 555 0105")  # simulator: 21614
-    page.get_by_role("button", name="Send").click()
+    send(page)
     outbound = messages(page).get_by_role("listitem").filter(has_text="landline on file")
     expect(outbound.get_by_label("Delivery status")).to_have_text("Failed", timeout=15_000)
     expect(outbound.get_by_role("note")).to_contain_text("not a mobile number")
@@ -197,7 +198,7 @@ def test_a_burst_of_replies_larger_than_the_live_tail_still_shows_every_message(
     sign_in_as_agent(page, workspace, "sam")
     new_interaction(page, workspace, "Hans Müller · consumer")
     compose(page, body="Hallo Hans, how can we help?")
-    page.get_by_role("button", name="Send").click()
+    send(page)
     expect(messages(page).get_by_role("listitem").filter(has_text="Hallo Hans")).to_be_visible()
 
     def reply(n: int) -> None:
@@ -239,7 +240,7 @@ def test_row4_writing_to_a_number_now_used_by_someone_else_replaces_profile_and_
     sign_in_as_agent(page, workspace, "sam")
     new_interaction(page, workspace, "Ana Souza · Initech")
     compose(page, body="Olá Ana, your order shipped.")
-    page.get_by_role("button", name="Send").click()
+    send(page)
     expect(page.get_by_label("Interaction state")).to_have_text("work in progress")
     first_number = page.get_by_role("heading", level=2, name=re.compile(r"^IMS")).inner_text()
 
@@ -250,7 +251,7 @@ def test_row4_writing_to_a_number_now_used_by_someone_else_replaces_profile_and_
         "deactivate the previous person's profile for this number, "
         "create a profile for the consumer and open a new interaction."
     )
-    page.get_by_role("button", name="Send").click()
+    send(page)
     question = page.get_by_role("alertdialog", name="Confirm Send")
     expect(question).to_contain_text("move +55 11 96123-4567 from Ana Souza to Hans Müller")
     question.get_by_role("button", name="Send anyway").click()

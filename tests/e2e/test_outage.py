@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import MARIA, SUPPORT
-from tests.e2e.pages import messages, open_interaction, sign_in_as_agent
+from tests.e2e.pages import messages, open_interaction, send, sign_in_as_agent
 from tests.support import databases
 from tests.support.dependencies import RedisServer, set_connections
 from tests.support.servers import WorkspaceServer
@@ -110,7 +110,7 @@ def _back_with_the_draft(page: Page, draft: str) -> None:
 
 
 def _sends(page: Page, draft: str) -> None:
-    _composer(page).get_by_role("button", name="Send").click()
+    send(page)
     expect(messages(page).get_by_text(draft)).to_be_visible(timeout=WAIT_MS)
     expect(_composer(page).get_by_label("Message", exact=True)).to_have_value("")
     wait_until(lambda: draft not in _kept_draft(page), what="the browser to forget the draft")

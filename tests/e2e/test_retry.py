@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.e2e.pages import compose, messages, new_interaction, sign_in_as_agent
+from tests.e2e.pages import compose, messages, new_interaction, send, sign_in_as_agent
 from tests.support.servers import WorkspaceServer
 
 FAILS_ONCE = "+12015550139"  # simulator: the first message undelivered (30003), then delivered
@@ -18,7 +18,7 @@ def test_a_failed_text_says_what_to_do_and_retry_delivers_it_once(
     sign_in_as_agent(page, workspace, "bob")
     new_interaction(page, workspace, "John Doe · Globex Corporation")
     compose(page, body="Your replacement ships today.", to="+1 201 555 0139")
-    page.get_by_role("button", name="Send").click()
+    send(page)
 
     failed = messages(page).get_by_role("listitem").filter(has_text="ships today").first
     expect(failed.get_by_label("Delivery status")).to_have_text("Undelivered", timeout=15_000)

@@ -21,7 +21,7 @@ from tests.e2e.feed_attack import (
     in_own_thread,
     secret_in_an_open_conversation,
 )
-from tests.e2e.pages import compose, messages, open_interaction_of, sign_in_as_agent
+from tests.e2e.pages import compose, messages, open_interaction_of, send, sign_in_as_agent
 from tests.e2e.test_feed_tokens import assert_nothing_leaks
 from tests.support.servers import WorkspaceServer
 from tests.support.waiting import wait_until
@@ -40,7 +40,7 @@ def test_agents_on_either_worker_see_replies_and_delivery_live(
     open_interaction_of(alice_again, "Maria Garcia")
     open_interaction_of(bob, "Maria Garcia")  # Bob's phone interaction about Maria
     compose(bob, body="Bob joining from the other worker.")
-    bob.get_by_role("button", name="Send").click()
+    send(bob)
     expect(bob.get_by_role("heading", name="IMS0001001")).to_be_visible()
 
     tabs = (alice, bob, alice_again)

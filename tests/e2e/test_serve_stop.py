@@ -7,10 +7,10 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import time
 from pathlib import Path
 
 from tests.support.servers import WorkspaceServer
+from tests.support.waiting import wait_until
 
 
 def _group(pgid: int) -> list[int]:
@@ -45,11 +45,7 @@ def test_sigterm_to_serve_stops_the_web_workers_and_the_simulator(tmp_path: Path
     try:
         os.kill(leader, signal.SIGTERM)
         server.process.wait(timeout=30)
-        deadline = time.monotonic() + 30
-        while _group(leader) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        left = _group(leader)
-        assert left == [], f"left running after serve stopped: {left}"
+        wait_until(lambda: not _group(leader), timeout=30, what="every process of serve to end")
         assert not _listening(server.port, "127.0.0.2")
         assert not _listening(server.simulator_port)
     finally:

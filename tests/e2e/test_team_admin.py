@@ -15,6 +15,7 @@ from tests.e2e.pages import (
     messages,
     new_interaction,
     open_interaction_of,
+    send,
     sign_in,
     sign_in_as_agent,
 )
@@ -72,7 +73,7 @@ def test_an_admin_adds_a_number_and_an_open_composer_sends_from_it_without_reloa
     expect(new_option).to_have_count(1)  # arrived live in the open composer
     from_list.select_option(NEW_NUMBER)
     page.get_by_label("Message", exact=True).fill("Hello from the weekend line")
-    page.get_by_role("button", name="Send").click()
+    send(page)
     bubble = messages(page).get_by_test_id("outbound-message").last
     expect(bubble).to_contain_text("Hello from the weekend line")
     expect(bubble).to_contain_text("Weekend line (+1 415-555-0142)")
@@ -122,7 +123,7 @@ def test_an_admin_creates_an_agent_who_signs_in_and_works(
     page.get_by_role("button", name="Compose SMS").click()
     page.get_by_label("From").select_option("+14155550100")
     page.get_by_label("Message", exact=True).fill("Bonjour Chloe")
-    page.get_by_role("button", name="Send").click()
+    send(page)
     expect(messages(page).get_by_test_id("outbound-message").last).to_contain_text("Nina Novak")
 
     admin.get_by_role("tab", name="Users and roles").click()

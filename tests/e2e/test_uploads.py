@@ -16,9 +16,10 @@ from playwright.sync_api import FilePayload, Page, expect
 
 from agent_workspace.config import PROJECT_ROOT
 from agent_workspace.domain.file_retention import content_key
-from tests.e2e.pages import compose, open_interaction_of, sign_in_as_agent
+from tests.e2e.pages import compose, open_interaction_of, send, sign_in_as_agent
 from tests.support.servers import WorkspaceServer
 from tests.support.storage import folder_size, stored_files
+from tests.support.waiting import wait_until
 
 HANDLER = "reflex___state____state.agent_workspace___state___compose____compose_state.send"
 BOUNDARY = "----guardtest"
@@ -70,7 +71,7 @@ def test_an_agents_oversized_upload_is_refused_up_front_and_the_form_says_why(
     )
     expect(page.get_by_role("alert")).to_contain_text(message)
     # Every message describes the present: a later send that goes through clears it.
-    page.get_by_role("button", name="Send").click()
+    send(page)
     expect(page.get_by_text("Queued in IMS")).to_be_visible()
     expect(page.get_by_role("alert").filter(has_text="larger than")).to_have_count(0)
 
@@ -133,10 +134,8 @@ def test_the_workspace_deletes_stored_bytes_nothing_refers_to_once_past_the_grac
     two_days_ago = time.time() - 2 * 24 * 3600
     os.utime(left, (two_days_ago, two_days_ago))
 
-    deadline = time.monotonic() + 20  # the servers here collect every second
-    while left.exists():
-        assert time.monotonic() < deadline, "the workspace's file collector never deleted it"
-        time.sleep(0.1)
+    # The servers here collect every second.
+    wait_until(lambda: not left.exists(), timeout=20, what="the file collector to delete it")
 
 
 def _spooled_uploads(workspace: WorkspaceServer) -> int:

@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,6 +20,7 @@ from agent_workspace.services.access import Actor
 from agent_workspace.services.outbox.dispatch import Dispatcher
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from tests.support.factories import SUPPORT_NUMBER, make_consumer
+from tests.support.waiting import wait_until
 
 PHONES = tuple(f"+1201555{n:04d}" for n in range(2000, 2020))  # outside the magic block
 
@@ -61,15 +61,19 @@ def running(dispatcher: Dispatcher, *, timeout: float = 30) -> Iterator[Dispatch
     thread = threading.Thread(target=main, name="dispatcher-under-test", daemon=True)
     thread.start()
     try:
-        deadline = time.monotonic() + timeout
         listening = getattr(dispatcher.listener, "listening", None)
-        while not (dispatcher.idle.is_set() and (listening is None or listening.is_set())):
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise AssertionError("the dispatcher did not start listening and go idle")
-            time.sleep(0.02)
+
+        def ready() -> bool:
+            assert thread.is_alive(), "the dispatcher thread ended before it was ready"
+            return dispatcher.idle.is_set() and (listening is None or listening.is_set())
+
+        wait_until(ready, timeout=timeout, what="the dispatcher to listen and go idle")
         if listening is not None:  # the first connect wakes it once: let that pass finish
-            while not (dispatcher.wakeups["reconnect"] and dispatcher.idle.is_set()):
-                time.sleep(0.02)
+            wait_until(
+                lambda: dispatcher.wakeups["reconnect"] and dispatcher.idle.is_set(),
+                timeout=timeout,
+                what="the dispatcher's first connect to be handled",
+            )
         yield dispatcher
     finally:
         loop.call_soon_threadsafe(task.cancel)
