@@ -1,4 +1,6 @@
-"""Opt-outs per (sender number, phone), as Twilio scopes them; one writer for every path.
+"""Opt-outs per (sender number, phone), as Twilio scopes them; one writer for every path, and
+one read (`stops_of`) of whether a phone is stopped for a sender under the channel's policy
+(domain/consent.py stop_for: a STOP to one number may stop every number of the channel).
 
 The phone opts out itself (a STOP keyword, Twilio's error 21610), or an agent opts it out at its
 request: a free-text "please stop texting me" that no keyword catches is flagged in the
@@ -7,43 +9,110 @@ conversation (domain/optout.py asks_to_stop), never applied by itself.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.domain.access import Need
-from agent_workspace.domain.consent import AT_THEIR_REQUEST
+from agent_workspace.domain.consent import (
+    AT_THEIR_REQUEST,
+    Stop,
+    Subscription,
+    stop_for,
+    stop_refusal,
+)
 from agent_workspace.domain.inputs import is_row_id
 from agent_workspace.domain.phone import display_phone
-from agent_workspace.models import Direction, Message, OptOut, User, utcnow
+from agent_workspace.models import (
+    Channel,
+    Direction,
+    Message,
+    OptOut,
+    ProviderNumber,
+    User,
+    utcnow,
+)
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor, access_interaction
 from agent_workspace.services.audit import PROVIDER, AuditAction, record
 from agent_workspace.services.errors import InvalidInput, NotFound
 
 
-def opt_out_of(session: Session, *, sender: str, phone: str) -> OptOut | None:
-    """The phone's opt-out from `sender`, if it is opted out now."""
-    row = session.exec(select(OptOut).where(OptOut.sender == sender, OptOut.phone == phone)).first()
-    return row if row is not None and row.opted_out else None
+def stop_of(session: Session, *, sender: str, phone: str) -> Stop | None:
+    """What stops texts from `sender` to `phone` now, under the sender's channel's policy
+    (domain/consent.py stop_for), or None when they may go."""
+    return stops_of(session, [(sender, phone)]).get((sender, phone))
 
 
-def opt_out_refusal(session: Session, opt_out: OptOut) -> str:
-    """Why a text to an opted-out phone is refused, naming who opted it out."""
-    return (
-        f"{opt_out.phone} has opted out of messages from {opt_out.sender} "
-        f"({opted_out_by(session, opt_out)}). Sending is refused until they text START."
-    )
+def stops_of(session: Session, pairs: Collection[tuple[str, str]]) -> dict[tuple[str, str], Stop]:
+    """(sender, phone) -> what stops that text, for those stopped (the outbox asks for a
+    claimed batch at once): the phones' opt-outs from every number, read once, and the
+    senders' channels with their policy only when one of the phones opted out of something."""
+    phones = sorted({phone for _, phone in pairs})
+    if not phones:
+        return {}
+    rows = session.execute(
+        sa.select(
+            _O.c.phone,
+            _O.c.sender,
+            _O.c.opted_out,
+            _O.c.updated_at,
+            _O.c.keyword,
+            _O.c.why,
+            _U.c.display_name,
+            _N.c.channel_id,
+        )
+        .select_from(
+            _O.outerjoin(_U, _U.c.id == _O.c.changed_by_id).outerjoin(_N, _N.c.e164 == _O.c.sender)
+        )
+        .where(_O.c.phone.in_(phones))
+    ).all()
+    if not any(r.opted_out for r in rows):
+        return {}
+    subs: dict[str, list[Subscription]] = {}
+    for r in rows:
+        subs.setdefault(r.phone, []).append(
+            Subscription(
+                r.sender,
+                r.opted_out,
+                r.updated_at,
+                r.channel_id,
+                r.keyword,
+                r.why,
+                r.display_name or "",
+            )
+        )
+    policy = {
+        r.e164: (r.channel_id, r.stop_channel_wide)
+        for r in session.execute(
+            sa.select(_N.c.e164, _N.c.channel_id, _C.c.stop_channel_wide)
+            .select_from(_N.join(_C, _C.c.id == _N.c.channel_id))
+            .where(_N.c.e164.in_(sorted({sender for sender, _ in pairs})))
+        )
+    }
+    found = {}
+    for sender, phone in pairs:
+        channel, wide = policy.get(sender, (None, False))
+        stop = stop_for(sender, subs.get(phone, ()), channel=channel, channel_wide=wide)
+        if stop is not None:
+            found[(sender, phone)] = stop
+    return found
 
 
-def opted_out_by(session: Session, opt_out: OptOut) -> str:
-    """E.g. "they texted STOP", or "Alice Agent opted them out at their request"."""
-    agent = session.get(User, opt_out.changed_by_id) if opt_out.changed_by_id else None
-    if agent is not None:
-        return f"{agent.display_name} opted them out at their request"
-    return f"they texted {opt_out.keyword or 'STOP'}"
+def refusal_of(session: Session, *, sender: str, phone: str) -> str:
+    """Why a text from `sender` to `phone` is refused, in words; "" when it may go."""
+    stop = stop_of(session, sender=sender, phone=phone)
+    return stop_refusal(stop, phone=phone, sender=sender) if stop is not None else ""
+
+
+_O: sa.Table = OptOut.__table__  # type: ignore[attr-defined]
+_U: sa.Table = User.__table__  # type: ignore[attr-defined]
+_N: sa.Table = ProviderNumber.__table__  # type: ignore[attr-defined]
+_C: sa.Table = Channel.__table__  # type: ignore[attr-defined]
 
 
 def set_opt_out(
@@ -59,13 +128,17 @@ def set_opt_out(
     message_id: int | None = None,
 ) -> bool:
     """Records the subscription change with an audit row naming the actor (the provider, or
-    the agent who opted the phone out); a repeated STOP (or a START from a phone never opted
-    out) changes nothing, writes nothing and returns False."""
+    the agent who opted the phone out); a repeated STOP, or a START to a number nothing stops
+    (under the channel's policy: a START to any number lifts a channel-wide STOP), changes
+    nothing, writes nothing and returns False."""
     row = session.exec(select(OptOut).where(OptOut.sender == sender, OptOut.phone == phone)).first()
-    if (row.opted_out if row is not None else False) == opted_out:
+    if opted_out and row is not None and row.opted_out:
+        return False
+    if not opted_out and stop_of(session, sender=sender, phone=phone) is None:
         return False
     row = row or OptOut(sender=sender, phone=phone)
     row.opted_out, row.keyword, row.updated_at = opted_out, keyword[:20], utcnow()
+    row.why = why[:40]
     row.changed_by_id = actor.user_id if isinstance(actor, Actor) else None
     session.add(row)
     session.flush()
