@@ -69,6 +69,14 @@ def _stop(sub: Subscription, *, channel_wide: bool) -> Stop:
     return Stop(sub.sender, sub.at, sub.keyword, sub.why, sub.by, channel_wide=channel_wide)
 
 
+def import_may_lift(sub: Subscription) -> bool:
+    """Whether an imported opt-in lifts this opt-out: what the team recorded (an import, an
+    agent at their request), never a STOP the phone texted or Twilio reported."""
+    return sub.opted_out and (
+        sub.why in (IMPORTED, AT_THEIR_REQUEST) or (not sub.why and bool(sub.by))
+    )
+
+
 def stop_refusal(stop: Stop, *, phone: str, sender: str) -> str:
     """Why a text from `sender` to `phone` is refused: the number it opted out of, how, when."""
     said = f"{phone} has opted out of messages from {stop.sender} ({stopped_how(stop)})"

@@ -52,9 +52,33 @@ def stops_of(session: Session, pairs: Collection[tuple[str, str]]) -> dict[tuple
     """(sender, phone) -> what stops that text, for those stopped (the outbox asks for a
     claimed batch at once): the phones' opt-outs from every number, read once, and the
     senders' channels with their policy only when one of the phones opted out of something."""
-    phones = sorted({phone for _, phone in pairs})
-    if not phones:
+    found = subscriptions_of(session, [phone for _, phone in pairs])
+    if not any(sub.opted_out for _, sub in found):
         return {}
+    subs: dict[str, list[Subscription]] = {}
+    for phone, sub in found:
+        subs.setdefault(phone, []).append(sub)
+    policy = {
+        r.e164: (r.channel_id, r.stop_channel_wide)
+        for r in session.execute(
+            sa.select(_N.c.e164, _N.c.channel_id, _C.c.stop_channel_wide)
+            .select_from(_N.join(_C, _C.c.id == _N.c.channel_id))
+            .where(_N.c.e164.in_(sorted({sender for sender, _ in pairs})))
+        )
+    }
+    stops = {}
+    for sender, phone in pairs:
+        channel, wide = policy.get(sender, (None, False))
+        stop = stop_for(sender, subs.get(phone, ()), channel=channel, channel_wide=wide)
+        if stop is not None:
+            stops[(sender, phone)] = stop
+    return stops
+
+
+def subscriptions_of(session: Session, phones: Collection[str]) -> list[tuple[str, Subscription]]:
+    """(phone, its consent for one sender) for every sender the phones have a row for."""
+    if not phones:
+        return []
     rows = session.execute(
         sa.select(
             _O.c.phone,
@@ -69,13 +93,11 @@ def stops_of(session: Session, pairs: Collection[tuple[str, str]]) -> dict[tuple
         .select_from(
             _O.outerjoin(_U, _U.c.id == _O.c.changed_by_id).outerjoin(_N, _N.c.e164 == _O.c.sender)
         )
-        .where(_O.c.phone.in_(phones))
+        .where(_O.c.phone.in_(sorted(set(phones))))
     ).all()
-    if not any(r.opted_out for r in rows):
-        return {}
-    subs: dict[str, list[Subscription]] = {}
-    for r in rows:
-        subs.setdefault(r.phone, []).append(
+    return [
+        (
+            r.phone,
             Subscription(
                 r.sender,
                 r.opted_out,
@@ -84,23 +106,10 @@ def stops_of(session: Session, pairs: Collection[tuple[str, str]]) -> dict[tuple
                 r.keyword,
                 r.why,
                 r.display_name or "",
-            )
+            ),
         )
-    policy = {
-        r.e164: (r.channel_id, r.stop_channel_wide)
-        for r in session.execute(
-            sa.select(_N.c.e164, _N.c.channel_id, _C.c.stop_channel_wide)
-            .select_from(_N.join(_C, _C.c.id == _N.c.channel_id))
-            .where(_N.c.e164.in_(sorted({sender for sender, _ in pairs})))
-        )
-    }
-    found = {}
-    for sender, phone in pairs:
-        channel, wide = policy.get(sender, (None, False))
-        stop = stop_for(sender, subs.get(phone, ()), channel=channel, channel_wide=wide)
-        if stop is not None:
-            found[(sender, phone)] = stop
-    return found
+        for r in rows
+    ]
 
 
 def refusal_of(session: Session, *, sender: str, phone: str) -> str:
