@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-# Why a change was made, as its audit row says (services/conversation/opt_outs.py writes it).
+# Why a change was made, as its audit row says (services/people/ledger.py writes it).
 PROVIDER_REFUSED = "provider error 21610"
 INBOUND_KEYWORD = "inbound keyword"
 AT_THEIR_REQUEST = "agent, at their request"

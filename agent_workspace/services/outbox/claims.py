@@ -40,9 +40,9 @@ from agent_workspace.models import (
 )
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, SYSTEM, AuditAction, record
-from agent_workspace.services.conversation.opt_outs import stops_of
 from agent_workspace.services.outbox.playbook import flag_failed, follow_play
 from agent_workspace.services.outbox.statuses import provider_opt_out
+from agent_workspace.services.people.ledger import stops_of
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)

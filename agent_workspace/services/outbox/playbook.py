@@ -33,9 +33,9 @@ from agent_workspace.models import (
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import SYSTEM
-from agent_workspace.services.conversation.opt_outs import stop_of
 from agent_workspace.services.interactions.notices import SHOWN, notify
 from agent_workspace.services.outbox.retry import queue_retry
+from agent_workspace.services.people.ledger import stop_of
 
 ALERT_PREFIX = "Setup problem: "
 

@@ -32,10 +32,10 @@ from agent_workspace.models import (
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor, access_interaction, require_active
 from agent_workspace.services.audit import AuditAction, record
-from agent_workspace.services.conversation.opt_outs import refusal_of
 from agent_workspace.services.errors import InvalidInput, NotFound
 from agent_workspace.services.interactions.lifecycle import note_last_message
 from agent_workspace.services.outbox.wakeups import announce
+from agent_workspace.services.people.ledger import refusal_of
 
 RETRYABLE = frozenset({MessageStatus.FAILED, MessageStatus.UNDELIVERED})
 NO_SUCH_MESSAGE = "That message does not exist."

@@ -40,11 +40,10 @@ from agent_workspace.domain.routing import PersonKind, PersonRef
 from agent_workspace.models import Account, Consumer, Contact, PersonPhone, PhoneKind, utcnow
 from agent_workspace.services.access import Actor, admin_or_cli
 from agent_workspace.services.audit import AuditAction, record, record_rows, row
-from agent_workspace.services.channels.settings import sms_channel
-from agent_workspace.services.conversation.opt_outs import set_opt_out, subscriptions_of
-from agent_workspace.services.errors import InvalidInput, NotFound
+from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.people import editing
 from agent_workspace.services.people.directory import person_ref
+from agent_workspace.services.people.ledger import our_numbers, set_opt_out, subscriptions_of
 
 IMPORT_LOCK = "people:import"
 BATCH = 5_000
@@ -182,12 +181,11 @@ def _record_consent(
     the opt-outs the team recorded, never a STOP the phone texted (domain/consent.py)."""
     if not consent:
         return 0
-    try:
-        senders = sms_channel(session).provider_numbers
-    except NotFound:
+    senders = our_numbers(session)
+    if not senders:
         raise InvalidInput(
             "The file records SMS consent: set up the SMS channel and its numbers first."
-        ) from None
+        )
     lifted = {
         (sub.sender, phone)
         for phone, sub in subscriptions_of(session, [p for phones, _ in consent for p in phones])
