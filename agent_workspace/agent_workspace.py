@@ -12,6 +12,7 @@ from agent_workspace.pages.login import login_page
 from agent_workspace.state.admin import AdminState
 from agent_workspace.state.admin_audit import AuditAdminState
 from agent_workspace.state.admin_channel import NumbersAdminState, ResolverAdminState
+from agent_workspace.state.admin_consent import StopPolicyAdminState
 from agent_workspace.state.admin_quiet import QuietHoursAdminState
 from agent_workspace.state.admin_replies import RepliesAdminState
 from agent_workspace.state.admin_setup import ChannelAdminState
@@ -96,6 +97,7 @@ app.add_page(
         UsersAdminState.load,
         ResolverAdminState.load,
         QuietHoursAdminState.load,
+        StopPolicyAdminState.load,
         RepliesAdminState.load,
         AuditAdminState.load,
     ],

@@ -169,8 +169,5 @@ def _import_people(args: argparse.Namespace) -> int:
         for refusal in report.refused:
             print(f"  row {refusal.row}: {refusal.reason}", file=sys.stderr)
         return 1
-    print(
-        f"Imported {report.rows:,} rows: {report.created:,} created, {report.updated:,} "
-        f"updated, {report.unchanged:,} unchanged."
-    )
+    print(report.summary())
     return 0

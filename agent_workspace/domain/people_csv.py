@@ -24,7 +24,11 @@ TARGETS: tuple[tuple[str, str], ...] = (
     ("email", "E-mail"),
     ("account", "Account"),
     ("country", "Country"),
+    ("opted_out", "Opted out (yes: no texts)"),
+    ("sms_consent", "SMS consent (yes: may be texted)"),
 )
+# Consent columns, one at most: what "yes" in each means (True: opted out).
+CONSENT_TARGETS = {"opted_out": True, "sms_consent": False}
 TARGET_NAMES = tuple(name for name, _ in TARGETS)
 MAX_COLUMNS = 100
 MAX_CELL = 1_000  # characters; every field's own limit is far below
@@ -36,7 +40,13 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "email": ("email", "emailaddress", "mail"),
     "account": ("account", "company", "organisation", "organization", "customer"),
     "country": ("country", "countrycode", "region"),
+    "opted_out": ("optedout", "optout", "smsoptout", "stop", "donottext", "unsubscribed"),
+    "sms_consent": ("smsconsent", "consent", "optedin", "optin", "smsoptin", "textconsent"),
 }
+_YES = ("yes", "y", "true", "1")
+_NO = ("no", "n", "false", "0")
+_WORDS = {"opted out": True, "optedout": True, "opted in": False, "optedin": False}
+CONSENT_VALUES = "yes, no, true, false, 1, 0, opted in, opted out"
 
 
 class CsvProblem(ValueError):
@@ -114,6 +124,8 @@ def mapping_problem(header: tuple[str, ...], mapping: Mapping[str, str]) -> str 
         return f"The file has no column named {missing[0]!r}."
     if not mapping.get("first_name"):
         return "Choose the column that holds the first name."
+    if all(mapping.get(t) for t in CONSENT_TARGETS):
+        return "Choose one consent column: Opted out or SMS consent, not both."
     return None
 
 
@@ -122,11 +134,47 @@ def row_fields(row: CsvRow, header: tuple[str, ...], mapping: Mapping[str, str])
     too long is refused by the field's own check, never cut)."""
     index = {name: i for i, name in enumerate(header) if name}
     values = {
-        target: (row.cells[index[column]] if index[column] < len(row.cells) else "")[: MAX_CELL + 1]
+        target: _cell(row, index[column])
         for target, column in mapping.items()
-        if column
+        if column and target not in CONSENT_TARGETS
     }
     return PersonFields(**values)
+
+
+@dataclass(frozen=True)
+class ConsentCell:
+    """What a row's consent column says: opted out (True), opted in (False), nothing (None),
+    or why its value cannot be read."""
+
+    opted_out: bool | None = None
+    problem: str = ""
+
+
+def row_consent(row: CsvRow, header: tuple[str, ...], mapping: Mapping[str, str]) -> ConsentCell:
+    """The row's consent, from the one consent column mapped (none: nothing said)."""
+    index = {name: i for i, name in enumerate(header) if name}
+    for target, yes_is_out in CONSENT_TARGETS.items():
+        if column := mapping.get(target):
+            return read_consent(_cell(row, index[column]), yes_is_out, dict(TARGETS)[target])
+    return ConsentCell()
+
+
+def read_consent(cell: str, yes_is_out: bool, label: str) -> ConsentCell:
+    """A consent cell read: "yes" means opted out in an "Opted out" column and opted in in an
+    "SMS consent" column; "opted out" and "opted in" mean what they say in either."""
+    word = " ".join(cell.lower().replace("-", " ").split())
+    if not word:
+        return ConsentCell()
+    if word in _WORDS:
+        return ConsentCell(_WORDS[word])
+    if word in _YES or word in _NO:
+        return ConsentCell((word in _YES) == yes_is_out)
+    column = label.split(" (", 1)[0]
+    return ConsentCell(problem=f"{column}: {cell.strip()[:40]!r} is not one of {CONSENT_VALUES}.")
+
+
+def _cell(row: CsvRow, at: int) -> str:
+    return (row.cells[at] if at < len(row.cells) else "")[: MAX_CELL + 1]
 
 
 def _key(name: str) -> str:

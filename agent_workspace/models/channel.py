@@ -41,6 +41,9 @@ class Channel(SQLModel, table=True):
     quiet_end_minute: int = 21 * 60
     quiet_state_rules: bool = True
     quiet_reply_exempt_hours: int = 24
+    # Consent (domain/consent.py stop_for): a STOP to one number stops every number of the
+    # channel, and a START to any lifts it; off: Twilio's scope, each number on its own.
+    stop_channel_wide: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -145,19 +145,23 @@ class EarlyStatus(SQLModel, table=True):
 
 
 class OptOut(SQLModel, table=True):
-    """Whether a phone has opted out of messages from one sender number (Twilio's scope)."""
+    """Whether a phone has opted out of messages from one sender number (Twilio's scope); the
+    channel's policy may widen a STOP to all its numbers (domain/consent.py stop_for)."""
 
     __tablename__ = "opt_out"
 
     id: int | None = Field(default=None, primary_key=True)
     sender: str = Field(max_length=16)
-    phone: str = Field(max_length=16)
+    phone: str = Field(max_length=16, index=True)
     opted_out: bool = True
     keyword: str = Field(default="", max_length=20)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # The agent who opted the phone out at its request (a free-text "please stop texting me");
     # None when the phone or the provider did (a keyword, error 21610).
     changed_by_id: int | None = Field(default=None, foreign_key="app_user.id", nullable=True)
+    # Why the latest change was made (domain/consent.py: a keyword, the provider, an agent, an
+    # import); "" on rows older than the column.
+    why: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
 
     __table_args__ = (sa.UniqueConstraint("sender", "phone", name="uq_opt_out_sender_phone"),)
 

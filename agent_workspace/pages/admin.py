@@ -7,6 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from agent_workspace.components.admin_channel import numbers_section, resolver_section
+from agent_workspace.components.admin_consent import stop_policy_section
 from agent_workspace.components.admin_import import import_section
 from agent_workspace.components.admin_quiet import quiet_hours_section
 from agent_workspace.components.admin_replies import audit_section, replies_section
@@ -96,6 +97,7 @@ def admin_page() -> rx.Component:
         "channel": rx.vstack(
             channel_section(),
             rx.cond(ChannelAdminState.has_channel, numbers_section()),
+            rx.cond(ChannelAdminState.has_channel, stop_policy_section()),
             spacing="6",
             width="100%",
         ),

@@ -31,6 +31,7 @@ class AuditAction(StrEnum):
     CHANNEL_NUMBER_RELABELLED = "channel.number_relabelled"
     CHANNEL_NUMBER_REMOVED = "channel.number_removed"
     CHANNEL_QUIET_HOURS_CHANGED = "channel.quiet_hours_changed"
+    CHANNEL_STOP_POLICY_CHANGED = "channel.stop_policy_changed"
     CHANNEL_RESOLVER_CHANGED = "channel.resolver_changed"
     CHANNEL_UPDATED = "channel.updated"
     INTERACTION_CLOSED = "interaction.closed"

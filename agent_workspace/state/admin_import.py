@@ -149,10 +149,7 @@ class ImportAdminState(SessionState):
             self.refusals = [RefusalItem(r.row, r.reason) for r in shown]
             self.more_refused = len(report.refused) - len(shown)
             return
-        self.summary = (
-            f"Imported {report.rows:,} rows: {report.created:,} created, "
-            f"{report.updated:,} updated, {report.unchanged:,} unchanged."
-        )
+        self.summary = report.summary()
 
     def _clear(self) -> None:
         self.error, self.summary, self.refusals, self.more_refused = "", "", [], 0

@@ -72,8 +72,9 @@ def test_the_agent_opts_the_phone_out_and_send_is_refused_naming_them(
         _send(alice, interaction_id, "One more")
     assert "Alice opted them out at their request" in refused.value.message
     assert "until they text START" in refused.value.message
-    # Twilio's scope: the other number of the channel may still text them.
-    _send(alice, interaction_id, "Billing", BILLING_NUMBER)
+    # The channel's STOP policy (on by default): the other number of the channel is refused too.
+    with pytest.raises(InvalidInput, match="the channel's policy stops every number"):
+        _send(alice, interaction_id, "Billing", BILLING_NUMBER)
 
 
 def test_the_conversation_shows_the_request_and_who_acted_on_it(

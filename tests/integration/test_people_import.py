@@ -48,6 +48,8 @@ def test_a_file_is_imported_with_columns_guessed_and_known_people_updated(
         "email": "E-mail",
         "account": "Company",
         "country": "Country",
+        "opted_out": "",
+        "sms_consent": "",
     }
     assert (report.rows, report.created, report.updated, report.refused) == (4, 3, 1, ())
     assert _counts(engine) == (2, 2, 4, 2)

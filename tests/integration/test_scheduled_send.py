@@ -232,4 +232,4 @@ def test_an_opt_out_since_it_was_scheduled_fails_it(engine: Engine, agent: Actor
 
     assert sent == []
     assert message.status is MessageStatus.FAILED
-    assert "has opted out since it was scheduled" in (message.error_message or "")
+    assert f"{to} has opted out of messages from" in (message.error_message or "")

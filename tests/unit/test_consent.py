@@ -36,6 +36,8 @@ def _detail(**extra: Any) -> dict[str, Any]:
             "Bob Agent",
             "Bob Agent opted them out at their request",
         ),
+        (_detail(opted_out=True, why="import"), "Ada Admin", "Imported as opted out by Ada Admin"),
+        (_detail(opted_out=False, why="import"), "", "Imported as opted in by an administrator"),
     ],
 )
 def test_each_source_is_said_in_words(detail: dict[str, Any], actor: str, said: str) -> None:

@@ -1,8 +1,6 @@
-"""Opt-outs per (sender number, phone), as Twilio scopes them; one writer for every path.
-
-The phone opts out itself (a STOP keyword, Twilio's error 21610), or an agent opts it out at its
-request: a free-text "please stop texting me" that no keyword catches is flagged in the
-conversation (domain/optout.py asks_to_stop), never applied by itself.
+"""An agent opts a phone out at its request: a free-text "please stop texting me" that no
+keyword catches is flagged in the conversation (domain/optout.py asks_to_stop), never applied by
+itself. The ledger and its one writer are services/people/ledger.py.
 """
 
 from __future__ import annotations
@@ -10,81 +8,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.domain.access import Need
-from agent_workspace.domain.consent import AT_THEIR_REQUEST
+from agent_workspace.domain.consent import (
+    AT_THEIR_REQUEST,
+)
 from agent_workspace.domain.inputs import is_row_id
 from agent_workspace.domain.phone import display_phone
-from agent_workspace.models import Direction, Message, OptOut, User, utcnow
+from agent_workspace.models import (
+    Direction,
+    Message,
+)
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor, access_interaction
-from agent_workspace.services.audit import PROVIDER, AuditAction, record
 from agent_workspace.services.errors import InvalidInput, NotFound
-
-
-def opt_out_of(session: Session, *, sender: str, phone: str) -> OptOut | None:
-    """The phone's opt-out from `sender`, if it is opted out now."""
-    row = session.exec(select(OptOut).where(OptOut.sender == sender, OptOut.phone == phone)).first()
-    return row if row is not None and row.opted_out else None
-
-
-def opt_out_refusal(session: Session, opt_out: OptOut) -> str:
-    """Why a text to an opted-out phone is refused, naming who opted it out."""
-    return (
-        f"{opt_out.phone} has opted out of messages from {opt_out.sender} "
-        f"({opted_out_by(session, opt_out)}). Sending is refused until they text START."
-    )
-
-
-def opted_out_by(session: Session, opt_out: OptOut) -> str:
-    """E.g. "they texted STOP", or "Alice Agent opted them out at their request"."""
-    agent = session.get(User, opt_out.changed_by_id) if opt_out.changed_by_id else None
-    if agent is not None:
-        return f"{agent.display_name} opted them out at their request"
-    return f"they texted {opt_out.keyword or 'STOP'}"
-
-
-def set_opt_out(
-    session: Session,
-    *,
-    sender: str,
-    phone: str,
-    opted_out: bool,
-    keyword: str,
-    why: str,
-    actor: Actor | str = PROVIDER,
-    interaction_id: int | None = None,
-    message_id: int | None = None,
-) -> bool:
-    """Records the subscription change with an audit row naming the actor (the provider, or
-    the agent who opted the phone out); a repeated STOP (or a START from a phone never opted
-    out) changes nothing, writes nothing and returns False."""
-    row = session.exec(select(OptOut).where(OptOut.sender == sender, OptOut.phone == phone)).first()
-    if (row.opted_out if row is not None else False) == opted_out:
-        return False
-    row = row or OptOut(sender=sender, phone=phone)
-    row.opted_out, row.keyword, row.updated_at = opted_out, keyword[:20], utcnow()
-    row.changed_by_id = actor.user_id if isinstance(actor, Actor) else None
-    session.add(row)
-    session.flush()
-    record(
-        session=session,
-        actor=actor,
-        action=AuditAction.OPT_OUT_CHANGED,
-        entity=row,
-        interaction_id=interaction_id,
-        detail={
-            "sender": sender,
-            "phone": phone,
-            "opted_out": opted_out,
-            "keyword": row.keyword,
-            "why": why,
-            **({"message_id": message_id} if message_id else {}),
-        },
-    )
-    return True
+from agent_workspace.services.people.ledger import set_opt_out
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,6 @@ from agent_workspace.models import (
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, AuditAction, record_rows, row
 from agent_workspace.services.channels.numbers import NumberOwner, owner_in
-from agent_workspace.services.conversation.opt_outs import set_opt_out
 from agent_workspace.services.errors import NotFound
 from agent_workspace.services.interactions.active import active_views, as_active
 from agent_workspace.services.interactions.lifecycle import (
@@ -50,6 +49,7 @@ from agent_workspace.services.interactions.lifecycle import (
 from agent_workspace.services.interactions.live_group import member_ids
 from agent_workspace.services.outbox import wakeups
 from agent_workspace.services.people.directory import add_person
+from agent_workspace.services.people.ledger import set_opt_out
 from agent_workspace.services.people.profiles import create_profile, deactivate_profile
 from agent_workspace.services.people.resolvers import ProfileResolver, resolver_for
 

@@ -29,17 +29,20 @@ from agent_workspace.db.engine import (
     reading,
     transaction,
 )
+from agent_workspace.domain.consent import stop_refusal
 from agent_workspace.models import (
     Attachment,
     Direction,
     Message,
     MessageStatus,
+    OptOut,
     utcnow,
 )
 from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, SYSTEM, AuditAction, record
-from agent_workspace.services.outbox.playbook import follow_play
+from agent_workspace.services.outbox.playbook import flag_failed, follow_play
 from agent_workspace.services.outbox.statuses import provider_opt_out
+from agent_workspace.services.people.ledger import stops_of
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
@@ -63,6 +66,9 @@ class OutboundJob:
     scheduled: bool = False
     #: Sent through this Twilio Messaging Service (Twilio picks the sender), or from `from_`.
     messaging_service_sid: str | None = None
+    #: Why it may not go: the phone opted out (of this number, or of another one of the
+    #: channel under its policy) since it was queued; "" when it may.
+    stopped: str = ""
 
 
 def claim_due(
@@ -83,10 +89,11 @@ def claim_due(
     values = {"now": now, "until": now + lease, "limit": limit, "token": token}
     if bound.dialect.name == "postgresql":
         due = _claim_in_one_statement(bound, values)
-        media = {}
-        if with_media := [row.id for row in due if row.has_media]:
-            with bound.connect() as conn:
-                media = _media(conn, with_media)
+        media, stopped = {}, {}
+        if any(row.has_media or row.maybe_stopped for row in due):
+            with reading(bound) as session:
+                media = _media(session.connection(), [row.id for row in due if row.has_media])
+                stopped = _stopped(session, due)
     else:
         with transaction(bound) as session:
             conn = session.connection()
@@ -94,6 +101,7 @@ def claim_due(
             if due:
                 conn.execute(_LEASE, {**values, "ids": [row.id for row in due]})
             media = _media(conn, [row.id for row in due if row.has_media])
+            stopped = _stopped(session, due)
     return [
         OutboundJob(
             message_id=row.id,
@@ -109,9 +117,24 @@ def claim_due(
             claimed_at=claimed_at,
             scheduled=row.status == MessageStatus.SCHEDULED,
             messaging_service_sid=row.messaging_service_sid,
+            stopped=stopped.get(row.id, ""),
         )
         for row in sorted(due, key=lambda row: row.id)
     ]
+
+
+def _stopped(session: Session, due: Sequence[sa.Row[Any]]) -> dict[int, str]:
+    """Message id -> why it may not go, for the claimed messages whose phone opted out of
+    something (the claim's EXISTS says which: most batches read nothing here)."""
+    maybe = [row for row in due if row.maybe_stopped]
+    if not maybe:
+        return {}
+    stops = stops_of(session, [(row.from_number, row.to_number) for row in maybe])
+    return {
+        row.id: stop_refusal(stop, phone=row.to_number, sender=row.from_number)
+        for row in maybe
+        if (stop := stops.get((row.from_number, row.to_number))) is not None
+    }
 
 
 def _claim_in_one_statement(bound: Engine, values: dict[str, Any]) -> Sequence[sa.Row[Any]]:
@@ -216,6 +239,21 @@ def mark_failed(
     )
 
 
+def mark_stopped(*, job: OutboundJob, engine: Engine | None = None) -> bool:
+    """The claimed message is not sent: its phone opted out since it was queued (`job.stopped`
+    says of which number and when). Failed by us, never handed to the provider."""
+    return _end(
+        job.message_id,
+        job.lease_token,
+        MessageStatus.FAILED,
+        AuditAction.MESSAGE_FAILED,
+        code=None,
+        reason=f"Not sent: {job.stopped}",
+        by_provider=False,
+        engine=engine,
+    )
+
+
 def mark_unconfirmed(
     *, message_id: int, lease_token: str, reason: str, engine: Engine | None = None
 ) -> bool:
@@ -241,9 +279,11 @@ def _end(
     code: int | None,
     reason: str,
     opted_out: bool = False,
+    by_provider: bool = True,
     engine: Engine | None = None,
 ) -> bool:
-    """The outbox's last word on a message it holds: `status`, why, and an audit row."""
+    """The outbox's last word on a message it holds: `status`, why, and an audit row; the
+    provider's refusal follows the error playbook."""
     with transaction(engine) as session:
         message = _fenced(
             session,
@@ -261,11 +301,14 @@ def _end(
             return False
         if opted_out:
             provider_opt_out(session, message)
-        if status is MessageStatus.FAILED:
+        failed_there = by_provider and status is MessageStatus.FAILED
+        if failed_there:
             follow_play(session, message, code)
+        elif status is MessageStatus.FAILED:
+            flag_failed(session, message)
         record(
             session=session,
-            actor=PROVIDER if status is MessageStatus.FAILED else SYSTEM,
+            actor=PROVIDER if failed_there else SYSTEM,
             action=action,
             entity=message,
             detail={"code": code, "reason": reason},
@@ -330,7 +373,12 @@ def sids_in_use(sids: list[str], *, engine: Engine | None = None) -> set[str]:
 # than running them.
 _M: sa.Table = Message.__table__  # type: ignore[attr-defined]
 _A: sa.Table = Attachment.__table__  # type: ignore[attr-defined]
+_O: sa.Table = OptOut.__table__  # type: ignore[attr-defined]
 _HAS_MEDIA = sa.exists().where(_A.c.message_id == _M.c.id).label("has_media")
+# The phone opted out of some number: whether that stops this message is stops_of's to say.
+_MAYBE_STOPPED = (
+    sa.exists().where(_O.c.phone == _M.c.to_number, _O.c.opted_out).label("maybe_stopped")
+)
 _DUE = (
     sa.select(
         _M.c.id,
@@ -344,6 +392,7 @@ _DUE = (
         _M.c.status,
         _M.c.messaging_service_sid,
         _HAS_MEDIA,
+        _MAYBE_STOPPED,
     )
     .where(
         _M.c.direction == Direction.OUTBOUND,
@@ -393,6 +442,7 @@ _CLAIM = (
         _LOCKED.c.status,
         _LOCKED.c.messaging_service_sid,
         _LOCKED.c.has_media,
+        _LOCKED.c.maybe_stopped,
     )
 )
 _FILES = (

@@ -175,7 +175,8 @@ class Dispatcher:
     def _send(self, job: claims.OutboundJob) -> Accepted | None:
         """One message's provider calls. A refusal or a retry is recorded here; an acceptance is
         returned for the caller to record with others (None: nothing more to record). A
-        scheduled message is checked again first (scheduled.py): it may wait or fail instead."""
+        scheduled message is checked again first (scheduled.py): it may wait or fail instead;
+        one whose phone opted out since it was queued (the claim says so) fails unsent."""
         if job.scheduled and not scheduled.release(
             message_id=job.message_id, lease_token=job.lease_token, engine=self.engine
         ):
@@ -202,6 +203,9 @@ class Dispatcher:
             if found is not None:
                 return _answer(job, found)
             budget = None  # the lookup used the claim's time: renew before the create
+        if job.stopped:  # the phone opted out since it was queued: never to the provider
+            claims.mark_stopped(job=job, engine=self.engine)
+            return None
         if budget is None and (budget := self._hold(job)) is None:
             return None
         try:

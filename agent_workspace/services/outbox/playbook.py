@@ -33,9 +33,9 @@ from agent_workspace.models import (
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import SYSTEM
-from agent_workspace.services.conversation.opt_outs import opt_out_of
 from agent_workspace.services.interactions.notices import SHOWN, notify
 from agent_workspace.services.outbox.retry import queue_retry
+from agent_workspace.services.people.ledger import stop_of
 
 ALERT_PREFIX = "Setup problem: "
 
@@ -43,15 +43,7 @@ ALERT_PREFIX = "Setup problem: "
 def follow_play(session: Session, message: Message, code: int | None) -> None:
     """What the workspace does by itself about `message` failing with `code`."""
     play = play_for(code)
-    interaction = session.get(Interaction, message.interaction_id)
-    lists = {message.author_id, interaction.assigned_agent_id if interaction else None}
-    # Their lists flag the row (its latest text failed).
-    events.after_commit(
-        session,
-        events.InteractionChanged(
-            message.interaction_id, frozenset(i for i in lists if i), messages_only=True
-        ),
-    )
+    interaction = flag_failed(session, message)
     if play.step is NextStep.RETRY_LATER and _may_retry_by_itself(session, message, interaction):
         after = timedelta(seconds=get_settings().auto_retry_seconds)
         queue_retry(
@@ -66,6 +58,19 @@ def follow_play(session: Session, message: Message, code: int | None) -> None:
         alert_admins(session, message, play)
 
 
+def flag_failed(session: Session, message: Message) -> Interaction | None:
+    """The author's and the assignee's lists flag the row: its latest text failed."""
+    interaction = session.get(Interaction, message.interaction_id)
+    lists = {message.author_id, interaction.assigned_agent_id if interaction else None}
+    events.after_commit(
+        session,
+        events.InteractionChanged(
+            message.interaction_id, frozenset(i for i in lists if i), messages_only=True
+        ),
+    )
+    return interaction
+
+
 def _may_retry_by_itself(
     session: Session, message: Message, interaction: Interaction | None
 ) -> bool:
@@ -74,7 +79,7 @@ def _may_retry_by_itself(
         message.retry_of_id is None
         and interaction is not None
         and interaction.state in ACTIVE_STATES
-        and opt_out_of(session, sender=message.from_number, phone=message.to_number) is None
+        and stop_of(session, sender=message.from_number, phone=message.to_number) is None
     )
 
 

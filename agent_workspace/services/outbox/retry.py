@@ -32,10 +32,10 @@ from agent_workspace.models import (
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor, access_interaction, require_active
 from agent_workspace.services.audit import AuditAction, record
-from agent_workspace.services.conversation.opt_outs import opt_out_of, opt_out_refusal
 from agent_workspace.services.errors import InvalidInput, NotFound
 from agent_workspace.services.interactions.lifecycle import note_last_message
 from agent_workspace.services.outbox.wakeups import announce
+from agent_workspace.services.people.ledger import refusal_of
 
 RETRYABLE = frozenset({MessageStatus.FAILED, MessageStatus.UNDELIVERED})
 NO_SUCH_MESSAGE = "That message does not exist."
@@ -67,8 +67,8 @@ def retry_message(
             require_active(interaction, "{number} is closed: start a new message instead.")
             if failed.status not in RETRYABLE:
                 raise InvalidInput("Only a failed or undelivered message can be retried.")
-            if opt_out := opt_out_of(session, sender=failed.from_number, phone=failed.to_number):
-                raise InvalidInput(opt_out_refusal(session, opt_out))
+            if stopped := refusal_of(session, sender=failed.from_number, phone=failed.to_number):
+                raise InvalidInput(stopped)
             if interaction.channel_id is not None:
                 lock_phone(session, interaction.channel_id, failed.to_number)
             retry = queue_retry(session, failed, author_id=checked.user_id, actor=checked)

@@ -31,11 +31,11 @@ from agent_workspace.models import (
 from agent_workspace.services import events
 from agent_workspace.services.audit import SYSTEM, AuditAction, record
 from agent_workspace.services.channels.settings import sms_channel
-from agent_workspace.services.conversation.opt_outs import opt_out_of
 from agent_workspace.services.conversation.quiet_hours import judge_quiet
 from agent_workspace.services.interactions.lifecycle import note_last_message
 from agent_workspace.services.interactions.notices import notify
 from agent_workspace.services.people.directory import person_ref
+from agent_workspace.services.people.ledger import refusal_of
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +102,8 @@ def _why_not(
             "channel's numbers.",
             None,
         )
-    if opt_out_of(session, sender=message.from_number, phone=message.to_number) is not None:
-        return f"{display_phone(message.to_number)} has opted out since it was scheduled.", None
+    if stopped := refusal_of(session, sender=message.from_number, phone=message.to_number):
+        return stopped, None
     judged = judge_quiet(
         session,
         at=utcnow(),

@@ -46,9 +46,9 @@ from agent_workspace.models import Direction, EarlyStatus, Message, MessageStatu
 from agent_workspace.ops.metrics import DELIVERY, count_after_commit, error_label
 from agent_workspace.services import audit, events
 from agent_workspace.services.audit import PROVIDER, SYSTEM, AuditAction, record
-from agent_workspace.services.conversation.opt_outs import set_opt_out
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.outbox.playbook import follow_play
+from agent_workspace.services.people.ledger import set_opt_out
 
 CANCELED = "Canceled before it was sent."
 #: The first look-up this long after the provider took the message (AW_STATUS_CHECK_SECONDS).

@@ -1,6 +1,6 @@
 """A person's consent history: every opt-out and opt-in of their numbers, newest first, with
 where it came from. The ledger is the audit trail: every change is written by one writer
-(services/conversation/opt_outs.py) with an audit row naming its source, so nothing is
+(services/people/ledger.py) with an audit row naming its source, so nothing is
 recorded twice and nothing can change without a row here."""
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 All or nothing: every row is checked by the rules the person form uses (domain/people.py,
 numbers read as Compose reads them); if any row is refused, nothing is written and the report
 lists every refused row with its reason, so the file is fixed and imported again. Otherwise
-the whole file is written in one transaction.
+the whole file is written in one transaction. An "Opted out" or "SMS consent" column records
+consent in the ledger (source "import", the administrator the actor); a value neither yes nor
+no refuses its row like any other problem.
 
 A row whose numbers or e-mail belong to exactly one known person updates that person (a blank
 cell keeps what is stored; numbers are added, never removed); a row that would match several
@@ -23,12 +25,14 @@ from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.db.locks import advisory_lock
+from agent_workspace.domain.consent import IMPORTED, import_may_lift
 from agent_workspace.domain.people import PersonDraft, check_person
 from agent_workspace.domain.people_csv import (
     CsvProblem,
     guess_mapping,
     mapping_problem,
     read_csv,
+    row_consent,
     row_fields,
 )
 from agent_workspace.domain.phone import display_phone
@@ -39,6 +43,7 @@ from agent_workspace.services.audit import AuditAction, record, record_rows, row
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.people import editing
 from agent_workspace.services.people.directory import person_ref
+from agent_workspace.services.people.ledger import our_numbers, set_opt_out, subscriptions_of
 
 IMPORT_LOCK = "people:import"
 BATCH = 5_000
@@ -58,10 +63,21 @@ class ImportReport:
     unchanged: int
     refused: tuple[Refusal, ...]
     mapping: dict[str, str]
+    consent_changes: int = 0  # opt-outs and opt-ins the consent column recorded
 
     @property
     def written(self) -> bool:
-        return not self.refused and self.created + self.updated > 0
+        return not self.refused and self.created + self.updated + self.consent_changes > 0
+
+    def summary(self) -> str:
+        """What was imported, e.g. "Imported 4 rows: 3 created, 1 updated, 0 unchanged."."""
+        said = (
+            f"Imported {self.rows:,} rows: {self.created:,} created, {self.updated:,} updated, "
+            f"{self.unchanged:,} unchanged."
+        )
+        if self.consent_changes:
+            said += f" {self.consent_changes:,} consent changes recorded (source: import)."
+        return said
 
 
 @dataclass
@@ -97,6 +113,7 @@ def import_people(
             creates: list[tuple[int, PersonDraft]] = []
             updates: list[tuple[int, PersonDraft, PersonRef]] = []
             refused: list[Refusal] = []
+            consent: list[tuple[tuple[str, ...], bool]] = []  # a row's numbers, opted out?
             first_row: dict[str, int] = {}  # number or e-mail → the row that had it first
             count = 0
             for csv_row in rows:
@@ -112,6 +129,12 @@ def import_people(
                 if clash := _repeated(draft, match, csv_row.number, first_row):
                     refused.append(Refusal(csv_row.number, clash))
                     continue
+                said = row_consent(csv_row, header, chosen)
+                if said.problem:
+                    refused.append(Refusal(csv_row.number, said.problem))
+                    continue
+                if said.opted_out is not None and draft.phones:
+                    consent.append((tuple(draft.phones), said.opted_out))
                 if match is None:
                     creates.append((csv_row.number, draft))
                 else:
@@ -121,7 +144,10 @@ def import_people(
                 return ImportReport(count, 0, 0, 0, tuple(refused), chosen)
             updated = sum(_update(session, ref, draft, editor) for _, draft, ref in updates)
             _insert(session, [d for _, d in creates], known, editor)
-            report = ImportReport(count, len(creates), updated, len(updates) - updated, (), chosen)
+            changes = _record_consent(session, consent, editor)
+            report = ImportReport(
+                count, len(creates), updated, len(updates) - updated, (), chosen, changes
+            )
             detail: dict[str, Any] = {
                 "source": source,
                 "rows": count,
@@ -129,6 +155,8 @@ def import_people(
                 "updated": report.updated,
                 "unchanged": report.unchanged,
             }
+            if consent:
+                detail["consent_changes"] = changes
             session.flush()
             imported = row(
                 actor=editor,
@@ -143,6 +171,41 @@ def import_people(
             return report
     except CsvProblem as problem:
         raise InvalidInput(str(problem)) from None
+
+
+def _record_consent(
+    session: Session, consent: list[tuple[tuple[str, ...], bool]], editor: Actor | str
+) -> int:
+    """The consent column's changes through the ledger's one writer (source "import", the
+    administrator the actor): an opt-out from every number of the channel; an opt-in lifts
+    the opt-outs the team recorded, never a STOP the phone texted (domain/consent.py)."""
+    if not consent:
+        return 0
+    senders = our_numbers(session)
+    if not senders:
+        raise InvalidInput(
+            "The file records SMS consent: set up the SMS channel and its numbers first."
+        )
+    lifted = {
+        (sub.sender, phone)
+        for phone, sub in subscriptions_of(session, [p for phones, _ in consent for p in phones])
+        if import_may_lift(sub)
+    }
+    changes = 0
+    for phones, opted_out in consent:
+        for phone in phones:
+            to = senders if opted_out else [s for s, p in sorted(lifted) if p == phone]
+            for sender in to:
+                changes += set_opt_out(
+                    session,
+                    sender=sender,
+                    phone=phone,
+                    opted_out=opted_out,
+                    keyword="",
+                    why=IMPORTED,
+                    actor=editor,
+                )
+    return changes
 
 
 def _load(session: Session) -> _Known:

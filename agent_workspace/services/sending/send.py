@@ -45,7 +45,6 @@ from agent_workspace.services.access import Actor, access_interaction, require_r
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.channels.numbers import not_a_sender
 from agent_workspace.services.channels.settings import ChannelView, sms_channel
-from agent_workspace.services.conversation.opt_outs import opt_out_of, opt_out_refusal
 from agent_workspace.services.conversation.quiet_hours import judge_quiet, refusal
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.files.staged import forget_sent, load_staged
@@ -57,6 +56,7 @@ from agent_workspace.services.interactions.confirmations import (
 from agent_workspace.services.interactions.lifecycle import note_last_message
 from agent_workspace.services.outbox import wakeups
 from agent_workspace.services.people.directory import get_person, person_ref
+from agent_workspace.services.people.ledger import refusal_of
 from agent_workspace.services.people.resolvers import ProfileResolver, get_resolver
 from agent_workspace.services.sending.decision import (
     apply_send_decision,
@@ -242,9 +242,8 @@ def _prepare(session: Session, request: SendRequest, source: Interaction | None)
         files = check_attachments(request.files, channel.policy)
     except AttachmentRejected as rejected:
         raise InvalidInput(str(rejected)) from rejected
-    opt_out = opt_out_of(session, sender=request.from_number, phone=to)
-    if opt_out is not None:
-        raise InvalidInput(opt_out_refusal(session, opt_out))
+    if stopped := refusal_of(session, sender=request.from_number, phone=to):
+        raise InvalidInput(stopped)
     return _Prepared(channel, to, context, source, files, assumed)
 
 

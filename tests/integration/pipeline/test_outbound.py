@@ -143,8 +143,9 @@ def test_opted_out_refusal_records_the_opt_out_and_blocks_the_next_send(
         pipeline.send(opted_out, "again")
     assert pipeline.dispatcher.run_once() == 0
     assert len(pipeline.sim_messages(direction="outbound-api")) == 0
-    # Another line of ours is a different sender: not blocked by this opt-out.
-    pipeline.send(opted_out, "from billing", from_=BILLING_NUMBER)
+    # The channel's STOP policy (on by default) stops every line of ours after a STOP to one.
+    with pytest.raises(InvalidInput, match=rf"sending from \{BILLING_NUMBER} is refused"):
+        pipeline.send(opted_out, "from billing", from_=BILLING_NUMBER)
 
 
 @pytest.mark.parametrize(

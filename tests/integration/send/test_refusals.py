@@ -11,6 +11,7 @@ from agent_workspace.domain.attachments import AttachmentPolicy, CandidateFile
 from agent_workspace.domain.routing import Workflow
 from agent_workspace.models import Attachment, Role
 from agent_workspace.services.access import Actor
+from agent_workspace.services.channels.consent import set_stop_channel_wide
 from agent_workspace.services.errors import AccessDenied, InvalidInput, NotFound, ServiceError
 from agent_workspace.services.files.storage import read_bytes
 from agent_workspace.services.interactions.confirmations import ConfirmationNeeded
@@ -212,6 +213,7 @@ def test_a_recipient_who_texted_stop_is_refused_for_that_sender_until_start(
     engine: Engine, agent: Actor
 ) -> None:
     make_consumer("Carol", PHONE)
+    set_stop_channel_wide(actor=make_user("ada", roles=(Role.ADMIN,)), on=False)  # Twilio's scope
     inbound("STOP")
 
     assert_refused(
@@ -219,8 +221,10 @@ def test_a_recipient_who_texted_stop_is_refused_for_that_sender_until_start(
         agent,
         request(),
         InvalidInput,
-        f"{PHONE} has opted out of messages from {SUPPORT_NUMBER} (they texted STOP). "
-        "Sending is refused until they text START.",
+        f"{PHONE} has opted out of messages from {SUPPORT_NUMBER} (they texted STOP on ",
+    )
+    assert_refused(
+        engine, agent, request(), InvalidInput, "Sending is refused until they text START."
     )
     other_line = send_sms(actor=agent, request=request(from_number=BILLING_NUMBER))
     assert other_line.workflow is Workflow.ACTIVE_VIRTUAL_AGENT  # the STOP opened one
