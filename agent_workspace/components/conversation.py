@@ -11,6 +11,7 @@ from agent_workspace.components.scheduled import scheduled_line
 from agent_workspace.components.stop_request import opt_out_dialog, stop_request_flag
 from agent_workspace.components.their_time import their_time_text
 from agent_workspace.components.transcript import export_transcript_menu
+from agent_workspace.components.transfer import transfer_button, transfer_dialog
 from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.conversation_feed import AttachmentItem, ConversationFeed, MessageItem
 from agent_workspace.state.details import DetailsState
@@ -199,6 +200,7 @@ def _header() -> rx.Component:
             info.virtual_agent & info.active,
             rx.button("Pick up", on_click=InteractionPageState.pick_up, size="2"),
         ),
+        rx.cond(info.active, transfer_button()),
         rx.cond(
             info.active,
             rx.button(
@@ -352,6 +354,7 @@ def conversation_pane() -> rx.Component:
         ),
         composer(),
         opt_out_dialog(),
+        transfer_dialog(),
         # A new message pushed while the agent looks: the tab marks it read.
         rx.box(
             rx.el.span(on_mount=InteractionPageState.messages_shown(ConversationFeed.total)),

@@ -127,6 +127,7 @@ class LiveGroupReason(StrEnum):
     TOOK_OVER = "took_over"
     REASSIGNED = "reassigned"
     PICKED_UP = "picked_up"
+    TRANSFERRED = "transferred"
     CLOSED = "closed"
 
 

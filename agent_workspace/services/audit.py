@@ -40,6 +40,7 @@ class AuditAction(StrEnum):
     INTERACTION_PICKED_UP = "interaction.picked_up"
     INTERACTION_REASSIGNED = "interaction.reassigned"
     INTERACTION_TAKEN_OVER = "interaction.taken_over"
+    INTERACTION_TRANSFERRED = "interaction.transferred"
     LIVE_GROUP_JOINED = "live_group.joined"
     LIVE_GROUP_LEFT = "live_group.left"
     MESSAGE_ACCEPTED = "message.accepted"

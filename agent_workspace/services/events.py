@@ -73,7 +73,7 @@ class OutboxChanged:
 
 @dataclass(frozen=True)
 class NoticeCreated:
-    """An agent has a new notice (someone closed, took over or reassigned their work)."""
+    """An agent has a new notice (someone closed, took over, reassigned or transferred work)."""
 
     agent_id: int
     pane: ClassVar[str] = "notices"  # the live pane that shows it (state/live.py PANES)

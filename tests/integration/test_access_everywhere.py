@@ -66,6 +66,8 @@ NEEDS: dict[str, Need] = {
     "conversation.notes.add_note": Need.VIEW,
     "conversation.opt_outs.opt_out_at_request": Need.WORK,
     "conversation.transcript.export_transcript": Need.VIEW,
+    "conversation.transfer.transfer": Need.WORK,
+    "conversation.transfer.transfer_choices": Need.WORK,
     "interactions.details.details": Need.VIEW,
     "interactions.inbox.mark_seen": Need.VIEW,
     "interactions.lifecycle.close_by_agent": Need.WORK,
@@ -182,6 +184,7 @@ def _arguments(name: str, world: World, interaction_id: int) -> dict[str, Any]:
         "conversation.notes.add_note": {"body": "Called her back"},
         "conversation.opt_outs.opt_out_at_request": {"message_id": world.message_id},
         "conversation.transcript.export_transcript": {"format": "text"},
+        "conversation.transfer.transfer": {"agent_id": world.bob.user_id, "note": "Over to you"},
         "interactions.supervising.reassign": {"agent_id": world.bob.user_id},
         "interactions.work.update_details": {"change": DetailsChange(short_description="Refund")},
         "sending.facts.recipient_facts": {"to": MARIA_PHONE},
@@ -234,7 +237,10 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, Need]]:
         calls.append((interaction_id, need))
         return real(session, actor, interaction_id, need=need, lock=lock)
 
-    for module in _modules(agent_workspace.services):
+    # Every module imported before any is patched: one first imported after `access` itself
+    # was patched would bind the recorder under its own name, and keep it past this test.
+    modules = list(_modules(agent_workspace.services))
+    for module in modules:
         if getattr(module, "access_interaction", None) is real:
             monkeypatch.setattr(module, "access_interaction", recording)
     return calls

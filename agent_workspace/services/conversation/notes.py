@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from agent_workspace.db.engine import transaction
-from agent_workspace.models import Direction, Message, MessageStatus
+from agent_workspace.models import Direction, Interaction, Message, MessageStatus
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor, access_interaction
 from agent_workspace.services.audit import AuditAction, save_and_record
@@ -39,23 +40,32 @@ def add_note(
         raise FieldProblems({"body": f"A note holds at most {MAX_NOTE} characters."})
     with transaction(engine) as session:
         agent, interaction = access_interaction(session, actor, interaction_id)
-        note = Message(
-            interaction_id=interaction_id,
-            direction=Direction.NOTE,
-            body=text,
-            from_number="",
-            to_number="",
-            status=MessageStatus.NOTE,
-            author_id=agent.user_id,
-        )
-        save_and_record(
-            session=session,
-            actor=agent,
-            action=AuditAction.MESSAGE_NOTE_ADDED,
-            entity=note,
-            detail={"interaction": interaction.number, "chars": len(text)},
-        )
-        assert note.id is not None
+        note_id = write_note(session, agent, interaction, text)
         # The conversation's viewers see it; no list row changes, so no list is refreshed.
         events.after_commit(session, events.InteractionChanged(interaction_id, messages_only=True))
-        return NoteAdded(note.id, interaction.number)
+        return NoteAdded(note_id, interaction.number)
+
+
+def write_note(session: Session, agent: Actor, interaction: Interaction, text: str) -> int:
+    """The note, by `agent`, in the caller's transaction (which checked access and the text);
+    returns its message id. The caller publishes the change (a transfer pushes the whole
+    view, a note alone only the messages)."""
+    assert interaction.id is not None
+    note = Message(
+        interaction_id=interaction.id,
+        direction=Direction.NOTE,
+        body=text,
+        from_number="",
+        to_number="",
+        status=MessageStatus.NOTE,
+        author_id=agent.user_id,
+    )
+    save_and_record(
+        session=session,
+        actor=agent,
+        action=AuditAction.MESSAGE_NOTE_ADDED,
+        entity=note,
+        detail={"interaction": interaction.number, "chars": len(text)},
+    )
+    assert note.id is not None
+    return note.id

@@ -1,5 +1,5 @@
-"""The question a change to someone else's work asks first (a Send, a Details Save), in words
-that name it."""
+"""The question a change to someone else's work asks first (a Send, a Details Save, a
+Transfer), in words that name it."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from agent_workspace.services.people.directory import get_people
 
 
 class ConfirmationNeeded(ServiceError):
-    """The send would close another agent's interaction or move the number to another person;
-    nothing was written. The message is the question to ask the agent."""
+    """The change would close or take another agent's interaction, or move the number to
+    another person; nothing was written. The message is the question to ask the agent."""
 
 
 def confirmation_text(
@@ -43,3 +43,13 @@ def confirmation_text(
             f"to {after.name if after else 'a new person'}"
         )
     return f"{action} will " + " and ".join(parts) + "."
+
+
+def handover_text(
+    session: Session, *, number: str, holder_id: int, to: str, action: str = "Transfer"
+) -> str:
+    """E.g. "Transfer will take IMS0001001 from Carol Agent and give it to Bob Agent; Carol
+    Agent gets a notice." `to` names who receives it (an agent, or the queue)."""
+    holder = session.get(User, holder_id)
+    name = holder.display_name if holder else "another agent"
+    return f"{action} will take {number} from {name} and give it to {to}; {name} gets a notice."

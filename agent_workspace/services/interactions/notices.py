@@ -1,7 +1,8 @@
 """Notices: what an agent must hear about their work that someone else did.
 
-Closing an agent's interaction by texting its number, taking it over or reassigning it tells
-that agent, live if they are signed in, and the notice waits until they dismiss it if not.
+Closing an agent's interaction by texting its number, taking it over, reassigning or
+transferring it tells that agent, live if they are signed in, and the notice waits until they
+dismiss it if not.
 """
 
 from __future__ import annotations

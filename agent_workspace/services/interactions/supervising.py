@@ -17,8 +17,7 @@ from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.domain.access import Need
-from agent_workspace.domain.inputs import is_row_id
-from agent_workspace.models import Interaction, LiveGroupReason, Role, User, UserRole
+from agent_workspace.models import Interaction, LiveGroupReason, Role, User
 from agent_workspace.services import events
 from agent_workspace.services.access import (
     Actor,
@@ -27,8 +26,8 @@ from agent_workspace.services.access import (
     require_role,
 )
 from agent_workspace.services.audit import AuditAction, record
-from agent_workspace.services.errors import InvalidInput, NotFound
-from agent_workspace.services.interactions.lifecycle import assign
+from agent_workspace.services.errors import InvalidInput
+from agent_workspace.services.interactions.lifecycle import assign, assignable
 from agent_workspace.services.interactions.lists import watcher_ids
 from agent_workspace.services.interactions.live_group import join_live_group, leave_live_group
 from agent_workspace.services.interactions.notices import notify
@@ -86,7 +85,7 @@ def reassign(
             session, actor, interaction_id, need=Need.REASSIGN, lock=True
         )
         require_active(interaction, "{number} is closed; there is nothing to reassign.")
-        target = _assignable(session, agent_id)
+        target = assignable(session, agent_id)
         if interaction.assigned_agent_id == agent_id:
             return Outcome(interaction.number, False)
         affected = watcher_ids(session, interaction_id)
@@ -191,19 +190,6 @@ def _locked(session: Session, supervisor: Actor, interaction_id: int, what: str)
     )
     require_active(interaction, f"{{number}} is closed; there is nothing to {what}.")
     return interaction
-
-
-def _assignable(session: Session, agent_id: int) -> User:
-    user = session.get(User, agent_id) if is_row_id(agent_id) else None
-    if user is None:
-        raise NotFound("That agent does not exist.")
-    is_agent = session.exec(
-        select(UserRole.user_id).where(UserRole.user_id == agent_id, UserRole.role == Role.AGENT)
-    ).first()
-    if not user.is_active or is_agent is None:
-        why = "is deactivated" if not user.is_active else "does not have the agent role"
-        raise InvalidInput(f"{user.display_name} {why} and cannot be assigned interactions.")
-    return user
 
 
 def _name(session: Session, user_id: int) -> str:

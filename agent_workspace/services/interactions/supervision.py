@@ -103,7 +103,7 @@ def load_board(*, filters: BoardFilter = BoardFilter(), engine: Engine | None = 
         found = session.exec(
             query.order_by(col(Interaction.updated_at).desc()).limit(BOARD_LIMIT)
         ).all()
-        return Board(_board_rows(session, found), _agent_loads(session))
+        return Board(_board_rows(session, found), agent_loads(session))
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def load_board_changes(interaction_ids: set[int], *, engine: Engine | None = Non
             .order_by(col(Interaction.updated_at).desc())
         ).all()
         gone = frozenset(interaction_ids - {i.id for i in found if i.id is not None})
-        return BoardChanges(_board_rows(session, found), gone, _agent_loads(session))
+        return BoardChanges(_board_rows(session, found), gone, agent_loads(session))
 
 
 def _board_rows(session: Session, found: Sequence[Interaction]) -> tuple[BoardRow, ...]:
@@ -153,8 +153,9 @@ def _last_message(interaction: Interaction) -> str:
     return f"{arrow} {interaction.last_message_preview or '(empty)'}"
 
 
-def _agent_loads(session: Session) -> tuple[AgentLoad, ...]:
-    """Per active agent, their active interactions: one grouped count, not one per agent."""
+def agent_loads(session: Session) -> tuple[AgentLoad, ...]:
+    """Per active agent, their active interactions, busiest first: one grouped count, not one
+    per agent (the board, and whom a transfer may go to)."""
     counts = dict(
         session.exec(
             select(Interaction.assigned_agent_id, sa.func.count())
