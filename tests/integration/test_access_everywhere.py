@@ -94,6 +94,8 @@ UNCHECKED: dict[str, str] = {
     "interactions.supervision.load_board_changes": "the notifier's push to supervisors' boards",
     "interactions.unread.unread_query": "builds a statement; reads nothing",
     "membership.current": "builds a statement; reads nothing",
+    "outbox.claims.mark_stopped": "the dispatcher failing a message it claimed (its lease "
+    "fences it) whose phone opted out since: nobody acts, nothing is shown",
     "audit.row": "builds an audit row's columns (the actor is whom it names); reads nothing",
 }
 
