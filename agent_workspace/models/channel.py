@@ -41,6 +41,12 @@ class Channel(SQLModel, table=True):
     quiet_end_minute: int = 21 * 60
     quiet_state_rules: bool = True
     quiet_reply_exempt_hours: int = 24
+    # Automatic assignment (domain/assignment.py): a text that opens an interaction goes to an
+    # Available agent with fewer than `assign_capacity` open conversations, round robin; off,
+    # it waits with the virtual agent. `assign_cursor` is the agent last given one (ties).
+    auto_assign: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    assign_capacity: int = Field(default=5, sa_column_kwargs={"server_default": "5"})
+    assign_cursor: int | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

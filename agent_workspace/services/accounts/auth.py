@@ -7,9 +7,10 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import bcrypt
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -40,6 +41,9 @@ TOO_LONG = (
     f"Passwords are at most {MAX_PASSWORD_BYTES} bytes (UTF-8); the one entered is longer, "
     "so it cannot be right."
 )
+
+
+_SESSIONS: sa.Table = AuthSession.__table__  # type: ignore[attr-defined]
 
 
 def hash_password(password: str) -> str:
@@ -197,3 +201,20 @@ def forget_views(session: Session, session_ids: Iterable[int | None]) -> None:
     Pushes already skip them: they go to sessions that are valid now."""
     if any(i is not None for i in session_ids):
         events.after_commit(session, events.SessionsEnded())
+
+
+def live_sessions(session: Session, user_ids: Iterable[int], now: datetime) -> set[int]:
+    """Which of the users have a session that is neither revoked nor expired."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return set()
+    found = session.execute(
+        sa.select(_SESSIONS.c.user_id)
+        .where(
+            _SESSIONS.c.user_id.in_(ids),
+            _SESSIONS.c.revoked_at.is_(None),
+            _SESSIONS.c.expires_at > now,
+        )
+        .distinct()
+    ).scalars()
+    return {int(user_id) for user_id in found}
