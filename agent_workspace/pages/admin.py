@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from agent_workspace.components.admin_assignment import assignment_section
 from agent_workspace.components.admin_channel import numbers_section, resolver_section
 from agent_workspace.components.admin_import import import_section
 from agent_workspace.components.admin_quiet import quiet_hours_section
@@ -96,6 +97,7 @@ def admin_page() -> rx.Component:
         "channel": rx.vstack(
             channel_section(),
             rx.cond(ChannelAdminState.has_channel, numbers_section()),
+            rx.cond(ChannelAdminState.has_channel, assignment_section()),
             spacing="6",
             width="100%",
         ),

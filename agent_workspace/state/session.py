@@ -17,9 +17,9 @@ from agent_workspace.domain.inputs import CHOICE_CHARS, text_problem
 from agent_workspace.domain.times import FALLBACK
 from agent_workspace.models import Role
 from agent_workspace.services.access import Actor, require_role
-from agent_workspace.services.accounts import auth, availability, live_views
+from agent_workspace.services.accounts import auth, live_views
 from agent_workspace.services.errors import AccessDenied, FieldProblems, ServiceError
-from agent_workspace.services.interactions import notices
+from agent_workspace.services.interactions import assignment, notices
 from agent_workspace.state.live import FEEDS, PANES, Pane
 
 T = TypeVar("T")
@@ -195,7 +195,7 @@ class SessionState(rx.State):
             self.presence_error = "Choose Available, Away or Offline."
             return
         saved = await self._serve(
-            Role.AGENT, availability.set_presence, show="presence_error", presence=value[:20]
+            Role.AGENT, assignment.set_presence, show="presence_error", presence=value[:20]
         )
         if not isinstance(saved, ServiceError):
             self.presence, self.presence_error = saved.value, ""

@@ -18,9 +18,9 @@ from agent_workspace import reflex_internals
 from agent_workspace.domain.inputs import is_row_id, search_problem
 from agent_workspace.models import InteractionType, Role
 from agent_workspace.services.access import Actor
-from agent_workspace.services.accounts import availability, preferences
+from agent_workspace.services.accounts import preferences
 from agent_workspace.services.errors import ServiceError
-from agent_workspace.services.interactions import inbox
+from agent_workspace.services.interactions import availability, inbox
 from agent_workspace.services.interactions.lists import InteractionRow
 from agent_workspace.state.client_input import choice_refusal, refusal
 from agent_workspace.state.live import (

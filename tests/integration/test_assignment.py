@@ -27,7 +27,6 @@ from agent_workspace.models import (
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts import auth
-from agent_workspace.services.accounts.availability import my_presence, set_presence
 from agent_workspace.services.channels.assignment import (
     Assignment,
     assignment,
@@ -35,6 +34,8 @@ from agent_workspace.services.channels.assignment import (
 )
 from agent_workspace.services.errors import FieldProblems, InvalidInput
 from agent_workspace.services.inbound.receive import receive_sms
+from agent_workspace.services.interactions.assignment import set_presence
+from agent_workspace.services.interactions.availability import my_presence
 from agent_workspace.services.interactions.supervision import load_board
 from tests.support.factories import SUPPORT_NUMBER, make_channel, make_user
 

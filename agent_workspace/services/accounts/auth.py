@@ -7,10 +7,9 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import bcrypt
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -41,9 +40,6 @@ TOO_LONG = (
     f"Passwords are at most {MAX_PASSWORD_BYTES} bytes (UTF-8); the one entered is longer, "
     "so it cannot be right."
 )
-
-
-_SESSIONS: sa.Table = AuthSession.__table__  # type: ignore[attr-defined]
 
 
 def hash_password(password: str) -> str:
@@ -203,20 +199,3 @@ def forget_views(session: Session, session_ids: Iterable[int | None]) -> None:
     if any(i is not None for i in session_ids):
         events.after_commit(session, events.SessionsEnded())
         events.after_commit(session, events.TeamChanged())  # they may be Offline now
-
-
-def live_sessions(session: Session, user_ids: Iterable[int], now: datetime) -> set[int]:
-    """Which of the users have a session that is neither revoked nor expired."""
-    ids = sorted(set(user_ids))
-    if not ids:
-        return set()
-    found = session.execute(
-        sa.select(_SESSIONS.c.user_id)
-        .where(
-            _SESSIONS.c.user_id.in_(ids),
-            _SESSIONS.c.revoked_at.is_(None),
-            _SESSIONS.c.expires_at > now,
-        )
-        .distinct()
-    ).scalars()
-    return {int(user_id) for user_id in found}

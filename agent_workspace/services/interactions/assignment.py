@@ -16,11 +16,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from agent_workspace.db.engine import transaction
 from agent_workspace.db.locks import lock_assignment
 from agent_workspace.domain.assignment import Candidate, Handout, Waiting, choose, hand_out
-from agent_workspace.domain.availability import Presence, availability
+from agent_workspace.domain.availability import (
+    Presence,
+    became_available,
+    parse_presence,
+)
 from agent_workspace.models import (
     Channel,
     Interaction,
@@ -33,8 +39,10 @@ from agent_workspace.models import (
 )
 from agent_workspace.models.interaction import ACTIVE_STATES
 from agent_workspace.services import events
-from agent_workspace.services.accounts.auth import live_sessions
+from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import SYSTEM, AuditAction, record
+from agent_workspace.services.errors import InvalidInput, NotFound
+from agent_workspace.services.interactions.availability import availability_now, live_sessions
 from agent_workspace.services.interactions.lifecycle import assign
 from agent_workspace.services.interactions.live_group import join_live_group
 from agent_workspace.services.interactions.notices import notify
@@ -53,6 +61,40 @@ class Policy:
     on: bool
     capacity: int
     cursor: int | None
+
+
+def set_presence(*, actor: Actor | None, presence: str, engine: Engine | None = None) -> Presence:
+    """Saves the agent's choice; turning Available hands them waiting conversations (oldest
+    first, up to their capacity). The same choice again changes nothing."""
+    agent = require_role(actor, Role.AGENT)
+    try:
+        chosen = parse_presence(presence)
+    except ValueError as bad:
+        raise InvalidInput(str(bad)) from None
+    with transaction(engine) as session:
+        user = session.get(User, agent.user_id)
+        if user is None:
+            raise NotFound("Your account no longer exists.")
+        before = Presence(user.presence)
+        if before == chosen:
+            return chosen
+        now = utcnow()
+        live = bool(live_sessions(session, [agent.user_id], now))
+        user.presence = chosen.value
+        session.add(user)
+        record(
+            session=session,
+            actor=agent,
+            action=AuditAction.USER_PRESENCE_CHANGED,
+            entity=user,
+            detail={"before": before.value, "after": chosen.value},
+        )
+        session.flush()
+        was, now_is = availability_now(before, live, now), availability_now(chosen, live, now)
+        if became_available(was, now_is):
+            hand_out_waiting(session)
+        events.after_commit(session, events.TeamChanged())
+        return chosen
 
 
 def policy_of(session: Session, channel_id: int) -> Policy | None:
@@ -121,15 +163,7 @@ def candidates(session: Session, capacity: int, now: datetime) -> list[Candidate
     ).all()
     live = live_sessions(session, [row[0] for row in rows], now)
     takers = [
-        row
-        for row in rows
-        if availability(
-            Presence(row[1]),
-            live_session=row[0] in live,
-            last_activity_at=None,
-            now=now,
-            away_after=None,
-        ).takes_work
+        row for row in rows if availability_now(Presence(row[1]), row[0] in live, now).takes_work
     ]
     loads = open_loads(session, [row[0] for row in takers])
     return [Candidate(row[0], loads.get(row[0], 0), capacity, row[2]) for row in takers]

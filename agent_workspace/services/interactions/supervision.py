@@ -26,7 +26,7 @@ from agent_workspace.models import (
     UserRole,
 )
 from agent_workspace.services.access import Actor, require_role
-from agent_workspace.services.accounts.availability import availability_of
+from agent_workspace.services.interactions.availability import availability_of
 from agent_workspace.services.interactions.lists import InteractionRow, rows_view
 from agent_workspace.services.interactions.live_group import member_names
 from agent_workspace.services.interactions.supervising import (

@@ -7,8 +7,8 @@ from sqlmodel import select
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.models import Interaction, Role
-from agent_workspace.services.accounts.availability import set_presence
 from agent_workspace.services.channels.assignment import Assignment, update_assignment
+from agent_workspace.services.interactions.assignment import set_presence
 from tests.integration.pipeline.conftest import CONSUMER_PHONE, Pipeline, audit_rows
 from tests.support.factories import make_user
 
