@@ -10,6 +10,7 @@ from agent_workspace.ops.metrics import worker_started
 from agent_workspace.pages import admin, supervisor, workspace
 from agent_workspace.pages.login import login_page
 from agent_workspace.state.admin import AdminState
+from agent_workspace.state.admin_assignment import AssignmentAdminState
 from agent_workspace.state.admin_audit import AuditAdminState
 from agent_workspace.state.admin_channel import NumbersAdminState, ResolverAdminState
 from agent_workspace.state.admin_consent import StopPolicyAdminState
@@ -98,6 +99,7 @@ app.add_page(
         ResolverAdminState.load,
         QuietHoursAdminState.load,
         StopPolicyAdminState.load,
+        AssignmentAdminState.load,
         RepliesAdminState.load,
         AuditAdminState.load,
     ],

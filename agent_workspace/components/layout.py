@@ -39,6 +39,7 @@ def header() -> rx.Component:
                     ),
                     rx.cond(SessionState.is_admin, rx.link("Administration", href="/admin")),
                     rx.text(SessionState.display_name, weight="medium", aria_label="Signed in as"),
+                    rx.cond(SessionState.presence != "", _presence()),
                     rx.button("Sign out", on_click=SessionState.sign_out, variant="soft", size="2"),
                     align="center",
                     spacing="3",
@@ -50,6 +51,29 @@ def header() -> rx.Component:
             border_bottom="1px solid var(--gray-5)",
             align="center",
         )
+    )
+
+
+PRESENCES = (("available", "Available"), ("away", "Away"), ("offline", "Offline"))
+
+
+def _presence() -> rx.Component:
+    """The agent's availability: only Available receives new conversations automatically."""
+    return rx.hstack(
+        rx.el.label("Status", html_for="presence", style=VISUALLY_HIDDEN),
+        rx.el.select(
+            *(rx.el.option(label, value=value) for value, label in PRESENCES),
+            id="presence",
+            value=SessionState.presence,
+            on_change=SessionState.set_presence,
+            style={"padding": "0.3em", "border_radius": "6px", "border": "1px solid var(--gray-7)"},
+        ),
+        rx.cond(
+            SessionState.presence_error != "",
+            rx.text(SessionState.presence_error, color_scheme="red", size="1", role="alert"),
+        ),
+        align="center",
+        spacing="1",
     )
 
 

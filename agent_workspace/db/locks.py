@@ -60,3 +60,13 @@ def advisory_locks(session: Session, keys: Iterable[str]) -> None:
         ),
         {"keys": ordered},
     )
+
+
+def lock_assignment(session: Session, channel_id: int) -> None:
+    """Who takes the channel's next conversation is decided by one transaction at a time: the
+    candidates' loads and the round-robin cursor are read after it, so two routers (or a router
+    and an agent turning Available) never hand out the same turn or overfill an agent.
+
+    Taken after a phone's lock (routing a text), never before one: the queue's hand-out takes
+    only this lock and fences each interaction in its UPDATE instead."""
+    advisory_lock(session, f"assign:{channel_id}")

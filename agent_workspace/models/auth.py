@@ -32,6 +32,13 @@ class User(SQLModel, table=True):
     # Optional ways to hear about new messages, off until the user turns them on.
     notify_sound: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     notify_desktop: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # What the agent chose in the header: "available", "away" or "offline" (domain/availability.py
+    # Presence); only an Available agent with a live session is given conversations.
+    presence: str = Field(
+        default="offline", max_length=16, sa_column_kwargs={"server_default": "offline"}
+    )
+    # When automatic assignment last gave them a conversation (round robin: longest wait first).
+    last_assigned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class UserRole(SQLModel, table=True):

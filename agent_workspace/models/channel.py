@@ -44,6 +44,12 @@ class Channel(SQLModel, table=True):
     # Consent (domain/consent.py stop_for): a STOP to one number stops every number of the
     # channel, and a START to any lifts it; off: Twilio's scope, each number on its own.
     stop_channel_wide: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    # Automatic assignment (domain/assignment.py): a text that opens an interaction goes to an
+    # Available agent with fewer than `assign_capacity` open conversations, round robin; off,
+    # it waits with the virtual agent. `assign_cursor` is the agent last given one (ties).
+    auto_assign: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    assign_capacity: int = Field(default=5, sa_column_kwargs={"server_default": "5"})
+    assign_cursor: int | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

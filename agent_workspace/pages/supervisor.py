@@ -125,7 +125,9 @@ def _row(item: BoardItem) -> rx.Component:
 
 
 def _load(item: AgentLoadItem) -> rx.Component:
-    return rx.table.row(rx.table.cell(item.name), rx.table.cell(item.active))
+    return rx.table.row(
+        rx.table.cell(item.name), rx.table.cell(item.status), rx.table.cell(item.active)
+    )
 
 
 def _agents_table() -> rx.Component:
@@ -134,6 +136,7 @@ def _agents_table() -> rx.Component:
         rx.table.header(
             rx.table.row(
                 rx.table.column_header_cell("Agent"),
+                rx.table.column_header_cell("Availability"),
                 rx.table.column_header_cell("Active interactions"),
             )
         ),

@@ -25,6 +25,7 @@ class AuditAction(StrEnum):
     CANNED_REPLY_UPDATED = "canned_reply.updated"
     ACCOUNT_CREATED = "account.created"
     ACCOUNT_RENAMED = "account.renamed"
+    CHANNEL_ASSIGNMENT_CHANGED = "channel.assignment_changed"
     CHANNEL_ATTACHMENT_POLICY_CHANGED = "channel.attachment_policy_changed"
     CHANNEL_CREATED = "channel.created"
     CHANNEL_NUMBER_ADDED = "channel.number_added"
@@ -34,6 +35,7 @@ class AuditAction(StrEnum):
     CHANNEL_STOP_POLICY_CHANGED = "channel.stop_policy_changed"
     CHANNEL_RESOLVER_CHANGED = "channel.resolver_changed"
     CHANNEL_UPDATED = "channel.updated"
+    INTERACTION_ASSIGNED = "interaction.assigned"
     INTERACTION_CLOSED = "interaction.closed"
     INTERACTION_DETAILS_CHANGED = "interaction.details_changed"
     INTERACTION_OPENED = "interaction.opened"
@@ -72,6 +74,7 @@ class AuditAction(StrEnum):
     USER_DEACTIVATED = "user.deactivated"
     USER_REACTIVATED = "user.reactivated"
     USER_NOTIFICATIONS_CHANGED = "user.notifications_changed"
+    USER_PRESENCE_CHANGED = "user.presence_changed"
     USER_PASSWORD_RESET = "user.password_reset"  # noqa: S105 (an action, not a secret)
     USER_ROLE_GRANTED = "user.role_granted"
     USER_ROLE_REVOKED = "user.role_revoked"

@@ -141,13 +141,18 @@ def _channel(session: Session) -> Channel:
     )
     # Quiet hours off: the demo's people are fictional 555 numbers, tried at any hour; an
     # administrator turns them on in Administration (a real channel starts with them on).
-    return create_channel(
+    channel = create_channel(
         session=session,
         name=SMS_CHANNEL,
         provider_numbers=PROVIDER_NUMBERS,
         policy=policy,
         quiet_hours=False,
     )
+    # Automatic assignment on (a real channel starts with it off): a demo agent who chooses
+    # Available in the header receives new texts; until one does, they wait in the queue.
+    channel.auto_assign = True
+    session.add(channel)
+    return channel
 
 
 def _people(session: Session) -> dict[str, PersonRef]:

@@ -110,6 +110,14 @@ class ChannelChanged:
 
 
 @dataclass(frozen=True)
+class TeamChanged:
+    """An agent's availability changed (they chose another, or signed in or out): the
+    supervisors' boards read the agents table again."""
+
+    audience: ClassVar[Audience] = SUPERVISORS
+
+
+@dataclass(frozen=True)
 class SessionsEnded:
     """Sign-ins ended (signed out, revoked): the copies of live feeds they showed are emptied
     (web/notifier.py), so nothing of them stays kept for a session nobody may use."""
@@ -135,6 +143,7 @@ Event = (
     | ChannelChanged
     | SessionsEnded
     | InboundAccepted
+    | TeamChanged
 )
 Subscriber = Callable[[Event], None]
 _subscribers: list[Subscriber] = []

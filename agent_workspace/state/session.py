@@ -19,7 +19,7 @@ from agent_workspace.models import Role
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.accounts import auth, live_views
 from agent_workspace.services.errors import AccessDenied, FieldProblems, ServiceError
-from agent_workspace.services.interactions import notices
+from agent_workspace.services.interactions import assignment, notices
 from agent_workspace.state.live import FEEDS, PANES, Pane
 
 T = TypeVar("T")
@@ -47,6 +47,9 @@ class SessionState(rx.State):
     # with the tab's first event, so times are shown in it from the first page on. It is
     # input: every use goes through domain/times.py, which falls back to UTC.
     time_zone: str = rx.Cookie(FALLBACK, name="aw_tz", same_site="strict")
+    # What the agent chose in the header (available, away, offline); "" until a page read it.
+    presence: str = ""
+    presence_error: str = ""
 
     async def _off_loop(self, service: Callable[..., T], /, **kwargs: Any) -> T:
         """Runs a blocking service call in a thread: the loop is shared by every tab."""
@@ -184,6 +187,18 @@ class SessionState(rx.State):
         key = actor.user_id if pane.by_agent else None
         feed = await self._link_feed(pane.feed, pane.token(key), actor)
         feed._show(await self._off_loop(pane.value, key=key))
+
+    @rx.event
+    async def set_presence(self, value: str) -> None:
+        """The header's select: the agent's availability (the service checks the value)."""
+        if not isinstance(value, str):
+            self.presence_error = "Choose Available, Away or Offline."
+            return
+        saved = await self._serve(
+            Role.AGENT, assignment.set_presence, show="presence_error", presence=value[:20]
+        )
+        if not isinstance(saved, ServiceError):
+            self.presence, self.presence_error = saved.value, ""
 
     @rx.event
     async def dismiss_notice(self, notice_id: int) -> None:

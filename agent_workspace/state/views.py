@@ -159,6 +159,7 @@ class AgentLoadItem:
     agent_id: int
     name: str
     active: int
+    status: str = ""
 
 
 def board_item(row: BoardRow) -> BoardItem:
@@ -185,4 +186,4 @@ def patch_board(
 
 
 def agent_load_item(load: AgentLoad) -> AgentLoadItem:
-    return AgentLoadItem(load.agent_id, load.name, load.active)
+    return AgentLoadItem(load.agent_id, load.name, load.active, load.status)

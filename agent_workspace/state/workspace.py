@@ -20,7 +20,7 @@ from agent_workspace.models import InteractionType, Role
 from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts import preferences
 from agent_workspace.services.errors import ServiceError
-from agent_workspace.services.interactions import inbox
+from agent_workspace.services.interactions import availability, inbox
 from agent_workspace.services.interactions.lists import InteractionRow
 from agent_workspace.state.client_input import choice_refusal, refusal
 from agent_workspace.state.live import (
@@ -100,6 +100,7 @@ class WorkspaceState(SessionState):
         await self._follow_scope(actor)
         prefs = await self._off_loop(preferences.notification_choices, actor=actor)
         self.notify_sound, self.notify_desktop = prefs.sound, prefs.desktop
+        self.presence = (await self._off_loop(availability.my_presence, actor=actor)).value
         return await self._read_list(actor, announce=False)
 
     @rx.event

@@ -61,7 +61,13 @@ from agent_workspace.state.live import (
 )
 
 log = logging.getLogger(__name__)
-Noted = events.InteractionChanged | events.PaneChanged | events.ListsChanged | events.SessionsEnded
+Noted = (
+    events.InteractionChanged
+    | events.PaneChanged
+    | events.ListsChanged
+    | events.SessionsEnded
+    | events.TeamChanged
+)
 # How often copies of sessions that ended on their own (expired) are looked for; a sign-out or
 # a revoke is announced and handled at once.
 ENDED_SWEEP_SECONDS = 10.0
@@ -138,9 +144,12 @@ def _read_views(
     return views
 
 
-def _read_lists(board: set[int], listed: dict[int, frozenset[int]], reread: set[int]) -> _Lists:
+def _read_lists(
+    board: set[int] | None, listed: dict[int, frozenset[int]], reread: set[int]
+) -> _Lists:
+    """`board`: the board's changed rows (empty: only its agents table), None: not the board."""
     lists = _Lists()
-    if board:
+    if board is not None:
         lists.board = _attempt(load_board_changes, board)
     patched = {a: ids for a, ids in listed.items() if a not in reread}
     if patched:
@@ -175,6 +184,7 @@ class Notifier:
         self._agents: dict[int, set[int]] = {}  # agent -> the rows of their list that changed
         self._reread: set[int] = set()  # agents whose lists must be read whole
         self._panes: set[PaneKey] = set()
+        self._team = False  # the agents' availability changed: the board's agents table
         self._heard: dict[str, events.Audience] = {}  # feed -> who may hear this round's push
         self._ended = False
 
@@ -189,6 +199,9 @@ class Notifier:
         elif isinstance(event, events.PaneChanged):
             self._panes.add((event.pane, event.key))
             self._hears(PANES[event.pane].token(event.key), event.audience)
+        elif isinstance(event, events.TeamChanged):
+            self._team = True
+            self._hears(BOARD_LINK, event.audience)
         elif isinstance(event, events.ListsChanged):
             self._lists(event.audience, event.interaction_ids, reread=not event.interaction_ids)
         else:
@@ -223,6 +236,7 @@ class Notifier:
         agents, self._agents = self._agents, {}
         reread, self._reread = self._reread, set()
         panes, self._panes = self._panes, set()
+        team, self._team = self._team, False
         heard, self._heard = self._heard, {}
         # Two reads off the loop per round, each a single hop to a thread (a hop waits for the
         # loop, which every tab shares): first what the viewers wait for, then the lists.
@@ -238,8 +252,8 @@ class Notifier:
         if LISTS_LINK in shown:
             self._rereads += await self._show(shown, heard, LISTS_LINK, ListsFeed, None)
         listed = {a: frozenset(ids) for a, ids in agents.items() if agent_token(a) in shown}
-        board = interactions if BOARD_LINK in shown else set()
-        if not (listed or board):
+        board = interactions if BOARD_LINK in shown and (interactions or team) else None
+        if not listed and board is None:
             return
         second = await asyncio.to_thread(_read_lists, board, listed, reread)
         if second.board is not None:  # only the changed rows: the board is never re-read

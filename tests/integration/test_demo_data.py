@@ -71,3 +71,11 @@ def test_only_demo_sign_ins_that_still_work_are_offered(engine: Engine) -> None:
         bob = session.exec(select(User).where(User.username == "bob")).one()
         bob.is_active = False
     assert [u.username for u in working_demo_sign_ins()] == ["sam", "ada"]
+
+
+def test_the_demo_assigns_automatically_and_its_agents_start_offline(engine: Engine) -> None:
+    load_demo_data()
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT auto_assign FROM channel")).scalar_one()
+        presences = conn.execute(sa.text("SELECT DISTINCT presence FROM app_user")).scalars()
+        assert set(presences) == {"offline"}  # so the queue's tests still see the queue

@@ -30,6 +30,7 @@ from agent_workspace.services.conversation.conversation import (
     load_conversation,
 )
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
+from agent_workspace.services.interactions.assignment import set_presence
 from agent_workspace.services.interactions.inbox import mark_seen
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.state import live
@@ -564,3 +565,26 @@ def test_a_push_read_before_a_sign_out_does_not_refill_the_emptied_copy(engine: 
     with ThreadPoolExecutor(max_workers=1) as pool:
         shown = pool.submit(contextvars.copy_context().run, asyncio.run, main()).result()
     assert shown == (0, 0)
+
+
+def test_an_agent_turning_available_is_pushed_to_the_supervisors_board_only(
+    engine: Engine,
+) -> None:
+    make_channel()
+    alice = make_user("alice")
+    sam = make_user("sam", roles=(Role.AGENT, Role.SUPERVISOR))
+    [board] = _shows(sam, "board")
+    [alice_board] = _shows(alice, "board")  # an agent's copy is never pushed the board
+    published: list[events.Event] = []
+    stop = events.subscribe(published.append)
+    try:
+        set_presence(actor=alice, presence="available")
+    finally:
+        stop()
+    assert published == [events.TeamChanged()]
+    app = FakeApp()
+    _run(Notifier(app), published)
+    [(ident, cls, changes)] = app.shown
+    assert (ident, cls, changes.rows) == (board, SupervisorBoardFeed.__name__, ())
+    assert [a.status for a in changes.agents if a.agent_id == alice.user_id] == ["Available"]
+    assert alice_board != ident

@@ -145,6 +145,7 @@ def _open_session(session: Session, user: User) -> tuple[str, Actor]:
     session.flush()
     actor = _actor_for(session, user, opened.id)
     record(session=session, actor=actor, action=AuditAction.AUTH_SIGNED_IN, entity=user)
+    events.after_commit(session, events.TeamChanged())  # no longer Offline for want of one
     return token, actor
 
 
@@ -197,3 +198,4 @@ def forget_views(session: Session, session_ids: Iterable[int | None]) -> None:
     Pushes already skip them: they go to sessions that are valid now."""
     if any(i is not None for i in session_ids):
         events.after_commit(session, events.SessionsEnded())
+        events.after_commit(session, events.TeamChanged())  # they may be Offline now

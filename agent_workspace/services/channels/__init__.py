@@ -1,1 +1,2 @@
-"""Channels: the SMS channel, its provider numbers and attachment policy, and their admin."""
+"""Channels: the SMS channel, its provider numbers, attachment policy, quiet hours and
+automatic assignment setting, and their admin."""

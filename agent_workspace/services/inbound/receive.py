@@ -41,6 +41,7 @@ from agent_workspace.services.audit import PROVIDER, AuditAction, record_rows, r
 from agent_workspace.services.channels.numbers import NumberOwner, owner_in
 from agent_workspace.services.errors import NotFound
 from agent_workspace.services.interactions.active import active_views, as_active
+from agent_workspace.services.interactions.assignment import assign_opened
 from agent_workspace.services.interactions.lifecycle import (
     close_interaction,
     note_inbound_message,
@@ -214,6 +215,8 @@ def _target_interaction(
         short_description="Inbound SMS",
     )
     assert opened.id is not None
+    # The channel may give it to an Available agent at once, in this transaction.
+    assign_opened(session, channel_id=channel_id, interaction=opened)
     return as_active(opened, member_ids(session, opened.id)), False
 
 

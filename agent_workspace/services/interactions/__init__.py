@@ -1,1 +1,2 @@
-"""Interactions: their lists, their life (open, join, close) and supervision of the floor."""
+"""Interactions: their lists, their life (open, join, close), supervision of the floor, and who
+takes the new ones (agents' availability and automatic assignment)."""

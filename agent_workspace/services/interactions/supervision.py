@@ -26,6 +26,7 @@ from agent_workspace.models import (
     UserRole,
 )
 from agent_workspace.services.access import Actor, require_role
+from agent_workspace.services.interactions.availability import availability_of
 from agent_workspace.services.interactions.lists import InteractionRow, rows_view
 from agent_workspace.services.interactions.live_group import member_names
 from agent_workspace.services.interactions.supervising import (
@@ -66,6 +67,7 @@ class AgentLoad:
     agent_id: int
     name: str
     active: int  # active interactions assigned to them
+    status: str = ""  # their availability, e.g. "Available", "Offline (no session)"
 
 
 @dataclass(frozen=True)
@@ -172,5 +174,10 @@ def agent_loads(session: Session) -> tuple[AgentLoad, ...]:
         .where(UserRole.role == Role.AGENT, col(User.is_active))
         .order_by(col(User.display_name), col(User.id))
     ).all()
-    loads = [AgentLoad(u.id, u.display_name, int(counts.get(u.id, 0))) for u in agents if u.id]
+    statuses = availability_of(session, agents)
+    loads = [
+        AgentLoad(u.id, u.display_name, int(counts.get(u.id, 0)), statuses[u.id].text())
+        for u in agents
+        if u.id
+    ]
     return tuple(sorted(loads, key=lambda a: -a.active))

@@ -1,0 +1,82 @@
+"""Administration of the SMS channel's automatic assignment (issue 27 item 2): whether new
+inbound conversations go to Available agents, and how many open conversations each agent takes
+at most. The rule is domain/assignment.py; the service that applies it is
+services/interactions/assignment.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from agent_workspace.db.engine import reading, transaction
+from agent_workspace.models import Channel, Role
+from agent_workspace.services.access import Actor, require_role
+from agent_workspace.services.audit import AuditAction, record
+from agent_workspace.services.channels.admin import channel_settings
+from agent_workspace.services.errors import FieldProblems, NotFound
+from agent_workspace.services.interactions.assignment import hand_out_waiting
+
+MAX_CAPACITY = 100
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The form's values."""
+
+    enabled: bool = False
+    capacity: int = 5
+
+
+def assignment(*, actor: Actor | None, engine: Engine | None = None) -> Assignment:
+    """The channel's assignment setting, for the administration form."""
+    current = channel_settings(actor=actor, engine=engine)
+    with reading(engine) as session:
+        channel = session.get(Channel, current.id)
+        assert channel is not None
+        return _view(channel)
+
+
+def update_assignment(
+    *, actor: Actor | None, setting: Assignment, engine: Engine | None = None
+) -> Assignment:
+    """Stores the setting; turned on (or given more room), the queue is handed out at once to
+    the Available agents. A capacity out of range is refused, naming the field; an unchanged
+    form writes nothing."""
+    admin = require_role(actor, Role.ADMIN)
+    if type(setting.capacity) is not int or not 1 <= setting.capacity <= MAX_CAPACITY:
+        raise FieldProblems(
+            {
+                "capacity": f"Each agent takes 1 to {MAX_CAPACITY} open conversations at most "
+                f"(not {setting.capacity!r})."
+            }
+        )
+    current = channel_settings(actor=admin, engine=engine)
+    with transaction(engine) as session:
+        channel = session.exec(
+            select(Channel).where(Channel.id == current.id).with_for_update()
+        ).first()
+        if channel is None:
+            raise NotFound("No SMS channel is configured.")
+        before = _view(channel)
+        if setting == before:
+            return before
+        channel.auto_assign, channel.assign_capacity = setting.enabled, setting.capacity
+        session.add(channel)
+        record(
+            session=session,
+            actor=admin,
+            action=AuditAction.CHANNEL_ASSIGNMENT_CHANGED,
+            entity=channel,
+            detail={"before": before.__dict__, "after": setting.__dict__},
+        )
+        session.flush()
+        if setting.enabled:
+            assert channel.id is not None
+            hand_out_waiting(session, channel_ids=[channel.id])
+        return setting
+
+
+def _view(channel: Channel) -> Assignment:
+    return Assignment(enabled=channel.auto_assign, capacity=channel.assign_capacity)

@@ -1,0 +1,53 @@
+"""An agent who chooses Available in the header receives a new inbound conversation in My
+Interactions, live, with a notice: no reload."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+
+from agent_workspace.db.engine import make_engine
+from tests.e2e.pages import sign_in_as_agent, text_in
+from tests.e2e.people import add_agent, fresh_mobile
+from tests.support.servers import WorkspaceServer
+from tests.support.waiting import wait_until
+
+
+def _presence(workspace: WorkspaceServer, agent_id: int, value: str | None = None) -> str:
+    """The agent's stored choice (and sets it first when `value` is given)."""
+    engine = make_engine(workspace.env["AW_DATABASE_URL"])
+    try:
+        with engine.begin() as conn:
+            if value is not None:
+                conn.execute(
+                    sa.text("UPDATE app_user SET presence = :p WHERE id = :id"),
+                    {"p": value, "id": agent_id},
+                )
+            return str(
+                conn.execute(
+                    sa.text("SELECT presence FROM app_user WHERE id = :id"), {"id": agent_id}
+                ).scalar_one()
+            )
+    finally:
+        engine.dispose()
+
+
+def test_an_available_agent_receives_a_new_conversation_live(
+    page: Page, workspace: WorkspaceServer
+) -> None:
+    username, agent_id = add_agent(workspace, "Avery")
+    sign_in_as_agent(page, workspace, username, f"{username}-pass-phrase")
+    status = page.get_by_label("Status")
+    expect(status).to_have_value("offline")  # a new agent takes nothing until they say so
+    try:
+        status.select_option("available")
+        wait_until(lambda: _presence(workspace, agent_id) == "available", what="the choice saved")
+        body = f"Is my parcel on its way? {agent_id}"
+        text_in(workspace, fresh_mobile(), body)
+
+        mine = page.get_by_role("list", name="My Interactions")
+        expect(mine.get_by_role("link").filter(has_text=body)).to_be_visible()
+        expect(page.get_by_text("was assigned to you").first).to_be_visible()
+    finally:
+        # The workspace is shared: later tests' texts wait in the virtual agent's queue again.
+        _presence(workspace, agent_id, "offline")
