@@ -36,6 +36,7 @@ from agent_workspace.services.errors import FieldProblems, InvalidInput
 from agent_workspace.services.inbound.receive import receive_sms
 from agent_workspace.services.interactions.assignment import set_presence
 from agent_workspace.services.interactions.availability import my_presence
+from agent_workspace.services.interactions.lifecycle import close_by_agent
 from agent_workspace.services.interactions.supervision import load_board
 from tests.support.factories import SUPPORT_NUMBER, make_channel, make_user
 
@@ -154,6 +155,35 @@ def test_the_queue_is_handed_out_oldest_first_when_an_agent_turns_available(
     assert my_presence(actor=alice) == Presence.AVAILABLE
     board = {a.agent_id: a for a in load_board().agents}
     assert (board[alice.user_id].status, board[alice.user_id].active) == ("Available", 2)
+
+
+def test_closing_one_frees_room_for_the_oldest_waiting(admin: Actor) -> None:
+    alice = make_user("alice")
+    set_presence(actor=alice, presence="available")
+    _turn_on(admin, capacity=1)
+    first, second, third = _text(1), _text(2), _text(3)
+    assert [_holder(i) for i in (first, second, third)] == [alice.user_id, None, None]
+
+    close_by_agent(actor=alice, interaction_id=first)
+
+    assert [_holder(i) for i in (second, third)] == [alice.user_id, None]
+
+
+def test_an_available_agent_signing_in_again_takes_the_queue(admin: Actor) -> None:
+    alice = make_user("alice")
+    set_presence(actor=alice, presence="available")
+    _turn_on(admin)
+    with transaction() as session:  # every session of hers ends: Offline, whatever she chose
+        for auth_session in session.exec(select(AuthSession)).all():
+            if auth_session.user_id == alice.user_id:
+                auth_session.revoked_at = utcnow()
+                session.add(auth_session)
+    waiting = _text(1)
+    assert _holder(waiting) is None
+
+    auth.sign_in(username="alice", password="alice-pass-phrase")
+
+    assert _holder(waiting) == alice.user_id
 
 
 def test_turning_assignment_on_hands_out_the_queue(admin: Actor) -> None:

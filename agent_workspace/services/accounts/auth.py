@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from agent_workspace.config import get_settings
 from agent_workspace.db.engine import reading, transaction
 from agent_workspace.domain.addresses import client_key
+from agent_workspace.domain.availability import Presence
 from agent_workspace.domain.credentials import (
     MAX_PASSWORD_BYTES,
     SESSION_TOKEN_BYTES,
@@ -30,6 +31,7 @@ from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts import throttle
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import AccessDenied, InvalidInput
+from agent_workspace.services.interactions.assignment import hand_out_waiting
 
 FAILED_SIGN_IN = AuditAction.AUTH_SIGN_IN_FAILED
 SIGN_IN_REFUSED = (
@@ -146,6 +148,8 @@ def _open_session(session: Session, user: User) -> tuple[str, Actor]:
     actor = _actor_for(session, user, opened.id)
     record(session=session, actor=actor, action=AuditAction.AUTH_SIGNED_IN, entity=user)
     events.after_commit(session, events.TeamChanged())  # no longer Offline for want of one
+    if user.presence == Presence.AVAILABLE.value:  # Available again: what waits comes to them
+        hand_out_waiting(session)
     return token, actor
 
 

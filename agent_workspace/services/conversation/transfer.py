@@ -35,11 +35,11 @@ from agent_workspace.services.access import Actor, access_interaction, require_a
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.conversation.notes import write_note
 from agent_workspace.services.errors import FieldProblems, InvalidInput
+from agent_workspace.services.interactions.assignee import assign, assignable
 from agent_workspace.services.interactions.confirmations import (
     ConfirmationNeeded,
     handover_text,
 )
-from agent_workspace.services.interactions.lifecycle import assign, assignable
 from agent_workspace.services.interactions.lists import watcher_ids
 from agent_workspace.services.interactions.live_group import join_live_group, leave_live_group
 from agent_workspace.services.interactions.notices import notify

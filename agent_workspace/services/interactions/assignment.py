@@ -42,8 +42,8 @@ from agent_workspace.services import events
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import SYSTEM, AuditAction, record
 from agent_workspace.services.errors import InvalidInput, NotFound
+from agent_workspace.services.interactions.assignee import assign
 from agent_workspace.services.interactions.availability import availability_now, live_sessions
-from agent_workspace.services.interactions.lifecycle import assign
 from agent_workspace.services.interactions.live_group import join_live_group
 from agent_workspace.services.interactions.notices import notify
 

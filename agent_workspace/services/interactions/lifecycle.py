@@ -6,11 +6,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.domain.access import Need
-from agent_workspace.domain.inputs import is_row_id
 from agent_workspace.domain.previews import preview_line
 from agent_workspace.domain.routing import PersonRef
 from agent_workspace.models import (
@@ -20,8 +19,6 @@ from agent_workspace.models import (
     InteractionType,
     LiveGroupReason,
     Role,
-    User,
-    UserRole,
     utcnow,
 )
 from agent_workspace.models.types import UTCDateTime
@@ -34,6 +31,7 @@ from agent_workspace.services.access import (
 )
 from agent_workspace.services.audit import AuditAction, record, save_and_record
 from agent_workspace.services.errors import InvalidInput, NotFound
+from agent_workspace.services.interactions.assignment import hand_out_waiting
 from agent_workspace.services.interactions.lists import InteractionRow, row_view, watcher_ids
 from agent_workspace.services.interactions.live_group import end_live_group, join_live_group
 from agent_workspace.services.interactions.notices import notify
@@ -159,6 +157,8 @@ def close_interaction(
         entity=interaction,
         detail={"number": interaction.number, "state": state.value, "reason": reason},
     )
+    if not interaction.virtual_agent and interaction.assigned_agent_id is not None:
+        hand_out_waiting(session)  # the assignee has room for one more: the oldest waiting
 
 
 def create_interaction(
@@ -229,31 +229,3 @@ def close_for(
             interaction_id=interaction.id,
         )
     events.after_commit(session, events.InteractionChanged(interaction.id, frozenset(affected)))
-
-
-def assign(session: Session, interaction: Interaction, agent_id: int | None) -> int | None:
-    """Makes `agent_id` the assignee, or with None the virtual agent (back to the queue, where
-    Pick up takes it); returns the agent it was with (None: nobody). Shared by take over,
-    reassign, pick up and transfer, so they cannot drift apart."""
-    previous = interaction.assigned_agent_id
-    interaction.assigned_agent_id = agent_id
-    interaction.virtual_agent = agent_id is None
-    interaction.updated_at = utcnow()
-    session.add(interaction)
-    session.flush()
-    return previous
-
-
-def assignable(session: Session, agent_id: int) -> User:
-    """The agent work may be handed to: an active account with the agent role; else refused
-    in words that say which it is not (reassign and transfer alike)."""
-    user = session.get(User, agent_id) if is_row_id(agent_id) else None
-    if user is None:
-        raise NotFound("That agent does not exist.")
-    is_agent = session.exec(
-        select(UserRole.user_id).where(UserRole.user_id == agent_id, UserRole.role == Role.AGENT)
-    ).first()
-    if not user.is_active or is_agent is None:
-        why = "is deactivated" if not user.is_active else "does not have the agent role"
-        raise InvalidInput(f"{user.display_name} {why} and cannot be assigned interactions.")
-    return user

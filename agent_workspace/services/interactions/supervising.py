@@ -27,7 +27,7 @@ from agent_workspace.services.access import (
 )
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import InvalidInput
-from agent_workspace.services.interactions.lifecycle import assign, assignable
+from agent_workspace.services.interactions.assignee import assign, assignable
 from agent_workspace.services.interactions.lists import watcher_ids
 from agent_workspace.services.interactions.live_group import join_live_group, leave_live_group
 from agent_workspace.services.interactions.notices import notify

@@ -26,11 +26,12 @@ from agent_workspace.services import events
 from agent_workspace.services.access import Actor, access_interaction, require_active, require_role
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import InvalidInput, NotFound
+from agent_workspace.services.interactions.assignee import assign
 from agent_workspace.services.interactions.confirmations import (
     ConfirmationNeeded,
     confirmation_text,
 )
-from agent_workspace.services.interactions.lifecycle import assign, close_for
+from agent_workspace.services.interactions.lifecycle import close_for
 from agent_workspace.services.interactions.lists import watcher_ids
 from agent_workspace.services.interactions.live_group import join_live_group
 from agent_workspace.services.people.directory import get_person, person_ids, person_ref
