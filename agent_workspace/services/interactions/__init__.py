@@ -1,1 +1,2 @@
-"""Interactions: their lists, their life (open, join, close) and supervision of the floor."""
+"""Interactions: their lists, their life (open, join, close, snooze and wake) and supervision
+of the floor."""
