@@ -4,6 +4,8 @@ PostgreSQL. Wake-on-reply over a real webhook: tests/integration/pipeline/test_s
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -26,9 +28,10 @@ from agent_workspace.services.interactions.inbox import (
     my_row_changes,
 )
 from agent_workspace.services.interactions.lifecycle import close_by_agent
-from agent_workspace.services.interactions.snooze import snooze, wake_due, wake_now
+from agent_workspace.services.interactions.snooze import alarm_forever, snooze, wake_due, wake_now
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.support.waiting import wait_until
 
 DANA = "+14155550123"
 EVE = "+14155550166"
@@ -227,3 +230,29 @@ def test_two_alarm_passes_at_once_wake_each_conversation_exactly_once(engine: En
         assert sorted(told.all()) == sorted([dana, eve])
     assert len(_audit(engine, "interaction.woken")) == 2
     assert _mine(alice) == [eve, dana] or _mine(alice) == [dana, eve]
+
+
+def test_the_alarm_task_wakes_a_due_snooze_on_its_own(engine: Engine) -> None:
+    """The lifespan task's loop (web/runtime.py run_snooze_alarm) runs the pass by itself."""
+    alice = make_user("alice")
+    dana, _ = _conversations(alice)
+    an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    snooze(actor=alice, interaction_id=dana, choice="1m", zone="UTC", now=an_hour_ago)
+    loop = asyncio.new_event_loop()
+    alarm = loop.create_task(alarm_forever(every=0.05, engine=engine))
+
+    def run() -> None:
+        with contextlib.suppress(asyncio.CancelledError):  # how the test stops it
+            loop.run_until_complete(alarm)
+
+    running = threading.Thread(target=run, daemon=True)
+    running.start()
+    try:
+        wait_until(lambda: _row(engine, dana).snoozed_at is None, what="the alarm to wake it")
+    finally:
+        loop.call_soon_threadsafe(alarm.cancel)
+        running.join(timeout=10)
+        loop.close()
+    assert [n.text for n in notices.unread_notices(actor=alice)] == [
+        "Snooze ended: IMS0001001 is back in My Interactions."
+    ]
