@@ -30,7 +30,12 @@ from agent_workspace.web.collector import tune_collector
 from agent_workspace.web.notifier import Notifier
 from agent_workspace.web.outage import OutageWatch, dependency_exception_handler
 from agent_workspace.web.routes import create_api
-from agent_workspace.web.runtime import run_dispatcher, run_file_collector, run_router
+from agent_workspace.web.runtime import (
+    run_dispatcher,
+    run_file_collector,
+    run_router,
+    run_snooze_alarm,
+)
 from agent_workspace.web.security_headers import SecurityHeaders
 from agent_workspace.web.socket_guard import guard_sockets
 from agent_workspace.web.upload_guard import guard_uploads
@@ -116,5 +121,6 @@ app.register_lifespan_task(tune_collector)
 app.register_lifespan_task(run_dispatcher)
 app.register_lifespan_task(run_router)
 app.register_lifespan_task(run_file_collector)
+app.register_lifespan_task(run_snooze_alarm)
 app.register_lifespan_task(Notifier(app).run)
 app.register_lifespan_task(OutageWatch(app).run)

@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     # How often the inbound router also looks for accepted webhooks nobody routed (a worker
     # that crashed between accepting and routing); it is woken at once for this worker's own.
     inbound_sweep_seconds: float = Field(default=5.0, gt=0, le=3600.0)
+    # How often each worker looks for snoozed conversations whose time has come.
+    snooze_sweep_seconds: float = Field(default=15.0, gt=0, le=3600.0)
     # After a create got no answer (timeout), how long to let the provider finish it before
     # looking it up: a lookup that runs first would miss it and send it a second time.
     outbox_reconcile_settle_seconds: float = Field(default=30.0, ge=0.0, le=3600.0)

@@ -8,6 +8,7 @@ import reflex as rx
 from agent_workspace.components.composer import composer
 from agent_workspace.components.forms import badge, callout_root
 from agent_workspace.components.scheduled import scheduled_line
+from agent_workspace.components.snooze import snooze_button, snooze_dialog, snoozed_banner
 from agent_workspace.components.stop_request import opt_out_dialog, stop_request_flag
 from agent_workspace.components.their_time import their_time_text
 from agent_workspace.components.transcript import export_transcript_menu
@@ -193,6 +194,7 @@ def _header() -> rx.Component:
             rx.text(
                 "Times in ", SessionState.zone_label, size="1", color="var(--gray-11)", id="aw-zone"
             ),
+            rx.cond(info.active, snoozed_banner()),
             spacing="1",
         ),
         rx.spacer(),
@@ -200,6 +202,7 @@ def _header() -> rx.Component:
             info.virtual_agent & info.active,
             rx.button("Pick up", on_click=InteractionPageState.pick_up, size="2"),
         ),
+        rx.cond(info.active & ~info.snoozed, snooze_button()),
         rx.cond(info.active, transfer_button()),
         rx.cond(
             info.active,
@@ -355,6 +358,7 @@ def conversation_pane() -> rx.Component:
         composer(),
         opt_out_dialog(),
         transfer_dialog(),
+        snooze_dialog(),
         # A new message pushed while the agent looks: the tab marks it read.
         rx.box(
             rx.el.span(on_mount=InteractionPageState.messages_shown(ConversationFeed.total)),

@@ -89,6 +89,11 @@ class Interaction(SQLModel, table=True):
     )
     # Since when the consumer has waited for an answer (their first unanswered text).
     awaiting_reply_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Snoozed (domain/snooze.py): out of My Interactions since `snoozed_at`, by `snoozed_by_id`,
+    # until `snoozed_until` (None: only a reply wakes it) or the consumer's reply.
+    snoozed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    snoozed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    snoozed_by_id: int | None = Field(default=None, foreign_key="app_user.id")
 
     __table_args__ = (
         sa.CheckConstraint(
@@ -106,6 +111,7 @@ class Interaction(SQLModel, table=True):
         sa.Index("ix_interaction_updated", "updated_at", "id"),
         sa.Index("ix_interaction_opened", "opened_at", "id"),
         sa.Index("ix_interaction_waiting", "awaiting_reply_since", "id"),
+        sa.Index("ix_interaction_snoozed_until", "snoozed_until"),  # the alarm's due rows
         sa.Index(
             "uq_interaction_active_channel_phone",
             "channel_id",

@@ -96,6 +96,8 @@ class InteractionHeader:
     virtual_agent: bool = False
     earlier_id: int = 0
     earlier_number: str = ""
+    snoozed: bool = False
+    snoozed_until: str = ""  # ISO (the tab shows it in its zone); "" while snoozed: until reply
 
 
 def interaction_item(row: InteractionRow) -> InteractionItem:
@@ -129,6 +131,8 @@ def header(view: ConversationView) -> InteractionHeader:
         virtual_agent=row.virtual_agent,
         earlier_id=view.earlier_id,
         earlier_number=view.earlier_number,
+        snoozed=row.snoozed,
+        snoozed_until=iso(row.snoozed_until),
     )
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from agent_workspace.config import get_settings
 from agent_workspace.services.files import collection, media_links
 from agent_workspace.services.inbound.route import InboundRouter
+from agent_workspace.services.interactions import snooze
 from agent_workspace.services.outbox import wakeups
 from agent_workspace.services.outbox.dispatch import Dispatcher
 from agent_workspace.sms import SmsGateway, TwilioGateway
@@ -58,3 +59,9 @@ async def run_file_collector() -> None:
     await collection.collect_forever(
         every=settings.file_sweep_seconds, grace=timedelta(seconds=settings.file_grace_seconds)
     )
+
+
+async def run_snooze_alarm() -> None:
+    """The app's lifespan task that wakes snoozed conversations whose time has come (every
+    worker runs it; each is woken once, by whichever pass gets there first)."""
+    await snooze.alarm_forever(every=get_settings().snooze_sweep_seconds)

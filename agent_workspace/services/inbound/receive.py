@@ -48,6 +48,7 @@ from agent_workspace.services.interactions.lifecycle import (
     open_interaction,
 )
 from agent_workspace.services.interactions.live_group import member_ids
+from agent_workspace.services.interactions.snooze import wake_on_reply
 from agent_workspace.services.outbox import wakeups
 from agent_workspace.services.people.directory import add_person
 from agent_workspace.services.people.ledger import set_opt_out
@@ -105,6 +106,8 @@ def receive_in(
     target, reused = _target_interaction(session, channel, sms.from_, resolver)
     session.flush()  # what the lifecycle services added, before the plain statements below
     message_id = _store(session, sms, target)
+    # A snoozed conversation comes back with the text (one UPDATE; a new one is not snoozed).
+    woken = reused and wake_on_reply(session, target.id, now=utcnow())
     audit = [
         _audit(
             AuditAction.MESSAGE_RECEIVED,
@@ -124,7 +127,7 @@ def receive_in(
         )
     record_rows(session.connection(), audit)
     # Into the interaction as it was, with no opt-out change: its viewers need only the messages.
-    only_messages = reused and action not in (OptAction.OPT_OUT, OptAction.OPT_IN)
+    only_messages = reused and not woken and action not in (OptAction.OPT_OUT, OptAction.OPT_IN)
     events.after_commit(
         session,
         events.InteractionChanged(target.id, target.live_group, messages_only=only_messages),

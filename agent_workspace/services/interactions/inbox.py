@@ -120,7 +120,7 @@ class RowChanges:
     the rows (and the title's count) and the tab re-reads nothing."""
 
     rows: tuple[InteractionRow, ...]  # changed and the agent's (any state), with their unread
-    gone: frozenset[int]  # changed and not the agent's (any more)
+    gone: frozenset[int]  # changed and not the agent's (any more), or snoozed
     unread_total: int
 
 
@@ -144,7 +144,11 @@ def row_changes_for(
         theirs = {(a, i) for a, i in session.connection().execute(held)}
         views = {row.id: row for row in rows_view(session, found)}
         mine_of = {
-            agent_id: [i for i in sorted(ids) if (agent_id, i) in theirs and i in views]
+            agent_id: [
+                i
+                for i in sorted(ids)
+                if (agent_id, i) in theirs and i in views and not views[i].snoozed
+            ]
             for agent_id, ids in changes.items()
         }
         # Two statements for every agent of the round (they had been two per agent).
@@ -258,7 +262,10 @@ def _filtered(query: ListQuery, agent_id: int, dialect: str, *, common_text: boo
     statement = select(Interaction)
     if query.scope is Scope.MINE:
         mine = interaction_ids_of(agent_id, open_only=query.state is StateFilter.OPEN)
-        statement = statement.where(col(Interaction.id).in_(mine))
+        # A snoozed conversation leaves My Interactions until it wakes (interactions/snooze.py).
+        statement = statement.where(
+            col(Interaction.id).in_(mine), col(Interaction.snoozed_at).is_(None)
+        )
     elif query.scope is Scope.UNASSIGNED:
         statement = statement.where(
             col(Interaction.assigned_agent_id).is_(None), col(Interaction.virtual_agent).is_(False)

@@ -146,6 +146,8 @@ def close_interaction(
     interaction.state = state
     interaction.closed_at = now
     interaction.updated_at = now
+    # A closed conversation is snoozed no more: no alarm wakes it, no list hides it.
+    interaction.snoozed_at = interaction.snoozed_until = interaction.snoozed_by_id = None
     session.add(interaction)
     assert interaction.id is not None
     end_live_group(session, interaction.id, now)

@@ -50,6 +50,8 @@ class InteractionRow:
     short_description: str = ""  # what it is about: a row with no message yet says this
     last_outbound_failed: bool = False  # our latest text failed or was undelivered
     scheduled: bool = False  # a message waits to go at a later time (issue 26 item 3)
+    snoozed: bool = False  # out of My Interactions until its alarm or a reply (issue 27 item 4)
+    snoozed_until: datetime | None = None  # None while snoozed: until the consumer replies
 
     @property
     def is_active(self) -> bool:
@@ -106,6 +108,8 @@ def rows_view(session: Session, interactions: Sequence[Interaction]) -> list[Int
                 short_description=interaction.short_description,
                 last_outbound_failed=interaction.id in failing,
                 scheduled=interaction.id in scheduled,
+                snoozed=interaction.snoozed_at is not None,
+                snoozed_until=interaction.snoozed_until,
             )
         )
     return rows
@@ -145,7 +149,8 @@ def _with_scheduled(session: Session, ids: list[int]) -> set[int]:
 def list_my_interactions(
     *, actor: Actor | None, include_closed: bool = False, engine: Engine | None = None
 ) -> list[InteractionRow]:
-    """Interactions assigned to the agent or where they are in the live group, newest first."""
+    """Interactions assigned to the agent or where they are in the live group, newest first;
+    a snoozed one is not listed until it wakes."""
     agent = require_role(actor, Role.AGENT)
     return agent_interactions(agent.user_id, include_closed=include_closed, engine=engine)
 
@@ -156,7 +161,9 @@ def agent_interactions(
     """Unchecked read for callers that already know the agent (the live notifier)."""
     with reading(engine) as session:
         mine = interaction_ids_of(agent_id, open_only=not include_closed)
-        query = select(Interaction).where(col(Interaction.id).in_(mine))
+        query = select(Interaction).where(
+            col(Interaction.id).in_(mine), col(Interaction.snoozed_at).is_(None)
+        )
         found = session.exec(query.order_by(col(Interaction.updated_at).desc()).limit(500)).all()
         return rows_view(session, found)
 
