@@ -172,6 +172,26 @@ def test_wake_now_by_the_agent_and_close_ends_a_snooze(engine: Engine) -> None:
     assert wake_due(now=datetime.now(UTC) + timedelta(hours=1)) == 0
 
 
+def test_an_agent_sending_into_it_wakes_it_but_a_scheduled_text_does_not(
+    engine: Engine,
+) -> None:
+    alice = make_user("alice")
+    dana, eve = _conversations(alice)
+    snooze(actor=alice, interaction_id=dana, choice="reply", zone="UTC")
+    later = datetime.now(UTC) + timedelta(days=1)
+    scheduled = SendRequest(SUPPORT_NUMBER, DANA, "A follow-up tomorrow", send_at=later)
+
+    send_sms(actor=alice, request=scheduled)  # "text them tomorrow, and wait for the reply"
+    assert _mine(alice) == [eve]
+
+    send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, DANA, "One more thing"))
+
+    assert _mine(alice) == [dana, eve]
+    assert _row(engine, dana).snoozed_at is None
+    [woken] = _audit(engine, "interaction.woken")
+    assert woken.detail["why"] == "agent"
+
+
 def test_bad_words_and_no_standing_are_refused_and_write_nothing(engine: Engine) -> None:
     alice, bob = make_user("alice"), make_user("bob")
     dana, _ = _conversations(alice)

@@ -7,7 +7,7 @@ to try wins (two router passes, two alarm passes on two workers: woken exactly o
 
 - the consumer writes: `wake_on_reply`, in the transaction that stores the inbound text;
 - its time comes: `wake_due`, the alarm's pass (`alarm_forever`, a lifespan task);
-- an agent says "Wake now": `wake_now`.
+- an agent says "Wake now": `wake_now`, or sends into it: `wake_on_send`.
 
 Woken, it moves to the top of My Interactions (its `updated_at` is now) and the assignee
 gets a notice saying why ("Maria Garcia replied" / "Snooze ended").
@@ -109,6 +109,12 @@ def wake_on_reply(session: Session, interaction_id: int, *, now: datetime) -> bo
     """In the transaction that stores the consumer's text: wakes the interaction if it is
     snoozed (one UPDATE when it is not); returns whether it did."""
     return _wake(session, interaction_id, why=Wake.REPLY, actor=PROVIDER, now=now)
+
+
+def wake_on_send(session: Session, interaction_id: int, agent: Actor, *, now: datetime) -> bool:
+    """In the transaction of an agent's Send (not a scheduled one: "text them tomorrow and
+    wait for the reply" stays snoozed): the conversation is being worked again."""
+    return _wake(session, interaction_id, why=None, actor=agent, now=now)
 
 
 def wake_due(*, now: datetime | None = None, engine: Engine | None = None) -> int:

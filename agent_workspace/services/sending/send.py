@@ -54,6 +54,7 @@ from agent_workspace.services.interactions.confirmations import (
     confirmation_text,
 )
 from agent_workspace.services.interactions.lifecycle import note_last_message
+from agent_workspace.services.interactions.snooze import wake_on_send
 from agent_workspace.services.outbox import wakeups
 from agent_workspace.services.people.directory import get_person, person_ref
 from agent_workspace.services.people.ledger import refusal_of
@@ -331,6 +332,7 @@ def _apply_and_queue(
     session.flush()
     assert message.id is not None
     if not scheduled:  # a scheduled message becomes the last one when it goes
+        wake_on_send(session, target.id, agent, now=message.created_at)
         note_last_message(
             target,
             body=request.body,
