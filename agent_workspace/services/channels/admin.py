@@ -3,7 +3,10 @@ which installed profile resolver decides whose a phone number is."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -22,12 +25,37 @@ from agent_workspace.services.people.resolvers import ResolverInfo
 
 MMS_MAX_BYTES = 5 * 1024 * 1024  # Twilio's limit for all media of one message
 MMS_MAX_FILES = 10  # Twilio's limit of MediaUrl per message
+T = TypeVar("T")
 
 
 def channel_settings(*, actor: Actor | None, engine: Engine | None = None) -> ChannelView:
     require_role(actor, Role.ADMIN)
     with reading(engine) as session:
         return _sms_channel(session)
+
+
+def read_channel(view: Callable[[Channel], T], *, actor: Actor | None, engine: Engine | None) -> T:
+    """One of the channel's settings, as `view` shows it to its administration form."""
+    current = channel_settings(actor=actor, engine=engine)
+    with reading(engine) as session:
+        channel = session.get(Channel, current.id)
+        if channel is None:
+            raise NotFound(NO_CHANNEL_YET)
+        return view(channel)
+
+
+@contextlib.contextmanager
+def changing_channel(admin: Actor, engine: Engine | None) -> Iterator[tuple[Session, Channel]]:
+    """The channel's row, locked in a transaction, for a settings form to change: two admins
+    saving at once write one after the other, each audited against what the other left."""
+    current = channel_settings(actor=admin, engine=engine)
+    with transaction(engine) as session:
+        channel = session.exec(
+            select(Channel).where(Channel.id == current.id).with_for_update()
+        ).first()
+        if channel is None:
+            raise NotFound(NO_CHANNEL_YET)
+        yield session, channel
 
 
 def update_attachment_policy(

@@ -8,14 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
-from agent_workspace.db.engine import reading, transaction
 from agent_workspace.models import Channel, Role
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import AuditAction, record
-from agent_workspace.services.channels.admin import channel_settings
-from agent_workspace.services.errors import FieldProblems, NotFound
+from agent_workspace.services.channels.admin import changing_channel, read_channel
+from agent_workspace.services.errors import FieldProblems
 from agent_workspace.services.interactions.assignment import hand_out_waiting
 
 MAX_CAPACITY = 100
@@ -31,11 +29,7 @@ class Assignment:
 
 def assignment(*, actor: Actor | None, engine: Engine | None = None) -> Assignment:
     """The channel's assignment setting, for the administration form."""
-    current = channel_settings(actor=actor, engine=engine)
-    with reading(engine) as session:
-        channel = session.get(Channel, current.id)
-        assert channel is not None
-        return _view(channel)
+    return read_channel(_view, actor=actor, engine=engine)
 
 
 def update_assignment(
@@ -52,13 +46,7 @@ def update_assignment(
                 f"(not {setting.capacity!r})."
             }
         )
-    current = channel_settings(actor=admin, engine=engine)
-    with transaction(engine) as session:
-        channel = session.exec(
-            select(Channel).where(Channel.id == current.id).with_for_update()
-        ).first()
-        if channel is None:
-            raise NotFound("No SMS channel is configured.")
+    with changing_channel(admin, engine) as (session, channel):
         before = _view(channel)
         if setting == before:
             return before

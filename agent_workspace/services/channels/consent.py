@@ -5,33 +5,23 @@ scopes it. The rule itself is domain/consent.py stop_for; every check reads the 
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
-from agent_workspace.db.engine import reading, transaction
 from agent_workspace.models import Channel, Role
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import AuditAction, record
-from agent_workspace.services.channels.admin import channel_settings
+from agent_workspace.services.channels.admin import changing_channel, read_channel
 
 
 def stop_channel_wide(*, actor: Actor | None, engine: Engine | None = None) -> bool:
     """Whether a STOP to one number stops every number of the channel, for the admin form."""
-    current = channel_settings(actor=actor, engine=engine)
-    with reading(engine) as session:
-        channel = session.get(Channel, current.id)
-        assert channel is not None
-        return channel.stop_channel_wide
+    return read_channel(_view, actor=actor, engine=engine)
 
 
 def set_stop_channel_wide(*, actor: Actor | None, on: bool, engine: Engine | None = None) -> bool:
     """Stores the policy (audited); the next Send, preview and claim follow it. The value it
     already has writes nothing."""
     admin = require_role(actor, Role.ADMIN)
-    current = channel_settings(actor=admin, engine=engine)
-    with transaction(engine) as session:
-        channel = session.exec(
-            select(Channel).where(Channel.id == current.id).with_for_update()
-        ).one()
+    with changing_channel(admin, engine) as (session, channel):
         if channel.stop_channel_wide == on:
             return on
         channel.stop_channel_wide = on
@@ -44,3 +34,7 @@ def set_stop_channel_wide(*, actor: Actor | None, on: bool, engine: Engine | Non
             detail={"before": not on, "after": on},
         )
         return on
+
+
+def _view(channel: Channel) -> bool:
+    return channel.stop_channel_wide

@@ -7,14 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
-from agent_workspace.db.engine import reading, transaction
 from agent_workspace.models import Channel, Role
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import AuditAction, record
-from agent_workspace.services.channels.admin import channel_settings
-from agent_workspace.services.errors import FieldProblems, NotFound
+from agent_workspace.services.channels.admin import changing_channel, read_channel
+from agent_workspace.services.errors import FieldProblems
 
 MAX_EXEMPT_HOURS = 24 * 7
 
@@ -32,11 +30,7 @@ class QuietHours:
 
 def quiet_hours(*, actor: Actor | None, engine: Engine | None = None) -> QuietHours:
     """The channel's quiet hours, for the administration form."""
-    current = channel_settings(actor=actor, engine=engine)
-    with reading(engine) as session:
-        channel = session.get(Channel, current.id)
-        assert channel is not None
-        return _view(channel)
+    return read_channel(_view, actor=actor, engine=engine)
 
 
 def update_quiet_hours(
@@ -46,13 +40,7 @@ def update_quiet_hours(
     exemption out of range, naming the field. An unchanged form writes nothing."""
     admin = require_role(actor, Role.ADMIN)
     start, end = _checked(hours)
-    current = channel_settings(actor=admin, engine=engine)
-    with transaction(engine) as session:
-        channel = session.exec(
-            select(Channel).where(Channel.id == current.id).with_for_update()
-        ).first()
-        if channel is None:
-            raise NotFound("No SMS channel is configured.")
+    with changing_channel(admin, engine) as (session, channel):
         before = _view(channel)
         channel.quiet_hours_enabled = hours.enabled
         channel.quiet_start_minute, channel.quiet_end_minute = start, end
