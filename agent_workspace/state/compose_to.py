@@ -26,6 +26,12 @@ class ComposeToMixin(ComposerBase, mixin=True):
     from_options: list[Choice] = []
     from_number: str = ""
     from_error: str = ""
+    # The channel sends through a Messaging Service: no From to choose (Twilio picks it);
+    # `service_from` is what the composer shows instead of the From select, `service_sender`
+    # the number Twilio last used for the consumer ("" when none is known).
+    via_service: bool = False
+    service_from: str = ""
+    service_sender: str = ""
     to_options: list[Choice] = []
     to_choice: str = ""
     to_failed: list[str] = []  # numbers whose last text failed for good (the error playbook)
@@ -48,6 +54,12 @@ class ComposeToMixin(ComposerBase, mixin=True):
     def route_summary(self) -> str:
         """From and To in one line, for the compact composer."""
         sender = next((c.label for c in self.from_options if c.value == self.from_number), "")
+        if self.via_service:
+            sender = (
+                f"{self.service_sender} via the Messaging Service"
+                if self.service_sender
+                else "the Messaging Service"
+            )
         if self.to_choice == OTHER:
             to = display_phone(self.other_e164) if self.other_e164 else "another number"
         else:
@@ -62,7 +74,17 @@ class ComposeToMixin(ComposerBase, mixin=True):
             Choice(n, f"{label} ({display_phone(n)})" if label else display_phone(n))
             for n, label in options.from_numbers
         ]
-        self.from_number = options.default_from
+        self.via_service = options.via_service
+        self.from_number = "" if options.via_service else options.default_from
+        sticky = options.service_sender
+        self.service_sender = next((c.label for c in self.from_options if c.value == sticky), "")
+        self.service_from = (
+            ""
+            if not options.via_service
+            else f"From: {self.service_sender}, the number the Messaging Service last used for them"
+            if self.service_sender
+            else "From: the Messaging Service (Twilio picks the number)"
+        )
         self.to_options = [Choice(o.e164, o.label, not o.sendable) for o in options.to_options]
         self.to_failed = [o.e164 for o in options.to_options if o.warned and o.sendable]
         self.to_options.append(Choice(OTHER, "Other…"))
@@ -149,7 +171,7 @@ class ComposeToMixin(ComposerBase, mixin=True):
         """Tells the agent which workflow Send will take, before they send; every message here
         is recomputed from scratch, so one whose cause is fixed is gone."""
         self.preview = self.refusal = self.confirm = ""
-        self.from_error = "" if self.from_number else "Choose a From number."
+        self.from_error = "" if self.from_number or self.via_service else "Choose a From number."
         if (
             self.from_error
             or not self._recipient().strip()
