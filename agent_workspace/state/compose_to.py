@@ -27,11 +27,9 @@ class ComposeToMixin(ComposerBase, mixin=True):
     from_number: str = ""
     from_error: str = ""
     # The channel sends through a Messaging Service: no From to choose (Twilio picks it);
-    # `service_from` is what the composer shows instead of the From select, `service_sender`
-    # the number Twilio last used for the consumer ("" when none is known).
+    # To number -> the label of the sender Twilio last used for it (Sticky Sender), when known.
     via_service: bool = False
-    service_from: str = ""
-    service_sender: str = ""
+    service_senders: dict[str, str] = {}
     to_options: list[Choice] = []
     to_choice: str = ""
     to_failed: list[str] = []  # numbers whose last text failed for good (the error playbook)
@@ -49,6 +47,20 @@ class ComposeToMixin(ComposerBase, mixin=True):
         if self.to_choice not in self.to_failed:
             return ""
         return "Texts to this number failed for good: call or email them instead."
+
+    @rx.var
+    def service_sender(self) -> str:
+        """Through a Messaging Service, the sender Twilio last used for the chosen To, or ""."""
+        return self.service_senders.get(self.to_choice, "") if self.via_service else ""
+
+    @rx.var
+    def service_from(self) -> str:
+        """What the composer shows instead of the From select through a Messaging Service."""
+        if not self.via_service:
+            return ""
+        if sender := self.service_sender:
+            return f"From: {sender}, the number the Messaging Service last used for them"
+        return "From: the Messaging Service (Twilio picks the number)"
 
     @rx.var
     def route_summary(self) -> str:
@@ -76,15 +88,8 @@ class ComposeToMixin(ComposerBase, mixin=True):
         ]
         self.via_service = options.via_service
         self.from_number = "" if options.via_service else options.default_from
-        sticky = options.service_sender
-        self.service_sender = next((c.label for c in self.from_options if c.value == sticky), "")
-        self.service_from = (
-            ""
-            if not options.via_service
-            else f"From: {self.service_sender}, the number the Messaging Service last used for them"
-            if self.service_sender
-            else "From: the Messaging Service (Twilio picks the number)"
-        )
+        labels = {c.value: c.label for c in self.from_options}
+        self.service_senders = {to: labels.get(n, n) for to, n in options.service_senders}
         self.to_options = [Choice(o.e164, o.label, not o.sendable) for o in options.to_options]
         self.to_failed = [o.e164 for o in options.to_options if o.warned and o.sendable]
         self.to_options.append(Choice(OTHER, "Other…"))

@@ -46,9 +46,9 @@ class ComposeOptions:
     allowed_types: frozenset[str]  # the channel's attachment policy
     inline: bool  # an active messaging interaction: the reply box is open from the start
     # The channel sends through a Messaging Service: no From to choose (Twilio picks from the
-    # service's pool); `service_sender` is the one it last used for the default To ("": none yet).
+    # service's pool); (To, the sender it last used for it) for the To options that have one.
     via_service: bool = False
-    service_sender: str = ""
+    service_senders: tuple[tuple[str, str], ...] = ()
 
 
 def compose_options(
@@ -68,13 +68,12 @@ def compose_options(
         ]
         own = channel.provider_numbers
         last = _last_number_used(session, options[0].e164, own) if options else None
-        default_to = _default_to(options)
         via_service = bool(channel.messaging_service_sid)
         return ComposeOptions(
             from_numbers=tuple((n, channel.label(n)) for n in own),
             default_from=last or (own[0] if own else ""),
             to_options=tuple(options),
-            default_to=default_to,
+            default_to=_default_to(options),
             person_region=person_region,
             workspace_region=channel.region or default_region,
             allowed_types=channel.policy.allowed_types,
@@ -82,7 +81,9 @@ def compose_options(
             and interaction.state in ACTIVE_STATES
             and interaction.last_message_at is not None,
             via_service=via_service,
-            service_sender=sticky_sender(session, default_to, own) if via_service else "",
+            service_senders=_sticky_senders(session, [o.e164 for o in options], own)
+            if via_service
+            else (),
         )
 
 
@@ -129,6 +130,13 @@ def sticky_sender(session: Session, phone: str, own: tuple[str, ...]) -> str:
         .limit(1)
     ).first()
     return latest if latest and latest in own else ""
+
+
+def _sticky_senders(
+    session: Session, phones: list[str], own: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    found = ((phone, sticky_sender(session, phone, own)) for phone in phones)
+    return tuple((phone, sender) for phone, sender in found if sender)
 
 
 def service_from(session: Session, phone: str, own: tuple[str, ...]) -> str:

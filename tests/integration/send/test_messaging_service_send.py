@@ -68,17 +68,17 @@ def test_without_a_service_a_send_with_no_from_is_refused_saying_so(alice: Actor
 def test_the_composer_offers_the_service_then_the_sender_twilio_last_used(alice: Actor) -> None:
     plain = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, PHONE, "Hi"))
     before = compose_options(actor=alice, interaction_id=plain.interaction_id, default_region="US")
-    assert (before.via_service, before.service_sender) == (False, "")
+    assert (before.via_service, before.service_senders) == (False, ())
 
     _use_service(SERVICE)
     first = compose_options(actor=alice, interaction_id=plain.interaction_id, default_region="US")
-    assert (first.via_service, first.service_sender) == (True, "")  # Twilio has not chosen yet
+    assert (first.via_service, first.service_senders) == (True, ())  # Twilio has not chosen yet
 
     claims.claim_due()  # the plain text goes its way first
     through = send_sms(actor=alice, request=SendRequest("", PHONE, "Through the service"))
     _twilio_reports_sender(through.message_id, BILLING_NUMBER)
     later = compose_options(actor=alice, interaction_id=plain.interaction_id, default_region="US")
-    assert (later.via_service, later.service_sender) == (True, BILLING_NUMBER)
+    assert (later.via_service, later.service_senders) == (True, ((PHONE, BILLING_NUMBER),))
 
     # The next Send records the sticky sender as its From: opt-out checks read it.
     again = send_sms(actor=alice, request=SendRequest("", PHONE, "And again"))

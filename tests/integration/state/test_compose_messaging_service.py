@@ -28,6 +28,7 @@ from tests.support.factories import (
 )
 
 CAROL = "+14155550123"
+CAROL_WORK = "+14155550124"
 SERVICE = "MG4154e1578d6f7d406e99309eed40717d"
 THE_SERVICE = "From: the Messaging Service (Twilio picks the number)"
 
@@ -36,7 +37,7 @@ THE_SERVICE = "From: the Messaging Service (Twilio picks the number)"
 def texts(engine: Engine) -> int:
     """Alice's text conversation with Carol, on a channel that sends through a service."""
     make_channel()
-    make_consumer("Carol", CAROL)
+    make_consumer("Carol", CAROL, CAROL_WORK)
     alice = make_user("alice")
     texts = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, CAROL, "Hello Carol"))
     claims.claim_due()  # it went before the service was set
@@ -95,3 +96,7 @@ def test_once_twilio_named_the_sender_the_composer_says_it(
         "From: line 1 (+1 415-555-0199), the number the Messaging Service last used for them"
     )
     assert state.route_summary.startswith("From line 1 (+1 415-555-0199) via the Messaging Service")
+    # Twilio keeps a sender per recipient: her other number has none yet.
+    run(ComposeState.set_to_choice.fn(state, CAROL_WORK))  # type: ignore[attr-defined]
+    assert state.service_from == THE_SERVICE
+    assert state.route_summary.startswith("From the Messaging Service to ")
