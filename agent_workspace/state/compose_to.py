@@ -100,13 +100,18 @@ class ComposeToMixin(ComposerBase, mixin=True):
     @rx.event
     async def follow_numbers(self, _key: str = "") -> None:
         """An administrator added or removed a sending number: From and its summary follow, and
-        a From that was removed is let go, saying so (Send would refuse it)."""
+        a From that was removed is let go, saying so (Send would refuse it); or set or cleared
+        the channel's Messaging Service: the From select goes or comes back."""
         if not self.is_open or refusal(self, Role.AGENT):
             return
-        live = [c for c in (await self.get_state(ChannelFeed)).numbers if c.value]
+        feed = await self.get_state(ChannelFeed)
+        live = [c for c in feed.numbers if c.value]
         if not live:
             return  # the feed has not been filled yet
         self.from_options = live
+        if feed.via_service != self.via_service:
+            await self._follow_service(feed.via_service, live)
+            return
         if not self.from_number or any(c.value == self.from_number for c in live):
             return
         removed, self.from_number = self.from_number, live[0].value if len(live) == 1 else ""
@@ -114,6 +119,14 @@ class ComposeToMixin(ComposerBase, mixin=True):
         self.from_error = f"{display_phone(removed)} is no longer a sending number: " + (
             f"sending from {live[0].label} now." if self.from_number else "choose another From."
         )
+
+    async def _follow_service(self, via_service: bool, live: list[Choice]) -> None:
+        """An administrator set or cleared the channel's Messaging Service: no From to choose
+        now (Twilio picks it), or the From select again, with the only number or none chosen."""
+        self.via_service, self.service_senders = via_service, {}
+        self.from_number = "" if via_service or len(live) > 1 else live[0].value
+        self.editing_route = self.editing_route or not via_service
+        await self._preview()
 
     @rx.event
     def edit_route(self) -> None:

@@ -12,11 +12,12 @@ from sqlmodel import select
 from agent_workspace.db.engine import transaction
 from agent_workspace.models import Message, Role
 from agent_workspace.services.accounts import auth
-from agent_workspace.services.channels import setup
+from agent_workspace.services.channels import numbers, setup
 from agent_workspace.services.outbox import claims
 from agent_workspace.services.outbox.statuses import Accepted, record_accepted
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.state.compose import ComposeState
+from agent_workspace.state.live import ChannelFeed
 from agent_workspace.state.session import SessionState
 from tests.integration.state.test_access_checks import run, state_for
 from tests.support.factories import (
@@ -100,3 +101,28 @@ def test_once_twilio_named_the_sender_the_composer_says_it(
     run(ComposeState.set_to_choice.fn(state, CAROL_WORK))  # type: ignore[attr-defined]
     assert state.service_from == THE_SERVICE
     assert state.route_summary.startswith("From the Messaging Service to ")
+
+
+def test_the_composer_follows_the_service_being_set_or_cleared_live(
+    texts: int, unlinked_feeds: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = _open(texts, monkeypatch)
+    ada = make_user("bea", roles=(Role.ADMIN,))
+
+    def admin_sets(sid: str) -> None:
+        """The admin saves the channel; the notifier pushes the channel pane to the composer."""
+        setup.update_sms_channel(actor=ada, name="SMS", region="US", messaging_service_sid=sid)
+        feed = run(state.get_state(ChannelFeed))
+        feed._show(numbers.load_sending())
+        run(ComposeState.follow_numbers.fn(state, feed.key))  # type: ignore[attr-defined]
+
+    admin_sets("")
+    assert not state.via_service and state.service_from == ""
+    assert (state.from_number, state.from_error) == ("", "Choose a From number.")
+    assert state.editing_route  # the From select is shown to choose from
+
+    run(ComposeState.set_from.fn(state, BILLING_NUMBER))  # type: ignore[attr-defined]
+    admin_sets(SERVICE)
+    assert state.via_service and state.from_number == ""
+    assert state.service_from == THE_SERVICE and state.from_error == ""
+    assert state.preview.startswith("Send will add the message to interaction IMS")
