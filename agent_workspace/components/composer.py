@@ -48,16 +48,21 @@ def _route() -> rx.Component:
         state.editing_route,
         rx.vstack(
             rx.hstack(
-                _labelled(
-                    "From",
-                    native_select(
+                rx.cond(
+                    state.via_service,
+                    # Twilio picks the sender from the Messaging Service's pool: nothing to choose.
+                    rx.text(state.service_from, size="2", id="compose-service-from"),
+                    _labelled(
+                        "From",
+                        native_select(
+                            "compose-from",
+                            state.from_number,
+                            ChannelFeed.numbers,
+                            state.set_from,
+                            "Choose a sending number",
+                        ),
                         "compose-from",
-                        state.from_number,
-                        ChannelFeed.numbers,
-                        state.set_from,
-                        "Choose a sending number",
                     ),
-                    "compose-from",
                 ),
                 _labelled(
                     "To",

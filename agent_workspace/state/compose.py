@@ -98,7 +98,7 @@ class ComposeState(
             )
             # The From list follows the channel live (an admin adds or removes a number).
             feed = await self._link_feed(ChannelFeed, CHANNEL_LINK, actor)
-            feed._show(await self._off_loop(numbers.sending_numbers, actor=actor))
+            feed._show(await self._off_loop(numbers.sending_setup, actor=actor))
         except ServiceError as refused:
             self.error = refused.message
             return False

@@ -26,6 +26,10 @@ class ComposeToMixin(ComposerBase, mixin=True):
     from_options: list[Choice] = []
     from_number: str = ""
     from_error: str = ""
+    # The channel sends through a Messaging Service: no From to choose (Twilio picks it);
+    # To number -> the label of the sender Twilio last used for it (Sticky Sender), when known.
+    via_service: bool = False
+    service_senders: dict[str, str] = {}
     to_options: list[Choice] = []
     to_choice: str = ""
     to_failed: list[str] = []  # numbers whose last text failed for good (the error playbook)
@@ -45,9 +49,29 @@ class ComposeToMixin(ComposerBase, mixin=True):
         return "Texts to this number failed for good: call or email them instead."
 
     @rx.var
+    def service_sender(self) -> str:
+        """Through a Messaging Service, the sender Twilio last used for the chosen To, or ""."""
+        return self.service_senders.get(self.to_choice, "") if self.via_service else ""
+
+    @rx.var
+    def service_from(self) -> str:
+        """What the composer shows instead of the From select through a Messaging Service."""
+        if not self.via_service:
+            return ""
+        if sender := self.service_sender:
+            return f"From: {sender}, the number the Messaging Service last used for them"
+        return "From: the Messaging Service (Twilio picks the number)"
+
+    @rx.var
     def route_summary(self) -> str:
         """From and To in one line, for the compact composer."""
         sender = next((c.label for c in self.from_options if c.value == self.from_number), "")
+        if self.via_service:
+            sender = (
+                f"{self.service_sender} via the Messaging Service"
+                if self.service_sender
+                else "the Messaging Service"
+            )
         if self.to_choice == OTHER:
             to = display_phone(self.other_e164) if self.other_e164 else "another number"
         else:
@@ -62,7 +86,10 @@ class ComposeToMixin(ComposerBase, mixin=True):
             Choice(n, f"{label} ({display_phone(n)})" if label else display_phone(n))
             for n, label in options.from_numbers
         ]
-        self.from_number = options.default_from
+        self.via_service = options.via_service
+        self.from_number = "" if options.via_service else options.default_from
+        labels = {c.value: c.label for c in self.from_options}
+        self.service_senders = {to: labels.get(n, n) for to, n in options.service_senders}
         self.to_options = [Choice(o.e164, o.label, not o.sendable) for o in options.to_options]
         self.to_failed = [o.e164 for o in options.to_options if o.warned and o.sendable]
         self.to_options.append(Choice(OTHER, "Other…"))
@@ -73,13 +100,18 @@ class ComposeToMixin(ComposerBase, mixin=True):
     @rx.event
     async def follow_numbers(self, _key: str = "") -> None:
         """An administrator added or removed a sending number: From and its summary follow, and
-        a From that was removed is let go, saying so (Send would refuse it)."""
+        a From that was removed is let go, saying so (Send would refuse it); or set or cleared
+        the channel's Messaging Service: the From select goes or comes back."""
         if not self.is_open or refusal(self, Role.AGENT):
             return
-        live = [c for c in (await self.get_state(ChannelFeed)).numbers if c.value]
+        feed = await self.get_state(ChannelFeed)
+        live = [c for c in feed.numbers if c.value]
         if not live:
             return  # the feed has not been filled yet
         self.from_options = live
+        if feed.via_service != self.via_service:
+            await self._follow_service(feed.via_service, live)
+            return
         if not self.from_number or any(c.value == self.from_number for c in live):
             return
         removed, self.from_number = self.from_number, live[0].value if len(live) == 1 else ""
@@ -87,6 +119,14 @@ class ComposeToMixin(ComposerBase, mixin=True):
         self.from_error = f"{display_phone(removed)} is no longer a sending number: " + (
             f"sending from {live[0].label} now." if self.from_number else "choose another From."
         )
+
+    async def _follow_service(self, via_service: bool, live: list[Choice]) -> None:
+        """An administrator set or cleared the channel's Messaging Service: no From to choose
+        now (Twilio picks it), or the From select again, with the only number or none chosen."""
+        self.via_service, self.service_senders = via_service, {}
+        self.from_number = "" if via_service or len(live) > 1 else live[0].value
+        self.editing_route = self.editing_route or not via_service
+        await self._preview()
 
     @rx.event
     def edit_route(self) -> None:
@@ -149,7 +189,7 @@ class ComposeToMixin(ComposerBase, mixin=True):
         """Tells the agent which workflow Send will take, before they send; every message here
         is recomputed from scratch, so one whose cause is fixed is gone."""
         self.preview = self.refusal = self.confirm = ""
-        self.from_error = "" if self.from_number else "Choose a From number."
+        self.from_error = "" if self.from_number or self.via_service else "Choose a From number."
         if (
             self.from_error
             or not self._recipient().strip()

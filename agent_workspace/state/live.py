@@ -33,7 +33,7 @@ from typing import Any
 import reflex as rx
 
 from agent_workspace.domain.phone import display_phone
-from agent_workspace.services.channels.numbers import NumberView, load_numbers
+from agent_workspace.services.channels.numbers import SendingSetup, load_sending
 from agent_workspace.services.interactions.inbox import RowChanges
 from agent_workspace.services.interactions.lists import InteractionRow
 from agent_workspace.services.interactions.notices import NoticeView, load_unread
@@ -229,11 +229,18 @@ class ChannelFeed(rx.SharedState):
     _ended: bool = False  # its session ended and it was emptied: never pushed to again
 
     numbers: list[Choice] = []
-    key: str = ""  # the numbers in one string: composers follow when it changes
+    via_service: bool = False  # through a Messaging Service: Twilio picks the From
+    key: str = ""  # the numbers (and the service) in one string: composers follow its changes
 
-    def _show(self, numbers: list[NumberView]) -> None:
-        self.numbers = [Choice(n.e164, n.shown) for n in numbers]
-        self.key = "|".join(f"{n.e164}={n.shown}" for n in numbers)
+    def _show(self, setup: SendingSetup) -> None:
+        self.numbers = [Choice(n.e164, n.shown) for n in setup.numbers]
+        self.via_service = setup.via_service
+        self.key = "|".join(
+            (
+                *(f"{n.e164}={n.shown}" for n in setup.numbers),
+                "service" if setup.via_service else "",
+            )
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -257,7 +264,7 @@ PANES: dict[str, Pane] = {
     p.name: p
     for p in (
         Pane(NOTICES, NoticeFeed, load_unread, by_agent=True),
-        Pane(CHANNEL_LINK, ChannelFeed, load_numbers, by_agent=False),
+        Pane(CHANNEL_LINK, ChannelFeed, load_sending, by_agent=False),
     )
 }
 FEEDS: tuple[type[rx.SharedState], ...] = (

@@ -66,10 +66,11 @@ def open_interaction(page: Page, workspace: WorkspaceServer, interaction_id: int
 
 
 def compose(
-    page: Page, *, body: str, from_number: str = "+14155550100", to: str | None = None
+    page: Page, *, body: str, from_number: str | None = "+14155550100", to: str | None = None
 ) -> None:
     """Opens the composer (Compose SMS where it is not open yet) and fills it; `to` picks
-    Other and types the number."""
+    Other and types the number; `from_number` None chooses no From (the channel sends through
+    a Messaging Service: the composer offers none)."""
     start = page.get_by_role("button", name="Compose SMS")
     composer = page.get_by_role("region", name="Compose SMS")
     expect(composer.or_(start).first).to_be_visible()
@@ -82,15 +83,14 @@ def compose(
     expect(composer).to_be_visible()
     change = composer.get_by_role("button", name="Change From or To")
     choose_from = composer.get_by_label("From", exact=True)
-    expect(choose_from.or_(change).first).to_be_visible()
-    if not choose_from.is_visible():
+    choose_to = composer.get_by_label("To", exact=True)
+    expect(choose_to.or_(change).first).to_be_visible()
+    if not choose_to.is_visible():
         change.click()
-    choose_from.select_option(from_number)
+    if from_number is not None:
+        choose_from.select_option(from_number)
     if to is not None:
-        choose_to, other = (
-            composer.get_by_label("To", exact=True),
-            composer.get_by_label("Other number"),
-        )
+        other = composer.get_by_label("Other number")
         for _ in range(3):
             # A page still loading (just reloaded) may put To back to its default once its
             # own load lands: then Other is chosen again, as an agent would.

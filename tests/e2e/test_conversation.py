@@ -137,9 +137,13 @@ def test_stop_opts_the_number_out_and_the_workspace_refuses_until_start(
 
     phone = browser.new_page()
     reply_from_phone(phone, workspace, "+12025550143", "STOP")
-    expect(page.get_by_role("status").filter(has_text="This number has opted out")).to_be_visible(
-        timeout=10_000
-    )
+    stopped = page.get_by_role("status").filter(has_text="This number has opted out")
+    expect(stopped).to_be_visible(timeout=10_000)
+    # The channel's STOP policy (on by default): every number of the channel is stopped, and
+    # the header and the person panel's badge list them all.
+    expect(stopped).to_contain_text("Support line")
+    expect(stopped).to_contain_text("Billing line")
+    expect(page.get_by_text("Opted out of Billing line, Support line")).to_be_visible()
     compose(page, body="Are you still there?")
     send(page)
     expect(page.get_by_role("alert")).to_contain_text("opted out")

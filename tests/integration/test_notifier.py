@@ -22,7 +22,7 @@ from agent_workspace.models import Role
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts import auth, live_views
-from agent_workspace.services.channels import numbers
+from agent_workspace.services.channels import numbers, setup
 from agent_workspace.services.conversation.conversation import (
     ConversationView,
     LatestMessages,
@@ -271,8 +271,24 @@ def test_a_number_added_by_an_admin_is_pushed_to_composers_with_its_label(engine
     _run(Notifier(app), [events.ChannelChanged()])
     [(ident, cls, shown)] = app.shown
     assert (ident, cls) == (token, ChannelFeed.__name__)
-    assert [n.e164 for n in shown][-1] == added.e164
-    assert shown[-1].shown == "Support line (+1 415-555-0142)"
+    assert [n.e164 for n in shown.numbers][-1] == added.e164
+    assert shown.numbers[-1].shown == "Support line (+1 415-555-0142)"
+    assert not shown.via_service
+
+
+def test_a_messaging_service_set_by_an_admin_is_pushed_to_composers(engine: Engine) -> None:
+    """Through the service Twilio picks the From: the composers drop their From select."""
+    make_channel()
+    alice = make_user("alice")
+    [token] = _shows(alice, CHANNEL_LINK)
+    ada = make_user("ada", roles=(Role.ADMIN,))
+    setup.update_sms_channel(
+        actor=ada, name="SMS", region="US", messaging_service_sid="MG" + "ab" * 16
+    )
+    app = FakeApp()
+    _run(Notifier(app), [events.ChannelChanged()])
+    [(ident, cls, shown)] = app.shown
+    assert (ident, cls, shown.via_service) == (token, ChannelFeed.__name__, True)
 
 
 def test_nothing_is_read_for_a_feed_nobody_shows(

@@ -91,7 +91,7 @@ def test_the_conversation_shows_the_request_and_who_acted_on_it(
     after = conversation(actor=alice, interaction_id=interaction_id)
     [asked] = [m for m in after.tail if m.id == message_id]
     assert asked.opted_out == "Opted out by Alice"
-    assert after.opted_out_from == (SUPPORT_NUMBER,)
+    assert after.opted_out_from == (SUPPORT_NUMBER, BILLING_NUMBER)  # the channel-wide policy
 
 
 def test_a_second_click_changes_nothing_and_start_opts_back_in(

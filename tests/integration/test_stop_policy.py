@@ -14,8 +14,10 @@ from agent_workspace.db.engine import transaction
 from agent_workspace.models import AuditEvent, Message, MessageStatus, Role
 from agent_workspace.services.access import Actor
 from agent_workspace.services.channels.consent import set_stop_channel_wide, stop_channel_wide
+from agent_workspace.services.conversation.conversation import conversation
 from agent_workspace.services.errors import AccessDenied, InvalidInput
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
+from agent_workspace.services.interactions.details import details
 from agent_workspace.services.sending.send import SendRequest, preview_send, send_sms
 from tests.integration.test_dispatcher_decisions import FakeGateway, _dispatcher, _provider_copy
 from tests.support.factories import (
@@ -148,3 +150,31 @@ def test_only_an_administrator_sets_the_policy_and_each_change_is_audited(
         (True, False, admin.user_id),
         (False, True, admin.user_id),
     ]
+
+
+def _badges(agent: Actor, interaction_id: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The conversation header's "opted out of" numbers and the person panel's badges."""
+    header = conversation(actor=agent, interaction_id=interaction_id).opted_out_from
+    [number] = details(actor=agent, interaction_id=interaction_id).numbers
+    return header, number.opted_out_from
+
+
+def test_the_stop_badges_list_every_number_the_policy_blocks(agent: Actor) -> None:
+    interaction_id = receive_sms(
+        sms=InboundSms("SM" + secrets.token_hex(16), PHONE, A, "STOP")
+    ).interaction_id
+
+    assert _badges(agent, interaction_id) == ((A, B), ("line 0", "line 1"))
+    _text("START", B)  # a START to any number lifts the channel-wide STOP; Twilio keeps A's
+    assert _badges(agent, interaction_id) == ((A,), ("line 0",))
+
+
+def test_with_the_policy_off_the_badges_list_the_number_texted_stop_only(
+    agent: Actor, admin: Actor
+) -> None:
+    set_stop_channel_wide(actor=admin, on=False)
+    interaction_id = receive_sms(
+        sms=InboundSms("SM" + secrets.token_hex(16), PHONE, B, "STOP")
+    ).interaction_id
+
+    assert _badges(agent, interaction_id) == ((B,), ("line 1",))

@@ -121,7 +121,8 @@ def test_the_persons_panel_shows_opt_outs_per_sending_number_and_other_interacti
     phone_call = create_interaction(actor=alice, type=InteractionType.PHONE, person=dana)
     _text("STOP", "SM" + "2" * 32, to=BILLING_NUMBER)
     view = details_service.details(actor=alice, interaction_id=phone_call.id)
-    assert [(n.e164, n.opted_out_from) for n in view.numbers] == [(PHONE, ("line 1",))]
+    # The channel's STOP policy (on by default): a STOP to one number stops both.
+    assert [(n.e164, n.opted_out_from) for n in view.numbers] == [(PHONE, ("line 0", "line 1"))]
     assert [o.number for o in view.others] != []
     assert all(o.id != phone_call.id for o in view.others)
 
@@ -144,7 +145,7 @@ def test_a_number_sent_to_as_other_is_the_persons_in_the_panel_and_the_composer(
     view = details_service.details(actor=alice, interaction_id=sent.interaction_id)
     assert [(n.e164, n.kind, n.opted_out_from) for n in view.numbers] == [
         (PHONE, "mobile", ()),
-        (other, "sms profile", ("line 1",)),
+        (other, "sms profile", ("line 0", "line 1")),  # the channel-wide STOP policy
     ]
     # Composing from the phone call, To offers it too, after the interaction's own number.
     options = compose_options(actor=alice, interaction_id=phone_call.id, default_region="US")

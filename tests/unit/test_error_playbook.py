@@ -32,6 +32,9 @@ from agent_workspace.domain.error_playbook import (
         (21614, NextStep.NOT_TEXTABLE),
         (21612, NextStep.NOT_TEXTABLE),
         (30450, NextStep.ALERT_ADMIN),
+        (21701, NextStep.ALERT_ADMIN),  # the channel's Messaging Service: the admins' setting
+        (21704, NextStep.ALERT_ADMIN),
+        (21705, NextStep.ALERT_ADMIN),
     ],
 )
 def test_each_code_the_issue_names_has_its_next_step(code: int, step: NextStep) -> None:

@@ -133,9 +133,32 @@ def sending_numbers(*, actor: Actor | None, engine: Engine | None = None) -> lis
 
 
 def load_numbers(*, engine: Engine | None = None) -> list[NumberView]:
-    """Unchecked read for the live notifier, which pushes only to agents' composers."""
+    """The active numbers, unchecked (the CLI says the first)."""
     with reading(engine) as session:
         return _active(session, sms_channel(session).id)
+
+
+@dataclass(frozen=True)
+class SendingSetup:
+    """What a composer's From follows live: the numbers, and whether Twilio picks among them
+    (the channel sends through a Messaging Service: no From to choose)."""
+
+    numbers: tuple[NumberView, ...]
+    via_service: bool
+
+
+def sending_setup(*, actor: Actor | None, engine: Engine | None = None) -> SendingSetup:
+    """The composer's From as the channel has it now, for an agent."""
+    require_role(actor, Role.AGENT)
+    return load_sending(engine=engine)
+
+
+def load_sending(*, engine: Engine | None = None) -> SendingSetup:
+    """Unchecked read for the live notifier, which pushes only to agents' composers."""
+    with reading(engine) as session:
+        channel = sms_channel(session)
+        numbers = tuple(_active(session, channel.id))
+        return SendingSetup(numbers, bool(channel.messaging_service_sid))
 
 
 def add_number(

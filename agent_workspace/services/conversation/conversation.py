@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from agent_workspace.db.engine import reading
-from agent_workspace.models import Interaction, OptOut
+from agent_workspace.models import Interaction
 from agent_workspace.services.access import Actor, access_interaction
 from agent_workspace.services.channels.settings import sms_channel
 from agent_workspace.services.conversation.messages import MessageView, latest
@@ -17,6 +17,7 @@ from agent_workspace.services.errors import NotFound
 from agent_workspace.services.interactions.lists import InteractionRow, row_view
 from agent_workspace.services.interactions.live_group import member_names
 from agent_workspace.services.people.directory import get_person, person_ref
+from agent_workspace.services.people.ledger import stopped_senders
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,8 @@ class ConversationView:
     members: tuple[str, ...]
     total: int  # messages in the interaction
     tail: tuple[MessageView, ...]  # the latest few, oldest first
-    opted_out_from: tuple[str, ...]  # provider numbers the phone has opted out of
+    # The numbers texts to the phone are stopped from (ledger.stopped_senders: the STOP policy).
+    opted_out_from: tuple[str, ...]
     earlier_id: int = 0  # the interaction this one took over from (workflow 3 or 4)
     earlier_number: str = ""
     earlier: tuple[MessageView, ...] = ()  # its latest messages, for context
@@ -88,15 +90,8 @@ def _view(session: Session, interaction: Interaction) -> ConversationView:
     ref = person_ref(interaction.consumer_id, interaction.contact_id)
     person = get_person(session, ref) if ref else None
     total, shown = latest(session, interaction_id)
-    opted: tuple[str, ...] = ()
-    if interaction.phone:
-        opted = tuple(
-            session.exec(
-                select(OptOut.sender).where(
-                    OptOut.phone == interaction.phone, col(OptOut.opted_out)
-                )
-            ).all()
-        )
+    phone = interaction.phone
+    opted = stopped_senders(session, [phone]).get(phone, ()) if phone else ()
     return ConversationView(
         interaction=row_view(session, interaction),
         account=person.account or "" if person else "",

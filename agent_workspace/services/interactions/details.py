@@ -16,7 +16,6 @@ from agent_workspace.models import (
     ACTIVE_STATES,
     CustomerCase,
     Interaction,
-    OptOut,
     ProviderNumber,
 )
 from agent_workspace.services.access import Actor, access_interaction
@@ -30,6 +29,7 @@ from agent_workspace.services.people.directory import (
     reach_of,
     stored_kinds,
 )
+from agent_workspace.services.people.ledger import stopped_senders
 
 OTHER_INTERACTIONS = 20
 
@@ -38,7 +38,9 @@ OTHER_INTERACTIONS = 20
 class NumberView:
     e164: str
     kind: str  # what it is, and why a text would not reach it: "phone · landline, cannot …"
-    opted_out_from: tuple[str, ...]  # labels of the sending numbers it texted STOP to
+    # Labels of the sending numbers texts to it are stopped from: those it texted STOP to and,
+    # under the channel's STOP policy, every number of that channel (ledger.stopped_senders).
+    opted_out_from: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -106,14 +108,14 @@ def _numbers(session: Session, ref: PersonRef, labels: dict[str, str]) -> tuple[
     what it is (a landline, or one whose last text failed for good, is not "mobile")."""
     kinds = stored_kinds(session, ref)
     reached = reach_of(session, kinds)
-    opted: dict[str, list[str]] = {}
-    if kinds:
-        for row in session.exec(
-            select(OptOut).where(col(OptOut.phone).in_(list(kinds)), col(OptOut.opted_out))
-        ).all():
-            opted.setdefault(row.phone, []).append(labels.get(row.sender, row.sender))
+    opted = stopped_senders(session, list(kinds)) if kinds else {}
     return tuple(
-        NumberView(e164, reached[e164].label, tuple(sorted(opted.get(e164, [])))) for e164 in kinds
+        NumberView(
+            e164,
+            reached[e164].label,
+            tuple(sorted(labels.get(s, s) for s in opted.get(e164, ()))),
+        )
+        for e164 in kinds
     )
 
 

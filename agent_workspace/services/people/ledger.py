@@ -37,7 +37,33 @@ def stops_of(session: Session, pairs: Collection[tuple[str, str]]) -> dict[tuple
     """(sender, phone) -> what stops that text, for those stopped (the outbox asks for a
     claimed batch at once): the phones' opt-outs from every number, read once, and the
     senders' channels with their policy only when one of the phones opted out of something."""
-    found = subscriptions_of(session, [phone for _, phone in pairs])
+    return _stops(session, pairs, subscriptions_of(session, [phone for _, phone in pairs]))
+
+
+def stopped_senders(session: Session, phones: Collection[str]) -> dict[str, tuple[str, ...]]:
+    """Phone -> the sending numbers texts to it are stopped from now, for the phones stopped
+    from any: the numbers it opted out of, and under a channel's policy every number of that
+    channel (the badges say what Send would refuse). Our active numbers first, in their order."""
+    found = subscriptions_of(session, phones)
+    if not any(sub.opted_out for _, sub in found):
+        return {}
+    ours = our_numbers(session)
+    senders = ours + sorted({s.sender for _, s in found if s.opted_out} - set(ours))
+    stopped = sorted({phone for phone, sub in found if sub.opted_out})
+    stops = _stops(session, [(s, p) for p in stopped for s in senders], found)
+    return {
+        phone: tuple(s for s in senders if (s, phone) in stops)
+        for phone in stopped
+        if any((s, phone) in stops for s in senders)
+    }
+
+
+def _stops(
+    session: Session,
+    pairs: Collection[tuple[str, str]],
+    found: list[tuple[str, Subscription]],
+) -> dict[tuple[str, str], Stop]:
+    """stops_of over the phones' subscriptions already read."""
     if not any(sub.opted_out for _, sub in found):
         return {}
     subs: dict[str, list[Subscription]] = {}

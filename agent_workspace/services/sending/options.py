@@ -1,6 +1,7 @@
-"""What the composer offers: From numbers with their labels and the one to preselect, the
-person's numbers (each saying why a text would not reach it), and the regions typed numbers are
-read in."""
+"""What the composer offers: From numbers with their labels and the one to preselect (or,
+through the channel's Messaging Service, no From: Twilio picks the sender, and the one it last
+used for the phone is said), the person's numbers (each saying why a text would not reach it),
+and the regions typed numbers are read in."""
 
 from __future__ import annotations
 
@@ -44,6 +45,10 @@ class ComposeOptions:
     workspace_region: str
     allowed_types: frozenset[str]  # the channel's attachment policy
     inline: bool  # an active messaging interaction: the reply box is open from the start
+    # The channel sends through a Messaging Service: no From to choose (Twilio picks from the
+    # service's pool); (To, the sender it last used for it) for the To options that have one.
+    via_service: bool = False
+    service_senders: tuple[tuple[str, str], ...] = ()
 
 
 def compose_options(
@@ -63,6 +68,7 @@ def compose_options(
         ]
         own = channel.provider_numbers
         last = _last_number_used(session, options[0].e164, own) if options else None
+        via_service = bool(channel.messaging_service_sid)
         return ComposeOptions(
             from_numbers=tuple((n, channel.label(n)) for n in own),
             default_from=last or (own[0] if own else ""),
@@ -74,6 +80,10 @@ def compose_options(
             inline=interaction.type is InteractionType.MESSAGING
             and interaction.state in ACTIVE_STATES
             and interaction.last_message_at is not None,
+            via_service=via_service,
+            service_senders=_sticky_senders(session, [o.e164 for o in options], own)
+            if via_service
+            else (),
         )
 
 
@@ -101,3 +111,37 @@ def _last_number_used(session: Session, phone: str, own: tuple[str, ...]) -> str
         return None
     ours = latest.to_number if latest.direction is Direction.INBOUND else latest.from_number
     return ours if ours in own else None
+
+
+def sticky_sender(session: Session, phone: str, own: tuple[str, ...]) -> str:
+    """The sender Twilio last chose for `phone` through a Messaging Service (the message's
+    `provider_from`; Twilio keeps it per recipient: Sticky Sender), if still ours; else ""."""
+    if not phone:
+        return ""
+    latest = session.exec(
+        select(Message.provider_from)
+        .where(
+            Message.direction == Direction.OUTBOUND,
+            Message.to_number == phone,
+            col(Message.messaging_service_sid).is_not(None),
+            col(Message.provider_from).is_not(None),
+        )
+        .order_by(col(Message.created_at).desc(), col(Message.id).desc())
+        .limit(1)
+    ).first()
+    return latest if latest and latest in own else ""
+
+
+def _sticky_senders(
+    session: Session, phones: list[str], own: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    found = ((phone, sticky_sender(session, phone, own)) for phone in phones)
+    return tuple((phone, sender) for phone, sender in found if sender)
+
+
+def service_from(session: Session, phone: str, own: tuple[str, ...]) -> str:
+    """The From a Send through the channel's Messaging Service records (the agent chose none):
+    the sender Twilio last chose for the phone, else our number it last wrote to or was written
+    from, else the channel's first. Opt-out checks and a later retry read it; Twilio is sent
+    the service, not this number."""
+    return sticky_sender(session, phone, own) or _last_number_used(session, phone, own) or own[0]

@@ -65,13 +65,14 @@ from agent_workspace.services.sending.decision import (
     decide,
     tell_closing,
 )
+from agent_workspace.services.sending.options import service_from
 
 
 @dataclass(frozen=True)
 class SendRequest:
     """What the Compose SMS form submits."""
 
-    from_number: str
+    from_number: str  # "" through the channel's Messaging Service: Twilio picks the sender
     to: str  # any common notation; converted to E.164
     body: str
     interaction_id: int | None = None  # the form the agent composes from
@@ -112,6 +113,9 @@ class _Prepared:
     """A validated request: the recipient in E.164 and the accepted files, in order."""
 
     channel: ChannelView
+    # The From recorded: the agent's choice, or through the channel's Messaging Service (none
+    # chosen) the sender Twilio is expected to keep for the phone (options.service_from).
+    sender: str
     to: str
     context: PersonRef | None
     source: Interaction | None
@@ -232,9 +236,13 @@ def _prepare(session: Session, request: SendRequest, source: Interaction | None)
     """Every refusal happens here, before anything is written."""
     channel = sms_channel(session)
     context = person_ref(source.consumer_id, source.contact_id) if source else None
-    if request.from_number not in channel.provider_numbers:
+    through_service = bool(channel.messaging_service_sid and channel.provider_numbers)
+    if not request.from_number and not through_service:
+        raise InvalidInput("Choose a From number: the channel sends from the number chosen.")
+    if request.from_number and request.from_number not in channel.provider_numbers:
         raise InvalidInput(not_a_sender(session, channel, request.from_number))
     to, assumed = _parse_to(request.to, _region_of(session, context), channel.region)
+    sender = request.from_number or service_from(session, to, channel.provider_numbers)
     if to in channel.provider_numbers:
         raise InvalidInput(f"{to} is one of the {channel.name} channel's own numbers, not a phone.")
     if problem := check_body(request.body, has_media=bool(request.files)):
@@ -243,9 +251,9 @@ def _prepare(session: Session, request: SendRequest, source: Interaction | None)
         files = check_attachments(request.files, channel.policy)
     except AttachmentRejected as rejected:
         raise InvalidInput(str(rejected)) from rejected
-    if stopped := refusal_of(session, sender=request.from_number, phone=to):
+    if stopped := refusal_of(session, sender=sender, phone=to):
         raise InvalidInput(stopped)
-    return _Prepared(channel, to, context, source, files, assumed)
+    return _Prepared(channel, sender, to, context, source, files, assumed)
 
 
 def _quiet_hours(
@@ -319,7 +327,7 @@ def _apply_and_queue(
         interaction_id=target.id,
         direction=Direction.OUTBOUND,
         body=request.body,
-        from_number=request.from_number,
+        from_number=prepared.sender,
         to_number=prepared.to,
         messaging_service_sid=prepared.channel.messaging_service_sid,
         status=MessageStatus.SCHEDULED if scheduled else MessageStatus.QUEUED,
@@ -353,7 +361,7 @@ def _apply_and_queue(
             "workflow": decision.workflow.value,
             "interaction": target.number,
             "to": prepared.to,
-            "from": request.from_number,
+            "from": prepared.sender,
             "summary": summary,
             **({"scheduled_for": request.send_at.isoformat()} if request.send_at else {}),
         },

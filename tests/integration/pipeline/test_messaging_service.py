@@ -9,8 +9,10 @@ message keeps can only have come from what Twilio reported.
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
 
-from agent_workspace.models import Role
+from agent_workspace.db.engine import transaction
+from agent_workspace.models import Notice, Role
 from agent_workspace.services.channels import setup
 from agent_workspace.services.conversation.conversation import load_conversation
 from agent_workspace.services.outbox import claims
@@ -98,3 +100,40 @@ def test_a_service_twilio_does_not_know_fails_the_text_with_its_error(pipeline: 
     sent = pipeline.send(CONSUMER_PHONE, "Nobody has this service")
     message = pipeline.drain(sent.message_id, "failed")
     assert message.error_code == 21701
+    # In the playbook's words, not the 21xxx family's "check the number and the message": the
+    # agent did nothing wrong, and the administrators are told (the setting is theirs).
+    assert message.error_message == (
+        "The Messaging Service set on the channel does not exist on our Twilio account "
+        "(error 21701). Your administrator has been told; nothing you did caused it."
+    )
+    with transaction() as session:
+        notices = session.exec(select(Notice).where(Notice.agent_id == ada.user_id)).all()
+    assert [n.text for n in notices] == [
+        f"Setup problem: texts from {SUPPORT_NUMBER} fail because of the account or number "
+        "setup: The Messaging Service set on the channel does not exist on our Twilio account "
+        "(error 21701). Agents have been told it is not them."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("pool", "service", "code"),
+    [([], SERVICE, 21704), ([POOL_NUMBER], SERVICE, None)],
+)
+def test_a_service_with_no_numbers_fails_the_text_in_the_playbooks_words(
+    pipeline: Pipeline, pool: list[str], service: str, code: int | None
+) -> None:
+    ada = make_user("ada", roles=(Role.ADMIN,))
+    channel = setup.setup_status(actor=ada).channel
+    assert channel is not None
+    setup.update_sms_channel(
+        actor=ada, name=channel.name, region=channel.region, messaging_service_sid=service
+    )
+    pipeline.sim_post("settings", {"messaging_services": [service], "provider_numbers": pool})
+    sent = pipeline.send(CONSUMER_PHONE, "Through the service")
+    message = pipeline.drain(sent.message_id, "failed" if code else "delivered")
+    assert message.error_code == code
+    if code:
+        assert (message.error_message or "").startswith(
+            "The Messaging Service set on the channel has no phone numbers in its Sender Pool "
+            "(error 21704)."
+        )

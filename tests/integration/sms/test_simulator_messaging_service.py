@@ -4,7 +4,10 @@ Twilio's Message resource (and its OpenAPI description): with `MessagingServiceS
 `From`, Twilio selects the sender from the service's Sender Pool; the create's answer is
 `accepted` with no sender yet (`from` null, `num_segments` 0); no callback is sent for that
 first status, and the later callbacks carry the `From` it chose. Sticky Sender keeps one sender
-per recipient. An unknown service is refused with 21701, a malformed sid with 21705.
+per recipient. An unknown service is refused with 21701, a malformed sid with 21705, a service
+whose Sender Pool is empty with 21704: each a 400 with Twilio's error body (Twilio's error
+pages give no status and its OpenAPI description has no error schemas; its REST API answers
+every request-validation error 400 with {code, message, more_info, status}).
 """
 
 from __future__ import annotations
@@ -105,3 +108,27 @@ def test_a_service_the_account_does_not_have_is_refused_as_twilio_documents(
     assert body["code"] == code
     assert body["more_info"] == f"https://www.twilio.com/docs/errors/{code}"
     assert set(body) == {"code", "message", "more_info", "status"}
+    assert body["status"] == 400
+
+
+def test_a_service_with_an_empty_sender_pool_is_refused_with_21704(
+    simulator: SimulatorServer,
+) -> None:
+    httpx.post(
+        f"{simulator.url}/_sim/settings",
+        json={"messaging_services": [SERVICE], "provider_numbers": []},
+        timeout=5,
+    ).raise_for_status()
+    with _api(simulator) as api:
+        refused = api.post(
+            "/Messages.json", data={"To": PHONE, "MessagingServiceSid": SERVICE, "Body": "x"}
+        )
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {
+            "code": 21704,
+            "message": "The Messaging Service contains no phone numbers",
+            "more_info": "https://www.twilio.com/docs/errors/21704",
+            "status": 400,
+        },
+    )
