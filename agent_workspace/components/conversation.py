@@ -14,7 +14,12 @@ from agent_workspace.components.their_time import their_time_text
 from agent_workspace.components.transcript import export_transcript_menu
 from agent_workspace.components.transfer import transfer_button, transfer_dialog
 from agent_workspace.state.compose import ComposeState
-from agent_workspace.state.conversation_feed import AttachmentItem, ConversationFeed, MessageItem
+from agent_workspace.state.conversation_feed import (
+    AttachmentItem,
+    ConversationFeed,
+    MessageItem,
+    NotePart,
+)
 from agent_workspace.state.details import DetailsState
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.session import SessionState
@@ -68,6 +73,11 @@ def _status(message: rx.Var[MessageItem]) -> rx.Component:
     )
 
 
+def _note_part(part: rx.Var[NotePart]) -> rx.Component:
+    """A piece of a note: an @mention bold, the rest as written."""
+    return rx.cond(part.mention, rx.el.strong(part.text), rx.el.span(part.text))
+
+
 @rx.memo
 def _bubble(message: rx.Var[MessageItem], rest: rx.RestProp) -> rx.Component:
     """A React.memo component: a list that re-renders skips every bubble whose message it
@@ -97,8 +107,16 @@ def _bubble(message: rx.Var[MessageItem], rest: rx.RestProp) -> rx.Component:
                     color=rx.cond(message.note, "var(--amber-12)", "var(--gray-11)"),
                 ),
                 rx.cond(
-                    message.body != "",
-                    rx.text(message.body, white_space="pre-wrap", text_align="left"),
+                    message.parts.length() > 0,
+                    rx.text(
+                        rx.foreach(message.parts, _note_part),
+                        white_space="pre-wrap",
+                        text_align="left",
+                    ),
+                    rx.cond(
+                        message.body != "",
+                        rx.text(message.body, white_space="pre-wrap", text_align="left"),
+                    ),
                 ),
                 rx.foreach(message.attachments, _attachment),
                 rx.hstack(

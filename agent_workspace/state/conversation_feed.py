@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 import reflex as rx
 
+from agent_workspace.domain.mentions import split_mentions
 from agent_workspace.domain.phone import display_phone
 from agent_workspace.services.conversation.conversation import ConversationView, LatestMessages
 from agent_workspace.services.conversation.messages import TAIL, AttachmentView, MessageView
@@ -48,6 +49,12 @@ class AttachmentItem:
 
 
 @dataclasses.dataclass
+class NotePart:
+    text: str
+    mention: bool  # an @name (domain/mentions.py), shown bold
+
+
+@dataclasses.dataclass
 class MessageItem:
     id: int
     seq: int
@@ -67,6 +74,8 @@ class MessageItem:
     scheduled: str = ""  # "Scheduled for 08:00 their time (Tue)" until it goes
     asks_to_stop: bool = False  # reads like a request to stop texting: flagged, one-click opt-out
     opted_out: str = ""  # for such a text, "Opted out by Alice" once its phone opted out
+    # A note with @mentions, in pieces (the body whole otherwise): the mentions shown bold.
+    parts: list[NotePart] = dataclasses.field(default_factory=list)
 
 
 class ConversationFeed(rx.SharedState):
@@ -163,7 +172,13 @@ def message_item(
         scheduled=m.scheduled,
         asks_to_stop=m.asks_to_stop,
         opted_out=m.opted_out,
+        parts=_note_parts(m.body) if note else [],
     )
+
+
+def _note_parts(body: str) -> list[NotePart]:
+    parts = [NotePart(text, mention) for text, mention in split_mentions(body)]
+    return parts if any(part.mention for part in parts) else []
 
 
 def _sent_from(m: MessageView, labels: dict[str, str]) -> str:

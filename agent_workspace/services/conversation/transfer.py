@@ -163,7 +163,8 @@ def _apply(
         to=facts.to_name,
         reason=note,
     )
-    note_id = write_note(session, agent, interaction, text)
+    told = {facts.to_id} if facts.to_id is not None else set()
+    note_id = write_note(session, agent, interaction, text, told=told)
     record(
         session=session,
         actor=agent,
