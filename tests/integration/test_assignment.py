@@ -247,7 +247,9 @@ def test_two_routers_at_once_assign_each_interaction_once_within_capacity(
             )
         ).all()
     assert len(routed) == 12
-    assert sorted(assigned) == sorted(i for i, h in zip(routed, holders, strict=True) if h)
+    assert sorted(a for a in assigned if a is not None) == sorted(
+        i for i, h in zip(routed, holders, strict=True) if h
+    )
     assert len(members) == len(assigned)  # one live group member per assignment
     loads = {agent.user_id: holders.count(agent.user_id) for agent in agents}
     assert loads == {agent.user_id: 3 for agent in agents}  # full, never past it

@@ -68,7 +68,7 @@ def test_bad_words_are_refused_in_the_dialog_then_a_quick_choice_snoozes_it(
     alice = auth.sign_in(username="alice", password="alice-pass-phrase")[1]
     assert inbox(actor=alice, query=ListQuery()).rows == ()
 
-    toast = run(SnoozeState.wake_now.fn(tab))  # type: ignore[attr-defined]
+    toast = run(SnoozeState.wake_now.fn(tab))
     assert "IMS0001001 is back in My Interactions." in str(toast)
     assert [r.id for r in inbox(actor=alice, query=ListQuery()).rows] == [interaction_id]
 
