@@ -14,6 +14,7 @@ from agent_workspace.state.admin_assignment import AssignmentAdminState
 from agent_workspace.state.admin_audit import AuditAdminState
 from agent_workspace.state.admin_channel import NumbersAdminState, ResolverAdminState
 from agent_workspace.state.admin_consent import StopPolicyAdminState
+from agent_workspace.state.admin_labels import LabelsAdminState
 from agent_workspace.state.admin_quiet import QuietHoursAdminState
 from agent_workspace.state.admin_replies import RepliesAdminState
 from agent_workspace.state.admin_setup import ChannelAdminState
@@ -21,6 +22,7 @@ from agent_workspace.state.admin_users import UsersAdminState
 from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.details import DetailsState
 from agent_workspace.state.interaction_page import InteractionPageState
+from agent_workspace.state.labels import LabelsState
 from agent_workspace.state.session import LoginState, SessionState
 from agent_workspace.state.supervisor import SupervisorState
 from agent_workspace.state.workspace import WorkspaceState
@@ -87,6 +89,7 @@ WORKSPACE_LOAD = [
     InteractionPageState.open,
     ComposeState.prepare,
     DetailsState.load,
+    LabelsState.load,
 ]
 app.add_page(
     workspace.workspace, route=workspace.ROUTE, title="Agent Workspace", on_load=WORKSPACE_LOAD
@@ -106,6 +109,7 @@ app.add_page(
         StopPolicyAdminState.load,
         AssignmentAdminState.load,
         RepliesAdminState.load,
+        LabelsAdminState.load,
         AuditAdminState.load,
     ],
 )

@@ -7,6 +7,7 @@ import reflex as rx
 
 from agent_workspace.components.composer import composer
 from agent_workspace.components.forms import badge, callout_root
+from agent_workspace.components.labels import labels_bar
 from agent_workspace.components.scheduled import scheduled_line
 from agent_workspace.components.snooze import snooze_button, snooze_dialog, snoozed_banner
 from agent_workspace.components.stop_request import opt_out_dialog, stop_request_flag
@@ -213,6 +214,7 @@ def _header() -> rx.Component:
                 "Times in ", SessionState.zone_label, size="1", color="var(--gray-11)", id="aw-zone"
             ),
             rx.cond(info.active, snoozed_banner()),
+            labels_bar(),
             spacing="1",
         ),
         rx.spacer(),

@@ -12,7 +12,7 @@ from agent_workspace.components.layout import CONVERSATIONS_ID, TIME_TITLE, VISU
 from agent_workspace.domain.inputs import SEARCH_CHARS
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.interactions import MyInteractionsState
-from agent_workspace.state.live import AgentListFeed, ListsFeed, RowItem
+from agent_workspace.state.live import AgentListFeed, LabelItem, ListsFeed, RowItem
 from agent_workspace.state.person_form import PersonFormState
 from agent_workspace.state.workspace import SORTS, STATES, TYPES, WorkspaceState
 
@@ -29,6 +29,10 @@ def _when(iso: Any) -> rx.Component:
         with_title=True,
         title_format=TIME_TITLE,
     )
+
+
+def _label_badge(label: LabelItem) -> rx.Component:
+    return badge(label.name, color_scheme=label.colour, variant="soft", size="1")
 
 
 def _row(item: RowItem) -> rx.Component:
@@ -97,6 +101,7 @@ def _row(item: RowItem) -> rx.Component:
                     rx.cond(item.failed, badge("Last text failed", color_scheme="red", size="1")),
                     rx.cond(item.virtual_agent, badge("Virtual agent", size="1")),
                     rx.cond(item.scheduled, badge("Scheduled", color_scheme="blue", size="1")),
+                    rx.foreach(item.labels, _label_badge),
                     spacing="2",
                     wrap="wrap",
                     align="center",
@@ -144,6 +149,16 @@ def _filters() -> rx.Component:
         rx.hstack(
             _select("list-type", "Type", state.type_filter, TYPES, state.set_type_filter),
             _select("list-sort", "Sort", state.sort, SORTS, state.set_sort),
+            width="100%",
+        ),
+        rx.hstack(
+            _select(
+                "list-label",
+                "Label",
+                state.label_filter,
+                state.label_options,
+                state.set_label_filter,
+            ),
             width="100%",
         ),
         spacing="2",

@@ -27,6 +27,7 @@ from agent_workspace.models.interaction import (
     LiveGroupReason,
     Notice,
 )
+from agent_workspace.models.labels import InteractionLabel, Label
 from agent_workspace.models.messaging import (
     Attachment,
     AuditEvent,
@@ -64,9 +65,11 @@ __all__ = [
     "Direction",
     "EarlyStatus",
     "Interaction",
+    "InteractionLabel",
     "InteractionState",
     "InteractionType",
     "InteractionView",
+    "Label",
     "LiveGroupMember",
     "LiveGroupReason",
     "LiveView",

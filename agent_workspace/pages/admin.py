@@ -1,5 +1,5 @@
 """Administration: the SMS channel and its provider numbers, users and roles, the profile
-resolver, the attachment policy, quiet hours, canned replies and the audit log, one tab each
+resolver, the attachment policy, quiet hours, canned replies, labels and the audit log, one tab each
 (admins only; every handler re-checks). A fresh install shows its first steps above the tabs."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from agent_workspace.components.admin_assignment import assignment_section
 from agent_workspace.components.admin_channel import numbers_section, resolver_section
 from agent_workspace.components.admin_consent import stop_policy_section
 from agent_workspace.components.admin_import import import_section
+from agent_workspace.components.admin_labels import labels_section
 from agent_workspace.components.admin_quiet import quiet_hours_section
 from agent_workspace.components.admin_replies import audit_section, replies_section
 from agent_workspace.components.admin_setup import channel_section, first_steps
@@ -28,6 +29,7 @@ SECTIONS = (
     ("attachments", "Attachment policy"),
     ("quiet", "Quiet hours"),
     ("replies", "Canned replies"),
+    ("labels", "Labels"),
     ("import", "Import people"),
     (AUDIT_TAB, "Audit log"),
 )
@@ -108,6 +110,7 @@ def admin_page() -> rx.Component:
         "attachments": policy_form(),
         "quiet": quiet_hours_section(),
         "replies": replies_section(),
+        "labels": labels_section(),
         "import": import_section(),
         AUDIT_TAB: audit_section(),
     }

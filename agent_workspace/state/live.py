@@ -69,6 +69,15 @@ def notices_token(agent_id: int) -> str:
 
 
 @dataclasses.dataclass
+class LabelItem:
+    """A label's badge: on a list row, in a conversation's header."""
+
+    id: int
+    name: str
+    colour: str  # a Radix colour name (domain/labels.py PALETTE)
+
+
+@dataclasses.dataclass
 class RowItem:
     """A row of the interaction list."""
 
@@ -90,6 +99,7 @@ class RowItem:
     about: str = ""  # the short description, shown while there is no message
     failed: bool = False  # our latest text failed: Retry is on its bubble
     scheduled: bool = False  # a message waits to go later
+    labels: list[LabelItem] = dataclasses.field(default_factory=list)
 
 
 def row_item(row: InteractionRow) -> RowItem:
@@ -112,6 +122,7 @@ def row_item(row: InteractionRow) -> RowItem:
         about=row.short_description,
         failed=row.last_outbound_failed,
         scheduled=row.scheduled,
+        labels=[LabelItem(x.id, x.name, x.colour) for x in row.labels],
     )
 
 

@@ -17,6 +17,7 @@ from reflex.event import EventSpec
 from agent_workspace import reflex_internals
 from agent_workspace.domain.inputs import is_row_id, search_problem
 from agent_workspace.models import InteractionType, Role
+from agent_workspace.services import labels
 from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts import preferences
 from agent_workspace.services.errors import ServiceError
@@ -53,6 +54,7 @@ SORTS = [
     Choice(inbox.Sort.WAITING.value, "Waiting longest"),
     Choice(inbox.Sort.NEWEST.value, "Newest first"),
 ]
+ANY_LABEL = "any"
 APP_TITLE = "Agent Workspace"
 FEEDS = ("agent", "lists")  # the list feeds whose versions the page reports
 SHOWN_ROWS = 1_000  # rows a tab keeps (Show more stops there): its memory, and every push
@@ -64,6 +66,8 @@ class WorkspaceState(SessionState):
     scope: str = inbox.Scope.MINE.value
     state_filter: str = inbox.StateFilter.OPEN.value
     type_filter: str = ANY_TYPE
+    label_filter: str = ANY_LABEL  # a label's id, as the select sends it
+    label_options: list[Choice] = [Choice(ANY_LABEL, "Any label")]
     search: str = ""
     sort: str = inbox.Sort.RECENT.value
     rows: list[RowItem] = []
@@ -101,6 +105,12 @@ class WorkspaceState(SessionState):
         prefs = await self._off_loop(preferences.notification_choices, actor=actor)
         self.notify_sound, self.notify_desktop = prefs.sound, prefs.desktop
         self.presence = (await self._off_loop(availability.my_presence, actor=actor)).value
+        found = await self._off_loop(labels.list_labels, actor=actor)
+        self.label_options = [Choice(ANY_LABEL, "Any label")] + [
+            Choice(str(x.id), x.name) for x in found
+        ]
+        if self.label_filter not in {c.value for c in self.label_options}:
+            self.label_filter = ANY_LABEL  # deleted since
         return await self._read_list(actor, announce=False)
 
     @rx.event
@@ -129,6 +139,7 @@ class WorkspaceState(SessionState):
             self.scope == inbox.Scope.MINE.value
             and not self.search.strip()
             and self.sort == inbox.Sort.RECENT.value
+            and self.label_filter == ANY_LABEL  # which rows carry it: the server's to say
         )
 
     def _belongs(self, row: RowItem) -> bool:
@@ -171,6 +182,10 @@ class WorkspaceState(SessionState):
     @rx.event
     async def set_type_filter(self, value: str) -> list[EventSpec] | None:
         return await self._choose("type_filter", value, TYPES, "a type")
+
+    @rx.event
+    async def set_label_filter(self, value: str) -> list[EventSpec] | None:
+        return await self._choose("label_filter", value, self.label_options, "a label")
 
     @rx.event
     async def set_sort(self, value: str) -> list[EventSpec] | None:
@@ -263,6 +278,7 @@ class WorkspaceState(SessionState):
             search=self.search.strip(),
             sort=inbox.Sort(self.sort),
             after=after,
+            label_id=int(self.label_filter) if self.label_filter != ANY_LABEL else None,
         )
 
     async def _read_list(

@@ -46,6 +46,7 @@ from agent_workspace.services.access import Actor
 from agent_workspace.services.conversation.canned_replies import create_reply
 from agent_workspace.services.errors import AccessDenied, InvalidInput, NotFound
 from agent_workspace.services.interactions.work import DetailsChange
+from agent_workspace.services.labels import create_label
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.state.session import SessionState
 from tests.integration.state.test_access_checks import run, state_for
@@ -70,6 +71,9 @@ NEEDS: dict[str, Need] = {
     "conversation.transfer.transfer_choices": Need.WORK,
     "interactions.details.details": Need.VIEW,
     "interactions.inbox.mark_seen": Need.VIEW,
+    "interactions.labels.add_label": Need.WORK,
+    "interactions.labels.interaction_labels": Need.VIEW,
+    "interactions.labels.remove_label": Need.WORK,
     "interactions.lifecycle.close_by_agent": Need.WORK,
     "interactions.live_group.history": Need.VIEW,
     "interactions.snooze.snooze": Need.WORK,
@@ -167,6 +171,7 @@ class World:
     interaction_id: int
     shared_reply: int
     message_id: int  # alice's first text in it
+    label: int  # a label ada made
 
 
 def _world() -> World:
@@ -177,7 +182,8 @@ def _world() -> World:
     ada = make_user("ada", roles=(Role.ADMIN,))
     sent = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, MARIA_PHONE, "Hello"))
     reply = create_reply(actor=ada, title="Hi", body="Hi {first_name}", shared=True)
-    return World(alice, bob, sam, ada, sent.interaction_id, reply.id, sent.message_id)
+    label = create_label(actor=ada, name="VIP", colour="red")
+    return World(alice, bob, sam, ada, sent.interaction_id, reply.id, sent.message_id, label.id)
 
 
 def _arguments(name: str, world: World, interaction_id: int) -> dict[str, Any]:
@@ -189,6 +195,8 @@ def _arguments(name: str, world: World, interaction_id: int) -> dict[str, Any]:
         "conversation.opt_outs.opt_out_at_request": {"message_id": world.message_id},
         "conversation.transcript.export_transcript": {"format": "text"},
         "conversation.transfer.transfer": {"agent_id": world.bob.user_id, "note": "Over to you"},
+        "interactions.labels.add_label": {"label_id": world.label},
+        "interactions.labels.remove_label": {"label_id": world.label},
         "interactions.snooze.snooze": {"choice": "1h", "zone": "UTC"},
         "interactions.supervising.reassign": {"agent_id": world.bob.user_id},
         "interactions.work.update_details": {"change": DetailsChange(short_description="Refund")},

@@ -1,2 +1,2 @@
 """Interactions: their lists, their life (open, join, close, snooze and wake), supervision of the
-floor, and who takes the new ones (agents' availability and automatic assignment)."""
+floor, their labels, and who takes the new ones (agents' availability and automatic assignment)."""

@@ -19,11 +19,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, or_, select
 
 from agent_workspace.db.engine import reading, transaction
-from agent_workspace.domain.inputs import search_problem
+from agent_workspace.domain.inputs import is_row_id, search_problem
 from agent_workspace.models import (
     ACTIVE_STATES,
     AuthSession,
     Interaction,
+    InteractionLabel,
     InteractionType,
     InteractionView,
     Message,
@@ -83,6 +84,7 @@ class ListQuery:
     sort: Sort = Sort.RECENT
     after: Cursor | None = None
     limit: int = PAGE
+    label_id: int | None = None  # only interactions carrying this label
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ def inbox(*, actor: Actor | None, query: ListQuery, engine: Engine | None = None
         raise AccessDenied("All Interactions is for supervisors; choose My Interactions.")
     if problem := search_problem(query.search):
         raise InvalidInput(problem)
+    if query.label_id is not None and not is_row_id(query.label_id):
+        raise InvalidInput("Choose one of the labels offered.")
     with reading(engine) as session:
         common = bool(query.search.strip()) and is_common(session, query.search.strip())
         dialect = session.get_bind().dialect.name
@@ -279,6 +283,11 @@ def _filtered(query: ListQuery, agent_id: int, dialect: str, *, common_text: boo
         statement = statement.where(col(Interaction.state).not_in(active))
     if query.type is not None:
         statement = statement.where(Interaction.type == query.type)
+    if query.label_id is not None:
+        labelled = select(InteractionLabel.interaction_id).where(
+            InteractionLabel.label_id == query.label_id
+        )
+        statement = statement.where(col(Interaction.id).in_(labelled))
     if query.search.strip():
         statement = statement.where(matching(query.search.strip(), dialect, common=common_text))
     return statement

@@ -14,7 +14,9 @@ from agent_workspace.models import (
     ACTIVE_STATES,
     Direction,
     Interaction,
+    InteractionLabel,
     InteractionState,
+    Label,
     LiveGroupMember,
     Message,
     MessageStatus,
@@ -22,6 +24,7 @@ from agent_workspace.models import (
     User,
 )
 from agent_workspace.services.access import Actor, require_role
+from agent_workspace.services.labels import LabelView, view
 from agent_workspace.services.membership import interaction_ids_of
 from agent_workspace.services.people.directory import get_people, person_ref
 
@@ -52,6 +55,7 @@ class InteractionRow:
     scheduled: bool = False  # a message waits to go at a later time (issue 26 item 3)
     snoozed: bool = False  # out of My Interactions until its alarm or a reply (issue 27 item 4)
     snoozed_until: datetime | None = None  # None while snoozed: until the consumer replies
+    labels: tuple[LabelView, ...] = ()  # its labels, by name (issue 27 item 5)
 
     @property
     def is_active(self) -> bool:
@@ -77,6 +81,7 @@ def rows_view(session: Session, interactions: Sequence[Interaction]) -> list[Int
     )
     failing = _last_outbound_failed(session, [i.id for i in interactions if i.id is not None])
     scheduled = _with_scheduled(session, [i.id for i in interactions if i.id is not None])
+    labels = labels_of(session, [i.id for i in interactions if i.id is not None])
     rows = []
     for interaction, ref in zip(interactions, refs, strict=True):
         person = people.get(ref) if ref else None
@@ -110,6 +115,7 @@ def rows_view(session: Session, interactions: Sequence[Interaction]) -> list[Int
                 scheduled=interaction.id in scheduled,
                 snoozed=interaction.snoozed_at is not None,
                 snoozed_until=interaction.snoozed_until,
+                labels=labels.get(interaction.id, ()),
             )
         )
     return rows
@@ -144,6 +150,22 @@ def _with_scheduled(session: Session, ids: list[int]) -> set[int]:
         .distinct()
     )
     return set(found.all())
+
+
+def labels_of(session: Session, interaction_ids: Sequence[int]) -> dict[int, tuple[LabelView, ...]]:
+    """Each interaction's labels by name, in one read."""
+    if not interaction_ids:
+        return {}
+    found = session.exec(
+        select(InteractionLabel.interaction_id, Label)
+        .join(Label, col(Label.id) == InteractionLabel.label_id)
+        .where(col(InteractionLabel.interaction_id).in_(list(interaction_ids)))
+        .order_by(col(Label.name_key))
+    ).all()
+    result: dict[int, list[LabelView]] = {}
+    for interaction_id, label in found:
+        result.setdefault(interaction_id, []).append(view(label))
+    return {i: tuple(labels) for i, labels in result.items()}
 
 
 def list_my_interactions(
