@@ -3,6 +3,10 @@ Interactions, live, with a notice: no reload."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
@@ -32,6 +36,16 @@ def _presence(workspace: WorkspaceServer, agent_id: int, value: str | None = Non
         engine.dispose()
 
 
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkspaceServer]:
+    """A workspace of its own: an agent turning Available takes the virtual agent's queue,
+    which the shared workspace's other tests (Send to a virtual-agent conversation) count on."""
+    server = WorkspaceServer(Path(tmp_path_factory.mktemp("assignment")))
+    server.start()
+    yield server
+    server.stop()
+
+
 def test_an_available_agent_receives_a_new_conversation_live(
     page: Page, workspace: WorkspaceServer
 ) -> None:
@@ -49,5 +63,4 @@ def test_an_available_agent_receives_a_new_conversation_live(
         expect(mine.get_by_role("link").filter(has_text=body)).to_be_visible()
         expect(page.get_by_text("was assigned to you").first).to_be_visible()
     finally:
-        # The workspace is shared: later tests' texts wait in the virtual agent's queue again.
         _presence(workspace, agent_id, "offline")
