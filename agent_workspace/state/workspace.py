@@ -80,6 +80,7 @@ class WorkspaceState(SessionState):
     _cursor: str = ""  # the next page's keyset cursor, as JSON
     _known_unread: dict[int, int] = {}  # what the toasts already told about
     _versions: dict[str, int] = {}  # the feed versions this tab's rows reflect
+    _listed_for: int = 0  # whose list the tab read last (another may sign in on the tab)
 
     @rx.var
     def scope_options(self) -> list[Choice]:
@@ -99,6 +100,10 @@ class WorkspaceState(SessionState):
         selected = self._interaction_in_url() or 0
         self.selected_id = selected if is_row_id(selected) else 0
         agent_feed = await self._link_feed(AgentListFeed, agent_token(actor.user_id), actor)
+        # A tab that has read its list before announces what grew since (a text that landed
+        # while it navigated); a first read announces nothing, the list shows it.
+        read_before = self._listed_for == actor.user_id and self._versions.get("agent", -1) >= 0
+        self._listed_for = actor.user_id
         # The page read below covers every change so far: later pushes patch it.
         self._versions = {**self._versions, "agent": agent_feed.version}
         await self._follow_scope(actor)
@@ -111,7 +116,7 @@ class WorkspaceState(SessionState):
         ]
         if self.label_filter not in {c.value for c in self.label_options}:
             self.label_filter = ANY_LABEL  # deleted since
-        return await self._read_list(actor, announce=False)
+        return await self._read_list(actor, announce=read_before)
 
     @rx.event
     async def feed_changed(self, feed: str, version: int) -> list[EventSpec] | None:
