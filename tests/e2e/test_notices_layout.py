@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, FloatRect, Locator, Page, expect
 from tests.e2e.pages import compose, new_interaction, send, sign_in_as_agent
 from tests.e2e.people import add_agent, fresh_mobile, leave_notices
 from tests.support.servers import WorkspaceServer
+from tests.support.waiting import wait_until
 
 SIZES = [pytest.param((1440, 900), id="desktop"), pytest.param((390, 844), id="phone")]
 
@@ -37,8 +38,17 @@ def _assert_send_on_screen(page: Page, *, scrolled: bool = False) -> None:
     assert viewport is not None
     button = page.get_by_role("region", name="Compose SMS").get_by_role("button", name="Send")
     expect(button).to_be_visible()
+
+    def in_view() -> bool:
+        # The composer may still grow under the scroll (the checks of what was just typed
+        # arrive from the server and push Send down): scrolled again until it stays in view.
+        if scrolled:
+            button.scroll_into_view_if_needed()
+        box = _box(button)
+        return box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"]
+
     if scrolled:
-        button.scroll_into_view_if_needed()
+        wait_until(in_view, timeout=15, what="Send scrolled into view")
     box = _box(button)
     assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], (box, viewport)
     assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], (box, viewport)
