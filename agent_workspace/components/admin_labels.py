@@ -8,6 +8,7 @@ from agent_workspace.components.forms import (
     badge,
     checked_field,
     checked_input,
+    edit_delete_cell,
     error_callout,
     error_text,
     native_select,
@@ -24,26 +25,7 @@ def _label_row(item: LabelItem) -> rx.Component:
     return rx.table.row(
         rx.table.cell(badge(item.name, color_scheme=item.colour, variant="soft")),
         rx.table.cell(item.colour),
-        rx.table.cell(
-            rx.hstack(
-                rx.button(
-                    "Edit",
-                    size="1",
-                    variant="soft",
-                    on_click=L.edit(item.id),
-                    aria_label="Edit label " + item.name,
-                ),
-                rx.button(
-                    "Delete",
-                    size="1",
-                    variant="soft",
-                    color_scheme="red",
-                    on_click=L.delete(item.id),
-                    aria_label="Delete label " + item.name,
-                ),
-                spacing="2",
-            )
-        ),
+        edit_delete_cell(L.edit(item.id), L.delete(item.id), "label " + item.name),
     )
 
 

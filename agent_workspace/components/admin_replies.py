@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agent_workspace.components.forms import checked_field, checked_input, error_callout, error_id
+from agent_workspace.components.forms import (
+    checked_field,
+    checked_input,
+    edit_delete_cell,
+    error_callout,
+    error_id,
+)
 from agent_workspace.components.layout import VISUALLY_HIDDEN
 from agent_workspace.domain.templates import PLACEHOLDERS
 from agent_workspace.state.admin_audit import AuditAdminState, AuditItem
@@ -22,26 +28,7 @@ def _reply_row(item: ReplyItem) -> rx.Component:
     return rx.table.row(
         rx.table.cell(item.title),
         rx.table.cell(rx.text(item.body, white_space="pre-wrap", size="2")),
-        rx.table.cell(
-            rx.hstack(
-                rx.button(
-                    "Edit",
-                    size="1",
-                    variant="soft",
-                    on_click=R.edit(item.id),
-                    aria_label="Edit " + item.title,
-                ),
-                rx.button(
-                    "Delete",
-                    size="1",
-                    variant="soft",
-                    color_scheme="red",
-                    on_click=R.delete(item.id),
-                    aria_label="Delete " + item.title,
-                ),
-                spacing="2",
-            )
-        ),
+        edit_delete_cell(R.edit(item.id), R.delete(item.id), item.title),
     )
 
 

@@ -128,3 +128,21 @@ def once_loaded(what: str, form: rx.Component) -> rx.Component:
             color_scheme="gray",
         ),
     )
+
+
+def edit_delete_cell(edit: Any, delete: Any, name: Any) -> rx.Component:
+    """The row actions of an administration table: Edit and Delete, named for the row."""
+    return rx.table.cell(
+        rx.hstack(
+            rx.button("Edit", size="1", variant="soft", on_click=edit, aria_label="Edit " + name),
+            rx.button(
+                "Delete",
+                size="1",
+                variant="soft",
+                color_scheme="red",
+                on_click=delete,
+                aria_label="Delete " + name,
+            ),
+            spacing="2",
+        )
+    )
