@@ -111,10 +111,15 @@ def wake_on_reply(session: Session, interaction_id: int, *, now: datetime) -> bo
     return _wake(session, interaction_id, why=Wake.REPLY, actor=PROVIDER, now=now)
 
 
-def wake_on_send(session: Session, interaction_id: int, agent: Actor, *, now: datetime) -> bool:
+def wake_on_send(
+    session: Session, interaction: Interaction, agent: Actor, *, now: datetime
+) -> bool:
     """In the transaction of an agent's Send (not a scheduled one: "text them tomorrow and
-    wait for the reply" stays snoozed): the conversation is being worked again."""
-    return _wake(session, interaction_id, why=None, actor=agent, now=now)
+    wait for the reply" stays snoozed): the conversation is being worked again. The Send has
+    the row already: one not snoozed costs no statement."""
+    if interaction.snoozed_at is None or interaction.id is None:
+        return False
+    return _wake(session, interaction.id, why=None, actor=agent, now=now)
 
 
 def wake_due(*, now: datetime | None = None, engine: Engine | None = None) -> int:

@@ -340,7 +340,7 @@ def _apply_and_queue(
     session.flush()
     assert message.id is not None
     if not scheduled:  # a scheduled message becomes the last one when it goes
-        wake_on_send(session, target.id, agent, now=message.created_at)
+        wake_on_send(session, target, agent, now=message.created_at)
         note_last_message(
             target,
             body=request.body,
