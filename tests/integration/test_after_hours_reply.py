@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -43,18 +42,11 @@ from agent_workspace.services.errors import AccessDenied, FieldProblems
 from agent_workspace.services.inbound import after_hours
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions.lifecycle import close_by_agent
+from tests.support.business_hours import OPEN_NOW, closed_now
 from tests.support.factories import SUPPORT_NUMBER, make_channel, make_user
 
 DANA = "+14155550123"
 REPLY = "Thanks! We are closed now and answer from 09:00."
-ALL_DAY = "Mon-Sun 00:00-24:00"
-
-
-def _closed_now() -> BusinessHours:
-    """Open every hour of the week, but yesterday, today and tomorrow are holidays (UTC)."""
-    today = utcnow().date()
-    days = "\n".join(str(today + timedelta(days=d)) for d in (-1, 0, 1))
-    return BusinessHours("UTC", ALL_DAY, days)
 
 
 def _setup(hours: BusinessHours, *, enabled: bool = True) -> Actor:
@@ -83,7 +75,7 @@ def _audits(engine: Engine, action: str) -> list[AuditEvent]:
 
 
 def test_a_text_outside_hours_gets_the_auto_reply_once_per_conversation(engine: Engine) -> None:
-    _setup(_closed_now())
+    _setup(closed_now())
 
     first = _text(1)
     _text(2, "Still there?")
@@ -113,7 +105,7 @@ def test_a_text_outside_hours_gets_the_auto_reply_once_per_conversation(engine: 
 
 
 def test_a_new_conversation_gets_it_again(engine: Engine) -> None:
-    _setup(_closed_now())
+    _setup(closed_now())
     sue = make_user("sue", roles=(Role.AGENT, Role.SUPERVISOR))
     first = _text(1)
     close_by_agent(actor=sue, interaction_id=first.interaction_id)
@@ -129,7 +121,7 @@ def test_a_new_conversation_gets_it_again(engine: Engine) -> None:
 
 @pytest.mark.parametrize(
     ("hours", "enabled"),
-    [(BusinessHours("UTC", ALL_DAY), True), (_closed_now(), False)],
+    [(OPEN_NOW, True), (closed_now(), False)],
     ids=["inside hours", "the auto-reply is off"],
 )
 def test_no_auto_reply_inside_hours_or_while_off(
@@ -141,7 +133,7 @@ def test_no_auto_reply_inside_hours_or_while_off(
 
 
 def test_no_auto_reply_to_an_opted_out_phone_nor_to_a_keyword(engine: Engine) -> None:
-    _setup(_closed_now())
+    _setup(closed_now())
 
     _text(1, "STOP")  # the keyword itself: the provider answers it
     _text(2, "Why do you not answer?")  # opted out now
@@ -167,7 +159,7 @@ def statements(engine: Engine) -> Iterator[list[str]]:
 def test_with_the_auto_reply_off_a_text_costs_no_statement_more(
     engine: Engine, statements: list[str]
 ) -> None:
-    _setup(_closed_now(), enabled=False)
+    _setup(closed_now(), enabled=False)
     _text(1)  # opens the conversation
     statements.clear()
 
@@ -199,7 +191,7 @@ def _together(count: int, work: Any) -> None:
 
 
 def test_concurrent_texts_outside_hours_get_exactly_one_auto_reply(engine: Engine) -> None:
-    _setup(_closed_now())
+    _setup(closed_now())
 
     _together(4, _text)
 
@@ -215,7 +207,7 @@ def test_two_passes_that_both_read_no_reply_yet_send_one(
 ) -> None:
     """The claim, not the phone lock, decides: both passes read "not sent" before either
     claims (PostgreSQL, read committed); SQLite runs writers one after the other."""
-    _setup(_closed_now())
+    _setup(closed_now())
     received = _text(0)
     with transaction() as session:  # as if the conversation had not had it yet
         session.execute(sa.delete(Message).where(col(Message.auto_reply)))
@@ -264,7 +256,7 @@ def test_the_setting_is_checked_audited_and_for_administrators_only(engine: Engi
     with pytest.raises(FieldProblems) as refused:
         update_auto_reply(actor=admin, setting=AutoReply(True, REPLY))
     assert "Set the business hours first" in refused.value.problems["enabled"]
-    update_business_hours(actor=admin, hours=BusinessHours("UTC", ALL_DAY))
+    update_business_hours(actor=admin, hours=OPEN_NOW)
     for text, words in (("  ", "Write the auto-reply"), ("x" * 481, "at most 480 characters")):
         with pytest.raises(FieldProblems) as refused:
             update_auto_reply(actor=admin, setting=AutoReply(True, text))
