@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 
 from agent_workspace.db.engine import make_engine
+from tests.e2e.axe import assert_accessible
 from tests.e2e.pages import messages, open_interaction, sign_in, sign_in_as_agent, text_in
 from tests.e2e.people import fresh_mobile
 from tests.support.business_hours import ALL_DAY, closed_days
@@ -64,6 +65,7 @@ def test_a_text_outside_business_hours_gets_the_auto_reply_the_agent_sees(
     save_hours.click()
     expect(page.get_by_text('"9-5" is not a span of hours')).to_be_visible()
     expect(hours).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page, "the business hours form with an error")
 
     hours.fill(ALL_DAY)
     page.get_by_label(re.compile(r"^Holidays")).fill(closed_days())
