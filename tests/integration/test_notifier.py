@@ -32,7 +32,7 @@ from agent_workspace.services.conversation.conversation import (
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions.assignment import set_presence
 from agent_workspace.services.interactions.inbox import mark_seen
-from agent_workspace.services.interactions.overview import Overview
+from agent_workspace.services.interactions.overview import Overview, load_overview
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.state import live
 from agent_workspace.state.conversation_feed import ConversationFeed
@@ -334,7 +334,7 @@ def test_the_board_gets_the_overview_read_once_for_every_supervisor(
     send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550124", "Hello"))
     tokens = {*_shows(sam, "board"), *_shows(sue, "board")}
     reads: list[int] = []
-    real = notifier_module.load_overview
+    real = load_overview
 
     def counted() -> Overview:
         reads.append(1)
