@@ -137,7 +137,7 @@ def _card(label: str, value: Any, *detail: rx.Component) -> rx.Component:
     """A figure of the overview: a group named by its label, so a reader hears both."""
     return rx.card(
         rx.text(label, size="2", color_scheme="gray"),
-        rx.text(value, size="6", weight="bold"),
+        rx.text(value, size="6", weight="bold", custom_attrs={"data-testid": "figure"}),
         *detail,
         role="group",
         aria_label=label,
