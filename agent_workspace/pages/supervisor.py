@@ -157,7 +157,11 @@ def _waiting_card() -> rx.Component:
         rx.cond(
             overview.waiting_id != 0,
             rx.text(
-                rx.link(overview.waiting_number, href=f"/interactions/{overview.waiting_id}"),
+                rx.link(
+                    overview.waiting_number,
+                    href=f"/interactions/{overview.waiting_id}",
+                    underline="always",
+                ),
                 " ",
                 overview.waiting_phone,
                 size="2",
