@@ -32,9 +32,14 @@ def _select(id_: str, value: Any, on_change: Any, options: Any) -> rx.Component:
     )
 
 
+def _field(label: str, control: rx.Component, html_for: str) -> rx.Component:
+    """A filter as wide as its control: the row of filters wraps on a narrow screen."""
+    return rx.box(field(label, control, html_for), width="auto")
+
+
 def _filters() -> rx.Component:
     return rx.hstack(
-        field(
+        _field(
             "Agent",
             _select(
                 "filter-agent",
@@ -44,7 +49,7 @@ def _filters() -> rx.Component:
             ),
             "filter-agent",
         ),
-        field(
+        _field(
             "State",
             _select(
                 "filter-state",
@@ -54,7 +59,7 @@ def _filters() -> rx.Component:
             ),
             "filter-state",
         ),
-        field(
+        _field(
             "Virtual agent",
             _select(
                 "filter-virtual",
@@ -67,7 +72,7 @@ def _filters() -> rx.Component:
             ),
             "filter-virtual",
         ),
-        field(
+        _field(
             "Channel",
             _select(
                 "filter-channel",
@@ -77,7 +82,7 @@ def _filters() -> rx.Component:
             ),
             "filter-channel",
         ),
-        field(
+        _field(
             "Find",
             rx.input(
                 id="filter-text",
@@ -186,7 +191,7 @@ def _breaching_card() -> rx.Component:
 
 def _member(item: TeamMemberItem) -> rx.Component:
     return rx.el.li(
-        rx.text(item.name, weight="medium"),
+        rx.text(item.name, weight="medium", as_="span"),
         " ",
         rx.cond(
             item.full,
