@@ -55,6 +55,7 @@ def test_the_overview_moves_live_and_the_table_pages(
     expect(_figure(page, "Unassigned")).to_have_text(str(unassigned + 1))
     waiting = page.get_by_role("group", name="Waiting longest")
     expect(waiting.get_by_role("link", name=re.compile(r"^IMS\d{7}$"))).to_be_visible()
+    expect(waiting).to_contain_text(" ago")  # how long, not only who
     expect(page.get_by_role("group", name="Breaching soon")).to_contain_text("No SLA policy")
     expect(page.get_by_role("region", name="Overview")).to_contain_text("Alice Agent")
 
