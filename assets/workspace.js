@@ -554,6 +554,73 @@
     }
   };
 
+  // Away after idle minutes (services/interactions/idle.py): no key, click, pointer move or
+  // scroll in any of the agent's tabs for the server's idle time (#aw-idle data-away-after,
+  // 0: never) turns an Available agent Away, once; their next activity in any tab turns them
+  // back. The tabs share the last activity and the report through localStorage, so an agent
+  // working in one tab is not idle in another. Only the browser keeps time: the server runs
+  // no timer per tab, and hears of idleness twice per absence.
+  var ACTIVITY_KEY = "aw_last_activity";
+  var IDLE_KEY = "aw_idle_reported";
+  var lastActivity = Date.now();
+  var lastWritten = 0;
+  var ownIdle = false; // without storage: this tab's own report
+
+  function stored(key) {
+    try {
+      return window.localStorage.getItem(key);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function store(key, value) {
+    try {
+      if (value === null) window.localStorage.removeItem(key);
+      else window.localStorage.setItem(key, value);
+      return true;
+    } catch (e) {
+      return false; // no storage: this tab alone
+    }
+  }
+
+  function idleReported() {
+    return ownIdle || stored(IDLE_KEY) === "1";
+  }
+
+  function clickById(id) {
+    var button = document.getElementById(id);
+    if (button) button.click();
+    return Boolean(button);
+  }
+
+  function noteActivity() {
+    lastActivity = Date.now();
+    if (lastActivity - lastWritten > 1000) {
+      lastWritten = lastActivity;
+      store(ACTIVITY_KEY, String(lastActivity));
+    }
+    if (idleReported() && clickById("aw-came-back")) {
+      ownIdle = false;
+      store(IDLE_KEY, null);
+    }
+  }
+
+  ["keydown", "mousedown", "mousemove", "wheel", "touchstart", "scroll"].forEach(function (name) {
+    document.addEventListener(name, noteActivity, { capture: true, passive: true });
+  });
+
+  window.setInterval(function () {
+    var watch = document.getElementById("aw-idle");
+    var status = document.getElementById("presence");
+    var after = watch ? parseInt(watch.getAttribute("data-away-after") || "0", 10) : 0;
+    if (!after || idleReported() || !status || status.value !== "available") return;
+    var last = Math.max(lastActivity, parseInt(stored(ACTIVITY_KEY) || "0", 10) || 0);
+    if (Date.now() - last >= after && clickById("aw-went-idle")) {
+      ownIdle = !store(IDLE_KEY, "1");
+    }
+  }, 1000);
+
   // The skip link: focus the list of conversations (the next Tab is its first row) without a
   // hash in the URL, which the router would take for a page change. Captured before React's
   // own handler: the router's link leaves a click that is already handled alone.
