@@ -4,7 +4,7 @@ Issue 27 item 1: an Available agent idle for AW_AWAY_AFTER_MINUTES turns Away, a
 they act; `app_user.presence_auto` says the Away was set so (an Away they chose stays).
 
 Revision ID: b7d9e1f3a5c6
-Revises: f2a6c4e8d1b7
+Revises: d9b4f2a7c3e1
 Create Date: 2026-12-07 21:40:00.000000
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "b7d9e1f3a5c6"
-down_revision: str | None = "f2a6c4e8d1b7"
+down_revision: str | None = "d9b4f2a7c3e1"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
