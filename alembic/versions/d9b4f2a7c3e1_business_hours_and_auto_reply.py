@@ -52,16 +52,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("message") as batch:
-        batch.drop_column("auto_reply")
-    with op.batch_alter_table("interaction") as batch:
-        batch.drop_column("after_hours_replied_at")
-    with op.batch_alter_table("channel") as batch:
-        for column in (
-            "after_hours_text",
-            "after_hours_reply",
-            "hours_holidays",
-            "hours_week",
-            "hours_zone",
-        ):
-            batch.drop_column(column)
+    # Plain DROP COLUMN (SQLite 3.35+), not a batch copy: copying `message` re-checks every
+    # foreign key of rows an earlier revision may have left dangling.
+    op.drop_column("message", "auto_reply")
+    op.drop_column("interaction", "after_hours_replied_at")
+    for column in (
+        "after_hours_text",
+        "after_hours_reply",
+        "hours_holidays",
+        "hours_week",
+        "hours_zone",
+    ):
+        op.drop_column("channel", column)
