@@ -84,9 +84,19 @@ def _reading(kind: Target, left: timedelta, status: Status) -> Reading:
     [
         (Target.FIRST_RESPONSE, 12 * M, Status.OK, "First response 12m left"),
         # Seconds round up while time is left: "0m left" would read as overdue.
-        (Target.FIRST_RESPONSE, 11 * M + timedelta(seconds=1), Status.OK, "First response 12m left"),
+        (
+            Target.FIRST_RESPONSE,
+            11 * M + timedelta(seconds=1),
+            Status.OK,
+            "First response 12m left",
+        ),
         (Target.NEXT_RESPONSE, 3 * M, Status.AMBER, "Next response 3m left, due soon"),
-        (Target.NEXT_RESPONSE, timedelta(seconds=20), Status.AMBER, "Next response 1m left, due soon"),
+        (
+            Target.NEXT_RESPONSE,
+            timedelta(seconds=20),
+            Status.AMBER,
+            "Next response 1m left, due soon",
+        ),
         (Target.NEXT_RESPONSE, -5 * M, Status.RED, "Next response 5m overdue"),
         (Target.RESOLUTION, -timedelta(seconds=10), Status.RED, "Resolution 1m overdue"),
         (Target.RESOLUTION, 26 * H + 5 * M, Status.OK, "Resolution 1d 2h left"),
