@@ -12,6 +12,7 @@ from agent_workspace.pages.login import login_page
 from agent_workspace.state.admin import AdminState
 from agent_workspace.state.admin_assignment import AssignmentAdminState
 from agent_workspace.state.admin_audit import AuditAdminState
+from agent_workspace.state.admin_business_hours import BusinessHoursAdminState
 from agent_workspace.state.admin_channel import NumbersAdminState, ResolverAdminState
 from agent_workspace.state.admin_consent import StopPolicyAdminState
 from agent_workspace.state.admin_labels import LabelsAdminState
@@ -108,6 +109,7 @@ app.add_page(
         QuietHoursAdminState.load,
         StopPolicyAdminState.load,
         AssignmentAdminState.load,
+        BusinessHoursAdminState.load,
         RepliesAdminState.load,
         LabelsAdminState.load,
         AuditAdminState.load,

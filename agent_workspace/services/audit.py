@@ -27,6 +27,7 @@ class AuditAction(StrEnum):
     ACCOUNT_RENAMED = "account.renamed"
     CHANNEL_ASSIGNMENT_CHANGED = "channel.assignment_changed"
     CHANNEL_ATTACHMENT_POLICY_CHANGED = "channel.attachment_policy_changed"
+    CHANNEL_BUSINESS_HOURS_CHANGED = "channel.business_hours_changed"
     CHANNEL_CREATED = "channel.created"
     CHANNEL_NUMBER_ADDED = "channel.number_added"
     CHANNEL_NUMBER_RELABELLED = "channel.number_relabelled"
