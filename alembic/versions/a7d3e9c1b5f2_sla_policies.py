@@ -5,7 +5,7 @@ administrator's order (`sla_policy`), and the last breach the alarm notified per
 (`interaction.sla_breach_key`). A new table and a nullable column: nothing to backfill.
 
 Revision ID: a7d3e9c1b5f2
-Revises: f2a6c4e8d1b7
+Revises: d9b4f2a7c3e1
 Create Date: 2026-12-07 21:20:00.000000
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from agent_workspace.models.types import UTCDateTime
 
 revision: str = "a7d3e9c1b5f2"
-down_revision: str | None = "f2a6c4e8d1b7"
+down_revision: str | None = "d9b4f2a7c3e1"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -5,7 +5,7 @@ The clock is driven by an injected `now`, never by waiting."""
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +16,7 @@ from agent_workspace.domain.sla import Target
 from agent_workspace.models import AuditEvent, Interaction, Notice, Role, utcnow
 from agent_workspace.services import labels
 from agent_workspace.services.access import Actor
+from agent_workspace.services.channels.business_hours import BusinessHours, update_business_hours
 from agent_workspace.services.conversation.notes import add_note
 from agent_workspace.services.errors import FieldProblems, NotFound
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
@@ -265,3 +266,34 @@ def test_two_alarm_passes_at_once_tell_the_assignee_and_supervisors_once(engine:
     with Session(engine) as session:
         again = session.exec(select(Notice.text).where(Notice.agent_id == alice.user_id)).all()
     assert again[-1] == f"{number} is past its next response target."
+
+
+def test_a_text_while_the_desk_is_closed_starts_its_clock_at_the_next_opening(
+    engine: Engine,
+) -> None:
+    admin = make_user("ada", roles=(Role.ADMIN,))
+    alice = make_user("alice")
+    make_channel()
+    make_consumer("Dana", DANA)
+    _policy(admin, first="30m")
+    # Open on one weekday only, two days from today (UTC): today the desk is closed.
+    today = utcnow()
+    opening_day = (today + timedelta(days=2)).date()
+    day_name = opening_day.strftime("%a")
+    update_business_hours(
+        actor=admin, hours=BusinessHours(zone="UTC", hours=f"{day_name} 09:00-17:00")
+    )
+    dana = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, DANA, "Hello")).interaction_id
+    _text(DANA, "Anyone there?")
+    plan = _rows(alice)[dana].sla  # type: ignore[attr-defined]
+    opens = datetime.combine(opening_day, time(9), tzinfo=UTC)
+    assert plan.clock.started_at == opens
+    assert plan.clock.due_at == opens + timedelta(minutes=30)
+    # Overnight nothing counts: 30 open minutes left until the desk opens.
+    assert plan.shown(today + timedelta(hours=1)) == ("First response 30m left", "ok")
+    assert plan.shown(opens + timedelta(minutes=25)) == (
+        "First response 5m left, due soon",
+        "amber",
+    )
+    assert notify_breaches(now=opens + timedelta(minutes=29)) == 0
+    assert notify_breaches(now=opens + timedelta(minutes=31)) == 1
