@@ -10,8 +10,8 @@ from reflex.event import EventSpec
 from agent_workspace.models import Role
 from agent_workspace.services import labels
 from agent_workspace.services.access import Actor
+from agent_workspace.services.channels import sla_policies as policies
 from agent_workspace.services.errors import FieldProblems, ServiceError
-from agent_workspace.services.sla import policies
 from agent_workspace.state.client_input import choice_refusal, typed_refusal
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import Choice

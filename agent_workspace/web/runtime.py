@@ -8,10 +8,9 @@ from datetime import timedelta
 from agent_workspace.config import get_settings
 from agent_workspace.services.files import collection, media_links
 from agent_workspace.services.inbound.route import InboundRouter
-from agent_workspace.services.interactions import snooze
+from agent_workspace.services.interactions import sla_alarm, snooze
 from agent_workspace.services.outbox import wakeups
 from agent_workspace.services.outbox.dispatch import Dispatcher
-from agent_workspace.services.sla import breaches
 from agent_workspace.sms import SmsGateway, TwilioGateway
 
 
@@ -71,4 +70,4 @@ async def run_snooze_alarm() -> None:
 async def run_sla_alarm() -> None:
     """The app's lifespan task that tells the assignee and supervisors of an SLA breach (every
     worker runs it; each breach is told once, by whichever pass claims it first)."""
-    await breaches.alarm_forever(every=get_settings().sla_sweep_seconds)
+    await sla_alarm.alarm_forever(every=get_settings().sla_sweep_seconds)

@@ -16,6 +16,7 @@ from agent_workspace.domain.sla import Target
 from agent_workspace.models import AuditEvent, Interaction, Notice, Role, utcnow
 from agent_workspace.services import labels
 from agent_workspace.services.access import Actor
+from agent_workspace.services.channels import sla_policies as policies
 from agent_workspace.services.channels.business_hours import BusinessHours, update_business_hours
 from agent_workspace.services.conversation.notes import add_note
 from agent_workspace.services.errors import FieldProblems, NotFound
@@ -23,9 +24,8 @@ from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions.inbox import ListQuery, Scope, inbox
 from agent_workspace.services.interactions.labels import add_label
 from agent_workspace.services.interactions.lifecycle import close_by_agent
+from agent_workspace.services.interactions.sla_alarm import notify_breaches
 from agent_workspace.services.sending.send import SendRequest, send_sms
-from agent_workspace.services.sla import policies
-from agent_workspace.services.sla.breaches import notify_breaches
 from agent_workspace.services.sla.clocks import facts_of
 from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 

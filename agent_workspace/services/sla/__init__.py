@@ -1,4 +1,6 @@
-"""Service levels (issue 27 item 8): the policies administrators set (policies.py), the facts
-and clocks of conversations as lists and headers show them (clocks.py), and the alarm that
-tells the assignee and supervisors of a breach once (breaches.py). The rules are domain/sla.py.
+"""Service levels (issue 27 item 8): a channel's business calendar (calendars.py) and the
+facts, policies and nearest clocks of conversations as lists and headers show them
+(clocks.py); the rules are domain/sla.py. This group reads models only, so every list may show
+its clocks: the administration of policies is services/channels/sla_policies.py, and the
+alarm that tells of a breach once is services/interactions/sla_alarm.py.
 """

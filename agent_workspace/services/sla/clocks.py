@@ -9,17 +9,19 @@ whatever its length: the policies of its channels, its labels, its messages.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, and_, col, or_, select
 
+from agent_workspace.domain.business_hours import Calendar
 from agent_workspace.domain.sla import (
     Clock,
     Facts,
     Policy,
     Reading,
+    Rule,
     nearest,
     policy_for,
     read_clock,
@@ -34,8 +36,9 @@ from agent_workspace.models import (
     Label,
     Message,
     MessageStatus,
+    SlaPolicy,
 )
-from agent_workspace.services.sla.policies import rules_for
+from agent_workspace.services.sla.calendars import calendar_of
 
 # Outbound statuses of a text that reached (or is on its way to) the consumer.
 _REACHED = (
@@ -150,3 +153,32 @@ def _label_names(session: Session, ids: list[int]) -> dict[int, tuple[str, ...]]
     for interaction_id, name in found:
         names.setdefault(interaction_id, []).append(name)
     return {i: tuple(n) for i, n in names.items()}
+
+
+def rules_for(session: Session, channel_ids: Iterable[int]) -> list[Rule]:
+    """The domain's rules for these channels, in order, with label names (one read), each
+    counting in its channel's business hours (services/channels/business_hours.py), or in
+    calendar time where the channel keeps none."""
+    wanted = sorted(set(channel_ids))
+    if not wanted:
+        return []
+    found = session.exec(
+        select(SlaPolicy, Label.name)
+        .join(Label, col(Label.id) == SlaPolicy.label_id, isouter=True)
+        .where(col(SlaPolicy.channel_id).in_(wanted))
+        .order_by(col(SlaPolicy.position), col(SlaPolicy.id))
+    ).all()
+    calendars = {c: calendar_of(session, c) for c in {p.channel_id for p, _ in found}}
+    return [Rule(p.channel_id, _domain(p, calendars[p.channel_id]), name) for p, name in found]
+
+
+def _domain(policy: SlaPolicy, calendar: Calendar | None) -> Policy:
+    def span(minutes: int | None) -> timedelta | None:
+        return timedelta(minutes=minutes) if minutes else None
+
+    return Policy(
+        first_response=span(policy.first_response_minutes),
+        next_response=span(policy.next_response_minutes),
+        resolution=span(policy.resolution_minutes),
+        calendar=calendar,
+    )

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from agent_workspace.models import Role
 from agent_workspace.services import labels
 from agent_workspace.services.accounts import auth
-from agent_workspace.services.sla import policies
+from agent_workspace.services.channels import sla_policies as policies
 from agent_workspace.state.admin_sla import SlaAdminState as Form
 from agent_workspace.state.session import SessionState
 from tests.integration.state.test_access_checks import admin_token, run, state_for

@@ -8,7 +8,6 @@ change is audited.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,15 +16,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from agent_workspace.db.engine import reading
-from agent_workspace.domain.business_hours import Calendar
 from agent_workspace.domain.inputs import is_row_id
-from agent_workspace.domain.sla import Policy, Rule
 from agent_workspace.domain.sla_text import parse_target, target_text
 from agent_workspace.models import Label, Role, SlaPolicy
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import AuditAction, record, save_and_record
 from agent_workspace.services.channels.admin import changing_channel, channel_settings
-from agent_workspace.services.channels.business_hours import calendar_of
 from agent_workspace.services.errors import FieldProblems, NotFound
 
 NO_SUCH_POLICY = "That service level does not exist any more (someone deleted it)."
@@ -140,35 +136,6 @@ def move_policy(
             )
         session.flush()
         return [_view(p, name) for p, name in _ordered(session, channel.id)]
-
-
-def rules_for(session: Session, channel_ids: Iterable[int]) -> list[Rule]:
-    """The domain's rules for these channels, in order, with label names (one read), each
-    counting in its channel's business hours (services/channels/business_hours.py), or in
-    calendar time where the channel keeps none."""
-    wanted = sorted(set(channel_ids))
-    if not wanted:
-        return []
-    found = session.exec(
-        select(SlaPolicy, Label.name)
-        .join(Label, col(Label.id) == SlaPolicy.label_id, isouter=True)
-        .where(col(SlaPolicy.channel_id).in_(wanted))
-        .order_by(col(SlaPolicy.position), col(SlaPolicy.id))
-    ).all()
-    calendars = {c: calendar_of(session, c) for c in {p.channel_id for p, _ in found}}
-    return [Rule(p.channel_id, _domain(p, calendars[p.channel_id]), name) for p, name in found]
-
-
-def _domain(policy: SlaPolicy, calendar: Calendar | None) -> Policy:
-    def span(minutes: int | None) -> timedelta | None:
-        return timedelta(minutes=minutes) if minutes else None
-
-    return Policy(
-        first_response=span(policy.first_response_minutes),
-        next_response=span(policy.next_response_minutes),
-        resolution=span(policy.resolution_minutes),
-        calendar=calendar,
-    )
 
 
 def _minutes(typed: dict[str, str]) -> dict[str, int | None]:
