@@ -37,6 +37,7 @@ from agent_workspace.models import (
     Message,
     MessageStatus,
     SlaPolicy,
+    utcnow,
 )
 from agent_workspace.services.sla.calendars import calendar_of
 
@@ -139,6 +140,16 @@ def plans_of(
         if found is not None:
             plans[interaction_id] = SlaPlan(policy, found.clock)
     return plans
+
+
+def nearest_clock(session: Session, interaction_id: int) -> SlaPlan | None:
+    """One interaction's nearest running clock (the conversation's header after a text)."""
+    if not session.exec(select(SlaPolicy.id).limit(1)).first():
+        return None  # no service levels set: one read, and the interaction is not loaded
+    interaction = session.get(Interaction, interaction_id)
+    if interaction is None:
+        return None
+    return plans_of(session, [interaction], utcnow()).get(interaction_id)
 
 
 def _label_names(session: Session, ids: list[int]) -> dict[int, tuple[str, ...]]:
