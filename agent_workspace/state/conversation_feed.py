@@ -130,7 +130,8 @@ class ConversationFeed(rx.SharedState):
         if self.info.id != latest.interaction_id:
             return False
         self._show_messages(_items(latest.tail, self._person, self._labels), latest.total, True)
-        self._sla = latest.sla
+        if latest.sla != self._sla:
+            self._sla = latest.sla
         key = latest.sla.clock.breach_key if latest.sla else ""
         if key != self.info.sla_key:  # each tab says the new clock (state/sla.py)
             shown = getattr(self.info, "__wrapped__", self.info)  # not Reflex's proxy

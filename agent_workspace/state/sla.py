@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from datetime import datetime
 
 import reflex as rx
 
@@ -35,9 +36,8 @@ def kept_plans(
     }
 
 
-def retold(rows: list[RowItem], plans: dict[int, SlaPlan]) -> list[RowItem] | None:
-    """The rows with their clocks said again now; None when no words changed."""
-    now = utcnow()
+def retold(rows: list[RowItem], plans: dict[int, SlaPlan], now: datetime) -> list[RowItem] | None:
+    """The rows with their clocks said again at `now`; None when no words changed."""
     changed = False
     fresh = []
     for row in getattr(rows, "__wrapped__", rows):  # the list, not Reflex's tracking proxy

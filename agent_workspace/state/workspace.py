@@ -16,7 +16,7 @@ from reflex.event import EventSpec
 
 from agent_workspace import reflex_internals
 from agent_workspace.domain.inputs import is_row_id, search_problem
-from agent_workspace.models import InteractionType, Role
+from agent_workspace.models import InteractionType, Role, utcnow
 from agent_workspace.services import labels
 from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts import preferences
@@ -145,7 +145,7 @@ class WorkspaceState(SessionState):
         """The browser's timer: the rows' SLA clocks said again (state/sla.py), no read."""
         if refusal(self, Role.AGENT) or not self._plans:
             return
-        if (fresh := retold(self.rows, self._plans)) is not None:
+        if (fresh := retold(self.rows, self._plans, utcnow())) is not None:
             self.rows = fresh
 
     def _patchable(self) -> bool:

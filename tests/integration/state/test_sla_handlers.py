@@ -5,16 +5,22 @@ list's timer says the rows' clocks again from what the tab holds."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from agent_workspace.domain.sla import Facts, Policy, clocks
 from agent_workspace.models import Role
 from agent_workspace.services import labels
 from agent_workspace.services.accounts import auth
 from agent_workspace.services.channels import sla_policies as policies
+from agent_workspace.services.interactions.lists import InteractionRow
+from agent_workspace.services.sla.clocks import SlaPlan
 from agent_workspace.state.admin_sla import SlaAdminState as Form
+from agent_workspace.state.live import RowItem
 from agent_workspace.state.session import SessionState
+from agent_workspace.state.sla import kept_plans, retold
 from tests.integration.state.test_access_checks import admin_token, run, state_for
 from tests.support.factories import make_channel, make_user
 
@@ -93,3 +99,70 @@ def test_an_agent_tab_keeps_nothing_typed_and_saves_nothing(engine: Engine) -> N
     state.first_response = "15m"  # a forged client state
     _call(state, Form.save)
     assert policies.list_policies(actor=ada) == []
+
+
+AT = datetime(2026, 12, 7, 15, tzinfo=UTC)
+
+
+def _plan(minutes: int) -> SlaPlan:
+    policy = Policy(first_response=timedelta(minutes=minutes))
+    clock = clocks(policy, Facts(opened_at=AT, consumer_messages=(AT,)))[0]
+    return SlaPlan(policy, clock)
+
+
+def _row(row_id: int, text: str = "", status: str = "") -> RowItem:
+    return RowItem(
+        id=row_id,
+        number=f"IMS{row_id:07d}",
+        type="messaging",
+        state="work in progress",
+        person_name="Dana",
+        phone="",
+        assigned_to="Alice",
+        preview="Hi",
+        last_at="",
+        awaiting=True,
+        unread=0,
+        virtual_agent=False,
+        active=True,
+        sla_text=text,
+        sla_status=status,
+    )
+
+
+def test_the_list_timer_says_the_clocks_again_and_only_when_words_change() -> None:
+    plans = {1: _plan(15)}
+    rows = [_row(1, "First response 15m left", "ok"), _row(2)]
+    assert retold(rows, plans, AT) is None  # nothing to change: nothing is pushed
+    later = retold(rows, plans, AT + timedelta(minutes=12))
+    assert later is not None
+    assert [(r.sla_text, r.sla_status) for r in later] == [
+        ("First response 3m left, due soon", "amber"),
+        ("", ""),
+    ]
+    overdue = retold(later, plans, AT + timedelta(minutes=20))
+    assert overdue is not None and overdue[0].sla_text == "First response 5m overdue"
+
+
+def test_the_tab_keeps_the_clocks_of_the_rows_it_shows_only() -> None:
+    kept = {1: _plan(15), 2: _plan(30)}
+    shown = [_row(1), _row(3)]
+    # Nothing read again: row 1 keeps its clock, row 2 left the list and its clock with it.
+    assert kept_plans(kept, [], shown) == {1: kept[1]}
+    # Row 1 read again with no clock running (answered): it keeps none.
+    assert kept_plans(kept, [_answered(1)], shown) == {}
+
+
+def _answered(row_id: int) -> InteractionRow:
+    return InteractionRow(
+        id=row_id,
+        number=f"IMS{row_id:07d}",
+        type="messaging",
+        state="work_in_progress",
+        person_name="Dana",
+        phone="",
+        assigned_to="Alice",
+        opened_at=AT,
+        updated_at=AT,
+        sla=None,
+    )
