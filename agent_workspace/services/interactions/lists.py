@@ -85,7 +85,8 @@ def rows_view(session: Session, interactions: Sequence[Interaction]) -> list[Int
     failing = _last_outbound_failed(session, [i.id for i in interactions if i.id is not None])
     scheduled = _with_scheduled(session, [i.id for i in interactions if i.id is not None])
     labels = labels_of(session, [i.id for i in interactions if i.id is not None])
-    plans = plans_of(session, interactions, utcnow())
+    label_names = {i: tuple(x.name for x in carried) for i, carried in labels.items()}
+    plans = plans_of(session, interactions, utcnow(), label_names)
     rows = []
     for interaction, ref in zip(interactions, refs, strict=True):
         person = people.get(ref) if ref else None

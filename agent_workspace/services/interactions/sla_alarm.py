@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import reading, transaction
-from agent_workspace.domain.sla import Clock, new_breaches
+from agent_workspace.domain.sla import new_breaches
 from agent_workspace.domain.sla_text import NAMES
 from agent_workspace.models import (
     ACTIVE_STATES,
@@ -60,10 +60,10 @@ def notify_breaches(*, now: datetime | None = None, engine: Engine | None = None
                 and (found := new_breaches(policies[i.id], facts[i.id], at, i.sla_breach_key))
             ]
             full = len(page) == PAGE
-        for interaction_id, breaches in due:
+        for interaction_id, _ in due:
             assert interaction_id is not None
             with transaction(engine) as session:
-                notified += _claim(session, interaction_id, breaches)
+                notified += _claim(session, interaction_id, at)
         if not full:
             return notified
 
@@ -110,14 +110,24 @@ _CLAIM = (
 )
 
 
-def _claim(session: Session, interaction_id: int, breaches: list[Clock]) -> int:
-    """Moves the interaction's key to its last breach if no pass has; the winner notifies."""
+def _claim(session: Session, interaction_id: int, at: datetime) -> int:
+    """Its breaches worked out again under its row lock (a reply or a close since the page was
+    read tells nobody), then the key moved to the last one if no pass has: the winner
+    notifies."""
+    interaction = session.exec(
+        select(Interaction).where(Interaction.id == interaction_id).with_for_update()
+    ).first()
+    if interaction is None or interaction.state not in ACTIVE_STATES:
+        return 0
+    policy = policies_of(session, [interaction]).get(interaction_id)
+    facts = facts_of(session, [interaction])[interaction_id]
+    breaches = new_breaches(policy, facts, at, interaction.sla_breach_key) if policy else []
+    if not breaches:
+        return 0
     key = breaches[-1].breach_key
     row = session.execute(_CLAIM, {"interaction_id": interaction_id, "key_": key}).first()
     if row is None:
         return 0
-    interaction = session.get(Interaction, interaction_id)
-    assert interaction is not None
     missed = [NAMES[clock.target].lower() for clock in breaches]
     record(
         session=session,

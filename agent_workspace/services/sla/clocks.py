@@ -9,7 +9,7 @@ whatever its length: the policies of its channels, its labels, its messages.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -68,13 +68,19 @@ class SlaPlan:
         return describe(found), found.status.value
 
 
-def policies_of(session: Session, interactions: Sequence[Interaction]) -> dict[int, Policy]:
-    """The policy each interaction answers to (those with none are left out)."""
+def policies_of(
+    session: Session,
+    interactions: Sequence[Interaction],
+    labels: Mapping[int, tuple[str, ...]] | None = None,
+) -> dict[int, Policy]:
+    """The policy each interaction answers to (those with none are left out); `labels`, the
+    names each carries, when the caller has read them already."""
     channels = {i.channel_id for i in interactions if i.channel_id is not None}
     rules = rules_for(session, channels)
     if not rules:
         return {}
-    labels = _label_names(session, [i.id for i in interactions if i.id is not None])
+    if labels is None:
+        labels = _label_names(session, [i.id for i in interactions if i.id is not None])
     found: dict[int, Policy] = {}
     for interaction in interactions:
         if interaction.id is None or interaction.channel_id is None:
@@ -127,10 +133,13 @@ def facts_of(session: Session, interactions: Sequence[Interaction]) -> dict[int,
 
 
 def plans_of(
-    session: Session, interactions: Sequence[Interaction], now: datetime
+    session: Session,
+    interactions: Sequence[Interaction],
+    now: datetime,
+    labels: Mapping[int, tuple[str, ...]] | None = None,
 ) -> dict[int, SlaPlan]:
     """The nearest running clock of each interaction that has one (policy and a clock running)."""
-    policies = policies_of(session, interactions)
+    policies = policies_of(session, interactions, labels)
     if not policies:
         return {}
     facts = facts_of(session, [i for i in interactions if i.id in policies])
