@@ -234,7 +234,8 @@ def list_pane() -> rx.Component:
         # its own page (the key sits on a wrapper, so the mount handler really runs again).
         _trigger(AgentListFeed.version, state.feed_changed("agent", AgentListFeed.version)),
         _trigger(ListsFeed.version, state.feed_changed("lists", ListsFeed.version)),
-        sla_timer(state.tick_sla),  # the rows' SLA clocks said again, with no read
+        # The rows' SLA clocks said again, with no read, while some row shows one.
+        rx.cond(state.sla_ticking, sla_timer(state.tick_sla)),
         spacing="3",
         width="100%",
     )

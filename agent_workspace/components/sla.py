@@ -50,6 +50,6 @@ def header_clock() -> rx.Component:
             key=info.id.to_string() + "/" + info.sla_key + "/" + info.state,
             display="none",
         ),
-        sla_timer(SlaHeaderState.tick),
+        rx.cond(info.sla_key != "", sla_timer(SlaHeaderState.tick)),
         sla_badge(SlaHeaderState.text, SlaHeaderState.status, id="aw-sla"),
     )

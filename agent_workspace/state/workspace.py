@@ -84,6 +84,7 @@ class WorkspaceState(SessionState):
     _versions: dict[str, int] = {}  # the feed versions this tab's rows reflect
     _listed_for: int = 0  # whose list the tab read last (another may sign in on the tab)
     _plans: dict[int, SlaPlan] = {}  # the rows' nearest SLA clocks, said again on the timer
+    sla_ticking: bool = False  # some row shows a clock: the page runs the timer
 
     @rx.var
     def scope_options(self) -> list[Choice]:
@@ -148,6 +149,12 @@ class WorkspaceState(SessionState):
         if (fresh := retold(self.rows, self._plans, utcnow())) is not None:
             self.rows = fresh
 
+    def _keep_plans(self, plans: dict[int, SlaPlan]) -> None:
+        if plans or self._plans:
+            self._plans = plans
+        if self.sla_ticking != bool(plans):
+            self.sla_ticking = bool(plans)
+
     def _patchable(self) -> bool:
         """Only My Interactions by latest activity without a search is decided row by row;
         a search's matches and the other sorts' keys are the server's to say."""
@@ -179,7 +186,7 @@ class WorkspaceState(SessionState):
             )
             latest.update((r.id, r) for r in change.rows)
         self.rows = rows
-        self._plans = kept_plans(self._plans, latest.values(), rows)
+        self._keep_plans(kept_plans(self._plans, latest.values(), rows))
         self.unread_total = changes[-1].unread_total
         events: list[EventSpec] = [rx.call_script(_title_script(self.unread_total))]
         shown = {r.id for r in rows}
@@ -242,7 +249,7 @@ class WorkspaceState(SessionState):
         if isinstance(page, ServiceError):
             return
         self.rows = [*self.rows, *[row_item(r) for r in page.rows]][:SHOWN_ROWS]
-        self._plans = kept_plans(self._plans, page.rows, self.rows)
+        self._keep_plans(kept_plans(self._plans, page.rows, self.rows))
         self._remember_cursor(page.next)
         if self.has_more and len(self.rows) >= SHOWN_ROWS:
             self.has_more = False
@@ -308,7 +315,7 @@ class WorkspaceState(SessionState):
         page, total = read
         self.list_error = ""
         self.rows = [row_item(r) for r in page.rows]
-        self._plans = kept_plans({}, page.rows, self.rows)
+        self._keep_plans(kept_plans({}, page.rows, self.rows))
         self._remember_cursor(page.next)
         self.unread_total = total
         events: list[EventSpec] = [rx.call_script(_title_script(total))]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.axe import assert_accessible
 from tests.e2e.pages import (
     compose,
     messages,
@@ -56,6 +57,7 @@ def test_a_first_response_target_shows_its_time_left_once_the_consumer_texts(
     expect(admin.get_by_text("Saved the service level for the channel.")).to_be_visible()
     table = admin.get_by_role("table", name="Service levels")
     expect(table.get_by_role("row").filter(has_text="Every conversation")).to_contain_text("15m")
+    assert_accessible(admin, "the Service levels tab")
     admin.context.close()
 
     username, _ = add_agent(workspace, "Sam")
@@ -77,6 +79,7 @@ def test_a_first_response_target_shows_its_time_left_once_the_consumer_texts(
     expect(messages(page)).to_contain_text("Where is it now?", timeout=15_000)
     expect(row).to_contain_text(LEFT)
     expect(page.locator("#aw-sla")).to_have_text(LEFT)
+    assert_accessible(page, "a row and a header showing an SLA clock")
     send_reply = "It arrives tomorrow."
     compose(page, body=send_reply)
     send(page)
