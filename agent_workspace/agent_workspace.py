@@ -12,7 +12,10 @@ from agent_workspace.pages.login import login_page
 from agent_workspace.state.admin import AdminState
 from agent_workspace.state.admin_assignment import AssignmentAdminState
 from agent_workspace.state.admin_audit import AuditAdminState
-from agent_workspace.state.admin_business_hours import BusinessHoursAdminState
+from agent_workspace.state.admin_business_hours import (
+    AutoReplyAdminState,
+    BusinessHoursAdminState,
+)
 from agent_workspace.state.admin_channel import NumbersAdminState, ResolverAdminState
 from agent_workspace.state.admin_consent import StopPolicyAdminState
 from agent_workspace.state.admin_labels import LabelsAdminState
@@ -112,6 +115,7 @@ app.add_page(
         StopPolicyAdminState.load,
         AssignmentAdminState.load,
         BusinessHoursAdminState.load,
+        AutoReplyAdminState.load,
         RepliesAdminState.load,
         LabelsAdminState.load,
         SlaAdminState.load,

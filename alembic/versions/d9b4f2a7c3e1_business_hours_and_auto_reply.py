@@ -2,7 +2,7 @@
 
 Issue 27 items 8 and 9: a calendar per channel (time zone, weekly hours, holidays, kept as the
 administrator's text; no zone: no hours), the auto-reply sent outside them (on/off and its
-text), and when a conversation got it (once each).
+text), when a conversation got it (once each), and which messages are that reply.
 
 Revision ID: d9b4f2a7c3e1
 Revises: f2a6c4e8d1b7
@@ -45,9 +45,15 @@ def upgrade() -> None:
         "interaction",
         sa.Column("after_hours_replied_at", UTCDateTime(timezone=True), nullable=True),
     )
+    op.add_column(
+        "message",
+        sa.Column("auto_reply", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("message") as batch:
+        batch.drop_column("auto_reply")
     with op.batch_alter_table("interaction") as batch:
         batch.drop_column("after_hours_replied_at")
     with op.batch_alter_table("channel") as batch:

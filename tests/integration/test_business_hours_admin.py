@@ -23,6 +23,14 @@ from agent_workspace.services.channels.business_hours import (
 from agent_workspace.services.errors import AccessDenied, FieldProblems
 from tests.support.factories import make_channel, make_user
 
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _spans(day: int) -> str:
+    """Six short spans, different each day: no range of days writes them shorter."""
+    return ", ".join(f"{h:02d}:{day:02d}-{h:02d}:{day + 30:02d}" for h in range(6))
+
+
 NINE_TO_FIVE = BusinessHours(
     zone="America/New_York",
     hours="monday-friday 9:00-17:00; sat 10:00-14:00",
@@ -94,6 +102,10 @@ def test_a_channel_has_no_hours_until_an_admin_sets_them_and_clears_them(
         (BusinessHours("UTC", ""), {"hours": "Give the opening hours"}),
         (BusinessHours("", "Funday 09:00-17:00"), {"zone": "Give a time zone", "hours": "Funday"}),
         (BusinessHours("UTC", "Mon 09:00-17:00", "2026-01-01\n" * 400), {"holidays": "at most"}),
+        (
+            BusinessHours("UTC", "; ".join(f"{d} {_spans(i)}" for i, d in enumerate(DAYS))),
+            {"hours": "give fewer spans a day"},
+        ),
     ],
 )
 def test_bad_hours_are_refused_by_field_and_nothing_is_stored(

@@ -23,10 +23,12 @@ from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.channels.admin import changing_channel, read_channel
 from agent_workspace.services.errors import FieldProblems
-from agent_workspace.services.sla.calendars import calendar_of as calendar_of  # its home
+from agent_workspace.services.sla.calendars import calendar_of as calendar_of  # their home
+from agent_workspace.services.sla.calendars import stored_calendar as stored_calendar
 
 T = TypeVar("T")
 MAX_HOLIDAYS_CHARS = 4000
+MAX_WEEK_CHARS = 400  # channel.hours_week's column
 
 
 @dataclass(frozen=True)
@@ -103,10 +105,16 @@ def _checked(hours: BusinessHours) -> BusinessHours:
         days = None
     else:
         days = read("holidays", parse_holidays, hours.holidays)
+    canonical = hours_text(week) if week is not None else ""
+    if len(canonical) > MAX_WEEK_CHARS:
+        problems["hours"] = (
+            f"The hours are at most {MAX_WEEK_CHARS} characters written out "
+            f"({len(canonical)} now); give fewer spans a day."
+        )
     if problems or zone is None or week is None or days is None:
         raise FieldProblems(problems)
     listed = "\n".join(f"{day.isoformat()} {name}".strip() for day, name in sorted(days.items()))
-    return BusinessHours(zone=zone, hours=hours_text(week), holidays=listed)
+    return BusinessHours(zone=zone, hours=canonical, holidays=listed)
 
 
 def _view(channel: Channel) -> BusinessHours:

@@ -19,7 +19,11 @@ def calendar_of(session: Session, channel_id: int) -> Calendar | None:
             col(Channel.id) == channel_id
         )
     ).first()
-    if row is None or row[0] is None:
+    return None if row is None else stored_calendar(*row)
+
+
+def stored_calendar(zone: str | None, week: str, holidays: str) -> Calendar | None:
+    """The calendar of a channel's three columns, for a caller that read them with more."""
+    if zone is None:
         return None
-    zone, week, holidays = row
     return Calendar(zone, parse_hours(week), frozenset(parse_holidays(holidays)))
