@@ -13,10 +13,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from agent_workspace.domain.sla import Target
-from agent_workspace.models import AuditEvent, Interaction, Notice, Role, utcnow
+from agent_workspace.models import AuditEvent, Interaction, Message, Notice, Role, utcnow
 from agent_workspace.services import labels
 from agent_workspace.services.access import Actor
 from agent_workspace.services.channels import sla_policies as policies
+from agent_workspace.services.channels.after_hours import AutoReply, update_auto_reply
 from agent_workspace.services.channels.business_hours import BusinessHours, update_business_hours
 from agent_workspace.services.conversation.notes import add_note
 from agent_workspace.services.errors import FieldProblems, NotFound
@@ -27,6 +28,7 @@ from agent_workspace.services.interactions.lifecycle import close_by_agent
 from agent_workspace.services.interactions.sla_alarm import notify_breaches
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.services.sla.clocks import facts_of
+from tests.support.business_hours import closed_now
 from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 DANA = "+14155550123"
@@ -297,3 +299,23 @@ def test_a_text_while_the_desk_is_closed_starts_its_clock_at_the_next_opening(
     )
     assert notify_breaches(now=opens + timedelta(minutes=29)) == 0
     assert notify_breaches(now=opens + timedelta(minutes=31)) == 1
+
+
+def test_the_after_hours_auto_reply_is_no_answer_the_clock_waits_for_an_agent(
+    engine: Engine,
+) -> None:
+    admin = make_user("ada", roles=(Role.ADMIN,))
+    alice = make_user("alice")
+    make_channel()
+    make_consumer("Dana", DANA)
+    _policy(admin, first="30m")
+    dana = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, DANA, "Hello")).interaction_id
+    update_business_hours(actor=admin, hours=closed_now())
+    update_auto_reply(actor=admin, setting=AutoReply(enabled=True, text="We are closed."))
+    _text(DANA, "Anyone there?")
+    with Session(engine) as session:
+        auto = session.exec(select(Message).where(col(Message.auto_reply))).all()
+    assert len(auto) == 1 and auto[0].interaction_id == dana  # the auto-reply went
+    plan = _rows(alice)[dana].sla  # type: ignore[attr-defined]
+    assert plan is not None and plan.clock.target is Target.FIRST_RESPONSE
+    assert plan.clock.stopped_at is None
