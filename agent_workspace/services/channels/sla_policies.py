@@ -25,7 +25,7 @@ from agent_workspace.services.channels.admin import changing_channel, channel_se
 from agent_workspace.services.errors import FieldProblems, NotFound
 
 NO_SUCH_POLICY = "That service level does not exist any more (someone deleted it)."
-FIELDS = ("first_response", "next_response", "resolution")
+RACED = "Another administrator has just saved a service level for this; edit that one."
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def save_policy(
             policy.next_response_minutes = minutes["next_response"]
             policy.resolution_minutes = minutes["resolution"]
             name = label.name if label else ""
-            detail = {"label": name or None, **{k: v for k, v in minutes.items()}}
+            detail: dict[str, object] = {"label": name or None, **minutes}
             if before is not None and before == _view(policy, ""):
                 return _view(policy, name)
             save_and_record(
@@ -88,8 +88,8 @@ def save_policy(
                 detail=detail if before is None else {**detail, "before": before.__dict__},
             )
             return _view(policy, name)
-    except sa.exc.IntegrityError:  # another administrator saved one for this label meanwhile
-        raise FieldProblems({"label": _taken(None)}) from None
+    except sa.exc.IntegrityError:  # another administrator saved one for it meanwhile
+        raise FieldProblems({"label": RACED}) from None
 
 
 def delete_policy(*, actor: Actor | None, policy_id: int, engine: Engine | None = None) -> str:
