@@ -4,6 +4,8 @@ The clock is driven by an injected `now`, never by waiting."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
 from datetime import UTC, datetime, time, timedelta
 
@@ -25,11 +27,12 @@ from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions.inbox import ListQuery, Scope, inbox
 from agent_workspace.services.interactions.labels import add_label
 from agent_workspace.services.interactions.lifecycle import close_by_agent
-from agent_workspace.services.interactions.sla_alarm import notify_breaches
+from agent_workspace.services.interactions.sla_alarm import alarm_forever, notify_breaches
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.services.sla.clocks import facts_of
 from tests.support.business_hours import closed_now
 from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.support.waiting import wait_until
 
 DANA = "+14155550123"
 EVE = "+14155550166"
@@ -319,3 +322,42 @@ def test_the_after_hours_auto_reply_is_no_answer_the_clock_waits_for_an_agent(
     plan = _rows(alice)[dana].sla  # type: ignore[attr-defined]
     assert plan is not None and plan.clock.target is Target.FIRST_RESPONSE
     assert plan.clock.stopped_at is None
+
+
+def test_the_alarm_task_tells_a_breach_on_its_own(engine: Engine) -> None:
+    """The lifespan task's loop (web/runtime.py run_sla_alarm) runs the pass by itself."""
+    admin = make_user("ada", roles=(Role.ADMIN,))
+    alice = make_user("alice")
+    make_channel()
+    make_consumer("Dana", DANA)
+    _policy(admin, first="5m")
+    dana = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, DANA, "Hello")).interaction_id
+    _text(DANA, "Help")
+    with engine.begin() as conn:  # Hello went two hours ago, Help came an hour ago: overdue
+        for author, ago in (
+            (col(Message.author_id).is_not(None), 2),
+            (col(Message.author_id).is_(None), 1),
+        ):
+            conn.execute(
+                sa.update(Message)
+                .where(col(Message.interaction_id) == dana, author)
+                .values(created_at=utcnow() - timedelta(hours=ago))
+            )
+    loop = asyncio.new_event_loop()
+    alarm = loop.create_task(alarm_forever(every=0.05, engine=engine))
+
+    def run() -> None:
+        with contextlib.suppress(asyncio.CancelledError):  # how the test stops it
+            loop.run_until_complete(alarm)
+
+    running = threading.Thread(target=run, daemon=True)
+    running.start()
+    try:
+        wait_until(lambda: _row(engine, dana).sla_breach_key is not None, what="the alarm")
+    finally:
+        loop.call_soon_threadsafe(alarm.cancel)
+        running.join(timeout=10)
+        loop.close()
+    with Session(engine) as session:
+        told = session.exec(select(Notice.text).where(Notice.agent_id == alice.user_id)).all()
+    assert told == [f"{_row(engine, dana).number} is past its first response target."]
