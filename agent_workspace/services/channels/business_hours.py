@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
 
-from agent_workspace.domain.business_hours import Calendar
 from agent_workspace.domain.business_hours_text import (
     HoursTextError,
     hours_text,
@@ -25,6 +23,8 @@ from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.channels.admin import changing_channel, read_channel
 from agent_workspace.services.errors import FieldProblems
+from agent_workspace.services.sla.calendars import calendar_of as calendar_of  # their home
+from agent_workspace.services.sla.calendars import stored_calendar as stored_calendar
 
 T = TypeVar("T")
 MAX_HOLIDAYS_CHARS = 4000
@@ -42,24 +42,6 @@ class BusinessHours:
     @property
     def is_set(self) -> bool:
         return self.zone != ""
-
-
-def calendar_of(session: Session, channel_id: int) -> Calendar | None:
-    """The channel's business calendar, or None when no hours are set (the desk then counts
-    calendar time). One small read; what is stored was checked when saved."""
-    row = session.exec(
-        select(Channel.hours_zone, Channel.hours_week, Channel.hours_holidays).where(
-            col(Channel.id) == channel_id
-        )
-    ).first()
-    return None if row is None else stored_calendar(*row)
-
-
-def stored_calendar(zone: str | None, week: str, holidays: str) -> Calendar | None:
-    """The calendar of a channel's three columns, for a caller that read them with more."""
-    if zone is None:
-        return None
-    return Calendar(zone, parse_hours(week), frozenset(parse_holidays(holidays)))
 
 
 def business_hours(*, actor: Actor | None, engine: Engine | None = None) -> BusinessHours:
