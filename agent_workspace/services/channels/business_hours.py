@@ -1,7 +1,8 @@
-"""A channel's business hours (issue 27 items 8 and 9): the calendar the SLA clock and the
-after-hours auto-reply read (`calendar_of`), and its administration form (time zone, weekly
-hours, holidays, as the administrator writes them; clearing them returns the desk to calendar
-time). The rules are domain/business_hours.py; the text form is domain/business_hours_text.py."""
+"""A channel's business hours (issue 27 items 8 and 9), the administration form: time zone,
+weekly hours and holidays, as the administrator writes them; clearing them returns the desk to
+calendar time. The SLA clock and the after-hours auto-reply read the calendar through
+services/sla/calendars.py -> calendar_of. The rules are domain/business_hours.py; the text
+form is domain/business_hours_text.py."""
 
 from __future__ import annotations
 
@@ -23,8 +24,6 @@ from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.channels.admin import changing_channel, read_channel
 from agent_workspace.services.errors import FieldProblems
-from agent_workspace.services.sla.calendars import calendar_of as calendar_of  # their home
-from agent_workspace.services.sla.calendars import stored_calendar as stored_calendar
 
 T = TypeVar("T")
 MAX_HOLIDAYS_CHARS = 4000
