@@ -12,6 +12,7 @@ from agent_workspace.services import labels
 from agent_workspace.services.access import Actor
 from agent_workspace.services.channels import sla_policies as policies
 from agent_workspace.services.errors import FieldProblems, ServiceError
+from agent_workspace.state.admin_form import TableForm
 from agent_workspace.state.client_input import choice_refusal, typed_refusal
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import Choice
@@ -42,10 +43,9 @@ def _item(view: policies.PolicyView) -> PolicyItem:
     )
 
 
-class SlaAdminState(SessionState):
+class SlaAdminState(TableForm, SessionState):
     policies: list[PolicyItem] = []
     label_options: list[Choice] = [Choice(EVERY, "Every conversation (no label)")]
-    editing_id: int = 0  # 0: a new policy
     label_id: str = EVERY
     first_response: str = ""
     next_response: str = ""
@@ -54,7 +54,6 @@ class SlaAdminState(SessionState):
     first_response_error: str = ""
     next_response_error: str = ""
     resolution_error: str = ""
-    error: str = ""
 
     async def _reload(self, who: Role | Actor, *, show: str = "") -> None:
         found = await self._serve(who, policies.list_policies, show=show)
@@ -91,7 +90,7 @@ class SlaAdminState(SessionState):
             return
         self.label_id, self.label_error = value, ""
 
-    def _typed(self, field: str, value: str) -> None:
+    def _type_target(self, field: str, value: str) -> None:
         if problem := typed_refusal(self, Role.ADMIN, value, what="The target", limit=40):
             setattr(self, f"{field}_error", problem)
             return
@@ -100,15 +99,15 @@ class SlaAdminState(SessionState):
 
     @rx.event
     def set_first_response(self, value: str) -> None:
-        self._typed("first_response", value)
+        self._type_target("first_response", value)
 
     @rx.event
     def set_next_response(self, value: str) -> None:
-        self._typed("next_response", value)
+        self._type_target("next_response", value)
 
     @rx.event
     def set_resolution(self, value: str) -> None:
-        self._typed("resolution", value)
+        self._type_target("resolution", value)
 
     @rx.event
     def edit(self, policy_id: int) -> None:
@@ -121,8 +120,7 @@ class SlaAdminState(SessionState):
         self._mark({})
         self.error = ""
 
-    @rx.event
-    def cancel(self) -> None:
+    def _close_row(self) -> None:
         self.editing_id, self.label_id = 0, EVERY
         self.first_response = self.next_response = self.resolution = ""
         self._mark({})
@@ -148,7 +146,7 @@ class SlaAdminState(SessionState):
         await self._reload(actor)
         if isinstance(done, ServiceError):
             return None
-        self.cancel()
+        self._close_row()
         return rx.toast.success(f"Saved the service level for {done.label or 'the channel'}.")
 
     @rx.event
@@ -160,13 +158,8 @@ class SlaAdminState(SessionState):
 
     @rx.event
     async def delete(self, policy_id: int) -> EventSpec | None:
-        self.error = ""
-        if (actor := await self._actor_as(Role.ADMIN)) is None:
-            return None
-        name = await self._serve(actor, policies.delete_policy, policy_id=policy_id)
-        await self._reload(actor)
-        if isinstance(name, ServiceError):
-            return None
-        if self.editing_id == policy_id:
-            self.cancel()
-        return rx.toast.success(f"Deleted the service level for {name}.")
+        return await self._delete(
+            policies.delete_policy,
+            lambda name: f"Deleted the service level for {name}.",
+            policy_id=policy_id,
+        )
