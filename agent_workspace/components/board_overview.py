@@ -51,16 +51,20 @@ def _waiting_card() -> rx.Component:
     )
 
 
-def _breaching_card() -> rx.Component:
+def _breaching_card(show: Any = None) -> rx.Component:
+    """Open conversations whose nearest SLA clock is due soon or overdue, in words; `show`,
+    the board's handler that filters its table to them."""
     overview = SupervisorBoardFeed.overview
+    words: rx.Component = rx.text(overview.breaching_text, size="2", id="breaching-text")
+    if show is not None:
+        listed = rx.button("List them", size="1", variant="soft", on_click=show)
+        words = rx.hstack(
+            words, rx.cond(overview.breaching_soon > 0, listed), align="center", spacing="2"
+        )
     return _card(
         "Breaching soon",
         rx.cond(overview.sla, overview.breaching_soon, "—"),
-        rx.cond(
-            overview.sla,
-            rx.text("SLA clocks turning red", size="2"),
-            rx.text("No SLA policy yet", size="2"),
-        ),
+        rx.cond(overview.sla, words, rx.text("No SLA policy yet", size="2")),
     )
 
 
@@ -94,8 +98,9 @@ def _team(label: str, members: Any) -> rx.Component:
     )
 
 
-def overview_strip() -> rx.Component:
-    """The figures a supervisor reads first, live; README shows it (docs/board-overview.png)."""
+def overview_strip(show_breaching: Any = None) -> rx.Component:
+    """The figures a supervisor reads first, live; README shows it (docs/board-overview.png).
+    `show_breaching`: the board's handler that lists the conversations breaching soon."""
     overview = SupervisorBoardFeed.overview
     return rx.el.section(
         rx.heading("Overview", size="3", id="overview-heading"),
@@ -107,7 +112,7 @@ def overview_strip() -> rx.Component:
                 rx.text(overview.queued, " with the virtual agent", size="2"),
             ),
             _waiting_card(),
-            _breaching_card(),
+            _breaching_card(show_breaching),
             spacing="3",
             wrap="wrap",
         ),

@@ -232,6 +232,28 @@ def nearest(found: Iterable[Reading]) -> Reading | None:
     return min(found, key=lambda reading: reading.clock.breach_key, default=None)
 
 
+BREACHING = frozenset({Status.AMBER, Status.RED})  # "breaching soon": due soon or overdue
+
+
+@dataclass(frozen=True)
+class Breaching:
+    """The floor's open conversations whose nearest running clock is amber (due soon) or red
+    (overdue): the board's "Breaching soon"."""
+
+    due_soon: int = 0
+    overdue: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.due_soon + self.overdue
+
+
+def breaching(statuses: Iterable[Status]) -> Breaching:
+    """The tally of nearest clocks' statuses (one per conversation)."""
+    found = list(statuses)
+    return Breaching(found.count(Status.AMBER), found.count(Status.RED))
+
+
 def new_breaches(policy: Policy, facts: Facts, now: datetime, last_key: str | None) -> list[Clock]:
     """Running clocks past due at `now` not yet notified, in the order they breached; the
     service notifies them and keeps the last one's key. A clock stopped late needs no one."""

@@ -12,7 +12,7 @@ import math
 import re
 from datetime import timedelta
 
-from agent_workspace.domain.sla import Reading, Status, Target
+from agent_workspace.domain.sla import Breaching, Reading, Status, Target
 
 SHORTEST = timedelta(minutes=1)
 LONGEST = timedelta(days=365)
@@ -103,3 +103,10 @@ def describe(reading: Reading) -> str:
         return f"{name} due now"
     soon = ", due soon" if reading.status is Status.AMBER else ""
     return f"{name} {span_text(reading.left)} left{soon}"
+
+
+def breaching_text(found: Breaching) -> str:
+    """The board's "Breaching soon" in words: "3 due soon · 1 overdue"."""
+    if not found.total:
+        return "Every clock on time"
+    return f"{found.due_soon} due soon · {found.overdue} overdue"

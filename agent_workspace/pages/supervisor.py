@@ -12,12 +12,22 @@ import reflex as rx
 from agent_workspace.components.board_overview import overview_strip
 from agent_workspace.components.forms import badge, field, native_select
 from agent_workspace.components.layout import VISUALLY_HIDDEN, role_page
+from agent_workspace.components.sla import sla_badge, sla_timer
 from agent_workspace.state.live import SupervisorBoardFeed
 from agent_workspace.state.supervisor import ANY, StayItem, SupervisorState
 from agent_workspace.state.views import BoardItem
 
 ROUTE = "/supervisor"
-COLUMNS = ("Number", "State", "Person", "Assigned to", "Live group", "Last message", "Waiting")
+COLUMNS = (
+    "Number",
+    "State",
+    "Person",
+    "Assigned to",
+    "Live group",
+    "Last message",
+    "Waiting",
+    "SLA",
+)
 S = SupervisorState
 STATES = (("new", "New"), ("work_in_progress", "Work in progress"), ("on_hold", "On hold"))
 
@@ -84,6 +94,16 @@ def _filters() -> rx.Component:
             "filter-channel",
         ),
         _field(
+            "SLA",
+            _select(
+                "filter-sla",
+                S.filter_sla,
+                S.set_filter_sla,
+                [rx.el.option("Breaching soon (due soon or overdue)", value="breaching")],
+            ),
+            "filter-sla",
+        ),
+        _field(
             "Find",
             rx.input(
                 id="filter-text",
@@ -125,6 +145,7 @@ def _row(item: BoardItem) -> rx.Component:
                 "—",
             )
         ),
+        rx.table.cell(sla_badge(item.sla_text, item.sla_status)),
         rx.table.cell(
             rx.hstack(
                 _action("Join", row.number, S.join(row.id)),
@@ -257,7 +278,7 @@ def supervisor_page() -> rx.Component:
         rx.vstack(
             rx.heading("Supervisor board", size="5"),
             rx.text("Active interactions and who is working on them, updated live.", size="2"),
-            overview_strip(),
+            overview_strip(S.show_breaching),
             rx.heading("Interactions", size="3"),
             _filters(),
             rx.text(S.filter_error, color_scheme="red", size="2", role="status"),
@@ -274,6 +295,7 @@ def supervisor_page() -> rx.Component:
             ),
             _pager(),
             _feed_trigger(),
+            rx.cond(S.sla_ticking, sla_timer(S.tick_sla)),
             _reassign_dialog(),
             _take_over_dialog(),
             _history_dialog(),

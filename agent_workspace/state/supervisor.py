@@ -18,11 +18,12 @@ from reflex.event import EventSpec
 from agent_workspace.domain.board import PageSpan
 from agent_workspace.domain.inputs import CHOICE_CHARS, is_row_id, search_problem, text_problem
 from agent_workspace.domain.times import local_text
-from agent_workspace.models import ACTIVE_STATES, InteractionState, Role
+from agent_workspace.models import ACTIVE_STATES, InteractionState, Role, utcnow
 from agent_workspace.services.access import require_role
 from agent_workspace.services.accounts import roles
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import live_group, supervision
+from agent_workspace.services.sla.clocks import SlaPlan
 from agent_workspace.state.client_input import choice_refusal, refusal
 from agent_workspace.state.live import BOARD_LINK, SupervisorBoardFeed
 from agent_workspace.state.session import LOGIN_ROUTE, SessionState
@@ -30,6 +31,7 @@ from agent_workspace.state.views import BoardItem, Choice, board_item
 
 ANY = ""
 VIRTUAL_CHOICES = (ANY, "yes", "no")
+SLA_CHOICES = (ANY, "breaching")  # "breaching": nearest SLA clock due soon or overdue
 
 
 @dataclasses.dataclass
@@ -51,6 +53,7 @@ class SupervisorState(SessionState):
     filter_state: str = ANY
     filter_virtual: str = ANY  # "yes", "no" or ANY
     filter_channel: str = ANY  # a channel id, or ANY
+    filter_sla: str = ANY  # "breaching", or ANY
     filter_text: str = ""
     filter_error: str = ""
     agents: list[Choice] = []
@@ -62,6 +65,8 @@ class SupervisorState(SessionState):
     has_previous: bool = False
     has_next: bool = False
     _version: int = -1  # the feed's version this tab's page was read at
+    _plans: dict[int, SlaPlan] = {}  # the rows' nearest SLA clocks, said again on the timer
+    sla_ticking: bool = False  # some row shows a clock: the page runs the timer
     # The dialogs: which interaction (0: closed), and for whom.
     reassign_id: int = 0
     reassign_number: str = ""
@@ -127,6 +132,15 @@ class SupervisorState(SessionState):
         return await self._filter("filter_channel", value, channels, "a channel")
 
     @rx.event
+    async def set_filter_sla(self, value: str) -> EventSpec | None:
+        return await self._filter("filter_sla", value, SLA_CHOICES, "an SLA filter")
+
+    @rx.event
+    async def show_breaching(self) -> EventSpec | None:
+        """The overview's "List them": the table keeps those breaching soon."""
+        return await self._filter("filter_sla", "breaching", SLA_CHOICES, "an SLA filter")
+
+    @rx.event
     async def set_filter_text(self, value: str) -> None:
         if problem := refusal(self, Role.SUPERVISOR) or search_problem(value):
             self.filter_error = problem  # the page shown stays that of the last filter
@@ -166,6 +180,7 @@ class SupervisorState(SessionState):
             virtual_agent=virtual,
             channel_id=int(self.filter_channel) if self.filter_channel.isdigit() else None,
             text=self.filter_text,
+            breaching=self.filter_sla == "breaching",
         )
 
     async def _read_page(self) -> None:
@@ -182,9 +197,29 @@ class SupervisorState(SessionState):
         self._show_page(page.rows, page.span)
 
     def _show_page(self, rows: Iterable[supervision.BoardRow], span: PageSpan) -> None:
+        rows = list(rows)
         self.items = [board_item(r) for r in rows]
+        self._plans = {r.interaction.id: r.interaction.sla for r in rows if r.interaction.sla}
+        self.sla_ticking = bool(self._plans)
         self.page, self.page_text = span.page, span.text()
         self.has_previous, self.has_next = span.has_previous, span.has_next
+
+    @rx.event
+    def tick_sla(self, _shown: str = "") -> None:
+        """The browser's timer: the rows' SLA clocks said again from the clocks the last read
+        brought (components/sla.py sla_timer), no read; rows assigned only when words change."""
+        if refusal(self, Role.SUPERVISOR) or not self._plans:
+            return
+        now, changed, fresh = utcnow(), False, []
+        for item in getattr(self.items, "__wrapped__", self.items):
+            item = getattr(item, "__wrapped__", item)
+            plan = self._plans.get(item.row.id)
+            text, status = plan.shown(now) if plan else ("", "")
+            if (text, status) != (item.sla_text, item.sla_status):
+                item, changed = dataclasses.replace(item, sla_text=text, sla_status=status), True
+            fresh.append(item)
+        if changed:
+            self.items = fresh
 
     def _row_refusal(self, interaction_id: object, number: object) -> str:
         """Why no dialog opens for this row, or "": an id a row can have, and its number as

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 from agent_workspace.domain.people import person_value
 from agent_workspace.domain.phone import display_phone
+from agent_workspace.domain.sla_text import breaching_text
+from agent_workspace.models import utcnow
 from agent_workspace.services.conversation.conversation import ConversationView
 from agent_workspace.services.interactions.lists import InteractionRow
 from agent_workspace.services.interactions.notices import NoticeView
@@ -159,9 +161,13 @@ class BoardItem:
     state_value: str  # e.g. "work_in_progress"
     waiting_since: str  # ISO time of the consumer's first unanswered text, or ""
     scheduled: bool = False  # a message waits to go later
+    sla_text: str = ""  # its nearest SLA clock, as the list says it ("" when none runs)
+    sla_status: str = ""  # "ok", "amber" or "red"
 
 
-def board_item(row: BoardRow) -> BoardItem:
+def board_item(row: BoardRow, now: datetime | None = None) -> BoardItem:
+    plan = row.interaction.sla
+    sla_text, sla_status = plan.shown(now or utcnow()) if plan else ("", "")
     return BoardItem(
         interaction_item(row.interaction),
         ", ".join(row.live_group) or EMPTY,
@@ -171,6 +177,8 @@ def board_item(row: BoardRow) -> BoardItem:
         row.interaction.state,
         row.waiting_since.isoformat() if row.waiting_since else "",
         row.interaction.scheduled,
+        sla_text,
+        sla_status,
     )
 
 
@@ -197,7 +205,8 @@ class OverviewItem:
     waiting_phone: str = ""
     waiting_since: str = ""  # ISO 8601 UTC of their first unanswered text
     sla: bool = False  # an SLA policy measures the floor: `breaching_soon` means something
-    breaching_soon: int = 0
+    breaching_soon: int = 0  # due soon and overdue together
+    breaching_text: str = ""  # "3 due soon · 1 overdue"
     available: list[TeamMemberItem] = dataclasses.field(default_factory=list)
     away: list[TeamMemberItem] = dataclasses.field(default_factory=list)
     offline: list[TeamMemberItem] = dataclasses.field(default_factory=list)
@@ -209,7 +218,7 @@ def _member(m: TeamMember) -> TeamMemberItem:
 
 def overview_item(overview: Overview) -> OverviewItem:
     team = {presence.value: [_member(m) for m in members] for presence, members in overview.team}
-    waiting = overview.waiting
+    waiting, breaching = overview.waiting, overview.breaching_soon
     return OverviewItem(
         open=overview.open,
         unassigned=overview.unassigned,
@@ -218,8 +227,9 @@ def overview_item(overview: Overview) -> OverviewItem:
         waiting_number=waiting.number if waiting else "",
         waiting_phone=display_phone(waiting.phone) if waiting and waiting.phone else "",
         waiting_since=iso(waiting.since) if waiting else "",
-        sla=overview.breaching_soon is not None,
-        breaching_soon=overview.breaching_soon or 0,
+        sla=breaching is not None,
+        breaching_soon=breaching.total if breaching else 0,
+        breaching_text=breaching_text(breaching) if breaching else "",
         available=team.get("available", []),
         away=team.get("away", []),
         offline=team.get("offline", []),

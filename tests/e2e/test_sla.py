@@ -1,6 +1,7 @@
 """Service levels (issue 27 item 8): an administrator sets a first-response target (a bad one
 is refused in words first); when a consumer texts, the agent's list row and the conversation
-header say the time left, live, without a reload."""
+header say the time left, live, without a reload; the supervisor board counts those breaching
+soon."""
 
 from __future__ import annotations
 
@@ -87,3 +88,12 @@ def test_a_first_response_target_shows_its_time_left_once_the_consumer_texts(
     expect(row).not_to_contain_text("First response")  # answered: the clock stopped
     expect(page.locator("#aw-sla")).to_have_count(0)
     page.context.close()
+
+    # The supervisor board counts the clocks due soon or overdue (issue 27 item 11).
+    board = _page(browser)
+    sign_in_as_agent(board, workspace, "sam")
+    board.get_by_role("link", name="Supervisor board").click()
+    card = board.get_by_role("region", name="Overview").get_by_role("group", name="Breaching soon")
+    expect(card.get_by_test_id("figure")).to_have_text(re.compile(r"^\d+$"))
+    expect(card).to_contain_text(re.compile(r"\d+ due soon · \d+ overdue|Every clock on time"))
+    board.context.close()

@@ -5,15 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from agent_workspace.db.engine import transaction
 from agent_workspace.domain.attachments import AttachmentPolicy
 from agent_workspace.domain.availability import Presence
-from agent_workspace.models import InteractionState, Role
+from agent_workspace.domain.sla import Breaching
+from agent_workspace.models import InteractionState, Message, Role, utcnow
+from agent_workspace.services import events
+from agent_workspace.services.access import Actor
+from agent_workspace.services.channels import sla_policies
 from agent_workspace.services.channels.assignment import Assignment, update_assignment
 from agent_workspace.services.channels.settings import create_channel
 from agent_workspace.services.errors import AccessDenied, InvalidInput
@@ -21,8 +27,10 @@ from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions import supervision
 from agent_workspace.services.interactions.assignment import set_presence
 from agent_workspace.services.interactions.overview import load_overview
+from agent_workspace.services.interactions.sla_alarm import notify_breaches
 from agent_workspace.services.interactions.supervision import BoardFilter
 from agent_workspace.services.sending.send import SendRequest, send_sms
+from agent_workspace.state.views import board_item, overview_item
 from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
 
 SUPERVISOR_ROLES = (Role.AGENT, Role.SUPERVISOR)
@@ -157,3 +165,95 @@ def test_the_table_refuses_bad_filters_and_non_supervisors(engine: Engine) -> No
         supervision.board_page(actor=sam, filters=BoardFilter(text="x" * 5000))
     with pytest.raises(InvalidInput, match="channels offered"):
         supervision.board_page(actor=sam, filters=BoardFilter(channel_id=-3))
+
+
+def _policy(admin: Actor, first: str) -> None:
+    sla_policies.save_policy(
+        actor=admin,
+        policy_id=None,
+        label_id=None,
+        first_response=first,
+        next_response="",
+        resolution="",
+    )
+
+
+def _asked_ago(engine: Engine, interaction_id: int, minutes: int) -> None:
+    """The consumer's texts of this conversation came `minutes` ago (its clock set then)."""
+    with engine.begin() as conn:
+        conn.execute(
+            sa.update(Message)
+            .where(col(Message.interaction_id) == interaction_id)
+            .values(created_at=utcnow() - timedelta(minutes=minutes))
+        )
+
+
+def test_breaching_soon_counts_clocks_due_soon_and_overdue_at_its_moment(engine: Engine) -> None:
+    make_channel()
+    admin = make_user("root", roles=(Role.ADMIN,))
+    alice = make_user("alice")
+    sam = make_user("sam", roles=SUPERVISOR_ROLES)
+    make_consumer("Dana", "+14155550123")
+    late, soon, fresh = _texted(1), _texted(2), _texted(3)
+    answered = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550123", "Hi"))
+    assert load_overview().breaching_soon is None  # no policy on any channel: not a 0
+    _policy(admin, first="1h")
+    _asked_ago(engine, late, 70)  # overdue by 10 minutes
+    _asked_ago(engine, soon, 50)  # 10 of 60 minutes left: the last quarter, due soon
+    now = utcnow()
+
+    assert load_overview(now=now).breaching_soon == Breaching(due_soon=1, overdue=1)
+    item = overview_item(load_overview(now=now))
+    assert (item.sla, item.breaching_soon, item.breaching_text) == (
+        True,
+        2,
+        "1 due soon · 1 overdue",
+    )
+    assert load_overview(now=now - timedelta(hours=2)).breaching_soon == Breaching()
+    later = load_overview(now=now + timedelta(minutes=50)).breaching_soon  # fresh: 10m left
+    assert later == Breaching(due_soon=1, overdue=2)
+    assert overview_item(load_overview(now=now - timedelta(hours=2))).breaching_text == (
+        "Every clock on time"
+    )
+
+    # The board's filter keeps the same conversations; its rows say their clocks.
+    found = supervision.board_page(actor=sam, filters=BoardFilter(breaching=True), now=now)
+    assert sorted(r.interaction.id for r in found.rows) == [late, soon]
+    said = {r.interaction.id: board_item(r, now) for r in supervision.board_page(actor=sam).rows}
+    assert said[late].sla_text in ("First response 10m overdue", "First response 11m overdue")
+    assert said[late].sla_status == "red"
+    assert said[soon].sla_status == "amber" and "due soon" in said[soon].sla_text
+    assert said[fresh].sla_status == "ok"
+    assert said[answered.interaction_id].sla_text == ""  # no clock runs: nothing said
+
+
+def test_breaching_soon_costs_the_same_queries_for_few_conversations_or_many(
+    engine: Engine,
+) -> None:
+    make_channel()
+    admin = make_user("root", roles=(Role.ADMIN,))
+    _policy(admin, first="1h")
+    _asked_ago(engine, _texted(1), 50)
+    load_overview()  # warm caches (dialect, channel numbers)
+    with _statements(engine) as few:
+        assert load_overview().breaching_soon == Breaching(due_soon=1)
+    for n in range(2, 7):
+        _asked_ago(engine, _texted(n), 70)
+    with _statements(engine) as many:
+        assert load_overview().breaching_soon == Breaching(due_soon=1, overdue=5)
+    assert len(many) == len(few) <= 14
+
+
+def test_a_breach_the_alarm_notices_is_a_change_the_board_hears(engine: Engine) -> None:
+    make_channel()
+    admin = make_user("root", roles=(Role.ADMIN,))
+    _policy(admin, first="1h")
+    late = _texted(1)
+    heard: list[events.Event] = []
+    stop = events.subscribe(heard.append)
+    try:
+        assert notify_breaches(now=utcnow() + timedelta(minutes=61)) == 1
+    finally:
+        stop()
+    changed = [e for e in heard if isinstance(e, events.InteractionChanged)]
+    assert [(e.interaction_id, e.board) for e in changed] == [(late, events.SUPERVISORS)]

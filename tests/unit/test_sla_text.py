@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from agent_workspace.domain.sla import Clock, Reading, Status, Target
-from agent_workspace.domain.sla_text import describe, parse_target, target_text
+from agent_workspace.domain.sla import Breaching, Clock, Reading, Status, Target, breaching
+from agent_workspace.domain.sla_text import breaching_text, describe, parse_target, target_text
 
 M = timedelta(minutes=1)
 H = timedelta(hours=1)
@@ -110,3 +110,20 @@ def test_a_clock_says_its_time_left_in_words(
     kind: Target, left: timedelta, status: Status, text: str
 ) -> None:
     assert describe(_reading(kind, left, status)) == text
+
+
+@pytest.mark.parametrize(
+    ("statuses", "figures", "words"),
+    [
+        ((), Breaching(0, 0), "Every clock on time"),
+        ((Status.OK, Status.OK), Breaching(0, 0), "Every clock on time"),
+        ((Status.AMBER, Status.OK, Status.AMBER), Breaching(2, 0), "2 due soon · 0 overdue"),
+        ((Status.RED, Status.AMBER, Status.RED), Breaching(1, 2), "1 due soon · 2 overdue"),
+    ],
+)
+def test_breaching_soon_tallies_due_soon_and_overdue_in_words(
+    statuses: tuple[Status, ...], figures: Breaching, words: str
+) -> None:
+    found = breaching(statuses)
+    assert found == figures and found.total == figures.due_soon + figures.overdue
+    assert breaching_text(found) == words

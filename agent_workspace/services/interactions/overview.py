@@ -3,7 +3,9 @@ have no agent, who has waited longest, and the team by availability with their l
 
 One set of queries whatever the size of the team or the floor: one aggregate over the active
 interactions, one indexed read of the longest wait, the agents' loads (one grouped count, the
-agents, their live sessions) and the channels' capacities. The live notifier reads it once per
+agents, their live sessions), the channels' capacities, and the SLA clocks of the open
+conversations (services/sla/clocks.py -> floor_statuses: policies, interactions, labels,
+messages). The live notifier reads it once per
 round and pushes the same figures to every supervisor's board (state/live.py).
 """
 
@@ -20,8 +22,18 @@ from agent_workspace.db.engine import reading
 from agent_workspace.domain.availability import Presence
 from agent_workspace.domain.board import Member, at_capacity, by_presence, load_text
 from agent_workspace.domain.board import strictest_capacity as capacity_of
-from agent_workspace.models import ACTIVE_STATES, Channel, Interaction, Role, User, UserRole
+from agent_workspace.domain.sla import Breaching, breaching
+from agent_workspace.models import (
+    ACTIVE_STATES,
+    Channel,
+    Interaction,
+    Role,
+    User,
+    UserRole,
+    utcnow,
+)
 from agent_workspace.services.interactions.availability import availability_of
+from agent_workspace.services.sla.clocks import floor_statuses
 
 _I: sa.Table = Interaction.__table__  # type: ignore[attr-defined]
 _C: sa.Table = Channel.__table__  # type: ignore[attr-defined]
@@ -64,9 +76,9 @@ class Overview:
     queued: int  # of them, waiting with the virtual agent
     waiting: Waiting | None  # None: nobody waits for an answer
     team: tuple[tuple[Presence, tuple[TeamMember, ...]], ...]  # Available, Away, Offline
-    # Conversations whose SLA clock turns red soon. None: no SLA policy measures the floor
-    # (the board says so instead of showing a 0 that would mean "all on time").
-    breaching_soon: int | None = None
+    # Open conversations whose nearest SLA clock is due soon (amber) or overdue (red). None:
+    # no SLA policy measures the floor (the board says so instead of a 0 that reads "on time").
+    breaching_soon: Breaching | None = None
 
     @property
     def members(self) -> tuple[TeamMember, ...]:
@@ -74,13 +86,14 @@ class Overview:
         return tuple(m for _, group in self.team for m in group)
 
 
-def load_overview(*, engine: Engine | None = None) -> Overview:
+def load_overview(*, now: datetime | None = None, engine: Engine | None = None) -> Overview:
     """Unchecked read for the live notifier (it pushes to supervisors' linked pages only)."""
     with reading(engine) as session:
-        return overview_in(session)
+        return overview_in(session, now)
 
 
-def overview_in(session: Session) -> Overview:
+def overview_in(session: Session, now: datetime | None = None) -> Overview:
+    """The figures at `now` (the SLA clocks are read then; default: the present)."""
     counted = session.execute(
         sa.select(
             sa.func.count(),
@@ -121,7 +134,13 @@ def overview_in(session: Session) -> Overview:
         queued=int(counted[2]),
         waiting=_longest_wait(session),
         team=team,
+        breaching_soon=_breaching(session, now or utcnow()),
     )
+
+
+def _breaching(session: Session, now: datetime) -> Breaching | None:
+    statuses = floor_statuses(session, now)
+    return None if statuses is None else breaching(statuses.values())
 
 
 def _longest_wait(session: Session) -> Waiting | None:

@@ -5,7 +5,8 @@ Every worker runs `alarm_forever` (a lifespan task). A pass reads the open conve
 channels with a policy, a page at a time, works out the breaches past the last one notified
 (`Interaction.sla_breach_key`), and claims them with one conditional UPDATE that moves the key
 forward only if no other pass has: two passes at once notify once. The claim, its audit row and
-the notices commit together.
+the notices commit together, and then an `InteractionChanged` (board audience: supervisors)
+tells the live pages: the board's "Breaching soon" moves with no reload.
 """
 
 from __future__ import annotations
@@ -25,14 +26,14 @@ from agent_workspace.models import (
     ACTIVE_STATES,
     Interaction,
     Role,
-    SlaPolicy,
     User,
     UserRole,
     utcnow,
 )
+from agent_workspace.services import events
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.interactions.notices import notify
-from agent_workspace.services.sla.clocks import facts_of, policies_of
+from agent_workspace.services.sla.clocks import facts_of, open_with_policy, policies_of
 
 log = logging.getLogger(__name__)
 PAGE = 200  # conversations a pass reads at once
@@ -47,7 +48,7 @@ def notify_breaches(*, now: datetime | None = None, engine: Engine | None = None
     notified = 0
     while True:
         with reading(engine) as session:
-            page = _open_with_policy(session, after)
+            page = open_with_policy(session, after=after, limit=PAGE)
             if not page:
                 return notified
             after = page[-1].id or after
@@ -79,22 +80,6 @@ async def alarm_forever(*, every: float, engine: Engine | None = None) -> None:
         except Exception:  # the next pass tries again; a failed pass must not end the alarm
             log.exception("the SLA alarm's pass failed")
         await asyncio.sleep(every)
-
-
-def _open_with_policy(session: Session, after: int) -> list[Interaction]:
-    with_policy = select(SlaPolicy.channel_id).distinct()
-    return list(
-        session.exec(
-            select(Interaction)
-            .where(
-                col(Interaction.id) > after,
-                col(Interaction.state).in_(sorted(ACTIVE_STATES)),
-                col(Interaction.channel_id).in_(with_policy),
-            )
-            .order_by(col(Interaction.id))
-            .limit(PAGE)
-        ).all()
-    )
 
 
 _I: sa.Table = Interaction.__table__  # type: ignore[attr-defined]
@@ -144,6 +129,10 @@ def _claim(session: Session, interaction_id: int, at: datetime) -> int:
     text = f"{row.number} is past its {' and '.join(missed)} target."
     for agent_id in _told(session, row.assigned_agent_id):
         notify(session, agent_id=agent_id, text=text, interaction_id=interaction_id)
+    # A breach happens by time, not by a change: the board (its "Breaching soon", its rows),
+    # the assignee's list and the conversation hear it as a change, so they read it now.
+    listed = frozenset({row.assigned_agent_id} - {None})
+    events.after_commit(session, events.InteractionChanged(interaction_id, listed))
     return 1
 
 

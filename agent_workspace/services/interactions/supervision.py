@@ -23,6 +23,7 @@ from agent_workspace.db.engine import reading
 from agent_workspace.domain.board import PageSpan, page_span
 from agent_workspace.domain.inputs import is_row_id, search_problem
 from agent_workspace.domain.phone import display_phone
+from agent_workspace.domain.sla import BREACHING
 from agent_workspace.models import (
     ACTIVE_STATES,
     Channel,
@@ -30,6 +31,7 @@ from agent_workspace.models import (
     InteractionState,
     ProviderNumber,
     Role,
+    utcnow,
 )
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.errors import InvalidInput
@@ -49,6 +51,7 @@ from agent_workspace.services.interactions.supervising import (
     reassign,
     take_over,
 )
+from agent_workspace.services.sla.clocks import floor_statuses
 
 __all__ = [
     "AgentLoad",
@@ -87,6 +90,7 @@ class BoardFilter:
     virtual_agent: bool | None = None
     channel_id: int | None = None
     text: str = ""  # in the number, person, phone, description or messages
+    breaching: bool = False  # only those whose nearest SLA clock is due soon or overdue
 
 
 @dataclass(frozen=True)
@@ -129,13 +133,15 @@ def board_page(
     actor: Actor | None,
     filters: BoardFilter = BoardFilter(),
     page: int = 1,
+    now: datetime | None = None,
     engine: Engine | None = None,
 ) -> BoardPage:
-    """One page of the table alone (the overview comes with the live push)."""
+    """One page of the table alone (the overview comes with the live push); SLA clocks read
+    at `now` (default: the present)."""
     require_role(actor, Role.SUPERVISOR)
     _check(filters)
     with reading(engine) as session:
-        return _page(session, filters, page)
+        return _page(session, filters, page, now or utcnow())
 
 
 def load_board(
@@ -143,7 +149,10 @@ def load_board(
 ) -> Board:
     """Unchecked read (the checked entry is `board`)."""
     with reading(engine) as session:
-        return Board(overview_in(session), _page(session, filters, page), _channels(session))
+        at = utcnow()
+        return Board(
+            overview_in(session, at), _page(session, filters, page, at), _channels(session)
+        )
 
 
 def _channels(session: Session) -> tuple[tuple[int, str], ...]:
@@ -171,13 +180,17 @@ def _check(filters: BoardFilter) -> None:
             raise InvalidInput(f"Choose one of the {what}s offered.")
 
 
-def _page(session: Session, filters: BoardFilter, page: int) -> BoardPage:
+def _page(session: Session, filters: BoardFilter, page: int, now: datetime) -> BoardPage:
     """The total, then the page's rows by OFFSET: the board holds only active interactions,
     so an offset never walks far."""
     dialect = session.get_bind().dialect.name
     text = filters.text.strip()
     common = bool(text) and is_common(session, text)
     where = _conditions(filters, text, dialect, common)
+    if filters.breaching:  # the overview's figure, by the same read of the floor's clocks
+        statuses = floor_statuses(session, now) or {}
+        late = sorted(i for i, status in statuses.items() if status in BREACHING)
+        where.append(col(Interaction.id).in_(late))
     total = int(session.exec(select(sa.func.count()).select_from(Interaction).where(*where)).one())
     span = page_span(page, total)
     found = session.exec(

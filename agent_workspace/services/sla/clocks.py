@@ -22,6 +22,7 @@ from agent_workspace.domain.sla import (
     Policy,
     Reading,
     Rule,
+    Status,
     nearest,
     policy_for,
     read_clock,
@@ -149,6 +150,35 @@ def plans_of(
         if found is not None:
             plans[interaction_id] = SlaPlan(policy, found.clock)
     return plans
+
+
+def open_with_policy(
+    session: Session, *, after: int = 0, limit: int | None = None
+) -> list[Interaction]:
+    """The open interactions of channels with a policy, by id after `after` (`limit` at a
+    time for a pass that pages; none: all of them, in one read)."""
+    with_policy = select(SlaPolicy.channel_id).distinct()
+    query = (
+        select(Interaction)
+        .where(
+            col(Interaction.id) > after,
+            col(Interaction.state).in_(sorted(ACTIVE_STATES)),
+            col(Interaction.channel_id).in_(with_policy),
+        )
+        .order_by(col(Interaction.id))
+    )
+    return list(session.exec(query if limit is None else query.limit(limit)).all())
+
+
+def floor_statuses(session: Session, now: datetime) -> dict[int, Status] | None:
+    """How each open conversation's nearest running clock reads at `now`, by interaction (those
+    with no clock running are left out); None when no policy exists on any channel. A fixed
+    number of reads whatever the floor's size: the policies, the open interactions of their
+    channels, their labels and their messages (the board's overview and its filter)."""
+    if not session.exec(select(SlaPolicy.id).limit(1)).first():
+        return None
+    plans = plans_of(session, open_with_policy(session), now)
+    return {i: plan.reading(now).status for i, plan in plans.items()}
 
 
 def nearest_clock(session: Session, interaction_id: int) -> SlaPlan | None:

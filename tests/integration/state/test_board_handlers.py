@@ -3,11 +3,17 @@ page read again when the live feed moves (issue 27 item 11)."""
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy.engine import Engine
+import dataclasses
+from datetime import timedelta
 
-from agent_workspace.models import Role
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import col
+
+from agent_workspace.models import Message, Role, utcnow
 from agent_workspace.services.accounts import auth
+from agent_workspace.services.channels import sla_policies
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.state.live import SupervisorBoardFeed
 from agent_workspace.state.session import SessionState
@@ -105,3 +111,44 @@ def test_an_agent_is_refused_the_board_and_its_pages(engine: Engine) -> None:
     state.has_next = True  # a client cannot page its way in either
     run(S.next_page.fn(state))  # type: ignore[attr-defined]
     assert "supervisor role" in state.filter_error and state.items == []
+
+
+@pytest.mark.usefixtures("unlinked_feeds")
+def test_breaching_soon_is_a_figure_a_row_clock_and_a_filter(engine: Engine) -> None:
+    make_channel()
+    admin = make_user("root", roles=(Role.ADMIN,))
+    sla_policies.save_policy(
+        actor=admin,
+        policy_id=None,
+        label_id=None,
+        first_response="1h",
+        next_response="",
+        resolution="",
+    )
+    late, fresh = _texted(1), _texted(2)
+    with engine.begin() as conn:  # the first consumer asked 70 minutes ago: overdue
+        conn.execute(
+            sa.update(Message)
+            .where(col(Message.interaction_id) == late)
+            .values(created_at=utcnow() - timedelta(minutes=70))
+        )
+    state = _board("sam", (Role.AGENT, Role.SUPERVISOR))
+    overview = run(_feed(state)).overview
+    assert (overview.sla, overview.breaching_soon) == (True, 1)
+    assert overview.breaching_text == "0 due soon · 1 overdue"
+    clocks = {i.row.id: (i.sla_status, i.sla_text) for i in state.items}
+    assert clocks[late][0] == "red" and clocks[late][1].endswith("overdue")
+    assert clocks[fresh] == ("ok", "First response 1h 00m left") and state.sla_ticking
+
+    refused = run(S.set_filter_sla.fn(state, "overdue; drop"))  # type: ignore[attr-defined]
+    assert refused is not None and state.filter_sla == ""  # not a choice offered
+    run(S.set_filter_sla.fn(state, "breaching"))  # type: ignore[attr-defined]
+    assert [i.row.id for i in state.items] == [late]
+    run(S.set_filter_sla.fn(state, ""))  # type: ignore[attr-defined]
+    assert len(state.items) == 2
+    run(S.show_breaching.fn(state))  # type: ignore[attr-defined]  # the card's "List them"
+    assert (state.filter_sla, [i.row.id for i in state.items]) == ("breaching", [late])
+
+    state.items = [dataclasses.replace(i, sla_text="stale") for i in state.items]
+    S.tick_sla.fn(state)  # type: ignore[attr-defined]  # the timer says it again
+    assert state.items[0].sla_text.endswith("overdue")
