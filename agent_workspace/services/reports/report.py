@@ -46,6 +46,11 @@ class Report:
         return next(t for t in self.tables if t.key == key)
 
 
+def may_read_reports(*, actor: Actor | None) -> Actor:
+    """The actor, if they may read reports (a supervisor or an administrator)."""
+    return require_any_role(actor, READERS)
+
+
 def build_report(
     *, actor: Actor | None, period: Period, group: GroupBy, engine: Engine | None = None
 ) -> Report:
