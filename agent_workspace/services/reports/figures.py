@@ -192,17 +192,18 @@ def first_response(ask: Ask) -> sa.Select[Any]:
         .group_by(M.c.interaction_id)
         .subquery("first_in")
     )
-    answered = (
-        sa.select(
-            first_in.c.interaction_id,
-            first_in.c.first_in,
-            sa.func.min(M.c.created_at).label("at"),
+    response = (  # one index range per conversation (ix_message_interaction_order)
+        sa.select(sa.func.min(M.c.created_at))
+        .where(
+            M.c.interaction_id == first_in.c.interaction_id,
+            M.c.direction == "outbound",
+            M.c.created_at > first_in.c.first_in,
         )
-        .select_from(first_in.join(M, M.c.interaction_id == first_in.c.interaction_id))
-        .where(M.c.direction == "outbound", M.c.created_at > first_in.c.first_in)
-        .group_by(first_in.c.interaction_id, first_in.c.first_in)
-        .subquery("answered")
+        .scalar_subquery()
     )
+    answered = sa.select(
+        first_in.c.interaction_id, first_in.c.first_in, response.label("at")
+    ).subquery("answered")
     number = _first_number(answered.c.interaction_id) if ask.group == GroupBy.NUMBER else None
     events = (
         sa.select(
