@@ -13,6 +13,7 @@ Usage: .venv/bin/python -m benchmarks.reports [--quick]
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import time
 from collections.abc import Callable
@@ -109,12 +110,10 @@ def measure(url: str, *, interactions: int, messages: int, runs: int) -> list[Fi
         }
         found = []
         for name, (period, group) in cases.items():
-            report = _timed(
-                lambda p=period, g=group: build_report(
-                    actor=boss, period=p, group=g, engine=engine
-                ),
-                runs,
+            call = functools.partial(
+                build_report, actor=boss, period=period, group=group, engine=engine
             )
+            report = _timed(call, runs)
             floor = _timed(_raw(engine, url, period, group), runs)
             p50, p99 = median(report), percentile(report, 99)
             _log(f"{name}: p50 {p50:.0f} ms, p99 {p99:.0f} ms; raw p99 {percentile(floor, 99):.0f}")

@@ -12,7 +12,9 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+
+from agent_workspace.domain.times import known_zone
 
 MAX_DAYS = 366  # a report reads at most a year: the page stays one read, the CSV one file
 DEFAULT_DAYS = 7
@@ -67,9 +69,7 @@ def default_period(today: date, zone: str) -> Period:
 
 def read_period(first: str, last: str, grain: str, zone: str) -> tuple[Period | None, str]:
     """The period a supervisor typed (ISO dates), or None and why not, in words."""
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
+    if known_zone(zone) != zone:  # the IANA names both Python and PostgreSQL know
         return None, f"{zone!r} is not a time zone (for example Europe/Berlin or UTC)."
     if grain not in Grain.__members__.values():
         return None, "Count per day or per week."

@@ -18,10 +18,9 @@ sent, a message on the day it was written. Conversations are messaging interacti
 Grouping (domain/reports.py GroupBy): by the interaction's assigned agent, by each of its
 labels, or by our provider number (a message's own; a conversation's first message's).
 
-Messages are read only for conversations touched in the period: opened before its end, with a
-message (`last_message_at`, kept with each message) or a close after its start. Every message
-written in the period belongs to one, so the bound loses nothing and the read costs what the
-period holds, not the whole history.
+Messages are read by the period's range of `ix_message_created`, and a first response only for
+conversations with an outbound message in the period (one index range each in
+`ix_message_interaction_order`): the read costs what the period holds, not the whole history.
 """
 
 from __future__ import annotations
@@ -94,15 +93,6 @@ def _first_number(interaction_id: Any) -> sa.ScalarSelect[Any]:
         .order_by(m.c.created_at, m.c.id)
         .limit(1)
         .scalar_subquery()
-    )
-
-
-def _touched(ask: Ask) -> sa.ColumnElement[bool]:
-    """Conversations that can have a message or a close in the period (see the docstring)."""
-    return sa.and_(
-        IX.c.type == "messaging",
-        IX.c.opened_at < ask.end,
-        sa.or_(IX.c.last_message_at >= ask.start, IX.c.closed_at >= ask.start),
     )
 
 
@@ -185,12 +175,23 @@ def _spread(seconds: Any, counted: str) -> tuple[sa.ColumnElement[Any], ...]:
 
 def first_response(ask: Ask) -> sa.Select[Any]:
     """period, group, first responses, first response time median and p90 (seconds)."""
-    first_in = (
-        sa.select(M.c.interaction_id, sa.func.min(M.c.created_at).label("first_in"))
-        .select_from(M.join(IX, IX.c.id == M.c.interaction_id))
-        .where(_touched(ask), M.c.direction == "inbound", M.c.created_at < ask.end)
-        .group_by(M.c.interaction_id)
-        .subquery("first_in")
+    answering = (  # a first response in the period is an outbound message written in it
+        sa.select(M.c.interaction_id)
+        .where(M.c.direction == "outbound", M.c.created_at >= ask.start, M.c.created_at < ask.end)
+        .distinct()
+        .subquery("answering")
+    )
+    inbound = M.alias("inbound")
+    first_in_at = (  # the conversation's first inbound text: one index range
+        sa.select(sa.func.min(inbound.c.created_at))
+        .where(
+            inbound.c.interaction_id == answering.c.interaction_id,
+            inbound.c.direction == "inbound",
+        )
+        .scalar_subquery()
+    )
+    first_in = sa.select(answering.c.interaction_id, first_in_at.label("first_in")).subquery(
+        "first_in"
     )
     response = (  # one index range per conversation (ix_message_interaction_order)
         sa.select(sa.func.min(M.c.created_at))
@@ -201,9 +202,11 @@ def first_response(ask: Ask) -> sa.Select[Any]:
         )
         .scalar_subquery()
     )
-    answered = sa.select(
-        first_in.c.interaction_id, first_in.c.first_in, response.label("at")
-    ).subquery("answered")
+    answered = (  # materialized: each conversation's two index reads are made once
+        sa.select(first_in.c.interaction_id, first_in.c.first_in, response.label("at"))
+        .cte("answered")
+        .prefix_with("MATERIALIZED")
+    )
     number = _first_number(answered.c.interaction_id) if ask.group == GroupBy.NUMBER else None
     events = (
         sa.select(
@@ -227,8 +230,7 @@ def _message_events(ask: Ask, *where: Any, **values: Any) -> sa.Subquery:
             _our_number(M).label("number"),
             *(v.label(k) for k, v in values.items()),
         )
-        .select_from(M.join(IX, IX.c.id == M.c.interaction_id))
-        .where(_touched(ask), M.c.created_at >= ask.start, M.c.created_at < ask.end, *where)
+        .where(M.c.created_at >= ask.start, M.c.created_at < ask.end, *where)
         .subquery("events")
     )
 
@@ -312,9 +314,7 @@ def heatmap(ask: Ask) -> sa.Select[Any]:
             local_weekday(M.c.created_at, zone).label("weekday"),
             local_hour(M.c.created_at, zone).label("hour"),
         )
-        .select_from(M.join(IX, IX.c.id == M.c.interaction_id))
         .where(
-            _touched(ask),
             M.c.direction == "inbound",
             M.c.created_at >= ask.start,
             M.c.created_at < ask.end,
