@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from agent_workspace.db.engine import make_engine
+from tests.e2e.axe import assert_accessible
 from tests.e2e.pages import sign_in_as_agent
 from tests.support.servers import WorkspaceServer
 
@@ -56,6 +57,7 @@ def test_a_supervisor_reads_the_reports_page_and_downloads_its_csv(
     expect(table.get_by_role("row")).to_have_count(1 + len(expected))
     expect(table.get_by_role("row").nth(1)).to_contain_text(expected[0][0])
     expect(page.get_by_role("figure", name="Conversations (whole desk)")).to_be_visible()
+    assert_accessible(page, "the Reports page")
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV: Conversations").click()
