@@ -40,7 +40,7 @@ class Report:
     period: Period
     group: GroupBy
     tables: tuple[Table, ...]  # conversations, times, messages, delivery, opt-outs, heatmap
-    desk: tuple[Table, ...]  # the same for the whole desk, for the charts (== tables if DESK)
+    desk: tuple[Table, ...]  # the first three for the whole desk, which the charts show
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
@@ -61,19 +61,23 @@ def build_report(
         connection = session.connection()
         register(connection)
         ask = figures.Ask(start, end, period.zone, period.grain.value, group)
-        tables = _tables(connection, ask)
-        desk = tables
+        charted = _charted(connection, ask)
+        tables = charted + _others(connection, ask)
         if group != GroupBy.DESK:
             whole = figures.Ask(start, end, period.zone, period.grain.value, GroupBy.DESK)
-            desk = _tables(connection, whole, heatmap=tables[-1])
-    return Report(period, group, tables, desk)
+            charted = _charted(connection, whole)
+    return Report(period, group, tables, charted)
 
 
-def _tables(
-    connection: sa.Connection, ask: figures.Ask, heatmap: Table | None = None
-) -> tuple[Table, ...]:
+def _rows(connection: sa.Connection, select: sa.Select[Any]) -> list[sa.Row[Any]]:
+    return list(connection.execute(select))
+
+
+def _charted(connection: sa.Connection, ask: figures.Ask) -> tuple[Table, ...]:
+    """Conversations, times, messages: the tables the charts also show (for the whole desk)."""
+
     def rows(select: sa.Select[Any]) -> list[sa.Row[Any]]:
-        return list(connection.execute(select))
+        return _rows(connection, select)
 
     who = GROUP_TITLES[ask.group]
     conversations = _merged(
@@ -84,9 +88,6 @@ def _tables(
         ("resolution", rows(figures.resolution(ask)), (0, None, None)),
     )
     volume = _merged(("messages", rows(figures.messages(ask)), (0, 0, 0)))
-    opted = _merged(
-        ("opted", rows(figures.opt_outs(ask)), (0,)), ("reached", rows(figures.reached(ask)), (0,))
-    )
     return (
         Table("conversations", "Conversations", ("Period", who, "Opened", "Closed"), conversations),
         Table(
@@ -110,6 +111,20 @@ def _tables(
             ("Period", who, "Messages in", "Messages out", "Segments sent"),
             volume,
         ),
+    )
+
+
+def _others(connection: sa.Connection, ask: figures.Ask) -> tuple[Table, ...]:
+    """Delivery outcomes, opt-outs and the heatmap (the whole desk's, whatever the grouping)."""
+
+    def rows(select: sa.Select[Any]) -> list[sa.Row[Any]]:
+        return _rows(connection, select)
+
+    who = GROUP_TITLES[ask.group]
+    opted = _merged(
+        ("opted", rows(figures.opt_outs(ask)), (0,)), ("reached", rows(figures.reached(ask)), (0,))
+    )
+    return (
         Table(
             "delivery",
             "Delivery outcomes by error code",
@@ -122,7 +137,7 @@ def _tables(
             ("Period", who, "Opted out", "Reached", "Opt-out rate (%)"),
             tuple((*r, _rate(r[2], r[3])) for r in opted),
         ),
-        heatmap or _heatmap(rows(figures.heatmap(ask))),
+        _heatmap(rows(figures.heatmap(ask))),
     )
 
 
