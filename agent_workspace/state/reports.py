@@ -97,6 +97,10 @@ def _series(table: Table, names: dict[int, str]) -> list[dict[str, Any]]:
     ]
 
 
+def _minutes(seconds: Any) -> float | None:
+    return None if seconds is None else round(seconds / 60, 1)
+
+
 class ReportsState(SessionState):
     refusal: str = ""
     error: str = ""
@@ -146,7 +150,7 @@ class ReportsState(SessionState):
             actor or Role.SUPERVISOR, build_report, show="refusal", period=period, group=group
         )
         if isinstance(report, ServiceError):
-            self.tables = []
+            self.tables, self._files = [], {}
             return None
         self.refusal = self.error = ""
         self.first, self.last = period.first.isoformat(), period.last.isoformat()
@@ -164,13 +168,13 @@ class ReportsState(SessionState):
         self.messages_chart = _series(
             messages, {2: "Messages in", 3: "Messages out", 4: "Segments sent"}
         )
-        self.times_chart = [
+        self.times_chart = [  # a period with no response has no point, not a zero
             {
-                "period": p["period"],
-                "First response median (min)": round(p["fr"] / 60, 1),
-                "Resolution median (min)": round(p["res"] / 60, 1),
+                "period": row[0],
+                "First response median (min)": _minutes(row[3]),
+                "Resolution median (min)": _minutes(row[6]),
             }
-            for p in _series(times_, {3: "fr", 6: "res"})
+            for row in times_.rows
         ]
         self.heatmap = heat_rows(report.table("heatmap"))
 

@@ -51,6 +51,11 @@ def test_a_supervisor_reads_the_week_per_agent_and_downloads_its_csv(engine: Eng
     times = tab.tables[1]
     assert times.rows[0][:5] == ["2026-12-01", "Alice", "1", "10 min 0 s", "10 min 0 s"]
     assert tab.conversations_chart[0] == {"period": "2026-12-01", "Opened": 2, "Closed": 0}
+    assert tab.times_chart[0] == {  # the whole desk's; no resolution that day: no point
+        "period": "2026-12-01",
+        "First response median (min)": 10.0,
+        "Resolution median (min)": None,
+    }
     assert tab.heatmap[1].day == "Tue" and tab.heatmap[1].cells[10].count == 1
 
     download = run(ReportsState.download.fn(tab, "conversations"))  # type: ignore[attr-defined]
