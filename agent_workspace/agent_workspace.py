@@ -12,6 +12,10 @@ from agent_workspace.pages.login import login_page
 from agent_workspace.state.admin import AdminState
 from agent_workspace.state.admin_assignment import AssignmentAdminState
 from agent_workspace.state.admin_audit import AuditAdminState
+from agent_workspace.state.admin_business_hours import (
+    AutoReplyAdminState,
+    BusinessHoursAdminState,
+)
 from agent_workspace.state.admin_channel import NumbersAdminState, ResolverAdminState
 from agent_workspace.state.admin_consent import StopPolicyAdminState
 from agent_workspace.state.admin_labels import LabelsAdminState
@@ -109,6 +113,8 @@ app.add_page(
         QuietHoursAdminState.load,
         StopPolicyAdminState.load,
         AssignmentAdminState.load,
+        BusinessHoursAdminState.load,
+        AutoReplyAdminState.load,
         RepliesAdminState.load,
         LabelsAdminState.load,
         AuditAdminState.load,

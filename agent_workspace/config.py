@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     # How often the inbound router also looks for accepted webhooks nobody routed (a worker
     # that crashed between accepting and routing); it is woken at once for this worker's own.
     inbound_sweep_seconds: float = Field(default=5.0, gt=0, le=3600.0)
+    # Minutes with no key, click or pointer move in any of an Available agent's tabs after
+    # which they turn Away, until they act again (measured in the browser); 0: never.
+    away_after_minutes: float = Field(default=15.0, ge=0.0, le=24 * 60.0)
     # How often each worker looks for snoozed conversations whose time has come.
     snooze_sweep_seconds: float = Field(default=15.0, gt=0, le=3600.0)
     # After a create got no answer (timeout), how long to let the provider finish it before

@@ -332,6 +332,159 @@
     outageShown = now;
   }
 
+
+  // Keyboard shortcuts. components/shortcuts.py holds their table; the workspace page carries
+  // it (#aw-keymap), and the help dialog lists the same table. Each key clicks or focuses what
+  // is on the page already, so it does what the agent's click would (the same questions, the
+  // same checks on the server). None fires while the agent types in a field, with Ctrl, Alt or
+  // Meta held, or while a dialog or menu is open; the help dialog's switch turns them off in
+  // this browser.
+  var KEYS_OFF = "aw-keys-off";
+  var TYPING =
+    "input, textarea, select, [contenteditable]:not([contenteditable='false']), [role=textbox]," +
+    " [role=combobox], [role=listbox], [role=menu], [role=menuitem]";
+  var OPEN_LAYER =
+    "[role=dialog][data-state=open], [role=alertdialog][data-state=open]," +
+    " [role=menu][data-state=open]";
+  var keyPrefix = null; // the first key of a two-key shortcut (g, then i)
+
+  function keysOn() {
+    try {
+      return localStorage.getItem(KEYS_OFF) !== "1";
+    } catch (e) {
+      return true;
+    }
+  }
+
+  function keymap() {
+    var el = document.getElementById("aw-keymap");
+    if (!el) return null;
+    try {
+      return JSON.parse(el.dataset.keymap || "[]");
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function rows() {
+    var list = document.getElementById("conversations");
+    return list ? Array.prototype.slice.call(list.querySelectorAll("a[href]")) : [];
+  }
+
+  function openRow(link) {
+    if (!link) return;
+    // The conversation opening leaves the cursor on the row (state/compose_message.py): the
+    // next j moves on instead of typing into Message.
+    window.awListCursor = true;
+    link.focus();
+    link.click();
+  }
+
+  function currentRow(links) {
+    for (var i = 0; i < links.length; i++) {
+      if (links[i].pathname === window.location.pathname) return i;
+    }
+    return -1;
+  }
+
+  function move(step) {
+    var links = rows();
+    var here = currentRow(links);
+    openRow(here < 0 ? links[0] : links[here + step]); // past either end: it stays
+  }
+
+  var ACTIONS = {
+    next: function () {
+      move(1);
+    },
+    previous: function () {
+      move(-1);
+    },
+    first: function () {
+      openRow(rows()[0]);
+    },
+    activate: function (targets) {
+      window.awListCursor = false; // r opens Compose SMS: its Message takes the cursor
+      for (var i = 0; i < targets.length; i++) {
+        var el = document.getElementById(targets[i]);
+        if (!el || el.disabled || !el.getClientRects().length) continue;
+        if (el.matches("input, textarea, select")) el.focus();
+        else el.click();
+        return;
+      }
+    },
+  };
+
+  function shortcutFor(map, pressed) {
+    for (var i = 0; i < map.length; i++) {
+      if (map[i].keys.join(" ") === pressed.join(" ")) return map[i];
+    }
+    return null;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.isComposing || event.repeat) return;
+    if (event.ctrlKey || event.altKey || event.metaKey) return;
+    var map = keymap();
+    var target = event.target;
+    if (!map || !keysOn() || (target && target.isContentEditable)) return;
+    if (target && target.closest && target.closest(TYPING)) return;
+    if (document.querySelector(OPEN_LAYER)) return;
+    var pressed = keyPrefix ? [keyPrefix, event.key] : [event.key];
+    keyPrefix = null;
+    var shortcut = shortcutFor(map, pressed) || shortcutFor(map, [event.key]);
+    if (shortcut) {
+      // Not typed anywhere: "r" focuses Message, and Message must not start with an "r".
+      event.preventDefault();
+      ACTIONS[shortcut.action](shortcut.targets);
+      return;
+    }
+    var starts = map.some(function (s) {
+      return s.keys.length > 1 && s.keys[0] === event.key;
+    });
+    if (starts) keyPrefix = event.key;
+  });
+
+  // The list cursor lasts while the agent stays on the rows by keyboard.
+  document.addEventListener(
+    "pointerdown",
+    function () {
+      window.awListCursor = false;
+    },
+    true
+  );
+  document.addEventListener("focusin", function (event) {
+    var list = document.getElementById("conversations");
+    if (!list || !list.contains(event.target)) window.awListCursor = false;
+  });
+
+  function keepListCursor() {
+    // A row redrawn under the focus drops it on the page: back to the open conversation's row.
+    if (!window.awListCursor || (document.activeElement && document.activeElement !== document.body)) {
+      return;
+    }
+    var links = rows();
+    var here = currentRow(links);
+    if (here >= 0) links[here].focus();
+  }
+
+  function showKeysSwitch() {
+    var box = document.getElementById("aw-keys-on");
+    if (!box || box.dataset.awShown) return;
+    box.dataset.awShown = "1";
+    box.checked = keysOn();
+  }
+
+  document.addEventListener("change", function (event) {
+    if (!event.target || event.target.id !== "aw-keys-on") return;
+    try {
+      if (event.target.checked) localStorage.removeItem(KEYS_OFF);
+      else localStorage.setItem(KEYS_OFF, "1");
+    } catch (e) {
+      /* storage off: they stay on for this page */
+    }
+  });
+
   var pending = false;
   new MutationObserver(function () {
     // At once, not at the next frame: a frame can be late (or never come, for a page that is
@@ -341,6 +494,8 @@
     resolvePending();
     restoreDraft();
     followOutage();
+    keepListCursor();
+    showKeysSwitch();
     if (pending) return;
     pending = true;
     requestAnimationFrame(function () {
@@ -398,6 +553,73 @@
       };
     }
   };
+
+  // Away after idle minutes (services/interactions/idle.py): no key, click, pointer move or
+  // scroll in any of the agent's tabs for the server's idle time (#aw-idle data-away-after,
+  // 0: never) turns an Available agent Away, once; their next activity in any tab turns them
+  // back. The tabs share the last activity and the report through localStorage, so an agent
+  // working in one tab is not idle in another. Only the browser keeps time: the server runs
+  // no timer per tab, and hears of idleness twice per absence.
+  var ACTIVITY_KEY = "aw_last_activity";
+  var IDLE_KEY = "aw_idle_reported";
+  var lastActivity = Date.now();
+  var lastWritten = 0;
+  var ownIdle = false; // without storage: this tab's own report
+
+  function stored(key) {
+    try {
+      return window.localStorage.getItem(key);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function store(key, value) {
+    try {
+      if (value === null) window.localStorage.removeItem(key);
+      else window.localStorage.setItem(key, value);
+      return true;
+    } catch (e) {
+      return false; // no storage: this tab alone
+    }
+  }
+
+  function idleReported() {
+    return ownIdle || stored(IDLE_KEY) === "1";
+  }
+
+  function clickById(id) {
+    var button = document.getElementById(id);
+    if (button) button.click();
+    return Boolean(button);
+  }
+
+  function noteActivity() {
+    lastActivity = Date.now();
+    if (lastActivity - lastWritten > 1000) {
+      lastWritten = lastActivity;
+      store(ACTIVITY_KEY, String(lastActivity));
+    }
+    if (idleReported() && clickById("aw-came-back")) {
+      ownIdle = false;
+      store(IDLE_KEY, null);
+    }
+  }
+
+  ["keydown", "mousedown", "mousemove", "wheel", "touchstart", "scroll"].forEach(function (name) {
+    document.addEventListener(name, noteActivity, { capture: true, passive: true });
+  });
+
+  window.setInterval(function () {
+    var watch = document.getElementById("aw-idle");
+    var status = document.getElementById("presence");
+    var after = watch ? parseInt(watch.getAttribute("data-away-after") || "0", 10) : 0;
+    if (!after || idleReported() || !status || status.value !== "available") return;
+    var last = Math.max(lastActivity, parseInt(stored(ACTIVITY_KEY) || "0", 10) || 0);
+    if (Date.now() - last >= after && clickById("aw-went-idle")) {
+      ownIdle = !store(IDLE_KEY, "1");
+    }
+  }, 1000);
 
   // The skip link: focus the list of conversations (the next Tab is its first row) without a
   // hash in the URL, which the router would take for a page change. Captured before React's

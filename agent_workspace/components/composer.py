@@ -18,6 +18,7 @@ from agent_workspace.components.forms import (
 )
 from agent_workspace.components.outage import PAUSED_REASON, sending_paused
 from agent_workspace.components.quiet_prompt import quiet_prompt, send_later_button
+from agent_workspace.components.shortcuts import COMPOSE_ID, aria_keys
 from agent_workspace.components.their_time import their_time_text
 from agent_workspace.domain.inputs import SEARCH_CHARS, TYPED_CHARS
 from agent_workspace.state.compose import NOTE, SMS, ComposeState
@@ -446,6 +447,7 @@ def _open() -> rx.Component:
             # Opened where replying is next, it appears once the page has loaded: the cursor
             # goes in then (not when the load ran, before Message was on the page).
             on_mount=rx.call_script(FOCUS_MESSAGE_JS),
+            aria_keyshortcuts=aria_keys(BODY_ID),
             # What is typed is kept in this browser per agent and interaction until it is sent
             # (assets/workspace.js): a reload, a lost connection or a new sign-in keeps it.
             custom_attrs={"data-draft-key": state.draft_key},
@@ -562,7 +564,12 @@ def composer() -> rx.Component:
             ComposeState.is_open,
             _open(),
             rx.hstack(
-                rx.button("Compose SMS", on_click=ComposeState.start),
+                rx.button(
+                    "Compose SMS",
+                    on_click=ComposeState.start,
+                    id=COMPOSE_ID,
+                    aria_keyshortcuts=aria_keys(COMPOSE_ID),
+                ),
                 error_text(ComposeState.error),
                 width="100%",
             ),

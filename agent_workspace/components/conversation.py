@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from agent_workspace.components.close import close_button
 from agent_workspace.components.composer import composer
 from agent_workspace.components.forms import badge, callout_root
 from agent_workspace.components.labels import labels_bar
@@ -224,16 +225,7 @@ def _header() -> rx.Component:
         ),
         rx.cond(info.active & ~info.snoozed, snooze_button()),
         rx.cond(info.active, transfer_button()),
-        rx.cond(
-            info.active,
-            rx.button(
-                "Close interaction",
-                on_click=InteractionPageState.close_interaction,
-                variant="soft",
-                color_scheme="gray",
-                size="2",
-            ),
-        ),
+        rx.cond(info.active, close_button()),
         export_transcript_menu(),
         rx.button(
             "Details",

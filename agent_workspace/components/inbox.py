@@ -9,6 +9,7 @@ import reflex as rx
 
 from agent_workspace.components.forms import badge, error_callout, native_select
 from agent_workspace.components.layout import CONVERSATIONS_ID, TIME_TITLE, VISUALLY_HIDDEN
+from agent_workspace.components.shortcuts import SEARCH_ID, aria_keys, shortcuts_dialog
 from agent_workspace.domain.inputs import SEARCH_CHARS
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.interactions import MyInteractionsState
@@ -128,9 +129,10 @@ def _row(item: RowItem) -> rx.Component:
 def _filters() -> rx.Component:
     state = WorkspaceState
     return rx.vstack(
-        rx.el.label("Search interactions", html_for="list-search", style=VISUALLY_HIDDEN),
+        rx.el.label("Search interactions", html_for=SEARCH_ID, style=VISUALLY_HIDDEN),
         rx.input(
-            id="list-search",
+            id=SEARCH_ID,
+            aria_keyshortcuts=aria_keys(SEARCH_ID),
             placeholder="Search interactions (number, person, phone, text)",
             value=state.search,
             on_change=state.set_search.debounce(300),
@@ -188,6 +190,7 @@ def list_pane() -> rx.Component:
             rx.button(
                 "New", on_click=[MyInteractionsState.open_new, PersonFormState.cancel], size="2"
             ),
+            shortcuts_dialog(),
             width="100%",
             align="center",
         ),

@@ -76,8 +76,23 @@ def _presence() -> rx.Component:
             SessionState.presence_error != "",
             rx.text(SessionState.presence_error, color_scheme="red", size="1", role="alert"),
         ),
+        _idle_watch(),
         align="center",
         spacing="1",
+    )
+
+
+def _idle_watch() -> rx.Component:
+    """What assets/workspace.js needs to turn an idle Available agent Away: the idle time, and
+    the two events it clicks (no timer runs on the server)."""
+    hidden = {"display": "none"}
+    return rx.el.div(
+        rx.el.button(on_click=SessionState.went_idle, id="aw-went-idle", tab_index=-1),
+        rx.el.button(on_click=SessionState.came_back, id="aw-came-back", tab_index=-1),
+        id="aw-idle",
+        custom_attrs={"data-away-after": SessionState.away_after_ms},
+        aria_hidden="true",
+        style=hidden,
     )
 
 

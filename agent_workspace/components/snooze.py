@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from agent_workspace.components.forms import error_id, sent_at_once
+from agent_workspace.components.shortcuts import SNOOZE_ID, aria_keys
 from agent_workspace.state.conversation_feed import ConversationFeed
 from agent_workspace.state.snooze import QUICK, SnoozeState
 
@@ -15,7 +16,13 @@ FIELD = "snooze-until"
 
 def snooze_button() -> rx.Component:
     return rx.button(
-        "Snooze", on_click=S.open_snooze, variant="soft", size="2", aria_haspopup="dialog"
+        "Snooze",
+        on_click=S.open_snooze,
+        variant="soft",
+        size="2",
+        aria_haspopup="dialog",
+        id=SNOOZE_ID,
+        aria_keyshortcuts=aria_keys(SNOOZE_ID),
     )
 
 

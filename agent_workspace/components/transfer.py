@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from agent_workspace.components.forms import callout_root, error_id, native_select, sent_at_once
+from agent_workspace.components.shortcuts import TRANSFER_ID, aria_keys
 from agent_workspace.state.transfer import TransferState
 
 T = TransferState
@@ -13,7 +14,13 @@ T = TransferState
 
 def transfer_button() -> rx.Component:
     return rx.button(
-        "Transfer", on_click=T.open_transfer, variant="soft", size="2", aria_haspopup="dialog"
+        "Transfer",
+        on_click=T.open_transfer,
+        variant="soft",
+        size="2",
+        aria_haspopup="dialog",
+        id=TRANSFER_ID,
+        aria_keyshortcuts=aria_keys(TRANSFER_ID),
     )
 
 

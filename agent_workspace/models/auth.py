@@ -37,6 +37,9 @@ class User(SQLModel, table=True):
     presence: str = Field(
         default="offline", max_length=16, sa_column_kwargs={"server_default": "offline"}
     )
+    # Whether `presence` "away" was set because they went idle (domain/availability.py
+    # when_idle), not chosen: acting again turns only such an Away back to Available.
+    presence_auto: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     # When automatic assignment last gave them a conversation (round robin: longest wait first).
     last_assigned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 

@@ -50,6 +50,21 @@ class Channel(SQLModel, table=True):
     auto_assign: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     assign_capacity: int = Field(default=5, sa_column_kwargs={"server_default": "5"})
     assign_cursor: int | None = Field(default=None)
+    # Business hours (domain/business_hours.py Calendar), kept as the administrator's text
+    # (domain/business_hours_text.py): `hours_zone` None means none are set and the desk
+    # counts calendar time; `hours_week` is the canonical weekly text, `hours_holidays` one
+    # "YYYY-MM-DD name" a line.
+    hours_zone: str | None = Field(default=None, max_length=64)
+    hours_week: str = Field(default="", max_length=400, sa_column_kwargs={"server_default": ""})
+    hours_holidays: str = Field(
+        default="", sa_type=sa.Text, sa_column_kwargs={"server_default": ""}
+    )
+    # The auto-reply (domain/after_hours.py): when on, a text that arrives while the business
+    # hours are closed gets `after_hours_text` back, once per conversation.
+    after_hours_reply: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    after_hours_text: str = Field(
+        default="", max_length=640, sa_column_kwargs={"server_default": ""}
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -94,6 +94,9 @@ class Interaction(SQLModel, table=True):
     snoozed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     snoozed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     snoozed_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    # When the channel's after-hours auto-reply was queued to this conversation (once each;
+    # services/inbound/after_hours.py claims it with a conditional UPDATE).
+    after_hours_replied_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     __table_args__ = (
         sa.CheckConstraint(

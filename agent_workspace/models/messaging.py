@@ -89,6 +89,9 @@ class Message(SQLModel, table=True):
     provider_from: str | None = Field(default=None, max_length=16)
     # When a `scheduled` message is to go (UTC); kept after it went, for the record.
     scheduled_for: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Sent by the workspace itself, not an agent: the channel's after-hours auto-reply
+    # (services/inbound/after_hours.py); the transcript names it so.
+    auto_reply: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
     __table_args__ = (
         sa.Index("ix_message_outbox", "status", "next_attempt_at"),

@@ -7,6 +7,10 @@ from __future__ import annotations
 import reflex as rx
 
 from agent_workspace.components.admin_assignment import assignment_section
+from agent_workspace.components.admin_business_hours import (
+    auto_reply_section,
+    business_hours_section,
+)
 from agent_workspace.components.admin_channel import numbers_section, resolver_section
 from agent_workspace.components.admin_consent import stop_policy_section
 from agent_workspace.components.admin_import import import_section
@@ -102,6 +106,8 @@ def admin_page() -> rx.Component:
             rx.cond(ChannelAdminState.has_channel, numbers_section()),
             rx.cond(ChannelAdminState.has_channel, stop_policy_section()),
             rx.cond(ChannelAdminState.has_channel, assignment_section()),
+            rx.cond(ChannelAdminState.has_channel, business_hours_section()),
+            rx.cond(ChannelAdminState.has_channel, auto_reply_section()),
             spacing="6",
             width="100%",
         ),

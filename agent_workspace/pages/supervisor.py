@@ -1,5 +1,7 @@
-"""The supervisor's board: live active interactions, filters, per-agent load, waiting times,
-Join / Leave / Reassign / Take over (confirmed), and each live group's history."""
+"""The supervisor's board: the live overview (open, unassigned, waiting longest, breaching
+soon, the team by availability with their load), then the active interactions a page at a
+time, filtered on the server, with Join / Leave / Reassign / Take over (confirmed) and each
+live group's history."""
 
 from __future__ import annotations
 
@@ -7,11 +9,12 @@ from typing import Any
 
 import reflex as rx
 
+from agent_workspace.components.board_overview import overview_strip
 from agent_workspace.components.forms import badge, field, native_select
 from agent_workspace.components.layout import VISUALLY_HIDDEN, role_page
 from agent_workspace.state.live import SupervisorBoardFeed
 from agent_workspace.state.supervisor import ANY, StayItem, SupervisorState
-from agent_workspace.state.views import AgentLoadItem, BoardItem
+from agent_workspace.state.views import BoardItem
 
 ROUTE = "/supervisor"
 COLUMNS = ("Number", "State", "Person", "Assigned to", "Live group", "Last message", "Waiting")
@@ -30,9 +33,14 @@ def _select(id_: str, value: Any, on_change: Any, options: Any) -> rx.Component:
     )
 
 
+def _field(label: str, control: rx.Component, html_for: str) -> rx.Component:
+    """A filter as wide as its control: the row of filters wraps on a narrow screen."""
+    return rx.box(field(label, control, html_for), width="auto")
+
+
 def _filters() -> rx.Component:
     return rx.hstack(
-        field(
+        _field(
             "Agent",
             _select(
                 "filter-agent",
@@ -42,7 +50,7 @@ def _filters() -> rx.Component:
             ),
             "filter-agent",
         ),
-        field(
+        _field(
             "State",
             _select(
                 "filter-state",
@@ -52,7 +60,7 @@ def _filters() -> rx.Component:
             ),
             "filter-state",
         ),
-        field(
+        _field(
             "Virtual agent",
             _select(
                 "filter-virtual",
@@ -65,21 +73,31 @@ def _filters() -> rx.Component:
             ),
             "filter-virtual",
         ),
+        _field(
+            "Channel",
+            _select(
+                "filter-channel",
+                S.filter_channel,
+                S.set_filter_channel,
+                [rx.foreach(S.channels, lambda c: rx.el.option(c.label, value=c.value))],
+            ),
+            "filter-channel",
+        ),
+        _field(
+            "Find",
+            rx.input(
+                id="filter-text",
+                value=S.filter_text,
+                on_change=S.set_filter_text.debounce(300),
+                placeholder="Number, name, phone or text",
+                type="search",
+            ),
+            "filter-text",
+        ),
         spacing="4",
         width="100%",
-        max_width="48em",
+        wrap="wrap",
     )
-
-
-def _visible(item: BoardItem) -> Any:
-    agent_ok = (S.filter_agent == ANY) | (item.agent_id.to_string() == S.filter_agent)
-    state_ok = (S.filter_state == ANY) | (item.state_value == S.filter_state)
-    virtual_ok = (
-        (S.filter_virtual == ANY)
-        | ((S.filter_virtual == "yes") & item.virtual_agent)
-        | ((S.filter_virtual == "no") & ~item.virtual_agent)
-    )
-    return agent_ok & state_ok & virtual_ok
 
 
 def _action(label: str, number: Any, on_click: Any, **props: Any) -> rx.Component:
@@ -90,59 +108,59 @@ def _action(label: str, number: Any, on_click: Any, **props: Any) -> rx.Componen
 
 def _row(item: BoardItem) -> rx.Component:
     row = item.row
-    return rx.cond(
-        _visible(item),
-        rx.table.row(
-            rx.table.cell(rx.link(row.number, href=f"/interactions/{row.id}")),
-            rx.table.cell(row.state),
-            rx.table.cell(row.person_name),
-            rx.table.cell(row.assigned_to),
-            rx.table.cell(item.live_group),
-            rx.table.cell(
-                rx.text(item.last_message, size="2"),
-                rx.cond(item.scheduled, badge("Scheduled", color_scheme="blue", size="1")),
-            ),
-            rx.table.cell(
-                rx.cond(
-                    item.waiting_since != "",
-                    rx.moment(item.waiting_since, from_now=True, interval=30_000),
-                    "—",
-                )
-            ),
-            rx.table.cell(
-                rx.hstack(
-                    _action("Join", row.number, S.join(row.id)),
-                    _action("Leave", row.number, S.leave(row.id)),
-                    _action("Reassign", row.number, S.start_reassign(row.id, row.number)),
-                    _action("Take over", row.number, S.start_take_over(row.id, row.number)),
-                    _action("History", row.number, S.show_history(row.id, row.number)),
-                    spacing="1",
-                    wrap="wrap",
-                )
-            ),
-        ),
-    )
-
-
-def _load(item: AgentLoadItem) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(item.name), rx.table.cell(item.status), rx.table.cell(item.active)
-    )
-
-
-def _agents_table() -> rx.Component:
-    return rx.table.root(
-        rx.el.caption("Workload per agent", style=VISUALLY_HIDDEN),
-        rx.table.header(
-            rx.table.row(
-                rx.table.column_header_cell("Agent"),
-                rx.table.column_header_cell("Availability"),
-                rx.table.column_header_cell("Active interactions"),
+        rx.table.cell(rx.link(row.number, href=f"/interactions/{row.id}")),
+        rx.table.cell(row.state),
+        rx.table.cell(row.person_name),
+        rx.table.cell(row.assigned_to),
+        rx.table.cell(item.live_group),
+        rx.table.cell(
+            rx.text(item.last_message, size="2"),
+            rx.cond(item.scheduled, badge("Scheduled", color_scheme="blue", size="1")),
+        ),
+        rx.table.cell(
+            rx.cond(
+                item.waiting_since != "",
+                rx.moment(item.waiting_since, from_now=True, interval=30_000),
+                "—",
             )
         ),
-        rx.table.body(rx.foreach(SupervisorBoardFeed.agents, _load)),
-        max_width="30em",
+        rx.table.cell(
+            rx.hstack(
+                _action("Join", row.number, S.join(row.id)),
+                _action("Leave", row.number, S.leave(row.id)),
+                _action("Reassign", row.number, S.start_reassign(row.id, row.number)),
+                _action("Take over", row.number, S.start_take_over(row.id, row.number)),
+                _action("History", row.number, S.show_history(row.id, row.number)),
+                spacing="1",
+                wrap="wrap",
+            )
+        ),
     )
+
+
+def _pager() -> rx.Component:
+    return rx.hstack(
+        rx.button(
+            "Previous page",
+            on_click=S.previous_page,
+            disabled=~S.has_previous,
+            size="1",
+            variant="soft",
+        ),
+        rx.text(S.page_text, size="2", aria_live="polite", id="board-page"),
+        rx.button(
+            "Next page", on_click=S.next_page, disabled=~S.has_next, size="1", variant="soft"
+        ),
+        align="center",
+        spacing="3",
+    )
+
+
+def _feed_trigger() -> rx.Component:
+    """Remounts with the feed's version: the tab reads its page again."""
+    version = SupervisorBoardFeed.version
+    return rx.box(rx.el.span(on_mount=S.feed_changed(version)), key=version, display="none")
 
 
 def _reassign_dialog() -> rx.Component:
@@ -239,10 +257,10 @@ def supervisor_page() -> rx.Component:
         rx.vstack(
             rx.heading("Supervisor board", size="5"),
             rx.text("Active interactions and who is working on them, updated live.", size="2"),
-            _filters(),
-            rx.heading("Agents", size="3"),
-            _agents_table(),
+            overview_strip(),
             rx.heading("Interactions", size="3"),
+            _filters(),
+            rx.text(S.filter_error, color_scheme="red", size="2", role="status"),
             rx.table.root(
                 rx.el.caption("Active interactions", style=VISUALLY_HIDDEN),
                 rx.table.header(
@@ -251,9 +269,11 @@ def supervisor_page() -> rx.Component:
                         rx.table.column_header_cell(rx.el.span("Actions", style=VISUALLY_HIDDEN)),
                     )
                 ),
-                rx.table.body(rx.foreach(SupervisorBoardFeed.items, _row)),
+                rx.table.body(rx.foreach(S.items, _row)),
                 width="100%",
             ),
+            _pager(),
+            _feed_trigger(),
             _reassign_dialog(),
             _take_over_dialog(),
             _history_dialog(),

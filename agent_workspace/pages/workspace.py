@@ -12,6 +12,7 @@ from agent_workspace.components.inbox import list_pane
 from agent_workspace.components.layout import workspace_page
 from agent_workspace.components.new_interaction import new_interaction_dialog
 from agent_workspace.components.outage import outage_banner
+from agent_workspace.components.shortcuts import keymap
 from agent_workspace.state.conversation_feed import ConversationFeed
 from agent_workspace.state.interaction_page import InteractionPageState
 
@@ -78,5 +79,6 @@ def _workspace() -> rx.Component:
             height="100%",
         ),
         new_interaction_dialog(),
+        keymap(),
         top=outage_banner(),
     )

@@ -17,9 +17,11 @@ from agent_workspace.state.views import ReplyItem
 BODY_ID = "compose-body"
 
 # Left alone when the agent is already in a field: this lands a round trip and 60 ms after the
-# click, and a number being typed into Other number had gone on in Message.
+# click, and a number being typed into Other number had gone on in Message. Left alone too when
+# the agent moves through the list by keyboard (j, k: assets/workspace.js sets awListCursor):
+# the next j must move on, not type a "j".
 FOCUS_MESSAGE_JS = (
-    "setTimeout(() => { const typing = document.activeElement;"
+    "setTimeout(() => { const typing = document.activeElement; if (window.awListCursor) return;"
     " if (typing?.matches('input, textarea, select, [contenteditable]')) return;"
     f" document.getElementById({BODY_ID!r})?.focus(); }}, 60)"
 )

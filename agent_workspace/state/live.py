@@ -37,18 +37,15 @@ from agent_workspace.services.channels.numbers import SendingSetup, load_sending
 from agent_workspace.services.interactions.inbox import RowChanges
 from agent_workspace.services.interactions.lists import InteractionRow
 from agent_workspace.services.interactions.notices import NoticeView, load_unread
-from agent_workspace.services.interactions.supervision import BOARD_LIMIT, Board, BoardChanges
+from agent_workspace.services.interactions.overview import Overview
 from agent_workspace.state.conversation_feed import ConversationFeed
 from agent_workspace.state.views import (
-    AgentLoadItem,
-    BoardItem,
     Choice,
     NoticeItem,
-    agent_load_item,
-    board_item,
+    OverviewItem,
     iso,
     notice_item,
-    patch_board,
+    overview_item,
     type_label,
 )
 
@@ -204,20 +201,18 @@ class ListsFeed(rx.SharedState):
 
 
 class SupervisorBoardFeed(rx.SharedState):
-    """Every active interaction and its live group, for every supervisor's open board."""
+    """The board's overview, the same for every supervisor, and a version that moves with
+    each change on the floor: each tab reads its own page of the table again (its filters and
+    page are its own, state/supervisor.py), the figures come with the push."""
 
     _ended: bool = False  # its session ended and it was emptied: never pushed to again
 
-    items: list[BoardItem] = []
-    agents: list[AgentLoadItem] = []  # every active agent and their active interactions
+    version: int = 0
+    overview: OverviewItem = OverviewItem()
 
-    def _show(self, board: Board | BoardChanges) -> None:
-        if isinstance(board, Board):
-            self.items = [board_item(r) for r in board.rows]
-        else:
-            fresh = [board_item(r) for r in board.rows]
-            self.items = patch_board(self.items, fresh, board.gone, BOARD_LIMIT)
-        self.agents = [agent_load_item(a) for a in board.agents]
+    def _show(self, overview: Overview) -> None:
+        self.overview = overview_item(overview)
+        self.version += 1
 
 
 class NoticeFeed(rx.SharedState):

@@ -12,6 +12,7 @@ from reflex.event import EventSpec
 
 from agent_workspace import reflex_internals
 from agent_workspace.domain import times
+from agent_workspace.domain.availability import Presence
 from agent_workspace.domain.credentials import is_session_token
 from agent_workspace.domain.inputs import CHOICE_CHARS, text_problem
 from agent_workspace.domain.times import FALLBACK
@@ -19,7 +20,7 @@ from agent_workspace.models import Role
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.accounts import auth, live_views
 from agent_workspace.services.errors import AccessDenied, FieldProblems, ServiceError
-from agent_workspace.services.interactions import assignment, notices
+from agent_workspace.services.interactions import assignment, idle, notices
 from agent_workspace.state.live import FEEDS, PANES, Pane
 
 T = TypeVar("T")
@@ -50,6 +51,9 @@ class SessionState(rx.State):
     # What the agent chose in the header (available, away, offline); "" until a page read it.
     presence: str = ""
     presence_error: str = ""
+    # After how long with no activity in any of the agent's tabs the browser reports them idle
+    # (assets/workspace.js, services/interactions/idle.py); 0: never.
+    away_after_ms: int = 0
 
     async def _off_loop(self, service: Callable[..., T], /, **kwargs: Any) -> T:
         """Runs a blocking service call in a thread: the loop is shared by every tab."""
@@ -197,6 +201,23 @@ class SessionState(rx.State):
         saved = await self._serve(
             Role.AGENT, assignment.set_presence, show="presence_error", presence=value[:20]
         )
+        if not isinstance(saved, ServiceError):
+            self.presence, self.presence_error = saved.value, ""
+
+    @rx.event
+    async def went_idle(self) -> None:
+        """The browser saw no activity in the agent's tabs for `away_after_ms`: Available
+        turns Away until they act again (a status they chose stays)."""
+        await self._idle_change(idle.went_idle)
+
+    @rx.event
+    async def came_back(self) -> None:
+        """The agent acted again after going idle: back to Available (only if it was idleness
+        that made them Away)."""
+        await self._idle_change(idle.came_back)
+
+    async def _idle_change(self, service: Callable[..., Presence]) -> None:
+        saved = await self._serve(Role.AGENT, service, show="presence_error")
         if not isinstance(saved, ServiceError):
             self.presence, self.presence_error = saved.value, ""
 

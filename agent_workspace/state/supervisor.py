@@ -1,9 +1,10 @@
-"""The supervisor's board: live rows from the shared feed, filtered per tab; join, leave,
-reassign, take over (confirmed) and each interaction's live-group history.
+"""The supervisor's board: the live overview from the shared feed, and this tab's page of
+the table, filtered and paged on the server; join, leave, reassign, take over (confirmed) and
+each interaction's live-group history.
 
-Filters stay in this private state and are applied in the browser to the shared feed, so every
-supervisor sees the same live rows through their own filters. Every handler re-checks the
-supervisor role on the server.
+The overview is the same for every supervisor and comes with the push (state/live.py
+SupervisorBoardFeed). Filters and the page stay in this private state: when the feed's version
+moves, the tab reads its page again. Every handler re-checks the supervisor role on the server.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from collections.abc import Iterable
 import reflex as rx
 from reflex.event import EventSpec
 
-from agent_workspace.domain.inputs import CHOICE_CHARS, is_row_id, text_problem
+from agent_workspace.domain.board import PageSpan
+from agent_workspace.domain.inputs import CHOICE_CHARS, is_row_id, search_problem, text_problem
 from agent_workspace.domain.times import local_text
-from agent_workspace.models import ACTIVE_STATES, Role
+from agent_workspace.models import ACTIVE_STATES, InteractionState, Role
 from agent_workspace.services.access import require_role
 from agent_workspace.services.accounts import roles
 from agent_workspace.services.errors import ServiceError
@@ -24,7 +26,7 @@ from agent_workspace.services.interactions import live_group, supervision
 from agent_workspace.state.client_input import choice_refusal, refusal
 from agent_workspace.state.live import BOARD_LINK, SupervisorBoardFeed
 from agent_workspace.state.session import LOGIN_ROUTE, SessionState
-from agent_workspace.state.views import Choice
+from agent_workspace.state.views import BoardItem, Choice, board_item
 
 ANY = ""
 VIRTUAL_CHOICES = (ANY, "yes", "no")
@@ -48,7 +50,18 @@ class SupervisorState(SessionState):
     filter_agent: str = ANY  # an agent id, or ANY
     filter_state: str = ANY
     filter_virtual: str = ANY  # "yes", "no" or ANY
+    filter_channel: str = ANY  # a channel id, or ANY
+    filter_text: str = ""
+    filter_error: str = ""
     agents: list[Choice] = []
+    channels: list[Choice] = []
+    # This tab's page of the table.
+    items: list[BoardItem] = []
+    page: int = 1
+    page_text: str = ""  # "26-50 of 132"
+    has_previous: bool = False
+    has_next: bool = False
+    _version: int = -1  # the feed's version this tab's page was read at
     # The dialogs: which interaction (0: closed), and for whom.
     reassign_id: int = 0
     reassign_number: str = ""
@@ -70,38 +83,108 @@ class SupervisorState(SessionState):
             # A viewer before the read: a change committed after the read is pushed to this
             # tab; linked after it, a change in between reached nobody and the row stayed off.
             feed = await self._link_feed(SupervisorBoardFeed, BOARD_LINK, actor)
-            board = await self._off_loop(supervision.board, actor=actor)
+            board = await self._off_loop(
+                supervision.board, actor=actor, filters=self._filters(), page=self.page
+            )
             agents = await self._off_loop(roles.list_agents, actor=actor)
         except ServiceError as refused:
             self.refusal = refused.message
             return None
         self.refusal = ""
         self.agents = [Choice(str(a.id), a.display_name) for a in agents]
-        feed._show(board)
+        self.channels = [Choice(str(i), label) for i, label in board.channels]
+        feed._show(board.overview)
+        self._version = feed.version
+        self._show_page(board.page.rows, board.page.span)
         return None
 
     @rx.event
-    def set_filter_agent(self, value: str) -> EventSpec | None:
+    async def feed_changed(self, version: int) -> None:
+        """The floor changed (a hidden element remounts with the feed's version): the
+        overview came with the push; this tab reads its own page again."""
+        if type(version) is not int or version == self._version:
+            return  # the page sends the feed's version: nothing else is one
+        self._version = version
+        await self._read_page()
+
+    @rx.event
+    async def set_filter_agent(self, value: str) -> EventSpec | None:
         agents = [ANY, *(a.value for a in self.agents)]
-        return self._filter("filter_agent", value, agents, "an agent")
+        return await self._filter("filter_agent", value, agents, "an agent")
 
     @rx.event
-    def set_filter_state(self, value: str) -> EventSpec | None:
+    async def set_filter_state(self, value: str) -> EventSpec | None:
         states = [ANY, *(s.value for s in ACTIVE_STATES)]
-        return self._filter("filter_state", value, states, "a state")
+        return await self._filter("filter_state", value, states, "a state")
 
     @rx.event
-    def set_filter_virtual(self, value: str) -> EventSpec | None:
-        return self._filter("filter_virtual", value, VIRTUAL_CHOICES, "whose interactions")
+    async def set_filter_virtual(self, value: str) -> EventSpec | None:
+        return await self._filter("filter_virtual", value, VIRTUAL_CHOICES, "whose interactions")
 
-    def _filter(
+    @rx.event
+    async def set_filter_channel(self, value: str) -> EventSpec | None:
+        channels = [ANY, *(c.value for c in self.channels)]
+        return await self._filter("filter_channel", value, channels, "a channel")
+
+    @rx.event
+    async def set_filter_text(self, value: str) -> None:
+        if problem := refusal(self, Role.SUPERVISOR) or search_problem(value):
+            self.filter_error = problem  # the page shown stays that of the last filter
+            return
+        self.filter_text, self.page = value, 1
+        await self._read_page()
+
+    @rx.event
+    async def next_page(self) -> None:
+        if self.has_next:
+            self.page += 1
+            await self._read_page()
+
+    @rx.event
+    async def previous_page(self) -> None:
+        if self.has_previous:
+            self.page -= 1
+            await self._read_page()
+
+    async def _filter(
         self, field: str, value: object, options: Iterable[str], what: str
     ) -> EventSpec | None:
-        """A filter, to one of the values the board offers."""
+        """A filter, to one of the values the board offers; the first page of what it keeps."""
         if problem := choice_refusal(self, Role.SUPERVISOR, value, options, what=what):
             return rx.toast.error(problem)
         setattr(self, field, value)
+        self.page = 1
+        await self._read_page()
         return None
+
+    def _filters(self) -> supervision.BoardFilter:
+        """The tab's filters as the service takes them (each was checked when it was set)."""
+        virtual = {"yes": True, "no": False}.get(self.filter_virtual)
+        return supervision.BoardFilter(
+            agent_id=int(self.filter_agent) if self.filter_agent.isdigit() else None,
+            state=InteractionState(self.filter_state) if self.filter_state else None,
+            virtual_agent=virtual,
+            channel_id=int(self.filter_channel) if self.filter_channel.isdigit() else None,
+            text=self.filter_text,
+        )
+
+    async def _read_page(self) -> None:
+        page = await self._serve(
+            Role.SUPERVISOR,
+            supervision.board_page,
+            show="filter_error",
+            filters=self._filters(),
+            page=self.page,
+        )
+        if isinstance(page, ServiceError):
+            return
+        self.filter_error = ""
+        self._show_page(page.rows, page.span)
+
+    def _show_page(self, rows: Iterable[supervision.BoardRow], span: PageSpan) -> None:
+        self.items = [board_item(r) for r in rows]
+        self.page, self.page_text = span.page, span.text()
+        self.has_previous, self.has_next = span.has_previous, span.has_next
 
     def _row_refusal(self, interaction_id: object, number: object) -> str:
         """Why no dialog opens for this row, or "": an id a row can have, and its number as

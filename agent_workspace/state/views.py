@@ -10,7 +10,8 @@ from agent_workspace.domain.phone import display_phone
 from agent_workspace.services.conversation.conversation import ConversationView
 from agent_workspace.services.interactions.lists import InteractionRow
 from agent_workspace.services.interactions.notices import NoticeView
-from agent_workspace.services.interactions.supervision import AgentLoad, BoardRow
+from agent_workspace.services.interactions.overview import Overview, TeamMember
+from agent_workspace.services.interactions.supervision import BoardRow
 from agent_workspace.services.people.directory import PersonView
 
 # What each interaction type is called on screen: "SMS", not "messaging", beside the person's
@@ -146,7 +147,7 @@ def iso(at: datetime | None) -> str:
 
 @dataclasses.dataclass
 class BoardItem:
-    """A row of the supervisor's board; the filter fields let each tab filter the shared feed."""
+    """A row of the supervisor's board (one page of it, filtered by the server)."""
 
     row: InteractionItem
     live_group: str
@@ -156,14 +157,6 @@ class BoardItem:
     state_value: str  # e.g. "work_in_progress"
     waiting_since: str  # ISO time of the consumer's first unanswered text, or ""
     scheduled: bool = False  # a message waits to go later
-
-
-@dataclasses.dataclass
-class AgentLoadItem:
-    agent_id: int
-    name: str
-    active: int
-    status: str = ""
 
 
 def board_item(row: BoardRow) -> BoardItem:
@@ -179,15 +172,53 @@ def board_item(row: BoardRow) -> BoardItem:
     )
 
 
-def patch_board(
-    items: list[BoardItem], fresh: list[BoardItem], gone: frozenset[int], limit: int
-) -> list[BoardItem]:
-    """The board after a few rows changed: those go on top (they were just updated, and the
-    board is newest first), closed ones leave, the rest keep their order."""
-    changed = {item.row.id for item in fresh} | gone
-    kept = [item for item in items if item.row.id not in changed]
-    return (fresh + kept)[:limit]
+@dataclasses.dataclass
+class TeamMemberItem:
+    """An agent on the board's overview: their availability in words and their load."""
+
+    agent_id: int
+    name: str
+    status: str
+    load: str  # "3 / 5", or "3" when no channel assigns automatically
+    full: bool
 
 
-def agent_load_item(load: AgentLoad) -> AgentLoadItem:
-    return AgentLoadItem(load.agent_id, load.name, load.active, load.status)
+@dataclasses.dataclass
+class OverviewItem:
+    """The figures at the top of the supervisor board."""
+
+    open: int = 0
+    unassigned: int = 0
+    queued: int = 0  # of the unassigned, with the virtual agent
+    waiting_id: int = 0  # 0: nobody waits for an answer
+    waiting_number: str = ""
+    waiting_phone: str = ""
+    waiting_since: str = ""  # ISO 8601 UTC of their first unanswered text
+    sla: bool = False  # an SLA policy measures the floor: `breaching_soon` means something
+    breaching_soon: int = 0
+    available: list[TeamMemberItem] = dataclasses.field(default_factory=list)
+    away: list[TeamMemberItem] = dataclasses.field(default_factory=list)
+    offline: list[TeamMemberItem] = dataclasses.field(default_factory=list)
+
+
+def _member(m: TeamMember) -> TeamMemberItem:
+    return TeamMemberItem(m.agent_id, m.name, m.status, m.load, m.full)
+
+
+def overview_item(overview: Overview) -> OverviewItem:
+    team = {presence.value: [_member(m) for m in members] for presence, members in overview.team}
+    waiting = overview.waiting
+    return OverviewItem(
+        open=overview.open,
+        unassigned=overview.unassigned,
+        queued=overview.queued,
+        waiting_id=waiting.interaction_id if waiting else 0,
+        waiting_number=waiting.number if waiting else "",
+        waiting_phone=display_phone(waiting.phone) if waiting and waiting.phone else "",
+        waiting_since=iso(waiting.since) if waiting else "",
+        sla=overview.breaching_soon is not None,
+        breaching_soon=overview.breaching_soon or 0,
+        available=team.get("available", []),
+        away=team.get("away", []),
+        offline=team.get("offline", []),
+    )

@@ -21,7 +21,7 @@ from agent_workspace.services import labels
 from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts import preferences
 from agent_workspace.services.errors import ServiceError
-from agent_workspace.services.interactions import availability, inbox
+from agent_workspace.services.interactions import availability, idle, inbox
 from agent_workspace.services.interactions.lists import InteractionRow
 from agent_workspace.state.client_input import choice_refusal, refusal
 from agent_workspace.state.live import (
@@ -110,6 +110,7 @@ class WorkspaceState(SessionState):
         prefs = await self._off_loop(preferences.notification_choices, actor=actor)
         self.notify_sound, self.notify_desktop = prefs.sound, prefs.desktop
         self.presence = (await self._off_loop(availability.my_presence, actor=actor)).value
+        self.away_after_ms = idle.away_after_ms()
         found = await self._off_loop(labels.list_labels, actor=actor)
         self.label_options = [Choice(ANY_LABEL, "Any label")] + [
             Choice(str(x.id), x.name) for x in found

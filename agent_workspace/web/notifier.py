@@ -46,7 +46,7 @@ from agent_workspace.services.conversation.conversation import (
     load_conversation,
 )
 from agent_workspace.services.interactions.inbox import RowChanges, row_changes_for
-from agent_workspace.services.interactions.supervision import load_board_changes
+from agent_workspace.services.interactions.overview import load_overview
 from agent_workspace.state.conversation_feed import ConversationFeed
 from agent_workspace.state.live import (
     BOARD_LINK,
@@ -144,13 +144,11 @@ def _read_views(
     return views
 
 
-def _read_lists(
-    board: set[int] | None, listed: dict[int, frozenset[int]], reread: set[int]
-) -> _Lists:
-    """`board`: the board's changed rows (empty: only its agents table), None: not the board."""
+def _read_lists(board: bool, listed: dict[int, frozenset[int]], reread: set[int]) -> _Lists:
+    """`board`: whether the board's overview is read (once for every supervisor)."""
     lists = _Lists()
-    if board is not None:
-        lists.board = _attempt(load_board_changes, board)
+    if board:
+        lists.board = _attempt(load_overview)
     patched = {a: ids for a, ids in listed.items() if a not in reread}
     if patched:
         lists.rows = _attempt(row_changes_for, patched) or {}
@@ -252,12 +250,15 @@ class Notifier:
         if LISTS_LINK in shown:
             self._rereads += await self._show(shown, heard, LISTS_LINK, ListsFeed, None)
         listed = {a: frozenset(ids) for a, ids in agents.items() if agent_token(a) in shown}
-        board = interactions if BOARD_LINK in shown and (interactions or team) else None
-        if not listed and board is None:
+        board = BOARD_LINK in shown and bool(interactions or team)
+        if not listed and not board:
             return
         second = await asyncio.to_thread(_read_lists, board, listed, reread)
-        if second.board is not None:  # only the changed rows: the board is never re-read
-            await self._show(shown, heard, BOARD_LINK, SupervisorBoardFeed, second.board)
+        if second.board is not None:  # the figures, read once; each tab reads its page
+            board_tabs = await self._show(
+                shown, heard, BOARD_LINK, SupervisorBoardFeed, second.board
+            )
+            self._rereads += board_tabs
         for agent_id in sorted(listed):
             # The changed rows themselves, so the agent's tabs patch their lists unread.
             changed = second.rows.get(agent_id)

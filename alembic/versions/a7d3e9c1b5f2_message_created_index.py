@@ -6,7 +6,7 @@ written; without this index each figure scanned every message (about 150 ms each
 messages on PostgreSQL, the page over its 1 s target).
 
 Revision ID: a7d3e9c1b5f2
-Revises: f2a6c4e8d1b7
+Revises: b7d9e1f3a5c6
 Create Date: 2026-12-07 21:30:00.000000
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "a7d3e9c1b5f2"
-down_revision: str | None = "f2a6c4e8d1b7"
+down_revision: str | None = "b7d9e1f3a5c6"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -31,6 +31,8 @@ def test_new_interaction_about_a_person_then_close_it(
     mine = page.get_by_role("list", name="My Interactions")
     expect(row_of(mine, "Priya Sharma", number)).to_be_visible()
     page.get_by_role("button", name="Close interaction").click()
+    question = page.get_by_role("alertdialog", name=f"Close {number}?")
+    question.get_by_role("button", name="Close interaction").click()
     expect(page.get_by_label("Interaction state")).to_have_text("closed complete")
 
     # Closed ones leave the open list; the State filter shows them.

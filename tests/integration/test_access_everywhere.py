@@ -97,7 +97,6 @@ UNCHECKED: dict[str, str] = {
     "conversation.conversation.load_latest_messages": "the notifier's push, as above",
     "interactions.inbox.my_row_changes": "the notifier's push of an agent's own list rows",
     "interactions.lists.watchers": "whom a change concerns: ids, no interaction's content",
-    "interactions.supervision.load_board_changes": "the notifier's push to supervisors' boards",
     "interactions.unread.unread_query": "builds a statement; reads nothing",
     "membership.current": "builds a statement; reads nothing",
     "outbox.claims.mark_stopped": "the dispatcher failing a message it claimed (its lease "

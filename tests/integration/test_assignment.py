@@ -137,7 +137,7 @@ def test_an_agent_whose_sessions_ended_is_offline_and_gets_nothing(admin: Actor)
                 session.add(auth_session)
 
     assert _holder(_text(1)) is None
-    board = {a.agent_id: a for a in load_board().agents}
+    board = {a.agent_id: a for a in load_board().overview.members}
     assert board[alice.user_id].status == "Offline (no session)"
 
 
@@ -153,7 +153,7 @@ def test_the_queue_is_handed_out_oldest_first_when_an_agent_turns_available(
 
     assert [_holder(i) for i in waiting] == [alice.user_id, alice.user_id, None]
     assert my_presence(actor=alice) == Presence.AVAILABLE
-    board = {a.agent_id: a for a in load_board().agents}
+    board = {a.agent_id: a for a in load_board().overview.members}
     assert (board[alice.user_id].status, board[alice.user_id].active) == ("Available", 2)
 
 

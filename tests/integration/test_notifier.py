@@ -32,6 +32,7 @@ from agent_workspace.services.conversation.conversation import (
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions.assignment import set_presence
 from agent_workspace.services.interactions.inbox import mark_seen
+from agent_workspace.services.interactions.overview import Overview, load_overview
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.state import live
 from agent_workspace.state.conversation_feed import ConversationFeed
@@ -304,7 +305,7 @@ def test_nothing_is_read_for_a_feed_nobody_shows(
 
         return read
 
-    for name in ("load_conversation", "load_board_changes"):
+    for name in ("load_conversation", "load_overview"):
         monkeypatch.setattr(notifier_module, name, counted(name, getattr(notifier_module, name)))
     for name, pane in live.PANES.items():
         monkeypatch.setitem(live.PANES, name, replace(pane, read=counted(name, pane.read)))
@@ -320,22 +321,34 @@ def test_nothing_is_read_for_a_feed_nobody_shows(
     assert [ident for ident, _, _ in app.shown] == [token]
 
 
-def test_the_board_gets_only_the_rows_that_changed(engine: Engine) -> None:
+def test_the_board_gets_the_overview_read_once_for_every_supervisor(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     make_channel()
     make_consumer("Dana", "+14155550123")
     make_consumer("Eve", "+14155550124")
     alice = make_user("alice")
     sam = make_user("sam", roles=(Role.AGENT, Role.SUPERVISOR))
+    sue = make_user("sue", roles=(Role.AGENT, Role.SUPERVISOR))
     first = send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550123", "Hi"))
     send_sms(actor=alice, request=SendRequest(SUPPORT_NUMBER, "+14155550124", "Hello"))
-    [token] = _shows(sam, "board")
+    tokens = {*_shows(sam, "board"), *_shows(sue, "board")}
+    reads: list[int] = []
+    real = load_overview
+
+    def counted() -> Overview:
+        reads.append(1)
+        return real()
+
+    monkeypatch.setattr(notifier_module, "load_overview", counted)
     app = FakeApp()
     _run(Notifier(app), [events.InteractionChanged(first.interaction_id)])
-    [(ident, _, changes)] = [s for s in app.shown if s[1] == SupervisorBoardFeed.__name__]
-    assert ident == token
-    assert [r.interaction.id for r in changes.rows] == [first.interaction_id]
-    assert changes.gone == frozenset()
-    assert [a.active for a in changes.agents if a.agent_id == alice.user_id] == [2]
+    pushed = [s for s in app.shown if s[1] == SupervisorBoardFeed.__name__]
+    assert {ident for ident, _, _ in pushed} == tokens
+    assert len(reads) == 1  # one query set, whatever the number of supervisors
+    overview = pushed[0][2]
+    assert (overview.open, overview.unassigned) == (2, 0)
+    assert [m.active for m in overview.members if m.agent_id == alice.user_id] == [2]
 
 
 def _viewing_alice() -> tuple[Actor, int, str, str]:
@@ -600,7 +613,7 @@ def test_an_agent_turning_available_is_pushed_to_the_supervisors_board_only(
     assert published == [events.TeamChanged()]
     app = FakeApp()
     _run(Notifier(app), published)
-    [(ident, cls, changes)] = app.shown
-    assert (ident, cls, changes.rows) == (board, SupervisorBoardFeed.__name__, ())
-    assert [a.status for a in changes.agents if a.agent_id == alice.user_id] == ["Available"]
+    [(ident, cls, overview)] = app.shown
+    assert (ident, cls) == (board, SupervisorBoardFeed.__name__)
+    assert [m.status for m in overview.members if m.agent_id == alice.user_id] == ["Available"]
     assert alice_board != ident

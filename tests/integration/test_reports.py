@@ -4,20 +4,27 @@ definitions in domain/figures.py on the same data."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 
 from agent_workspace.domain import figures
 from agent_workspace.domain.reports import Grain, GroupBy, Period, to_csv
+from agent_workspace.models import Message
 from agent_workspace.services.accounts import auth
+from agent_workspace.services.channels.after_hours import AutoReply, update_auto_reply
+from agent_workspace.services.channels.business_hours import update_business_hours
 from agent_workspace.services.errors import AccessDenied
+from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.reports.report import Report, build_report
 from tests.support import report_fixture
+from tests.support.business_hours import closed_now
 from tests.support.factories import BILLING_NUMBER, SUPPORT_NUMBER
 from tests.support.report_fixture import ZONE, at
 
+HAL = "+14155550444"
 WEEK = Period(date(2026, 12, 1), date(2026, 12, 7), Grain.DAY, ZONE)
 
 
@@ -151,3 +158,24 @@ def test_an_agent_may_not_read_reports(engine: Engine) -> None:
         _report(who="alice")
     with pytest.raises(AccessDenied, match="sign in"):
         build_report(actor=None, period=WEEK, group=GroupBy.DESK)
+
+
+def test_the_after_hours_auto_reply_is_no_first_response(engine: Engine) -> None:
+    report_fixture.build(engine)
+    _, ada = auth.sign_in(username="ada", password="ada-pass-phrase")
+    update_business_hours(actor=ada, hours=closed_now())
+    update_auto_reply(actor=ada, setting=AutoReply(True, "We are closed; back at 09:00."))
+    receive_sms(sms=InboundSms(sid="SM" + "e" * 32, from_=HAL, to=SUPPORT_NUMBER, body="Hi?"))
+    # It is written in the text's own transaction, at its moment; a minute later it would
+    # still answer nobody's question.
+    with Session(engine) as session:
+        (reply,) = session.exec(select(Message).where(col(Message.auto_reply))).all()
+        reply.created_at += timedelta(minutes=1)
+        session.add(reply)
+        session.commit()
+    today = datetime.now(UTC).date()
+
+    report = _report(period=Period(today, today, Grain.DAY, "UTC"))
+
+    assert report.table("messages").rows == ((today.isoformat(), "All", 1, 1, 0),)  # queued
+    assert report.table("response-times").rows == ()

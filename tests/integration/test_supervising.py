@@ -49,9 +49,9 @@ def test_the_board_filters_counts_per_agent_and_shows_how_long_the_consumer_wait
     assert rows[virtual].waiting_since is not None and rows[virtual].virtual_agent
     assert rows[reply.interaction_id].waiting_since is not None
     assert rows[reply.interaction_id].last_message == "← Hi"
-    loads = {a.name: a.active for a in full.agents}
+    loads = {a.name: a.active for a in full.overview.members}
     assert loads == {"Alice": 1, "Bob": 0, "Sam": 0}
-    assert bob.user_id in {a.agent_id for a in full.agents}
+    assert bob.user_id in {a.agent_id for a in full.overview.members}
 
     by_alice = supervision.board(actor=sam, filters=BoardFilter(agent_id=alice.user_id))
     assert [r.interaction.id for r in by_alice.rows] == [sent.interaction_id]
@@ -86,7 +86,7 @@ def test_reassigning_hands_the_work_over_and_tells_both_agents(engine: Engine) -
         for m in history(actor=sam, interaction_id=sent.interaction_id)
     ]
     assert stays == [("Alice", "sent", "reassigned"), ("Bob", "reassigned", None)]
-    loads = {a.name: a.active for a in supervision.board(actor=sam).agents}
+    loads = {a.name: a.active for a in supervision.board(actor=sam).overview.members}
     assert (loads["Alice"], loads["Bob"]) == (0, 1)
     with Session(engine) as session:
         event = session.exec(

@@ -14,6 +14,8 @@ from agent_workspace.domain.availability import (
     became_available,
     idle_until,
     parse_presence,
+    when_back,
+    when_idle,
 )
 
 NOW = datetime(2026, 3, 9, 14, tzinfo=UTC)
@@ -84,3 +86,40 @@ def test_an_unknown_status_names_the_choices(text: str) -> None:
 
 def test_the_idle_check_is_due_when_away_after_has_passed() -> None:
     assert idle_until(NOW, TEN) == NOW + TEN
+
+
+@pytest.mark.parametrize(
+    ("chosen", "idle", "back_auto", "back_chosen"),
+    [
+        (AVAILABLE, AWAY, None, None),  # idle: Away; already Available: nothing to do
+        (AWAY, None, AVAILABLE, None),  # only an automatic Away turns back
+        (OFFLINE, None, None, None),  # a choice of Offline is never touched
+    ],
+)
+def test_going_idle_and_coming_back_touch_only_what_was_set_automatically(
+    chosen: Presence,
+    idle: Presence | None,
+    back_auto: Presence | None,
+    back_chosen: Presence | None,
+) -> None:
+    assert when_idle(chosen) == idle
+    assert when_back(chosen, auto_away=True) == back_auto
+    assert when_back(chosen, auto_away=False) == back_chosen
+
+
+@pytest.mark.parametrize(
+    ("chosen", "auto", "live", "text"),
+    [
+        (AWAY, True, True, "Away (idle)"),
+        (AWAY, False, True, "Away"),
+        (AWAY, True, False, "Offline (no session)"),
+        (AVAILABLE, True, True, "Available"),  # a stale flag on Available means nothing
+    ],
+)
+def test_an_automatic_away_reads_idle_on_the_board(
+    chosen: Presence, auto: bool, live: bool, text: str
+) -> None:
+    found = availability(
+        chosen, live_session=live, last_activity_at=NOW, now=NOW, away_after=None, auto_away=auto
+    )
+    assert found.text() == text

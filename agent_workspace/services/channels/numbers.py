@@ -39,17 +39,19 @@ NO_CHANNEL_YET = (
 @dataclass(frozen=True)
 class NumberOwner:
     """The channel a provider number belongs to, with the profile resolver an administrator
-    chose for it (None: the deployment's default)."""
+    chose for it (None: the deployment's default) and whether its after-hours auto-reply is
+    on (services/inbound/after_hours.py: read only then)."""
 
     channel_id: int
     resolver: str | None
+    after_hours: bool = False
 
 
 _known: dict[tuple[str, str], int] = {}
 _PN: sa.Table = ProviderNumber.__table__  # type: ignore[attr-defined]
 _CH: sa.Table = Channel.__table__  # type: ignore[attr-defined]
 _OWNER = (
-    sa.select(_PN.c.channel_id, _CH.c.profile_resolver)
+    sa.select(_PN.c.channel_id, _CH.c.profile_resolver, _CH.c.after_hours_reply)
     .join(_CH, _CH.c.id == _PN.c.channel_id)
     .where(_PN.c.e164 == sa.bindparam("e164"))
 )
@@ -59,7 +61,9 @@ def owner_in(session: Session, e164: str) -> NumberOwner | None:
     """The channel of a provider number, read in the caller's transaction (a second connection
     could wait for the SQLite write lock this one holds); None when it is none of ours."""
     found = session.execute(_OWNER, {"e164": e164}).first()
-    return None if found is None else NumberOwner(found.channel_id, found.profile_resolver)
+    if found is None:
+        return None
+    return NumberOwner(found.channel_id, found.profile_resolver, found.after_hours_reply)
 
 
 def cached_channel(e164: str, engine: Engine | None = None) -> int | None:

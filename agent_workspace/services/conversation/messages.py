@@ -25,6 +25,7 @@ from agent_workspace.services.access import Actor, access_interaction
 
 TAIL = 20  # messages every push carries
 MAX_HISTORY = 200  # older messages a tab loads at once
+AUTO_REPLY = "Auto-reply (outside business hours)"  # who the workspace's own reply is by
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ _ROWS = (
         _M.c.scheduled_for,
         _M.c.messaging_service_sid,
         _M.c.provider_from,
+        _M.c.auto_reply,
         _U.c.display_name.label("author"),
         _M.c.retry_of_id,
         sa.select(_RETRY.c.id)
@@ -186,7 +188,7 @@ def _views(
             body=m.body,
             status=m.status.value,
             problem=_problem(m.status, m.error_message, m.error_code),
-            author=m.author or "",
+            author=m.author or (AUTO_REPLY if m.auto_reply else ""),
             from_number=m.from_number,
             to_number=m.to_number,
             at=m.created_at,

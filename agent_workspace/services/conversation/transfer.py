@@ -43,7 +43,7 @@ from agent_workspace.services.interactions.confirmations import (
 from agent_workspace.services.interactions.lists import watcher_ids
 from agent_workspace.services.interactions.live_group import join_live_group, leave_live_group
 from agent_workspace.services.interactions.notices import notify
-from agent_workspace.services.interactions.supervision import agent_loads
+from agent_workspace.services.interactions.overview import agent_loads
 
 CLOSED = "{number} is closed; there is nothing to transfer."
 

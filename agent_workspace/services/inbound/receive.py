@@ -1,5 +1,6 @@
 """An inbound text becomes a message of the phone's interaction: opt-outs, the profile, the
-routing decision, the message row, its audit row and events.
+routing decision, the message row (and the after-hours auto-reply, when due), its audit row
+and events.
 
 The router (route.py) calls receive_in with the text and channel it read from the accepted row,
 holding the phone's lock, the row's unique MessageSid already standing for "never twice".
@@ -10,6 +11,7 @@ and rules out a MessageSid stored before, itself.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,6 +42,7 @@ from agent_workspace.services import events
 from agent_workspace.services.audit import PROVIDER, AuditAction, record_rows, row
 from agent_workspace.services.channels.numbers import NumberOwner, owner_in
 from agent_workspace.services.errors import NotFound
+from agent_workspace.services.inbound.after_hours import auto_reply
 from agent_workspace.services.interactions.active import active_views, as_active
 from agent_workspace.services.interactions.assignment import assign_opened
 from agent_workspace.services.interactions.lifecycle import (
@@ -105,7 +108,16 @@ def receive_in(
         _record_opt(session, sms, action)
     target, reused = _target_interaction(session, channel, sms.from_, resolver)
     session.flush()  # what the lifecycle services added, before the plain statements below
-    message_id = _store(session, sms, target)
+    message_id, at = _store(session, sms, target)
+    if channel.after_hours:  # off (the usual case): not one statement more
+        auto_reply(
+            session,
+            channel_id=channel.channel_id,
+            sms=sms,
+            interaction_id=target.id,
+            at=at,
+            keyword=action is not None,
+        )
     # A snoozed conversation comes back with the text (one UPDATE; a new one is not snoozed).
     woken = reused and wake_on_reply(session, target.id, now=utcnow())
     audit = [
@@ -253,7 +265,8 @@ def _sender(
     return person, create_profile(session, channel_id, phone, person, PROVIDER)
 
 
-def _store(session: Session, sms: InboundSms, target: ActiveInteraction) -> int:
+def _store(session: Session, sms: InboundSms, target: ActiveInteraction) -> tuple[int, datetime]:
+    """The message's id, and when it arrived."""
     at = utcnow()
     message_id: int = session.execute(
         _INSERT_MESSAGE,
@@ -281,4 +294,4 @@ def _store(session: Session, sms: InboundSms, target: ActiveInteraction) -> int:
                 provider_media_url=url,
             )
         )
-    return message_id
+    return message_id, at

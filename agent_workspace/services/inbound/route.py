@@ -10,7 +10,8 @@ the message; a crash before that commit leaves it pending for the next pass. Tha
 MessageSid rule on this path: the accepted row's sid is unique, and it is routed once.
 
 The text comes from the row as the route checked it, and the channel as the route found it,
-with the profile resolver an administrator chose for it read in the same statement: nothing
+with the profile resolver an administrator chose for it (and whether its after-hours
+auto-reply is on) read in the same statement: nothing
 the route decided is decided again.
 """
 
@@ -118,7 +119,7 @@ def route_next(*, channel_id: int, phone: str, engine: Engine | None = None) -> 
                 return Outcome.NONE_PENDING
             row = rows[0]
             row_id = row.id
-            owner = NumberOwner(channel_id, row.profile_resolver)
+            owner = NumberOwner(channel_id, row.profile_resolver, row.after_hours_reply)
             received = receive_in(session, sms=_text_of(session, row), channel=owner)
             settled = {"row_id": row_id, "at_": utcnow(), "message_id_": received.message_id}
             session.execute(_SETTLE, settled)
@@ -170,6 +171,7 @@ _OLDEST = (
         _T.c.opt_out_type,
         _T.c.accepted_at,
         _CH.c.profile_resolver,
+        _CH.c.after_hours_reply,
         sa.exists().where(_PN.c.e164 == _T.c.to_number).label("ours"),
     )
     .join(_CH, _CH.c.id == _T.c.channel_id)

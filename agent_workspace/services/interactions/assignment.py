@@ -72,29 +72,44 @@ def set_presence(*, actor: Actor | None, presence: str, engine: Engine | None = 
     except ValueError as bad:
         raise InvalidInput(str(bad)) from None
     with transaction(engine) as session:
-        user = session.get(User, agent.user_id)
-        if user is None:
-            raise NotFound("Your account no longer exists.")
-        before = Presence(user.presence)
-        if before == chosen:
+        user = _user(session, agent)
+        if Presence(user.presence) == chosen and not user.presence_auto:
             return chosen
-        now = utcnow()
-        live = bool(live_sessions(session, [agent.user_id], now))
-        user.presence = chosen.value
-        session.add(user)
-        record(
-            session=session,
-            actor=agent,
-            action=AuditAction.USER_PRESENCE_CHANGED,
-            entity=user,
-            detail={"before": before.value, "after": chosen.value},
-        )
-        session.flush()
-        was, now_is = availability_now(before, live, now), availability_now(chosen, live, now)
-        if became_available(was, now_is):
-            hand_out_waiting(session)
-        events.after_commit(session, events.TeamChanged())
+        change_presence(session, agent, user, chosen, auto=False)
         return chosen
+
+
+def _user(session: Session, agent: Actor) -> User:
+    user = session.get(User, agent.user_id)
+    if user is None:
+        raise NotFound("Your account no longer exists.")
+    return user
+
+
+def change_presence(
+    session: Session, agent: Actor, user: User, chosen: Presence, *, auto: bool, how: str = ""
+) -> None:
+    """The change itself, in the caller's transaction: the stored choice (and whether it was
+    set automatically, by idleness), the audit row, the queue handed out when they can take
+    work now, and the supervisors' boards told after commit."""
+    before = Presence(user.presence)
+    now = utcnow()
+    live = bool(live_sessions(session, [agent.user_id], now))
+    was = availability_now(before, live, now, auto_away=user.presence_auto)
+    user.presence, user.presence_auto = chosen.value, auto
+    session.add(user)
+    detail = {"before": before.value, "after": chosen.value}
+    record(
+        session=session,
+        actor=agent,
+        action=AuditAction.USER_PRESENCE_CHANGED,
+        entity=user,
+        detail={**detail, "how": how} if how else detail,
+    )
+    session.flush()
+    if became_available(was, availability_now(chosen, live, now, auto_away=auto)):
+        hand_out_waiting(session)
+    events.after_commit(session, events.TeamChanged())
 
 
 def policy_of(session: Session, channel_id: int) -> Policy | None:

@@ -37,9 +37,19 @@ def my_presence(*, actor: Actor | None, engine: Engine | None = None) -> Presenc
         return Presence(user.presence)
 
 
-def availability_now(chosen: Presence, live: bool, now: datetime) -> Availability:
-    """The rule, with idleness not yet measured (no Away after idle minutes)."""
-    return availability(chosen, live_session=live, last_activity_at=None, now=now, away_after=None)
+def availability_now(
+    chosen: Presence, live: bool, now: datetime, *, auto_away: bool = False
+) -> Availability:
+    """The rule, with idleness as the browser reported it (an Away set automatically), not
+    measured here: no server loop watches the tabs (services/interactions/idle.py)."""
+    return availability(
+        chosen,
+        live_session=live,
+        last_activity_at=None,
+        now=now,
+        away_after=None,
+        auto_away=auto_away,
+    )
 
 
 def availability_of(session: Session, users: Iterable[User]) -> dict[int, Availability]:
@@ -48,7 +58,7 @@ def availability_of(session: Session, users: Iterable[User]) -> dict[int, Availa
     listed = [u for u in users if u.id is not None]
     live = live_sessions(session, [u.id for u in listed if u.id is not None], now)
     return {
-        u.id: availability_now(Presence(u.presence), u.id in live, now)
+        u.id: availability_now(Presence(u.presence), u.id in live, now, auto_away=u.presence_auto)
         for u in listed
         if u.id is not None
     }

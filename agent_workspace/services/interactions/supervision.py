@@ -1,8 +1,10 @@
-"""The supervisor's view of the floor: every active interaction, who is in it, how long the
-consumer has waited, and how many interactions each agent holds.
+"""The supervisor's view of the floor: the overview's figures (overview.py), then every
+active interaction, who is in it and how long the consumer has waited, a page at a time,
+filtered on the server.
 
 The board reads only the interaction rows (their list columns are kept with each message), never
-the message table, so internal notes cannot show up as a last message or a wait.
+the message table, so internal notes cannot show up as a last message or a wait (a text filter
+looks inside messages through the search index, services/interactions/search.py).
 Actions on it (join, leave, reassign, take over) live in supervising.py.
 """
 
@@ -11,24 +13,36 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import reading
+from agent_workspace.domain.board import PageSpan, page_span
+from agent_workspace.domain.inputs import is_row_id, search_problem
+from agent_workspace.domain.phone import display_phone
 from agent_workspace.models import (
     ACTIVE_STATES,
+    Channel,
     Interaction,
     InteractionState,
+    ProviderNumber,
     Role,
-    User,
-    UserRole,
 )
 from agent_workspace.services.access import Actor, require_role
-from agent_workspace.services.interactions.availability import availability_of
+from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.interactions.lists import InteractionRow, rows_view
 from agent_workspace.services.interactions.live_group import member_names
+from agent_workspace.services.interactions.overview import (
+    AgentLoad,
+    Overview,
+    agent_loads,
+    load_overview,
+    overview_in,
+)
+from agent_workspace.services.interactions.search import is_common, matching
 from agent_workspace.services.interactions.supervising import (
     join_as_supervisor,
     leave_as_supervisor,
@@ -37,19 +51,21 @@ from agent_workspace.services.interactions.supervising import (
 )
 
 __all__ = [
+    "AgentLoad",
     "Board",
-    "BoardChanges",
     "BoardFilter",
+    "BoardPage",
+    "Overview",
+    "agent_loads",
     "board",
+    "board_page",
     "join_as_supervisor",
     "leave_as_supervisor",
     "load_board",
-    "load_board_changes",
+    "load_overview",
     "reassign",
     "take_over",
 ]
-
-BOARD_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -63,74 +79,130 @@ class BoardRow:
 
 
 @dataclass(frozen=True)
-class AgentLoad:
-    agent_id: int
-    name: str
-    active: int  # active interactions assigned to them
-    status: str = ""  # their availability, e.g. "Available", "Offline (no session)"
-
-
-@dataclass(frozen=True)
-class Board:
-    rows: tuple[BoardRow, ...]
-    agents: tuple[AgentLoad, ...]  # every active agent, busiest first
-
-
-@dataclass(frozen=True)
 class BoardFilter:
-    """Which rows a supervisor looks at; None means any."""
+    """Which rows a supervisor looks at; None (or no text) means any."""
 
     agent_id: int | None = None
     state: InteractionState | None = None
     virtual_agent: bool | None = None
-
-
-def board(
-    *, actor: Actor | None, filters: BoardFilter = BoardFilter(), engine: Engine | None = None
-) -> Board:
-    require_role(actor, Role.SUPERVISOR)
-    return load_board(filters=filters, engine=engine)
-
-
-def load_board(*, filters: BoardFilter = BoardFilter(), engine: Engine | None = None) -> Board:
-    """Unchecked read for the live notifier (it pushes to supervisors' linked pages only)."""
-    with reading(engine) as session:
-        query = select(Interaction).where(col(Interaction.state).in_(list(ACTIVE_STATES)))
-        if filters.agent_id is not None:
-            query = query.where(Interaction.assigned_agent_id == filters.agent_id)
-        if filters.state is not None:
-            query = query.where(Interaction.state == filters.state)
-        if filters.virtual_agent is not None:
-            query = query.where(Interaction.virtual_agent == filters.virtual_agent)
-        found = session.exec(
-            query.order_by(col(Interaction.updated_at).desc()).limit(BOARD_LIMIT)
-        ).all()
-        return Board(_board_rows(session, found), agent_loads(session))
+    channel_id: int | None = None
+    text: str = ""  # in the number, person, phone, description or messages
 
 
 @dataclass(frozen=True)
-class BoardChanges:
-    """What a few changed interactions do to the board: rows to put on top, rows to drop."""
+class BoardPage:
+    """One page of the table, latest activity first, and where it is in the whole."""
 
-    rows: tuple[BoardRow, ...]  # still active, newest first
-    gone: frozenset[int]  # no longer active (closed), or never were
-    agents: tuple[AgentLoad, ...]
+    rows: tuple[BoardRow, ...]
+    span: PageSpan
 
 
-def load_board_changes(interaction_ids: set[int], *, engine: Engine | None = None) -> BoardChanges:
-    """Unchecked read for the live notifier: only the changed rows, so an event costs a few
-    rows and one grouped count, never a re-read of the whole board."""
+@dataclass(frozen=True)
+class Board:
+    """What a board shows when it opens: the overview, the table's page, and the channels
+    its filter offers (id, name and numbers)."""
+
+    overview: Overview
+    page: BoardPage
+    channels: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def rows(self) -> tuple[BoardRow, ...]:
+        return self.page.rows
+
+
+def board(
+    *,
+    actor: Actor | None,
+    filters: BoardFilter = BoardFilter(),
+    page: int = 1,
+    engine: Engine | None = None,
+) -> Board:
+    """The overview and one page of the table, in one read."""
+    require_role(actor, Role.SUPERVISOR)
+    _check(filters)
+    return load_board(filters=filters, page=page, engine=engine)
+
+
+def board_page(
+    *,
+    actor: Actor | None,
+    filters: BoardFilter = BoardFilter(),
+    page: int = 1,
+    engine: Engine | None = None,
+) -> BoardPage:
+    """One page of the table alone (the overview comes with the live push)."""
+    require_role(actor, Role.SUPERVISOR)
+    _check(filters)
     with reading(engine) as session:
-        found = session.exec(
-            select(Interaction)
-            .where(
-                col(Interaction.id).in_(sorted(interaction_ids)),
-                col(Interaction.state).in_(list(ACTIVE_STATES)),
-            )
-            .order_by(col(Interaction.updated_at).desc())
-        ).all()
-        gone = frozenset(interaction_ids - {i.id for i in found if i.id is not None})
-        return BoardChanges(_board_rows(session, found), gone, agent_loads(session))
+        return _page(session, filters, page)
+
+
+def load_board(
+    *, filters: BoardFilter = BoardFilter(), page: int = 1, engine: Engine | None = None
+) -> Board:
+    """Unchecked read (the checked entry is `board`)."""
+    with reading(engine) as session:
+        return Board(overview_in(session), _page(session, filters, page), _channels(session))
+
+
+def _channels(session: Session) -> tuple[tuple[int, str], ...]:
+    """Each channel by name with its active numbers, e.g. "SMS (+14155550100, +14155550101)"."""
+    numbers: dict[int, list[str]] = {}
+    for channel_id, e164 in session.exec(
+        select(ProviderNumber.channel_id, ProviderNumber.e164)
+        .where(col(ProviderNumber.is_active))
+        .order_by(col(ProviderNumber.e164))
+    ):
+        numbers.setdefault(channel_id, []).append(display_phone(e164))
+    channels = session.exec(select(Channel.id, Channel.name).order_by(col(Channel.name))).all()
+    return tuple(
+        (i, f"{name} ({', '.join(numbers[i])})" if numbers.get(i) else name)
+        for i, name in channels
+        if i is not None
+    )
+
+
+def _check(filters: BoardFilter) -> None:
+    if problem := search_problem(filters.text):
+        raise InvalidInput(problem)
+    for value, what in ((filters.agent_id, "agent"), (filters.channel_id, "channel")):
+        if value is not None and not is_row_id(value):
+            raise InvalidInput(f"Choose one of the {what}s offered.")
+
+
+def _page(session: Session, filters: BoardFilter, page: int) -> BoardPage:
+    """The total, then the page's rows by OFFSET: the board holds only active interactions,
+    so an offset never walks far."""
+    dialect = session.get_bind().dialect.name
+    text = filters.text.strip()
+    common = bool(text) and is_common(session, text)
+    where = _conditions(filters, text, dialect, common)
+    total = int(session.exec(select(sa.func.count()).select_from(Interaction).where(*where)).one())
+    span = page_span(page, total)
+    found = session.exec(
+        select(Interaction)
+        .where(*where)
+        .order_by(col(Interaction.updated_at).desc(), col(Interaction.id).desc())
+        .offset(span.offset)
+        .limit(span.size)
+    ).all()
+    return BoardPage(_board_rows(session, found), span)
+
+
+def _conditions(filters: BoardFilter, text: str, dialect: str, common: bool) -> list[Any]:
+    where: list[Any] = [col(Interaction.state).in_(list(ACTIVE_STATES))]
+    if filters.agent_id is not None:
+        where.append(Interaction.assigned_agent_id == filters.agent_id)
+    if filters.state is not None:
+        where.append(Interaction.state == filters.state)
+    if filters.virtual_agent is not None:
+        where.append(Interaction.virtual_agent == filters.virtual_agent)
+    if filters.channel_id is not None:
+        where.append(Interaction.channel_id == filters.channel_id)
+    if text:
+        where.append(matching(text, dialect, common=common))
+    return where
 
 
 def _board_rows(session: Session, found: Sequence[Interaction]) -> tuple[BoardRow, ...]:
@@ -153,31 +225,3 @@ def _last_message(interaction: Interaction) -> str:
         return ""
     arrow = "←" if interaction.last_message_inbound else "→"
     return f"{arrow} {interaction.last_message_preview or '(empty)'}"
-
-
-def agent_loads(session: Session) -> tuple[AgentLoad, ...]:
-    """Per active agent, their active interactions, busiest first: one grouped count, not one
-    per agent (the board, and whom a transfer may go to)."""
-    counts = dict(
-        session.exec(
-            select(Interaction.assigned_agent_id, sa.func.count())
-            .where(
-                col(Interaction.state).in_(list(ACTIVE_STATES)),
-                col(Interaction.assigned_agent_id).is_not(None),
-            )
-            .group_by(col(Interaction.assigned_agent_id))
-        ).all()
-    )
-    agents = session.exec(
-        select(User)
-        .join(UserRole, col(UserRole.user_id) == User.id)
-        .where(UserRole.role == Role.AGENT, col(User.is_active))
-        .order_by(col(User.display_name), col(User.id))
-    ).all()
-    statuses = availability_of(session, agents)
-    loads = [
-        AgentLoad(u.id, u.display_name, int(counts.get(u.id, 0)), statuses[u.id].text())
-        for u in agents
-        if u.id
-    ]
-    return tuple(sorted(loads, key=lambda a: -a.active))

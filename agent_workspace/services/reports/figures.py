@@ -6,7 +6,8 @@ opened on the day it opened, closed on the day it closed, a first response on th
 sent, a message on the day it was written. Conversations are messaging interactions.
 
 - first response: from the conversation's first inbound text to the first outbound message
-  after it (a conversation we started has none until the consumer writes);
+  after it that is not the after-hours auto-reply (a conversation we started has none until
+  the consumer writes);
 - resolution: from opened to closed;
 - segments sent: of outbound messages the provider took (`sent_at` set);
 - delivery outcomes: outbound messages written in the period, by status and error code;
@@ -177,7 +178,12 @@ def first_response(ask: Ask) -> sa.Select[Any]:
     """period, group, first responses, first response time median and p90 (seconds)."""
     answering = (  # a first response in the period is an outbound message written in it
         sa.select(M.c.interaction_id)
-        .where(M.c.direction == "outbound", M.c.created_at >= ask.start, M.c.created_at < ask.end)
+        .where(
+            M.c.direction == "outbound",
+            sa.not_(M.c.auto_reply),
+            M.c.created_at >= ask.start,
+            M.c.created_at < ask.end,
+        )
         .distinct()
         .subquery("answering")
     )
@@ -198,6 +204,7 @@ def first_response(ask: Ask) -> sa.Select[Any]:
         .where(
             M.c.interaction_id == first_in.c.interaction_id,
             M.c.direction == "outbound",
+            sa.not_(M.c.auto_reply),  # the after-hours auto-reply answers nobody's question
             M.c.created_at > first_in.c.first_in,
         )
         .scalar_subquery()

@@ -36,6 +36,7 @@ from tests.integration.pipeline.conftest import (
     end_other_connections,
 )
 from tests.support.factories import SUPPORT_NUMBER
+from tests.support.waiting import Doorbell
 
 INBOUND = "/api/twilio/inbound"
 
@@ -152,32 +153,39 @@ def test_two_routers_route_each_accepted_webhook_once(pipeline: Pipeline) -> Non
 def _run_router(
     until: Callable[[], bool], *, sweep_seconds: float, before: Callable[[], object]
 ) -> bool:
-    """Runs the app's router task until `until()` holds (bounded), calling `before` once it runs."""
+    """Runs the app's router task until `until()` holds, checked after each of its passes
+    (bounded), calling `before` once its first pass is over."""
 
     first_pass = threading.Event()
-
-    def route_and_tell(*args: Any, **kwargs: Any) -> int:
-        try:
-            return route_pending(*args, **kwargs)
-        finally:
-            first_pass.set()
+    passed = Doorbell()
 
     async def main() -> bool:
-        task = asyncio.create_task(InboundRouter(sweep_seconds=sweep_seconds).run_forever())
-        try:
-            # Its first pass (the start-up recovery) is over before `before` accepts anything.
-            assert await asyncio.to_thread(first_pass.wait, 10), "the router never made a pass"
-            await asyncio.to_thread(before)
-            for _ in range(400):
-                if await asyncio.to_thread(until):
-                    return True
-                await asyncio.sleep(0.025)
-            return False
-        finally:
-            task.cancel()
+        loop = asyncio.get_running_loop()
 
-    with mock.patch.object(router_module, "route_pending", route_and_tell):
-        return asyncio.run(main())
+        def telling(route: Callable[..., int]) -> Callable[..., int]:
+            def route_and_tell(*args: Any, **kwargs: Any) -> int:
+                try:
+                    return route(*args, **kwargs)
+                finally:
+                    first_pass.set()
+                    loop.call_soon_threadsafe(passed.ring)
+
+            return route_and_tell
+
+        with (
+            mock.patch.object(router_module, "route_pending", telling(route_pending)),
+            mock.patch.object(router_module, "route_phones", telling(route_phones)),
+        ):
+            task = asyncio.create_task(InboundRouter(sweep_seconds=sweep_seconds).run_forever())
+            try:
+                # Its first pass (the start-up recovery) is over before `before` accepts anything.
+                assert await asyncio.to_thread(first_pass.wait, 10), "the router never made a pass"
+                await asyncio.to_thread(before)
+                return bool(await passed.until(until, timeout=10, what="the router's passes"))
+            finally:
+                task.cancel()
+
+    return asyncio.run(main())
 
 
 def test_what_a_crash_left_accepted_is_routed_when_the_router_starts(pipeline: Pipeline) -> None:

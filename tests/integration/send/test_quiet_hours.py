@@ -16,7 +16,7 @@ from agent_workspace.services.channels.quiet_hours import QuietHours, update_qui
 from agent_workspace.services.conversation.quiet_hours import OutsideQuietHours
 from agent_workspace.services.errors import AccessDenied, InvalidInput
 from agent_workspace.services.interactions.lists import list_my_interactions
-from agent_workspace.services.interactions.supervision import load_board_changes
+from agent_workspace.services.interactions.supervision import load_board
 from agent_workspace.services.sending.scheduled import cancel_scheduled, reschedule
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from tests.integration.send.conftest import counts, inbound
@@ -194,7 +194,7 @@ def test_the_list_row_and_the_board_mark_an_interaction_with_a_scheduled_message
     message_id, _ = _scheduled(engine, agent)
     [row] = list_my_interactions(actor=agent)
     assert row.scheduled
-    assert [r.interaction.scheduled for r in load_board_changes({row.id}).rows] == [True]
+    assert [r.interaction.scheduled for r in load_board().rows] == [True]
 
     cancel_scheduled(actor=agent, message_id=message_id)
     [row] = list_my_interactions(actor=agent)

@@ -181,6 +181,8 @@ def test_the_board_is_read_only_once_the_tab_is_a_viewer(
         return read_board(**kwargs)
 
     class Feed:
+        version = 0
+
         def _show(self, board: object) -> None:
             self.shown = board
 
