@@ -18,7 +18,8 @@ def reports_page() -> rx.Component:
         rx.vstack(
             rx.heading("Reports", size="5"),
             rx.text(
-                "Figures of the period in the chosen time zone; times are calendar time.",
+                "Figures of the period in the chosen time zone; times in calendar time, and in"
+                " business hours when the channel has them.",
                 size="2",
             ),
             report_form(),

@@ -15,7 +15,10 @@ from agent_workspace.domain.reports import Grain, GroupBy, Period, to_csv
 from agent_workspace.models import Message
 from agent_workspace.services.accounts import auth
 from agent_workspace.services.channels.after_hours import AutoReply, update_auto_reply
-from agent_workspace.services.channels.business_hours import update_business_hours
+from agent_workspace.services.channels.business_hours import (
+    BusinessHours,
+    update_business_hours,
+)
 from agent_workspace.services.errors import AccessDenied
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.reports.report import Report, build_report
@@ -43,10 +46,11 @@ def test_a_days_figures_are_counted_in_the_desks_zone(engine: Engine) -> None:
         ("2026-12-03", "All", 0, 1),
         ("2026-12-04", "All", 1, 0),
     )
+    no_hours = (None, None, None, None)  # the desk has no business hours: calendar time only
     assert report.table("response-times").rows == (
-        ("2026-12-01", "All", 1, 600, 600, 0, None, None),
-        ("2026-12-02", "All", 1, 1800, 1800, 1, 90_000, 90_000),
-        ("2026-12-03", "All", 1, 1_126_800, 1_126_800, 1, 1_134_000, 1_134_000),
+        ("2026-12-01", "All", 1, 600, 600, 0, None, None, *no_hours),
+        ("2026-12-02", "All", 1, 1800, 1800, 1, 90_000, 90_000, *no_hours),
+        ("2026-12-03", "All", 1, 1_126_800, 1_126_800, 1, 1_134_000, 1_134_000, *no_hours),
     )
     assert report.table("messages").rows == (
         ("2026-12-01", "All", 1, 3, 4),
@@ -75,7 +79,7 @@ def test_a_weeks_percentiles_are_the_pure_nearest_rank_ones(engine: Engine) -> N
     report_fixture.build(engine)
     week = Period(date(2026, 12, 1), date(2026, 12, 7), Grain.WEEK, ZONE)
 
-    ((period, group, responses, median, p90, resolved, r_median, r_p90),) = (
+    ((period, group, responses, median, p90, resolved, r_median, r_p90, *_),) = (
         _report(period=week).table("response-times").rows
     )
 
@@ -97,6 +101,27 @@ def test_a_weeks_percentiles_are_the_pure_nearest_rank_ones(engine: Engine) -> N
             1_134_000,
         )
     )
+
+
+def test_with_business_hours_the_times_count_open_time_too(engine: Engine) -> None:
+    report_fixture.build(engine)
+    _, ada = auth.sign_in(username="ada", password="ada-pass-phrase")
+    update_business_hours(actor=ada, hours=BusinessHours(ZONE, "Mon-Fri 09:00-17:00"))
+    week = Period(date(2026, 12, 1), date(2026, 12, 7), Grain.WEEK, ZONE)
+
+    ((*calendar, fr_median, fr_p90, res_median, res_p90),) = (
+        _report(period=week).table("response-times").rows
+    )
+
+    # Open time, New York: A answered at 10:10 within hours (600 s), resolved Tue 09:00 to
+    # Wed 10:00 (8 h + 1 h); B answered at 00:30 Wed, closed (0 s); C asked Fri 20 Nov 07:00
+    # and was answered Thu 3 Dec 08:00, resolved 09:00: 9 working days of 8 h either way.
+    responses, resolutions = [600, 0, 259_200], [32_400, 259_200]
+    assert calendar[2:] == [3, 1800, 1_126_800, 2, 90_000, 1_134_000]  # calendar time stays
+    assert (fr_median, fr_p90) == (figures.median(responses), figures.p90(responses))
+    assert (fr_median, fr_p90) == (600, 259_200)
+    assert (res_median, res_p90) == (figures.median(resolutions), figures.p90(resolutions))
+    assert (res_median, res_p90) == (32_400, 259_200)
 
 
 def test_figures_per_agent_label_and_provider_number(engine: Engine) -> None:

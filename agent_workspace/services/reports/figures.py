@@ -159,11 +159,26 @@ def closed(ask: Ask) -> sa.Select[Any]:
     return _per_period(g, sa.func.count().label("closed"))
 
 
+def _resolutions(ask: Ask) -> sa.Subquery:
+    """Conversations closed in the period: at, ..., started (opened), seconds."""
+    seconds = seconds_between(IX.c.opened_at, IX.c.closed_at)
+    return _interaction_events(ask, IX.c.closed_at, started=IX.c.opened_at, seconds=seconds)
+
+
 def resolution(ask: Ask) -> sa.Select[Any]:
     """period, group, conversations resolved, resolution time median and p90 (seconds)."""
-    seconds = seconds_between(IX.c.opened_at, IX.c.closed_at)
-    g = _grouped(_interaction_events(ask, IX.c.closed_at, seconds=seconds), ask, "seconds")
+    g = _grouped(_resolutions(ask), ask, "seconds")
     return _per_period(g, *_spread(g.c.seconds, "resolved"))
+
+
+def resolution_spans(ask: Ask) -> sa.Select[Any]:
+    """period, group, opened, closed: one row per conversation resolved (business hours are
+    counted in Python: domain/business_hours.py business_elapsed)."""
+    return _spans(_grouped(_resolutions(ask), ask, "started", "at"))
+
+
+def _spans(g: sa.Subquery) -> sa.Select[Any]:
+    return sa.select(g.c.period, g.c.grp, g.c.started, g.c.at).order_by(g.c.period, g.c.grp)
 
 
 def _spread(seconds: Any, counted: str) -> tuple[sa.ColumnElement[Any], ...]:
@@ -176,6 +191,18 @@ def _spread(seconds: Any, counted: str) -> tuple[sa.ColumnElement[Any], ...]:
 
 def first_response(ask: Ask) -> sa.Select[Any]:
     """period, group, first responses, first response time median and p90 (seconds)."""
+    g = _grouped(_first_responses(ask), ask, "seconds")
+    return _per_period(g, *_spread(g.c.seconds, "responses"))
+
+
+def first_response_spans(ask: Ask) -> sa.Select[Any]:
+    """period, group, first inbound text, first response: one row per conversation answered."""
+    return _spans(_grouped(_first_responses(ask), ask, "started", "at"))
+
+
+def _first_responses(ask: Ask) -> sa.Subquery:
+    """Conversations first answered in the period: at, interaction_id, number, started (the
+    first inbound text), seconds."""
     answering = (  # a first response in the period is an outbound message written in it
         sa.select(M.c.interaction_id)
         .where(
@@ -220,13 +247,13 @@ def first_response(ask: Ask) -> sa.Select[Any]:
             answered.c.at,
             answered.c.interaction_id,
             (number if number is not None else sa.null()).label("number"),
+            answered.c.first_in.label("started"),
             seconds_between(answered.c.first_in, answered.c.at).label("seconds"),
         )
         .where(answered.c.at >= ask.start, answered.c.at < ask.end)
         .subquery("events")
     )
-    g = _grouped(events, ask, "seconds")
-    return _per_period(g, *_spread(g.c.seconds, "responses"))
+    return events
 
 
 def _message_events(ask: Ask, *where: Any, **values: Any) -> sa.Subquery:

@@ -2,22 +2,25 @@
 of the period in one read-only transaction, as tables (domain/reports.py Table) the page shows
 and the CSV downloads write.
 
-A table's columns are listed once (`COLUMNS`); a figure that joins later (SLA % met, the
-business-hours variants of the times) is one more SQL select in figures.py merged here by
-(period, group) and one more column name.
+A figure that joins later (SLA % met) is one more select in figures.py merged here by
+(period, group) and one more column name. The times come in calendar time (SQL) and, when the
+channel has business hours, in open time (Python over the same conversations' spans: SQL
+cannot walk a calendar); without hours those columns are empty.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import reading
-from agent_workspace.domain.figures import opt_out_rate
+from agent_workspace.domain.business_hours import Calendar, business_elapsed
+from agent_workspace.domain.figures import median, opt_out_rate, p90
 from agent_workspace.domain.reports import (
     GROUP_TITLES,
     WEEKDAYS,
@@ -25,8 +28,9 @@ from agent_workspace.domain.reports import (
     Period,
     Table,
 )
-from agent_workspace.models import Role
+from agent_workspace.models import Channel, ChannelKind, Role
 from agent_workspace.services.access import Actor, require_any_role
+from agent_workspace.services.channels.business_hours import calendar_of
 from agent_workspace.services.reports import figures
 from agent_workspace.services.reports.sql import register
 
@@ -61,19 +65,47 @@ def build_report(
         connection = session.connection()
         register(connection)
         ask = figures.Ask(start, end, period.zone, period.grain.value, group)
-        charted = _charted(connection, ask)
+        calendar = _desk_calendar(session)
+        charted = _charted(connection, ask, calendar)
         tables = charted + _others(connection, ask)
         if group != GroupBy.DESK:
             whole = figures.Ask(start, end, period.zone, period.grain.value, GroupBy.DESK)
-            charted = _charted(connection, whole)
+            charted = _charted(connection, whole, None)  # the charts show calendar time
     return Report(period, group, tables, charted)
+
+
+def _desk_calendar(session: Session) -> Calendar | None:
+    """The SMS channel's business hours (services/channels/business_hours.py), or None."""
+    channel = session.exec(
+        select(Channel.id).where(Channel.kind == ChannelKind.SMS).order_by(col(Channel.id))
+    ).first()
+    return None if channel is None else calendar_of(session, channel)
+
+
+def _in_hours(
+    calendar: Calendar | None,
+    rows: Callable[[sa.Select[Any]], list[sa.Row[Any]]],
+    spans: sa.Select[Any],
+) -> list[tuple[Any, ...]]:
+    """(period, group, median, p90) of the spans' open time in whole seconds; the spans are read
+    only when the desk has business hours. SQL cannot walk a calendar: this is Python over the
+    ordered select, with domain/figures.py percentiles."""
+    if calendar is None:
+        return []
+    found: dict[Key, list[int]] = {}
+    for period, group, started, ended in rows(spans):
+        seconds = round(business_elapsed(calendar, started, ended).total_seconds())
+        found.setdefault((period, group), []).append(seconds)
+    return [(*key, median(v), p90(v)) for key, v in found.items()]
 
 
 def _rows(connection: sa.Connection, select: sa.Select[Any]) -> list[sa.Row[Any]]:
     return list(connection.execute(select))
 
 
-def _charted(connection: sa.Connection, ask: figures.Ask) -> tuple[Table, ...]:
+def _charted(
+    connection: sa.Connection, ask: figures.Ask, calendar: Calendar | None
+) -> tuple[Table, ...]:
     """Conversations, times, messages: the tables the charts also show (for the whole desk)."""
 
     def rows(select: sa.Select[Any]) -> list[sa.Row[Any]]:
@@ -86,13 +118,15 @@ def _charted(connection: sa.Connection, ask: figures.Ask) -> tuple[Table, ...]:
     times = _merged(
         ("first", rows(figures.first_response(ask)), (0, None, None)),
         ("resolution", rows(figures.resolution(ask)), (0, None, None)),
+        ("first_open", _in_hours(calendar, rows, figures.first_response_spans(ask)), (None, None)),
+        ("resolution_open", _in_hours(calendar, rows, figures.resolution_spans(ask)), (None, None)),
     )
     volume = _merged(("messages", rows(figures.messages(ask)), (0, 0, 0)))
     return (
         Table("conversations", "Conversations", ("Period", who, "Opened", "Closed"), conversations),
         Table(
             "response-times",
-            "Response and resolution times (calendar time, seconds)",
+            "Response and resolution times",
             (
                 "Period",
                 who,
@@ -102,6 +136,10 @@ def _charted(connection: sa.Connection, ask: figures.Ask) -> tuple[Table, ...]:
                 "Resolved",
                 "Resolution median (s)",
                 "Resolution p90 (s)",
+                "First response median, business hours (s)",
+                "First response p90, business hours (s)",
+                "Resolution median, business hours (s)",
+                "Resolution p90, business hours (s)",
             ),
             times,
         ),
@@ -142,7 +180,7 @@ def _others(connection: sa.Connection, ask: figures.Ask) -> tuple[Table, ...]:
 
 
 def _merged(
-    *parts: tuple[str, Sequence[sa.Row[Any]], tuple[Any, ...]],
+    *parts: tuple[str, Sequence[Sequence[Any]], tuple[Any, ...]],
 ) -> tuple[tuple[Any, ...], ...]:
     """Rows of several selects keyed by (period, group), side by side; a part a key lacks gets
     its `empty` values (no conversation opened is 0 opened, its median none)."""
