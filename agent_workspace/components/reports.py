@@ -7,13 +7,17 @@ from typing import Any
 
 import reflex as rx
 
-from agent_workspace.components.forms import field
 from agent_workspace.components.layout import VISUALLY_HIDDEN
 from agent_workspace.domain.reports import GROUP_TITLES
 from agent_workspace.state.reports import HeatCell, HeatRow, ReportsState, TableView
 
 R = ReportsState
 _INPUT = {"padding": "0.4em", "border_radius": "6px", "border": "1px solid var(--gray-7)"}
+
+
+def field(label: str, control: rx.Component, html_for: str) -> rx.Component:
+    """A labelled control as wide as it needs: the form's fields sit side by side."""
+    return rx.vstack(rx.el.label(label, html_for=html_for), control, spacing="1")
 
 
 def _input(id_: str, value: Any, **props: Any) -> rx.Component:

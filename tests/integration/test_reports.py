@@ -204,3 +204,20 @@ def test_the_after_hours_auto_reply_is_no_first_response(engine: Engine) -> None
 
     assert report.table("messages").rows == ((today.isoformat(), "All", 1, 1, 0),)  # queued
     assert report.table("response-times").rows == ()
+
+
+def test_a_message_the_provider_reported_on_went_out_without_its_sent_time(
+    engine: Engine,
+) -> None:
+    report_fixture.build(engine)
+    with Session(engine) as session:  # as a row written before `sent_at` was kept
+        first = session.get(Message, 1)
+        assert first is not None and first.status == "delivered"
+        first.sent_at = None
+        session.add(first)
+        session.commit()
+
+    report = _report()
+
+    assert report.table("messages").rows[0] == ("2026-12-01", "All", 1, 3, 4)
+    assert report.table("opt-outs").rows[0] == ("2026-12-01", "All", 0, 2, 0.0)

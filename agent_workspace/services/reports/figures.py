@@ -9,7 +9,8 @@ sent, a message on the day it was written. Conversations are messaging interacti
   after it that is not the after-hours auto-reply (a conversation we started has none until
   the consumer writes);
 - resolution: from opened to closed;
-- segments sent: of outbound messages the provider took (`sent_at` set);
+- segments sent: of outbound messages the provider took (`sent_at` set, or a status only the
+  provider gives: sent, delivered, undelivered);
 - delivery outcomes: outbound messages written in the period, by status and error code;
 - opt-outs: phones that opted out (the consent ledger's audit rows, opted_out true; in the
   conversation the row names, else the phone's latest one then), per phones reached (sent a
@@ -83,6 +84,11 @@ def _our_number(m: sa.FromClause) -> sa.ColumnElement[str]:
         (m.c.direction == "inbound", m.c.to_number),
         else_=sa.func.coalesce(m.c.provider_from, m.c.from_number),
     )
+
+
+def _went_out(m: sa.FromClause) -> sa.ColumnElement[bool]:
+    """The provider took the message: it recorded when, or a status only the provider gives."""
+    return sa.or_(m.c.sent_at.is_not(None), m.c.status.in_(("sent", "delivered", "undelivered")))
 
 
 def _first_number(interaction_id: Any) -> sa.ScalarSelect[Any]:
@@ -277,7 +283,7 @@ def messages(ask: Ask) -> sa.Select[Any]:
         M.c.direction.in_(SENT),
         inbound=sa.case((M.c.direction == "inbound", 1), else_=0),
         outbound=sa.case((outbound, 1), else_=0),
-        segments=sa.case((outbound & M.c.sent_at.is_not(None), M.c.segments), else_=0),
+        segments=sa.case((outbound & _went_out(M), M.c.segments), else_=0),
     )
     g = _grouped(events, ask, "inbound", "outbound", "segments")
     return _per_period(
@@ -333,9 +339,7 @@ def opt_outs(ask: Ask) -> sa.Select[Any]:
 
 def reached(ask: Ask) -> sa.Select[Any]:
     """period, group, phones reached (sent a message the provider took)."""
-    events = _message_events(
-        ask, M.c.direction == "outbound", M.c.sent_at.is_not(None), phone=M.c.to_number
-    )
+    events = _message_events(ask, M.c.direction == "outbound", _went_out(M), phone=M.c.to_number)
     g = _grouped(events, ask, "phone")
     return _per_period(g, sa.func.count(sa.distinct(g.c.phone)).label("reached"))
 
