@@ -22,6 +22,7 @@ from agent_workspace.state.admin_labels import LabelsAdminState
 from agent_workspace.state.admin_quiet import QuietHoursAdminState
 from agent_workspace.state.admin_replies import RepliesAdminState
 from agent_workspace.state.admin_setup import ChannelAdminState
+from agent_workspace.state.admin_sla import SlaAdminState
 from agent_workspace.state.admin_users import UsersAdminState
 from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.details import DetailsState
@@ -41,6 +42,7 @@ from agent_workspace.web.runtime import (
     run_dispatcher,
     run_file_collector,
     run_router,
+    run_sla_alarm,
     run_snooze_alarm,
 )
 from agent_workspace.web.security_headers import SecurityHeaders
@@ -117,6 +119,7 @@ app.add_page(
         AutoReplyAdminState.load,
         RepliesAdminState.load,
         LabelsAdminState.load,
+        SlaAdminState.load,
         AuditAdminState.load,
     ],
 )
@@ -139,5 +142,6 @@ app.register_lifespan_task(run_dispatcher)
 app.register_lifespan_task(run_router)
 app.register_lifespan_task(run_file_collector)
 app.register_lifespan_task(run_snooze_alarm)
+app.register_lifespan_task(run_sla_alarm)
 app.register_lifespan_task(Notifier(app).run)
 app.register_lifespan_task(OutageWatch(app).run)

@@ -95,6 +95,7 @@ class Settings(BaseSettings):
     away_after_minutes: float = Field(default=15.0, ge=0.0, le=24 * 60.0)
     # How often each worker looks for snoozed conversations whose time has come.
     snooze_sweep_seconds: float = Field(default=15.0, gt=0, le=3600.0)
+    sla_sweep_seconds: float = Field(default=30.0, gt=0, le=3600.0)  # the SLA alarm's pass
     # After a create got no answer (timeout), how long to let the provider finish it before
     # looking it up: a lookup that runs first would miss it and send it a second time.
     outbox_reconcile_settle_seconds: float = Field(default=30.0, ge=0.0, le=3600.0)

@@ -10,6 +10,7 @@ from agent_workspace.components.composer import composer
 from agent_workspace.components.forms import badge, callout_root
 from agent_workspace.components.labels import labels_bar
 from agent_workspace.components.scheduled import scheduled_line
+from agent_workspace.components.sla import header_clock
 from agent_workspace.components.snooze import snooze_button, snooze_dialog, snoozed_banner
 from agent_workspace.components.stop_request import opt_out_dialog, stop_request_flag
 from agent_workspace.components.their_time import their_time_text
@@ -215,6 +216,7 @@ def _header() -> rx.Component:
                 "Times in ", SessionState.zone_label, size="1", color="var(--gray-11)", id="aw-zone"
             ),
             rx.cond(info.active, snoozed_banner()),
+            header_clock(),
             labels_bar(),
             spacing="1",
         ),

@@ -10,6 +10,7 @@ import reflex as rx
 from agent_workspace.components.forms import badge, error_callout, native_select
 from agent_workspace.components.layout import CONVERSATIONS_ID, TIME_TITLE, VISUALLY_HIDDEN
 from agent_workspace.components.shortcuts import SEARCH_ID, aria_keys, shortcuts_dialog
+from agent_workspace.components.sla import sla_badge, sla_timer
 from agent_workspace.domain.inputs import SEARCH_CHARS
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.interactions import MyInteractionsState
@@ -102,6 +103,7 @@ def _row(item: RowItem) -> rx.Component:
                     rx.cond(item.failed, badge("Last text failed", color_scheme="red", size="1")),
                     rx.cond(item.virtual_agent, badge("Virtual agent", size="1")),
                     rx.cond(item.scheduled, badge("Scheduled", color_scheme="blue", size="1")),
+                    sla_badge(item.sla_text, item.sla_status),
                     rx.foreach(item.labels, _label_badge),
                     spacing="2",
                     wrap="wrap",
@@ -235,6 +237,8 @@ def list_pane() -> rx.Component:
         # its own page (the key sits on a wrapper, so the mount handler really runs again).
         _trigger(AgentListFeed.version, state.feed_changed("agent", AgentListFeed.version)),
         _trigger(ListsFeed.version, state.feed_changed("lists", ListsFeed.version)),
+        # The rows' SLA clocks said again, with no read, while some row shows one.
+        rx.cond(state.sla_ticking, sla_timer(state.tick_sla)),
         spacing="3",
         width="100%",
     )

@@ -208,11 +208,13 @@ class Reading:
 def readings(policy: Policy, facts: Facts, now: datetime) -> tuple[Reading, ...]:
     """The running clocks at `now`, nearest due first."""
     running = [clock for clock in clocks(policy, facts) if clock.stopped_at is None]
-    found = [_reading(policy, clock, now) for clock in running]
+    found = [read_clock(policy, clock, now) for clock in running]
     return tuple(sorted(found, key=lambda reading: reading.clock.breach_key))
 
 
-def _reading(policy: Policy, clock: Clock, now: datetime) -> Reading:
+def read_clock(policy: Policy, clock: Clock, now: datetime) -> Reading:
+    """One running clock read at `now`: a page keeps the policy and its nearest clock and
+    reads them again as time passes, with no new facts."""
     target = policy.target(clock.target)
     assert target is not None
     left = policy.between(max(now, clock.started_at), clock.due_at)

@@ -45,6 +45,7 @@ from agent_workspace.models.people import (
     PersonPhone,
     PhoneKind,
 )
+from agent_workspace.models.sla import SlaPolicy
 from agent_workspace.models.types import utcnow
 
 __all__ = [
@@ -82,6 +83,7 @@ __all__ = [
     "ProviderNumber",
     "Role",
     "SignInThrottle",
+    "SlaPolicy",
     "User",
     "UserRole",
     "utcnow",

@@ -77,6 +77,9 @@ class Interaction(SQLModel, table=True):
     opened_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The last SLA breach notified (domain/sla.Clock.breach_key): the alarm notifies those
+    # after it, claiming each with a conditional UPDATE (services/interactions/sla_alarm.py).
+    sla_breach_key: str | None = Field(default=None, max_length=40)
     # The interaction this one took over from (workflow 3 or 4): its messages are shown above.
     previous_interaction_id: int | None = Field(default=None, foreign_key="interaction.id")
     # The list row, kept with each message so lists never read the message table.

@@ -1,5 +1,6 @@
 """Administration: the SMS channel and its provider numbers, users and roles, the profile
-resolver, the attachment policy, quiet hours, canned replies, labels and the audit log, one tab each
+resolver, the attachment policy, quiet hours, canned replies, labels, service levels and the
+audit log, one tab each
 (admins only; every handler re-checks). A fresh install shows its first steps above the tabs."""
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from agent_workspace.components.admin_labels import labels_section
 from agent_workspace.components.admin_quiet import quiet_hours_section
 from agent_workspace.components.admin_replies import audit_section, replies_section
 from agent_workspace.components.admin_setup import channel_section, first_steps
+from agent_workspace.components.admin_sla import sla_section
 from agent_workspace.components.admin_users import users_section
 from agent_workspace.components.forms import error_callout, field
 from agent_workspace.components.layout import role_page
 from agent_workspace.state.admin import AdminState, TypeOption
 from agent_workspace.state.admin_audit import AUDIT_TAB, AuditAdminState
 from agent_workspace.state.admin_setup import ChannelAdminState
+from agent_workspace.state.admin_sla import SLA_TAB, SlaAdminState
 
 ROUTE = "/admin"
 SECTIONS = (
@@ -34,6 +37,7 @@ SECTIONS = (
     ("quiet", "Quiet hours"),
     ("replies", "Canned replies"),
     ("labels", "Labels"),
+    (SLA_TAB, "Service levels"),
     ("import", "Import people"),
     (AUDIT_TAB, "Audit log"),
 )
@@ -117,6 +121,7 @@ def admin_page() -> rx.Component:
         "quiet": quiet_hours_section(),
         "replies": replies_section(),
         "labels": labels_section(),
+        SLA_TAB: sla_section(),
         "import": import_section(),
         AUDIT_TAB: audit_section(),
     }
@@ -138,7 +143,11 @@ def admin_page() -> rx.Component:
                 ],
                 default_value="channel",
                 # Another tab may have made what a first step waits for (an agent).
-                on_change=lambda tab: [ChannelAdminState.load(), AuditAdminState.tab_opened(tab)],
+                on_change=lambda tab: [
+                    ChannelAdminState.load(),
+                    AuditAdminState.tab_opened(tab),
+                    SlaAdminState.tab_opened(tab),
+                ],
                 width="100%",
             ),
             padding="1.5em",

@@ -9,38 +9,25 @@ from reflex.event import EventSpec
 from agent_workspace.models import Role
 from agent_workspace.services.channels import assignment
 from agent_workspace.services.errors import ServiceError
-from agent_workspace.state.client_input import refusal, typed_refusal
+from agent_workspace.state.admin_form import SwitchedForm
 from agent_workspace.state.session import SessionState
 
 
-class AssignmentAdminState(SessionState):
-    enabled: bool = False
+class AssignmentAdminState(SwitchedForm, SessionState):
     capacity: str = "5"
     problem: str = ""  # the capacity's
-    error: str = ""
 
     def _show(self, setting: assignment.Assignment) -> None:
         self.enabled, self.capacity = setting.enabled, str(setting.capacity)
 
     @rx.event
     async def load(self) -> None:
-        found = await self._serve(Role.ADMIN, assignment.assignment, show="")
-        if not isinstance(found, ServiceError):
-            self._show(found)
-
-    @rx.event
-    def set_enabled(self, value: bool) -> None:
-        if problem := refusal(self, Role.ADMIN):
-            self.error = problem
-            return
-        self.enabled = value is True
+        await self._load(assignment.assignment)
 
     @rx.event
     def set_capacity(self, value: str) -> None:
-        if problem := typed_refusal(self, Role.ADMIN, value, what="The capacity", limit=8):
-            self.error = problem
-            return
-        self.capacity = value
+        if self._typed(value, "The capacity", limit=8):
+            self.capacity = value
 
     @rx.event
     async def save(self) -> EventSpec | None:

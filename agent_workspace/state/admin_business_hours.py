@@ -10,19 +10,18 @@ from agent_workspace.domain.after_hours import reply_size
 from agent_workspace.models import Role
 from agent_workspace.services.channels import after_hours, business_hours
 from agent_workspace.services.errors import ServiceError
-from agent_workspace.state.client_input import refusal, typed_refusal
+from agent_workspace.state.admin_form import AdminForm, SwitchedForm
 from agent_workspace.state.session import SessionState
 
 FIELDS = ("zone", "hours", "holidays")
 
 
-class BusinessHoursAdminState(SessionState):
+class BusinessHoursAdminState(AdminForm, SessionState):
     zone: str = ""
     hours: str = ""
     holidays: str = ""
     is_set: bool = False  # what is stored, not what is typed
     problems: dict[str, str] = {}
-    error: str = ""
 
     def _show(self, saved: business_hours.BusinessHours) -> None:
         self.zone, self.hours, self.holidays = saved.zone, saved.hours, saved.holidays
@@ -33,16 +32,7 @@ class BusinessHoursAdminState(SessionState):
 
     @rx.event
     async def load(self) -> None:
-        found = await self._serve(Role.ADMIN, business_hours.business_hours, show="")
-        if not isinstance(found, ServiceError):
-            self._show(found)
-
-    def _typed(self, value: object, what: str) -> bool:
-        """Whether `value` may be kept: an administrator's, and text within bounds."""
-        if problem := typed_refusal(self, Role.ADMIN, value, what=what):
-            self.error = problem
-            return False
-        return True
+        await self._load(business_hours.business_hours)
 
     @rx.event
     def set_zone(self, value: str) -> None:
@@ -83,14 +73,12 @@ class BusinessHoursAdminState(SessionState):
         return rx.toast.success("Business hours cleared: the desk counts calendar time.")
 
 
-class AutoReplyAdminState(SessionState):
+class AutoReplyAdminState(SwitchedForm, SessionState):
     """The after-hours auto-reply's form (issue 27 item 9)."""
 
-    enabled: bool = False
     text: str = ""
     size: str = ""  # the text's length in characters and SMS segments
     problems: dict[str, str] = {}
-    error: str = ""
 
     def _show(self, saved: after_hours.AutoReply) -> None:
         self.enabled, self.text = saved.enabled, saved.text
@@ -98,21 +86,11 @@ class AutoReplyAdminState(SessionState):
 
     @rx.event
     async def load(self) -> None:
-        found = await self._serve(Role.ADMIN, after_hours.auto_reply_setting, show="")
-        if not isinstance(found, ServiceError):
-            self._show(found)
-
-    @rx.event
-    def set_enabled(self, value: bool) -> None:
-        if problem := refusal(self, Role.ADMIN):
-            self.error = problem
-            return
-        self.enabled = value is True
+        await self._load(after_hours.auto_reply_setting)
 
     @rx.event
     def set_text(self, value: str) -> None:
-        if problem := typed_refusal(self, Role.ADMIN, value, what="The auto-reply"):
-            self.error = problem
+        if not self._typed(value, "The auto-reply"):
             return
         self.text = value
         self.size = reply_size(value) if value else ""

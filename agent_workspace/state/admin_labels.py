@@ -10,6 +10,7 @@ from agent_workspace.models import Role
 from agent_workspace.services import labels
 from agent_workspace.services.access import Actor
 from agent_workspace.services.errors import FieldProblems, ServiceError
+from agent_workspace.state.admin_form import TableForm
 from agent_workspace.state.client_input import choice_refusal, typed_refusal
 from agent_workspace.state.live import LabelItem
 from agent_workspace.state.session import SessionState
@@ -18,15 +19,13 @@ from agent_workspace.state.views import Choice
 COLOURS = [Choice(c, c.capitalize()) for c in PALETTE]
 
 
-class LabelsAdminState(SessionState):
+class LabelsAdminState(TableForm, SessionState):
     labels: list[LabelItem] = []
     colours: list[Choice] = COLOURS
-    editing_id: int = 0  # 0: a new label
     name: str = ""
     colour: str = PALETTE[0]
     name_error: str = ""
     colour_error: str = ""
-    error: str = ""
 
     async def _reload(self, who: Role | Actor, *, show: str = "") -> None:
         found = await self._serve(who, labels.list_labels, show=show)
@@ -62,8 +61,7 @@ class LabelsAdminState(SessionState):
                 self.editing_id, self.name, self.colour = label.id, label.name, label.colour
         self.name_error = self.colour_error = self.error = ""
 
-    @rx.event
-    def cancel(self) -> None:
+    def _close_row(self) -> None:
         self.editing_id, self.name, self.colour = 0, "", PALETTE[0]
         self.name_error = self.colour_error = ""
 
@@ -88,18 +86,13 @@ class LabelsAdminState(SessionState):
         await self._reload(actor)
         if isinstance(done, ServiceError):
             return None
-        self.cancel()
+        self._close_row()
         return rx.toast.success(f"Saved the label {done.name!r}.")
 
     @rx.event
     async def delete(self, label_id: int) -> EventSpec | None:
-        self.error = ""
-        if (actor := await self._actor_as(Role.ADMIN)) is None:
-            return None
-        name = await self._serve(actor, labels.delete_label, label_id=label_id)
-        await self._reload(actor)
-        if isinstance(name, ServiceError):
-            return None
-        if self.editing_id == label_id:
-            self.cancel()
-        return rx.toast.success(f"Deleted the label {name!r}; it is off every interaction.")
+        return await self._delete(
+            labels.delete_label,
+            lambda name: f"Deleted the label {name!r}; it is off every interaction.",
+            label_id=label_id,
+        )

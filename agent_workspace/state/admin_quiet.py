@@ -9,20 +9,20 @@ from reflex.event import EventSpec
 from agent_workspace.models import Role
 from agent_workspace.services.channels import quiet_hours
 from agent_workspace.services.errors import ServiceError
-from agent_workspace.state.client_input import refusal, typed_refusal
+from agent_workspace.state.admin_form import SwitchedForm
+from agent_workspace.state.client_input import refusal
 from agent_workspace.state.session import SessionState
 
 FIELDS = ("start", "end", "reply_exempt_hours")
 
 
-class QuietHoursAdminState(SessionState):
+class QuietHoursAdminState(SwitchedForm, SessionState):
     enabled: bool = True
     start: str = "08:00"
     end: str = "21:00"
     state_rules: bool = True
     exempt_hours: str = "24"
     problems: dict[str, str] = {}
-    error: str = ""
 
     def _show(self, hours: quiet_hours.QuietHours) -> None:
         self.enabled, self.start, self.end = hours.enabled, hours.start, hours.end
@@ -33,44 +33,26 @@ class QuietHoursAdminState(SessionState):
 
     @rx.event
     async def load(self) -> None:
-        found = await self._serve(Role.ADMIN, quiet_hours.quiet_hours, show="")
-        if not isinstance(found, ServiceError):
-            self._show(found)
-
-    def _typed(self, value: object, what: str) -> bool:
-        """Whether `value` may be kept: an administrator's, and text within bounds."""
-        if problem := typed_refusal(self, Role.ADMIN, value, what=what, limit=8):
-            self.error = problem
-            return False
-        return True
-
-    @rx.event
-    def set_enabled(self, value: bool) -> None:
-        if problem := refusal(self, Role.ADMIN):
-            self.error = problem
-            return
-        self.enabled = value is True
+        await self._load(quiet_hours.quiet_hours)
 
     @rx.event
     def set_state_rules(self, value: bool) -> None:
-        if problem := refusal(self, Role.ADMIN):
-            self.error = problem
-            return
-        self.state_rules = value is True
+        if self._kept(refusal(self, Role.ADMIN)):
+            self.state_rules = value is True
 
     @rx.event
     def set_start(self, value: str) -> None:
-        if self._typed(value, "The start"):
+        if self._typed(value, "The start", limit=8):
             self.start = value
 
     @rx.event
     def set_end(self, value: str) -> None:
-        if self._typed(value, "The end"):
+        if self._typed(value, "The end", limit=8):
             self.end = value
 
     @rx.event
     def set_exempt_hours(self, value: str) -> None:
-        if self._typed(value, "The hours"):
+        if self._typed(value, "The hours", limit=8):
             self.exempt_hours = value
 
     @rx.event

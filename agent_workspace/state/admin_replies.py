@@ -12,6 +12,7 @@ from agent_workspace.models import Role
 from agent_workspace.services.access import Actor
 from agent_workspace.services.conversation import canned_replies
 from agent_workspace.services.errors import FieldProblems, ServiceError
+from agent_workspace.state.admin_form import TableForm
 from agent_workspace.state.client_input import typed_refusal
 from agent_workspace.state.session import SessionState
 
@@ -24,15 +25,13 @@ class ReplyItem:
     version: str  # ISO time of the version shown; an edit names it
 
 
-class RepliesAdminState(SessionState):
+class RepliesAdminState(TableForm, SessionState):
     replies: list[ReplyItem] = []
-    editing_id: int = 0  # 0: a new reply
     editing_version: str = ""
     title: str = ""
     body: str = ""
     title_error: str = ""
     body_error: str = ""
-    error: str = ""
 
     async def _reload(self, who: Role | Actor, *, show: str = "") -> None:
         """The list as it is now (after a change or a refusal), if this tab may see it."""
@@ -72,8 +71,7 @@ class RepliesAdminState(SessionState):
                 self.title, self.body = reply.title, reply.body
         self.title_error = self.body_error = self.error = ""
 
-    @rx.event
-    def cancel(self) -> None:
+    def _close_row(self) -> None:
         self.editing_id, self.editing_version = 0, ""
         self.title = self.body = self.title_error = self.body_error = ""
 
@@ -107,19 +105,14 @@ class RepliesAdminState(SessionState):
             await self._reload(actor)
             return None
         saved = self.title.strip()
-        self.cancel()
+        self._close_row()
         await self._reload(actor)
         return rx.toast.success(f"Saved the reply {saved!r}.")
 
     @rx.event
     async def delete(self, reply_id: int) -> EventSpec | None:
-        self.error = ""
-        if (actor := await self._actor_as(Role.ADMIN)) is None:
-            return None
-        title = await self._serve(actor, canned_replies.delete_reply, reply_id=reply_id)
-        await self._reload(actor)
-        if isinstance(title, ServiceError):
-            return None
-        if self.editing_id == reply_id:
-            self.cancel()
-        return rx.toast.success(f"Deleted the reply {title!r}.")
+        return await self._delete(
+            canned_replies.delete_reply,
+            lambda title: f"Deleted the reply {title!r}.",
+            reply_id=reply_id,
+        )

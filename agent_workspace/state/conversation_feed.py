@@ -21,6 +21,7 @@ from agent_workspace.domain.phone import display_phone
 from agent_workspace.services.conversation.conversation import ConversationView, LatestMessages
 from agent_workspace.services.conversation.messages import TAIL, AttachmentView, MessageView
 from agent_workspace.services.files.media_links import media_path
+from agent_workspace.services.sla.clocks import SlaPlan
 from agent_workspace.state.views import InteractionHeader, header, iso
 
 STATUS_LABELS = {
@@ -96,6 +97,7 @@ class ConversationFeed(rx.SharedState):
     details: str = ""  # what the Details form shows: it re-reads when this changes
     _person: str = ""  # as the last whole view named them, for the messages pushed alone
     _labels: tuple[tuple[str, str], ...] = ()
+    _sla: SlaPlan | None = None  # the nearest SLA clock: each tab says it (state/sla.py)
 
     def _show(self, view: ConversationView) -> None:
         labels = dict(view.labels)
@@ -103,6 +105,7 @@ class ConversationFeed(rx.SharedState):
         self._person, self._labels = name, view.labels
         same = self.info.id == view.interaction.id
         self.info = header(view)
+        self._sla = view.interaction.sla
         self._show_messages(_items(view.tail, name, view.labels), view.total, same)
         self.opted_out_from = [
             f"{labels[n]} ({display_phone(n)})" if labels.get(n) else display_phone(n)
@@ -127,6 +130,12 @@ class ConversationFeed(rx.SharedState):
         if self.info.id != latest.interaction_id:
             return False
         self._show_messages(_items(latest.tail, self._person, self._labels), latest.total, True)
+        if latest.sla != self._sla:
+            self._sla = latest.sla
+        key = latest.sla.clock.breach_key if latest.sla else ""
+        if key != self.info.sla_key:  # each tab says the new clock (state/sla.py)
+            shown = getattr(self.info, "__wrapped__", self.info)  # not Reflex's proxy
+            self.info = dataclasses.replace(shown, sla_key=key)
         return True
 
     def _show_messages(self, latest: list[MessageItem], total: int, same: bool) -> None:

@@ -33,6 +33,7 @@ from typing import Any
 import reflex as rx
 
 from agent_workspace.domain.phone import display_phone
+from agent_workspace.models import utcnow
 from agent_workspace.services.channels.numbers import SendingSetup, load_sending
 from agent_workspace.services.interactions.inbox import RowChanges
 from agent_workspace.services.interactions.lists import InteractionRow
@@ -97,9 +98,12 @@ class RowItem:
     failed: bool = False  # our latest text failed: Retry is on its bubble
     scheduled: bool = False  # a message waits to go later
     labels: list[LabelItem] = dataclasses.field(default_factory=list)
+    sla_text: str = ""  # its nearest SLA clock: "First response 12m left" ("" when none runs)
+    sla_status: str = ""  # "ok", "amber" or "red" (the words say it too)
 
 
 def row_item(row: InteractionRow) -> RowItem:
+    sla_text, sla_status = row.sla.shown(utcnow()) if row.sla else ("", "")
     return RowItem(
         id=row.id,
         number=row.number,
@@ -120,6 +124,8 @@ def row_item(row: InteractionRow) -> RowItem:
         failed=row.last_outbound_failed,
         scheduled=row.scheduled,
         labels=[LabelItem(x.id, x.name, x.colour) for x in row.labels],
+        sla_text=sla_text,
+        sla_status=sla_status,
     )
 
 

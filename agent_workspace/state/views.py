@@ -99,6 +99,7 @@ class InteractionHeader:
     earlier_number: str = ""
     snoozed: bool = False
     snoozed_until: str = ""  # ISO (the tab shows it in its zone); "" while snoozed: until reply
+    sla_key: str = ""  # which SLA clock runs nearest ("" none): each tab reads it on its timer
 
 
 def interaction_item(row: InteractionRow) -> InteractionItem:
@@ -134,6 +135,7 @@ def header(view: ConversationView) -> InteractionHeader:
         earlier_number=view.earlier_number,
         snoozed=row.snoozed,
         snoozed_until=iso(row.snoozed_until),
+        sla_key=f"{row.sla.clock.breach_key}" if row.sla else "",
     )
 
 

@@ -16,13 +16,14 @@ from reflex.event import EventSpec
 
 from agent_workspace import reflex_internals
 from agent_workspace.domain.inputs import is_row_id, search_problem
-from agent_workspace.models import InteractionType, Role
+from agent_workspace.models import InteractionType, Role, utcnow
 from agent_workspace.services import labels
 from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts import preferences
 from agent_workspace.services.errors import ServiceError
 from agent_workspace.services.interactions import availability, idle, inbox
 from agent_workspace.services.interactions.lists import InteractionRow
+from agent_workspace.services.sla.clocks import SlaPlan
 from agent_workspace.state.client_input import choice_refusal, refusal
 from agent_workspace.state.live import (
     LISTS_LINK,
@@ -35,6 +36,7 @@ from agent_workspace.state.live import (
     row_item,
 )
 from agent_workspace.state.session import SessionState
+from agent_workspace.state.sla import kept_plans, retold
 from agent_workspace.state.views import Choice, type_label
 
 SCOPES = [
@@ -81,6 +83,8 @@ class WorkspaceState(SessionState):
     _known_unread: dict[int, int] = {}  # what the toasts already told about
     _versions: dict[str, int] = {}  # the feed versions this tab's rows reflect
     _listed_for: int = 0  # whose list the tab read last (another may sign in on the tab)
+    _plans: dict[int, SlaPlan] = {}  # the rows' nearest SLA clocks, said again on the timer
+    sla_ticking: bool = False  # some row shows a clock: the page runs the timer
 
     @rx.var
     def scope_options(self) -> list[Choice]:
@@ -138,6 +142,20 @@ class WorkspaceState(SessionState):
                 return self._patch(changes)
         return await self._read_list(announce=True)
 
+    @rx.event
+    def tick_sla(self, _shown: str = "") -> None:
+        """The browser's timer: the rows' SLA clocks said again (state/sla.py), no read."""
+        if refusal(self, Role.AGENT) or not self._plans:
+            return
+        if (fresh := retold(self.rows, self._plans, utcnow())) is not None:
+            self.rows = fresh
+
+    def _keep_plans(self, plans: dict[int, SlaPlan]) -> None:
+        if plans or self._plans:
+            self._plans = plans
+        if self.sla_ticking != bool(plans):
+            self.sla_ticking = bool(plans)
+
     def _patchable(self) -> bool:
         """Only My Interactions by latest activity without a search is decided row by row;
         a search's matches and the other sorts' keys are the server's to say."""
@@ -169,6 +187,7 @@ class WorkspaceState(SessionState):
             )
             latest.update((r.id, r) for r in change.rows)
         self.rows = rows
+        self._keep_plans(kept_plans(self._plans, latest.values(), rows))
         self.unread_total = changes[-1].unread_total
         events: list[EventSpec] = [rx.call_script(_title_script(self.unread_total))]
         shown = {r.id for r in rows}
@@ -231,6 +250,7 @@ class WorkspaceState(SessionState):
         if isinstance(page, ServiceError):
             return
         self.rows = [*self.rows, *[row_item(r) for r in page.rows]][:SHOWN_ROWS]
+        self._keep_plans(kept_plans(self._plans, page.rows, self.rows))
         self._remember_cursor(page.next)
         if self.has_more and len(self.rows) >= SHOWN_ROWS:
             self.has_more = False
@@ -296,6 +316,7 @@ class WorkspaceState(SessionState):
         page, total = read
         self.list_error = ""
         self.rows = [row_item(r) for r in page.rows]
+        self._keep_plans(kept_plans({}, page.rows, self.rows))
         self._remember_cursor(page.next)
         self.unread_total = total
         events: list[EventSpec] = [rx.call_script(_title_script(total))]

@@ -8,7 +8,7 @@ from datetime import timedelta
 from agent_workspace.config import get_settings
 from agent_workspace.services.files import collection, media_links
 from agent_workspace.services.inbound.route import InboundRouter
-from agent_workspace.services.interactions import snooze
+from agent_workspace.services.interactions import sla_alarm, snooze
 from agent_workspace.services.outbox import wakeups
 from agent_workspace.services.outbox.dispatch import Dispatcher
 from agent_workspace.sms import SmsGateway, TwilioGateway
@@ -65,3 +65,9 @@ async def run_snooze_alarm() -> None:
     """The app's lifespan task that wakes snoozed conversations whose time has come (every
     worker runs it; each is woken once, by whichever pass gets there first)."""
     await snooze.alarm_forever(every=get_settings().snooze_sweep_seconds)
+
+
+async def run_sla_alarm() -> None:
+    """The app's lifespan task that tells the assignee and supervisors of an SLA breach (every
+    worker runs it; each breach is told once, by whichever pass claims it first)."""
+    await sla_alarm.alarm_forever(every=get_settings().sla_sweep_seconds)

@@ -16,11 +16,11 @@ from agent_workspace.models import AuditEvent, Role
 from agent_workspace.services.channels.business_hours import (
     BusinessHours,
     business_hours,
-    calendar_of,
     clear_business_hours,
     update_business_hours,
 )
 from agent_workspace.services.errors import AccessDenied, FieldProblems
+from agent_workspace.services.sla.calendars import calendar_of
 from tests.support.factories import make_channel, make_user
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

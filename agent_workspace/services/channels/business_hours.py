@@ -1,7 +1,8 @@
-"""A channel's business hours (issue 27 items 8 and 9): the calendar the SLA clock and the
-after-hours auto-reply read (`calendar_of`), and its administration form (time zone, weekly
-hours, holidays, as the administrator writes them; clearing them returns the desk to calendar
-time). The rules are domain/business_hours.py; the text form is domain/business_hours_text.py."""
+"""A channel's business hours (issue 27 items 8 and 9), the administration form: time zone,
+weekly hours and holidays, as the administrator writes them; clearing them returns the desk to
+calendar time. The SLA clock and the after-hours auto-reply read the calendar through
+services/sla/calendars.py -> calendar_of. The rules are domain/business_hours.py; the text
+form is domain/business_hours_text.py."""
 
 from __future__ import annotations
 
@@ -10,9 +11,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
 
-from agent_workspace.domain.business_hours import Calendar
 from agent_workspace.domain.business_hours_text import (
     HoursTextError,
     hours_text,
@@ -42,24 +41,6 @@ class BusinessHours:
     @property
     def is_set(self) -> bool:
         return self.zone != ""
-
-
-def calendar_of(session: Session, channel_id: int) -> Calendar | None:
-    """The channel's business calendar, or None when no hours are set (the desk then counts
-    calendar time). One small read; what is stored was checked when saved."""
-    row = session.exec(
-        select(Channel.hours_zone, Channel.hours_week, Channel.hours_holidays).where(
-            col(Channel.id) == channel_id
-        )
-    ).first()
-    return None if row is None else stored_calendar(*row)
-
-
-def stored_calendar(zone: str | None, week: str, holidays: str) -> Calendar | None:
-    """The calendar of a channel's three columns, for a caller that read them with more."""
-    if zone is None:
-        return None
-    return Calendar(zone, parse_hours(week), frozenset(parse_holidays(holidays)))
 
 
 def business_hours(*, actor: Actor | None, engine: Engine | None = None) -> BusinessHours:

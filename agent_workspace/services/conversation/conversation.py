@@ -18,6 +18,7 @@ from agent_workspace.services.interactions.lists import InteractionRow, row_view
 from agent_workspace.services.interactions.live_group import member_names
 from agent_workspace.services.people.directory import get_person, person_ref
 from agent_workspace.services.people.ledger import stopped_senders
+from agent_workspace.services.sla.clocks import SlaPlan, nearest_clock
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,13 @@ def load_conversation(interaction_id: int, *, engine: Engine | None = None) -> C
 
 @dataclass(frozen=True)
 class LatestMessages:
-    """What a change to messages only (one in, a status, a note) alters on the page."""
+    """What a change to messages only (one in, a status, a note) alters on the page: a text
+    in starts an SLA clock, a reply failing starts it again, so its nearest clock rides too."""
 
     interaction_id: int
     total: int
     tail: tuple[MessageView, ...]
+    sla: SlaPlan | None = None
 
 
 def load_latest_messages(interaction_id: int, *, engine: Engine | None = None) -> LatestMessages:
@@ -81,7 +84,8 @@ def load_latest_messages(interaction_id: int, *, engine: Engine | None = None) -
 
 def latest_messages_in(session: Session, interaction_id: int) -> LatestMessages:
     """load_latest_messages in the caller's read (the notifier's round shares one)."""
-    return LatestMessages(interaction_id, *latest(session, interaction_id))
+    total, tail = latest(session, interaction_id)
+    return LatestMessages(interaction_id, total, tail, nearest_clock(session, interaction_id))
 
 
 def _view(session: Session, interaction: Interaction) -> ConversationView:

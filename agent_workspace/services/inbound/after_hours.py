@@ -21,9 +21,9 @@ from agent_workspace.domain.webhooks import InboundText
 from agent_workspace.models import Channel, Direction, Interaction, Message, MessageStatus
 from agent_workspace.models.types import UTCDateTime
 from agent_workspace.services.audit import SYSTEM, AuditAction, record_rows, row
-from agent_workspace.services.channels.business_hours import stored_calendar
 from agent_workspace.services.outbox import wakeups
 from agent_workspace.services.people.ledger import refusal_of
+from agent_workspace.services.sla.calendars import stored_calendar
 
 _C: sa.Table = Channel.__table__  # type: ignore[attr-defined]
 _I: sa.Table = Interaction.__table__  # type: ignore[attr-defined]

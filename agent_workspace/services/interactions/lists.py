@@ -22,11 +22,13 @@ from agent_workspace.models import (
     MessageStatus,
     Role,
     User,
+    utcnow,
 )
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.labels import LabelView, view
 from agent_workspace.services.membership import interaction_ids_of
 from agent_workspace.services.people.directory import get_people, person_ref
+from agent_workspace.services.sla.clocks import SlaPlan, plans_of
 
 VIRTUAL_AGENT_NAME = "Virtual Agent"
 
@@ -56,6 +58,7 @@ class InteractionRow:
     snoozed: bool = False  # out of My Interactions until its alarm or a reply (issue 27 item 4)
     snoozed_until: datetime | None = None  # None while snoozed: until the consumer replies
     labels: tuple[LabelView, ...] = ()  # its labels, by name (issue 27 item 5)
+    sla: SlaPlan | None = None  # its nearest running SLA clock (issue 27 item 8)
 
     @property
     def is_active(self) -> bool:
@@ -82,6 +85,8 @@ def rows_view(session: Session, interactions: Sequence[Interaction]) -> list[Int
     failing = _last_outbound_failed(session, [i.id for i in interactions if i.id is not None])
     scheduled = _with_scheduled(session, [i.id for i in interactions if i.id is not None])
     labels = labels_of(session, [i.id for i in interactions if i.id is not None])
+    label_names = {i: tuple(x.name for x in carried) for i, carried in labels.items()}
+    plans = plans_of(session, interactions, utcnow(), label_names)
     rows = []
     for interaction, ref in zip(interactions, refs, strict=True):
         person = people.get(ref) if ref else None
@@ -116,6 +121,7 @@ def rows_view(session: Session, interactions: Sequence[Interaction]) -> list[Int
                 snoozed=interaction.snoozed_at is not None,
                 snoozed_until=interaction.snoozed_until,
                 labels=labels.get(interaction.id, ()),
+                sla=plans.get(interaction.id),
             )
         )
     return rows

@@ -30,9 +30,9 @@ from agent_workspace.domain.reports import (
 )
 from agent_workspace.models import Channel, ChannelKind, Role
 from agent_workspace.services.access import Actor, require_any_role
-from agent_workspace.services.channels.business_hours import calendar_of
 from agent_workspace.services.reports import figures
 from agent_workspace.services.reports.sql import register
+from agent_workspace.services.sla.calendars import calendar_of
 
 READERS = (Role.SUPERVISOR, Role.ADMIN)
 

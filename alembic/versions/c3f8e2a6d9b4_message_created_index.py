@@ -5,8 +5,8 @@ outcomes, phones reached, the heatmap, the conversations answered in it) by when
 written; without this index each figure scanned every message (about 150 ms each at 1,000,000
 messages on PostgreSQL, the page over its 1 s target).
 
-Revision ID: a7d3e9c1b5f2
-Revises: b7d9e1f3a5c6
+Revision ID: c3f8e2a6d9b4
+Revises: a7d3e9c1b5f2
 Create Date: 2026-12-07 21:30:00.000000
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "a7d3e9c1b5f2"
-down_revision: str | None = "b7d9e1f3a5c6"
+revision: str = "c3f8e2a6d9b4"
+down_revision: str | None = "a7d3e9c1b5f2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
