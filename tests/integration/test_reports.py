@@ -19,6 +19,7 @@ from agent_workspace.services.channels.business_hours import (
     BusinessHours,
     update_business_hours,
 )
+from agent_workspace.services.channels.sla_policies import save_policy
 from agent_workspace.services.errors import AccessDenied
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.reports.report import Report, build_report
@@ -46,7 +47,7 @@ def test_a_days_figures_are_counted_in_the_desks_zone(engine: Engine) -> None:
         ("2026-12-03", "All", 0, 1),
         ("2026-12-04", "All", 1, 0),
     )
-    no_hours = (None, None, None, None)  # the desk has no business hours: calendar time only
+    no_hours = (None,) * 6  # no business hours, no SLA policy: calendar time only
     assert report.table("response-times").rows == (
         ("2026-12-01", "All", 1, 600, 600, 0, None, None, *no_hours),
         ("2026-12-02", "All", 1, 1800, 1800, 1, 90_000, 90_000, *no_hours),
@@ -109,7 +110,7 @@ def test_with_business_hours_the_times_count_open_time_too(engine: Engine) -> No
     update_business_hours(actor=ada, hours=BusinessHours(ZONE, "Mon-Fri 09:00-17:00"))
     week = Period(date(2026, 12, 1), date(2026, 12, 7), Grain.WEEK, ZONE)
 
-    ((*calendar, fr_median, fr_p90, res_median, res_p90),) = (
+    ((*calendar, fr_median, fr_p90, res_median, res_p90, _, _),) = (
         _report(period=week).table("response-times").rows
     )
 
@@ -122,6 +123,33 @@ def test_with_business_hours_the_times_count_open_time_too(engine: Engine) -> No
     assert (fr_median, fr_p90) == (600, 259_200)
     assert (res_median, res_p90) == (figures.median(resolutions), figures.p90(resolutions))
     assert (res_median, res_p90) == (32_400, 259_200)
+
+
+def test_sla_percent_met_counts_each_decided_target_under_the_policy(engine: Engine) -> None:
+    report_fixture.build(engine)
+    _, ada = auth.sign_in(username="ada", password="ada-pass-phrase")
+    save_policy(
+        actor=ada,
+        policy_id=None,
+        label_id=None,
+        first_response="20m",
+        next_response="",
+        resolution="26h",
+    )
+
+    rows = _report().table("response-times").rows
+
+    # First responses: A 10 min (met), B 30 min, C 13 days (missed); resolutions: A 25 h
+    # (met), C 13 days (missed).
+    assert [(r[0], r[-2], r[-1]) for r in rows] == [
+        ("2026-12-01", 100.0, None),
+        ("2026-12-02", 0.0, 100.0),
+        ("2026-12-03", 0.0, 0.0),
+    ]
+    week = Period(date(2026, 12, 1), date(2026, 12, 7), Grain.WEEK, ZONE)
+    ((*_, first_met, resolution_met),) = _report(period=week).table("response-times").rows
+    assert first_met == figures.sla_met_percent([True, False, False]) == 100 / 3
+    assert resolution_met == figures.sla_met_percent([True, False]) == 50.0
 
 
 def test_figures_per_agent_label_and_provider_number(engine: Engine) -> None:

@@ -178,13 +178,15 @@ def resolution(ask: Ask) -> sa.Select[Any]:
 
 
 def resolution_spans(ask: Ask) -> sa.Select[Any]:
-    """period, group, opened, closed: one row per conversation resolved (business hours are
-    counted in Python: domain/business_hours.py business_elapsed)."""
-    return _spans(_grouped(_resolutions(ask), ask, "started", "at"))
+    """period, group, opened, closed, interaction: one row per conversation resolved (business
+    hours and SLA targets are counted in Python: domain/business_hours.py, domain/sla.py)."""
+    return _spans(_grouped(_resolutions(ask), ask, "started", "at", "interaction_id"))
 
 
 def _spans(g: sa.Subquery) -> sa.Select[Any]:
-    return sa.select(g.c.period, g.c.grp, g.c.started, g.c.at).order_by(g.c.period, g.c.grp)
+    return sa.select(g.c.period, g.c.grp, g.c.started, g.c.at, g.c.interaction_id).order_by(
+        g.c.period, g.c.grp
+    )
 
 
 def _spread(seconds: Any, counted: str) -> tuple[sa.ColumnElement[Any], ...]:
@@ -202,8 +204,9 @@ def first_response(ask: Ask) -> sa.Select[Any]:
 
 
 def first_response_spans(ask: Ask) -> sa.Select[Any]:
-    """period, group, first inbound text, first response: one row per conversation answered."""
-    return _spans(_grouped(_first_responses(ask), ask, "started", "at"))
+    """period, group, first inbound text, first response, interaction: one row per
+    conversation answered."""
+    return _spans(_grouped(_first_responses(ask), ask, "started", "at", "interaction_id"))
 
 
 def _first_responses(ask: Ask) -> sa.Subquery:

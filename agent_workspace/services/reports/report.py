@@ -2,10 +2,10 @@
 of the period in one read-only transaction, as tables (domain/reports.py Table) the page shows
 and the CSV downloads write.
 
-A figure that joins later (SLA % met) is one more select in figures.py merged here by
-(period, group) and one more column name. The times come in calendar time (SQL) and, when the
-channel has business hours, in open time (Python over the same conversations' spans: SQL
-cannot walk a calendar); without hours those columns are empty.
+SLA % met is read for the same conversations' spans by the SLA services' own reads of
+policies and facts (services/sla/clocks.py) and decided by domain/sla.py met. The times come
+in calendar time (SQL) and, when the channel has business hours, in open time (Python over the
+same conversations' spans: SQL cannot walk a calendar); without hours those columns are empty.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from agent_workspace.db.engine import reading
 from agent_workspace.domain.business_hours import Calendar, business_elapsed
-from agent_workspace.domain.figures import median, opt_out_rate, p90
+from agent_workspace.domain.figures import median, opt_out_rate, p90, sla_met_percent
 from agent_workspace.domain.reports import (
     GROUP_TITLES,
     WEEKDAYS,
@@ -28,11 +28,13 @@ from agent_workspace.domain.reports import (
     Period,
     Table,
 )
-from agent_workspace.models import Channel, ChannelKind, Role
+from agent_workspace.domain.sla import Target, met
+from agent_workspace.models import Channel, ChannelKind, Interaction, Role, SlaPolicy, utcnow
 from agent_workspace.services.access import Actor, require_any_role
 from agent_workspace.services.reports import figures
 from agent_workspace.services.reports.sql import register
 from agent_workspace.services.sla.calendars import calendar_of
+from agent_workspace.services.sla.clocks import facts_of, policies_of
 
 READERS = (Role.SUPERVISOR, Role.ADMIN)
 
@@ -66,11 +68,12 @@ def build_report(
         register(connection)
         ask = figures.Ask(start, end, period.zone, period.grain.value, group)
         calendar = _desk_calendar(session)
-        charted = _charted(connection, ask, calendar)
+        slas = session.exec(select(SlaPolicy.id).limit(1)).first() is not None
+        charted = _charted(session, ask, calendar, slas)
         tables = charted + _others(connection, ask)
         if group != GroupBy.DESK:
             whole = figures.Ask(start, end, period.zone, period.grain.value, GroupBy.DESK)
-            charted = _charted(connection, whole, None)  # the charts show calendar time
+            charted = _charted(session, whole, None, False)  # the charts: calendar time
     return Report(period, group, tables, charted)
 
 
@@ -93,10 +96,28 @@ def _in_hours(
     if calendar is None:
         return []
     found: dict[Key, list[int]] = {}
-    for period, group, started, ended in rows(spans):
+    for period, group, started, ended, _ in rows(spans):
         seconds = round(business_elapsed(calendar, started, ended).total_seconds())
         found.setdefault((period, group), []).append(seconds)
     return [(*key, median(v), p90(v)) for key, v in found.items()]
+
+
+def _sla_met(session: Session, spans: Sequence[sa.Row[Any]], kind: Target) -> list[tuple[Any, ...]]:
+    """(period, group, % of decided targets met) of the spans' conversations under their SLA
+    policy (services/sla/clocks.py, domain/sla.py met, domain/figures.py sla_met_percent)."""
+    ids = sorted({row[4] for row in spans})
+    if not ids:
+        return []
+    found = session.exec(select(Interaction).where(col(Interaction.id).in_(ids))).all()
+    policies = policies_of(session, found)
+    facts = facts_of(session, [i for i in found if i.id in policies])
+    now = utcnow()
+    outcomes: dict[Key, list[bool | None]] = {}
+    for period, group, _, _, interaction_id in spans:
+        if interaction_id in policies:
+            decided = met(policies[interaction_id], facts[interaction_id], kind, now)
+            outcomes.setdefault((period, group), []).append(decided)
+    return [(*key, sla_met_percent(v)) for key, v in outcomes.items()]
 
 
 def _rows(connection: sa.Connection, select: sa.Select[Any]) -> list[sa.Row[Any]]:
@@ -104,12 +125,16 @@ def _rows(connection: sa.Connection, select: sa.Select[Any]) -> list[sa.Row[Any]
 
 
 def _charted(
-    connection: sa.Connection, ask: figures.Ask, calendar: Calendar | None
+    session: Session, ask: figures.Ask, calendar: Calendar | None, slas: bool
 ) -> tuple[Table, ...]:
     """Conversations, times, messages: the tables the charts also show (for the whole desk)."""
+    connection = session.connection()
 
     def rows(select: sa.Select[Any]) -> list[sa.Row[Any]]:
         return _rows(connection, select)
+
+    def sla(spans: sa.Select[Any], kind: Target) -> list[tuple[Any, ...]]:
+        return _sla_met(session, rows(spans), kind) if slas else []
 
     who = GROUP_TITLES[ask.group]
     conversations = _merged(
@@ -120,6 +145,8 @@ def _charted(
         ("resolution", rows(figures.resolution(ask)), (0, None, None)),
         ("first_open", _in_hours(calendar, rows, figures.first_response_spans(ask)), (None, None)),
         ("resolution_open", _in_hours(calendar, rows, figures.resolution_spans(ask)), (None, None)),
+        ("first_sla", sla(figures.first_response_spans(ask), Target.FIRST_RESPONSE), (None,)),
+        ("resolution_sla", sla(figures.resolution_spans(ask), Target.RESOLUTION), (None,)),
     )
     volume = _merged(("messages", rows(figures.messages(ask)), (0, 0, 0)))
     return (
@@ -140,6 +167,8 @@ def _charted(
                 "First response p90, business hours (s)",
                 "Resolution median, business hours (s)",
                 "Resolution p90, business hours (s)",
+                "First response SLA met (%)",
+                "Resolution SLA met (%)",
             ),
             times,
         ),
