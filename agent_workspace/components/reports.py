@@ -69,6 +69,21 @@ def report_form() -> rx.Component:
     )
 
 
+_CELL = {
+    "padding": "0.35em 0.6em",
+    "border_bottom": "1px solid var(--gray-5)",
+    "text_align": "left",
+}
+
+
+def _header(name: rx.Var[str]) -> rx.Component:
+    return rx.el.th(name, scope="col", style={**_CELL, "vertical_align": "bottom"})
+
+
+def _cell(value: rx.Var[str]) -> rx.Component:
+    return rx.el.td(value, style=_CELL)
+
+
 def _figure_table(table: rx.Var[TableView]) -> rx.Component:
     return rx.el.section(
         rx.hstack(
@@ -84,16 +99,17 @@ def _figure_table(table: rx.Var[TableView]) -> rx.Component:
             width="100%",
             align="center",
         ),
-        rx.table.root(
-            rx.el.caption(table.title, style=VISUALLY_HIDDEN),
-            rx.table.header(rx.table.row(rx.foreach(table.columns, rx.table.column_header_cell))),
-            rx.table.body(
-                rx.foreach(
-                    table.rows,
-                    lambda row: rx.table.row(rx.foreach(row, rx.table.cell)),
-                )
+        rx.box(  # a wide table scrolls on its own, and the keyboard can scroll it
+            rx.el.table(
+                rx.el.caption(table.title, style=VISUALLY_HIDDEN),
+                rx.el.thead(rx.el.tr(rx.foreach(table.columns, _header))),
+                rx.el.tbody(rx.foreach(table.rows, lambda row: rx.el.tr(rx.foreach(row, _cell)))),
+                style={"border_collapse": "collapse", "width": "100%", "font_size": "0.85em"},
             ),
-            size="1",
+            tab_index=0,
+            role="region",
+            aria_label=table.title + " (scrolls sideways)",
+            overflow_x="auto",
             width="100%",
         ),
         rx.cond(table.rows.length() == 0, rx.text("Nothing in this period.", size="2")),
