@@ -7,7 +7,7 @@ import reflex as rx
 
 from agent_workspace.ops.logs import configure_worker
 from agent_workspace.ops.metrics import worker_started
-from agent_workspace.pages import admin, supervisor, workspace
+from agent_workspace.pages import admin, reports, supervisor, workspace
 from agent_workspace.pages.login import login_page
 from agent_workspace.state.admin import AdminState
 from agent_workspace.state.admin_assignment import AssignmentAdminState
@@ -28,6 +28,7 @@ from agent_workspace.state.compose import ComposeState
 from agent_workspace.state.details import DetailsState
 from agent_workspace.state.interaction_page import InteractionPageState
 from agent_workspace.state.labels import LabelsState
+from agent_workspace.state.reports import ReportsState
 from agent_workspace.state.session import LoginState, SessionState
 from agent_workspace.state.supervisor import SupervisorState
 from agent_workspace.state.workspace import WorkspaceState
@@ -127,6 +128,12 @@ app.add_page(
     route=supervisor.ROUTE,
     title="Supervisor board · Agent Workspace",
     on_load=SupervisorState.load,
+)
+app.add_page(
+    reports.reports_page,
+    route=reports.ROUTE,
+    title="Reports · Agent Workspace",
+    on_load=ReportsState.load,
 )
 app.register_lifespan_task(configure_worker)  # Granian's workers set up logging of their own
 app.register_lifespan_task(worker_started)

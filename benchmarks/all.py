@@ -31,6 +31,7 @@ SUITES = (
     "sessions",
     "outbox",
     "people_import",
+    "reports",
 )
 GROUPS = {"sessions": ("memory", "capacity")}  # a suite's figure groups, where not its own name
 RESULTS = Path(__file__).with_name("results.json")

@@ -301,6 +301,11 @@ def _agents(writer: _Writer, facts: SeedFacts) -> list[int]:
                 "attachment_types": "image/jpeg,image/png,image/gif",
                 "attachment_max_bytes": 5 * 1024 * 1024,
                 "attachment_max_files": 10,
+                "quiet_hours_enabled": False,
+                "quiet_start_minute": 8 * 60,
+                "quiet_end_minute": 21 * 60,
+                "quiet_state_rules": True,
+                "quiet_reply_exempt_hours": 24,
                 "created_at": now,
             }
         ],
@@ -436,6 +441,7 @@ def _interactions(
                 "delivered_at": at if direction == "outbound" else None,
                 "attempts": 1 if direction == "outbound" else 0,
                 "needs_reconcile": False,
+                "status_checks": 0,
             }
             batch["message"].append(message)
             if direction == "note":

@@ -37,6 +37,10 @@ def header() -> rx.Component:
                     rx.cond(
                         SessionState.is_supervisor, rx.link("Supervisor board", href="/supervisor")
                     ),
+                    rx.cond(
+                        SessionState.is_supervisor | SessionState.is_admin,
+                        rx.link("Reports", href="/reports"),
+                    ),
                     rx.cond(SessionState.is_admin, rx.link("Administration", href="/admin")),
                     rx.text(SessionState.display_name, weight="medium", aria_label="Signed in as"),
                     rx.cond(SessionState.presence != "", _presence()),

@@ -102,6 +102,8 @@ class Message(SQLModel, table=True):
             postgresql_where=STATUS_CHECK_PENDING,
         ),
         sa.Index("ix_message_interaction_order", "interaction_id", "created_at", "id"),
+        # Reports read a period's messages by when they were written (services/reports).
+        sa.Index("ix_message_created", "created_at"),
         sa.Index(
             "ix_message_scheduled_due",
             "scheduled_for",

@@ -43,6 +43,13 @@ def require_role(actor: Actor | None, role: Role) -> Actor:
     return actor
 
 
+def require_any_role(actor: Actor | None, roles: Collection[Role]) -> Actor:
+    """Refuses anyone not signed in or holding none of `roles` (the first is named)."""
+    if actor is not None and any(actor.has(role) for role in roles):
+        return actor
+    return require_role(actor, next(iter(roles)))
+
+
 def live_session(now: Any = None) -> Any:
     """What makes a session one that may act now, for a query that joins AuthSession and its
     User: not revoked, not expired, the user not deactivated. `now` may be a bound parameter,

@@ -1,0 +1,252 @@
+"""The Reports page's one read: who may ask (supervisors and administrators), then every figure
+of the period in one read-only transaction, as tables (domain/reports.py Table) the page shows
+and the CSV downloads write.
+
+SLA % met is read for the same conversations' spans by the SLA services' own reads of
+policies and facts (services/sla/clocks.py) and decided by domain/sla.py met. The times come
+in calendar time (SQL) and, when the channel has business hours, in open time (Python over the
+same conversations' spans: SQL cannot walk a calendar); without hours those columns are empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from agent_workspace.db.engine import reading
+from agent_workspace.domain.business_hours import Calendar, business_elapsed
+from agent_workspace.domain.figures import median, opt_out_rate, p90, sla_met_percent
+from agent_workspace.domain.reports import (
+    GROUP_TITLES,
+    WEEKDAYS,
+    GroupBy,
+    Period,
+    Table,
+)
+from agent_workspace.domain.sla import Target, met
+from agent_workspace.models import Channel, ChannelKind, Interaction, Role, SlaPolicy, utcnow
+from agent_workspace.services.access import Actor, require_any_role
+from agent_workspace.services.reports import figures
+from agent_workspace.services.reports.sql import register
+from agent_workspace.services.sla.calendars import calendar_of
+from agent_workspace.services.sla.clocks import facts_of, policies_of
+
+READERS = (Role.SUPERVISOR, Role.ADMIN)
+
+Key = tuple[str, str]  # (period, group)
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    group: GroupBy
+    tables: tuple[Table, ...]  # conversations, times, messages, delivery, opt-outs, heatmap
+    desk: tuple[Table, ...]  # the first three for the whole desk, which the charts show
+
+    def table(self, key: str) -> Table:
+        return next(t for t in self.tables if t.key == key)
+
+
+def may_read_reports(*, actor: Actor | None) -> Actor:
+    """The actor, if they may read reports (a supervisor or an administrator)."""
+    return require_any_role(actor, READERS)
+
+
+def build_report(
+    *, actor: Actor | None, period: Period, group: GroupBy, engine: Engine | None = None
+) -> Report:
+    """Every figure of `period` per `group` (and for the whole desk, for the charts)."""
+    require_any_role(actor, READERS)
+    start, end = period.bounds()
+    with reading(engine) as session:
+        connection = session.connection()
+        register(connection)
+        ask = figures.Ask(start, end, period.zone, period.grain.value, group)
+        calendar = _desk_calendar(session)
+        slas = session.exec(select(SlaPolicy.id).limit(1)).first() is not None
+        charted = _charted(session, ask, calendar, slas)
+        tables = charted + _others(connection, ask)
+        if group != GroupBy.DESK:
+            whole = figures.Ask(start, end, period.zone, period.grain.value, GroupBy.DESK)
+            charted = _charted(session, whole, None, False)  # the charts: calendar time
+    return Report(period, group, tables, charted)
+
+
+def _desk_calendar(session: Session) -> Calendar | None:
+    """The SMS channel's business hours (services/channels/business_hours.py), or None."""
+    channel = session.exec(
+        select(Channel.id).where(Channel.kind == ChannelKind.SMS).order_by(col(Channel.id))
+    ).first()
+    return None if channel is None else calendar_of(session, channel)
+
+
+def _in_hours(
+    calendar: Calendar | None,
+    rows: Callable[[sa.Select[Any]], list[sa.Row[Any]]],
+    spans: sa.Select[Any],
+) -> list[tuple[Any, ...]]:
+    """(period, group, median, p90) of the spans' open time in whole seconds; the spans are read
+    only when the desk has business hours. SQL cannot walk a calendar: this is Python over the
+    ordered select, with domain/figures.py percentiles."""
+    if calendar is None:
+        return []
+    found: dict[Key, list[int]] = {}
+    for period, group, started, ended, _ in rows(spans):
+        seconds = round(business_elapsed(calendar, started, ended).total_seconds())
+        found.setdefault((period, group), []).append(seconds)
+    return [(*key, median(v), p90(v)) for key, v in found.items()]
+
+
+def _sla_met(session: Session, spans: Sequence[sa.Row[Any]], kind: Target) -> list[tuple[Any, ...]]:
+    """(period, group, % of decided targets met) of the spans' conversations under their SLA
+    policy (services/sla/clocks.py, domain/sla.py met, domain/figures.py sla_met_percent)."""
+    ids = sorted({row[4] for row in spans})
+    if not ids:
+        return []
+    found = session.exec(select(Interaction).where(col(Interaction.id).in_(ids))).all()
+    policies = policies_of(session, found)
+    facts = facts_of(session, [i for i in found if i.id in policies])
+    now = utcnow()
+    outcomes: dict[Key, list[bool | None]] = {}
+    for period, group, _, _, interaction_id in spans:
+        if interaction_id in policies:
+            decided = met(policies[interaction_id], facts[interaction_id], kind, now)
+            outcomes.setdefault((period, group), []).append(decided)
+    return [(*key, sla_met_percent(v)) for key, v in outcomes.items()]
+
+
+def _rows(connection: sa.Connection, select: sa.Select[Any]) -> list[sa.Row[Any]]:
+    return list(connection.execute(select))
+
+
+def _charted(
+    session: Session, ask: figures.Ask, calendar: Calendar | None, slas: bool
+) -> tuple[Table, ...]:
+    """Conversations, times, messages: the tables the charts also show (for the whole desk)."""
+    connection = session.connection()
+
+    def rows(select: sa.Select[Any]) -> list[sa.Row[Any]]:
+        return _rows(connection, select)
+
+    def sla(spans: sa.Select[Any], kind: Target) -> list[tuple[Any, ...]]:
+        return _sla_met(session, rows(spans), kind) if slas else []
+
+    who = GROUP_TITLES[ask.group]
+    conversations = _merged(
+        ("opened", rows(figures.opened(ask)), (0,)), ("closed", rows(figures.closed(ask)), (0,))
+    )
+    times = _merged(
+        ("first", rows(figures.first_response(ask)), (0, None, None)),
+        ("resolution", rows(figures.resolution(ask)), (0, None, None)),
+        ("first_open", _in_hours(calendar, rows, figures.first_response_spans(ask)), (None, None)),
+        ("resolution_open", _in_hours(calendar, rows, figures.resolution_spans(ask)), (None, None)),
+        ("first_sla", sla(figures.first_response_spans(ask), Target.FIRST_RESPONSE), (None,)),
+        ("resolution_sla", sla(figures.resolution_spans(ask), Target.RESOLUTION), (None,)),
+    )
+    volume = _merged(("messages", rows(figures.messages(ask)), (0, 0, 0)))
+    return (
+        Table("conversations", "Conversations", ("Period", who, "Opened", "Closed"), conversations),
+        Table(
+            "response-times",
+            "Response and resolution times",
+            (
+                "Period",
+                who,
+                "First responses",
+                "First response median (s)",
+                "First response p90 (s)",
+                "Resolved",
+                "Resolution median (s)",
+                "Resolution p90 (s)",
+                "First response median, business hours (s)",
+                "First response p90, business hours (s)",
+                "Resolution median, business hours (s)",
+                "Resolution p90, business hours (s)",
+                "First response SLA met (%)",
+                "Resolution SLA met (%)",
+            ),
+            times,
+        ),
+        Table(
+            "messages",
+            "Messages and segments",
+            ("Period", who, "Messages in", "Messages out", "Segments sent"),
+            volume,
+        ),
+    )
+
+
+def _others(connection: sa.Connection, ask: figures.Ask) -> tuple[Table, ...]:
+    """Delivery outcomes, opt-outs and the heatmap (the whole desk's, whatever the grouping)."""
+
+    def rows(select: sa.Select[Any]) -> list[sa.Row[Any]]:
+        return _rows(connection, select)
+
+    who = GROUP_TITLES[ask.group]
+    opted = _merged(
+        ("opted", rows(figures.opt_outs(ask)), (0,)), ("reached", rows(figures.reached(ask)), (0,))
+    )
+    return (
+        Table(
+            "delivery",
+            "Delivery outcomes by error code",
+            ("Period", who, "Status", "Error code", "Messages"),
+            tuple(tuple(r) for r in rows(figures.delivery(ask))),
+        ),
+        Table(
+            "opt-outs",
+            "Opt-outs",
+            ("Period", who, "Opted out", "Reached", "Opt-out rate (%)"),
+            tuple((*r, _rate(r[2], r[3])) for r in opted),
+        ),
+        _heatmap(rows(figures.heatmap(ask))),
+    )
+
+
+def _merged(
+    *parts: tuple[str, Sequence[Sequence[Any]], tuple[Any, ...]],
+) -> tuple[tuple[Any, ...], ...]:
+    """Rows of several selects keyed by (period, group), side by side; a part a key lacks gets
+    its `empty` values (no conversation opened is 0 opened, its median none)."""
+    found: dict[Key, dict[str, tuple[Any, ...]]] = {}
+    for name, rows, _ in parts:
+        for row in rows:
+            found.setdefault((row[0], row[1]), {})[name] = tuple(row[2:])
+    return tuple((*key, *_values(found[key], parts)) for key in sorted(found))
+
+
+def _values(
+    got: dict[str, tuple[Any, ...]], parts: Iterable[tuple[str, Any, tuple[Any, ...]]]
+) -> list[Any]:
+    out: list[Any] = []
+    for name, _, empty in parts:
+        out.extend(_plain(v) for v in got.get(name, empty))
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """Numbers as Python ints (PostgreSQL's SUM is a Decimal)."""
+    return int(value) if value is not None and not isinstance(value, (str, float)) else value
+
+
+def _rate(opted_out: int, reached: int) -> float | None:
+    """domain/figures.py opt_out_rate; none when more phones opted out than were reached
+    (they stopped texts of an earlier period): that is no share of this one."""
+    return opt_out_rate(opted_out, reached) if opted_out <= reached else None
+
+
+def _heatmap(rows: Iterable[sa.Row[Any]]) -> Table:
+    counts = [[0] * 24 for _ in range(7)]
+    for weekday, hour, n in rows:
+        counts[weekday][hour] = n
+    return Table(
+        "heatmap",
+        "Inbound texts by weekday and hour",
+        ("Weekday", *(f"{h:02d}" for h in range(24))),
+        tuple((WEEKDAYS[d], *counts[d]) for d in range(7)),
+    )
