@@ -73,6 +73,13 @@ def supervisor(browser: Browser, server: WorkspaceServer) -> None:
     expect(page.get_by_role("heading", name=re.compile("Supervisor"))).to_be_visible()
     page.wait_for_timeout(800)
     _save(page, "supervisor-board")
+    overview = page.get_by_role("region", name="Overview")
+    expect(overview).to_contain_text("Open")
+    overview.screenshot(path=DOCS / "board-overview.png")
+    print("saved docs/board-overview.png")
+    page.get_by_role("link", name="Reports").click()
+    expect(page.get_by_role("figure", name="Conversations (whole desk)")).to_be_visible()
+    _save(page, "reports")
     page.context.close()
 
 
