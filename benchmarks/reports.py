@@ -5,7 +5,8 @@ PostgreSQL database, then times `build_report` as the page's handler calls it (a
 every figure: conversations, times with their percentiles, messages and segments, delivery
 outcomes, opt-outs, the heatmap), for the seed's last 7 days per day and its last 90 days per
 week by agent, p50 and p99 over the runs. Target: p99 <= 1 s. Baseline (the floor): the same
-SQL statements, compiled once, run through the raw driver (psycopg) on one connection.
+SQL statements, compiled once, run through the raw driver (psycopg) on one connection, in a
+transaction with JIT off as the page's read has it.
 
 Usage: .venv/bin/python -m benchmarks.reports [--quick]
 """
@@ -84,6 +85,7 @@ def _raw(engine: Engine, url: str, period: Period, group: GroupBy) -> Callable[[
 
     def run() -> object:
         with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")  # as the page's read does (reports/sql.py)
             for sql, params in statements:
                 cursor.execute(sql, params)
                 cursor.fetchall()

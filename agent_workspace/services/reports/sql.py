@@ -155,7 +155,11 @@ class _Percentile:
 
 
 def register(connection: sa.Connection) -> None:
-    """Makes the SQLite spellings callable on this connection (PostgreSQL needs nothing)."""
+    """Makes the SQLite spellings callable on this connection. On PostgreSQL, turns JIT off for
+    the read's transaction alone: the first response's estimate passes jit_above_cost, and
+    compiling its plan took longer than running it (docs/performance.md "## Reports")."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL jit = off")
     if connection.dialect.name != "sqlite":
         return
     raw: Any = connection.connection.driver_connection
