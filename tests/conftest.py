@@ -15,6 +15,20 @@ from tests.support import databases
 from tests.support.servers import TEST_OPT_INS, TEST_SECRET
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test outside tests/e2e taking an argument named like a Playwright fixture (`page`)
+    is run by pytest-playwright per browser and grouped with the e2e tests, mid-run: once
+    Playwright has run in a test process, its asyncio tests cannot start a loop."""
+    e2e = Path(__file__).parent / "e2e"
+    for item in items:
+        params = getattr(item, "callspec", None)
+        if params and "browser_name" in params.params and not item.path.is_relative_to(e2e):
+            raise pytest.UsageError(
+                f"{item.nodeid} is run per browser: rename its argument that Playwright "
+                "provides (page, browser, context)"
+            )
+
+
 @pytest.fixture(autouse=True)
 def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """Every test sees default settings with its own storage folder, never the developer's .env."""

@@ -16,7 +16,7 @@ from agent_workspace.domain.board import (
 
 
 @pytest.mark.parametrize(
-    ("page", "total", "shown", "offset", "pages", "text", "previous", "following"),
+    ("asked", "total", "shown", "offset", "pages", "text", "previous", "following"),
     [
         (1, 0, 1, 0, 1, "0 of 0", False, False),  # an empty board is one empty page
         (1, 3, 1, 0, 1, "1-3 of 3", False, False),
@@ -30,7 +30,7 @@ from agent_workspace.domain.board import (
     ],
 )
 def test_a_page_stays_inside_the_table(
-    page: int,
+    asked: int,
     total: int,
     shown: int,
     offset: int,
@@ -39,7 +39,7 @@ def test_a_page_stays_inside_the_table(
     previous: bool,
     following: bool,
 ) -> None:
-    span = page_span(page, total)
+    span = page_span(asked, total)
     assert (span.page, span.offset, span.pages, span.text()) == (shown, offset, pages, text)
     assert (span.has_previous, span.has_next) == (previous, following)
 
