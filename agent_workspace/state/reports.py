@@ -78,7 +78,8 @@ def heat_rows(table: Table) -> list[HeatRow]:
     for day, *counts in table.rows:
         cells = []
         for hour, n in enumerate(counts):
-            share = 0 if not most else round(90 * int(n or 0) / most)
+            # At most 70 % accent: its dark digits keep 5.4:1 contrast (90 % was 3.8:1).
+            share = 0 if not most else round(70 * int(n or 0) / most)
             cells.append(
                 HeatCell(
                     f"{day} {hour:02d}:00: {n} texts",
@@ -130,7 +131,8 @@ class ReportsState(SessionState):
     @rx.event
     async def show(self, form: dict[str, Any]) -> EventSpec | None:
         """The form's Show: the period, grouping and zone typed, or why not."""
-        fields = {k: form.get(k) for k in ("first", "last", "grain", "group", "zone")}
+        sent = form if isinstance(form, dict) else {}
+        fields = {k: sent.get(k) for k in ("first", "last", "grain", "group", "zone")}
         if not all(isinstance(v, str) and len(v) <= 64 for v in fields.values()):
             self.error = "Fill in every field of the report."
             return None
