@@ -72,9 +72,14 @@ class OutboundJob:
 
 
 def claim_due(
-    *, limit: int = 1, lease: timedelta = LEASE, engine: Engine | None = None
+    *,
+    limit: int = 1,
+    lease: timedelta = LEASE,
+    due_by: datetime | None = None,
+    engine: Engine | None = None,
 ) -> list[OutboundJob]:
-    """Leases up to `limit` due messages to this dispatcher (others skip them).
+    """Leases up to `limit` messages due by `due_by` (default now) to this dispatcher (others
+    skip them).
 
     The whole batch is claimed at once, so a batch costs about what one message did;
     attachments are read only for messages that have some. Every batch gets a fresh token;
@@ -86,7 +91,13 @@ def claim_due(
     bound = engine or get_engine()
     now = utcnow()
     token = secrets.token_hex(16)
-    values = {"now": now, "until": now + lease, "limit": limit, "token": token}
+    values = {
+        "now": now,
+        "due": due_by or now,
+        "until": now + lease,
+        "limit": limit,
+        "token": token,
+    }
     if bound.dialect.name == "postgresql":
         due = _claim_in_one_statement(bound, values)
         media, stopped = {}, {}
@@ -400,12 +411,12 @@ _DUE = (
         sa.or_(
             sa.and_(
                 _M.c.status == MessageStatus.QUEUED,
-                sa.or_(_M.c.next_attempt_at.is_(None), _M.c.next_attempt_at <= sa.bindparam("now")),
+                sa.or_(_M.c.next_attempt_at.is_(None), _M.c.next_attempt_at <= sa.bindparam("due")),
             ),
             # A scheduled message whose time has come (it goes after scheduled.py checks it).
             sa.and_(
                 _M.c.status == MessageStatus.SCHEDULED,
-                _M.c.scheduled_for <= sa.bindparam("now"),
+                _M.c.scheduled_for <= sa.bindparam("due"),
             ),
         ),
         sa.or_(_M.c.lease_until.is_(None), _M.c.lease_until < sa.bindparam("now")),

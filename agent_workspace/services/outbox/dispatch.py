@@ -37,7 +37,7 @@ from agent_workspace.domain.provider import (
     retry_delay,
     stored_status,
 )
-from agent_workspace.models import MessageStatus
+from agent_workspace.models import MessageStatus, utcnow
 from agent_workspace.ops.metrics import SENDS, error_label
 from agent_workspace.services import events
 from agent_workspace.services.files import inbound_media
@@ -114,12 +114,13 @@ class Dispatcher:
         self._answered = asyncio.Event()
 
     def run_once(self) -> int:
-        """Sends up to `batch` due messages, `concurrency` at a time, and fetches pending media
-        once; returns how many it handled."""
-        sent = 0
+        """Sends up to `batch` messages due when it began, `concurrency` at a time, and fetches
+        pending media once; returns how many it handled."""
+        sent, began = 0, utcnow()
         while sent < self.batch:
             limit = min(self.concurrency, self.batch - sent)
-            jobs = claims.claim_due(limit=limit, lease=self.lease, engine=self.engine)
+            # What was due when the pass began: a retry it rescheduled waits for the next one.
+            jobs = claims.claim_due(limit=limit, lease=self.lease, due_by=began, engine=self.engine)
             if not jobs:
                 break
             if len(jobs) == 1:

@@ -14,6 +14,7 @@ from agent_workspace.domain.attachments import CandidateFile
 from agent_workspace.domain.error_playbook import failure_text, play_for
 from agent_workspace.models import Message, MessageStatus, OptOut, utcnow
 from agent_workspace.services.errors import InvalidInput
+from agent_workspace.services.outbox import dispatch
 from agent_workspace.services.outbox.dispatch import Dispatcher
 from tests.integration.pipeline.conftest import (
     CONSUMER_PHONE,
@@ -165,8 +166,18 @@ def test_rate_limits_keep_the_message_queued_and_rescheduled(
     if retry_after is not None:
         assert message.next_attempt_at >= before + timedelta(seconds=retry_after)
     assert (message.error_message or "").startswith("Sending again shortly (attempt 2): ")
-    assert pipeline.dispatcher.run_once() == 0  # not due yet
     assert pipeline.sim_messages() == []
+
+
+def test_a_pass_tries_a_message_once_even_when_its_retry_is_due_at_once(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A retry that falls due during the pass (a short backoff on a slow machine) waits for
+    the next pass: one pass never hammers the provider with the same message."""
+    monkeypatch.setattr(dispatch, "retry_delay", lambda *a, **k: timedelta(0))
+    sent = pipeline.send("+12015550106", "busy")  # From queue full (21611), every time
+    assert pipeline.dispatcher.run_once() == 1
+    assert pipeline.message(sent.message_id).attempts == 1
 
 
 @pytest.mark.parametrize("fault", ["429", "queue_full"])
