@@ -11,8 +11,7 @@ tells the live pages: the board's "Breaching soon" moves with no reload.
 
 from __future__ import annotations
 
-import asyncio
-import logging
+import functools
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -31,11 +30,11 @@ from agent_workspace.models import (
     utcnow,
 )
 from agent_workspace.services import events
+from agent_workspace.services.alarms import every_so_often
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.interactions.notices import notify
 from agent_workspace.services.sla.clocks import facts_of, open_with_policy, policies_of
 
-log = logging.getLogger(__name__)
 PAGE = 200  # conversations a pass reads at once
 SYSTEM = "system"
 
@@ -70,16 +69,9 @@ def notify_breaches(*, now: datetime | None = None, engine: Engine | None = None
 
 
 async def alarm_forever(*, every: float, engine: Engine | None = None) -> None:
-    """Runs `notify_breaches` every `every` seconds, off the event loop, until cancelled."""
-    while True:
-        try:
-            if notified := await asyncio.to_thread(notify_breaches, engine=engine):
-                log.info("notified SLA breaches of %d interactions", notified)
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # the next pass tries again; a failed pass must not end the alarm
-            log.exception("the SLA alarm's pass failed")
-        await asyncio.sleep(every)
+    """Runs `notify_breaches` every `every` seconds until cancelled."""
+    notify = functools.partial(notify_breaches, engine=engine)
+    await every_so_often(notify, every=every, did="notified SLA breaches of %d interactions")
 
 
 _I: sa.Table = Interaction.__table__  # type: ignore[attr-defined]

@@ -15,8 +15,7 @@ gets a notice saying why ("Maria Garcia replied" / "Snooze ended").
 
 from __future__ import annotations
 
-import asyncio
-import logging
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,13 +31,13 @@ from agent_workspace.models import ACTIVE_STATES, Interaction, utcnow
 from agent_workspace.models.types import UTCDateTime
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor, access_interaction, require_active
+from agent_workspace.services.alarms import every_so_often
 from agent_workspace.services.audit import PROVIDER, AuditAction, record
 from agent_workspace.services.errors import FieldProblems, InvalidInput
 from agent_workspace.services.interactions.lists import watcher_ids
 from agent_workspace.services.interactions.notices import notify
 from agent_workspace.services.people.directory import get_person, person_ref
 
-log = logging.getLogger(__name__)
 BATCH = 100  # due snoozes one alarm pass wakes at most
 CLOSED = "{number} is closed; there is nothing to snooze."
 SYSTEM = "system"
@@ -146,17 +145,10 @@ def wake_due(*, now: datetime | None = None, engine: Engine | None = None) -> in
 
 
 async def alarm_forever(*, every: float, engine: Engine | None = None) -> None:
-    """Runs `wake_due` every `every` seconds, off the event loop, until cancelled (every
-    worker runs it; the conditional UPDATE lets one pass wake each interaction)."""
-    while True:
-        try:
-            if woken := await asyncio.to_thread(wake_due, engine=engine):
-                log.info("woke %d snoozed interactions", woken)
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # the next pass tries again; a failed pass must not end the alarm
-            log.exception("the snooze alarm's pass failed")
-        await asyncio.sleep(every)
+    """Runs `wake_due` every `every` seconds until cancelled (every worker runs it; the
+    conditional UPDATE lets one pass wake each interaction)."""
+    wake = functools.partial(wake_due, engine=engine)
+    await every_so_often(wake, every=every, did="woke %d snoozed interactions")
 
 
 _I: sa.Table = Interaction.__table__  # type: ignore[attr-defined]
