@@ -275,15 +275,20 @@ class LoginState(SessionState):
         self.error = ""
         self.token = token
         self._show_actor(actor)
-        if not actor.has(Role.AGENT) and actor.has(Role.ADMIN):
-            return rx.redirect(ADMIN_ROUTE)
-        return rx.redirect(HOME_ROUTE)
+        return rx.redirect(_home_of(actor))
 
     @rx.event
     async def redirect_if_signed_in(self) -> EventSpec | None:
+        """The login page's load; on a loaded machine it can run after Sign in itself."""
         actor = await self._actor()
         self._show_actor(actor)
         if actor is None:
             await self._unlink_feeds()
             return None
-        return rx.redirect(HOME_ROUTE)
+        return rx.redirect(_home_of(actor))
+
+
+def _home_of(actor: Actor) -> str:
+    """Where a signed-in tab goes: Administration for an administrator who is no agent (the
+    workspace would refuse them), else the workspace."""
+    return ADMIN_ROUTE if actor.has(Role.ADMIN) and not actor.has(Role.AGENT) else HOME_ROUTE

@@ -7,6 +7,7 @@ from reflex.istate.data import RouterData
 from sqlalchemy.engine import Engine
 
 from agent_workspace.domain.throttle import ACCOUNT_FROM_ADDRESS
+from agent_workspace.models import Role
 from agent_workspace.services.accounts import auth
 from agent_workspace.state.session import LoginState
 from tests.integration.state.test_access_checks import run, state_for
@@ -47,3 +48,15 @@ def test_the_form_counts_tries_by_the_tabs_address_so_a_guesser_pauses_only_them
     owner = _submit("alice", "alice-pass-phrase", "198.51.100.7")
     assert owner.error == ""
     assert auth.actor_for_token(owner.token) is not None
+
+
+def test_the_login_page_of_a_signed_in_administrator_sends_them_to_administration(
+    engine: Engine,
+) -> None:
+    """The login page's load can run after Sign in (a loaded machine): it must send the tab
+    where Sign in would have, not to the workspace, which an administrator cannot use."""
+    make_user("root", roles=(Role.ADMIN,))
+    form = _submit("root", "root-pass-phrase")
+    assert form.token
+    redirect = run(LoginState.redirect_if_signed_in.fn(form))  # type: ignore[attr-defined]
+    assert next(str(value) for _, value in redirect.args) == '"/admin"'
