@@ -6,8 +6,12 @@ from typing import Any
 
 import reflex as rx
 
-from agent_workspace.components.forms import checked_field, checked_input, error_callout
-from agent_workspace.components.layout import VISUALLY_HIDDEN
+from agent_workspace.components.forms import (
+    VISUALLY_HIDDEN,
+    checked_field,
+    checked_input,
+    error_callout,
+)
 from agent_workspace.state.admin_channel import (
     DEFAULT_CHOICE,
     NumberItem,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agent_workspace.components.forms import error_callout, field
-from agent_workspace.components.layout import VISUALLY_HIDDEN
+from agent_workspace.components.forms import VISUALLY_HIDDEN, error_callout, field
 from agent_workspace.domain.people_csv import TARGETS
 from agent_workspace.state.admin_import import (
     CLI_HINT,

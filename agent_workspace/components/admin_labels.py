@@ -9,11 +9,10 @@ from agent_workspace.components.forms import (
     checked_field,
     checked_input,
     edit_delete_cell,
-    error_callout,
     error_text,
     native_select,
+    row_table,
 )
-from agent_workspace.components.layout import VISUALLY_HIDDEN
 from agent_workspace.domain.labels import MAX_NAME
 from agent_workspace.state.admin_labels import LabelsAdminState
 from agent_workspace.state.live import LabelItem
@@ -30,30 +29,18 @@ def _label_row(item: LabelItem) -> rx.Component:
 
 
 def labels_section() -> rx.Component:
-    return rx.vstack(
-        rx.heading("Labels", size="4"),
-        rx.text(
-            "Agents put these on interactions and filter their list by them. Deleting a label "
-            "takes it off every interaction.",
-            size="2",
-            color_scheme="gray",
-        ),
-        rx.table.root(
-            rx.el.caption("Labels", style=VISUALLY_HIDDEN),
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell("Label"),
-                    rx.table.column_header_cell("Colour"),
-                    rx.table.column_header_cell(rx.el.span("Actions", style=VISUALLY_HIDDEN)),
-                )
-            ),
-            rx.table.body(rx.foreach(L.labels, _label_row)),
-            width="100%",
-        ),
-        rx.cond(L.labels.length() == 0, rx.text("No labels yet.", size="2", color_scheme="gray")),
-        error_callout(L.error, width="100%"),
-        rx.vstack(
-            rx.heading(rx.cond(L.editing_id != 0, "Edit label", "New label"), size="3"),
+    return row_table(
+        L,
+        heading="Labels",
+        intro="Agents put these on interactions and filter their list by them. Deleting a label "
+        "takes it off every interaction.",
+        caption="Labels",
+        headers=("Label", "Colour"),
+        rows=L.labels,
+        row=_label_row,
+        empty="No labels yet.",
+        noun="label",
+        fields=(
             checked_field(
                 f"Name (at most {MAX_NAME} characters)",
                 checked_input("label-name", L.name, L.set_name, L.name_error),
@@ -63,18 +50,5 @@ def labels_section() -> rx.Component:
             rx.el.label("Colour", html_for="label-colour"),
             native_select("label-colour", L.colour, L.colours, L.set_colour, "Choose a colour"),
             error_text(L.colour_error),
-            rx.hstack(
-                rx.button("Save label", on_click=L.save),
-                rx.cond(
-                    L.editing_id != 0,
-                    rx.button("Cancel", on_click=L.cancel, variant="soft", color_scheme="gray"),
-                ),
-                spacing="2",
-            ),
-            spacing="2",
-            max_width="30em",
-            width="100%",
         ),
-        spacing="3",
-        width="100%",
     )

@@ -5,13 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 from agent_workspace.components.forms import (
+    VISUALLY_HIDDEN,
     checked_field,
     checked_input,
     edit_delete_cell,
     error_callout,
     error_id,
+    row_table,
 )
-from agent_workspace.components.layout import VISUALLY_HIDDEN
 from agent_workspace.domain.templates import PLACEHOLDERS
 from agent_workspace.state.admin_audit import AuditAdminState, AuditItem
 from agent_workspace.state.admin_replies import RepliesAdminState, ReplyItem
@@ -33,28 +34,16 @@ def _reply_row(item: ReplyItem) -> rx.Component:
 
 
 def replies_section() -> rx.Component:
-    return rx.vstack(
-        rx.heading("Canned replies", size="4"),
-        rx.text(
-            "Shared templates every agent can insert; agents keep personal ones beside them.",
-            size="2",
-            color_scheme="gray",
-        ),
-        rx.table.root(
-            rx.el.caption("Shared canned replies", style=VISUALLY_HIDDEN),
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell("Title"),
-                    rx.table.column_header_cell("Text"),
-                    rx.table.column_header_cell(rx.el.span("Actions", style=VISUALLY_HIDDEN)),
-                )
-            ),
-            rx.table.body(rx.foreach(R.replies, _reply_row)),
-            width="100%",
-        ),
-        error_callout(R.error, width="100%"),
-        rx.vstack(
-            rx.heading(rx.cond(R.editing_id != 0, "Edit reply", "New reply"), size="3"),
+    return row_table(
+        R,
+        heading="Canned replies",
+        intro="Shared templates every agent can insert; agents keep personal ones beside them.",
+        caption="Shared canned replies",
+        headers=("Title", "Text"),
+        rows=R.replies,
+        row=_reply_row,
+        noun="reply",
+        fields=(
             checked_field(
                 "Title",
                 checked_input("reply-title", R.title, R.set_title, R.title_error),
@@ -75,20 +64,8 @@ def replies_section() -> rx.Component:
             rx.text(
                 R.body_error, id=error_id("reply-body"), size="2", color_scheme="red", role="status"
             ),
-            rx.hstack(
-                rx.button("Save reply", on_click=R.save),
-                rx.cond(
-                    R.editing_id != 0,
-                    rx.button("Cancel", on_click=R.cancel, variant="soft", color_scheme="gray"),
-                ),
-                spacing="2",
-            ),
-            spacing="2",
-            max_width="40em",
-            width="100%",
         ),
-        spacing="3",
-        width="100%",
+        max_width="40em",
     )
 
 

@@ -11,11 +11,10 @@ from agent_workspace.components.forms import (
     checked_field,
     checked_input,
     edit_delete_cell,
-    error_callout,
     error_text,
     native_select,
+    row_table,
 )
-from agent_workspace.components.layout import VISUALLY_HIDDEN
 from agent_workspace.domain.sla_text import EXAMPLES
 from agent_workspace.state.admin_sla import PolicyItem, SlaAdminState
 
@@ -58,40 +57,20 @@ def _target(id_: str, label: str, value: Any, on_change: Any, error: Any) -> rx.
 
 
 def sla_section() -> rx.Component:
-    return rx.vstack(
-        rx.heading("Service levels", size="4"),
-        rx.text(
-            "Targets for the first reply to a consumer, each later reply, and resolving the "
-            "conversation. A conversation follows the first policy below for one of its labels, "
-            "else the policy for every conversation. With business hours set (SMS channel tab) "
-            "only open hours count; a text after hours starts the clock at opening.",
-            size="2",
-            color_scheme="gray",
-        ),
-        rx.table.root(
-            rx.el.caption("Service levels", style=VISUALLY_HIDDEN),
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell("Applies to"),
-                    rx.table.column_header_cell("First response"),
-                    rx.table.column_header_cell("Next response"),
-                    rx.table.column_header_cell("Resolution"),
-                    rx.table.column_header_cell("Order"),
-                    rx.table.column_header_cell(rx.el.span("Actions", style=VISUALLY_HIDDEN)),
-                )
-            ),
-            rx.table.body(rx.foreach(S.policies, _policy_row)),
-            width="100%",
-        ),
-        rx.cond(
-            S.policies.length() == 0,
-            rx.text("No service levels yet.", size="2", color_scheme="gray"),
-        ),
-        error_callout(S.error, width="100%"),
-        rx.vstack(
-            rx.heading(
-                rx.cond(S.editing_id != 0, "Edit service level", "New service level"), size="3"
-            ),
+    return row_table(
+        S,
+        heading="Service levels",
+        intro="Targets for the first reply to a consumer, each later reply, and resolving the "
+        "conversation. A conversation follows the first policy below for one of its labels, "
+        "else the policy for every conversation. With business hours set (SMS channel tab) "
+        "only open hours count; a text after hours starts the clock at opening.",
+        caption="Service levels",
+        headers=("Applies to", "First response", "Next response", "Resolution", "Order"),
+        rows=S.policies,
+        row=_policy_row,
+        empty="No service levels yet.",
+        noun="service level",
+        fields=(
             rx.el.label("Applies to", html_for="sla-label"),
             native_select("sla-label", S.label_id, S.label_options, S.set_label_id, "Applies to"),
             error_text(S.label_error),
@@ -117,18 +96,5 @@ def sla_section() -> rx.Component:
                 S.set_resolution,
                 S.resolution_error,
             ),
-            rx.hstack(
-                rx.button("Save service level", on_click=S.save),
-                rx.cond(
-                    S.editing_id != 0,
-                    rx.button("Cancel", on_click=S.cancel, variant="soft", color_scheme="gray"),
-                ),
-                spacing="2",
-            ),
-            spacing="2",
-            max_width="30em",
-            width="100%",
         ),
-        spacing="3",
-        width="100%",
     )

@@ -7,13 +7,13 @@ from typing import Any
 import reflex as rx
 
 from agent_workspace.components.forms import (
+    VISUALLY_HIDDEN,
     checked_field,
     checked_input,
     error_callout,
     error_id,
     native_select,
 )
-from agent_workspace.components.layout import VISUALLY_HIDDEN
 from agent_workspace.models import Role
 from agent_workspace.state.admin_offboarding import OffboardingState, OpenWork
 from agent_workspace.state.admin_users import ROLE_NAMES, UserItem, UsersAdminState

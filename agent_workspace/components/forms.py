@@ -8,6 +8,16 @@ import reflex as rx
 
 from agent_workspace.state.views import Choice
 
+# Read by screen readers, not shown: table captions and headers of action columns.
+VISUALLY_HIDDEN = {
+    "position": "absolute",
+    "width": "1px",
+    "height": "1px",
+    "overflow": "hidden",
+    "clip": "rect(0 0 0 0)",
+    "white_space": "nowrap",
+}
+
 
 def field(label: str, control: rx.Component, html_for: str) -> rx.Component:
     return rx.vstack(rx.el.label(label, html_for=html_for), control, spacing="1", width="100%")
@@ -145,4 +155,59 @@ def edit_delete_cell(edit: Any, delete: Any, name: Any) -> rx.Component:
             ),
             spacing="2",
         )
+    )
+
+
+def row_table(
+    state: Any,
+    *,
+    heading: str,
+    intro: str,
+    caption: str,
+    headers: tuple[str, ...],
+    rows: Any,
+    row: Any,
+    noun: str,
+    fields: tuple[rx.Component, ...],
+    empty: str = "",
+    max_width: str = "30em",
+) -> rx.Component:
+    """An administration table edited a row at a time (state.TableForm): the rows with their
+    actions, the table's problem, and the row form below (New or Edit `noun`, Save, Cancel)."""
+    return rx.vstack(
+        rx.heading(heading, size="4"),
+        rx.text(intro, size="2", color_scheme="gray"),
+        rx.table.root(
+            rx.el.caption(caption, style=VISUALLY_HIDDEN),
+            rx.table.header(
+                rx.table.row(
+                    *[rx.table.column_header_cell(h) for h in headers],
+                    rx.table.column_header_cell(rx.el.span("Actions", style=VISUALLY_HIDDEN)),
+                )
+            ),
+            rx.table.body(rx.foreach(rows, row)),
+            width="100%",
+        ),
+        *(
+            [rx.cond(rows.length() == 0, rx.text(empty, size="2", color_scheme="gray"))]
+            * bool(empty)
+        ),
+        error_callout(state.error, width="100%"),
+        rx.vstack(
+            rx.heading(rx.cond(state.editing_id != 0, f"Edit {noun}", f"New {noun}"), size="3"),
+            *fields,
+            rx.hstack(
+                rx.button(f"Save {noun}", on_click=state.save),
+                rx.cond(
+                    state.editing_id != 0,
+                    rx.button("Cancel", on_click=state.cancel, variant="soft", color_scheme="gray"),
+                ),
+                spacing="2",
+            ),
+            spacing="2",
+            max_width=max_width,
+            width="100%",
+        ),
+        spacing="3",
+        width="100%",
     )

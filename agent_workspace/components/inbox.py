@@ -7,8 +7,8 @@ from typing import Any
 
 import reflex as rx
 
-from agent_workspace.components.forms import badge, error_callout, native_select
-from agent_workspace.components.layout import CONVERSATIONS_ID, TIME_TITLE, VISUALLY_HIDDEN
+from agent_workspace.components.forms import VISUALLY_HIDDEN, badge, error_callout, native_select
+from agent_workspace.components.layout import CONVERSATIONS_ID, TIME_TITLE
 from agent_workspace.components.shortcuts import SEARCH_ID, aria_keys, shortcuts_dialog
 from agent_workspace.components.sla import sla_badge, sla_timer
 from agent_workspace.domain.inputs import SEARCH_CHARS

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agent_workspace.components.forms import badge, error_text, native_select
-from agent_workspace.components.layout import VISUALLY_HIDDEN
+from agent_workspace.components.forms import VISUALLY_HIDDEN, badge, error_text, native_select
 from agent_workspace.state.conversation_feed import ConversationFeed
 from agent_workspace.state.labels import LabelsState
 from agent_workspace.state.live import LabelItem

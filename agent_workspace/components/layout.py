@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from agent_workspace.components.forms import callout
+from agent_workspace.components.forms import VISUALLY_HIDDEN, callout
 from agent_workspace.state.live import NOTICES, NoticeFeed
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import NoticeItem
@@ -16,14 +16,6 @@ CONVERSATIONS_ID = "conversations"  # the skip link's target: the rows of the li
 TIME_TITLE = "D MMM YYYY HH:mm [UTC]Z"
 
 # Read by screen readers (and role-based test selectors), not shown.
-VISUALLY_HIDDEN = {
-    "position": "absolute",
-    "width": "1px",
-    "height": "1px",
-    "overflow": "hidden",
-    "clip": "rect(0 0 0 0)",
-    "white_space": "nowrap",
-}
 
 
 def header() -> rx.Component:

@@ -7,7 +7,7 @@ from typing import Any
 
 import reflex as rx
 
-from agent_workspace.components.layout import VISUALLY_HIDDEN
+from agent_workspace.components.forms import VISUALLY_HIDDEN
 from agent_workspace.domain.reports import GROUP_TITLES
 from agent_workspace.state.reports import HeatCell, HeatRow, ReportsState, TableView
 

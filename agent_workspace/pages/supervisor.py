@@ -10,8 +10,8 @@ from typing import Any
 import reflex as rx
 
 from agent_workspace.components.board_overview import overview_strip
-from agent_workspace.components.forms import badge, field, native_select
-from agent_workspace.components.layout import VISUALLY_HIDDEN, role_page
+from agent_workspace.components.forms import VISUALLY_HIDDEN, badge, field, native_select
+from agent_workspace.components.layout import role_page
 from agent_workspace.components.sla import sla_badge, sla_timer
 from agent_workspace.state.live import SupervisorBoardFeed
 from agent_workspace.state.supervisor import ANY, StayItem, SupervisorState

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -14,9 +14,11 @@ from reflex.event import EventSpec
 from agent_workspace.domain.inputs import TYPED_CHARS
 from agent_workspace.models import Role
 from agent_workspace.services.access import Actor
-from agent_workspace.services.errors import ServiceError
+from agent_workspace.services.errors import FieldProblems, ServiceError
 from agent_workspace.state.client_input import refusal, typed_refusal
 from agent_workspace.state.session import SessionState
+
+T = TypeVar("T")
 
 
 class AdminForm(SessionState, mixin=True):
@@ -69,9 +71,32 @@ class TableForm(AdminForm, mixin=True):
         """Empties the row form (each table's own fields)."""
         raise NotImplementedError
 
+    def _mark(self, problems: dict[str, str]) -> None:
+        """Shows each field's problem beside it ({} clears them)."""
+        raise NotImplementedError
+
     @rx.event
     def cancel(self) -> None:
         self._close_row()
+
+    async def _save(
+        self, save: Callable[..., T], said: Callable[[T], str], **fields: Any
+    ) -> EventSpec | None:
+        """Saves the row form through `save` (creating or updating it): a field's problem goes
+        beside it and keeps the form; any other refusal shows above the table, read again as
+        it is now; saved, the table is read again and the form empties."""
+        self._mark({})
+        self.error = ""
+        if (actor := await self._actor_as(Role.ADMIN)) is None:
+            return None
+        done = await self._serve(actor, save, on_fields=self._mark, **fields)
+        if isinstance(done, FieldProblems):
+            return None
+        await self._reload(actor)
+        if isinstance(done, ServiceError):
+            return None
+        self._close_row()
+        return rx.toast.success(said(done))
 
     async def _delete(
         self, remove: Callable[..., str], said: Callable[[str], str], **row: int

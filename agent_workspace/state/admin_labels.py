@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import reflex as rx
 from reflex.event import EventSpec
 
@@ -9,7 +11,7 @@ from agent_workspace.domain.labels import PALETTE
 from agent_workspace.models import Role
 from agent_workspace.services import labels
 from agent_workspace.services.access import Actor
-from agent_workspace.services.errors import FieldProblems, ServiceError
+from agent_workspace.services.errors import ServiceError
 from agent_workspace.state.admin_form import TableForm
 from agent_workspace.state.client_input import choice_refusal, typed_refusal
 from agent_workspace.state.live import LabelItem
@@ -67,27 +69,17 @@ class LabelsAdminState(TableForm, SessionState):
 
     @rx.event
     async def save(self) -> EventSpec | None:
-        self.name_error = self.colour_error = self.error = ""
-        if (actor := await self._actor_as(Role.ADMIN)) is None:
-            return None
-        fields = {"name": self.name, "colour": self.colour}
-        if self.editing_id:
-            done = await self._serve(
-                actor,
-                labels.update_label,
-                on_fields=self._mark,
-                label_id=self.editing_id,
-                **fields,
-            )
-        else:
-            done = await self._serve(actor, labels.create_label, on_fields=self._mark, **fields)
-        if isinstance(done, FieldProblems):
-            return None
-        await self._reload(actor)
-        if isinstance(done, ServiceError):
-            return None
-        self._close_row()
-        return rx.toast.success(f"Saved the label {done.name!r}.")
+        save = (
+            functools.partial(labels.update_label, label_id=self.editing_id)
+            if self.editing_id
+            else labels.create_label
+        )
+        return await self._save(
+            save,
+            lambda label: f"Saved the label {label.name!r}.",
+            name=self.name,
+            colour=self.colour,
+        )
 
     @rx.event
     async def delete(self, label_id: int) -> EventSpec | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from datetime import datetime
 
 import reflex as rx
@@ -11,7 +12,7 @@ from reflex.event import EventSpec
 from agent_workspace.models import Role
 from agent_workspace.services.access import Actor
 from agent_workspace.services.conversation import canned_replies
-from agent_workspace.services.errors import FieldProblems, ServiceError
+from agent_workspace.services.errors import ServiceError
 from agent_workspace.state.admin_form import TableForm
 from agent_workspace.state.client_input import typed_refusal
 from agent_workspace.state.session import SessionState
@@ -77,37 +78,21 @@ class RepliesAdminState(TableForm, SessionState):
 
     @rx.event
     async def save(self) -> EventSpec | None:
-        self.title_error = self.body_error = self.error = ""
-        if (actor := await self._actor_as(Role.ADMIN)) is None:
-            return None
-        if self.editing_id:
-            done = await self._serve(
-                actor,
+        save = (
+            functools.partial(
                 canned_replies.update_reply,
-                on_fields=self._mark,
                 reply_id=self.editing_id,
-                title=self.title,
-                body=self.body,
                 version=datetime.fromisoformat(self.editing_version),
             )
-        else:
-            done = await self._serve(
-                actor,
-                canned_replies.create_reply,
-                on_fields=self._mark,
-                title=self.title,
-                body=self.body,
-                shared=True,
-            )
-        if isinstance(done, FieldProblems):
-            return None
-        if isinstance(done, ServiceError):
-            await self._reload(actor)
-            return None
-        saved = self.title.strip()
-        self._close_row()
-        await self._reload(actor)
-        return rx.toast.success(f"Saved the reply {saved!r}.")
+            if self.editing_id
+            else functools.partial(canned_replies.create_reply, shared=True)
+        )
+        return await self._save(
+            save,
+            lambda reply: f"Saved the reply {reply.title!r}.",
+            title=self.title,
+            body=self.body,
+        )
 
     @rx.event
     async def delete(self, reply_id: int) -> EventSpec | None:

@@ -11,7 +11,7 @@ from agent_workspace.models import Role
 from agent_workspace.services import labels
 from agent_workspace.services.access import Actor
 from agent_workspace.services.channels import sla_policies as policies
-from agent_workspace.services.errors import FieldProblems, ServiceError
+from agent_workspace.services.errors import ServiceError
 from agent_workspace.state.admin_form import TableForm
 from agent_workspace.state.client_input import choice_refusal, typed_refusal
 from agent_workspace.state.session import SessionState
@@ -127,27 +127,15 @@ class SlaAdminState(TableForm, SessionState):
 
     @rx.event
     async def save(self) -> EventSpec | None:
-        self._mark({})
-        self.error = ""
-        if (actor := await self._actor_as(Role.ADMIN)) is None:
-            return None
-        done = await self._serve(
-            actor,
+        return await self._save(
             policies.save_policy,
-            on_fields=self._mark,
+            lambda saved: f"Saved the service level for {saved.label or 'the channel'}.",
             policy_id=self.editing_id or None,
             label_id=int(self.label_id) if self.label_id.isdigit() else None,
             first_response=self.first_response,
             next_response=self.next_response,
             resolution=self.resolution,
         )
-        if isinstance(done, FieldProblems):
-            return None
-        await self._reload(actor)
-        if isinstance(done, ServiceError):
-            return None
-        self._close_row()
-        return rx.toast.success(f"Saved the service level for {done.label or 'the channel'}.")
 
     @rx.event
     async def move(self, policy_id: int, up: bool) -> None:
