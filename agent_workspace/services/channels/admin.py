@@ -58,6 +58,31 @@ def changing_channel(admin: Actor, engine: Engine | None) -> Iterator[tuple[Sess
         yield session, channel
 
 
+def store_setting(
+    session: Session,
+    admin: Actor,
+    channel: Channel,
+    action: AuditAction,
+    view: Callable[[Channel], T],
+    write: Callable[[Channel], None],
+) -> tuple[T, T]:
+    """Writes one settings form onto the channel `changing_channel` locked, and audits it as
+    the form's view before and after; an unchanged form writes nothing. (before, after)."""
+    before = view(channel)
+    write(channel)
+    after = view(channel)
+    if after != before:
+        session.add(channel)
+        record(
+            session=session,
+            actor=admin,
+            action=action,
+            entity=channel,
+            detail={"before": before.__dict__, "after": after.__dict__},
+        )
+    return before, after
+
+
 def update_attachment_policy(
     *,
     actor: Actor | None,

@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 from agent_workspace.domain.after_hours import reply_problem
 from agent_workspace.models import Channel, Role
 from agent_workspace.services.access import Actor, require_role
-from agent_workspace.services.audit import AuditAction, record
-from agent_workspace.services.channels.admin import changing_channel, read_channel
+from agent_workspace.services.audit import AuditAction
+from agent_workspace.services.channels.admin import changing_channel, read_channel, store_setting
 from agent_workspace.services.errors import FieldProblems
 
 
@@ -47,19 +47,14 @@ def update_auto_reply(
             )
         if problems:
             raise FieldProblems(problems)
-        before = _view(channel)
-        if wanted == before:
-            return before
-        channel.after_hours_reply, channel.after_hours_text = wanted.enabled, wanted.text
-        session.add(channel)
-        record(
-            session=session,
-            actor=admin,
-            action=AuditAction.CHANNEL_AUTO_REPLY_CHANGED,
-            entity=channel,
-            detail={"before": before.__dict__, "after": wanted.__dict__},
+
+        def write(channel: Channel) -> None:
+            channel.after_hours_reply, channel.after_hours_text = wanted.enabled, wanted.text
+
+        _, after = store_setting(
+            session, admin, channel, AuditAction.CHANNEL_AUTO_REPLY_CHANGED, _view, write
         )
-        return wanted
+        return after
 
 
 def _view(channel: Channel) -> AutoReply:

@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 
 from agent_workspace.models import Channel, Role
 from agent_workspace.services.access import Actor, require_role
-from agent_workspace.services.audit import AuditAction, record
-from agent_workspace.services.channels.admin import changing_channel, read_channel
+from agent_workspace.services.audit import AuditAction
+from agent_workspace.services.channels.admin import changing_channel, read_channel, store_setting
 from agent_workspace.services.errors import FieldProblems
 from agent_workspace.services.interactions.assignment import hand_out_waiting
 
@@ -47,23 +47,18 @@ def update_assignment(
             }
         )
     with changing_channel(admin, engine) as (session, channel):
-        before = _view(channel)
-        if setting == before:
-            return before
-        channel.auto_assign, channel.assign_capacity = setting.enabled, setting.capacity
-        session.add(channel)
-        record(
-            session=session,
-            actor=admin,
-            action=AuditAction.CHANNEL_ASSIGNMENT_CHANGED,
-            entity=channel,
-            detail={"before": before.__dict__, "after": setting.__dict__},
+
+        def write(channel: Channel) -> None:
+            channel.auto_assign, channel.assign_capacity = setting.enabled, setting.capacity
+
+        before, after = store_setting(
+            session, admin, channel, AuditAction.CHANNEL_ASSIGNMENT_CHANGED, _view, write
         )
-        session.flush()
-        if setting.enabled:
+        if after != before and after.enabled:
+            session.flush()
             assert channel.id is not None
             hand_out_waiting(session, channel_ids=[channel.id])
-        return setting
+        return after
 
 
 def _view(channel: Channel) -> Assignment:

@@ -21,8 +21,8 @@ from agent_workspace.domain.business_hours_text import (
 )
 from agent_workspace.models import Channel, Role
 from agent_workspace.services.access import Actor, require_role
-from agent_workspace.services.audit import AuditAction, record
-from agent_workspace.services.channels.admin import changing_channel, read_channel
+from agent_workspace.services.audit import AuditAction
+from agent_workspace.services.channels.admin import changing_channel, read_channel, store_setting
 from agent_workspace.services.errors import FieldProblems
 
 T = TypeVar("T")
@@ -67,20 +67,15 @@ def clear_business_hours(*, actor: Actor | None, engine: Engine | None = None) -
 
 def _store(admin: Actor, wanted: BusinessHours, engine: Engine | None) -> BusinessHours:
     with changing_channel(admin, engine) as (session, channel):
-        before = _view(channel)
-        if wanted == before:
-            return before
-        channel.hours_zone = wanted.zone or None
-        channel.hours_week, channel.hours_holidays = wanted.hours, wanted.holidays
-        session.add(channel)
-        record(
-            session=session,
-            actor=admin,
-            action=AuditAction.CHANNEL_BUSINESS_HOURS_CHANGED,
-            entity=channel,
-            detail={"before": before.__dict__, "after": wanted.__dict__},
+
+        def write(channel: Channel) -> None:
+            channel.hours_zone = wanted.zone or None
+            channel.hours_week, channel.hours_holidays = wanted.hours, wanted.holidays
+
+        _, after = store_setting(
+            session, admin, channel, AuditAction.CHANNEL_BUSINESS_HOURS_CHANGED, _view, write
         )
-        return wanted
+        return after
 
 
 def _checked(hours: BusinessHours) -> BusinessHours:

@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 
 from agent_workspace.models import Channel, Role
 from agent_workspace.services.access import Actor, require_role
-from agent_workspace.services.audit import AuditAction, record
-from agent_workspace.services.channels.admin import changing_channel, read_channel
+from agent_workspace.services.audit import AuditAction
+from agent_workspace.services.channels.admin import changing_channel, read_channel, store_setting
 from agent_workspace.services.errors import FieldProblems
 
 MAX_EXEMPT_HOURS = 24 * 7
@@ -41,21 +41,15 @@ def update_quiet_hours(
     admin = require_role(actor, Role.ADMIN)
     start, end = _checked(hours)
     with changing_channel(admin, engine) as (session, channel):
-        before = _view(channel)
-        channel.quiet_hours_enabled = hours.enabled
-        channel.quiet_start_minute, channel.quiet_end_minute = start, end
-        channel.quiet_state_rules = hours.state_rules
-        channel.quiet_reply_exempt_hours = hours.reply_exempt_hours
-        after = _view(channel)
-        if after == before:
-            return before
-        session.add(channel)
-        record(
-            session=session,
-            actor=admin,
-            action=AuditAction.CHANNEL_QUIET_HOURS_CHANGED,
-            entity=channel,
-            detail={"before": before.__dict__, "after": after.__dict__},
+
+        def write(channel: Channel) -> None:
+            channel.quiet_hours_enabled = hours.enabled
+            channel.quiet_start_minute, channel.quiet_end_minute = start, end
+            channel.quiet_state_rules = hours.state_rules
+            channel.quiet_reply_exempt_hours = hours.reply_exempt_hours
+
+        _, after = store_setting(
+            session, admin, channel, AuditAction.CHANNEL_QUIET_HOURS_CHANGED, _view, write
         )
         return after
 
