@@ -47,6 +47,13 @@ def search_problem(value: object, *, by_words: bool = False) -> str:
     return ""
 
 
+def whole_number(text: str) -> int | None:
+    """A count typed into a form (" 24 "), or None: str.isdigit alone also passes "²", which
+    int() refuses, and "٣", which it reads as 3."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def is_choice(value: object, options: Iterable[str]) -> bool:
     """Whether `value` is one of the `options` a page offers (a list or dict sent instead is
     no option, and is never hashed)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventSpec
 
+from agent_workspace.domain.inputs import whole_number
 from agent_workspace.models import Role
 from agent_workspace.services.channels import assignment
 from agent_workspace.services.errors import ServiceError
@@ -32,16 +33,14 @@ class AssignmentAdminState(SwitchedForm, SessionState):
     @rx.event
     async def save(self) -> EventSpec | None:
         self.problem, self.error = "", ""
-        if not self.capacity.strip().isdigit():
+        if (capacity := whole_number(self.capacity)) is None:
             self.problem = "Open conversations per agent as a whole number, e.g. 5."
             return None
         saved = await self._serve(
             Role.ADMIN,
             assignment.update_assignment,
             on_fields=lambda problems: setattr(self, "problem", problems.get("capacity", "")),
-            setting=assignment.Assignment(
-                enabled=self.enabled, capacity=int(self.capacity.strip())
-            ),
+            setting=assignment.Assignment(enabled=self.enabled, capacity=capacity),
         )
         if isinstance(saved, ServiceError):
             return None

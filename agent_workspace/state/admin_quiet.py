@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventSpec
 
+from agent_workspace.domain.inputs import whole_number
 from agent_workspace.models import Role
 from agent_workspace.services.channels import quiet_hours
 from agent_workspace.services.errors import ServiceError
@@ -58,7 +59,7 @@ class QuietHoursAdminState(SwitchedForm, SessionState):
     @rx.event
     async def save(self) -> EventSpec | None:
         self.problems, self.error = {}, ""
-        if not self.exempt_hours.strip().isdigit():
+        if (exempt_hours := whole_number(self.exempt_hours)) is None:
             self.problems = {"reply_exempt_hours": "Hours as a whole number, e.g. 24."}
             return None
         saved = await self._serve(
@@ -70,7 +71,7 @@ class QuietHoursAdminState(SwitchedForm, SessionState):
                 start=self.start,
                 end=self.end,
                 state_rules=self.state_rules,
-                reply_exempt_hours=int(self.exempt_hours),
+                reply_exempt_hours=exempt_hours,
             ),
         )
         if isinstance(saved, ServiceError):

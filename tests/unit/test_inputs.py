@@ -17,6 +17,7 @@ from agent_workspace.domain.inputs import (
     kept_drafts,
     search_problem,
     text_problem,
+    whole_number,
 )
 
 
@@ -117,3 +118,22 @@ def test_a_tab_keeps_its_newest_drafts(
     drafts: dict[int, str], interaction_id: int, body: str, kept: dict[int, str]
 ) -> None:
     assert list(kept_drafts(drafts, interaction_id, body).items()) == list(kept.items())
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("5", 5),
+        (" 24 ", 24),
+        ("0", 0),
+        ("", None),
+        ("²", None),
+        ("٣", None),
+        ("1.5", None),
+        ("-2", None),
+        ("+3", None),
+        ("1e3", None),
+    ],
+)
+def test_a_whole_number_is_ascii_digits_only(typed: str, number: int | None) -> None:
+    assert whole_number(typed) == number

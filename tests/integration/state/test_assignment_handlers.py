@@ -11,6 +11,7 @@ from agent_workspace.services.accounts import auth
 from agent_workspace.services.channels import assignment
 from agent_workspace.services.interactions.availability import my_presence
 from agent_workspace.state.admin_assignment import AssignmentAdminState
+from agent_workspace.state.admin_quiet import QuietHoursAdminState
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.workspace import WorkspaceState
 from tests.integration.state.test_access_checks import admin_token, run, state_for
@@ -53,3 +54,26 @@ def test_the_channel_tab_saves_assignment_and_names_a_bad_capacity(engine: Engin
     run(AssignmentAdminState.save.fn(state))  # type: ignore[attr-defined]
     assert state.problem == ""
     assert assignment.assignment(actor=root) == assignment.Assignment(enabled=True, capacity=3)
+
+
+def test_a_capacity_or_exempt_hours_of_digits_int_cannot_read_is_refused_by_name(
+    engine: Engine,
+) -> None:
+    """ "²" and "٣" pass str.isdigit; the first made int() raise inside the handler."""
+    make_channel()
+    root = make_user("ada", roles=(Role.ADMIN,))
+    token = admin_token()
+    state = state_for(AssignmentAdminState, token)
+    run(SessionState.guard_agent_page.fn(state))  # type: ignore[attr-defined]
+    run(AssignmentAdminState.load.fn(state))  # type: ignore[attr-defined]
+    quiet = state_for(QuietHoursAdminState, token)
+    run(SessionState.guard_agent_page.fn(quiet))  # type: ignore[attr-defined]
+    run(QuietHoursAdminState.load.fn(quiet))  # type: ignore[attr-defined]
+    for typed in ("²", "٣", "1.5", "-2", ""):
+        AssignmentAdminState.set_capacity.fn(state, typed)  # type: ignore[attr-defined]
+        run(AssignmentAdminState.save.fn(state))  # type: ignore[attr-defined]
+        assert "whole number" in state.problem, typed
+        QuietHoursAdminState.set_exempt_hours.fn(quiet, typed)  # type: ignore[attr-defined]
+        run(QuietHoursAdminState.save.fn(quiet))  # type: ignore[attr-defined]
+        assert "whole number" in quiet.problems["reply_exempt_hours"], typed
+    assert assignment.assignment(actor=root) == assignment.Assignment(enabled=False, capacity=5)
