@@ -9,7 +9,7 @@ import reflex as rx
 from agent_workspace.components.forms import (
     badge,
     callout,
-    callout_root,
+    confirm_callout,
     error_callout,
     error_text,
     native_select,
@@ -235,30 +235,12 @@ def _staged(item: StagedItem) -> rx.Component:
 
 def _confirm() -> rx.Component:
     state = ComposeState
-    return rx.cond(
-        state.confirm != "",
-        callout_root(
-            rx.callout.text(state.confirm),
-            rx.hstack(
-                rx.button(
-                    "Send anyway",
-                    on_click=state.send_confirmed,
-                    color_scheme="orange",
-                    high_contrast=True,
-                    id="compose-send-anyway",
-                ),
-                rx.button(
-                    "Don't send",
-                    on_click=state.set_confirm(""),
-                    variant="soft",
-                    color_scheme="gray",
-                ),
-            ),
-            color_scheme="orange",
-            role="alertdialog",
-            aria_label="Confirm Send",
-            width="100%",
-        ),
+    return confirm_callout(
+        state.confirm,
+        "Send",
+        state.send_confirmed,
+        state.set_confirm(""),
+        id="compose-send-anyway",
     )
 
 

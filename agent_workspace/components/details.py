@@ -7,7 +7,7 @@ import reflex as rx
 from agent_workspace.components.forms import (
     badge,
     callout,
-    callout_root,
+    confirm_callout,
     error_callout,
     error_id,
     error_text,
@@ -156,27 +156,7 @@ def details_form() -> rx.Component:
 def _confirm_save() -> rx.Component:
     """A Save that moves the number to another person asks first, as Send does."""
     state = DetailsState
-    return rx.cond(
-        state.confirm != "",
-        callout_root(
-            rx.callout.text(state.confirm),
-            rx.hstack(
-                rx.button(
-                    "Save anyway",
-                    on_click=state.save_confirmed,
-                    color_scheme="orange",
-                    high_contrast=True,
-                ),
-                rx.button(
-                    "Don't save", on_click=state.cancel_confirm, variant="soft", color_scheme="gray"
-                ),
-            ),
-            color_scheme="orange",
-            role="alertdialog",
-            aria_label="Confirm Save",
-            width="100%",
-        ),
-    )
+    return confirm_callout(state.confirm, "Save", state.save_confirmed, state.cancel_confirm)
 
 
 def _number(item: NumberItem) -> rx.Component:

@@ -211,3 +211,36 @@ def row_table(
         spacing="3",
         width="100%",
     )
+
+
+def confirm_callout(
+    message: Any, action: str, on_confirm: Any, on_cancel: Any, **button: Any
+) -> rx.Component:
+    """What a Send, Save or Transfer would do that the agent did not mean, with "<action>
+    anyway" and "Don't <action>" (the service asked; its confirmation goes back with it)."""
+    return rx.cond(
+        message != "",
+        callout_root(
+            rx.callout.text(message),
+            rx.hstack(
+                rx.button(
+                    f"{action} anyway",
+                    on_click=on_confirm,
+                    color_scheme="orange",
+                    high_contrast=True,
+                    **button,
+                ),
+                rx.button(
+                    f"Don't {action.lower()}",
+                    on_click=on_cancel,
+                    variant="soft",
+                    color_scheme="gray",
+                ),
+                spacing="2",
+            ),
+            color_scheme="orange",
+            role="alertdialog",
+            aria_label=f"Confirm {action}",
+            width="100%",
+        ),
+    )

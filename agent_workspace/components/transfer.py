@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from agent_workspace.components.forms import callout_root, error_id, native_select, sent_at_once
+from agent_workspace.components.forms import (
+    confirm_callout,
+    error_id,
+    native_select,
+    sent_at_once,
+)
 from agent_workspace.components.shortcuts import TRANSFER_ID, aria_keys
 from agent_workspace.state.transfer import TransferState
 
@@ -26,31 +31,7 @@ def transfer_button() -> rx.Component:
 
 def _confirm() -> rx.Component:
     """Taking the conversation from another agent asks first, as Send and Save do."""
-    return rx.cond(
-        T.transfer_confirm != "",
-        callout_root(
-            rx.callout.text(T.transfer_confirm),
-            rx.hstack(
-                rx.button(
-                    "Transfer anyway",
-                    on_click=T.transfer_confirmed,
-                    color_scheme="orange",
-                    high_contrast=True,
-                ),
-                rx.button(
-                    "Don't transfer",
-                    on_click=T.cancel_transfer,
-                    variant="soft",
-                    color_scheme="gray",
-                ),
-                spacing="2",
-            ),
-            color_scheme="orange",
-            role="alertdialog",
-            aria_label="Confirm Transfer",
-            width="100%",
-        ),
-    )
+    return confirm_callout(T.transfer_confirm, "Transfer", T.transfer_confirmed, T.cancel_transfer)
 
 
 def transfer_dialog() -> rx.Component:
