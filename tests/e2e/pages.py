@@ -6,9 +6,10 @@ import contextlib
 import re
 
 import httpx
-from playwright.sync_api import Locator, Page, WebSocket, expect
+from playwright.sync_api import Browser, Locator, Page, WebSocket, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from tests.e2e.people import add_agent
 from tests.support.servers import WorkspaceServer
 
 
@@ -25,6 +26,19 @@ def sign_in_as_agent(
     """Signs in (a demo agent's password unless given) and waits for the workspace."""
     sign_in(page, workspace, username, password or f"{username}-demo-pass")
     expect(page.get_by_role("heading", name="My Interactions")).to_be_visible()
+
+
+def sign_in_as_new_agent(page: Page, workspace: WorkspaceServer, first: str) -> tuple[str, int]:
+    """Signs in as a fresh agent (people.add_agent: no other test's notices or lists reach
+    them) and waits for the workspace; returns their username and id."""
+    username, agent_id = add_agent(workspace, first)
+    sign_in_as_agent(page, workspace, username, f"{username}-pass-phrase")
+    return username, agent_id
+
+
+def desk_page(browser: Browser) -> Page:
+    """A tab of its own (cookies and storage: another user's session) at a desk's size."""
+    return browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
 
 
 def text_in(workspace: WorkspaceServer, phone: str, body: str, to: str = "+14155550100") -> None:

@@ -16,14 +16,14 @@ from tests.e2e.pages import (
     row_of,
     send,
     sign_in_as_agent,
+    sign_in_as_new_agent,
 )
 from tests.e2e.people import add_agent, fresh_mobile, leave_notices
 from tests.support.servers import WorkspaceServer
 
 
 def test_a_send_with_its_toast_showing_passes_axe(page: Page, workspace: WorkspaceServer) -> None:
-    username, _ = add_agent(workspace, "Axel")
-    sign_in_as_agent(page, workspace, username, f"{username}-pass-phrase")
+    sign_in_as_new_agent(page, workspace, "Axel")
     new_interaction(page, workspace, "Priya Sharma · consumer")
     compose(page, body="Checking contrast after a send.", to=fresh_mobile())
     send(page)

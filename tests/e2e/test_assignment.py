@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from agent_workspace.db.engine import make_engine
-from tests.e2e.pages import sign_in_as_agent, text_in
-from tests.e2e.people import add_agent, fresh_mobile
+from tests.e2e.pages import sign_in_as_new_agent, text_in
+from tests.e2e.people import fresh_mobile
 from tests.support.servers import WorkspaceServer
 from tests.support.waiting import wait_until
 
@@ -49,8 +49,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkspaceSer
 def test_an_available_agent_receives_a_new_conversation_live(
     page: Page, workspace: WorkspaceServer
 ) -> None:
-    username, agent_id = add_agent(workspace, "Avery")
-    sign_in_as_agent(page, workspace, username, f"{username}-pass-phrase")
+    _, agent_id = sign_in_as_new_agent(page, workspace, "Avery")
     status = page.get_by_label("Status")
     expect(status).to_have_value("offline")  # a new agent takes nothing until they say so
     try:

@@ -6,14 +6,15 @@ from __future__ import annotations
 import re
 import uuid
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from tests.e2e.pages import new_interaction, sign_in, sign_in_as_agent
+from tests.e2e.pages import (
+    desk_page,
+    new_interaction,
+    sign_in,
+    sign_in_as_agent,
+)
 from tests.support.servers import WorkspaceServer
-
-
-def _page(browser: Browser) -> Page:
-    return browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
 
 
 def test_ada_creates_a_label_alice_puts_it_on_a_conversation_and_filters_by_it(
@@ -21,7 +22,7 @@ def test_ada_creates_a_label_alice_puts_it_on_a_conversation_and_filters_by_it(
 ) -> None:
     name = f"Priority {uuid.uuid4().hex[:8]}"  # the workspace server is shared across tests
 
-    admin = _page(browser)
+    admin = desk_page(browser)
     sign_in(admin, workspace, "ada", "ada-demo-pass")
     admin.get_by_role("tab", name="Labels").click()
     expect(admin.get_by_role("heading", name="Labels", exact=True)).to_be_visible()
@@ -32,7 +33,7 @@ def test_ada_creates_a_label_alice_puts_it_on_a_conversation_and_filters_by_it(
     table = admin.get_by_role("table", name="Labels")
     expect(table.get_by_role("row").filter(has_text=name)).to_contain_text("purple")
 
-    page = _page(browser)
+    page = desk_page(browser)
     sign_in_as_agent(page, workspace, "alice")
     new_interaction(page, workspace, "Priya Sharma · consumer")
     number = page.get_by_role("heading", level=2, name=re.compile(r"^IMS\d{7}$")).inner_text()

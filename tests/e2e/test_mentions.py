@@ -5,26 +5,24 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from tests.e2e.pages import messages, new_interaction, sign_in_as_agent
-from tests.e2e.people import add_agent
+from tests.e2e.pages import (
+    desk_page,
+    messages,
+    new_interaction,
+    sign_in_as_new_agent,
+)
 from tests.support.servers import WorkspaceServer
-
-
-def _page(browser: Browser) -> Page:
-    return browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
 
 
 def test_a_mentioned_agent_is_told_live_and_opens_the_interaction_from_the_notice(
     browser: Browser, workspace: WorkspaceServer
 ) -> None:
-    alice_name, _ = add_agent(workspace, "Alice")
-    olga_name, _ = add_agent(workspace, "Olga")
-    olga = _page(browser)
-    sign_in_as_agent(olga, workspace, olga_name, f"{olga_name}-pass-phrase")
-    alice = _page(browser)
-    sign_in_as_agent(alice, workspace, alice_name, f"{alice_name}-pass-phrase")
+    olga = desk_page(browser)
+    olga_name, _ = sign_in_as_new_agent(olga, workspace, "Olga")
+    alice = desk_page(browser)
+    sign_in_as_new_agent(alice, workspace, "Alice")
     new_interaction(alice, workspace, "Priya Sharma · consumer")
     number = alice.get_by_role("heading", level=2, name=re.compile(r"^IMS\d{7}$")).inner_text()
     interaction_url = alice.url

@@ -10,14 +10,10 @@ import uuid
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.pages import new_interaction, sign_in
+from tests.e2e.pages import desk_page, new_interaction, sign_in
 from tests.support.servers import WorkspaceServer
 
 SIGNED_OUT_WITHIN_MS = 15_000  # a bound on the wait (the notifier acts at once on a revoke)
-
-
-def _page(browser: Browser) -> Page:
-    return browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
 
 
 def _create_agent(admin: Page, username: str, password: str) -> None:
@@ -42,7 +38,7 @@ def test_an_admin_takes_an_agent_off_the_desk_and_hands_on_their_work(
 ) -> None:
     username = f"dora{uuid.uuid4().hex[:6]}"
     password = f"{username}-works-the-late-shift"
-    admin = _page(browser)
+    admin = desk_page(browser)
     sign_in(admin, any_workspace, "ada", "ada-demo-pass")
     expect(admin.get_by_role("heading", name="Administration")).to_be_visible()
     admin.get_by_role("tab", name="Users and roles").click()
@@ -50,7 +46,7 @@ def test_an_admin_takes_an_agent_off_the_desk_and_hands_on_their_work(
     users = admin.get_by_role("table", name="Users")
     expect(users.get_by_role("row", name=re.compile("Ada Admin"))).to_be_visible()
     _create_agent(admin, username, password)
-    agent = _page(browser)
+    agent = desk_page(browser)
     sign_in(agent, any_workspace, username, password)
     expect(agent.get_by_role("heading", name="My Interactions")).to_be_visible()
     new_interaction(agent, any_workspace, "Chloe Martin · consumer")
@@ -78,7 +74,7 @@ def test_an_admin_takes_an_agent_off_the_desk_and_hands_on_their_work(
     _confirm(admin, "Remove role", "Remove role")
     expect(agent.get_by_role("button", name="Sign in")).to_be_visible(timeout=SIGNED_OUT_WITHIN_MS)
 
-    bob = _page(browser)
+    bob = desk_page(browser)
     sign_in(bob, any_workspace, "bob", "bob-demo-pass")
     expect(bob.get_by_role("list", name="My Interactions")).to_contain_text(number)
     for page in (admin, agent, bob):

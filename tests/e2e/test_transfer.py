@@ -6,28 +6,21 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from tests.e2e.pages import new_interaction, sign_in_as_agent
-from tests.e2e.people import add_agent
+from tests.e2e.pages import desk_page, new_interaction, sign_in_as_new_agent
 from tests.support.servers import WorkspaceServer
 
 WHY = "She asks about a refund; Bob handles refunds. Order 4412."
 
 
-def _page(browser: Browser) -> Page:
-    return browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-
-
 def test_alice_transfers_a_conversation_to_bob_who_is_told_live(
     browser: Browser, workspace: WorkspaceServer
 ) -> None:
-    alice_name, _ = add_agent(workspace, "Alice")
-    bob_name, bob_id = add_agent(workspace, "Bob")
-    bob = _page(browser)
-    sign_in_as_agent(bob, workspace, bob_name, f"{bob_name}-pass-phrase")
-    alice = _page(browser)
-    sign_in_as_agent(alice, workspace, alice_name, f"{alice_name}-pass-phrase")
+    bob = desk_page(browser)
+    _, bob_id = sign_in_as_new_agent(bob, workspace, "Bob")
+    alice = desk_page(browser)
+    sign_in_as_new_agent(alice, workspace, "Alice")
     new_interaction(alice, workspace, "Priya Sharma · consumer")
     number = alice.get_by_role("heading", level=2, name=re.compile(r"^IMS\d{7}$")).inner_text()
 
