@@ -22,6 +22,7 @@ from agent_workspace.db.engine import reading
 from agent_workspace.domain.business_hours import Calendar, business_elapsed
 from agent_workspace.domain.figures import median, opt_out_rate, p90, sla_met_percent
 from agent_workspace.domain.reports import (
+    ALL,
     GROUP_TITLES,
     WEEKDAYS,
     GroupBy,
@@ -69,11 +70,17 @@ def build_report(
         ask = figures.Ask(start, end, period.zone, period.grain.value, group)
         calendar = _desk_calendar(session)
         slas = session.exec(select(SlaPolicy.id).limit(1)).first() is not None
-        charted = _charted(session, ask, calendar, slas)
-        tables = charted + _others(connection, ask)
+        sent = _Sent(_rows(connection, figures.messages(ask)))
+        charted = _charted(session, ask, calendar, slas, sent.volume())
+        desk = sent
         if group != GroupBy.DESK:
             whole = figures.Ask(start, end, period.zone, period.grain.value, GroupBy.DESK)
-            charted = _charted(session, whole, None, False)  # the charts: calendar time
+            if not figures.heatmap_counted(ask):  # by label: a message counted once per label
+                desk = _Sent(_rows(connection, figures.messages(whole)))
+        tables = charted + _others(connection, ask, sent, desk)
+        if group != GroupBy.DESK:
+            volume = desk.volume() if desk is not sent else sent.desk_volume()
+            charted = _charted(session, whole, None, False, volume)  # the charts: calendar time
     return Report(period, group, tables, charted)
 
 
@@ -124,8 +131,60 @@ def _rows(connection: sa.Connection, select: sa.Select[Any]) -> list[sa.Row[Any]
     return list(connection.execute(select))
 
 
+class _Sent:
+    """The rows of figures.messages, split by figure."""
+
+    def __init__(self, rows: Sequence[sa.Row[Any]]) -> None:
+        """Rows of the same figure, period, group (and status and error code) are added up:
+        by agent, agents who share a name come as a row each (figures.messages)."""
+        merged: dict[tuple[Any, ...], list[Any]] = {}
+        for row in rows:
+            if row[0] not in ("messages", "delivery"):
+                merged[tuple(row)] = []
+                continue
+            key, values = tuple(row[:5]), list(row[5:])
+            if key in merged:
+                before = merged[key]
+                values = [None if v is None else s + v for s, v in zip(before, values, strict=True)]
+            merged[key] = values
+        self.rows = [(*key, *values) for key, values in merged.items()]
+
+    def _of(self, kind: str) -> list[tuple[Any, ...]]:
+        return [tuple(r[1:]) for r in self.rows if r[0] == kind]
+
+    def volume(self) -> list[tuple[Any, ...]]:
+        """(period, group, messages in, messages out, segments sent)."""
+        return [(p, g, i, o, s) for p, g, _, _, i, o, s in self._of("messages")]
+
+    def desk_volume(self) -> list[tuple[Any, ...]]:
+        """volume() summed over the groups, per period (each message in one group)."""
+        found: dict[str, list[int]] = {}
+        for p, _, i, o, s in self.volume():
+            sums = found.setdefault(p, [0, 0, 0])
+            for n, v in enumerate((i, o, s)):
+                sums[n] += int(v)
+        return [(p, ALL, *v) for p, v in sorted(found.items())]
+
+    def reached(self) -> list[tuple[Any, ...]]:
+        """(period, group, phones reached), for those that reached one."""
+        return [(p, g, n) for p, g, _, _, n, _, _ in self._of("reached")]
+
+    def delivery(self) -> tuple[tuple[Any, ...], ...]:
+        """(period, group, status, error code, messages), no error code first."""
+        found = [(p, g, st, code, n) for p, g, st, code, n, *_ in self._of("delivery")]
+        return tuple(sorted(found, key=lambda r: (r[0], r[1], r[2], r[3] is not None, r[3])))
+
+    def heatmap(self) -> list[tuple[int, int, int]]:
+        """(weekday, hour, inbound texts)."""
+        return [(w, h, n) for *_, w, h, n in self._of("heatmap")]
+
+
 def _charted(
-    session: Session, ask: figures.Ask, calendar: Calendar | None, slas: bool
+    session: Session,
+    ask: figures.Ask,
+    calendar: Calendar | None,
+    slas: bool,
+    sent: Sequence[Sequence[Any]],
 ) -> tuple[Table, ...]:
     """Conversations, times, messages: the tables the charts also show (for the whole desk)."""
     connection = session.connection()
@@ -148,7 +207,7 @@ def _charted(
         ("first_sla", sla(figures.first_response_spans(ask), Target.FIRST_RESPONSE), (None,)),
         ("resolution_sla", sla(figures.resolution_spans(ask), Target.RESOLUTION), (None,)),
     )
-    volume = _merged(("messages", rows(figures.messages(ask)), (0, 0, 0)))
+    volume = _merged(("messages", sent, (0, 0, 0)))
     return (
         Table("conversations", "Conversations", ("Period", who, "Opened", "Closed"), conversations),
         Table(
@@ -181,22 +240,22 @@ def _charted(
     )
 
 
-def _others(connection: sa.Connection, ask: figures.Ask) -> tuple[Table, ...]:
+def _others(
+    connection: sa.Connection, ask: figures.Ask, sent: _Sent, desk: _Sent
+) -> tuple[Table, ...]:
     """Delivery outcomes, opt-outs and the heatmap (the whole desk's, whatever the grouping)."""
 
     def rows(select: sa.Select[Any]) -> list[sa.Row[Any]]:
         return _rows(connection, select)
 
     who = GROUP_TITLES[ask.group]
-    opted = _merged(
-        ("opted", rows(figures.opt_outs(ask)), (0,)), ("reached", rows(figures.reached(ask)), (0,))
-    )
+    opted = _merged(("opted", rows(figures.opt_outs(ask)), (0,)), ("reached", sent.reached(), (0,)))
     return (
         Table(
             "delivery",
             "Delivery outcomes by error code",
             ("Period", who, "Status", "Error code", "Messages"),
-            tuple(tuple(r) for r in rows(figures.delivery(ask))),
+            tuple(_plain_row(r) for r in sent.delivery()),
         ),
         Table(
             "opt-outs",
@@ -204,7 +263,7 @@ def _others(connection: sa.Connection, ask: figures.Ask) -> tuple[Table, ...]:
             ("Period", who, "Opted out", "Reached", "Opt-out rate (%)"),
             tuple((*r, _rate(r[2], r[3])) for r in opted),
         ),
-        _heatmap(rows(figures.heatmap(ask))),
+        _heatmap(desk.heatmap()),
     )
 
 
@@ -234,16 +293,20 @@ def _plain(value: Any) -> Any:
     return int(value) if value is not None and not isinstance(value, (str, float)) else value
 
 
+def _plain_row(row: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(_plain(v) for v in row)
+
+
 def _rate(opted_out: int, reached: int) -> float | None:
     """domain/figures.py opt_out_rate; none when more phones opted out than were reached
     (they stopped texts of an earlier period): that is no share of this one."""
     return opt_out_rate(opted_out, reached) if opted_out <= reached else None
 
 
-def _heatmap(rows: Iterable[sa.Row[Any]]) -> Table:
+def _heatmap(rows: Iterable[Sequence[Any]]) -> Table:
     counts = [[0] * 24 for _ in range(7)]
     for weekday, hour, n in rows:
-        counts[weekday][hour] = n
+        counts[int(weekday)][int(hour)] = int(n)
     return Table(
         "heatmap",
         "Inbound texts by weekday and hour",
