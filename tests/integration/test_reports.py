@@ -191,6 +191,20 @@ def test_figures_per_agent_label_and_provider_number(engine: Engine) -> None:
     )
 
 
+def test_the_charts_and_heatmap_are_the_whole_desks_whatever_the_grouping(
+    engine: Engine,
+) -> None:
+    """Grouped by agent or number the whole desk is the groups' sums; by label (a conversation
+    in each of its labels, or none) it is read again."""
+    report_fixture.build(engine)
+    desk = _report()
+
+    for group in (GroupBy.AGENT, GroupBy.LABEL, GroupBy.NUMBER):
+        grouped = _report(group)
+        assert [t.rows for t in grouped.desk] == [t.rows for t in desk.tables[:3]], group
+        assert grouped.table("heatmap").rows == desk.table("heatmap").rows, group
+
+
 def test_the_csv_holds_the_tables_rows(engine: Engine) -> None:
     report_fixture.build(engine)
 

@@ -78,10 +78,24 @@ def build_report(
             if not figures.heatmap_counted(ask):  # by label: a message counted once per label
                 desk = _Sent(_rows(connection, figures.messages(whole)))
         tables = charted + _others(connection, ask, sent, desk)
-        if group != GroupBy.DESK:
-            volume = desk.volume() if desk is not sent else sent.desk_volume()
-            charted = _charted(session, whole, None, False, volume)  # the charts: calendar time
+        if group != GroupBy.DESK:  # the charts: the whole desk, in calendar time
+            if desk is sent:  # each message and conversation in one group: the groups' sums
+                volume, counted = _desk_sums(sent.volume()), _desk_sums(charted[0].rows)
+            else:
+                volume, counted = desk.volume(), None
+            charted = _charted(session, whole, None, False, volume, counted)
     return Report(period, group, tables, charted)
+
+
+def _desk_sums(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """(period, group, counts...) rows summed over the groups, per period: the whole desk's,
+    when each message or conversation is in one group (by agent or provider number)."""
+    found: dict[str, list[int]] = {}
+    for period, _, *counts in rows:
+        sums = found.setdefault(period, [0] * len(counts))
+        for n, value in enumerate(counts):
+            sums[n] += int(value)
+    return [(period, ALL, *sums) for period, sums in sorted(found.items())]
 
 
 def _desk_calendar(session: Session) -> Calendar | None:
@@ -156,15 +170,6 @@ class _Sent:
         """(period, group, messages in, messages out, segments sent)."""
         return [(p, g, i, o, s) for p, g, _, _, i, o, s in self._of("messages")]
 
-    def desk_volume(self) -> list[tuple[Any, ...]]:
-        """volume() summed over the groups, per period (each message in one group)."""
-        found: dict[str, list[int]] = {}
-        for p, _, i, o, s in self.volume():
-            sums = found.setdefault(p, [0, 0, 0])
-            for n, v in enumerate((i, o, s)):
-                sums[n] += int(v)
-        return [(p, ALL, *v) for p, v in sorted(found.items())]
-
     def reached(self) -> list[tuple[Any, ...]]:
         """(period, group, phones reached), for those that reached one."""
         return [(p, g, n) for p, g, _, _, n, _, _ in self._of("reached")]
@@ -185,8 +190,11 @@ def _charted(
     calendar: Calendar | None,
     slas: bool,
     sent: Sequence[Sequence[Any]],
+    counted: Sequence[Sequence[Any]] | None = None,
 ) -> tuple[Table, ...]:
-    """Conversations, times, messages: the tables the charts also show (for the whole desk)."""
+    """Conversations, times, messages: the tables the charts also show (for the whole desk).
+    `sent`: the messages' volume rows; `counted`: the conversations' (opened, closed) rows
+    when the caller has them already (else read)."""
     connection = session.connection()
 
     def rows(select: sa.Select[Any]) -> list[sa.Row[Any]]:
@@ -196,8 +204,13 @@ def _charted(
         return _sla_met(session, rows(spans), kind) if slas else []
 
     who = GROUP_TITLES[ask.group]
-    conversations = _merged(
-        ("opened", rows(figures.opened(ask)), (0,)), ("closed", rows(figures.closed(ask)), (0,))
+    conversations = (
+        tuple(tuple(row) for row in counted)
+        if counted is not None
+        else _merged(
+            ("opened", rows(figures.opened(ask)), (0,)),
+            ("closed", rows(figures.closed(ask)), (0,)),
+        )
     )
     times = _merged(
         ("first", rows(figures.first_response(ask)), (0, None, None)),
