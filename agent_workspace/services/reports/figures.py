@@ -18,11 +18,13 @@ sent, a message on the day it was written. Conversations are messaging interacti
 - heatmap: inbound texts by local weekday and hour.
 
 Grouping (domain/reports.py GroupBy): by the interaction's assigned agent, by each of its
-labels, or by our provider number (a message's own; a conversation's first message's).
+labels, or by our provider number (a message's own; a conversation's first message's). The
+group is what the conversation is now: a transfer moves its past figures with it.
 
-Messages are read by the period's range of `ix_message_created`, and a first response only for
-conversations with an outbound message in the period (one index range each in
-`ix_message_interaction_order`): the read costs what the period holds, not the whole history.
+Messages are read once, by the period's range of `ix_message_created` (`messages`: every
+message figure from one statement); a first response is the conversation's own fact
+(`first_response_at`, kept by services/interactions/lifecycle.py), read by the period's range
+of `ix_interaction_first_response`: the read costs what the period holds, not the history.
 """
 
 from __future__ import annotations
