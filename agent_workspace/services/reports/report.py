@@ -2,7 +2,8 @@
 of the period in one read-only transaction, as tables (domain/reports.py Table) the page shows
 and the CSV downloads write.
 
-SLA % met is read for the same conversations' spans by the SLA services' own reads of
+SLA % met (first response; resolution; next response, of the conversations resolved in the
+period) is read for the same conversations' spans by the SLA services' own reads of
 policies and facts (services/sla/clocks.py) and decided by domain/sla.py met. The times come
 in calendar time (SQL) and, when the channel has business hours, in open time (Python over the
 same conversations' spans: SQL cannot walk a calendar); without hours those columns are empty.
@@ -123,22 +124,28 @@ def _in_hours(
     return [(*key, median(v), p90(v)) for key, v in found.items()]
 
 
-def _sla_met(session: Session, spans: Sequence[sa.Row[Any]], kind: Target) -> list[tuple[Any, ...]]:
-    """(period, group, % of decided targets met) of the spans' conversations under their SLA
-    policy (services/sla/clocks.py, domain/sla.py met, domain/figures.py sla_met_percent)."""
+def _sla_met(
+    session: Session, spans: Sequence[sa.Row[Any]], kinds: Sequence[Target]
+) -> list[list[tuple[Any, ...]]]:
+    """Per kind, (period, group, % of decided targets met) of the spans' conversations under
+    their SLA policy (services/sla/clocks.py, domain/sla.py met, domain/figures.py
+    sla_met_percent); the policies and facts are read once for every kind."""
     ids = sorted({row[4] for row in spans})
     if not ids:
-        return []
+        return [[] for _ in kinds]
     found = session.exec(select(Interaction).where(col(Interaction.id).in_(ids))).all()
     policies = policies_of(session, found)
     facts = facts_of(session, [i for i in found if i.id in policies])
     now = utcnow()
-    outcomes: dict[Key, list[bool | None]] = {}
-    for period, group, _, _, interaction_id in spans:
-        if interaction_id in policies:
-            decided = met(policies[interaction_id], facts[interaction_id], kind, now)
-            outcomes.setdefault((period, group), []).append(decided)
-    return [(*key, sla_met_percent(v)) for key, v in outcomes.items()]
+    per_kind = []
+    for kind in kinds:
+        outcomes: dict[Key, list[bool | None]] = {}
+        for period, group, _, _, interaction_id in spans:
+            if interaction_id in policies:
+                decided = met(policies[interaction_id], facts[interaction_id], kind, now)
+                outcomes.setdefault((period, group), []).append(decided)
+        per_kind.append([(*key, sla_met_percent(v)) for key, v in outcomes.items()])
+    return per_kind
 
 
 def _rows(connection: sa.Connection, select: sa.Select[Any]) -> list[sa.Row[Any]]:
@@ -200,8 +207,8 @@ def _charted(
     def rows(select: sa.Select[Any]) -> list[sa.Row[Any]]:
         return _rows(connection, select)
 
-    def sla(spans: sa.Select[Any], kind: Target) -> list[tuple[Any, ...]]:
-        return _sla_met(session, rows(spans), kind) if slas else []
+    def sla(spans: sa.Select[Any], *kinds: Target) -> list[list[tuple[Any, ...]]]:
+        return _sla_met(session, rows(spans), kinds) if slas else [[] for _ in kinds]
 
     who = GROUP_TITLES[ask.group]
     conversations = (
@@ -212,13 +219,20 @@ def _charted(
             ("closed", rows(figures.closed(ask)), (0,)),
         )
     )
+    (first_sla,) = sla(figures.first_response_spans(ask), Target.FIRST_RESPONSE)
+    # Next responses: of the conversations resolved in the period (every wait of theirs is
+    # over), the share whose next responses all met the target.
+    resolution_sla, next_sla = sla(
+        figures.resolution_spans(ask), Target.RESOLUTION, Target.NEXT_RESPONSE
+    )
     times = _merged(
         ("first", rows(figures.first_response(ask)), (0, None, None)),
         ("resolution", rows(figures.resolution(ask)), (0, None, None)),
         ("first_open", _in_hours(calendar, rows, figures.first_response_spans(ask)), (None, None)),
         ("resolution_open", _in_hours(calendar, rows, figures.resolution_spans(ask)), (None, None)),
-        ("first_sla", sla(figures.first_response_spans(ask), Target.FIRST_RESPONSE), (None,)),
-        ("resolution_sla", sla(figures.resolution_spans(ask), Target.RESOLUTION), (None,)),
+        ("first_sla", first_sla, (None,)),
+        ("resolution_sla", resolution_sla, (None,)),
+        ("next_sla", next_sla, (None,)),
     )
     volume = _merged(("messages", sent, (0, 0, 0)))
     return (
@@ -241,6 +255,7 @@ def _charted(
                 "Resolution p90, business hours (s)",
                 "First response SLA met (%)",
                 "Resolution SLA met (%)",
+                "Next response SLA met (%), conversations resolved",
             ),
             times,
         ),
