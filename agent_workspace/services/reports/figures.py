@@ -155,9 +155,7 @@ def _grouped(events: sa.Subquery, ask: Ask, *values: str, keyed: bool = False) -
             source = source.outerjoin(IX, IX.c.id == events.c.interaction_id)
             agent_id, virtual = IX.c.assigned_agent_id, IX.c.virtual_agent
         source = source.outerjoin(U, U.c.id == agent_id)
-        group = sa.case(
-            (virtual, VIRTUAL_AGENT), else_=sa.func.coalesce(U.c.display_name, NO_AGENT)
-        )
+        group = _agent_group(virtual, U.c.display_name)
     elif ask.group == GroupBy.LABEL:
         source = source.outerjoin(IL, IL.c.interaction_id == events.c.interaction_id).outerjoin(
             L, L.c.id == IL.c.label_id
@@ -188,10 +186,15 @@ def _agent_key(agent_id: Any, virtual: Any) -> sa.ColumnElement[Any]:
     return sa.case((virtual, _VIRTUAL_KEY), else_=agent_id)
 
 
+def _agent_group(virtual: Any, name: Any) -> sa.ColumnElement[str]:
+    """The agent group's name: the virtual agent, the assigned agent's name, or no one."""
+    return sa.case((virtual, VIRTUAL_AGENT), else_=sa.func.coalesce(name, NO_AGENT))
+
+
 def agent_named(key: Any) -> sa.ColumnElement[str]:
     """The group's name for an `_agent_key`, as `_grouped` names it."""
     name = sa.select(U.c.display_name).where(U.c.id == key).scalar_subquery()
-    return sa.case((key == _VIRTUAL_KEY, VIRTUAL_AGENT), else_=sa.func.coalesce(name, NO_AGENT))
+    return _agent_group(key == _VIRTUAL_KEY, name)
 
 
 def _per_period(ask: Ask, grouped: sa.Subquery, *columns: sa.ColumnElement[Any]) -> sa.Select[Any]:
@@ -351,10 +354,7 @@ def messages(ask: Ask) -> sa.Select[Any]:
     )
     if keyed:  # agents who share a name are one group: their phones are counted once
         named = keyed_phones.outerjoin(U, U.c.id == keyed_phones.c.grp)
-        by = sa.case(
-            (keyed_phones.c.grp == _VIRTUAL_KEY, VIRTUAL_AGENT),
-            else_=sa.func.coalesce(U.c.display_name, NO_AGENT),
-        )
+        by = _agent_group(keyed_phones.c.grp == _VIRTUAL_KEY, U.c.display_name)
         phones = (
             sa.select(keyed_phones.c.period, by.label("grp"), keyed_phones.c.phone)
             .select_from(named)
