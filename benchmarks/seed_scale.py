@@ -28,6 +28,7 @@ from sqlmodel import SQLModel
 import agent_workspace.models  # noqa: F401  (registers every table)
 from agent_workspace.domain.previews import preview_line
 from agent_workspace.models import ACTIVE_STATES, InteractionState
+from agent_workspace.services.interactions.lifecycle import rebuild_conversation_facts
 
 _FIRST_NAMES = (
     "Maria Liam Olivia Noah Emma Oliver Ava Elijah Sophia Lucas Mia Mateo Isabella Levi "
@@ -221,6 +222,8 @@ def seed(engine: Engine, *, interactions: int = 100_000, messages: int = 1_000_0
             conn.exec_driver_sql(create)
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("INSERT INTO message_fts(message_fts) VALUES ('rebuild')")
+        _log("conversation facts")  # what the services keep with each message (reports)
+        rebuild_conversation_facts(conn)
     if engine.dialect.name == "postgresql":  # fresh statistics and visibility map, as autovacuum
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")

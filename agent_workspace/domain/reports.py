@@ -92,6 +92,40 @@ def bucket_of(moment: datetime, zone: str, grain: Grain | str) -> str:
     return local.isoformat()
 
 
+def period_starts(
+    start: datetime, end: datetime, zone: str, grain: Grain | str
+) -> tuple[tuple[datetime, str], ...]:
+    """The UTC instants the periods counted in [start, end) begin at (local midnights, each
+    week's on its Monday), with their names: a moment's `bucket_of` is the name of the last
+    one begun at or before it. Lets SQL place a moment by comparing instants, not by turning
+    each into local time (services/reports/sql.py)."""
+    tz = ZoneInfo(zone)
+    day = date.fromisoformat(bucket_of(start, zone, grain))
+    step = timedelta(days=7 if grain == Grain.WEEK else 1)
+    found = []
+    while (at := datetime.combine(day, time(), tz).astimezone(UTC)) < end:
+        found.append((at, day.isoformat()))
+        day += step
+    return tuple(found)
+
+
+def hour_starts(start: datetime, end: datetime, zone: str) -> tuple[tuple[datetime, int, int], ...]:
+    """The UTC instants the local hours of [start, end) begin at, with their local weekday (0
+    Monday) and hour; in order. A day that sets the clock back has its repeated hour twice,
+    one that sets it forward lacks the skipped one."""
+    tz = ZoneInfo(zone)
+    day, last = start.astimezone(tz).date(), end.astimezone(tz).date()
+    found: set[datetime] = set()
+    while day <= last:
+        for hour in range(24):
+            for fold in (0, 1):
+                at = datetime.combine(day, time(hour, fold=fold), tz).astimezone(UTC)
+                if at < end:
+                    found.add(at)
+        day += timedelta(days=1)
+    return tuple((at, (local := at.astimezone(tz)).weekday(), local.hour) for at in sorted(found))
+
+
 def duration_text(seconds: float | None) -> str:
     """A duration as a supervisor reads it: 45 s, 12 min 5 s, 3 h 04 min, 2 d 3 h."""
     if seconds is None:

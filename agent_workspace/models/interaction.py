@@ -100,6 +100,13 @@ class Interaction(SQLModel, table=True):
     # When the channel's after-hours auto-reply was queued to this conversation (once each;
     # services/inbound/after_hours.py claims it with a conditional UPDATE).
     after_hours_replied_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The Reports page's facts, kept with each message stored (services/interactions/
+    # lifecycle.py note_inbound_message, note_response) so a period's first responses are an
+    # index range:
+    # the consumer's first text, and the first outbound message written after it that is not
+    # the after-hours auto-reply. Resolution is `closed_at` (nothing reopens a conversation).
+    first_inbound_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    first_response_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     __table_args__ = (
         sa.CheckConstraint(
@@ -118,6 +125,9 @@ class Interaction(SQLModel, table=True):
         sa.Index("ix_interaction_opened", "opened_at", "id"),
         sa.Index("ix_interaction_waiting", "awaiting_reply_since", "id"),
         sa.Index("ix_interaction_snoozed_until", "snoozed_until"),  # the alarm's due rows
+        # Reports: a period's first responses and closed conversations (services/reports).
+        sa.Index("ix_interaction_first_response", "first_response_at"),
+        sa.Index("ix_interaction_closed", "closed_at"),
         sa.Index(
             "uq_interaction_active_channel_phone",
             "channel_id",

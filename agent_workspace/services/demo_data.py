@@ -31,7 +31,11 @@ from agent_workspace.models import (
 from agent_workspace.services.accounts.auth import verify_password
 from agent_workspace.services.accounts.users import create_user
 from agent_workspace.services.channels.settings import create_channel
-from agent_workspace.services.interactions.lifecycle import note_last_message, open_interaction
+from agent_workspace.services.interactions.lifecycle import (
+    note_last_message,
+    open_interaction,
+    rebuild_conversation_facts,
+)
 from agent_workspace.services.people.directory import add_person, person_ids
 from agent_workspace.sources import cli_command
 
@@ -96,6 +100,8 @@ def load_demo_data(engine: Engine | None = None) -> bool:
         people = _people(session)
         _interactions(session, channel, people, users)
         session.add_all(CannedReply(title=t, body=b) for t, b in CANNED_REPLIES)
+        session.flush()
+        rebuild_conversation_facts(session.connection())  # the messages' facts, as written
         return True
 
 

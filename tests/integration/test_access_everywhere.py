@@ -102,6 +102,8 @@ UNCHECKED: dict[str, str] = {
     "outbox.claims.mark_stopped": "the dispatcher failing a message it claimed (its lease "
     "fences it) whose phone opted out since: nobody acts, nothing is shown",
     "audit.row": "builds an audit row's columns (the actor is whom it names); reads nothing",
+    "interactions.lifecycle.rebuild_conversation_facts": "a step in the caller's transaction "
+    "(its connection: bulk loads, the report fixture): sets facts from messages, shows nothing",
 }
 
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from agent_workspace.domain import figures
 from agent_workspace.domain.reports import Grain, GroupBy, Period, to_csv
-from agent_workspace.models import Message
+from agent_workspace.models import Interaction, Message
 from agent_workspace.services.accounts import auth
 from agent_workspace.services.channels.after_hours import AutoReply, update_auto_reply
 from agent_workspace.services.channels.business_hours import (
@@ -22,6 +22,7 @@ from agent_workspace.services.channels.business_hours import (
 from agent_workspace.services.channels.sla_policies import save_policy
 from agent_workspace.services.errors import AccessDenied
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
+from agent_workspace.services.interactions.lifecycle import close_by_agent
 from agent_workspace.services.reports.report import Report, build_report
 from tests.support import report_fixture
 from tests.support.business_hours import closed_now
@@ -47,7 +48,7 @@ def test_a_days_figures_are_counted_in_the_desks_zone(engine: Engine) -> None:
         ("2026-12-03", "All", 0, 1),
         ("2026-12-04", "All", 1, 0),
     )
-    no_hours = (None,) * 6  # no business hours, no SLA policy: calendar time only
+    no_hours = (None,) * 7  # no business hours, no SLA policy: calendar time only
     assert report.table("response-times").rows == (
         ("2026-12-01", "All", 1, 600, 600, 0, None, None, *no_hours),
         ("2026-12-02", "All", 1, 1800, 1800, 1, 90_000, 90_000, *no_hours),
@@ -110,7 +111,7 @@ def test_with_business_hours_the_times_count_open_time_too(engine: Engine) -> No
     update_business_hours(actor=ada, hours=BusinessHours(ZONE, "Mon-Fri 09:00-17:00"))
     week = Period(date(2026, 12, 1), date(2026, 12, 7), Grain.WEEK, ZONE)
 
-    ((*calendar, fr_median, fr_p90, res_median, res_p90, _, _),) = (
+    ((*calendar, fr_median, fr_p90, res_median, res_p90, _, _, _),) = (
         _report(period=week).table("response-times").rows
     )
 
@@ -141,15 +142,50 @@ def test_sla_percent_met_counts_each_decided_target_under_the_policy(engine: Eng
 
     # First responses: A 10 min (met), B 30 min, C 13 days (missed); resolutions: A 25 h
     # (met), C 13 days (missed).
-    assert [(r[0], r[-2], r[-1]) for r in rows] == [
+    assert [(r[0], r[-3], r[-2]) for r in rows] == [
         ("2026-12-01", 100.0, None),
         ("2026-12-02", 0.0, 100.0),
         ("2026-12-03", 0.0, 0.0),
     ]
     week = Period(date(2026, 12, 1), date(2026, 12, 7), Grain.WEEK, ZONE)
-    ((*_, first_met, resolution_met),) = _report(period=week).table("response-times").rows
+    ((*_, first_met, resolution_met, _),) = _report(period=week).table("response-times").rows
     assert first_met == figures.sla_met_percent([True, False, False]) == 100 / 3
     assert resolution_met == figures.sla_met_percent([True, False]) == 50.0
+
+
+def test_next_response_sla_percent_met_counts_the_conversations_resolved(
+    engine: Engine,
+) -> None:
+    """Of the conversations closed in a period, the share whose next responses all met the
+    target. B (Eve): her second text at 06:00 waits until B closes at 07:00, unanswered."""
+    desk = report_fixture.build(engine)
+    _, ada = auth.sign_in(username="ada", password="ada-pass-phrase")
+    _, bob = auth.sign_in(username="bob", password="bob-pass-phrase")
+    close_by_agent(actor=bob, interaction_id=desk.b)
+    with Session(engine) as session:
+        b = session.get(Interaction, desk.b)
+        assert b is not None
+        b.closed_at = b.updated_at = at("12-02 07:00")  # 02:00 on 2 December in New York
+        session.add(b)
+        session.commit()
+
+    def next_met(target: str, policy_id: int | None) -> tuple[list[object], int]:
+        policy = save_policy(
+            actor=ada,
+            policy_id=policy_id,
+            label_id=None,
+            first_response="20m",
+            next_response=target,
+            resolution="",
+        )
+        rows = _report().table("response-times").rows
+        return [(r[0], r[-1]) for r in rows], policy.id
+
+    # A (closed 12-02) and C (12-03) had no second text: nothing to decide.
+    missed, policy_id = next_met("30m", None)
+    assert missed == [("2026-12-01", None), ("2026-12-02", 0.0), ("2026-12-03", None)]
+    met_in_time, _ = next_met("2h", policy_id)
+    assert met_in_time == [("2026-12-01", None), ("2026-12-02", 100.0), ("2026-12-03", None)]
 
 
 def test_figures_per_agent_label_and_provider_number(engine: Engine) -> None:
@@ -189,6 +225,20 @@ def test_figures_per_agent_label_and_provider_number(engine: Engine) -> None:
         ("2026-12-01", SUPPORT_NUMBER, 1, 0),
         ("2026-12-01", BILLING_NUMBER, 1, 0),
     )
+
+
+def test_the_charts_and_heatmap_are_the_whole_desks_whatever_the_grouping(
+    engine: Engine,
+) -> None:
+    """Grouped by agent or number the whole desk is the groups' sums; by label (a conversation
+    in each of its labels, or none) it is read again."""
+    report_fixture.build(engine)
+    desk = _report()
+
+    for group in (GroupBy.AGENT, GroupBy.LABEL, GroupBy.NUMBER):
+        grouped = _report(group)
+        assert [t.rows for t in grouped.desk] == [t.rows for t in desk.tables[:3]], group
+        assert grouped.table("heatmap").rows == desk.table("heatmap").rows, group
 
 
 def test_the_csv_holds_the_tables_rows(engine: Engine) -> None:

@@ -23,7 +23,10 @@ from sqlalchemy.engine import Engine
 from agent_workspace.models import AuditEvent, Interaction, Message, Role
 from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions.labels import add_label
-from agent_workspace.services.interactions.lifecycle import close_by_agent
+from agent_workspace.services.interactions.lifecycle import (
+    close_by_agent,
+    rebuild_conversation_facts,
+)
 from agent_workspace.services.labels import create_label
 from agent_workspace.services.outbox import claims, statuses
 from agent_workspace.services.sending.send import SendRequest, send_sms
@@ -141,3 +144,4 @@ def _move(engine: Engine, a: int, b: int, c: int, d: int) -> None:
         conn.execute(
             sa.update(_A).where(_A.c.action == "opt_out.changed").values(at=at("12-02 06:00"))
         )
+        rebuild_conversation_facts(conn, times)  # what the services keep, at the moved times

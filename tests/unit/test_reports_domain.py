@@ -14,6 +14,8 @@ from agent_workspace.domain.reports import (
     bucket_of,
     default_period,
     duration_text,
+    hour_starts,
+    period_starts,
     read_period,
     to_csv,
 )
@@ -77,3 +79,30 @@ def test_durations_read_as_words(seconds: int | None, text: str) -> None:
 def test_the_csv_has_a_header_empty_cells_for_none_and_quotes_commas() -> None:
     table = Table("t", "T", ("Period", "Agent", "Rate"), (("2026-12-01", "Lee, Ann", None),))
     assert to_csv(table) == 'Period,Agent,Rate\r\n2026-12-01,"Lee, Ann",\r\n'
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "hours", "sunday_hours"),
+    [
+        (date(2025, 11, 1), date(2025, 11, 3), 73, [0, 1, 1, *range(2, 24)]),  # clocks back
+        (date(2026, 3, 7), date(2026, 3, 9), 71, [0, 1, *range(3, 24)]),  # clocks forward
+        (date(2026, 12, 1), date(2026, 12, 1), 24, []),
+    ],
+)
+def test_local_hours_begin_where_the_zone_says(
+    first: date, last: date, hours: int, sunday_hours: list[int]
+) -> None:
+    start, end = Period(first, last, Grain.DAY, NY).bounds()
+    found = hour_starts(start, end, NY)
+    assert len(found) == hours
+    assert [hour for _, day, hour in found if day == 6] == sunday_hours
+    assert all(bucket_of(at, NY, Grain.DAY) <= last.isoformat() for at, _, _ in found)
+
+
+def test_periods_begin_at_local_midnights_named_as_bucket_of_names_them() -> None:
+    start, end = Period(date(2025, 10, 3), date(2025, 10, 20), Grain.WEEK, NY).bounds()
+    found = period_starts(start, end, NY, Grain.WEEK)
+    assert [name for _, name in found] == ["2025-09-29", "2025-10-06", "2025-10-13", "2025-10-20"]
+    assert found[0][0] == datetime(2025, 9, 29, 4, tzinfo=UTC)  # midnight in New York (EDT)
+    for at, name in found:
+        assert bucket_of(at, NY, Grain.WEEK) == name

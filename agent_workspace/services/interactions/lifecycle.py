@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ from agent_workspace.models import (
     InteractionState,
     InteractionType,
     LiveGroupReason,
+    Message,
     Role,
     utcnow,
 )
@@ -117,6 +119,7 @@ _NOTE_INBOUND = (
         last_message_inbound=True,
         awaiting_reply_since=sa.func.coalesce(_I.c.awaiting_reply_since, _at),
         updated_at=sa.case((_I.c.updated_at < _at, _at), else_=_I.c.updated_at),
+        first_inbound_at=sa.func.coalesce(_I.c.first_inbound_at, _at),  # conversation facts
     )
 )
 
@@ -129,6 +132,58 @@ def note_inbound_message(
     preview = preview_line(body, attachments)
     bounds = {"interaction_id": interaction_id, "at_": at, "preview_": preview}
     session.execute(_NOTE_INBOUND, bounds)
+
+
+# The conversation facts the Reports page reads (models/interaction.py): the consumer's first
+# text (`first_inbound_at`, kept by _NOTE_INBOUND above with every inbound message) and the
+# first response, the first outbound message written after it that is not the after-hours
+# auto-reply (which answers nobody's question). Kept with each message stored, rebuilt from
+# the messages by `rebuild_conversation_facts`; the migration that added them backfilled
+# them with a copy of that statement (alembic/versions/b7d2f4a9c6e1).
+_NOTE_RESPONSE = (
+    sa.update(_I)
+    .where(
+        _I.c.id == sa.bindparam("interaction_id"),
+        _I.c.first_inbound_at < _at,
+        sa.or_(_I.c.first_response_at.is_(None), _I.c.first_response_at > _at),
+    )
+    .values(first_response_at=_at)
+)
+
+
+def note_response(session: Session, interaction_id: int, *, at: datetime) -> None:
+    """An outbound message written at `at` (by an agent: not the auto-reply) is the
+    conversation's first response if it is the first one after the consumer's first text.
+    One conditional UPDATE: a text stored beside it in another transaction is seen."""
+    session.execute(_NOTE_RESPONSE, {"interaction_id": interaction_id, "at_": at})
+
+
+_M: sa.Table = Message.__table__  # type: ignore[attr-defined]
+
+
+def rebuild_conversation_facts(
+    connection: sa.Connection, interaction_ids: Collection[int] | None = None
+) -> None:
+    """Sets the conversation facts of `interaction_ids` (all when None) from their messages,
+    for writers that moved messages' times (tests/support/report_fixture.py) or bulk loads."""
+    inbound = (
+        sa.select(sa.func.min(_M.c.created_at))
+        .where(_M.c.interaction_id == _I.c.id, _M.c.direction == "inbound")
+        .scalar_subquery()
+    )
+    response = (
+        sa.select(sa.func.min(_M.c.created_at))
+        .where(
+            _M.c.interaction_id == _I.c.id,
+            _M.c.direction == "outbound",
+            sa.not_(_M.c.auto_reply),
+            _M.c.created_at > _I.c.first_inbound_at,
+        )
+        .scalar_subquery()
+    )
+    chosen = [] if interaction_ids is None else [_I.c.id.in_(sorted(interaction_ids))]
+    connection.execute(sa.update(_I).where(*chosen).values(first_inbound_at=inbound))
+    connection.execute(sa.update(_I).where(*chosen).values(first_response_at=response))
 
 
 def close_interaction(

@@ -33,7 +33,7 @@ from agent_workspace.services import events
 from agent_workspace.services.access import Actor, access_interaction, require_active
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import InvalidInput, NotFound
-from agent_workspace.services.interactions.lifecycle import note_last_message
+from agent_workspace.services.interactions.lifecycle import note_last_message, note_response
 from agent_workspace.services.outbox.wakeups import announce
 from agent_workspace.services.people.ledger import refusal_of
 
@@ -110,6 +110,7 @@ def queue_retry(
     )
     session.add(retry)
     session.flush()  # the unique link: a concurrent retry fails here, before anything else
+    note_response(session, retry.interaction_id, at=retry.created_at)  # the Reports page's facts
     files = session.exec(select(Attachment).where(Attachment.message_id == failed.id)).all()
     for file in files:  # the same stored bytes: the collector keeps them while a row refers
         session.add(

@@ -53,7 +53,7 @@ from agent_workspace.services.interactions.confirmations import (
     ConfirmationNeeded,
     confirmation_text,
 )
-from agent_workspace.services.interactions.lifecycle import note_last_message
+from agent_workspace.services.interactions.lifecycle import note_last_message, note_response
 from agent_workspace.services.interactions.snooze import wake_on_send
 from agent_workspace.services.outbox import wakeups
 from agent_workspace.services.people.directory import get_person, person_ref
@@ -339,6 +339,7 @@ def _apply_and_queue(
     session.add(message)
     session.flush()
     assert message.id is not None
+    note_response(session, target.id, at=message.created_at)  # the Reports page's facts
     if not scheduled:  # a scheduled message becomes the last one when it goes
         wake_on_send(session, target, agent, now=message.created_at)
         note_last_message(
