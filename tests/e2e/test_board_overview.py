@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.pages import sign_in_as_agent, text_in
 from tests.e2e.people import fresh_mobile
+from tests.e2e.test_page_load import HeldLoad
 from tests.support.servers import WorkspaceServer
 
 PAGE_SIZE = 25
@@ -76,6 +77,25 @@ def test_the_overview_moves_live_and_the_table_pages(
     page.get_by_label("Find").fill(f"parcel {marker}")
     expect(pager).to_have_text("1-1 of 1")
     expect(board.get_by_role("row", name=re.compile(f"parcel {marker}"))).to_have_count(1)
+
+
+def test_the_overview_says_nothing_of_sla_until_its_load_has_decided(
+    page: Page, workspace: WorkspaceServer
+) -> None:
+    sign_in_as_agent(page, workspace, "sam")
+    load = HeldLoad(page)
+    load.armed = True
+    page.goto(f"{workspace.url}/supervisor")
+    overview = page.get_by_role("region", name="Overview")
+    # The state snapshot names who signed in; the board's load that follows it is held.
+    expect(page.get_by_role("banner")).to_contain_text("Sam Supervisor")
+    assert load.holding, "the state snapshot came, the board's load is held"
+    expect(page.get_by_text("No SLA policy")).to_have_count(0)
+    expect(overview.get_by_role("status", name="Loading the overview")).to_be_visible()
+
+    load.release()
+    expect(overview.get_by_role("group", name="Breaching soon")).to_contain_text("No SLA policy")
+    expect(overview.get_by_role("status", name="Loading the overview")).to_have_count(0)
 
 
 def test_an_idle_agent_turns_away_on_the_board_and_back_when_they_act(
