@@ -279,13 +279,25 @@ class LoginState(SessionState):
 
     @rx.event
     async def redirect_if_signed_in(self) -> EventSpec | None:
-        """The login page's load; on a loaded machine it can run after Sign in itself."""
+        """The login page's load. On a loaded machine it can run after Sign in itself, when
+        the tab may have gone on already (a page opened by URL straight after Sign in): the
+        tab says where it is now, and only a tab still on the login page is sent home."""
         actor = await self._actor()
         self._show_actor(actor)
         if actor is None:
             await self._unlink_feeds()
             return None
-        return rx.redirect(_home_of(actor))
+        return rx.call_script("window.location.pathname", callback=LoginState.home_if_on_login)
+
+    @rx.event
+    async def home_if_on_login(self, path: str) -> EventSpec | None:
+        """The tab's answer to the login page's load: where it is now (the browser's word,
+        used only to leave a tab that moved on where it is)."""
+        if not isinstance(path, str) or path.rstrip("/") != LOGIN_ROUTE:
+            return None
+        actor = await self._actor()
+        self._show_actor(actor)
+        return None if actor is None else rx.redirect(_home_of(actor))
 
 
 def _home_of(actor: Actor) -> str:
