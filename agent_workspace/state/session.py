@@ -21,7 +21,7 @@ from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.accounts import auth, live_views
 from agent_workspace.services.errors import AccessDenied, FieldProblems, ServiceError
 from agent_workspace.services.interactions import assignment, idle, notices
-from agent_workspace.state.live import FEEDS, PANES, Pane
+from agent_workspace.state.live import FEEDS, PANES, Pane, PresenceFeed
 
 T = TypeVar("T")
 F = TypeVar("F", bound=rx.SharedState)
@@ -202,7 +202,7 @@ class SessionState(rx.State):
             Role.AGENT, assignment.set_presence, show="presence_error", presence=value[:20]
         )
         if not isinstance(saved, ServiceError):
-            self.presence, self.presence_error = saved.value, ""
+            await self._show_presence(saved)
 
     @rx.event
     async def went_idle(self) -> None:
@@ -219,7 +219,13 @@ class SessionState(rx.State):
     async def _idle_change(self, service: Callable[..., Presence]) -> None:
         saved = await self._serve(Role.AGENT, service, show="presence_error")
         if not isinstance(saved, ServiceError):
-            self.presence, self.presence_error = saved.value, ""
+            await self._show_presence(saved)
+
+    async def _show_presence(self, saved: Presence) -> None:
+        """This tab shows what it saved at once (the feed's copy too, which its Status select
+        shows); the agent's other tabs hear it from the notifier (PresenceChanged)."""
+        self.presence, self.presence_error = saved.value, ""
+        (await self.get_state(PresenceFeed))._show(saved)
 
     @rx.event
     async def dismiss_notice(self, notice_id: int) -> None:

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.pages import sign_in_as_agent, text_in
-from tests.e2e.people import fresh_mobile
+from tests.e2e.people import add_agent, fresh_mobile
 from tests.e2e.test_page_load import HeldLoad
 from tests.support.servers import WorkspaceServer
 
@@ -121,3 +121,30 @@ def test_an_idle_agent_turns_away_on_the_board_and_back_when_they_act(
     expect(status).to_have_value("available")
     expect(available).to_contain_text("Alice Agent")
     alice.context.close()
+
+
+def test_an_agents_status_follows_in_their_other_tab(
+    browser: Browser, workspace: WorkspaceServer
+) -> None:
+    """Two tabs of one agent: a status chosen in one, and Away after idle (which one tab
+    reports), show in the other with no reload."""
+    username, _ = add_agent(workspace, "Tess")
+    context = browser.new_context()
+    first, second = context.new_page(), context.new_page()
+    sign_in_as_agent(first, workspace, username, f"{username}-pass-phrase")
+    second.goto(workspace.url)
+    expect(second.get_by_role("heading", name="My Interactions")).to_be_visible()
+    one, other = first.get_by_label("Status"), second.get_by_label("Status")
+
+    one.select_option("away")
+    expect(other).to_have_value("away")
+    other.select_option("available")
+    expect(one).to_have_value("available")
+    # Nobody touches either tab: one of them reports the idleness, both show it.
+    expect(one).to_have_value("away", timeout=30_000)
+    expect(other).to_have_value("away")
+    first.mouse.move(40, 40)
+    first.mouse.move(60, 60)
+    expect(other).to_have_value("available")
+    expect(one).to_have_value("available")
+    context.close()
