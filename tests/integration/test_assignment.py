@@ -267,7 +267,7 @@ def _two_agents_turn_available_at_once(
     admin: Actor,
     engine: Engine,
     monkeypatch: pytest.MonkeyPatch,
-    hold: Callable[[int], None],
+    hold: Callable[[int], object],
     second_starts: threading.Event | None = None,
 ) -> tuple[list[Actor], list[int | None]]:
     """Two texts wait (capacity 1, nobody Available); then Alice (0) and Bob (1) turn
