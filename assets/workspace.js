@@ -405,15 +405,34 @@
     },
     activate: function (targets) {
       window.awListCursor = false; // r opens Compose SMS: its Message takes the cursor
-      for (var i = 0; i < targets.length; i++) {
-        var el = document.getElementById(targets[i]);
-        if (!el || el.disabled || !el.getClientRects().length) continue;
-        if (el.matches("input, textarea, select")) el.focus();
-        else el.click();
-        return;
-      }
+      waitingTargets = null;
+      if (activateShown(targets)) return;
+      // A form still loading (components/forms.py -> once_loaded) will bring the target:
+      // the key acts when it is there, unless the agent does something else first.
+      if (document.querySelector("[data-aw-loading]")) waitingTargets = targets;
     },
   };
+
+  var waitingTargets = null; // a shortcut pressed while its target was still loading
+
+  function activateShown(targets) {
+    for (var i = 0; i < targets.length; i++) {
+      var el = document.getElementById(targets[i]);
+      if (!el || el.disabled || !el.getClientRects().length) continue;
+      if (el.matches("input, textarea, select")) el.focus();
+      else el.click();
+      return true;
+    }
+    return false;
+  }
+
+  function activateWaiting() {
+    // Called on every change of the page: the loaded form mounts in one of them.
+    if (!waitingTargets) return;
+    if (activateShown(waitingTargets) || !document.querySelector("[data-aw-loading]")) {
+      waitingTargets = null;
+    }
+  }
 
   function shortcutFor(map, pressed) {
     for (var i = 0; i < map.length; i++) {
@@ -423,6 +442,7 @@
   }
 
   document.addEventListener("keydown", function (event) {
+    waitingTargets = null; // the agent moved on: a key pressed before is forgotten
     if (event.defaultPrevented || event.isComposing || event.repeat) return;
     if (event.ctrlKey || event.altKey || event.metaKey) return;
     var map = keymap();
@@ -450,6 +470,7 @@
     "pointerdown",
     function () {
       window.awListCursor = false;
+      waitingTargets = null;
     },
     true
   );
@@ -495,6 +516,7 @@
     restoreDraft();
     followOutage();
     keepListCursor();
+    activateWaiting();
     showKeysSwitch();
     if (pending) return;
     pending = true;

@@ -8,7 +8,7 @@ from typing import Any
 
 import reflex as rx
 
-from agent_workspace.components.forms import badge
+from agent_workspace.components.forms import badge, once_loaded
 from agent_workspace.state.live import SupervisorBoardFeed
 from agent_workspace.state.views import TeamMemberItem
 
@@ -100,10 +100,12 @@ def _team(label: str, members: Any) -> rx.Component:
 
 def overview_strip(show_breaching: Any = None) -> rx.Component:
     """The figures a supervisor reads first, live; README shows it (docs/board-overview.png).
-    `show_breaching`: the board's handler that lists the conversations breaching soon."""
+    `show_breaching`: the board's handler that lists the conversations breaching soon.
+
+    Until the board's load has read them, the feed holds its empty defaults ("No SLA policy
+    yet", nobody waiting): "Loading the overview" holds their place instead."""
     overview = SupervisorBoardFeed.overview
-    return rx.el.section(
-        rx.heading("Overview", size="3", id="overview-heading"),
+    figures = rx.fragment(
         rx.hstack(
             _card("Open", overview.open, rx.text("active conversations", size="2")),
             _card(
@@ -124,6 +126,10 @@ def overview_strip(show_breaching: Any = None) -> rx.Component:
             wrap="wrap",
             margin_top="0.75em",
         ),
+    )
+    return rx.el.section(
+        rx.heading("Overview", size="3", id="overview-heading"),
+        once_loaded("the overview", figures),
         aria_labelledby="overview-heading",
         style={"width": "100%"},
     )

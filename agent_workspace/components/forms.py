@@ -126,7 +126,8 @@ def callout_root(*children: Any, **props: Any) -> rx.Component:
 def once_loaded(what: str, form: rx.Component) -> rx.Component:
     """`form` only once the page's on_load has run. Until then the tab shows the state it had
     before a reload or reconnect, and the load (which decides the form afresh) would reset
-    whatever the agent opened or typed in between: "Loading <what>" holds its place."""
+    whatever the agent opened or typed in between: "Loading <what>" holds its place (and
+    assets/workspace.js keeps a shortcut pressed meanwhile until the form is there)."""
     return rx.cond(
         rx.State.is_hydrated,
         form,
@@ -136,6 +137,7 @@ def once_loaded(what: str, form: rx.Component) -> rx.Component:
             aria_label=f"Loading {what}",
             size="2",
             color_scheme="gray",
+            custom_attrs={"data-aw-loading": what},
         ),
     )
 

@@ -7,15 +7,13 @@ from typing import Any
 import reflex as rx
 
 from agent_workspace.components.forms import VISUALLY_HIDDEN, callout
-from agent_workspace.state.live import NOTICES, NoticeFeed
+from agent_workspace.state.live import NOTICES, PRESENCE, NoticeFeed, PresenceFeed
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.views import NoticeItem
 
 CONVERSATIONS_ID = "conversations"  # the skip link's target: the rows of the list
 # A time's title (on hover) in the browser's, the agent's, zone: the date and the offset.
 TIME_TITLE = "D MMM YYYY HH:mm [UTC]Z"
-
-# Read by screen readers (and role-based test selectors), not shown.
 
 
 def header() -> rx.Component:
@@ -54,13 +52,18 @@ PRESENCES = (("available", "Available"), ("away", "Away"), ("offline", "Offline"
 
 
 def _presence() -> rx.Component:
-    """The agent's availability: only Available receives new conversations automatically."""
+    """The agent's availability: only Available receives new conversations automatically.
+    It follows the agent's live presence feed, so a change in another of their tabs (or Away
+    after idle, reported by one tab) shows here with no reload."""
     return rx.hstack(
+        rx.box(rx.el.span(on_mount=SessionState.follow_pane(PRESENCE)), display="none"),
         rx.el.label("Status", html_for="presence", style=VISUALLY_HIDDEN),
         rx.el.select(
             *(rx.el.option(label, value=value) for value, label in PRESENCES),
             id="presence",
-            value=SessionState.presence,
+            value=rx.cond(
+                PresenceFeed.presence != "", PresenceFeed.presence, SessionState.presence
+            ),
             on_change=SessionState.set_presence,
             style={"padding": "0.3em", "border_radius": "6px", "border": "1px solid var(--gray-7)"},
         ),

@@ -118,6 +118,23 @@ class TeamChanged:
 
 
 @dataclass(frozen=True)
+class PresenceChanged:
+    """An agent's chosen status changed (in one of their tabs, or Away after idle): the
+    Status select in each of their own tabs follows."""
+
+    agent_id: int
+    pane: ClassVar[str] = "presence"  # the live pane that shows it (state/live.py PANES)
+
+    @property
+    def key(self) -> int:
+        return self.agent_id
+
+    @property
+    def audience(self) -> Audience:
+        return agents({self.agent_id})
+
+
+@dataclass(frozen=True)
 class SessionsEnded:
     """Sign-ins ended (signed out, revoked): the copies of live feeds they showed are emptied
     (web/notifier.py), so nothing of them stays kept for a session nobody may use."""
@@ -134,7 +151,7 @@ class InboundAccepted:
 
 # What one live pane shows changed (state/live.py PANES): its `pane`, `key` and `audience` are
 # all the notifier needs, so a new pane's event is a class here with those three, added below.
-PaneChanged = NoticeCreated | ChannelChanged
+PaneChanged = NoticeCreated | ChannelChanged | PresenceChanged
 Event = (
     InteractionChanged
     | OutboxChanged
@@ -144,6 +161,7 @@ Event = (
     | SessionsEnded
     | InboundAccepted
     | TeamChanged
+    | PresenceChanged
 )
 Subscriber = Callable[[Event], None]
 _subscribers: list[Subscriber] = []

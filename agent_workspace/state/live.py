@@ -32,9 +32,11 @@ from typing import Any
 
 import reflex as rx
 
+from agent_workspace.domain.availability import Presence
 from agent_workspace.domain.phone import display_phone
 from agent_workspace.models import utcnow
 from agent_workspace.services.channels.numbers import SendingSetup, load_sending
+from agent_workspace.services.interactions.availability import load_presence
 from agent_workspace.services.interactions.inbox import RowChanges
 from agent_workspace.services.interactions.lists import InteractionRow
 from agent_workspace.services.interactions.notices import NoticeView, load_unread
@@ -51,6 +53,7 @@ from agent_workspace.state.views import (
 )
 
 CONVERSATION, AGENT_LIST, NOTICES = "ix", "agent", "notices"  # + the id: a feed's name
+PRESENCE = "presence"  # + the agent's id
 LISTS_LINK, BOARD_LINK, CHANNEL_LINK = "lists", "board", "channel"
 
 
@@ -232,6 +235,19 @@ class NoticeFeed(rx.SharedState):
         self.items = [notice_item(n) for n in notices]
 
 
+class PresenceFeed(rx.SharedState):
+    """One agent's chosen status, for the Status select in each of their tabs: a change in
+    one tab, or Away after idle, shows in the others with no reload."""
+
+    _ended: bool = False  # its session ended and it was emptied: never pushed to again
+
+    presence: str = ""  # "" until the tab follows it
+
+    def _show(self, presence: Presence | None) -> None:
+        if presence is not None:
+            self.presence = presence.value
+
+
 class ChannelFeed(rx.SharedState):
     """The SMS channel's sending numbers, live in every open composer: an admin adding or
     removing one pushes the new From options (value E.164, label "Support line (+1
@@ -276,6 +292,7 @@ PANES: dict[str, Pane] = {
     p.name: p
     for p in (
         Pane(NOTICES, NoticeFeed, load_unread, by_agent=True),
+        Pane(PRESENCE, PresenceFeed, load_presence, by_agent=True),
         Pane(CHANNEL_LINK, ChannelFeed, load_sending, by_agent=False),
     )
 }

@@ -21,7 +21,7 @@ from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.accounts import auth, live_views
 from agent_workspace.services.errors import AccessDenied, FieldProblems, ServiceError
 from agent_workspace.services.interactions import assignment, idle, notices
-from agent_workspace.state.live import FEEDS, PANES, Pane
+from agent_workspace.state.live import FEEDS, PANES, Pane, PresenceFeed
 
 T = TypeVar("T")
 F = TypeVar("F", bound=rx.SharedState)
@@ -202,7 +202,7 @@ class SessionState(rx.State):
             Role.AGENT, assignment.set_presence, show="presence_error", presence=value[:20]
         )
         if not isinstance(saved, ServiceError):
-            self.presence, self.presence_error = saved.value, ""
+            await self._show_presence(saved)
 
     @rx.event
     async def went_idle(self) -> None:
@@ -219,7 +219,13 @@ class SessionState(rx.State):
     async def _idle_change(self, service: Callable[..., Presence]) -> None:
         saved = await self._serve(Role.AGENT, service, show="presence_error")
         if not isinstance(saved, ServiceError):
-            self.presence, self.presence_error = saved.value, ""
+            await self._show_presence(saved)
+
+    async def _show_presence(self, saved: Presence) -> None:
+        """This tab shows what it saved at once (the feed's copy too, which its Status select
+        shows); the agent's other tabs hear it from the notifier (PresenceChanged)."""
+        self.presence, self.presence_error = saved.value, ""
+        (await self.get_state(PresenceFeed))._show(saved)
 
     @rx.event
     async def dismiss_notice(self, notice_id: int) -> None:
@@ -279,13 +285,25 @@ class LoginState(SessionState):
 
     @rx.event
     async def redirect_if_signed_in(self) -> EventSpec | None:
-        """The login page's load; on a loaded machine it can run after Sign in itself."""
+        """The login page's load. On a loaded machine it can run after Sign in itself, when
+        the tab may have gone on already (a page opened by URL straight after Sign in): the
+        tab says where it is now, and only a tab still on the login page is sent home."""
         actor = await self._actor()
         self._show_actor(actor)
         if actor is None:
             await self._unlink_feeds()
             return None
-        return rx.redirect(_home_of(actor))
+        return rx.call_script("window.location.pathname", callback=LoginState.home_if_on_login)
+
+    @rx.event
+    async def home_if_on_login(self, path: str) -> EventSpec | None:
+        """The tab's answer to the login page's load: where it is now (the browser's word,
+        used only to leave a tab that moved on where it is)."""
+        if not isinstance(path, str) or path.rstrip("/") != LOGIN_ROUTE:
+            return None
+        actor = await self._actor()
+        self._show_actor(actor)
+        return None if actor is None else rx.redirect(_home_of(actor))
 
 
 def _home_of(actor: Actor) -> str:

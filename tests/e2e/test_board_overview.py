@@ -13,7 +13,8 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.pages import sign_in_as_agent, text_in
-from tests.e2e.people import fresh_mobile
+from tests.e2e.people import add_agent, fresh_mobile
+from tests.e2e.test_page_load import HeldLoad
 from tests.support.servers import WorkspaceServer
 
 PAGE_SIZE = 25
@@ -78,6 +79,25 @@ def test_the_overview_moves_live_and_the_table_pages(
     expect(board.get_by_role("row", name=re.compile(f"parcel {marker}"))).to_have_count(1)
 
 
+def test_the_overview_says_nothing_of_sla_until_its_load_has_decided(
+    page: Page, workspace: WorkspaceServer
+) -> None:
+    sign_in_as_agent(page, workspace, "sam")
+    load = HeldLoad(page)
+    load.armed = True
+    page.goto(f"{workspace.url}/supervisor")
+    overview = page.get_by_role("region", name="Overview")
+    # The state snapshot names who signed in; the board's load that follows it is held.
+    expect(page.get_by_role("banner")).to_contain_text("Sam Supervisor")
+    assert load.holding, "the state snapshot came, the board's load is held"
+    expect(page.get_by_text("No SLA policy")).to_have_count(0)
+    expect(overview.get_by_role("status", name="Loading the overview")).to_be_visible()
+
+    load.release()
+    expect(overview.get_by_role("group", name="Breaching soon")).to_contain_text("No SLA policy")
+    expect(overview.get_by_role("status", name="Loading the overview")).to_have_count(0)
+
+
 def test_an_idle_agent_turns_away_on_the_board_and_back_when_they_act(
     page: Page, browser: Browser, workspace: WorkspaceServer
 ) -> None:
@@ -101,3 +121,30 @@ def test_an_idle_agent_turns_away_on_the_board_and_back_when_they_act(
     expect(status).to_have_value("available")
     expect(available).to_contain_text("Alice Agent")
     alice.context.close()
+
+
+def test_an_agents_status_follows_in_their_other_tab(
+    browser: Browser, workspace: WorkspaceServer
+) -> None:
+    """Two tabs of one agent: a status chosen in one, and Away after idle (which one tab
+    reports), show in the other with no reload."""
+    username, _ = add_agent(workspace, "Tess")
+    context = browser.new_context()
+    first, second = context.new_page(), context.new_page()
+    sign_in_as_agent(first, workspace, username, f"{username}-pass-phrase")
+    second.goto(workspace.url)
+    expect(second.get_by_role("heading", name="My Interactions")).to_be_visible()
+    one, other = first.get_by_label("Status"), second.get_by_label("Status")
+
+    one.select_option("away")
+    expect(other).to_have_value("away")
+    other.select_option("available")
+    expect(one).to_have_value("available")
+    # Nobody touches either tab: one of them reports the idleness, both show it.
+    expect(one).to_have_value("away", timeout=30_000)
+    expect(other).to_have_value("away")
+    first.mouse.move(40, 40)
+    first.mouse.move(60, 60)
+    expect(other).to_have_value("available")
+    expect(one).to_have_value("available")
+    context.close()

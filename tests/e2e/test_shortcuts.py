@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from tests.e2e.axe import assert_accessible
 from tests.e2e.pages import compose, messages, new_interaction, send, sign_in_as_agent
 from tests.e2e.people import add_agent, fresh_mobile
+from tests.e2e.test_page_load import HeldLoad
 from tests.support.servers import WorkspaceServer
 
 NUMBER = re.compile(r"IMS\d{7}")
@@ -117,3 +118,29 @@ def test_an_agent_works_the_list_from_the_keyboard(
     page.keyboard.press("?")
     _unmoved(page, here)
     page.context.close()
+
+
+def test_r_pressed_while_the_composer_loads_takes_effect_once_it_is_there(
+    page: Page, workspace: WorkspaceServer
+) -> None:
+    # A reloaded tab shows "Loading the composer" until its load has run (test_page_load.py);
+    # an r pressed meanwhile is remembered, not lost.
+    username, _ = add_agent(workspace, "Rhea")
+    load = HeldLoad(page)
+    sign_in_as_agent(page, workspace, username, f"{username}-pass-phrase")
+    new_interaction(page, workspace, "Priya Sharma · consumer")
+    expect(page.get_by_role("button", name="Compose SMS")).to_be_visible()
+
+    load.armed = True
+    page.reload()
+    loading = page.get_by_role("status", name="Loading the composer")
+    expect(loading).to_be_visible()
+    assert load.holding
+    page.keyboard.press("r")
+    box = page.get_by_role("region", name="Compose SMS").get_by_label("Message", exact=True)
+    expect(box).to_have_count(0)
+
+    load.release()
+    expect(box).to_be_focused()
+    page.keyboard.type("hello")  # Message starts with what follows, not with the r
+    expect(box).to_have_value("hello")

@@ -26,6 +26,9 @@ def test_agent_signs_in_sees_my_interactions_and_signs_out(
     mine = page.get_by_role("list", name="My Interactions")
     expect(mine.get_by_role("link", name=re.compile(r"IMS\d{7}")).first).to_be_visible()
     expect(mine).to_contain_text("Maria Garcia")
+    page.goto(f"{workspace.url}/login")  # signed in: the login page sends the tab home
+    expect(page).not_to_have_url(re.compile(r"/login$"))
+    expect(page.get_by_role("heading", name="My Interactions")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/login$"))
     page.goto(workspace.url)

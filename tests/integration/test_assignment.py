@@ -1,14 +1,19 @@
 """Availability and automatic assignment (issue 27 items 1 and 2), through the services, on
 SQLite and PostgreSQL: a text that opens an interaction goes to an Available agent with room,
 round robin; what nobody can take waits and is handed out when an agent turns Available; two
-routers at once assign each interaction exactly once and never past an agent's capacity."""
+routers at once assign each interaction exactly once and never past an agent's capacity; two
+hand-outs at once are ordered by the assignment lock, and without it a text waits while an
+agent has room (forced with a barrier, on PostgreSQL)."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
@@ -34,11 +39,13 @@ from agent_workspace.services.channels.assignment import (
 )
 from agent_workspace.services.errors import FieldProblems, InvalidInput
 from agent_workspace.services.inbound.receive import receive_sms
+from agent_workspace.services.interactions import assignment as assignment_module
 from agent_workspace.services.interactions.assignment import set_presence
 from agent_workspace.services.interactions.availability import my_presence
 from agent_workspace.services.interactions.lifecycle import close_by_agent
 from agent_workspace.services.interactions.supervision import load_board
 from tests.support.factories import SUPPORT_NUMBER, make_channel, make_user
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.usefixtures("engine")
 
@@ -254,3 +261,85 @@ def test_two_routers_at_once_assign_each_interaction_once_within_capacity(
     loads = {agent.user_id: holders.count(agent.user_id) for agent in agents}
     assert loads == {agent.user_id: 3 for agent in agents}  # full, never past it
     assert holders.count(None) == 3
+
+
+def _two_agents_turn_available_at_once(
+    admin: Actor,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    hold: Callable[[int], object],
+    second_starts: threading.Event | None = None,
+) -> tuple[list[Actor], list[int | None]]:
+    """Two texts wait (capacity 1, nobody Available); then Alice (0) and Bob (1) turn
+    Available at once, each handing out the queue in its own transaction. Each, once it has
+    read the candidates, calls `hold` with its number; Bob starts once `second_starts` is set,
+    when given. Returns the agents and who holds each text.
+
+    Two routers cannot show the lock's worth on PostgreSQL: each opens an interaction and so
+    bumps the same number counter row, which already serialises them. Two hand-outs share no
+    row before they give: only the assignment lock orders them."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises every writer itself (BEGIN IMMEDIATE): no race to force")
+    agents = [make_user("alice"), make_user("bob")]
+    _turn_on(admin, capacity=1)
+    waiting = [_text(400), _text(401)]
+    assert [_holder(i) for i in waiting] == [None, None]
+    read = assignment_module.candidates
+    which = threading.local()
+
+    def candidates(*args: Any, **kwargs: Any) -> Any:
+        found = read(*args, **kwargs)
+        hold(which.n)
+        return found
+
+    monkeypatch.setattr(assignment_module, "candidates", candidates)
+
+    def turn_available(n: int) -> None:
+        which.n = n
+        if n == 1 and second_starts is not None:
+            assert second_starts.wait(timeout=30), "Alice's hand-out never read the candidates"
+        set_presence(actor=agents[n], presence="available")
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(turn_available, (0, 1)))
+    return agents, [_holder(i) for i in waiting]
+
+
+def test_two_agents_turning_available_at_once_each_get_a_waiting_text(
+    admin: Actor, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the lock: Alice's hand-out reads, then holds on until Bob's is seen waiting for an
+    advisory lock (pg_locks); Bob's then reads what is left and takes the other text."""
+    first_read = threading.Event()
+
+    def someone_waits_for_a_lock() -> bool:
+        with engine.connect() as connection:
+            waiting = connection.execute(
+                sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            ).scalar_one()
+        return int(waiting) >= 1
+
+    def hold(n: int) -> None:
+        if n == 0:
+            first_read.set()
+            wait_until(someone_waits_for_a_lock, timeout=30, what="Bob's hand-out to wait")
+
+    agents, holders = _two_agents_turn_available_at_once(
+        admin, engine, monkeypatch, hold, second_starts=first_read
+    )
+    assert holders == [a.user_id for a in agents]  # the oldest to Alice, the next to Bob
+
+
+def test_without_the_assignment_lock_a_text_waits_while_an_agent_has_room(
+    admin: Actor, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race the lock prevents, forced: both hand-outs read before either gives, both plan
+    the oldest text, the second finds it taken and gives nothing, so a text waits while Bob
+    has room. The test above would fail so."""
+    monkeypatch.setattr(assignment_module, "lock_assignment", lambda session, channel_id: None)
+    both_read = threading.Barrier(2, timeout=30)  # the bound of a broken run, never waited out
+    agents, holders = _two_agents_turn_available_at_once(
+        admin, engine, monkeypatch, lambda n: both_read.wait()
+    )
+    assert holders.count(None) == 1  # one text still waits
+    assert {a.user_id for a in agents} - set(holders)  # and an Available agent has room

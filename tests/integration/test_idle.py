@@ -52,7 +52,8 @@ def test_an_idle_available_agent_turns_away_and_back_when_they_act() -> None:
         assert went_idle(actor=alice) == AWAY
     finally:
         stop()
-    assert published == [events.TeamChanged()]  # the supervisors' boards hear it
+    # The supervisors' boards hear it, and the agent's own tabs.
+    assert published == [events.TeamChanged(), events.PresenceChanged(alice.user_id)]
     assert _status(alice) == "Away (idle)"
     assert went_idle(actor=alice) == AWAY  # a second tab saying so changes nothing
     assert came_back(actor=alice) == AVAILABLE

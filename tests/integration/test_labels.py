@@ -223,3 +223,23 @@ def test_deleting_a_label_takes_it_off_every_interaction(
     assert _audit(engine, "label.deleted")[0].detail["interactions"] == 2
     # The name is free again.
     assert create_label(actor=ada, name="vip", colour="green").name == "vip"
+
+
+def test_the_list_search_finds_a_label_by_name_in_any_case(engine: Engine) -> None:
+    ada, alice, _ = _team()
+    dana, eve = _conversations(alice)
+    vip = create_label(actor=ada, name="VIP", colour="red")
+    billing = create_label(actor=ada, name="Billing", colour="blue")
+    add_label(actor=alice, interaction_id=dana, label_id=vip.id)
+    add_label(actor=alice, interaction_id=eve, label_id=billing.id)
+
+    def found(search: str) -> set[int]:
+        query = ListQuery(scope=Scope.MINE, state=StateFilter.ANY, search=search)
+        return {r.id for r in inbox(actor=alice, query=query).rows}
+
+    assert found("vip") == {dana}
+    assert found("BILL") == {eve}
+    assert found("illin") == {eve}
+    assert found("gold") == set()
+    remove_label(actor=alice, interaction_id=dana, label_id=vip.id)
+    assert found("vip") == set()

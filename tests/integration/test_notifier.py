@@ -610,10 +610,49 @@ def test_an_agent_turning_available_is_pushed_to_the_supervisors_board_only(
         set_presence(actor=alice, presence="available")
     finally:
         stop()
-    assert published == [events.TeamChanged()]
+    assert published == [events.TeamChanged(), events.PresenceChanged(alice.user_id)]
     app = FakeApp()
     _run(Notifier(app), published)
     [(ident, cls, overview)] = app.shown
     assert (ident, cls) == (board, SupervisorBoardFeed.__name__)
     assert [m.status for m in overview.members if m.agent_id == alice.user_id] == ["Available"]
     assert alice_board != ident
+
+
+def test_an_agents_status_is_pushed_to_every_tab_of_theirs_and_nobody_elses(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Away after idle (reported by one tab) or a status chosen in one tab: the agent's
+    other tabs (every session of theirs) show it with no reload; nobody else is pushed it."""
+    from agent_workspace.services.interactions import idle
+
+    monkeypatch.setattr(idle, "away_after_ms", lambda: 60_000)
+    make_channel()
+    alice = make_user("alice")
+    bob = make_user("bob")
+    _, other_session = auth.sign_in(username="alice", password="alice-pass-phrase")
+    alices = [
+        *_shows(alice, f"presence{alice.user_id}"),
+        *_shows(other_session, f"presence{alice.user_id}"),
+    ]
+    [bobs] = _shows(bob, f"presence{bob.user_id}")
+    set_presence(actor=alice, presence="available")
+    set_presence(actor=bob, presence="available")
+
+    def pushed_after(change: Any) -> set[tuple[str, str]]:
+        published: list[events.Event] = []
+        stop = events.subscribe(published.append)
+        try:
+            change()
+        finally:
+            stop()
+        app = FakeApp()
+        _run(Notifier(app), published)
+        return {(ident, str(getattr(value, "value", value))) for ident, _, value in app.shown}
+
+    assert pushed_after(lambda: idle.went_idle(actor=alice)) == {(t, "away") for t in alices}
+    assert pushed_after(lambda: idle.came_back(actor=alice)) == {(t, "available") for t in alices}
+    assert pushed_after(lambda: set_presence(actor=other_session, presence="offline")) == {
+        (t, "offline") for t in alices
+    }
+    assert pushed_after(lambda: set_presence(actor=bob, presence="away")) == {(bobs, "away")}

@@ -110,6 +110,7 @@ def change_presence(
     if became_available(was, availability_now(chosen, live, now, auto_away=auto)):
         hand_out_waiting(session)
     events.after_commit(session, events.TeamChanged())
+    events.after_commit(session, events.PresenceChanged(agent.user_id))
 
 
 def policy_of(session: Session, channel_id: int) -> Policy | None:

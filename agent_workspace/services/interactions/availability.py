@@ -37,6 +37,14 @@ def my_presence(*, actor: Actor | None, engine: Engine | None = None) -> Presenc
         return Presence(user.presence)
 
 
+def load_presence(agent_id: int, *, engine: Engine | None = None) -> Presence | None:
+    """Unchecked read for the live notifier, which pushes only to the agent's own tabs (None:
+    no such user)."""
+    with reading(engine) as session:
+        user = session.get(User, agent_id)
+        return None if user is None else Presence(user.presence)
+
+
 def availability_now(
     chosen: Presence, live: bool, now: datetime, *, auto_away: bool = False
 ) -> Availability:

@@ -1,6 +1,6 @@
 """Search interactions: by number, person name, phone (the interaction's, or any of its
-person's, also as written in the number's own country), short description or message text, as
-one set of ids.
+person's, also as written in the number's own country), short description, label name or
+message text, as one set of ids.
 
 Each way of matching is its own indexed lookup and the list takes their union, instead of one
 OR that makes the database test every interaction against every way. Message text goes through
@@ -18,7 +18,16 @@ from sqlmodel import Session, col, select
 
 from agent_workspace.db.text_search import MIN_CHARS, SQLITE_FTS_TABLE, fts_phrase
 from agent_workspace.domain.phone import national_readings
-from agent_workspace.models import Consumer, Contact, Direction, Interaction, Message, PersonPhone
+from agent_workspace.models import (
+    Consumer,
+    Contact,
+    Direction,
+    Interaction,
+    InteractionLabel,
+    Label,
+    Message,
+    PersonPhone,
+)
 
 MIN_PHONE_DIGITS = 3
 
@@ -68,8 +77,8 @@ def matching(text: str, dialect: str, *, common: bool = False) -> Any:
 
 
 def matching_ids(text: str, dialect: str, *, text_too: bool = True) -> Any:
-    """The ids of interactions whose number, person, phone, short description or messages
-    contain `text`, case-insensitively; LIKE wildcards in `text` are taken literally.
+    """The ids of interactions whose number, person, phone, short description, label names or
+    messages contain `text`, case-insensitively; LIKE wildcards in `text` are taken literally.
 
     A phone is the interaction's own or any stored number of its person, whatever the
     interaction's type (a phone call has no phone of its own); it matches the digits typed, or
@@ -86,6 +95,12 @@ def matching_ids(text: str, dialect: str, *, text_too: bool = True) -> Any:
             col(Interaction.contact_id).in_(select(Contact.id).where(_name_matches(Contact, like)))
         ),
         select(Interaction.id).where(col(Interaction.short_description).ilike(like, escape="\\")),
+        # Through the (label, interaction) index: labels are few, their interactions many.
+        select(InteractionLabel.interaction_id).where(
+            col(InteractionLabel.label_id).in_(
+                select(Label.id).where(col(Label.name).ilike(like, escape="\\"))
+            )
+        ),
     ]
     digits = re.sub(r"\D", "", text)
     if len(digits) >= MIN_PHONE_DIGITS:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from reflex.constants import RouteVar
 from reflex.istate.data import RouterData
 from sqlalchemy.engine import Engine
@@ -58,5 +60,34 @@ def test_the_login_page_of_a_signed_in_administrator_sends_them_to_administratio
     make_user("root", roles=(Role.ADMIN,))
     form = _submit("root", "root-pass-phrase")
     assert form.token
-    redirect = run(LoginState.redirect_if_signed_in.fn(form))  # type: ignore[attr-defined]
-    assert next(str(value) for _, value in redirect.args) == '"/admin"'
+    assert _tab_after_login_load(form, at="/login") == "/admin"
+
+
+def _tab_after_login_load(form: LoginState, *, at: str) -> str:
+    """Where a tab that is at `at` ends once the login page's load has run and the tab has
+    done what it was told (as the browser would: a redirect moves it; a question about its
+    location is answered with `at`, to the handler named in the callback)."""
+    told = run(LoginState.redirect_if_signed_in.fn(form))  # type: ignore[attr-defined]
+    while told is not None:
+        name = told.handler.fn.__qualname__
+        args = {key._js_expr: value._var_value for key, value in told.args}
+        if name == "_redirect":
+            return str(args["path"])
+        assert name == "_call_script", name
+        assert args["javascript_code"] == "window.location.pathname"
+        callback = re.search(r"login_state\.(\w+)", str(args["callback"]))
+        assert callback, args["callback"]
+        told = run(getattr(LoginState, callback.group(1)).fn(form, at))
+    return at
+
+
+def test_a_late_login_load_leaves_a_tab_that_moved_on_where_it_is(engine: Engine) -> None:
+    """The login page's load can run after Sign in, once the tab has gone on (a supervisor
+    opening /supervisor by URL straight after Sign in): it must not send them back home."""
+    make_user("sam", roles=(Role.AGENT, Role.SUPERVISOR))
+    form = _submit("sam", "sam-pass-phrase")
+    assert form.token
+    assert _tab_after_login_load(form, at="/supervisor") == "/supervisor"
+    assert _tab_after_login_load(form, at="/reports") == "/reports"
+    assert _tab_after_login_load(form, at="/login") == "/"
+    assert _tab_after_login_load(state_for(LoginState, ""), at="/login") == "/login"
