@@ -24,6 +24,7 @@ from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.channels.admin import changing_channel, read_channel
 from agent_workspace.services.errors import FieldProblems
+from agent_workspace.services.sla.clocks import keep_due_on_channels
 
 T = TypeVar("T")
 MAX_HOLIDAYS_CHARS = 4000
@@ -80,6 +81,8 @@ def _store(admin: Actor, wanted: BusinessHours, engine: Engine | None) -> Busine
             entity=channel,
             detail={"before": before.__dict__, "after": wanted.__dict__},
         )
+        assert channel.id is not None
+        keep_due_on_channels(session, [channel.id])  # the clocks count in these hours
         return wanted
 
 
