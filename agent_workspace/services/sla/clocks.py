@@ -209,11 +209,14 @@ _KEPT = (
 
 
 def _clock_rows(session: Session, *where: Any, limit: int | None = None) -> list[Interaction]:
-    """What the clocks read of each interaction, as detached values (no ORM row loaded)."""
+    """What the clocks read of each interaction, as detached values (no ORM row loaded), each
+    row locked: two changes to one conversation at once (a text in, a reply's status) work its
+    clocks out one after the other, the second from what the first committed."""
     query = (
         select(*(col(getattr(Interaction, name)) for name in _KEPT))
         .where(*where)
         .order_by(col(Interaction.id))
+        .with_for_update()
     )
     found = session.exec(query if limit is None else query.limit(limit)).all()
     return [
