@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
+from sqlmodel import col, select
 
 from agent_workspace.db.engine import make_engine, transaction
-from agent_workspace.models import utcnow
+from agent_workspace.models import Channel, SlaPolicy, utcnow
 from agent_workspace.models.types import UTCDateTime
 from agent_workspace.services.sla.clocks import keep_due
 from tests.e2e.axe import assert_accessible
@@ -136,9 +137,23 @@ def _asked_eleven_minutes_ago(workspace: WorkspaceServer, body: str) -> None:
         engine.dispose()
 
 
+def _fifteen_minutes_everywhere(workspace: WorkspaceServer) -> None:
+    """The first test's channel-wide target, when this test runs alone."""
+    engine = make_engine(workspace.env["AW_DATABASE_URL"])
+    try:
+        with transaction(engine) as session:
+            if session.exec(select(SlaPolicy.id)).first() is None:
+                channel = session.exec(select(Channel.id).order_by(col(Channel.id))).first()
+                assert channel is not None
+                session.add(SlaPolicy(channel_id=channel, position=0, first_response_minutes=15))
+    finally:
+        engine.dispose()
+
+
 def test_a_clock_turning_amber_moves_the_board_with_no_other_change(
     browser: Browser, workspace: WorkspaceServer
 ) -> None:
+    _fifteen_minutes_everywhere(workspace)
     board = _page(browser)
     sign_in_as_agent(board, workspace, "sam")
     board.get_by_role("link", name="Supervisor board").click()
