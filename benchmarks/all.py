@@ -32,6 +32,7 @@ SUITES = (
     "outbox",
     "people_import",
     "reports",
+    "board_sla",
 )
 GROUPS = {"sessions": ("memory", "capacity")}  # a suite's figure groups, where not its own name
 RESULTS = Path(__file__).with_name("results.json")

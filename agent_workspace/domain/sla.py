@@ -227,6 +227,62 @@ def read_clock(policy: Policy, clock: Clock, now: datetime) -> Reading:
     return Reading(clock, left, status)
 
 
+def amber_from(policy: Policy, clock: Clock) -> datetime:
+    """The moment after which `read_clock` says AMBER (or RED): the clock reads OK at this
+    moment and before it, so a store can keep it and count "due soon" without a calendar walk.
+    Under a calendar the last of the target can start at a closing time: the clock turns amber
+    only when counting resumes (the next opening). Never later than the due moment."""
+    target = policy.target(clock.target)
+    assert target is not None
+    at = policy.due(clock.started_at, target - target * policy.amber_fraction)
+    if policy.calendar is not None:
+        at = next_open(policy.calendar, at)
+    return min(at, clock.due_at)
+
+
+@dataclass(frozen=True)
+class Due:
+    """What a store keeps of a conversation's clocks, so lists, the board and the alarm read
+    instants instead of working clocks out (services/sla/clocks.py -> keep_due).
+
+    Attributes:
+        due_at: The nearest running clock's due moment (RED after it); None: nothing runs.
+        amber_at: The moment after which that clock reads AMBER (domain `amber_from`).
+        alarm_at: The next turn not told yet: that clock turning amber, or a running clock
+            running past due past `last_key` (the alarm's candidates: alarm_at < now).
+    """
+
+    due_at: datetime | None = None
+    amber_at: datetime | None = None
+    alarm_at: datetime | None = None
+
+
+def due(policy: Policy | None, facts: Facts, now: datetime, last_key: str | None) -> Due:
+    """The stored instants of a conversation at `now`: an amber turn at or before `now` is not
+    pending (whatever changed at `now` shows it); a breach past `last_key` is, even if past."""
+    if policy is None:
+        return Due()
+    running = [clock for clock in clocks(policy, facts) if clock.stopped_at is None]
+    if not running:
+        return Due()
+    first = min(running, key=lambda clock: clock.breach_key)
+    amber = amber_from(policy, first)
+    turns = [c.due_at for c in running if last_key is None or c.breach_key > last_key]
+    if now <= amber < first.due_at:
+        turns.append(amber)
+    return Due(first.due_at, amber, min(turns, default=None))
+
+
+def status_at(found: Due, now: datetime) -> Status | None:
+    """How the nearest running clock reads at `now` from the stored instants alone (the same
+    as `read_clock`); None when nothing runs."""
+    if found.due_at is None or found.amber_at is None:
+        return None
+    if now > found.due_at:
+        return Status.RED
+    return Status.AMBER if now > found.amber_at else Status.OK
+
+
 def nearest(found: Iterable[Reading]) -> Reading | None:
     """The reading due soonest, the one a list row shows; None when nothing runs."""
     return min(found, key=lambda reading: reading.clock.breach_key, default=None)

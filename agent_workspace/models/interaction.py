@@ -80,6 +80,12 @@ class Interaction(SQLModel, table=True):
     # The last SLA breach notified (domain/sla.Clock.breach_key): the alarm notifies those
     # after it, claiming each with a conditional UPDATE (services/interactions/sla_alarm.py).
     sla_breach_key: str | None = Field(default=None, max_length=40)
+    # The nearest running SLA clock's due moment and the moment after which it reads amber,
+    # and the next turn the alarm tells (domain/sla.Due), kept by services/sla/clocks.py ->
+    # keep_due with every change its clocks depend on: "due soon" and "overdue" are index reads.
+    sla_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sla_amber_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sla_alarm_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # The interaction this one took over from (workflow 3 or 4): its messages are shown above.
     previous_interaction_id: int | None = Field(default=None, foreign_key="interaction.id")
     # The list row, kept with each message so lists never read the message table.
@@ -128,6 +134,8 @@ class Interaction(SQLModel, table=True):
         # Reports: a period's first responses and closed conversations (services/reports).
         sa.Index("ix_interaction_first_response", "first_response_at"),
         sa.Index("ix_interaction_closed", "closed_at"),
+        sa.Index("ix_interaction_sla_amber", "sla_amber_at"),  # the board's due soon, overdue
+        sa.Index("ix_interaction_sla_alarm", "sla_alarm_at"),  # the SLA alarm's turns
         sa.Index(
             "uq_interaction_active_channel_phone",
             "channel_id",

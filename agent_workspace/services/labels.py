@@ -22,6 +22,7 @@ from agent_workspace.services import events
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import AuditAction, record, save_and_record
 from agent_workspace.services.errors import FieldProblems, NotFound
+from agent_workspace.services.sla.clocks import keep_due
 
 LISTED = 200
 NO_SUCH_LABEL = "That label does not exist any more (someone deleted it)."
@@ -109,7 +110,8 @@ def delete_label(*, actor: Actor | None, label_id: int, engine: Engine | None = 
     admin = require_role(actor, Role.ADMIN)
     with transaction(engine) as session:
         label = _locked(session, label_id)
-        carried = _announce(session, label_id)
+        carrying = _announce(session, label_id)
+        carried = len(carrying)
         session.exec(delete(InteractionLabel).where(col(InteractionLabel.label_id) == label_id))
         record(
             session=session,
@@ -119,6 +121,7 @@ def delete_label(*, actor: Actor | None, label_id: int, engine: Engine | None = 
             detail={"name": label.name, "colour": label.colour, "interactions": carried},
         )
         session.delete(label)
+        keep_due(session, carrying)  # the label may have chosen their SLA policy
         return label.name
 
 
@@ -155,11 +158,11 @@ def _locked(session: Session, label_id: int) -> Label:
     return label
 
 
-def _announce(session: Session, label_id: int) -> int:
-    """Conversations showing the label hear that it changed (after commit); returns how many."""
+def _announce(session: Session, label_id: int) -> list[int]:
+    """Conversations showing the label hear that it changed (after commit); returns them."""
     carrying = session.exec(
         select(InteractionLabel.interaction_id).where(InteractionLabel.label_id == label_id)
     ).all()
     for interaction_id in carrying:
         events.after_commit(session, events.InteractionChanged(interaction_id))
-    return len(carrying)
+    return list(carrying)

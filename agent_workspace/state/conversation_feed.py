@@ -22,7 +22,7 @@ from agent_workspace.services.conversation.conversation import ConversationView,
 from agent_workspace.services.conversation.messages import TAIL, AttachmentView, MessageView
 from agent_workspace.services.files.media_links import media_path
 from agent_workspace.services.sla.clocks import SlaPlan
-from agent_workspace.state.views import InteractionHeader, header, iso
+from agent_workspace.state.views import InteractionHeader, header, iso, sla_key
 
 STATUS_LABELS = {
     "queued": "Queued",
@@ -132,7 +132,7 @@ class ConversationFeed(rx.SharedState):
         self._show_messages(_items(latest.tail, self._person, self._labels), latest.total, True)
         if latest.sla != self._sla:
             self._sla = latest.sla
-        key = latest.sla.clock.breach_key if latest.sla else ""
+        key = sla_key(latest.sla)
         if key != self.info.sla_key:  # each tab says the new clock (state/sla.py)
             shown = getattr(self.info, "__wrapped__", self.info)  # not Reflex's proxy
             self.info = dataclasses.replace(shown, sla_key=key)

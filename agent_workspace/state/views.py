@@ -15,6 +15,7 @@ from agent_workspace.services.interactions.notices import NoticeView
 from agent_workspace.services.interactions.overview import Overview, TeamMember
 from agent_workspace.services.interactions.supervision import BoardRow
 from agent_workspace.services.people.directory import PersonView
+from agent_workspace.services.sla.clocks import SlaPlan
 
 # What each interaction type is called on screen: "SMS", not "messaging", beside the person's
 # name, so a phone call and the SMS conversation Send opened from it are told apart at a glance.
@@ -137,8 +138,16 @@ def header(view: ConversationView) -> InteractionHeader:
         earlier_number=view.earlier_number,
         snoozed=row.snoozed,
         snoozed_until=iso(row.snoozed_until),
-        sla_key=f"{row.sla.clock.breach_key}" if row.sla else "",
+        sla_key=sla_key(row.sla),
     )
+
+
+def sla_key(plan: SlaPlan | None, now: datetime | None = None) -> str:
+    """Which clock runs nearest and how it reads now ("" none): the header remounts and says it
+    again when either changes, so the alarm's push at an amber or red turn shows at once."""
+    if plan is None:
+        return ""
+    return f"{plan.clock.breach_key}/{plan.reading(now or utcnow()).status.value}"
 
 
 def type_label(interaction_type: str) -> str:

@@ -7,11 +7,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
+from sqlmodel import col, select
 
+from agent_workspace.db.engine import make_engine, transaction
+from agent_workspace.models import Channel, SlaPolicy, utcnow
+from agent_workspace.models.types import UTCDateTime
+from agent_workspace.services.sla.clocks import keep_due
 from tests.e2e.axe import assert_accessible
 from tests.e2e.pages import (
     compose,
@@ -24,6 +31,7 @@ from tests.e2e.pages import (
 )
 from tests.e2e.people import add_agent, fresh_mobile
 from tests.support.servers import WorkspaceServer
+from tests.support.waiting import wait_until
 
 LEFT = re.compile(r"First response 1[45]m left")
 
@@ -32,7 +40,9 @@ LEFT = re.compile(r"First response 1[45]m left")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkspaceServer]:
     """A workspace of its own: a channel-wide target puts a clock on every conversation, which
     the shared workspace's other tests do not expect on their rows."""
-    server = WorkspaceServer(Path(tmp_path_factory.mktemp("sla")))
+    server = WorkspaceServer(
+        Path(tmp_path_factory.mktemp("sla")), extra_env={"AW_SLA_SWEEP_SECONDS": "1"}
+    )
     server.start()
     yield server
     server.stop()
@@ -96,4 +106,71 @@ def test_a_first_response_target_shows_its_time_left_once_the_consumer_texts(
     card = board.get_by_role("region", name="Overview").get_by_role("group", name="Breaching soon")
     expect(card.get_by_test_id("figure")).to_have_text(re.compile(r"^\d+$"))
     expect(card).to_contain_text(re.compile(r"\d+ due soon · \d+ overdue|Every clock on time"))
+    board.context.close()
+
+
+def _asked_eleven_minutes_ago(workspace: WorkspaceServer, body: str) -> None:
+    """The consumer's text came 11 minutes ago: 4 of 15 minutes left, 15 seconds before the
+    last quarter (due soon). The test rewrites history, so it keeps the instants itself; the
+    server's alarm (every second here) is what tells the pages when the clock turns."""
+    engine = make_engine(workspace.env["AW_DATABASE_URL"])
+    try:
+        found: list[int] = []
+
+        def stored() -> bool:
+            with engine.connect() as conn:
+                found[:] = conn.execute(
+                    sa.text("SELECT interaction_id FROM message WHERE body = :b"), {"b": body}
+                ).scalars()
+            return bool(found)
+
+        wait_until(stored, what="the consumer's text stored")
+        with transaction(engine) as session:
+            session.execute(
+                sa.text("UPDATE message SET created_at = :at WHERE interaction_id = :i").bindparams(
+                    sa.bindparam("at", type_=UTCDateTime)
+                ),
+                {"at": utcnow() - timedelta(minutes=11), "i": found[0]},
+            )
+            keep_due(session, found, utcnow())
+    finally:
+        engine.dispose()
+
+
+def _fifteen_minutes_everywhere(workspace: WorkspaceServer) -> None:
+    """The first test's channel-wide target, when this test runs alone."""
+    engine = make_engine(workspace.env["AW_DATABASE_URL"])
+    try:
+        with transaction(engine) as session:
+            if session.exec(select(SlaPolicy.id)).first() is None:
+                channel = session.exec(select(Channel.id).order_by(col(Channel.id))).first()
+                assert channel is not None
+                session.add(SlaPolicy(channel_id=channel, position=0, first_response_minutes=15))
+    finally:
+        engine.dispose()
+
+
+def test_a_clock_turning_amber_moves_the_board_with_no_other_change(
+    browser: Browser, workspace: WorkspaceServer
+) -> None:
+    _fifteen_minutes_everywhere(workspace)
+    board = _page(browser)
+    sign_in_as_agent(board, workspace, "sam")
+    board.get_by_role("link", name="Supervisor board").click()
+    card = board.get_by_role("region", name="Overview").get_by_role("group", name="Breaching soon")
+    figure = card.get_by_test_id("figure")
+    expect(figure).to_have_text(re.compile(r"^\d+$"))
+    body = f"Still waiting {fresh_mobile()[-6:]}"
+    text_in(workspace, fresh_mobile(), body)
+    row = board.get_by_role("table", name="Active interactions").get_by_role(
+        "row", name=re.compile(body)
+    )
+    expect(row).to_contain_text(LEFT, timeout=15_000)
+    before = int(figure.inner_text())
+
+    _asked_eleven_minutes_ago(workspace, body)
+
+    # Nothing else changes: the alarm's turn alone moves the figure (its tick would not).
+    expect(figure).to_have_text(str(before + 1), timeout=30_000)
+    expect(row).to_contain_text("due soon")
     board.context.close()

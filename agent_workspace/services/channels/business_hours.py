@@ -24,6 +24,7 @@ from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import AuditAction
 from agent_workspace.services.channels.admin import changing_channel, read_channel, store_setting
 from agent_workspace.services.errors import FieldProblems
+from agent_workspace.services.sla.clocks import keep_due_on_channels
 
 T = TypeVar("T")
 MAX_HOLIDAYS_CHARS = 4000
@@ -72,9 +73,12 @@ def _store(admin: Actor, wanted: BusinessHours, engine: Engine | None) -> Busine
             channel.hours_zone = wanted.zone or None
             channel.hours_week, channel.hours_holidays = wanted.hours, wanted.holidays
 
-        _, after = store_setting(
+        before, after = store_setting(
             session, admin, channel, AuditAction.CHANNEL_BUSINESS_HOURS_CHANGED, _view, write
         )
+        if after != before:
+            assert channel.id is not None
+            keep_due_on_channels(session, [channel.id])  # the clocks count in these hours
         return after
 
 

@@ -23,6 +23,7 @@ from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import AuditAction, record, save_and_record
 from agent_workspace.services.channels.admin import changing_channel, channel_settings
 from agent_workspace.services.errors import FieldProblems, NotFound
+from agent_workspace.services.sla.clocks import keep_due_on_channels
 
 NO_SUCH_POLICY = "That service level does not exist any more (someone deleted it)."
 RACED = "Another administrator has just saved a service level for this; edit that one."
@@ -87,6 +88,7 @@ def save_policy(
                 entity=policy,
                 detail=detail if before is None else {**detail, "before": before.__dict__},
             )
+            keep_due_on_channels(session, [channel.id])
             return _view(policy, name)
     except sa.exc.IntegrityError:  # another administrator saved one for it meanwhile
         raise FieldProblems({"label": RACED}) from None
@@ -107,6 +109,7 @@ def delete_policy(*, actor: Actor | None, policy_id: int, engine: Engine | None 
             detail={"label": label.name if label else None},
         )
         session.delete(policy)
+        keep_due_on_channels(session, [channel.id])
         return label.name if label else "the channel"
 
 
@@ -134,6 +137,7 @@ def move_policy(
                 entity=order[other],
                 detail={"to": other},
             )
+            keep_due_on_channels(session, [channel.id])
         session.flush()
         return [_view(p, name) for p, name in _ordered(session, channel.id)]
 

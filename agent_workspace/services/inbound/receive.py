@@ -57,6 +57,7 @@ from agent_workspace.services.people.directory import add_person
 from agent_workspace.services.people.ledger import set_opt_out
 from agent_workspace.services.people.profiles import create_profile, deactivate_profile
 from agent_workspace.services.people.resolvers import ProfileResolver, resolver_for
+from agent_workspace.services.sla.clocks import keep_due
 
 InboundSms = InboundText
 """The parts of Twilio's inbound webhook the workspace keeps (checked by the webhook route)."""
@@ -284,6 +285,7 @@ def _store(session: Session, sms: InboundSms, target: ActiveInteraction) -> tupl
         },
     ).scalar_one()
     note_inbound_message(session, target.id, body=sms.body, attachments=len(sms.media), at=at)
+    keep_due(session, [target.id], at)  # the consumer waits: an SLA clock may run
     for index, (url, content_type) in enumerate(sms.media):
         session.add(
             Attachment(

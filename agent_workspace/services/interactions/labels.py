@@ -22,6 +22,7 @@ from agent_workspace.services.audit import AuditAction, record
 from agent_workspace.services.errors import NotFound
 from agent_workspace.services.interactions.lists import labels_of, watcher_ids
 from agent_workspace.services.labels import NO_SUCH_LABEL, LabelView, all_labels
+from agent_workspace.services.sla.clocks import keep_due
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ def add_label(
             )
         )
         _changed(session, agent, interaction, label, AuditAction.INTERACTION_LABEL_ADDED)
+        keep_due(session, [interaction_id])  # a label may choose another SLA policy
         return True
 
 
@@ -74,6 +76,7 @@ def remove_label(
             return False
         session.delete(carried)
         _changed(session, agent, interaction, label, AuditAction.INTERACTION_LABEL_REMOVED)
+        keep_due(session, [interaction_id])  # a label may choose another SLA policy
         return True
 
 

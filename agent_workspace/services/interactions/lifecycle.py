@@ -39,6 +39,7 @@ from agent_workspace.services.interactions.live_group import end_live_group, joi
 from agent_workspace.services.interactions.notices import notify
 from agent_workspace.services.interactions.numbering import next_number
 from agent_workspace.services.people.directory import get_person, person_ids
+from agent_workspace.services.sla.clocks import keep_due
 
 # Messaging interactions come from Send and inbound texts (keyed by phone); New makes the others.
 NEW_TYPES = (InteractionType.PHONE, InteractionType.CHAT, InteractionType.EMAIL)
@@ -207,6 +208,7 @@ def close_interaction(
     assert interaction.id is not None
     end_live_group(session, interaction.id, now)
     session.flush()
+    keep_due(session, [interaction.id], now)  # resolved: no clock runs
     record(
         session=session,
         actor=actor,

@@ -43,6 +43,7 @@ from agent_workspace.services.audit import PROVIDER, SYSTEM, AuditAction, record
 from agent_workspace.services.outbox.playbook import flag_failed, follow_play
 from agent_workspace.services.outbox.statuses import provider_opt_out
 from agent_workspace.services.people.ledger import stops_of
+from agent_workspace.services.sla.clocks import keep_due
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
@@ -312,6 +313,8 @@ def _end(
             return False
         if opted_out:
             provider_opt_out(session, message)
+        if message.author_id is not None and status is MessageStatus.FAILED:
+            keep_due(session, [message.interaction_id])  # no reply after all
         failed_there = by_provider and status is MessageStatus.FAILED
         if failed_there:
             follow_play(session, message, code)

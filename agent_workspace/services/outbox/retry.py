@@ -36,6 +36,7 @@ from agent_workspace.services.errors import InvalidInput, NotFound
 from agent_workspace.services.interactions.lifecycle import note_last_message, note_response
 from agent_workspace.services.outbox.wakeups import announce
 from agent_workspace.services.people.ledger import refusal_of
+from agent_workspace.services.sla.clocks import keep_due
 
 RETRYABLE = frozenset({MessageStatus.FAILED, MessageStatus.UNDELIVERED})
 NO_SUCH_MESSAGE = "That message does not exist."
@@ -130,6 +131,8 @@ def queue_retry(
             interaction, body=retry.body, attachments=len(files), inbound=False, at=now
         )
         session.add(interaction)
+        if author_id is not None:  # an agent's reply on its way again
+            keep_due(session, [failed.interaction_id], now)
     record(
         session=session,
         actor=actor,

@@ -36,6 +36,7 @@ from agent_workspace.services.interactions.lifecycle import note_last_message
 from agent_workspace.services.interactions.notices import notify
 from agent_workspace.services.people.directory import person_ref
 from agent_workspace.services.people.ledger import refusal_of
+from agent_workspace.services.sla.clocks import keep_due
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ def release(*, message_id: int, lease_token: str, engine: Engine | None = None) 
             interaction, body=message.body, attachments=files, inbound=False, at=utcnow()
         )
         session.add(interaction)
+        keep_due(session, [message.interaction_id])  # a reply, counted from its time
         record(
             session=session,
             actor=SYSTEM,

@@ -49,6 +49,7 @@ from agent_workspace.services.audit import PROVIDER, SYSTEM, AuditAction, record
 from agent_workspace.services.errors import InvalidInput
 from agent_workspace.services.outbox.playbook import follow_play
 from agent_workspace.services.people.ledger import set_opt_out
+from agent_workspace.services.sla.clocks import keep_due
 
 CANCELED = "Canceled before it was sent."
 #: The first look-up this long after the provider took the message (AW_STATUS_CHECK_SECONDS).
@@ -80,6 +81,8 @@ def advance(session: Session, message: Message, new: str, error_code: int | None
     if new == "canceled":
         message.error_message = CANCELED
     session.add(message)
+    if message.author_id is not None and new in ("failed", "undelivered", "canceled"):
+        keep_due(session, [message.interaction_id])  # no reply after all: the wait goes on
     code = error_label(error_code if new in ("failed", "undelivered") else None)
     count_after_commit(session, DELIVERY, status=new, error_code=code)
     record(

@@ -66,6 +66,7 @@ from agent_workspace.services.sending.decision import (
     tell_closing,
 )
 from agent_workspace.services.sending.options import service_from
+from agent_workspace.services.sla.clocks import keep_due
 
 
 @dataclass(frozen=True)
@@ -350,6 +351,8 @@ def _apply_and_queue(
             at=message.created_at,
         )
     session.add(target)
+    if not scheduled:  # an agent's reply stops the consumer's wait
+        keep_due(session, [target.id], message.created_at)
     if request.files:
         _attach(session, agent, message.id, request.files, prepared.files)
     summary = _summary(decision, target.number)

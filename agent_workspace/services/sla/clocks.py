@@ -12,21 +12,26 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, and_, col, or_, select
 
 from agent_workspace.domain.business_hours import Calendar
 from agent_workspace.domain.sla import (
     Clock,
+    Due,
     Facts,
     Policy,
     Reading,
     Rule,
     Status,
+    due,
     nearest,
     policy_for,
     read_clock,
     readings,
+    status_at,
 )
 from agent_workspace.domain.sla_text import describe
 from agent_workspace.models import (
@@ -34,12 +39,14 @@ from agent_workspace.models import (
     Direction,
     Interaction,
     InteractionLabel,
+    InteractionType,
     Label,
     Message,
     MessageStatus,
     SlaPolicy,
     utcnow,
 )
+from agent_workspace.models.types import UTCDateTime
 from agent_workspace.services.sla.calendars import calendar_of
 
 # Outbound statuses of a text that reached (or is on its way to) the consumer.
@@ -152,33 +159,155 @@ def plans_of(
     return plans
 
 
-def open_with_policy(
-    session: Session, *, after: int = 0, limit: int | None = None
-) -> list[Interaction]:
-    """The open interactions of channels with a policy, by id after `after` (`limit` at a
-    time for a pass that pages; none: all of them, in one read)."""
-    with_policy = select(SlaPolicy.channel_id).distinct()
-    query = (
-        select(Interaction)
-        .where(
-            col(Interaction.id) > after,
+def keep_due(session: Session, interaction_ids: Iterable[int], now: datetime | None = None) -> None:
+    """Works out again what the interactions keep of their clocks (domain/sla.Due: the nearest
+    running clock's due and amber moments, the alarm's next turn) and writes it in the caller's
+    transaction: every service that changes what a clock depends on (a message in or out, a
+    reply's delivery failing, close, labels, a policy, business hours) calls it. A fixed
+    number of reads whatever the number of interactions; one read when no policy exists.
+
+    It reads and writes columns, not the ORM rows: a caller's loaded interaction is neither
+    replaced nor refreshed under it (its own changes are flushed first, and read)."""
+    ids = sorted(set(interaction_ids))
+    if not ids or not session.exec(select(SlaPolicy.id).limit(1)).first():
+        return
+    _keep(session, _clock_rows(session, col(Interaction.id).in_(ids)), now or utcnow())
+
+
+def keep_due_on_channels(session: Session, channel_ids: Iterable[int]) -> None:
+    """keep_due for every open interaction of these channels (their policies or business
+    hours changed), a page at a time; with no policy left they keep nothing."""
+    wanted = sorted(set(channel_ids))
+    after = 0
+    now = utcnow()
+    while wanted:
+        page = _clock_rows(
+            session,
+            col(Interaction.channel_id).in_(wanted),
             col(Interaction.state).in_(sorted(ACTIVE_STATES)),
-            col(Interaction.channel_id).in_(with_policy),
+            col(Interaction.id) > after,
+            limit=_PAGE,
         )
+        if not page:
+            return
+        _keep(session, page, now)
+        after = page[-1].id or after
+
+
+_KEPT = (
+    "id",
+    "channel_id",
+    "state",
+    "opened_at",
+    "closed_at",
+    "updated_at",
+    "sla_breach_key",
+    "sla_due_at",
+    "sla_amber_at",
+    "sla_alarm_at",
+)
+
+
+def _clock_rows(session: Session, *where: Any, limit: int | None = None) -> list[Interaction]:
+    """What the clocks read of each interaction, as detached values (no ORM row loaded), each
+    row locked: two changes to one conversation at once (a text in, a reply's status) work its
+    clocks out one after the other, the second from what the first committed."""
+    query = (
+        select(*(col(getattr(Interaction, name)) for name in _KEPT))
+        .where(*where)
         .order_by(col(Interaction.id))
+        .with_for_update()
     )
-    return list(session.exec(query if limit is None else query.limit(limit)).all())
+    found = session.exec(query if limit is None else query.limit(limit)).all()
+    return [
+        Interaction(number="", type=InteractionType.MESSAGING, **dict(zip(_KEPT, r, strict=True)))
+        for r in found
+    ]
+
+
+_I: sa.Table = Interaction.__table__  # type: ignore[attr-defined]
+_WRITE = (
+    sa.update(_I)
+    .where(_I.c.id == sa.bindparam("iid"))
+    .values(
+        sla_due_at=sa.bindparam("due_", type_=UTCDateTime),
+        sla_amber_at=sa.bindparam("amber_", type_=UTCDateTime),
+        sla_alarm_at=sa.bindparam("alarm_", type_=UTCDateTime),
+    )
+)
+
+
+def _keep(session: Session, interactions: list[Interaction], now: datetime) -> None:
+    active = [i for i in interactions if i.state in ACTIVE_STATES]
+    policies = policies_of(session, active) if active else {}
+    facts = facts_of(session, [i for i in active if i.id in policies])
+    changed = []
+    for interaction in interactions:
+        assert interaction.id is not None
+        policy = policies.get(interaction.id)
+        kept = (
+            due(policy, facts[interaction.id], now, interaction.sla_breach_key)
+            if policy is not None
+            else Due()
+        )
+        if (interaction.sla_due_at, interaction.sla_amber_at, interaction.sla_alarm_at) != (
+            kept.due_at,
+            kept.amber_at,
+            kept.alarm_at,
+        ):
+            changed.append(
+                {
+                    "iid": interaction.id,
+                    "due_": kept.due_at,
+                    "amber_": kept.amber_at,
+                    "alarm_": kept.alarm_at,
+                }
+            )
+    if changed:
+        session.execute(_WRITE, changed)
+
+
+_PAGE = 500
+
+
+def alarm_candidates(session: Session, now: datetime, *, after: int, limit: int) -> list[int]:
+    """The open interactions with a turn to tell before `now` (amber or a breach), by id
+    after `after`: one read of the `sla_alarm_at` index."""
+    return [
+        i
+        for i in session.exec(
+            select(Interaction.id)
+            .where(
+                col(Interaction.sla_alarm_at) < now,
+                col(Interaction.state).in_(sorted(ACTIVE_STATES)),
+                col(Interaction.id) > after,
+            )
+            .order_by(col(Interaction.id))
+            .limit(limit)
+        ).all()
+        if i is not None
+    ]
 
 
 def floor_statuses(session: Session, now: datetime) -> dict[int, Status] | None:
-    """How each open conversation's nearest running clock reads at `now`, by interaction (those
-    with no clock running are left out); None when no policy exists on any channel. A fixed
-    number of reads whatever the floor's size: the policies, the open interactions of their
-    channels, their labels and their messages (the board's overview and its filter)."""
+    """The open conversations whose nearest running clock reads amber (due soon) or red
+    (overdue) at `now`, by interaction; None when no policy exists on any channel. Two reads
+    whatever the floor's size: a policy exists?, then the `sla_amber_at` index (the instants
+    keep_due keeps): the board's overview and its filter."""
     if not session.exec(select(SlaPolicy.id).limit(1)).first():
         return None
-    plans = plans_of(session, open_with_policy(session), now)
-    return {i: plan.reading(now).status for i, plan in plans.items()}
+    found = session.exec(
+        select(Interaction.id, Interaction.sla_due_at, Interaction.sla_amber_at).where(
+            col(Interaction.sla_amber_at) < now,
+            col(Interaction.state).in_(sorted(ACTIVE_STATES)),
+        )
+    ).all()
+    statuses: dict[int, Status] = {}
+    for interaction_id, due_at, amber_at in found:
+        status = status_at(Due(due_at, amber_at), now)
+        if interaction_id is not None and status is not None:
+            statuses[interaction_id] = status
+    return statuses
 
 
 def nearest_clock(session: Session, interaction_id: int) -> SlaPlan | None:

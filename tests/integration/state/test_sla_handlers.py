@@ -21,6 +21,7 @@ from agent_workspace.state.admin_sla import SlaAdminState as Form
 from agent_workspace.state.live import RowItem
 from agent_workspace.state.session import SessionState
 from agent_workspace.state.sla import kept_plans, retold
+from agent_workspace.state.views import sla_key
 from tests.integration.state.test_access_checks import admin_token, run, state_for
 from tests.support.factories import make_channel, make_user
 
@@ -166,3 +167,13 @@ def _answered(row_id: int) -> InteractionRow:
         updated_at=AT,
         sla=None,
     )
+
+
+def test_the_headers_key_moves_when_its_clock_turns_so_a_push_then_remounts_it() -> None:
+    """The alarm pushes the whole view at each turn; the header says its clock again only when
+    its key changes (components/sla.py header_clock), so the key carries how it reads."""
+    plan = _plan(15)
+    keys = [sla_key(plan, AT + timedelta(minutes=m)) for m in (0, 5, 12, 13, 20, 21)]
+    assert len(set(keys)) == 3  # on time, due soon, overdue
+    assert keys[0] == keys[1] and keys[2] == keys[3] and keys[4] == keys[5]
+    assert sla_key(None) == ""
