@@ -14,7 +14,7 @@ from alembic import command
 from tests.integration.test_status_check_migration import _alembic
 from tests.support import databases
 
-BEFORE = "c3f8e2a6d9b4"
+BEFORE = "b7d2f4a9c6e1"  # the revision b4e8d2f6a1c9 follows
 INTERACTION = (
     "INSERT INTO interaction (id, number, type, state, channel_id, phone, virtual_agent,"
     " short_description, opened_at, updated_at)"
