@@ -17,11 +17,11 @@ from sqlmodel import Session, col, delete, select
 from agent_workspace.db.engine import reading, transaction
 from agent_workspace.domain.inputs import is_row_id
 from agent_workspace.domain.labels import clean_name, colour_problem, name_key, name_problem
-from agent_workspace.models import InteractionLabel, Label, Role
+from agent_workspace.models import InteractionLabel, Label, Role, SlaPolicy
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import AuditAction, record, save_and_record
-from agent_workspace.services.errors import FieldProblems, NotFound
+from agent_workspace.services.errors import FieldProblems, InvalidInput, NotFound
 from agent_workspace.services.sla.clocks import keep_due
 
 LISTED = 200
@@ -106,10 +106,17 @@ def update_label(
 
 
 def delete_label(*, actor: Actor | None, label_id: int, engine: Engine | None = None) -> str:
-    """Deletes it and takes it off every interaction; returns its name."""
+    """Deletes it and takes it off every interaction; returns its name. A label that chooses
+    a service level is kept until that level is changed or deleted: the level would go with it
+    unseen."""
     admin = require_role(actor, Role.ADMIN)
     with transaction(engine) as session:
         label = _locked(session, label_id)
+        if session.exec(select(SlaPolicy.id).where(SlaPolicy.label_id == label_id)).first():
+            raise InvalidInput(
+                f"The service level for {label.name} uses the label {label.name!r}: change or "
+                "delete it on the Service levels tab first."
+            )
         carrying = _announce(session, label_id)
         carried = len(carrying)
         session.exec(delete(InteractionLabel).where(col(InteractionLabel.label_id) == label_id))

@@ -13,6 +13,7 @@ from sqlmodel import Session, SQLModel, col, select
 from agent_workspace.models import AuditEvent, Role
 from agent_workspace.services import events
 from agent_workspace.services.access import Actor
+from agent_workspace.services.channels import sla_policies as policies
 from agent_workspace.services.errors import AccessDenied, FieldProblems, InvalidInput, NotFound
 from agent_workspace.services.interactions.inbox import ListQuery, Scope, StateFilter, inbox
 from agent_workspace.services.interactions.labels import add_label, interaction_labels, remove_label
@@ -243,3 +244,23 @@ def test_the_list_search_finds_a_label_by_name_in_any_case(engine: Engine) -> No
     assert found("gold") == set()
     remove_label(actor=alice, interaction_id=dana, label_id=vip.id)
     assert found("vip") == set()
+
+
+def test_a_label_a_service_level_uses_is_kept_until_that_level_goes(engine: Engine) -> None:
+    """Deleting it raised the database's foreign-key error; now the admin is told why."""
+    ada, _, _ = _team()
+    make_channel()
+    vip = create_label(actor=ada, name="VIP", colour="red")
+    level = policies.save_policy(
+        actor=ada,
+        policy_id=None,
+        label_id=vip.id,
+        first_response="15m",
+        next_response="",
+        resolution="",
+    )
+    with pytest.raises(InvalidInput, match="The service level for VIP uses the label 'VIP'"):
+        delete_label(actor=ada, label_id=vip.id)
+    assert [x.name for x in list_labels(actor=ada)] == ["VIP"]
+    policies.delete_policy(actor=ada, policy_id=level.id)
+    assert delete_label(actor=ada, label_id=vip.id) == "VIP"
