@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from sqlmodel import col, select
 
 from agent_workspace.db.engine import make_engine, transaction
@@ -22,14 +22,16 @@ from agent_workspace.services.sla.clocks import keep_due
 from tests.e2e.axe import assert_accessible
 from tests.e2e.pages import (
     compose,
+    desk_page,
     messages,
     new_interaction,
     send,
     sign_in,
     sign_in_as_agent,
+    sign_in_as_new_agent,
     text_in,
 )
-from tests.e2e.people import add_agent, fresh_mobile
+from tests.e2e.people import fresh_mobile
 from tests.support.servers import WorkspaceServer
 from tests.support.waiting import wait_until
 
@@ -48,14 +50,10 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkspaceSer
     server.stop()
 
 
-def _page(browser: Browser) -> Page:
-    return browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-
-
 def test_a_first_response_target_shows_its_time_left_once_the_consumer_texts(
     browser: Browser, workspace: WorkspaceServer
 ) -> None:
-    admin = _page(browser)
+    admin = desk_page(browser)
     sign_in(admin, workspace, "ada", "ada-demo-pass")
     admin.get_by_role("tab", name="Service levels").click()
     expect(admin.get_by_role("heading", name="Service levels", exact=True)).to_be_visible()
@@ -71,9 +69,8 @@ def test_a_first_response_target_shows_its_time_left_once_the_consumer_texts(
     assert_accessible(admin, "the Service levels tab")
     admin.context.close()
 
-    username, _ = add_agent(workspace, "Sam")
-    page = _page(browser)
-    sign_in_as_agent(page, workspace, username, f"{username}-pass-phrase")
+    page = desk_page(browser)
+    sign_in_as_new_agent(page, workspace, "Sam")
     phone = fresh_mobile()
     new_interaction(page, workspace, "Priya Sharma · consumer")
     compose(page, body="Your parcel left today.", to=phone)
@@ -100,7 +97,7 @@ def test_a_first_response_target_shows_its_time_left_once_the_consumer_texts(
     page.context.close()
 
     # The supervisor board counts the clocks due soon or overdue (issue 27 item 11).
-    board = _page(browser)
+    board = desk_page(browser)
     sign_in_as_agent(board, workspace, "sam")
     board.get_by_role("link", name="Supervisor board").click()
     card = board.get_by_role("region", name="Overview").get_by_role("group", name="Breaching soon")
@@ -109,10 +106,12 @@ def test_a_first_response_target_shows_its_time_left_once_the_consumer_texts(
     board.context.close()
 
 
-def _asked_eleven_minutes_ago(workspace: WorkspaceServer, body: str) -> None:
-    """The consumer's text came 11 minutes ago: 4 of 15 minutes left, 15 seconds before the
-    last quarter (due soon). The test rewrites history, so it keeps the instants itself; the
-    server's alarm (every second here) is what tells the pages when the clock turns."""
+def _asked_twelve_minutes_ago(workspace: WorkspaceServer, body: str) -> None:
+    """The consumer's text came 12 minutes ago: 3 of 15 minutes left, in the last quarter (due
+    soon) already. The test rewrites history, so it keeps the instants itself, as they were
+    kept a minute ago (before the turn, which is then still to tell): the server's alarm
+    (every second here) tells the pages at its next pass. Not a turn some seconds ahead: the
+    test would wait for the clock, not for an event."""
     engine = make_engine(workspace.env["AW_DATABASE_URL"])
     try:
         found: list[int] = []
@@ -130,9 +129,9 @@ def _asked_eleven_minutes_ago(workspace: WorkspaceServer, body: str) -> None:
                 sa.text("UPDATE message SET created_at = :at WHERE interaction_id = :i").bindparams(
                     sa.bindparam("at", type_=UTCDateTime)
                 ),
-                {"at": utcnow() - timedelta(minutes=11), "i": found[0]},
+                {"at": utcnow() - timedelta(minutes=12), "i": found[0]},
             )
-            keep_due(session, found, utcnow())
+            keep_due(session, found, utcnow() - timedelta(minutes=1))
     finally:
         engine.dispose()
 
@@ -154,7 +153,7 @@ def test_a_clock_turning_amber_moves_the_board_with_no_other_change(
     browser: Browser, workspace: WorkspaceServer
 ) -> None:
     _fifteen_minutes_everywhere(workspace)
-    board = _page(browser)
+    board = desk_page(browser)
     sign_in_as_agent(board, workspace, "sam")
     board.get_by_role("link", name="Supervisor board").click()
     card = board.get_by_role("region", name="Overview").get_by_role("group", name="Breaching soon")
@@ -168,7 +167,7 @@ def test_a_clock_turning_amber_moves_the_board_with_no_other_change(
     expect(row).to_contain_text(LEFT, timeout=15_000)
     before = int(figure.inner_text())
 
-    _asked_eleven_minutes_ago(workspace, body)
+    _asked_twelve_minutes_ago(workspace, body)
 
     # Nothing else changes: the alarm's turn alone moves the figure (its tick would not).
     expect(figure).to_have_text(str(before + 1), timeout=30_000)

@@ -8,13 +8,17 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.pages import compose, messages, new_interaction, send, sign_in_as_agent, text_in
-from tests.e2e.people import add_agent, fresh_mobile
+from tests.e2e.pages import (
+    compose,
+    desk_page,
+    messages,
+    new_interaction,
+    send,
+    sign_in_as_new_agent,
+    text_in,
+)
+from tests.e2e.people import fresh_mobile
 from tests.support.servers import WorkspaceServer
-
-
-def _page(browser: Browser) -> Page:
-    return browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
 
 
 def _number(page: Page) -> str:
@@ -24,9 +28,8 @@ def _number(page: Page) -> str:
 def test_snoozed_until_reply_it_leaves_my_list_and_comes_back_on_top_when_they_text(
     browser: Browser, workspace: WorkspaceServer
 ) -> None:
-    username, _ = add_agent(workspace, "Alice")
-    page = _page(browser)
-    sign_in_as_agent(page, workspace, username, f"{username}-pass-phrase")
+    page = desk_page(browser)
+    sign_in_as_new_agent(page, workspace, "Alice")
     phone = fresh_mobile()
     new_interaction(page, workspace, "Priya Sharma · consumer")
     compose(page, body="Your refund is on its way.", to=phone)
