@@ -13,13 +13,14 @@ from sqlmodel import Session, select
 
 from agent_workspace.domain.business_hours import Span, is_open
 from agent_workspace.models import AuditEvent, Role
+from agent_workspace.services.channels.after_hours import AutoReply, update_auto_reply
 from agent_workspace.services.channels.business_hours import (
     BusinessHours,
     business_hours,
     clear_business_hours,
     update_business_hours,
 )
-from agent_workspace.services.errors import AccessDenied, FieldProblems
+from agent_workspace.services.errors import AccessDenied, FieldProblems, InvalidInput
 from agent_workspace.services.sla.calendars import calendar_of
 from tests.support.factories import make_channel, make_user
 
@@ -133,3 +134,16 @@ def test_only_an_administrator_sets_or_clears_business_hours(engine: Engine) -> 
         clear_business_hours(actor=agent)
     with pytest.raises(AccessDenied):
         business_hours(actor=agent)
+
+
+def test_hours_the_auto_reply_answers_outside_are_kept_while_it_is_on(engine: Engine) -> None:
+    """Cleared under a running auto-reply, the hours went and the reply fell silent unseen."""
+    make_channel()
+    admin = make_user("ada", roles=(Role.ADMIN,))
+    saved = update_business_hours(actor=admin, hours=NINE_TO_FIVE)
+    update_auto_reply(actor=admin, setting=AutoReply(enabled=True, text="We open at 9."))
+    with pytest.raises(InvalidInput, match="Turn the after-hours auto-reply off first"):
+        clear_business_hours(actor=admin)
+    assert business_hours(actor=admin) == saved
+    update_auto_reply(actor=admin, setting=AutoReply(enabled=False, text="We open at 9."))
+    assert clear_business_hours(actor=admin) == BusinessHours()

@@ -23,7 +23,7 @@ from agent_workspace.models import Channel, Role
 from agent_workspace.services.access import Actor, require_role
 from agent_workspace.services.audit import AuditAction
 from agent_workspace.services.channels.admin import changing_channel, read_channel, store_setting
-from agent_workspace.services.errors import FieldProblems
+from agent_workspace.services.errors import FieldProblems, InvalidInput
 from agent_workspace.services.sla.clocks import keep_due_on_channels
 
 T = TypeVar("T")
@@ -68,6 +68,12 @@ def clear_business_hours(*, actor: Actor | None, engine: Engine | None = None) -
 
 def _store(admin: Actor, wanted: BusinessHours, engine: Engine | None) -> BusinessHours:
     with changing_channel(admin, engine) as (session, channel):
+        if not wanted.zone and channel.after_hours_reply:
+            # It answers outside the hours: without them it would fall silent unseen.
+            raise InvalidInput(
+                "Turn the after-hours auto-reply off first: it answers texts outside these "
+                "hours, and without them it would never answer."
+            )
 
         def write(channel: Channel) -> None:
             channel.hours_zone = wanted.zone or None
