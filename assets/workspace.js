@@ -489,6 +489,19 @@
     if (here >= 0) links[here].focus();
   }
 
+  // aria-keyshortcuts tells a screen reader which key does what: with the keys off in this
+  // browser none does, so the attribute is kept aside (data-aw-keys) until they are on again.
+  function advertiseKeys() {
+    var on = keysOn();
+    var from = on ? "data-aw-keys" : "aria-keyshortcuts";
+    var to = on ? "aria-keyshortcuts" : "data-aw-keys";
+    var found = document.querySelectorAll("[" + from + "]");
+    for (var i = 0; i < found.length; i++) {
+      found[i].setAttribute(to, found[i].getAttribute(from));
+      found[i].removeAttribute(from);
+    }
+  }
+
   function showKeysSwitch() {
     var box = document.getElementById("aw-keys-on");
     if (!box || box.dataset.awShown) return;
@@ -504,6 +517,7 @@
     } catch (e) {
       /* storage off: they stay on for this page */
     }
+    advertiseKeys();
   });
 
   var pending = false;
@@ -518,6 +532,7 @@
     keepListCursor();
     activateWaiting();
     showKeysSwitch();
+    advertiseKeys();
     if (pending) return;
     pending = true;
     requestAnimationFrame(function () {
@@ -529,7 +544,7 @@
     subtree: true,
     characterData: true,
     attributes: true,
-    attributeFilter: ["data-outage", "data-draft-key"],
+    attributeFilter: ["data-outage", "data-draft-key", "aria-keyshortcuts"],
   });
 
   document.addEventListener("click", function (event) {

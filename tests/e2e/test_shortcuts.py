@@ -117,6 +117,18 @@ def test_an_agent_works_the_list_from_the_keyboard(
     page.keyboard.press("j")
     page.keyboard.press("?")
     _unmoved(page, here)
+    # Off, no element names a key that does nothing (aria-keyshortcuts); on again, they do.
+    advertised = page.locator("[aria-keyshortcuts]")
+    expect(advertised).to_have_count(0)
+    page.reload()
+    expect(page.get_by_role("button", name="Keyboard shortcuts")).to_be_visible()
+    expect(advertised).to_have_count(0)
+    page.get_by_role("button", name="Keyboard shortcuts").click()
+    shortcuts.get_by_label("Use single-key shortcuts").check()
+    _left_with_escape(page, shortcuts)
+    expect(page.get_by_role("button", name="Keyboard shortcuts")).to_have_attribute(
+        "aria-keyshortcuts", "Shift+?"
+    )
     page.context.close()
 
 
