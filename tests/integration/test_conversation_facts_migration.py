@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic.config import Config
 from sqlmodel import Session, col, select
 
-from agent_workspace.config import PROJECT_ROOT
 from agent_workspace.db.engine import make_engine
 from agent_workspace.models import Interaction
 from alembic import command
@@ -32,22 +30,9 @@ MESSAGE = (
 )
 
 
-def _alembic(url: str) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
-    config.set_main_option("sqlalchemy.url", url)
-    return config
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def older(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        command.upgrade(_alembic(url), BEFORE)
-        yield url
-        return
-    with databases.postgres_database(migrated=False) as url:
-        command.upgrade(_alembic(url), BEFORE)
+    with databases.database_at(BEFORE, request.param, tmp_path) as url:
         yield url
 
 
@@ -81,7 +66,7 @@ def test_the_upgrade_backfills_each_conversations_first_text_and_response(older:
                 conn.execute(sa.text(MESSAGE), {**values, "interaction": iid})
     engine.dispose()
 
-    command.upgrade(_alembic(older), "head")
+    command.upgrade(databases.alembic_config(older), "head")
 
     engine = make_engine(older)
     with Session(engine) as session:

@@ -11,7 +11,6 @@ import pytest
 import sqlalchemy as sa
 
 from alembic import command
-from tests.integration.test_status_check_migration import _alembic
 from tests.support import databases
 
 BEFORE = "b7d2f4a9c6e1"  # the revision b4e8d2f6a1c9 follows
@@ -28,13 +27,7 @@ POLICY = (
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def older(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        command.upgrade(_alembic(url), BEFORE)
-        yield url
-        return
-    with databases.postgres_database(migrated=False) as url:
-        command.upgrade(_alembic(url), BEFORE)
+    with databases.database_at(BEFORE, request.param, tmp_path) as url:
         yield url
 
 
@@ -55,14 +48,14 @@ def test_open_conversations_with_a_policy_are_due_for_the_alarm_after_the_upgrad
         for iid, state, channel in rows:
             values = {"id": iid, "number": f"IMS{iid:07d}", "state": state, "channel": channel}
             conn.execute(sa.text(INTERACTION), {**values, "at": opened})
-    command.upgrade(_alembic(older), "head")
+    command.upgrade(databases.alembic_config(older), "head")
     with engine.connect() as conn:
         found = conn.execute(
             sa.text("SELECT id, sla_alarm_at, sla_due_at FROM interaction ORDER BY id")
         ).all()
     marked = [(iid, alarm is not None, due) for iid, alarm, due in found]
     assert marked == [(1, True, None), (2, False, None), (3, False, None)]
-    command.downgrade(_alembic(older), BEFORE)
+    command.downgrade(databases.alembic_config(older), BEFORE)
     with engine.connect() as conn:
         columns = {c["name"] for c in sa.inspect(conn).get_columns("interaction")}
     assert not {"sla_due_at", "sla_amber_at", "sla_alarm_at"} & columns

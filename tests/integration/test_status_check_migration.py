@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic.config import Config
 
-from agent_workspace.config import PROJECT_ROOT
 from alembic import command
 from tests.support import databases
 
@@ -23,22 +21,9 @@ MESSAGE = (
 )
 
 
-def _alembic(url: str) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
-    config.set_main_option("sqlalchemy.url", url)
-    return config
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def older(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-        command.upgrade(_alembic(url), BEFORE)
-        yield url
-        return
-    with databases.postgres_database(migrated=False) as url:
-        command.upgrade(_alembic(url), BEFORE)
+    with databases.database_at(BEFORE, request.param, tmp_path) as url:
         yield url
 
 
@@ -52,7 +37,7 @@ def test_unsettled_messages_are_due_at_once_after_the_upgrade(older: str) -> Non
         ("inbound", "received", "SM" + "4" * 32),
     ]
     _insert(engine, rows)
-    command.upgrade(_alembic(older), "head")
+    command.upgrade(databases.alembic_config(older), "head")
     with engine.connect() as conn:
         due = (
             conn.exec_driver_sql(
@@ -78,7 +63,7 @@ def test_unsettled_messages_are_due_at_once_after_the_upgrade(older: str) -> Non
             ]
     assert due == ["SM" + "1" * 32, "SM" + "2" * 32]
     assert checks == {0}
-    command.downgrade(_alembic(older), BEFORE)
+    command.downgrade(databases.alembic_config(older), BEFORE)
     engine.dispose()
 
 

@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic.config import Config
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 import agent_workspace.models  # noqa: F401
 from agent_workspace.cli import migrate
+from agent_workspace.config import PROJECT_ROOT
 from agent_workspace.db.engine import make_engine
+from alembic import command
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PG_HELP = (
@@ -58,6 +61,28 @@ def postgres_database(*, migrated: bool = True) -> Iterator[str]:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+def alembic_config(url: str) -> Config:
+    """The project's migrations, pointed at `url`, for a test to step up and down."""
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    config.set_main_option("sqlalchemy.url", url)
+    return config
+
+
+@contextmanager
+def database_at(revision: str, kind: str, directory: Path) -> Iterator[str]:
+    """A `kind` ("sqlite" or "postgresql") database migrated up to `revision` only: what an
+    older version left, for the test of the migration that follows it."""
+    if kind == "sqlite":
+        url = f"sqlite:///{directory / 'old.db'}"
+        command.upgrade(alembic_config(url), revision)
+        yield url
+        return
+    with postgres_database(migrated=False) as url:
+        command.upgrade(alembic_config(url), revision)
+        yield url
 
 
 def truncate_all(url: str) -> None:
