@@ -7,6 +7,7 @@ tests/integration/pipeline/test_after_hours_webhook.py."""
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -44,6 +45,7 @@ from agent_workspace.services.inbound.receive import InboundSms, receive_sms
 from agent_workspace.services.interactions.lifecycle import close_by_agent
 from tests.support.business_hours import OPEN_NOW, closed_now
 from tests.support.factories import SUPPORT_NUMBER, make_channel, make_user
+from tests.support.races import all_at_once
 
 DANA = "+14155550123"
 REPLY = "Thanks! We are closed now and answer from 09:00."
@@ -173,21 +175,7 @@ def test_with_the_auto_reply_off_a_text_costs_no_statement_more(
 
 def _together(count: int, work: Any) -> None:
     """`work(n)` for n in 1..count on threads started together; a failure fails the test."""
-    start, failures = threading.Barrier(count), []
-
-    def run(n: int) -> None:
-        try:
-            start.wait(timeout=10)
-            work(n)
-        except Exception as problem:  # reported below, not lost in the thread
-            failures.append(problem)
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(1, count + 1)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert failures == []
+    all_at_once([functools.partial(work, n) for n in range(1, count + 1)])
 
 
 def test_concurrent_texts_outside_hours_get_exactly_one_auto_reply(engine: Engine) -> None:

@@ -14,7 +14,6 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -36,6 +35,7 @@ from agent_workspace.services.sending import send as sending
 from agent_workspace.services.sending.send import SendRequest, SendResult, send_sms
 from tests.integration.send.conftest import PNG
 from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.support.races import all_at_once
 from tests.support.storage import stored_files
 
 PHONE = "+14155550123"
@@ -205,14 +205,8 @@ def test_collections_running_at_once_in_several_workers_delete_each_file_once(
     orphans = {_left_behind(_picture()) for _ in range(6)}
     [old] = staged.stage(actor=alice, files=[CandidateFile("old.png", _picture())])
     _attached_long_ago(old.id)
-    barrier = threading.Barrier(4)
-
-    def collect() -> collection.Collected:
-        barrier.wait(timeout=30)
-        return collection.collect_files(grace=timedelta(0), now=utcnow() + timedelta(seconds=1))
-
-    with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(lambda _: collect(), range(4)))
+    later = utcnow() + timedelta(seconds=1)
+    results = all_at_once([lambda: collection.collect_files(grace=timedelta(0), now=later)] * 4)
 
     assert sum(r.expired for r in results) == 1
     assert sum(r.deleted for r in results) == len(orphans) + 1

@@ -31,6 +31,7 @@ from agent_workspace.services.interactions.lifecycle import close_by_agent
 from agent_workspace.services.interactions.snooze import alarm_forever, snooze, wake_due, wake_now
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from tests.support.factories import SUPPORT_NUMBER, make_channel, make_consumer, make_user
+from tests.support.races import all_at_once
 from tests.support.waiting import wait_until
 
 DANA = "+14155550123"
@@ -229,22 +230,8 @@ def test_two_alarm_passes_at_once_wake_each_conversation_exactly_once(engine: En
     for iid in (dana, eve):
         snooze(actor=alice, interaction_id=iid, choice="30m", zone="UTC", now=NOW)
     due = NOW + timedelta(minutes=30)
-    start, counts, failures = threading.Barrier(2), [], []
-
-    def alarm() -> None:
-        try:
-            start.wait(timeout=10)
-            counts.append(wake_due(now=due))
-        except Exception as problem:  # reported below, not lost in the thread
-            failures.append(problem)
-
-    passes = [threading.Thread(target=alarm) for _ in range(2)]
-    for thread in passes:
-        thread.start()
-    for thread in passes:
-        thread.join(timeout=30)
-
-    assert failures == [] and sum(counts) == 2 and len(counts) == 2
+    counts = all_at_once([lambda: wake_due(now=due)] * 2)
+    assert sum(counts) == 2
     with Session(engine) as session:
         told = session.exec(select(Notice.interaction_id).where(Notice.agent_id == alice.user_id))
         assert sorted(i for i in told.all() if i is not None) == sorted([dana, eve])

@@ -5,9 +5,7 @@ on SQLite (BEGIN IMMEDIATE)."""
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 import pytest
@@ -35,21 +33,10 @@ from tests.integration.send.conftest import (
     live_group,
 )
 from tests.support.factories import SUPPORT_NUMBER, make_consumer, make_user
+from tests.support.races import all_at_once
 
 AGENTS = 20
 T = TypeVar("T")
-
-
-def all_at_once(tasks: list[Callable[[], T]]) -> list[T]:
-    """Runs every task in its own thread, released together by a barrier."""
-    barrier = threading.Barrier(len(tasks))
-
-    def run(task: Callable[[], T]) -> T:
-        barrier.wait(timeout=30)
-        return task()
-
-    with ThreadPoolExecutor(len(tasks)) as pool:
-        return list(pool.map(run, tasks))
 
 
 def sender(actor: Actor) -> Callable[[], SendResult]:

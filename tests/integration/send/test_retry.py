@@ -29,8 +29,8 @@ from agent_workspace.services.outbox.retry import retry_message
 from agent_workspace.services.sending.send import SendRequest, send_sms
 from agent_workspace.state.conversation_feed import MessageItem, message_item
 from tests.integration.send.conftest import PHONE, PNG
-from tests.integration.send.test_concurrency import all_at_once
 from tests.support.factories import SUPPORT_NUMBER, make_user, undelivered
+from tests.support.races import all_at_once
 
 
 def _failed(agent: Actor, code: int, body: str = "Your parcel is ready", n: int = 0) -> int:
