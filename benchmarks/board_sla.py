@@ -17,7 +17,6 @@ Usage: .venv/bin/python -m benchmarks.board_sla [--quick]
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -31,26 +30,14 @@ from agent_workspace.domain.sla import breaching
 from agent_workspace.models import ACTIVE_STATES, Interaction, SlaPolicy
 from agent_workspace.services.interactions.overview import load_overview
 from agent_workspace.services.sla.clocks import floor_statuses, keep_due_on_channels, plans_of
-from benchmarks.figures import Figure, median, percentile
+from benchmarks.figures import Figure, median, percentile, progress, timed_ms
 from benchmarks.seed_scale import seed
 from tests.support import databases
 
 TARGET_MS = 50.0
 
 
-def _log(text: str) -> None:
-    print(f"  board_sla: {text}", file=sys.stderr, flush=True)
-
-
-def _timed(call: Callable[[], object], runs: int) -> list[float]:
-    for _ in range(2):
-        call()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - start) * 1e3)
-    return samples
+_log = progress("board_sla")
 
 
 def _worked_out(engine: Engine, now: datetime) -> Callable[[], object]:
@@ -109,9 +96,9 @@ def measure(url: str, *, interactions: int, messages: int, runs: int) -> list[Fi
         shown = load_overview(now=now, engine=engine).breaching_soon
         before = _worked_out(engine, now)
         assert before() == shown, (before(), shown)  # the same figure both ways
-        overview = _timed(lambda: load_overview(now=now, engine=engine), runs)
-        after = _timed(lambda: _kept_read(engine, now), runs)
-        floor = _timed(before, max(3, runs // 5))
+        overview = timed_ms(lambda: load_overview(now=now, engine=engine), runs, warm=2)
+        after = timed_ms(lambda: _kept_read(engine, now), runs, warm=2)
+        floor = timed_ms(before, max(3, runs // 5), warm=2)
         p50, p99 = median(after), percentile(after, 99)
         worked = percentile(floor, 99)
         whole = f"whole overview p50 {median(overview):.1f} ms, p99 {percentile(overview, 99):.1f}"

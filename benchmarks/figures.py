@@ -10,6 +10,8 @@ import argparse
 import json
 import math
 import statistics
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
@@ -47,6 +49,24 @@ def percentile(samples: list[float], q: float) -> float:
 
 def median(samples: list[float]) -> float:
     return statistics.median(samples) if samples else float("nan")
+
+
+def timed_ms(call: Callable[[], object], runs: int, *, warm: int = 3) -> list[float]:
+    """`runs` timings of `call` in ms, after `warm` untimed calls (caches and compiled
+    statements warm, as a running server has them)."""
+    for _ in range(warm):
+        call()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1e3)
+    return samples
+
+
+def progress(suite: str) -> Callable[[str], None]:
+    """A suite's progress lines, on stderr (stdout carries its figures)."""
+    return lambda text: print(f"  {suite}: {text}", file=sys.stderr, flush=True)
 
 
 def main_by_database(

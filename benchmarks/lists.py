@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import gc
-import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +35,7 @@ from agent_workspace.services.interactions.inbox import (
     unread_total,
 )
 from agent_workspace.web import collector
-from benchmarks.figures import Figure, median, percentile
+from benchmarks.figures import Figure, median, percentile, progress, timed_ms
 from benchmarks.seed_scale import SeedFacts, seed
 from tests.support import databases
 
@@ -51,19 +49,7 @@ class Case:
     call: Callable[[], object]
 
 
-def _log(text: str) -> None:
-    print(f"  lists: {text}", file=sys.stderr, flush=True)
-
-
-def _timed(call: Callable[[], object], runs: int) -> list[float]:
-    for _ in range(3):  # warm caches and statement compilation, as a running server has them
-        call()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - start) * 1e3)
-    return samples
+_log = progress("lists")
 
 
 def _later_cursor(agent: Actor, engine: Engine, pages: int) -> Cursor | None:
@@ -146,12 +132,12 @@ def measure(label: str, url: str, *, interactions: int, messages: int, runs: int
         # (the seed's objects) had landed in whichever case was being timed.
         collector.tune()
         with engine.connect() as conn:
-            base = _timed(lambda: conn.execute(sa.text(BASELINE_SQL)).all(), runs)
+            base = timed_ms(lambda: conn.execute(sa.text(BASELINE_SQL)).all(), runs)
         baseline = percentile(base, 99)
         scale = f"{interactions // 1000}k/{facts.messages / 1e6:.1f}M"
         figures = []
         for case in cases(facts, engine):
-            samples = _timed(case.call, runs)
+            samples = timed_ms(case.call, runs)
             p50, p99 = median(samples), percentile(samples, 99)
             _log(f"{label} {case.name}: p50 {p50:.1f} ms, p99 {p99:.1f} ms")
             figures.append(

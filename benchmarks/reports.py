@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import sys
 import time
 from collections.abc import Callable
 from datetime import date
@@ -36,7 +35,7 @@ from agent_workspace.services.access import Actor
 from agent_workspace.services.reports import figures
 from agent_workspace.services.reports.report import build_report
 from agent_workspace.services.reports.sql import WORK_MEM
-from benchmarks.figures import Figure, median, percentile
+from benchmarks.figures import Figure, median, percentile, progress, timed_ms
 from benchmarks.seed_scale import SeedFacts, facts_of, seed
 from tests.support import databases
 
@@ -55,19 +54,7 @@ SELECTS = (
 CHARTED = (figures.first_response, figures.resolution)
 
 
-def _log(text: str) -> None:
-    print(f"  reports: {text}", file=sys.stderr, flush=True)
-
-
-def _timed(call: Callable[[], object], runs: int) -> list[float]:
-    for _ in range(2):
-        call()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - start) * 1e3)
-    return samples
+_log = progress("reports")
 
 
 def _raw(engine: Engine, url: str, period: Period, group: GroupBy) -> Callable[[], object]:
@@ -135,8 +122,8 @@ def measure(url: str, *, interactions: int, messages: int, runs: int) -> list[Fi
             call = functools.partial(
                 build_report, actor=boss, period=period, group=group, engine=engine
             )
-            report = _timed(call, runs)
-            floor = _timed(_raw(engine, url, period, group), runs)
+            report = timed_ms(call, runs, warm=2)
+            floor = timed_ms(_raw(engine, url, period, group), runs, warm=2)
             p50, p99 = median(report), percentile(report, 99)
             _log(f"{name}: p50 {p50:.0f} ms, p99 {p99:.0f} ms; raw p99 {percentile(floor, 99):.0f}")
             found.append(

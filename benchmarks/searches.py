@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import argparse
 import secrets
-import sys
 import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -30,7 +28,7 @@ from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts.users import create_user
 from agent_workspace.services.conversation.canned_replies import LISTED, create_reply, replies_for
 from agent_workspace.services.errors import InvalidInput
-from benchmarks.figures import Figure, median, percentile
+from benchmarks.figures import Figure, median, percentile, progress, timed_ms
 from tests.support import databases
 
 TARGET_MS = 50.0
@@ -38,19 +36,7 @@ WORDS = ("refund", "policy", "store", "credit", "thirty", "days", "receipt", "ma
 HOSTILE = "a " * 40_000
 
 
-def _log(text: str) -> None:
-    print(f"  searches: {text}", file=sys.stderr, flush=True)
-
-
-def _timed(call: Callable[[], object], runs: int) -> list[float]:
-    for _ in range(3):
-        call()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - start) * 1e3)
-    return samples
+_log = progress("searches")
 
 
 def _refused(agent: Actor, engine: Engine) -> None:
@@ -90,7 +76,7 @@ def measure(label: str, url: str, *, runs: int) -> list[Figure]:
     engine = make_engine(url)
     try:
         agent = _seed(engine)
-        base = _timed(lambda: replies_for(actor=agent, engine=engine), runs)
+        base = timed_ms(lambda: replies_for(actor=agent, engine=engine), runs)
         baseline = percentile(base, 99)
         most = " ".join(WORDS[:SEARCH_WORDS])
         cases = {
@@ -102,7 +88,7 @@ def measure(label: str, url: str, *, runs: int) -> list[Figure]:
         _log(f"{label} no search: p50 {median(base):.2f} ms, p99 {baseline:.2f} ms")
         figures = []
         for name, call in cases.items():
-            samples = _timed(call, runs)
+            samples = timed_ms(call, runs)
             p50, p99 = median(samples), percentile(samples, 99)
             _log(f"{label} {name}: p50 {p50:.3f} ms, p99 {p99:.3f} ms")
             figures.append(
