@@ -409,11 +409,20 @@
       if (activateShown(targets)) return;
       // A form still loading (components/forms.py -> once_loaded) will bring the target:
       // the key acts when it is there, unless the agent does something else first.
-      if (document.querySelector("[data-aw-loading]")) waitingTargets = targets;
+      if (loading()) waitingTargets = targets;
     },
   };
 
   var waitingTargets = null; // a shortcut pressed while its target was still loading
+
+  // Still loading: a form (components/forms.py -> once_loaded), or the conversation the URL
+  // names, which a row's click opens at once and the server's answer brings
+  // (components/conversation.py marks the pane with its id).
+  function loading() {
+    if (document.querySelector("[data-aw-loading]")) return true;
+    var opened = location.pathname.match(/^\/interactions\/(\d+)\/?$/);
+    return !!opened && !document.querySelector('[data-aw-conversation="' + opened[1] + '"]');
+  }
 
   function activateShown(targets) {
     for (var i = 0; i < targets.length; i++) {
@@ -429,7 +438,7 @@
   function activateWaiting() {
     // Called on every change of the page: the loaded form mounts in one of them.
     if (!waitingTargets) return;
-    if (activateShown(waitingTargets) || !document.querySelector("[data-aw-loading]")) {
+    if (activateShown(waitingTargets) || !loading()) {
       waitingTargets = null;
     }
   }

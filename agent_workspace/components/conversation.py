@@ -389,4 +389,7 @@ def conversation_pane() -> rx.Component:
         height="100%",
         width="100%",
         spacing="3",
+        # Which conversation is on the page: a shortcut pressed before the one the URL names
+        # has come waits for it (assets/workspace.js -> loading).
+        custom_attrs={"data-aw-conversation": ConversationFeed.info.id},
     )

@@ -156,3 +156,31 @@ def test_r_pressed_while_the_composer_loads_takes_effect_once_it_is_there(
     expect(box).to_be_focused()
     page.keyboard.type("hello")  # Message starts with what follows, not with the r
     expect(box).to_have_value("hello")
+
+
+def test_j_then_r_at_once_reaches_message_when_the_conversation_comes(
+    page: Page, workspace: WorkspaceServer
+) -> None:
+    # j opens the row at once (the URL changes); the conversation comes with the server's
+    # answer to the page's load. An r pressed in between waits for it, as a fast typist's
+    # does (seen by hand: j, r, and the cursor stayed on the row).
+    username, _ = add_agent(workspace, "Jory")
+    load = HeldLoad(page)
+    sign_in_as_agent(page, workspace, username, f"{username}-pass-phrase")
+    new_interaction(page, workspace, "Priya Sharma · consumer")  # a phone interaction
+    page.goto(workspace.url)
+    expect(page.get_by_role("list", name="My Interactions").get_by_role("link")).to_have_count(1)
+    expect(_heading(page)).to_have_count(0)
+
+    with load._lock:
+        load.holding = True  # whatever the server says next waits for release()
+    page.keyboard.press("j")
+    expect(page).to_have_url(re.compile(r"/interactions/\d+$"))
+    page.keyboard.press("r")
+    box = page.get_by_role("region", name="Compose SMS").get_by_label("Message", exact=True)
+    expect(_heading(page)).to_have_count(0)  # the conversation has not come yet
+
+    load.release()
+    expect(box).to_be_focused()
+    page.keyboard.type("hello")
+    expect(box).to_have_value("hello")
