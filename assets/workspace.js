@@ -381,6 +381,10 @@
   }
 
   function currentRow(links) {
+    // The row a key just opened has the focus before the router has changed the URL: quick
+    // presses each move one row on from it, not from where the URL still is.
+    var focused = links.indexOf(document.activeElement);
+    if (focused >= 0) return focused;
     for (var i = 0; i < links.length; i++) {
       if (links[i].pathname === window.location.pathname) return i;
     }

@@ -184,3 +184,19 @@ def test_j_then_r_at_once_reaches_message_when_the_conversation_comes(
     expect(box).to_be_focused()
     page.keyboard.type("hello")
     expect(box).to_have_value("hello")
+
+
+def test_quick_presses_of_j_each_move_one_row(page: Page, workspace: WorkspaceServer) -> None:
+    # A row's click starts the router's navigation; the URL follows a moment later. A j
+    # pressed in between moved from the URL's row: from a page with none open, four quick
+    # presses all opened the first row (seen by hand as a j lost on the way to a row).
+    username, _ = add_agent(workspace, "Quin")
+    sign_in_as_agent(page, workspace, username, f"{username}-pass-phrase")
+    for _ in range(4):
+        new_interaction(page, workspace, "Priya Sharma · consumer")
+    page.goto(workspace.url)
+    rows = page.get_by_role("list", name="My Interactions").get_by_role("link")
+    expect(rows).to_have_count(4)
+    for _ in range(4):
+        page.keyboard.press("j")
+    _opened(page, rows.nth(3))
