@@ -410,7 +410,7 @@
     activate: function (targets) {
       window.awListCursor = false; // r opens Compose SMS: its Message takes the cursor
       waitingTargets = null;
-      if (activateShown(targets)) return;
+      if (!conversationComing() && activateShown(targets)) return;
       // A form still loading (components/forms.py -> once_loaded) will bring the target:
       // the key acts when it is there, unless the agent does something else first.
       if (loading()) waitingTargets = targets;
@@ -423,7 +423,11 @@
   // names, which a row's click opens at once and the server's answer brings
   // (components/conversation.py marks the pane with its id).
   function loading() {
-    if (document.querySelector("[data-aw-loading]")) return true;
+    return !!document.querySelector("[data-aw-loading]") || conversationComing();
+  }
+
+  // Until it comes, what the page shows belongs to the conversation before: a key waits.
+  function conversationComing() {
     var opened = location.pathname.match(/^\/interactions\/(\d+)\/?$/);
     return !!opened && !document.querySelector('[data-aw-conversation="' + opened[1] + '"]');
   }
@@ -441,7 +445,7 @@
 
   function activateWaiting() {
     // Called on every change of the page: the loaded form mounts in one of them.
-    if (!waitingTargets) return;
+    if (!waitingTargets || conversationComing()) return;
     if (activateShown(waitingTargets) || !loading()) {
       waitingTargets = null;
     }

@@ -200,3 +200,28 @@ def test_quick_presses_of_j_each_move_one_row(page: Page, workspace: WorkspaceSe
     for _ in range(4):
         page.keyboard.press("j")
     _opened(page, rows.nth(3))
+
+
+def test_r_after_quick_js_acts_on_the_conversation_the_keys_reached(
+    page: Page, workspace: WorkspaceServer
+) -> None:
+    # j, j, r at once: the first row's conversation comes before the second's, with its own
+    # Compose SMS. The r belongs to the row the keys reached, not to the first to come.
+    username, _ = add_agent(workspace, "Rory")
+    load = HeldLoad(page)
+    sign_in_as_agent(page, workspace, username, f"{username}-pass-phrase")
+    for _ in range(2):
+        new_interaction(page, workspace, "Priya Sharma · consumer")
+    page.goto(workspace.url)
+    rows = page.get_by_role("list", name="My Interactions").get_by_role("link")
+    expect(rows).to_have_count(2)
+
+    with load._lock:
+        load.holding = True
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("r")
+    load.release()
+    box = page.get_by_role("region", name="Compose SMS").get_by_label("Message", exact=True)
+    expect(_heading(page)).to_have_text(_number_of(rows.nth(1)))
+    expect(box).to_be_focused()
