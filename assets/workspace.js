@@ -371,8 +371,11 @@
     return list ? Array.prototype.slice.call(list.querySelectorAll("a[href]")) : [];
   }
 
+  var opening = null; // the path of the row a key opened, until the router's URL names it
+
   function openRow(link) {
     if (!link) return;
+    opening = link.pathname;
     // The conversation opening leaves the cursor on the row (state/compose_message.py): the
     // next j moves on instead of typing into Message.
     window.awListCursor = true;
@@ -426,9 +429,11 @@
     return !!document.querySelector("[data-aw-loading]") || conversationComing();
   }
 
-  // Until it comes, what the page shows belongs to the conversation before: a key waits.
+  // Until it comes, what the page shows belongs to the conversation before: a key waits. The
+  // row a key opened names it before the router's URL does (the navigation is not at once).
   function conversationComing() {
-    var opened = location.pathname.match(/^\/interactions\/(\d+)\/?$/);
+    if (opening === location.pathname) opening = null;
+    var opened = (opening || location.pathname).match(/^\/interactions\/(\d+)\/?$/);
     return !!opened && !document.querySelector('[data-aw-conversation="' + opened[1] + '"]');
   }
 
@@ -488,6 +493,7 @@
     function () {
       window.awListCursor = false;
       waitingTargets = null;
+      opening = null;
     },
     true
   );

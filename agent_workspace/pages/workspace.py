@@ -29,7 +29,13 @@ def _shown(pane: str, wide: str) -> object:
 def _conversation() -> rx.Component:
     return rx.cond(
         InteractionPageState.load_error != "",
-        rx.callout(InteractionPageState.load_error, color_scheme="red", role="alert"),
+        rx.callout(
+            InteractionPageState.load_error,
+            color_scheme="red",
+            role="alert",
+            # The conversation the URL names has come, as a refusal: keys stop waiting for it.
+            custom_attrs={"data-aw-conversation": InteractionPageState.interaction_id},
+        ),
         rx.cond(
             (ConversationFeed.info.id == InteractionPageState.interaction_id)
             & (InteractionPageState.interaction_id != 0),

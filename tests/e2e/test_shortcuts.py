@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from tests.e2e.axe import assert_accessible
 from tests.e2e.pages import compose, messages, new_interaction, send, sign_in_as_agent
@@ -224,4 +224,37 @@ def test_r_after_quick_js_acts_on_the_conversation_the_keys_reached(
     load.release()
     box = page.get_by_role("region", name="Compose SMS").get_by_label("Message", exact=True)
     expect(_heading(page)).to_have_text(_number_of(rows.nth(1)))
+    expect(box).to_be_focused()
+
+
+def test_r_waits_while_the_router_still_fetches_the_conversation_page(
+    page: Page, workspace: WorkspaceServer
+) -> None:
+    # From a fresh load of the list, the router fetches the conversation page's code before it
+    # changes the URL (seen by hand: j, and an r pressed at once, found the URL still "/").
+    username, _ = add_agent(workspace, "Remy")
+    sign_in_as_agent(page, workspace, username, f"{username}-pass-phrase")
+    new_interaction(page, workspace, "Priya Sharma · consumer")
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        if armed:
+            held.append(route)  # continued below, after the keys
+        else:
+            route.continue_()
+
+    armed = False
+    page.route(re.compile(r"/assets/.+\.js$"), hold)  # also past the HTTP cache
+    page.goto(workspace.url)
+    rows = page.get_by_role("list", name="My Interactions").get_by_role("link")
+    expect(rows).to_have_count(1)
+    armed = True  # the conversation page's code is not in this page yet
+    page.keyboard.press("j")
+    page.keyboard.press("r")
+    assert page.url.rstrip("/") == workspace.url.rstrip("/"), "the URL changed before r"
+    armed = False
+    for route in held:
+        route.continue_()
+    box = page.get_by_role("region", name="Compose SMS").get_by_label("Message", exact=True)
+    expect(_heading(page)).to_have_text(_number_of(rows.nth(0)))
     expect(box).to_be_focused()
