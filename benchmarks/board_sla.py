@@ -16,7 +16,6 @@ Usage: .venv/bin/python -m benchmarks.board_sla [--quick]
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -30,7 +29,7 @@ from agent_workspace.domain.sla import breaching
 from agent_workspace.models import ACTIVE_STATES, Interaction, SlaPolicy
 from agent_workspace.services.interactions.overview import load_overview
 from agent_workspace.services.sla.clocks import floor_statuses, keep_due_on_channels, plans_of
-from benchmarks.figures import Figure, median, percentile, progress, timed_ms
+from benchmarks.figures import Figure, median, percentile, print_figures, progress, timed_ms
 from benchmarks.seed_scale import seed
 from tests.support import databases
 
@@ -131,11 +130,7 @@ def run(quick: bool) -> list[Figure]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args()
-    for figure in run(args.quick):
-        print(f"{figure.name:<70} {figure.value:8.1f} ms  ({figure.note})")
+    print_figures(__doc__, run)
 
 
 if __name__ == "__main__":

@@ -69,6 +69,14 @@ def progress(suite: str) -> Callable[[str], None]:
     return lambda text: print(f"  {suite}: {text}", file=sys.stderr, flush=True)
 
 
+def print_figures(description: str | None, run: Callable[[bool], list[Figure]]) -> None:
+    """The command line of a suite with one scale switch (--quick): a figure a line."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true")
+    for figure in run(parser.parse_args().quick):
+        print(f"{figure.name:<70} {figure.value:8.2f} {figure.unit}  ({figure.note})")
+
+
 def main_by_database(
     description: str | None,
     run: Callable[[bool, tuple[str, ...]], list[Figure]],

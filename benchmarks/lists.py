@@ -12,7 +12,6 @@ Usage: .venv/bin/python -m benchmarks.lists [--quick]
 
 from __future__ import annotations
 
-import argparse
 import gc
 import tempfile
 from collections.abc import Callable, Iterator
@@ -35,7 +34,7 @@ from agent_workspace.services.interactions.inbox import (
     unread_total,
 )
 from agent_workspace.web import collector
-from benchmarks.figures import Figure, median, percentile, progress, timed_ms
+from benchmarks.figures import Figure, median, percentile, print_figures, progress, timed_ms
 from benchmarks.seed_scale import SeedFacts, seed
 from tests.support import databases
 
@@ -171,11 +170,7 @@ def run(quick: bool) -> list[Figure]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args()
-    for figure in run(args.quick):
-        print(f"{figure.name:<70} {figure.value:8.1f} ms  ({figure.note})")
+    print_figures(__doc__, run)
 
 
 if __name__ == "__main__":

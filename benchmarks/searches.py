@@ -13,7 +13,6 @@ Usage: .venv/bin/python -m benchmarks.searches [--quick]
 
 from __future__ import annotations
 
-import argparse
 import secrets
 import tempfile
 from collections.abc import Iterator
@@ -28,7 +27,7 @@ from agent_workspace.services.access import Actor
 from agent_workspace.services.accounts.users import create_user
 from agent_workspace.services.conversation.canned_replies import LISTED, create_reply, replies_for
 from agent_workspace.services.errors import InvalidInput
-from benchmarks.figures import Figure, median, percentile, progress, timed_ms
+from benchmarks.figures import Figure, median, percentile, print_figures, progress, timed_ms
 from tests.support import databases
 
 TARGET_MS = 50.0
@@ -119,11 +118,7 @@ def run(quick: bool) -> list[Figure]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args()
-    for figure in run(args.quick):
-        print(f"{figure.name:<70} {figure.value:8.2f} ms  ({figure.note})")
+    print_figures(__doc__, run)
 
 
 if __name__ == "__main__":

@@ -72,11 +72,10 @@ class OutboxChanged:
 
 
 @dataclass(frozen=True)
-class NoticeCreated:
-    """An agent has a new notice (someone closed, took over, reassigned or transferred work)."""
+class _ForAgent:
+    """An event of one agent's own pane: only their tabs hear it."""
 
     agent_id: int
-    pane: ClassVar[str] = "notices"  # the live pane that shows it (state/live.py PANES)
 
     @property
     def key(self) -> int:
@@ -85,6 +84,13 @@ class NoticeCreated:
     @property
     def audience(self) -> Audience:
         return agents({self.agent_id})
+
+
+@dataclass(frozen=True)
+class NoticeCreated(_ForAgent):
+    """An agent has a new notice (someone closed, took over, reassigned or transferred work)."""
+
+    pane: ClassVar[str] = "notices"  # the live pane that shows it (state/live.py PANES)
 
 
 @dataclass(frozen=True)
@@ -118,20 +124,11 @@ class TeamChanged:
 
 
 @dataclass(frozen=True)
-class PresenceChanged:
+class PresenceChanged(_ForAgent):
     """An agent's chosen status changed (in one of their tabs, or Away after idle): the
     Status select in each of their own tabs follows."""
 
-    agent_id: int
     pane: ClassVar[str] = "presence"  # the live pane that shows it (state/live.py PANES)
-
-    @property
-    def key(self) -> int:
-        return self.agent_id
-
-    @property
-    def audience(self) -> Audience:
-        return agents({self.agent_id})
 
 
 @dataclass(frozen=True)
