@@ -41,23 +41,28 @@ def _assert_send_on_screen(page: Page, *, scrolled: bool = False) -> None:
 
     def in_view() -> bool:
         # The composer may still grow under the scroll (the checks of what was just typed
-        # arrive from the server and push Send down): scrolled again until it stays in view.
+        # arrive from the server and push Send down): scrolled again until it stays in view,
+        # to the middle of the pane (at its edge the page's sticky parts may lie over it).
         if scrolled:
-            button.scroll_into_view_if_needed()
+            button.evaluate("b => b.scrollIntoView({block: 'center'})")
         box = _box(button)
-        return box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"]
+        return box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"] and on_top()
+
+    def on_top() -> bool:
+        return bool(
+            button.evaluate(
+                """b => { const r = b.getBoundingClientRect();
+                  const e = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                  return b.contains(e); }"""
+            )
+        )
 
     if scrolled:
         wait_until(in_view, timeout=15, what="Send scrolled into view")
     box = _box(button)
     assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], (box, viewport)
     assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], (box, viewport)
-    on_top = button.evaluate(
-        """b => { const r = b.getBoundingClientRect();
-                  const e = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
-                  return b.contains(e); }"""
-    )
-    assert on_top, "something covers Send"
+    assert on_top(), "something covers Send"
 
 
 def _open_a_conversation(page: Page, workspace: WorkspaceServer, username: str) -> None:
