@@ -41,6 +41,11 @@ class HeldLoad:
             if self.armed and isinstance(message, str) and HYDRATING in message:
                 self.holding = True
 
+    def hold(self) -> None:
+        """From now on, whatever the server sends waits for `release`."""
+        with self._lock:
+            self.holding = True
+
     def release(self) -> None:
         with self._lock:
             self.armed = self.holding = False

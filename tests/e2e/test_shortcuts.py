@@ -158,22 +158,29 @@ def test_r_pressed_while_the_composer_loads_takes_effect_once_it_is_there(
     expect(box).to_have_value("hello")
 
 
+def _list_of(page: Page, workspace: WorkspaceServer, first: str, count: int) -> Locator:
+    """A fresh agent's list of `count` phone interactions, shown with none open."""
+    username, _ = add_agent(workspace, first)
+    sign_in_as_agent(page, workspace, username, f"{username}-pass-phrase")
+    for _ in range(count):
+        new_interaction(page, workspace, "Priya Sharma · consumer")
+    page.goto(workspace.url)
+    rows = page.get_by_role("list", name="My Interactions").get_by_role("link")
+    expect(rows).to_have_count(count)
+    return rows
+
+
 def test_j_then_r_at_once_reaches_message_when_the_conversation_comes(
     page: Page, workspace: WorkspaceServer
 ) -> None:
     # j opens the row at once (the URL changes); the conversation comes with the server's
     # answer to the page's load. An r pressed in between waits for it, as a fast typist's
     # does (seen by hand: j, r, and the cursor stayed on the row).
-    username, _ = add_agent(workspace, "Jory")
     load = HeldLoad(page)
-    sign_in_as_agent(page, workspace, username, f"{username}-pass-phrase")
-    new_interaction(page, workspace, "Priya Sharma · consumer")  # a phone interaction
-    page.goto(workspace.url)
-    expect(page.get_by_role("list", name="My Interactions").get_by_role("link")).to_have_count(1)
+    _list_of(page, workspace, "Jory", 1)
     expect(_heading(page)).to_have_count(0)
 
-    with load._lock:
-        load.holding = True  # whatever the server says next waits for release()
+    load.hold()
     page.keyboard.press("j")
     expect(page).to_have_url(re.compile(r"/interactions/\d+$"))
     page.keyboard.press("r")
@@ -190,13 +197,7 @@ def test_quick_presses_of_j_each_move_one_row(page: Page, workspace: WorkspaceSe
     # A row's click starts the router's navigation; the URL follows a moment later. A j
     # pressed in between moved from the URL's row: from a page with none open, four quick
     # presses all opened the first row (seen by hand as a j lost on the way to a row).
-    username, _ = add_agent(workspace, "Quin")
-    sign_in_as_agent(page, workspace, username, f"{username}-pass-phrase")
-    for _ in range(4):
-        new_interaction(page, workspace, "Priya Sharma · consumer")
-    page.goto(workspace.url)
-    rows = page.get_by_role("list", name="My Interactions").get_by_role("link")
-    expect(rows).to_have_count(4)
+    rows = _list_of(page, workspace, "Quin", 4)
     for _ in range(4):
         page.keyboard.press("j")
     _opened(page, rows.nth(3))
@@ -207,17 +208,10 @@ def test_r_after_quick_js_acts_on_the_conversation_the_keys_reached(
 ) -> None:
     # j, j, r at once: the first row's conversation comes before the second's, with its own
     # Compose SMS. The r belongs to the row the keys reached, not to the first to come.
-    username, _ = add_agent(workspace, "Rory")
     load = HeldLoad(page)
-    sign_in_as_agent(page, workspace, username, f"{username}-pass-phrase")
-    for _ in range(2):
-        new_interaction(page, workspace, "Priya Sharma · consumer")
-    page.goto(workspace.url)
-    rows = page.get_by_role("list", name="My Interactions").get_by_role("link")
-    expect(rows).to_have_count(2)
+    rows = _list_of(page, workspace, "Rory", 2)
 
-    with load._lock:
-        load.holding = True
+    load.hold()
     page.keyboard.press("j")
     page.keyboard.press("j")
     page.keyboard.press("r")
